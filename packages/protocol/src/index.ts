@@ -1,0 +1,5 @@
+export * from "./version.ts";
+export * from "./primitives.ts";
+export * from "./inventory.ts";
+export * from "./messages.ts";
+export * from "./parse.ts";

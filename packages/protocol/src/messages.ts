@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { Inventory } from "./inventory.ts";
+
+/** sha256 hex of the canonical JSON of an inventory (see hash.ts). */
+export const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest");
+
+const envelope = <T extends string, P extends z.ZodTypeAny>(type: T, payload: P) =>
+  z.object({
+    type: z.literal(type),
+    /** Sender-chosen id, echoed in replies as `replyTo`. */
+    id: z.string().min(1).max(64),
+    /** Sender's clock, ISO 8601. */
+    ts: z.string().datetime(),
+    payload,
+  }).strict();
+
+// ---- agent -> server ------------------------------------------------------------------
+
+export const AgentHello = envelope("agent.hello", z.object({
+  protocolVersion: z.string(),
+  agentVersion: z.string().max(64),
+  /** What the agent believes its hostname is. Informational: identity comes from the credential. */
+  hostname: z.string().max(255),
+}).strict());
+
+export const AgentHeartbeat = envelope("agent.heartbeat", z.object({
+  uptimeSec: z.number().min(0),
+}).strict());
+
+export const InventorySnapshot = envelope("inventory.snapshot", z.object({
+  hash: ContentHash,
+  scannedAt: z.string().datetime(),
+  /** Scan wall time, for the operator's curiosity and the benchmark. */
+  scanMs: z.number().min(0),
+  inventory: Inventory,
+}).strict());
+
+export const AgentMessage = z.discriminatedUnion("type", [AgentHello, AgentHeartbeat, InventorySnapshot]);
+export type AgentMessage = z.infer<typeof AgentMessage>;
+export type AgentHello = z.infer<typeof AgentHello>;
+export type AgentHeartbeat = z.infer<typeof AgentHeartbeat>;
+export type InventorySnapshot = z.infer<typeof InventorySnapshot>;
+
+// ---- server -> agent ------------------------------------------------------------------
+
+export const ServerWelcome = envelope("server.welcome", z.object({
+  hostId: z.string(),
+  hostName: z.string(),
+  protocolVersion: z.string(),
+  heartbeatIntervalMs: z.number().int().positive(),
+  /** Hash of the snapshot the server holds: the agent skips sending an equal one. */
+  knownHash: ContentHash.nullable(),
+}).strict());
+
+export const InventoryAck = envelope("inventory.ack", z.object({
+  replyTo: z.string(),
+  hash: ContentHash,
+  /** False when the server already held this content and wrote nothing. */
+  stored: z.boolean(),
+}).strict());
+
+export const ServerError = envelope("server.error", z.object({
+  replyTo: z.string().nullable(),
+  code: z.string(),
+  message: z.string(),
+}).strict());
+
+export const ServerMessage = z.discriminatedUnion("type", [ServerWelcome, InventoryAck, ServerError]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerWelcome = z.infer<typeof ServerWelcome>;
+export type InventoryAck = z.infer<typeof InventoryAck>;
+export type ServerError = z.infer<typeof ServerError>;
+
+/**
+ * WebSocket close codes (4000-4999 are the application's). A peer logs the reason text.
+ */
+export const CloseCode = {
+  /** Frame was not JSON, or not a known message, or failed its schema. */
+  BAD_MESSAGE: 4400,
+  /** No credential, or one the server does not know or has revoked. */
+  UNAUTHORIZED: 4401,
+  /** The message names a different host than the credential does. */
+  IDENTITY_MISMATCH: 4403,
+  /** Protocol major the server cannot serve. */
+  UNSUPPORTED_VERSION: 4406,
+  /** Frame over MAX_FRAME_BYTES (ws itself uses 1009 at the transport). */
+  TOO_LARGE: 1009,
+  /** Another connection with the same credential replaced this one. */
+  REPLACED: 4409,
+} as const;

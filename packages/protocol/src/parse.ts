@@ -1,0 +1,23 @@
+import type { z } from "zod";
+import { AgentMessage, ServerMessage } from "./messages.ts";
+
+export type ParseResult<T> = { success: true; data: T } | { success: false; error: string };
+
+function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { success: false, error: "frame is not valid JSON" };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { success: true, data: result.data };
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? issue.path.join(".") : "message";
+  return { success: false, error: `${where}: ${issue?.message ?? "invalid"}` };
+}
+
+/** Parse one frame from an agent. Never throws. */
+export const parseAgentMessage = (raw: string) => parseWith(AgentMessage, raw);
+/** Parse one frame from the server. Never throws. */
+export const parseServerMessage = (raw: string) => parseWith(ServerMessage, raw);

@@ -1,0 +1,24 @@
+/**
+ * Wire protocol version, `MAJOR.MINOR`.
+ * A minor bump adds optional fields or new message types old peers may ignore;
+ * a major bump breaks compatibility. The server serves every agent whose major it lists.
+ *
+ * History:
+ * - 1.0 (2026-11): agent.hello / agent.heartbeat / inventory.snapshot and
+ *   server.welcome / inventory.ack / server.error.
+ */
+export const PROTOCOL_VERSION = "1.0";
+export const SUPPORTED_MAJORS: readonly number[] = [1];
+
+/** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+export function majorOf(version: string): number | null {
+  const m = /^(\d+)\.(\d+)$/.exec(version);
+  return m ? Number(m[1]) : null;
+}
+
+export function isSupportedVersion(version: string): boolean {
+  const major = majorOf(version);
+  return major !== null && SUPPORTED_MAJORS.includes(major);
+}
