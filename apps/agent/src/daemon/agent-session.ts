@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import WebSocket from "ws";
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, type Inventory } from "@vfleet/protocol";
+import { hashContent } from "@vfleet/protocol/hash";
+import { backoffDelayMs } from "./backoff.ts";
+import type { AgentState } from "./state-file.ts";
+
+export interface AgentSessionOptions {
+  state: AgentState;
+  /** Reads the host; called every `scanIntervalMs` while connected. */
+  scan: () => Promise<Inventory>;
+  scanIntervalMs: number;
+  agentVersion: string;
+  log: (line: string) => void;
+  /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
+  onUnauthorized?: (reason: string) => void;
+}
+
+export interface AgentSession {
+  stop(): Promise<void>;
+}
+
+type Payload<T extends AgentMessage["type"]> = Extract<AgentMessage, { type: T }>["payload"];
+
+/**
+ * One agent's life on the wire: connect with the credential, say hello, send a snapshot
+ * whenever the scanned content hash differs from what the server holds, heartbeat, and
+ * reconnect with jittered backoff when the connection drops.
+ */
+export function startAgentSession(options: AgentSessionOptions): AgentSession {
+  const { state, log } = options;
+  let stopped = false;
+  let attempt = 0;
+  let socket: WebSocket | null = null;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const startedAt = Date.now();
+
+  const connect = () => {
+    if (stopped) return;
+    const ws = new WebSocket(state.server, {
+      headers: { authorization: `Bearer ${state.credential}` },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+    });
+    socket = ws;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let scanTimer: NodeJS.Timeout | undefined;
+    /** Hash the server is known to hold (from welcome or ack); equal scans are not sent. */
+    let serverHash: string | null = null;
+    let sentHash: string | null = null;
+
+    const send = <T extends AgentMessage["type"]>(type: T, payload: Payload<T>) => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
+    };
+
+    const scanAndReport = async () => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      try {
+        const t0 = performance.now();
+        const inventory = await options.scan();
+        const scanMs = performance.now() - t0;
+        const hash = hashContent(inventory);
+        if (hash !== serverHash && hash !== sentHash) {
+          sentHash = hash;
+          send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory });
+          log(`snapshot sent hash=${hash.slice(0, 12)} devices=${inventory.devices.length} scan=${scanMs.toFixed(0)}ms`);
+        }
+      } catch (err) {
+        log(`scan failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(scanAndReport, options.scanIntervalMs);
+      }
+    };
+
+    ws.on("open", () => {
+      send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: options.agentVersion, hostname: state.hostName });
+    });
+
+    ws.on("message", (data) => {
+      const parsed = parseServerMessage(data.toString());
+      if (!parsed.success) {
+        log(`ignoring bad server frame: ${parsed.error}`);
+        return;
+      }
+      const msg = parsed.data;
+      switch (msg.type) {
+        case "server.welcome":
+          attempt = 0;
+          serverHash = msg.payload.knownHash;
+          log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
+          heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
+          void scanAndReport();
+          break;
+        case "inventory.ack":
+          serverHash = msg.payload.hash;
+          break;
+        case "server.error":
+          log(`server error ${msg.payload.code}: ${msg.payload.message}`);
+          break;
+      }
+    });
+
+    ws.on("error", (err) => log(`connection error: ${err.message}`));
+
+    // A server may refuse the credential before upgrading (HTTP 401) instead of closing with 4401.
+    ws.on("unexpected-response", (_req, res) => {
+      if (res.statusCode === 401 || res.statusCode === 403) {
+        stopped = true;
+        log(`server refused the credential (HTTP ${res.statusCode})`);
+        options.onUnauthorized?.(`HTTP ${res.statusCode}`);
+      }
+      ws.terminate();
+    });
+
+    ws.on("close", (code, reason) => {
+      clearInterval(heartbeat);
+      clearTimeout(scanTimer);
+      if (stopped) return;
+      const why = reason.toString() || "no reason";
+      if (code === CloseCode.UNAUTHORIZED) {
+        log(`server refused the credential: ${why}`);
+        options.onUnauthorized?.(why);
+        return;
+      }
+      const delay = backoffDelayMs(attempt++);
+      log(`disconnected (${code} ${why}); reconnecting in ${delay} ms`);
+      retryTimer = setTimeout(connect, delay);
+    });
+  };
+
+  connect();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      const ws = socket;
+      if (!ws || ws.readyState === WebSocket.CLOSED) return;
+      await new Promise<void>((resolve) => {
+        ws.once("close", () => resolve());
+        ws.close(1000, "agent stopping");
+        setTimeout(() => { ws.terminate(); resolve(); }, 2000).unref();
+      });
+    },
+  };
+}
