@@ -109,6 +109,10 @@ export const Guest = z.object({
   /** PCIe root ports / PCI bridges the definition already has. */
   pcieRootPorts: z.number().int().min(0),
   hostdevs: z.array(GuestHostdev),
+  /** `<memtune><hard_limit>`: the memlock/RSS ceiling libvirt gives QEMU; absent = libvirt's default. */
+  memoryHardLimitKiB: z.number().int().min(0).nullable().optional(),
+  /** `<numatune><memory nodeset=...>`: host NUMA nodes the guest memory is bound to. */
+  numaMemoryNodes: z.string().nullable().optional(),
 });
 export type Guest = z.infer<typeof Guest>;
 
@@ -118,6 +122,29 @@ export const NumaNode = z.object({
   memTotalKiB: z.number().int().min(0).nullable(),
 });
 export type NumaNode = z.infer<typeof NumaNode>;
+
+/**
+ * Boot-time configuration that makes the passthrough setup survive a reboot, read from
+ * /etc (sysfsutils, udev rules, modprobe.d, modules-load.d). Each entry names its file.
+ */
+export const PersistenceConfig = z.object({
+  /** VF counts set at boot: sysfs.d lines or udev rules writing `sriov_numvfs`. */
+  vfCounts: z.array(z.object({
+    source: z.string(),
+    /** What the line targets: an interface, a PCI address or (udev) a driver name. */
+    interface: z.string().nullable(),
+    address: z.string().nullable(),
+    driver: z.string().nullable(),
+    numVfs: z.number().int().min(0),
+  })),
+  /** `options vfio-pci ids=VVVV:DDDD,...` in modprobe.d or `vfio-pci.ids=` on the command line. */
+  vfioPciIds: z.array(z.object({ source: z.string(), ids: z.array(z.string()) })),
+  /** Modules loaded at boot (`/etc/modules`, `/etc/modules-load.d/*.conf`). */
+  modulesLoaded: z.array(z.object({ source: z.string(), module: z.string() })),
+  /** `driver_override` values written at boot (udev rules or sysfs.d), by PCI address. */
+  driverOverrides: z.array(z.object({ source: z.string(), address: z.string(), driver: z.string() })),
+});
+export type PersistenceConfig = z.infer<typeof PersistenceConfig>;
 
 export const HostFacts = z.object({
   hostname: z.string(),
@@ -146,6 +173,8 @@ export const HostFacts = z.object({
   numaNodes: z.array(NumaNode),
   /** Interface that carries the default route (`/proc/net/route`). */
   defaultRouteInterface: z.string().nullable(),
+  /** Boot-time persistence config; absent when the scan did not read /etc. */
+  persistence: PersistenceConfig.optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 
