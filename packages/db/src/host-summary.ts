@@ -1,0 +1,36 @@
+import type { HostFacts } from "@vfleet/protocol";
+
+export interface HostSummary {
+  id: string;
+  name: string;
+  hostname: string;
+  online: boolean;
+  lastSeenAt: Date | null;
+  snapshotAt: Date | null;
+  agentVersion: string | null;
+  /** null until the first snapshot. */
+  iommuEnabled: boolean | null;
+  kernelCmdline: string | null;
+  /** The cached capacity summary stored with the last snapshot, as the caller gave it. */
+  capacity: unknown;
+}
+
+export const HOST_SUMMARY_SELECT = {
+  id: true,
+  name: true,
+  hostname: true,
+  online: true,
+  lastSeenAt: true,
+  snapshotAt: true,
+  agentVersion: true,
+  facts: true,
+  capacity: true,
+} as const;
+
+type SummaryRow = { [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown : K extends keyof HostSummary ? HostSummary[K] : never };
+
+export function toHostSummary(row: SummaryRow): HostSummary {
+  const { facts, ...columns } = row;
+  const hostFacts = facts as HostFacts | null;
+  return { ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null };
+}

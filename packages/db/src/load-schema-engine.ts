@@ -1,0 +1,108 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
+import type { SchemaEngine } from "@prisma/schema-engine-wasm";
+
+type WasmBindings = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
+
+/** The slice of the WebAssembly global used here (this package's TS lib has no WebAssembly types). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, object>): Promise<{ exports: Record<string, unknown> & { memory: unknown } }>;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let bindings: Promise<WasmBindings> | undefined;
+/** Message of the last panic inside the engine, for error reports. */
+export let lastPanic: string | undefined;
+
+/**
+ * Instantiate Prisma's WebAssembly schema engine without a bundler (its package entry imports
+ * a `.wasm` file, which Node cannot). The native engine would be downloaded at run time from a
+ * host these machines cannot reach; the wasm build does the same diff/migrate work offline.
+ * Instantiated once per process: the module is 5 MB.
+ */
+function loadBindings(): Promise<WasmBindings> {
+  bindings ??= (async () => {
+    // The engine reports Rust panics through this global before trapping; without it the
+    // panic message is lost behind a TypeError.
+    const registry = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
+    registry.PRISMA_WASM_PANIC_REGISTRY ??= {
+      set_message(message) {
+        lastPanic = message;
+      },
+    };
+    const bg = (await import("@prisma/schema-engine-wasm/schema_engine_bg")) as WasmBindings;
+    const wasmPath = createRequire(import.meta.url)
+      .resolve("@prisma/schema-engine-wasm/schema_engine_bg")
+      .replace(/\.js$/, ".wasm"); // the .wasm is not in the package's exports map
+    const module = await wasmApi.compile(await readFile(wasmPath));
+    const instance = await wasmApi.instantiate(module, { "./schema_engine_bg.js": bg });
+    bg.__wbg_set_wasm(instance.exports as never);
+    (instance.exports.__wbindgen_start as () => void)();
+    return bg;
+  })();
+  return bindings;
+}
+
+/**
+ * A schema engine bound to a PostgreSQL server. `diff` from migrations creates (and drops) a
+ * throw-away shadow database on that server through the adapter.
+ */
+export async function loadSchemaEngine(options: { url: string; schema: { path: string; content: string } }): Promise<SchemaEngine> {
+  const bg = await loadBindings();
+  const adapter = bindMigrationAwareSqlAdapterFactory(new CharTolerantPg({ connectionString: options.url }));
+  return bg.SchemaEngine.new({ datamodels: [[options.schema.path, options.schema.content]] }, () => {}, adapter);
+}
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+
+/**
+ * The engine's schema describer reads catalog columns of PostgreSQL's one-byte `"char"` type
+ * (pg_class.relkind, pg_constraint.contype...) and expects them typed as Character, but
+ * @prisma/adapter-pg 7.10 rejects that type ("Column type 'char' could not be deserialized").
+ * node-postgres already returns the values as strings: let the adapter see text, then report
+ * those columns as Character.
+ */
+class CharTolerantPg extends PrismaPg {
+  override async connect() {
+    return typeCharColumns(await super.connect());
+  }
+  override async connectToShadowDb() {
+    return typeCharColumns(await super.connectToShadowDb());
+  }
+}
+
+type Fields = { fields?: { dataTypeID: number }[] };
+interface PatchableAdapter {
+  performIO(query: object): Promise<Fields>;
+  queryRaw(query: object): Promise<{ columnTypes: number[] }>;
+}
+
+function typeCharColumns<T extends object>(adapter: T): T {
+  const target = adapter as unknown as PatchableAdapter;
+  const charColumns = new WeakMap<object, number[]>();
+  const performIO = target.performIO.bind(target);
+  const queryRaw = target.queryRaw.bind(target);
+  // queryRaw(query) calls this.performIO(query) with the same object: key the note on it.
+  target.performIO = async (query) => {
+    const result = await performIO(query);
+    const found: number[] = [];
+    result?.fields?.forEach((field, i) => {
+      if (field.dataTypeID === PG_CHAR_OID) {
+        field.dataTypeID = PG_TEXT_OID;
+        found.push(i);
+      }
+    });
+    if (found.length > 0) charColumns.set(query, found);
+    return result;
+  };
+  target.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return adapter;
+}
