@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -52,7 +53,7 @@ function loadBindings(): Promise<WasmBindings> {
  */
 export async function loadSchemaEngine(options: { url: string; schema: { path: string; content: string } }): Promise<SchemaEngine> {
   const bg = await loadBindings();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new CharTolerantPg({ connectionString: options.url }));
+  const adapter = bindMigrationAwareSqlAdapterFactory(new CharTolerantPg(options.url));
   return bg.SchemaEngine.new({ datamodels: [[options.schema.path, options.schema.content]] }, () => {}, adapter);
 }
 
@@ -67,11 +68,31 @@ const PG_TEXT_OID = 25;
  * those columns as Character.
  */
 class CharTolerantPg extends PrismaPg {
+  constructor(private readonly url: string) {
+    super({ connectionString: url });
+  }
   override async connect() {
     return typeCharColumns(await super.connect());
   }
+  /**
+   * adapter-pg 7.10 creates the shadow database, then connects with `{ connectionString,
+   * database }`, where node-postgres lets the URL's database win: the "shadow" migrations
+   * would run in the real database. Connect to the shadow database by URL instead.
+   */
   override async connectToShadowDb() {
-    return typeCharColumns(await super.connectToShadowDb());
+    const admin = await this.connect();
+    const name = `prisma_migrate_shadow_db_${randomUUID()}`;
+    await admin.executeScript(`CREATE DATABASE "${name}"`);
+    const url = new URL(this.url);
+    url.pathname = `/${name}`;
+    const shadow = await new CharTolerantPg(url.toString()).connect();
+    const dispose = shadow.dispose.bind(shadow);
+    shadow.dispose = async () => {
+      await dispose();
+      await admin.executeScript(`DROP DATABASE "${name}"`);
+      await admin.dispose();
+    };
+    return shadow;
   }
 }
 
