@@ -16,7 +16,17 @@ done
 
 answers() { virsh -c "$URI" version >/dev/null 2>&1; }
 
+# libvirtd hands each guest's console log to virtlogd; without it every 'virsh start' fails
+# with "Failed to connect socket to '/run/libvirt/virtlogd-sock'" before reaching QEMU.
+start_virtlogd() {
+  if command -v virtlogd >/dev/null 2>&1 && ! pgrep -x virtlogd >/dev/null 2>&1; then
+    mkdir -p /var/run/libvirt
+    virtlogd -d
+  fi
+}
+
 if answers; then
+  [ "$(id -u)" -ne 0 ] || start_virtlogd
   echo "start-libvirtd: libvirtd already answers on $URI"
   exit 0
 fi
@@ -32,6 +42,7 @@ getent passwd libvirt-qemu >/dev/null \
   || useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
 
 mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt /var/cache/libvirt
+start_virtlogd
 
 # A daemon may be starting already (another caller, a slow previous start): only start a
 # second one when no libvirtd process exists, or the two fight over the pid file.

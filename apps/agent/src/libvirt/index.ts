@@ -1,0 +1,3 @@
+export * from "./virsh.ts";
+export * from "./virsh-error.ts";
+export * from "./explain-virsh-error.ts";
