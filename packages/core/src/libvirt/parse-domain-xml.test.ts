@@ -40,6 +40,15 @@ describe("parseDomainXml", () => {
     expect(g.hostdevs).toEqual([]);
   });
 
+  it("reads the memlock ceiling and the NUMA memory binding when the XML sets them", () => {
+    const g = parseDomainXml(`<domain><name>m</name><memory unit='GiB'>8</memory>
+      <memtune><hard_limit unit='GiB'>10</hard_limit></memtune>
+      <numatune><memory mode='strict' nodeset='1'/></numatune></domain>`);
+    expect(g.memoryHardLimitKiB).toBe(10 * 1024 * 1024);
+    expect(g.numaMemoryNodes).toBe("1");
+    expect(parseDomainXml(q35).memoryHardLimitKiB).toBeNull();
+  });
+
   it("refuses text that is not a domain", () => {
     expect(() => parseDomainXml("<network><name>x</name></network>")).toThrow(DomainXmlError);
     expect(() => parseDomainXml("<domain><memory>1</memory></domain>")).toThrow(/no <name>/);

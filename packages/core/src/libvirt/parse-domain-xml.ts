@@ -93,6 +93,7 @@ export function parseDomainXml(xml: string, state: Guest["state"] = "unknown"): 
   const devices = asNode(domain.devices);
   const pins = asArray(asNode(domain.cputune)?.vcpupin).map((p) => attr(p, "cpuset")).filter((c): c is string => !!c);
   const cpuset = attr(asNode(vcpuNode), "cpuset") ?? (pins.length > 0 ? pins.join(",") : null);
+  const hardLimit = asNode(domain.memtune)?.hard_limit;
   const rootPorts = asArray(devices?.controller).filter((c) => attr(c, "type") === "pci" && attr(c, "model") !== "pcie-root" && attr(c, "model") !== "pci-root").length;
 
   return {
@@ -106,5 +107,7 @@ export function parseDomainXml(xml: string, state: Guest["state"] = "unknown"): 
     hugepages: asNode(domain.memoryBacking)?.hugepages !== undefined,
     pcieRootPorts: rootPorts,
     hostdevs: readHostdevs(devices),
+    memoryHardLimitKiB: hardLimit === undefined ? null : memoryKiB(hardLimit),
+    numaMemoryNodes: attr(asNode(asNode(domain.numatune)?.memory), "nodeset") ?? null,
   };
 }

@@ -1,0 +1,38 @@
+import type { PciDevice } from "@vfleet/protocol";
+import type { AuditStatus, RuleResult } from "./types.ts";
+
+export const result = (status: AuditStatus, evidence: string[], remediation: string | null = null): RuleResult => ({ status, evidence, remediation });
+
+export const notApplicable = (why: string): RuleResult => result("not-applicable", [why]);
+
+/** Keep evidence readable on a 160-VF host: the first `max` lines and a count of the rest. */
+export function capLines(lines: string[], max = 12): string[] {
+  if (lines.length <= max) return lines;
+  return [...lines.slice(0, max), `... and ${lines.length - max} more`];
+}
+
+/** `/proc/cmdline` as key -> value ("" for bare flags); later duplicates win, as in the kernel. */
+export function cmdlineArgs(cmdline: string): Map<string, string> {
+  const args = new Map<string, string>();
+  for (const token of cmdline.split(/\s+/)) {
+    if (token === "" ) continue;
+    if (token === "--") break; // what follows goes to init, not the kernel
+    const eq = token.indexOf("=");
+    args.set(eq < 0 ? token : token.slice(0, eq), eq < 0 ? "" : token.slice(eq + 1));
+  }
+  return args;
+}
+
+/** PCI-to-PCI / CardBus bridges: VFIO ignores them when it judges a group (non-normal header). */
+export const isBridge = (d: Pick<PciDevice, "classCode">): boolean => /^060[479]/.test(d.classCode);
+
+/** `0000:86:00.2 (15b3:1018, vfio-pci)` */
+export const describeDevice = (d: PciDevice): string => `${d.address} (${d.vendorId}:${d.deviceId}, ${d.driver ?? "no driver"})`;
+
+/** The slot part `DDDD:BB:SS` of a BDF: functions of one slot share a group by nature, not for lack of ACS. */
+export const slotOf = (address: string): string => address.slice(0, address.lastIndexOf("."));
+
+/** `virsh nodedev-*` name of a PCI address. */
+export const nodedevName = (address: string): string => `pci_${address.replace(/[:.]/g, "_")}`;
+
+export const isVfioLike = (driver: string | null): boolean => driver === null || driver === "vfio-pci" || driver === "pci-stub";

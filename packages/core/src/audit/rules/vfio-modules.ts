@@ -1,0 +1,37 @@
+import type { AuditRule } from "../types.ts";
+import { result } from "../rule-helpers.ts";
+
+/**
+ * vfio modules loaded or configured to load. Sources: seed 002 (Proxmox: /etc/modules
+ * "vfio vfio_iommu_type1 vfio_pci"), DOMAIN.md (/sys/module/vfio_pci, /etc/modules).
+ */
+export const VFIO_MODULES = ["vfio", "vfio_iommu_type1", "vfio_pci"] as const;
+
+export const vfioModulesRule: AuditRule = {
+  id: "modules.vfio",
+  title: "vfio modules loaded or configured",
+  layer: "modules",
+  run({ inventory }) {
+    const norm = (m: string) => m.replace(/-/g, "_");
+    const loaded = new Set(inventory.host.modules.map(norm));
+    const persistence = inventory.host.persistence;
+    const configured = new Map<string, string>();
+    for (const m of persistence?.modulesLoaded ?? []) configured.set(norm(m.module), m.source);
+    const evidence: string[] = [];
+    const missing: string[] = [];
+    for (const m of VFIO_MODULES) {
+      if (loaded.has(m)) evidence.push(`/sys/module/${m}: loaded`);
+      else if (configured.has(m)) evidence.push(`/sys/module/${m}: not loaded; loads at boot (${configured.get(m)})`);
+      else {
+        evidence.push(`/sys/module/${m}: not loaded${persistence ? ", not in /etc/modules or /etc/modules-load.d" : ""}`);
+        missing.push(m);
+      }
+    }
+    if (missing.length === 0) return result("pass", evidence);
+    return result(
+      "fail",
+      evidence,
+      `printf '%s\\n' ${VFIO_MODULES.join(" ")} > /etc/modules-load.d/vfio.conf && modprobe -a ${missing.join(" ")}`,
+    );
+  },
+};
