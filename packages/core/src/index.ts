@@ -6,3 +6,7 @@ export * from "./libvirt/check-libvirt-fields.ts";
 export * from "./libvirt/build-hostdev-xml.ts";
 export * from "./libvirt/build-hostdev-interface-xml.ts";
 export * from "./libvirt/build-guest-domain-xml.ts";
+export * from "./audit/index.ts";
+export * from "./sizing/interrupt-vectors.ts";
+export * from "./sizing/guest-memory.ts";
+export * from "./sizing/parse-cpu-list.ts";
