@@ -1,0 +1,173 @@
+import { existsSync, readdirSync } from "node:fs";
+import { buildGuestDomainXml, buildHostdevInterfaceXml, buildHostdevXml, LibvirtInputError, parseDomainXml } from "@vfleet/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertLibvirtReachable, createVirsh, VirshError } from "../src/libvirt/index.ts";
+
+/**
+ * Against the REAL libvirtd (qemu:///system, started by scripts/start-libvirtd.sh). No IOMMU on
+ * these machines, so guests are defined and changed with --config but cannot start with a hostdev.
+ */
+
+const virsh = createVirsh({ uri: "qemu:///system" });
+const runId = `${process.pid}-${Date.now().toString(36)}`;
+const defined: string[] = [];
+
+/** VF address as the kernel computes it (drivers/pci/iov.c): routing id = PF devfn + offset + stride * n. */
+function vfAddress(pf: string, offset: number, stride: number, n: number): string {
+  const [domain, bus, slotFn] = pf.split(":") as [string, string, string];
+  const [slot, fn] = slotFn.split(".") as [string, string];
+  const rid = Number.parseInt(slot, 16) * 8 + Number.parseInt(fn, 16) + offset + stride * n;
+  const b = Number.parseInt(bus, 16) + (rid >> 8);
+  const devfn = rid & 0xff;
+  return `${domain}:${b.toString(16).padStart(2, "0")}:${(devfn >> 3).toString(16).padStart(2, "0")}.${devfn & 7}`;
+}
+
+/**
+ * The DGX-2 of seed 000: 10 ConnectX-5 ports, 16 VFs each. ConnectX-5 reports First VF Offset 2
+ * for function 0 of a dual-port card and stride 1; the second port's VFs follow the first's 16
+ * (offset 17); single-port cards have offset 1.
+ */
+const DGX2_PFS: Array<[string, number]> = [
+  ["0000:86:00.0", 2], ["0000:86:00.1", 17], ["0000:b8:00.0", 1], ["0000:bd:00.0", 1], ["0000:e1:00.0", 1],
+  ["0000:e6:00.0", 1], ["0000:35:00.0", 1], ["0000:3a:00.0", 1], ["0000:58:00.0", 1], ["0000:5d:00.0", 1],
+];
+const DGX2_VFS = DGX2_PFS.flatMap(([pf, offset]) => Array.from({ length: 16 }, (_, n) => vfAddress(pf, offset, 1, n)));
+
+async function defineGuest(suffix: string, hostdevs: Parameters<typeof buildGuestDomainXml>[0]["hostdevs"] = []): Promise<string> {
+  const name = `vfleet-it-${runId}-${suffix}`;
+  defined.push(name);
+  await virsh.defineDomain(buildGuestDomainXml({ name, vcpus: 16, memoryMiB: 8192, machine: "q35", hostdevs }));
+  return name;
+}
+
+/** Guest-side PCI bus of each hostdev, and the indexes of the pcie-root-port controllers. */
+function guestPlacement(xml: string): { hostdevBuses: number[]; rootPorts: number[] } {
+  const hostdevBuses = [...xml.matchAll(/<hostdev\b[\s\S]*?<\/hostdev>/g)].map((m) => {
+    const guestAddress = m[0].match(/<\/source>\s*<address type='pci' domain='0x0000' bus='(0x[0-9a-f]+)'/);
+    return guestAddress ? Number.parseInt(guestAddress[1]!, 16) : -1;
+  });
+  const rootPorts = [...xml.matchAll(/<controller type='pci' index='(\d+)' model='pcie-root-port'>/g)].map((m) => Number(m[1]));
+  return { hostdevBuses, rootPorts };
+}
+
+beforeAll(async () => {
+  await assertLibvirtReachable(virsh);
+});
+
+afterAll(async () => {
+  for (const name of defined) {
+    await virsh.undefineDomain(name).catch((err: unknown) => {
+      if (!(err instanceof VirshError && err.code === "domain-not-found")) throw err;
+    });
+  }
+  const left = (await virsh.listDomains()).filter((d) => d.includes(runId));
+  expect(left).toEqual([]);
+});
+
+describe("virsh wrapper against the real libvirtd", () => {
+  it("uses 160 distinct DGX-2 VF addresses", () => {
+    expect(new Set(DGX2_VFS).size).toBe(160);
+    expect(DGX2_VFS.slice(0, 2)).toEqual(["0000:86:00.2", "0000:86:00.3"]);
+    expect(DGX2_VFS[16]).toBe("0000:86:02.2");
+  });
+
+  it("attaches all 160 DGX-2 VFs with --config, each on its own libvirt-allocated PCIe root port, and detaches them", async () => {
+    const name = await defineGuest("dgx2");
+    expect(await virsh.listDomains()).toContain(name);
+    expect(await virsh.domainState(name)).toBe("shut off");
+    const xmls = DGX2_VFS.map((address) => buildHostdevXml({ address }));
+
+    const attached = await virsh.attachDevices(name, xmls, { config: true });
+    expect(attached.filter((r) => !r.ok)).toEqual([]);
+
+    const xml = await virsh.dumpXml(name, { inactive: true });
+    const guest = parseDomainXml(xml);
+    expect(guest.hostdevs).toHaveLength(160);
+    expect(guest.hostdevs.map((h) => h.address).sort()).toEqual([...DGX2_VFS].sort());
+    expect(guest.hostdevs.every((h) => h.kind === "hostdev" && h.managed)).toBe(true);
+    const { hostdevBuses, rootPorts } = guestPlacement(xml);
+    // The guest has no USB controller or balloon: every root port libvirt added carries one VF.
+    expect(rootPorts).toHaveLength(160);
+    expect(new Set(hostdevBuses).size).toBe(160);
+    expect([...hostdevBuses].sort((a, b) => a - b)).toEqual([...rootPorts].sort((a, b) => a - b));
+
+    // Per-device results: attaching the first three again fails for exactly those three.
+    const again = await virsh.attachDevices(name, xmls.slice(0, 3), { config: true });
+    expect(again.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["already-attached", "already-attached", "already-attached"]);
+    expect(again[0]!.ok ? "" : again[0]!.error.libvirtMessage).toMatch(/^error: Failed to attach device from .*\nerror: Requested operation is not valid: device is already in the domain configuration$/);
+
+    const detached = await virsh.detachDevices(name, xmls, { config: true });
+    expect(detached.filter((r) => !r.ok)).toEqual([]);
+    expect(parseDomainXml(await virsh.dumpXml(name, { inactive: true })).hostdevs).toEqual([]);
+  }, 120_000);
+
+  it("attaches and detaches one device per virsh call, and explains a detach of a device the guest lacks", async () => {
+    const name = await defineGuest("single");
+    const xml = buildHostdevXml({ address: DGX2_VFS[5]! });
+    await virsh.attachDevice(name, xml, { config: true });
+    expect(parseDomainXml(await virsh.dumpXml(name, { inactive: true })).hostdevs.map((h) => h.address)).toEqual([DGX2_VFS[5]]);
+    await virsh.detachDevice(name, xml, { config: true });
+    const err = await virsh.detachDevice(name, xml, { config: true }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VirshError);
+    expect((err as VirshError).code).toBe("not-attached");
+    expect((err as VirshError).libvirtMessage).toMatch(/^error: Failed to detach device from .*\nerror: device not found: device not present in domain configuration$/);
+    // A live change on a shut-off guest is libvirt's error, explained.
+    const live = await virsh.attachDevice(name, xml, { live: true }).catch((e: unknown) => e);
+    expect(live).toBeInstanceOf(VirshError);
+    expect((live as VirshError).code).toBe("domain-not-running");
+    expect((live as VirshError).explanation).toMatch(/--config/);
+  }, 60_000);
+
+  it("round-trips an <interface type='hostdev'> with MAC and VLAN through dumpxml", async () => {
+    const name = await defineGuest("iface");
+    await virsh.attachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:AB:00:01", vlan: { id: 42 } }), { config: true });
+    const xml = await virsh.dumpXml(name, { inactive: true });
+    expect(parseDomainXml(xml).hostdevs).toEqual([{ kind: "interface", address: "0000:b8:00.1", managed: true, mac: "52:54:00:ab:00:01", vlan: 42 }]);
+    expect(xml).toMatch(/<vlan>\s*<tag id='42'\/>\s*<\/vlan>/);
+    await virsh.detachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:ab:00:01", vlan: { id: 42 } }), { config: true });
+    expect(parseDomainXml(await virsh.dumpXml(name, { inactive: true })).hostdevs).toEqual([]);
+  }, 60_000);
+
+  it("fails to start a guest with a hostdev and carries libvirt's message plus what to check", async () => {
+    const name = await defineGuest("start", [{ address: DGX2_VFS[0]! }]);
+    const err = await virsh.startDomain(name).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VirshError);
+    const e = err as VirshError;
+    expect(e.libvirtMessage).toMatch(new RegExp(`^error: Failed to start domain '${name}'\\n`));
+    const groups = "/sys/kernel/iommu_groups";
+    if (!existsSync(groups) || readdirSync(groups).length === 0) {
+      // This machine has no IOMMU (PLATFORM.md): libvirt refuses before QEMU runs.
+      expect(e.libvirtMessage).toMatch(/host doesn't support (passthrough of host PCI devices|VFIO PCI passthrough)/);
+      expect(e.code).toBe("no-iommu");
+      expect(e.explanation).toMatch(/IOMMU.*VT-d.*intel_iommu=on/s);
+      expect(e.message).toContain(e.libvirtMessage);
+      expect(e.message).toContain(e.explanation!);
+    } else {
+      // With an IOMMU the simulated DGX-2 VF still does not exist on this host.
+      expect(e.code).not.toBe("no-iommu");
+    }
+    expect(await virsh.domainState(name)).toBe("shut off");
+  }, 60_000);
+
+  it("refuses XML injection and option injection before virsh is ever run", async () => {
+    // A virsh that does not exist: reaching it would give a VirshError 'virsh-missing'.
+    const nowhere = createVirsh({ virshPath: "/nonexistent/virsh" });
+    const evil = "x'/><hostdev mode='subsystem'";
+    const hostdev = buildHostdevXml({ address: "0000:86:00.2" });
+    const attempts: Array<() => Promise<unknown>> = [
+      () => nowhere.attachDevice(evil, hostdev, { config: true }),
+      () => nowhere.attachDevices(evil, [hostdev], { config: true }),
+      () => nowhere.dumpXml("--help"),
+      () => nowhere.undefineDomain("a b"),
+      () => nowhere.defineDomain("<domain type='kvm'><name>x&apos;/&gt;&lt;hostdev</name></domain>"),
+      () => nowhere.attachDevice("ok-name", hostdev, {}),
+    ];
+    for (const attempt of attempts) {
+      const err = await attempt().then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(LibvirtInputError);
+    }
+    expect(() => buildGuestDomainXml({ name: evil, vcpus: 1, memoryMiB: 512, machine: "q35" })).toThrow(/^name: must be/);
+    // And libvirt holds no guest with such a name.
+    expect((await virsh.listDomains()).some((d) => d.includes("<") || d.includes("'"))).toBe(false);
+  });
+});
