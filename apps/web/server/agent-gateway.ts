@@ -1,0 +1,108 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
+import { authenticateAgent, getHost, markHostOffline } from "@vfleet/db";
+import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
+
+/** `Authorization: Bearer <credential>` -> credential, or null. */
+export function bearerOf(header: string | undefined): string | null {
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return m?.[1] ?? null;
+}
+
+/**
+ * The `/agent` WebSocket endpoint: authenticates at upgrade, keeps one session per host (a
+ * newer connection with the same credential replaces the older), pings to find dead sockets.
+ */
+export class AgentGateway {
+  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  readonly #deps: SessionDeps;
+  /** hostId -> the connection currently serving it. */
+  readonly #current = new Map<string, AgentSession>();
+  readonly #all = new Set<AgentSession>();
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
+  }
+
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { db, log } = this.#deps;
+    const remote = req.socket.remoteAddress;
+    const credential = bearerOf(req.headers.authorization);
+    let identity: AgentIdentity | null = null;
+    try {
+      identity = credential ? await this.#identify(credential) : null;
+    } catch (err) {
+      log("error", "agent authentication failed", { remote, error: err instanceof Error ? err.message : String(err) });
+      socket.destroy();
+      return;
+    }
+    // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!identity) {
+        const reason = credential ? "unknown or revoked credential" : "missing Authorization: Bearer <credential>";
+        log("warn", "agent rejected", { remote, closeCode: CloseCode.UNAUTHORIZED, reason });
+        ws.close(CloseCode.UNAUTHORIZED, reason);
+        return;
+      }
+      const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
+      this.#all.add(session);
+      const previous = this.#current.get(identity.hostId);
+      this.#current.set(identity.hostId, session);
+      if (previous) {
+        log("info", "agent connection replaced", { hostId: identity.hostId, remote });
+        previous.close(CloseCode.REPLACED, "replaced by a newer connection with the same credential");
+      }
+    });
+  }
+
+  async #identify(credential: string): Promise<AgentIdentity | null> {
+    const { db } = this.#deps;
+    const auth = await authenticateAgent(db, credential);
+    if (!auth) return null;
+    const host = await getHost(db, auth.hostId);
+    if (!host) return null;
+    return { hostId: auth.hostId, hostName: auth.hostName, hostname: host.summary.hostname };
+  }
+
+  async #closed(session: AgentSession): Promise<void> {
+    this.#all.delete(session);
+    const { hostId } = session.identity;
+    // A replaced connection's close must not mark offline the host its successor now serves.
+    if (this.#current.get(hostId) !== session) return;
+    this.#current.delete(hostId);
+    await markHostOffline(this.#deps.db, hostId);
+    this.#deps.events.emit({ type: "host-offline", hostId });
+  }
+
+  /** Terminate sockets that missed the last ping; ping the rest. */
+  checkLiveness(): void {
+    for (const session of this.#all) {
+      if (!session.alive) {
+        this.#deps.log("warn", "agent socket unresponsive, terminating", { hostId: session.identity.hostId });
+        session.terminate();
+      } else {
+        session.ping();
+      }
+    }
+  }
+
+  /** The sweeper found these hosts silent: drop any socket still claiming them. */
+  dropHosts(hostIds: readonly string[]): void {
+    for (const hostId of hostIds) this.#current.get(hostId)?.terminate();
+  }
+
+  get connectedHosts(): number {
+    return this.#current.size;
+  }
+
+  async close(): Promise<void> {
+    const sessions = [...this.#all];
+    for (const session of sessions) session.close(1001, "server shutting down");
+    // Let each close record the host offline before the caller stops the database.
+    await Promise.race([Promise.all(sessions.map((s) => s.done)), new Promise((r) => setTimeout(r, 3000).unref())]);
+    for (const session of sessions) session.terminate();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+}

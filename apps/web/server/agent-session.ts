@@ -1,0 +1,177 @@
+import { randomUUID } from "node:crypto";
+import type { WebSocket, RawData } from "ws";
+import {
+  CloseCode, PROTOCOL_VERSION, isSupportedVersion, parseAgentMessage,
+  type AgentHello, type InventorySnapshot, type ServerMessage,
+} from "@vfleet/protocol";
+import { hashContent } from "@vfleet/protocol/hash";
+import { computeCapacity } from "@vfleet/core";
+import { getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
+import type { FleetEvents } from "../lib/fleet-events.ts";
+import type { Log } from "./logger.ts";
+
+/** Who the credential says this socket is. The only source of identity: message bodies are not trusted. */
+export interface AgentIdentity {
+  hostId: string;
+  hostName: string;
+  /** Hostname the host enrolled with; every snapshot must report the same one. */
+  hostname: string;
+}
+
+export interface SessionDeps {
+  db: Db;
+  events: FleetEvents;
+  log: Log;
+  heartbeatIntervalMs: number;
+  /** An agent that has not said hello by then is holding a socket for nothing. */
+  helloTimeoutMs: number;
+}
+
+type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>["payload"];
+
+/** WebSocket close reasons are limited to 123 bytes. */
+const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
+
+/**
+ * One authenticated agent connection. Frames are handled one at a time, in order; the first
+ * bad frame closes the socket before anything from it is written.
+ */
+export class AgentSession {
+  readonly identity: AgentIdentity;
+  readonly #ws: WebSocket;
+  readonly #deps: SessionDeps;
+  #ready = false;
+  #closing = false;
+  /** Reset by every pong; a socket that misses one ping interval is dead. */
+  alive = true;
+  /** Serialises frame handling and the final offline write behind any pending store. */
+  #queue: Promise<void> = Promise.resolve();
+  readonly #helloTimer: NodeJS.Timeout;
+  /** Settles once the socket closed and the close was recorded (host marked offline). */
+  readonly done: Promise<void>;
+  #settle!: () => void;
+
+  constructor(ws: WebSocket, identity: AgentIdentity, deps: SessionDeps, onClosed: (session: AgentSession) => Promise<void>) {
+    this.#ws = ws;
+    this.identity = identity;
+    this.#deps = deps;
+    this.done = new Promise((resolve) => { this.#settle = resolve; });
+    this.#helloTimer = setTimeout(() => this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `no agent.hello within ${deps.helloTimeoutMs} ms`), deps.helloTimeoutMs);
+
+    ws.on("message", (data, isBinary) => {
+      this.#queue = this.#queue.then(() => this.#handle(data, isBinary)).catch((err: unknown) => this.#fail(err));
+    });
+    ws.on("pong", () => { this.alive = true; });
+    ws.on("error", (err) => {
+      // ws reports an oversized frame here and closes with 1009 itself.
+      deps.log("warn", "agent socket error", { hostId: identity.hostId, error: err.message, code: (err as { code?: string }).code });
+    });
+    ws.on("close", (code, reason) => {
+      this.#closing = true;
+      clearTimeout(this.#helloTimer);
+      deps.log("info", "agent disconnected", { hostId: identity.hostId, code, reason: reason.toString() });
+      this.#queue = this.#queue.then(() => onClosed(this)).catch((err: unknown) => this.#fail(err)).finally(() => this.#settle());
+    });
+  }
+
+  get ready(): boolean {
+    return this.#ready;
+  }
+
+  ping(): void {
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  terminate(): void {
+    this.#closing = true;
+    this.#ws.terminate();
+  }
+
+  close(code: number, reason: string): void {
+    this.#closing = true;
+    this.#ws.close(code, closeReason(reason));
+  }
+
+  async #handle(data: RawData, isBinary: boolean): Promise<void> {
+    if (this.#closing) return;
+    if (isBinary) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "binary frames are not accepted: send JSON text");
+    const raw = data.toString();
+    const parsed = parseAgentMessage(raw);
+    if (!parsed.success) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", parsed.error);
+    const msg = parsed.data;
+
+    if (!this.#ready) {
+      if (msg.type !== "agent.hello") return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `first message must be agent.hello, got ${msg.type}`);
+      return this.#hello(msg);
+    }
+    switch (msg.type) {
+      case "agent.hello":
+        return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "agent.hello sent twice on one connection");
+      case "agent.heartbeat":
+        await markHostSeen(this.#deps.db, this.identity.hostId);
+        return;
+      case "inventory.snapshot":
+        return this.#snapshot(msg, raw);
+    }
+  }
+
+  async #hello(msg: AgentHello): Promise<void> {
+    const { protocolVersion, agentVersion } = msg.payload;
+    if (!isSupportedVersion(protocolVersion)) {
+      return this.#reject(CloseCode.UNSUPPORTED_VERSION, "unsupported-version",
+        `protocol ${protocolVersion} not served; this server speaks ${PROTOCOL_VERSION}`);
+    }
+    clearTimeout(this.#helloTimer);
+    const { db, events, heartbeatIntervalMs } = this.#deps;
+    const { hostId, hostName } = this.identity;
+    await markHostConnected(db, hostId, { agentVersion, protocolVersion });
+    const knownHash = await getKnownHash(db, hostId);
+    if (this.#closing) return;
+    this.#ready = true;
+    this.#send("server.welcome", { hostId, hostName, protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs, knownHash });
+    this.#deps.log("info", "agent connected", { hostId, hostName, agentVersion, protocolVersion });
+    events.emit({ type: "host-online", hostId });
+  }
+
+  async #snapshot(msg: InventorySnapshot, raw: string): Promise<void> {
+    const { hash, scannedAt, inventory } = msg.payload;
+    const { hostId } = this.identity;
+    if (inventory.host.hostname !== this.identity.hostname) {
+      return this.#reject(CloseCode.IDENTITY_MISMATCH, "identity-mismatch",
+        `payload.inventory.host.hostname is "${inventory.host.hostname}" but this credential belongs to "${this.identity.hostname}"`);
+    }
+    // The hash decides whether later snapshots are skipped: it must describe what was sent.
+    const sent = (JSON.parse(raw) as { payload: { inventory: unknown } }).payload.inventory;
+    if (hashContent(sent) !== hash) {
+      return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "payload.hash is not the sha256 of payload.inventory's canonical JSON");
+    }
+    const capacity = computeCapacity(inventory).totals;
+    const { stored } = await storeSnapshot(this.#deps.db, hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
+    this.#send("inventory.ack", { replyTo: msg.id, hash, stored });
+    this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored, devices: inventory.devices.length });
+    if (stored) this.#deps.events.emit({ type: "host-changed", hostId, hash });
+  }
+
+  #send<T extends ServerMessage["type"]>(type: T, payload: Payload<T>): void {
+    if (this.#ws.readyState !== this.#ws.OPEN) return;
+    this.#ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
+  }
+
+  /** Tell the agent why (server.error), log it, close with the protocol's code. Nothing from the frame is written. */
+  #reject(code: number, errorCode: string, message: string): void {
+    if (this.#closing) return;
+    this.#deps.log("warn", "agent frame rejected", { hostId: this.identity.hostId, closeCode: code, reason: message });
+    this.#send("server.error", { replyTo: null, code: errorCode, message });
+    this.close(code, message);
+  }
+
+  #fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.#deps.log("error", "agent session failed", { hostId: this.identity.hostId, error: message });
+    if (!this.#closing) {
+      this.#send("server.error", { replyTo: null, code: "internal", message: "server failed to handle the message" });
+      this.close(1011, "internal error");
+    }
+  }
+}

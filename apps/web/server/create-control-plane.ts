@@ -1,0 +1,131 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { createEnrollmentToken, getHost, listHosts, redeemEnrollmentToken, type Db } from "@vfleet/db";
+import { setControlPlaneContext } from "../lib/control-plane-context.ts";
+import { FleetEvents } from "../lib/fleet-events.ts";
+import { AgentGateway } from "./agent-gateway.ts";
+import { jsonLog, type Log } from "./logger.ts";
+import { serveEvents } from "./serve-events.ts";
+import { startOfflineSweeper } from "./start-offline-sweeper.ts";
+
+export interface ControlPlaneOptions {
+  db: Db;
+  /** 0 picks a free port; read the result from `url`. */
+  port: number;
+  /** Interface to listen on; loopback unless told otherwise. */
+  host?: string;
+  /** Told to agents in server.welcome; also the server's ping period for dead sockets. */
+  heartbeatIntervalMs?: number;
+  /** A host silent this long is marked offline by the sweeper. */
+  offlineAfterMs?: number;
+  /** Run Next in dev mode (compile on demand, HMR); false serves the `next build` output. */
+  dev?: boolean;
+  log?: Log;
+}
+
+export interface ControlPlane {
+  /** `http://host:port`; the agent socket is at `ws://host:port/agent`. */
+  url: string;
+  events: FleetEvents;
+  close(): Promise<void>;
+}
+
+const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
+export const AGENT_PATH = "/agent";
+export const EVENTS_PATH = "/api/v1/events";
+
+const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
+
+/**
+ * One HTTP port serving the Next.js UI and REST API, the agent WebSocket at `/agent`, and the
+ * SSE stream at `/api/v1/events`. Route handlers and pages reach the Db and the event bus
+ * through the globalThis slot set here, so one control plane per process.
+ */
+export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { db, port, host = "127.0.0.1", dev = false, log = jsonLog } = options;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
+  const offlineAfterMs = options.offlineAfterMs ?? 25_000;
+  if (heartbeatIntervalMs >= offlineAfterMs) {
+    throw new Error(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`);
+  }
+
+  const events = new FleetEvents();
+  setControlPlaneContext({ db, events, queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken } });
+  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000 });
+
+  let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
+  let upgradeNext: ((req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
+  let nextReady: Promise<void> | null = null;
+
+  const server: Server = createServer((req, res) => {
+    if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+    void (async () => {
+      try {
+        await nextReady;
+        await handleNext!(req, res);
+      } catch (err) {
+        log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) res.writeHead(500).end("internal error");
+      }
+    })();
+  });
+  server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
+    socket.on("error", () => {});
+    if (pathOf(req) === AGENT_PATH) return void gateway.handleUpgrade(req, socket, head);
+    // Everything else (the dev server's HMR socket) belongs to Next.
+    if (upgradeNext) return void upgradeNext(req, socket, head);
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => { server.off("error", reject); resolve(); });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}`;
+
+  // Next attaches its own upgrade listener to `httpServer` (or the request's server): give it a
+  // stand-in so it cannot grab `/agent` upgrades, and route its HMR upgrades ourselves above.
+  const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: new EventEmitter() as Server, quiet: !dev });
+  nextReady = app.prepare();
+  try {
+    await nextReady;
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  handleNext = app.getRequestHandler();
+  upgradeNext = app.getUpgradeHandler();
+
+  const liveness = setInterval(() => gateway.checkLiveness(), heartbeatIntervalMs);
+  const sweeper = startOfflineSweeper({
+    db, events, log, offlineAfterMs,
+    // Sweep often enough that a vanished host is offline within offlineAfterMs + 5 s.
+    intervalMs: Math.min(5_000, Math.max(100, Math.floor(offlineAfterMs / 5))),
+    onOffline: (hostIds) => gateway.dropHosts(hostIds),
+  });
+  log("info", "control plane listening", { url, agent: url.replace(/^http/, "ws") + AGENT_PATH, dev });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    events,
+    close() {
+      closing ??= (async () => {
+        clearInterval(liveness);
+        await sweeper.stop();
+        await gateway.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections(); // SSE streams and keep-alive sockets would hold close() open
+        await closed;
+        await app.close();
+        setControlPlaneContext(undefined);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+const port = z.coerce.number().int().min(0).max(65535);
+const ms = z.coerce.number().int().positive();
+
+/** Control-plane configuration from the environment. Parsed once in main(), never at import time. */
+export const Env = z.object({
+  /** 3000 is what operators expect from a Next.js app; 0 picks a free port (tests). */
+  PORT: port.default(3000),
+  /** Loopback by default: nothing is exposed to the network until the operator says so. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** External PostgreSQL; without it an embedded server runs under VFLEET_DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Where the embedded PostgreSQL keeps its files: in the repo's ignored `.vfleet/`. */
+  VFLEET_DATA_DIR: z.string().min(1).default(".vfleet/pg"),
+  /** Agents heartbeat this often; 10 s keeps the write rate low at thousands of hosts. */
+  VFLEET_HEARTBEAT_INTERVAL_MS: ms.default(10_000),
+  /** A host silent this long is offline; with the 5 s sweep that is within 30 s of vanishing. */
+  VFLEET_OFFLINE_AFTER_MS: ms.default(25_000),
+  /** `production` serves the `next build` output; anything else runs Next in dev mode. */
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+});
+export type Env = z.infer<typeof Env>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = Env.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "env"}: ${i.message}`);
+  throw new Error(`invalid environment:\n${lines.join("\n")}`);
+}

@@ -1,0 +1,36 @@
+import { applyMigrations, createDb, startDatabase } from "@vfleet/db";
+import { createControlPlane } from "./create-control-plane.ts";
+import { loadEnv } from "./env.ts";
+import { jsonLog } from "./logger.ts";
+
+/** `pnpm --filter @vfleet/web start`: database, migrations, control plane, signals. */
+async function main(): Promise<void> {
+  const env = loadEnv(process.env);
+  const database = await startDatabase({ dataDir: env.VFLEET_DATA_DIR, databaseUrl: env.DATABASE_URL });
+  await applyMigrations(database.url);
+  const db = createDb(database.url);
+  const plane = await createControlPlane({
+    db, port: env.PORT, host: env.HOST, dev: env.NODE_ENV !== "production",
+    heartbeatIntervalMs: env.VFLEET_HEARTBEAT_INTERVAL_MS, offlineAfterMs: env.VFLEET_OFFLINE_AFTER_MS,
+  });
+  // Tests and scripts read this line to learn the URL when PORT=0.
+  process.stdout.write(`vfleet control plane ready at ${plane.url}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    jsonLog("info", "shutting down", { signal });
+    await plane.close();
+    await db.$disconnect();
+    await database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  jsonLog("error", "control plane failed to start", { error: err instanceof Error ? err.stack ?? err.message : String(err) });
+  process.exit(1);
+});
