@@ -2,6 +2,7 @@ import type { Inventory } from "@vfleet/protocol";
 import { checkInventoryRefs } from "./check-inventory-refs.ts";
 import type { Db } from "./create-db.ts";
 import { Prisma } from "./generated/prisma/client.ts";
+import { insertRows, type InventoryTable } from "./insert-rows.ts";
 import { inventoryToRows } from "./inventory-to-rows.ts";
 
 export interface Snapshot {
@@ -16,7 +17,7 @@ export interface Snapshot {
 /**
  * Make `snapshot` the host's stored inventory. An unchanged hash costs one UPDATE of
  * lastSeenAt. Otherwise the host's rows are replaced in one transaction of bulk statements
- * (deleteMany + createMany per table): readers see the old or the new inventory, never a mix,
+ * (deleteMany + one multi-row INSERT per table, see insertRows): readers see the old or the new inventory, never a mix,
  * and a failure anywhere keeps the old one. The leading host UPDATE locks the host row, so two
  * writers for one host take turns.
  */
@@ -35,7 +36,7 @@ export async function storeSnapshot(db: Db, hostId: string, snapshot: Snapshot):
   checkInventoryRefs(inventory);
   const rows = inventoryToRows(hostId, inventory);
   const where = { where: { hostId } };
-  const create = <T>(insert: (args: { data: T[] }) => Prisma.PrismaPromise<unknown>, data: T[]) => (data.length > 0 ? [insert({ data })] : []);
+  const insert = (table: InventoryTable, data: object[]) => (data.length > 0 ? [insertRows(db, table, data)] : []);
   try {
     await db.$transaction([
       db.host.update({
@@ -58,13 +59,13 @@ export async function storeSnapshot(db: Db, hostId: string, snapshot: Snapshot):
       db.physicalFunction.deleteMany(where),
       db.pciDevice.deleteMany(where),
       db.iommuGroup.deleteMany(where),
-      ...create((a) => db.iommuGroup.createMany(a), rows.iommuGroups),
-      ...create((a) => db.pciDevice.createMany(a), rows.pciDevices),
-      ...create((a) => db.physicalFunction.createMany(a), rows.physicalFunctions),
-      ...create((a) => db.virtualFunction.createMany(a), rows.virtualFunctions),
-      ...create((a) => db.netInterface.createMany(a), rows.netInterfaces),
-      ...create((a) => db.guest.createMany(a), rows.guests),
-      ...create((a) => db.guestHostdev.createMany(a), rows.guestHostdevs),
+      ...insert("IommuGroup", rows.iommuGroups),
+      ...insert("PciDevice", rows.pciDevices),
+      ...insert("PhysicalFunction", rows.physicalFunctions),
+      ...insert("VirtualFunction", rows.virtualFunctions),
+      ...insert("NetInterface", rows.netInterfaces),
+      ...insert("Guest", rows.guests),
+      ...insert("GuestHostdev", rows.guestHostdevs),
     ]);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") {
