@@ -1,6 +1,6 @@
 import { buildGuestDomainXml, buildHostdevXml, parseDomainXml } from "@vfleet/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertLibvirtReachable, createVirsh, VirshError } from "../src/libvirt/index.ts";
+import { assertLibvirtReachable, createVirsh } from "../src/libvirt/index.ts";
 
 /**
  * Batch attach (one virsh process fed a script on stdin) against one virsh process per device,
@@ -34,11 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of defined) {
-    await virsh.undefineDomain(name).catch((err: unknown) => {
-      if (!(err instanceof VirshError && err.code === "domain-not-found")) throw err;
-    });
-  }
+  for (const name of defined) await virsh.undefineDomain(name, { ifExists: true });
 });
 
 describe("batch attach/detach against the real libvirtd", () => {

@@ -55,11 +55,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of defined) {
-    await virsh.undefineDomain(name).catch((err: unknown) => {
-      if (!(err instanceof VirshError && err.code === "domain-not-found")) throw err;
-    });
-  }
+  for (const name of defined) await virsh.undefineDomain(name, { ifExists: true });
   const left = (await virsh.listDomains()).filter((d) => d.includes(runId));
   expect(left).toEqual([]);
 });
@@ -116,6 +112,13 @@ describe("virsh wrapper against the real libvirtd", () => {
     expect(live).toBeInstanceOf(VirshError);
     expect((live as VirshError).code).toBe("domain-not-running");
     expect((live as VirshError).explanation).toMatch(/--config/);
+
+    await virsh.undefineDomain(name);
+    expect(await virsh.listDomains()).not.toContain(name);
+    const gone = await virsh.undefineDomain(name).catch((e: unknown) => e);
+    expect(gone).toBeInstanceOf(VirshError);
+    expect((gone as VirshError).code).toBe("domain-not-found");
+    await expect(virsh.undefineDomain(name, { ifExists: true })).resolves.toBeUndefined();
   }, 60_000);
 
   it("round-trips an <interface type='hostdev'> with MAC and VLAN through dumpxml", async () => {

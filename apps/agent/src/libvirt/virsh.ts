@@ -25,7 +25,8 @@ export type Virsh = {
   readonly uri: string;
   version(): Promise<string>;
   defineDomain(xml: string): Promise<string>;
-  undefineDomain(domain: string): Promise<void>;
+  /** `ifExists`: a guest that is already gone is success (cleanup, redelivered jobs). */
+  undefineDomain(domain: string, options?: { ifExists?: boolean }): Promise<void>;
   startDomain(domain: string): Promise<void>;
   destroyDomain(domain: string): Promise<void>;
   attachDevice(domain: string, xml: string, options: DeviceChangeOptions): Promise<void>;
@@ -125,8 +126,11 @@ export function createVirsh(options: VirshOptions = {}): Virsh {
       await withTempFiles("domain", [xml], ([path]) => run(["define", "--file", path!]));
       return name;
     },
-    async undefineDomain(domain) {
-      await run(["undefine", "--domain", checkDomainName("domain", domain)]);
+    async undefineDomain(domain, opts = {}) {
+      const name = checkDomainName("domain", domain);
+      await run(["undefine", "--domain", name]).catch((err: unknown) => {
+        if (!(opts.ifExists && err instanceof VirshError && err.code === "domain-not-found")) throw err;
+      });
     },
     async startDomain(domain) {
       await run(["start", "--domain", checkDomainName("domain", domain)]);
