@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { buildAuditContext } from "../build-audit-context.ts";
+import { guestWithVfs, makeInventory } from "../testing/make-inventory.ts";
+import { plannedOnVfioRule } from "./planned-on-vfio.ts";
+
+describe("drivers.guest-devices-on-vfio", () => {
+  it("is not applicable with nothing planned or assigned", () => {
+    expect(plannedOnVfioRule.run(buildAuditContext(makeInventory())).status).toBe("not-applicable");
+  });
+  it("passes for VFs on vfio-pci and for managed ones still on the host driver", () => {
+    const inv = makeInventory();
+    inv.devices.find((d) => d.physfn && d.vfIndex === 0)!.driver = "mlx5_core";
+    const r = plannedOnVfioRule.run(buildAuditContext(inv, { guest: guestWithVfs(inv, 4) }));
+    expect(r.status).toBe("pass");
+    expect(r.evidence[0]).toBe("4 device(s) for guests, /sys/bus/pci/devices/*/driver: 1 on mlx5_core, 3 on vfio-pci");
+  });
+  it("fails for an unmanaged device on a host driver and for an address the host lacks", () => {
+    const inv = makeInventory();
+    const vf = inv.devices.find((d) => d.physfn && d.vfIndex === 0)!;
+    vf.driver = "mlx5_core";
+    const guest = guestWithVfs(inv, 1);
+    guest.hostdevs[0]!.managed = false;
+    const r = plannedOnVfioRule.run(buildAuditContext(inv, { guest, plannedDevices: ["0000:d8:00.1"] }));
+    expect(r.status).toBe("fail");
+    expect(r.evidence).toContain(`${vf.address}: driver mlx5_core, hostdev managed='no' so libvirt will not detach it`);
+    expect(r.evidence).toContain("0000:d8:00.1: no such device under /sys/bus/pci/devices (named by guest vm1)");
+    expect(r.remediation).toContain(`virsh nodedev-detach pci_${vf.address.replace(/[:.]/g, "_")}`);
+  });
+});
