@@ -31,7 +31,7 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
             <td className="py-1.5 align-top font-mono">
               {g.id}
               {g.endpoints > 1 && (
-                <span className="ml-2 rounded bg-amber-50 px-1 text-[10px] font-medium text-amber-800 ring-1 ring-amber-300" title="several endpoints: they can only be assigned together">
+                <span className="ml-2 whitespace-nowrap rounded bg-amber-50 px-1 text-[10px] font-medium text-amber-800 ring-1 ring-amber-300" title="several endpoints: they can only be assigned together">
                   {g.endpoints} endpoints
                 </span>
               )}

@@ -1,0 +1,81 @@
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { buildDgx2Inventory } from "../test/build-dgx2-inventory.ts";
+import { launchChromium } from "../test/launch-chromium.ts";
+import { startProductionServer, type ProductionServer } from "../test/start-production-server.ts";
+import { enrollHost } from "../test/start-test-stack.ts";
+import { connectReadyAgent, type TestAgent } from "../test/test-agent.ts";
+
+const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+/** The product promise: a change an agent reports is on screen within 2 s, without a reload. */
+const LIVE_MS = 2_000;
+
+let server: ProductionServer;
+let browser: Browser;
+let page: Page;
+let agent: TestAgent;
+
+beforeAll(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  browser = await launchChromium();
+  server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "5000" });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+});
+afterAll(async () => {
+  await agent?.close();
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A value set in the page's JS realm survives router.refresh() but not a reload. */
+const markPage = () => page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
+const stillSamePage = () => page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload === 1);
+
+it("shows the DGX-2 with its 160 VFs and follows the agent live, without reloads", async () => {
+  await page.goto(server.url);
+  await page.getByTestId("empty-fleet").waitFor();
+  await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+  await markPage();
+
+  // A host enrolls and reports: the open dashboard shows it by itself.
+  const host = await enrollHost(server.url, "dgx2-01");
+  agent = (await connectReadyAgent(server.url.replace(/^http/, "ws") + "/agent", host.credential)).agent;
+  agent.snapshot(buildDgx2Inventory({ hostname: "dgx2-01" }));
+  expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
+  const row = page.getByTestId("host-row-dgx2-01");
+  await row.waitFor({ timeout: LIVE_MS });
+  await expect.poll(() => row.getByTestId("cap-created").textContent(), { timeout: LIVE_MS }).toBe("160");
+  expect(await row.getByTestId("host-status").getAttribute("data-online")).toBe("true");
+  expect(await row.getByTestId("kernel-flags").textContent()).toContain("intel_iommu=on");
+  expect(await stillSamePage()).toBe(true);
+  await page.screenshot({ path: `${RESULTS}dashboard.png`, fullPage: true });
+
+  // The host page: one cell per VF, all ready on vfio-pci.
+  await row.getByRole("link", { name: "dgx2-01" }).click();
+  await page.waitForURL(`**/hosts/${host.hostId}`);
+  const cells = page.getByTestId("vf-cell");
+  await expect.poll(() => cells.count()).toBe(160);
+  expect(await page.locator('[data-testid="vf-cell"][data-state="vfio"]').count()).toBe(160);
+  expect(await page.getByTestId("pf-card").count()).toBe(10);
+  expect(await page.getByTestId("guest-row-dgx-vm").getByTestId("guest-hostdevs").textContent()).toBe("0");
+  await page.screenshot({ path: `${RESULTS}host-dgx2.png`, fullPage: true });
+
+  // A guest takes 16 VFs: the grid recolours within 2 s, same page.
+  await markPage();
+  const t0 = Date.now();
+  agent.snapshot(buildDgx2Inventory({ hostname: "dgx2-01", assigned: 16 }));
+  const assigned = page.locator('[data-testid="vf-cell"][data-state="assigned"]');
+  await expect.poll(() => assigned.count(), { timeout: LIVE_MS, interval: 50 }).toBe(16);
+  const liveMs = Date.now() - t0;
+  expect(liveMs).toBeLessThan(LIVE_MS);
+  expect(await page.getByTestId("guest-hostdevs").textContent()).toBe("16");
+  expect(await stillSamePage()).toBe(true);
+  console.log(`live update visible after ${liveMs} ms`);
+
+  // The agent goes away: the page shows the host offline, again without a reload.
+  await agent.close();
+  await expect.poll(() => page.getByTestId("host-status").getAttribute("data-online"), { timeout: LIVE_MS, interval: 50 }).toBe("false");
+  expect(await stillSamePage()).toBe(true);
+}, 60_000);
