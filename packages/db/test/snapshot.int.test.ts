@@ -1,9 +1,7 @@
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
-  applyMigrations,
-  createDb,
   createEnrollmentToken,
   getHost,
   getKnownHash,
@@ -12,26 +10,15 @@ import {
   normalizeInventory,
   redeemEnrollmentToken,
   storeSnapshot,
-  type Db,
 } from "../src/index.ts";
 import { buildDgx2Inventory } from "./dgx2-inventory.ts";
-import { query, startTestServer } from "./pg-server.ts";
+import { query, useMigratedDatabase } from "./pg-server.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-let db: Db;
-beforeAll(async () => {
-  server = await startTestServer();
-  await applyMigrations(server.url);
-  db = createDb(server.url);
-});
-afterAll(async () => {
-  await db?.$disconnect();
-  await server?.stop();
-});
+const ctx = useMigratedDatabase();
 
 async function enroll(name: string): Promise<string> {
-  const { token } = await createEnrollmentToken(db, { hostName: name });
-  return (await redeemEnrollmentToken(db, { token, hostname: name }))!.hostId;
+  const { token } = await createEnrollmentToken(ctx.db, { hostName: name });
+  return (await redeemEnrollmentToken(ctx.db, { token, hostname: name }))!.hostId;
 }
 
 const snapshotOf = (inventory: Inventory, capacity?: unknown) => ({ hash: hashContent(inventory), scannedAt: new Date("2030-01-01T00:00:00Z"), inventory, capacity });
@@ -40,7 +27,7 @@ const snapshotOf = (inventory: Inventory, capacity?: unknown) => ({ hash: hashCo
 async function rowVersions(hostId: string): Promise<string[]> {
   const tables = ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev"];
   const rows = await query<{ v: string }>(
-    server.url,
+    ctx.url,
     tables.map((t) => `SELECT '${t}:' || ctid::text || ':' || xmin::text AS v FROM "${t}" WHERE "hostId" = $1`).join(" UNION ALL ") + " ORDER BY 1",
     [hostId],
   );
@@ -49,7 +36,7 @@ async function rowVersions(hostId: string): Promise<string[]> {
 
 async function rowCounts(hostId: string) {
   const [row] = await query<Record<string, number>>(
-    server.url,
+    ctx.url,
     `SELECT (SELECT count(*)::int FROM "PciDevice" WHERE "hostId" = $1) AS devices,
             (SELECT count(*)::int FROM "VirtualFunction" WHERE "hostId" = $1) AS vfs,
             (SELECT count(*)::int FROM "PhysicalFunction" WHERE "hostId" = $1) AS pfs,
@@ -64,15 +51,15 @@ describe("storeSnapshot / loadInventory", () => {
   it("a DGX-2 inventory (160 VFs, 80 in one guest) loads back equal from the rows", async () => {
     const hostId = await enroll("dgx2-a");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-a" });
-    expect(await loadInventory(db, hostId)).toBeNull();
-    expect(await storeSnapshot(db, hostId, snapshotOf(inventory, { freeVfs: 80 }))).toEqual({ stored: true });
+    expect(await loadInventory(ctx.db, hostId)).toBeNull();
+    expect(await storeSnapshot(ctx.db, hostId, snapshotOf(inventory, { freeVfs: 80 }))).toEqual({ stored: true });
 
     expect(await rowCounts(hostId)).toEqual({ devices: 172, vfs: 160, pfs: 10, groups: 172, hostdevs: 80 });
-    const loaded = await loadInventory(db, hostId);
+    const loaded = await loadInventory(ctx.db, hostId);
     expect(loaded).toEqual(normalizeInventory(inventory));
-    expect(await getKnownHash(db, hostId)).toBe(hashContent(inventory));
+    expect(await getKnownHash(ctx.db, hostId)).toBe(hashContent(inventory));
 
-    const host = await getHost(db, hostId);
+    const host = await getHost(ctx.db, hostId);
     expect(host?.inventory).toEqual(loaded);
     expect(host?.summary).toMatchObject({
       name: "dgx2-a",
@@ -82,20 +69,20 @@ describe("storeSnapshot / loadInventory", () => {
       capacity: { freeVfs: 80 },
       snapshotAt: new Date("2030-01-01T00:00:00Z"),
     });
-    expect((await listHosts(db)).find((h) => h.id === hostId)?.capacity).toEqual({ freeVfs: 80 });
+    expect((await listHosts(ctx.db)).find((h) => h.id === hostId)?.capacity).toEqual({ freeVfs: 80 });
   });
 
   it("an unchanged snapshot writes no inventory row and only bumps lastSeenAt", async () => {
     const hostId = await enroll("dgx2-b");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-b" });
-    await storeSnapshot(db, hostId, snapshotOf(inventory));
+    await storeSnapshot(ctx.db, hostId, snapshotOf(inventory));
     const versions = await rowVersions(hostId);
-    const before = await db.host.findUniqueOrThrow({ where: { id: hostId } });
+    const before = await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } });
 
     await new Promise((r) => setTimeout(r, 5));
-    expect(await storeSnapshot(db, hostId, snapshotOf(inventory))).toEqual({ stored: false });
+    expect(await storeSnapshot(ctx.db, hostId, snapshotOf(inventory))).toEqual({ stored: false });
     expect(await rowVersions(hostId)).toEqual(versions);
-    const after = await db.host.findUniqueOrThrow({ where: { id: hostId } });
+    const after = await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } });
     expect(after.lastSeenAt!.getTime()).toBeGreaterThan(before.lastSeenAt!.getTime());
     expect({ ...after, lastSeenAt: null }).toEqual({ ...before, lastSeenAt: null });
   });
@@ -104,8 +91,8 @@ describe("storeSnapshot / loadInventory", () => {
     const hostId = await enroll("dgx2-c");
     const otherId = await enroll("dgx2-d");
     const first = buildDgx2Inventory({ hostname: "dgx2-c" });
-    await storeSnapshot(db, hostId, snapshotOf(first));
-    await storeSnapshot(db, otherId, snapshotOf(buildDgx2Inventory({ hostname: "dgx2-d" })));
+    await storeSnapshot(ctx.db, hostId, snapshotOf(first));
+    await storeSnapshot(ctx.db, otherId, snapshotOf(buildDgx2Inventory({ hostname: "dgx2-d" })));
     const otherVersions = await rowVersions(otherId);
 
     // Operator set every VF's VLAN to 42, took 4 PFs to 0 VFs (their VFs vanish), guest lost its hostdevs.
@@ -119,17 +106,17 @@ describe("storeSnapshot / loadInventory", () => {
     changed.interfaces = changed.interfaces.filter((i) => i.pciAddress === null || kept.has(i.pciAddress));
     changed.guests = changed.guests.map((g) => ({ ...g, hostdevs: [] }));
 
-    expect(await storeSnapshot(db, hostId, snapshotOf(changed))).toEqual({ stored: true });
-    expect(await loadInventory(db, hostId)).toEqual(normalizeInventory(changed));
+    expect(await storeSnapshot(ctx.db, hostId, snapshotOf(changed))).toEqual({ stored: true });
+    expect(await loadInventory(ctx.db, hostId)).toEqual(normalizeInventory(changed));
     expect(await rowCounts(hostId)).toEqual({ devices: 172 - 64, vfs: 96, pfs: 10, groups: 172 - 64, hostdevs: 0 });
-    expect(await getKnownHash(db, hostId)).toBe(hashContent(changed));
+    expect(await getKnownHash(ctx.db, hostId)).toBe(hashContent(changed));
     expect(await rowVersions(otherId)).toEqual(otherVersions);
   });
 
   it("a failure mid-transaction keeps the previous rows and hash", async () => {
     const hostId = await enroll("dgx2-e");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-e" });
-    await storeSnapshot(db, hostId, snapshotOf(inventory));
+    await storeSnapshot(ctx.db, hostId, snapshotOf(inventory));
     const versions = await rowVersions(hostId);
 
     // Two devices with one address: passes the pure checks, violates PciDevice's key after
@@ -137,44 +124,44 @@ describe("storeSnapshot / loadInventory", () => {
     const broken = buildDgx2Inventory({ hostname: "dgx2-e", vlan: 7 });
     const last = broken.devices.at(-1)!;
     broken.devices.push({ ...last });
-    await expect(storeSnapshot(db, hostId, snapshotOf(broken))).rejects.toThrow(/not stored, previous inventory kept/);
+    await expect(storeSnapshot(ctx.db, hostId, snapshotOf(broken))).rejects.toThrow(/not stored, previous inventory kept/);
 
     expect(await rowVersions(hostId)).toEqual(versions);
-    expect(await loadInventory(db, hostId)).toEqual(normalizeInventory(inventory));
-    expect(await getKnownHash(db, hostId)).toBe(hashContent(inventory));
+    expect(await loadInventory(ctx.db, hostId)).toEqual(normalizeInventory(inventory));
+    expect(await getKnownHash(ctx.db, hostId)).toBe(hashContent(inventory));
   });
 
   it("rejects inconsistent IOMMU groups and bad arguments before writing, naming the field", async () => {
     const hostId = await enroll("dgx2-f");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-f" });
     const bad = { ...inventory, iommuGroups: inventory.iommuGroups.slice(1) };
-    await expect(storeSnapshot(db, hostId, snapshotOf(bad))).rejects.toThrow("inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it");
-    await expect(storeSnapshot(db, hostId, { ...snapshotOf(inventory), hash: "" })).rejects.toThrow("hash must be a string of 1-128 characters");
-    await expect(storeSnapshot(db, hostId, { ...snapshotOf(inventory), scannedAt: new Date(Number.NaN) })).rejects.toThrow("scannedAt must be a valid Date");
-    await expect(storeSnapshot(db, "no-such-host", snapshotOf(inventory))).rejects.toThrow("storeSnapshot: no host with id no-such-host");
-    expect(await getKnownHash(db, hostId)).toBeNull();
+    await expect(storeSnapshot(ctx.db, hostId, snapshotOf(bad))).rejects.toThrow("inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it");
+    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), hash: "" })).rejects.toThrow("hash must be a string of 1-128 characters");
+    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), scannedAt: new Date(Number.NaN) })).rejects.toThrow("scannedAt must be a valid Date");
+    await expect(storeSnapshot(ctx.db, "no-such-host", snapshotOf(inventory))).rejects.toThrow("storeSnapshot: no host with id no-such-host");
+    expect(await getKnownHash(ctx.db, hostId)).toBeNull();
   });
 
   it("stores 160 VFs fast (timings printed for the report)", async () => {
     const hostId = await enroll("dgx2-bench");
     const variants = Array.from({ length: 6 }, (_, i) => buildDgx2Inventory({ hostname: "dgx2-bench", vlan: 10 + i }));
-    await storeSnapshot(db, hostId, snapshotOf(variants[0]!)); // warm-up
+    await storeSnapshot(ctx.db, hostId, snapshotOf(variants[0]!)); // warm-up
     const changed: number[] = [];
     for (const inventory of variants.slice(1)) {
       const t = performance.now();
-      expect((await storeSnapshot(db, hostId, snapshotOf(inventory))).stored).toBe(true);
+      expect((await storeSnapshot(ctx.db, hostId, snapshotOf(inventory))).stored).toBe(true);
       changed.push(performance.now() - t);
     }
     const unchanged: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      expect((await storeSnapshot(db, hostId, snapshotOf(variants.at(-1)!))).stored).toBe(false);
+      expect((await storeSnapshot(ctx.db, hostId, snapshotOf(variants.at(-1)!))).stored).toBe(false);
       unchanged.push(performance.now() - t);
     }
     const loads: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await loadInventory(db, hostId);
+      await loadInventory(ctx.db, hostId);
       loads.push(performance.now() - t);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
