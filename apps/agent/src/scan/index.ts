@@ -1,0 +1,42 @@
+import type { Inventory } from "@vfleet/protocol";
+import { readGuests } from "./read-guests.ts";
+import { readHostFacts, readIommuGroups } from "./read-host-facts.ts";
+import { readInterfaces } from "./read-interfaces.ts";
+import { defaultReadLinkDetails, type ReadLinkDetails } from "./read-link-details.ts";
+import { parseVfinfoList } from "./parse-vfinfo-list.ts";
+import { readPciDevices } from "./read-pci-devices.ts";
+
+export type { ReadLinkDetails } from "./read-link-details.ts";
+
+export interface ScanOptions {
+  /** Source of VF MAC/VLAN/trust settings (netlink); default: `ip` at "/", simulator JSON elsewhere. */
+  readLinkDetails?: ReadLinkDetails;
+  /** Called for a libvirt definition that does not parse (it is left out of `guests`). */
+  onGuestError?: (file: string, err: unknown) => void;
+}
+
+/**
+ * Read a host's inventory from a sysfs/procfs root ("/" for this machine, or a simulator
+ * tree). Pure reading: no writes; the only process it may start is `ip link show` (read-only)
+ * for PFs' VF settings at the real root.
+ */
+export async function scanHost(root = "/", options: ScanOptions = {}): Promise<Inventory> {
+  const readLinkDetails = options.readLinkDetails ?? defaultReadLinkDetails(root);
+  const devicesAndGroups = readPciDevices(root).then(async (devices) => ({ devices, iommuGroups: await readIommuGroups(root, devices) }));
+  const [{ devices, iommuGroups }, interfaces, guests, host] = await Promise.all([
+    devicesAndGroups,
+    readInterfaces(root),
+    readGuests(root, options.onGuestError),
+    readHostFacts(root),
+  ]);
+  // Groups existing is the only reliable sign the IOMMU is on (not the command line).
+  host.iommu.enabled = iommuGroups.length > 0;
+  host.iommu.groups = iommuGroups.length;
+  // VF settings come from the PF's netdev; PFs without VFs or netdevs have none to read.
+  await Promise.all(devices.map(async (d) => {
+    const pfIf = d.netInterfaces[0];
+    if (!d.sriov || d.sriov.numVfs === 0 || !pfIf) return;
+    d.sriov.vfConfigs = parseVfinfoList(await readLinkDetails(pfIf));
+  }));
+  return { host, devices, iommuGroups, interfaces, guests };
+}

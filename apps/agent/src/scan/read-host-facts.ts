@@ -1,0 +1,118 @@
+import os from "node:os";
+import path from "node:path";
+import type { HostFacts, IommuGroup, NumaNode } from "@vfleet/protocol";
+import { listDir, readText } from "./read-sysfs.ts";
+
+/** Modules passthrough depends on, reported when loaded (`/sys/module/<name>` exists). */
+export const WATCHED_MODULES = [
+  "vfio", "vfio_pci", "vfio_iommu_type1", "vfio_virqfd", "vfio_pci_core", "pci_stub", "kvm", "kvm_intel", "kvm_amd", "irqbypass",
+  "mlx5_core", "mlx4_core", "igb", "igbvf", "ixgbe", "ixgbevf", "i40e", "iavf", "ice", "bnxt_en", "nvidia",
+];
+
+export function parseMeminfo(text: string | null): { memTotalKiB: number | null; hugepages: HostFacts["hugepages"] } {
+  if (!text) return { memTotalKiB: null, hugepages: null };
+  const field = (name: string) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  const total = field("HugePages_Total");
+  const free = field("HugePages_Free");
+  const size = field("Hugepagesize");
+  return { memTotalKiB: field("MemTotal"), hugepages: total !== null && free !== null && size !== null ? { total, free, sizeKiB: size } : null };
+}
+
+export function parseCpuinfo(text: string | null): { cpuVendor: HostFacts["cpuVendor"]; cpuCount: number | null } {
+  if (!text) return { cpuVendor: null, cpuCount: null };
+  const vendor = /^vendor_id\s*:\s*(\S+)/m.exec(text)?.[1];
+  const cpuVendor = vendor === "GenuineIntel" ? "intel" : vendor === "AuthenticAMD" || vendor === "HygonGenuine" ? "amd" : vendor ? "other" : null;
+  const count = (text.match(/^processor\s*:/gm) ?? []).length;
+  return { cpuVendor, cpuCount: count > 0 ? count : null };
+}
+
+/** Interface of the default route: destination and mask 00000000 in /proc/net/route. */
+export function parseDefaultRoute(text: string | null): string | null {
+  for (const line of (text ?? "").split("\n").slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length >= 8 && cols[1] === "00000000" && cols[7] === "00000000") return cols[0] ?? null;
+  }
+  return null;
+}
+
+/**
+ * Interrupt remapping from /proc/interrupts: with it, MSI and IO-APIC irqchips are the IR-
+ * variants (IR-PCI-MSI, IR-IO-APIC). Null when the file cannot be read.
+ */
+export function parseInterruptRemapping(text: string | null): boolean | null {
+  if (text === null) return null;
+  return /\sIR-[A-Z]/.test(text);
+}
+
+async function readNumaNodes(root: string): Promise<NumaNode[]> {
+  const dir = path.join(root, "sys/devices/system/node");
+  const nodes = (await listDir(dir)).filter((n) => /^node\d+$/.test(n));
+  const read = await Promise.all(nodes.map(async (n): Promise<NumaNode> => {
+    const [cpulist, meminfo] = await Promise.all([readText(path.join(dir, n, "cpulist")), readText(path.join(dir, n, "meminfo"))]);
+    const mem = /MemTotal:\s+(\d+)/.exec(meminfo ?? "");
+    return { id: Number(n.slice(4)), cpulist: cpulist ?? "", memTotalKiB: mem ? Number(mem[1]) : null };
+  }));
+  return read.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * IOMMU groups: ids from /sys/kernel/iommu_groups (none at all means the IOMMU is off).
+ * Members come from the PCI devices' own `iommu_group` links, already read; only a group
+ * no PCI device claims (non-PCI members) costs a directory read of its `devices/`.
+ */
+export async function readIommuGroups(root: string, devices: Array<{ address: string; iommuGroup: number | null }>): Promise<IommuGroup[]> {
+  const dir = path.join(root, "sys/kernel/iommu_groups");
+  const ids = (await listDir(dir)).filter((n) => /^\d+$/.test(n)).map(Number);
+  const members = new Map<number, string[]>(ids.map((id) => [id, []]));
+  for (const d of devices) if (d.iommuGroup !== null) members.get(d.iommuGroup)?.push(d.address);
+  const groups = await Promise.all(ids.map(async (id) => {
+    const known = members.get(id)!;
+    return { id, devices: (known.length > 0 ? known : await listDir(path.join(dir, String(id), "devices"))).sort() };
+  }));
+  return groups.sort((a, b) => a.id - b.id);
+}
+
+/** Host facts; `iommu.enabled/groups` start false/0 and are set by the caller from the groups read. */
+export async function readHostFacts(root: string): Promise<HostFacts> {
+  const p = (rel: string) => path.join(root, rel);
+  const [hostname, release, cmdline, cpuinfo, meminfo, interrupts, route, modules, units, unsafe, numaNodes] = await Promise.all([
+    readText(p("proc/sys/kernel/hostname")),
+    readText(p("proc/sys/kernel/osrelease")),
+    readText(p("proc/cmdline")),
+    readText(p("proc/cpuinfo")),
+    readText(p("proc/meminfo")),
+    readText(p("proc/interrupts")),
+    readText(p("proc/net/route")),
+    listDir(p("sys/module")),
+    listDir(p("sys/class/iommu")),
+    readText(p("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts")),
+    readNumaNodes(root),
+  ]);
+  const loaded = new Set(modules);
+  const mem = parseMeminfo(meminfo);
+  const cpu = parseCpuinfo(cpuinfo);
+  return {
+    // procfs always has a hostname; a tree without one falls back to the machine's only at "/".
+    hostname: hostname ?? (path.resolve(root) === "/" ? os.hostname() : "unknown"),
+    kernelRelease: release,
+    kernelCmdline: cmdline ?? "",
+    cpuVendor: cpu.cpuVendor,
+    cpuCount: cpu.cpuCount,
+    memTotalKiB: mem.memTotalKiB,
+    hugepages: mem.hugepages,
+    iommu: {
+      enabled: false,
+      groups: 0,
+      units: units.sort(),
+      interruptRemapping: parseInterruptRemapping(interrupts),
+      allowUnsafeInterrupts: unsafe === null ? null : unsafe === "Y" || unsafe === "1",
+    },
+    modules: WATCHED_MODULES.filter((m) => loaded.has(m)),
+    numaNodes,
+    defaultRouteInterface: parseDefaultRoute(route),
+  };
+}
+

@@ -1,0 +1,41 @@
+import { readlink, realpath } from "node:fs/promises";
+import path from "node:path";
+import type { NetInterface } from "@vfleet/protocol";
+import { listDir, readLinkName, readText } from "./read-sysfs.ts";
+
+const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+
+/** PCI function behind a netdev: `device` links to it directly, or (virtio) to a child of it. */
+async function pciAddressOf(netDir: string): Promise<string | null> {
+  const deviceLink = path.join(netDir, "device");
+  let target: string;
+  try {
+    target = await readlink(deviceLink);
+  } catch {
+    return null; // virtual interface (lo, bridges, bonds)
+  }
+  if (BDF_RE.test(path.basename(target))) return path.basename(target);
+  try {
+    const parts = (await realpath(deviceLink)).split("/");
+    return parts.reverse().find((p) => BDF_RE.test(p)) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every netdev in /sys/class/net with MAC, carrier, operstate, PCI function and master. */
+export async function readInterfaces(root: string): Promise<NetInterface[]> {
+  const dir = path.join(root, "sys/class/net");
+  const names = (await listDir(dir)).sort();
+  return Promise.all(names.map(async (name): Promise<NetInterface> => {
+    const netDir = path.join(dir, name);
+    const [mac, carrier, operstate, pciAddress, master] = await Promise.all([
+      readText(path.join(netDir, "address")),
+      readText(path.join(netDir, "carrier")), // EINVAL while the link is down: null
+      readText(path.join(netDir, "operstate")),
+      pciAddressOf(netDir),
+      readLinkName(path.join(netDir, "master")),
+    ]);
+    return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
+  }));
+}

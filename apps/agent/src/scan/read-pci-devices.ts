@@ -1,0 +1,91 @@
+import path from "node:path";
+import type { PciDevice, PciLink } from "@vfleet/protocol";
+import { parseMsixVectors } from "./parse-msix-vectors.ts";
+import { hexAttr, intAttr, listDir, readBytes, readLinkName, readText } from "./read-sysfs.ts";
+
+const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+
+/** A device as read, before VF indexes and netlink VF settings are joined in. */
+export type RawPciDevice = Omit<PciDevice, "vfIndex"> & { vfIndex: number | null };
+
+async function readLink(dir: string, names: Set<string>): Promise<PciLink | null> {
+  if (!names.has("current_link_speed") && !names.has("max_link_speed")) return null;
+  const [cs, cw, ms, mw] = await Promise.all(
+    ["current_link_speed", "current_link_width", "max_link_speed", "max_link_width"].map((n) => (names.has(n) ? readText(path.join(dir, n)) : null)),
+  );
+  // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).
+  const speed = (s: string | null) => (s && !/^unknown/i.test(s) ? s : null);
+  return { currentSpeed: speed(cs ?? null), currentWidth: intAttr(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: intAttr(mw ?? null) };
+}
+
+/** One function: list its directory once, then read only the attributes it has, in parallel. */
+async function readDevice(devicesDir: string, bdf: string): Promise<RawPciDevice> {
+  const dir = path.join(devicesDir, bdf);
+  const names = new Set(await listDir(dir));
+  const text = (n: string) => (names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null));
+  const link = (n: string) => (names.has(n) ? readLinkName(path.join(dir, n)) : Promise.resolve(null));
+  const virtfns = [...names].filter((n) => /^virtfn\d+$/.test(n)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+  const [vendor, device, subVendor, subDevice, cls, revision, driver, override, group, numa, physfn, config, linkInfo, netNames, vfs, sriovAttrs] = await Promise.all([
+    text("vendor"), text("device"), text("subsystem_vendor"), text("subsystem_device"), text("class"), text("revision"),
+    link("driver"), text("driver_override"), link("iommu_group"), text("numa_node"), link("physfn"),
+    names.has("config") ? readBytes(path.join(dir, "config")) : null,
+    readLink(dir, names),
+    names.has("net") ? listDir(path.join(dir, "net")) : [],
+    Promise.all(virtfns.map((v) => readLinkName(path.join(dir, v)))),
+    names.has("sriov_totalvfs")
+      ? Promise.all(["sriov_totalvfs", "sriov_numvfs", "sriov_vf_device", "sriov_offset", "sriov_stride", "sriov_drivers_autoprobe"].map(text))
+      : null,
+  ]);
+  const vendorId = hexAttr(vendor, 4);
+  const deviceId = hexAttr(device, 4);
+  const classCode = hexAttr(cls, 6);
+  if (!vendorId || !deviceId || !classCode) throw new Error(`${dir}: unreadable vendor/device/class (${vendor}/${device}/${cls})`);
+  const numaNode = intAttr(numa);
+  const groupId = intAttr(group);
+  let sriov: PciDevice["sriov"] = null;
+  if (sriovAttrs) {
+    const [total, num, vfDevice, offset, stride, autoprobe] = sriovAttrs.map((v) => v ?? null);
+    sriov = {
+      totalVfs: intAttr(total) ?? 0,
+      numVfs: intAttr(num) ?? 0,
+      vfs: vfs.filter((v): v is string => v !== null && BDF_RE.test(v)),
+      vfDeviceId: hexAttr(vfDevice, 4),
+      offset: intAttr(offset),
+      stride: intAttr(stride),
+      driversAutoprobe: autoprobe === null ? null : autoprobe === "1",
+      vfConfigs: [],
+    };
+  }
+  return {
+    address: bdf,
+    vendorId,
+    deviceId,
+    subsystemVendorId: hexAttr(subVendor, 4),
+    subsystemDeviceId: hexAttr(subDevice, 4),
+    classCode,
+    revision: hexAttr(revision, 2),
+    driver,
+    // The kernel shows "(null)" when no override is set.
+    driverOverride: override && override !== "(null)" ? override : null,
+    iommuGroup: groupId !== null && groupId >= 0 ? groupId : null,
+    // -1: the platform did not say which node (single-node machines, no SRAT proximity).
+    numaNode: numaNode !== null && numaNode >= 0 ? numaNode : null,
+    physfn: physfn && BDF_RE.test(physfn) ? physfn : null,
+    vfIndex: null,
+    sriov,
+    msixVectors: parseMsixVectors(config),
+    link: linkInfo,
+    netInterfaces: [...netNames].sort(),
+  };
+}
+
+/** Every PCI function under `<root>/sys/bus/pci/devices`, sorted by address, VF indexes filled in. */
+export async function readPciDevices(root: string): Promise<PciDevice[]> {
+  const devicesDir = path.join(root, "sys/bus/pci/devices");
+  const bdfs = (await listDir(devicesDir)).filter((n) => BDF_RE.test(n)).sort();
+  const devices = await Promise.all(bdfs.map((bdf) => readDevice(devicesDir, bdf)));
+  const vfIndex = new Map<string, number>();
+  for (const d of devices) d.sriov?.vfs.forEach((vf, i) => vfIndex.set(vf, i));
+  for (const d of devices) if (d.physfn) d.vfIndex = vfIndex.get(d.address) ?? null;
+  return devices;
+}
