@@ -52,6 +52,7 @@ export const groupViabilityRule: AuditRule = {
       const why = describeGroupSharing(group, ctx.deviceByAddress);
       if (why) shared.push(why);
     }
+    if (checked === 0 && problems.length === 0) return notApplicable(`none of the ${scope.length} guest device(s) is on this host (see drivers.guest-devices-on-vfio)`);
     const evidence = [`${checked} group(s) checked for ${scope.length} guest device(s) (/sys/kernel/iommu_groups/*/devices)`, ...capLines(shared, 6)];
     if (problems.length === 0) return result("pass", evidence);
     const acs = shared.length > 0 ? "\nThe sharing comes from missing ACS: move the card to a slot behind an ACS-capable root port (CPU root ports on Xeon E5+/HEDT); the ACS override patch only pretends isolation." : "";

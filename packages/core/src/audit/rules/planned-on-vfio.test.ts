@@ -14,6 +14,16 @@ describe("drivers.guest-devices-on-vfio", () => {
     expect(r.status).toBe("pass");
     expect(r.evidence[0]).toBe("4 device(s) for guests, /sys/bus/pci/devices/*/driver: 1 on mlx5_core, 3 on vfio-pci");
   });
+  it("fails a device another guest on the host already holds", () => {
+    const inv = makeInventory();
+    inv.guests.push(guestWithVfs(inv, 1, { name: "other" }));
+    const r = plannedOnVfioRule.run(buildAuditContext(inv, { guest: guestWithVfs(inv, 2) }));
+    expect(r.status).toBe("fail");
+    expect(r.evidence.at(-1)).toMatch(/: already assigned to guest other/);
+    // The guest itself, re-planned under its own name, is no conflict.
+    expect(plannedOnVfioRule.run(buildAuditContext(inv, { guest: guestWithVfs(inv, 2, { name: "other" }) })).status).toBe("pass");
+  });
+
   it("fails for an unmanaged device on a host driver and for an address the host lacks", () => {
     const inv = makeInventory();
     const vf = inv.devices.find((d) => d.physfn && d.vfIndex === 0)!;

@@ -28,6 +28,12 @@ export const plannedOnVfioRule: AuditRule = {
       }
       const driver = d.driver ?? "no driver";
       byDriver.set(driver, (byDriver.get(driver) ?? 0) + 1);
+      const others = p.audited ? (ctx.assignedTo.get(p.address) ?? []).filter((g) => g !== p.guest) : [];
+      if (others.length > 0) {
+        problems.push(`${p.address}: already assigned to guest ${others.join(", ")} (a device serves one guest)`);
+        fixes.push(`virsh detach-device ${others[0]} <hostdev for ${p.address}> --config   # or plan another device`);
+        continue;
+      }
       if (d.driver === "vfio-pci") continue;
       const running = !p.audited && p.guest !== null && runningGuests.has(p.guest);
       if (p.managed && !running) continue;

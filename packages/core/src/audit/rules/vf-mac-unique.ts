@@ -32,7 +32,7 @@ export const vfMacUniqueRule: AuditRule = {
   layer: "sriov",
   run(ctx) {
     const macs = collectVfMacs(ctx);
-    if (macs.size === 0) return notApplicable("no VF MAC set (ip -details link show: all VF MACs 00:00:00:00:00:00) and none planned");
+    if (macs.size === 0) return notApplicable("no VF MAC set on this host (ip -details link show: none, or all 00:00:00:00:00:00) and none planned");
     const self = ctx.inventory.host.hostname;
     const problems: string[] = [];
     for (const [mac, owners] of macs) {
