@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { loadSchemaEngine } from "./load-schema-engine.ts";
 import { MIGRATIONS_DIR, SCHEMA_PATH } from "./paths.ts";
-import { readMigrationLock, readMigrations } from "./read-migrations.ts";
+import type { MigrationList } from "@prisma/schema-engine-wasm";
+import { readMigrationLock, readMigrations, type MigrationFile } from "./read-migrations.ts";
 
 export interface DiffSchemaOptions {
   /** A PostgreSQL server the engine may create a throw-away shadow database on. */
@@ -24,19 +25,7 @@ export async function diffSchema(options: DiffSchemaOptions): Promise<string> {
     const migrations = await readMigrations(migrationsDir);
     const lock = await readMigrationLock(migrationsDir);
     const filters = { externalTables: [], externalEnums: [] };
-    const from =
-      migrations.length === 0
-        ? ({ tag: "empty" } as const)
-        : ({
-            tag: "migrations",
-            baseDir: migrationsDir,
-            lockfile: { path: "migration_lock.toml", content: lock },
-            shadowDbInitScript: "",
-            migrationDirectories: migrations.map((m) => ({
-              path: m.name,
-              migrationFile: { path: "migration.sql", content: { tag: "ok" as const, value: m.sql } },
-            })),
-          } as const);
+    const from = migrations.length === 0 ? ({ tag: "empty" } as const) : ({ tag: "migrations", ...toMigrationList(migrationsDir, migrations, lock) } as const);
     const result = await engine.diff({
       from,
       to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },
@@ -50,4 +39,17 @@ export async function diffSchema(options: DiffSchemaOptions): Promise<string> {
   } finally {
     engine.free();
   }
+}
+
+/** The engine's view of a migrations folder. */
+export function toMigrationList(migrationsDir: string, migrations: MigrationFile[], lock: string | null): MigrationList {
+  return {
+    baseDir: migrationsDir,
+    lockfile: { path: "migration_lock.toml", content: lock },
+    shadowDbInitScript: "",
+    migrationDirectories: migrations.map((m) => ({
+      path: m.name,
+      migrationFile: { path: "migration.sql", content: { tag: "ok", value: m.sql } },
+    })),
+  };
 }

@@ -4,9 +4,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../src/apply-migrations.ts";
 import { createMigration } from "../src/create-migration.ts";
-import { diffSchema } from "../src/diff-schema.ts";
+import { diffSchema, toMigrationList } from "../src/diff-schema.ts";
+import { loadSchemaEngine } from "../src/load-schema-engine.ts";
 import { MIGRATIONS_DIR, SCHEMA_PATH } from "../src/paths.ts";
-import { checksumSql, readMigrations } from "../src/read-migrations.ts";
+import { checksumSql, readMigrationLock, readMigrations } from "../src/read-migrations.ts";
 import { createEmptyDatabase, query, startTestServer } from "./pg-server.ts";
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -49,6 +50,24 @@ describe("applyMigrations", () => {
     expect(init.finished_at!.getTime()).toBeGreaterThanOrEqual(init.started_at.getTime());
     expect(init.applied_steps_count).toBe(1);
     expect(init.rolled_back_at).toBeNull();
+  });
+
+  it("Prisma's own engine reads our _prisma_migrations rows as its own (no edited, failed or pending migrations)", async () => {
+    const url = await createEmptyDatabase(server.url, "apply_prisma_view");
+    await applyMigrations(url);
+    const schema = { path: SCHEMA_PATH, content: await readFile(SCHEMA_PATH, "utf8") };
+    const engine = await loadSchemaEngine({ url, schema });
+    try {
+      const list = toMigrationList(MIGRATIONS_DIR, await readMigrations(), await readMigrationLock());
+      const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: { externalTables: [], externalEnums: [] } });
+      expect(diagnosis).toMatchObject({ hasMigrationsTable: true, editedMigrationNames: [], failedMigrationNames: [], history: null });
+      // ...and it does compare checksums: a wrong one is reported as an edited migration.
+      await query(url, `UPDATE "_prisma_migrations" SET checksum = $1`, [checksumSql("something else")]);
+      const tampered = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: { externalTables: [], externalEnums: [] } });
+      expect(tampered.editedMigrationNames).toEqual(list.migrationDirectories.map((d) => d.path));
+    } finally {
+      engine.free();
+    }
   });
 
   it("two processes starting at once apply each migration exactly once", async () => {
