@@ -25,9 +25,10 @@ export function recommendGuestMemoryKiB(functions: number): number {
   return Math.ceil((guestMemoryNeededKiB(functions) * MEMORY_HEADROOM) / GIB) * GIB;
 }
 
-/** Human form for evidence: MiB below 1 GiB, else GiB with one decimal when needed. */
+/** Human form for evidence: whole GiB when exact, MiB below 16 GiB (so 1056 MiB stays exact), else GiB. */
 export function formatKiB(kib: number): string {
-  if (kib < GIB) return `${Math.round(kib / MIB)} MiB`;
   const g = kib / GIB;
-  return `${Number.isInteger(g) ? g : g.toFixed(1)} GiB`;
+  if (Number.isInteger(g) && g > 0) return `${g} GiB`;
+  if (kib < 16 * GIB) return `${Math.round(kib / MIB)} MiB`;
+  return `${g.toFixed(1)} GiB`;
 }
