@@ -44,7 +44,7 @@ async function readDevice(devicesDir: string, bdf: string): Promise<RawPciDevice
   const groupId = intAttr(group);
   let sriov: PciDevice["sriov"] = null;
   if (sriovAttrs) {
-    const [total, num, vfDevice, offset, stride, autoprobe] = sriovAttrs.map((v) => v ?? null);
+    const [total = null, num = null, vfDevice = null, offset = null, stride = null, autoprobe = null] = sriovAttrs;
     sriov = {
       totalVfs: intAttr(total) ?? 0,
       numVfs: intAttr(num) ?? 0,
