@@ -3,3 +3,4 @@ export * from "./primitives.ts";
 export * from "./inventory.ts";
 export * from "./messages.ts";
 export * from "./parse.ts";
+export * from "./jobs.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Inventory } from "./inventory.ts";
+import { Job, JobResult, JobStep } from "./jobs.ts";
 
 /** sha256 hex of the canonical JSON of an inventory (see hash.ts). */
 export const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest");
@@ -35,11 +36,19 @@ export const InventorySnapshot = envelope("inventory.snapshot", z.object({
   inventory: Inventory,
 }).strict());
 
-export const AgentMessage = z.discriminatedUnion("type", [AgentHello, AgentHeartbeat, InventorySnapshot]);
+/** Delivery is at least once: `jobId + attempt` names one delivery; results are deduplicated by the server. */
+const jobRef = { jobId: z.string().min(1).max(64), attempt: z.number().int().min(1) };
+
+export const JobProgress = envelope("job.progress", z.object({ ...jobRef, step: JobStep }).strict());
+export const JobResultMessage = envelope("job.result", z.object({ ...jobRef, result: JobResult }).strict());
+
+export const AgentMessage = z.discriminatedUnion("type", [AgentHello, AgentHeartbeat, InventorySnapshot, JobProgress, JobResultMessage]);
 export type AgentMessage = z.infer<typeof AgentMessage>;
 export type AgentHello = z.infer<typeof AgentHello>;
 export type AgentHeartbeat = z.infer<typeof AgentHeartbeat>;
 export type InventorySnapshot = z.infer<typeof InventorySnapshot>;
+export type JobProgress = z.infer<typeof JobProgress>;
+export type JobResultMessage = z.infer<typeof JobResultMessage>;
 
 // ---- server -> agent ------------------------------------------------------------------
 
@@ -65,11 +74,19 @@ export const ServerError = envelope("server.error", z.object({
   message: z.string(),
 }).strict());
 
-export const ServerMessage = z.discriminatedUnion("type", [ServerWelcome, InventoryAck, ServerError]);
+export const JobDispatch = envelope("job.dispatch", z.object({
+  ...jobRef,
+  /** The agent must finish (or report) within this; past it the server may redeliver. */
+  leaseMs: z.number().int().positive(),
+  job: Job,
+}).strict());
+
+export const ServerMessage = z.discriminatedUnion("type", [ServerWelcome, InventoryAck, ServerError, JobDispatch]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 export type ServerWelcome = z.infer<typeof ServerWelcome>;
 export type InventoryAck = z.infer<typeof InventoryAck>;
 export type ServerError = z.infer<typeof ServerError>;
+export type JobDispatch = z.infer<typeof JobDispatch>;
 
 /**
  * WebSocket close codes (4000-4999 are the application's). A peer logs the reason text.

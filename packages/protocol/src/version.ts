@@ -6,8 +6,10 @@
  * History:
  * - 1.0 (2026-11): agent.hello / agent.heartbeat / inventory.snapshot and
  *   server.welcome / inventory.ack / server.error.
+ * - 1.1 (2026-11): jobs. server -> agent job.dispatch; agent -> server job.progress, job.result.
+ *   A 1.0 agent never receives jobs (the server checks the minor before dispatching).
  */
-export const PROTOCOL_VERSION = "1.0";
+export const PROTOCOL_VERSION = "1.1";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

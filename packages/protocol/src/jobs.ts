@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { Bdf, DomainName, HexId, IfName, MacAddress } from "./primitives.ts";
+
+/**
+ * Jobs: the changes the control plane asks an agent to make. Each kind is level-triggered: the
+ * params say the wanted end state, so running a job twice is harmless (redelivery, retries).
+ * The agent validates params again whatever the server checked: these schemas are the contract.
+ */
+
+const count = z.number({ error: "must be a number" }).int("must be an integer").min(0, "must be 0 or more").max(2048, "must be at most 2048");
+
+/** Multicast (low bit of the first octet) and all-zero MACs can never be a VF's address. */
+export const UnicastMac = MacAddress
+  .refine((mac) => (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0, "must be a unicast MAC (the first octet's low bit is the multicast bit)")
+  .refine((mac) => mac !== "00:00:00:00:00:00", "must not be all zeros");
+
+export const VfSetCountJob = z.object({
+  kind: z.literal("vf.set-count"),
+  params: z.object({ pf: Bdf, count }).strict(),
+}).strict();
+
+/** `driver: "vfio-pci"` hands the device to VFIO; `"host"` gives it back to its host driver. */
+export const DeviceBindJob = z.object({
+  kind: z.literal("device.bind"),
+  params: z.object({ device: Bdf, driver: z.enum(["vfio-pci", "host"]) }).strict(),
+}).strict();
+
+export const VfConfigureJob = z.object({
+  kind: z.literal("vf.configure"),
+  params: z.object({
+    pf: Bdf,
+    vf: z.number().int().min(0).max(2047),
+    mac: UnicastMac.optional(),
+    vlan: z.number().int().min(0, "must be 0 (none) to 4094").max(4094, "must be at most 4094 (4095 is reserved)").optional(),
+    qos: z.number().int().min(0).max(7, "must be 0-7 (802.1p priority)").optional(),
+    trust: z.boolean().optional(),
+    spoofchk: z.boolean().optional(),
+    linkState: z.enum(["auto", "enable", "disable"]).optional(),
+  }).strict(),
+}).strict();
+
+export const GuestDevice = z.object({
+  address: Bdf,
+  /** `interface` = `<interface type='hostdev'>` (network VF with MAC/VLAN); else `<hostdev>`. */
+  kind: z.enum(["hostdev", "interface"]).default("hostdev"),
+  mac: UnicastMac.optional(),
+  vlan: z.number().int().min(0).max(4094, "must be at most 4094 (4095 is reserved)").optional(),
+}).strict();
+export type GuestDevice = z.infer<typeof GuestDevice>;
+
+const guestChange = z.object({
+  guest: DomainName,
+  devices: z.array(GuestDevice).min(1, "must name at least one device").max(256, "must be at most 256 devices (the practical per-guest ceiling)"),
+  /** Change the running guest (`--live`) and/or its persistent definition (`--config`). */
+  live: z.boolean().default(false),
+  config: z.boolean().default(true),
+}).strict().refine((p) => p.live || p.config, { message: "at least one of live or config must be true", path: ["live"] });
+
+export const GuestAttachJob = z.object({ kind: z.literal("guest.attach"), params: guestChange }).strict();
+export const GuestDetachJob = z.object({ kind: z.literal("guest.detach"), params: guestChange }).strict();
+
+export const HostPersistJob = z.object({
+  kind: z.literal("host.persist"),
+  params: z.object({
+    /** VF counts restored at boot, by PF interface name. */
+    vfCounts: z.array(z.object({ pf: IfName, count }).strict()).max(256),
+    /** `vendor:device` pairs vfio-pci claims at boot (`options vfio-pci ids=`). */
+    vfioIds: z.array(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be vendor:device like 15b3:1018")).max(64),
+    method: z.enum(["sysfsd", "udev"]).default("sysfsd"),
+  }).strict(),
+}).strict();
+
+export const Job = z.discriminatedUnion("kind", [VfSetCountJob, DeviceBindJob, VfConfigureJob, GuestAttachJob, GuestDetachJob, HostPersistJob]);
+export type Job = z.infer<typeof Job>;
+export type JobKind = Job["kind"];
+export const JOB_KINDS = Job.options.map((o) => o.shape.kind.value);
+
+/** Job life cycle. `unknown`: the agent went away mid-job; its real state is read when it returns. */
+export const JobState = z.enum(["queued", "dispatched", "running", "succeeded", "failed", "cancelled", "unknown"]);
+export type JobState = z.infer<typeof JobState>;
+export const TERMINAL_JOB_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled"];
+
+export const JobStep = z.object({
+  /** What was done or read, e.g. `write /sys/bus/pci/devices/0000:86:00.0/sriov_numvfs = 8`. */
+  action: z.string().max(2000),
+  status: z.enum(["done", "skipped", "failed"]),
+  detail: z.string().max(4000).nullable(),
+});
+export type JobStep = z.infer<typeof JobStep>;
+
+export const JobError = z.object({
+  /** Stable code, e.g. `EBUSY`, `group-not-viable`, `unsafe-device`, `libvirt`. */
+  code: z.string().max(64),
+  /** The host's own words (kernel errno text, libvirt's message). */
+  message: z.string().max(4000),
+  /** What that means and what to do, in plain words. */
+  explanation: z.string().max(4000),
+});
+export type JobError = z.infer<typeof JobError>;
+
+export const JobResult = z.object({
+  status: z.enum(["succeeded", "failed"]),
+  /** False when the host already was in the wanted state and nothing was written. */
+  changed: z.boolean(),
+  steps: z.array(JobStep),
+  error: JobError.nullable(),
+  /** State read back after the change, e.g. `{ numVfs: 8 }`. */
+  observed: z.record(z.string(), z.unknown()),
+});
+export type JobResult = z.infer<typeof JobResult>;
