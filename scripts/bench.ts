@@ -1,0 +1,84 @@
+/**
+ * `pnpm bench`: figures, not assertions. Each line compares against a peer measured in the same run
+ * (lspci on the same tree, an unchanged snapshot against a changed one), so the ratios hold across
+ * machines even when the absolute times do not.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { scanHost } from "@vfleet/agent/scan";
+import { auditHost, computeCapacity } from "@vfleet/core";
+import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken, startDatabase, storeSnapshot } from "@vfleet/db";
+import { hashContent } from "@vfleet/protocol/hash";
+import { buildTree } from "@vfleet/simulator";
+import { fmt, measure, row } from "./bench/measure.ts";
+
+const execFileAsync = promisify(execFile);
+
+async function benchScan(root: string) {
+  console.log("\nScan of the simulated DGX-2 (10 ConnectX-5 PFs, 160 VFs, 16 GPUs, 12 NVSwitches)");
+  const inventory = await scanHost(root);
+  const scan = await measure(() => scanHost(root));
+  const lspciArgs = ["-A", "linux-sysfs", "-O", `sysfs.path=${root}/sys/bus/pci`, "-nn", "-k", "-D", "-vv"];
+  const lspci = await measure(() => execFileAsync("lspci", lspciArgs, { maxBuffer: 64 << 20 }));
+  row(`agent scanHost (${inventory.devices.length} functions + host facts)`, fmt(scan.median));
+  row("lspci -nn -k -D -vv on the same tree (a process)", fmt(lspci.median));
+  row("ratio scan / lspci", `${(scan.median / lspci.median).toFixed(2)}x`);
+  return inventory;
+}
+
+async function benchStore(inventory: Awaited<ReturnType<typeof scanHost>>) {
+  console.log("\nStore a 160-VF snapshot in PostgreSQL (embedded, one transaction, bulk statements)");
+  const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-pg-"));
+  const database = await startDatabase({ dataDir: dir });
+  const db = createDb(database.url);
+  try {
+    await applyMigrations(database.url);
+    const { token } = await createEnrollmentToken(db, { hostName: "bench" });
+    const enrolled = await redeemEnrollmentToken(db, { token, hostname: inventory.host.hostname });
+    if (!enrolled) throw new Error("enrollment failed");
+    const capacity = computeCapacity(inventory).totals;
+    // Alternate between two contents so every write is a real replace.
+    const other = structuredClone(inventory);
+    other.host.kernelCmdline += " bench=1";
+    const snaps = [inventory, other].map((inv) => ({ hash: hashContent(inv), scannedAt: new Date(), inventory: inv, capacity }));
+    let i = 0;
+    const changed = await measure(() => storeSnapshot(db, enrolled.hostId, snaps[i++ % 2]!), { runs: 21 });
+    const unchanged = await measure(() => storeSnapshot(db, enrolled.hostId, snaps[0]!), { runs: 21 });
+    row("changed snapshot (replace all rows)", fmt(changed.median));
+    row("unchanged snapshot (hash equal: nothing written)", fmt(unchanged.median));
+    row("ratio changed / unchanged", `${(changed.median / unchanged.median).toFixed(1)}x`);
+  } finally {
+    await db.$disconnect();
+    await database.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
+  console.log("\nAudit of the DGX-2 with 160 VFs (all rules, pure)");
+  const audit = await measure(() => auditHost(inventory), { runs: 51, warmup: 5 });
+  const capacity = await measure(() => computeCapacity(inventory), { runs: 51, warmup: 5 });
+  row("auditHost (whole host, guest sizing included)", fmt(audit.median));
+  row("computeCapacity (peer: one pass over the same devices)", fmt(capacity.median));
+  row("ratio audit / capacity", `${(audit.median / capacity.median).toFixed(1)}x`);
+}
+
+async function main() {
+  const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
+  try {
+    await buildTree("dgx2", dir, { vfs: 16 });
+    const inventory = await benchScan(dir);
+    await benchStore(inventory);
+    await benchAudit(inventory);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * `pnpm demo`: the whole product on one machine. Builds the web app when needed, starts the control
+ * plane (embedded PostgreSQL unless DATABASE_URL is set), writes three simulated hosts and starts a
+ * real agent process for each, then prints the dashboard URL. Ctrl-C stops everything.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { startFleet } from "@vfleet/simulator/fleet";
+import { needsWebBuild } from "./lib/web-build.ts";
+
+const repo = resolve(import.meta.dirname, "..");
+const stateDir = join(repo, ".vfleet");
+const tsx = [process.execPath, "--import", "tsx"];
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+function ensureWebBuild() {
+  if (!needsWebBuild(join(repo, "apps/web"))) return;
+  log("demo: building the web app (next build), once per source change ...");
+  const r = spawnSync("pnpm", ["--filter", "@vfleet/web", "build"], { cwd: repo, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) throw new Error("next build failed");
+}
+
+function startControlPlane(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(tsx[0]!, [...tsx.slice(1), "server/index.ts"], {
+    cwd: join(repo, "apps/web"),
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: process.env.PORT ?? "3000",
+      VFLEET_DATA_DIR: process.env.VFLEET_DATA_DIR ?? join(stateDir, "pg"),
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolvePromise, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /ready at (http:\/\/\S+)/.exec(out);
+      if (m) resolvePromise({ url: m[1]!, child });
+    });
+    child.once("exit", (code) => reject(new Error(`control plane exited with code ${code}`)));
+  });
+}
+
+async function main() {
+  if (!existsSync(join(repo, "node_modules"))) throw new Error("run `pnpm install` first");
+  ensureWebBuild();
+  const { url, child } = await startControlPlane();
+  const fleet = await startFleet({
+    controlPlaneUrl: url,
+    workDir: join(stateDir, "fleet"),
+    agentCommand: [...tsx, join(repo, "apps/agent/src/cli.ts")],
+    hosts: [{ profile: "dgx2", name: "dgx2-01" }, { profile: "intel-82576", name: "igb-01" }, { profile: "gpu-workstation", name: "gpu-ws-01" }],
+    scanIntervalMs: 1000,
+    log: (line) => { if (process.env.VFLEET_DEMO_VERBOSE) log(line); },
+  });
+  log("");
+  log(`vfleet demo is running: ${fleet.hosts.length} simulated hosts, each with a real agent process.`);
+  log(`  dashboard:  ${url}`);
+  for (const h of fleet.hosts) log(`  ${h.name.padEnd(10)} ${h.profile.padEnd(16)} sysfs tree ${h.root}`);
+  log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");
+
+  const stop = async () => {
+    await fleet.stop();
+    child.kill("SIGTERM");
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+  child.once("exit", () => { void fleet.stop().then(() => process.exit(0)); });
+}
+
+main().catch((err: unknown) => {
+  log(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
