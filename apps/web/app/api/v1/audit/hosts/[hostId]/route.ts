@@ -1,0 +1,48 @@
+import { renderAuditMarkdown } from "@vfleet/core";
+import { z } from "zod";
+import { loadHostAudit, type HostAuditResult } from "@/app/audit/load-audit.ts";
+import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+
+/**
+ * `GET /api/v1/audit/hosts/:id[?guest=<name>][&format=json|markdown]` audits a host (and one of
+ * its guests); `POST` with `{ domainXml, format? }` audits a pasted guest plan against it.
+ * JSON is the AuditReport `{ host, guest, checks, summary }`; Markdown is the export.
+ */
+const FORMATS = ["json", "markdown"] as const;
+type Format = (typeof FORMATS)[number];
+
+function respond(result: HostAuditResult, hostId: string, format: Format): Response {
+  if (result.kind === "not-found") return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
+  if (result.kind === "no-inventory") return Response.json({ error: `hostId: host ${result.name} has not reported an inventory yet`, field: "hostId" }, { status: 409 });
+  if (result.kind === "bad-input") return Response.json({ error: result.error, field: result.field }, { status: 400 });
+  if (format === "markdown") {
+    const file = `audit-${result.name.replace(/[^A-Za-z0-9_.-]/g, "_")}${result.report.guest ? `-${result.report.guest.replace(/[^A-Za-z0-9_.-]/g, "_")}` : ""}.md`;
+    return new Response(renderAuditMarkdown(result.report), { headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${file}"` } });
+  }
+  return Response.json(result.report);
+}
+
+function readFormat(value: string | null): Format | Response {
+  if (value === null) return "json";
+  return (FORMATS as readonly string[]).includes(value) ? (value as Format) : badRequest("format", `must be one of ${FORMATS.join(", ")}, got "${value}"`);
+}
+
+export async function GET(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+  const { hostId } = await ctx.params;
+  const url = new URL(request.url);
+  const format = readFormat(url.searchParams.get("format"));
+  if (format instanceof Response) return format;
+  return respond(await loadHostAudit(hostId, { name: url.searchParams.get("guest") }), hostId, format);
+}
+
+const PostBody = z.object({
+  domainXml: z.string().min(1, "must be a libvirt domain XML"),
+  format: z.enum(FORMATS).optional(),
+}).strict();
+
+export async function POST(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+  const { hostId } = await ctx.params;
+  const body = await parseJsonBody(request, PostBody);
+  if (!body.success) return body.response;
+  return respond(await loadHostAudit(hostId, { domainXml: body.data.domainXml }), hostId, body.data.format ?? "json");
+}

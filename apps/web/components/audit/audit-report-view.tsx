@@ -1,0 +1,41 @@
+import { AUDIT_LAYERS, LAYER_TITLES, type AuditReport } from "@vfleet/core";
+import { AuditStatusBadge } from "./audit-status-badge.tsx";
+import { AuditSummaryBar } from "./audit-summary.tsx";
+
+/** The layered report: each check with its evidence and the exact fix. No hooks: server and client both render it. */
+export function AuditReportView({ report }: { report: AuditReport }) {
+  return (
+    <div className="space-y-5" data-testid="audit-report">
+      <AuditSummaryBar summary={report.summary} />
+      {AUDIT_LAYERS.map((layer) => {
+        const checks = report.checks.filter((c) => c.layer === layer);
+        if (checks.length === 0) return null;
+        return (
+          <section key={layer} className="rounded-lg border border-slate-200 bg-white break-inside-avoid-page" data-testid={`audit-layer-${layer}`}>
+            <h2 className="border-b border-slate-100 px-4 py-2.5 text-[13px] font-semibold">{LAYER_TITLES[layer]}</h2>
+            <ul className="divide-y divide-slate-100">
+              {checks.map((c) => (
+                <li key={c.id} className="px-4 py-3 break-inside-avoid" data-testid="audit-check" data-check-id={c.id} data-status={c.status}>
+                  <div className="flex items-center gap-3">
+                    <AuditStatusBadge status={c.status} />
+                    <span className="font-medium">{c.title}</span>
+                    <code className="ml-auto text-[11px] text-slate-400">{c.id}</code>
+                  </div>
+                  <ul className="mt-1.5 space-y-0.5 pl-[3.75rem] font-mono text-[11px] text-slate-600">
+                    {c.evidence.map((e, i) => <li key={i}>{e}</li>)}
+                  </ul>
+                  {c.remediation && c.status !== "pass" && (
+                    <div className="mt-2 pl-[3.75rem]">
+                      <div className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">Fix</div>
+                      <pre className="mt-1 overflow-x-auto whitespace-pre-wrap rounded bg-slate-900 px-3 py-2 font-mono text-[11px] text-slate-100 print:bg-white print:text-black print:ring-1 print:ring-slate-300" data-testid="audit-remediation">{c.remediation}</pre>
+                    </div>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+    </div>
+  );
+}

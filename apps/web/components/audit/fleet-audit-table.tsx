@@ -1,0 +1,40 @@
+import Link from "next/link";
+import type { FleetAudit } from "@vfleet/core";
+
+/** Hosts (worst first) x checks that fail or warn somewhere (most failing first). */
+export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds: Map<string, string> }) {
+  if (fleet.hosts.length === 0) return <p className="text-xs text-slate-500" data-testid="fleet-audit-empty">No host has reported an inventory yet.</p>;
+  const statusOf = new Map<string, string>();
+  for (const h of fleet.hosts) for (const c of h.report.checks) statusOf.set(`${h.name}\u0000${c.id}`, c.status);
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="w-full border-collapse text-xs" data-testid="fleet-audit-table">
+        <thead>
+          <tr className="border-b border-slate-200 text-left text-slate-500">
+            <th className="px-3 py-2 font-medium">Host</th>
+            <th className="px-3 py-2 font-medium text-rose-700">Fail</th>
+            <th className="px-3 py-2 font-medium text-amber-700">Warn</th>
+            {fleet.checks.map((c) => <th key={c.id} className="px-2 py-2 font-mono text-[10px] font-normal" title={c.title}>{c.id}</th>)}
+          </tr>
+        </thead>
+        <tbody>
+          {fleet.hosts.map((h) => {
+            const id = hostIds.get(h.name);
+            return (
+              <tr key={h.name} className="border-b border-slate-100" data-testid="fleet-audit-row" data-host={h.name}>
+                <td className="px-3 py-2 font-medium">{id ? <Link className="text-sky-700 hover:underline" href={`/hosts/${id}/audit`}>{h.name}</Link> : h.name}</td>
+                <td className="px-3 py-2 tabular-nums" data-testid="fleet-audit-fail">{h.report.summary.fail}</td>
+                <td className="px-3 py-2 tabular-nums">{h.report.summary.warn}</td>
+                {fleet.checks.map((c) => {
+                  const s = statusOf.get(`${h.name}\u0000${c.id}`);
+                  const cls = s === "fail" ? "bg-rose-100 text-rose-700" : s === "warn" ? "bg-amber-50 text-amber-700" : "text-slate-300";
+                  return <td key={c.id} className={`px-2 py-2 text-center ${cls}`} data-check-id={c.id} data-status={s}>{s === "fail" ? "✕" : s === "warn" ? "!" : "·"}</td>;
+                })}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
