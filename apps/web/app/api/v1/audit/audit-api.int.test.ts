@@ -1,3 +1,5 @@
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditReport, FleetAudit } from "@vfleet/core";
@@ -16,6 +18,7 @@ let server: ProductionServer;
 let browser: Browser;
 const agents: TestAgent[] = [];
 let dgxId = "";
+const RESULTS = fileURLToPath(new URL("../../../../test-results/", import.meta.url));
 
 function vfPlanXml(vfs: string[], vcpus: number): string {
   const hostdevs = vfs.map((bdf) => {
@@ -115,6 +118,8 @@ describe("audit pages in Chromium", () => {
     await planned.waitFor();
     expect(await planned.locator('[data-check-id="guest.interrupt-vectors"]').getAttribute("data-status")).toBe("fail");
     expect(await planned.locator('[data-check-id="guest.interrupt-vectors"] [data-testid="audit-remediation"]').textContent()).toMatch(/^<vcpu placement='static'>\d+<\/vcpu>/);
+    await mkdir(RESULTS, { recursive: true });
+    await page.screenshot({ path: `${RESULTS}audit-host.png` });
 
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("body > header").isVisible()).toBe(false);
@@ -130,6 +135,7 @@ describe("audit pages in Chromium", () => {
     await rows.first().waitFor();
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute("data-host")))).toEqual(["dgx2-02", "dgx2-01"]);
     expect(await rows.first().locator('[data-check-id="iommu.groups"]').getAttribute("data-status")).toBe("fail");
+    await page.screenshot({ path: `${RESULTS}audit-fleet.png`, fullPage: true });
     await page.close();
   });
 });
