@@ -3,7 +3,6 @@ import { parseArgs } from "node:util";
 import { auditHost, DomainXmlError, parseDomainXml, renderAuditText } from "@vfleet/core";
 import type { Guest } from "@vfleet/protocol";
 import { scanHost } from "../scan/index.ts";
-import { readPersistence } from "../scan/read-persistence.ts";
 
 export const summary = "audit passthrough readiness of this host (or a tree), optionally against a guest's domain XML";
 
@@ -59,8 +58,6 @@ export async function main(argv: string[]): Promise<number> {
     await checkRoot(root);
     const guest = values.guest === undefined ? undefined : await readGuest(values.guest);
     const inventory = await scanHost(root);
-    // Until scanHost reads /etc itself, add the persistence facts the audit needs here.
-    inventory.host.persistence ??= await readPersistence(root);
     const report = auditHost(inventory, guest ? { guest } : {});
     if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else process.stdout.write(renderAuditText(report));

@@ -5,6 +5,7 @@ import { readInterfaces } from "./read-interfaces.ts";
 import { defaultReadLinkDetails, type ReadLinkDetails } from "./read-link-details.ts";
 import { parseVfinfoList } from "./parse-vfinfo-list.ts";
 import { readPciDevices } from "./read-pci-devices.ts";
+import { readPersistence } from "./read-persistence.ts";
 
 export type { ReadLinkDetails } from "./read-link-details.ts";
 
@@ -23,12 +24,14 @@ export interface ScanOptions {
 export async function scanHost(root = "/", options: ScanOptions = {}): Promise<Inventory> {
   const readLinkDetails = options.readLinkDetails ?? defaultReadLinkDetails(root);
   const devicesAndGroups = readPciDevices(root).then(async (devices) => ({ devices, iommuGroups: await readIommuGroups(root, devices) }));
-  const [{ devices, iommuGroups }, interfaces, guests, host] = await Promise.all([
+  const [{ devices, iommuGroups }, interfaces, guests, host, persistence] = await Promise.all([
     devicesAndGroups,
     readInterfaces(root),
     readGuests(root, options.onGuestError),
     readHostFacts(root),
+    readPersistence(root),
   ]);
+  host.persistence = persistence;
   // Groups existing is the only reliable sign the IOMMU is on (not the command line).
   host.iommu.enabled = iommuGroups.length > 0;
   host.iommu.groups = iommuGroups.length;
