@@ -57,8 +57,14 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000 });
 
   let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
-  let upgradeNext: ((req: IncomingMessage, socket: import("node:stream").Duplex, head: Buffer) => Promise<void>) | null = null;
+  /**
+   * Next attaches its upgrade listener (dev HMR) to `httpServer` on the first request. It gets
+   * this stand-in instead of the real server, so it never sees `/agent` upgrades (it would end
+   * them as unmatched routes); the real server forwards every other upgrade to it.
+   */
+  const nextUpgrades = new EventEmitter();
   let nextReady: Promise<void> | null = null;
+  const nextSockets = new Set<import("node:stream").Duplex>();
 
   const server: Server = createServer((req, res) => {
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
@@ -76,8 +82,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     socket.on("error", () => {});
     if (pathOf(req) === AGENT_PATH) return void gateway.handleUpgrade(req, socket, head);
     // Everything else (the dev server's HMR socket) belongs to Next.
-    if (upgradeNext) return void upgradeNext(req, socket, head);
-    socket.destroy();
+    if (!nextUpgrades.listenerCount("upgrade")) return void socket.destroy();
+    // Upgraded sockets leave the HTTP server's bookkeeping: track them or close() waits forever.
+    nextSockets.add(socket);
+    socket.once("close", () => nextSockets.delete(socket));
+    nextUpgrades.emit("upgrade", req, socket, head);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -88,9 +97,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
 
-  // Next attaches its own upgrade listener to `httpServer` (or the request's server): give it a
-  // stand-in so it cannot grab `/agent` upgrades, and route its HMR upgrades ourselves above.
-  const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: new EventEmitter() as Server, quiet: !dev });
+  const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: nextUpgrades as Server, quiet: !dev });
   nextReady = app.prepare();
   try {
     await nextReady;
@@ -99,7 +106,6 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     throw err;
   }
   handleNext = app.getRequestHandler();
-  upgradeNext = app.getUpgradeHandler();
 
   const liveness = setInterval(() => gateway.checkLiveness(), heartbeatIntervalMs);
   const sweeper = startOfflineSweeper({
@@ -121,6 +127,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         await gateway.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections(); // SSE streams and keep-alive sockets would hold close() open
+        for (const socket of nextSockets) socket.destroy();
         await closed;
         await app.close();
         setControlPlaneContext(undefined);
