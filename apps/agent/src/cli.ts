@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   scan: () => import("./commands/scan.ts"),
   audit: () => import("./commands/audit.ts"),
   run: () => import("./commands/run.ts"),
+  "run-job": () => import("./commands/run-job.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {

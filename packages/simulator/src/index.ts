@@ -7,3 +7,4 @@ export { setVfCount } from "./model/set-vf-count.ts";
 export { vfAddress } from "./model/vf-address.ts";
 export { renderTree, rerenderDevice, renderHost, TREE_MARKER } from "./render/render-tree.ts";
 export { devicePath } from "./render/device-path.ts";
+export * from "./kernel/index.ts";
