@@ -20,6 +20,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             <nav className="flex gap-4 text-slate-600">
               <Link href="/" className="hover:text-slate-900">Fleet</Link>
+              <Link href="/audit" className="hover:text-slate-900">Audit</Link>
             </nav>
             <div className="ml-auto"><LiveRefresh /></div>
           </div>

@@ -23,7 +23,7 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
   const table = (list: typeof groups) => (
     <table className="w-full text-left text-[13px]">
       <thead className="text-[11px] uppercase tracking-wide text-slate-500">
-        <tr><th className="w-20 py-1 font-medium">Group</th><th className="py-1 font-medium">Members</th></tr>
+        <tr><th className="w-36 py-1 font-medium">Group</th><th className="py-1 font-medium">Members</th></tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {list.map((g) => (

@@ -1,8 +1,12 @@
-import { mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildDgx2Inventory } from "../test/build-dgx2-inventory.ts";
+import { computeCapacity } from "@vfleet/core";
+import { buildTree, renderTree, setVfCount, type HostState } from "@vfleet/simulator";
+import { scanHost } from "../../agent/src/scan/index.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { startProductionServer, type ProductionServer } from "../test/start-production-server.ts";
 import { enrollHost } from "../test/start-test-stack.ts";
@@ -16,9 +20,14 @@ let server: ProductionServer;
 let browser: Browser;
 let page: Page;
 let agent: TestAgent;
+/** A simulated DGX-2 sysfs tree, read by the agent's real scanner. */
+let treeDir: string;
+let dgx2: HostState;
 
 beforeAll(async () => {
   await mkdir(RESULTS, { recursive: true });
+  treeDir = await mkdtemp(join(tmpdir(), "vfleet-web-dgx2-"));
+  dgx2 = await buildTree("dgx2", treeDir);
   browser = await launchChromium();
   server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "5000" });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
@@ -27,22 +36,28 @@ afterAll(async () => {
   await agent?.close();
   await browser?.close();
   await server?.stop();
+  if (treeDir) await rm(treeDir, { recursive: true, force: true });
 });
 
 /** A value set in the page's JS realm survives router.refresh() but not a reload. */
 const markPage = () => page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
 const stillSamePage = () => page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload === 1);
 
-it("shows the DGX-2 with its 160 VFs and follows the agent live, without reloads", async () => {
+it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, without reloads", async () => {
+  const inventory = await scanHost(treeDir);
+  const hostname = inventory.host.hostname;
+  const capacity = computeCapacity(inventory);
+  expect(capacity.totals.created).toBe(160);
+
   await page.goto(server.url);
   await page.getByTestId("empty-fleet").waitFor();
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
   await markPage();
 
   // A host enrolls and reports: the open dashboard shows it by itself.
-  const host = await enrollHost(server.url, "dgx2-01");
+  const host = await enrollHost(server.url, "dgx2-01", hostname);
   agent = (await connectReadyAgent(server.url.replace(/^http/, "ws") + "/agent", host.credential)).agent;
-  agent.snapshot(buildDgx2Inventory({ hostname: "dgx2-01" }));
+  agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
   const row = page.getByTestId("host-row-dgx2-01");
   await row.waitFor({ timeout: LIVE_MS });
@@ -52,25 +67,29 @@ it("shows the DGX-2 with its 160 VFs and follows the agent live, without reloads
   expect(await stillSamePage()).toBe(true);
   await page.screenshot({ path: `${RESULTS}dashboard.png`, fullPage: true });
 
-  // The host page: one cell per VF, all ready on vfio-pci.
+  // The host page: one cell per VF, coloured by what the scan found.
   await row.getByRole("link", { name: "dgx2-01" }).click();
   await page.waitForURL(`**/hosts/${host.hostId}`);
   const cells = page.getByTestId("vf-cell");
   await expect.poll(() => cells.count()).toBe(160);
-  expect(await page.locator('[data-testid="vf-cell"][data-state="vfio"]').count()).toBe(160);
+  expect(await page.locator('[data-testid="vf-cell"][data-state="assigned"]').count()).toBe(capacity.totals.assigned);
+  expect(capacity.totals.assigned).toBe(80);
   expect(await page.getByTestId("pf-card").count()).toBe(10);
-  expect(await page.getByTestId("guest-row-dgx-vm").getByTestId("guest-hostdevs").textContent()).toBe("0");
+  expect(await page.getByTestId("guest-row-dgx-guest").getByTestId("guest-hostdevs").textContent()).toBe("80");
   await page.screenshot({ path: `${RESULTS}host-dgx2.png`, fullPage: true });
 
-  // A guest takes 16 VFs: the grid recolours within 2 s, same page.
+  // An operator lowers an idle PF to 8 VFs; the agent rescans and reports: the grid follows
+  // within 2 s, same page.
+  const idle = capacity.pfs.find((pf) => pf.assigned === 0)!;
+  setVfCount(dgx2, idle.address, 8);
+  await renderTree(dgx2, treeDir);
   await markPage();
   const t0 = Date.now();
-  agent.snapshot(buildDgx2Inventory({ hostname: "dgx2-01", assigned: 16 }));
-  const assigned = page.locator('[data-testid="vf-cell"][data-state="assigned"]');
-  await expect.poll(() => assigned.count(), { timeout: LIVE_MS, interval: 50 }).toBe(16);
+  agent.snapshot(await scanHost(treeDir));
+  await expect.poll(() => cells.count(), { timeout: LIVE_MS, interval: 50 }).toBe(152);
   const liveMs = Date.now() - t0;
   expect(liveMs).toBeLessThan(LIVE_MS);
-  expect(await page.getByTestId("guest-hostdevs").textContent()).toBe("16");
+  expect(await page.locator(`[data-testid="pf-card"][data-address="${idle.address}"] [data-testid="vf-cell"]`).count()).toBe(8);
   expect(await stillSamePage()).toBe(true);
   console.log(`live update visible after ${liveMs} ms`);
 

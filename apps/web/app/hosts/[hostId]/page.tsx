@@ -33,6 +33,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <StatusBadge online={summary.online} />
           <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
           {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
+          <Link href={`/hosts/${summary.id}/audit`} data-testid="host-audit-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit</Link>
           <span className="ml-auto text-xs text-slate-500">
             last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
             {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
