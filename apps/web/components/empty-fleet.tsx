@@ -10,8 +10,7 @@ export function EmptyFleet() {
       <pre className="mx-auto mt-5 max-w-2xl overflow-x-auto rounded bg-slate-900 p-4 text-left font-mono text-xs leading-relaxed text-slate-100">
 {`curl -s -X POST http://<control-plane>/api/v1/enrollment-tokens \\
      -H 'content-type: application/json' -d '{"hostName":"dgx2-01"}'
-pnpm agent enroll --server ws://<control-plane>/agent --token <token>
-pnpm agent run`}
+pnpm agent run --server ws://<control-plane>/agent --state /var/lib/vfleet/agent.json --token <token>`}
       </pre>
     </div>
   );

@@ -12,7 +12,7 @@ export const Env = z.object({
   /** External PostgreSQL; without it an embedded server runs under VFLEET_DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
   /** Where the embedded PostgreSQL keeps its files: in the repo's ignored `.vfleet/`. */
-  VFLEET_DATA_DIR: z.string().min(1).default(".vfleet/pg"),
+  VFLEET_DATA_DIR: z.string().min(1).default(".vfleet/postgres"),
   /** Agents heartbeat this often; 10 s keeps the write rate low at thousands of hosts. */
   VFLEET_HEARTBEAT_INTERVAL_MS: ms.default(10_000),
   /** A host silent this long is offline; with the 5 s sweep that is within 30 s of vanishing. */

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "./env.ts";
+
+describe("loadEnv", () => {
+  it("gives loopback, port 3000 and a 25 s offline threshold by default", () => {
+    expect(loadEnv({})).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", VFLEET_OFFLINE_AFTER_MS: 25_000, NODE_ENV: "development" });
+  });
+
+  it("accepts PORT=0 for a free port", () => {
+    expect(loadEnv({ PORT: "0" }).PORT).toBe(0);
+  });
+
+  it("names the variable and the limit in its error", () => {
+    expect(() => loadEnv({ PORT: "70000" })).toThrow(/PORT: .*65535/);
+    expect(() => loadEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
+  });
+});
