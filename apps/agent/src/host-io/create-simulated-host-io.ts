@@ -13,7 +13,11 @@ import { readSysfsAttr, readSysfsLinkName } from "./read-sysfs-attr.ts";
 
 export type SimulatedHostIOOptions = { virsh?: Virsh; timeouts?: Partial<typeof DEFAULT_TIMEOUTS> };
 
-/** A write the model says blocks forever: only the caller's timeout (or a kill) ends the wait. */
+/**
+ * A write the model says blocks forever: only the caller's timeout (or a kill) ends the wait.
+ * It holds no timer of its own, so every caller wraps it in withTimeout (whose timer keeps the
+ * process alive until then, as a blocked write(2) would).
+ */
 const blockForever = () => new Promise<never>(() => {});
 
 async function writeAtomic(file: string, content: string): Promise<void> {
@@ -81,8 +85,8 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
     async syncGuest(name) {
       const guest = checkDomainName("guest", name);
       const op = `copy libvirt's definition of ${guest} into the tree`;
-      const state = await transact((s) => (matchesFault(s.faults?.hangOn, `libvirt-sync ${guest}`) ? { kind: "hang" } : null));
-      void state;
+      // The simulated host's write of the definition can hang like any other write (crash tests hold the agent here).
+      await withTimeout(op, timeouts.sysfsMs, transact((s) => (matchesFault(s.faults?.hangOn, `libvirt-sync ${guest}`) ? { kind: "hang" } : null)));
       const defFile = path.join(root, "etc/libvirt/qemu", `${guest}.xml`);
       const runFile = path.join(root, "run/libvirt/qemu", `${guest}.xml`);
       let xml: string | null;
