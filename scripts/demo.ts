@@ -20,7 +20,8 @@ function log(line: string) {
 function ensureWebBuild() {
   if (!needsWebBuild(join(repo, "apps/web"))) return;
   log("demo: building the web app (next build), once per source change ...");
-  const r = spawnSync("pnpm", ["--filter", "@vfleet/web", "build"], { cwd: repo, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const web = join(repo, "apps/web");
+  const r = spawnSync(join(web, "node_modules/.bin/next"), ["build"], { cwd: web, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
