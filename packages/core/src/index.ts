@@ -10,3 +10,4 @@ export * from "./audit/index.ts";
 export * from "./sizing/interrupt-vectors.ts";
 export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
+export * from "./jobs/index.ts";

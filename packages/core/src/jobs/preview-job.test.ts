@@ -1,0 +1,101 @@
+import { describe, expect, it } from "vitest";
+import { guestWithVfs, makeInventory } from "../audit/testing/make-inventory.ts";
+import { checkJobAgainstInventory } from "./check-job-against-inventory.ts";
+import { jobResourceKeys } from "./job-resource-keys.ts";
+import { planSeed000 } from "./plan-seed-000.ts";
+import { previewJob } from "./preview-job.ts";
+import { vfAddressOf } from "./vf-address.ts";
+
+const PF = "0000:86:00.0";
+
+describe("previewJob", () => {
+  it("vf.set-count from 4 to 8 writes 0 first, then 8, and warns about assigned VFs", () => {
+    const inv = makeInventory({ vfs: 4 });
+    inv.guests = [guestWithVfs(inv, 3, { name: "db1" })];
+    const p = previewJob({ kind: "vf.set-count", params: { pf: PF, count: 8 } }, inv);
+    expect(p.changes).toEqual([
+      { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "0" },
+      { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "8" },
+    ]);
+    expect(p.notes.join(" ")).toMatch(/3 of its VFs are attached to guests \(db1\)/);
+    expect(p.before).toEqual({ numVfs: 4, totalVfs: 16 });
+  });
+
+  it("the same count writes nothing", () => {
+    expect(previewJob({ kind: "vf.set-count", params: { pf: PF, count: 4 } }, makeInventory({ vfs: 4 })).changes).toEqual([]);
+  });
+
+  it("device.bind to vfio-pci: driver_override, unbind from the current driver, drivers_probe", () => {
+    const inv = makeInventory({ vfs: 1 });
+    const vf = inv.devices.find((d) => d.physfn)!;
+    vf.driver = "mlx5_core";
+    expect(previewJob({ kind: "device.bind", params: { device: vf.address, driver: "vfio-pci" } }, inv).changes).toEqual([
+      { type: "sysfs", path: `/sys/bus/pci/devices/${vf.address}/driver_override`, value: "vfio-pci" },
+      { type: "sysfs", path: `/sys/bus/pci/drivers/mlx5_core/unbind`, value: vf.address },
+      { type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: vf.address },
+    ]);
+  });
+
+  it("vf.configure shows the ip argv with only the settings that differ", () => {
+    const p = previewJob({ kind: "vf.configure", params: { pf: PF, vf: 1, mac: "02:00:00:00:00:02", vlan: 42, qos: 3, trust: true, spoofchk: true } }, makeInventory({ vfs: 4 }));
+    expect(p.changes).toEqual([{ type: "command", argv: ["ip", "link", "set", "dev", "enp134s0f0", "vf", "1", "vlan", "42", "qos", "3", "trust", "on"] }]);
+  });
+
+  it("guest.attach shows libvirt XML per device and the virsh flags", () => {
+    const inv = makeInventory({ vfs: 2 });
+    inv.guests = [guestWithVfs(inv, 0, { name: "vm1" })];
+    const vfs = inv.devices.filter((d) => d.physfn).map((d) => d.address);
+    const p = previewJob({ kind: "guest.attach", params: { guest: "vm1", devices: [{ address: vfs[0]!, kind: "hostdev" }, { address: vfs[1]!, kind: "interface", mac: "02:11:22:33:44:55", vlan: 7 }], live: false, config: true } }, inv);
+    expect(p.changes).toHaveLength(2);
+    expect(p.changes[0]).toMatchObject({ type: "libvirt", argv: ["virsh", "attach-device", "vm1", "<file>", "--config"] });
+    expect((p.changes[0] as { xml: string }).xml).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
+    expect((p.changes[1] as { xml: string }).xml).toContain("<mac address='02:11:22:33:44:55'/>");
+    expect((p.changes[1] as { xml: string }).xml).toContain("<tag id='7'/>");
+  });
+
+  it("host.persist shows the exact files", () => {
+    const p = previewJob({ kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 8 }], vfioIds: ["15b3:1018"], method: "sysfsd" } }, makeInventory());
+    const files = Object.fromEntries(p.changes.map((c) => [(c as { path: string }).path, (c as { content: string | null }).content]));
+    expect(files["/etc/sysfs.d/vfleet-sriov.conf"]).toContain("class/net/enp134s0f0/device/sriov_numvfs = 8\n");
+    expect(files["/etc/modprobe.d/vfleet-vfio.conf"]).toContain("options vfio-pci ids=15b3:1018\n");
+    expect(files["/etc/udev/rules.d/70-vfleet-sriov.rules"]).toBeNull();
+  });
+});
+
+describe("checkJobAgainstInventory", () => {
+  it("names params.count and the PF's limit for a count above sriov_totalvfs", () => {
+    expect(checkJobAgainstInventory({ kind: "vf.set-count", params: { pf: PF, count: 17 } }, makeInventory())).toEqual({ field: "params.count", message: `must be at most 16 (sriov_totalvfs of ${PF}), got 17` });
+  });
+  it("accepts VFs a plan's earlier jobs will create", () => {
+    const inv = makeInventory({ vfs: 0 });
+    const vf = vfAddressOf(PF, 2, 1, 0);
+    expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv)?.field).toBe("params.device");
+    expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv, new Set([vf]))).toBeNull();
+  });
+});
+
+describe("jobResourceKeys", () => {
+  it("a VF count holds the PF and each of its VFs, so binding one of them at once conflicts", () => {
+    const inv = makeInventory({ vfs: 2 });
+    const keys = jobResourceKeys({ kind: "vf.set-count", params: { pf: PF, count: 0 } }, inv);
+    const vf = inv.devices.find((d) => d.physfn)!.address;
+    expect(keys).toContain(`dev:${PF}`);
+    expect(keys).toContain(`dev:${vf}`);
+    expect(jobResourceKeys({ kind: "device.bind", params: { device: vf, driver: "host" } }, inv)).toEqual([`dev:${vf}`]);
+  });
+});
+
+describe("vfAddressOf and planSeed000", () => {
+  it("computes VF addresses from offset and stride across slot and bus boundaries", () => {
+    expect(vfAddressOf("0000:86:00.0", 2, 1, 0)).toBe("0000:86:00.2");
+    expect(vfAddressOf("0000:86:00.0", 2, 1, 6)).toBe("0000:86:01.0");
+    expect(vfAddressOf("0000:86:00.1", 0x10f, 1, 0)).toBe("0000:87:02.0");
+  });
+  it("set-count per PF, a bind per VF after its PF, one attach after every bind", () => {
+    const plan = planSeed000(makeInventory({ vfs: 0 }), { guest: "dgx", count: 16 });
+    expect(plan.map((j) => j.job.kind)).toEqual(["vf.set-count", ...Array(16).fill("device.bind"), "guest.attach"]);
+    expect(plan[1]!.dependsOn).toEqual([plan[0]!.ref]);
+    expect(plan.at(-1)!.dependsOn).toHaveLength(16);
+    expect(plan[1]!.job).toEqual({ kind: "device.bind", params: { device: "0000:86:00.2", driver: "vfio-pci" } });
+  });
+});

@@ -1,0 +1,135 @@
+import type { GuestDevice, Inventory, Job } from "@vfleet/protocol";
+import { buildHostdevInterfaceXml } from "../libvirt/build-hostdev-interface-xml.ts";
+import { buildHostdevXml } from "../libvirt/build-hostdev-xml.ts";
+import { renderPersistFiles } from "./render-persist-files.ts";
+
+/** One thing the agent will write or run, exactly as it will. */
+export type PreviewChange =
+  | { type: "sysfs"; path: string; value: string }
+  | { type: "command"; argv: string[] }
+  | { type: "libvirt"; argv: string[]; xml: string }
+  | { type: "file"; path: string; content: string | null };
+
+export type JobPreview = {
+  kind: Job["kind"];
+  /** One line for lists and the audit log: "vf.set-count 0000:86:00.0: 0 -> 16". */
+  summary: string;
+  /** In order. Empty when the host is already as wanted (the agent will write nothing). */
+  changes: PreviewChange[];
+  /** What the operator should know before confirming (refusals the agent will make, group members...). */
+  notes: string[];
+  /** The state the job changes, as the inventory shows it now (the audit log's "before"). */
+  before: Record<string, unknown>;
+};
+
+const devPath = (bdf: string, attr: string) => `/sys/bus/pci/devices/${bdf}/${attr}`;
+
+function guestsHolding(inv: Inventory): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const g of inv.guests) for (const h of g.hostdevs) m.set(h.address, [...(m.get(h.address) ?? []), g.name]);
+  return m;
+}
+
+function deviceXml(d: GuestDevice): string {
+  if (d.kind === "interface") return buildHostdevInterfaceXml({ address: d.address, ...(d.mac ? { mac: d.mac } : {}), ...(d.vlan !== undefined ? { vlan: { id: d.vlan } } : {}) });
+  return buildHostdevXml({ address: d.address });
+}
+
+/**
+ * Exactly what a job will write on a host whose inventory is `inventory`: sysfs path = value,
+ * `ip link set ...` argv, the libvirt XML (built with the same builders as the agent), the
+ * boot-config files. Pure: the agent computes the same difference again against the live host
+ * when it runs (level-triggered), so a preview made from a stale inventory can only show more
+ * than will happen, never something else.
+ */
+export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
+  const inv: Inventory = inventory ?? { host: { hostname: "" } as Inventory["host"], devices: [], iommuGroups: [], interfaces: [], guests: [] };
+  const holders = guestsHolding(inv);
+  const device = (bdf: string) => inv.devices.find((d) => d.address === bdf);
+  const notes: string[] = inventory ? [] : ["No inventory from this host yet: the preview assumes nothing about its current state."];
+  const changes: PreviewChange[] = [];
+
+  switch (job.kind) {
+    case "vf.set-count": {
+      const { pf, count } = job.params;
+      const d = device(pf);
+      const have = d?.sriov?.numVfs ?? null;
+      if (have === count) notes.push(`${pf} already has ${count} VFs: nothing will be written.`);
+      else {
+        if (have !== null && have > 0) {
+          changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: "0" });
+          notes.push(`The kernel takes a new VF count only from 0: the ${have} existing VFs are destroyed first.`);
+          const held = (d?.sriov?.vfs ?? []).filter((vf) => holders.has(vf));
+          if (held.length > 0) notes.push(`${held.length} of its VFs are attached to guests (${[...new Set(held.flatMap((vf) => holders.get(vf)!))].join(", ")}): the agent will refuse until they are detached.`);
+        }
+        if (count > 0) changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: String(count) });
+      }
+      return { kind: job.kind, summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`, changes, notes, before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null } };
+    }
+    case "device.bind": {
+      const { device: bdf, driver } = job.params;
+      const d = device(bdf);
+      const current = d?.driver ?? null;
+      if (driver === "vfio-pci") {
+        if (current === "vfio-pci") notes.push(`${bdf} is already bound to vfio-pci: nothing will be written.`);
+        else {
+          if (d?.driverOverride !== "vfio-pci") changes.push({ type: "sysfs", path: devPath(bdf, "driver_override"), value: "vfio-pci" });
+          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: bdf });
+          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: bdf });
+          const group = inv.iommuGroups.find((g) => g.devices.includes(bdf));
+          const others = group?.devices.filter((x) => x !== bdf) ?? [];
+          if (others.length > 0) notes.push(`IOMMU group ${group!.id} also holds ${others.join(", ")}: the agent refuses unless every endpoint of the group is on vfio-pci or has no driver.`);
+        }
+      } else {
+        if (current !== null && current !== "vfio-pci" && !d?.driverOverride) notes.push(`${bdf} is already on its host driver ${current}: nothing will be written.`);
+        else {
+          if (d?.driverOverride !== null) changes.push({ type: "sysfs", path: devPath(bdf, "driver_override"), value: "\\n" });
+          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: bdf });
+          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: bdf });
+          const held = holders.get(bdf);
+          if (held) notes.push(`${bdf} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
+        }
+      }
+      return { kind: job.kind, summary: `device.bind ${bdf}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, before: { driver: current, driverOverride: d?.driverOverride ?? null } };
+    }
+    case "vf.configure": {
+      const p = job.params;
+      const d = device(p.pf);
+      const ifname = d?.netInterfaces[0] ?? "<pf netdev>";
+      const cur = d?.sriov?.vfConfigs.find((c) => c.index === p.vf) ?? null;
+      const args: string[] = [];
+      if (p.mac !== undefined && cur?.mac !== p.mac) args.push("mac", p.mac);
+      const vlan = p.vlan ?? cur?.vlan ?? 0;
+      const qos = p.qos ?? cur?.qos ?? 0;
+      if ((p.vlan !== undefined || p.qos !== undefined) && (vlan !== (cur?.vlan ?? 0) || qos !== (cur?.qos ?? 0))) args.push("vlan", String(vlan), ...(qos > 0 ? ["qos", String(qos)] : []));
+      if (p.spoofchk !== undefined && cur?.spoofchk !== p.spoofchk) args.push("spoofchk", p.spoofchk ? "on" : "off");
+      if (p.trust !== undefined && cur?.trust !== p.trust) args.push("trust", p.trust ? "on" : "off");
+      if (p.linkState !== undefined && cur?.linkState !== p.linkState) args.push("state", p.linkState);
+      if (args.length > 0) changes.push({ type: "command", argv: ["ip", "link", "set", "dev", ifname, "vf", String(p.vf), ...args] });
+      else notes.push(`VF ${p.vf} of ${ifname} already has these settings: nothing will be run.`);
+      return { kind: job.kind, summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`, changes, notes, before: { vf: cur } };
+    }
+    case "guest.attach":
+    case "guest.detach": {
+      const p = job.params;
+      const attach = job.kind === "guest.attach";
+      const guest = inv.guests.find((g) => g.name === p.guest);
+      const inGuest = new Set(guest?.hostdevs.map((h) => h.address) ?? []);
+      const flags = [...(p.live ? ["--live"] : []), ...(p.config ? ["--config"] : [])];
+      const todo = p.devices.filter((d) => (attach ? !inGuest.has(d.address) : inGuest.has(d.address) || !guest));
+      for (const d of todo) changes.push({ type: "libvirt", argv: ["virsh", attach ? "attach-device" : "detach-device", p.guest, "<file>", ...flags], xml: deviceXml(d) });
+      const skipped = p.devices.length - todo.length;
+      if (skipped > 0) notes.push(`${skipped} of ${p.devices.length} devices are already ${attach ? "in" : "absent from"} ${p.guest}'s definition: skipped.`);
+      if (!guest) notes.push(`No guest ${p.guest} in this host's inventory: it must be defined in libvirt (virsh define) before the job runs.`);
+      if (attach) {
+        const elsewhere = todo.filter((d) => (holders.get(d.address) ?? []).some((g) => g !== p.guest));
+        if (elsewhere.length > 0) notes.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
+      }
+      return { kind: job.kind, summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`, changes, notes, before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null } };
+    }
+    case "host.persist": {
+      for (const [path, content] of Object.entries(renderPersistFiles(job.params))) changes.push({ type: "file", path: `/${path}`, content });
+      return { kind: job.kind, summary: `host.persist: ${job.params.vfCounts.length} VF counts, ${job.params.vfioIds.length} vfio-pci ids (${job.params.method})`, changes, notes, before: { persistence: inv.host.persistence ?? null } };
+    }
+  }
+}
