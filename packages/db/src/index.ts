@@ -18,3 +18,4 @@ export { getKnownHash } from "./get-known-hash.ts";
 export { listHosts } from "./list-hosts.ts";
 export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
+export * from "./jobs/index.ts";

@@ -19,6 +19,7 @@ CREATE TABLE "Job" (
     "id" TEXT NOT NULL,
     "hostId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
     "params" JSONB NOT NULL,
     "state" "JobState" NOT NULL DEFAULT 'queued',
     "attempt" INTEGER NOT NULL DEFAULT 0,

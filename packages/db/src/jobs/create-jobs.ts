@@ -1,0 +1,86 @@
+import type { Job as JobSpec } from "@vfleet/protocol";
+import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { toJobView, type JobView } from "./job-view.ts";
+
+export type NewJob = {
+  /** Name inside the request (plans): `dependsOn` refers to these. */
+  ref: string;
+  job: JobSpec;
+  summary: string;
+  dependsOn: string[];
+  /** From core's jobResourceKeys: what the job changes on the host. */
+  resourceKeys: string[];
+  before: unknown;
+};
+
+export type CreateJobsInput = {
+  hostId: string;
+  createdBy: string;
+  /** Set for a plan: the jobs run in order and stop at the first failure. */
+  plan?: { title: string };
+  jobs: NewJob[];
+};
+
+export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null };
+
+export type CreateJobsOutcome =
+  | { ok: true; planId: string | null; jobs: JobView[] }
+  | { ok: false; conflict: Conflict };
+
+class ResourceTaken extends Error {
+  constructor(readonly key: string) { super(`resource ${key} is held`); }
+}
+
+/**
+ * Queue one job or a plan in one transaction: the Job rows, the resources they hold (one
+ * JobResource row per `hostId + key`: a primary key, so of two operators changing the same PF
+ * at once exactly one insert wins), and the audit event. On a taken resource nothing is
+ * written and the holder is returned for the 409.
+ */
+export async function createJobs(db: Db, input: CreateJobsInput): Promise<CreateJobsOutcome> {
+  try {
+    const result = await db.$transaction(async (tx) => {
+      const plan = input.plan ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } }) : null;
+      const ids = new Map<string, string>();
+      const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
+      for (const [i, j] of input.jobs.entries()) {
+        const row = await tx.job.create({
+          data: {
+            hostId: input.hostId, kind: j.job.kind, summary: j.summary, params: j.job.params as Prisma.InputJsonValue,
+            planId: plan?.id ?? null, planStep: plan ? i : null, dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
+            createdBy: input.createdBy, before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+          },
+        });
+        ids.set(j.ref, row.id);
+        rows.push(row);
+      }
+      // A plan holds each key once, by the first job that needs it, until the plan ends.
+      const keys = new Map<string, string>();
+      input.jobs.forEach((j, i) => j.resourceKeys.forEach((k) => { if (!keys.has(k)) keys.set(k, rows[i]!.id); }));
+      if (keys.size > 0) {
+        const inserted = await tx.$queryRaw<{ key: string }[]>`
+          INSERT INTO "JobResource" ("hostId", "key", "jobId", "planId")
+          SELECT ${input.hostId}, k, j, ${plan?.id ?? null}
+          FROM unnest(${[...keys.keys()]}::text[], ${[...keys.values()]}::text[]) AS t(k, j)
+          ON CONFLICT ("hostId", "key") DO NOTHING
+          RETURNING "key"`;
+        if (inserted.length !== keys.size) {
+          const got = new Set(inserted.map((r) => r.key));
+          throw new ResourceTaken([...keys.keys()].find((k) => !got.has(k))!);
+        }
+      }
+      await tx.auditEvent.create({
+        data: plan
+          ? { actor: input.createdBy, action: "plan.created", hostId: input.hostId, planId: plan.id, summary: `plan "${input.plan!.title}": ${rows.length} jobs`, after: { jobs: input.jobs.map((j) => j.summary) } }
+          : { actor: input.createdBy, action: "job.created", hostId: input.hostId, jobId: rows[0]!.id, summary: input.jobs[0]!.summary, before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue },
+      });
+      return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
+    });
+    return { ok: true, ...result };
+  } catch (err) {
+    if (!(err instanceof ResourceTaken)) throw err;
+    const holder = await db.jobResource.findUnique({ where: { hostId_key: { hostId: input.hostId, key: err.key } }, include: { job: { select: { summary: true, createdBy: true } } } });
+    return { ok: false, conflict: { key: err.key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null } };
+  }
+}

@@ -1,0 +1,10 @@
+export { createJobs, type CreateJobsInput, type CreateJobsOutcome, type NewJob, type Conflict } from "./create-jobs.ts";
+export { claimNextJob } from "./claim-next-job.ts";
+export { recordJobProgress } from "./record-job-progress.ts";
+export { recordJobResult, type RecordResultOutcome } from "./record-job-result.ts";
+export { markJobsUnknown } from "./mark-jobs-unknown.ts";
+export { cancelJob, type CancelOutcome } from "./cancel-job.ts";
+export { listJobs, getJob } from "./list-jobs.ts";
+export { getPlan, type PlanView } from "./get-plan.ts";
+export { listAuditEvents, type AuditEventView } from "./list-audit-events.ts";
+export type { JobView, StoredJobStep } from "./job-view.ts";

@@ -1,0 +1,18 @@
+import type { Prisma } from "../generated/prisma/client.ts";
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * After a job became terminal: free what it held, or, for a plan job, what the plan held once
+ * no job of the plan is left to run. Plans finishing set `finishedAt`.
+ */
+export async function releaseResources(tx: Tx, job: { id: string; planId: string | null }): Promise<void> {
+  if (!job.planId) {
+    await tx.jobResource.deleteMany({ where: { jobId: job.id } });
+    return;
+  }
+  const open = await tx.job.count({ where: { planId: job.planId, state: { notIn: ["succeeded", "failed", "cancelled"] } } });
+  if (open > 0) return;
+  await tx.jobResource.deleteMany({ where: { planId: job.planId } });
+  await tx.plan.update({ where: { id: job.planId }, data: { finishedAt: new Date() } });
+}
