@@ -1,6 +1,9 @@
 import { parseArgs } from "node:util";
 import { hostname as osHostname } from "node:os";
+import { createLinuxHostIO, createSimulatedHostIO } from "../host-io/index.ts";
+import { EMPTY_POLICY, SIMULATOR_POLICY, executeJob, loadPolicyFile } from "../jobs/index.ts";
 import { enroll } from "../daemon/enroll.ts";
+import { JobRunner } from "../daemon/job-runner.ts";
 import { readAgentState, writeAgentState } from "../daemon/state-file.ts";
 import { startAgentSession } from "../daemon/agent-session.ts";
 import { scanHost } from "../scan/index.ts";
@@ -9,7 +12,10 @@ import { AGENT_VERSION } from "../version.ts";
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
 const USAGE = `usage: agent run --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
-                 [--root /] [--scan-interval-ms 2000]`;
+                 [--root /] [--scan-interval-ms 2000] [--simulated] [--policy <file>] [--timeout-ms N]
+  --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
+  --policy <file>  which PFs/devices jobs may change (default: none on a real host; every SR-IOV PF with --simulated)
+  --timeout-ms N   timeout of each sysfs write and ip command run by jobs`;
 
 /** Exit code when the control plane refuses our credential: an operator must re-enroll the host. */
 const EXIT_UNAUTHORIZED = 3;
@@ -23,6 +29,9 @@ export async function main(argv: string[]): Promise<number> {
       token: { type: "string" },
       root: { type: "string", default: "/" },
       "scan-interval-ms": { type: "string", default: "2000" },
+      simulated: { type: "boolean", default: false },
+      policy: { type: "string" },
+      "timeout-ms": { type: "string" },
     },
     strict: true,
   });
@@ -31,7 +40,16 @@ export async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(scanIntervalMs) || scanIntervalMs < 100 || scanIntervalMs > 3_600_000) {
     throw new Error("--scan-interval-ms must be an integer between 100 and 3600000");
   }
-  const root = values.root;
+  const root = values.root!;
+  let timeouts = {};
+  if (values["timeout-ms"] !== undefined) {
+    const ms = Number(values["timeout-ms"]);
+    if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new Error("--timeout-ms must be an integer between 1 and 3600000");
+    timeouts = { sysfsMs: ms, ipMs: ms };
+  }
+  // The policy is the agent's own: no server message can widen it.
+  const policy = values.policy ? await loadPolicyFile(values.policy) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
+  const io = values.simulated ? createSimulatedHostIO(root, { timeouts }) : createLinuxHostIO(root, { timeouts });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`);
 
   let state = await readAgentState(values.state);
@@ -45,8 +63,10 @@ export async function main(argv: string[]): Promise<number> {
     state = { ...state, server: values.server };
   }
 
+  const jobs = new JobRunner((job, onStep) => executeJob(job, { io, policy, onStep }), log);
   return new Promise<number>((resolve) => {
     const session = startAgentSession({
+      jobs,
       state: state!,
       scan: () => scanHost(root),
       scanIntervalMs,

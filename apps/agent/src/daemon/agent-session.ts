@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, type Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { backoffDelayMs } from "./backoff.ts";
+import type { JobRunner } from "./job-runner.ts";
 import type { AgentState } from "./state-file.ts";
 
 export interface AgentSessionOptions {
@@ -14,6 +15,8 @@ export interface AgentSessionOptions {
   log: (line: string) => void;
   /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
   onUnauthorized?: (reason: string) => void;
+  /** Runs `job.dispatch`es; lives across reconnects so finished results answer redeliveries. */
+  jobs?: JobRunner;
 }
 
 export interface AgentSession {
@@ -25,7 +28,8 @@ type Payload<T extends AgentMessage["type"]> = Extract<AgentMessage, { type: T }
 /**
  * One agent's life on the wire: connect with the credential, say hello, send a snapshot
  * whenever the scanned content hash differs from what the server holds, heartbeat, and
- * reconnect with jittered backoff when the connection drops.
+ * reconnect with jittered backoff when the connection drops. Jobs the server dispatches go to
+ * the JobRunner; their steps and result go back on whichever connection is open when they happen.
  */
 export function startAgentSession(options: AgentSessionOptions): AgentSession {
   const { state, log } = options;
@@ -54,8 +58,15 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
     };
 
+    let scanning = false;
+    /** A change landed while a scan was reading: scan again as soon as it ends. */
+    let rescan = false;
     const scanAndReport = async () => {
       if (ws.readyState !== WebSocket.OPEN) return;
+      if (scanning) { rescan = true; return; }
+      scanning = true;
+      rescan = false;
+      clearTimeout(scanTimer);
       try {
         const t0 = performance.now();
         const inventory = await options.scan();
@@ -69,7 +80,9 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       } catch (err) {
         log(`scan failed: ${err instanceof Error ? err.message : String(err)}`);
       } finally {
-        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(scanAndReport, options.scanIntervalMs);
+        scanning = false;
+        clearTimeout(scanTimer);
+        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(scanAndReport, rescan ? 0 : options.scanIntervalMs);
       }
     };
 
@@ -90,7 +103,23 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           serverHash = msg.payload.knownHash;
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
           heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
+          options.jobs?.setReplies({
+            progress: (jobId, attempt, step) => send("job.progress", { jobId, attempt, step }),
+            result: (jobId, attempt, result) => {
+              send("job.result", { jobId, attempt, result });
+              // The change is on the host now: report it at once, not at the next scan tick.
+              if (result.changed) void scanAndReport();
+            },
+          });
           void scanAndReport();
+          break;
+        case "job.dispatch":
+          if (!options.jobs) {
+            log(`job ${msg.payload.jobId} refused: this agent runs no jobs`);
+            send("job.result", { jobId: msg.payload.jobId, attempt: msg.payload.attempt, result: { status: "failed", changed: false, steps: [], error: { code: "jobs-disabled", message: "this agent was started without a job runner", explanation: "The agent process does not execute jobs; restart it with `agent run`." }, observed: {} } });
+            break;
+          }
+          options.jobs.dispatch(msg.payload);
           break;
         case "inventory.ack":
           serverHash = msg.payload.hash;
@@ -114,6 +143,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     });
 
     ws.on("close", (code, reason) => {
+      if (socket === ws) options.jobs?.setReplies(null);
       clearInterval(heartbeat);
       clearTimeout(scanTimer);
       if (stopped) return;

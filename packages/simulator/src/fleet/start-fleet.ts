@@ -29,6 +29,8 @@ export interface FleetOptions {
    */
   agentCommand: string[];
   scanIntervalMs?: number;
+  /** More `agent run` arguments for every host, e.g. ["--timeout-ms", "5000"]. */
+  agentArgs?: string[];
   /** Where agent log lines go; each is prefixed with the host name. */
   log?: (line: string) => void;
 }
@@ -37,6 +39,10 @@ export interface Fleet {
   hosts: FleetHost[];
   /** Stop one host's agent (the host goes offline on the dashboard). */
   stopHost(name: string): Promise<void>;
+  /** SIGKILL one host's agent: no goodbye, whatever it was doing is cut off. */
+  killHost(name: string): Promise<void>;
+  /** Start a stopped host's agent again on the same tree and credential. */
+  startHost(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,13 +87,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const [command, ...baseArgs] = options.agentCommand;
   if (!command) throw new Error("agentCommand must name the program to run");
 
-  const hosts: FleetHost[] = [];
-  for (const spec of options.hosts) {
-    const name = spec.name ?? spec.profile;
-    const dir = join(options.workDir, name);
-    const root = join(dir, "root");
-    await mkdir(dir, { recursive: true });
-    await buildTree(spec.profile, root, spec.vfs === undefined ? {} : { vfs: spec.vfs });
+  const spawnAgent = async (name: string, dir: string, root: string): Promise<ChildProcess> => {
     const statePath = join(dir, "agent-state.json");
     // An agent enrolled by an earlier run keeps its credential; only new hosts need a token.
     const enrolled = await access(statePath).then(() => true, () => false);
@@ -99,18 +99,47 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       "--state", statePath,
       "--root", root,
       "--scan-interval-ms", String(options.scanIntervalMs ?? 1000),
+      // Every fleet host is a simulator tree: jobs go through the kernel model, not real sysfs.
+      "--simulated",
+      ...(options.agentArgs ?? []),
     ], { stdio: ["ignore", "pipe", "pipe"] });
     pipeLines(child.stdout, name, log);
     pipeLines(child.stderr, name, log);
-    hosts.push({ name, profile: spec.profile, root, process: child });
+    return child;
+  };
+
+  const hosts: FleetHost[] = [];
+  for (const spec of options.hosts) {
+    const name = spec.name ?? spec.profile;
+    const dir = join(options.workDir, name);
+    const root = join(dir, "root");
+    await mkdir(dir, { recursive: true });
+    await buildTree(spec.profile, root, spec.vfs === undefined ? {} : { vfs: spec.vfs });
+    hosts.push({ name, profile: spec.profile, root, process: await spawnAgent(name, dir, root) });
   }
+  const find = (name: string) => {
+    const host = hosts.find((h) => h.name === name);
+    if (!host) throw new Error(`no fleet host named ${name}`);
+    return host;
+  };
 
   return {
     hosts,
     async stopHost(name) {
-      const host = hosts.find((h) => h.name === name);
-      if (!host) throw new Error(`no fleet host named ${name}`);
-      await stopProcess(host.process);
+      await stopProcess(find(name).process);
+    },
+    async killHost(name) {
+      const child = find(name).process;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
+      });
+    },
+    async startHost(name) {
+      const host = find(name);
+      if (host.process.exitCode === null && host.process.signalCode === null) throw new Error(`${name}'s agent is still running`);
+      host.process = await spawnAgent(name, join(options.workDir, name), host.root);
     },
     async stop() {
       await Promise.all(hosts.map((h) => stopProcess(h.process)));
