@@ -1,4 +1,7 @@
-import type { Db, createEnrollmentToken, getHost, listHosts, redeemEnrollmentToken } from "@vfleet/db";
+import type {
+  Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  redeemEnrollmentToken,
+} from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
 /**
@@ -12,6 +15,12 @@ export interface DbQueries {
   getHost: typeof getHost;
   createEnrollmentToken: typeof createEnrollmentToken;
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
+  createJobs: typeof createJobs;
+  cancelJob: typeof cancelJob;
+  listJobs: typeof listJobs;
+  getJob: typeof getJob;
+  getPlan: typeof getPlan;
+  listAuditEvents: typeof listAuditEvents;
 }
 
 /**
@@ -24,6 +33,8 @@ export interface ControlPlaneContext {
   db: Db;
   queries: DbQueries;
   events: FleetEvents;
+  /** Wakes the job dispatcher after a job was queued for a host. */
+  jobs: { kick(hostId: string): void };
 }
 
 const SLOT = Symbol.for("vfleet.control-plane");

@@ -4,7 +4,9 @@ import { EventEmitter } from "node:events";
 export type FleetEvent =
   | { type: "host-changed"; hostId: string; hash: string }
   | { type: "host-online"; hostId: string }
-  | { type: "host-offline"; hostId: string };
+  | { type: "host-offline"; hostId: string }
+  /** A job was queued, dispatched, made progress or ended (the browser refetches the job views). */
+  | { type: "job-changed"; hostId: string; jobId: string; state: string };
 
 /** In-process bus from the agent gateway to the SSE streams. */
 export class FleetEvents {

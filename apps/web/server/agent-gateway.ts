@@ -69,6 +69,7 @@ export class AgentGateway {
   async #closed(session: AgentSession): Promise<void> {
     this.#all.delete(session);
     const { hostId } = session.identity;
+    await this.#deps.jobs.disconnected(hostId, session);
     // A replaced connection's close must not mark offline the host its successor now serves.
     if (this.#current.get(hostId) !== session) return;
     this.#current.delete(hostId);
@@ -91,6 +92,13 @@ export class AgentGateway {
   /** The sweeper found these hosts silent: drop any socket still claiming them. */
   dropHosts(hostIds: readonly string[]): void {
     for (const hostId of hostIds) this.#current.get(hostId)?.terminate();
+  }
+
+  /** Close a host's agent socket (an operator's "disconnect", and the tests' dropped connection). */
+  disconnectHost(hostId: string): boolean {
+    const session = this.#current.get(hostId);
+    session?.terminate();
+    return session !== undefined;
   }
 
   get connectedHosts(): number {

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { WebSocket, RawData } from "ws";
 import {
   CloseCode, PROTOCOL_VERSION, isSupportedVersion, parseAgentMessage,
-  type AgentHello, type InventorySnapshot, type ServerMessage,
+  type AgentHello, type InventorySnapshot, type JobDispatch, type ServerMessage,
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
 import { getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
+import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { Log } from "./logger.ts";
 
 /** Who the credential says this socket is. The only source of identity: message bodies are not trusted. */
@@ -25,6 +26,7 @@ export interface SessionDeps {
   heartbeatIntervalMs: number;
   /** An agent that has not said hello by then is holding a socket for nothing. */
   helloTimeoutMs: number;
+  jobs: JobDispatcher;
 }
 
 type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>["payload"];
@@ -113,6 +115,10 @@ export class AgentSession {
         return;
       case "inventory.snapshot":
         return this.#snapshot(msg, raw);
+      case "job.progress":
+        return this.#deps.jobs.progress(this.identity.hostId, msg);
+      case "job.result":
+        return this.#deps.jobs.result(this.identity.hostId, msg);
     }
   }
 
@@ -132,6 +138,14 @@ export class AgentSession {
     this.#send("server.welcome", { hostId, hostName, protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs, knownHash });
     this.#deps.log("info", "agent connected", { hostId, hostName, agentVersion, protocolVersion });
     events.emit({ type: "host-online", hostId });
+    await this.#deps.jobs.connected(hostId, this);
+  }
+
+  /** False when the socket is no longer open (the lease then brings the job back). */
+  sendJobDispatch(payload: JobDispatch["payload"]): boolean {
+    if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return false;
+    this.#send("job.dispatch", payload);
+    return true;
   }
 
   async #snapshot(msg: InventorySnapshot, raw: string): Promise<void> {

@@ -3,10 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { createEnrollmentToken, getHost, listHosts, redeemEnrollmentToken, type Db } from "@vfleet/db";
+import {
+  cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  redeemEnrollmentToken, type Db,
+} from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
+import { JobDispatcher } from "./job-dispatcher.ts";
 import { jsonLog, type Log } from "./logger.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -21,6 +25,8 @@ export interface ControlPlaneOptions {
   heartbeatIntervalMs?: number;
   /** A host silent this long is marked offline by the sweeper. */
   offlineAfterMs?: number;
+  /** An agent must report a job within this or it is redelivered (5 min: a 160-device attach takes a while). */
+  jobLeaseMs?: number;
   /** Run Next in dev mode (compile on demand, HMR); false serves the `next build` output. */
   dev?: boolean;
   log?: Log;
@@ -30,6 +36,8 @@ export interface ControlPlane {
   /** `http://host:port`; the agent socket is at `ws://host:port/agent`. */
   url: string;
   events: FleetEvents;
+  /** Drop a host's agent socket (the agent reconnects by itself). */
+  disconnectAgent(hostId: string): boolean;
   close(): Promise<void>;
 }
 
@@ -53,8 +61,14 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   }
 
   const events = new FleetEvents();
-  setControlPlaneContext({ db, events, queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken } });
-  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000 });
+  const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
+  await jobs.recoverAfterRestart();
+  setControlPlaneContext({
+    db, events,
+    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, getJob, getPlan, listAuditEvents },
+    jobs: { kick: (hostId) => jobs.kick(hostId) },
+  });
+  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
 
   let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   /**
@@ -120,11 +134,13 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   return {
     url,
     events,
+    disconnectAgent: (hostId) => gateway.disconnectHost(hostId),
     close() {
       closing ??= (async () => {
         clearInterval(liveness);
         await sweeper.stop();
         await gateway.close();
+        await jobs.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections(); // SSE streams and keep-alive sockets would hold close() open
         for (const socket of nextSockets) socket.destroy();

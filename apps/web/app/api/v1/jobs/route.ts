@@ -1,0 +1,32 @@
+import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { conflictResponse } from "@/lib/jobs/conflict-response.ts";
+import { CreateJobRequest } from "@/lib/jobs/job-api-schemas.ts";
+import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { prepareJobs } from "@/lib/jobs/prepare-jobs.ts";
+import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+
+/**
+ * `POST /api/v1/jobs` { hostId, job, operator?, dryRun? } -> 201 { job, preview } (200
+ * { preview } for a dry run); 400 naming the field; 404 unknown host; 409 naming the job that
+ * already changes the same device. The agent validates the job again on the host.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const body = await parseJsonBody(request, CreateJobRequest);
+  if (!body.success) return body.response;
+  const operator = operatorOf(request, body.data.operator);
+  if (!operator.ok) return operator.response;
+  const { db, queries, jobs } = getControlPlaneContext();
+  const host = await queries.getHost(db, body.data.hostId);
+  if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
+  if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
+  const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job");
+  if (!prepared.ok) return badRequest(prepared.field, prepared.message);
+  const [spec] = prepared.jobs;
+  if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview });
+  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: operator.name, jobs: prepared.jobs });
+  if (!created.ok) return conflictResponse(created.conflict);
+  const job = created.jobs[0]!;
+  jobs.kick(job.hostId);
+  getControlPlaneContext().events.emit({ type: "job-changed", hostId: job.hostId, jobId: job.id, state: job.state });
+  return Response.json({ job, preview: spec!.preview }, { status: 201 });
+}

@@ -1,0 +1,35 @@
+import { checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
+import type { Inventory, Job } from "@vfleet/protocol";
+import type { NewJob } from "@vfleet/db";
+
+export type PreparedJob = NewJob & { preview: JobPreview };
+export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: string; message: string };
+
+/**
+ * Check each job against the host's inventory (limits the schema cannot know, like
+ * sriov_totalvfs), and compute its preview and the resources it holds. `fieldPrefix(i)` names
+ * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
+ * plan's earlier vf.set-count jobs will create count as present for its later jobs.
+ */
+export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string): Prepared {
+  const refs = new Set<string>();
+  const pending = new Set<string>();
+  const out: PreparedJob[] = [];
+  for (const [i, spec] of specs.entries()) {
+    if (refs.has(spec.ref)) return { ok: false, field: `jobs.${i}.ref`, message: `must be unique: "${spec.ref}" names an earlier job` };
+    const missing = spec.dependsOn.find((d) => !refs.has(d));
+    if (missing !== undefined) return { ok: false, field: `jobs.${i}.dependsOn`, message: `"${missing}" is not the ref of an earlier job of the plan` };
+    refs.add(spec.ref);
+    const problem = checkJobAgainstInventory(spec.job, inventory, pending);
+    if (problem) return { ok: false, field: `${fieldPrefix(i)}.${problem.field}`, message: problem.message };
+    if (spec.job.kind === "vf.set-count") {
+      const pf = inventory.devices.find((d) => d.address === (spec.job as Extract<Job, { kind: "vf.set-count" }>).params.pf);
+      if (pf?.sriov?.offset != null && pf.sriov.stride != null) {
+        for (let k = 0; k < spec.job.params.count; k++) pending.add(vfAddress(pf.address, pf.sriov.offset, pf.sriov.stride, k));
+      }
+    }
+    const preview = previewJob(spec.job, inventory);
+    out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), preview });
+  }
+  return { ok: true, jobs: out };
+}
