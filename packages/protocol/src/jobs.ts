@@ -19,10 +19,14 @@ export const VfSetCountJob = z.object({
   params: z.object({ pf: Bdf, count }).strict(),
 }).strict();
 
-/** `driver: "vfio-pci"` hands the device to VFIO; `"host"` gives it back to its host driver. */
+/**
+ * `driver: "vfio-pci"` hands the device to VFIO; `"host"` gives it back to its host driver.
+ * `group: true` (with vfio-pci) binds every endpoint of the device's IOMMU group in one job:
+ * VFIO assigns whole groups, so a GPU sharing a group with its HDMI audio can only move together.
+ */
 export const DeviceBindJob = z.object({
   kind: z.literal("device.bind"),
-  params: z.object({ device: Bdf, driver: z.enum(["vfio-pci", "host"]) }).strict(),
+  params: z.object({ device: Bdf, driver: z.enum(["vfio-pci", "host"]), group: z.boolean().optional() }).strict(),
 }).strict();
 
 export const VfConfigureJob = z.object({

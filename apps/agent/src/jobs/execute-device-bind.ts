@@ -4,7 +4,7 @@ import { HostIOError } from "../host-io/index.ts";
 import { devAttr, type ExecContext, type ExecOutcome, readOverride } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
-import { checkAdopted, checkGroupViable, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
+import { checkAdopted, checkGroupViable, checkHostCritical, enforce, groupEndpoints, guestsByDevice } from "./safety/index.ts";
 
 type Params = z.infer<typeof DeviceBindJob>["params"];
 
@@ -18,42 +18,48 @@ export async function executeDeviceBind(p: Params, ctx: ExecContext): Promise<Ex
   const inv = await io.scan();
   const d = inv.devices.find((x) => x.address === p.device);
   if (!d) throw new JobFailure("ENODEV", `no PCI device ${p.device}`, `There is no device at ${p.device} on this host (check the address with lspci -D).`);
-  const driverLink = devAttr(p.device, "driver");
-  const readState = async () => ({ driver: await io.readSysfsLink(driverLink), override: await readOverride(io, p.device) });
-  const before = await readState();
-  ctx.step(`read ${driverLink} and driver_override`, "done", `driver ${before.driver ?? "none"}, driver_override ${before.override ?? "(null)"}`);
+  const readState = async (bdf: string) => ({ driver: await io.readSysfsLink(devAttr(bdf, "driver")), override: await readOverride(io, bdf) });
+  const before = await readState(p.device);
+  ctx.step(`read ${devAttr(p.device, "driver")} and driver_override`, "done", `driver ${before.driver ?? "none"}, driver_override ${before.override ?? "(null)"}`);
 
-  const write = async (relPath: string, value: string) => {
+  const write = async (bdf: string, relPath: string, value: string) => {
     const shown = `write ${relPath} = ${JSON.stringify(value)}`;
     try {
       await io.writeSysfs(relPath, value);
       ctx.step(shown, "done", null);
     } catch (err) {
       ctx.step(shown, "failed", err instanceof Error ? err.message : String(err));
-      throw toJobFailure(err, err instanceof HostIOError && err.code === "ETIMEDOUT" ? `${p.device}: ` : "");
+      throw toJobFailure(err, err instanceof HostIOError && err.code === "ETIMEDOUT" ? `${bdf}: ` : "");
     }
   };
 
   if (p.driver === "vfio-pci") {
-    if (before.driver === "vfio-pci") {
-      ctx.step(`bind ${p.device} to vfio-pci`, "skipped", "already bound to vfio-pci");
-      return { changed: false, observed: before };
+    const members = p.group ? groupEndpoints(inv, p.device) : [p.device];
+    const states = new Map([[p.device, before]]);
+    for (const m of members) if (!states.has(m)) states.set(m, await readState(m));
+    const pending = members.filter((m) => states.get(m)!.driver !== "vfio-pci");
+    const observed = () => (p.group ? { members: Object.fromEntries(states) } : states.get(p.device)!);
+    if (pending.length === 0) {
+      ctx.step(`bind ${members.join(", ")} to vfio-pci`, "skipped", "already bound to vfio-pci");
+      return { changed: false, observed: observed() };
     }
     enforce(
-      checkAdopted(inv, ctx.policy, p.device),
-      checkHostCritical(inv, ctx.policy, p.device, "unbind"),
-      checkPfWithVfs(inv, p.device),
-      checkGroupViable(inv, p.device),
+      ...pending.flatMap((m) => [checkAdopted(inv, ctx.policy, m), checkHostCritical(inv, ctx.policy, m, "unbind"), checkPfWithVfs(inv, m)]),
+      checkGroupViable(inv, p.device, members),
     );
-    if (before.override !== "vfio-pci") await write(devAttr(p.device, "driver_override"), "vfio-pci");
-    if (before.driver) await write(`sys/bus/pci/drivers/${before.driver}/unbind`, p.device);
-    await write("sys/bus/pci/drivers_probe", p.device);
-    const after = await readState();
-    if (after.driver !== "vfio-pci") {
-      throw new JobFailure("not-bound", `${p.device}: driver after drivers_probe is ${after.driver ?? "none"}, driver_override ${after.override ?? "(null)"}`,
-        `vfio-pci did not take ${p.device}: is the vfio-pci module loaded (modprobe vfio-pci; ls /sys/bus/pci/drivers/vfio-pci)? The device is left ${after.driver ? `on ${after.driver}` : "without a driver, with driver_override=vfio-pci"}; running the job again finishes the binding once vfio-pci is available.`);
+    for (const m of pending) {
+      const was = states.get(m)!;
+      if (was.override !== "vfio-pci") await write(m, devAttr(m, "driver_override"), "vfio-pci");
+      if (was.driver) await write(m, `sys/bus/pci/drivers/${was.driver}/unbind`, m);
+      await write(m, "sys/bus/pci/drivers_probe", m);
+      const after = await readState(m);
+      states.set(m, after);
+      if (after.driver !== "vfio-pci") {
+        throw new JobFailure("not-bound", `${m}: driver after drivers_probe is ${after.driver ?? "none"}, driver_override ${after.override ?? "(null)"}`,
+          `vfio-pci did not take ${m}: is the vfio-pci module loaded (modprobe vfio-pci; ls /sys/bus/pci/drivers/vfio-pci)? The device is left ${after.driver ? `on ${after.driver}` : "without a driver, with driver_override=vfio-pci"}; running the job again finishes the binding once vfio-pci is available.`);
+      }
     }
-    return { changed: true, observed: after };
+    return { changed: true, observed: observed() };
   }
 
   // Give back to the host driver.
@@ -67,10 +73,10 @@ export async function executeDeviceBind(p: Params, ctx: ExecContext): Promise<Ex
     checkAdopted(inv, ctx.policy, p.device),
     running.length > 0 ? { code: "device-in-use", message: `${p.device} is assigned to running guest(s) ${running.join(", ")}`, explanation: `A running guest owns ${p.device} through vfio-pci; unbinding it would block or crash the guest. Detach it from ${running.join(", ")} (guest.detach with live) or stop the guest first.` } : null,
   );
-  if (before.override !== null) await write(devAttr(p.device, "driver_override"), "\n");
-  if (before.driver) await write(`sys/bus/pci/drivers/${before.driver}/unbind`, p.device);
-  await write("sys/bus/pci/drivers_probe", p.device);
-  const after = await readState();
+  if (before.override !== null) await write(p.device, devAttr(p.device, "driver_override"), "\n");
+  if (before.driver) await write(p.device, `sys/bus/pci/drivers/${before.driver}/unbind`, p.device);
+  await write(p.device, "sys/bus/pci/drivers_probe", p.device);
+  const after = await readState(p.device);
   if (after.override !== null) throw new JobFailure("readback-mismatch", `${p.device}: driver_override still reads ${after.override}`, "The kernel kept driver_override after it was cleared; check dmesg.");
   if (after.driver === null || after.driver === "vfio-pci") {
     throw new JobFailure("no-host-driver", `${p.device}: no host driver claimed it after drivers_probe (driver ${after.driver ?? "none"})`,

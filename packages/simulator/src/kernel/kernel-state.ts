@@ -56,8 +56,9 @@ export function guestsHolding(state: HostState, bdf: string): string[] {
 export function nativeDriverOf(state: HostState, fn: PciFunction): string | null {
   if (fn.physfn) return state.functions.get(fn.physfn)?.sriov?.vfDriver ?? null;
   const spec = state.spec.functions.find((f) => f.bdf === fn.bdf);
+  if (spec?.hostDriver) return spec.hostDriver;
   const driver = spec?.driver ?? null;
-  // A profile that boots a device on vfio-pci (driver_override at boot) has no host driver to give it back to.
+  // A device booted on vfio-pci (driver_override at boot) with no hostDriver in its profile has none to go back to.
   return driver === "vfio-pci" || driver === "pci-stub" ? null : driver;
 }
 

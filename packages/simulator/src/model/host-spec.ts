@@ -46,6 +46,8 @@ export interface FunctionSpec {
   revision: string;
   driver: string | null;
   driverOverride?: string | null;
+  /** The host driver that claims the device once driver_override is cleared, when it boots on vfio-pci/pci-stub. */
+  hostDriver?: string;
   /** Upstream bridge's BDF; absent for devices on a root bus. */
   parent?: string;
   /** Header type 1 bridges carry their bus window. */
