@@ -29,7 +29,7 @@ export type CreateJobsOutcome =
   | { ok: false; conflict: Conflict };
 
 class ResourceTaken extends Error {
-  constructor(readonly key: string) { super(`resource ${key} is held`); }
+  constructor(readonly conflict: Conflict) { super(`resource ${conflict.key} is held by job ${conflict.jobId}`); }
 }
 
 /**
@@ -67,7 +67,10 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
           RETURNING "key"`;
         if (inserted.length !== keys.size) {
           const got = new Set(inserted.map((r) => r.key));
-          throw new ResourceTaken([...keys.keys()].find((k) => !got.has(k))!);
+          const key = [...keys.keys()].find((k) => !got.has(k))!;
+          // Read the holder in this transaction (the insert waited for it to commit), then roll back everything.
+          const holder = await tx.jobResource.findUnique({ where: { hostId_key: { hostId: input.hostId, key } }, include: { job: { select: { summary: true, createdBy: true } } } });
+          throw new ResourceTaken({ key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null });
         }
       }
       await tx.auditEvent.create({
@@ -80,7 +83,6 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
     return { ok: true, ...result };
   } catch (err) {
     if (!(err instanceof ResourceTaken)) throw err;
-    const holder = await db.jobResource.findUnique({ where: { hostId_key: { hostId: input.hostId, key: err.key } }, include: { job: { select: { summary: true, createdBy: true } } } });
-    return { ok: false, conflict: { key: err.key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null } };
+    return { ok: false, conflict: err.conflict };
   }
 }

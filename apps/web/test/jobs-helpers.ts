@@ -1,0 +1,52 @@
+import { loadHostState, saveHostState, withHostStateLock, type KernelFaults } from "@vfleet/simulator";
+import type { Inventory } from "@vfleet/protocol";
+
+/** Poll until `probe` returns a value (not undefined), or fail saying what was awaited. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Inject (or with {} clear) the simulator kernel's faults on a host tree, as a test of a misbehaving driver. */
+export async function setFaults(root: string, faults: KernelFaults): Promise<void> {
+  await withHostStateLock(root, async () => {
+    const state = await loadHostState(root);
+    state.faults = faults;
+    await saveHostState(root, state);
+  });
+}
+
+export type Api = {
+  get<T = any>(path: string): Promise<{ status: number; body: T }>;
+  post<T = any>(path: string, body: unknown, operator?: string | null): Promise<{ status: number; body: T }>;
+};
+
+/** JSON over fetch against the control plane, with the operator header by default. */
+export function apiClient(baseUrl: string, defaultOperator = "alice"): Api {
+  return {
+    async get(path) {
+      const res = await fetch(`${baseUrl}${path}`);
+      return { status: res.status, body: await res.json() };
+    },
+    async post(path, body, operator = defaultOperator) {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(operator ? { "x-vfleet-operator": operator } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+  };
+}
+
+export const sriovPfs = (inv: Inventory) => inv.devices.filter((d) => d.sriov);
