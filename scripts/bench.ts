@@ -14,6 +14,7 @@ import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, measure, row } from "./bench/measure.ts";
+import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -69,6 +70,17 @@ async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
   row("ratio audit / capacity", `${(audit.median / capacity.median).toFixed(1)}x`);
 }
 
+async function benchSeed000Plan() {
+  console.log("\nSeed 000 plan on the simulated DGX-2 (set-count 16 per port, bind each VF, attach all; real libvirtd)");
+  const runs = [];
+  for (const pfCount of [1, 5, 10]) runs.push(await timeSeed000Plan(pfCount));
+  for (const r of runs) {
+    row(`${r.vfs} VFs: set-count / bind / attach`, fmt(r.totalMs), `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}`);
+  }
+  const [small, , big] = runs;
+  row("growth 16 -> 160 VFs (10x the VFs)", `${(big!.totalMs / small!.totalMs).toFixed(1)}x`, `bind ${(big!.bindMs / small!.bindMs).toFixed(1)}x, attach ${(big!.attachMs / small!.attachMs).toFixed(1)}x`);
+}
+
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
@@ -76,6 +88,7 @@ async function main() {
     const inventory = await benchScan(dir);
     await benchStore(inventory);
     await benchAudit(inventory);
+    await benchSeed000Plan();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
