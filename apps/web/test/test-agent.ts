@@ -35,7 +35,7 @@ export class TestAgent {
   }
 
   /** The next message of `type` not yet consumed (already received ones first). */
-  next<T extends ServerMessage["type"]>(type: T, timeoutMs = 10_000): Promise<Extract<ServerMessage, { type: T }>> {
+  next<T extends ServerMessage["type"]>(type: T, timeoutMs = 30_000): Promise<Extract<ServerMessage, { type: T }>> {
     const i = this.received.findIndex((m) => m.type === type);
     if (i >= 0) return Promise.resolve(this.received.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>);
     return new Promise((resolve, reject) => {
