@@ -21,6 +21,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav className="flex gap-4 text-slate-600">
               <Link href="/" className="hover:text-slate-900">Fleet</Link>
               <Link href="/audit" className="hover:text-slate-900">Audit</Link>
+              <Link href="/jobs" className="hover:text-slate-900">Jobs</Link>
+              <Link href="/audit-log" className="hover:text-slate-900">Audit log</Link>
             </nav>
             <div className="ml-auto"><LiveRefresh /></div>
           </div>

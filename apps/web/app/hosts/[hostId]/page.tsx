@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { computeCapacity } from "@vfleet/core";
 import { GuestsTable } from "@/components/guests-table.tsx";
+import { JobActionForm, type ActionTargets } from "@/components/jobs/job-action-form.tsx";
+import { JobsTable } from "@/components/jobs/jobs-table.tsx";
 import { HostFactsList } from "@/components/host-facts.tsx";
 import { IommuGroups } from "@/components/iommu-groups.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
@@ -23,6 +25,13 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   if (!found) notFound();
   const { summary, inventory } = found;
   const capacity = inventory ? computeCapacity(inventory) : null;
+  const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
+  const targets: ActionTargets | null = inventory ? {
+    hostId,
+    pfs: inventory.devices.filter((d) => d.sriov).map((d) => ({ address: d.address, ifname: d.netInterfaces[0] ?? null, totalVfs: d.sriov!.totalVfs, numVfs: d.sriov!.numVfs, vfs: d.sriov!.vfs })),
+    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : d.classCode} (${d.driver ?? "no driver"})` })),
+    guests: inventory.guests.map((g) => g.name),
+  } : null;
 
   return (
     <div className="space-y-5">
@@ -34,6 +43,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
           {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
           <Link href={`/hosts/${summary.id}/audit`} data-testid="host-audit-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit</Link>
+          <Link href={`/hosts/${summary.id}/jobs`} data-testid="host-jobs-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Jobs</Link>
+          <Link href={`/audit-log?hostId=${summary.id}`} data-testid="host-audit-log-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit log</Link>
           <span className="ml-auto text-xs text-slate-500">
             last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
             {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
@@ -54,6 +65,14 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
             <Stat label="Free" value={capacity.totals.free} testId="total-free" />
           </section>
+
+          <Section title="Change this host" testId="host-actions">
+            <JobActionForm targets={targets!} />
+          </Section>
+
+          <Section title="Recent jobs" testId="host-jobs" aside={<Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">all jobs</Link>}>
+            <JobsTable jobs={recentJobs} />
+          </Section>
 
           <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
             {capacity.pfs.length === 0 ? <p className="text-xs text-slate-500">No SR-IOV capable devices.</p> : (

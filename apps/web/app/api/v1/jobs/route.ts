@@ -13,8 +13,6 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreateJobRequest);
   if (!body.success) return body.response;
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
   const { db, queries, jobs } = getControlPlaneContext();
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
@@ -23,6 +21,9 @@ export async function POST(request: Request): Promise<Response> {
   if (!prepared.ok) return badRequest(prepared.field, prepared.message);
   const [spec] = prepared.jobs;
   if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview });
+  // A dry run changes nothing; a queued job needs a name for the audit log.
+  const operator = operatorOf(request, body.data.operator);
+  if (!operator.ok) return operator.response;
   const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: operator.name, jobs: prepared.jobs });
   if (!created.ok) return conflictResponse(created.conflict);
   const job = created.jobs[0]!;

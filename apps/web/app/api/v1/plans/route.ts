@@ -15,8 +15,6 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreatePlanRequest);
   if (!body.success) return body.response;
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
   const { db, queries, jobs, events } = getControlPlaneContext();
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
@@ -30,6 +28,9 @@ export async function POST(request: Request): Promise<Response> {
   if (body.data.dryRun) {
     return Response.json({ dryRun: true, title, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
   }
+  // A dry run changes nothing; a queued plan needs a name for the audit log.
+  const operator = operatorOf(request, body.data.operator);
+  if (!operator.ok) return operator.response;
   const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: operator.name, plan: { title }, jobs: prepared.jobs });
   if (!created.ok) return conflictResponse(created.conflict);
   jobs.kick(body.data.hostId);

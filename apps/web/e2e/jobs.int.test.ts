@@ -1,0 +1,95 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Inventory } from "@vfleet/protocol";
+import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
+import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { launchChromium } from "../test/launch-chromium.ts";
+import { startTestStack, type TestStack } from "../test/start-test-stack.ts";
+
+/**
+ * An operator in real Chromium sets a VF count from the host page: Preview shows the exact
+ * sysfs write, Confirm queues the job, a real agent process applies it to the simulated DGX-2,
+ * and the page follows (job state, VF grid) without a reload.
+ */
+const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+const agentCli = fileURLToPath(new URL("../../agent/src/cli.ts", import.meta.url));
+
+let stack: TestStack;
+let fleet: Fleet;
+let browser: Browser;
+let page: Page;
+let workDir: string;
+
+beforeAll(async () => {
+  await mkdir(RESULTS, { recursive: true });
+  workDir = await mkdtemp(join(tmpdir(), "vfleet-jobs-e2e-"));
+  browser = await launchChromium();
+  stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
+  fleet = await startFleet({
+    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+  });
+  page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await fleet?.stop();
+  await stack?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+it("sets a VF count from the host page through preview and confirm, and sees the grid update live", async () => {
+  const api = apiClient(stack.plane.url);
+  const { hostId, pf } = await waitFor("the DGX-2's snapshot", async () => {
+    const h = ((await api.get("/api/v1/hosts")).body.hosts as { id: string; snapshotAt: string | null }[]).find((x) => x.snapshotAt);
+    if (!h) return undefined;
+    const inv = (await api.get(`/api/v1/hosts/${h.id}`)).body.inventory as Inventory;
+    return { hostId: h.id, pf: inv.devices.find((d) => d.sriov)!.address };
+  });
+
+  await page.goto(`${stack.plane.url}/hosts/${hostId}`);
+  await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+  await page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
+  const card = page.locator(`[data-testid="pf-card"][data-address="${pf}"]`);
+  expect(await card.locator('[data-testid="vf-cell"]').count()).toBe(0);
+
+  const form = page.getByTestId("job-action-form");
+  await form.getByTestId("job-kind").selectOption("vf.set-count");
+  await form.getByTestId("job-pf").selectOption(pf);
+  // Bad input first: the API's answer names the field, nothing is queued.
+  await form.getByTestId("job-count").fill("17");
+  await form.getByTestId("job-preview-button").click();
+  await expect.poll(() => form.getByTestId("job-error").getAttribute("data-field")).toBe("job.params.count");
+  expect(await form.getByTestId("job-error").textContent()).toContain("must be at most 16");
+  expect(await form.getByTestId("job-confirm-button").count()).toBe(0);
+
+  await form.getByTestId("job-count").fill("4");
+  await form.getByTestId("job-operator").fill("carol");
+  await form.getByTestId("job-preview-button").click();
+  const preview = form.getByTestId("job-preview");
+  await preview.waitFor();
+  expect(await preview.getByTestId("preview-change").allTextContents()).toEqual([`write /sys/bus/pci/devices/${pf}/sriov_numvfs = "4"`]);
+  expect(await stack.db.job.count()).toBe(0);
+  await page.screenshot({ path: join(RESULTS, "job-preview.png"), fullPage: false });
+
+  await form.getByTestId("job-confirm-button").click();
+  const jobId = await form.getByTestId("job-created").getAttribute("data-job-id");
+  expect(jobId).toBeTruthy();
+  await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-state="succeeded"]`).waitFor({ timeout: 20_000 });
+  await expect.poll(() => card.locator('[data-testid="vf-cell"]').count(), { timeout: 20_000 }).toBe(4);
+  expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
+  await page.screenshot({ path: join(RESULTS, "job-vf-count-done.png"), fullPage: false });
+
+  // The live job view and the audit log tell the same story.
+  await page.goto(`${stack.plane.url}/jobs/${jobId}`);
+  expect(await page.getByTestId("job-page").getAttribute("data-state")).toBe("succeeded");
+  expect(await page.getByTestId("job-step").allTextContents()).toContainEqual(expect.stringContaining(`write sys/bus/pci/devices/${pf}/sriov_numvfs = 4`));
+  await page.goto(`${stack.plane.url}/audit-log?hostId=${hostId}`);
+  const created = page.locator('[data-testid="audit-event"][data-action="job.created"]');
+  expect(await created.first().textContent()).toContain("carol");
+  expect(await page.locator('[data-testid="audit-event"][data-action="job.succeeded"]').count()).toBe(1);
+});
