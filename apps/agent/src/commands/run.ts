@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { hostname as osHostname } from "node:os";
+import { hostname as osHostname, networkInterfaces } from "node:os";
 import { createLinuxHostIO, createSimulatedHostIO } from "../host-io/index.ts";
 import { EMPTY_POLICY, SIMULATOR_POLICY, executeJob, loadPolicyFile } from "../jobs/index.ts";
 import { enroll } from "../daemon/enroll.ts";
@@ -48,7 +48,8 @@ export async function main(argv: string[]): Promise<number> {
     timeouts = { sysfsMs: ms, ipMs: ms };
   }
   // The policy is the agent's own: no server message can widen it.
-  const policy = values.policy ? await loadPolicyFile(values.policy) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
+  const basePolicy = values.policy ? await loadPolicyFile(values.policy) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
+  let policy = basePolicy;
   const io = values.simulated ? createSimulatedHostIO(root, { timeouts }) : createLinuxHostIO(root, { timeouts });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`);
 
@@ -67,6 +68,14 @@ export async function main(argv: string[]): Promise<number> {
   return new Promise<number>((resolve) => {
     const session = startAgentSession({
       jobs,
+      // Never let a job take down the link the agent talks over (ARCHITECTURE.md "Safety rules").
+      // A simulated tree has its own interfaces, unrelated to this machine's: nothing to add.
+      onConnected: ({ localAddress }) => {
+        if (values.simulated || !localAddress) return;
+        const own = interfacesWithAddress(localAddress);
+        policy = { ...basePolicy, protectInterfaces: [...new Set([...basePolicy.protectInterfaces, ...own])] };
+        if (own.length > 0) log(`protecting ${own.join(", ")} (carries the control-plane connection)`);
+      },
       state: state!,
       scan: () => scanHost(root),
       scanIntervalMs,
@@ -78,4 +87,10 @@ export async function main(argv: string[]): Promise<number> {
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   });
+}
+
+/** Names of this machine's interfaces holding `address` (`::ffff:` IPv4-mapped form accepted). */
+function interfacesWithAddress(address: string): string[] {
+  const plain = address.replace(/^::ffff:/, "");
+  return Object.entries(networkInterfaces()).filter(([, addrs]) => addrs?.some((a) => a.address === plain)).map(([name]) => name);
 }

@@ -17,6 +17,8 @@ export interface AgentSessionOptions {
   onUnauthorized?: (reason: string) => void;
   /** Runs `job.dispatch`es; lives across reconnects so finished results answer redeliveries. */
   jobs?: JobRunner;
+  /** Each time the server welcomes a connection: the local address the socket uses (to protect its interface). */
+  onConnected?: (info: { localAddress: string | undefined }) => void;
 }
 
 export interface AgentSession {
@@ -102,6 +104,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           attempt = 0;
           serverHash = msg.payload.knownHash;
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
+          options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
           heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
           options.jobs?.setReplies({
             progress: (jobId, attempt, step) => send("job.progress", { jobId, attempt, step }),
