@@ -202,7 +202,8 @@ describe("plans", () => {
     expect(plan.jobs[1].result.error.code).toBe("pf-has-vfs");
     expect(plan.jobs[2].error).toMatch(/^plan stopped: job .* \(device\.bind .*\) failed — Unbinding/);
     expect(plan.plan.stopReason).toBe(plan.jobs[2].error);
-    expect((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs).toBe(2);
+    // The state left: the two VFs of the first job stay (the plan does not undo what succeeded).
+    await waitFor("the 2 VFs in the stored inventory", async () => ((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 2 ? true : undefined), 10_000);
   });
 });
 
@@ -266,6 +267,26 @@ describe("faults", () => {
     const done = await jobIn(res.body.job.id, ["succeeded", "failed"]);
     expect(done).toMatchObject({ state: "succeeded", attempt: 2, result: { observed: { numVfs: 8 } } });
     await waitFor("8 VFs stored", async () => ((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 8 ? true : undefined));
+  });
+
+  it("agent killed between unbind and drivers_probe: on its return the bind is finished, no device left without a driver", async () => {
+    const vf = (await inventory())!.devices.find((d) => d.physfn === pfs[0])!.address;
+    await setFaults(root(), { hangOn: ["sys/bus/pci/drivers_probe"] });
+    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } } });
+    await waitFor("the unbind step", async () => ((await job(res.body.job.id)).steps.some((s: { action: string; status: string }) => s.action.includes("/unbind") && s.status === "done") ? true : undefined));
+    await fleet.killHost(HOST);
+    await jobIn(res.body.job.id, ["unknown"], 10_000);
+    const between = (await import("@vfleet/agent/scan")).scanHost;
+    const cut = (await between(root())).devices.find((d) => d.address === vf)!;
+    expect(cut).toMatchObject({ driver: null, driverOverride: "vfio-pci" });
+    await setFaults(root(), {});
+    await fleet.startHost(HOST);
+    const done = await jobIn(res.body.job.id, ["succeeded", "failed"]);
+    expect(done).toMatchObject({ state: "succeeded", attempt: 2, result: { observed: { driver: "vfio-pci" } } });
+    // The second run saw the half-done bind and did only what was missing.
+    const second = done.steps.filter((s: { attempt: number }) => s.attempt === 2).map((s: { action: string }) => s.action);
+    expect(second.some((a: string) => a.includes("/unbind"))).toBe(false);
+    expect(second.some((a: string) => a.includes("drivers_probe"))).toBe(true);
   });
 
   it("control plane restarted with a job running: the job ends in exactly one terminal state", async () => {

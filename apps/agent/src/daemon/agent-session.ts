@@ -61,6 +61,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     };
 
     let scanning = false;
+    let soon: NodeJS.Timeout | undefined;
     /** A change landed while a scan was reading: scan again as soon as it ends. */
     let rescan = false;
     const scanAndReport = async () => {
@@ -70,14 +71,18 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       rescan = false;
       clearTimeout(scanTimer);
       try {
-        const t0 = performance.now();
-        const inventory = await options.scan();
-        const scanMs = performance.now() - t0;
-        const hash = hashContent(inventory);
+        const timed = async () => {
+          const t0 = performance.now();
+          return { inv: await options.scan(), ms: performance.now() - t0 };
+        };
+        // Between jobs only (JobRunner.exclusive): never report a host in the middle of a change.
+        const inventory = await (options.jobs ? options.jobs.exclusive(timed) : timed());
+        const scanMs = inventory.ms;
+        const hash = hashContent(inventory.inv);
         if (hash !== serverHash && hash !== sentHash) {
           sentHash = hash;
-          send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory });
-          log(`snapshot sent hash=${hash.slice(0, 12)} devices=${inventory.devices.length} scan=${scanMs.toFixed(0)}ms`);
+          send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory: inventory.inv });
+          log(`snapshot sent hash=${hash.slice(0, 12)} devices=${inventory.inv.devices.length} scan=${scanMs.toFixed(0)}ms`);
         }
       } catch (err) {
         log(`scan failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -110,8 +115,9 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
             progress: (jobId, attempt, step) => send("job.progress", { jobId, attempt, step }),
             result: (jobId, attempt, result) => {
               send("job.result", { jobId, attempt, result });
-              // The change is on the host now: report it at once, not at the next scan tick.
-              if (result.changed) void scanAndReport();
+              // The change is on the host now: report it soon, not at the next scan tick (coalesced:
+              // a plan's jobs follow each other within milliseconds).
+              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(), 150); }
             },
           });
           void scanAndReport();
@@ -149,6 +155,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       if (socket === ws) options.jobs?.setReplies(null);
       clearInterval(heartbeat);
       clearTimeout(scanTimer);
+      clearTimeout(soon);
       if (stopped) return;
       const why = reason.toString() || "no reason";
       if (code === CloseCode.UNAUTHORIZED) {

@@ -46,6 +46,16 @@ export class JobRunner {
     return this.#chain;
   }
 
+  /**
+   * Run `work` between jobs, never during one: a scan taken while a job rewrites sysfs reads a
+   * half-changed host (a VF in an IOMMU group but not yet a device), which the server refuses.
+   */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(work);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+
   dispatch(d: JobDispatch["payload"]): void {
     const { jobId, attempt } = d;
     this.#attempt.set(jobId, Math.max(attempt, this.#attempt.get(jobId) ?? 0));
