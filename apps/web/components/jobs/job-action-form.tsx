@@ -42,7 +42,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const [kind, setKind] = useState<Kind>("vf.set-count");
   const [operator, setOperator] = useState("");
   const [f, setF] = useState<Record<string, string>>({
-    pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: targets.devices[0]?.address ?? "", driver: "vfio-pci",
+    pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: targets.devices[0]?.address ?? "", driver: "vfio-pci", group: "",
     vf: "0", mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "",
     guest: targets.guests[0] ?? "", devices: "", devKind: "hostdev", live: "", config: "on",
     vfCounts: targets.pfs.filter((p) => p.ifname && p.numVfs > 0).map((p) => `${p.ifname}=${p.numVfs}`).join("\n"), vfioIds: "", method: "sysfsd",
@@ -58,7 +58,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const buildJob = (): unknown => {
     switch (kind) {
       case "vf.set-count": return { kind, params: { pf: f.pf, count: num(f.count!) } };
-      case "device.bind": return { kind, params: { device: f.device, driver: f.driver } };
+      case "device.bind": return { kind, params: { device: f.device, driver: f.driver, ...(f.group === "on" ? { group: true } : {}) } };
       case "vf.configure": {
         const params: Record<string, unknown> = { pf: f.pf, vf: num(f.vf!) };
         if (f.mac) params.mac = f.mac.toLowerCase();
@@ -129,6 +129,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
           <label className={label}>Driver
             <select data-testid="job-driver" className={input} value={f.driver} onChange={set("driver")}><option value="vfio-pci">vfio-pci (for passthrough)</option><option value="host">give back to its host driver</option></select>
           </label>
+          <label className="flex items-center gap-1 text-xs" title="VFIO assigns whole IOMMU groups: a GPU and its HDMI audio move together"><input data-testid="job-group" type="checkbox" checked={f.group === "on"} onChange={(e) => set("group")({ target: { value: e.target.checked ? "on" : "" } })} />whole IOMMU group</label>
         </>}
         {kind === "vf.configure" && <>
           {pfSelect}

@@ -1,4 +1,5 @@
 import type { Inventory, Job } from "@vfleet/protocol";
+import { groupEndpoints } from "./preview-job.ts";
 
 /**
  * What a job changes, as keys two jobs must not hold at once on one host: `dev:<bdf>` for a
@@ -18,6 +19,7 @@ export function jobResourceKeys(job: Job, inventory: Inventory | null): string[]
     }
     case "device.bind":
       dev(job.params.device);
+      if (job.params.group && inventory) for (const m of groupEndpoints(inventory, job.params.device)) dev(m);
       break;
     case "vf.configure": {
       const pf = inventory?.devices.find((d) => d.address === job.params.pf);

@@ -36,6 +36,20 @@ describe("previewJob", () => {
     ]);
   });
 
+  it("device.bind with group: true previews every endpoint of the IOMMU group and holds them all", () => {
+    const inv = makeInventory({ vfs: 0 });
+    const gpu = { ...inv.devices[1]!, address: "0000:01:00.0", driver: "nouveau", classCode: "030000", iommuGroup: 2 };
+    const audio = { ...inv.devices[1]!, address: "0000:01:00.1", driver: "snd_hda_intel", classCode: "040300", iommuGroup: 2, netInterfaces: [] };
+    inv.devices = [inv.devices[0]!, gpu, audio, ...inv.devices.slice(2)];
+    inv.iommuGroups = inv.iommuGroups.map((g) => (g.id === 2 ? { id: 2, devices: ["0000:01:00.0", "0000:01:00.1"] } : g));
+    const single = previewJob({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci" } }, inv);
+    expect(single.notes.join(" ")).toContain("also holds 0000:01:00.1");
+    const whole = previewJob({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci", group: true } }, inv);
+    expect(whole.changes.filter((c) => c.type === "sysfs" && c.path.endsWith("/unbind")).map((c) => (c as { path: string }).path)).toEqual(["/sys/bus/pci/drivers/nouveau/unbind", "/sys/bus/pci/drivers/snd_hda_intel/unbind"]);
+    expect(whole.summary).toContain("IOMMU group (2 devices)");
+    expect(jobResourceKeys({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci", group: true } }, inv).sort()).toEqual(["dev:0000:01:00.0", "dev:0000:01:00.1"]);
+  });
+
   it("vf.configure shows the ip argv with only the settings that differ", () => {
     const p = previewJob({ kind: "vf.configure", params: { pf: PF, vf: 1, mac: "02:00:00:00:00:02", vlan: 42, qos: 3, trust: true, spoofchk: true } }, makeInventory({ vfs: 4 }));
     expect(p.changes).toEqual([{ type: "command", argv: ["ip", "link", "set", "dev", "enp134s0f0", "vf", "1", "vlan", "42", "qos", "3", "trust", "on"] }]);

@@ -30,6 +30,14 @@ function guestsHolding(inv: Inventory): Map<string, string[]> {
   return m;
 }
 
+/** The endpoints of a device's IOMMU group (bridges excepted: VFIO does not need them), as the agent binds them. */
+export function groupEndpoints(inv: Inventory, bdf: string): string[] {
+  const d = inv.devices.find((x) => x.address === bdf);
+  const group = d?.iommuGroup == null ? undefined : inv.iommuGroups.find((g) => g.id === d.iommuGroup);
+  if (!group) return [bdf];
+  return group.devices.filter((m) => !inv.devices.find((x) => x.address === m)?.classCode.startsWith("0604"));
+}
+
 function deviceXml(d: GuestDevice): string {
   if (d.kind === "interface") return buildHostdevInterfaceXml({ address: d.address, ...(d.mac ? { mac: d.mac } : {}), ...(d.vlan !== undefined ? { vlan: { id: d.vlan } } : {}) });
   return buildHostdevXml({ address: d.address });
@@ -68,29 +76,33 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
     }
     case "device.bind": {
       const { device: bdf, driver } = job.params;
-      const d = device(bdf);
-      const current = d?.driver ?? null;
-      if (driver === "vfio-pci") {
-        if (current === "vfio-pci") notes.push(`${bdf} is already bound to vfio-pci: nothing will be written.`);
-        else {
-          if (d?.driverOverride !== "vfio-pci") changes.push({ type: "sysfs", path: devPath(bdf, "driver_override"), value: "vfio-pci" });
-          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: bdf });
-          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: bdf });
-          const group = inv.iommuGroups.find((g) => g.devices.includes(bdf));
-          const others = group?.devices.filter((x) => x !== bdf) ?? [];
-          if (others.length > 0) notes.push(`IOMMU group ${group!.id} also holds ${others.join(", ")}: the agent refuses unless every endpoint of the group is on vfio-pci or has no driver.`);
-        }
-      } else {
-        if (current !== null && current !== "vfio-pci" && !d?.driverOverride) notes.push(`${bdf} is already on its host driver ${current}: nothing will be written.`);
-        else {
-          if (d?.driverOverride !== null) changes.push({ type: "sysfs", path: devPath(bdf, "driver_override"), value: "\\n" });
-          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: bdf });
-          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: bdf });
-          const held = holders.get(bdf);
-          if (held) notes.push(`${bdf} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
+      const members = job.params.group ? groupEndpoints(inv, bdf) : [bdf];
+      const before: Record<string, unknown> = {};
+      for (const m of members) {
+        const d = device(m);
+        const current = d?.driver ?? null;
+        before[m] = { driver: current, driverOverride: d?.driverOverride ?? null };
+        if (driver === "vfio-pci") {
+          if (current === "vfio-pci") { notes.push(`${m} is already bound to vfio-pci: nothing will be written for it.`); continue; }
+          if (d?.driverOverride !== "vfio-pci") changes.push({ type: "sysfs", path: devPath(m, "driver_override"), value: "vfio-pci" });
+          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: m });
+          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: m });
+        } else {
+          if (current !== null && current !== "vfio-pci" && !d?.driverOverride) { notes.push(`${m} is already on its host driver ${current}: nothing will be written for it.`); continue; }
+          if (d?.driverOverride !== null) changes.push({ type: "sysfs", path: devPath(m, "driver_override"), value: "\\n" });
+          if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: m });
+          changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: m });
+          const held = holders.get(m);
+          if (held) notes.push(`${m} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
         }
       }
-      return { kind: job.kind, summary: `device.bind ${bdf}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, before: { driver: current, driverOverride: d?.driverOverride ?? null } };
+      if (driver === "vfio-pci" && !job.params.group) {
+        const others = groupEndpoints(inv, bdf).filter((x) => x !== bdf);
+        if (others.length > 0) notes.push(`Its IOMMU group also holds ${others.join(", ")}: the agent refuses unless each is on vfio-pci or has no driver (or bind the whole group with group: true).`);
+      }
+      const current = device(bdf)?.driver ?? null;
+      const what = members.length > 1 ? `${bdf} and its IOMMU group (${members.length} devices)` : bdf;
+      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
     }
     case "vf.configure": {
       const p = job.params;
