@@ -1,4 +1,3 @@
 export { executeJob, describeJobInputError, type ExecuteJobOptions } from "./execute-job.ts";
 export { AgentPolicy, EMPTY_POLICY, SIMULATOR_POLICY, parsePolicy, loadPolicyFile, PolicyError } from "./agent-policy.ts";
-export { renderPersistFiles, PERSIST_FILES } from "./execute-host-persist.ts";
 export { JobFailure } from "./job-failure.ts";

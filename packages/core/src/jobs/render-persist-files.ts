@@ -13,9 +13,8 @@ export const PERSIST_FILE_PATHS = {
 const HEADER = "# Written by the vfleet agent (host.persist). Changes here are replaced by the next host.persist job.\n";
 
 /**
- * The exact file contents a host.persist job wants (null = the file is removed). Same text as
- * the agent's executor writes (apps/agent/src/jobs/execute-host-persist.ts), so the preview
- * shows what lands on disk.
+ * The exact file contents a host.persist job wants (null = the file is removed). The agent's
+ * executor writes these and the web's preview shows them: one function, so they cannot differ.
  */
 export function renderPersistFiles(p: Params): Record<string, string | null> {
   const counts = [...p.vfCounts].sort((a, b) => a.pf.localeCompare(b.pf));
