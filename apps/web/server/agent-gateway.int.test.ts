@@ -188,6 +188,18 @@ describe("agent gateway: bad input closes with its code, writes nothing, and oth
     await expectNothingWrittenAndOthersServed();
   });
 
+  it("snapshot whose IOMMU groups contradict its devices -> 4400 BAD_MESSAGE naming the field", async () => {
+    const { agent } = await connectReadyAgent(stack.agentUrl, victim.credential);
+    const inventory = buildDgx2Inventory({ hostname: "victim-01", assigned: 4 });
+    inventory.iommuGroups[0]!.devices.push("0000:ff:1f.7");
+    agent.snapshot(inventory);
+    const closed = await agent.closed;
+    expect(closed.code).toBe(CloseCode.BAD_MESSAGE);
+    expect(closed.reason).toMatch(/^payload\.inventory\.iommuGroups\[0\]\.devices\[\d+\]: 0000:ff:1f\.7 is not in inventory\.devices$/);
+    expect(rejectionLogged(CloseCode.BAD_MESSAGE)).toBe(true);
+    await expectNothingWrittenAndOthersServed();
+  });
+
   it("a message before hello -> 4400 BAD_MESSAGE", async () => {
     const agent = await TestAgent.connect(stack.agentUrl, victim.credential);
     agent.snapshot(buildDgx2Inventory({ hostname: "victim-01", assigned: 4 }));

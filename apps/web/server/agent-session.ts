@@ -6,7 +6,7 @@ import {
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
-import { getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
+import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { Log } from "./logger.ts";
@@ -160,6 +160,9 @@ export class AgentSession {
     if (hashContent(sent) !== hash) {
       return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "payload.hash is not the sha256 of payload.inventory's canonical JSON");
     }
+    // Checked here as well as in storeSnapshot so a bad payload gets 4400 naming the field, not 1011.
+    const refError = findInventoryRefError(inventory);
+    if (refError) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `payload.${refError}`);
     const capacity = computeCapacity(inventory).totals;
     const { stored } = await storeSnapshot(this.#deps.db, hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
     this.#send("inventory.ack", { replyTo: msg.id, hash, stored });

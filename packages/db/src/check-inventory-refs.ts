@@ -7,22 +7,30 @@ import type { Inventory } from "@vfleet/protocol";
  * database's keys.
  */
 export function checkInventoryRefs(inventory: Inventory): void {
+  const problem = findInventoryRefError(inventory);
+  if (problem) throw new Error(problem);
+}
+
+/** The first reference that does not hold, as a message naming the field; null when all hold. */
+export function findInventoryRefError(inventory: Inventory): string | null {
   const groupOf = new Map<string, number | null>(inventory.devices.map((d) => [d.address, d.iommuGroup]));
   const listed = new Set<string>();
+  let problem: string | null = null;
   inventory.iommuGroups.forEach((group, g) => {
     group.devices.forEach((address, i) => {
       if (!groupOf.has(address)) {
-        throw new Error(`inventory.iommuGroups[${g}].devices[${i}]: ${address} is not in inventory.devices`);
+        problem ??= `inventory.iommuGroups[${g}].devices[${i}]: ${address} is not in inventory.devices`;
       }
       if (groupOf.get(address) !== group.id) {
-        throw new Error(`inventory.iommuGroups[${g}].devices[${i}]: ${address} has iommuGroup ${groupOf.get(address)} in inventory.devices, not ${group.id}`);
+        problem ??= `inventory.iommuGroups[${g}].devices[${i}]: ${address} has iommuGroup ${groupOf.get(address)} in inventory.devices, not ${group.id}`;
       }
       listed.add(address);
     });
   });
   inventory.devices.forEach((device, i) => {
     if (device.iommuGroup !== null && !listed.has(device.address)) {
-      throw new Error(`inventory.devices[${i}]: ${device.address} has iommuGroup ${device.iommuGroup} but no inventory.iommuGroups entry lists it`);
+      problem ??= `inventory.devices[${i}]: ${device.address} has iommuGroup ${device.iommuGroup} but no inventory.iommuGroups entry lists it`;
     }
   });
+  return problem;
 }

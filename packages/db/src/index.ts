@@ -19,3 +19,4 @@ export { listHosts } from "./list-hosts.ts";
 export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
+export { findInventoryRefError } from "./check-inventory-refs.ts";
