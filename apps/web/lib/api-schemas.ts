@@ -14,8 +14,8 @@ export type EnrollRequest = z.infer<typeof EnrollRequest>;
 
 export const CreateEnrollmentTokenRequest = z.object({
   /** Display name for the host to be; defaults to its hostname at enrollment. */
-  hostName: z.string().min(1, "must not be empty").max(64, "must be at most 64 characters").optional(),
-  /** How long the token stays redeemable; one day unless told. */
+  hostName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "must be 1-63 characters of A-Z a-z 0-9 _ . - starting with a letter or digit").optional(),
+  /** How long the token stays redeemable; an hour unless told (the db's default). */
   ttlSec: z.number().int().min(60, "must be at least 60").max(30 * 86_400, "must be at most 2592000 (30 days)").optional(),
 }).strict();
 export type CreateEnrollmentTokenRequest = z.infer<typeof CreateEnrollmentTokenRequest>;

@@ -101,9 +101,11 @@ describe("enrollment REST", () => {
       expect(json.field).toBe(field);
       expect(json.error).toMatch(new RegExp(`^${field}: `));
     }
-    const res = await post("/api/v1/enrollment-tokens", { hostName: "" });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { field: string }).field).toBe("hostName");
+    for (const hostName of ["", "has space", "../etc", "x".repeat(64)]) {
+      const res = await post("/api/v1/enrollment-tokens", { hostName });
+      expect(res.status, hostName).toBe(400);
+      expect(((await res.json()) as { field: string }).field).toBe("hostName");
+    }
   });
 
   it("refuses unknown and used tokens with 401", async () => {

@@ -12,13 +12,14 @@ import { AGENT_VERSION } from "../version.ts";
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
 const USAGE = `usage: agent run --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
+       (or the token in VFLEET_ENROLL_TOKEN, which other users cannot read from the process list)
                  [--root /] [--scan-interval-ms 2000] [--simulated] [--policy <file>] [--timeout-ms N]
   --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
   --policy <file>  which PFs/devices jobs may change (default: none on a real host; every SR-IOV PF with --simulated)
   --timeout-ms N   timeout of each sysfs write and ip command run by jobs`;
 
-/** Exit code when the control plane refuses our credential: an operator must re-enroll the host. */
-const EXIT_UNAUTHORIZED = 3;
+/** Exit code when the control plane refuses this agent (revoked credential, renamed host, old protocol): an operator must act. */
+const EXIT_REFUSED = 3;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -55,9 +56,10 @@ export async function main(argv: string[]): Promise<number> {
 
   let state = await readAgentState(values.state);
   if (!state) {
-    if (!values.server || !values.token) throw new Error(`not enrolled yet: --server and --token are required\n${USAGE}`);
+    const token = values.token ?? process.env.VFLEET_ENROLL_TOKEN;
+    if (!values.server || !token) throw new Error(`not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN) are required\n${USAGE}`);
     const host = (await scanHost(root)).host.hostname || osHostname();
-    state = await enroll(values.server, values.token, host);
+    state = await enroll(values.server, token, host);
     await writeAgentState(values.state, state);
     log(`enrolled as ${state.hostName} (${state.hostId})`);
   } else if (values.server && values.server !== state.server) {
@@ -81,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       scanIntervalMs,
       agentVersion: AGENT_VERSION,
       log,
-      onUnauthorized: () => void session.stop().then(() => resolve(EXIT_UNAUTHORIZED)),
+      onRefused: () => void session.stop().then(() => resolve(EXIT_REFUSED)),
     });
     const shutdown = () => void session.stop().then(() => resolve(0));
     process.once("SIGTERM", shutdown);

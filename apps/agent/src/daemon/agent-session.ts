@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import WebSocket from "ws";
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, type Inventory } from "@vfleet/protocol";
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { backoffDelayMs } from "./backoff.ts";
 import type { JobRunner } from "./job-runner.ts";
@@ -14,7 +14,7 @@ export interface AgentSessionOptions {
   agentVersion: string;
   log: (line: string) => void;
   /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
-  onUnauthorized?: (reason: string) => void;
+  onRefused?: (code: number, reason: string) => void;
   /** Runs `job.dispatch`es; lives across reconnects so finished results answer redeliveries. */
   jobs?: JobRunner;
   /** Each time the server welcomes a connection: the local address the socket uses (to protect its interface). */
@@ -24,6 +24,8 @@ export interface AgentSessionOptions {
 export interface AgentSession {
   stop(): Promise<void>;
 }
+
+const FATAL_CLOSE_CODES = new Set<number>([CloseCode.UNAUTHORIZED, CloseCode.IDENTITY_MISMATCH, CloseCode.UNSUPPORTED_VERSION]);
 
 type Payload<T extends AgentMessage["type"]> = Extract<AgentMessage, { type: T }>["payload"];
 
@@ -79,7 +81,15 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         const inventory = await (options.jobs ? options.jobs.exclusive(timed) : timed());
         const scanMs = inventory.ms;
         const hash = hashContent(inventory.inv);
-        if (hash !== serverHash && hash !== sentHash) {
+        // The server would close on a snapshot that fails the schema: keep the connection (and
+        // heartbeats) and say which field is wrong instead of reconnecting in a loop.
+        const valid = Inventory.safeParse(inventory.inv);
+        if (!valid.success) {
+          const issue = valid.error.issues[0];
+          log(`scan result not sent: inventory.${issue?.path.join(".")}: ${issue?.message}`);
+        } else if (hash === serverHash) {
+          attempt = 0; // the server holds what this host is: the connection is healthy
+        } else if (hash !== sentHash) {
           sentHash = hash;
           send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory: inventory.inv });
           log(`snapshot sent hash=${hash.slice(0, 12)} devices=${inventory.inv.devices.length} scan=${scanMs.toFixed(0)}ms`);
@@ -106,7 +116,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       const msg = parsed.data;
       switch (msg.type) {
         case "server.welcome":
-          attempt = 0;
+          // Backoff resets only once the server accepted a snapshot (inventory.ack / equal hash):
+          // a server that welcomes and then refuses every snapshot must not be hammered.
           serverHash = msg.payload.knownHash;
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
           options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
@@ -131,6 +142,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           options.jobs.dispatch(msg.payload);
           break;
         case "inventory.ack":
+          attempt = 0;
           serverHash = msg.payload.hash;
           break;
         case "server.error":
@@ -146,7 +158,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       if (res.statusCode === 401 || res.statusCode === 403) {
         stopped = true;
         log(`server refused the credential (HTTP ${res.statusCode})`);
-        options.onUnauthorized?.(`HTTP ${res.statusCode}`);
+        options.onRefused?.(CloseCode.UNAUTHORIZED, `HTTP ${res.statusCode}`);
       }
       ws.terminate();
     });
@@ -158,9 +170,11 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       clearTimeout(soon);
       if (stopped) return;
       const why = reason.toString() || "no reason";
-      if (code === CloseCode.UNAUTHORIZED) {
-        log(`server refused the credential: ${why}`);
-        options.onUnauthorized?.(why);
+      if (FATAL_CLOSE_CODES.has(code)) {
+        // Retrying cannot help: the credential is revoked, the host was renamed (its scan no longer
+        // matches its enrollment) or the protocol is too old. An operator must act.
+        log(`server refused this agent (${code}): ${why}`);
+        options.onRefused?.(code, why);
         return;
       }
       const delay = backoffDelayMs(attempt++);

@@ -37,10 +37,6 @@ export class JobRunner {
     this.#replies = replies;
   }
 
-  get busy(): boolean {
-    return this.#running.size > 0;
-  }
-
   /** Settles once every accepted job finished (for a clean stop). */
   idle(): Promise<unknown> {
     return this.#chain;

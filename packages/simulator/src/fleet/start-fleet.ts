@@ -91,18 +91,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const statePath = join(dir, "agent-state.json");
     // An agent enrolled by an earlier run keeps its credential; only new hosts need a token.
     const enrolled = await access(statePath).then(() => true, () => false);
-    const tokenArgs = enrolled ? [] : ["--token", await createEnrollmentToken(options.controlPlaneUrl, name)];
+    // The token goes in the environment, not argv: the process list is readable by every user.
+    const env = enrolled ? process.env : { ...process.env, VFLEET_ENROLL_TOKEN: await createEnrollmentToken(options.controlPlaneUrl, name) };
     const child = spawn(command, [
       ...baseArgs, "run",
       "--server", wsUrl,
-      ...tokenArgs,
       "--state", statePath,
       "--root", root,
       "--scan-interval-ms", String(options.scanIntervalMs ?? 1000),
       // Every fleet host is a simulator tree: jobs go through the kernel model, not real sysfs.
       "--simulated",
       ...(options.agentArgs ?? []),
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    ], { stdio: ["ignore", "pipe", "pipe"], env });
     pipeLines(child.stdout, name, log);
     pipeLines(child.stderr, name, log);
     return child;
