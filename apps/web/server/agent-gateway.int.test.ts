@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
 import { getKnownHash, listHosts, loadInventory } from "@vfleet/db";
@@ -106,6 +107,19 @@ describe("enrollment REST", () => {
       expect(res.status, hostName).toBe(400);
       expect(((await res.json()) as { field: string }).field).toBe("hostName");
     }
+  });
+
+  it("refuses non-JSON API writes (415) and a rebound DNS name (421), writing nothing", async () => {
+    const form = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ hostName: "via-form" }) });
+    expect(form.status).toBe(415);
+    const { port } = new URL(stack.plane.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const r = request({ host: "127.0.0.1", port, path: "/api/v1/hosts", headers: { host: `attacker.example:${port}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      r.on("error", reject);
+      r.end();
+    });
+    expect(status).toBe(421);
+    expect(await stack.db.enrollmentToken.count({ where: { hostName: "via-form" } })).toBe(0);
   });
 
   it("refuses unknown and used tokens with 401", async () => {

@@ -12,6 +12,7 @@ import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
 import { jsonLog, type Log } from "./logger.ts";
+import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
 
@@ -81,6 +82,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const nextSockets = new Set<import("node:stream").Duplex>();
 
   const server: Server = createServer((req, res) => {
+    const refusal = refuseRequest(req, host);
+    if (refusal) {
+      log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
+      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
+      return;
+    }
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
     void (async () => {
       try {
