@@ -22,6 +22,12 @@
 export const USABLE_VECTORS_PER_CPU = 200;
 /** Control vectors a multi-queue driver asks for besides one per vCPU (mlx5: pages, cmd, async, pfault). */
 export const CONTROL_VECTORS_PER_FUNCTION = 4;
+/**
+ * Vectors a small guest's own devices and legacy IRQs may already hold. The seed's 1-vCPU guest
+ * ran out after about a dozen mlx5 VFs (~60 vectors of 200), so a fit with less headroom than
+ * this is a warning, not a pass; with 150 the seed's 4 vCPU / 80 VF guest still fits (640 of 800).
+ */
+export const HEADROOM_VECTORS = 150;
 /** Upper bound for the vCPU search: beyond this, more vCPUs are not the fix. */
 export const MAX_SUGGESTED_VCPUS = 1024;
 
@@ -65,8 +71,8 @@ export function computeVectorDemand(tableSizes: readonly (number | null)[], vcpu
 }
 
 /** Fewest vCPUs whose vectors cover the functions' demand, or null past MAX_SUGGESTED_VCPUS. */
-export function minVcpusForVectors(tableSizes: readonly (number | null)[]): number | null {
+export function minVcpusForVectors(tableSizes: readonly (number | null)[], headroom = 0): number | null {
   const h = histogram(tableSizes);
-  for (let v = 1; v <= MAX_SUGGESTED_VCPUS; v++) if (neededFor(h, v) <= vectorsAvailable(v)) return v;
+  for (let v = 1; v <= MAX_SUGGESTED_VCPUS; v++) if (neededFor(h, v) <= vectorsAvailable(v) - headroom) return v;
   return null;
 }

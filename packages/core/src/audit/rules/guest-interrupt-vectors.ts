@@ -1,5 +1,5 @@
 import type { AuditRule } from "../types.ts";
-import { computeVectorDemand, minVcpusForVectors, USABLE_VECTORS_PER_CPU, CONTROL_VECTORS_PER_FUNCTION } from "../../sizing/interrupt-vectors.ts";
+import { computeVectorDemand, minVcpusForVectors, USABLE_VECTORS_PER_CPU, CONTROL_VECTORS_PER_FUNCTION, HEADROOM_VECTORS } from "../../sizing/interrupt-vectors.ts";
 import { notApplicable, result } from "../rule-helpers.ts";
 import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
 
@@ -26,7 +26,15 @@ export const guestInterruptVectorsRule: AuditRule = {
       `each asks min(table size, ${g.guest.vcpus} vCPUs + ${CONTROL_VECTORS_PER_FUNCTION} control) = up to ${cap}: ${demand.needed} vectors needed`,
       `${g.guest.vcpus} vCPU(s) x ${USABLE_VECTORS_PER_CPU} usable x86 vectors per CPU = ${demand.available} available`,
     ];
-    if (demand.needed <= demand.available) return result("pass", evidence);
+    if (demand.needed <= demand.available - HEADROOM_VECTORS) return result("pass", evidence);
+    if (demand.needed <= demand.available) {
+      const safe = minVcpusForVectors(tables, HEADROOM_VECTORS);
+      return result(
+        "warn",
+        [...evidence, `${demand.needed} of ${demand.available} vectors: less than ${HEADROOM_VECTORS} left for the guest's own devices and legacy IRQs (seed 000's 1-vCPU guest ran out after about a dozen VFs)`],
+        safe === null ? "Pass fewer functions to this guest (split them across guests)." : `<vcpu placement='static'>${safe}</vcpu>   # leaves ${HEADROOM_VECTORS}+ vectors of headroom`,
+      );
+    }
     const min = minVcpusForVectors(tables);
     const fix = min === null
       ? "No vCPU count covers these functions: pass fewer functions to this guest (split them across guests)."
