@@ -5,6 +5,7 @@ import type { JobResult } from "@vfleet/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSimulatedHostIO } from "../src/host-io/index.ts";
 import { AgentPolicy, EMPTY_POLICY, executeJob, SIMULATOR_POLICY } from "../src/jobs/index.ts";
+import { hostCriticalReason } from "../src/jobs/safety/index.ts";
 import { readPersistence } from "../src/scan/read-persistence.ts";
 import { scanHost } from "../src/scan/index.ts";
 import { removeTrees, setFaults, simTree } from "./jobs-sim-tree.ts";
@@ -105,6 +106,24 @@ describe("safety", () => {
     expect(route.error!.message).toBe(`refused to unbind ${eno1}: its interface eno1 carries the host's default route`);
     const prot = await run(dgx, setCount(PF, 2), AgentPolicy.parse({ adopt: "all-sriov", protectInterfaces: ["enp134s0f0"] }));
     expect(prot.error!.code).toBe("unsafe-device");
+  });
+
+  it("never destroys VFs whose netdev carries host traffic, nor a PF under a routed VLAN interface", async () => {
+    const dgx = await simTree("dgx2", 0);
+    await run(dgx, setCount(PF, 2));
+    const vf0 = (await scanHost(dgx)).devices.find((d) => d.physfn === PF && d.vfIndex === 0)!;
+    const policy = AgentPolicy.parse({ adopt: "all-sriov", protectInterfaces: vf0.netInterfaces });
+    const r = await run(dgx, setCount(PF, 4), policy);
+    expect([r.status, r.error!.code]).toEqual(["failed", "unsafe-device"]);
+    expect(r.error!.message).toBe(`refused to destroy (via ${PF}'s VF count) ${vf0.address}: its interface ${vf0.netInterfaces[0]} carries the management address or the agent's connection (protectInterfaces)`);
+    expect((await scanHost(dgx)).devices.filter((d) => d.physfn === PF)).toHaveLength(2);
+
+    // The default route on eno1.100, a VLAN on eno1: eno1's device is as critical as if eno1 had it.
+    const inv = await scanHost(dgx);
+    const eno1 = inv.devices.find((d) => d.netInterfaces.includes("eno1"))!.address;
+    inv.interfaces.push({ name: "eno1.100", mac: null, carrier: true, operstate: "up", pciAddress: null, master: null });
+    inv.host.defaultRouteInterface = "eno1.100";
+    expect(hostCriticalReason(inv, EMPTY_POLICY, eno1)).toBe("its VLAN interface eno1.100 carries the host's default route or management address");
   });
 
   it("never binds part of an IOMMU group and names the members", async () => {

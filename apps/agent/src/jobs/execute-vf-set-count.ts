@@ -32,7 +32,13 @@ export async function executeVfSetCount(p: Params, ctx: ExecContext): Promise<Ex
     ctx.step(`write ${numvfs} = ${p.count}`, "skipped", `already ${have}`);
     return { changed: false, observed: { numVfs: have, totalVfs: total, vfs: d.sriov.vfs } };
   }
-  enforce(checkAdopted(inv, ctx.policy, p.pf), checkHostCritical(inv, ctx.policy, p.pf, "change the VF count of"), have > 0 ? checkVfsUnassigned(inv, p.pf, p.count) : null);
+  enforce(
+    checkAdopted(inv, ctx.policy, p.pf),
+    checkHostCritical(inv, ctx.policy, p.pf, "change the VF count of"),
+    have > 0 ? checkVfsUnassigned(inv, p.pf, p.count) : null,
+    // Any change goes through 0, which destroys every VF: none of them may carry host traffic.
+    ...d.sriov.vfs.map((vf) => checkHostCritical(inv, ctx.policy, vf, `destroy (via ${p.pf}'s VF count)`)),
+  );
 
   const write = async (value: number) => {
     try {

@@ -14,6 +14,11 @@ export function hostCriticalReason(inv: Inventory, policy: AgentPolicy, bdf: str
   for (const ifname of d?.netInterfaces ?? []) {
     const iface = inv.interfaces.find((i) => i.name === ifname);
     if (ifname === route) return `its interface ${ifname} carries the host's default route`;
+    // VLAN sub-interfaces named <parent>.<id> (iproute2's and every distro's convention) ride on it.
+    // Stacked devices with other names are only caught through protectInterfaces for now.
+    const vlans = inv.interfaces.filter((i) => i.name.startsWith(`${ifname}.`)).map((i) => i.name);
+    const routedVlan = vlans.find((v) => v === route || policy.protectInterfaces.includes(v));
+    if (routedVlan) return `its VLAN interface ${routedVlan} carries the host's default route or management address`;
     if (iface?.master && iface.master === route) return `its interface ${ifname} is a member of ${iface.master}, which carries the host's default route`;
     if (iface?.master) return `its interface ${ifname} is a member of the bond/bridge ${iface.master}`;
     if (policy.protectInterfaces.includes(ifname)) return `its interface ${ifname} carries the management address or the agent's connection (protectInterfaces)`;
