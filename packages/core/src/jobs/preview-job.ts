@@ -130,6 +130,7 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       const flags = [...(p.live ? ["--live"] : []), ...(p.config ? ["--config"] : [])];
       const todo = p.devices.filter((d) => (attach ? !inGuest.has(d.address) : inGuest.has(d.address) || !guest));
       for (const d of todo) changes.push({ type: "libvirt", argv: ["virsh", attach ? "attach-device" : "detach-device", p.guest, "<file>", ...flags], xml: deviceXml(d) });
+      if (todo.length > 1) notes.push(`The agent runs these ${todo.length} ${attach ? "attach" : "detach"}-device commands in one virsh session (one process, each device's result reported on its own).`);
       const skipped = p.devices.length - todo.length;
       if (skipped > 0) notes.push(`${skipped} of ${p.devices.length} devices are already ${attach ? "in" : "absent from"} ${p.guest}'s definition: skipped.`);
       if (!guest) notes.push(`No guest ${p.guest} in this host's inventory: it must be defined in libvirt (virsh define) before the job runs.`);
