@@ -11,3 +11,4 @@ export * from "./sizing/interrupt-vectors.ts";
 export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
+export * from "./pci/iommu-group.ts";

@@ -4,7 +4,8 @@ import { HostIOError } from "../host-io/index.ts";
 import { devAttr, type ExecContext, type ExecOutcome, readOverride } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
-import { checkAdopted, checkGroupViable, checkHostCritical, enforce, groupEndpoints, guestsByDevice } from "./safety/index.ts";
+import { groupEndpoints } from "@vfleet/core";
+import { checkAdopted, checkGroupViable, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
 
 type Params = z.infer<typeof DeviceBindJob>["params"];
 

@@ -23,8 +23,7 @@ export function cmdlineArgs(cmdline: string): Map<string, string> {
   return args;
 }
 
-/** PCI-to-PCI / CardBus bridges: VFIO ignores them when it judges a group (non-normal header). */
-export const isBridge = (d: Pick<PciDevice, "classCode">): boolean => /^060[479]/.test(d.classCode);
+export { isBridge } from "../pci/iommu-group.ts";
 
 /** `0000:86:00.2 (15b3:1018, vfio-pci)` */
 export const describeDevice = (d: PciDevice): string => `${d.address} (${d.vendorId}:${d.deviceId}, ${d.driver ?? "no driver"})`;

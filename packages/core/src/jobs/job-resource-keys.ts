@@ -1,5 +1,5 @@
 import type { Inventory, Job } from "@vfleet/protocol";
-import { groupEndpoints } from "./preview-job.ts";
+import { groupEndpoints } from "../pci/iommu-group.ts";
 
 /**
  * What a job changes, as keys two jobs must not hold at once on one host: `dev:<bdf>` for a

@@ -1,4 +1,5 @@
 import type { GuestDevice, Inventory, Job } from "@vfleet/protocol";
+import { groupEndpoints } from "../pci/iommu-group.ts";
 import { buildHostdevInterfaceXml } from "../libvirt/build-hostdev-interface-xml.ts";
 import { buildHostdevXml } from "../libvirt/build-hostdev-xml.ts";
 import { renderPersistFiles } from "./render-persist-files.ts";
@@ -31,13 +32,6 @@ function guestsHolding(inv: Inventory): Map<string, string[]> {
 }
 
 /** The endpoints of a device's IOMMU group (bridges excepted: VFIO does not need them), as the agent binds them. */
-export function groupEndpoints(inv: Inventory, bdf: string): string[] {
-  const d = inv.devices.find((x) => x.address === bdf);
-  const group = d?.iommuGroup == null ? undefined : inv.iommuGroups.find((g) => g.id === d.iommuGroup);
-  if (!group) return [bdf];
-  return group.devices.filter((m) => !inv.devices.find((x) => x.address === m)?.classCode.startsWith("0604"));
-}
-
 function deviceXml(d: GuestDevice): string {
   if (d.kind === "interface") return buildHostdevInterfaceXml({ address: d.address, ...(d.mac ? { mac: d.mac } : {}), ...(d.vlan !== undefined ? { vlan: { id: d.vlan } } : {}) });
   return buildHostdevXml({ address: d.address });

@@ -1,16 +1,9 @@
+import { isBridge } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 /** Drivers that leave a group viable for VFIO (bridges excepted, DOMAIN.md "IOMMU group"). */
 const VIABLE = new Set(["vfio-pci", "pci-stub"]);
-
-/** Endpoints of the device's IOMMU group (bridges keep their host driver and do not count). */
-export function groupEndpoints(inv: Inventory, bdf: string): string[] {
-  const d = inv.devices.find((x) => x.address === bdf);
-  const group = d?.iommuGroup == null ? undefined : inv.iommuGroups.find((g) => g.id === d.iommuGroup);
-  if (!group) return [bdf];
-  return group.devices.filter((m) => !inv.devices.find((x) => x.address === m)?.classCode.startsWith("0604"));
-}
 
 /**
  * Never bind part of an IOMMU group to vfio-pci: every other endpoint of the group must already
@@ -24,7 +17,7 @@ export function checkGroupViable(inv: Inventory, bdf: string, binding: readonly 
   const others = (group?.devices ?? [])
     .filter((m) => !binding.includes(m))
     .map((m) => inv.devices.find((x) => x.address === m))
-    .filter((m) => m && !m.classCode.startsWith("0604") && m.driver !== null && !VIABLE.has(m.driver));
+    .filter((m) => m && !isBridge(m) && m.driver !== null && !VIABLE.has(m.driver));
   if (others.length === 0) return null;
   const list = others.map((m) => `${m!.address} (${m!.driver})`).join(", ");
   return {

@@ -1,0 +1,19 @@
+import type { Inventory, PciDevice } from "@vfleet/protocol";
+
+/**
+ * PCI-to-PCI (0604), CardBus (0607) and semi-transparent (0609) bridges: VFIO ignores them when it
+ * judges whether a group is viable, and they keep their host driver. One definition for the audit,
+ * the job preview and the agent's safety checks, so they always agree.
+ */
+export const isBridge = (d: Pick<PciDevice, "classCode">): boolean => /^060[479]/.test(d.classCode);
+
+/** The endpoints of the device's IOMMU group (bridges excluded); just the device when it has no group. */
+export function groupEndpoints(inv: Inventory, bdf: string): string[] {
+  const d = inv.devices.find((x) => x.address === bdf);
+  const group = d?.iommuGroup == null ? undefined : inv.iommuGroups.find((g) => g.id === d.iommuGroup);
+  if (!group) return [bdf];
+  return group.devices.filter((m) => {
+    const member = inv.devices.find((x) => x.address === m);
+    return !member || !isBridge(member);
+  });
+}
