@@ -1,5 +1,3 @@
-import { readlink } from "node:fs/promises";
-import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { buildGuestDomainXml, parseDomainXml } from "@vfleet/core";
 import { JobResult } from "@vfleet/protocol";
@@ -9,6 +7,7 @@ import { SIMULATOR_POLICY, executeJob } from "../src/jobs/index.ts";
 import { assertLibvirtReachable, createVirsh } from "../src/libvirt/index.ts";
 import { scanHost } from "../src/scan/index.ts";
 import { runJobCli, spawnJobCli } from "./jobs-run-cli.ts";
+import { loadHostState, withHostStateLock } from "@vfleet/simulator";
 import { removeTrees, setFaults, simTree } from "./jobs-sim-tree.ts";
 
 /**
@@ -53,9 +52,13 @@ describe("agent killed mid-job, then the job re-run", () => {
     await setFaults(root, { hangOn: ["sys/bus/pci/drivers_probe"] });
     const job = JSON.stringify({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } });
     const child = spawnJobCli(["--root", root, "--simulated", "--timeout-ms", "120000", "--json", job]);
-    const driverLink = path.join(root, "sys/bus/pci/devices", vf, "driver");
-    await waitFor("the unbind", () => readlink(driverLink).then(() => false, () => true), child);
-    await kill9(child);
+    // Under the simulator's state lock no write or re-render is in flight: once the model shows the
+    // VF unbound, killing the agent while we hold the lock stops it exactly between unbind and probe.
+    await waitFor("the unbind", () => withHostStateLock(root, async () => {
+      if ((await loadHostState(root)).functions.get(vf)?.driver !== null) return false;
+      await kill9(child);
+      return true;
+    }), child);
 
     let d = (await scanHost(root)).devices.find((x) => x.address === vf)!;
     expect([d.driver, d.driverOverride]).toEqual([null, "vfio-pci"]); // the state the dead agent left
