@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
-import { authenticateAgent, getHost, markHostOffline } from "@vfleet/db";
+import { authenticateAgent, markHostOffline } from "@vfleet/db";
 import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */
@@ -58,12 +58,7 @@ export class AgentGateway {
   }
 
   async #identify(credential: string): Promise<AgentIdentity | null> {
-    const { db } = this.#deps;
-    const auth = await authenticateAgent(db, credential);
-    if (!auth) return null;
-    const host = await getHost(db, auth.hostId);
-    if (!host) return null;
-    return { hostId: auth.hostId, hostName: auth.hostName, hostname: host.summary.hostname };
+    return authenticateAgent(this.#deps.db, credential);
   }
 
   async #closed(session: AgentSession): Promise<void> {

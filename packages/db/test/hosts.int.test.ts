@@ -78,8 +78,8 @@ describe("enrollment", () => {
 
 describe("agent credentials", () => {
   it("authenticate the host until revoked", async () => {
-    const enrolled = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "auth-1" })).token, hostname: "auth-1" }))!;
-    expect(await authenticateAgent(ctx.db, enrolled.credential)).toEqual({ hostId: enrolled.hostId, hostName: "auth-1" });
+    const enrolled = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "auth-1" })).token, hostname: "auth-1.lab.example" }))!;
+    expect(await authenticateAgent(ctx.db, enrolled.credential)).toEqual({ hostId: enrolled.hostId, hostName: "auth-1", hostname: "auth-1.lab.example" });
     expect(await authenticateAgent(ctx.db, `${enrolled.credential}x`)).toBeNull();
     expect(await authenticateAgent(ctx.db, "")).toBeNull();
 
