@@ -155,7 +155,8 @@ export class AgentSession {
       return this.#reject(CloseCode.IDENTITY_MISMATCH, "identity-mismatch",
         `payload.inventory.host.hostname is "${inventory.host.hostname}" but this credential belongs to "${this.identity.hostname}"`);
     }
-    // The hash decides whether later snapshots are skipped: it must describe what was sent.
+    // The hash decides whether later snapshots are skipped: it must describe what was sent. Hash the
+    // frame as sent, not the parsed copy: the schema strips fields a newer (minor) agent may add.
     const sent = (JSON.parse(raw) as { payload: { inventory: unknown } }).payload.inventory;
     if (hashContent(sent) !== hash) {
       return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "payload.hash is not the sha256 of payload.inventory's canonical JSON");
