@@ -1,4 +1,4 @@
-import type { GuestSpec, HostSpec, LinkSpec, PciePortType } from "./host-spec.ts";
+import type { GuestSpec, HostSpec, LinkSpec, PciePortType, SriovSpec } from "./host-spec.ts";
 
 /**
  * HostState: the live, mutable model of a simulated host. Everything the tree shows is
@@ -15,17 +15,11 @@ export interface VfNetState {
   linkState: "auto" | "enable" | "disable";
 }
 
-export interface SriovState {
-  totalVfs: number;
+/** The profile's fixed SR-IOV facts plus what the kernel changes at run time. */
+export interface SriovState extends Omit<SriovSpec, "driverMaxVfs"> {
   driverMaxVfs: number | null;
   initialVfs: number;
   numVfs: number;
-  offset: number;
-  stride: number;
-  vfDeviceId: string;
-  vfDriver: string;
-  vfMsixVectors: number | null;
-  vfNetdevs: boolean;
   driversAutoprobe: boolean;
   /** VF addresses in virtfnN order (length numVfs). */
   vfs: string[];
