@@ -73,6 +73,15 @@ describe("a fleet of three real agent processes", () => {
     expect(dgx.capacity).toMatchObject({ possible: 160, created: 160, bound: 80, assigned: 80, free: 80 });
   });
 
+  it("sends a host's snapshot once while nothing changes (the agents skip equal content hashes)", async () => {
+    const received = () => stack.logs.filter((l) => l.message === "snapshot received").length;
+    const before = received();
+    // Each agent rescans every 500 ms: eight rounds of scans with nothing new to say.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(received()).toBe(before);
+    expect(before).toBe(HOSTS.length);
+  });
+
   it("marks a host offline when its agent process goes away, and keeps the others online", async () => {
     await fleet.stopHost("igb-01");
     const hosts = await waitFor("igb-01 offline", async () => {
