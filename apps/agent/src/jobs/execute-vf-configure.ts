@@ -1,3 +1,4 @@
+import { vfConfigureArgs } from "@vfleet/core";
 import type { VfConfigureJob, VfNetConfig } from "@vfleet/protocol";
 import type { z } from "zod";
 import { parseVfinfoList } from "../scan/parse-vfinfo-list.ts";
@@ -7,8 +8,6 @@ import { JobFailure } from "./job-failure.ts";
 import { checkAdopted, enforce } from "./safety/index.ts";
 
 type Params = z.infer<typeof VfConfigureJob>["params"];
-
-const onOff = (b: boolean) => (b ? "on" : "off");
 
 /**
  * vf.configure: read the VF's settings from `ip -json -details link show dev <pf>`, send one
@@ -35,12 +34,7 @@ export async function executeVfConfigure(p: Params, ctx: ExecContext): Promise<E
   const wantVlan = p.vlan ?? cur.vlan ?? 0;
   const wantQos = p.qos ?? cur.qos ?? 0;
   if (wantQos > 0 && wantVlan === 0) throw new JobFailure("bad-input", `params.qos ${wantQos} without a VLAN`, "params.qos is the 802.1p priority of the VF's VLAN tag: it needs params.vlan (1-4094).");
-  const args: string[] = [];
-  if (p.mac !== undefined && cur.mac !== p.mac) args.push("mac", p.mac);
-  if ((p.vlan !== undefined || p.qos !== undefined) && (wantVlan !== (cur.vlan ?? 0) || wantQos !== (cur.qos ?? 0))) args.push("vlan", String(wantVlan), ...(wantQos > 0 ? ["qos", String(wantQos)] : []));
-  if (p.spoofchk !== undefined && cur.spoofchk !== p.spoofchk) args.push("spoofchk", onOff(p.spoofchk));
-  if (p.trust !== undefined && cur.trust !== p.trust) args.push("trust", onOff(p.trust));
-  if (p.linkState !== undefined && cur.linkState !== p.linkState) args.push("state", p.linkState);
+  const args = vfConfigureArgs(cur, p);
   const command = ["link", "set", "dev", ifname, "vf", String(p.vf), ...args];
   if (args.length === 0) {
     ctx.step(`ip ${command.join(" ")}`, "skipped", "VF already has these settings");

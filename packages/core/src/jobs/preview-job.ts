@@ -1,5 +1,6 @@
 import type { GuestDevice, Inventory, Job } from "@vfleet/protocol";
 import { groupEndpoints } from "../pci/iommu-group.ts";
+import { vfConfigureArgs } from "./vf-configure-args.ts";
 import { buildHostdevInterfaceXml } from "../libvirt/build-hostdev-interface-xml.ts";
 import { buildHostdevXml } from "../libvirt/build-hostdev-xml.ts";
 import { renderPersistFiles } from "./render-persist-files.ts";
@@ -103,14 +104,7 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       const d = device(p.pf);
       const ifname = d?.netInterfaces[0] ?? "<pf netdev>";
       const cur = d?.sriov?.vfConfigs.find((c) => c.index === p.vf) ?? null;
-      const args: string[] = [];
-      if (p.mac !== undefined && cur?.mac !== p.mac) args.push("mac", p.mac);
-      const vlan = p.vlan ?? cur?.vlan ?? 0;
-      const qos = p.qos ?? cur?.qos ?? 0;
-      if ((p.vlan !== undefined || p.qos !== undefined) && (vlan !== (cur?.vlan ?? 0) || qos !== (cur?.qos ?? 0))) args.push("vlan", String(vlan), ...(qos > 0 ? ["qos", String(qos)] : []));
-      if (p.spoofchk !== undefined && cur?.spoofchk !== p.spoofchk) args.push("spoofchk", p.spoofchk ? "on" : "off");
-      if (p.trust !== undefined && cur?.trust !== p.trust) args.push("trust", p.trust ? "on" : "off");
-      if (p.linkState !== undefined && cur?.linkState !== p.linkState) args.push("state", p.linkState);
+      const args = vfConfigureArgs(cur, p);
       if (args.length > 0) changes.push({ type: "command", argv: ["ip", "link", "set", "dev", ifname, "vf", String(p.vf), ...args] });
       else notes.push(`VF ${p.vf} of ${ifname} already has these settings: nothing will be run.`);
       return { kind: job.kind, summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`, changes, notes, before: { vf: cur } };
