@@ -25,6 +25,41 @@ start_virtlogd() {
   fi
 }
 
+# Debian's QEMU driver runs guests as user libvirt-qemu, group libvirt-qemu (its compiled-in
+# default when /etc/libvirt/qemu.conf is absent) with /dev/kvm owned by group kvm; libvirtd's
+# QEMU driver fails to initialise ("Failed to parse group 'libvirt-qemu'") without them.
+ensure_users() {
+  getent group kvm >/dev/null || groupadd -r kvm
+  getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null \
+    || useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
+}
+
+# A new machine has /dev/kvm as root:root 0600 and no udev to apply Debian's rule (group kvm,
+# 0660). libvirtd then finds its cached QEMU capabilities invalid and re-probes every QEMU binary
+# on every call: 47 s per 'virsh define' instead of 0.03 s. Repaired on every run, not only at
+# install time, because a reboot or a new container brings the old mode back.
+repair_kvm_node() {
+  [ -e /dev/kvm ] || return 0
+  local was
+  was="$(stat -c '%U:%G %a' /dev/kvm)"
+  if [ "${was#*:}" != "kvm 660" ]; then
+    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+    echo "start-libvirtd: /dev/kvm was ${was}; set to root:kvm 660 as Debian's udev rule does"
+    return 1
+  fi
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+  ensure_users
+  if ! repair_kvm_node && pgrep -x libvirtd >/dev/null 2>&1; then
+    # The running daemon cached "no usable KVM": restart it so it probes once with the repaired node.
+    echo "start-libvirtd: restarting libvirtd so it sees the repaired /dev/kvm"
+    pkill -x libvirtd || true
+    for _ in $(seq 1 50); do pgrep -x libvirtd >/dev/null 2>&1 || break; sleep 0.1; done
+  fi
+fi
+
 if answers; then
   [ "$(id -u)" -ne 0 ] || start_virtlogd
   echo "start-libvirtd: libvirtd already answers on $URI"
@@ -32,14 +67,6 @@ if answers; then
 fi
 
 [ "$(id -u)" -eq 0 ] || die "must run as root to create the kvm group, the libvirt-qemu user and start libvirtd"
-
-# Debian's QEMU driver runs guests as user libvirt-qemu, group libvirt-qemu (its compiled-in
-# default when /etc/libvirt/qemu.conf is absent) with /dev/kvm owned by group kvm; libvirtd's
-# QEMU driver fails to initialise ("Failed to parse group 'libvirt-qemu'") without them.
-getent group kvm >/dev/null || groupadd -r kvm
-getent group libvirt-qemu >/dev/null || groupadd -r libvirt-qemu
-getent passwd libvirt-qemu >/dev/null \
-  || useradd -r -g libvirt-qemu -G kvm -d /var/lib/libvirt -s /usr/sbin/nologin libvirt-qemu
 
 mkdir -p /var/log/libvirt /var/run/libvirt /var/lib/libvirt /var/cache/libvirt
 start_virtlogd
