@@ -3,14 +3,28 @@
  * never turn into silently skipped tests.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 
 const checks: { what: string; ok: () => boolean; fix: string }[] = [
   { what: "lspci (pciutils)", ok: () => run("lspci", ["--version"]), fix: "apt-get install pciutils pci.ids" },
   { what: "chromium", ok: () => existsSync("/usr/bin/chromium"), fix: "apt-get install chromium" },
   { what: "virsh (libvirt-clients)", ok: () => run("virsh", ["--version"]), fix: "apt-get install libvirt-clients" },
+  { what: "xmllint (libxml2-utils)", ok: () => run("xmllint", ["--version"]), fix: "apt-get install libxml2-utils (virt-xml-validate calls it)" },
+  {
+    what: "/dev/kvm as group kvm, mode 0660",
+    ok: kvmNodeUsable,
+    fix: "chgrp kvm /dev/kvm && chmod 0660 /dev/kvm, as Debian's udev rule does (else libvirtd re-probes QEMU on every call: ~47 s per virsh define); scripts/start-libvirtd.sh does it and restarts libvirtd",
+  },
   { what: "libvirtd answering on qemu:///system", ok: () => run("virsh", ["-c", "qemu:///system", "version"]), fix: "scripts/start-libvirtd.sh (after apt-get install libvirt-daemon qemu-system-x86)" },
 ];
+
+/** No /dev/kvm at all is fine (libvirt then uses TCG); one only root can open is the slow case. */
+function kvmNodeUsable(): boolean {
+  if (!existsSync("/dev/kvm")) return true;
+  const st = statSync("/dev/kvm");
+  const group = run("getent", ["group", "kvm"]) ? execFileSync("getent", ["group", "kvm"], { encoding: "utf8" }).split(":")[2] : undefined;
+  return group !== undefined && st.gid === Number(group) && (st.mode & 0o060) === 0o060;
+}
 
 function run(cmd: string, args: string[]): boolean {
   try {

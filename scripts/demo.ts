@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { startFleet } from "@vfleet/simulator/fleet";
+import { defineDemoGuests } from "./lib/demo-guests.ts";
 import { needsWebBuild } from "./lib/web-build.ts";
 
 const repo = resolve(import.meta.dirname, "..");
@@ -15,6 +16,15 @@ const tsx = [process.execPath, "--import", "tsx"];
 
 function log(line: string) {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * The Prisma client is generated code (not committed): a new clone has none, and `next build` and
+ * the control plane both import it. turbo's test/build pipelines generate it; the demo must too.
+ */
+function generatePrismaClient() {
+  const r = spawnSync("pnpm", ["--filter", "@vfleet/db", "run", "generate"], { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
+  if (r.status !== 0) throw new Error(`prisma generate failed (exit ${r.status ?? r.signal})`);
 }
 
 function ensureWebBuild() {
@@ -50,6 +60,7 @@ function startControlPlane(): Promise<{ url: string; child: ChildProcess }> {
 
 async function main() {
   if (!existsSync(join(repo, "node_modules"))) throw new Error("run `pnpm install` first");
+  generatePrismaClient();
   ensureWebBuild();
   const { url, child } = await startControlPlane();
   const fleet = await startFleet({
@@ -60,19 +71,23 @@ async function main() {
     scanIntervalMs: 1000,
     log: (line) => { if (process.env.VFLEET_DEMO_VERBOSE) log(line); },
   });
+  const guests = await defineDemoGuests(fleet.hosts);
   log("");
   log(`vfleet demo is running: ${fleet.hosts.length} simulated hosts, each with a real agent process.`);
   log(`  dashboard:  ${url}`);
   for (const h of fleet.hosts) log(`  ${h.name.padEnd(10)} ${h.profile.padEnd(16)} sysfs tree ${h.root}`);
+  for (const line of guests.report) log(`  guests: ${line}`);
   log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");
 
-  const stop = async () => {
+  let stopping: Promise<void> | null = null;
+  const stop = () => (stopping ??= (async () => {
     await fleet.stop();
+    await guests.remove();
     child.kill("SIGTERM");
-  };
+  })());
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
-  child.once("exit", () => { void fleet.stop().then(() => process.exit(0)); });
+  child.once("exit", () => { void stop().then(() => process.exit(0)); });
 }
 
 main().catch((err: unknown) => {

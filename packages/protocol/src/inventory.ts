@@ -146,6 +146,18 @@ export const PersistenceConfig = z.object({
 });
 export type PersistenceConfig = z.infer<typeof PersistenceConfig>;
 
+/**
+ * The agent's last `virsh version` against its libvirt URI: what guest jobs need besides sysfs. No
+ * timestamp: it is part of the snapshot's content hash, and an unchanged host must hash the same.
+ */
+export const LibvirtStatus = z.object({
+  reachable: z.boolean(),
+  uri: z.string().max(256),
+  /** libvirt's version when reachable; what went wrong (and how to fix it) when not. */
+  detail: z.string().max(2048),
+});
+export type LibvirtStatus = z.infer<typeof LibvirtStatus>;
+
 export const HostFacts = z.object({
   hostname: z.string(),
   kernelRelease: z.string().nullable(),
@@ -175,6 +187,8 @@ export const HostFacts = z.object({
   defaultRouteInterface: z.string().nullable(),
   /** Boot-time persistence config; absent when the scan did not read /etc. */
   persistence: PersistenceConfig.optional(),
+  /** Whether the agent could reach libvirtd (guest changes need it); absent when it did not check (protocol 1.3). */
+  libvirt: LibvirtStatus.optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

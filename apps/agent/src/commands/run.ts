@@ -6,6 +6,7 @@ import { enroll } from "../daemon/enroll.ts";
 import { JobRunner } from "../daemon/job-runner.ts";
 import { readAgentState, writeAgentState } from "../daemon/state-file.ts";
 import { startAgentSession } from "../daemon/agent-session.ts";
+import { withLibvirtStatus } from "../daemon/libvirt-status.ts";
 import { scanHost } from "../scan/index.ts";
 import { AGENT_VERSION } from "../version.ts";
 
@@ -79,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         if (own.length > 0) log(`protecting ${own.join(", ")} (carries the control-plane connection)`);
       },
       state: state!,
-      scan: () => scanHost(root),
+      scan: withLibvirtStatus(() => scanHost(root), io.virsh),
       scanIntervalMs,
       agentVersion: AGENT_VERSION,
       log,

@@ -11,6 +11,8 @@ export type ActionTargets = {
   pfs: { address: string; ifname: string | null; totalVfs: number; numVfs: number; vfs: string[] }[];
   devices: { address: string; label: string }[];
   guests: string[];
+  /** Why guest changes cannot run on this host now (the agent cannot reach libvirtd), with the fix. */
+  libvirtProblem?: string | null;
 };
 
 const KINDS = [
@@ -165,6 +167,11 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
           <textarea data-testid="job-devices" className={`${input} h-16`} value={f.devices} onChange={set("devices")} placeholder={targets.pfs[0]?.vfs.slice(0, 2).join("\n")} />
         </label>
       )}
+      {(kind === "guest.attach" || kind === "guest.detach") && targets.libvirtProblem && (
+        <p data-testid="libvirt-unavailable" className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900">
+          Guest changes need libvirtd on this host, and its agent cannot reach it: {targets.libvirtProblem}
+        </p>
+      )}
       {kind === "host.persist" && (
         <div className="flex flex-wrap gap-3">
           <label className={label}>VF counts at boot (ifname=count per line)<textarea data-testid="job-vfcounts" className={`${input} h-20 w-64`} value={f.vfCounts} onChange={set("vfCounts")} /></label>
@@ -175,7 +182,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
         <label className={label}>Operator (recorded in the audit log; no login yet)
           <input data-testid="job-operator" className={`${input} w-40`} value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="your name" />
         </label>
-        <button data-testid="job-preview-button" disabled={busy} onClick={() => void send(true)} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50 disabled:opacity-50">Preview</button>
+        <button data-testid="job-preview-button" disabled={busy || ((kind === "guest.attach" || kind === "guest.detach") && !!targets.libvirtProblem)} onClick={() => void send(true)} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50 disabled:opacity-50">Preview</button>
         {preview && <button data-testid="job-confirm-button" disabled={busy} onClick={() => void send(false)} className="rounded bg-sky-700 px-3 py-1 text-xs font-medium text-white hover:bg-sky-800 disabled:opacity-50">Confirm and queue</button>}
       </div>
       {preview && <PreviewView preview={preview} />}

@@ -30,6 +30,10 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
     }
     case "guest.attach":
     case "guest.detach": {
+      const libvirt = inventory.host.libvirt;
+      if (libvirt && !libvirt.reachable) {
+        return { field: "kind", message: `guest changes need libvirtd, and the agent cannot reach it at ${libvirt.uri}: ${libvirt.detail}` };
+      }
       const seen = new Map<string, number>();
       for (const [i, d] of job.params.devices.entries()) {
         if (!known(d.address)) return { field: `params.devices.${i}.address`, message: `no PCI device ${d.address} on this host` };

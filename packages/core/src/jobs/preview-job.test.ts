@@ -86,6 +86,20 @@ describe("checkJobAgainstInventory", () => {
     expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv)?.field).toBe("params.device");
     expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv, new Set([vf]))).toBeNull();
   });
+  it("refuses guest changes up front when the agent reports libvirtd unreachable, and only then", () => {
+    const inv = makeInventory({ vfs: 2 });
+    inv.guests = [guestWithVfs(inv, 0, { name: "g1" })];
+    const vf = inv.devices.find((d) => d.physfn)!.address;
+    const attach = { kind: "guest.attach" as const, params: { guest: "g1", devices: [{ address: vf, kind: "hostdev" as const }], live: false, config: true } };
+    expect(checkJobAgainstInventory(attach, inv)).toBeNull();
+    inv.host.libvirt = { reachable: true, uri: "qemu:///system", detail: "libvirt 9.0.0" };
+    expect(checkJobAgainstInventory(attach, inv)).toBeNull();
+    inv.host.libvirt = { reachable: false, uri: "qemu:///system", detail: "failed to connect to the hypervisor\n-> start libvirtd: run scripts/start-libvirtd.sh as root" };
+    const problem = checkJobAgainstInventory(attach, inv);
+    expect(problem?.field).toBe("kind");
+    expect(problem?.message).toMatch(/need libvirtd.*qemu:\/\/\/system.*start-libvirtd/s);
+    expect(checkJobAgainstInventory({ kind: "vf.set-count", params: { pf: PF, count: 1 } }, inv)).toBeNull();
+  });
 });
 
 describe("jobResourceKeys", () => {

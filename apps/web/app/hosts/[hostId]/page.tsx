@@ -31,6 +31,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
     pfs: inventory.devices.filter((d) => d.sriov).map((d) => ({ address: d.address, ifname: d.netInterfaces[0] ?? null, totalVfs: d.sriov!.totalVfs, numVfs: d.sriov!.numVfs, vfs: d.sriov!.vfs })),
     devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : d.classCode} (${d.driver ?? "no driver"})` })),
     guests: inventory.guests.map((g) => g.name),
+    libvirtProblem: inventory.host.libvirt?.reachable === false ? inventory.host.libvirt.detail : null,
   } : null;
 
   return (
@@ -86,7 +87,14 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Section title="Host" testId="host-facts-section"><HostFactsList host={inventory.host} /></Section>
             <div className="space-y-5">
               <Section title="Capacity by NUMA node"><NumaCapacity capacity={capacity} /></Section>
-              <Section title={`Guests (${inventory.guests.length})`} testId="guests"><GuestsTable guests={inventory.guests} /></Section>
+              <Section title={`Guests (${inventory.guests.length})`} testId="guests">
+                {inventory.host.libvirt?.reachable === false && (
+                  <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
+                    The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
+                  </p>
+                )}
+                <GuestsTable guests={inventory.guests} />
+              </Section>
             </div>
           </div>
 
