@@ -75,7 +75,7 @@ $left"
 fi
 # The guests it defined in libvirtd go with it.
 if command -v virsh >/dev/null && virsh -c qemu:///system version >/dev/null 2>&1; then
-  guests="$(virsh -c qemu:///system list --all --name | grep -x -e dgx-guest -e guestVM || true)"
+  guests="$(virsh -c qemu:///system list --all --name | grep -x -e dgx-guest -e guestVM -e win-gtx750 || true)"
   [ -z "$guests" ] || fail "the demo's guests are still defined in libvirtd: $guests"
 fi
 echo "demo-smoke: ok (stopped by Ctrl-C; nothing left running)"
