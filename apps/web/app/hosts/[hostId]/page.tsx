@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { computeCapacity } from "@vfleet/core";
+import { DeviceTable, type DeviceRow } from "@/components/device-table.tsx";
 import { GuestsTable } from "@/components/guests-table.tsx";
 import { JobActionForm, type ActionTargets } from "@/components/jobs/job-action-form.tsx";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
@@ -15,6 +16,7 @@ import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { describeDevice } from "@/lib/device-label.ts";
 import { formatTime } from "@/lib/format.ts";
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
@@ -29,10 +31,19 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const targets: ActionTargets | null = inventory ? {
     hostId,
     pfs: inventory.devices.filter((d) => d.sriov).map((d) => ({ address: d.address, ifname: d.netInterfaces[0] ?? null, totalVfs: d.sriov!.totalVfs, numVfs: d.sriov!.numVfs, vfs: d.sriov!.vfs })),
-    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : d.classCode} (${d.driver ?? "no driver"})` })),
+    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label} (${d.driver ?? "no driver"})` })),
     guests: inventory.guests.map((g) => g.name),
     libvirtProblem: inventory.host.libvirt?.reachable === false ? inventory.host.libvirt.detail : null,
   } : null;
+  const guestOf = new Map(inventory?.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, g.name] as const)) ?? []);
+  const deviceRows: DeviceRow[] = inventory ? inventory.devices.map((d) => {
+    const n = describeDevice(d, inventory);
+    return {
+      address: d.address, vendor: n.vendor ?? `Vendor ${d.vendorId}`, product: n.device ?? `Device ${d.deviceId}`, subsystem: n.subsystem, ids: n.ids,
+      className: n.className, driver: d.driver, iommuGroup: d.iommuGroup, numaNode: d.numaNode, guest: guestOf.get(d.address) ?? null,
+      vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
+    };
+  }) : [];
 
   return (
     <div className="space-y-5">
@@ -78,7 +89,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
             {capacity.pfs.length === 0 ? <p className="text-xs text-slate-500">No SR-IOV capable devices.</p> : (
               <div className="grid gap-3 xl:grid-cols-2">
-                {capacity.pfs.map((pf) => <PfCard key={pf.address} pf={pf} />)}
+                {capacity.pfs.map((pf) => <PfCard key={pf.address} pf={pf} name={describeDevice(inventory.devices.find((d) => d.address === pf.address)!, inventory)} />)}
               </div>
             )}
           </Section>
@@ -97,6 +108,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               </Section>
             </div>
           </div>
+
+          <Section title={`PCI devices (${inventory.devices.length})`} testId="devices"><DeviceTable rows={deviceRows} /></Section>
 
           <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups"><IommuGroups inventory={inventory} /></Section>
         </>
