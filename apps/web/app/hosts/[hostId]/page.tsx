@@ -10,6 +10,7 @@ import { HostFactsList } from "@/components/host-facts.tsx";
 import { IommuGroups } from "@/components/iommu-groups.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
+import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { PfCard } from "@/components/pf-card.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
@@ -34,6 +35,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
     devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label} (${d.driver ?? "no driver"})` })),
     guests: inventory.guests.map((g) => g.name),
     libvirtProblem: inventory.host.libvirt?.reachable === false ? inventory.host.libvirt.detail : null,
+    offline: summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null },
   } : null;
   const guestOf = new Map(inventory?.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, g.name] as const)) ?? []);
   const deviceRows: DeviceRow[] = inventory ? inventory.devices.map((d) => {
@@ -63,6 +65,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           </span>
         </div>
       </div>
+
+      {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
       {!inventory || !capacity ? (
         <div data-testid="awaiting-snapshot" className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
