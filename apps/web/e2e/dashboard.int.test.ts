@@ -122,4 +122,9 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   expect(await devices.first().textContent()).toContain("GV100GL [Tesla V100 SXM3 32GB]");
   await page.getByTestId("device-filter").fill("dgx-guest");
   await expect.poll(() => devices.count()).toBe(80);
+  // Each guest lists the devices it holds, named.
+  const held = page.getByTestId("guest-devices-dgx-guest");
+  await held.locator("summary").click();
+  expect(await held.getByTestId("guest-device").count()).toBe(80);
+  expect(await held.getByTestId("guest-device").first().textContent()).toMatch(/^0000:[0-9a-f:.]+ VF \d+ of 0000:[0-9a-f:.]+ · hostdev/);
 }, 90_000);

@@ -108,7 +108,10 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                     The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
                   </p>
                 )}
-                <GuestsTable guests={inventory.guests} />
+                <GuestsTable guests={inventory.guests} describe={(address) => {
+                  const d = inventory.devices.find((x) => x.address === address);
+                  return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
+                }} />
               </Section>
             </div>
           </div>
