@@ -5,7 +5,8 @@ import { LiveRefresh } from "@/components/live-refresh.tsx";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "vfleet",
+  // Pages set their own title; "%s · vfleet" keeps the product in every tab's name.
+  title: { default: "vfleet", template: "%s · vfleet" },
   description: "PCIe passthrough and SR-IOV capacity across a KVM fleet",
 };
 

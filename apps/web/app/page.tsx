@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { sumCounts, type CapacityCounts } from "@vfleet/core";
@@ -17,6 +18,8 @@ const COLUMNS: { key: keyof CapacityCounts; label: string; hint: string }[] = [
   { key: "assigned", label: "Assigned", hint: "VFs a guest definition holds" },
   { key: "free", label: "Free", hint: "created VFs no guest holds" },
 ];
+
+export const metadata: Metadata = { title: "Fleet" };
 
 export default async function FleetPage() {
   await connection(); // always live data: never prerendered at build time

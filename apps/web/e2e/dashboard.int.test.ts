@@ -84,6 +84,10 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   expect(await page.locator('[data-testid="vf-cell"][data-state="assigned"]').count()).toBe(capacity.totals.assigned);
   expect(capacity.totals.assigned).toBe(80);
   expect(await page.getByTestId("pf-card").count()).toBe(10);
+  // Every page names itself in the tab, and has an icon (no 404 for it).
+  expect(await page.title()).toBe("dgx2-01 · vfleet");
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
+  expect((await fetch(new URL(icon!, server.url))).status).toBe(200);
   expect(await page.getByTestId("guest-row-dgx-guest").getByTestId("guest-hostdevs").textContent()).toBe("80");
   await page.screenshot({ path: `${RESULTS}host-dgx2.png`, fullPage: true });
 

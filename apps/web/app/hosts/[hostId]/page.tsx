@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -19,6 +21,8 @@ import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
 import { formatTime } from "@/lib/format.ts";
+
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
   await connection();

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -18,6 +19,8 @@ const STATE_MEANING: Record<string, string> = {
 };
 
 /** One job, live: state, steps as the agent streams them, and the host's own error explained. */
+export const metadata: Metadata = { title: "Job" };
+
 export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   await connection();
   const { jobId } = await params;
