@@ -1,6 +1,6 @@
 import type {
-  Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
-  redeemEnrollmentToken,
+  Db, cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage,
+  listJobs, redeemEnrollmentToken,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -12,6 +12,8 @@ import type { FleetEvents } from "./fleet-events.ts";
  */
 export interface DbQueries {
   listHosts: typeof listHosts;
+  listHostsPage: typeof listHostsPage;
+  fleetTotals: typeof fleetTotals;
   getHost: typeof getHost;
   createEnrollmentToken: typeof createEnrollmentToken;
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
