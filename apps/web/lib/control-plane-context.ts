@@ -1,6 +1,6 @@
 import type {
   Db, cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage,
-  listJobs, redeemEnrollmentToken,
+  listJobs, listJobsPage, redeemEnrollmentToken,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -20,6 +20,7 @@ export interface DbQueries {
   createJobs: typeof createJobs;
   cancelJob: typeof cancelJob;
   listJobs: typeof listJobs;
+  listJobsPage: typeof listJobsPage;
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
