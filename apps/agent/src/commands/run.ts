@@ -7,6 +7,7 @@ import { JobRunner } from "../daemon/job-runner.ts";
 import { readAgentState, writeAgentState } from "../daemon/state-file.ts";
 import { startAgentSession } from "../daemon/agent-session.ts";
 import { withLibvirtStatus } from "../daemon/libvirt-status.ts";
+import { fingerprintHost } from "../scan/fingerprint-host.ts";
 import { scanHost } from "../scan/index.ts";
 import { AGENT_VERSION } from "../version.ts";
 
@@ -14,7 +15,9 @@ export const summary = "run the agent daemon: enroll once, then report this host
 
 const USAGE = `usage: agent run --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
        (or the token in VFLEET_ENROLL_TOKEN, which other users cannot read from the process list)
-                 [--root /] [--scan-interval-ms 2000] [--simulated] [--policy <file>] [--timeout-ms N]
+                 [--root /] [--scan-interval-ms 1500] [--full-scan-interval-ms 60000] [--simulated] [--policy <file>] [--timeout-ms N]
+  --scan-interval-ms N       how often to look for a change (a cheap fingerprint of the host)
+  --full-scan-interval-ms N  full rescan at least this often, changed or not (0: every tick)
   --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
   --policy <file>  which PFs/devices jobs may change (default: none on a real host; every SR-IOV PF with --simulated)
   --timeout-ms N   timeout of each sysfs write and ip command run by jobs`;
@@ -30,7 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       state: { type: "string" },
       token: { type: "string" },
       root: { type: "string", default: "/" },
-      "scan-interval-ms": { type: "string", default: "2000" },
+      "scan-interval-ms": { type: "string", default: "1500" },
+      "full-scan-interval-ms": { type: "string", default: "60000" },
       simulated: { type: "boolean", default: false },
       policy: { type: "string" },
       "timeout-ms": { type: "string" },
@@ -41,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
   const scanIntervalMs = Number(values["scan-interval-ms"]);
   if (!Number.isInteger(scanIntervalMs) || scanIntervalMs < 100 || scanIntervalMs > 3_600_000) {
     throw new Error("--scan-interval-ms must be an integer between 100 and 3600000");
+  }
+  const fullScanEveryMs = Number(values["full-scan-interval-ms"]);
+  if (!Number.isInteger(fullScanEveryMs) || fullScanEveryMs < 0 || fullScanEveryMs > 86_400_000) {
+    throw new Error("--full-scan-interval-ms must be an integer between 0 and 86400000");
   }
   const root = values.root!;
   let timeouts = {};
@@ -82,6 +90,8 @@ export async function main(argv: string[]): Promise<number> {
       state: state!,
       scan: withLibvirtStatus(() => scanHost(root), io.virsh),
       scanIntervalMs,
+      fingerprint: fullScanEveryMs > 0 ? () => fingerprintHost(root) : undefined,
+      fullScanEveryMs,
       agentVersion: AGENT_VERSION,
       log,
       onRefused: () => void session.stop().then(() => resolve(EXIT_REFUSED)),

@@ -11,6 +11,14 @@ export interface AgentSessionOptions {
   /** Reads the host; called every `scanIntervalMs` while connected. */
   scan: () => Promise<Inventory>;
   scanIntervalMs: number;
+  /**
+   * A cheap summary of the host (scan/fingerprint-host.ts): each tick the agent computes it and
+   * runs the full scan only when it changed, after a job, or every `fullScanEveryMs`. Without it
+   * every tick is a full scan.
+   */
+  fingerprint?: () => string;
+  /** The slow safety interval for what the fingerprint cannot see (default 60 s). */
+  fullScanEveryMs?: number;
   agentVersion: string;
   log: (line: string) => void;
   /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
@@ -66,19 +74,38 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     let soon: NodeJS.Timeout | undefined;
     /** A change landed while a scan was reading: scan again as soon as it ends. */
     let rescan = false;
-    const scanAndReport = async () => {
+    /** Fingerprint of the host at the last full scan, and when that scan ran. */
+    let scannedFingerprint: string | null = null;
+    let lastFullScanAt = 0;
+    const fingerprint = () => {
+      try {
+        return options.fingerprint?.() ?? null;
+      } catch {
+        return null; // a device vanished mid-read: that is a change, scan in full
+      }
+    };
+    const scanAndReport = async (force = false) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       if (scanning) { rescan = true; return; }
       scanning = true;
+      force ||= rescan;
       rescan = false;
       clearTimeout(scanTimer);
       try {
         const timed = async () => {
+          // Taken before the scan: a change during the scan makes the next tick differ and rescan.
+          const fp = fingerprint();
+          const due = force || fp === null || fp !== scannedFingerprint || Date.now() - lastFullScanAt >= (options.fullScanEveryMs ?? 60_000);
+          if (!due) return null;
           const t0 = performance.now();
-          return { inv: await options.scan(), ms: performance.now() - t0 };
+          const inv = await options.scan();
+          scannedFingerprint = fp;
+          lastFullScanAt = Date.now();
+          return { inv, ms: performance.now() - t0 };
         };
         // Between jobs only (JobRunner.exclusive): never report a host in the middle of a change.
         const inventory = await (options.jobs ? options.jobs.exclusive(timed) : timed());
+        if (inventory === null) return; // nothing the fingerprint sees changed: no scan, no hash, nothing sent
         const scanMs = inventory.ms;
         const hash = hashContent(inventory.inv);
         // The server would close on a snapshot that fails the schema: keep the connection (and
@@ -99,7 +126,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       } finally {
         scanning = false;
         clearTimeout(scanTimer);
-        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(scanAndReport, rescan ? 0 : options.scanIntervalMs);
+        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(() => void scanAndReport(), rescan ? 0 : options.scanIntervalMs);
       }
     };
 
@@ -128,10 +155,11 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
               send("job.result", { jobId, attempt, result });
               // The change is on the host now: report it soon, not at the next scan tick (coalesced:
               // a plan's jobs follow each other within milliseconds).
-              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(), 150); }
+              // Forced: a job may change what the fingerprint cannot see (a VF's MAC or VLAN).
+              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(true), 150); }
             },
           });
-          void scanAndReport();
+          void scanAndReport(true);
           break;
         case "job.dispatch":
           if (!options.jobs) {
