@@ -17,7 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="border-b border-slate-200 bg-white">
           <div className="mx-auto flex max-w-[1400px] items-center gap-6 px-6 py-3">
             <Link href="/" className="font-semibold tracking-tight text-slate-900">
-              vfleet <span className="font-normal text-slate-400">control plane</span>
+              vfleet <span className="font-normal text-slate-500">control plane</span>
             </Link>
             <nav className="flex gap-4 text-slate-600">
               <Link href="/" className="hover:text-slate-900">Fleet</Link>

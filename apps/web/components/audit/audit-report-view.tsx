@@ -21,7 +21,7 @@ export function AuditReportView({ report }: { report: AuditReport }) {
                   <div className="flex items-center gap-3">
                     <AuditStatusBadge status={c.status} />
                     <span className="font-medium">{c.title}</span>
-                    <code className="ml-auto text-[11px] text-slate-400">{c.id}</code>
+                    <code className="ml-auto text-[11px] text-slate-500">{c.id}</code>
                   </div>
                   <ul className="mt-1.5 space-y-0.5 pl-[3.75rem] font-mono text-[11px] text-slate-600">
                     {c.evidence.map((e, i) => <li key={i}>{e}</li>)}

@@ -69,7 +69,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
           <ol className="space-y-1 font-mono text-xs">
             {job.steps.map((s, i) => (
               <li key={i} data-testid="job-step" data-status={s.status} className={s.status === "failed" ? "text-rose-700" : s.status === "skipped" ? "text-slate-500" : ""}>
-                <span className="mr-2 text-slate-400">#{s.attempt}</span>{s.status === "done" ? "✓" : s.status === "skipped" ? "–" : "✗"} {s.action}{s.detail ? <span className="text-slate-500"> — {s.detail.length > 300 ? `${s.detail.slice(0, 300)}…` : s.detail}</span> : null}
+                <span className="mr-2 text-slate-500">#{s.attempt}</span>{s.status === "done" ? "✓" : s.status === "skipped" ? "–" : "✗"} {s.action}{s.detail ? <span className="text-slate-500"> — {s.detail.length > 300 ? `${s.detail.slice(0, 300)}…` : s.detail}</span> : null}
               </li>
             ))}
           </ol>

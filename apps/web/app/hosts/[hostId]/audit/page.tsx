@@ -26,7 +26,7 @@ export default async function HostAuditPage({ params, searchParams }: { params: 
       <AuditPrintStyle />
       <div data-print="hide">
         <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">← Host</Link>
-        <span className="mx-2 text-xs text-slate-300">|</span>
+        <span className="mx-2 text-xs text-slate-500">|</span>
         <Link href="/audit" className="text-xs text-sky-700 hover:underline">Fleet audit</Link>
       </div>
       {result.kind === "bad-input" ? (
