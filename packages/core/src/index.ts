@@ -12,3 +12,5 @@ export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
 export * from "./pci/iommu-group.ts";
+export * from "./agent-service/agent-config.ts";
+export * from "./agent-service/agent-unit.ts";
