@@ -10,6 +10,9 @@ const checks: { what: string; ok: () => boolean; fix: string }[] = [
   { what: "chromium", ok: () => existsSync("/usr/bin/chromium"), fix: "apt-get install chromium" },
   { what: "virsh (libvirt-clients)", ok: () => run("virsh", ["--version"]), fix: "apt-get install libvirt-clients" },
   { what: "libvirtd answering on qemu:///system", ok: () => run("virsh", ["-c", "qemu:///system", "version"]), fix: "scripts/start-libvirtd.sh (after apt-get install libvirt-daemon qemu-system-x86)" },
+  { what: "sshd (openssh-server)", ok: () => existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh-keygen"), fix: "apt-get install openssh-server" },
+  { what: "sudo", ok: () => run("sudo", ["-V"]), fix: "apt-get install sudo" },
+  { what: "systemd-analyze (systemd)", ok: () => run("systemd-analyze", ["--version"]), fix: "apt-get install systemd" },
 ];
 
 function run(cmd: string, args: string[]): boolean {

@@ -3,7 +3,7 @@
 # browser tests, libvirtd+QEMU take real attach/detach calls. Debian packages; needs root.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86)
+packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 openssh-server sudo systemd)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

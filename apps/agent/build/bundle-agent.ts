@@ -7,7 +7,7 @@ import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
-import { MIN_NODE } from "../src/min-node.ts";
+import { MIN_NODE } from "@vfleet/core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.join(here, "../../..");

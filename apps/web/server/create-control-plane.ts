@@ -11,6 +11,8 @@ import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
+import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
+import { createHostInstallHandler, type HostInstallOptions } from "./host-install/serve-host-installs.ts";
 import { jsonLog, type Log } from "./logger.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
@@ -31,6 +33,8 @@ export interface ControlPlaneOptions {
   /** Run Next in dev mode (compile on demand, HMR); false serves the `next build` output. */
   dev?: boolean;
   log?: Log;
+  /** The SSH installer's settings (server/host-install); defaults from the environment. */
+  hostInstall?: Partial<Omit<HostInstallOptions, "db">>;
 }
 
 export interface ControlPlane {
@@ -39,6 +43,7 @@ export interface ControlPlane {
   events: FleetEvents;
   /** Drop a host's agent socket (the agent reconnects by itself). */
   disconnectAgent(hostId: string): boolean;
+  hostInstalls: ReturnType<typeof createHostInstallHandler>;
   close(): Promise<void>;
 }
 
@@ -81,6 +86,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   let nextReady: Promise<void> | null = null;
   const nextSockets = new Set<import("node:stream").Duplex>();
 
+  // Set once the port is known (the installer tells hosts this control plane's URL).
+  let hostInstalls!: ReturnType<typeof createHostInstallHandler>;
   const server: Server = createServer((req, res) => {
     const refusal = refuseRequest(req, host);
     if (refusal) {
@@ -89,6 +96,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       return;
     }
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+    if (hostInstalls.handle(req, res, pathOf(req)!)) return;
     void (async () => {
       try {
         await nextReady;
@@ -117,6 +125,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
+  hostInstalls = createHostInstallHandler(hostInstallDefaults(db, url, options.hostInstall));
 
   const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: nextUpgrades as Server, quiet: !dev });
   nextReady = app.prepare();
@@ -142,6 +151,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     url,
     events,
     disconnectAgent: (hostId) => gateway.disconnectHost(hostId),
+    hostInstalls,
     close() {
       closing ??= (async () => {
         clearInterval(liveness);

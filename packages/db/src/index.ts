@@ -20,3 +20,6 @@ export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
+export { findSshTarget, listSshTargets, pinSshTarget, recordSshInstall, type SshTargetRow } from "./ssh-targets.ts";
+export { hostOfEnrollmentToken } from "./host-of-enrollment-token.ts";
+export { getHostLiveness } from "./get-host-liveness.ts";

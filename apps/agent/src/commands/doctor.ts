@@ -5,12 +5,11 @@ import { request as httpsRequest } from "node:https";
 import path from "node:path";
 import { rootCertificates } from "node:tls";
 import { parseArgs } from "node:util";
-import { AGENT_PATHS, type AgentConfig } from "@vfleet/core";
+import { AGENT_PATHS, type AgentConfig, MIN_NODE } from "@vfleet/core";
 import { httpBaseOf } from "../daemon/enroll.ts";
 import { readAgentConfig } from "../daemon/read-config.ts";
 import { readAgentState } from "../daemon/state-file.ts";
 import { assertLibvirtReachable, createVirsh } from "../libvirt/index.ts";
-import { MIN_NODE } from "../min-node.ts";
 
 export const summary = "check what the agent needs on this host: Node.js, config, sysfs, IOMMU, ip, libvirt, the control plane";
 

@@ -31,9 +31,7 @@ RestartSec=5
 # Refused by the control plane (revoked credential, renamed host): an operator must act.
 RestartPreventExitStatus=${EXIT_REFUSED}
 Environment=NODE_ENV=production
-StateDirectory=${paths.stateDir.replace(/^\/var\/lib\//, "")}
-StateDirectoryMode=0700
-StandardOutput=journal
+${paths.stateDir.startsWith("/var/lib/") ? `StateDirectory=${paths.stateDir.slice("/var/lib/".length)}\nStateDirectoryMode=0700\n` : ""}StandardOutput=journal
 StandardError=journal
 SyslogIdentifier=vfleet-agent
 User=root
