@@ -14,6 +14,7 @@ import { JobDispatcher } from "./job-dispatcher.ts";
 import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
 import { createHostInstallHandler, type HostInstallOptions } from "./host-install/serve-host-installs.ts";
 import { jsonLog, type Log } from "./logger.ts";
+import { createControlPlaneMetrics } from "./metrics/control-plane-metrics.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -35,6 +36,8 @@ export interface ControlPlaneOptions {
   log?: Log;
   /** The SSH installer's settings (server/host-install); defaults from the environment. */
   hostInstall?: Partial<Omit<HostInstallOptions, "db">>;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (VFLEET_METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface ControlPlane {
@@ -50,6 +53,7 @@ export interface ControlPlane {
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const AGENT_PATH = "/agent";
 export const EVENTS_PATH = "/api/v1/events";
+export const METRICS_PATH = "/metrics";
 
 const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
 
@@ -59,7 +63,10 @@ const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
  * through the globalThis slot set here, so one control plane per process.
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const { db, port, host = "127.0.0.1", dev = false, log = jsonLog } = options;
+  const { db, port, host = "127.0.0.1", dev = false } = options;
+  const metrics = createControlPlaneMetrics(db, { token: options.metricsToken ?? process.env.VFLEET_METRICS_TOKEN });
+  // The log's structured events (snapshot received, job dispatched/finished) also drive the metrics.
+  const log = metrics.observeLog(options.log ?? jsonLog);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
   const offlineAfterMs = options.offlineAfterMs ?? 25_000;
   if (heartbeatIntervalMs >= offlineAfterMs) {
@@ -95,7 +102,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
+    if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
+    // The event stream stays open for as long as a page does: not a latency.
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+    metrics.observeHttp(req, res, pathOf(req)!);
     if (hostInstalls.handle(req, res, pathOf(req)!)) return;
     void (async () => {
       try {
