@@ -13,6 +13,7 @@ import type { InstallRun } from "../server/host-install/install-runs.ts";
 import { systemdService } from "../server/host-install/service-manager.ts";
 import { StepLog } from "../server/host-install/step-log.ts";
 import { execStartService } from "./exec-start-service.ts";
+import { launchChromium } from "./launch-chromium.ts";
 import { waitFor } from "./jobs-helpers.ts";
 import { addTestUser, startSshd, type TestSshd } from "./start-sshd.ts";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
@@ -158,6 +159,35 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     const creds = await stack.db.agentCredential.findMany({ where: { hostId: host.id } });
     expect(creds.length).toBeGreaterThan(0);
     expect(creds.every((c) => c.revokedAt !== null)).toBe(true);
+  });
+
+  it("the Add hosts page: shows the key and fingerprint, installs and removes with every step shown", async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${stack.plane.url}/install`);
+      await page.getByTestId("public-key").getByText(/^ssh-ed25519 /).waitFor();
+      await page.fill("input[name=address]", "127.0.0.1");
+      await page.fill("input[name=port]", String(sshd.port));
+      await page.fill("input[name=user]", OK_USER);
+      await page.fill("input[name=hostName]", "ssh-page");
+      await page.getByRole("button", { name: "Fetch host key" }).click();
+      await page.getByTestId("fingerprint").getByText(fingerprint).waitFor();
+      await page.getByText("Matches the key pinned on first contact.").waitFor();
+      await page.getByRole("button", { name: "Add to the list" }).click();
+      await page.getByRole("button", { name: "Install / upgrade on 1 host(s)" }).click();
+      const run = page.getByTestId("install-run");
+      await run.getByText("Install finished").waitFor({ timeout: 60_000 });
+      expect(await run.textContent()).toMatch(/ssh-page.*succeeded.*connect.*preflight.*upload.*write files.*start.*wait online.*ssh-page is online/s);
+      await page.screenshot({ path: "test-results/install-hosts.png", fullPage: true });
+      expect((await listHosts(stack.db)).find((h) => h.name === "ssh-page")?.online).toBe(true);
+      await page.getByRole("button", { name: "Remove from 1 host(s)" }).click();
+      await run.getByText("Removal finished").waitFor({ timeout: 60_000 });
+      expect(await run.textContent()).toMatch(/ssh-page.*succeeded.*stop.*delete files.*revoke/s);
+      expect(await exists(paths.dir)).toBe(false);
+    } finally {
+      await browser.close();
+    }
   });
 
   it("refuses a host whose key changed since it was pinned, and changes nothing", async () => {
