@@ -54,7 +54,11 @@ export async function bundleAgent(outfile = ARTIFACT): Promise<{ inputs: string[
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
-  await bundleAgent();
-  const { size } = await stat(ARTIFACT);
-  process.stdout.write(`built ${path.relative(process.cwd(), ARTIFACT)} (${(size / 1024).toFixed(0)} KiB) in ${(performance.now() - t0).toFixed(0)} ms\n`);
+  bundleAgent().then(async () => {
+    const { size } = await stat(ARTIFACT);
+    process.stdout.write(`built ${path.relative(process.cwd(), ARTIFACT)} (${(size / 1024).toFixed(0)} KiB) in ${(performance.now() - t0).toFixed(0)} ms\n`);
+  }, (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
 }
