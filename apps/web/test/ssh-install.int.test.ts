@@ -50,7 +50,7 @@ async function runToEnd(body: unknown): Promise<InstallRun> {
 
 const target = (user: string, hostName: string) => ({ address: "127.0.0.1", port: sshd.port, user, hostName, hostKeySha256: fingerprint });
 const exists = (p: string) => stat(p).then(() => true, () => false);
-const agentPid = async () => Number((await readFile(`${paths.dir}/agent.pid`, "utf8")).trim());
+const agentPid = async () => Number((await readFile(`${paths.dir}.pid`, "utf8")).trim());
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 beforeAll(async () => {
@@ -159,6 +159,17 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     const creds = await stack.db.agentCredential.findMany({ where: { hostId: host.id } });
     expect(creds.length).toBeGreaterThan(0);
     expect(creds.every((c) => c.revokedAt !== null)).toBe(true);
+  });
+
+  it("an agent that does not come online is explained with its log, and the install is taken back", async () => {
+    const log = new StepLog();
+    const ctx = { db: stack.db, artifact, agentUrl: "ws://127.0.0.1:9/agent", minNode: MIN_NODE, service: execStartService, paths, onlineTimeoutMs: 3000 };
+    const key = { privateKey: await readFile(join(work, "ssh-key", "id_ed25519"), "utf8") };
+    await expect(installAgent(log, ctx, target(OK_USER, "ssh-unreachable"), key)).rejects.toThrow("the agent did not come online within 3 s");
+    const waited = log.steps.find((s) => s.name === "wait online")!;
+    expect(waited.explanation).toMatch(/ECONNREFUSED 127\.0\.0\.1:9[\s\S]*Check that the host reaches ws:\/\/127\.0\.0\.1:9\/agent/);
+    expect(log.steps.at(-1)).toMatchObject({ name: "roll back", state: "ok" });
+    for (const p of [paths.dir, paths.configDir, paths.unit]) expect(await exists(p), p).toBe(false);
   });
 
   it("the Add hosts page: shows the key and fingerprint, installs and removes with every step shown", async () => {

@@ -142,8 +142,10 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
       if (written) await log.step("roll back", async (out) => {
         out(await ctx.service.stop(ssh, paths).catch((e: { output?: string }) => e.output ?? ""));
         const restore = files.map((f) => `if [ -e ${shellQuote(`${f.path}.vfleet-prev`)} ]; then mv -f ${shellQuote(`${f.path}.vfleet-prev`)} ${shellQuote(f.path)}; else rm -f ${shellQuote(f.path)}; fi`);
-        const r = await ssh.root(restore.join("; "));
-        out(`restored the previous files${r.code === 0 ? "" : `: ${r.stderr.trim()}`}`);
+        // A fresh install also takes away the directories it made (rmdir leaves any that hold other files).
+        const dirs = upgrade ? [] : [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))))];
+        const r = await ssh.root([...restore, ...dirs.map((d) => `rmdir ${shellQuote(d)} 2>/dev/null`), "true"].join("; "));
+        out(`${upgrade ? "restored the previous files" : "deleted what this install wrote"}${r.code === 0 ? "" : `: ${r.stderr.trim()}`}`);
         if (upgrade) out(await ctx.service.start(ssh, paths));
       }).catch(() => {});
       throw err;
