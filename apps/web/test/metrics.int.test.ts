@@ -1,5 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createControlPlaneMetrics } from "../server/metrics/control-plane-metrics.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 import { apiClient, waitFor } from "./jobs-helpers.ts";
 import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
@@ -76,5 +79,23 @@ describe("/metrics", () => {
     expect(count(after, "vfleet_http_request_duration_seconds", { method: "GET", route: "/api/v1/jobs/:id" })).toBeGreaterThan(0);
     expect(after.families.get("vfleet_plan_duration_seconds")?.type).toBe("HISTOGRAM");
     await agent.close();
+  });
+});
+
+describe("/metrics with VFLEET_METRICS_TOKEN", () => {
+  it("answers 401 without the bearer token and the exposition with it", async () => {
+    const metrics = createControlPlaneMetrics(stack.db, { token: "s3cret-token" });
+    const server = createServer((req, res) => metrics.serve(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+      expect((await fetch(url)).status).toBe(401);
+      expect((await fetch(url, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+      const ok = await fetch(url, { headers: { authorization: "Bearer s3cret-token" } });
+      expect(ok.status).toBe(200);
+      expect(parsePrometheusTextFormat(await ok.text()).map((f) => f.name)).toContain("vfleet_agents_connected");
+    } finally {
+      server.close();
+    }
   });
 });
