@@ -13,6 +13,7 @@ import { auditHost, computeCapacity } from "@vfleet/core";
 import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken, startDatabase, storeSnapshot } from "@vfleet/db";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
+import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
@@ -89,6 +90,7 @@ async function main() {
     const inventory = await benchScan(dir);
     await benchStore(inventory);
     await benchAudit(inventory);
+    await benchAgentStartup();
     await benchSeed000Plan();
     await benchAgentIdle();
   } finally {

@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
-import { createSimulatedHostIO } from "@vfleet/agent/host-io";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { PROTOCOL_VERSION, type Inventory } from "@vfleet/protocol";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, row } from "./measure.ts";

@@ -24,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               <Link href="/audit" className="hover:text-slate-900">Audit</Link>
               <Link href="/jobs" className="hover:text-slate-900">Jobs</Link>
               <Link href="/audit-log" className="hover:text-slate-900">Audit log</Link>
+              <Link href="/install" className="hover:text-slate-900">Add hosts</Link>
             </nav>
             <div className="ml-auto"><LiveRefresh /></div>
           </div>

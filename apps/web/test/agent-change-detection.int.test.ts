@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "@vfleet/agent/host-io";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { loadInventory } from "@vfleet/db";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { waitFor } from "./jobs-helpers.ts";

@@ -13,3 +13,5 @@ export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
 export * from "./pci/iommu-group.ts";
 export * from "./pci/name-pci-device.ts";
+export * from "./agent-service/agent-config.ts";
+export * from "./agent-service/agent-unit.ts";

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rootCertificates } from "node:tls";
 import WebSocket from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
@@ -27,6 +28,10 @@ export interface AgentSessionOptions {
   jobs?: JobRunner;
   /** Each time the server welcomes a connection: the local address the socket uses (to protect its interface). */
   onConnected?: (info: { localAddress: string | undefined }) => void;
+  /** Connection and snapshot state as it changes (for the status file). */
+  onStatus?: (change: { connected?: boolean; lastSnapshotAt?: string; lastSnapshotHash?: string; lastError?: string }) => void;
+  /** Extra trusted CA certificates (PEM) for a wss:// server signed by a private CA. */
+  ca?: string;
 }
 
 export interface AgentSession {
@@ -57,6 +62,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       headers: { authorization: `Bearer ${state.credential}` },
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
     });
     socket = ws;
     let heartbeat: NodeJS.Timeout | undefined;
@@ -64,6 +70,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     /** Hash the server is known to hold (from welcome or ack); equal scans are not sent. */
     let serverHash: string | null = null;
     let sentHash: string | null = null;
+    /** The hash last reported through onStatus as held by the server. */
+    let confirmedHash: string | null = null;
 
     const send = <T extends AgentMessage["type"]>(type: T, payload: Payload<T>) => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -116,6 +124,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           log(`scan result not sent: inventory.${issue?.path.join(".")}: ${issue?.message}`);
         } else if (hash === serverHash) {
           attempt = 0; // the server holds what this host is: the connection is healthy
+          if (confirmedHash !== hash) options.onStatus?.({ lastSnapshotAt: new Date().toISOString(), lastSnapshotHash: hash });
+          confirmedHash = hash;
         } else if (hash !== sentHash) {
           sentHash = hash;
           send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory: inventory.inv });
@@ -147,6 +157,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           // a server that welcomes and then refuses every snapshot must not be hammered.
           serverHash = msg.payload.knownHash;
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
+          options.onStatus?.({ connected: true });
           options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
           heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
           options.jobs?.setReplies({
@@ -172,6 +183,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         case "inventory.ack":
           attempt = 0;
           serverHash = msg.payload.hash;
+          confirmedHash = msg.payload.hash;
+          options.onStatus?.({ lastSnapshotAt: new Date().toISOString(), lastSnapshotHash: msg.payload.hash });
           break;
         case "server.error":
           log(`server error ${msg.payload.code}: ${msg.payload.message}`);
@@ -198,6 +211,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       clearTimeout(soon);
       if (stopped) return;
       const why = reason.toString() || "no reason";
+      options.onStatus?.({ connected: false, lastError: `disconnected (${code} ${why})` });
       if (FATAL_CLOSE_CODES.has(code)) {
         // Retrying cannot help: the credential is revoked, the host was renamed (its scan no longer
         // matches its enrollment) or the protocol is too old. An operator must act.
