@@ -12,3 +12,4 @@ export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
 export * from "./pci/iommu-group.ts";
+export * from "./placement/index.ts";
