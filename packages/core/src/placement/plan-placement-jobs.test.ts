@@ -9,7 +9,7 @@ describe("planPlacementJobs", () => {
     const pool = { name: "cx5", selector: { vendorId: "15b3" }, macRange: { from: "02:00:00:00:01:00", to: "02:00:00:00:01:ff" } };
     const r = placeRequest([host], { pool, count: 3, numa: "none", guest: { name: "g1" }, allocateMacs: true, vlan: 42 });
     if (!r.ok) throw new Error(r.error);
-    const define = { kind: "guest.attach", params: { guest: "g1", devices: [{ address: "0000:35:00.2", kind: "hostdev" }], live: false, config: true } } as const;
+    const define = { kind: "guest.define" as const, params: { name: "g1", vcpus: 2, memoryMiB: 2048, machine: "q35" as const } };
     const jobs = planPlacementJobs(r.placement, { vlan: 42 }, define);
     expect(jobs.map((j) => j.ref)).toEqual([
       "set-count 0000:36:00.0",
