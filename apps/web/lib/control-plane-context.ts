@@ -1,6 +1,7 @@
 import type {
   Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken,
+  getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -21,6 +22,16 @@ export interface DbQueries {
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
+  // scheduler (issue 8)
+  loadPlacementHosts: typeof loadPlacementHosts;
+  listUsedMacs: typeof listUsedMacs;
+  savePool: typeof savePool;
+  listPools: typeof listPools;
+  getPool: typeof getPool;
+  setHostLabels: typeof setHostLabels;
+  getHostLabels: typeof getHostLabels;
+  listAssignments: typeof listAssignments;
+  listAssignmentEvents: typeof listAssignmentEvents;
 }
 
 /**

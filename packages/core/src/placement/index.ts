@@ -9,3 +9,4 @@ export * from "./solve-scope.ts";
 export * from "./place-request.ts";
 export * from "./what-if.ts";
 export * from "./plan-placement-jobs.ts";
+export * from "./plan-release-jobs.ts";

@@ -24,6 +24,9 @@ export interface PlacementRequest {
   vlan?: number;
   trust?: boolean;
   spoofchk?: boolean;
+  /** Picks among equally good VFs of a PF from this offset (random per API request): concurrent
+   * requests then rarely reach for the same VF. 0 (the default) takes them in address order. */
+  spread?: number;
 }
 
 export interface PlacedVf extends TakenVf { assignMac: string | null }
@@ -69,7 +72,7 @@ const describeScope = (s: Scope) => (s.all ? "in all" : `on node ${s.node}`);
 function solve(request: PlacementRequest, pfs: PlacementPf[], devices: PlacementDevice[], scope: Scope): ScopeResult {
   const inScope = <T extends { numaNode: number | null }>(x: T) => scope.all || x.numaNode === scope.node;
   if (request.pool.selector.kind === "device") return solveDeviceScope(devices.filter(inScope), request.count);
-  return solveVfScope(pfs.filter(inScope), request.count, request.minPfs ?? 1, request.maxPerPf ?? Number.POSITIVE_INFINITY);
+  return solveVfScope(pfs.filter(inScope), request.count, request.minPfs ?? 1, request.maxPerPf ?? Number.POSITIVE_INFINITY, request.spread ?? 0);
 }
 
 /** "16 ready or creatable VFs on one NUMA node over at least 4 PFs". */

@@ -34,13 +34,19 @@ export type ScopeResult = { ok: true; solution: ScopeSolution } | { ok: false; s
 
 const SET_COUNT_COST = 5;
 
+/** Equal VFs in another order, so concurrent requests do not all reach for the same first one. */
+const rotated = <T>(list: readonly T[], by: number): T[] => {
+  const k = list.length === 0 ? 0 : by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+};
+
 /**
  * N VFs from these PFs, at least `minPfs` PFs and at most `maxPerPf` from each, cheapest first
  * (ready, then bindable, then creatable). Feasible exactly when `minPfs` PFs have something and
  * the capped sum reaches N, so the answer is one pass over the PFs, never a search over
  * combinations: take one from each of the `minPfs` best PFs, then fill tier by tier.
  */
-export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number): ScopeResult {
+export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number, rotate = 0): ScopeResult {
   const units = pfs.map((pf) => {
     const s = classifyPf(pf);
     const tiers = { ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable };
@@ -68,7 +74,7 @@ export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs:
   for (const u of units.sort((a, b) => a.pf.address.localeCompare(b.pf.address))) {
     const { pf } = u;
     const recount = u.took.creatable > 0;
-    const existing = [...u.s.ready.slice(0, u.took.ready), ...u.s.bindable.slice(0, u.took.bindable)];
+    const existing = [...rotated(u.s.ready, rotate).slice(0, u.took.ready), ...rotated(u.s.bindable, rotate).slice(0, u.took.bindable)];
     for (const [i, vf] of existing.entries()) {
       const source = i < u.took.ready ? "ready" : "bindable";
       // A count change recreates every VF of the PF on its host driver: ready ones need binding again.

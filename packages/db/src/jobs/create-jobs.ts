@@ -2,6 +2,7 @@ import type { Job as JobSpec } from "@vfleet/protocol";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { toJobView, type JobView } from "./job-view.ts";
+import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
 
 export type NewJob = {
   /** Name inside the request (plans): `dependsOn` refers to these. */
@@ -20,9 +21,14 @@ export type CreateJobsInput = {
   /** Set for a plan: the jobs run in order and stop at the first failure. */
   plan?: { title: string };
   jobs: NewJob[];
+  /** Scheduler (plans only): functions this plan reserves, written in the same transaction. */
+  reservations?: NewReservation[];
+  /** Scheduler (plans only): assigned functions this plan releases. */
+  releasing?: string[];
 };
 
-export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null };
+/** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
+export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null; reservation?: true };
 
 export type CreateJobsOutcome =
   | { ok: true; planId: string | null; jobs: JobView[] }
@@ -72,6 +78,10 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
           const holder = await tx.jobResource.findUnique({ where: { hostId_key: { hostId: input.hostId, key } }, include: { job: { select: { summary: true, createdBy: true } } } });
           throw new ResourceTaken({ key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null });
         }
+      }
+      if (plan && (input.reservations?.length || input.releasing?.length)) {
+        const taken = await holdAssignments(tx, { hostId: input.hostId, planId: plan.id, actor: input.createdBy, reservations: input.reservations ?? [], releasing: input.releasing ?? [] });
+        if (taken) throw new ResourceTaken({ key: taken.key, jobId: "", planId: taken.planId, summary: taken.summary, createdBy: taken.createdBy, reservation: true });
       }
       await tx.auditEvent.create({
         data: plan
