@@ -1,7 +1,7 @@
 import type {
   Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken,
-  getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -24,6 +24,8 @@ export interface DbQueries {
   listAuditEvents: typeof listAuditEvents;
   // scheduler (issue 8)
   loadPlacementHosts: typeof loadPlacementHosts;
+  findCandidateHosts: typeof findCandidateHosts;
+  findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
   savePool: typeof savePool;
   listPools: typeof listPools;

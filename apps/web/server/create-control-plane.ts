@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import {
   cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
-  getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
@@ -69,7 +69,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     db, events,
     queries: {
       listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, getJob, getPlan, listAuditEvents,
-      loadPlacementHosts, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
   });

@@ -1,10 +1,13 @@
-import { placeRequest, planPlacementJobs, type Placement, type PlacementCandidate, type PlacementRequest } from "@vfleet/core";
-import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, getHost, getPlan, listUsedMacs, loadPlacementHosts } from "@vfleet/db";
+import { placeRequest, planPlacementJobs, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts } from "@vfleet/db";
 import type { Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
+import { withPlacementSlot } from "./placement-slots.ts";
 
 export type SchedulerQueries = {
   loadPlacementHosts: typeof loadPlacementHosts;
+  findCandidateHosts: typeof findCandidateHosts;
+  findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
   getHost: typeof getHost;
   createJobs: typeof createJobs;
@@ -40,17 +43,39 @@ function reservationsOf(placement: Placement, request: PlacementRequest): NewRes
 }
 
 /**
+ * The hosts worth deciding on: the named host or the guest's host; else the SQL prefilter's
+ * candidates (a few dozen of thousands); else (selector the summary cannot judge) every host.
+ */
+async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<{ hosts: PlacementHost[]; narrowed: boolean }> {
+  const named = request.guest.host ?? request.host;
+  let ids: string[] | null = named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
+  if (ids.length === 0) {
+    ids = named !== undefined ? null : await q.findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs, maxPerPf: request.maxPerPf, hostLabels: request.hostLabels });
+    if (ids?.length === 0) return { hosts: [], narrowed: true };
+  }
+  return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null };
+}
+
+/**
  * The scheduler's one path, for the API and for tests: read the pool's hosts and the fleet's
  * MACs, place the request (core), turn it into checked jobs, and, unless a dry run, create the
  * plan and its reservations in one transaction. When another request reserved something first
  * (the database refuses the second row), read again and place again: losing means someone else
  * won, so this ends with a plan or an honest "no capacity".
  */
-export async function placeAndReserve(db: Db, q: SchedulerQueries, input: { request: PlacementRequest; pool: PoolView; dryRun: boolean; actor: string }): Promise<PlaceOutcome> {
+export async function placeAndReserve(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
+  return withPlacementSlot(db, () => placeOnce(db, q, input));
+}
+
+type PlaceInput = { request: PlacementRequest; pool: PoolView; dryRun: boolean; actor: string };
+
+async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
   for (let round = 1; ; round++) {
     const request = { ...input.request, spread: input.dryRun ? 0 : Math.floor(Math.random() * 4096) };
-    const [hosts, usedMacs] = await Promise.all([q.loadPlacementHosts(db, input.pool.selector), q.listUsedMacs(db)]);
-    const placed = placeRequest(hosts, request, usedMacs);
+    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), q.listUsedMacs(db)]);
+    let placed = placeRequest(candidates.hosts, request, usedMacs);
+    // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
+    if (!placed.ok && !placed.field && candidates.narrowed) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
     if (!placed.ok) {
       if (placed.field) return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
       return { kind: "no-capacity", error: placed.error, candidates: placed.candidates };

@@ -85,6 +85,8 @@ export const ReleaseBody = z.object({
   addresses: z.array(Bdf).min(1, "must name at least one address (or leave it out for all)").max(512).optional(),
   /** Where released VFs go: back to their host driver (default) or kept on vfio-pci for the next guest. */
   driver: z.enum(["host", "vfio-pci"], { error: "must be host or vfio-pci" }).default("host"),
+  /** Also set a PF's VF count back to 0 when this release frees every VF it has (as before a placement created them). */
+  removeVfs: z.boolean().default(false),
   dryRun: z.boolean().default(false),
   operator: OperatorName.optional(),
 }).strict();

@@ -31,7 +31,10 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
     return { address, pf: a.pf, vfIndex: device?.vfIndex ?? null, mac: a.mac, vlan: a.vlan, previous: a.previous };
   });
   const guest = host.inventory.guests.find((g) => g.name === body.guest);
-  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver);
+  const freed = new Set(wanted);
+  const zeroPfs = !body.removeVfs ? [] : [...new Set(items.map((i) => i.pf).filter((pf): pf is string => pf !== null))]
+    .filter((pf) => host.inventory!.devices.find((d) => d.address === pf)?.sriov?.vfs.every((vf) => freed.has(vf)));
+  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, { zeroPfs });
   const prepared = prepareJobs(specs, host.inventory, (i) => `release (job ${i}: ${specs[i]!.ref})`);
   if (!prepared.ok) return badRequest(prepared.field, prepared.message);
   const title = `release ${wanted.length} from ${body.guest} on ${host.summary.name} (${body.driver === "host" ? "back to the host driver" : "kept on vfio-pci"})`;

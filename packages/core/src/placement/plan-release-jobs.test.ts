@@ -16,3 +16,13 @@ describe("planReleaseJobs", () => {
     expect(notes[0]).toContain("keeps MAC 02:00:00:00:01:00");
   });
 });
+
+describe("planReleaseJobs with zeroPfs", () => {
+  it("sets a fully freed PF back to 0 VFs after its VFs are detached and unbound", () => {
+    const vf = (i: number) => ({ address: `0000:86:00.${i + 2}`, pf: "0000:86:00.0", vfIndex: i, mac: null, vlan: null, previous: { driver: "mlx5_core", mac: null, vlan: null } });
+    const { jobs } = planReleaseJobs({ name: "g1", running: false }, [vf(0), vf(1)], "host", { zeroPfs: ["0000:86:00.0"] });
+    const last = jobs.at(-1)!;
+    expect(last.job).toEqual({ kind: "vf.set-count", params: { pf: "0000:86:00.0", count: 0 } });
+    expect(last.dependsOn.sort()).toEqual(["detach g1", "unbind 0000:86:00.2", "unbind 0000:86:00.3"]);
+  });
+});

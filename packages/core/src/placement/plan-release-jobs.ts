@@ -15,9 +15,10 @@ export type Releasable = {
  * Give functions back: one detach from the guest (live too when it runs), then per function its
  * driver (`host`: back to the host driver; `vfio-pci`: kept for the next guest), and for a VF the
  * MAC and VLAN it had before vfleet set them. A MAC it did not have (null) cannot be "unset"
- * through `ip link`: the one vfleet set stays, and the release says so.
+ * through `ip link`: the one vfleet set stays, and the release says so. `zeroPfs`: PFs to set
+ * back to 0 VFs afterwards (the caller passes only PFs whose every VF this release frees).
  */
-export function planReleaseJobs(guest: { name: string; running: boolean }, items: readonly Releasable[], driver: "host" | "vfio-pci"): { jobs: PlanJobSpec[]; notes: string[] } {
+export function planReleaseJobs(guest: { name: string; running: boolean }, items: readonly Releasable[], driver: "host" | "vfio-pci", options: { zeroPfs?: readonly string[] } = {}): { jobs: PlanJobSpec[]; notes: string[] } {
   const notes: string[] = [];
   const detach = `detach ${guest.name}`;
   const jobs: PlanJobSpec[] = [{
@@ -34,6 +35,10 @@ export function planReleaseJobs(guest: { name: string; running: boolean }, items
     };
     if (i.mac && !i.previous.mac) notes.push(`${i.address} keeps MAC ${i.mac}: it had none before, and a VF's MAC cannot be cleared through ip link`);
     if (Object.keys(restore).length > 0) jobs.push({ ref: `restore ${i.address}`, job: { kind: "vf.configure", params: { pf: i.pf, vf: i.vfIndex, ...restore } }, dependsOn: [detach] });
+  }
+  // PFs whose every VF this release frees, when the operator asks for the count to go back to 0.
+  for (const pf of options.zeroPfs ?? []) {
+    jobs.push({ ref: `set-count ${pf}`, job: { kind: "vf.set-count", params: { pf, count: 0 } }, dependsOn: jobs.filter((j) => j.ref !== detach && items.some((i) => i.pf === pf && j.ref.endsWith(i.address))).map((j) => j.ref).concat(detach) });
   }
   return { jobs, notes };
 }

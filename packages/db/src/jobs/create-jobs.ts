@@ -89,7 +89,9 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
           : { actor: input.createdBy, action: "job.created", hostId: input.hostId, jobId: rows[0]!.id, summary: input.jobs[0]!.summary, before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue },
       });
       return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
-    });
+      // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent
+      // plan's (ON CONFLICT waits for the other transaction to end) can pass it on a busy machine.
+    }, { timeout: 30_000, maxWait: 10_000 });
     return { ok: true, ...result };
   } catch (err) {
     if (!(err instanceof ResourceTaken)) throw err;

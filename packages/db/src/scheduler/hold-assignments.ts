@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.ts";
+import { refreshPfCapacity } from "./refresh-pf-capacity.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -56,6 +57,7 @@ export async function holdAssignments(tx: Tx, p: { hostId: string; planId: strin
     }
     await tx.assignmentEvent.createMany({ data: marked.map((r) => ({ hostId: p.hostId, address: r.address, guest: r.guest, planId: p.planId, actor: p.actor, action: "release-requested" })) });
   }
+  if (p.reservations.length > 0) await refreshPfCapacity(tx, p.hostId);
   return null;
 }
 
@@ -83,4 +85,5 @@ export async function settleAssignments(tx: Tx, plan: { id: string; createdBy: s
       ...releasing.map((r) => event(r, succeeded ? "released" : "release-failed")),
     ],
   });
+  for (const hostId of new Set(rows.map((r) => r.hostId))) await refreshPfCapacity(tx, hostId);
 }

@@ -11,6 +11,9 @@ type GuestRow = { hostId: string; name: string; state: string; vcpus: number; me
 
 const BRIDGE = "^060[479]";
 
+/** The Prisma client or a transaction of it: only raw queries are used. */
+export type Queryable = Pick<Db, "$queryRaw">;
+
 /**
  * The scheduler's view of hosts that reported an inventory, in a fixed number of bulk queries
  * whatever the fleet size (no per-host inventory load): PFs filtered by the selector's ids in
@@ -18,7 +21,7 @@ const BRIDGE = "^060[479]";
  * reservations and assignments), the host's own interfaces, labels and guests. `hostIds`
  * narrows it to a few hosts (the winner's detail, a guest's host).
  */
-export async function loadPlacementHosts(db: Db, selector: PoolSelector, options: { hostIds?: string[] } = {}): Promise<PlacementHost[]> {
+export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, options: { hostIds?: string[] } = {}): Promise<PlacementHost[]> {
   const ids = options.hostIds ?? null;
   const vendor = selector.vendorId ?? null;
   const device = selector.deviceId ?? null;

@@ -64,6 +64,21 @@ CREATE TABLE "AssignmentEvent" (
     CONSTRAINT "AssignmentEvent_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "PfCapacity" (
+    "hostId" TEXT NOT NULL,
+    "address" TEXT NOT NULL,
+    "vendorId" TEXT NOT NULL,
+    "deviceId" TEXT NOT NULL,
+    "driver" TEXT,
+    "numaNode" INTEGER,
+    "ready" INTEGER NOT NULL,
+    "bindable" INTEGER NOT NULL,
+    "creatable" INTEGER NOT NULL,
+
+    CONSTRAINT "PfCapacity_pkey" PRIMARY KEY ("hostId","address")
+);
+
 -- CreateIndex
 CREATE INDEX "HostLabel_key_value_idx" ON "HostLabel"("key", "value");
 
@@ -85,8 +100,14 @@ CREATE INDEX "AssignmentEvent_hostId_address_at_idx" ON "AssignmentEvent"("hostI
 -- CreateIndex
 CREATE INDEX "AssignmentEvent_hostId_guest_at_idx" ON "AssignmentEvent"("hostId", "guest", "at");
 
+-- CreateIndex
+CREATE INDEX "PfCapacity_vendorId_deviceId_idx" ON "PfCapacity"("vendorId", "deviceId");
+
 -- AddForeignKey
 ALTER TABLE "HostLabel" ADD CONSTRAINT "HostLabel_hostId_fkey" FOREIGN KEY ("hostId") REFERENCES "Host"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Assignment" ADD CONSTRAINT "Assignment_hostId_fkey" FOREIGN KEY ("hostId") REFERENCES "Host"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "PfCapacity" ADD CONSTRAINT "PfCapacity_hostId_fkey" FOREIGN KEY ("hostId") REFERENCES "Host"("id") ON DELETE CASCADE ON UPDATE CASCADE;
