@@ -14,6 +14,7 @@ import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, measure, row } from "./bench/measure.ts";
+import { benchPlacement } from "./bench/placement.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
@@ -89,6 +90,7 @@ async function main() {
     await benchStore(inventory);
     await benchAudit(inventory);
     await benchSeed000Plan();
+    await benchPlacement();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

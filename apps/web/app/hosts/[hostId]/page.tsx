@@ -86,7 +86,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Section title="Host" testId="host-facts-section"><HostFactsList host={inventory.host} /></Section>
             <div className="space-y-5">
               <Section title="Capacity by NUMA node"><NumaCapacity capacity={capacity} /></Section>
-              <Section title={`Guests (${inventory.guests.length})`} testId="guests"><GuestsTable guests={inventory.guests} /></Section>
+              <Section title={`Guests (${inventory.guests.length})`} testId="guests"><GuestsTable guests={inventory.guests} hostName={summary.name} /></Section>
             </div>
           </div>
 
