@@ -69,7 +69,8 @@ describe("seed 000 through the scheduler", () => {
 
     const cap = (await api.get("/api/v1/pools/cx5/capacity")).body;
     expect(cap).toMatchObject({ ready: 0, bindable: 0, creatable: 160, assigned: 0 });
-    expect(cap.byHost.map((r: { host: string; numaNode: number; creatable: number }) => [r.host, r.numaNode, r.creatable])).toEqual([["dgx2-01", 0, 80], ["dgx2-01", 1, 80]]);
+    // The simulated DGX-2 has four ConnectX-5 ports on node 0 and six (the dual-port card too) on node 1.
+    expect(cap.byHost.map((r: { host: string; numaNode: number; creatable: number; pfs: number }) => [r.host, r.numaNode, r.creatable, r.pfs])).toEqual([["dgx2-01", 0, 64, 4], ["dgx2-01", 1, 96, 6]]);
 
     const what = (await api.post("/api/v1/placements/what-if", { pool: "cx5", count: 160 })).body;
     expect(what.hosts).toEqual([{ host: "dgx2-01", now: 0, afterCreate: 160, numaNode: null, fits: true }]);
@@ -97,7 +98,7 @@ describe("seed 000 through the scheduler", () => {
   it("NUMA-local 160 does not fit: 409 in numbers with the best candidates", async () => {
     const res = await api.post("/api/v1/placements", { pool: "cx5", count: 160, numa: "required", guest: { name: guest, vcpus: 4, memoryMiB: 512 } });
     expect(res.status).toBe(409);
-    expect(res.body.error).toBe("no host has 160 ready, bindable or creatable VFs on one NUMA node local to the guest; dgx2-01 has 80 on node 0 (5 PFs) and 80 on node 1 (5 PFs)");
+    expect(res.body.error).toBe("no host has 160 ready, bindable or creatable VFs on one NUMA node local to the guest; dgx2-01 has 96 on node 1 (6 PFs) and 64 on node 0 (4 PFs)");
     expect(res.body.candidates).toHaveLength(2);
     expect(await stack.db.assignment.count()).toBe(0);
   });
@@ -111,8 +112,8 @@ describe("seed 000 through the scheduler", () => {
     expect(p.vfs).toHaveLength(160);
     expect(p.vfs.every((v: { exists: boolean }) => !v.exists)).toBe(true);
     expect(p.pfs.map((x: { setCount: { from: number; to: number } }) => [x.setCount.from, x.setCount.to])).toEqual(Array(10).fill([0, 16]));
-    // The kernel's addresses: a DGX-2 ConnectX-5 port at 35:00.0 has offset 2, stride 1.
-    expect(p.vfs.filter((v: { pf: string }) => v.pf === "0000:35:00.0").slice(0, 3).map((v: { address: string }) => v.address)).toEqual(["0000:35:00.2", "0000:35:00.3", "0000:35:00.4"]);
+    // The kernel's addresses: the simulated port at 35:00.0 has VF offset 1, stride 1.
+    expect(p.vfs.filter((v: { pf: string }) => v.pf === "0000:35:00.0").slice(0, 3).map((v: { address: string }) => v.address)).toEqual(["0000:35:00.1", "0000:35:00.2", "0000:35:00.3"]);
     expect(p.guest.vcpus).toBeGreaterThan(4);
     expect(p.guest.memoryMiB).toBeGreaterThan(512);
     expect(p.guest.sizing.reasons.join(" ")).toMatch(/vCPUs raised 4 -> \d+: 160 functions ask for/);
@@ -135,6 +136,12 @@ describe("seed 000 through the scheduler", () => {
     expect(xml.hostdevs).toHaveLength(160);
     expect([xml.vcpus, xml.memoryKiB]).toEqual([p.guest.vcpus, p.guest.memoryMiB * 1024]);
 
+    // The kernel (simulated) created every VF exactly where the plan said it would.
+    const created = await waitFor("160 VFs in the stored inventory", async () => {
+      const vfs = (await inventory()).devices.filter((d) => d.physfn).map((d) => d.address);
+      return vfs.length === 160 ? vfs : undefined;
+    });
+    expect(created.sort()).toEqual(p.vfs.map((v: { address: string }) => v.address).sort());
     const listed = await waitFor("160 assignments without drift", async () => {
       const a = (await api.get(`/api/v1/assignments?hostId=${hostId}&guest=${guest}`)).body;
       return a.assignments.length === 160 && a.assignments.every((x: { state: string; drift: string | null }) => x.state === "assigned" && x.drift === null) ? a : undefined;

@@ -141,6 +141,14 @@ describe("placement", () => {
     expect(p.guest.sizing.verdict).toBe("pass");
     expect(p.guest.sizing.reasons.join("\n")).toMatch(/vCPUs raised 4 -> \d+: 160 functions ask for/);
     expect(p.guest.sizing.reasons.join("\n")).toMatch(/memory raised 512 MiB -> \d+ MiB/);
+    expect([p.guest.vcpus, p.guest.memoryMiB]).toEqual([11, 3072]);
+  });
+
+  it("sizes for the most a driver asks when the VFs' MSI-X table size cannot be read yet (VF count 0)", () => {
+    const pfs = Array.from({ length: 10 }, (_, i) => ({ ...makePf(0x35 + i, i < 5 ? 0 : 1, { totalVfs: 16 }), vfMsixVectors: null }));
+    const p = placed([makePlacementHost("dgx2-01", pfs)], { count: 160, guest: { name: "g160", vcpus: 4, memoryMiB: 512 } });
+    expect([p.guest.vcpus, p.guest.memoryMiB]).toEqual([20, 3072]);
+    expect(p.notes.join(" ")).toContain("could not be told before they exist");
   });
 
   it("an existing guest is judged, not resized", () => {

@@ -165,6 +165,9 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
     if (!got.ok) return { ok: false, error: got.reason, candidates: [] };
     macs = got.macs;
   }
+  if (solution.vfs.some((v) => !v.exists) && solution.setCounts.some((sc) => host.pfs.find((p) => p.address === sc.pf)?.vfMsixVectors == null)) {
+    notes.push("the new VFs' MSI-X table size could not be told before they exist: the guest is sized for the most a driver asks (vCPUs + 4 vectors per VF)");
+  }
   if (request.numa === "preferred" && scope.all) notes.push(`no single NUMA node of ${host.name} has ${count}: the ${isDevicePool ? "devices" : "VFs"} span nodes`);
 
   const msix = [...(guest?.heldMsix ?? []), ...solution.vfs.map((v) => v.msix), ...solution.devices.flatMap((d) => d.device.group.map(() => d.device.msixVectors))];

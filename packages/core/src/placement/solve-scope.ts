@@ -34,6 +34,12 @@ export type ScopeResult = { ok: true; solution: ScopeSolution } | { ok: false; s
 
 const SET_COUNT_COST = 5;
 
+/**
+ * MSI-X table size assumed for a VF whose PF has none yet to read it from: the PCI maximum, so
+ * the guest is sized for the most a driver asks (vCPUs + 4 per function) rather than for 1.
+ */
+export const UNKNOWN_VF_MSIX = 2048;
+
 /** Equal VFs in another order, so concurrent requests do not all reach for the same first one. */
 const rotated = <T>(list: readonly T[], by: number): T[] => {
   const k = list.length === 0 ? 0 : by % list.length;
@@ -86,7 +92,7 @@ export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs:
       setCounts.push({ pf: pf.address, from: pf.numVfs, to, destroyed: pf.vfs.map((v) => v.address) });
       for (let index = pf.numVfs; index < to; index++) {
         binds++;
-        vfs.push({ address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index), pf: pf.address, index, numaNode: pf.numaNode, source: "creatable", exists: false, driver: null, mac: null, vlan: null, msix: pf.vfMsixVectors });
+        vfs.push({ address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index), pf: pf.address, index, numaNode: pf.numaNode, source: "creatable", exists: false, driver: null, mac: null, vlan: null, msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX });
       }
     }
   }
