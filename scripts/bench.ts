@@ -83,6 +83,8 @@ async function benchSeed000Plan() {
 }
 
 async function main() {
+  // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
+  if (process.argv[2] === "placement") return benchPlacement();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });

@@ -61,11 +61,19 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
 const pool = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
 const ask = (i: number): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: `bench-${i}`, vcpus: 8, memoryMiB: 8192 } });
 
+const phases = { prefilter: [] as number[], load: [] as number[], place: [] as number[] };
+
 /** The scheduler's decision as POST /api/v1/placements makes it (before the plan's jobs are built). */
 async function schedule(db: Db, request: PlacementRequest) {
+  const t0 = performance.now();
   const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
+  const t1 = performance.now();
   const hosts = await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {});
+  const t2 = performance.now();
   const placed = placeRequest(hosts, request);
+  phases.prefilter.push(t1 - t0);
+  phases.load.push(t2 - t1);
+  phases.place.push(performance.now() - t2);
   if (!placed.ok) throw new Error(placed.error);
   return placed.placement;
 }
@@ -139,6 +147,7 @@ export async function benchPlacement(): Promise<void> {
       const vfRows = await db.virtualFunction.count();
       row(`fleet of ${size} hosts stored`, fmt(performance.now() - t0), `${vfRows} VF rows, ${await db.pfCapacity.count()} PF summaries`);
       for (let i = 0; i < 5; i++) await schedule(db, ask(i));
+      for (const list of Object.values(phases)) list.length = 0;
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) {
         const s = performance.now();
@@ -148,7 +157,8 @@ export async function benchPlacement(): Promise<void> {
       times.sort((a, b) => a - b);
       const m = { hosts: size, median: percentile(times, 50), p99: percentile(times, 99) };
       medians.push(m);
-      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs)`);
+      const med = (l: number[]) => fmt(percentile([...l].sort((a, b) => a - b), 50));
+      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, candidates' rows ${med(phases.load)}, placement ${med(phases.place)}`);
     }
     const [first, , last] = medians;
     row("growth 1,250 -> 5,000 hosts (4x the hosts)", `${(last!.median / first!.median).toFixed(2)}x`, `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`);

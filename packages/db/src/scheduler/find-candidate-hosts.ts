@@ -40,6 +40,6 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
     ORDER BY min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
-    LIMIT ${q.limit ?? 32}`;
+    LIMIT ${q.limit ?? 8}`;
   return rows.map((r) => r.hostId);
 }
