@@ -16,6 +16,7 @@ import { buildTree } from "@vfleet/simulator";
 import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
+import { benchPlacement } from "./bench/placement.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
@@ -84,6 +85,8 @@ async function benchSeed000Plan() {
 }
 
 async function main() {
+  // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
+  if (process.argv[2] === "placement") return benchPlacement();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });
@@ -93,6 +96,7 @@ async function main() {
     await benchAgentStartup();
     await benchSeed000Plan();
     await benchAgentIdle();
+    await benchPlacement();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

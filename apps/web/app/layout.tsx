@@ -22,6 +22,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav className="flex gap-4 text-slate-600">
               <Link href="/" className="hover:text-slate-900">Fleet</Link>
               <Link href="/audit" className="hover:text-slate-900">Audit</Link>
+              <Link href="/pools" className="hover:text-slate-900">Pools</Link>
+              <Link href="/placements" className="hover:text-slate-900">Place</Link>
+              <Link href="/assignments" className="hover:text-slate-900">Assignments</Link>
               <Link href="/jobs" className="hover:text-slate-900">Jobs</Link>
               <Link href="/audit-log" className="hover:text-slate-900">Audit log</Link>
               <Link href="/install" className="hover:text-slate-900">Add hosts</Link>

@@ -1,6 +1,7 @@
 import type {
   Db, cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, redeemEnrollmentToken,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -24,6 +25,18 @@ export interface DbQueries {
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
+  // scheduler (issue 8)
+  loadPlacementHosts: typeof loadPlacementHosts;
+  findCandidateHosts: typeof findCandidateHosts;
+  findHostIds: typeof findHostIds;
+  listUsedMacs: typeof listUsedMacs;
+  savePool: typeof savePool;
+  listPools: typeof listPools;
+  getPool: typeof getPool;
+  setHostLabels: typeof setHostLabels;
+  getHostLabels: typeof getHostLabels;
+  listAssignments: typeof listAssignments;
+  listAssignmentEvents: typeof listAssignmentEvents;
 }
 
 /**

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import {
   cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
@@ -78,7 +79,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   await jobs.recoverAfterRestart();
   setControlPlaneContext({
     db, events,
-    queries: { listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, listJobsPage, getJob, getPlan, listAuditEvents },
+    queries: {
+      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
+      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+    },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
   });
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });

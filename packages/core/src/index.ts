@@ -15,3 +15,4 @@ export * from "./pci/iommu-group.ts";
 export * from "./pci/name-pci-device.ts";
 export * from "./agent-service/agent-config.ts";
 export * from "./agent-service/agent-unit.ts";
+export * from "./placement/index.ts";

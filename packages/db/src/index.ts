@@ -25,3 +25,4 @@ export { fleetTotals, type CapacityTotals } from "./fleet-totals.ts";
 export { findSshTarget, listSshTargets, pinSshTarget, recordSshInstall, type SshTargetRow } from "./ssh-targets.ts";
 export { hostOfEnrollmentToken } from "./host-of-enrollment-token.ts";
 export { getHostLiveness } from "./get-host-liveness.ts";
+export * from "./scheduler/index.ts";

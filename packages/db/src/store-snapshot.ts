@@ -4,6 +4,7 @@ import type { Db } from "./create-db.ts";
 import { Prisma } from "./generated/prisma/client.ts";
 import { insertRows, type InventoryTable } from "./insert-rows.ts";
 import { inventoryToRows } from "./inventory-to-rows.ts";
+import { refreshPfCapacity } from "./scheduler/refresh-pf-capacity.ts";
 
 export interface Snapshot {
   /** Content hash the agent computed over the inventory. */
@@ -74,5 +75,7 @@ export async function storeSnapshot(db: Db, hostId: string, snapshot: Snapshot):
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`storeSnapshot: host ${hostId} snapshot ${snapshot.hash} not stored, previous inventory kept: ${message}`, { cause: error });
   }
+  // The scheduler's per-PF summary follows the stored rows (issue 8).
+  await refreshPfCapacity(db, hostId);
   return { stored: true };
 }

@@ -74,7 +74,23 @@ export const HostPersistJob = z.object({
   }).strict(),
 }).strict();
 
-export const Job = z.discriminatedUnion("kind", [VfSetCountJob, DeviceBindJob, VfConfigureJob, GuestAttachJob, GuestDetachJob, HostPersistJob]);
+/**
+ * Define a new passthrough guest (protocol 1.3): a diskless q35 (or i440fx) KVM domain sized by
+ * the scheduler, optionally with its vCPUs pinned to one NUMA node's CPUs. Level-triggered: a
+ * guest of that name with the same vCPUs and memory is success; a different one is refused.
+ */
+export const GuestDefineJob = z.object({
+  kind: z.literal("guest.define"),
+  params: z.object({
+    name: DomainName,
+    vcpus: z.number().int().min(1, "must be at least 1").max(288, "must be at most 288 (q35's maximum)"),
+    memoryMiB: z.number().int().min(64, "must be at least 64 MiB").max(4 * 1024 * 1024, "must be at most 4 TiB"),
+    machine: z.enum(["q35", "i440fx"]).default("q35"),
+    cpuset: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, "must be a cpulist like 0-15,32-47").max(4000).optional(),
+  }).strict(),
+}).strict();
+
+export const Job = z.discriminatedUnion("kind", [VfSetCountJob, DeviceBindJob, VfConfigureJob, GuestAttachJob, GuestDetachJob, HostPersistJob, GuestDefineJob]);
 export type Job = z.infer<typeof Job>;
 export type JobKind = Job["kind"];
 export const JOB_KINDS = Job.options.map((o) => o.shape.kind.value);

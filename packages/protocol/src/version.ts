@@ -11,8 +11,10 @@
  * - 1.2 (2026-11): device.bind `group: true` binds a whole IOMMU group (optional field).
  * - 1.3 (2026-11): inventory.host.libvirt, whether the agent reaches libvirtd, and inventory.host.pciNames,
  *   device names from the host's pci.ids (optional fields).
+ * - 1.4 (2026-11): job kind guest.define (the scheduler defines new guests it sized). An older
+ *   agent refuses it as bad-input (its schema lacks the kind): the job fails saying so.
  */
-export const PROTOCOL_VERSION = "1.3";
+export const PROTOCOL_VERSION = "1.4";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -4,6 +4,7 @@ import type { AgentPolicy } from "./agent-policy.ts";
 import type { ExecContext, ExecOutcome } from "./exec-context.ts";
 import { executeDeviceBind } from "./execute-device-bind.ts";
 import { executeGuestAttach } from "./execute-guest-attach.ts";
+import { executeGuestDefine } from "./execute-guest-define.ts";
 import { executeGuestDetach } from "./execute-guest-detach.ts";
 import { executeHostPersist } from "./execute-host-persist.ts";
 import { executeVfConfigure } from "./execute-vf-configure.ts";
@@ -34,6 +35,7 @@ async function run(job: Job, ctx: ExecContext): Promise<ExecOutcome> {
     case "guest.attach": return executeGuestAttach(job.params, ctx);
     case "guest.detach": return executeGuestDetach(job.params, ctx);
     case "host.persist": return executeHostPersist(job.params, ctx);
+    case "guest.define": return executeGuestDefine(job.params, ctx);
   }
 }
 
@@ -60,7 +62,7 @@ export async function executeJob(input: unknown, options: ExecuteJobOptions): Pr
     return { status: "succeeded", changed: out.changed, steps, error: null, observed: out.observed };
   } catch (err) {
     const failure = err instanceof JobFailure ? err : toJobFailure(err);
-    const wrote = steps.some((s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach))/.test(s.action));
+    const wrote = steps.some((s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach|define))/.test(s.action));
     return { status: "failed", changed: wrote, steps, error: failure.toJobError(), observed: {} };
   }
 }

@@ -9,7 +9,8 @@ export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: s
  * Check each job against the host's inventory (limits the schema cannot know, like
  * sriov_totalvfs), and compute its preview and the resources it holds. `fieldPrefix(i)` names
  * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
- * plan's earlier vf.set-count jobs will create count as present for its later jobs.
+ * plan's earlier vf.set-count jobs will create, and guests its guest.define jobs will define,
+ * count as present for its later jobs.
  */
 export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string): Prepared {
   const refs = new Set<string>();
@@ -28,6 +29,7 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
         for (let k = 0; k < spec.job.params.count; k++) pending.add(vfAddress(pf.address, pf.sriov.offset, pf.sriov.stride, k));
       }
     }
+    if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
     const preview = previewJob(spec.job, inventory);
     out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), preview });
   }

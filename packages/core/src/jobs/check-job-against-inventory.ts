@@ -6,7 +6,7 @@ export type JobInputProblem = { field: string; message: string };
  * Limits only the host's inventory knows (the schema already checked shapes): a VF count above
  * the PF's sriov_totalvfs, a device that is not on the host. The agent checks again on the host
  * itself; this gives the operator the answer before anything is queued. `pending` are VFs that
- * earlier jobs of the same plan will create.
+ * earlier jobs of the same plan will create, and `guest:<name>` for guests an earlier guest.define creates.
  */
 export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending: ReadonlySet<string> = new Set()): JobInputProblem | null {
   const device = (bdf: string) => inventory.devices.find((d) => d.address === bdf);
@@ -41,9 +41,15 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
         if (first !== undefined) return { field: `params.devices.${i}.address`, message: `repeats params.devices.${first}.address (${d.address})` };
         seen.set(d.address, i);
       }
-      if (!inventory.guests.some((g) => g.name === job.params.guest)) {
+      if (!inventory.guests.some((g) => g.name === job.params.guest) && !pending.has(`guest:${job.params.guest}`)) {
         return { field: "params.guest", message: `no libvirt guest named ${job.params.guest} on this host (define it first: virsh define)` };
       }
+      return null;
+    }
+    case "guest.define": {
+      const cpus = inventory.host.cpuCount;
+      if (inventory.guests.some((g) => g.name === job.params.name)) return { field: "params.name", message: `a libvirt guest named ${job.params.name} already exists on this host` };
+      if (cpus !== null && job.params.vcpus > cpus) return { field: "params.vcpus", message: `must be at most ${cpus} (the host's CPUs): passthrough guests pin their memory and should not overcommit CPUs either` };
       return null;
     }
     case "host.persist":

@@ -36,6 +36,9 @@ export function jobResourceKeys(job: Job, inventory: Inventory | null): string[]
     case "host.persist":
       keys.add("persist");
       break;
+    case "guest.define":
+      keys.add(`guest:${job.params.name}`);
+      break;
   }
   return [...keys];
 }

@@ -1,3 +1,4 @@
+import { buildGuestDomainXml } from "../libvirt/build-guest-domain-xml.ts";
 import type { GuestDevice, Inventory, Job } from "@vfleet/protocol";
 import { groupEndpoints } from "../pci/iommu-group.ts";
 import { vfConfigureArgs } from "./vf-configure-args.ts";
@@ -127,6 +128,12 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
         if (elsewhere.length > 0) notes.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
       }
       return { kind: job.kind, summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`, changes, notes, before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null } };
+    }
+    case "guest.define": {
+      const p = job.params;
+      changes.push({ type: "libvirt", argv: ["virsh", "define", "<file>"], xml: buildGuestDomainXml({ name: p.name, vcpus: p.vcpus, memoryMiB: p.memoryMiB, machine: p.machine, ...(p.cpuset ? { cpuset: p.cpuset } : {}) }) });
+      if (inv.guests.some((g) => g.name === p.name)) notes.push(`A guest ${p.name} already exists: the agent accepts it only with the same vCPUs and memory.`);
+      return { kind: job.kind, summary: `guest.define ${p.name}: ${p.vcpus} vCPUs, ${p.memoryMiB} MiB${p.cpuset ? `, pinned to CPUs ${p.cpuset}` : ""}`, changes, notes, before: { guest: null } };
     }
     case "host.persist": {
       for (const [path, content] of Object.entries(renderPersistFiles(job.params))) changes.push({ type: "file", path: `/${path}`, content });

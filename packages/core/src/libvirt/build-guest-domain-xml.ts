@@ -13,6 +13,8 @@ export type GuestDomainOptions = {
   memoryMiB: number;
   machine: "q35" | "i440fx";
   hostdevs?: GuestDevice[];
+  /** Host CPUs the vCPUs may run on (a cpulist): the scheduler pins a guest to its VFs' NUMA node. */
+  cpuset?: string;
   /** `kvm` on real hosts; `qemu` (TCG) only for hosts without /dev/kvm. */
   virtType?: "kvm" | "qemu";
 };
@@ -38,6 +40,8 @@ export function buildGuestDomainXml(options: GuestDomainOptions): string {
   const memoryMiB = checkInt("memoryMiB", options.memoryMiB, MIN_MEMORY_MIB, MAX_MEMORY_MIB);
   const virtType = options.virtType ?? "kvm";
   if (virtType !== "kvm" && virtType !== "qemu") throw new LibvirtInputError("virtType", "must be 'kvm' or 'qemu'", virtType);
+  const cpuset = options.cpuset;
+  if (cpuset !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpuset)) throw new LibvirtInputError("cpuset", "must be a cpulist like 0-15,32-47", cpuset);
   const hostdevs = options.hostdevs ?? [];
   if (!Array.isArray(hostdevs)) throw new LibvirtInputError("hostdevs", "must be an array of devices", hostdevs);
 
@@ -59,7 +63,7 @@ export function buildGuestDomainXml(options: GuestDomainOptions): string {
     `<domain type='${virtType}'>`,
     `  <name>${escapeXml(name)}</name>`,
     `  <memory unit='MiB'>${memoryMiB}</memory>`,
-    `  <vcpu placement='static'>${vcpus}</vcpu>`,
+    `  <vcpu placement='static'${cpuset ? ` cpuset='${cpuset}'` : ""}>${vcpus}</vcpu>`,
     `  <os><type arch='x86_64' machine='${MACHINE[machine]}'>hvm</type></os>`,
     // ACPI is what lets a q35 guest hot-plug into PCIe root ports.
     `  <features><acpi/><apic/></features>`,

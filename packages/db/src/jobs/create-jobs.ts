@@ -2,6 +2,7 @@ import type { Job as JobSpec } from "@vfleet/protocol";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { toJobView, type JobView } from "./job-view.ts";
+import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
 
 export type NewJob = {
   /** Name inside the request (plans): `dependsOn` refers to these. */
@@ -20,9 +21,14 @@ export type CreateJobsInput = {
   /** Set for a plan: the jobs run in order and stop at the first failure. */
   plan?: { title: string };
   jobs: NewJob[];
+  /** Scheduler (plans only): functions this plan reserves, written in the same transaction. */
+  reservations?: NewReservation[];
+  /** Scheduler (plans only): assigned functions this plan releases. */
+  releasing?: string[];
 };
 
-export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null };
+/** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
+export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null; reservation?: true };
 
 export type CreateJobsOutcome =
   | { ok: true; planId: string | null; jobs: JobView[] }
@@ -73,13 +79,19 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
           throw new ResourceTaken({ key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null });
         }
       }
+      if (plan && (input.reservations?.length || input.releasing?.length)) {
+        const taken = await holdAssignments(tx, { hostId: input.hostId, planId: plan.id, actor: input.createdBy, reservations: input.reservations ?? [], releasing: input.releasing ?? [] });
+        if (taken) throw new ResourceTaken({ key: taken.key, jobId: "", planId: taken.planId, summary: taken.summary, createdBy: taken.createdBy, reservation: true });
+      }
       await tx.auditEvent.create({
         data: plan
           ? { actor: input.createdBy, action: "plan.created", hostId: input.hostId, planId: plan.id, summary: `plan "${input.plan!.title}": ${rows.length} jobs`, after: { jobs: input.jobs.map((j) => j.summary) } }
           : { actor: input.createdBy, action: "job.created", hostId: input.hostId, jobId: rows[0]!.id, summary: input.jobs[0]!.summary, before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue },
       });
       return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
-    });
+      // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent
+      // plan's (ON CONFLICT waits for the other transaction to end) can pass it on a busy machine.
+    }, { timeout: 30_000, maxWait: 10_000 });
     return { ok: true, ...result };
   } catch (err) {
     if (!(err instanceof ResourceTaken)) throw err;

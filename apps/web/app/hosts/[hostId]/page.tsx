@@ -112,7 +112,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                     The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
                   </p>
                 )}
-                <GuestsTable guests={inventory.guests} describe={(address) => {
+                <GuestsTable guests={inventory.guests} hostName={summary.name} describe={(address) => {
                   const d = inventory.devices.find((x) => x.address === address);
                   return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
                 }} />

@@ -1,0 +1,27 @@
+import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { LabelsBody } from "@/lib/placement/placement-api-schemas.ts";
+import { parseJsonBody } from "@/lib/parse-json-body.ts";
+
+type Ctx = { params: Promise<{ hostId: string }> };
+const unknownHost = (hostId: string) => Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
+
+/** `GET /api/v1/hosts/:id/labels` -> { labels }. Role: viewer. */
+export async function GET(_request: Request, ctx: Ctx): Promise<Response> {
+  const { hostId } = await ctx.params;
+  const { db, queries } = getControlPlaneContext();
+  if (!(await queries.getHost(db, hostId))) return unknownHost(hostId);
+  return Response.json({ labels: await queries.getHostLabels(db, hostId) });
+}
+
+/** `PUT /api/v1/hosts/:id/labels` { labels: { key: value }, operator? } -> { labels } (replaces them). Role: operator. */
+export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
+  const { hostId } = await ctx.params;
+  const body = await parseJsonBody(request, LabelsBody);
+  if (!body.success) return body.response;
+  const operator = operatorOf(request, body.data.operator);
+  if (!operator.ok) return operator.response;
+  const { db, queries } = getControlPlaneContext();
+  const labels = await queries.setHostLabels(db, { hostId, labels: body.data.labels, actor: operator.name });
+  return labels ? Response.json({ labels }) : unknownHost(hostId);
+}

@@ -1,0 +1,21 @@
+import { connection } from "next/server";
+import { PlacementForm } from "@/components/placement/placement-form.tsx";
+import { Section } from "@/components/section.tsx";
+import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+
+/**
+ * Fleet placement form (role: viewer previews, operator confirms). `?pool=&guest=&host=` prefill
+ * it: the guest table's "give this guest VFs" link lands here.
+ */
+export default async function PlacementsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await connection();
+  const sp = await searchParams;
+  const { db, queries } = getControlPlaneContext();
+  const pools = (await queries.listPools(db)).map((p) => p.name);
+  const initial = Object.fromEntries(Object.entries({ pool: sp.pool, guest: sp.guest, guestHost: sp.host }).filter(([, v]) => v)) as Record<string, string>;
+  return (
+    <Section title="Place VFs or devices" testId="placements">
+      {pools.length === 0 ? <p className="text-xs text-slate-500">Create a pool first (Pools).</p> : <PlacementForm pools={pools} initial={initial} />}
+    </Section>
+  );
+}

@@ -1,0 +1,100 @@
+import { placeRequest, planPlacementJobs, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts } from "@vfleet/db";
+import type { Job } from "@vfleet/protocol";
+import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
+import { withPlacementSlot } from "./placement-slots.ts";
+
+export type SchedulerQueries = {
+  loadPlacementHosts: typeof loadPlacementHosts;
+  findCandidateHosts: typeof findCandidateHosts;
+  findHostIds: typeof findHostIds;
+  listUsedMacs: typeof listUsedMacs;
+  getHost: typeof getHost;
+  createJobs: typeof createJobs;
+  getPlan: typeof getPlan;
+};
+
+export type PlaceOutcome =
+  | { kind: "planned"; placement: Placement; title: string; jobs: PreparedJob[]; plan: Awaited<ReturnType<typeof getPlan>> | null; queued: JobView[] }
+  | { kind: "bad-request"; field: string; message: string }
+  | { kind: "no-capacity"; error: string; candidates: PlacementCandidate[] }
+  | { kind: "conflict"; conflict: Conflict };
+
+/** Rounds of "read, place, reserve" before a contended request gives up: each lost round means another request won. */
+const MAX_ROUNDS = 25;
+
+function reservationsOf(placement: Placement, request: PlacementRequest): NewReservation[] {
+  const pool = request.pool.name;
+  const guest = placement.guest.name;
+  const taken = new Set(placement.vfs.map((v) => v.address));
+  return [
+    ...placement.vfs.map((v) => ({
+      address: v.address, guest, pool, pf: v.pf, transient: false, mac: v.assignMac, vlan: request.vlan ?? null,
+      previousDriver: v.driver, previousMac: v.mac, previousVlan: v.vlan,
+    })),
+    // A count change destroys the PF's other VFs too: nobody may take them while the plan runs.
+    ...placement.setCounts.flatMap((s) => s.destroyed.filter((a) => !taken.has(a)).map((address) => ({
+      address, guest, pool, pf: s.pf, transient: true, mac: null, vlan: null, previousDriver: null, previousMac: null, previousVlan: null,
+    }))),
+    ...placement.devices.flatMap((d) => d.group.map((address) => ({
+      address, guest, pool, pf: null, transient: false, mac: null, vlan: null, previousDriver: address === d.address ? d.driver : null, previousMac: null, previousVlan: null,
+    }))),
+  ];
+}
+
+/**
+ * The hosts worth deciding on: the named host or the guest's host; else the SQL prefilter's
+ * candidates (a few dozen of thousands); else (selector the summary cannot judge) every host.
+ */
+async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<{ hosts: PlacementHost[]; narrowed: boolean }> {
+  const named = request.guest.host ?? request.host;
+  let ids: string[] | null = named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
+  if (ids.length === 0) {
+    ids = named !== undefined ? null : await q.findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs, maxPerPf: request.maxPerPf, hostLabels: request.hostLabels });
+    if (ids?.length === 0) return { hosts: [], narrowed: true };
+  }
+  return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null };
+}
+
+/**
+ * The scheduler's one path, for the API and for tests: read the pool's hosts and the fleet's
+ * MACs, place the request (core), turn it into checked jobs, and, unless a dry run, create the
+ * plan and its reservations in one transaction. When another request reserved something first
+ * (the database refuses the second row), read again and place again: losing means someone else
+ * won, so this ends with a plan or an honest "no capacity".
+ */
+export async function placeAndReserve(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
+  return withPlacementSlot(db, () => placeOnce(db, q, input));
+}
+
+type PlaceInput = { request: PlacementRequest; pool: PoolView; dryRun: boolean; actor: string };
+
+async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
+  for (let round = 1; ; round++) {
+    const request = { ...input.request, spread: input.dryRun ? 0 : Math.floor(Math.random() * 4096) };
+    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), q.listUsedMacs(db)]);
+    let placed = placeRequest(candidates.hosts, request, usedMacs);
+    // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
+    if (!placed.ok && !placed.field && candidates.narrowed) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
+    if (!placed.ok) {
+      if (placed.field) return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
+      return { kind: "no-capacity", error: placed.error, candidates: placed.candidates };
+    }
+    const { placement } = placed;
+    const host = await q.getHost(db, placement.hostId);
+    if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
+    const define: Job | undefined = placement.guest.exists ? undefined : {
+      kind: "guest.define",
+      params: { name: placement.guest.name, vcpus: placement.guest.vcpus, memoryMiB: placement.guest.memoryMiB, machine: "q35", ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}) },
+    };
+    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define);
+    const prepared = prepareJobs(specs, host.inventory, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
+    if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
+    const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
+    const title = `place ${request.count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
+    if (input.dryRun) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: null, queued: [] };
+    const created = await q.createJobs(db, { hostId: placement.hostId, createdBy: input.actor, plan: { title }, jobs: prepared.jobs, reservations: reservationsOf(placement, request) });
+    if (created.ok) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: await q.getPlan(db, created.planId!), queued: created.jobs };
+    if (round >= MAX_ROUNDS) return { kind: "conflict", conflict: created.conflict };
+  }
+}

@@ -1,0 +1,25 @@
+import type { Db } from "@vfleet/db";
+
+/**
+ * Placements a control-plane process runs at once (per database client). Each one reads the
+ * candidate hosts and an inventory and then holds a transaction; beyond a couple at a time they
+ * only queue on the one event loop, and a transaction that waits there past Prisma's limit
+ * expires. Requests over the limit wait their turn (FIFO) instead.
+ */
+export const PLACEMENTS_PER_PROCESS = 2;
+
+const queues = new WeakMap<Db, { running: number; waiting: (() => void)[] }>();
+
+export async function withPlacementSlot<T>(db: Db, run: () => Promise<T>): Promise<T> {
+  let q = queues.get(db);
+  if (!q) queues.set(db, (q = { running: 0, waiting: [] }));
+  if (q.running >= PLACEMENTS_PER_PROCESS) await new Promise<void>((resolve) => q.waiting.push(resolve));
+  else q.running++;
+  try {
+    return await run();
+  } finally {
+    const next = q.waiting.shift();
+    if (next) next();
+    else q.running--;
+  }
+}

@@ -1,0 +1,80 @@
+import type { Inventory } from "@vfleet/protocol";
+import { assignmentsOf } from "../capacity/compute-capacity.ts";
+import { isBridge } from "../pci/iommu-group.ts";
+import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf } from "./placement-types.ts";
+
+export type HostMeta = {
+  id: string;
+  name: string;
+  online: boolean;
+  labels?: Record<string, string>;
+  /** vfleet's reservations and assignments on this host, by address. */
+  claims?: ReadonlyMap<string, Claim>;
+};
+
+/** Addresses whose network interface the host itself uses (default route, bond or bridge member). */
+export function hostUsedAddresses(inventory: Inventory): Set<string> {
+  const used = new Set<string>();
+  const route = inventory.host.defaultRouteInterface;
+  for (const i of inventory.interfaces) {
+    if (i.pciAddress && (i.name === route || i.master !== null)) used.add(i.pciAddress);
+  }
+  return used;
+}
+
+/**
+ * The scheduler's view of one host from its inventory. A function a guest definition names is
+ * assigned whatever vfleet recorded (libvirt is the truth of what a guest holds); otherwise
+ * vfleet's own claim applies.
+ */
+export function placementHostFromInventory(inventory: Inventory, meta: HostMeta): PlacementHost {
+  const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
+  const owner = assignmentsOf(inventory);
+  const used = hostUsedAddresses(inventory);
+  const claimOf = (address: string): Claim | null => {
+    const guest = owner.get(address);
+    if (guest) return { state: "assigned", guest };
+    return meta.claims?.get(address) ?? null;
+  };
+
+  const pfs: PlacementPf[] = [];
+  const devices: PlacementDevice[] = [];
+  for (const d of inventory.devices) {
+    if (d.sriov) {
+      const configs = new Map(d.sriov.vfConfigs.map((c) => [c.index, c] as const));
+      const vfs = d.sriov.vfs.map((address, i) => {
+        const vf = byAddress.get(address);
+        const index = vf?.vfIndex ?? i;
+        const config = configs.get(index);
+        return { address, index, driver: vf?.driver ?? null, claim: claimOf(address), hostUse: used.has(address), mac: config?.mac ?? null, vlan: config?.vlan ?? null };
+      });
+      const firstVf = d.sriov.vfs.map((a) => byAddress.get(a)).find((v) => v !== undefined);
+      pfs.push({
+        address: d.address, vendorId: d.vendorId, deviceId: d.deviceId, driver: d.driver, netInterfaces: d.netInterfaces,
+        numaNode: d.numaNode, linkSpeed: d.link?.currentSpeed ?? null, linkWidth: d.link?.currentWidth ?? null,
+        totalVfs: d.sriov.totalVfs, numVfs: d.sriov.numVfs, offset: d.sriov.offset, stride: d.sriov.stride,
+        vfMsixVectors: firstVf?.msixVectors ?? null, vfs,
+      });
+    }
+    if (d.physfn !== null || isBridge(d)) continue;
+    const group = d.iommuGroup === null ? undefined : inventory.iommuGroups.find((g) => g.id === d.iommuGroup);
+    const members: GroupMember[] = (group?.devices ?? [d.address])
+      .map((a) => byAddress.get(a))
+      .filter((m) => m !== undefined && !isBridge(m))
+      .map((m) => ({ address: m!.address, driver: m!.driver, claim: claimOf(m!.address), hostUse: used.has(m!.address) }));
+    devices.push({
+      address: d.address, vendorId: d.vendorId, deviceId: d.deviceId, classCode: d.classCode, driver: d.driver,
+      numaNode: d.numaNode, linkSpeed: d.link?.currentSpeed ?? null, linkWidth: d.link?.currentWidth ?? null,
+      msixVectors: d.msixVectors, iommuGroup: d.iommuGroup, group: members, hasVfs: (d.sriov?.numVfs ?? 0) > 0,
+    });
+  }
+  return {
+    id: meta.id, name: meta.name, online: meta.online, labels: meta.labels ?? {},
+    numaNodes: inventory.host.numaNodes.map((n) => ({ id: n.id, cpulist: n.cpulist })),
+    pfs, devices,
+    guests: inventory.guests.map((g) => ({
+      name: g.name, state: g.state, vcpus: g.vcpus, memoryKiB: g.memoryKiB, cpuset: g.cpuset,
+      heldMsix: g.hostdevs.map((h) => byAddress.get(h.address)?.msixVectors ?? null),
+    })),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The scheduler's view of the fleet: compact per-host facts placement needs, built from an
+ * inventory (placementHostFromInventory) or straight from stored rows (@vfleet/db's
+ * loadPlacementHosts) so 5,000 hosts are never loaded as whole inventories.
+ */
+
+/** What a pool selects. PF ids select that PF's VFs (`kind: "vf"`); device ids select whole devices. */
+export interface PoolSelector {
+  kind?: "vf" | "device";
+  vendorId?: string;
+  deviceId?: string;
+  /** PF driver (vf pools) or the device's host driver (device pools). */
+  driver?: string;
+  /** PF network interface names (`enp134s0f0`). */
+  pfNames?: string[];
+  /** PF (vf pools) or device PCI addresses. */
+  addresses?: string[];
+  hosts?: string[];
+  /** Operator-set host labels that must all match (`fabric=roce`). */
+  hostLabels?: Record<string, string>;
+  numaNode?: number;
+  /** PCIe link: current speed as sysfs says it (`8.0 GT/s PCIe`, prefix match) and width. */
+  linkSpeed?: string;
+  linkWidth?: number;
+}
+
+export interface Pool {
+  name: string;
+  selector: PoolSelector;
+  /** Pool-wide MAC range for allocated VF MACs (inclusive). */
+  macRange?: { from: string; to: string } | null;
+}
+
+/** Who holds a function: a guest in libvirt, a vfleet reservation, or a vfleet assignment. */
+export type Claim = { state: "reserved" | "assigned"; guest: string | null };
+
+export interface PlacementVf {
+  address: string;
+  index: number;
+  driver: string | null;
+  /** A guest's definition names it (inventory) or vfleet holds it (reservation / assignment). */
+  claim: Claim | null;
+  /** The host uses it: its netdev is the default route or enslaved to a bond/bridge. */
+  hostUse: boolean;
+  mac: string | null;
+  vlan: number | null;
+}
+
+export interface PlacementPf {
+  address: string;
+  vendorId: string;
+  deviceId: string;
+  driver: string | null;
+  netInterfaces: string[];
+  numaNode: number | null;
+  linkSpeed: string | null;
+  linkWidth: number | null;
+  totalVfs: number;
+  numVfs: number;
+  offset: number | null;
+  stride: number | null;
+  /** MSI-X table size of this PF's VFs (for guest sizing); null when no VF exists to read it from. */
+  vfMsixVectors: number | null;
+  vfs: PlacementVf[];
+}
+
+/** One endpoint of a whole device's IOMMU group (bridges left out). */
+export interface GroupMember {
+  address: string;
+  driver: string | null;
+  claim: Claim | null;
+  hostUse: boolean;
+}
+
+export interface PlacementDevice {
+  address: string;
+  vendorId: string;
+  deviceId: string;
+  classCode: string;
+  driver: string | null;
+  numaNode: number | null;
+  linkSpeed: string | null;
+  linkWidth: number | null;
+  msixVectors: number | null;
+  iommuGroup: number | null;
+  /** Every endpoint of the device's IOMMU group, the device included: they go to the guest together. */
+  group: GroupMember[];
+  /** SR-IOV PF with VFs created: passing it whole would take its VFs away. */
+  hasVfs: boolean;
+}
+
+export interface PlacementGuest {
+  name: string;
+  state: string;
+  vcpus: number;
+  memoryKiB: number;
+  cpuset: string | null;
+  /** MSI-X table sizes of what the guest already holds (sizing counts them too). */
+  heldMsix: (number | null)[];
+}
+
+export interface PlacementHost {
+  id: string;
+  name: string;
+  online: boolean;
+  labels: Record<string, string>;
+  numaNodes: { id: number; cpulist: string }[];
+  pfs: PlacementPf[];
+  devices: PlacementDevice[];
+  guests: PlacementGuest[];
+}

@@ -1,0 +1,112 @@
+import { vfAddressOf } from "../jobs/vf-address.ts";
+import { classifyDevice, classifyPf } from "./classify-capacity.ts";
+import type { PlacementDevice, PlacementPf } from "./placement-types.ts";
+
+export type VfSource = "ready" | "bindable" | "creatable";
+
+export interface TakenVf {
+  address: string;
+  pf: string;
+  index: number;
+  numaNode: number | null;
+  source: VfSource;
+  /** The VF exists now (else a vf.set-count creates it at the address the kernel will give it). */
+  exists: boolean;
+  driver: string | null;
+  mac: string | null;
+  vlan: number | null;
+  msix: number | null;
+}
+
+export interface SetCount { pf: string; from: number; to: number; destroyed: string[] }
+
+export interface ScopeSolution {
+  vfs: TakenVf[];
+  devices: { device: PlacementDevice; state: "ready" | "bindable" }[];
+  setCounts: SetCount[];
+  /** Jobs the host needs: a count change weighs like several binds (it recreates every VF of the PF). */
+  cost: number;
+}
+
+export interface ScopeShortfall { available: number; ready: number; bindable: number; creatable: number; pfs: number }
+
+export type ScopeResult = { ok: true; solution: ScopeSolution } | { ok: false; shortfall: ScopeShortfall };
+
+const SET_COUNT_COST = 5;
+
+/**
+ * MSI-X table size assumed for a VF whose PF has none yet to read it from: the PCI maximum, so
+ * the guest is sized for the most a driver asks (vCPUs + 4 per function) rather than for 1.
+ */
+export const UNKNOWN_VF_MSIX = 2048;
+
+/** Equal VFs in another order, so concurrent requests do not all reach for the same first one. */
+const rotated = <T>(list: readonly T[], by: number): T[] => {
+  const k = list.length === 0 ? 0 : by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+};
+
+/**
+ * N VFs from these PFs, at least `minPfs` PFs and at most `maxPerPf` from each, cheapest first
+ * (ready, then bindable, then creatable). Feasible exactly when `minPfs` PFs have something and
+ * the capped sum reaches N, so the answer is one pass over the PFs, never a search over
+ * combinations: take one from each of the `minPfs` best PFs, then fill tier by tier.
+ */
+export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number, rotate = 0): ScopeResult {
+  const units = pfs.map((pf) => {
+    const s = classifyPf(pf);
+    const tiers = { ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable };
+    return { pf, s, tiers, avail: Math.min(maxPerPf, tiers.ready + tiers.bindable + tiers.creatable), took: { ready: 0, bindable: 0, creatable: 0 } };
+  }).filter((u) => u.avail > 0);
+  const sum = (k: "ready" | "bindable" | "creatable") => units.reduce((a, u) => a + u.tiers[k], 0);
+  const available = units.reduce((a, u) => a + u.avail, 0);
+  if (units.length < minPfs || available < count) {
+    return { ok: false, shortfall: { available, ready: sum("ready"), bindable: sum("bindable"), creatable: sum("creatable"), pfs: units.length } };
+  }
+  units.sort((a, b) => b.tiers.ready - a.tiers.ready || b.tiers.bindable - a.tiers.bindable || b.tiers.creatable - a.tiers.creatable || a.pf.address.localeCompare(b.pf.address));
+  let left = count;
+  const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number) => {
+    const taken = u.took.ready + u.took.bindable + u.took.creatable;
+    const n = Math.min(want, u.tiers[tier] - u.took[tier], u.avail - taken);
+    u.took[tier] += n;
+    left -= n;
+  };
+  for (const u of units.slice(0, minPfs)) takeFrom(u, u.tiers.ready > 0 ? "ready" : u.tiers.bindable > 0 ? "bindable" : "creatable", 1);
+  for (const tier of ["ready", "bindable", "creatable"] as const) for (const u of units) if (left > 0) takeFrom(u, tier, left);
+
+  const vfs: TakenVf[] = [];
+  const setCounts: SetCount[] = [];
+  let binds = 0;
+  for (const u of units.sort((a, b) => a.pf.address.localeCompare(b.pf.address))) {
+    const { pf } = u;
+    const recount = u.took.creatable > 0;
+    const existing = [...rotated(u.s.ready, rotate).slice(0, u.took.ready), ...rotated(u.s.bindable, rotate).slice(0, u.took.bindable)];
+    for (const [i, vf] of existing.entries()) {
+      const source = i < u.took.ready ? "ready" : "bindable";
+      // A count change recreates every VF of the PF on its host driver: ready ones need binding again.
+      if (source === "bindable" || recount) binds++;
+      vfs.push({ address: vf.address, pf: pf.address, index: vf.index, numaNode: pf.numaNode, source, exists: true, driver: vf.driver, mac: vf.mac, vlan: vf.vlan, msix: pf.vfMsixVectors });
+    }
+    if (recount) {
+      const to = pf.numVfs + u.took.creatable;
+      setCounts.push({ pf: pf.address, from: pf.numVfs, to, destroyed: pf.vfs.map((v) => v.address) });
+      for (let index = pf.numVfs; index < to; index++) {
+        binds++;
+        vfs.push({ address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index), pf: pf.address, index, numaNode: pf.numaNode, source: "creatable", exists: false, driver: null, mac: null, vlan: null, msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX });
+      }
+    }
+  }
+  return { ok: true, solution: { vfs, devices: [], setCounts, cost: binds + SET_COUNT_COST * setCounts.length } };
+}
+
+/** N whole devices, each with its IOMMU group: ready ones first, then small groups. */
+export function solveDeviceScope(devices: readonly PlacementDevice[], count: number): ScopeResult {
+  const free = devices
+    .map((device) => ({ device, state: classifyDevice(device).state }))
+    .filter((d): d is { device: PlacementDevice; state: "ready" | "bindable" } => d.state === "ready" || d.state === "bindable")
+    .sort((a, b) => (a.state === b.state ? 0 : a.state === "ready" ? -1 : 1) || a.device.group.length - b.device.group.length || a.device.address.localeCompare(b.device.address));
+  const ready = free.filter((d) => d.state === "ready").length;
+  if (free.length < count) return { ok: false, shortfall: { available: free.length, ready, bindable: free.length - ready, creatable: 0, pfs: 0 } };
+  const taken = free.slice(0, count);
+  return { ok: true, solution: { vfs: [], devices: taken, setCounts: [], cost: taken.filter((d) => d.state === "bindable").length } };
+}

@@ -1,0 +1,89 @@
+import type { Prisma } from "../generated/prisma/client.ts";
+import { refreshPfCapacity } from "./refresh-pf-capacity.ts";
+
+type Tx = Prisma.TransactionClient;
+
+export type NewReservation = {
+  address: string;
+  guest: string;
+  pool: string | null;
+  pf: string | null;
+  /** Held only while the plan runs (VFs a count change recreates), released after. */
+  transient: boolean;
+  mac: string | null;
+  vlan: number | null;
+  previousDriver: string | null;
+  previousMac: string | null;
+  previousVlan: number | null;
+};
+
+export type Taken = { key: string; planId: string | null; summary: string; createdBy: string | null };
+
+/**
+ * Inside the transaction that creates a plan: insert one Assignment row per reserved function
+ * (`ON CONFLICT DO NOTHING` on the (host, address) key and the fleet-unique MAC: a concurrent
+ * transaction's row makes ours wait, then skip), and mark assigned functions as being released
+ * by the plan. Anything short of all rows means someone else holds one: the caller rolls back.
+ */
+export async function holdAssignments(tx: Tx, p: { hostId: string; planId: string; actor: string; reservations: NewReservation[]; releasing: string[] }): Promise<Taken | null> {
+  if (p.reservations.length > 0) {
+    const inserted = await tx.$queryRaw<{ address: string }[]>`
+      INSERT INTO "Assignment" ("hostId", address, state, guest, pool, pf, "planId", transient, mac, vlan, "createdBy", "previousDriver", "previousMac", "previousVlan")
+      SELECT ${p.hostId}, r.address, 'reserved'::"AssignmentState", r.guest, r.pool, r.pf, ${p.planId}, r.transient, r.mac, r.vlan, ${p.actor}, r."previousDriver", r."previousMac", r."previousVlan"
+      FROM jsonb_to_recordset(${JSON.stringify(p.reservations)}::jsonb) AS r(address text, guest text, pool text, pf text, transient boolean, mac text, vlan int, "previousDriver" text, "previousMac" text, "previousVlan" int)
+      ON CONFLICT DO NOTHING
+      RETURNING address`;
+    if (inserted.length !== p.reservations.length) {
+      const got = new Set(inserted.map((r) => r.address));
+      const missing = p.reservations.find((r) => !got.has(r.address))!;
+      const holder = await tx.assignment.findUnique({ where: { hostId_address: { hostId: p.hostId, address: missing.address } } });
+      if (holder) return { key: `reserved:${missing.address}`, planId: holder.planId, summary: `${missing.address} is ${holder.state} to ${holder.guest}`, createdBy: holder.createdBy };
+      const macHolder = missing.mac ? await tx.assignment.findUnique({ where: { mac: missing.mac } }) : null;
+      return { key: `mac:${missing.mac ?? missing.address}`, planId: macHolder?.planId ?? null, summary: `MAC ${missing.mac} is already used${macHolder ? ` by ${macHolder.guest}` : ""}`, createdBy: macHolder?.createdBy ?? null };
+    }
+    await tx.assignmentEvent.createMany({
+      data: p.reservations.map((r) => ({ hostId: p.hostId, address: r.address, guest: r.guest, planId: p.planId, actor: p.actor, action: r.transient ? "held" : "reserved", mac: r.mac, vlan: r.vlan })),
+    });
+  }
+  if (p.releasing.length > 0) {
+    const marked = await tx.$queryRaw<{ address: string; guest: string }[]>`
+      UPDATE "Assignment" SET "releasePlanId" = ${p.planId}
+      WHERE "hostId" = ${p.hostId} AND address = ANY(${p.releasing}::text[]) AND state = 'assigned' AND "releasePlanId" IS NULL
+      RETURNING address, guest`;
+    if (marked.length !== p.releasing.length) {
+      const got = new Set(marked.map((r) => r.address));
+      const missing = p.releasing.find((a) => !got.has(a))!;
+      return { key: `release:${missing}`, planId: null, summary: `${missing} is not assigned through vfleet, or a release of it is already running`, createdBy: null };
+    }
+    await tx.assignmentEvent.createMany({ data: marked.map((r) => ({ hostId: p.hostId, address: r.address, guest: r.guest, planId: p.planId, actor: p.actor, action: "release-requested" })) });
+  }
+  if (p.reservations.length > 0) await refreshPfCapacity(tx, p.hostId);
+  return null;
+}
+
+/**
+ * When a plan ends (called from releaseResources): a plan whose every job succeeded turns its
+ * reservations into assignments and completes its releases; any other end (a failure, a
+ * cancel) gives its reservations back and leaves what it was releasing assigned.
+ */
+export async function settleAssignments(tx: Tx, plan: { id: string; createdBy: string }, succeeded: boolean): Promise<void> {
+  const rows = await tx.assignment.findMany({ where: { OR: [{ planId: plan.id, state: "reserved" }, { releasePlanId: plan.id }] } });
+  if (rows.length === 0) return;
+  const reserved = rows.filter((r) => r.state === "reserved" && r.planId === plan.id);
+  const releasing = rows.filter((r) => r.releasePlanId === plan.id);
+  const event = (r: (typeof rows)[number], action: string) => ({ hostId: r.hostId, address: r.address, guest: r.guest, planId: plan.id, actor: plan.createdBy, action, mac: r.mac, vlan: r.vlan });
+  const key = (r: (typeof rows)[number]) => ({ hostId_address: { hostId: r.hostId, address: r.address } });
+  const keep = succeeded ? reserved.filter((r) => !r.transient) : [];
+  const drop = [...reserved.filter((r) => !keep.includes(r)), ...(succeeded ? releasing : [])];
+  for (const r of keep) await tx.assignment.update({ where: key(r), data: { state: "assigned", assignedAt: new Date() } });
+  if (drop.length > 0) await tx.assignment.deleteMany({ where: { OR: drop.map((r) => ({ hostId: r.hostId, address: r.address })) } });
+  if (!succeeded && releasing.length > 0) await tx.assignment.updateMany({ where: { releasePlanId: plan.id }, data: { releasePlanId: null } });
+  await tx.assignmentEvent.createMany({
+    data: [
+      ...keep.map((r) => event(r, "assigned")),
+      ...reserved.filter((r) => !keep.includes(r)).map((r) => event(r, "reservation-released")),
+      ...releasing.map((r) => event(r, succeeded ? "released" : "release-failed")),
+    ],
+  });
+  for (const hostId of new Set(rows.map((r) => r.hostId))) await refreshPfCapacity(tx, hostId);
+}

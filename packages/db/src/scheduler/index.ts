@@ -1,0 +1,10 @@
+export { loadPlacementHosts, type Queryable } from "./load-placement-hosts.ts";
+export { holdAssignments, settleAssignments, type NewReservation } from "./hold-assignments.ts";
+export { savePool, type PoolView } from "./save-pool.ts";
+export { listPools, getPool } from "./list-pools.ts";
+export { setHostLabels, getHostLabels } from "./set-host-labels.ts";
+export { listUsedMacs } from "./list-used-macs.ts";
+export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
+export { refreshPfCapacity } from "./refresh-pf-capacity.ts";
+export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
+export { findHostIds } from "./find-host-ids.ts";

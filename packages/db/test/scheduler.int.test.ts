@@ -1,0 +1,71 @@
+import { classifyPf, placementHostFromInventory, type PlacementPf } from "@vfleet/core";
+import { describe, expect, it } from "vitest";
+import { createJobs, findCandidateHosts, loadInventory, loadPlacementHosts, recordJobResult, storeSnapshot, type NewJob } from "../src/index.ts";
+import { buildDgx2Inventory } from "./dgx2-inventory.ts";
+import { useMigratedDatabase } from "./pg-server.ts";
+
+const ctx = useMigratedDatabase();
+let n = 0;
+async function storedDgx2(): Promise<string> {
+  const name = `dgx2-sched-${++n}`;
+  const h = await ctx.db.host.create({ data: { name, hostname: name, online: true } });
+  await storeSnapshot(ctx.db, h.id, { hash: `h${n}`, scannedAt: new Date(), inventory: buildDgx2Inventory({ hostname: name }) });
+  return h.id;
+}
+const attach = (address = ""): NewJob => ({
+  ref: "attach", job: { kind: "guest.attach", params: { guest: "g", devices: [{ address, kind: "hostdev" }], live: false, config: true } },
+  summary: "attach", dependsOn: [], resourceKeys: [`guest:g`, `dev:${address}`], before: null,
+});
+const reservation = (address = "", mac: string | null = null) => ({ address, guest: "g", pool: "cx5", pf: null, transient: false, mac, vlan: null, previousDriver: "vfio-pci", previousMac: null, previousVlan: null });
+
+describe("scheduler storage", () => {
+  it("the bulk loader gives the same scheduler view as the stored inventory read through core", async () => {
+    const hostId = await storedDgx2();
+    const [fromRows] = await loadPlacementHosts(ctx.db, {}, { hostIds: [hostId] });
+    const inventory = (await loadInventory(ctx.db, hostId))!;
+    const fromInventory = placementHostFromInventory(inventory, { id: hostId, name: fromRows!.name, online: true });
+    expect(fromRows!.pfs).toEqual(fromInventory.pfs);
+    expect(fromRows!.guests).toEqual(fromInventory.guests);
+    expect(fromRows!.numaNodes).toEqual(fromInventory.numaNodes);
+  });
+
+  it("a reservation is written with its plan, refused a second time, settled into an assignment, and the summary follows", async () => {
+    const hostId = await storedDgx2();
+    const [host] = await loadPlacementHosts(ctx.db, {}, { hostIds: [hostId] });
+    const free = (p: PlacementPf) => [...classifyPf(p).ready, ...classifyPf(p).bindable];
+    const pf = host!.pfs.find((p) => free(p).length > 1)!;
+    const [vf, vf2] = free(pf).map((v) => v.address) as [string, string];
+    const readyOf = async () => {
+      const row = (await ctx.db.pfCapacity.findUnique({ where: { hostId_address: { hostId, address: pf.address } } }))!;
+      return row.ready + row.bindable;
+    };
+    const before = await readyOf();
+    expect(before).toBe(free(pf).length);
+
+    const first = await createJobs(ctx.db, { hostId, createdBy: "a", plan: { title: "p1" }, jobs: [attach(vf)], reservations: [reservation(vf, "02:00:00:aa:00:01")] });
+    expect(first.ok).toBe(true);
+    expect(await readyOf()).toBe(before - 1);
+    // Another plan naming the same VF (its job keys differ, so only the reservation can stop it), or the same MAC: refused, nothing written.
+    const other = { ...attach(vf), resourceKeys: ["guest:h"] };
+    const twice = await createJobs(ctx.db, { hostId, createdBy: "b", plan: { title: "p2" }, jobs: [other], reservations: [reservation(vf)] });
+    expect(twice).toMatchObject({ ok: false, conflict: { key: `reserved:${vf}`, reservation: true } });
+    const sameMac = await createJobs(ctx.db, { hostId, createdBy: "b", plan: { title: "p3" }, jobs: [{ ...other, resourceKeys: ["guest:i"] }], reservations: [reservation(vf2!, "02:00:00:aa:00:01")] });
+    expect(sameMac).toMatchObject({ ok: false, conflict: { key: "mac:02:00:00:aa:00:01" } });
+    expect(await ctx.db.plan.count({ where: { title: { in: ["p2", "p3"] } } })).toBe(0);
+
+    // The plan's only job succeeds: the reservation becomes an assignment.
+    const job = first.ok ? first.jobs[0]! : null;
+    await ctx.db.job.update({ where: { id: job!.id }, data: { state: "dispatched", attempt: 1 } });
+    await recordJobResult(ctx.db, { hostId, jobId: job!.id, attempt: 1, result: { status: "succeeded", changed: true, steps: [], error: null, observed: {} } });
+    expect(await ctx.db.assignment.findUnique({ where: { hostId_address: { hostId, address: vf } } })).toMatchObject({ state: "assigned", planId: first.ok ? first.planId : "" });
+    expect((await ctx.db.assignmentEvent.findMany({ where: { address: vf, hostId }, orderBy: { at: "asc" } })).map((e) => e.action)).toEqual(["reserved", "assigned"]);
+  });
+
+  it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {
+    const hostId = await storedDgx2();
+    const selector = { vendorId: "15b3", deviceId: "1017" };
+    expect(await findCandidateHosts(ctx.db, { selector, count: 16, numa: "required", minPfs: 4 })).toContain(hostId);
+    expect(await findCandidateHosts(ctx.db, { selector, count: 200, numa: "none" })).not.toContain(hostId);
+    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["x"] }, count: 1, numa: "none" })).toBeNull();
+  });
+});
