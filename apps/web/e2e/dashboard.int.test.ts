@@ -54,13 +54,19 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   const capacity = computeCapacity(inventory);
   expect(capacity.totals.created).toBe(160);
 
+  // Signed out, the dashboard sends the browser to the sign-in page; signing in brings it back.
   await page.goto(server.url);
+  await page.getByTestId("sign-in-form").waitFor();
+  await page.getByTestId("username").fill(server.admin.username);
+  await page.getByTestId("password").fill(server.admin.password);
+  await page.getByTestId("sign-in-button").click();
   await page.getByTestId("empty-fleet").waitFor();
+  expect(await page.getByTestId("signed-in-as").textContent()).toContain(server.admin.username);
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
   await markPage();
 
   // A host enrolls and reports: the open dashboard shows it by itself.
-  const host = await enrollHost(server.url, "dgx2-01", hostname);
+  const host = await enrollHost(server.admin, "dgx2-01", hostname);
   agent = (await connectReadyAgent(server.url.replace(/^http/, "ws") + "/agent", host.credential)).agent;
   agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 it("sets a VF count from the host page through preview and confirm, and sees the grid update live", async () => {
-  const api = apiClient(stack.plane.url);
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
   const { hostId, pf } = await waitFor("the DGX-2's snapshot", async () => {
     const h = ((await api.get("/api/v1/hosts")).body.hosts as { id: string; snapshotAt: string | null }[]).find((x) => x.snapshotAt);
     if (!h) return undefined;

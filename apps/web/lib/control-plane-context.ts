@@ -1,7 +1,9 @@
 import type {
-  Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  Db, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken,
 } from "@vfleet/db";
+import type { createUser } from "../server/auth/create-user.ts";
+import type { listUsers } from "../server/auth/list-users.ts";
 import type { FleetEvents } from "./fleet-events.ts";
 
 /**
@@ -35,6 +37,18 @@ export interface ControlPlaneContext {
   events: FleetEvents;
   /** Wakes the job dispatcher after a job was queued for a host. */
   jobs: { kick(hostId: string): void };
+  /** Users and API tokens (the custom server owns better-auth and the password hashing). */
+  identity: {
+    createUser: typeof createUser;
+    listUsers: typeof listUsers;
+    createApiToken: typeof createApiToken;
+    listApiTokens: typeof listApiTokens;
+    revokeApiToken: typeof revokeApiToken;
+  };
+  agents: {
+    /** Revoke a host's agent credentials and close its live socket with 4401 (its in-flight jobs become `unknown`). */
+    revokeHost(hostId: string): Promise<{ revoked: number; disconnected: boolean }>;
+  };
 }
 
 const SLOT = Symbol.for("vfleet.control-plane");

@@ -4,12 +4,18 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import {
-  cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  cancelJob, createApiToken, createEnrollmentToken, listApiTokens, revokeAgentCredentials, revokeApiToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
+import { createAuth } from "./auth/create-auth.ts";
+import { createUser } from "./auth/create-user.ts";
+import { createHttpAccess } from "./auth/http-access.ts";
+import { listUsers } from "./auth/list-users.ts";
+import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
+import { setSecurityHeaders } from "./auth/security-headers.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
 import { jsonLog, type Log } from "./logger.ts";
 import { refuseRequest } from "./request-guard.ts";
@@ -31,6 +37,13 @@ export interface ControlPlaneOptions {
   /** Run Next in dev mode (compile on demand, HMR); false serves the `next build` output. */
   dev?: boolean;
   log?: Log;
+  /** Signs session cookies (at least 32 characters); the same value across restarts keeps operators signed in. */
+  authSecret: string;
+  /** The URL browsers use when it is not the listen address (a TLS-terminating proxy). */
+  publicUrl?: string;
+  /** A session unused this long expires. */
+  sessionTtlSec?: number;
+  rateLimits?: RateLimitOptions;
 }
 
 export interface ControlPlane {
@@ -64,12 +77,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const events = new FleetEvents();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
   await jobs.recoverAfterRestart();
-  setControlPlaneContext({
-    db, events,
-    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, getJob, getPlan, listAuditEvents },
-    jobs: { kick: (hostId) => jobs.kick(hostId) },
-  });
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
+  const limits = createRateLimits(options.rateLimits);
+  let access: ReturnType<typeof createHttpAccess> | null = null;
 
   let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   /**
@@ -82,16 +92,18 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const nextSockets = new Set<import("node:stream").Duplex>();
 
   const server: Server = createServer((req, res) => {
+    setSecurityHeaders(res, dev);
     const refusal = refuseRequest(req, host);
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
       res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
-    if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
     void (async () => {
       try {
         await nextReady;
+        if ((await access!(req, res)) === "done") return;
+        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
         await handleNext!(req, res);
       } catch (err) {
         log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
@@ -117,6 +129,21 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
+
+  const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, sessionTtlSec: options.sessionTtlSec });
+  access = createHttpAccess({ db, auth, limits, log });
+  setControlPlaneContext({
+    db, events,
+    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, getJob, getPlan, listAuditEvents },
+    jobs: { kick: (hostId) => jobs.kick(hostId) },
+    identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
+    agents: {
+      async revokeHost(hostId) {
+        const { revoked } = await revokeAgentCredentials(db, hostId);
+        return { revoked, disconnected: gateway.closeRevoked(hostId) };
+      },
+    },
+  });
 
   const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: nextUpgrades as Server, quiet: !dev });
   nextReady = app.prepare();

@@ -20,3 +20,5 @@ export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
+export * from "./tokens/index.ts";
+export { Role } from "./generated/prisma/enums.ts";

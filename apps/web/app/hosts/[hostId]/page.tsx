@@ -15,12 +15,15 @@ import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { currentIdentity } from "@/lib/auth/current-identity.ts";
+import { can } from "@/lib/auth/identity.ts";
 import { formatTime } from "@/lib/format.ts";
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
   await connection();
   const { hostId } = await params;
   const { db, queries } = getControlPlaneContext();
+  const identity = await currentIdentity();
   const found = await queries.getHost(db, hostId);
   if (!found) notFound();
   const { summary, inventory } = found;
@@ -66,9 +69,12 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Stat label="Free" value={capacity.totals.free} testId="total-free" />
           </section>
 
-          <Section title="Change this host" testId="host-actions">
-            <JobActionForm targets={targets!} />
-          </Section>
+          {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
+          {can(identity, "operator") && (
+            <Section title="Change this host" testId="host-actions">
+              <JobActionForm targets={targets!} />
+            </Section>
+          )}
 
           <Section title="Recent jobs" testId="host-jobs" aside={<Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">all jobs</Link>}>
             <JobsTable jobs={recentJobs} />
