@@ -21,8 +21,9 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, error
   const path = (req.url ?? "/").split("?")[0]!;
   if (path.startsWith("/api/") || req.headers.accept?.includes("application/json")) {
     res.writeHead(status, { "content-type": "application/json", ...extra }).end(JSON.stringify({ error }));
-  } else if (status === 401) {
-    // A browser without a session goes to the sign-in page and comes back afterwards.
+  } else if (status === 401 && !req.headers.authorization) {
+    // A browser without a session goes to the sign-in page and comes back afterwards (a script
+    // with a dead token gets its 401).
     res.writeHead(303, { location: `/login?next=${encodeURIComponent(req.url ?? "/")}` }).end();
   } else {
     res.writeHead(status, { "content-type": "text/html; charset=utf-8", ...extra })
