@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn } from "../lib/client/bootstrap-admin.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 import { waitFor } from "./jobs-helpers.ts";
-import { bearer, enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, enrollHost, startTestStack, TEST_PASSWORD as PASSWORD, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent, TestAgent } from "./test-agent.ts";
 
 let stack: TestStack;
 const json = { "content-type": "application/json" };
-const PASSWORD = "correct horse battery";
 
 async function api(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.plane.url}${path}`, {

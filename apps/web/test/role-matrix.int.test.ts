@@ -6,7 +6,7 @@ import { ACCESS_RULES, type Access, type Method } from "../lib/auth/access-rules
 import { IDENTITY_HEADER } from "../lib/auth/identity.ts";
 import { roleAllows, type Role } from "../lib/auth/roles.ts";
 import { signIn } from "../lib/client/bootstrap-admin.ts";
-import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, createUser, startTestStack, TEST_PASSWORD, type TestStack } from "./start-test-stack.ts";
 
 /**
  * The role matrix, in the style of Kubernetes' node-authorizer tests: every page and route under
@@ -60,21 +60,17 @@ beforeAll(async () => {
   routes = await findRoutes();
   stack = await startTestStack();
   const url = stack.plane.url;
-  const createUser = async (username: string, role: Role) => {
-    const res = await fetch(`${url}/api/v1/users`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ username, password: "correct horse battery", role }) });
-    expect(res.status).toBe(201);
-  };
-  await createUser("vera", "viewer");
-  await createUser("exp", "operator");
+  await createUser(stack.admin, "vera", "viewer");
+  await createUser(stack.admin, "exp", "operator");
   const revoked = await fetch(`${url}/api/v1/tokens`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ name: "soon-revoked", role: "admin" }) });
   const { token, apiToken } = (await revoked.json()) as { token: string; apiToken: { id: string } };
   expect((await fetch(`${url}/api/v1/tokens/${apiToken.id}`, { method: "DELETE", headers: bearer(stack.tokens.admin) })).status).toBe(200);
   auth.anonymous = {};
-  auth["viewer session"] = { cookie: await signIn(url, "vera", "correct horse battery") };
+  auth["viewer session"] = { cookie: await signIn(url, "vera", TEST_PASSWORD) };
   auth["operator token"] = bearer(stack.tokens.operator);
   auth["admin token"] = bearer(stack.tokens.admin);
   auth["revoked token"] = bearer(token);
-  auth["expired session"] = { cookie: await signIn(url, "exp", "correct horse battery") };
+  auth["expired session"] = { cookie: await signIn(url, "exp", TEST_PASSWORD) };
   const user = await stack.db.user.findUniqueOrThrow({ where: { username: "exp" } });
   await stack.db.session.updateMany({ where: { userId: user.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
 });
@@ -134,7 +130,7 @@ describe("role matrix", () => {
   });
 
   it("refuses a cookie-authenticated write from another site, and takes the same write from this one", async () => {
-    const viewer = { cookie: await signIn(stack.plane.url, "vera", "correct horse battery") };
+    const viewer = { cookie: await signIn(stack.plane.url, "vera", TEST_PASSWORD) };
     const post = (headers: Record<string, string>) => fetch(`${stack.plane.url}/api/v1/audit/hosts/no-such-id`, { method: "POST", headers: { "content-type": "application/json", ...viewer, ...headers }, body: "{}" });
     const cross = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
     expect(cross.status).toBe(403);

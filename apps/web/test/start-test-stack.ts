@@ -79,3 +79,13 @@ export async function enrollHost(admin: ApiTarget, hostName: string, hostname = 
   if (res.status !== 201) throw new Error(`enrollment failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { hostId: string; hostName: string; credential: string };
 }
+
+export const TEST_PASSWORD = "correct horse battery";
+
+/** A user who signs in with a password, created by the admin through `POST /api/v1/users`. */
+export async function createUser(admin: ApiTarget, username: string, role: Role, password = TEST_PASSWORD): Promise<void> {
+  const res = await fetch(`${admin.url}/api/v1/users`, {
+    method: "POST", headers: { "content-type": "application/json", ...bearer(admin.token) }, body: JSON.stringify({ username, password, role }),
+  });
+  if (res.status !== 201) throw new Error(`creating user ${username} failed: ${res.status} ${await res.text()}`);
+}
