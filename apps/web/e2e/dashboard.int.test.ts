@@ -34,7 +34,9 @@ beforeAll(async () => {
   treeDir = await mkdtemp(join(tmpdir(), "vfleet-web-dgx2-"));
   dgx2 = await buildTree("dgx2", treeDir);
   browser = await launchChromium();
-  server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "5000" });
+  // The test agent sends no heartbeats: 15 s of silence leaves room for the steps between its
+  // two snapshots on a busy machine (its socket closing still marks it offline at once).
+  server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "15000" });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 });
 afterAll(async () => {
