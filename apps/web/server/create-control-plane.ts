@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
@@ -18,6 +19,7 @@ import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
 import { jsonLog, type Log } from "./logger.ts";
+import { decideListen } from "./listen-policy.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -44,6 +46,10 @@ export interface ControlPlaneOptions {
   /** A session unused this long expires. */
   sessionTtlSec?: number;
   rateLimits?: RateLimitOptions;
+  /** Serve https:// and wss:// with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve plain HTTP beyond loopback: a TLS-terminating proxy stands in front (logged). */
+  allowPlainHttp?: boolean;
 }
 
 export interface ControlPlane {
@@ -74,6 +80,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     throw new Error(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`);
   }
 
+  const listen = decideListen(host, { tls: options.tls !== undefined, allowPlainHttp: options.allowPlainHttp ?? false });
+  if (!listen.ok) throw new Error(listen.error);
+  if (listen.warning) log("warn", listen.warning, { host });
+
   const events = new FleetEvents();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
   await jobs.recoverAfterRestart();
@@ -91,7 +101,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   let nextReady: Promise<void> | null = null;
   const nextSockets = new Set<import("node:stream").Duplex>();
 
-  const server: Server = createServer((req, res) => {
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res, dev);
     const refusal = refuseRequest(req, host);
     if (refusal) {
@@ -110,7 +120,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         if (!res.headersSent) res.writeHead(500).end("internal error");
       }
     })();
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createServer(handleRequest);
   server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
     socket.on("error", () => {});
     if (pathOf(req) === AGENT_PATH) return void gateway.handleUpgrade(req, socket, head);
@@ -128,7 +139,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const url = `${options.tls ? "https" : "http"}://${urlHost}:${address.port}`;
 
   const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, sessionTtlSec: options.sessionTtlSec });
   access = createHttpAccess({ db, auth, limits, log });

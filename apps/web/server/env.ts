@@ -19,12 +19,20 @@ export const Env = z.object({
   VFLEET_AUTH_SECRET_FILE: z.string().min(1).default(".vfleet/auth-secret"),
   /** The URL browsers use when a TLS-terminating proxy stands in front (e.g. https://vfleet.example.net). */
   VFLEET_PUBLIC_URL: z.string().url().optional(),
+  /** The control plane's own certificate and key (PEM): it then serves https:// and wss://. */
+  VFLEET_TLS_CERT_FILE: z.string().min(1).optional(),
+  VFLEET_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** "1": serve plain HTTP beyond loopback because a TLS-terminating proxy stands in front (logged at start). */
+  VFLEET_ALLOW_PLAIN_HTTP: z.enum(["0", "1"]).default("0"),
   /** Agents heartbeat this often; 10 s keeps the write rate low at thousands of hosts. */
   VFLEET_HEARTBEAT_INTERVAL_MS: ms.default(10_000),
   /** A host silent this long is offline; with the 5 s sweep that is within 30 s of vanishing. */
   VFLEET_OFFLINE_AFTER_MS: ms.default(25_000),
   /** `production` serves the `next build` output; anything else runs Next in dev mode. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+}).refine((e) => (e.VFLEET_TLS_CERT_FILE === undefined) === (e.VFLEET_TLS_KEY_FILE === undefined), {
+  message: "VFLEET_TLS_CERT_FILE and VFLEET_TLS_KEY_FILE go together: set both or neither",
+  path: ["VFLEET_TLS_KEY_FILE"],
 });
 export type Env = z.infer<typeof Env>;
 

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { hostname as osHostname, networkInterfaces } from "node:os";
 import { createLinuxHostIO, createSimulatedHostIO } from "../host-io/index.ts";
@@ -11,9 +12,10 @@ import { AGENT_VERSION } from "../version.ts";
 
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
-const USAGE = `usage: agent run --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
+const USAGE = `usage: agent run --server ws[s]://<control-plane>/agent --state <file> [--token <enrollment token>] [--ca-file <pem>]
        (or the token in VFLEET_ENROLL_TOKEN, which other users cannot read from the process list)
                  [--root /] [--scan-interval-ms 2000] [--simulated] [--policy <file>] [--timeout-ms N]
+  --ca-file <pem>  trust this CA for a wss:// control plane (e.g. its self-signed certificate); the server's certificate is always verified
   --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
   --policy <file>  which PFs/devices jobs may change (default: none on a real host; every SR-IOV PF with --simulated)
   --timeout-ms N   timeout of each sysfs write and ip command run by jobs`;
@@ -33,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       simulated: { type: "boolean", default: false },
       policy: { type: "string" },
       "timeout-ms": { type: "string" },
+      "ca-file": { type: "string" },
     },
     strict: true,
   });
@@ -54,12 +57,13 @@ export async function main(argv: string[]): Promise<number> {
   const io = values.simulated ? createSimulatedHostIO(root, { timeouts }) : createLinuxHostIO(root, { timeouts });
   const log = (line: string) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`);
 
+  const ca = values["ca-file"] ? await readFile(values["ca-file"]) : undefined;
   let state = await readAgentState(values.state);
   if (!state) {
     const token = values.token ?? process.env.VFLEET_ENROLL_TOKEN;
     if (!values.server || !token) throw new Error(`not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN) are required\n${USAGE}`);
     const host = (await scanHost(root)).host.hostname || osHostname();
-    state = await enroll(values.server, token, host);
+    state = await enroll(values.server, token, host, { ca });
     await writeAgentState(values.state, state);
     log(`enrolled as ${state.hostName} (${state.hostId})`);
   } else if (values.server && values.server !== state.server) {
@@ -79,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
         if (own.length > 0) log(`protecting ${own.join(", ")} (carries the control-plane connection)`);
       },
       state: state!,
+      ca,
       scan: () => scanHost(root),
       scanIntervalMs,
       agentVersion: AGENT_VERSION,

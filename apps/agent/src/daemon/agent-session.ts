@@ -19,6 +19,8 @@ export interface AgentSessionOptions {
   jobs?: JobRunner;
   /** Each time the server welcomes a connection: the local address the socket uses (to protect its interface). */
   onConnected?: (info: { localAddress: string | undefined }) => void;
+  /** Trust these CA certificates (PEM) for a wss:// server, beyond the system's. */
+  ca?: Buffer;
 }
 
 export interface AgentSession {
@@ -49,6 +51,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       headers: { authorization: `Bearer ${state.credential}` },
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
+      ...(options.ca ? { ca: options.ca } : {}),
     });
     socket = ws;
     let heartbeat: NodeJS.Timeout | undefined;
