@@ -14,6 +14,7 @@ import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, measure, row } from "./bench/measure.ts";
+import { benchIdentity } from "./bench/identity.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
@@ -88,6 +89,7 @@ async function main() {
     const inventory = await benchScan(dir);
     await benchStore(inventory);
     await benchAudit(inventory);
+    await benchIdentity();
     await benchSeed000Plan();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -28,6 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <Link href="/audit" className="hover:text-slate-900">Audit</Link>
                   <Link href="/jobs" className="hover:text-slate-900">Jobs</Link>
                   <Link href="/audit-log" className="hover:text-slate-900">Audit log</Link>
+                  <Link href="/api-docs" className="hover:text-slate-900">API</Link>
                   {identity.role === "admin" && <Link href="/admin" className="hover:text-slate-900" data-testid="admin-link">Admin</Link>}
                 </nav>
                 <div className="ml-auto flex items-center gap-4">

@@ -1,11 +1,9 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCESS_RULES, type Access, type Method } from "../lib/auth/access-rules.ts";
 import { IDENTITY_HEADER } from "../lib/auth/identity.ts";
 import { roleAllows, type Role } from "../lib/auth/roles.ts";
 import { signIn } from "../lib/client/bootstrap-admin.ts";
+import { findAppRoutes, type AppRoute } from "./find-app-routes.ts";
 import { bearer, createUser, startTestStack, TEST_PASSWORD, type TestStack } from "./start-test-stack.ts";
 
 /**
@@ -14,30 +12,8 @@ import { bearer, createUser, startTestStack, TEST_PASSWORD, type TestStack } fro
  * status each must get. Callers mix both ways in: sessions (browser sign-in) and API tokens.
  */
 
-const APP_DIR = fileURLToPath(new URL("../app", import.meta.url));
 /** Served by the custom server itself, not by a file under app/. */
 const SERVER_ROUTES = ["/api/v1/events", "/api/auth/sign-in/username", "/api/auth/sign-out"];
-const METHODS: Method[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
-
-type FileRoute = { route: string; methods: Method[]; kind: "page" | "api" };
-
-async function findRoutes(dir = APP_DIR): Promise<FileRoute[]> {
-  const out: FileRoute[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await findRoutes(path)));
-    else if (/^(page|route)\.tsx?$/.test(entry.name)) {
-      const route = `/${relative(APP_DIR, dir).split("/").filter((s) => s && !/^\(.*\)$/.test(s)).join("/")}`;
-      if (entry.name.startsWith("page")) out.push({ route, methods: ["GET"], kind: "page" });
-      else {
-        const text = await readFile(path, "utf8");
-        const methods = METHODS.filter((m) => new RegExp(`export\\s+(async\\s+)?(function|const)\\s+${m}\\b`).test(text));
-        out.push({ route, methods, kind: "api" });
-      }
-    }
-  }
-  return out;
-}
 
 type Caller = "anonymous" | "viewer session" | "operator token" | "admin token" | "revoked token" | "expired session";
 const CALLERS: Caller[] = ["anonymous", "viewer session", "operator token", "admin token", "revoked token", "expired session"];
@@ -53,11 +29,11 @@ function expected(caller: Caller, access: Access, kind: "page" | "api"): number 
 }
 
 let stack: TestStack;
-let routes: FileRoute[];
+let routes: AppRoute[];
 const auth = {} as Record<Caller, Record<string, string>>;
 
 beforeAll(async () => {
-  routes = await findRoutes();
+  routes = await findAppRoutes();
   stack = await startTestStack();
   const url = stack.plane.url;
   await createUser(stack.admin, "vera", "viewer");

@@ -29,10 +29,10 @@ describe("the policy the table must express (issue 9)", () => {
     for (const r of admin) expect(r.access, `${r.method} ${r.route}`).toBe("admin");
   });
 
-  it("every write under /api/v1 needs a role except enrollment's and first-run's own secrets; reads need at least viewer", () => {
+  it("only sign-in, first run, enrollment and the API description are public", () => {
     const publicOnes = rules.filter((r) => r.access === "public").map((r) => `${r.method} ${r.route}`);
     expect(publicOnes.sort()).toEqual([
-      "GET /login", "GET /setup",
+      "GET /api-docs", "GET /api/v1/openapi.json", "GET /login", "GET /setup",
       "POST /api/auth/sign-in/username", "POST /api/auth/sign-out", "POST /api/v1/enroll", "POST /api/v1/setup",
     ]);
   });

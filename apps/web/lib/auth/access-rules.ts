@@ -51,6 +51,9 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/users": { GET: "admin", POST: "admin" },
   "/api/v1/tokens": { GET: "admin", POST: "admin" },
   "/api/v1/tokens/[tokenId]": { DELETE: "admin" },
+  // the API's own description (no fleet data in it)
+  "/api/v1/openapi.json": { GET: "public" },
+  "/api-docs": { GET: "public" },
 };
 
 /** Static assets Next serves; they carry no fleet data. */
