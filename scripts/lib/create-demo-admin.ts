@@ -9,7 +9,7 @@ import { createApiToken, setupFirstAdmin, signIn } from "../../apps/web/lib/clie
 
 export interface DemoAdmin { username: string; password: string; token: string }
 
-const USERNAME = "demo-admin";
+const USERNAME = "admin";
 
 async function readKept(file: string): Promise<DemoAdmin | null> {
   try {
