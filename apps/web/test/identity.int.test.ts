@@ -62,11 +62,14 @@ describe("sessions", () => {
     expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).status).toBe(401);
   });
 
-  it("a session deleted from the database (revoked) is refused on the next request", async () => {
-    const cookie = await signIn(stack.plane.url, "olga", PASSWORD);
-    expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).status).toBe(200);
-    await stack.db.session.deleteMany({ where: { user: { username: "olga" } } });
-    expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).status).toBe(401);
+  it("an admin signs a user out everywhere: each of their sessions is refused on its next request", async () => {
+    const [a, b] = [await signIn(stack.plane.url, "olga", PASSWORD), await signIn(stack.plane.url, "olga", PASSWORD)];
+    expect((await api("GET", "/api/v1/me", null, undefined, { cookie: a })).status).toBe(200);
+    const olga = await stack.db.user.findUniqueOrThrow({ where: { username: "olga" } });
+    expect((await api("DELETE", `/api/v1/users/${olga.id}/sessions`, stack.tokens.operator)).status).toBe(403);
+    const revoked = await api("DELETE", `/api/v1/users/${olga.id}/sessions`, stack.tokens.admin);
+    expect(revoked.body.revoked).toBeGreaterThanOrEqual(2);
+    for (const cookie of [a, b]) expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).status).toBe(401);
   });
 
   it("records the signed-in user as the audit log's actor", async () => {

@@ -70,7 +70,9 @@ describe("the OpenAPI document", () => {
     await call("post", "/api/v1/users", T("/api/v1/users"), admin, { username: "uma", password: TEST_PASSWORD, role: "viewer" });
     await call("post", "/api/v1/users", T("/api/v1/users"), admin, { username: "uma", password: TEST_PASSWORD, role: "viewer" });
     await call("post", "/api/v1/users", T("/api/v1/users"), admin, { username: "uma", password: TEST_PASSWORD, role: "root" });
-    await call("get", "/api/v1/users", T("/api/v1/users"), admin);
+    const users = await call("get", "/api/v1/users", T("/api/v1/users"), admin);
+    await call("delete", `/api/v1/users/${users.body.users[0].id}/sessions`, T("/api/v1/users/{userId}/sessions"), admin);
+    await call("delete", "/api/v1/users/nope/sessions", T("/api/v1/users/{userId}/sessions"), admin);
     const token = await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "doc", role: "viewer", ttlSec: 600 });
     await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "doc", role: "viewer" });
     await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "", role: "viewer" });

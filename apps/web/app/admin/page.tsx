@@ -18,7 +18,12 @@ export default async function AdminPage() {
       <h1 className="text-lg font-semibold">Admin</h1>
       <Section title="Users" testId="admin-users">
         <table className="mb-4 text-left"><tbody>
-          {users.map((u) => <tr key={u.id} data-testid="user-row"><td className={cell}>{u.username}</td><td className={cell}>{u.role}</td><td className={cell}>{formatTime(u.createdAt)}</td></tr>)}
+          {users.map((u) => (
+            <tr key={u.id} data-testid="user-row">
+              <td className={cell}>{u.username}</td><td className={cell}>{u.role}</td><td className={cell}>{formatTime(u.createdAt)}</td>
+              <td className={cell}><ActionButton path={`/api/v1/users/${u.id}/sessions`} method="DELETE" label="Sign out everywhere" confirmText={`End every session of ${u.username}?`} testId="revoke-sessions" /></td>
+            </tr>
+          ))}
         </tbody></table>
         <ApiForm path="/api/v1/users" testId="create-user" submitLabel="Create user" fields={[
           { name: "username", label: "User name" }, { name: "password", label: "Password", type: "password" }, { name: "role", label: "Role", options: ROLES },

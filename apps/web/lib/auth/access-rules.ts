@@ -49,6 +49,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   // identity
   "/api/v1/me": { GET: "viewer" },
   "/api/v1/users": { GET: "admin", POST: "admin" },
+  "/api/v1/users/[userId]/sessions": { DELETE: "admin" },
   "/api/v1/tokens": { GET: "admin", POST: "admin" },
   "/api/v1/tokens/[tokenId]": { DELETE: "admin" },
   // the API's own description (no fleet data in it)

@@ -31,6 +31,8 @@ export const API_OPERATIONS: Operation[] = [
   { method: "get", route: "/api/v1/users", summary: "List users", responses: { 200: { description: "users", schema: R.UsersResponse } } },
   { method: "post", route: "/api/v1/users", summary: "Create a user", body: CreateUserRequest,
     responses: { 201: { description: "the user", schema: R.UserCreatedResponse }, 400: e("a field is invalid"), 409: e("the user name is taken") } },
+  { method: "delete", route: "/api/v1/users/[userId]/sessions", summary: "Sign a user out everywhere (their sessions end at once)",
+    responses: { 200: { description: "how many sessions ended", schema: R.SessionsRevokedResponse }, 404: e("no such user") } },
   { method: "get", route: "/api/v1/tokens", summary: "List API tokens (never their secrets)", responses: { 200: { description: "tokens", schema: R.ApiTokensResponse } } },
   { method: "post", route: "/api/v1/tokens", summary: "Create an API token; it is shown once", body: CreateApiTokenRequest,
     responses: { 201: { description: "the token", schema: R.ApiTokenCreatedResponse }, 400: e("a field is invalid"), 409: e("the name was used before") } },

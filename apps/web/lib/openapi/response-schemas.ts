@@ -24,6 +24,7 @@ export const ApiToken = z.object({
 export const ApiTokenCreatedResponse = z.object({ token: z.string().startsWith("vft_"), apiToken: ApiToken });
 export const ApiTokensResponse = z.object({ tokens: z.array(ApiToken) });
 export const ApiTokenRevokedResponse = z.object({ apiToken: ApiToken });
+export const SessionsRevokedResponse = z.object({ revoked: z.number().int() });
 export const HostRevokedResponse = z.object({ revoked: z.number().int(), disconnected: z.boolean() });
 
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });

@@ -76,6 +76,7 @@ export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits;
       if (crossSite) return refuse(req, res, 403, crossSite);
     }
     if (resolved.identity) req.headers[IDENTITY_HEADER] = JSON.stringify(resolved.identity);
+    if (resolved.identity && resolved.setCookie?.length) res.setHeader("set-cookie", resolved.setCookie);
     return "next";
   };
 }

@@ -6,7 +6,7 @@ import type { Identity } from "../../lib/auth/identity.ts";
 import type { Auth } from "./create-auth.ts";
 
 export type Resolved =
-  | { identity: Identity; via: "token" | "session" }
+  | { identity: Identity; via: "token" | "session"; setCookie?: string[] }
   | { identity: null; via: null; refused?: string };
 
 /**
@@ -24,10 +24,11 @@ export async function resolveIdentity(req: IncomingMessage, deps: { db: Db; auth
     return { identity: { kind: "token", id: token.id, name: token.name, role: token.role }, via: "token" };
   }
   if (!req.headers.cookie) return { identity: null, via: null };
-  const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers) });
+  // returnHeaders: when better-auth extends a session in use, the browser gets the renewed cookie.
+  const { headers: answer, response: session } = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers), returnHeaders: true });
   if (!session) return { identity: null, via: null };
   const user = session.user as typeof session.user & { username?: string | null; role?: string };
   const role = Role.safeParse(user.role);
   if (!role.success) return { identity: null, via: null };
-  return { identity: { kind: "user", id: user.id, name: user.username ?? user.name, role: role.data }, via: "session" };
+  return { identity: { kind: "user", id: user.id, name: user.username ?? user.name, role: role.data }, via: "session", setCookie: answer.getSetCookie() };
 }
