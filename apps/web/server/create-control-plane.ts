@@ -80,7 +80,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     throw new Error(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`);
   }
 
-  const listen = decideListen(host, { tls: options.tls !== undefined, allowPlainHttp: options.allowPlainHttp ?? false });
+  const listen = decideListen(host, { tls: options.tls !== undefined, allowPlainHttp: options.allowPlainHttp ?? false, publicUrl: options.publicUrl !== undefined });
   if (!listen.ok) throw new Error(listen.error);
   if (listen.warning) log("warn", listen.warning, { host });
 
@@ -141,7 +141,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `${options.tls ? "https" : "http"}://${urlHost}:${address.port}`;
 
-  const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, sessionTtlSec: options.sessionTtlSec });
+  // On loopback, a browser may call the server 127.0.0.1, localhost or [::1] (the request guard serves all three).
+  const loopbackOrigins = options.publicUrl ? [] : ["localhost", "[::1]", "127.0.0.1"].map((name) => `${url.split("://")[0]}://${name}:${address.port}`);
+  const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, trustedOrigins: loopbackOrigins, sessionTtlSec: options.sessionTtlSec });
   access = createHttpAccess({ db, auth, limits, log });
   setControlPlaneContext({
     db, events,

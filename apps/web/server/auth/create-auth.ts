@@ -9,6 +9,8 @@ export interface AuthOptions {
   secret: string;
   /** The URL browsers use (the server's own, or the TLS proxy's): better-auth checks request origins against it. */
   baseUrl: string;
+  /** More origins browsers may send from (the loopback names of one server). */
+  trustedOrigins?: string[];
   /** A session lasts this long without use; each use within it extends it (better-auth's updateAge). */
   sessionTtlSec?: number;
 }
@@ -30,6 +32,7 @@ export function createAuth(options: AuthOptions) {
     secret: options.secret,
     baseURL: options.baseUrl,
     basePath: "/api/auth",
+    trustedOrigins: options.trustedOrigins ?? [],
     database: prismaAdapter(options.db, { provider: "postgresql" }),
     // Users are created by an admin (or the first-run page), never by signing up.
     emailAndPassword: { enabled: true, disableSignUp: true },
