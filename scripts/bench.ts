@@ -17,6 +17,7 @@ import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
+import { benchIdentity } from "./bench/identity.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
@@ -87,6 +88,7 @@ async function benchSeed000Plan() {
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
+  if (process.argv[2] === "agent-idle") return benchAgentIdle();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });
@@ -94,6 +96,7 @@ async function main() {
     await benchStore(inventory);
     await benchAudit(inventory);
     await benchAgentStartup();
+    await benchIdentity();
     await benchSeed000Plan();
     await benchAgentIdle();
     await benchPlacement();

@@ -9,6 +9,7 @@ import { join, resolve } from "node:path";
 import { startFleet } from "@vfleet/simulator/fleet";
 import { defineDemoGuests } from "./lib/demo-guests.ts";
 import { needsWebBuild } from "./lib/web-build.ts";
+import { createDemoAdmin, printDemoAdmin } from "./lib/create-demo-admin.ts";
 
 const repo = resolve(import.meta.dirname, "..");
 const stateDir = join(repo, ".vfleet");
@@ -63,8 +64,9 @@ async function main() {
   generatePrismaClient();
   ensureWebBuild();
   const { url, child } = await startControlPlane();
+  const admin = await createDemoAdmin(url, stateDir);
   const fleet = await startFleet({
-    controlPlaneUrl: url,
+    controlPlaneUrl: url, apiToken: admin.token,
     workDir: join(stateDir, "fleet"),
     agentCommand: [...tsx, join(repo, "apps/agent/src/cli.ts")],
     hosts: [{ profile: "dgx2", name: "dgx2-01" }, { profile: "intel-82576", name: "igb-01" }, { profile: "gpu-workstation", name: "gpu-ws-01" }],
@@ -75,6 +77,7 @@ async function main() {
   log("");
   log(`vfleet demo is running: ${fleet.hosts.length} simulated hosts, each with a real agent process.`);
   log(`  dashboard:  ${url}`);
+  printDemoAdmin(admin, url, log);
   for (const h of fleet.hosts) log(`  ${h.name.padEnd(10)} ${h.profile.padEnd(16)} sysfs tree ${h.root}`);
   for (const line of guests.report) log(`  guests: ${line}`);
   log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor } from "../test/jobs-helpers.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
-import { startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 
 /**
  * Every page, checked by axe-core (Deque's engine, the one browser devtools use) in real Chromium,
@@ -42,10 +42,10 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx2-a11y", profile: "dgx2" }, { name: "igb-a11y", profile: "intel-82576" }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx2-a11y", profile: "dgx2" }, { name: "igb-a11y", profile: "intel-82576" }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
-  const api = apiClient(stack.plane.url);
+  const api = apiClient(stack.plane.url, stack.tokens.admin);
   const hosts = await waitFor("both hosts' snapshots", async () => {
     const list = (await api.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt: string | null }[];
     return list.length === 2 && list.every((h) => h.snapshotAt) ? list : undefined;
@@ -65,7 +65,8 @@ afterAll(async () => {
 
 describe.each(["light", "dark"] as const)("every page in the %s colour scheme", (scheme) => {
   it("has no serious or critical accessibility violation (axe-core)", async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: scheme });
+    // An admin sees every control a page has (Bearer works for pages as for the API).
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: scheme, extraHTTPHeaders: bearer(stack.tokens.admin) });
     const found: string[] = [];
     for (const path of pages) {
       await page.goto(`${stack.plane.url}${path}`);

@@ -35,7 +35,9 @@ beforeAll(async () => {
   treeDir = await mkdtemp(join(tmpdir(), "vfleet-web-dgx2-"));
   dgx2 = await buildTree("dgx2", treeDir);
   browser = await launchChromium();
-  server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "5000" });
+  // The test agent sends no heartbeats: 15 s of silence leaves room for the steps between its
+  // two snapshots on a busy machine (its socket closing still marks it offline at once).
+  server = await startProductionServer({ VFLEET_HEARTBEAT_INTERVAL_MS: "1000", VFLEET_OFFLINE_AFTER_MS: "15000" });
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 });
 afterAll(async () => {
@@ -56,13 +58,19 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   const capacity = computeCapacity(inventory);
   expect(capacity.totals.created).toBe(160);
 
+  // Signed out, the dashboard sends the browser to the sign-in page; signing in brings it back.
   await page.goto(server.url);
+  await page.getByTestId("sign-in-form").waitFor();
+  await page.getByTestId("username").fill(server.admin.username);
+  await page.getByTestId("password").fill(server.admin.password);
+  await page.getByTestId("sign-in-button").click();
   await page.getByTestId("empty-fleet").waitFor();
+  expect(await page.getByTestId("signed-in-as").textContent()).toContain(server.admin.username);
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
   await markPage();
 
   // A host enrolls and reports: the open dashboard shows it by itself.
-  const host = await enrollHost(server.url, "dgx2-01", hostname);
+  const host = await enrollHost(server.admin, "dgx2-01", hostname);
   agent = (await connectReadyAgent(server.url.replace(/^http/, "ws") + "/agent", host.credential)).agent;
   // Heartbeat as a real agent does: a busy machine can take longer than the 5 s offline limit between steps.
   heartbeats = setInterval(() => agent.send("agent.heartbeat", { uptimeSec: 1 }), 1000);

@@ -7,8 +7,9 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { signInPage, signOutPage } from "../test/sign-in-page.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
-import { startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { createUser as createUserAs, startTestStack, TEST_PASSWORD as PASSWORD, type TestStack } from "../test/start-test-stack.ts";
 
 /**
  * An operator in real Chromium sets a VF count from the host page: Preview shows the exact
@@ -23,6 +24,7 @@ let fleet: Fleet;
 let browser: Browser;
 let page: Page;
 let workDir: string;
+const createUser = (name: string, role: "operator" | "viewer") => createUserAs(stack.admin, name, role);
 
 beforeAll(async () => {
   await mkdir(RESULTS, { recursive: true });
@@ -30,7 +32,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
@@ -43,7 +45,7 @@ afterAll(async () => {
 });
 
 it("sets a VF count from the host page through preview and confirm, and sees the grid update live", async () => {
-  const api = apiClient(stack.plane.url);
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
   const { hostId, pf } = await waitFor("the DGX-2's snapshot", async () => {
     const h = ((await api.get("/api/v1/hosts")).body.hosts as { id: string; snapshotAt: string | null }[]).find((x) => x.snapshotAt);
     if (!h) return undefined;
@@ -51,7 +53,11 @@ it("sets a VF count from the host page through preview and confirm, and sees the
     return { hostId: h.id, pf: inv.devices.find((d) => d.sriov)!.address };
   });
 
-  await page.goto(`${stack.plane.url}/hosts/${hostId}`);
+  // carol signs in through the login page; her name, not a claim, goes into the audit log.
+  await createUser("carol", "operator");
+  await signInPage(page, stack.plane.url, "carol", PASSWORD, `/hosts/${hostId}`);
+  expect(page.url()).toBe(`${stack.plane.url}/hosts/${hostId}`);
+  expect(await page.getByTestId("signed-in-as").getAttribute("data-role")).toBe("operator");
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
   await page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
   const card = page.locator(`[data-testid="pf-card"][data-address="${pf}"]`);
@@ -68,7 +74,6 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   expect(await form.getByTestId("job-confirm-button").count()).toBe(0);
 
   await form.getByTestId("job-count").fill("4");
-  await form.getByTestId("job-operator").fill("carol");
   await form.getByTestId("job-preview-button").click();
   const preview = form.getByTestId("job-preview");
   await preview.waitFor();
@@ -92,16 +97,38 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   const created = page.locator('[data-testid="audit-event"][data-action="job.created"]');
   expect(await created.first().textContent()).toContain("carol");
   expect(await page.locator('[data-testid="audit-event"][data-action="job.succeeded"]').count()).toBe(1);
+  expect((await stack.db.job.findUniqueOrThrow({ where: { id: jobId! } })).createdBy).toBe("carol");
+
+  // Signed out, the host page is behind the sign-in page again.
+  await signOutPage(page);
+  await page.goto(`${stack.plane.url}/hosts/${hostId}`);
+  await page.getByTestId("sign-in-form").waitFor();
+});
+
+it("shows a viewer the host but not the controls that change it", async () => {
+  const api = apiClient(stack.plane.url, stack.tokens.viewer);
+  const hostId = ((await api.get("/api/v1/hosts")).body.hosts as { id: string }[])[0]!.id;
+  await createUser("victor", "viewer");
+  await signInPage(page, stack.plane.url, "victor", PASSWORD, `/hosts/${hostId}`);
+  await page.getByTestId("host-name").waitFor();
+  expect(await page.getByTestId("pf-card").count()).toBeGreaterThan(0);
+  expect(await page.getByTestId("host-actions").count()).toBe(0);
+  expect(await page.getByTestId("admin-link").count()).toBe(0);
+  await page.screenshot({ path: join(RESULTS, "viewer-host-page.png"), fullPage: false });
+  // The server refuses what the page does not offer.
+  const refused = await page.evaluate(async (id) => (await fetch("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ hostId: id, job: { kind: "vf.set-count", params: { pf: "0000:00:00.0", count: 1 } } }) })).status, hostId);
+  expect(refused).toBe(403);
+  await signOutPage(page);
 });
 
 it("says a host is offline, asks before queueing for it, and lets the operator cancel what waits", async () => {
-  const api = apiClient(stack.plane.url);
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
   const hostId = ((await api.get("/api/v1/hosts")).body.hosts as { id: string }[])[0]!.id;
   const pf = ((await api.get(`/api/v1/hosts/${hostId}`)).body.inventory as Inventory).devices.find((d) => d.sriov)!.address;
   await fleet.stopHost("dgx-ui");
   await waitFor("the host offline", async () => ((await api.get(`/api/v1/hosts/${hostId}`)).body.host.online === false ? true : undefined), 20_000);
 
-  await page.goto(`${stack.plane.url}/hosts/${hostId}`);
+  await signInPage(page, stack.plane.url, "carol", PASSWORD, `/hosts/${hostId}`);
   const banner = page.getByTestId("offline-banner");
   expect(await banner.textContent()).toMatch(/dgx-ui is offline since \d+ s ago\..*last inventory.*may no longer be true/);
 
@@ -109,7 +136,6 @@ it("says a host is offline, asks before queueing for it, and lets the operator c
   await form.getByTestId("job-kind").selectOption("vf.set-count");
   await form.getByTestId("job-pf").selectOption(pf);
   await form.getByTestId("job-count").fill("2");
-  await form.getByTestId("job-operator").fill("carol");
   await form.getByTestId("job-preview-button").click();
   await form.getByTestId("job-preview").waitFor();
   // Confirm waits for an explicit yes: the job would only wait for the agent.
@@ -125,5 +151,6 @@ it("says a host is offline, asks before queueing for it, and lets the operator c
   await page.getByTestId("job-cancel-button").click();
   await expect.poll(() => page.getByTestId("job-page").getAttribute("data-state"), { timeout: 10_000 }).toBe("cancelled");
   expect((await api.get(`/api/v1/jobs/${jobId}`)).body.job.state).toBe("cancelled");
+  expect((await stack.db.auditEvent.findFirstOrThrow({ where: { jobId: jobId!, action: "job.cancelled" } })).actor).toBe("carol");
   await page.screenshot({ path: join(RESULTS, "job-offline-cancelled.png"), fullPage: false });
 });

@@ -9,7 +9,8 @@ import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor } from "../test/jobs-helpers.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
-import { startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { signInPage } from "../test/sign-in-page.ts";
+import { createUser, startTestStack, TEST_PASSWORD, type TestStack } from "../test/start-test-stack.ts";
 
 /**
  * An operator in real Chromium: creates a pool (the live preview shows what it matches), places
@@ -34,7 +35,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx-place", profile: "dgx2", vfs: 0 }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx-place", profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
@@ -48,17 +49,18 @@ afterAll(async () => {
 });
 
 it("creates a pool, places VFs on a new guest, watches the plan, and releases them", { timeout: 300_000 }, async () => {
-  const api = apiClient(stack.plane.url);
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
   await waitFor("the DGX-2's snapshot", async () => ((await api.get("/api/v1/hosts")).body.hosts as { snapshotAt: string | null }[]).find((h) => h.snapshotAt));
 
-  await page.goto(`${stack.plane.url}/pools`);
+  // dana, an operator, signs in: the pool, the plan and the release are recorded under her name.
+  await createUser(stack.admin, "dana", "operator");
+  await signInPage(page, stack.plane.url, "dana", TEST_PASSWORD, "/pools");
   const form = page.getByTestId("pool-form");
   await form.getByTestId("pool-name").fill("cx5");
   await form.getByTestId("pool-vendorId").fill("15b3");
   await form.getByTestId("pool-deviceId").fill("1017");
   const preview = form.getByTestId("pool-preview-capacity");
   await expect.poll(() => preview.getByTestId("pool-creatable").getAttribute("data-value"), { timeout: 10_000 }).toBe("160");
-  await form.getByTestId("pool-operator").fill("dana");
   await form.getByTestId("pool-save").click();
   await form.getByTestId("pool-saved").waitFor();
   await page.getByTestId("pool-cx5").waitFor();
@@ -98,4 +100,5 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
   await page.goto(`${stack.plane.url}/assignments`);
   await page.getByTestId("no-assignments").waitFor();
+  expect((await stack.db.pool.findUniqueOrThrow({ where: { name: "cx5" } })).createdBy).toBe("dana");
 });

@@ -1,8 +1,10 @@
 import type {
-  Db, cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage,
-  listJobs, listJobsPage, redeemEnrollmentToken,
+  Db, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents,
+  listHosts, listHostsPage, listJobs, listJobsPage, redeemEnrollmentToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
 } from "@vfleet/db";
+import type { createUser } from "../server/auth/create-user.ts";
+import type { listUsers } from "../server/auth/list-users.ts";
 import type { FleetEvents } from "./fleet-events.ts";
 
 /**
@@ -51,6 +53,18 @@ export interface ControlPlaneContext {
   events: FleetEvents;
   /** Wakes the job dispatcher after a job was queued for a host. */
   jobs: { kick(hostId: string): void };
+  /** Users and API tokens (the custom server owns better-auth and the password hashing). */
+  identity: {
+    createUser: typeof createUser;
+    listUsers: typeof listUsers;
+    createApiToken: typeof createApiToken;
+    listApiTokens: typeof listApiTokens;
+    revokeApiToken: typeof revokeApiToken;
+  };
+  agents: {
+    /** Revoke a host's agent credentials and close its live socket with 4401 (its in-flight jobs become `unknown`). */
+    revokeHost(hostId: string): Promise<{ revoked: number; disconnected: boolean }>;
+  };
 }
 
 const SLOT = Symbol.for("vfleet.control-plane");

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
 import { getKnownHash, listHosts, loadInventory } from "@vfleet/db";
 import { buildDgx2Inventory } from "../test/build-dgx2-inventory.ts";
-import { enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 import { TestAgent, connectReadyAgent } from "../test/test-agent.ts";
 
 let stack: TestStack;
@@ -18,7 +18,7 @@ const hostOnline = async (hostId: string) => (await listHosts(stack.db)).find((h
 
 describe("agent gateway: the happy path", () => {
   it("enrolls, welcomes, stores a snapshot once and acks an unchanged one without writing", async () => {
-    const host = await enrollHost(stack.plane.url, "dgx2-01");
+    const host = await enrollHost(stack.admin, "dgx2-01");
     const { agent, welcome } = await connectReadyAgent(stack.agentUrl, host.credential);
     expect(welcome.payload).toMatchObject({ hostId: host.hostId, hostName: "dgx2-01", heartbeatIntervalMs: 500, knownHash: null });
     expect(await hostOnline(host.hostId)).toBe(true);
@@ -33,11 +33,11 @@ describe("agent gateway: the happy path", () => {
     const again = agent.snapshot(inventory);
     expect((await agent.next("inventory.ack")).payload).toEqual({ replyTo: again.id, hash: first.hash, stored: false });
 
-    const res = await fetch(`${stack.plane.url}/api/v1/hosts`);
+    const res = await fetch(`${stack.plane.url}/api/v1/hosts`, { headers: bearer(stack.tokens.viewer) });
     const { hosts } = (await res.json()) as { hosts: { id: string; online: boolean; capacity: unknown }[] };
     expect(hosts.find((h) => h.id === host.hostId)).toMatchObject({ online: true, capacity: { possible: 160, created: 160, bound: 160, assigned: 0, free: 160 } });
 
-    const detail = await fetch(`${stack.plane.url}/api/v1/hosts/${host.hostId}`);
+    const detail = await fetch(`${stack.plane.url}/api/v1/hosts/${host.hostId}`, { headers: bearer(stack.tokens.viewer) });
     const body = (await detail.json()) as { capacity: { pfs: unknown[]; totals: { created: number } }; inventory: { host: { hostname: string } } };
     expect(body.capacity.pfs).toHaveLength(10);
     expect(body.capacity.totals.created).toBe(160);
@@ -51,7 +51,7 @@ describe("agent gateway: the happy path", () => {
   });
 
   it("marks the host offline when its socket closes and tells the browser", async () => {
-    const host = await enrollHost(stack.plane.url, "closer-01");
+    const host = await enrollHost(stack.admin, "closer-01");
     const seen: string[] = [];
     const unsubscribe = stack.plane.events.subscribe((e) => { if (e.hostId === host.hostId) seen.push(e.type); });
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
@@ -63,9 +63,9 @@ describe("agent gateway: the happy path", () => {
   });
 
   it("streams host events over SSE at /api/v1/events", async () => {
-    const host = await enrollHost(stack.plane.url, "sse-01");
+    const host = await enrollHost(stack.admin, "sse-01");
     const controller = new AbortController();
-    const res = await fetch(`${stack.plane.url}/api/v1/events`, { signal: controller.signal });
+    const res = await fetch(`${stack.plane.url}/api/v1/events`, { signal: controller.signal, headers: bearer(stack.tokens.viewer) });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
@@ -85,7 +85,7 @@ describe("agent gateway: the happy path", () => {
 
 describe("enrollment REST", () => {
   const post = (path: string, body: unknown) => fetch(`${stack.plane.url}${path}`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body),
+    method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
   it("names the bad field with 400", async () => {
@@ -110,7 +110,7 @@ describe("enrollment REST", () => {
   });
 
   it("refuses non-JSON API writes (415) and a rebound DNS name (421), writing nothing", async () => {
-    const form = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ hostName: "via-form" }) });
+    const form = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, { method: "POST", headers: { "content-type": "text/plain", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ hostName: "via-form" }) });
     expect(form.status).toBe(415);
     const { port } = new URL(stack.plane.url);
     const status = await new Promise<number>((resolve, reject) => {
@@ -132,7 +132,7 @@ describe("enrollment REST", () => {
   });
 
   it("answers 404 for an unknown host", async () => {
-    expect((await fetch(`${stack.plane.url}/api/v1/hosts/nope`)).status).toBe(404);
+    expect((await fetch(`${stack.plane.url}/api/v1/hosts/nope`, { headers: bearer(stack.tokens.viewer) })).status).toBe(404);
   });
 });
 
@@ -143,12 +143,12 @@ describe("agent gateway: bad input closes with its code, writes nothing, and oth
   let bystanderSnapshots = 0;
 
   beforeAll(async () => {
-    victim = await enrollHost(stack.plane.url, "victim-01");
+    victim = await enrollHost(stack.admin, "victim-01");
     const { agent } = await connectReadyAgent(stack.agentUrl, victim.credential);
     storedHash = agent.snapshot(buildDgx2Inventory({ hostname: "victim-01" })).hash;
     expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
     await agent.close();
-    const other = await enrollHost(stack.plane.url, "bystander-01");
+    const other = await enrollHost(stack.admin, "bystander-01");
     bystander = (await connectReadyAgent(stack.agentUrl, other.credential)).agent;
   });
   afterAll(async () => {

@@ -96,6 +96,13 @@ export class AgentGateway {
     return session !== undefined;
   }
 
+  /** The host's credential was revoked: close its socket with 4401 so the agent stops retrying. */
+  closeRevoked(hostId: string): boolean {
+    const session = this.#current.get(hostId);
+    session?.close(CloseCode.UNAUTHORIZED, "credential revoked by an admin");
+    return session !== undefined;
+  }
+
   get connectedHosts(): number {
     return this.#current.size;
   }

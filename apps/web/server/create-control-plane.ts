@@ -1,21 +1,30 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import {
-  cancelJob, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage,
+  cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
+  listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
+import { createAuth } from "./auth/create-auth.ts";
+import { createUser } from "./auth/create-user.ts";
+import { createHttpAccess } from "./auth/http-access.ts";
+import { listUsers } from "./auth/list-users.ts";
+import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
+import { setSecurityHeaders } from "./auth/security-headers.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
 import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
 import { createHostInstallHandler, type HostInstallOptions } from "./host-install/serve-host-installs.ts";
 import { jsonLog, type Log } from "./logger.ts";
 import { createControlPlaneMetrics } from "./metrics/control-plane-metrics.ts";
+import { decideListen } from "./listen-policy.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -39,6 +48,17 @@ export interface ControlPlaneOptions {
   hostInstall?: Partial<Omit<HostInstallOptions, "db">>;
   /** When set, GET /metrics needs `Authorization: Bearer <token>` (VFLEET_METRICS_TOKEN). */
   metricsToken?: string;
+  /** Signs session cookies (at least 32 characters); the same value across restarts keeps operators signed in. */
+  authSecret: string;
+  /** The URL browsers use when it is not the listen address (a TLS-terminating proxy). */
+  publicUrl?: string;
+  /** A session unused this long expires. */
+  sessionTtlSec?: number;
+  rateLimits?: RateLimitOptions;
+  /** Serve https:// and wss:// with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Serve plain HTTP beyond loopback: a TLS-terminating proxy stands in front (logged). */
+  allowPlainHttp?: boolean;
 }
 
 export interface ControlPlane {
@@ -74,18 +94,16 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     throw new Error(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`);
   }
 
+  const listen = decideListen(host, { tls: options.tls !== undefined, allowPlainHttp: options.allowPlainHttp ?? false, publicUrl: options.publicUrl !== undefined });
+  if (!listen.ok) throw new Error(listen.error);
+  if (listen.warning) log("warn", listen.warning, { host });
+
   const events = new FleetEvents();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
   await jobs.recoverAfterRestart();
-  setControlPlaneContext({
-    db, events,
-    queries: {
-      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
-      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
-    },
-    jobs: { kick: (hostId) => jobs.kick(hostId) },
-  });
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
+  const limits = createRateLimits(options.rateLimits);
+  let access: ReturnType<typeof createHttpAccess> | null = null;
 
   let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   /**
@@ -99,28 +117,34 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
   // Set once the port is known (the installer tells hosts this control plane's URL).
   let hostInstalls!: ReturnType<typeof createHostInstallHandler>;
-  const server: Server = createServer((req, res) => {
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
+    setSecurityHeaders(res, dev);
     const refusal = refuseRequest(req, host);
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
       res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
+    // Scrapers are not users: /metrics has its own optional bearer token (VFLEET_METRICS_TOKEN).
     if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
     // The event stream stays open for as long as a page does: not a latency.
-    if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
-    metrics.observeHttp(req, res, pathOf(req)!);
-    if (hostInstalls.handle(req, res, pathOf(req)!)) return;
+    if (!(req.method === "GET" && pathOf(req) === EVENTS_PATH)) metrics.observeHttp(req, res, pathOf(req)!);
     void (async () => {
       try {
         await nextReady;
+        if ((await access!(req, res)) === "done") return;
+        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+        // The SSH installer's API lives in this server (node-ssh stays out of Next's bundle); its paths have no
+        // rule in ACCESS_RULES, so only an admin reaches here.
+        if (hostInstalls.handle(req, res, pathOf(req)!)) return;
         await handleNext!(req, res);
       } catch (err) {
         log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) res.writeHead(500).end("internal error");
       }
     })();
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createServer(handleRequest);
   server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
     socket.on("error", () => {});
     if (pathOf(req) === AGENT_PATH) return void gateway.handleUpgrade(req, socket, head);
@@ -138,8 +162,28 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${urlHost}:${address.port}`;
+  const url = `${options.tls ? "https" : "http"}://${urlHost}:${address.port}`;
+
+  // On loopback, a browser may call the server 127.0.0.1, localhost or [::1] (the request guard serves all three).
+  const loopbackOrigins = options.publicUrl ? [] : ["localhost", "[::1]", "127.0.0.1"].map((name) => `${url.split("://")[0]}://${name}:${address.port}`);
+  const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, trustedOrigins: loopbackOrigins, sessionTtlSec: options.sessionTtlSec });
+  access = createHttpAccess({ db, auth, limits, log });
   hostInstalls = createHostInstallHandler(hostInstallDefaults(db, url, options.hostInstall));
+  setControlPlaneContext({
+    db, events,
+    queries: {
+      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
+      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+    },
+    jobs: { kick: (hostId) => jobs.kick(hostId) },
+    identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
+    agents: {
+      async revokeHost(hostId) {
+        const { revoked } = await revokeAgentCredentials(db, hostId);
+        return { revoked, disconnected: gateway.closeRevoked(hostId) };
+      },
+    },
+  });
 
   const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: nextUpgrades as Server, quiet: !dev });
   nextReady = app.prepare();

@@ -14,4 +14,8 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ PORT: "70000" })).toThrow(/PORT: .*65535/);
     expect(() => loadEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
   });
+
+  it("wants TLS certificate and key together", () => {
+    expect(() => loadEnv({ VFLEET_TLS_CERT_FILE: "/etc/vfleet/cert.pem" })).toThrow(/VFLEET_TLS_KEY_FILE/);
+  });
 });

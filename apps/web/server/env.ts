@@ -13,12 +13,26 @@ export const Env = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Where the embedded PostgreSQL keeps its files: in the repo's ignored `.vfleet/`. */
   VFLEET_DATA_DIR: z.string().min(1).default(".vfleet/postgres"),
+  /** Signs session cookies; set it (32+ characters) when several processes share one database. */
+  VFLEET_AUTH_SECRET: z.string().min(32).optional(),
+  /** Without VFLEET_AUTH_SECRET, a generated secret is kept here (mode 0600) so restarts keep sessions. */
+  VFLEET_AUTH_SECRET_FILE: z.string().min(1).default(".vfleet/auth-secret"),
+  /** The URL browsers use when a TLS-terminating proxy stands in front (e.g. https://vfleet.example.net). */
+  VFLEET_PUBLIC_URL: z.string().url().optional(),
+  /** The control plane's own certificate and key (PEM): it then serves https:// and wss://. */
+  VFLEET_TLS_CERT_FILE: z.string().min(1).optional(),
+  VFLEET_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** "1": serve plain HTTP beyond loopback because a TLS-terminating proxy stands in front (logged at start). */
+  VFLEET_ALLOW_PLAIN_HTTP: z.enum(["0", "1"]).default("0"),
   /** Agents heartbeat this often; 10 s keeps the write rate low at thousands of hosts. */
   VFLEET_HEARTBEAT_INTERVAL_MS: ms.default(10_000),
   /** A host silent this long is offline; with the 5 s sweep that is within 30 s of vanishing. */
   VFLEET_OFFLINE_AFTER_MS: ms.default(25_000),
   /** `production` serves the `next build` output; anything else runs Next in dev mode. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+}).refine((e) => (e.VFLEET_TLS_CERT_FILE === undefined) === (e.VFLEET_TLS_KEY_FILE === undefined), {
+  message: "VFLEET_TLS_CERT_FILE and VFLEET_TLS_KEY_FILE go together: set both or neither",
+  path: ["VFLEET_TLS_KEY_FILE"],
 });
 export type Env = z.infer<typeof Env>;
 

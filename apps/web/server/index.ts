@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { applyMigrations, createDb, startDatabase } from "@vfleet/db";
+import { loadAuthSecret } from "./auth/load-auth-secret.ts";
 import { createControlPlane } from "./create-control-plane.ts";
 import { loadEnv } from "./env.ts";
 import { jsonLog } from "./logger.ts";
@@ -9,8 +11,12 @@ async function main(): Promise<void> {
   const database = await startDatabase({ dataDir: env.VFLEET_DATA_DIR, databaseUrl: env.DATABASE_URL });
   await applyMigrations(database.url);
   const db = createDb(database.url);
+  const authSecret = await loadAuthSecret(env.VFLEET_AUTH_SECRET, env.VFLEET_AUTH_SECRET_FILE);
+  const tls = env.VFLEET_TLS_CERT_FILE && env.VFLEET_TLS_KEY_FILE
+    ? { cert: await readFile(env.VFLEET_TLS_CERT_FILE), key: await readFile(env.VFLEET_TLS_KEY_FILE) }
+    : undefined;
   const plane = await createControlPlane({
-    db, port: env.PORT, host: env.HOST, dev: env.NODE_ENV !== "production",
+    db, authSecret, publicUrl: env.VFLEET_PUBLIC_URL, tls, allowPlainHttp: env.VFLEET_ALLOW_PLAIN_HTTP === "1", port: env.PORT, host: env.HOST, dev: env.NODE_ENV !== "production",
     heartbeatIntervalMs: env.VFLEET_HEARTBEAT_INTERVAL_MS, offlineAfterMs: env.VFLEET_OFFLINE_AFTER_MS,
   });
   // Tests and scripts read this line to learn the URL when PORT=0.

@@ -12,8 +12,8 @@ afterAll(async () => {
 });
 
 it("marks a silent host offline and drops its socket, while a heartbeating host stays online", async () => {
-  const silent = await enrollHost(stack.plane.url, "silent-01");
-  const beating = await enrollHost(stack.plane.url, "beating-01");
+  const silent = await enrollHost(stack.admin, "silent-01");
+  const beating = await enrollHost(stack.admin, "beating-01");
   const { agent: quiet } = await connectReadyAgent(stack.agentUrl, silent.credential);
   const { agent: alive } = await connectReadyAgent(stack.agentUrl, beating.credential);
   const heartbeat = setInterval(() => alive.send("agent.heartbeat", { uptimeSec: 1 }), 200);

@@ -11,11 +11,12 @@ function hostnameOf(hostHeader: string): string {
 }
 
 /**
- * Cheap protections for an API that has no operator login yet (pure):
+ * Cheap protections that hold before any identity is checked (pure):
  * - listening on loopback, only loopback Host names are served, so a web page that rebinds its
  *   own DNS name to 127.0.0.1 cannot drive the API from the operator's browser;
- * - state-changing API calls must carry `content-type: application/json`, which a cross-site
- *   HTML form cannot send without a CORS preflight (and the control plane answers none).
+ * - API calls with a body must carry `content-type: application/json`, which a cross-site
+ *   HTML form cannot send without a CORS preflight (and the control plane answers none). A form
+ *   cannot send DELETE at all, so a bodiless DELETE needs no content type.
  */
 export function refuseRequest(req: { method?: string; url?: string; headers: IncomingHttpHeaders }, listenHost: string): Refusal | null {
   if (LOOPBACK_NAMES.has(listenHost)) {
@@ -26,7 +27,7 @@ export function refuseRequest(req: { method?: string; url?: string; headers: Inc
   }
   const method = (req.method ?? "GET").toUpperCase();
   const path = (req.url ?? "/").split("?")[0]!;
-  if (path.startsWith("/api/") && !["GET", "HEAD", "OPTIONS"].includes(method)) {
+  if (path.startsWith("/api/") && !["GET", "HEAD", "OPTIONS", "DELETE"].includes(method)) {
     const type = (req.headers["content-type"] ?? "").toLowerCase();
     if (!type.startsWith("application/json")) {
       return { status: 415, message: `content-type must be application/json for ${method} ${path}` };

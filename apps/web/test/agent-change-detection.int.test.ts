@@ -24,7 +24,7 @@ let workDir: string;
 
 async function startHost(name: string, fullScanMs: number) {
   const fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir: join(workDir, name), hosts: [{ name, profile: "intel-82576" }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir: join(workDir, name), hosts: [{ name, profile: "intel-82576" }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500,
     agentArgs: ["--full-scan-interval-ms", String(fullScanMs)], log: () => {},
   });

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 it("an agent whose host was renamed stops with exit code 3 after one refusal", async () => {
   await buildTree("intel-82576", join(dir, "root"));
-  const enrolled = await enrollHost(stack.plane.url, "old-name", "old-name");
+  const enrolled = await enrollHost(stack.admin, "old-name", "old-name");
   const statePath = join(dir, "state.json");
   await writeFile(statePath, JSON.stringify({ server: stack.agentUrl, hostId: enrolled.hostId, hostName: enrolled.hostName, credential: enrolled.credential }));
   const child = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--state", statePath, "--root", join(dir, "root"), "--simulated"], { stdio: ["ignore", "ignore", "pipe"] });

@@ -38,7 +38,7 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-fleet-"));
   stack = await startTestStack({ heartbeatIntervalMs: 500, offlineAfterMs: 3000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url,
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin,
     workDir,
     hosts: HOSTS,
     agentCommand: [process.execPath, "--import", "tsx", agentCli],

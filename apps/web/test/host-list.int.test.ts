@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /** The fleet list for fleets of thousands: paged, searched and sorted by the database, totals summed there. */
 let stack: TestStack;
 const get = async (path: string) => {
-  const res = await fetch(`${stack.plane.url}${path}`);
+  const res = await fetch(`${stack.plane.url}${path}`, { headers: bearer(stack.tokens.viewer) });
   return { status: res.status, body: (await res.json()) as any };
 };
 
@@ -50,7 +50,7 @@ describe("GET /api/v1/hosts", () => {
 describe("the fleet page", () => {
   it("shows 50 hosts a page, finds hosts by name, and counts only online hosts in the totals", async () => {
     // React separates text fragments with <!-- --> in server HTML; read the text as a user would.
-    const html = async (path: string) => (await (await fetch(`${stack.plane.url}${path}`)).text()).replaceAll("<!-- -->", "");
+    const html = async (path: string) => (await (await fetch(`${stack.plane.url}${path}`, { headers: bearer(stack.tokens.viewer) })).text()).replaceAll("<!-- -->", "");
     const rows = (page: string) => (page.match(/data-testid="host-row-/g) ?? []).length;
     const first = await html("/");
     expect(rows(first)).toBe(50);

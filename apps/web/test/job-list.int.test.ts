@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobs } from "@vfleet/db";
-import { startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /** The fleet jobs page: host names (not ids), filters, paging, and a plan's jobs grouped under its progress. */
 let stack: TestStack;
-const text = async (path: string) => (await (await fetch(`${stack.plane.url}${path}`)).text()).replaceAll("<!-- -->", "");
+const text = async (path: string) => (await (await fetch(`${stack.plane.url}${path}`, { headers: bearer(stack.tokens.viewer) })).text()).replaceAll("<!-- -->", "");
 const rows = (html: string) => (html.match(/data-testid="job-row"/g) ?? []).length;
 const count = (pf: string, n: number, ref = "a") => ({ ref, job: { kind: "vf.set-count" as const, params: { pf, count: n } }, summary: `set ${pf} to ${n} VFs`, dependsOn: [], resourceKeys: [`dev:${pf}:${ref}`], before: null });
 

@@ -28,20 +28,21 @@ export async function setFaults(root: string, faults: KernelFaults): Promise<voi
 
 export type Api = {
   get<T = any>(path: string): Promise<{ status: number; body: T }>;
-  post<T = any>(path: string, body: unknown, operator?: string | null): Promise<{ status: number; body: T }>;
+  post<T = any>(path: string, body: unknown): Promise<{ status: number; body: T }>;
 };
 
-/** JSON over fetch against the control plane, with the operator header by default. */
-export function apiClient(baseUrl: string, defaultOperator = "alice"): Api {
+/** JSON over fetch against the control plane as the holder of `token`. */
+export function apiClient(baseUrl: string, token: string): Api {
+  const authorization = `Bearer ${token}`;
   return {
     async get(path) {
-      const res = await fetch(`${baseUrl}${path}`);
+      const res = await fetch(`${baseUrl}${path}`, { headers: { authorization } });
       return { status: res.status, body: await res.json() };
     },
-    async post(path, body, operator = defaultOperator) {
+    async post(path, body) {
       const res = await fetch(`${baseUrl}${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", ...(operator ? { "x-vfleet-operator": operator } : {}) },
+        headers: { "content-type": "application/json", authorization },
         body: JSON.stringify(body),
       });
       return { status: res.status, body: await res.json() };

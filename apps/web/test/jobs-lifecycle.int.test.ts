@@ -45,9 +45,9 @@ beforeAll(async () => {
   // 1 s pings: on two busy cores a 500 ms ping can miss and drop the socket (which jobs survive, but tests should not depend on).
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   plane = stack.plane;
-  api = apiClient(plane.url);
+  api = apiClient(plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: plane.url, workDir, hosts: [{ name: HOST, profile: "dgx2", vfs: 0 }],
+    controlPlaneUrl: plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: HOST, profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500,
     agentArgs: ["--timeout-ms", String(WRITE_TIMEOUT_MS)], log: () => {},
   });
@@ -92,8 +92,11 @@ describe("bad input at the API", () => {
       expect(res.body.field, what).toBe(field);
       expect(res.body.error, what).toMatch(new RegExp(`^${field.replace(/\./g, "\\.")}: `));
     }
-    const noOperator = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 1 } } }, null);
-    expect(noOperator).toMatchObject({ status: 400, body: { field: "operator" } });
+    // Who asks is the token's identity: a viewer may not queue, and a name claimed in the body is refused.
+    const viewer = await apiClient(plane.url, stack.tokens.viewer).post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 1 } } });
+    expect(viewer.status).toBe(403);
+    const claimed = await api.post("/api/v1/jobs", { hostId, operator: "mallory", job: { kind: "vf.set-count", params: { pf, count: 1 } } });
+    expect(claimed.status).toBe(400);
     expect(await jobCount()).toBe(0);
     const plan = await api.post("/api/v1/plans", { hostId, jobs: [{ ref: "a", job: { kind: "vf.set-count", params: { pf, count: 2 } } }, { ref: "b", job: { kind: "vf.configure", params: { pf, vf: 0, vlan: 4095 } }, dependsOn: ["a"] }] });
     expect(plan).toMatchObject({ status: 400, body: { field: "jobs.1.job.params.vlan" } });
@@ -111,7 +114,7 @@ describe("a job's life", () => {
 
     const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
     expect(res.status).toBe(201);
-    expect(res.body.job).toMatchObject({ state: "queued", createdBy: "alice", summary: `vf.set-count ${pf}: 0 -> 16` });
+    expect(res.body.job).toMatchObject({ state: "queued", createdBy: "token:alice", summary: `vf.set-count ${pf}: 0 -> 16` });
     const done = await jobIn(res.body.job.id, ["succeeded", "failed"]);
     expect(done).toMatchObject({ state: "succeeded", result: { status: "succeeded", changed: true, observed: { numVfs: 16 } } });
     // One delivery unless the socket dropped (then the agent answers the redelivery from its stored result).
@@ -130,7 +133,7 @@ describe("a job's life", () => {
     const audit = await api.get(`/api/v1/audit-log?hostId=${hostId}`);
     const events = audit.body.events.filter((e: { jobId: string }) => e.jobId === done.id);
     expect(events.map((e: { action: string }) => e.action).sort()).toEqual(["job.created", "job.succeeded"]);
-    expect(events.find((e: { action: string }) => e.action === "job.succeeded")).toMatchObject({ actor: "alice", before: { numVfs: 0, totalVfs }, after: { changed: true, observed: { numVfs: 16 } } });
+    expect(events.find((e: { action: string }) => e.action === "job.succeeded")).toMatchObject({ actor: "token:alice", before: { numVfs: 0, totalVfs }, after: { changed: true, observed: { numVfs: 16 } } });
   });
 
   it("a refusal comes back as the agent explains it, in plain words", async () => {
@@ -148,8 +151,8 @@ describe("a job's life", () => {
     const blocker = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf: pfs[9], count: 2 } } });
     const queued = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf: pfs[8], count: 2 } } });
     await jobIn(blocker.body.job.id, ["running"]);
-    const cancel = await api.post(`/api/v1/jobs/${queued.body.job.id}/cancel`, {}, "bob");
-    expect(cancel).toMatchObject({ status: 200, body: { job: { state: "cancelled", error: "cancelled by bob" } } });
+    const cancel = await api.post(`/api/v1/jobs/${queued.body.job.id}/cancel`, {});
+    expect(cancel).toMatchObject({ status: 200, body: { job: { state: "cancelled", error: "cancelled by token:alice" } } });
     const ended = await jobIn(blocker.body.job.id, ["failed"], 20_000);
     expect(ended.result.error.code).toBe("ETIMEDOUT");
     await setFaults(root(), {});
@@ -164,8 +167,8 @@ describe("conflicts", () => {
     // The winner's write hangs, so it still holds the PF whatever the timing of the two requests.
     await setFaults(root(), { hangOn: [`${pf}/sriov_numvfs`] });
     const [a, b] = await Promise.all([
-      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } }, "alice"),
-      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } }, "bob"),
+      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } }),
+      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } }),
     ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([201, 409]);
@@ -209,7 +212,7 @@ describe("plans", () => {
 
 describe("the same delivery answered twice", () => {
   it("a duplicate or stale result changes nothing: one terminal state, one audit event", async () => {
-    const hand = await enrollHost(plane.url, "hand-agent", "hand-agent");
+    const hand = await enrollHost(stack.admin, "hand-agent", "hand-agent");
     const { agent } = await connectReadyAgent(plane.url.replace(/^http/, "ws") + "/agent", hand.credential, "hand-agent");
     const inv = (await inventory())!;
     agent.snapshot({ ...inv, host: { ...inv.host, hostname: "hand-agent" } });
@@ -300,7 +303,7 @@ describe("faults", () => {
     // put the row back as a crashed process leaves it, so the restart has to recover it.
     expect((await stack.db.job.findUniqueOrThrow({ where: { id: res.body.job.id } })).state).toBe("unknown");
     await stack.db.job.update({ where: { id: res.body.job.id }, data: { state: "running" } });
-    plane = await createControlPlane({ db: stack.db, port, heartbeatIntervalMs: 1000, offlineAfterMs: 8000, log: () => {} });
+    plane = await createControlPlane({ db: stack.db, port, authSecret: "restarted-control-plane-test-secret-0123456789", heartbeatIntervalMs: 1000, offlineAfterMs: 8000, log: () => {} });
     // Recovered: `unknown`, or already redelivered (a new attempt) if the agent reconnected first.
     const recovered = await stack.db.job.findUniqueOrThrow({ where: { id: res.body.job.id } });
     expect(recovered.state === "unknown" || recovered.attempt >= 2, `${recovered.state} attempt ${recovered.attempt}`).toBe(true);

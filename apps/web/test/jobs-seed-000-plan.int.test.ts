@@ -32,9 +32,9 @@ beforeAll(async () => {
   await assertLibvirtReachable(virsh);
   workDir = await mkdtemp(join(tmpdir(), "vfleet-seed-plan-"));
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 10_000 });
-  api = apiClient(stack.plane.url, "seed-operator");
+  api = apiClient(stack.plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir,
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
     hosts: [{ name: "dgx-16", profile: "dgx2", vfs: 0 }, { name: "dgx-160", profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import { buildTree } from "@vfleet/simulator";
 import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";
-import { startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /**
  * A host whose agent cannot reach libvirtd (here: a real agent process with no virsh on its PATH,
@@ -27,7 +27,7 @@ let inventory: Inventory;
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-no-libvirt-"));
   stack = await startTestStack();
-  api = apiClient(stack.plane.url);
+  api = apiClient(stack.plane.url, stack.tokens.admin);
   const root = join(workDir, "root");
   await buildTree("intel-82576", root);
   const token = (await api.post("/api/v1/enrollment-tokens", { hostName: HOST })).body.token as string;
@@ -70,7 +70,7 @@ describe("a host whose agent cannot reach libvirtd", () => {
   });
 
   it("has the host page say that guests cannot be changed and why", async () => {
-    const html = await (await fetch(`${stack.plane.url}/hosts/${hostId}`)).text();
+    const html = await (await fetch(`${stack.plane.url}/hosts/${hostId}`, { headers: bearer(stack.tokens.viewer) })).text();
     expect(html).toContain('data-testid="guests-libvirt-unavailable"');
     expect(html).toMatch(/cannot reach libvirtd/);
   });

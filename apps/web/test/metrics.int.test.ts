@@ -48,7 +48,7 @@ describe("/metrics", () => {
     expect(value(before, "vfleet_agents_connected")).toBe(0);
     expect(value(before, "vfleet_snapshots_received_total")).toBe(0);
 
-    const host = await enrollHost(stack.plane.url, "metrics-01", "metrics-01");
+    const host = await enrollHost(stack.admin, "metrics-01", "metrics-01");
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential, "metrics-01");
     const inv = buildDgx2Inventory({ hostname: "metrics-01" });
     agent.snapshot(inv);
@@ -64,7 +64,7 @@ describe("/metrics", () => {
     expect(count(afterSnapshots, "vfleet_snapshot_store_seconds", { stored: "false" })).toBe(1);
 
     const pf = inv.devices.find((d) => d.sriov)!.address;
-    const api = apiClient(stack.plane.url);
+    const api = apiClient(stack.plane.url, stack.tokens.operator);
     const res = await api.post("/api/v1/jobs", { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const dispatch = await agent.next("job.dispatch");

@@ -31,9 +31,9 @@ beforeAll(async () => {
   await assertLibvirtReachable(virsh);
   workDir = await mkdtemp(join(tmpdir(), "vfleet-sched-"));
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 10_000 });
-  api = apiClient(stack.plane.url, "sched-operator");
+  api = apiClient(stack.plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, workDir, hosts: [{ name: "dgx2-01", profile: "dgx2", vfs: 0 }],
+    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx2-01", profile: "dgx2", vfs: 0 }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
   hostId = await waitFor("dgx2-01 to report", async () => {
@@ -90,7 +90,7 @@ describe("seed 000 through the scheduler", () => {
       expect([res.status, res.body.field], JSON.stringify(res.body)).toEqual([400, field]);
       expect(res.body.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
     }
-    expect((await api.post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: guest } }, null)).body).toMatchObject({ field: "operator" });
+    expect((await apiClient(stack.plane.url, stack.tokens.viewer).post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: guest } })).status).toBe(403);
     expect(await stack.db.assignment.count()).toBe(0);
     expect(await stack.db.job.count()).toBe(0);
   });
@@ -146,7 +146,7 @@ describe("seed 000 through the scheduler", () => {
       const a = (await api.get(`/api/v1/assignments?hostId=${hostId}&guest=${guest}`)).body;
       return a.assignments.length === 160 && a.assignments.every((x: { state: string; drift: string | null }) => x.state === "assigned" && x.drift === null) ? a : undefined;
     });
-    expect(listed.assignments[0]).toMatchObject({ guest, pool: "cx5", createdBy: "sched-operator", planId: res.body.plan.id, previous: { driver: null } });
+    expect(listed.assignments[0]).toMatchObject({ guest, pool: "cx5", createdBy: "token:alice", planId: res.body.plan.id, previous: { driver: null } });
     const audit = (await api.get(`/api/v1/audit/hosts/${hostId}?guest=${guest}`)).body;
     const guestChecks = audit.checks.filter((c: { layer: string }) => c.layer === "guest");
     expect(guestChecks.length).toBeGreaterThan(0);

@@ -1,11 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createApiToken, setupFirstAdmin, signIn } from "../lib/client/bootstrap-admin.ts";
 
 export interface ProductionServer {
   url: string;
+  /** The first admin (created through the first-run API) and an admin API token. */
+  admin: { url: string; token: string; username: string; password: string };
   output: () => string;
   stop(): Promise<void>;
 }
@@ -20,7 +24,7 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   const dataDir = await mkdtemp(join(tmpdir(), "vfleet-web-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [join(WEB_DIR, "node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
     cwd: WEB_DIR,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", VFLEET_DATA_DIR: join(dataDir, "pg"), NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: "0", VFLEET_DATA_DIR: join(dataDir, "pg"), VFLEET_AUTH_SECRET_FILE: join(dataDir, "auth-secret"), NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -35,8 +39,12 @@ export async function startProductionServer(env: Record<string, string> = {}): P
     child.stdout!.on("data", onData);
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`control plane exited with ${code}:\n${output}`)); });
   });
+  const password = randomBytes(18).toString("base64url");
+  await setupFirstAdmin(url, "admin", password);
+  const token = await createApiToken(url, { cookie: await signIn(url, "admin", password) }, { name: "test-admin", role: "admin" });
   return {
     url,
+    admin: { url, token, username: "admin", password },
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

@@ -26,3 +26,5 @@ export { findSshTarget, listSshTargets, pinSshTarget, recordSshInstall, type Ssh
 export { hostOfEnrollmentToken } from "./host-of-enrollment-token.ts";
 export { getHostLiveness } from "./get-host-liveness.ts";
 export * from "./scheduler/index.ts";
+export * from "./tokens/index.ts";
+export { Role } from "./generated/prisma/enums.ts";

@@ -5,7 +5,7 @@ export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 
-/** A new random secret, prefixed so a leaked one can be recognised (`vfe_` enrollment token, `vfa_` agent credential). */
-export function generateSecret(prefix: "vfe" | "vfa"): string {
+/** A new random secret, prefixed so a leaked one can be recognised (`vfe_` enrollment token, `vfa_` agent credential, `vft_` API token). */
+export function generateSecret(prefix: "vfe" | "vfa" | "vft"): string {
   return `${prefix}_${randomBytes(32).toString("base64url")}`;
 }

@@ -18,10 +18,11 @@ import { AGENT_VERSION } from "../version.ts";
 
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
-const USAGE = `usage: agent run [--config <file>] --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
+const USAGE = `usage: agent run [--config <file>] --server ws[s]://<control-plane>/agent --state <file> [--token <enrollment token>] [--ca-file <pem>]
        (or the token in VFLEET_ENROLL_TOKEN, which other users cannot read from the process list)
                  [--root /] [--scan-interval-ms 1500] [--full-scan-interval-ms 60000] [--simulated] [--policy <file>] [--timeout-ms N]
   --config <file>  JSON { server, state, caFile?, enrollTokenFile?, policy?, root?, scanIntervalMs? }; flags win over it
+  --ca-file <pem>  trust this CA too for a wss:// control plane (e.g. its self-signed certificate); the server's certificate is always verified
   --scan-interval-ms N       how often to look for a change (a cheap fingerprint of the host)
   --full-scan-interval-ms N  full rescan at least this often, changed or not (0: every tick)
   --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       simulated: { type: "boolean", default: false },
       policy: { type: "string" },
       "timeout-ms": { type: "string" },
+      "ca-file": { type: "string" },
     },
     strict: true,
   });
@@ -64,7 +66,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new Error("--timeout-ms must be an integer between 1 and 3600000");
     timeouts = { sysfsMs: ms, ipMs: ms };
   }
-  const ca = config?.caFile ? await readFile(config.caFile, "utf8") : undefined;
+  const caFile = values["ca-file"] ?? config?.caFile;
+  const ca = caFile ? await readFile(caFile, "utf8") : undefined;
   // The policy is the agent's own: no server message can widen it.
   const policyFile = values.policy ?? config?.policy;
   const basePolicy = policyFile ? await loadPolicyFile(policyFile) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;

@@ -8,8 +8,8 @@ import { formatTime } from "@/lib/format.ts";
 const short = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringify(v).slice(0, 400));
 
 /**
- * Who changed what, when, before and after. "Who" is the name the operator gave with the
- * request: there is no login yet, so it is a claim, not an identity.
+ * Who changed what, when, before and after. "Who" is the signed-in user, or `token:<name>` for
+ * an API token, as the control plane authenticated them.
  */
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -19,7 +19,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const { db, queries } = getControlPlaneContext();
   const events = await queries.listAuditEvents(db, { ...(hostId ? { hostId } : {}), limit: 500 });
   return (
-    <Section title={`Audit log${hostId ? " (one host)" : ""}`} testId="audit-log" aside={<span className="text-xs text-slate-500">operator names are as given (no login yet)</span>}>
+    <Section title={`Audit log${hostId ? " (one host)" : ""}`} testId="audit-log" aside={<span className="text-xs text-slate-500">who: the signed-in user, or token:&lt;name&gt;</span>}>
       {events.length === 0 ? <p className="text-xs text-slate-500">No changes recorded yet.</p> : (
         <table className="w-full text-left text-xs">
           <thead className="text-slate-500"><tr><th className="py-1 pr-3 font-medium">When</th><th className="pr-3 font-medium">Who</th><th className="pr-3 font-medium">What</th><th className="pr-3 font-medium">Summary</th><th className="pr-3 font-medium">Before</th><th className="font-medium">After</th></tr></thead>

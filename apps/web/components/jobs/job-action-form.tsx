@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { JobPreview } from "@vfleet/core";
 import { PreviewView } from "./preview-view.tsx";
 
@@ -27,8 +27,6 @@ const KINDS = [
 ] as const;
 type Kind = (typeof KINDS)[number][0];
 
-const OPERATOR_KEY = "vfleet.operator";
-
 /** Numbers as numbers; anything else as typed, so the API's 400 names the field and says why. */
 const num = (text: string): unknown => (/^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text);
 const tri = (v: string): boolean | undefined => (v === "on" ? true : v === "off" ? false : undefined);
@@ -44,7 +42,6 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const router = useRouter();
   const firstPf = targets.pfs[0];
   const [kind, setKind] = useState<Kind>("vf.set-count");
-  const [operator, setOperator] = useState("");
   const [f, setF] = useState<Record<string, string>>({
     pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: targets.devices[0]?.address ?? "", driver: "vfio-pci", group: "",
     vf: "0", mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "",
@@ -57,7 +54,6 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const [busy, setBusy] = useState(false);
   const [queueWhileOffline, setQueueWhileOffline] = useState(false);
 
-  useEffect(() => setOperator(window.localStorage.getItem(OPERATOR_KEY) ?? ""), []);
   const set = (key: string) => (e: { target: { value: string } }) => { setF((old) => ({ ...old, [key]: e.target.value })); setPreview(null); setError(null); };
 
   const buildJob = (): unknown => {
@@ -86,10 +82,9 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
     setBusy(true);
     setError(null);
     try {
-      window.localStorage.setItem(OPERATOR_KEY, operator);
       const res = await fetch("/api/v1/jobs", {
         method: "POST",
-        headers: { "content-type": "application/json", ...(operator ? { "x-vfleet-operator": operator } : {}) },
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ hostId: targets.hostId, job: buildJob(), dryRun }),
       });
       const body = await res.json();
@@ -182,9 +177,6 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
         </div>
       )}
       <div className="flex flex-wrap items-end gap-3">
-        <label className={label}>Operator (recorded in the audit log; no login yet)
-          <input data-testid="job-operator" className={`${input} w-40`} value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="your name" />
-        </label>
         <button data-testid="job-preview-button" disabled={busy || ((kind === "guest.attach" || kind === "guest.detach") && !!targets.libvirtProblem)} onClick={() => void send(true)} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50 disabled:opacity-50">Preview</button>
         {preview && targets.offline && (
           <label className="flex items-center gap-1 text-xs text-amber-900" data-testid="job-offline-warning">

@@ -2,16 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { loadOperator, secondary, send } from "./ui.ts";
+import { secondary, send } from "./ui.ts";
 
 /** Cancel a plan: its first still-queued job is cancelled and every later one with it; the reservations go back. */
 export function CancelPlanButton({ jobId }: { jobId: string }) {
   const router = useRouter();
-  const [operator, setOperator] = useState("");
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => setOperator(loadOperator()), []);
   const cancel = async () => {
-    const r = await send("POST", `/api/v1/jobs/${jobId}/cancel`, { }, operator);
+    const r = await send("POST", `/api/v1/jobs/${jobId}/cancel`, { });
     if (r.status === 200) router.refresh(); else setError(r.body.error);
   };
   return (

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { PlacementPreview, type PlacementView } from "./placement-preview.tsx";
-import { button, input, label, loadOperator, num, saveOperator, send } from "./ui.ts";
+import { button, input, label, num, send } from "./ui.ts";
 
 type Candidate = { host: string; numaNode: number | null; available: number; why: string | null };
 
@@ -13,12 +13,10 @@ type Candidate = { host: string; numaNode: number | null; available: number; why
  */
 export function PlacementForm({ pools, initial }: { pools: string[]; initial: Record<string, string> }) {
   const [f, setF] = useState<Record<string, string>>({ pool: pools[0] ?? "", count: "16", numa: "preferred", minPfs: "", maxPerPf: "", guest: "", guestHost: "", vcpus: "", memoryMiB: "", vlan: "", allocateMacs: "", ...initial });
-  const [operator, setOperator] = useState("");
   const [preview, setPreview] = useState<PlacementView | null>(null);
   const [error, setError] = useState<{ error: string; field?: string; candidates?: Candidate[] } | null>(null);
   const [plan, setPlan] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => setOperator(loadOperator()), []);
   const set = (key: string) => (e: { target: { value: string } }) => { setF((o) => ({ ...o, [key]: e.target.value })); setPreview(null); setError(null); };
 
   const body = (dryRun: boolean) => ({
@@ -29,8 +27,7 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
   });
   const submit = async (dryRun: boolean) => {
     setBusy(true);
-    saveOperator(operator);
-    const r = await send("POST", "/api/v1/placements", body(dryRun), operator);
+    const r = await send("POST", "/api/v1/placements", body(dryRun));
     setBusy(false);
     if (r.status === 200) { setPreview(r.body.placement); setError(null); return; }
     if (r.status === 201) { setPlan(r.body.plan.id); setPreview(null); setError(null); return; }
@@ -54,7 +51,6 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
         {field("memoryMiB", "MiB (new)", "w-16")}
         {field("vlan", "VLAN", "w-12")}
         <label className="flex items-center gap-1 text-xs"><input data-testid="place-allocateMacs" type="checkbox" checked={f.allocateMacs === "on"} onChange={(e) => set("allocateMacs")({ target: { value: e.target.checked ? "on" : "" } })} />MACs from the pool's range</label>
-        <label className={label}>Operator<input data-testid="place-operator" className={`${input} w-28`} value={operator} onChange={(e) => setOperator(e.target.value)} /></label>
         <button type="button" data-testid="place-preview" className={button} disabled={busy} onClick={() => submit(true)}>Preview</button>
         <button type="button" data-testid="place-confirm" className={button} disabled={busy || !preview} onClick={() => submit(false)}>Confirm and run</button>
       </div>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { PoolCapacity } from "@vfleet/core";
 import { CapacityTable } from "./capacity-table.tsx";
-import { button, input, label, loadOperator, num, saveOperator, send } from "./ui.ts";
+import { button, input, label, num, send } from "./ui.ts";
 
 export type PoolFormValues = { name: string; kind: string; vendorId: string; deviceId: string; driver: string; pfNames: string; hostLabels: string; numaNode: string; macFrom: string; macTo: string };
 
@@ -27,25 +27,22 @@ function selectorOf(f: PoolFormValues): Record<string, unknown> {
 export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editing?: boolean }) {
   const router = useRouter();
   const [f, setF] = useState<PoolFormValues>(initial ?? EMPTY);
-  const [operator, setOperator] = useState("");
   const [preview, setPreview] = useState<PoolCapacity | null>(null);
   const [error, setError] = useState<{ error: string; field?: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  useEffect(() => setOperator(loadOperator()), []);
   const set = (key: keyof PoolFormValues) => (e: { target: { value: string } }) => { setF((o) => ({ ...o, [key]: e.target.value })); setSaved(null); };
 
   useEffect(() => {
     const timer = setTimeout(async () => {
-      const r = await send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) }, "");
+      const r = await send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) });
       if (r.status === 200) { setPreview(r.body); setError(null); } else { setPreview(null); setError(r.body); }
     }, 250);
     return () => clearTimeout(timer);
   }, [f]);
 
   const save = async () => {
-    saveOperator(operator);
     const body = { name: f.name, selector: selectorOf(f), macRange: f.macFrom || f.macTo ? { from: f.macFrom, to: f.macTo } : null };
-    const r = await send(editing ? "PUT" : "POST", editing ? `/api/v1/pools/${encodeURIComponent(f.name)}` : "/api/v1/pools", body, operator);
+    const r = await send(editing ? "PUT" : "POST", editing ? `/api/v1/pools/${encodeURIComponent(f.name)}` : "/api/v1/pools", body);
     if (r.status === 200 || r.status === 201) { setSaved(r.body.pool.name); setError(null); router.refresh(); } else setError(r.body);
   };
 
@@ -67,7 +64,6 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         {field("numaNode", "NUMA node", "w-12")}
         {field("macFrom", "MACs from", "w-36", "02:00:00:00:00:00")}
         {field("macTo", "MACs to", "w-36", "02:00:00:00:ff:ff")}
-        <label className={label}>Operator<input data-testid="pool-operator" className={`${input} w-28`} value={operator} onChange={(e) => setOperator(e.target.value)} /></label>
         <button type="button" data-testid="pool-save" className={button} onClick={save}>{editing ? "Save pool" : "Create pool"}</button>
       </div>
       {error && <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-red-700">{error.error}</p>}

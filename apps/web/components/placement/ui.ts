@@ -4,16 +4,12 @@ export const label = "flex flex-col gap-0.5 text-[11px] text-slate-500";
 export const button = "rounded bg-slate-900 px-3 py-1 text-xs font-medium text-white disabled:opacity-40";
 export const secondary = "rounded border border-slate-300 px-3 py-1 text-xs";
 
-const OPERATOR_KEY = "vfleet.operator";
-export const loadOperator = (): string => window.localStorage.getItem(OPERATOR_KEY) ?? "";
-export const saveOperator = (name: string): void => window.localStorage.setItem(OPERATOR_KEY, name);
-
 export type ApiAnswer = { status: number; body: any };
 
-/** JSON to the control plane with the operator header; never throws (a network failure is status 0). */
-export async function send(method: "POST" | "PUT", path: string, body: unknown, operator: string): Promise<ApiAnswer> {
+/** JSON to the control plane as the signed-in user (session cookie); never throws (a network failure is status 0). */
+export async function send(method: "POST" | "PUT", path: string, body: unknown): Promise<ApiAnswer> {
   try {
-    const res = await fetch(path, { method, headers: { "content-type": "application/json", ...(operator ? { "x-vfleet-operator": operator } : {}) }, body: JSON.stringify(body) });
+    const res = await fetch(path, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   } catch (err) {
     return { status: 0, body: { error: `the control plane did not answer: ${err instanceof Error ? err.message : String(err)}` } };

@@ -1,21 +1,11 @@
 import { z } from "zod";
 import { DomainName, Job } from "@vfleet/protocol";
 
-/**
- * Who is asking. There is no login yet (ARCHITECTURE.md "Security" plans roles): the name is a
- * claim the operator makes, recorded in the audit log as given. `X-Vfleet-Operator` header or
- * the body's `operator`.
- */
-export const OperatorName = z.string({ error: "is required (X-Vfleet-Operator header or body.operator): the audit log records who asked" })
-  .min(1, "must not be empty").max(64, "must be at most 64 characters")
-  .regex(/^[A-Za-z0-9_.@ -]+$/, "must be letters, digits, space, _ . @ -");
-
 const HostIdField = z.string({ error: "is required" }).min(1, "must not be empty").max(64, "must be at most 64 characters");
 
 export const CreateJobRequest = z.object({
   hostId: HostIdField,
   job: Job,
-  operator: OperatorName.optional(),
   /** Return the preview only; nothing is queued. */
   dryRun: z.boolean().default(false),
 }).strict();
@@ -26,7 +16,6 @@ const Ref = z.string().min(1, "must not be empty").max(200, "must be at most 200
 export const CreatePlanRequest = z.object({
   hostId: HostIdField,
   title: z.string().min(1).max(200, "must be at most 200 characters").optional(),
-  operator: OperatorName.optional(),
   /** Return each job's preview; nothing is queued. */
   dryRun: z.boolean().default(false),
   /** Explicit jobs, in order; `dependsOn` names earlier `ref`s. */

@@ -1,7 +1,6 @@
 import type { PoolSelector } from "@vfleet/core";
 import { Bdf, DomainName, HexId, MacAddress, UnicastMac } from "@vfleet/protocol";
 import { z } from "zod";
-import { OperatorName } from "../jobs/job-api-schemas.ts";
 
 const Name = z.string({ error: "is required" }).min(1, "must not be empty").max(63, "must be at most 63 characters")
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, _ . - (starting with a letter or digit)");
@@ -35,7 +34,6 @@ export const PoolBody = z.object({
     .refine((r) => macNumber(r.to) >= macNumber(r.from), { message: "must not end before it starts", path: ["to"] })
     .refine((r) => macNumber(r.to) - macNumber(r.from) < 1 << 24, { message: "must span at most 16,777,216 addresses", path: ["to"] })
     .nullable().optional(),
-  operator: OperatorName.optional(),
 }).strict();
 
 export const PoolPreviewBody = z.object({ selector: PoolSelectorSchema }).strict();
@@ -63,7 +61,6 @@ export const PlacementBody = z.object({
   trust: z.boolean().optional(),
   spoofchk: z.boolean().optional(),
   dryRun: z.boolean().default(false),
-  operator: OperatorName.optional(),
 }).strict()
   .refine((b) => !(b.macs && b.allocateMacs), { message: "give macs or allocateMacs, not both", path: ["allocateMacs"] })
   .refine((b) => b.maxPerPf === undefined || b.minPfs === undefined || b.minPfs * b.maxPerPf >= b.count, { message: "minPfs x maxPerPf is below count: no placement can satisfy it", path: ["maxPerPf"] });
@@ -88,7 +85,6 @@ export const ReleaseBody = z.object({
   /** Also set a PF's VF count back to 0 when this release frees every VF it has (as before a placement created them). */
   removeVfs: z.boolean().default(false),
   dryRun: z.boolean().default(false),
-  operator: OperatorName.optional(),
 }).strict();
 
-export const LabelsBody = z.object({ labels: HostLabels, operator: OperatorName.optional() }).strict();
+export const LabelsBody = z.object({ labels: HostLabels }).strict();

@@ -28,6 +28,8 @@ export interface FleetOptions {
    * Injected so the simulator does not depend on the agent package (which depends on it in tests).
    */
   agentCommand: string[];
+  /** An admin API token: creating enrollment tokens is an admin's act. */
+  apiToken: string;
   scanIntervalMs?: number;
   /** More `agent run` arguments for every host, e.g. ["--timeout-ms", "5000"]. */
   agentArgs?: string[];
@@ -46,10 +48,10 @@ export interface Fleet {
   stop(): Promise<void>;
 }
 
-async function createEnrollmentToken(controlPlaneUrl: string, hostName: string): Promise<string> {
+async function createEnrollmentToken(controlPlaneUrl: string, apiToken: string, hostName: string): Promise<string> {
   const res = await fetch(`${controlPlaneUrl}/api/v1/enrollment-tokens`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization: `Bearer ${apiToken}` },
     body: JSON.stringify({ hostName }),
   });
   const body = (await res.json()) as { token?: string; error?: string };
@@ -92,7 +94,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     // An agent enrolled by an earlier run keeps its credential; only new hosts need a token.
     const enrolled = await access(statePath).then(() => true, () => false);
     // The token goes in the environment, not argv: the process list is readable by every user.
-    const env = enrolled ? process.env : { ...process.env, VFLEET_ENROLL_TOKEN: await createEnrollmentToken(options.controlPlaneUrl, name) };
+    const env = enrolled ? process.env : { ...process.env, VFLEET_ENROLL_TOKEN: await createEnrollmentToken(options.controlPlaneUrl, options.apiToken, name) };
     const child = spawn(command, [
       ...baseArgs, "run",
       "--server", wsUrl,

@@ -20,6 +20,8 @@ import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
+import { currentIdentity } from "@/lib/auth/current-identity.ts";
+import { can } from "@/lib/auth/identity.ts";
 import { formatTime } from "@/lib/format.ts";
 
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
@@ -28,6 +30,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   await connection();
   const { hostId } = await params;
   const { db, queries } = getControlPlaneContext();
+  const identity = await currentIdentity();
   const found = await queries.getHost(db, hostId);
   if (!found) notFound();
   const { summary, inventory } = found;
@@ -86,9 +89,12 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Stat label="Free" value={capacity.totals.free} testId="total-free" />
           </section>
 
-          <Section title="Change this host" testId="host-actions">
-            <JobActionForm targets={targets!} />
-          </Section>
+          {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
+          {can(identity, "operator") && (
+            <Section title="Change this host" testId="host-actions">
+              <JobActionForm targets={targets!} />
+            </Section>
+          )}
 
           <Section title="Recent jobs" testId="host-jobs" aside={<Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">all jobs</Link>}>
             <JobsTable jobs={recentJobs} />

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { CancelJobButton } from "@/components/jobs/cancel-job-button.tsx";
+import { currentIdentity } from "@/lib/auth/current-identity.ts";
+import { can } from "@/lib/auth/identity.ts";
 import { JobStateBadge } from "@/components/jobs/job-state-badge.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
@@ -46,7 +48,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
             It waits for {host.name}, which is offline since {formatAgo(host.lastSeenAt)} ({formatTime(host.lastSeenAt)}): nothing happens until its agent reconnects.
           </p>
         )}
-        {job.state === "queued" && <div className="mt-2"><CancelJobButton jobId={job.id} /></div>}
+        {job.state === "queued" && can(await currentIdentity(), "operator") && <div className="mt-2"><CancelJobButton jobId={job.id} /></div>}
       </div>
       {plan && (
         <Section title={`Plan: ${plan.title}`} testId="job-plan">

@@ -28,13 +28,15 @@ function vfPlanXml(vfs: string[], vcpus: number): string {
   });
   return `<domain type='kvm'><name>plan</name><memory unit='GiB'>8</memory><vcpu>${vcpus}</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os><devices>${hostdevs.join("")}</devices></domain>`;
 }
+/** Scripts read with an API token (a viewer sees everything these tests read). */
+const auth = () => ({ authorization: `Bearer ${server.admin.token}` });
 const allVfs = () => buildDgx2Inventory().devices.filter((d) => d.physfn).map((d) => d.address);
 
 beforeAll(async () => {
   browser = await launchChromium();
   server = await startProductionServer();
   const report = async (name: string, mutate: (inv: ReturnType<typeof buildDgx2Inventory>) => void = () => {}) => {
-    const host = await enrollHost(server.url, name);
+    const host = await enrollHost(server.admin, name);
     const { agent } = await connectReadyAgent(server.url.replace(/^http/, "ws") + "/agent", host.credential);
     agents.push(agent);
     const inv = buildDgx2Inventory({ hostname: name });
@@ -60,7 +62,7 @@ afterAll(async () => {
 
 describe("audit REST API", () => {
   it("GET audits a host as JSON, with a guest from its inventory", async () => {
-    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?guest=dgx-vm`);
+    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?guest=dgx-vm`, { headers: auth() });
     expect(res.status).toBe(200);
     const report = (await res.json()) as AuditReport;
     expect(report.host).toBe("dgx2-01");
@@ -70,7 +72,7 @@ describe("audit REST API", () => {
   });
 
   it("exports Markdown", async () => {
-    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=markdown`);
+    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=markdown`, { headers: auth() });
     expect(res.headers.get("content-type")).toMatch(/^text\/markdown/);
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="audit-dgx2-01.md"');
     const md = await res.text();
@@ -81,7 +83,7 @@ describe("audit REST API", () => {
   });
 
   it("POST audits a pasted plan: 160 VFs on 4 vCPUs fail the interrupt check in numbers", async () => {
-    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ domainXml: vfPlanXml(allVfs(), 4) }) });
+    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json", ...auth() }, body: JSON.stringify({ domainXml: vfPlanXml(allVfs(), 4) }) });
     expect(res.status).toBe(200);
     const report = (await res.json()) as AuditReport;
     const c = report.checks.find((x) => x.id === "guest.interrupt-vectors")!;
@@ -90,19 +92,19 @@ describe("audit REST API", () => {
   });
 
   it("rejects bad input naming the field", async () => {
-    const bad = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ domainXml: "<network/>" }) });
+    const bad = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json", ...auth() }, body: JSON.stringify({ domainXml: "<network/>" }) });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: "domainXml: domain XML has no <domain> root element", field: "domainXml" });
-    const fmt = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=pdf`);
+    const fmt = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=pdf`, { headers: auth() });
     expect(fmt.status).toBe(400);
     expect(((await fmt.json()) as { field: string }).field).toBe("format");
-    const guest = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?guest=nope`);
+    const guest = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?guest=nope`, { headers: auth() });
     expect(((await guest.json()) as { error: string }).error).toMatch(/^guest: no guest "nope" on host dgx2-01/);
-    expect((await fetch(`${server.url}/api/v1/audit/hosts/no-such-host`)).status).toBe(404);
+    expect((await fetch(`${server.url}/api/v1/audit/hosts/no-such-host`, { headers: auth() })).status).toBe(404);
   });
 
   it("GET fleet ranks the IOMMU-less host first", async () => {
-    const fleet = (await (await fetch(`${server.url}/api/v1/audit/fleet`)).json()) as FleetAudit;
+    const fleet = (await (await fetch(`${server.url}/api/v1/audit/fleet`, { headers: auth() })).json()) as FleetAudit;
     expect(fleet.hosts.map((h) => h.name)).toEqual(["dgx2-02", "dgx2-01"]);
     expect(fleet.checks.find((c) => c.id === "iommu.groups")!.failing).toEqual(["dgx2-02"]);
   });
@@ -110,7 +112,7 @@ describe("audit REST API", () => {
 
 describe("audit pages in Chromium", () => {
   it("host audit page shows layered checks, audits a pasted plan, and prints without the app chrome", async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, extraHTTPHeaders: auth() });
     await page.goto(`${server.url}/hosts/${dgxId}/audit`);
     await page.getByTestId("audit-report").first().waitFor();
     expect(await page.locator('[data-testid="audit-check"][data-check-id="iommu.groups"]').getAttribute("data-status")).toBe("pass");
@@ -138,7 +140,7 @@ describe("audit pages in Chromium", () => {
   });
 
   it("fleet audit page lists hosts worst first with their failing checks", async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ extraHTTPHeaders: auth() });
     await page.goto(`${server.url}/audit`);
     const rows = page.getByTestId("fleet-audit-row");
     await rows.first().waitFor();

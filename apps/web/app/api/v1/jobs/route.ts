@@ -1,12 +1,12 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { conflictResponse } from "@/lib/jobs/conflict-response.ts";
 import { CreateJobRequest } from "@/lib/jobs/job-api-schemas.ts";
-import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
- * `POST /api/v1/jobs` { hostId, job, operator?, dryRun? } -> 201 { job, preview } (200
+ * `POST /api/v1/jobs` { hostId, job, dryRun? } -> 201 { job, preview } (200
  * { preview } for a dry run); 400 naming the field; 404 unknown host; 409 naming the job that
  * already changes the same device. The agent validates the job again on the host.
  */
@@ -21,10 +21,9 @@ export async function POST(request: Request): Promise<Response> {
   if (!prepared.ok) return badRequest(prepared.field, prepared.message);
   const [spec] = prepared.jobs;
   if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview });
-  // A dry run changes nothing; a queued job needs a name for the audit log.
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: operator.name, jobs: prepared.jobs });
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
+  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, jobs: prepared.jobs });
   if (!created.ok) return conflictResponse(created.conflict);
   const job = created.jobs[0]!;
   jobs.kick(job.hostId);

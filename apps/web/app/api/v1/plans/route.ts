@@ -2,12 +2,12 @@ import { planSeed000 } from "@vfleet/core";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { conflictResponse } from "@/lib/jobs/conflict-response.ts";
 import { CreatePlanRequest } from "@/lib/jobs/job-api-schemas.ts";
-import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
- * `POST /api/v1/plans` { hostId, title?, operator?, dryRun?, jobs: [{ ref, job, dependsOn }] |
+ * `POST /api/v1/plans` { hostId, title?, dryRun?, jobs: [{ ref, job, dependsOn }] |
  * template: { name: "seed-000", guest, count?, pfLimit? } }. Dry run -> 200 { dryRun, jobs:
  * [{ ref, job, dependsOn, preview }] } and nothing queued; else 201 { plan, jobs }. The plan runs
  * in order and stops at the first failure (later jobs cancelled with the reason).
@@ -28,10 +28,9 @@ export async function POST(request: Request): Promise<Response> {
   if (body.data.dryRun) {
     return Response.json({ dryRun: true, title, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
   }
-  // A dry run changes nothing; a queued plan needs a name for the audit log.
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: operator.name, plan: { title }, jobs: prepared.jobs });
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
+  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, plan: { title }, jobs: prepared.jobs });
   if (!created.ok) return conflictResponse(created.conflict);
   jobs.kick(body.data.hostId);
   events.emit({ type: "job-changed", hostId: body.data.hostId, jobId: created.jobs[0]!.id, state: "queued" });

@@ -1,5 +1,5 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PoolBody } from "@/lib/placement/placement-api-schemas.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 
@@ -9,14 +9,14 @@ export async function GET(): Promise<Response> {
   return Response.json({ pools: await queries.listPools(db) });
 }
 
-/** `POST /api/v1/pools` { name, selector, macRange?, operator? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
+/** `POST /api/v1/pools` { name, selector, macRange? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, PoolBody);
   if (!body.success) return body.response;
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
-  const saved = await queries.savePool(db, { pool: { name: body.data.name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: operator.name, create: true });
+  const saved = await queries.savePool(db, { pool: { name: body.data.name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: caller.actor, create: true });
   if (!saved.ok) return Response.json({ error: `name: a pool named ${body.data.name} already exists (PUT /api/v1/pools/${body.data.name} changes it)`, field: "name" }, { status: 409 });
   return Response.json({ pool: saved.pool }, { status: 201 });
 }

@@ -1,5 +1,5 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PoolBody } from "@/lib/placement/placement-api-schemas.ts";
 import { unknownPool } from "@/lib/placement/pool-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
@@ -14,15 +14,15 @@ export async function GET(_request: Request, ctx: Ctx): Promise<Response> {
   return pool ? Response.json({ pool }) : unknownPool(name, "name");
 }
 
-/** `PUT /api/v1/pools/:name` { name, selector, macRange?, operator? } -> { pool } (replaces the selector). Role: operator. */
+/** `PUT /api/v1/pools/:name` { name, selector, macRange? } -> { pool } (replaces the selector). Role: operator. */
 export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
   const { name } = await ctx.params;
   const body = await parseJsonBody(request, PoolBody);
   if (!body.success) return body.response;
   if (body.data.name !== name) return badRequest("name", `must be ${name} (the pool in the URL); pools are not renamed`);
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
-  const saved = await queries.savePool(db, { pool: { name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: operator.name, create: false });
+  const saved = await queries.savePool(db, { pool: { name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: caller.actor, create: false });
   return saved.ok ? Response.json({ pool: saved.pool }) : unknownPool(name, "name");
 }

@@ -1,5 +1,5 @@
 import { auditVerdict, renderAuditMarkdown } from "@vfleet/core";
-import { z } from "zod";
+import { AUDIT_FORMATS as FORMATS, AuditPlanRequest } from "@/lib/audit-api-schemas.ts";
 import { loadHostAudit, type HostAuditResult } from "@/app/audit/load-audit.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
@@ -9,7 +9,6 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
  * JSON is the AuditReport `{ host, guest, checks, summary, auditedAt, scannedAt, verdict: { status, line } }`;
  * Markdown is the export (verdict first, then the date and the scan time, then every check).
  */
-const FORMATS = ["json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];
 
 function respond(result: HostAuditResult, hostId: string, format: Format): Response {
@@ -36,14 +35,9 @@ export async function GET(request: Request, ctx: { params: Promise<{ hostId: str
   return respond(await loadHostAudit(hostId, { name: url.searchParams.get("guest") }), hostId, format);
 }
 
-const PostBody = z.object({
-  domainXml: z.string().min(1, "must be a libvirt domain XML"),
-  format: z.enum(FORMATS).optional(),
-}).strict();
-
 export async function POST(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
   const { hostId } = await ctx.params;
-  const body = await parseJsonBody(request, PostBody);
+  const body = await parseJsonBody(request, AuditPlanRequest);
   if (!body.success) return body.response;
   return respond(await loadHostAudit(hostId, { domainXml: body.data.domainXml }), hostId, body.data.format ?? "json");
 }

@@ -1,5 +1,5 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { LabelsBody } from "@/lib/placement/placement-api-schemas.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 
@@ -14,14 +14,14 @@ export async function GET(_request: Request, ctx: Ctx): Promise<Response> {
   return Response.json({ labels: await queries.getHostLabels(db, hostId) });
 }
 
-/** `PUT /api/v1/hosts/:id/labels` { labels: { key: value }, operator? } -> { labels } (replaces them). Role: operator. */
+/** `PUT /api/v1/hosts/:id/labels` { labels: { key: value } } -> { labels } (replaces them). Role: operator. */
 export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
   const { hostId } = await ctx.params;
   const body = await parseJsonBody(request, LabelsBody);
   if (!body.success) return body.response;
-  const operator = operatorOf(request, body.data.operator);
-  if (!operator.ok) return operator.response;
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
-  const labels = await queries.setHostLabels(db, { hostId, labels: body.data.labels, actor: operator.name });
+  const labels = await queries.setHostLabels(db, { hostId, labels: body.data.labels, actor: caller.actor });
   return labels ? Response.json({ labels }) : unknownHost(hostId);
 }

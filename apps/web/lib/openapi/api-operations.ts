@@ -1,0 +1,98 @@
+import type { z } from "zod";
+import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
+import { AuditPlanRequest } from "../audit-api-schemas.ts";
+import { CreateApiTokenRequest, CreateUserRequest, SetupRequest } from "../auth/identity-api-schemas.ts";
+import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
+import { LabelsBody, PlacementBody, PoolBody, PoolPreviewBody, ReleaseBody, WhatIfBody } from "../placement/placement-api-schemas.ts";
+import * as R from "./response-schemas.ts";
+
+export type Operation = {
+  method: "get" | "post" | "put" | "delete";
+  /** Next's folder syntax, as in ACCESS_RULES: `/api/v1/hosts/[hostId]`. */
+  route: string;
+  summary: string;
+  /** The schema the route handler validates the body with. */
+  body?: z.ZodType;
+  query?: Record<string, string>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+};
+
+const e = (description: string) => ({ description, schema: R.ErrorResponse });
+
+/**
+ * Every /api/v1 operation: the request schemas are the ones the handlers validate with, the
+ * response schemas describe what they answer. The OpenAPI document is generated from this list
+ * (lib/openapi/build-openapi-document.ts); test/openapi.int.test.ts fails for a route file with
+ * no operation here and for a real answer the document does not describe.
+ */
+export const API_OPERATIONS: Operation[] = [
+  { method: "post", route: "/api/v1/setup", summary: "Create the first admin (only while no user exists)", body: SetupRequest,
+    responses: { 201: { description: "the admin", schema: R.UserCreatedResponse }, 400: e("a field is invalid"), 409: e("setup is done") } },
+  { method: "get", route: "/api/v1/me", summary: "Who the control plane thinks is calling", responses: { 200: { description: "the caller", schema: R.MeResponse } } },
+  { method: "get", route: "/api/v1/users", summary: "List users", responses: { 200: { description: "users", schema: R.UsersResponse } } },
+  { method: "post", route: "/api/v1/users", summary: "Create a user", body: CreateUserRequest,
+    responses: { 201: { description: "the user", schema: R.UserCreatedResponse }, 400: e("a field is invalid"), 409: e("the user name is taken") } },
+  { method: "delete", route: "/api/v1/users/[userId]/sessions", summary: "Sign a user out everywhere (their sessions end at once)",
+    responses: { 200: { description: "how many sessions ended", schema: R.SessionsRevokedResponse }, 404: e("no such user") } },
+  { method: "get", route: "/api/v1/tokens", summary: "List API tokens (never their secrets)", responses: { 200: { description: "tokens", schema: R.ApiTokensResponse } } },
+  { method: "post", route: "/api/v1/tokens", summary: "Create an API token; it is shown once", body: CreateApiTokenRequest,
+    responses: { 201: { description: "the token", schema: R.ApiTokenCreatedResponse }, 400: e("a field is invalid"), 409: e("the name was used before") } },
+  { method: "delete", route: "/api/v1/tokens/[tokenId]", summary: "Revoke an API token (401 from its next use)",
+    responses: { 200: { description: "the revoked token", schema: R.ApiTokenRevokedResponse }, 404: e("no such token") } },
+  { method: "post", route: "/api/v1/enrollment-tokens", summary: "Create a one-time enrollment token for an agent", body: CreateEnrollmentTokenRequest,
+    responses: { 201: { description: "the token", schema: R.EnrollmentTokenResponse }, 400: e("a field is invalid") } },
+  { method: "post", route: "/api/v1/enroll", summary: "An agent trades its enrollment token for a credential", body: EnrollRequest,
+    responses: { 201: { description: "the host's credential", schema: R.EnrolledResponse }, 400: e("a field is invalid"), 401: e("unknown, used or expired token"), 429: e("too many attempts from this address") } },
+  { method: "get", route: "/api/v1/hosts", summary: "One page of hosts with their capacity summaries, filtered and sorted",
+    query: { q: "name or hostname contains", sort: "name, status, lastSeen, possible, created, bound, assigned or free", dir: "asc or desc", limit: "1-1000 (200)", offset: "0-" },
+    responses: { 200: { description: "hosts and how many match", schema: R.HostsResponse }, 400: e("a parameter is invalid") } },
+  { method: "get", route: "/api/v1/hosts/[hostId]/labels", summary: "A host's operator-set labels", responses: { 200: { description: "labels", schema: R.HostLabelsResponse }, 404: e("no such host") } },
+  { method: "put", route: "/api/v1/hosts/[hostId]/labels", summary: "Replace a host's labels (key=value, for pools and placement)", body: LabelsBody,
+    responses: { 200: { description: "labels", schema: R.HostLabelsResponse }, 400: e("a field is invalid"), 404: e("no such host") } },
+  { method: "get", route: "/api/v1/pools", summary: "Every pool", responses: { 200: { description: "pools", schema: R.PoolsResponse } } },
+  { method: "post", route: "/api/v1/pools", summary: "Create a pool (a named selector over the fleet's VFs or devices)", body: PoolBody,
+    responses: { 201: { description: "the pool", schema: R.PoolResponse }, 400: e("a field is invalid"), 409: e("the name is taken") } },
+  { method: "post", route: "/api/v1/pools/preview", summary: "What a selector would match, as capacity (stores nothing)", body: PoolPreviewBody,
+    responses: { 200: { description: "capacity", schema: R.PoolCapacityResponse }, 400: e("a field is invalid") } },
+  { method: "get", route: "/api/v1/pools/[name]", summary: "A pool", responses: { 200: { description: "the pool", schema: R.PoolResponse }, 404: e("no such pool") } },
+  { method: "put", route: "/api/v1/pools/[name]", summary: "Change a pool's selector", body: PoolBody,
+    responses: { 200: { description: "the pool", schema: R.PoolResponse }, 400: e("a field is invalid"), 404: e("no such pool") } },
+  { method: "get", route: "/api/v1/pools/[name]/capacity", summary: "A pool's capacity: ready, bindable, creatable, assigned, by host and NUMA node",
+    responses: { 200: { description: "capacity", schema: R.PoolCapacityResponse }, 404: e("no such pool") } },
+  { method: "post", route: "/api/v1/placements", summary: "Place N VFs from a pool for a guest: a plan (dryRun: only the answer)", body: PlacementBody,
+    responses: { 201: { description: "the placement, reserved, and its plan queued", schema: R.PlacementCreatedResponse }, 200: { description: "dry run: the placement", schema: R.PlacementDryRunResponse },
+      400: e("a field is invalid"), 409: { description: "nothing fits: why, in numbers, and the best candidates", schema: R.NoCapacityResponse } } },
+  { method: "post", route: "/api/v1/placements/what-if", summary: "How much of a request each host could take, now and after creating VFs (reserves nothing)", body: WhatIfBody,
+    responses: { 200: { description: "per host", schema: R.WhatIfResponse }, 400: e("a field is invalid") } },
+  { method: "get", route: "/api/v1/assignments", summary: "What vfleet has reserved or assigned, with drift", query: { hostId: "only this host", guest: "only this guest" },
+    responses: { 200: { description: "assignments", schema: R.AssignmentsResponse } } },
+  { method: "get", route: "/api/v1/assignments/history", summary: "Every reservation, assignment and release, newest first", query: { hostId: "only this host", guest: "only this guest", address: "only this function", limit: "1-1000" },
+    responses: { 200: { description: "events", schema: R.AssignmentEventsResponse }, 400: e("limit is invalid") } },
+  { method: "post", route: "/api/v1/assignments/release", summary: "Release a guest's assignments: detach, driver back or kept, MAC/VLAN restored (a plan)", body: ReleaseBody,
+    responses: { 201: { description: "the release plan", schema: R.ReleaseResponse }, 200: { description: "dry run: the jobs", schema: R.ReleaseResponse },
+      400: e("a field is invalid"), 404: e("no such host"), 409: e("a job of the release conflicts, or nothing to release") } },
+  { method: "get", route: "/api/v1/hosts/[hostId]", summary: "A host, its stored inventory and capacity",
+    responses: { 200: { description: "the host", schema: R.HostResponse }, 404: e("no such host") } },
+  { method: "post", route: "/api/v1/hosts/[hostId]/revoke", summary: "Revoke a host's agent credential and close its socket (4401)",
+    responses: { 200: { description: "what was revoked", schema: R.HostRevokedResponse }, 404: e("no such host") } },
+  { method: "get", route: "/api/v1/hosts/[hostId]/jobs", summary: "A host's jobs, newest first", query: { limit: "at most this many (1-1000)" },
+    responses: { 200: { description: "jobs", schema: R.JobsResponse }, 400: e("limit is invalid"), 404: e("no such host") } },
+  { method: "post", route: "/api/v1/jobs", summary: "Queue a job on a host (or preview it with dryRun)", body: CreateJobRequest,
+    responses: { 201: { description: "the queued job and its preview", schema: R.JobCreatedResponse }, 200: { description: "dry run: the preview", schema: R.JobDryRunResponse },
+      400: e("a field is invalid"), 404: e("no such host"), 409: e("another unfinished job changes the same device or guest") } },
+  { method: "get", route: "/api/v1/jobs/[jobId]", summary: "A job: state, steps, result", responses: { 200: { description: "the job", schema: R.JobResponse }, 404: e("no such job") } },
+  { method: "post", route: "/api/v1/jobs/[jobId]/cancel", summary: "Cancel a queued job",
+    responses: { 200: { description: "the cancelled job (and later plan jobs)", schema: R.JobCancelledResponse }, 404: e("no such job"), 409: e("the job is no longer queued") } },
+  { method: "post", route: "/api/v1/plans", summary: "Queue a plan of jobs (or preview it with dryRun)", body: CreatePlanRequest,
+    responses: { 201: { description: "the plan and its jobs", schema: R.PlanResponse }, 200: { description: "dry run: each job's preview", schema: R.PlanDryRunResponse },
+      400: e("a field is invalid"), 404: e("no such host"), 409: e("a job of the plan conflicts") } },
+  { method: "get", route: "/api/v1/plans/[planId]", summary: "A plan and its jobs", responses: { 200: { description: "the plan", schema: R.PlanResponse }, 404: e("no such plan") } },
+  { method: "get", route: "/api/v1/audit-log", summary: "Who changed what, newest first", query: { hostId: "only this host", limit: "at most this many (1-1000)" },
+    responses: { 200: { description: "events", schema: R.AuditLogResponse }, 400: e("limit is invalid") } },
+  { method: "get", route: "/api/v1/audit/fleet", summary: "Every host's audit, worst first", responses: { 200: { description: "the fleet audit", schema: R.FleetAuditResponse } } },
+  { method: "get", route: "/api/v1/audit/hosts/[hostId]", summary: "Audit a host (and one of its guests)", query: { guest: "a guest of the host", format: "json (default) or markdown" },
+    responses: { 200: { description: "the audit report", schema: R.AuditReport }, 400: e("a parameter is invalid"), 404: e("no such host"), 409: e("no inventory yet") } },
+  { method: "post", route: "/api/v1/audit/hosts/[hostId]", summary: "Audit a pasted guest plan against a host (stores nothing)", body: AuditPlanRequest,
+    responses: { 200: { description: "the audit report", schema: R.AuditReport }, 400: e("a field is invalid"), 404: e("no such host"), 409: e("no inventory yet") } },
+  { method: "get", route: "/api/v1/openapi.json", summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } },
+];
