@@ -12,3 +12,5 @@ export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
 export * from "./pci/iommu-group.ts";
+export * from "./pci/assignable-endpoint.ts";
+export * from "./pci/host-critical.ts";
