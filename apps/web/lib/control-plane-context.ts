@@ -1,5 +1,5 @@
 import type {
-  Db, cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  Db, abandonJob, cancelJob, findMacUsers, readHostBasis, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
@@ -17,6 +17,9 @@ export interface DbQueries {
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
   createJobs: typeof createJobs;
   cancelJob: typeof cancelJob;
+  abandonJob: typeof abandonJob;
+  findMacUsers: typeof findMacUsers;
+  readHostBasis: typeof readHostBasis;
   listJobs: typeof listJobs;
   getJob: typeof getJob;
   getPlan: typeof getPlan;

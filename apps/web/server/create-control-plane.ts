@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import {
-  cancelJob, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  abandonJob, cancelJob, findMacUsers, readHostBasis, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
@@ -66,7 +66,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   await jobs.recoverAfterRestart();
   setControlPlaneContext({
     db, events,
-    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, getJob, getPlan, listAuditEvents },
+    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis, listJobs, getJob, getPlan, listAuditEvents },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
   });
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });

@@ -14,3 +14,4 @@ export * from "./jobs/index.ts";
 export * from "./pci/iommu-group.ts";
 export * from "./pci/assignable-endpoint.ts";
 export * from "./pci/host-critical.ts";
+export * from "./pci/assigned-vfs.ts";

@@ -1,9 +1,11 @@
 import type { Inventory, Job } from "@vfleet/protocol";
+import { assignedVfs } from "../pci/assigned-vfs.ts";
 import { whyNotAssignableIn } from "../pci/assignable-endpoint.ts";
 import { hostCriticalByIds, hostCriticalReason, NO_PROTECTION, vfOf } from "../pci/host-critical.ts";
 import { nonViableGroupMembers } from "../pci/iommu-group.ts";
 
-export type JobInputProblem = { field: string; message: string };
+/** `status` 409: the request is well formed but the host's state forbids it now (guests hold the VFs). */
+export type JobInputProblem = { field: string; message: string; status?: 409 };
 
 /**
  * Limits only the host's inventory knows (the schema already checked shapes): a VF count above
@@ -31,6 +33,11 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
       if (!pf.sriov) return { field: "params.pf", message: `${job.params.pf} is not an SR-IOV physical function` };
       if (job.params.count > pf.sriov.totalVfs) return { field: "params.count", message: `must be at most ${pf.sriov.totalVfs} (sriov_totalvfs of ${job.params.pf}), got ${job.params.count}` };
       if (job.params.count === pf.sriov.numVfs) return null;
+      // Any change goes through 0 (the kernel's rule), destroying every VF: the agent refuses while guests hold one.
+      const held = assignedVfs(inventory, job.params.pf);
+      if (held.vfs.length > 0) {
+        return { status: 409, field: "params.count", message: `${job.params.pf} has ${pf.sriov.numVfs} VFs and ${held.vfs.length} of them are assigned to guests (${held.guests.join(", ")}): changing the count destroys every VF first. Detach them from ${held.guests.join(", ")} (guest.detach), then set the count` };
+      }
       for (const bdf of [job.params.pf, ...pf.sriov.vfs]) {
         const why = critical(bdf, bdf === job.params.pf ? "change the VF count of" : `destroy (via ${job.params.pf}'s VF count)`);
         if (why) return { field: "params.pf", message: why };
