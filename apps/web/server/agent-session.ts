@@ -6,7 +6,7 @@ import {
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
-import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
+import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, recordAgentRejection, storeSnapshot, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { Log } from "./logger.ts";
@@ -176,10 +176,13 @@ export class AgentSession {
     this.#ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
   }
 
-  /** Tell the agent why (server.error), log it, close with the protocol's code. Nothing from the frame is written. */
+  /** Tell the agent why (server.error), log and audit it, close with the protocol's code. Nothing from the frame is written. */
   #reject(code: number, errorCode: string, message: string): void {
     if (this.#closing) return;
-    this.#deps.log("warn", "agent frame rejected", { hostId: this.identity.hostId, closeCode: code, reason: message });
+    const { hostId, hostName } = this.identity;
+    this.#deps.log("warn", "agent frame rejected", { hostId, closeCode: code, reason: message });
+    recordAgentRejection(this.#deps.db, { hostId, hostName, closeCode: code, code: errorCode, reason: message })
+      .catch((err: unknown) => this.#deps.log("error", "audit of a rejected agent frame failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
     this.#send("server.error", { replyTo: null, code: errorCode, message });
     this.close(code, message);
   }

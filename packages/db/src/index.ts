@@ -20,3 +20,4 @@ export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
+export { recordAgentRejection } from "./record-agent-rejection.ts";
