@@ -85,7 +85,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     const refusal = refuseRequest(req, host);
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
-      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
+      // Close the connection: an unread body (a 413's) must not be read to keep the socket alive.
+      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);

@@ -1,5 +1,6 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { operatorOf } from "@/lib/jobs/operator-of.ts";
+import { readJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
  * `POST /api/v1/jobs/:id/cancel` (X-Vfleet-Operator) -> { job, cancelled }: only a queued job
@@ -7,11 +8,11 @@ import { operatorOf } from "@/lib/jobs/operator-of.ts";
  */
 export async function POST(request: Request, ctx: { params: Promise<{ jobId: string }> }): Promise<Response> {
   const { jobId } = await ctx.params;
-  let bodyOperator: string | undefined;
-  try {
-    const body = (await request.json()) as { operator?: unknown };
-    if (typeof body?.operator === "string") bodyOperator = body.operator;
-  } catch { /* an empty body is fine: the header names the operator */ }
+  // An empty body is fine: the header names the operator.
+  const read = await readJsonBody(request);
+  if (!read.success) return read.response;
+  const body = read.json as { operator?: unknown } | null | undefined;
+  const bodyOperator = typeof body?.operator === "string" ? body.operator : undefined;
   const operator = operatorOf(request, bodyOperator);
   if (!operator.ok) return operator.response;
   const { db, queries, events } = getControlPlaneContext();
