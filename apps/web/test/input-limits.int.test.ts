@@ -27,7 +27,7 @@ function send(method: string, path: string, headers: Record<string, string | num
     const url = new URL(path, stack.plane.url);
     let written = 0;
     let answered = false;
-    const req = request({ method, host: url.hostname, port: url.port, path, headers: { host: `localhost:${url.port}`, ...headers } }, (res) => {
+    const req = request({ method, host: url.hostname, port: url.port, path, agent: false, headers: { host: `localhost:${url.port}`, ...headers } }, (res) => {
       answered = true;
       let text = "";
       res.on("data", (c: Buffer) => { text += c.toString(); });
