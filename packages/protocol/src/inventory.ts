@@ -229,6 +229,12 @@ export const HostFacts = z.object({
   persistence: PersistenceConfig.optional(),
   /** Whether the agent could reach libvirtd (guest changes need it); absent when it did not check (protocol 1.3). */
   libvirt: LibvirtStatus.optional(),
+  /**
+   * Sources the scan could not read (absent or unreadable), e.g. `/proc/cmdline`, `/sys/module`,
+   * `/etc`, `/sys/kernel/iommu_groups`: facts from them are unknown, not empty (protocol 1.4; absent
+   * from older agents, which did not say).
+   */
+  unread: z.array(z.string().max(256)).max(64).optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

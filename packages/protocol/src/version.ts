@@ -13,7 +13,8 @@
  * - 1.4 (2026-11): inventory numbers bounded to what a kernel can report (INVENTORY_LIMITS: VFs per
  *   PF, NUMA node ids, MSI-X, link width...) and references checked (a PF's VFs are listed devices);
  *   a snapshot past them is refused 4400 naming the field. Honest agents of any 1.x never send such
- *   values. Job state `abandoned` (server side only).
+ *   values. inventory.host.unread: sources the scan could not read (optional field). Job state
+ *   `abandoned` (server side only).
  */
 export const PROTOCOL_VERSION = "1.4";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
