@@ -66,7 +66,7 @@ describe("audit REST API", () => {
     expect(report.host).toBe("dgx2-01");
     expect(report.guest).toBe("dgx-vm");
     expect(report.checks.find((c) => c.id === "iommu.groups")!.status).toBe("pass");
-    expect(report.summary.pass + report.summary.warn + report.summary.fail + report.summary["not-applicable"]).toBe(report.checks.length);
+    expect(report.summary.pass + report.summary.warn + report.summary.fail + report.summary.unknown + report.summary["not-applicable"]).toBe(report.checks.length);
   });
 
   it("exports Markdown", async () => {
