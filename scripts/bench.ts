@@ -13,7 +13,9 @@ import { auditHost, computeCapacity } from "@vfleet/core";
 import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken, startDatabase, storeSnapshot } from "@vfleet/db";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
+import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
+import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
@@ -88,7 +90,9 @@ async function main() {
     const inventory = await benchScan(dir);
     await benchStore(inventory);
     await benchAudit(inventory);
+    await benchAgentStartup();
     await benchSeed000Plan();
+    await benchAgentIdle();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,9 @@ const checks: { what: string; ok: () => boolean; fix: string }[] = [
     fix: "chgrp kvm /dev/kvm && chmod 0660 /dev/kvm, as Debian's udev rule does (else libvirtd re-probes QEMU on every call: ~47 s per virsh define); scripts/start-libvirtd.sh does it and restarts libvirtd",
   },
   { what: "libvirtd answering on qemu:///system", ok: () => run("virsh", ["-c", "qemu:///system", "version"]), fix: "scripts/start-libvirtd.sh (after apt-get install libvirt-daemon qemu-system-x86)" },
+  { what: "sshd (openssh-server)", ok: () => existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh-keygen"), fix: "apt-get install openssh-server" },
+  { what: "sudo", ok: () => run("sudo", ["-V"]), fix: "apt-get install sudo" },
+  { what: "systemd-analyze (systemd)", ok: () => run("systemd-analyze", ["--version"]), fix: "apt-get install systemd" },
 ];
 
 /** No /dev/kvm at all is fine (libvirt then uses TCG); one only root can open is the slow case. */

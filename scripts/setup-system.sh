@@ -5,7 +5,7 @@
 # machine lacks beyond packages (the kvm device node, the libvirt users, the daemons).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils)
+packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils openssh-server sudo systemd)
 missing=()
 # dpkg -s succeeds for a removed package whose config files remain: ask for the installed state.
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }

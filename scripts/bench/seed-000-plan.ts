@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createSimulatedHostIO } from "@vfleet/agent/host-io";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { executeJob, SIMULATOR_POLICY } from "@vfleet/agent/jobs";
 import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import { scanHost } from "@vfleet/agent/scan";

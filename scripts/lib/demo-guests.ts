@@ -7,7 +7,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDomainXml } from "@vfleet/core";
-import { createSimulatedHostIO } from "@vfleet/agent/host-io";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { createVirsh, type Virsh, VirshError } from "@vfleet/agent/libvirt";
 
 export interface DemoGuests {

@@ -11,13 +11,16 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: () => import("./commands/audit.ts"),
   run: () => import("./commands/run.ts"),
   "run-job": () => import("./commands/run-job.ts"),
+  status: () => import("./commands/status.ts"),
+  doctor: () => import("./commands/doctor.ts"),
+  version: () => import("./commands/version.ts"),
 };
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const load = name ? commands[name] : undefined;
   if (!load) {
-    process.stderr.write(`usage: agent <command> [options]\ncommands: ${Object.keys(commands).join(", ")}\n`);
+    process.stderr.write(`usage: vfleet-agent <command> [options]\ncommands: ${Object.keys(commands).join(", ")}\n`);
     return name === undefined || name === "--help" ? 0 : 2;
   }
   return (await load()).main(rest);

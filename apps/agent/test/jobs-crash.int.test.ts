@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { buildGuestDomainXml, parseDomainXml } from "@vfleet/core";
 import { JobResult } from "@vfleet/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { SIMULATOR_POLICY, executeJob } from "../src/jobs/index.ts";
 import { assertLibvirtReachable, createVirsh } from "../src/libvirt/index.ts";
 import { scanHost } from "../src/scan/index.ts";

@@ -2,7 +2,7 @@ import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobResult } from "@vfleet/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { AgentPolicy, executeJob, SIMULATOR_POLICY } from "../src/jobs/index.ts";
 import { scanHost } from "../src/scan/index.ts";
 import { removeTrees, simTree } from "./jobs-sim-tree.ts";

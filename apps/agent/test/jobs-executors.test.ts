@@ -3,7 +3,7 @@ import { loadHostState, STATE_FILE } from "@vfleet/simulator";
 import path from "node:path";
 import type { JobResult } from "@vfleet/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { AgentPolicy, EMPTY_POLICY, executeJob, SIMULATOR_POLICY } from "../src/jobs/index.ts";
 import { hostCriticalReason } from "../src/jobs/safety/index.ts";
 import { readPersistence } from "../src/scan/read-persistence.ts";

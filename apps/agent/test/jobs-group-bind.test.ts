@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { executeJob, parsePolicy } from "../src/jobs/index.ts";
 import { scanHost } from "../src/scan/index.ts";
 import { removeTrees, simTree } from "./jobs-sim-tree.ts";

@@ -1,6 +1,6 @@
 import { buildGuestDomainXml, parseDomainXml } from "@vfleet/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { SIMULATOR_POLICY, executeJob } from "../src/jobs/index.ts";
 import { assertLibvirtReachable, createVirsh } from "../src/libvirt/index.ts";
 import { scanHost } from "../src/scan/index.ts";

@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { buildGuestDomainXml, parseDomainXml } from "@vfleet/core";
 import type { JobResult } from "@vfleet/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSimulatedHostIO } from "../src/host-io/index.ts";
+import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { SIMULATOR_POLICY, executeJob } from "../src/jobs/index.ts";
 import { assertLibvirtReachable, createVirsh } from "../src/libvirt/index.ts";
 import { scanHost } from "../src/scan/index.ts";

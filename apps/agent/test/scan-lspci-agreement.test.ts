@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildTree, profiles } from "@vfleet/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { namePciDevice } from "@vfleet/core";
 import { scanHost } from "../src/scan/index.ts";
 import { type LspciDevice, parseLspci } from "./parse-lspci.ts";
 import { lspciTreeArgs, runLspci } from "./run-lspci.ts";
@@ -47,5 +48,31 @@ describe.each(Object.keys(profiles))("lspci and scan agree on profile %s", (prof
       expect(lspci.get(d.address)!.sriov!.totalVfs).toBe(pf.totalVfs);
       expect(d.sriov!.totalVfs).toBe(pf.driverMaxVfs ?? pf.totalVfs);
     }
+  });
+
+  it("names every device as lspci does, from the tree's own pci.ids", async () => {
+    const root = path.join(tmp, `${profile}-names`);
+    await buildTree(profile, root);
+    const [inv, text] = await Promise.all([scanHost(root), runLspci(lspciTreeArgs(root, "-i", path.join(root, "usr/share/misc/pci.ids"), "-vmm", "-D"))]);
+    const names = inv.host.pciNames!;
+    expect(names.source).toBe("/usr/share/misc/pci.ids");
+    // lspci -vmm: one `Key:\tvalue` record per device, blank-line separated.
+    const fromLspci = Object.fromEntries(text.trim().split("\n\n").map((rec) => {
+      const f = Object.fromEntries(rec.split("\n").map((l) => l.split(":\t") as [string, string]));
+      return [f.Slot, { class: f.Class, vendor: f.Vendor, device: f.Device, svendor: f.SVendor ?? null, sdevice: f.SDevice ?? null }];
+    }));
+    const fromScan = Object.fromEntries(inv.devices.map((d) => {
+      const n = namePciDevice(d, names);
+      const sub = d.classCode.slice(0, 4);
+      return [d.address, {
+        // lspci shows the subclass's name, or the class's with the code when the subclass is unnamed.
+        class: names.classes[sub] ?? `${names.classes[d.classCode.slice(0, 2)]} [${sub}]`,
+        vendor: n.vendor, device: n.device ?? `Device ${d.deviceId}`,
+        svendor: d.subsystemVendorId ? names.vendors[d.subsystemVendorId] ?? `Vendor ${d.subsystemVendorId}` : null,
+        sdevice: d.subsystemDeviceId ? n.subsystem ?? `Device ${d.subsystemDeviceId}` : null,
+      }];
+    }));
+    expect(fromScan).toEqual(fromLspci);
+    expect(Object.values(fromScan).every((d) => d.vendor !== null)).toBe(true);
   });
 });

@@ -1,14 +1,16 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import { sumCounts, type CapacityCounts } from "@vfleet/core";
+import type { CapacityCounts } from "@vfleet/core";
 import { CapacityBar } from "@/components/capacity-bar.tsx";
 import { EmptyFleet } from "@/components/empty-fleet.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { formatTime } from "@/lib/format.ts";
+import { formatAgo, formatTime } from "@/lib/format.ts";
 import { capacityCountsOf } from "@/lib/host-capacity.ts";
+import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
 
 const COLUMNS: { key: keyof CapacityCounts; label: string; hint: string }[] = [
   { key: "possible", label: "Possible", hint: "sriov_totalvfs: the firmware limit" },
@@ -18,11 +20,22 @@ const COLUMNS: { key: keyof CapacityCounts; label: string; hint: string }[] = [
   { key: "free", label: "Free", hint: "created VFs no guest holds" },
 ];
 
-export default async function FleetPage() {
+export const metadata: Metadata = { title: "Fleet" };
+
+const PAGE_SIZE = 50;
+
+export default async function FleetPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection(); // always live data: never prerendered at build time
   const { db, queries } = getControlPlaneContext();
-  const hosts = (await queries.listHosts(db)).map((h) => ({ ...h, capacity: capacityCountsOf(h.capacity) }));
-  if (hosts.length === 0) {
+  const params = await searchParams;
+  const page = Math.max(1, Math.floor(Number(params.page ?? 1)) || 1);
+  const parsed = parseHostListQuery({ q: params.q, sort: params.sort, dir: params.dir });
+  // A bad parameter (a hand-edited URL) shows the default list and says which one.
+  const query = parsed.ok ? parsed.query : HostListQuery.parse({});
+  const { hosts: rows, total } = await queries.listHostsPage(db, { ...query, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+  const totals = await queries.fleetTotals(db);
+  const hostCount = totals.online.hosts + totals.offline.hosts;
+  if (hostCount === 0) {
     return (
       <div className="space-y-6">
         <h1 className="text-lg font-semibold">Fleet</h1>
@@ -30,29 +43,61 @@ export default async function FleetPage() {
       </div>
     );
   }
-  const online = hosts.filter((h) => h.online).length;
-  const totals = sumCounts(hosts.flatMap((h) => (h.capacity ? [h.capacity] : [])));
+  const hosts = rows.map((h) => ({ ...h, capacity: capacityCountsOf(h.capacity) }));
+  const link = (change: Record<string, string | number | undefined>) => {
+    const next = new URLSearchParams();
+    const merged = { q: query.q, sort: query.sort, dir: query.dir, page: String(page), ...change };
+    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "page" && String(v) === "1")) next.set(k, String(v));
+    const qs = next.toString();
+    return qs ? `/?${qs}` : "/";
+  };
+  const sortHeader = (key: HostListQuery["sort"], label: string, hint: string, right = false) => {
+    const active = query.sort === key;
+    const dir = active && query.dir === "asc" ? "desc" : "asc";
+    return (
+      <th key={key} title={hint} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`}>
+        <Link href={link({ sort: key, dir, page: 1 })} data-testid={`sort-${key}`} className="hover:text-slate-900">{label}{active ? (query.dir === "asc" ? " ▲" : " ▼") : ""}</Link>
+      </th>
+    );
+  };
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   return (
     <div className="space-y-6">
       <h1 className="text-lg font-semibold">Fleet</h1>
       <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="fleet-totals">
-        <Stat label="Hosts online" value={<><span data-testid="hosts-online">{online}</span><span className="text-slate-400"> / {hosts.length}</span></>} />
+        <Stat label="Hosts online" value={<><span data-testid="hosts-online">{totals.online.hosts}</span><span className="text-slate-500"> / {hostCount}</span></>} />
         {COLUMNS.map((c) => (
-          <Stat key={c.key} label={`VFs ${c.label.toLowerCase()}`} value={totals[c.key]} hint={c.hint} testId={`total-${c.key}`} />
+          <Stat key={c.key} label={`VFs ${c.label.toLowerCase()}`} value={totals.online[c.key]} hint={`${c.hint}; online hosts only`} testId={`total-${c.key}`} />
         ))}
       </section>
+      {totals.offline.hosts > 0 && (
+        <p className="text-xs text-amber-900" data-testid="fleet-offline-totals">
+          Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs created and {totals.offline.free} free at their last report; nothing on them can be used until they return.
+        </p>
+      )}
+
+      <form method="get" action="/" className="flex flex-wrap items-center gap-2 text-xs" role="search">
+        <label className="flex items-center gap-1">Find a host
+          <input name="q" defaultValue={query.q} data-testid="host-search" placeholder="name or hostname" className="w-56 rounded border border-slate-300 px-2 py-1" />
+        </label>
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="dir" value={query.dir} />
+        <button className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50">Search</button>
+        {!parsed.ok && <span className="text-rose-700">{parsed.field}: {parsed.message}</span>}
+        <span className="text-slate-500" data-testid="host-count">{total} host{total === 1 ? "" : "s"}{query.q ? ` matching “${query.q}”` : ""}</span>
+      </form>
 
       <section className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-[11px] uppercase tracking-wide text-slate-500">
             <tr>
-              <th className="px-3 py-2 font-medium">Host</th>
-              <th className="px-3 py-2 font-medium">Status</th>
+              {sortHeader("name", "Host", "operator-facing name")}
+              {sortHeader("status", "Status", "online first when descending")}
               <th className="px-3 py-2 font-medium">IOMMU and kernel</th>
-              {COLUMNS.map((c) => <th key={c.key} title={c.hint} className="px-3 py-2 text-right font-medium">{c.label}</th>)}
+              {COLUMNS.map((c) => sortHeader(c.key, c.label, c.hint, true))}
               <th className="px-3 py-2 font-medium">Use</th>
-              <th className="px-3 py-2 font-medium">Last seen</th>
+              {sortHeader("lastSeen", "Last seen", "when the agent last spoke")}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -60,25 +105,32 @@ export default async function FleetPage() {
               <tr key={h.id} data-testid={`host-row-${h.name}`} data-host-id={h.id} className="hover:bg-slate-50">
                 <td className="px-3 py-2">
                   <Link href={`/hosts/${h.id}`} className="font-medium text-sky-700 hover:underline">{h.name}</Link>
-                  <div className="font-mono text-xs text-slate-400">{h.hostname}{h.agentVersion ? ` · agent ${h.agentVersion}` : ""}</div>
+                  <div className="font-mono text-xs text-slate-500">{h.hostname}{h.agentVersion ? ` · agent ${h.agentVersion}` : ""}</div>
                 </td>
                 <td className="px-3 py-2"><StatusBadge online={h.online} /></td>
                 <td className="px-3 py-2">
                   {h.snapshotAt ? <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} />
-                    : <span className="text-xs text-slate-400">awaiting first snapshot</span>}
+                    : <span className="text-xs text-slate-500">awaiting first snapshot</span>}
                 </td>
                 {COLUMNS.map((c) => (
-                  <td key={c.key} data-testid={`cap-${c.key}`} className="px-3 py-2 text-right font-mono tabular-nums">
+                  <td key={c.key} data-testid={`cap-${c.key}`} className={`px-3 py-2 text-right font-mono tabular-nums ${h.online ? "" : "text-slate-500"}`}>
                     {h.capacity ? h.capacity[c.key] : "–"}
                   </td>
                 ))}
                 <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>
-                <td className="px-3 py-2 text-xs text-slate-500">{formatTime(h.lastSeenAt)}</td>
+                <td className="px-3 py-2 text-xs text-slate-500">{h.online ? formatTime(h.lastSeenAt) : `offline since ${formatAgo(h.lastSeenAt)}`}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </section>
+      {pages > 1 && (
+        <nav className="flex items-center gap-3 text-xs" aria-label="host list pages" data-testid="host-pager">
+          {page > 1 ? <Link href={link({ page: page - 1 })} className="text-sky-700 hover:underline" data-testid="page-prev">← previous</Link> : <span className="text-slate-500">← previous</span>}
+          <span>page {page} of {pages}</span>
+          {page < pages ? <Link href={link({ page: page + 1 })} className="text-sky-700 hover:underline" data-testid="page-next">next →</Link> : <span className="text-slate-500">next →</span>}
+        </nav>
+      )}
     </div>
   );
 }

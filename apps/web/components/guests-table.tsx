@@ -1,7 +1,8 @@
 import type { Guest } from "@vfleet/protocol";
 import { formatKiB } from "@/lib/format.ts";
 
-export function GuestsTable({ guests }: { guests: Guest[] }) {
+/** Guests with the devices each holds; `describe` names a device by address (the host's pci.ids). */
+export function GuestsTable({ guests, describe }: { guests: Guest[]; describe?: (address: string) => string | null }) {
   if (guests.length === 0) return <p className="text-xs text-slate-500">No libvirt guests defined.</p>;
   return (
     <table className="w-full text-left text-[13px]">
@@ -14,7 +15,7 @@ export function GuestsTable({ guests }: { guests: Guest[] }) {
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
-        {guests.map((g) => (
+        {guests.flatMap((g) => [
           <tr key={g.name} data-testid={`guest-row-${g.name}`}>
             <td className="py-1.5 font-medium">{g.name}</td>
             <td className="py-1.5 text-slate-600">{g.state}</td>
@@ -23,8 +24,25 @@ export function GuestsTable({ guests }: { guests: Guest[] }) {
             <td className="py-1.5 pl-4 font-mono text-xs">{g.machine ?? "unknown"}</td>
             <td className="py-1.5 text-slate-600">{g.hugepages ? "yes" : "no"}</td>
             <td className="py-1.5 text-right font-mono tabular-nums" data-testid="guest-hostdevs">{g.hostdevs.length}</td>
-          </tr>
-        ))}
+          </tr>,
+          g.hostdevs.length > 0 && (
+            <tr key={`${g.name}-devices`} className="border-t-0">
+              <td colSpan={7} className="pb-2">
+                <details data-testid={`guest-devices-${g.name}`}>
+                  <summary className="cursor-pointer text-xs text-slate-600">Devices of {g.name} ({g.hostdevs.length})</summary>
+                  <ul className="mt-1 grid gap-x-4 gap-y-0.5 text-xs sm:grid-cols-2 xl:grid-cols-3">
+                    {g.hostdevs.map((h) => (
+                      <li key={h.address} data-testid="guest-device" data-address={h.address}>
+                        <span className="font-mono">{h.address}</span> {describe?.(h.address) ?? ""}
+                        <span className="text-slate-600"> · {h.kind === "interface" ? "interface" : "hostdev"}{h.managed ? "" : " unmanaged"}{h.mac ? ` · ${h.mac}` : ""}{h.vlan !== null ? ` · VLAN ${h.vlan}` : ""}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </details>
+              </td>
+            </tr>
+          ),
+        ])}
       </tbody>
     </table>
   );

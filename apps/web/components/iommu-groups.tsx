@@ -1,5 +1,6 @@
 import type { Inventory } from "@vfleet/protocol";
-import { isBridge, pciClassName } from "@/lib/pci-class-name.ts";
+import { describeDevice } from "@/lib/device-label.ts";
+import { isBridge } from "@/lib/pci-class-name.ts";
 
 interface Member { address: string; name: string; bridge: boolean; driver: string | null }
 
@@ -12,7 +13,8 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
   const groups = inventory.iommuGroups.map((g) => {
     const members: Member[] = g.devices.map((address) => {
       const d = byAddress.get(address);
-      return { address, name: d ? pciClassName(d.classCode) : "unknown device", bridge: d ? isBridge(d.classCode) : false, driver: d?.driver ?? null };
+      const n = d ? describeDevice(d, inventory) : null;
+      return { address, name: n ? `${n.className}: ${n.label} [${n.ids}]` : "unknown device", bridge: d ? isBridge(d.classCode) : false, driver: d?.driver ?? null };
     });
     return { id: g.id, members, endpoints: members.filter((m) => !m.bridge).length };
   });
@@ -39,9 +41,9 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
             <td className="py-1.5">
               <div className="flex flex-wrap gap-x-4 gap-y-0.5">
                 {g.members.map((m) => (
-                  <span key={m.address} className={m.bridge ? "text-slate-400" : ""}>
+                  <span key={m.address} className={m.bridge ? "text-slate-500" : ""}>
                     <span className="font-mono text-xs">{m.address}</span> {m.name}
-                    {m.driver && <span className="text-xs text-slate-400"> ({m.driver})</span>}
+                    {m.driver && <span className="text-xs text-slate-500"> ({m.driver})</span>}
                   </span>
                 ))}
               </div>

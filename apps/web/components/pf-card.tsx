@@ -2,13 +2,14 @@ import type { PfCapacity } from "@vfleet/core";
 import { VfGrid } from "./vf-grid.tsx";
 
 /** One SR-IOV PF: identity, counts, and the grid of its VFs. */
-export function PfCard({ pf }: { pf: PfCapacity }) {
+export function PfCard({ pf, name }: { pf: PfCapacity; name: { label: string; subsystem: string | null } }) {
   return (
     <div data-testid="pf-card" data-address={pf.address} className="rounded-md border border-slate-200 p-3">
       <div className="mb-2 flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-mono text-[13px] font-medium">{pf.address}</span>
         {pf.netInterfaces.length > 0 && <span className="font-mono text-xs text-slate-600">{pf.netInterfaces.join(", ")}</span>}
-        <span className="font-mono text-xs text-slate-400">{pf.vendorId}:{pf.deviceId}</span>
+        <span className="text-xs font-medium" data-testid="pf-name" title={name.subsystem ?? undefined}>{name.label}</span>
+        <span className="font-mono text-xs text-slate-500">[{pf.vendorId}:{pf.deviceId}]</span>
         <span className="text-xs text-slate-500">{pf.driver ?? "no driver"}</span>
         <span className="text-xs text-slate-500">NUMA {pf.numaNode ?? "?"}</span>
         <span className="ml-auto font-mono text-xs text-slate-500 tabular-nums" title="created / possible · vfio-pci · assigned · free">

@@ -5,7 +5,7 @@ export function Stat({ label, value, hint, testId }: { label: string; value: Rea
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3" data-testid={testId}>
       <div className="text-[11px] font-medium uppercase tracking-wide text-slate-500">{label}</div>
       <div className="mt-1 text-xl font-semibold tabular-nums">{value}</div>
-      {hint && <div className="text-xs text-slate-400">{hint}</div>}
+      {hint && <div className="text-xs text-slate-500">{hint}</div>}
     </div>
   );
 }

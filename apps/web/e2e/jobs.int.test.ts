@@ -93,3 +93,37 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   expect(await created.first().textContent()).toContain("carol");
   expect(await page.locator('[data-testid="audit-event"][data-action="job.succeeded"]').count()).toBe(1);
 });
+
+it("says a host is offline, asks before queueing for it, and lets the operator cancel what waits", async () => {
+  const api = apiClient(stack.plane.url);
+  const hostId = ((await api.get("/api/v1/hosts")).body.hosts as { id: string }[])[0]!.id;
+  const pf = ((await api.get(`/api/v1/hosts/${hostId}`)).body.inventory as Inventory).devices.find((d) => d.sriov)!.address;
+  await fleet.stopHost("dgx-ui");
+  await waitFor("the host offline", async () => ((await api.get(`/api/v1/hosts/${hostId}`)).body.host.online === false ? true : undefined), 20_000);
+
+  await page.goto(`${stack.plane.url}/hosts/${hostId}`);
+  const banner = page.getByTestId("offline-banner");
+  expect(await banner.textContent()).toMatch(/dgx-ui is offline since \d+ s ago\..*last inventory.*may no longer be true/);
+
+  const form = page.getByTestId("job-action-form");
+  await form.getByTestId("job-kind").selectOption("vf.set-count");
+  await form.getByTestId("job-pf").selectOption(pf);
+  await form.getByTestId("job-count").fill("2");
+  await form.getByTestId("job-operator").fill("carol");
+  await form.getByTestId("job-preview-button").click();
+  await form.getByTestId("job-preview").waitFor();
+  // Confirm waits for an explicit yes: the job would only wait for the agent.
+  expect(await form.getByTestId("job-confirm-button").isDisabled()).toBe(true);
+  expect(await form.getByTestId("job-offline-warning").textContent()).toContain("dgx-ui is offline");
+  await form.getByTestId("job-queue-offline").check();
+  await form.getByTestId("job-confirm-button").click();
+  const jobId = await form.getByTestId("job-created").getAttribute("data-job-id");
+
+  await page.goto(`${stack.plane.url}/jobs/${jobId}`);
+  expect(await page.getByTestId("job-page").getAttribute("data-state")).toBe("queued");
+  expect(await page.getByTestId("job-host-offline").textContent()).toMatch(/waits for dgx-ui, which is offline since/);
+  await page.getByTestId("job-cancel-button").click();
+  await expect.poll(() => page.getByTestId("job-page").getAttribute("data-state"), { timeout: 10_000 }).toBe("cancelled");
+  expect((await api.get(`/api/v1/jobs/${jobId}`)).body.job.state).toBe("cancelled");
+  await page.screenshot({ path: join(RESULTS, "job-offline-cancelled.png"), fullPage: false });
+});

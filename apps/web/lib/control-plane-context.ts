@@ -1,6 +1,6 @@
 import type {
-  Db, abandonJob, cancelJob, findMacUsers, readHostBasis, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
-  redeemEnrollmentToken,
+  Db, abandonJob, cancelJob, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage,
+  listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
 } from "@vfleet/db";
 import type { FleetEvents } from "./fleet-events.ts";
 
@@ -12,6 +12,8 @@ import type { FleetEvents } from "./fleet-events.ts";
  */
 export interface DbQueries {
   listHosts: typeof listHosts;
+  listHostsPage: typeof listHostsPage;
+  fleetTotals: typeof fleetTotals;
   getHost: typeof getHost;
   createEnrollmentToken: typeof createEnrollmentToken;
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
@@ -21,6 +23,7 @@ export interface DbQueries {
   findMacUsers: typeof findMacUsers;
   readHostBasis: typeof readHostBasis;
   listJobs: typeof listJobs;
+  listJobsPage: typeof listJobsPage;
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;

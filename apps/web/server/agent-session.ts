@@ -173,9 +173,11 @@ export class AgentSession {
     const refError = findInventoryRefError(inventory);
     if (refError) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `payload.${refError}`);
     const capacity = computeCapacity(inventory).totals;
+    const t0 = performance.now();
     const { stored } = await storeSnapshot(this.#deps.db, hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
+    const storeMs = performance.now() - t0;
     this.#send("inventory.ack", { replyTo: msg.id, hash, stored });
-    this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored, devices: inventory.devices.length });
+    this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored, devices: inventory.devices.length, storeMs });
     if (stored) this.#deps.events.emit({ type: "host-changed", hostId, hash });
   }
 

@@ -4,14 +4,18 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import {
-  abandonJob, cancelJob, findMacUsers, readHostBasis, createEnrollmentToken, createJobs, getHost, getJob, getPlan, listAuditEvents, listHosts, listJobs,
+  abandonJob, cancelJob, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan, listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage,
+  readHostBasis,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
+import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
+import { createHostInstallHandler, type HostInstallOptions } from "./host-install/serve-host-installs.ts";
 import { jsonLog, type Log } from "./logger.ts";
+import { createControlPlaneMetrics } from "./metrics/control-plane-metrics.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -31,6 +35,10 @@ export interface ControlPlaneOptions {
   /** Run Next in dev mode (compile on demand, HMR); false serves the `next build` output. */
   dev?: boolean;
   log?: Log;
+  /** The SSH installer's settings (server/host-install); defaults from the environment. */
+  hostInstall?: Partial<Omit<HostInstallOptions, "db">>;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (VFLEET_METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface ControlPlane {
@@ -39,12 +47,14 @@ export interface ControlPlane {
   events: FleetEvents;
   /** Drop a host's agent socket (the agent reconnects by itself). */
   disconnectAgent(hostId: string): boolean;
+  hostInstalls: ReturnType<typeof createHostInstallHandler>;
   close(): Promise<void>;
 }
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
 export const AGENT_PATH = "/agent";
 export const EVENTS_PATH = "/api/v1/events";
+export const METRICS_PATH = "/metrics";
 
 const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
 
@@ -54,7 +64,10 @@ const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
  * through the globalThis slot set here, so one control plane per process.
  */
 export async function createControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
-  const { db, port, host = "127.0.0.1", dev = false, log = jsonLog } = options;
+  const { db, port, host = "127.0.0.1", dev = false } = options;
+  const metrics = createControlPlaneMetrics(db, { token: options.metricsToken ?? process.env.VFLEET_METRICS_TOKEN });
+  // The log's structured events (snapshot received, job dispatched/finished) also drive the metrics.
+  const log = metrics.observeLog(options.log ?? jsonLog);
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
   const offlineAfterMs = options.offlineAfterMs ?? 25_000;
   if (heartbeatIntervalMs >= offlineAfterMs) {
@@ -66,7 +79,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   await jobs.recoverAfterRestart();
   setControlPlaneContext({
     db, events,
-    queries: { listHosts, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis, listJobs, getJob, getPlan, listAuditEvents },
+    queries: { listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis, listJobs, listJobsPage, getJob, getPlan, listAuditEvents },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
   });
   const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
@@ -81,6 +94,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   let nextReady: Promise<void> | null = null;
   const nextSockets = new Set<import("node:stream").Duplex>();
 
+  // Set once the port is known (the installer tells hosts this control plane's URL).
+  let hostInstalls!: ReturnType<typeof createHostInstallHandler>;
   const server: Server = createServer((req, res) => {
     const refusal = refuseRequest(req, host);
     if (refusal) {
@@ -89,7 +104,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
+    if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
+    // The event stream stays open for as long as a page does: not a latency.
     if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+    metrics.observeHttp(req, res, pathOf(req)!);
+    if (hostInstalls.handle(req, res, pathOf(req)!)) return;
     void (async () => {
       try {
         await nextReady;
@@ -118,6 +137,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
+  hostInstalls = createHostInstallHandler(hostInstallDefaults(db, url, options.hostInstall));
 
   const app = next({ dev, dir: WEB_DIR, hostname: address.address, port: address.port, httpServer: nextUpgrades as Server, quiet: !dev });
   nextReady = app.prepare();
@@ -143,6 +163,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     url,
     events,
     disconnectAgent: (hostId) => gateway.disconnectHost(hostId),
+    hostInstalls,
     close() {
       closing ??= (async () => {
         clearInterval(liveness);

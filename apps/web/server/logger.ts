@@ -1,9 +1,14 @@
+import { pino, stdTimeFunctions } from "pino";
+
 /** One structured log line. Tests pass their own to assert what was logged. */
 export type Log = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 
-/** Default: JSON lines on stdout/stderr, greppable and machine-readable. */
+const logger = pino({ base: { service: "vfleet-control-plane" }, timestamp: stdTimeFunctions.isoTime });
+
+/**
+ * Default: pino's JSON lines on stdout (level, ISO time, msg, and the fields: `hostId`, and
+ * `jobId` on every line about a job), greppable and machine-readable.
+ */
 export const jsonLog: Log = (level, message, fields) => {
-  const line = JSON.stringify({ ts: new Date().toISOString(), level, msg: message, ...fields });
-  if (level === "info") process.stdout.write(line + "\n");
-  else process.stderr.write(line + "\n");
+  logger[level](fields ?? {}, message);
 };

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGuestDomainXml, parseDomainXml } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
-import { createSimulatedHostIO } from "@vfleet/agent/host-io";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";

@@ -21,3 +21,8 @@ export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
 export { recordAgentRejection } from "./record-agent-rejection.ts";
+export { listHostsPage, HOST_SORT_KEYS, type HostSortKey, type HostPageQuery } from "./list-hosts-page.ts";
+export { fleetTotals, type CapacityTotals } from "./fleet-totals.ts";
+export { findSshTarget, listSshTargets, pinSshTarget, recordSshInstall, type SshTargetRow } from "./ssh-targets.ts";
+export { hostOfEnrollmentToken } from "./host-of-enrollment-token.ts";
+export { getHostLiveness } from "./get-host-liveness.ts";

@@ -185,6 +185,25 @@ export const PersistenceConfig = z.object({
 });
 export type PersistenceConfig = z.infer<typeof PersistenceConfig>;
 
+const PciName = z.string().min(1).max(256);
+
+/**
+ * Names of the host's devices from its own PCI ID database (`pci.ids`, as `lspci` resolves them),
+ * only for the ids present on the host. Keyed `vvvv` (vendor), `vvvv:dddd` (device),
+ * `vvvv:dddd:ssss:ssss` (subsystem of that device), and `cc` / `ccss` / `ccsspp` (class, subclass,
+ * programming interface). An id the database lacks is simply absent ("could not tell").
+ */
+export const PciNames = z.object({
+  /** The database file read, and its `Version:` line when it has one. */
+  source: z.string().max(512),
+  version: z.string().max(128).nullable(),
+  vendors: z.record(z.string().regex(/^[0-9a-f]{4}$/), PciName),
+  devices: z.record(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/), PciName),
+  subsystems: z.record(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}:[0-9a-f]{4}:[0-9a-f]{4}$/), PciName),
+  classes: z.record(z.string().regex(/^[0-9a-f]{2}([0-9a-f]{2}([0-9a-f]{2})?)?$/), PciName),
+});
+export type PciNames = z.infer<typeof PciNames>;
+
 /**
  * The agent's last `virsh version` against its libvirt URI: what guest jobs need besides sysfs. No
  * timestamp: it is part of the snapshot's content hash, and an unchanged host must hash the same.
@@ -227,6 +246,8 @@ export const HostFacts = z.object({
   defaultRouteInterface: z.string().nullable(),
   /** Boot-time persistence config; absent when the scan did not read /etc. */
   persistence: PersistenceConfig.optional(),
+  /** Device names from the host's pci.ids; absent when the host has no PCI ID database (protocol 1.3). */
+  pciNames: PciNames.optional(),
   /** Whether the agent could reach libvirtd (guest changes need it); absent when it did not check (protocol 1.3). */
   libvirt: LibvirtStatus.optional(),
   /**

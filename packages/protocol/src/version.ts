@@ -9,7 +9,8 @@
  * - 1.1 (2026-11): jobs. server -> agent job.dispatch; agent -> server job.progress, job.result.
  *   A 1.0 agent never receives jobs (the server checks the minor before dispatching).
  * - 1.2 (2026-11): device.bind `group: true` binds a whole IOMMU group (optional field).
- * - 1.3 (2026-11): inventory.host.libvirt, whether the agent reaches libvirtd (optional field).
+ * - 1.3 (2026-11): inventory.host.libvirt, whether the agent reaches libvirtd, and inventory.host.pciNames,
+ *   device names from the host's pci.ids (optional fields).
  * - 1.4 (2026-11): inventory numbers bounded to what a kernel can report (INVENTORY_LIMITS: VFs per
  *   PF, NUMA node ids, MSI-X, link width...) and references checked (a PF's VFs are listed devices);
  *   a snapshot past them is refused 4400 naming the field. Honest agents of any 1.x never send such

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Bdf } from "@vfleet/protocol";
-import { createLinuxHostIO, createSimulatedHostIO } from "../host-io/index.ts";
+import { openHostIO } from "../host-io/open-host-io.ts";
 import { AgentPolicy, EMPTY_POLICY, executeJob, loadPolicyFile, PolicyError, SIMULATOR_POLICY } from "../jobs/index.ts";
 
 export const summary = "run one job (vf.set-count, device.bind, vf.configure, guest.attach/detach, host.persist) with no control plane";
@@ -71,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
       policy = AgentPolicy.parse({ ...policy, adopt: adopt === "all-sriov" || base === "all-sriov" ? "all-sriov" : [...base, ...adopt] });
     }
     const timeouts = timeoutMs === undefined ? {} : { sysfsMs: timeoutMs, ipMs: timeoutMs };
-    const io = values.simulated ? createSimulatedHostIO(root, { timeouts }) : createLinuxHostIO(root, { timeouts });
+    const io = await openHostIO(root, values.simulated!, { timeouts });
     const result = await executeJob(job, { io, policy });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (result.status === "succeeded") return 0;

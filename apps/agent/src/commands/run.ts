@@ -1,76 +1,99 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { hostname as osHostname, networkInterfaces } from "node:os";
-import { createLinuxHostIO, createSimulatedHostIO } from "../host-io/index.ts";
+import { EXIT_REFUSED, statusFileOf } from "@vfleet/core";
+import { openHostIO } from "../host-io/open-host-io.ts";
 import { EMPTY_POLICY, SIMULATOR_POLICY, executeJob, loadPolicyFile } from "../jobs/index.ts";
 import { enroll } from "../daemon/enroll.ts";
 import { JobRunner } from "../daemon/job-runner.ts";
+import { createAgentLog } from "../daemon/logger.ts";
+import { readAgentConfig } from "../daemon/read-config.ts";
 import { readAgentState, writeAgentState } from "../daemon/state-file.ts";
+import { createStatusWriter } from "../daemon/status-file.ts";
 import { startAgentSession } from "../daemon/agent-session.ts";
 import { withLibvirtStatus } from "../daemon/libvirt-status.ts";
+import { fingerprintHost } from "../scan/fingerprint-host.ts";
 import { scanHost } from "../scan/index.ts";
 import { AGENT_VERSION } from "../version.ts";
 
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
-const USAGE = `usage: agent run --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
+const USAGE = `usage: agent run [--config <file>] --server ws://<control-plane>/agent --state <file> [--token <enrollment token>]
        (or the token in VFLEET_ENROLL_TOKEN, which other users cannot read from the process list)
-                 [--root /] [--scan-interval-ms 2000] [--simulated] [--policy <file>] [--timeout-ms N]
+                 [--root /] [--scan-interval-ms 1500] [--full-scan-interval-ms 60000] [--simulated] [--policy <file>] [--timeout-ms N]
+  --config <file>  JSON { server, state, caFile?, enrollTokenFile?, policy?, root?, scanIntervalMs? }; flags win over it
+  --scan-interval-ms N       how often to look for a change (a cheap fingerprint of the host)
+  --full-scan-interval-ms N  full rescan at least this often, changed or not (0: every tick)
   --simulated      the root is a simulator tree: jobs go through the simulator's kernel model
   --policy <file>  which PFs/devices jobs may change (default: none on a real host; every SR-IOV PF with --simulated)
   --timeout-ms N   timeout of each sysfs write and ip command run by jobs`;
-
-/** Exit code when the control plane refuses this agent (revoked credential, renamed host, old protocol): an operator must act. */
-const EXIT_REFUSED = 3;
 
 export async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      config: { type: "string" },
       server: { type: "string" },
       state: { type: "string" },
       token: { type: "string" },
-      root: { type: "string", default: "/" },
-      "scan-interval-ms": { type: "string", default: "2000" },
+      root: { type: "string" },
+      "scan-interval-ms": { type: "string" },
+      "full-scan-interval-ms": { type: "string", default: "60000" },
       simulated: { type: "boolean", default: false },
       policy: { type: "string" },
       "timeout-ms": { type: "string" },
     },
     strict: true,
   });
-  if (!values.state) throw new Error(`--state is required\n${USAGE}`);
-  const scanIntervalMs = Number(values["scan-interval-ms"]);
+  const config = values.config ? await readAgentConfig(values.config) : null;
+  const statePath = values.state ?? config?.state;
+  if (!statePath) throw new Error(`--state (or a --config file) is required\n${USAGE}`);
+  const scanIntervalMs = values["scan-interval-ms"] === undefined ? config?.scanIntervalMs ?? 1500 : Number(values["scan-interval-ms"]);
   if (!Number.isInteger(scanIntervalMs) || scanIntervalMs < 100 || scanIntervalMs > 3_600_000) {
     throw new Error("--scan-interval-ms must be an integer between 100 and 3600000");
   }
-  const root = values.root!;
+  const fullScanEveryMs = Number(values["full-scan-interval-ms"]);
+  if (!Number.isInteger(fullScanEveryMs) || fullScanEveryMs < 0 || fullScanEveryMs > 86_400_000) {
+    throw new Error("--full-scan-interval-ms must be an integer between 0 and 86400000");
+  }
+  const root = values.root ?? config?.root ?? "/";
+  const server = values.server ?? config?.server;
   let timeouts = {};
   if (values["timeout-ms"] !== undefined) {
     const ms = Number(values["timeout-ms"]);
     if (!Number.isInteger(ms) || ms < 1 || ms > 3_600_000) throw new Error("--timeout-ms must be an integer between 1 and 3600000");
     timeouts = { sysfsMs: ms, ipMs: ms };
   }
+  const ca = config?.caFile ? await readFile(config.caFile, "utf8") : undefined;
   // The policy is the agent's own: no server message can widen it.
-  const basePolicy = values.policy ? await loadPolicyFile(values.policy) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
+  const policyFile = values.policy ?? config?.policy;
+  const basePolicy = policyFile ? await loadPolicyFile(policyFile) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
   let policy = basePolicy;
-  const io = values.simulated ? createSimulatedHostIO(root, { timeouts }) : createLinuxHostIO(root, { timeouts });
-  const log = (line: string) => process.stderr.write(`${new Date().toISOString()} agent: ${line}\n`);
+  const io = await openHostIO(root, values.simulated!, { timeouts });
+  const log = createAgentLog();
 
-  let state = await readAgentState(values.state);
+  let state = await readAgentState(statePath);
   if (!state) {
-    const token = values.token ?? process.env.VFLEET_ENROLL_TOKEN;
-    if (!values.server || !token) throw new Error(`not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN) are required\n${USAGE}`);
+    const tokenFromFile = config?.enrollTokenFile ? (await readFile(config.enrollTokenFile, "utf8").catch(() => "")).trim() : "";
+    const token = values.token ?? process.env.VFLEET_ENROLL_TOKEN ?? (tokenFromFile || undefined);
+    if (!server || !token) throw new Error(`not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN, or the config's enrollTokenFile) are required\n${USAGE}`);
     const host = (await scanHost(root)).host.hostname || osHostname();
-    state = await enroll(values.server, token, host);
-    await writeAgentState(values.state, state);
-    log(`enrolled as ${state.hostName} (${state.hostId})`);
-  } else if (values.server && values.server !== state.server) {
-    state = { ...state, server: values.server };
+    state = await enroll(server, token, host, ca);
+    await writeAgentState(statePath, state);
+    log(`enrolled as ${state.hostName} (${state.hostId})`, { hostId: state.hostId });
+  } else if (server && server !== state.server) {
+    state = { ...state, server };
   }
 
-  const jobs = new JobRunner((job, onStep) => executeJob(job, { io, policy, onStep }), log);
+  const status = createStatusWriter(statusFileOf(statePath), {
+    pid: process.pid, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), server: state.server, hostName: state.hostName,
+    connected: false, lastSnapshotAt: null, lastSnapshotHash: null, runningJobs: [], lastError: null,
+  });
+  const jobs = new JobRunner((job, onStep) => executeJob(job, { io, policy, onStep }), log, (runningJobs) => status({ runningJobs }));
   return new Promise<number>((resolve) => {
     const session = startAgentSession({
       jobs,
+      ca,
       // Never let a job take down the link the agent talks over (ARCHITECTURE.md "Safety rules").
       // A simulated tree has its own interfaces, unrelated to this machine's: nothing to add.
       onConnected: ({ localAddress }) => {
@@ -79,14 +102,23 @@ export async function main(argv: string[]): Promise<number> {
         policy = { ...basePolicy, protectInterfaces: [...new Set([...basePolicy.protectInterfaces, ...own])] };
         if (own.length > 0) log(`protecting ${own.join(", ")} (carries the control-plane connection)`);
       },
+      onStatus: status,
       state: state!,
       scan: withLibvirtStatus(() => scanHost(root), io.virsh),
       scanIntervalMs,
+      fingerprint: fullScanEveryMs > 0 ? () => fingerprintHost(root) : undefined,
+      fullScanEveryMs,
       agentVersion: AGENT_VERSION,
       log,
-      onRefused: () => void session.stop().then(() => resolve(EXIT_REFUSED)),
+      onRefused: (code, reason) => {
+        status({ connected: false, lastError: `refused by the control plane (${code} ${reason})` });
+        void session.stop().then(() => resolve(EXIT_REFUSED));
+      },
     });
-    const shutdown = () => void session.stop().then(() => resolve(0));
+    const shutdown = () => void session.stop().then(() => {
+      status({ connected: false, lastError: null });
+      resolve(0);
+    });
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   });

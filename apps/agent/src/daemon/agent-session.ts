@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { rootCertificates } from "node:tls";
 import WebSocket from "ws";
 import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
@@ -11,6 +12,14 @@ export interface AgentSessionOptions {
   /** Reads the host; called every `scanIntervalMs` while connected. */
   scan: () => Promise<Inventory>;
   scanIntervalMs: number;
+  /**
+   * A cheap summary of the host (scan/fingerprint-host.ts): each tick the agent computes it and
+   * runs the full scan only when it changed, after a job, or every `fullScanEveryMs`. Without it
+   * every tick is a full scan.
+   */
+  fingerprint?: () => string;
+  /** The slow safety interval for what the fingerprint cannot see (default 60 s). */
+  fullScanEveryMs?: number;
   agentVersion: string;
   log: (line: string) => void;
   /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
@@ -19,6 +28,10 @@ export interface AgentSessionOptions {
   jobs?: JobRunner;
   /** Each time the server welcomes a connection: the local address the socket uses (to protect its interface). */
   onConnected?: (info: { localAddress: string | undefined }) => void;
+  /** Connection and snapshot state as it changes (for the status file). */
+  onStatus?: (change: { connected?: boolean; lastSnapshotAt?: string; lastSnapshotHash?: string; lastError?: string }) => void;
+  /** Extra trusted CA certificates (PEM) for a wss:// server signed by a private CA. */
+  ca?: string;
 }
 
 export interface AgentSession {
@@ -49,6 +62,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       headers: { authorization: `Bearer ${state.credential}` },
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: 10_000,
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
     });
     socket = ws;
     let heartbeat: NodeJS.Timeout | undefined;
@@ -62,6 +76,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     /** Hash the server is known to hold (from welcome or ack); equal scans are not sent. */
     let serverHash: string | null = null;
     let sentHash: string | null = null;
+    /** The hash last reported through onStatus as held by the server. */
+    let confirmedHash: string | null = null;
 
     const send = <T extends AgentMessage["type"]>(type: T, payload: Payload<T>) => {
       if (ws.readyState !== WebSocket.OPEN) return;
@@ -72,19 +88,38 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     let soon: NodeJS.Timeout | undefined;
     /** A change landed while a scan was reading: scan again as soon as it ends. */
     let rescan = false;
-    const scanAndReport = async () => {
+    /** Fingerprint of the host at the last full scan, and when that scan ran. */
+    let scannedFingerprint: string | null = null;
+    let lastFullScanAt = 0;
+    const fingerprint = () => {
+      try {
+        return options.fingerprint?.() ?? null;
+      } catch {
+        return null; // a device vanished mid-read: that is a change, scan in full
+      }
+    };
+    const scanAndReport = async (force = false) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       if (scanning) { rescan = true; return; }
       scanning = true;
+      force ||= rescan;
       rescan = false;
       clearTimeout(scanTimer);
       try {
         const timed = async () => {
+          // Taken before the scan: a change during the scan makes the next tick differ and rescan.
+          const fp = fingerprint();
+          const due = force || fp === null || fp !== scannedFingerprint || Date.now() - lastFullScanAt >= (options.fullScanEveryMs ?? 60_000);
+          if (!due) return null;
           const t0 = performance.now();
-          return { inv: await options.scan(), ms: performance.now() - t0 };
+          const inv = await options.scan();
+          scannedFingerprint = fp;
+          lastFullScanAt = Date.now();
+          return { inv, ms: performance.now() - t0 };
         };
         // Between jobs only (JobRunner.exclusive): never report a host in the middle of a change.
         const inventory = await (options.jobs ? options.jobs.exclusive(timed) : timed());
+        if (inventory === null) return; // nothing the fingerprint sees changed: no scan, no hash, nothing sent
         const scanMs = inventory.ms;
         const hash = hashContent(inventory.inv);
         // The server would close on a snapshot that fails the schema: keep the connection (and
@@ -95,6 +130,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           log(`scan result not sent: inventory.${issue?.path.join(".")}: ${issue?.message}`);
         } else if (hash === serverHash) {
           attempt = 0; // the server holds what this host is: the connection is healthy
+          if (confirmedHash !== hash) options.onStatus?.({ lastSnapshotAt: new Date().toISOString(), lastSnapshotHash: hash });
+          confirmedHash = hash;
         } else if (hash !== sentHash) {
           sentHash = hash;
           send("inventory.snapshot", { hash, scannedAt: new Date().toISOString(), scanMs, inventory: inventory.inv });
@@ -105,7 +142,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       } finally {
         scanning = false;
         clearTimeout(scanTimer);
-        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(scanAndReport, rescan ? 0 : options.scanIntervalMs);
+        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(() => void scanAndReport(), rescan ? 0 : options.scanIntervalMs);
       }
     };
 
@@ -127,6 +164,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           // a server that welcomes and then refuses every snapshot must not be hammered.
           serverHash = msg.payload.knownHash;
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
+          options.onStatus?.({ connected: true });
           options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
           heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
           // The agent pings too: a frozen control plane (its event loop stuck, a half-open TCP
@@ -151,10 +189,11 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
               send("job.result", { jobId, attempt, result });
               // The change is on the host now: report it soon, not at the next scan tick (coalesced:
               // a plan's jobs follow each other within milliseconds).
-              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(), 150); }
+              // Forced: a job may change what the fingerprint cannot see (a VF's MAC or VLAN).
+              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(true), 150); }
             },
           });
-          void scanAndReport();
+          void scanAndReport(true);
           break;
         case "job.dispatch":
           if (!options.jobs) {
@@ -167,6 +206,8 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         case "inventory.ack":
           attempt = 0;
           serverHash = msg.payload.hash;
+          confirmedHash = msg.payload.hash;
+          options.onStatus?.({ lastSnapshotAt: new Date().toISOString(), lastSnapshotHash: msg.payload.hash });
           break;
         case "server.error":
           log(`server error ${msg.payload.code}: ${msg.payload.message}`);
@@ -194,6 +235,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       clearTimeout(soon);
       if (stopped) return;
       const why = reason.toString() || "no reason";
+      options.onStatus?.({ connected: false, lastError: `disconnected (${code} ${why})` });
       if (FATAL_CLOSE_CODES.has(code)) {
         // Retrying cannot help: the credential is revoked, the host was renamed (its scan no longer
         // matches its enrollment) or the protocol is too old. An operator must act.

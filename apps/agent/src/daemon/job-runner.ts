@@ -1,5 +1,8 @@
 import type { Job, JobDispatch, JobResult, JobStep } from "@vfleet/protocol";
 
+/** Log lines about a job carry its id (and attempt) as fields, for structured logs. */
+export type JobLog = (line: string, fields?: { jobId: string; attempt?: number }) => void;
+
 export type ExecuteFn = (job: Job, onStep: (step: JobStep) => void) => Promise<JobResult>;
 
 export interface JobReplies {
@@ -19,7 +22,8 @@ const KEEP_RESULTS = 2000;
  */
 export class JobRunner {
   readonly #execute: ExecuteFn;
-  readonly #log: (line: string) => void;
+  readonly #log: JobLog;
+  readonly #onPending: (jobIds: string[]) => void;
   readonly #finished = new Map<string, JobResult>();
   readonly #running = new Map<string, Promise<JobResult>>();
   /** The newest attempt the server sent per job: replies carry it, older ones are stale there. */
@@ -27,9 +31,11 @@ export class JobRunner {
   #chain: Promise<unknown> = Promise.resolve();
   #replies: JobReplies | null = null;
 
-  constructor(execute: ExecuteFn, log: (line: string) => void) {
+  /** `onPending` hears the ids of the jobs accepted and not finished, each time that set changes. */
+  constructor(execute: ExecuteFn, log: JobLog, onPending: (jobIds: string[]) => void = () => {}) {
     this.#execute = execute;
     this.#log = log;
+    this.#onPending = onPending;
   }
 
   /** Where replies go now (the current connection); null while disconnected: replies are dropped, the server redelivers. */
@@ -57,28 +63,31 @@ export class JobRunner {
     this.#attempt.set(jobId, Math.max(attempt, this.#attempt.get(jobId) ?? 0));
     const done = this.#finished.get(jobId);
     if (done) {
-      this.#log(`job ${jobId} attempt ${attempt}: already finished (${done.status}); re-sending the result`);
+      this.#log(`job ${jobId} attempt ${attempt}: already finished (${done.status}); re-sending the result`, { jobId, attempt });
       this.#replies?.result(jobId, attempt, done);
       return;
     }
     const running = this.#running.get(jobId);
     if (running) {
-      this.#log(`job ${jobId} attempt ${attempt}: still running; its result will answer this attempt`);
+      this.#log(`job ${jobId} attempt ${attempt}: still running; its result will answer this attempt`, { jobId, attempt });
       return;
     }
-    this.#log(`job ${jobId} attempt ${attempt}: ${d.job.kind} accepted`);
+    this.#log(`job ${jobId} attempt ${attempt}: ${d.job.kind} accepted`, { jobId, attempt });
     const run = this.#chain.then(() => this.#execute(d.job, (step) => this.#replies?.progress(jobId, this.#attempt.get(jobId)!, step)));
     this.#running.set(jobId, run);
+    this.#onPending([...this.#running.keys()]);
     this.#chain = run.then((result) => {
       this.#running.delete(jobId);
+      this.#onPending([...this.#running.keys()]);
       this.#remember(jobId, result);
       const latest = this.#attempt.get(jobId)!;
-      this.#log(`job ${jobId} attempt ${latest}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ""}`);
+      this.#log(`job ${jobId} attempt ${latest}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ""}`, { jobId, attempt: latest });
       this.#replies?.result(jobId, latest, result);
     }, (err: unknown) => {
       // executeJob never throws; if it ever does, forget the job so a redelivery runs it again.
       this.#running.delete(jobId);
-      this.#log(`job ${jobId}: executor threw: ${err instanceof Error ? err.message : String(err)}`);
+      this.#log(`job ${jobId}: executor threw: ${err instanceof Error ? err.message : String(err)}`, { jobId });
+      this.#onPending([...this.#running.keys()]);
     });
   }
 

@@ -7,6 +7,7 @@ import { readInterfaces } from "./read-interfaces.ts";
 import { defaultReadLinkDetails, type ReadLinkDetails } from "./read-link-details.ts";
 import { parseVfinfoList } from "./parse-vfinfo-list.ts";
 import { readPciDevices } from "./read-pci-devices.ts";
+import { readPciNames } from "./read-pci-names.ts";
 import { readPersistence } from "./read-persistence.ts";
 
 export type { ReadLinkDetails } from "./read-link-details.ts";
@@ -37,6 +38,8 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
   // Without /etc the boot config is unknown, not empty.
   if (!unread.includes("/etc")) host.persistence = persistence;
   if (unread.length > 0) host.unread = unread;
+  const pciNames = await readPciNames(root, devices);
+  if (pciNames) host.pciNames = pciNames;
   // Groups existing is the only reliable sign the IOMMU is on (not the command line).
   host.iommu.enabled = iommuGroups.length > 0;
   host.iommu.groups = iommuGroups.length;

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { Section } from "@/components/section.tsx";
@@ -10,6 +11,8 @@ const short = (v: unknown) => (v === null || v === undefined ? "" : JSON.stringi
  * Who changed what, when, before and after. "Who" is the name the operator gave with the
  * request: there is no login yet, so it is a claim, not an identity.
  */
+export const metadata: Metadata = { title: "Audit log" };
+
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<{ hostId?: string }> }) {
   await connection();
   const { hostId } = await searchParams;

@@ -35,7 +35,8 @@ export async function loadHostAudit(hostId: string, guest: { name?: string | nul
     if (!planned) return { kind: "bad-input", field: "guest", error: `guest: no guest "${guest.name}" on host ${found.summary.name} (known: ${inventory.guests.map((g) => g.name).join(", ") || "none"})` };
   }
   const report = auditHost(inventory, planned ? { guest: planned } : {});
-  return { kind: "ok", hostId, name: found.summary.name, inventory, report: { ...report, host: found.summary.name } };
+  const stamps = { auditedAt: new Date().toISOString(), scannedAt: found.summary.snapshotAt?.toISOString() ?? null };
+  return { kind: "ok", hostId, name: found.summary.name, inventory, report: { ...report, host: found.summary.name, ...stamps } };
 }
 
 /** Audit every host that has reported an inventory; hostIds maps the fleet name back to the id for links. */

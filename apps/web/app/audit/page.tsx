@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { AuditPrintStyle } from "@/components/audit/audit-print-style.tsx";
@@ -6,6 +7,8 @@ import { PrintButton } from "@/components/audit/print-button.tsx";
 import { loadFleetAudit } from "./load-audit.ts";
 
 /** Fleet audit: which hosts fail which checks, worst first. */
+export const metadata: Metadata = { title: "Fleet audit" };
+
 export default async function FleetAuditPage() {
   await connection();
   const { fleet, hostIds, awaiting } = await loadFleetAudit();

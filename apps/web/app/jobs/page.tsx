@@ -1,12 +1,77 @@
+import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
+import { JobState } from "@vfleet/protocol";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
+import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { parseJobListQuery, SINCE_WINDOWS } from "@/lib/jobs/job-list-query.ts";
 
-/** The fleet's recent jobs, live (LiveRefresh re-renders on job events). */
-export default async function JobsPage() {
+export const metadata: Metadata = { title: "Jobs" };
+
+const PAGE_SIZE = 50;
+
+/** The fleet's jobs, newest first, filtered and paged in the database; a plan's jobs sit under their plan's progress. */
+export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await connection();
   const { db, queries } = getControlPlaneContext();
-  const jobs = await queries.listJobs(db, { limit: 200 });
-  return <Section title={`Jobs (${jobs.length} most recent)`} testId="fleet-jobs"><JobsTable jobs={jobs} showHost /></Section>;
+  const { query, problem } = parseJobListQuery(await searchParams);
+  const { jobs, total } = await queries.listJobsPage(db, {
+    host: query.host || undefined, state: query.state || undefined, createdBy: query.by || undefined,
+    since: query.since ? new Date(Date.now() - SINCE_WINDOWS[query.since]) : undefined,
+    limit: PAGE_SIZE, offset: (query.page - 1) * PAGE_SIZE,
+  });
+  // Consecutive jobs of one plan form one group under the plan's progress.
+  const groups: { planId: string | null; jobs: typeof jobs }[] = [];
+  for (const j of jobs) {
+    const last = groups.at(-1);
+    if (last && j.planId !== null && last.planId === j.planId) last.jobs.push(j);
+    else groups.push({ planId: j.planId, jobs: [j] });
+  }
+  const plans = new Map(await Promise.all([...new Set(jobs.flatMap((j) => (j.planId ? [j.planId] : [])))].map(async (id) => [id, await queries.getPlan(db, id)] as const)));
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const pageLink = (page: number) => `/jobs?${new URLSearchParams({ ...(query.host ? { host: query.host } : {}), ...(query.state ? { state: query.state } : {}), ...(query.by ? { by: query.by } : {}), ...(query.since ? { since: query.since } : {}), page: String(page) })}`;
+  const input = "rounded border border-slate-300 px-2 py-1";
+
+  return (
+    <Section title={`Jobs (${total})`} testId="fleet-jobs">
+      <form method="get" action="/jobs" className="mb-3 flex flex-wrap items-end gap-2 text-xs" data-testid="job-filters">
+        <label className="flex flex-col">Host<input name="host" defaultValue={query.host} className={`${input} w-40`} data-testid="filter-host" /></label>
+        <label className="flex flex-col">State
+          <select name="state" defaultValue={query.state} className={input} data-testid="filter-state">
+            <option value="">any</option>
+            {JobState.options.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        <label className="flex flex-col">Queued by<input name="by" defaultValue={query.by} className={`${input} w-40`} data-testid="filter-by" /></label>
+        <label className="flex flex-col">Since
+          <select name="since" defaultValue={query.since} className={input} data-testid="filter-since">
+            <option value="">any time</option><option value="1h">last hour</option><option value="24h">last 24 h</option><option value="7d">last 7 days</option>
+          </select>
+        </label>
+        <button className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50" data-testid="filter-apply">Filter</button>
+        {problem && <span className="text-rose-700" data-testid="filter-problem">{problem} (showing all jobs)</span>}
+      </form>
+      <div className="space-y-3">
+        {groups.length === 0 && <JobsTable jobs={[]} />}
+        {groups.map((g) => {
+          const plan = g.planId ? plans.get(g.planId) : null;
+          return (
+            <div key={`${g.planId ?? "job"}-${g.jobs[0]!.id}`} data-testid={plan ? "plan-group" : undefined} data-plan-id={plan?.id}>
+              {plan && <PlanProgress plan={plan} />}
+              <JobsTable jobs={g.jobs} showHost />
+            </div>
+          );
+        })}
+      </div>
+      {pages > 1 && (
+        <nav className="mt-3 flex items-center gap-3 text-xs" aria-label="job list pages">
+          {query.page > 1 ? <Link href={pageLink(query.page - 1)} className="text-sky-700 hover:underline">← newer</Link> : <span className="text-slate-500">← newer</span>}
+          <span>page {query.page} of {pages}</span>
+          {query.page < pages ? <Link href={pageLink(query.page + 1)} className="text-sky-700 hover:underline">older →</Link> : <span className="text-slate-500">older →</span>}
+        </nav>
+      )}
+    </Section>
+  );
 }

@@ -1,4 +1,5 @@
-import { AUDIT_LAYERS, LAYER_TITLES, type AuditReport } from "@vfleet/core";
+import { AUDIT_LAYERS, LAYER_TITLES, auditVerdict, type AuditReport } from "@vfleet/core";
+import { formatTime } from "@/lib/format.ts";
 import { AuditStatusBadge } from "./audit-status-badge.tsx";
 import { AuditSummaryBar } from "./audit-summary.tsx";
 
@@ -6,6 +7,7 @@ import { AuditSummaryBar } from "./audit-summary.tsx";
 export function AuditReportView({ report }: { report: AuditReport }) {
   return (
     <div className="space-y-5" data-testid="audit-report">
+      <VerdictLine report={report} />
       <AuditSummaryBar summary={report.summary} />
       {AUDIT_LAYERS.map((layer) => {
         const checks = report.checks.filter((c) => c.layer === layer);
@@ -19,7 +21,7 @@ export function AuditReportView({ report }: { report: AuditReport }) {
                   <div className="flex items-center gap-3">
                     <AuditStatusBadge status={c.status} />
                     <span className="font-medium">{c.title}</span>
-                    <code className="ml-auto text-[11px] text-slate-400">{c.id}</code>
+                    <code className="ml-auto text-[11px] text-slate-500">{c.id}</code>
                   </div>
                   <ul className="mt-1.5 space-y-0.5 pl-[3.75rem] font-mono text-[11px] text-slate-600">
                     {c.evidence.map((e, i) => <li key={i}>{e}</li>)}
@@ -36,6 +38,23 @@ export function AuditReportView({ report }: { report: AuditReport }) {
           </section>
         );
       })}
+    </div>
+  );
+}
+
+const VERDICT_STYLE = { pass: "border-emerald-300 bg-emerald-50 text-emerald-950", warn: "border-amber-300 bg-amber-50 text-amber-950", fail: "border-rose-300 bg-rose-50 text-rose-950", unknown: "border-violet-300 bg-violet-50 text-violet-950" } as const;
+
+/** The answer first, in one line (the guest's, when a guest is audited), then when it was audited and from what. */
+function VerdictLine({ report }: { report: AuditReport }) {
+  const verdict = auditVerdict(report);
+  return (
+    <div className={`rounded-md border px-3 py-2 ${VERDICT_STYLE[verdict.status]}`} data-testid="audit-verdict" data-status={verdict.status}>
+      <p className="text-[13px] font-medium">{verdict.line}</p>
+      {report.auditedAt && (
+        <p className="mt-0.5 text-xs" data-testid="audit-stamps">
+          Audited {formatTime(report.auditedAt)} from the inventory scanned {report.scannedAt ? formatTime(report.scannedAt) : "at an unknown time"}.
+        </p>
+      )}
     </div>
   );
 }

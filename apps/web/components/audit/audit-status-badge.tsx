@@ -5,7 +5,7 @@ const STYLE: Record<AuditStatus, string> = {
   warn: "bg-amber-50 text-amber-800 ring-amber-200",
   fail: "bg-rose-50 text-rose-700 ring-rose-200",
   unknown: "bg-violet-50 text-violet-700 ring-violet-200",
-  "not-applicable": "bg-slate-100 text-slate-500 ring-slate-200",
+  "not-applicable": "bg-slate-100 text-slate-600 ring-slate-200",
 };
 const LABEL: Record<AuditStatus, string> = { pass: "pass", warn: "warn", fail: "fail", unknown: "could not tell", "not-applicable": "n/a" };
 

@@ -27,7 +27,7 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds
                 <td className="px-3 py-2 tabular-nums">{h.report.summary.warn}</td>
                 {fleet.checks.map((c) => {
                   const s = statusOf.get(`${h.name}\u0000${c.id}`);
-                  const cls = s === "fail" ? "bg-rose-100 text-rose-700" : s === "warn" ? "bg-amber-50 text-amber-700" : "text-slate-300";
+                  const cls = s === "fail" ? "bg-rose-100 text-rose-700" : s === "warn" ? "bg-amber-50 text-amber-700" : "text-slate-500";
                   return <td key={c.id} className={`px-2 py-2 text-center ${cls}`} data-check-id={c.id} data-status={s}>{s === "fail" ? "✕" : s === "warn" ? "!" : "·"}</td>;
                 })}
               </tr>

@@ -13,6 +13,8 @@ export type ActionTargets = {
   guests: string[];
   /** Why guest changes cannot run on this host now (the agent cannot reach libvirtd), with the fix. */
   libvirtProblem?: string | null;
+  /** Set when the host's agent is gone: a job would only wait, so queueing takes an explicit yes. */
+  offline?: { hostName: string; since: string | null } | null;
 };
 
 const KINDS = [
@@ -55,6 +57,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [created, setCreated] = useState<{ id: string; summary: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [queueWhileOffline, setQueueWhileOffline] = useState(false);
 
   useEffect(() => setOperator(window.localStorage.getItem(OPERATOR_KEY) ?? ""), []);
   const set = (key: string) => (e: { target: { value: string } }) => { setF((old) => ({ ...old, [key]: e.target.value })); setPreview(null); setError(null); };
@@ -189,7 +192,13 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
           <input data-testid="job-operator" className={`${input} w-40`} value={operator} onChange={(e) => setOperator(e.target.value)} placeholder="your name" />
         </label>
         <button data-testid="job-preview-button" disabled={busy || ((kind === "guest.attach" || kind === "guest.detach") && !!targets.libvirtProblem)} onClick={() => void send(true)} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50 disabled:opacity-50">Preview</button>
-        {preview && <button data-testid="job-confirm-button" disabled={busy} onClick={() => void send(false)} className="rounded bg-sky-700 px-3 py-1 text-xs font-medium text-white hover:bg-sky-800 disabled:opacity-50">Confirm and queue</button>}
+        {preview && targets.offline && (
+          <label className="flex items-center gap-1 text-xs text-amber-900" data-testid="job-offline-warning">
+            <input type="checkbox" data-testid="job-queue-offline" checked={queueWhileOffline} onChange={(e) => setQueueWhileOffline(e.target.checked)} />
+            {targets.offline.hostName} is offline: queue it anyway (it runs when the agent returns)
+          </label>
+        )}
+        {preview && <button data-testid="job-confirm-button" disabled={busy || (!!targets.offline && !queueWhileOffline)} onClick={() => void send(false)} className="rounded bg-sky-700 px-3 py-1 text-xs font-medium text-white hover:bg-sky-800 disabled:opacity-50">Confirm and queue</button>}
       </div>
       {preview && <PreviewView preview={preview} />}
       {error && (

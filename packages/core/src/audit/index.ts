@@ -1,6 +1,7 @@
 export * from "./types.ts";
 export * from "./audit-host.ts";
 export * from "./audit-fleet.ts";
+export * from "./audit-verdict.ts";
 export * from "./render-audit-markdown.ts";
 export * from "./render-audit-text.ts";
 export { AUDIT_RULES } from "./all-rules.ts";

@@ -1,3 +1,4 @@
+import { auditVerdict } from "./audit-verdict.ts";
 import { AUDIT_LAYERS, LAYER_TITLES, type AuditReport, type AuditStatus } from "./types.ts";
 
 const MARK: Record<AuditStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", unknown: "COULD NOT TELL", "not-applicable": "N/A" };
@@ -12,6 +13,9 @@ export function renderAuditMarkdown(report: AuditReport): string {
   const out: string[] = [
     `# Passthrough audit: ${escapeInline(report.host)}${report.guest ? ` (guest ${escapeInline(report.guest)})` : ""}`,
     "",
+    `**${MARK[auditVerdict(report).status]}: ${escapeInline(auditVerdict(report).line)}**`,
+    "",
+    ...(report.auditedAt ? [`Audited ${report.auditedAt} from the inventory scanned ${report.scannedAt ?? "at an unknown time"}.`, ""] : []),
     // "could not tell" gets a column only when a check has it: reports of complete hosts stay as they were.
     `| pass | warn | fail |${s.unknown > 0 ? " could not tell |" : ""} n/a |`,
     `| ---: | ---: | ---: |${s.unknown > 0 ? " ---: |" : ""} ---: |`,

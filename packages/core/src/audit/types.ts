@@ -36,6 +36,9 @@ export interface AuditReport {
   guest: string | null;
   checks: AuditCheck[];
   summary: AuditSummary;
+  /** When the audit ran and when the inventory it read was scanned (ISO 8601), for exports and prints. */
+  auditedAt?: string;
+  scannedAt?: string | null;
 }
 
 export interface AuditOptions {

@@ -1,9 +1,10 @@
 import type { HostState } from "../model/host-state.ts";
+import { PCI_IDS } from "../profiles/pci-ids.ts";
 import { allCpus } from "./render-device.ts";
 import { emptyEntries, type TreeEntries } from "./tree-entries.ts";
 
 /**
- * Host-wide files: procfs (cmdline, cpuinfo, meminfo, interrupts, net/route, hostname),
+ * Host-wide files: procfs (cmdline, cpuinfo, meminfo, interrupts, net/route, hostname), pci.ids,
  * /sys/module, NUMA nodes, IOMMU units, the PCI bus and driver directories, and virtual
  * netdevs (lo, bridges). Pure: returns entries.
  */
@@ -17,6 +18,8 @@ export function renderHostFiles(state: HostState): TreeEntries {
   e.files.set("proc/meminfo", renderMeminfo(state));
   e.files.set("proc/interrupts", renderInterrupts(state));
   e.files.set("proc/net/route", renderRoute(state));
+  // The host's own PCI ID database, where Debian keeps it: names come from the host, as lspci's do.
+  e.files.set("usr/share/misc/pci.ids", PCI_IDS);
 
   for (const [name, params] of Object.entries(spec.modules)) {
     e.dirs.add(`sys/module/${name}`);

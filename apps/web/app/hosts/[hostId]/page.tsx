@@ -1,7 +1,10 @@
+import type { Metadata } from "next";
+import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { computeCapacity } from "@vfleet/core";
+import { DeviceTable, type DeviceRow } from "@/components/device-table.tsx";
 import { GuestsTable } from "@/components/guests-table.tsx";
 import { JobActionForm, type ActionTargets } from "@/components/jobs/job-action-form.tsx";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
@@ -9,13 +12,17 @@ import { HostFactsList } from "@/components/host-facts.tsx";
 import { IommuGroups } from "@/components/iommu-groups.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
+import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { PfCard } from "@/components/pf-card.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { describeDevice } from "@/lib/device-label.ts";
 import { formatTime } from "@/lib/format.ts";
+
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
   await connection();
@@ -29,10 +36,20 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const targets: ActionTargets | null = inventory ? {
     hostId,
     pfs: inventory.devices.filter((d) => d.sriov).map((d) => ({ address: d.address, ifname: d.netInterfaces[0] ?? null, totalVfs: d.sriov!.totalVfs, numVfs: d.sriov!.numVfs, vfs: d.sriov!.vfs })),
-    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : d.classCode} (${d.driver ?? "no driver"})` })),
+    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label} (${d.driver ?? "no driver"})` })),
     guests: inventory.guests.map((g) => g.name),
     libvirtProblem: inventory.host.libvirt?.reachable === false ? inventory.host.libvirt.detail : null,
+    offline: summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null },
   } : null;
+  const guestOf = new Map(inventory?.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, g.name] as const)) ?? []);
+  const deviceRows: DeviceRow[] = inventory ? inventory.devices.map((d) => {
+    const n = describeDevice(d, inventory);
+    return {
+      address: d.address, vendor: n.vendor ?? `Vendor ${d.vendorId}`, product: n.device ?? `Device ${d.deviceId}`, subsystem: n.subsystem, ids: n.ids,
+      className: n.className, driver: d.driver, iommuGroup: d.iommuGroup, numaNode: d.numaNode, guest: guestOf.get(d.address) ?? null,
+      vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
+    };
+  }) : [];
 
   return (
     <div className="space-y-5">
@@ -52,6 +69,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           </span>
         </div>
       </div>
+
+      {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
       {!inventory || !capacity ? (
         <div data-testid="awaiting-snapshot" className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
@@ -78,7 +97,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
             {capacity.pfs.length === 0 ? <p className="text-xs text-slate-500">No SR-IOV capable devices.</p> : (
               <div className="grid gap-3 xl:grid-cols-2">
-                {capacity.pfs.map((pf) => <PfCard key={pf.address} pf={pf} />)}
+                {capacity.pfs.map((pf) => <PfCard key={pf.address} pf={pf} name={describeDevice(inventory.devices.find((d) => d.address === pf.address)!, inventory)} />)}
               </div>
             )}
           </Section>
@@ -93,10 +112,15 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                     The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
                   </p>
                 )}
-                <GuestsTable guests={inventory.guests} />
+                <GuestsTable guests={inventory.guests} describe={(address) => {
+                  const d = inventory.devices.find((x) => x.address === address);
+                  return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
+                }} />
               </Section>
             </div>
           </div>
+
+          <Section title={`PCI devices (${inventory.devices.length})`} testId="devices"><DeviceTable rows={deviceRows} /></Section>
 
           <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups"><IommuGroups inventory={inventory} /></Section>
         </>

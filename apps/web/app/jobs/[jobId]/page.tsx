@@ -1,10 +1,12 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
+import { CancelJobButton } from "@/components/jobs/cancel-job-button.tsx";
 import { JobStateBadge } from "@/components/jobs/job-state-badge.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { formatTime } from "@/lib/format.ts";
+import { formatAgo, formatTime } from "@/lib/format.ts";
 
 const STATE_MEANING: Record<string, string> = {
   queued: "Waiting for its turn on the host (one job per host at a time; plan jobs wait for the jobs they depend on).",
@@ -18,6 +20,8 @@ const STATE_MEANING: Record<string, string> = {
 };
 
 /** One job, live: state, steps as the agent streams them, and the host's own error explained. */
+export const metadata: Metadata = { title: "Job" };
+
 export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   await connection();
   const { jobId } = await params;
@@ -25,6 +29,8 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const job = await queries.getJob(db, jobId);
   if (!job) notFound();
   const plan = job.planId ? await queries.getPlan(db, job.planId) : null;
+  const host = (await queries.getHost(db, job.hostId))?.summary ?? null;
+  const waiting = ["queued", "dispatched", "unknown"].includes(job.state);
   const err = job.result?.error ?? null;
   return (
     <div className="space-y-5" data-testid="job-page" data-state={job.state}>
@@ -36,6 +42,12 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
           <span className="text-xs text-slate-500">attempt {job.attempt} · by {job.createdBy} · created {formatTime(job.createdAt)}{job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ""}</span>
         </div>
         <p className="mt-1 text-xs text-slate-600">{STATE_MEANING[job.state]}</p>
+        {waiting && host && !host.online && (
+          <p className="mt-1 rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-950" data-testid="job-host-offline">
+            It waits for {host.name}, which is offline since {formatAgo(host.lastSeenAt)} ({formatTime(host.lastSeenAt)}): nothing happens until its agent reconnects.
+          </p>
+        )}
+        {job.state === "queued" && <div className="mt-2"><CancelJobButton jobId={job.id} /></div>}
       </div>
       {plan && (
         <Section title={`Plan: ${plan.title}`} testId="job-plan">
@@ -58,7 +70,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
           <ol className="space-y-1 font-mono text-xs">
             {job.steps.map((s, i) => (
               <li key={i} data-testid="job-step" data-status={s.status} className={s.status === "failed" ? "text-rose-700" : s.status === "skipped" ? "text-slate-500" : ""}>
-                <span className="mr-2 text-slate-400">#{s.attempt}</span>{s.status === "done" ? "✓" : s.status === "skipped" ? "–" : "✗"} {s.action}{s.detail ? <span className="text-slate-500"> — {s.detail.length > 300 ? `${s.detail.slice(0, 300)}…` : s.detail}</span> : null}
+                <span className="mr-2 text-slate-500">#{s.attempt}</span>{s.status === "done" ? "✓" : s.status === "skipped" ? "–" : "✗"} {s.action}{s.detail ? <span className="text-slate-500"> — {s.detail.length > 300 ? `${s.detail.slice(0, 300)}…` : s.detail}</span> : null}
               </li>
             ))}
           </ol>

@@ -20,6 +20,9 @@ describe("drivers.guest-devices-on-vfio", () => {
     const r = plannedOnVfioRule.run(buildAuditContext(inv, { guest: guestWithVfs(inv, 2) }));
     expect(r.status).toBe("fail");
     expect(r.evidence.at(-1)).toMatch(/: already assigned to guest other/);
+    // Every device is managed='yes' already: the fix must not tell the operator to set it.
+    expect(r.remediation).toMatch(/virsh detach-device other/);
+    expect(r.remediation).not.toContain("managed='yes'");
     // The guest itself, re-planned under its own name, is no conflict.
     expect(plannedOnVfioRule.run(buildAuditContext(inv, { guest: guestWithVfs(inv, 2, { name: "other" }) })).status).toBe("pass");
   });
@@ -35,5 +38,6 @@ describe("drivers.guest-devices-on-vfio", () => {
     expect(r.evidence).toContain(`${vf.address}: driver mlx5_core, hostdev managed='no' so libvirt will not detach it`);
     expect(r.evidence).toContain("0000:d8:00.1: no such device under /sys/bus/pci/devices (named by guest vm1)");
     expect(r.remediation).toContain(`virsh nodedev-detach pci_${vf.address.replace(/[:.]/g, "_")}`);
+    expect(r.remediation).toContain("(or set managed='yes' on the <hostdev>)");
   });
 });

@@ -19,6 +19,8 @@ export const plannedOnVfioRule: AuditRule = {
     const problems: string[] = [];
     const fixes: string[] = [];
     let missing = 0;
+    /** Only a device with managed='no' is helped by setting managed='yes'; never offer it otherwise. */
+    let unmanagedOnHost = false;
     for (const p of scope) {
       const d = ctx.deviceByAddress.get(p.address);
       if (!d) {
@@ -39,6 +41,7 @@ export const plannedOnVfioRule: AuditRule = {
       if (p.managed && !running) continue;
       problems.push(`${p.address}: driver ${driver}${running ? `, yet guest ${p.guest} is running with it` : ", hostdev managed='no' so libvirt will not detach it"}`);
       fixes.push(`virsh nodedev-detach ${nodedevName(p.address)}`);
+      if (!p.managed) unmanagedOnHost = true;
     }
     const counts = [...byDriver].map(([drv, n]) => `${n} on ${drv}`).join(", ");
     const evidence = [`${scope.length} device(s) for guests, /sys/bus/pci/devices/*/driver: ${counts || "none found"}`];
@@ -47,7 +50,7 @@ export const plannedOnVfioRule: AuditRule = {
     if (problems.length === 0) return result("pass", evidence);
     const remediation = [
       ...(missing > 0 ? ["Fix the PCI addresses in the guest XML (or create the VFs first: see sriov.vf-count)."] : []),
-      ...(fixes.length > 0 ? [capLines(fixes, 8).join("\n") + "\n(or set managed='yes' on the <hostdev>)"] : []),
+      ...(fixes.length > 0 ? [capLines(fixes, 8).join("\n") + (unmanagedOnHost ? "\n(or set managed='yes' on the <hostdev>)" : "")] : []),
     ].join("\n");
     return result("fail", [...evidence, ...capLines(problems)], remediation);
   },

@@ -73,7 +73,11 @@ describe("audit REST API", () => {
     const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=markdown`);
     expect(res.headers.get("content-type")).toMatch(/^text\/markdown/);
     expect(res.headers.get("content-disposition")).toBe('attachment; filename="audit-dgx2-01.md"');
-    expect(await res.text()).toMatch(/^# Passthrough audit: dgx2-01\n[\s\S]*## Firmware \/ BIOS and IOMMU/);
+    const md = await res.text();
+    expect(md).toMatch(/^# Passthrough audit: dgx2-01\n[\s\S]*## Firmware \/ BIOS and IOMMU/);
+    // The answer first, then when it was audited and from which scan: an export read next week says when it was true.
+    expect(md.split("\n")[2]).toMatch(/^\*\*(PASS|WARN|FAIL): Host dgx2-01: /);
+    expect(md.split("\n")[4]).toMatch(/^Audited \d{4}-\d\d-\d\dT[\d:.]+Z from the inventory scanned \d{4}-\d\d-\d\dT/);
   });
 
   it("POST audits a pasted plan: 160 VFs on 4 vCPUs fail the interrupt check in numbers", async () => {
@@ -111,11 +115,16 @@ describe("audit pages in Chromium", () => {
     await page.getByTestId("audit-report").first().waitFor();
     expect(await page.locator('[data-testid="audit-check"][data-check-id="iommu.groups"]').getAttribute("data-status")).toBe("pass");
     expect(await page.getByTestId("audit-layer-firmware").isVisible()).toBe(true);
+    expect(await page.getByTestId("audit-stamps").first().textContent()).toMatch(/^Audited \d{4}-\d\d-\d\d [\d:]+Z from the inventory scanned \d{4}-/);
 
     await page.getByTestId("guest-plan-xml").fill(vfPlanXml(allVfs().slice(0, 80), 1));
     await page.getByTestId("guest-plan-submit").click();
     const planned = page.getByTestId("guest-plan-report");
     await planned.waitFor();
+    // The pasted guest's verdict comes first, in one line, naming what fails.
+    const verdict = planned.getByTestId("audit-verdict");
+    expect(await verdict.getAttribute("data-status")).toBe("fail");
+    expect(await verdict.textContent()).toMatch(/^Guest \S+ on dgx2-01: will not work as planned — \d+ checks? fails?: [^\n]*Interrupt/i);
     expect(await planned.locator('[data-check-id="guest.interrupt-vectors"]').getAttribute("data-status")).toBe("fail");
     expect(await planned.locator('[data-check-id="guest.interrupt-vectors"] [data-testid="audit-remediation"]').textContent()).toMatch(/^<vcpu placement='static'>\d+<\/vcpu>/);
     await mkdir(RESULTS, { recursive: true });

@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -8,6 +10,8 @@ import { GuestPlanForm } from "@/components/audit/guest-plan-form.tsx";
 import { PrintButton } from "@/components/audit/print-button.tsx";
 
 /** Passthrough audit of one host, optionally with one of its guests (`?guest=<name>`). */
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Audit");
+
 export default async function HostAuditPage({ params, searchParams }: { params: Promise<{ hostId: string }>; searchParams: Promise<{ guest?: string }> }) {
   await connection();
   const { hostId } = await params;
@@ -22,7 +26,7 @@ export default async function HostAuditPage({ params, searchParams }: { params: 
       <AuditPrintStyle />
       <div data-print="hide">
         <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">← Host</Link>
-        <span className="mx-2 text-xs text-slate-300">|</span>
+        <span className="mx-2 text-xs text-slate-500">|</span>
         <Link href="/audit" className="text-xs text-sky-700 hover:underline">Fleet audit</Link>
       </div>
       {result.kind === "bad-input" ? (

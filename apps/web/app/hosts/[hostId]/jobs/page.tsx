@@ -1,3 +1,5 @@
+import type { Metadata } from "next";
+import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -6,6 +8,8 @@ import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 
 /** A host's job history, newest first. */
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Jobs");
+
 export default async function HostJobsPage({ params }: { params: Promise<{ hostId: string }> }) {
   await connection();
   const { hostId } = await params;

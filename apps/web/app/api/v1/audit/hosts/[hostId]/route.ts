@@ -1,4 +1,4 @@
-import { renderAuditMarkdown } from "@vfleet/core";
+import { auditVerdict, renderAuditMarkdown } from "@vfleet/core";
 import { z } from "zod";
 import { loadHostAudit, type HostAuditResult } from "@/app/audit/load-audit.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
@@ -6,7 +6,8 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 /**
  * `GET /api/v1/audit/hosts/:id[?guest=<name>][&format=json|markdown]` audits a host (and one of
  * its guests); `POST` with `{ domainXml, format? }` audits a pasted guest plan against it.
- * JSON is the AuditReport `{ host, guest, checks, summary }`; Markdown is the export.
+ * JSON is the AuditReport `{ host, guest, checks, summary, auditedAt, scannedAt, verdict: { status, line } }`;
+ * Markdown is the export (verdict first, then the date and the scan time, then every check).
  */
 const FORMATS = ["json", "markdown"] as const;
 type Format = (typeof FORMATS)[number];
@@ -19,7 +20,7 @@ function respond(result: HostAuditResult, hostId: string, format: Format): Respo
     const file = `audit-${result.name.replace(/[^A-Za-z0-9_.-]/g, "_")}${result.report.guest ? `-${result.report.guest.replace(/[^A-Za-z0-9_.-]/g, "_")}` : ""}.md`;
     return new Response(renderAuditMarkdown(result.report), { headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${file}"` } });
   }
-  return Response.json(result.report);
+  return Response.json({ ...result.report, verdict: auditVerdict(result.report) });
 }
 
 function readFormat(value: string | null): Format | Response {

@@ -1,0 +1,40 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AGENT_PATHS, execStartOf, renderAgentUnit } from "@vfleet/core";
+
+/** systemd's own checker; it parses units without a running systemd (none runs here). */
+function verify(file: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => execFile("systemd-analyze", ["verify", file], (err, stdout, stderr) => {
+    resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+  }));
+}
+
+describe("the agent's systemd unit", () => {
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), "vfleet-unit-")); });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("passes systemd-analyze verify with no warning (unknown keys and bad values only warn)", async () => {
+    const file = path.join(dir, AGENT_PATHS.unitName);
+    await writeFile(file, renderAgentUnit(process.execPath));
+    expect(await verify(file)).toEqual({ code: 0, output: "" });
+  });
+
+  it("is checked for real: a misspelt key is reported", async () => {
+    const file = path.join(dir, AGENT_PATHS.unitName);
+    await writeFile(file, renderAgentUnit(process.execPath).replace("ProtectSystem=strict", "ProtectSystm=strict"));
+    expect((await verify(file)).output).toMatch(/Unknown key 'ProtectSystm'/);
+  });
+
+  it("restarts always except when the control plane refused the agent, and runs the artifact from its config", () => {
+    const unit = renderAgentUnit("/usr/bin/node");
+    expect(unit).toMatch(/^Restart=always$/m);
+    expect(unit).toMatch(/^RestartPreventExitStatus=3$/m);
+    expect(unit).toMatch(/^StateDirectory=vfleet-agent$/m);
+    expect(unit).not.toMatch(/ProtectKernelTunables/); // it writes sysfs
+    expect(execStartOf(unit)).toEqual(["/usr/bin/node", AGENT_PATHS.artifact, "run", "--config", AGENT_PATHS.config]);
+  });
+});

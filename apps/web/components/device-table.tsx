@@ -1,0 +1,76 @@
+"use client";
+
+import { useMemo, useState } from "react";
+
+export interface DeviceRow {
+  address: string;
+  vendor: string;
+  product: string;
+  subsystem: string | null;
+  ids: string;
+  className: string;
+  driver: string | null;
+  iommuGroup: number | null;
+  numaNode: number | null;
+  /** The guest whose definition holds this device. */
+  guest: string | null;
+  /** `VF 3 of 0000:86:00.0`, or null for a physical function. */
+  vfOf: string | null;
+}
+
+/**
+ * Every PCI function of the host (as Proxmox's and oVirt's host device views list them), filterable
+ * by any column's text. VFs are folded away by default: a DGX-2 has 160 of them, shown in the grid.
+ */
+export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
+  const [filter, setFilter] = useState("");
+  const [showVfs, setShowVfs] = useState(false);
+  const shown = useMemo(() => {
+    const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+    return rows.filter((r) => (showVfs || !r.vfOf || words.length > 0) && words.every((w) =>
+      [r.address, r.vendor, r.product, r.subsystem ?? "", r.ids, r.className, r.driver ?? "", r.guest ?? "", r.iommuGroup === null ? "" : `group ${r.iommuGroup}`, r.vfOf ?? ""].some((f) => f.toLowerCase().includes(w))));
+  }, [rows, filter, showVfs]);
+  const vfCount = rows.filter((r) => r.vfOf).length;
+  return (
+    <div className="space-y-2">
+      <div className="flex flex-wrap items-center gap-3 text-xs">
+        <label className="flex items-center gap-1">Filter
+          <input data-testid="device-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="address, name, driver, guest…" className="w-64 rounded border border-slate-300 px-2 py-0.5" />
+        </label>
+        {vfCount > 0 && (
+          <label className="flex items-center gap-1"><input type="checkbox" data-testid="device-show-vfs" checked={showVfs} onChange={(e) => setShowVfs(e.target.checked)} />show the {vfCount} VFs</label>
+        )}
+        <span className="text-slate-500" data-testid="device-count">{shown.length} of {rows.length} functions</span>
+      </div>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-[13px]">
+          <thead className="text-[11px] uppercase tracking-wide text-slate-500">
+            <tr>
+              <th className="py-1 font-medium">Address</th><th className="py-1 font-medium">Vendor</th><th className="py-1 font-medium">Device</th>
+              <th className="py-1 font-medium">Class</th><th className="py-1 font-medium">Driver</th><th className="py-1 text-right font-medium">Group</th>
+              <th className="py-1 text-right font-medium">NUMA</th><th className="py-1 pl-4 font-medium">Guest</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {shown.map((r) => (
+              <tr key={r.address} data-testid="device-row" data-address={r.address}>
+                <td className="py-1 font-mono text-xs">{r.address}</td>
+                <td className="py-1">{r.vendor}</td>
+                <td className="py-1">
+                  {r.product} <span className="font-mono text-[11px] text-slate-500">[{r.ids}]</span>
+                  {r.subsystem && <div className="text-[11px] text-slate-500">{r.subsystem}</div>}
+                  {r.vfOf && <div className="text-[11px] text-slate-500">{r.vfOf}</div>}
+                </td>
+                <td className="py-1 text-slate-600">{r.className}</td>
+                <td className="py-1 font-mono text-xs">{r.driver ?? "none"}</td>
+                <td className="py-1 text-right font-mono tabular-nums">{r.iommuGroup ?? "none"}</td>
+                <td className="py-1 text-right font-mono tabular-nums">{r.numaNode ?? "?"}</td>
+                <td className="py-1 pl-4">{r.guest ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
