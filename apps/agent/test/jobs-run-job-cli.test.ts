@@ -32,6 +32,19 @@ describe("agent run-job", () => {
     expect(r.stderr).toContain("1 of them are attached to guests (guestVM)");
   });
 
+  it("honours --adopt for a device the simulator's all-sriov default does not cover, and refuses it next to an all-sriov policy", async () => {
+    const root = await simTree("gpu-workstation");
+    const AUDIO = "0000:00:1b.0"; // onboard HD audio on snd_hda_intel, alone in its IOMMU group
+    const job = JSON.stringify({ kind: "device.bind", params: { device: AUDIO, driver: "vfio-pci" } });
+    const adopted = await runJobCli(["--root", root, "--simulated", "--adopt", AUDIO, "--json", job]);
+    expect([adopted.code, JSON.parse(adopted.stdout).observed.driver]).toEqual([0, "vfio-pci"]);
+    const policy = path.join(root, "policy.json");
+    await writeFile(policy, JSON.stringify({ version: 1, adopt: "all-sriov" }));
+    const mixed = await runJobCli(["--root", root, "--simulated", "--policy", policy, "--adopt", AUDIO, "--json", job]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stderr).toContain(`--adopt ${AUDIO}: --policy ${policy} adopts "all-sriov", which a device list cannot extend`);
+  });
+
   it("exits 2 for bad input naming the field, bad JSON, and a missing --json", async () => {
     const root = await simTree("intel-82576", 0);
     const bad = await runJobCli(["--root", root, "--simulated", "--json", JSON.stringify({ kind: "vf.set-count", params: { pf: "../x", count: 1 } })]);

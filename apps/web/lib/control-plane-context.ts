@@ -1,6 +1,6 @@
 import type {
-  Db, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listAuditEvents,
-  listHosts, listHostsPage, listJobs, listJobsPage, redeemEnrollmentToken,
+  Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
+  listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
@@ -22,6 +22,9 @@ export interface DbQueries {
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
   createJobs: typeof createJobs;
   cancelJob: typeof cancelJob;
+  abandonJob: typeof abandonJob;
+  findMacUsers: typeof findMacUsers;
+  readHostBasis: typeof readHostBasis;
   listJobs: typeof listJobs;
   listJobsPage: typeof listJobsPage;
   getJob: typeof getJob;

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket, RawData } from "ws";
 import {
-  CloseCode, PROTOCOL_VERSION, isSupportedVersion, parseAgentMessage,
+  CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, isSupportedVersion, parseAgentMessage,
   type AgentHello, type InventorySnapshot, type JobDispatch, type ServerMessage,
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
-import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, storeSnapshot, type Db } from "@vfleet/db";
+import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, recordAgentRejection, storeSnapshot, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { Log } from "./logger.ts";
@@ -30,6 +30,13 @@ export interface SessionDeps {
 }
 
 type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>["payload"];
+
+/**
+ * Bytes queued for an agent that does not read (beyond what the kernel's socket buffers hold):
+ * past four of the largest frames the agent is stuck or hostile, and its socket is closed before
+ * it grows the control plane's memory until a ping fails.
+ */
+export const MAX_BUFFERED_BYTES = 4 * MAX_FRAME_BYTES;
 
 /** WebSocket close reasons are limited to 123 bytes. */
 const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
@@ -81,6 +88,7 @@ export class AgentSession {
   }
 
   ping(): void {
+    if (this.#overBuffered()) return;
     this.alive = false;
     this.#ws.ping();
   }
@@ -176,12 +184,25 @@ export class AgentSession {
   #send<T extends ServerMessage["type"]>(type: T, payload: Payload<T>): void {
     if (this.#ws.readyState !== this.#ws.OPEN) return;
     this.#ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
+    this.#overBuffered();
   }
 
-  /** Tell the agent why (server.error), log it, close with the protocol's code. Nothing from the frame is written. */
+  /** Terminate a socket whose unsent bytes passed MAX_BUFFERED_BYTES; true when it did. */
+  #overBuffered(): boolean {
+    const queued = this.#ws.bufferedAmount;
+    if (queued <= MAX_BUFFERED_BYTES) return false;
+    this.#deps.log("warn", "agent not reading, terminating", { hostId: this.identity.hostId, bufferedBytes: queued, limit: MAX_BUFFERED_BYTES });
+    this.terminate();
+    return true;
+  }
+
+  /** Tell the agent why (server.error), log and audit it, close with the protocol's code. Nothing from the frame is written. */
   #reject(code: number, errorCode: string, message: string): void {
     if (this.#closing) return;
-    this.#deps.log("warn", "agent frame rejected", { hostId: this.identity.hostId, closeCode: code, reason: message });
+    const { hostId, hostName } = this.identity;
+    this.#deps.log("warn", "agent frame rejected", { hostId, closeCode: code, reason: message });
+    recordAgentRejection(this.#deps.db, { hostId, hostName, closeCode: code, code: errorCode, reason: message })
+      .catch((err: unknown) => this.#deps.log("error", "audit of a rejected agent frame failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
     this.#send("server.error", { replyTo: null, code: errorCode, message });
     this.close(code, message);
   }

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
-  listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken,
+  listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
@@ -122,7 +122,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     const refusal = refuseRequest(req, host);
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
-      res.writeHead(refusal.status, { "content-type": "application/json" }).end(JSON.stringify({ error: refusal.message }));
+      // Close the connection: an unread body (a 413's) must not be read to keep the socket alive.
+      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: refusal.message }));
       return;
     }
     // Scrapers are not users: /metrics has its own optional bearer token (VFLEET_METRICS_TOKEN).
@@ -172,7 +173,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   setControlPlaneContext({
     db, events,
     queries: {
-      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
+      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis,
+      listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
       loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },

@@ -1,4 +1,4 @@
-import { claimNextJob, markJobsUnknown, recordJobProgress, recordJobResult, type Db } from "@vfleet/db";
+import { abandonExhaustedJobs, claimNextJob, markJobsUnknown, MAX_DELIVERIES, recordJobProgress, recordJobResult, type Db } from "@vfleet/db";
 import type { JobDispatch, JobProgress, JobResultMessage } from "@vfleet/protocol";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { Log } from "./logger.ts";
@@ -14,6 +14,8 @@ export interface JobDispatcherOptions {
   log: Log;
   /** An agent must report within this; past it the job is redelivered (with a new attempt). */
   leaseMs: number;
+  /** Deliveries without a result before a job is abandoned instead of sent again. */
+  maxDeliveries?: number;
 }
 
 /**
@@ -70,6 +72,12 @@ export class JobDispatcher {
     void this.#serial(hostId, async () => {
       const channel = this.#channels.get(hostId);
       if (!channel) return;
+      const gaveUp = await abandonExhaustedJobs(this.#o.db, hostId, this.#o.maxDeliveries ?? MAX_DELIVERIES);
+      for (const id of gaveUp.abandoned) {
+        this.#o.log("warn", "job abandoned: redelivery cap reached", { hostId, jobId: id });
+        this.#o.events.emit({ type: "job-changed", hostId, jobId: id, state: "abandoned" });
+      }
+      for (const id of gaveUp.cancelled) this.#o.events.emit({ type: "job-changed", hostId, jobId: id, state: "cancelled" });
       const job = await claimNextJob(this.#o.db, hostId, this.#o.leaseMs);
       if (!job) return;
       const sent = channel.sendJobDispatch({ jobId: job.id, attempt: job.attempt, leaseMs: this.#o.leaseMs, job: job.job });

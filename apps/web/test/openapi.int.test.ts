@@ -111,6 +111,8 @@ describe("the OpenAPI document", () => {
     await call("post", `/api/v1/jobs/${first.body.job.id}/cancel`, T("/api/v1/jobs/{jobId}/cancel"), operator, {});
     await call("post", `/api/v1/jobs/${second.body.job.id}/cancel`, T("/api/v1/jobs/{jobId}/cancel"), operator, {});
     await call("post", "/api/v1/jobs/nope/cancel", T("/api/v1/jobs/{jobId}/cancel"), operator, {});
+    await call("post", `/api/v1/jobs/${first.body.job.id}/abandon`, T("/api/v1/jobs/{jobId}/abandon"), operator, {});
+    await call("post", "/api/v1/jobs/nope/abandon", T("/api/v1/jobs/{jobId}/abandon"), operator, {});
     await call("get", `/api/v1/hosts/${hostId}/jobs?limit=5`, T("/api/v1/hosts/{hostId}/jobs"), viewer);
     await call("get", "/api/v1/hosts/nope/jobs", T("/api/v1/hosts/{hostId}/jobs"), viewer);
     const plan = { hostId, jobs: [{ ref: "a", job: setCount(pfs[2]!, 2) }, { ref: "b", job: setCount(pfs[3]!, 2), dependsOn: ["a"] }] };

@@ -20,6 +20,7 @@ export { getHost } from "./get-host.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
+export { recordAgentRejection } from "./record-agent-rejection.ts";
 export { listHostsPage, HOST_SORT_KEYS, type HostSortKey, type HostPageQuery } from "./list-hosts-page.ts";
 export { fleetTotals, type CapacityTotals } from "./fleet-totals.ts";
 export { findSshTarget, listSshTargets, pinSshTarget, recordSshInstall, type SshTargetRow } from "./ssh-targets.ts";

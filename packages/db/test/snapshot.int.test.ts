@@ -119,11 +119,10 @@ describe("storeSnapshot / loadInventory", () => {
     await storeSnapshot(ctx.db, hostId, snapshotOf(inventory));
     const versions = await rowVersions(hostId);
 
-    // Two devices with one address: passes the pure checks, violates PciDevice's key after
-    // the old rows were already deleted inside the transaction.
+    // A NUMA node past PostgreSQL's integer (the gateway's schema refuses it; storeSnapshot takes a
+    // typed inventory): passes the pure reference checks, overflows after the old rows were deleted.
     const broken = buildDgx2Inventory({ hostname: "dgx2-e", vlan: 7 });
-    const last = broken.devices.at(-1)!;
-    broken.devices.push({ ...last });
+    broken.devices.at(-1)!.numaNode = 2 ** 31;
     await expect(storeSnapshot(ctx.db, hostId, snapshotOf(broken))).rejects.toThrow(/not stored, previous inventory kept/);
 
     expect(await rowVersions(hostId)).toEqual(versions);

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort } from "../src/find-free-port.ts";
-import { startDatabase } from "../src/start-database.ts";
+import { PASSWORD_FILE, startDatabase } from "../src/start-database.ts";
 import { query } from "./pg-server.ts";
 
 const dirs: string[] = [];
@@ -33,6 +34,60 @@ describe("startDatabase", () => {
       await second.stop();
     }
   });
+
+  it("generates the superuser password per data directory and keeps it with the data, owner-readable only", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vfleet-pw-"));
+    dirs.push(dir);
+    const passwords: string[] = [];
+    for (const name of ["a", "b"]) {
+      const db = await startDatabase({ dataDir: join(dir, name) });
+      try {
+        const file = join(dir, name, PASSWORD_FILE);
+        expect((await stat(file)).mode & 0o777).toBe(0o600);
+        const password = (await readFile(file, "utf8")).trim();
+        expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+        expect(db.url).toContain(`postgres:${password}@`);
+        // The old fixed password no longer opens it.
+        await expect(query(db.url.replace(`:${password}@`, ":vfleet@"), "SELECT 1")).rejects.toThrow(/password authentication failed/);
+        passwords.push(password);
+      } finally {
+        await db.stop();
+      }
+    }
+    expect(passwords[0]).not.toBe(passwords[1]);
+    // The next start of a directory reads its own password back.
+    const again = await startDatabase({ dataDir: join(dir, "a") });
+    expect(again.url).toContain(`postgres:${passwords[0]}@`);
+    await again.stop();
+  });
+
+  it("recovers by itself from the PostgreSQL a SIGKILLed control plane left running", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vfleet-orphan-"));
+    dirs.push(dir);
+    const dataDir = join(dir, "pg");
+    // A real separate process starts the database, as the control plane does, then dies by SIGKILL.
+    const script = `import { startDatabase } from ${JSON.stringify(new URL("../src/start-database.ts", import.meta.url).pathname)};
+      const db = await startDatabase({ dataDir: ${JSON.stringify(dataDir)} }); console.log("URL " + db.url); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (c: Buffer) => { out += c.toString(); const m = /URL (\S+)/.exec(out); if (m) resolve(m[1]!); });
+      child.once("exit", (code) => reject(new Error(`the child exited ${code} before starting the database`)));
+    });
+    await query(url, "CREATE TABLE survived (v int); INSERT INTO survived VALUES (42)");
+    child.kill("SIGKILL");
+    await new Promise((r) => child.once("exit", r));
+    const orphan = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+    expect(await stat(`/proc/${orphan}`).then(() => true, () => false)).toBe(true);
+
+    const next = await startDatabase({ dataDir });
+    try {
+      expect(await query(next.url, "SELECT v FROM survived")).toEqual([{ v: 42 }]);
+      expect(await stat(`/proc/${orphan}`).then(() => true, () => false)).toBe(false);
+    } finally {
+      await next.stop();
+    }
+  }, 120_000);
 
   it("uses an external databaseUrl as is, starting nothing", async () => {
     const external = await startDatabase({ databaseUrl: "postgresql://u:p@db.example:5432/fleet" });

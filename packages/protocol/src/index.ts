@@ -4,3 +4,4 @@ export * from "./inventory.ts";
 export * from "./messages.ts";
 export * from "./parse.ts";
 export * from "./jobs.ts";
+export * from "./json-depth.ts";

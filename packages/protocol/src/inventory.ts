@@ -7,11 +7,48 @@ import { Bdf, ClassCode, HexId, MacAddress } from "./primitives.ts";
  * `@vfleet/core` computes. No timestamps inside, so equal hosts hash equal.
  */
 
+/**
+ * What a Linux host can report, so a snapshot past it is refused (4400 naming the field) instead of
+ * inflating fleet capacity or overflowing a database column (protocol 1.5). Each limit is the
+ * kernel's or the hardware's own.
+ */
+export const INVENTORY_LIMITS = {
+  /** VFs per PF: the control plane never sets more (vf.set-count's limit) and no shipping PF offers more. */
+  vfsPerPf: 2048,
+  /** MAX_NUMNODES: CONFIG_NODES_SHIFT is at most 10, so node ids are below 1024. */
+  numaNodes: 1024,
+  /** MSI-X Table Size is an 11-bit N-1 field. */
+  msixVectors: 2048,
+  /** PCIe links are x1..x32 (0 while the link is down). */
+  linkWidth: 32,
+  /** CONFIG_NR_CPUS is at most 8192 on x86_64 and arm64. */
+  cpus: 8192,
+  /** PCI functions in one domain (256 buses x 32 slots x 8 functions): devices, groups, interfaces per host. */
+  functions: 65536,
+  /** IOMMU group ids are kernel ints from an IDA; stored as PostgreSQL integer. */
+  groupId: 2_147_483_647,
+  /** libvirt domains per host and passthrough devices per guest (QEMU's PCI topology tops out well below). */
+  guests: 16384,
+  hostdevsPerGuest: 4096,
+  /** QEMU's largest vCPU count (x86 q35 with x2APIC). */
+  vcpus: 16384,
+  /** PCIe root ports / bridges one guest definition can hold (256 buses). */
+  rootPorts: 256,
+  /** Memory sizes in KiB: 64 PiB, past any machine and inside JavaScript's safe integers. */
+  memoryKiB: 2 ** 46,
+} as const;
+
+const L = INVENTORY_LIMITS;
+const bounded = (max: number, what: string) => z.number().int("must be an integer").min(0, "must be 0 or more").max(max, `must be at most ${max} (${what})`);
+const VfCount = bounded(L.vfsPerPf, "VFs per PF");
+const NumaId = bounded(L.numaNodes - 1, "MAX_NUMNODES - 1");
+const MemKiB = bounded(L.memoryKiB, "64 PiB in KiB");
+
 export const VfLinkState = z.enum(["auto", "enable", "disable"]);
 
 /** One VF's network settings as the PF driver reports them (`ip -json -details link show`). */
 export const VfNetConfig = z.object({
-  index: z.number().int().min(0),
+  index: bounded(L.vfsPerPf - 1, "VFs per PF - 1"),
   mac: MacAddress.nullable(),
   vlan: z.number().int().min(0).max(4094).nullable(),
   qos: z.number().int().min(0).max(7).nullable(),
@@ -22,24 +59,25 @@ export const VfNetConfig = z.object({
 export type VfNetConfig = z.infer<typeof VfNetConfig>;
 
 export const SriovInfo = z.object({
-  totalVfs: z.number().int().min(0),
-  numVfs: z.number().int().min(0),
+  totalVfs: VfCount,
+  numVfs: VfCount,
   /** VF addresses in `virtfnN` order. */
-  vfs: z.array(Bdf),
+  vfs: z.array(Bdf).max(L.vfsPerPf),
   vfDeviceId: HexId.nullable(),
-  offset: z.number().int().nullable(),
-  stride: z.number().int().nullable(),
+  /** First VF Offset and VF Stride: 16-bit fields of the SR-IOV capability. */
+  offset: bounded(65535, "16-bit First VF Offset").nullable(),
+  stride: bounded(65535, "16-bit VF Stride").nullable(),
   driversAutoprobe: z.boolean().nullable(),
   /** Per-VF network config, when the PF is a network device whose settings could be read. */
-  vfConfigs: z.array(VfNetConfig),
+  vfConfigs: z.array(VfNetConfig).max(L.vfsPerPf),
 });
 export type SriovInfo = z.infer<typeof SriovInfo>;
 
 export const PciLink = z.object({
   currentSpeed: z.string().nullable(),
-  currentWidth: z.number().int().nullable(),
+  currentWidth: bounded(L.linkWidth, "PCIe x32").nullable(),
   maxSpeed: z.string().nullable(),
-  maxWidth: z.number().int().nullable(),
+  maxWidth: bounded(L.linkWidth, "PCIe x32").nullable(),
 });
 export type PciLink = z.infer<typeof PciLink>;
 
@@ -53,24 +91,24 @@ export const PciDevice = z.object({
   revision: z.string().regex(/^[0-9a-f]{2}$/).nullable(),
   driver: z.string().nullable(),
   driverOverride: z.string().nullable(),
-  iommuGroup: z.number().int().min(0).nullable(),
-  numaNode: z.number().int().min(0).nullable(),
+  iommuGroup: bounded(L.groupId, "a kernel int").nullable(),
+  numaNode: NumaId.nullable(),
   /** The PF's address when this device is a VF. */
   physfn: Bdf.nullable(),
   /** This VF's index N under its PF (`virtfnN`). */
-  vfIndex: z.number().int().min(0).nullable(),
+  vfIndex: bounded(L.vfsPerPf - 1, "VFs per PF - 1").nullable(),
   sriov: SriovInfo.nullable(),
   /** MSI-X table size from config space: the interrupt vectors the function can ask for. */
-  msixVectors: z.number().int().min(0).nullable(),
+  msixVectors: bounded(L.msixVectors, "MSI-X Table Size").nullable(),
   link: PciLink.nullable(),
   /** Network interfaces this function carries (`net/<ifname>`). */
-  netInterfaces: z.array(z.string()),
+  netInterfaces: z.array(z.string()).max(4096),
 });
 export type PciDevice = z.infer<typeof PciDevice>;
 
 export const IommuGroup = z.object({
-  id: z.number().int().min(0),
-  devices: z.array(Bdf),
+  id: bounded(L.groupId, "a kernel int"),
+  devices: z.array(Bdf).max(L.functions),
 });
 export type IommuGroup = z.infer<typeof IommuGroup>;
 
@@ -91,7 +129,7 @@ export const GuestHostdev = z.object({
   address: Bdf,
   managed: z.boolean(),
   mac: MacAddress.nullable(),
-  vlan: z.number().int().nullable(),
+  vlan: bounded(4094, "802.1Q VLAN id").nullable(),
 });
 export type GuestHostdev = z.infer<typeof GuestHostdev>;
 
@@ -99,27 +137,27 @@ export const Guest = z.object({
   name: z.string(),
   uuid: z.string().nullable(),
   state: z.enum(["running", "shut off", "paused", "unknown"]),
-  vcpus: z.number().int().min(1),
-  memoryKiB: z.number().int().min(0),
+  vcpus: bounded(L.vcpus, "QEMU's vCPU limit").min(1, "must be at least 1"),
+  memoryKiB: MemKiB,
   /** `machine` attribute of `<os><type>`, e.g. `pc-q35-7.2` or `pc-i440fx-bionic`. */
   machine: z.string().nullable(),
   /** `cpuset` of `<vcpu>` or the union of `<vcpupin>`s: where the vCPUs may run. */
   cpuset: z.string().nullable(),
   hugepages: z.boolean(),
   /** PCIe root ports / PCI bridges the definition already has. */
-  pcieRootPorts: z.number().int().min(0),
-  hostdevs: z.array(GuestHostdev),
+  pcieRootPorts: bounded(L.rootPorts, "PCI buses of one guest"),
+  hostdevs: z.array(GuestHostdev).max(L.hostdevsPerGuest),
   /** `<memtune><hard_limit>`: the memlock/RSS ceiling libvirt gives QEMU; absent = libvirt's default. */
-  memoryHardLimitKiB: z.number().int().min(0).nullable().optional(),
+  memoryHardLimitKiB: MemKiB.nullable().optional(),
   /** `<numatune><memory nodeset=...>`: host NUMA nodes the guest memory is bound to. */
   numaMemoryNodes: z.string().nullable().optional(),
 });
 export type Guest = z.infer<typeof Guest>;
 
 export const NumaNode = z.object({
-  id: z.number().int().min(0),
-  cpulist: z.string(),
-  memTotalKiB: z.number().int().min(0).nullable(),
+  id: NumaId,
+  cpulist: z.string().max(65536),
+  memTotalKiB: MemKiB.nullable(),
 });
 export type NumaNode = z.infer<typeof NumaNode>;
 
@@ -135,8 +173,9 @@ export const PersistenceConfig = z.object({
     interface: z.string().nullable(),
     address: z.string().nullable(),
     driver: z.string().nullable(),
-    numVfs: z.number().int().min(0),
-  })),
+    /** What the boot config asks for, which the kernel caps at sriov_totalvfs (16-bit TotalVFs). */
+    numVfs: bounded(65535, "16-bit TotalVFs"),
+  })).max(4096),
   /** `options vfio-pci ids=VVVV:DDDD,...` in modprobe.d or `vfio-pci.ids=` on the command line. */
   vfioPciIds: z.array(z.object({ source: z.string(), ids: z.array(z.string()) })),
   /** Modules loaded at boot (`/etc/modules`, `/etc/modules-load.d/*.conf`). */
@@ -182,17 +221,18 @@ export const HostFacts = z.object({
   kernelRelease: z.string().nullable(),
   kernelCmdline: z.string(),
   cpuVendor: z.enum(["intel", "amd", "other"]).nullable(),
-  cpuCount: z.number().int().min(0).nullable(),
-  memTotalKiB: z.number().int().min(0).nullable(),
+  cpuCount: bounded(L.cpus, "CONFIG_NR_CPUS").nullable(),
+  memTotalKiB: MemKiB.nullable(),
   hugepages: z.object({
-    total: z.number().int().min(0),
-    free: z.number().int().min(0),
-    sizeKiB: z.number().int().min(0),
+    total: MemKiB,
+    free: MemKiB,
+    /** 2 MiB and 1 GiB on x86; 16 GiB is the largest (POWER). */
+    sizeKiB: bounded(16 * 1024 * 1024, "16 GiB pages"),
   }).nullable(),
   iommu: z.object({
     /** IOMMU groups exist: the only reliable sign the IOMMU is on. */
     enabled: z.boolean(),
-    groups: z.number().int().min(0),
+    groups: bounded(L.functions, "one group per PCI function at most"),
     /** `/sys/class/iommu` entries: dmar* (Intel VT-d) or ivhd* (AMD-Vi). */
     units: z.array(z.string()),
     /** From `/proc/interrupts` (IR- chips); null when it could not be told. */
@@ -201,7 +241,7 @@ export const HostFacts = z.object({
   }),
   /** Loaded modules among those passthrough depends on (`/sys/module/<name>`). */
   modules: z.array(z.string()),
-  numaNodes: z.array(NumaNode),
+  numaNodes: z.array(NumaNode).max(L.numaNodes),
   /** Interface that carries the default route (`/proc/net/route`). */
   defaultRouteInterface: z.string().nullable(),
   /** Boot-time persistence config; absent when the scan did not read /etc. */
@@ -210,14 +250,20 @@ export const HostFacts = z.object({
   pciNames: PciNames.optional(),
   /** Whether the agent could reach libvirtd (guest changes need it); absent when it did not check (protocol 1.3). */
   libvirt: LibvirtStatus.optional(),
+  /**
+   * Sources the scan could not read (absent or unreadable), e.g. `/proc/cmdline`, `/sys/module`,
+   * `/etc`, `/sys/kernel/iommu_groups`: facts from them are unknown, not empty (protocol 1.5; absent
+   * from older agents, which did not say).
+   */
+  unread: z.array(z.string().max(256)).max(64).optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 
 export const Inventory = z.object({
   host: HostFacts,
-  devices: z.array(PciDevice),
-  iommuGroups: z.array(IommuGroup),
-  interfaces: z.array(NetInterface),
-  guests: z.array(Guest),
+  devices: z.array(PciDevice).max(L.functions),
+  iommuGroups: z.array(IommuGroup).max(L.functions),
+  interfaces: z.array(NetInterface).max(L.functions),
+  guests: z.array(Guest).max(L.guests),
 });
 export type Inventory = z.infer<typeof Inventory>;

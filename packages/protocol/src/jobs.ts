@@ -95,10 +95,14 @@ export type Job = z.infer<typeof Job>;
 export type JobKind = Job["kind"];
 export const JOB_KINDS = Job.options.map((o) => o.shape.kind.value);
 
-/** Job life cycle. `unknown`: the agent went away mid-job; its real state is read when it returns. */
-export const JobState = z.enum(["queued", "dispatched", "running", "succeeded", "failed", "cancelled", "unknown"]);
+/**
+ * Job life cycle. `unknown`: the agent went away mid-job; its real state is read when it returns.
+ * `abandoned` (1.5): no result is awaited any more (an operator gave up on an `unknown` job, or
+ * redelivery reached its cap); what the job did on the host is not known.
+ */
+export const JobState = z.enum(["queued", "dispatched", "running", "succeeded", "failed", "cancelled", "unknown", "abandoned"]);
 export type JobState = z.infer<typeof JobState>;
-export const TERMINAL_JOB_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled"];
+export const TERMINAL_JOB_STATES: readonly JobState[] = ["succeeded", "failed", "cancelled", "abandoned"];
 
 export const JobStep = z.object({
   /** What was done or read, e.g. `write /sys/bus/pci/devices/0000:86:00.0/sriov_numvfs = 8`. */

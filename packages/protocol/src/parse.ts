@@ -1,9 +1,11 @@
 import type { z } from "zod";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.ts";
 import { AgentMessage, ServerMessage } from "./messages.ts";
 
 export type ParseResult<T> = { success: true; data: T } | { success: false; error: string };
 
 function parseWith<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
+  if (jsonDepthExceeds(raw)) return { success: false, error: `frame nests deeper than ${MAX_JSON_DEPTH} levels` };
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -13,8 +13,13 @@
  *   device names from the host's pci.ids (optional fields).
  * - 1.4 (2026-11): job kind guest.define (the scheduler defines new guests it sized). An older
  *   agent refuses it as bad-input (its schema lacks the kind): the job fails saying so.
+ * - 1.5 (2026-11): inventory numbers bounded to what a kernel can report (INVENTORY_LIMITS: VFs per
+ *   PF, NUMA node ids, MSI-X, link width...) and references checked (a PF's VFs are listed devices);
+ *   a snapshot past them is refused 4400 naming the field. Honest agents of any 1.x never send such
+ *   values. inventory.host.unread: sources the scan could not read (optional field). Job state
+ *   `abandoned` (server side only).
  */
-export const PROTOCOL_VERSION = "1.4";
+export const PROTOCOL_VERSION = "1.5";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -11,8 +11,9 @@ const USAGE = `usage: agent run-job [--root <dir>] [--simulated] [--policy <file
   --root <dir>       host root (default /)
   --simulated        apply the simulator's kernel model to the tree at --root (lspci and agent scan see the result)
   --policy <file>    agent policy JSON: { "version": 1, "adopt": [<bdf>...] | "all-sriov", "protectInterfaces": [...], "protectDevices": [...] }
-  --adopt <bdf>      adopt a PF or device for this run (repeatable; "all-sriov" = every SR-IOV PF)
-                     default: nothing adopted on a real host; every SR-IOV PF with --simulated
+  --adopt <bdf>      adopt a PF or device for this run (repeatable; "all-sriov" = every SR-IOV PF);
+                     adds to --policy's list, replaces the default (nothing on a real host, every
+                     SR-IOV PF with --simulated); refused with a policy that adopts all-sriov
   --timeout-ms N     timeout of each sysfs write and ip command (default 30000 / 10000)
   --json '<job>'     the protocol's job object, e.g. {"kind":"vf.set-count","params":{"pf":"0000:86:00.0","count":8}}
 prints the JobResult as JSON; exit status 0 succeeded, 1 failed (error explained), 2 bad usage or input`;
@@ -61,7 +62,13 @@ export async function main(argv: string[]): Promise<number> {
         if (!Bdf.safeParse(a).success) throw new UsageError(`--adopt[${i}] "${a}": must be a PCI address like 0000:86:00.2 or all-sriov`);
         return a;
       });
-      policy = AgentPolicy.parse({ ...policy, adopt: adopt === "all-sriov" || policy.adopt === "all-sriov" ? "all-sriov" : [...policy.adopt, ...adopt] });
+      // A device list cannot extend "all-sriov" (which adopts SR-IOV PFs only): an --adopt must never be dropped silently.
+      // Without --policy the list replaces the default; a policy file adopting all-sriov plus devices is refused.
+      if (adopt !== "all-sriov" && policy.adopt === "all-sriov" && values.policy) {
+        throw new UsageError(`--adopt ${adopt.join(" ")}: --policy ${values.policy} adopts "all-sriov", which a device list cannot extend (it adopts SR-IOV PFs only); list every device in the policy's "adopt" instead`);
+      }
+      const base = values.policy ? policy.adopt : [];
+      policy = AgentPolicy.parse({ ...policy, adopt: adopt === "all-sriov" || base === "all-sriov" ? "all-sriov" : [...base, ...adopt] });
     }
     const timeouts = timeoutMs === undefined ? {} : { sysfsMs: timeoutMs, ipMs: timeoutMs };
     const io = await openHostIO(root, values.simulated!, { timeouts });

@@ -66,6 +66,12 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     });
     socket = ws;
     let heartbeat: NodeJS.Timeout | undefined;
+    let liveness: NodeJS.Timeout | undefined;
+    /** Anything from the server (a frame, a ping, a pong) proves it alive. */
+    let heardAt = Date.now();
+    const heard = () => { heardAt = Date.now(); };
+    ws.on("pong", heard);
+    ws.on("ping", heard);
     let scanTimer: NodeJS.Timeout | undefined;
     /** Hash the server is known to hold (from welcome or ack); equal scans are not sent. */
     let serverHash: string | null = null;
@@ -145,6 +151,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     });
 
     ws.on("message", (data) => {
+      heard();
       const parsed = parseServerMessage(data.toString());
       if (!parsed.success) {
         log(`ignoring bad server frame: ${parsed.error}`);
@@ -160,6 +167,22 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           options.onStatus?.({ connected: true });
           options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
           heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
+          // The agent pings too: a frozen control plane (its event loop stuck, a half-open TCP
+          // connection) answers nothing, and two silent intervals end the connection so the agent
+          // reconnects, instead of waiting on a socket that will never speak again. Pinged every half
+          // interval, a live server is never silent much past half an interval; checked as often,
+          // 1.5 intervals of silence is noticed within two.
+          const interval = msg.payload.heartbeatIntervalMs;
+          clearInterval(liveness);
+          liveness = setInterval(() => {
+            const silentMs = Date.now() - heardAt;
+            if (silentMs > 1.5 * interval) {
+              log(`server silent for ${silentMs} ms (ping interval ${interval} ms): reconnecting`);
+              ws.terminate();
+              return;
+            }
+            ws.ping();
+          }, Math.max(50, Math.floor(interval / 2)));
           options.jobs?.setReplies({
             progress: (jobId, attempt, step) => send("job.progress", { jobId, attempt, step }),
             result: (jobId, attempt, result) => {
@@ -207,6 +230,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     ws.on("close", (code, reason) => {
       if (socket === ws) options.jobs?.setReplies(null);
       clearInterval(heartbeat);
+      clearInterval(liveness);
       clearTimeout(scanTimer);
       clearTimeout(soon);
       if (stopped) return;

@@ -1,11 +1,11 @@
-import type { DeviceBindJob, Inventory } from "@vfleet/protocol";
+import type { DeviceBindJob } from "@vfleet/protocol";
 import type { z } from "zod";
 import { HostIOError } from "../host-io/index.ts";
 import { devAttr, type ExecContext, type ExecOutcome, readOverride } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
 import { groupEndpoints } from "@vfleet/core";
-import { checkAdopted, checkGroupViable, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
+import { checkAdopted, checkAssignable, checkGroupViable, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
 
 type Params = z.infer<typeof DeviceBindJob>["params"];
 
@@ -38,6 +38,8 @@ export async function executeDeviceBind(p: Params, ctx: ExecContext): Promise<Ex
     const members = p.group ? groupEndpoints(inv, p.device) : [p.device];
     const states = new Map([[p.device, before]]);
     for (const m of members) if (!states.has(m)) states.set(m, await readState(m));
+    // A bridge already on vfio-pci (bound by hand) is still refused: it must not stay there either.
+    enforce(checkAssignable(inv, p.device));
     const pending = members.filter((m) => states.get(m)!.driver !== "vfio-pci");
     const observed = () => (p.group ? { members: Object.fromEntries(states) } : states.get(p.device)!);
     if (pending.length === 0) {
@@ -45,7 +47,7 @@ export async function executeDeviceBind(p: Params, ctx: ExecContext): Promise<Ex
       return { changed: false, observed: observed() };
     }
     enforce(
-      ...pending.flatMap((m) => [checkAdopted(inv, ctx.policy, m), checkHostCritical(inv, ctx.policy, m, "unbind"), checkPfWithVfs(inv, m)]),
+      ...pending.flatMap((m) => [checkAdopted(inv, ctx.policy, m), checkHostCritical(inv, ctx.policy, m, "unbind"), checkAssignable(inv, m)]),
       checkGroupViable(inv, p.device, members),
     );
     for (const m of pending) {
@@ -84,15 +86,4 @@ export async function executeDeviceBind(p: Params, ctx: ExecContext): Promise<Ex
       `${p.device} is now without a driver: no loaded host driver matches it (its module may be blacklisted or not loaded — e.g. nouveau/amdgpu for GPUs, or the NIC's VF driver). Load the module (modprobe <name>) and run the job again, or bind it to vfio-pci.`);
   }
   return { changed: true, observed: after };
-}
-
-/** Unbinding a PF's driver disables SR-IOV and destroys its VFs: refuse while it has any. */
-function checkPfWithVfs(inv: Inventory, bdf: string) {
-  const d = inv.devices.find((x) => x.address === bdf);
-  if (!d?.sriov || d.sriov.numVfs === 0) return null;
-  return {
-    code: "pf-has-vfs",
-    message: `${bdf} is an SR-IOV PF with ${d.sriov.numVfs} VFs`,
-    explanation: `Unbinding ${bdf} from ${d.driver} would disable SR-IOV and destroy its ${d.sriov.numVfs} VFs. Set its VF count to 0 first (vf.set-count) if the PF itself must go to vfio-pci.`,
-  };
 }

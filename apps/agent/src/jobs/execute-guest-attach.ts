@@ -4,7 +4,7 @@ import type { ExecContext, ExecOutcome } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { batchFailures, checkUniqueDevices, countByAddress, deviceXml, failBatch, readGuestDevices } from "./guest-devices.ts";
 import { JobFailure } from "./job-failure.ts";
-import { checkAdopted, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
+import { checkAdopted, checkAssignable, checkGroupViable, checkHostCritical, enforce, guestsByDevice } from "./safety/index.ts";
 
 type Params = z.infer<typeof GuestAttachJob>["params"];
 
@@ -21,7 +21,12 @@ export async function executeGuestAttach(p: Params, ctx: ExecContext): Promise<E
     if (!inv.devices.some((x) => x.address === d.address)) throw new JobFailure("ENODEV", `params.devices[${i}].address ${d.address} is not on this host`, `There is no PCI device ${d.address} here (for a VF: is the VF count high enough? check lspci -D).`);
     const others = (holders.get(d.address) ?? []).filter((g) => g !== p.guest);
     if (others.length > 0) throw new JobFailure("device-assigned", `${d.address} is already assigned to ${others.join(", ")}`, `A device belongs to one guest at a time: detach ${d.address} from ${others.join(", ")} first.`);
-    enforce(checkAdopted(inv, ctx.policy, d.address), checkHostCritical(inv, ctx.policy, d.address, "give a guest"));
+    enforce(
+      checkAssignable(inv, d.address),
+      checkAdopted(inv, ctx.policy, d.address),
+      checkHostCritical(inv, ctx.policy, d.address, "give a guest"),
+      checkGroupViable(inv, d.address, p.devices.map((x) => x.address), "attach"),
+    );
   });
   const before = await readGuestDevices(ctx, p.guest);
   ctx.step(`virsh dumpxml ${p.guest}`, "done", `${before.config.length} passthrough devices defined${before.live ? `, ${before.live.length} live` : ", shut off"}`);

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { ExecContext, ExecOutcome } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
-import { checkAdopted, enforce } from "./safety/index.ts";
+import { checkAdopted, checkPersistIds, enforce } from "./safety/index.ts";
 
 type Params = z.infer<typeof HostPersistJob>["params"];
 
@@ -20,6 +20,7 @@ export async function executeHostPersist(p: Params, ctx: ExecContext): Promise<E
     if (c.count > pf.sriov.totalVfs) throw new JobFailure("ERANGE", `params.vfCounts[${i}].count ${c.count} is above sriov_totalvfs ${pf.sriov.totalVfs} of ${c.pf}`, `params.vfCounts[${i}].count must be at most ${pf.sriov.totalVfs}: at boot the kernel would refuse it (ERANGE).`);
     enforce(checkAdopted(inv, ctx.policy, pf.address));
   });
+  enforce(checkPersistIds(inv, ctx.policy, p.vfioIds));
   let changed = false;
   const files = renderPersistFiles(p);
   for (const [file, content] of Object.entries(files)) {

@@ -1,11 +1,11 @@
-import { vfConfigureArgs } from "@vfleet/core";
+import { vfConfigureArgs, vfOf } from "@vfleet/core";
 import type { VfConfigureJob, VfNetConfig } from "@vfleet/protocol";
 import type { z } from "zod";
 import { parseVfinfoList } from "../scan/parse-vfinfo-list.ts";
 import type { ExecContext, ExecOutcome } from "./exec-context.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
-import { checkAdopted, enforce } from "./safety/index.ts";
+import { checkAdopted, checkHostCritical, enforce } from "./safety/index.ts";
 
 type Params = z.infer<typeof VfConfigureJob>["params"];
 
@@ -21,7 +21,9 @@ export async function executeVfConfigure(p: Params, ctx: ExecContext): Promise<E
   const ifname = d.netInterfaces[0];
   if (!ifname) throw new JobFailure("no-netdev", `${p.pf} has no network interface`, `VF MAC/VLAN are set through the PF's netdev, and ${p.pf} (driver ${d.driver ?? "none"}) has none: bind it to its network driver first.`);
   if (p.vf >= d.sriov.numVfs) throw new JobFailure("EINVAL", `params.vf ${p.vf}: ${p.pf} has ${d.sriov.numVfs} VFs`, `params.vf must be below ${d.sriov.numVfs}: VF ${p.vf} does not exist on ${ifname}. Create more VFs first (vf.set-count).`);
-  enforce(checkAdopted(inv, ctx.policy, p.pf));
+  // A VF's MAC/VLAN/link carry the traffic of its netdev: the host's own if it routes or bonds through it.
+  const vf = vfOf(inv, p.pf, p.vf);
+  enforce(checkAdopted(inv, ctx.policy, p.pf), vf ? checkHostCritical(inv, ctx.policy, vf, "reconfigure") : null);
 
   const read = async (): Promise<VfNetConfig> => {
     const cfg = parseVfinfoList(JSON.parse(await ctx.io.runIp(["-json", "-details", "link", "show", "dev", ifname]))).find((c) => c.index === p.vf);

@@ -1,3 +1,5 @@
+import { access } from "node:fs/promises";
+import path from "node:path";
 import type { Inventory } from "@vfleet/protocol";
 import { readGuests } from "./read-guests.ts";
 import { readHostFacts, readIommuGroups } from "./read-host-facts.ts";
@@ -25,14 +27,17 @@ export interface ScanOptions {
 export async function scanHost(root = "/", options: ScanOptions = {}): Promise<Inventory> {
   const readLinkDetails = options.readLinkDetails ?? defaultReadLinkDetails(root);
   const devicesAndGroups = readPciDevices(root).then(async (devices) => ({ devices, iommuGroups: await readIommuGroups(root, devices) }));
-  const [{ devices, iommuGroups }, interfaces, guests, host, persistence] = await Promise.all([
+  const [{ devices, iommuGroups }, interfaces, guests, host, persistence, unread] = await Promise.all([
     devicesAndGroups,
     readInterfaces(root),
     readGuests(root, options.onGuestError),
     readHostFacts(root),
     readPersistence(root),
+    findUnread(root),
   ]);
-  host.persistence = persistence;
+  // Without /etc the boot config is unknown, not empty.
+  if (!unread.includes("/etc")) host.persistence = persistence;
+  if (unread.length > 0) host.unread = unread;
   const pciNames = await readPciNames(root, devices);
   if (pciNames) host.pciNames = pciNames;
   // Groups existing is the only reliable sign the IOMMU is on (not the command line).
@@ -45,4 +50,15 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
     d.sriov.vfConfigs = parseVfinfoList(await readLinkDetails(pfIf));
   }));
   return { host, devices, iommuGroups, interfaces, guests };
+}
+
+/**
+ * Sources whose absence turns a fact into "unknown" rather than "none": a capture (sosreport) or a
+ * container with partial mounts lacks some. The audit says "could not tell" for what they feed.
+ */
+const SOURCES = ["/proc/cmdline", "/proc/interrupts", "/sys/module", "/etc", "/sys/kernel/iommu_groups"] as const;
+
+async function findUnread(root: string): Promise<string[]> {
+  const present = await Promise.all(SOURCES.map((s) => access(path.join(root, s)).then(() => true, () => false)));
+  return SOURCES.filter((_, i) => !present[i]);
 }

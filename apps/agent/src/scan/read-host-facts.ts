@@ -65,7 +65,11 @@ async function readNumaNodes(root: string): Promise<NumaNode[]> {
  */
 export async function readIommuGroups(root: string, devices: Array<{ address: string; iommuGroup: number | null }>): Promise<IommuGroup[]> {
   const dir = path.join(root, "sys/kernel/iommu_groups");
-  const ids = (await listDir(dir)).filter((n) => /^\d+$/.test(n)).map(Number);
+  const listed = await listDir(dir);
+  // A capture without /sys/kernel/iommu_groups whose devices still link to their groups: the
+  // groups are the devices' (the IOMMU is on), not none.
+  const ids = (listed.length > 0 ? listed.filter((n) => /^\d+$/.test(n)).map(Number)
+    : [...new Set(devices.flatMap((d) => (d.iommuGroup === null ? [] : [d.iommuGroup])))]);
   const members = new Map<number, string[]>(ids.map((id) => [id, []]));
   for (const d of devices) if (d.iommuGroup !== null) members.get(d.iommuGroup)?.push(d.address);
   const groups = await Promise.all(ids.map(async (id) => {

@@ -79,8 +79,21 @@ async function readDevice(devicesDir: string, bdf: string): Promise<RawPciDevice
   };
 }
 
-/** Every PCI function under `<root>/sys/bus/pci/devices`, sorted by address, VF indexes filled in. */
+/**
+ * Every PCI function under `<root>/sys/bus/pci/devices`, sorted by address, VF indexes filled in.
+ * A scan racing VF creation or removal can see a PF's `virtfnN` link without the VF's own device
+ * (or the other way round): it reads again, up to 3 times, since the control plane refuses a
+ * snapshot whose PF names a VF it does not list.
+ */
 export async function readPciDevices(root: string): Promise<PciDevice[]> {
+  for (let attempt = 1; ; attempt++) {
+    const devices = await readPciDevicesOnce(root);
+    const listed = new Set(devices.map((d) => d.address));
+    if (attempt >= 3 || devices.every((d) => (d.sriov?.vfs ?? []).every((vf) => listed.has(vf)))) return devices;
+  }
+}
+
+async function readPciDevicesOnce(root: string): Promise<PciDevice[]> {
   const devicesDir = path.join(root, "sys/bus/pci/devices");
   const bdfs = (await listDir(devicesDir)).filter((n) => BDF_RE.test(n)).sort();
   const devices = await Promise.all(bdfs.map((bdf) => readDevice(devicesDir, bdf)));

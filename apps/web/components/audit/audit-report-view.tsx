@@ -42,7 +42,7 @@ export function AuditReportView({ report }: { report: AuditReport }) {
   );
 }
 
-const VERDICT_STYLE = { pass: "border-emerald-300 bg-emerald-50 text-emerald-950", warn: "border-amber-300 bg-amber-50 text-amber-950", fail: "border-rose-300 bg-rose-50 text-rose-950" } as const;
+const VERDICT_STYLE = { pass: "border-emerald-300 bg-emerald-50 text-emerald-950", warn: "border-amber-300 bg-amber-50 text-amber-950", fail: "border-rose-300 bg-rose-50 text-rose-950", unknown: "border-violet-300 bg-violet-50 text-violet-950" } as const;
 
 /** The answer first, in one line (the guest's, when a guest is audited), then when it was audited and from what. */
 function VerdictLine({ report }: { report: AuditReport }) {

@@ -4,9 +4,10 @@ const STYLE: Record<AuditStatus, string> = {
   pass: "bg-emerald-50 text-emerald-700 ring-emerald-200",
   warn: "bg-amber-50 text-amber-800 ring-amber-200",
   fail: "bg-rose-50 text-rose-700 ring-rose-200",
+  unknown: "bg-violet-50 text-violet-700 ring-violet-200",
   "not-applicable": "bg-slate-100 text-slate-600 ring-slate-200",
 };
-const LABEL: Record<AuditStatus, string> = { pass: "pass", warn: "warn", fail: "fail", "not-applicable": "n/a" };
+const LABEL: Record<AuditStatus, string> = { pass: "pass", warn: "warn", fail: "fail", unknown: "could not tell", "not-applicable": "n/a" };
 
 export function AuditStatusBadge({ status }: { status: AuditStatus }) {
   return (

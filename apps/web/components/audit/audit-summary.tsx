@@ -5,6 +5,7 @@ export function AuditSummaryBar({ summary }: { summary: Summary }) {
     ["fail", "fail", "text-rose-700"],
     ["warn", "warn", "text-amber-700"],
     ["pass", "pass", "text-emerald-700"],
+    ["unknown", "could not tell", "text-violet-700"],
     ["not-applicable", "n/a", "text-slate-500"],
   ];
   return (

@@ -49,6 +49,8 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
     vfCounts: targets.pfs.filter((p) => p.ifname && p.numVfs > 0).map((p) => `${p.ifname}=${p.numVfs}`).join("\n"), vfioIds: "", method: "sysfsd",
   });
   const [preview, setPreview] = useState<JobPreview | null>(null);
+  /** The host state the preview was made against: Confirm sends it, and a changed host answers 409 with the new preview. */
+  const [basis, setBasis] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [created, setCreated] = useState<{ id: string; summary: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -85,11 +87,15 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
       const res = await fetch("/api/v1/jobs", {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ hostId: targets.hostId, job: buildJob(), dryRun }),
+        body: JSON.stringify({ hostId: targets.hostId, job: buildJob(), dryRun, ...(!dryRun && basis ? { basis } : {}) }),
       });
       const body = await res.json();
+      if (res.status === 409 && body.field === "basis") {
+        // Another operator changed the host since the preview: show what it is now, confirm again.
+        setError(body as ApiError); setPreview(body.previews[0] as JobPreview); setBasis(body.basis as string); router.refresh(); return;
+      }
       if (!res.ok) { setError(body as ApiError); if (!dryRun) setPreview(null); return; }
-      if (dryRun) setPreview(body.preview as JobPreview);
+      if (dryRun) { setPreview(body.preview as JobPreview); setBasis(body.basis as string); }
       else { setCreated({ id: body.job.id, summary: body.job.summary }); setPreview(null); router.refresh(); }
     } catch (err) {
       setError({ error: `the control plane did not answer: ${err instanceof Error ? err.message : String(err)}` });

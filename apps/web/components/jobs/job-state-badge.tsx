@@ -6,6 +6,7 @@ const STYLE: Record<string, string> = {
   failed: "bg-rose-50 text-rose-700 ring-rose-200",
   cancelled: "bg-amber-50 text-amber-700 ring-amber-200",
   unknown: "bg-violet-50 text-violet-700 ring-violet-200",
+  abandoned: "bg-zinc-800 text-[#ffffff] ring-zinc-900",
 };
 
 /** A job state as a coloured pill; `unknown` means the agent went away mid-job (it reports when back). */

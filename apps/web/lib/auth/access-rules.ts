@@ -41,6 +41,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/jobs": { POST: "operator" },
   "/api/v1/jobs/[jobId]": { GET: "viewer" },
   "/api/v1/jobs/[jobId]/cancel": { POST: "operator" },
+  "/api/v1/jobs/[jobId]/abandon": { POST: "operator" },
   "/api/v1/plans": { POST: "operator" },
   "/api/v1/plans/[planId]": { GET: "viewer" },
   // scheduling: pools, placements, assignments (issue 8)

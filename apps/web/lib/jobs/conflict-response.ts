@@ -9,3 +9,15 @@ export function conflictResponse(conflict: Conflict): Response {
     conflict,
   }, { status: 409 });
 }
+
+/**
+ * 409: the host changed since the operator's preview (another operator's job finished, or a new
+ * inventory arrived). Carries the new state's previews and basis, so the UI shows them and the
+ * operator confirms what the host now is, never an old picture.
+ */
+export function staleResponse(basis: string, previews: unknown): Response {
+  return Response.json({
+    error: "basis: the host changed since this preview (another job finished or a new inventory arrived); review the new preview and confirm again",
+    field: "basis", basis, previews,
+  }, { status: 409 });
+}

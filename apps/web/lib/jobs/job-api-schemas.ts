@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DomainName, Job } from "@vfleet/protocol";
 
+const Basis = z.string().min(1, "must not be empty").max(200, "must be at most 200 characters");
+
 const HostIdField = z.string({ error: "is required" }).min(1, "must not be empty").max(64, "must be at most 64 characters");
 
 export const CreateJobRequest = z.object({
@@ -8,6 +10,8 @@ export const CreateJobRequest = z.object({
   job: Job,
   /** Return the preview only; nothing is queued. */
   dryRun: z.boolean().default(false),
+  /** The `basis` a dry run returned: the job is refused (409) if the host changed since that preview. */
+  basis: Basis.optional(),
 }).strict();
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
@@ -18,6 +22,8 @@ export const CreatePlanRequest = z.object({
   title: z.string().min(1).max(200, "must be at most 200 characters").optional(),
   /** Return each job's preview; nothing is queued. */
   dryRun: z.boolean().default(false),
+  /** The `basis` a dry run returned: the plan is refused (409) if the host changed since that preview. */
+  basis: Basis.optional(),
   /** Explicit jobs, in order; `dependsOn` names earlier `ref`s. */
   jobs: z.array(z.object({ ref: Ref, job: Job, dependsOn: z.array(Ref).max(4096).default([]) }).strict()).min(1, "must hold at least one job").max(4096, "must be at most 4096 jobs").optional(),
   /** Or a named plan built from the host's inventory. */

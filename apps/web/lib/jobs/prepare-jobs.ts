@@ -3,7 +3,7 @@ import type { Inventory, Job } from "@vfleet/protocol";
 import type { NewJob } from "@vfleet/db";
 
 export type PreparedJob = NewJob & { preview: JobPreview };
-export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: string; message: string };
+export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: string; message: string; status?: 409 };
 
 /**
  * Check each job against the host's inventory (limits the schema cannot know, like
@@ -22,7 +22,7 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     if (missing !== undefined) return { ok: false, field: `jobs.${i}.dependsOn`, message: `"${missing}" is not the ref of an earlier job of the plan` };
     refs.add(spec.ref);
     const problem = checkJobAgainstInventory(spec.job, inventory, pending);
-    if (problem) return { ok: false, field: `${fieldPrefix(i)}.${problem.field}`, message: problem.message };
+    if (problem) return { ok: false, field: `${fieldPrefix(i)}.${problem.field}`, message: problem.message, ...(problem.status ? { status: problem.status } : {}) };
     if (spec.job.kind === "vf.set-count") {
       const pf = inventory.devices.find((d) => d.address === (spec.job as Extract<Job, { kind: "vf.set-count" }>).params.pf);
       if (pf?.sriov?.offset != null && pf.sriov.stride != null) {
@@ -34,4 +34,9 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), preview });
   }
   return { ok: true, jobs: out };
+}
+
+/** The answer to a job the inventory refuses: 409 when the host's state forbids it now, else 400; both name the field. */
+export function refusedResponse(p: { field: string; message: string; status?: 409 }): Response {
+  return Response.json({ error: `${p.field}: ${p.message}`, field: p.field }, { status: p.status ?? 400 });
 }

@@ -83,6 +83,8 @@ export const API_OPERATIONS: Operation[] = [
   { method: "get", route: "/api/v1/jobs/[jobId]", summary: "A job: state, steps, result", responses: { 200: { description: "the job", schema: R.JobResponse }, 404: e("no such job") } },
   { method: "post", route: "/api/v1/jobs/[jobId]/cancel", summary: "Cancel a queued job",
     responses: { 200: { description: "the cancelled job (and later plan jobs)", schema: R.JobCancelledResponse }, 404: e("no such job"), 409: e("the job is no longer queued") } },
+  { method: "post", route: "/api/v1/jobs/[jobId]/abandon", summary: "Give up on a job stuck in unknown (its host never returned): it ends abandoned, audited",
+    responses: { 200: { description: "the abandoned job (and later plan jobs cancelled)", schema: R.JobCancelledResponse }, 404: e("no such job"), 409: e("the job is not unknown") } },
   { method: "post", route: "/api/v1/plans", summary: "Queue a plan of jobs (or preview it with dryRun)", body: CreatePlanRequest,
     responses: { 201: { description: "the plan and its jobs", schema: R.PlanResponse }, 200: { description: "dry run: each job's preview", schema: R.PlanDryRunResponse },
       400: e("a field is invalid"), 404: e("no such host"), 409: e("a job of the plan conflicts") } },

@@ -95,6 +95,7 @@ async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promis
     if (input.dryRun) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: null, queued: [] };
     const created = await q.createJobs(db, { hostId: placement.hostId, createdBy: input.actor, plan: { title }, jobs: prepared.jobs, reservations: reservationsOf(placement, request) });
     if (created.ok) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: await q.getPlan(db, created.planId!), queued: created.jobs };
-    if (round >= MAX_ROUNDS) return { kind: "conflict", conflict: created.conflict };
+    // No basis is sent here (the placement reads the host itself), so a refusal is a resource conflict.
+    if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
   }
 }

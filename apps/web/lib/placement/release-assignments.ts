@@ -40,7 +40,7 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
   const title = `release ${wanted.length} from ${body.guest} on ${host.summary.name} (${body.driver === "host" ? "back to the host driver" : "kept on vfio-pci"})`;
   if (body.dryRun) return Response.json({ dryRun: true, title, notes, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
   const created = await queries.createJobs(db, { hostId: body.hostId, createdBy: actor, plan: { title }, jobs: prepared.jobs, releasing: wanted });
-  if (!created.ok) return conflictResponse(created.conflict);
+  if (!created.ok) return "conflict" in created ? conflictResponse(created.conflict) : Response.json({ error: "the host changed while the release was prepared: try again" }, { status: 409 });
   ctx.jobs.kick(body.hostId);
   ctx.events.emit({ type: "job-changed", hostId: body.hostId, jobId: created.jobs[0]!.id, state: "queued" });
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs, notes }, { status: 201 });

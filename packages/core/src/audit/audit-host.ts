@@ -3,7 +3,7 @@ import { AUDIT_RULES } from "./all-rules.ts";
 import { buildAuditContext } from "./build-audit-context.ts";
 import { AUDIT_LAYERS, type AuditCheck, type AuditOptions, type AuditReport, type AuditSummary } from "./types.ts";
 
-export const emptySummary = (): AuditSummary => ({ pass: 0, warn: 0, fail: 0, "not-applicable": 0 });
+export const emptySummary = (): AuditSummary => ({ pass: 0, warn: 0, fail: 0, unknown: 0, "not-applicable": 0 });
 
 /**
  * Audit one host (and optionally one guest's passthrough plan) layer by layer. Pure: the

@@ -13,12 +13,15 @@ export function auditVerdict(report: AuditReport): { status: Exclude<AuditStatus
     .map((c) => c.title);
   const fails = named("fail");
   const warns = named("warn");
-  const status = fails.length > 0 ? "fail" : warns.length > 0 ? "warn" : "pass";
+  // Checks that could not tell never make a host "ready": the answer is unknown until they can.
+  const unknowns = named("unknown");
+  const status = fails.length > 0 ? "fail" : warns.length > 0 ? "warn" : unknowns.length > 0 ? "unknown" : "pass";
   const subject = report.guest ? `Guest ${report.guest} on ${report.host}` : `Host ${report.host}`;
   const list = (titles: string[]) => titles.slice(0, 3).join("; ") + (titles.length > 3 ? `; and ${titles.length - 3} more` : "");
   const line =
     status === "fail" ? `${subject}: ${report.guest ? "will not work as planned" : "not ready"} — ${fails.length} check${fails.length === 1 ? " fails" : "s fail"}: ${list(fails)}${warns.length ? ` (and ${warns.length} warn)` : ""}`
-    : status === "warn" ? `${subject}: can work, with ${warns.length} warning${warns.length === 1 ? "" : "s"}: ${list(warns)}`
+    : status === "warn" ? `${subject}: can work, with ${warns.length} warning${warns.length === 1 ? "" : "s"}: ${list(warns)}${unknowns.length ? ` (and ${unknowns.length} could not tell)` : ""}`
+    : status === "unknown" ? `${subject}: could not tell — ${unknowns.length} check${unknowns.length === 1 ? "" : "s"} lacked evidence: ${list(unknowns)}`
     : `${subject}: ready — all ${report.summary.pass} applicable checks pass`;
   return { status, line };
 }

@@ -1,7 +1,7 @@
 import { auditVerdict } from "./audit-verdict.ts";
 import { AUDIT_LAYERS, LAYER_TITLES, type AuditReport, type AuditStatus } from "./types.ts";
 
-const MARK: Record<AuditStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", "not-applicable": "N/A" };
+const MARK: Record<AuditStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", unknown: "COULD NOT TELL", "not-applicable": "N/A" };
 
 /** Backticks in evidence would break inline code; fenced blocks need a fence longer than any run inside. */
 const fence = (s: string) => "`".repeat(Math.max(3, ...[...s.matchAll(/`+/g)].map((m) => m[0].length + 1)));
@@ -16,9 +16,10 @@ export function renderAuditMarkdown(report: AuditReport): string {
     `**${MARK[auditVerdict(report).status]}: ${escapeInline(auditVerdict(report).line)}**`,
     "",
     ...(report.auditedAt ? [`Audited ${report.auditedAt} from the inventory scanned ${report.scannedAt ?? "at an unknown time"}.`, ""] : []),
-    `| pass | warn | fail | n/a |`,
-    `| ---: | ---: | ---: | ---: |`,
-    `| ${s.pass} | ${s.warn} | ${s.fail} | ${s["not-applicable"]} |`,
+    // "could not tell" gets a column only when a check has it: reports of complete hosts stay as they were.
+    `| pass | warn | fail |${s.unknown > 0 ? " could not tell |" : ""} n/a |`,
+    `| ---: | ---: | ---: |${s.unknown > 0 ? " ---: |" : ""} ---: |`,
+    `| ${s.pass} | ${s.warn} | ${s.fail} |${s.unknown > 0 ? ` ${s.unknown} |` : ""} ${s["not-applicable"]} |`,
   ];
   for (const layer of AUDIT_LAYERS) {
     const checks = report.checks.filter((c) => c.layer === layer);

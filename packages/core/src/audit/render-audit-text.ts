@@ -1,6 +1,6 @@
 import { AUDIT_LAYERS, LAYER_TITLES, type AuditReport, type AuditStatus } from "./types.ts";
 
-const MARK: Record<AuditStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", "not-applicable": " n/a" };
+const MARK: Record<AuditStatus, string> = { pass: "PASS", warn: "WARN", fail: "FAIL", unknown: "????", "not-applicable": " n/a" };
 
 /** Plain-text layered report for a terminal (the agent CLI's default output). */
 export function renderAuditText(report: AuditReport): string {
@@ -19,6 +19,6 @@ export function renderAuditText(report: AuditReport): string {
     }
   }
   const s = report.summary;
-  out.push("", `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s["not-applicable"]} not applicable`);
+  out.push("", `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown > 0 ? `${s.unknown} could not tell, ` : ""}${s["not-applicable"]} not applicable`);
   return out.join("\n") + "\n";
 }

@@ -15,7 +15,8 @@ export const LAYER_TITLES: Record<AuditLayer, string> = {
   guest: "Guest sizing",
 };
 
-export type AuditStatus = "pass" | "warn" | "fail" | "not-applicable";
+/** `unknown`: "could not tell" — the evidence was absent (a source the scan could not read) or contradictory; never a pass or a fail. */
+export type AuditStatus = "pass" | "warn" | "fail" | "unknown" | "not-applicable";
 
 export interface AuditCheck {
   id: string;

@@ -17,3 +17,22 @@ export function groupEndpoints(inv: Inventory, bdf: string): string[] {
     return !member || !isBridge(member);
   });
 }
+
+/** Drivers that leave a group viable for VFIO (bridges excepted, DOMAIN.md "IOMMU group"). */
+const VIABLE_DRIVERS = new Set(["vfio-pci", "pci-stub"]);
+
+/**
+ * The other endpoints of the device's IOMMU group that keep it from being viable for VFIO: on a
+ * host driver, and not among `taking` (the devices the same job binds or attaches). VFIO hands
+ * over whole groups, so binding or attaching the device while any of these remain fails at guest
+ * start or takes them from the host.
+ */
+export function nonViableGroupMembers(inv: Inventory, bdf: string, taking: readonly string[] = [bdf]): PciDevice[] {
+  const d = inv.devices.find((x) => x.address === bdf);
+  if (d?.iommuGroup == null) return [];
+  const group = inv.iommuGroups.find((g) => g.id === d.iommuGroup);
+  return (group?.devices ?? [])
+    .filter((m) => !taking.includes(m))
+    .map((m) => inv.devices.find((x) => x.address === m))
+    .filter((m): m is PciDevice => m !== undefined && !isBridge(m) && m.driver !== null && !VIABLE_DRIVERS.has(m.driver));
+}

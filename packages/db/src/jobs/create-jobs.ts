@@ -1,6 +1,7 @@
 import type { Job as JobSpec } from "@vfleet/protocol";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { readHostBasis } from "./read-host-basis.ts";
 import { toJobView, type JobView } from "./job-view.ts";
 import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
 
@@ -25,6 +26,8 @@ export type CreateJobsInput = {
   reservations?: NewReservation[];
   /** Scheduler (plans only): assigned functions this plan releases. */
   releasing?: string[];
+  /** readHostBasis as the operator's preview saw it: the jobs are refused if the host changed since. */
+  expectBasis?: string;
 };
 
 /** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
@@ -32,7 +35,12 @@ export type Conflict = { key: string; jobId: string; planId: string | null; summ
 
 export type CreateJobsOutcome =
   | { ok: true; planId: string | null; jobs: JobView[] }
-  | { ok: false; conflict: Conflict };
+  | { ok: false; conflict: Conflict }
+  | { ok: false; stale: { basis: string } };
+
+class HostChanged extends Error {
+  constructor(readonly basis: string) { super("the host changed since the preview"); }
+}
 
 class ResourceTaken extends Error {
   constructor(readonly conflict: Conflict) { super(`resource ${conflict.key} is held by job ${conflict.jobId}`); }
@@ -47,6 +55,12 @@ class ResourceTaken extends Error {
 export async function createJobs(db: Db, input: CreateJobsInput): Promise<CreateJobsOutcome> {
   try {
     const result = await db.$transaction(async (tx) => {
+      if (input.expectBasis !== undefined) {
+        // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
+        await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
+        const basis = await readHostBasis(tx, input.hostId);
+        if (basis !== input.expectBasis) throw new HostChanged(basis);
+      }
       const plan = input.plan ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } }) : null;
       const ids = new Map<string, string>();
       const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
@@ -94,6 +108,7 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
     }, { timeout: 30_000, maxWait: 10_000 });
     return { ok: true, ...result };
   } catch (err) {
+    if (err instanceof HostChanged) return { ok: false, stale: { basis: err.basis } };
     if (!(err instanceof ResourceTaken)) throw err;
     return { ok: false, conflict: err.conflict };
   }

@@ -9,3 +9,6 @@ export { listJobsPage, type JobPageFilter } from "./list-jobs-page.ts";
 export { getPlan, type PlanView } from "./get-plan.ts";
 export { listAuditEvents, type AuditEventView } from "./list-audit-events.ts";
 export type { JobView, StoredJobStep } from "./job-view.ts";
+export { abandonJob, abandonExhaustedJobs, MAX_DELIVERIES, type AbandonOutcome } from "./abandon-jobs.ts";
+export { findMacUsers, type MacUse } from "./find-mac-users.ts";
+export { readHostBasis } from "./read-host-basis.ts";

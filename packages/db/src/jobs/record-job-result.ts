@@ -1,4 +1,4 @@
-import type { JobResult } from "@vfleet/protocol";
+import { TERMINAL_JOB_STATES, type JobResult, type JobState } from "@vfleet/protocol";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { releaseResources } from "./release-resources.ts";
@@ -19,7 +19,7 @@ export async function recordJobResult(db: Db, p: { hostId: string; jobId: string
     const [row] = await tx.$queryRaw<{ id: string; state: string; attempt: number; planId: string | null }[]>`
       SELECT id, state::text AS state, attempt, "planId" FROM "Job" WHERE id = ${p.jobId} AND "hostId" = ${p.hostId} FOR UPDATE`;
     if (!row) return { applied: false, reason: "unknown-job" } as const;
-    if (["succeeded", "failed", "cancelled"].includes(row.state)) return { applied: false, reason: "already-terminal" } as const;
+    if (TERMINAL_JOB_STATES.includes(row.state as JobState)) return { applied: false, reason: "already-terminal" } as const;
     if (row.attempt !== p.attempt) return { applied: false, reason: "stale-attempt" } as const;
     const { result } = p;
     const error = result.error ? `${result.error.code}: ${result.error.explanation}` : null;

@@ -1,3 +1,4 @@
+import { TERMINAL_JOB_STATES } from "@vfleet/protocol";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { settleAssignments } from "../scheduler/hold-assignments.ts";
 
@@ -13,7 +14,7 @@ export async function releaseResources(tx: Tx, job: { id: string; planId: string
     await tx.jobResource.deleteMany({ where: { jobId: job.id } });
     return;
   }
-  const open = await tx.job.count({ where: { planId: job.planId, state: { notIn: ["succeeded", "failed", "cancelled"] } } });
+  const open = await tx.job.count({ where: { planId: job.planId, state: { notIn: [...TERMINAL_JOB_STATES] } } });
   if (open > 0) return;
   await tx.jobResource.deleteMany({ where: { planId: job.planId } });
   const plan = await tx.plan.update({ where: { id: job.planId }, data: { finishedAt: new Date() } });

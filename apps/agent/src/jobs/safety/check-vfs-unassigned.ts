@@ -1,20 +1,8 @@
+import { assignedVfs, guestsByDevice } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import type { SafetyViolation } from "./safety-violation.ts";
 
-/** Guests (libvirt definitions) holding each device, by address. */
-export function guestsByDevice(inv: Inventory): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const g of inv.guests) for (const h of g.hostdevs) out.set(h.address, [...(out.get(h.address) ?? []), g.name]);
-  return out;
-}
-
-/** A PF's VFs that guests hold, and which guests. */
-export function assignedVfs(inv: Inventory, pf: string): { vfs: string[]; guests: string[] } {
-  const d = inv.devices.find((x) => x.address === pf);
-  const by = guestsByDevice(inv);
-  const vfs = (d?.sriov?.vfs ?? []).filter((vf) => by.has(vf));
-  return { vfs, guests: [...new Set(vfs.flatMap((vf) => by.get(vf)!))].sort() };
-}
+export { assignedVfs, guestsByDevice };
 
 /** Never change the VF count of a PF while guests hold any of its VFs: destroying them pulls devices out from under the guests. */
 export function checkVfsUnassigned(inv: Inventory, pf: string, wanted: number): SafetyViolation | null {

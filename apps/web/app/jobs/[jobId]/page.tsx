@@ -17,7 +17,8 @@ const STATE_MEANING: Record<string, string> = {
   succeeded: "Done and read back on the host.",
   failed: "The host refused or the change did not hold; the agent's explanation is below.",
   cancelled: "Not run.",
-  unknown: "The agent went away while it had the job. When it reconnects the job is delivered again and the agent reports the real state (its executor reads the host first, so nothing is done twice).",
+  unknown: "The agent went away while it had the job. When it reconnects the job is delivered again and the agent reports the real state (its executor reads the host first, so nothing is done twice). If the host never comes back, abandon it: POST /api/v1/jobs/<id>/abandon.",
+  abandoned: "No result is awaited any more: an operator abandoned it while unknown, or it was delivered the maximum number of times without a result. What it did on the host is NOT known: check the host (its next inventory) before reusing the devices.",
 };
 
 /** One job, live: state, steps as the agent streams them, and the host's own error explained. */

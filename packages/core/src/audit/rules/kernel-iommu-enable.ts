@@ -1,5 +1,5 @@
 import type { AuditRule } from "../types.ts";
-import { cmdlineArgs, result } from "../rule-helpers.ts";
+import { cmdlineArgs, couldNotTell, result, unreadSource } from "../rule-helpers.ts";
 
 /**
  * The kernel turns the IOMMU on. Sources: seed 002 (Proxmox: intel_iommu=on for Intel on kernels
@@ -18,6 +18,11 @@ export const kernelIommuEnableRule: AuditRule = {
     const shown = [...args].filter(([k]) => /iommu/.test(k)).map(([k, v]) => (v ? `${k}=${v}` : k));
     const evidence = [`/proc/cmdline: ${shown.length > 0 ? shown.join(" ") : "no iommu arguments"}`, `cpu vendor (/proc/cpuinfo): ${cpuVendor ?? "unknown"}`];
     if (kernelRelease) evidence.push(`kernel release: ${kernelRelease}`);
+    if (unreadSource(inventory, "/proc/cmdline")) {
+      // Groups existing prove the IOMMU on whatever the command line says; their absence proves nothing without it.
+      if (iommu.enabled) return result("pass", [`could not read /proc/cmdline, but ${iommu.groups} IOMMU groups exist: the IOMMU is on`]);
+      return couldNotTell(["could not tell: /proc/cmdline was not read and no IOMMU groups were seen"]);
+    }
     const grub = (arg: string) => `Add ${arg} to GRUB_CMDLINE_LINUX in /etc/default/grub, run update-grub (or grub2-mkconfig -o /boot/grub2/grub.cfg), reboot.`;
 
     if (cpuVendor === "intel") {

@@ -1,5 +1,5 @@
 import type { AuditRule } from "../types.ts";
-import { cmdlineArgs, result } from "../rule-helpers.ts";
+import { cmdlineArgs, couldNotTell, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 
 /**
  * iommu=pt: host DMA bypasses translation, guests keep full isolation. Sources: seed 002
@@ -10,6 +10,9 @@ export const kernelIommuPtRule: AuditRule = {
   title: "IOMMU passthrough mode for host DMA (iommu=pt)",
   layer: "kernel",
   run({ inventory }) {
+    if (unreadSource(inventory, "/proc/cmdline")) return couldNotTell(["could not tell: /proc/cmdline was not read, so whether iommu=pt is set is unknown"]);
+    // With the IOMMU off nothing is translated: iommu=pt has nothing to change yet.
+    if (!inventory.host.iommu.enabled) return notApplicable("the IOMMU is off (no IOMMU groups): host DMA is not translated; turn the IOMMU on first (kernel.iommu-enable)");
     const args = cmdlineArgs(inventory.host.kernelCmdline);
     const iommu = args.get("iommu");
     const evidence = [`/proc/cmdline: ${iommu === undefined ? "no iommu= argument" : `iommu=${iommu}`}`];

@@ -30,9 +30,11 @@ describe("persistence.vf-count", () => {
     expect(r.status).toBe("fail");
     expect(r.evidence).toContain("0000:86:00.0: /etc/sysfs.d/mlnx-vfs.conf:1 sets 8 VFs at boot, 16 wanted");
   });
-  it("is not applicable when the scan did not read /etc", () => {
+  it("could not tell when the scan did not read /etc, saying so", () => {
     const inv = makeInventory();
     delete inv.host.persistence;
-    expect(persistVfCountRule.run(buildAuditContext(inv)).status).toBe("not-applicable");
+    const r = persistVfCountRule.run(buildAuditContext(inv));
+    expect(r.status).toBe("unknown");
+    expect(r.evidence[0]).toMatch(/^could not tell: \/etc was not read/);
   });
 });

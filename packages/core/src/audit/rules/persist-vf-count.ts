@@ -1,5 +1,5 @@
 import type { AuditRule } from "../types.ts";
-import { capLines, notApplicable, result } from "../rule-helpers.ts";
+import { capLines, couldNotTell, notApplicable, result } from "../rule-helpers.ts";
 
 /**
  * VF counts come back after a reboot. Sources: seed 000 (sysfsutils: /etc/sysfs.d/mlnx-vfs.conf
@@ -15,7 +15,7 @@ export const persistVfCountRule: AuditRule = {
     const wanted = options.wantedVfs ?? {};
     const pfs = inventory.devices.filter((d) => d.sriov && ((wanted[d.address] ?? d.sriov.numVfs) > 0));
     if (pfs.length === 0) return notApplicable("no PF with VFs in use or wanted");
-    if (!persistence) return notApplicable("the scan did not read /etc (sysfs.d, udev rules): persistence unknown");
+    if (!persistence) return couldNotTell([`could not tell: /etc was not read (/etc/sysfs.d, /etc/udev/rules.d), so what sets ${pfs.length} PF(s)' VF counts at boot is unknown`]);
     const evidence: string[] = [];
     const problems: string[] = [];
     const lines: string[] = [];

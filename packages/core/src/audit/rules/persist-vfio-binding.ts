@@ -1,6 +1,6 @@
 import type { AuditRule } from "../types.ts";
 import { devicesInScope } from "../build-audit-context.ts";
-import { capLines, notApplicable, result } from "../rule-helpers.ts";
+import { capLines, couldNotTell, notApplicable, result } from "../rule-helpers.ts";
 
 /**
  * vfio-pci binding survives a reboot for devices libvirt does not manage (managed='no'):
@@ -18,7 +18,7 @@ export const persistVfioBindingRule: AuditRule = {
     const unmanaged = scope.filter((p) => !p.managed);
     if (unmanaged.length === 0) return result("pass", [`${scope.length} guest device(s), all managed='yes': libvirt binds them to vfio-pci at each guest start`]);
     const persistence = ctx.inventory.host.persistence;
-    if (!persistence) return notApplicable("the scan did not read /etc (modprobe.d, udev rules): persistence unknown");
+    if (!persistence) return couldNotTell(["could not tell: /etc was not read (/etc/modprobe.d, /etc/udev/rules.d), so what binds devices to vfio-pci at boot is unknown"]);
     const ids = new Map<string, string>();
     for (const e of persistence.vfioPciIds) for (const id of e.ids) ids.set(id.toLowerCase(), e.source);
     const overrides = new Map(persistence.driverOverrides.filter((o) => o.driver === "vfio-pci").map((o) => [o.address, o.source]));

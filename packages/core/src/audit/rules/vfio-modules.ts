@@ -1,5 +1,5 @@
 import type { AuditRule } from "../types.ts";
-import { result } from "../rule-helpers.ts";
+import { couldNotTell, result, unreadSource } from "../rule-helpers.ts";
 
 /**
  * vfio modules loaded or configured to load. Sources: seed 002 (Proxmox: /etc/modules
@@ -17,6 +17,15 @@ export const vfioModulesRule: AuditRule = {
     const persistence = inventory.host.persistence;
     const configured = new Map<string, string>();
     for (const m of persistence?.modulesLoaded ?? []) configured.set(norm(m.module), m.source);
+    // A device driven by vfio-pci proves the modules loaded (vfio_pci needs vfio and, for guests, vfio_iommu_type1).
+    const onVfio = inventory.devices.filter((d) => d.driver === "vfio-pci").length;
+    if (unreadSource(inventory, "/sys/module")) {
+      if (onVfio > 0) return result("pass", [`/sys/module: not readable; ${onVfio} device(s) are driven by vfio-pci, so vfio_pci and vfio are loaded`]);
+      return couldNotTell(["could not tell: /sys/module was not read and no device is on vfio-pci"]);
+    }
+    if (onVfio > 0 && !loaded.has("vfio_pci")) {
+      return couldNotTell([`contradictory evidence: /sys/module lists no vfio_pci, but ${onVfio} device(s) are driven by vfio-pci (a partial or inconsistent capture?)`]);
+    }
     const evidence: string[] = [];
     const missing: string[] = [];
     for (const m of VFIO_MODULES) {

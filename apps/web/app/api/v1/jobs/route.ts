@@ -1,30 +1,37 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { conflictResponse } from "@/lib/jobs/conflict-response.ts";
+import { checkMacsUnique } from "@/lib/jobs/check-macs-unique.ts";
+import { conflictResponse, staleResponse } from "@/lib/jobs/conflict-response.ts";
 import { CreateJobRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
-import { prepareJobs } from "@/lib/jobs/prepare-jobs.ts";
+import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
- * `POST /api/v1/jobs` { hostId, job, dryRun? } -> 201 { job, preview } (200
- * { preview } for a dry run); 400 naming the field; 404 unknown host; 409 naming the job that
- * already changes the same device. The agent validates the job again on the host.
+ * `POST /api/v1/jobs` { hostId, job, dryRun?, basis? } -> 201 { job, preview } (200
+ * { preview, basis } for a dry run); 400 naming the field; 404 unknown host; 409 naming the job
+ * that already changes the same device, the guests holding VFs a count change would destroy, the
+ * holder of a MAC on the VLAN, or (with `basis`) a host changed since the preview, with the new
+ * preview. The agent validates the job again on the host.
  */
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreateJobRequest);
   if (!body.success) return body.response;
   const { db, queries, jobs } = getControlPlaneContext();
+  // Read before the inventory: a snapshot landing in between makes the basis older, never newer, than the preview.
+  const basis = await queries.readHostBasis(db, body.data.hostId);
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
   const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job");
-  if (!prepared.ok) return badRequest(prepared.field, prepared.message);
+  if (!prepared.ok) return refusedResponse(prepared);
   const [spec] = prepared.jobs;
-  if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview });
+  const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, () => "job");
+  if (macTaken) return macTaken;
+  if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview, basis });
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, jobs: prepared.jobs });
-  if (!created.ok) return conflictResponse(created.conflict);
+  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, jobs: prepared.jobs, ...(body.data.basis ? { expectBasis: body.data.basis } : {}) });
+  if (!created.ok) return "stale" in created ? staleResponse(created.stale.basis, [spec!.preview]) : conflictResponse(created.conflict);
   const job = created.jobs[0]!;
   jobs.kick(job.hostId);
   getControlPlaneContext().events.emit({ type: "job-changed", hostId: job.hostId, jobId: job.id, state: job.state });

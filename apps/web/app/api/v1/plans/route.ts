@@ -1,21 +1,24 @@
 import { planSeed000 } from "@vfleet/core";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
-import { conflictResponse } from "@/lib/jobs/conflict-response.ts";
+import { checkMacsUnique } from "@/lib/jobs/check-macs-unique.ts";
+import { conflictResponse, staleResponse } from "@/lib/jobs/conflict-response.ts";
 import { CreatePlanRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
-import { prepareJobs } from "@/lib/jobs/prepare-jobs.ts";
+import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
  * `POST /api/v1/plans` { hostId, title?, dryRun?, jobs: [{ ref, job, dependsOn }] |
- * template: { name: "seed-000", guest, count?, pfLimit? } }. Dry run -> 200 { dryRun, jobs:
- * [{ ref, job, dependsOn, preview }] } and nothing queued; else 201 { plan, jobs }. The plan runs
+ * template: { name: "seed-000", guest, count?, pfLimit? }, basis? }. Dry run -> 200 { dryRun,
+ * basis, jobs: [{ ref, job, dependsOn, preview }] } and nothing queued; else 201 { plan, jobs };
+ * 409 as for one job (POST /api/v1/jobs). The plan runs
  * in order and stops at the first failure (later jobs cancelled with the reason).
  */
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreatePlanRequest);
   if (!body.success) return body.response;
   const { db, queries, jobs, events } = getControlPlaneContext();
+  const basis = await queries.readHostBasis(db, body.data.hostId);
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
@@ -23,15 +26,17 @@ export async function POST(request: Request): Promise<Response> {
   const specs = template ? planSeed000(host.inventory, { guest: template.guest, count: template.count, ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}) }) : body.data.jobs!;
   if (specs.length === 0) return badRequest("template", "the host has no SR-IOV PF with a known VF offset/stride: nothing to plan");
   const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
-  if (!prepared.ok) return badRequest(prepared.field, prepared.message);
+  if (!prepared.ok) return refusedResponse(prepared);
+  const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
+  if (macTaken) return macTaken;
   const title = body.data.title ?? (template ? `seed 000: ${template.count} VFs per PF -> vfio-pci -> ${template.guest}` : `${specs.length} jobs`);
   if (body.data.dryRun) {
-    return Response.json({ dryRun: true, title, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
+    return Response.json({ dryRun: true, title, basis, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
   }
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, plan: { title }, jobs: prepared.jobs });
-  if (!created.ok) return conflictResponse(created.conflict);
+  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, plan: { title }, jobs: prepared.jobs, ...(body.data.basis ? { expectBasis: body.data.basis } : {}) });
+  if (!created.ok) return "stale" in created ? staleResponse(created.stale.basis, prepared.jobs.map((j) => j.preview)) : conflictResponse(created.conflict);
   jobs.kick(body.data.hostId);
   events.emit({ type: "job-changed", hostId: body.data.hostId, jobId: created.jobs[0]!.id, state: "queued" });
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs }, { status: 201 });

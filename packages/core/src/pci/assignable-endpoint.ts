@@ -1,0 +1,22 @@
+import type { Inventory, PciDevice } from "@vfleet/protocol";
+import { isBridge } from "./iommu-group.ts";
+
+/**
+ * Why a device must never be handed to vfio-pci or a guest, or null when it is an endpoint that
+ * may be. Only endpoints are assigned: a bridge (host bridge 0600, PCI-to-PCI 0604, CardBus 0607,
+ * semi-transparent 0609) routes other devices' traffic and vfio-pci refuses bridge headers; a PF
+ * with VFs loses them all when vfio-pci takes it from its driver (SR-IOV is disabled on unbind),
+ * pulling them out from under every guest and host interface using one. One definition for the
+ * agent's refusal and the control plane's check before queueing.
+ */
+export function whyNotAssignable(d: Pick<PciDevice, "address" | "classCode" | "sriov">): string | null {
+  if (isBridge(d) || d.classCode.startsWith("0600")) return `${d.address} is a PCI bridge (class ${d.classCode.slice(0, 4)}), not an endpoint: only endpoints can be assigned`;
+  if (d.sriov && d.sriov.numVfs > 0) return `${d.address} is an SR-IOV PF with ${d.sriov.numVfs} VFs`;
+  return null;
+}
+
+/** The same, looked up by address; null for an address the inventory does not list. */
+export function whyNotAssignableIn(inv: Inventory, bdf: string): string | null {
+  const d = inv.devices.find((x) => x.address === bdf);
+  return d ? whyNotAssignable(d) : null;
+}
