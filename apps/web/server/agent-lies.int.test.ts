@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, type Inventory } from "@vfleet/protocol";
 import { getKnownHash, loadInventory } from "@vfleet/db";
 import { buildDgx2Inventory } from "../test/build-dgx2-inventory.ts";
-import { enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 import { connectReadyAgent } from "../test/test-agent.ts";
 
 /**
@@ -68,7 +68,7 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
 
   it("the fleet's capacity stays the honest one: a dry run for 2000 VFs is refused", async () => {
     const res = await fetch(`${stack.plane.url}/api/v1/jobs`, {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) },
       body: JSON.stringify({ hostId: host.hostId, dryRun: true, job: { kind: "vf.set-count", params: { pf: PF, count: 2000 } } }),
     });
     expect(res.status).toBe(400);

@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, MAX_FRAME_BYTES, MAX_JSON_DEPTH } from "@vfleet/protocol";
-import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent } from "./test-agent.ts";
 
 /**
@@ -78,6 +78,6 @@ describe("input limits", () => {
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential, "deep-01");
     agent.sendRaw(DEEP);
     expect(await agent.closed).toEqual({ code: CloseCode.BAD_MESSAGE, reason: `frame nests deeper than ${MAX_JSON_DEPTH} levels` });
-    expect((await fetch(`${stack.plane.url}/api/v1/hosts`)).status).toBe(200);
+    expect((await fetch(`${stack.plane.url}/api/v1/hosts`, { headers: bearer(stack.tokens.viewer) })).status).toBe(200);
   });
 });

@@ -47,11 +47,11 @@ export const JobPreview = z.looseObject({});
 export const JobResponse = z.object({ job: JobView });
 export const JobsResponse = z.object({ jobs: z.array(JobView) });
 export const JobCreatedResponse = z.object({ job: JobView, preview: JobPreview });
-export const JobDryRunResponse = z.object({ dryRun: z.literal(true), preview: JobPreview });
+export const JobDryRunResponse = z.object({ dryRun: z.literal(true), preview: JobPreview, basis: z.string() });
 export const JobCancelledResponse = z.object({ job: JobView, cancelled: z.array(z.string()) });
 export const Plan = z.looseObject({ id: z.string(), hostId: z.string(), title: z.string(), createdBy: z.string(), stopReason: z.string().nullable() });
 export const PlanResponse = z.object({ plan: Plan, jobs: z.array(JobView) });
-export const PlanDryRunResponse = z.object({ dryRun: z.literal(true), title: z.string(), jobs: z.array(z.looseObject({ ref: z.string(), job: Job, preview: JobPreview })) });
+export const PlanDryRunResponse = z.object({ dryRun: z.literal(true), title: z.string(), basis: z.string(), jobs: z.array(z.looseObject({ ref: z.string(), job: Job, preview: JobPreview })) });
 
 export const AuditEvent = z.looseObject({ at: Timestamp, actor: z.string(), action: z.string(), summary: z.string(), hostId: z.string().nullable() });
 export const AuditLogResponse = z.object({ events: z.array(AuditEvent) });
