@@ -31,7 +31,7 @@ trap stop_demo EXIT
 
 url=""
 for _ in $(seq 1 "$wait_seconds"); do
-  url="$(sed -n 's/^ *dashboard: *\(http[^ ]*\).*/\1/p' "$log" | head -n 1)"
+  url="$(sed -n 's/^ *dashboard: *\(http[^ ]*\).*/\1/p' "$log" | head -n 1 || true)"
   [ -n "$url" ] && break
   kill -0 "$demo" 2>/dev/null || fail "the demo exited before printing the dashboard URL"
   sleep 1
@@ -40,7 +40,7 @@ done
 echo "demo-smoke: the demo printed $url"
 
 # A demo with login prints an API token for scripts; send it when there is one.
-token="$(sed -n 's/^ *VFLEET_TOKEN=\([^ ]*\)$/\1/p' "$log" | head -n 1)"
+token="$(sed -n 's/^ *VFLEET_TOKEN=\([^ ]*\)$/\1/p' "$log" | head -n 1 || true)"
 auth=()
 [ -z "$token" ] || auth=(-H "Authorization: Bearer $token")
 
@@ -48,10 +48,11 @@ auth=()
 host_id=""
 vfs=0
 for _ in $(seq 1 60); do
+  # Each step may find nothing yet (agents enroll after the URL is printed): never let pipefail end the script here.
   page="$(curl -fsS "${auth[@]}" "$url/" || true)"
-  host_id="$(printf '%s' "$page" | grep -o 'data-testid="host-row-dgx2-01"[^>]*data-host-id="[^"]*"' | sed 's/.*data-host-id="\([^"]*\)"/\1/' | head -n 1)"
+  host_id="$(printf '%s' "$page" | grep -o 'data-testid="host-row-dgx2-01"[^>]*data-host-id="[^"]*"' | sed 's/.*data-host-id="\([^"]*\)"/\1/' | head -n 1 || true)"
   if [ -n "$host_id" ]; then
-    vfs="$(curl -fsS "${auth[@]}" "$url/hosts/$host_id" | grep -o 'data-testid="vf-cell"' | wc -l || true)"
+    vfs="$( (curl -fsS "${auth[@]}" "$url/hosts/$host_id" || true) | grep -o 'data-testid="vf-cell"' | wc -l || true)"
     [ "$vfs" -eq 160 ] && break
   fi
   sleep 1
