@@ -10,7 +10,7 @@ export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: s
  * sriov_totalvfs), and compute its preview and the resources it holds. `fieldPrefix(i)` names
  * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
  * plan's earlier vf.set-count jobs will create, and guests its guest.define jobs will define,
- * count as present for its later jobs.
+ * count as present for its later jobs; devices its guest.detach jobs take out count as free.
  */
 export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string): Prepared {
   const refs = new Set<string>();
@@ -30,6 +30,8 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
       }
     }
     if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
+    // A release plan detaches before it changes the VF count: the count's check must see them free.
+    if (spec.job.kind === "guest.detach" && spec.job.params.config) for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
     const preview = previewJob(spec.job, inventory);
     out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), preview });
   }

@@ -13,7 +13,8 @@ export type JobInputProblem = { field: string; message: string; status?: 409 };
  * inventory shows (a bridge or a PF with VFs to assign, a device carrying the host's traffic, an
  * IOMMU group left not viable). The agent checks again on the host itself, with its own policy;
  * this gives the operator the answer before anything is queued. `pending` are VFs that earlier
- * jobs of the same plan will create, and `guest:<name>` for guests an earlier guest.define creates.
+ * jobs of the same plan will create, `guest:<name>` for guests an earlier guest.define creates, and
+ * `detached:<bdf>` for devices an earlier guest.detach takes out of a guest's definition.
  */
 export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending: ReadonlySet<string> = new Set()): JobInputProblem | null {
   const device = (bdf: string) => inventory.devices.find((d) => d.address === bdf);
@@ -34,7 +35,9 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
       if (job.params.count > pf.sriov.totalVfs) return { field: "params.count", message: `must be at most ${pf.sriov.totalVfs} (sriov_totalvfs of ${job.params.pf}), got ${job.params.count}` };
       if (job.params.count === pf.sriov.numVfs) return null;
       // Any change goes through 0 (the kernel's rule), destroying every VF: the agent refuses while guests hold one.
-      const held = assignedVfs(inventory, job.params.pf);
+      // VFs an earlier job of the same plan detaches (`detached:<bdf>` in pending) are free by then.
+      const assigned = assignedVfs(inventory, job.params.pf);
+      const held = { ...assigned, vfs: assigned.vfs.filter((vf) => !pending.has(`detached:${vf}`)) };
       if (held.vfs.length > 0) {
         return { status: 409, field: "params.count", message: `${job.params.pf} has ${pf.sriov.numVfs} VFs and ${held.vfs.length} of them are assigned to guests (${held.guests.join(", ")}): changing the count destroys every VF first. Detach them from ${held.guests.join(", ")} (guest.detach), then set the count` };
       }

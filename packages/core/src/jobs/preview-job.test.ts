@@ -86,6 +86,15 @@ describe("checkJobAgainstInventory", () => {
     expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv)?.field).toBe("params.device");
     expect(checkJobAgainstInventory({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv, new Set([vf]))).toBeNull();
   });
+  it("refuses a VF count under assigned VFs, unless an earlier job of the plan detaches every one of them", () => {
+    const inv = makeInventory({ vfs: 4 });
+    inv.guests = [guestWithVfs(inv, 2, { name: "db1" })];
+    const job = { kind: "vf.set-count" as const, params: { pf: PF, count: 0 } };
+    expect(checkJobAgainstInventory(job, inv)).toMatchObject({ status: 409, field: "params.count" });
+    const [a, b] = inv.guests[0]!.hostdevs.map((h) => h.address);
+    expect(checkJobAgainstInventory(job, inv, new Set([`detached:${a}`]))?.field).toBe("params.count");
+    expect(checkJobAgainstInventory(job, inv, new Set([`detached:${a}`, `detached:${b}`]))).toBeNull();
+  });
   it("refuses guest changes up front when the agent reports libvirtd unreachable, and only then", () => {
     const inv = makeInventory({ vfs: 2 });
     inv.guests = [guestWithVfs(inv, 0, { name: "g1" })];
