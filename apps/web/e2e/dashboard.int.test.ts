@@ -92,6 +92,9 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   expect(await page.locator('[data-testid="vf-cell"][data-state="assigned"]').count()).toBe(capacity.totals.assigned);
   expect(capacity.totals.assigned).toBe(80);
   expect(await page.getByTestId("pf-card").count()).toBe(10);
+  // Honest capacity: the 80 free VFs are still on mlx5_core, so none is ready for a guest yet.
+  expect(await page.getByTestId("total-ready").locator(".text-xl").textContent()).toBe("0");
+  expect(await page.getByTestId("total-needs-bind").locator(".text-xl").textContent()).toBe("80");
   // Every page names itself in the tab, and has an icon (no 404 for it).
   expect(await page.title()).toBe("dgx2-01 · vfleet");
   const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");

@@ -20,6 +20,7 @@ import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
+import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
 import { formatTime } from "@/lib/format.ts";
@@ -81,12 +82,13 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
         </div>
       ) : (
         <>
-          <section className="grid grid-cols-2 gap-3 md:grid-cols-5" data-testid="host-totals">
+          <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="host-totals">
             <Stat label="VFs possible" value={capacity.totals.possible} testId="total-possible" />
             <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
             <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
             <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-            <Stat label="Free" value={capacity.totals.free} testId="total-free" />
+            <Stat label="Ready for a guest" value={readySplit(capacity).totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
+            <Stat label="Needs bind" value={readySplit(capacity).totals.needsBind} hint="created and free, still on a host driver" testId="total-needs-bind" />
           </section>
 
           {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
@@ -111,7 +113,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <div className="grid gap-5 lg:grid-cols-2">
             <Section title="Host" testId="host-facts-section"><HostFactsList host={inventory.host} /></Section>
             <div className="space-y-5">
-              <Section title="Capacity by NUMA node"><NumaCapacity capacity={capacity} /></Section>
+              <Section title="Capacity by NUMA node" aside={<VfLegend />}><NumaCapacity capacity={capacity} /></Section>
               <Section title={`Guests (${inventory.guests.length})`} testId="guests">
                 {inventory.host.libvirt?.reachable === false && (
                   <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
