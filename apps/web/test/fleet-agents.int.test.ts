@@ -7,6 +7,7 @@ import { scanHost } from "@vfleet/agent/scan";
 import { listHosts, loadInventory, normalizeInventory } from "@vfleet/db";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
+import { asScanned } from "./as-scanned.ts";
 
 /**
  * The foundation end to end: three simulated hosts, each with a real agent PROCESS that enrolls
@@ -68,8 +69,7 @@ describe("a fleet of three real agent processes", () => {
       expect(stored, host.name).not.toBeNull();
       // The daemon adds what the tree cannot hold: whether libvirtd answered (the suite runs a real one).
       expect(stored!.host.libvirt, host.name).toMatchObject({ reachable: true, uri: "qemu:///system" });
-      const { libvirt: _, ...facts } = stored!.host;
-      expect(normalizeInventory({ ...stored!, host: facts }), host.name).toEqual(normalizeInventory(scanned));
+      expect(asScanned(stored!), host.name).toEqual(normalizeInventory(scanned));
     }
 
     const dgx = hosts.find((h) => h.name === "dgx2-01")!;

@@ -17,6 +17,7 @@ import { launchChromium } from "./launch-chromium.ts";
 import { waitFor } from "./jobs-helpers.ts";
 import { addTestUser, startSshd, type TestSshd } from "./start-sshd.ts";
 import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { asScanned } from "./as-scanned.ts";
 
 /**
  * The SSH installer against a real OpenSSH server on loopback, logging in as real local users
@@ -117,9 +118,7 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     // What the agent stored is what it scanned of this machine, through the unit's own ExecStart.
     const host = (await listHosts(stack.db)).find((h) => h.name === "ssh-01")!;
     expect(host.online).toBe(true);
-    // The daemon adds whether libvirtd answered, which a bare scan does not ask.
-    const { libvirt: _, ...facts } = (await loadInventory(stack.db, host.id))!.host;
-    expect(normalizeInventory({ ...(await loadInventory(stack.db, host.id))!, host: facts })).toEqual(normalizeInventory(await scanHost("/")));
+    expect(asScanned((await loadInventory(stack.db, host.id))!)).toEqual(normalizeInventory(await scanHost("/")));
     const unit = await readFile(paths.unit, "utf8");
     expect(execStartOf(unit)).toEqual([process.execPath, paths.artifact, "run", "--config", paths.config]);
     expect(await exists(paths.tokenFile)).toBe(false);

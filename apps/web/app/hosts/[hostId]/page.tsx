@@ -36,6 +36,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   if (!found) notFound();
   const { summary, inventory } = found;
   const capacity = inventory ? computeCapacity(inventory) : null;
+  const split = capacity ? readySplit(capacity) : null;
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
   const targets: ActionTargets | null = inventory ? {
     hostId,
@@ -87,8 +88,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
             <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
             <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-            <Stat label="Ready for a guest" value={readySplit(capacity).totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
-            <Stat label="Needs bind" value={readySplit(capacity).totals.needsBind} hint="created and free, still on a host driver" testId="total-needs-bind" />
+            <Stat label="Ready for a guest" value={split!.totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
+            <Stat label="Needs bind" value={split!.totals.needsBind} hint="created and free, still on a host driver" testId="total-needs-bind" />
           </section>
 
           {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}

@@ -31,7 +31,8 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
   const job = await queries.getJob(db, jobId);
   if (!job) notFound();
   const plan = job.planId ? await queries.getPlan(db, job.planId) : null;
-  const host = (await queries.getHost(db, job.hostId))?.summary ?? null;
+  // Only the name and liveness: the host's inventory is not needed here.
+  const host = await db.host.findUnique({ where: { id: job.hostId }, select: { name: true, online: true, lastSeenAt: true } });
   const waiting = ["queued", "dispatched", "unknown"].includes(job.state);
   const err = job.result?.error ?? null;
   return (
