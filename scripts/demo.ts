@@ -59,11 +59,21 @@ function startControlPlane(): Promise<{ url: string; child: ChildProcess }> {
   });
 }
 
+/** What the demo has started so far, stopped in reverse order by Ctrl-C or by a failed start. */
+const started: Array<() => Promise<void> | void> = [];
+let stopping: Promise<void> | null = null;
+function stopAll() {
+  return (stopping ??= (async () => {
+    for (const stop of started.reverse()) await stop();
+  })());
+}
+
 async function main() {
   if (!existsSync(join(repo, "node_modules"))) throw new Error("run `pnpm install` first");
   generatePrismaClient();
   ensureWebBuild();
   const { url, child } = await startControlPlane();
+  started.push(() => { if (child.exitCode === null) child.kill("SIGTERM"); });
   const admin = await createDemoAdmin(url, stateDir);
   const fleet = await startFleet({
     controlPlaneUrl: url, apiToken: admin.token,
@@ -73,7 +83,9 @@ async function main() {
     scanIntervalMs: 1000,
     log: (line) => { if (process.env.VFLEET_DEMO_VERBOSE) log(line); },
   });
+  started.push(() => fleet.stop());
   const guests = await defineDemoGuests(fleet.hosts);
+  started.push(() => guests.remove());
   log("");
   log(`vfleet demo is running: ${fleet.hosts.length} simulated hosts, each with a real agent process.`);
   log(`  dashboard:  ${url}`);
@@ -82,18 +94,14 @@ async function main() {
   for (const line of guests.report) log(`  guests: ${line}`);
   log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");
 
-  let stopping: Promise<void> | null = null;
-  const stop = () => (stopping ??= (async () => {
-    await fleet.stop();
-    await guests.remove();
-    child.kill("SIGTERM");
-  })());
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
-  child.once("exit", () => { void stop().then(() => process.exit(0)); });
+  process.once("SIGINT", () => void stopAll());
+  process.once("SIGTERM", () => void stopAll());
+  child.once("exit", () => { void stopAll().then(() => process.exit(0)); });
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   log(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  // A failed start must not leave the control plane, its embedded PostgreSQL or agents running.
+  await stopAll().catch((stopErr: unknown) => log(`demo: while stopping: ${String(stopErr)}`));
   process.exit(1);
 });
