@@ -17,7 +17,7 @@ describe("previewJob", () => {
       { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "0" },
       { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "8" },
     ]);
-    expect(p.notes.join(" ")).toMatch(/3 of its VFs are attached to guests \(db1\)/);
+    expect(p.refusals.join(" ")).toMatch(/3 of its VFs are attached to guests \(db1\)/);
     expect(p.before).toEqual({ numVfs: 4, totalVfs: 16 });
   });
 
