@@ -149,11 +149,12 @@ describe("finding a VF", () => {
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(address);
 
     await panel.getByTestId("vf-action-detach").click();
-    expect(await form().getByTestId("job-kind").inputValue()).toBe("guest.detach");
+    await expect.poll(() => form().getByTestId("job-kind").inputValue()).toBe("guest.detach");
     expect(await form().getByTestId("job-guest").inputValue()).toBe("guestVM");
     expect(await form().getByTestId("job-devices").inputValue()).toBe(address);
     expect(await form().getByTestId("job-live").isChecked()).toBe(true);
     await form().getByTestId("job-preview-button").click();
+    await form().getByTestId("job-preview").waitFor();
     expect(await form().getByTestId("job-preview").getByTestId("preview-xml").count()).toBe(1);
     await page.screenshot({ path: join(RESULTS, "host-vf-panel.png") });
   });
@@ -164,7 +165,7 @@ describe("finding a VF", () => {
     const address = (await idle.getAttribute("data-address"))!;
     await idle.click();
     await page.getByTestId("vf-panel").getByTestId("vf-action-bind").click();
-    expect(await form().getByTestId("job-device").inputValue()).toBe(address);
+    await expect.poll(() => form().getByTestId("job-device").inputValue()).toBe(address);
     expect(await form().getByTestId("job-driver").inputValue()).toBe("vfio-pci");
     await form().getByTestId("job-preview-button").click();
     expect(await form().getByTestId("job-preview").getByTestId("preview-change").first().textContent()).toContain(`${address}/driver_override`);
@@ -231,7 +232,9 @@ describe("the change form", () => {
     // The host is offline and a job for the same PF already waits: Confirm meets the conflict.
     await fleet.stopHost("igb-hp");
     await waitFor("igb-hp offline", async () => ((await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.host.online === false ? true : undefined), 30_000);
-    const pf = inventories["igb-hp"]!.devices.find((d) => d.sriov)!.address;
+    const inv = inventories["igb-hp"]!;
+    const held = new Set(inv.guests.flatMap((g) => g.hostdevs.map((h) => h.address)));
+    const pf = inv.devices.find((d) => d.sriov && !d.sriov.vfs.some((vf) => held.has(vf)))!.address;
     const waiting = await api.post("/api/v1/jobs", { hostId: ids["igb-hp"], job: { kind: "vf.set-count", params: { pf, count: 3 } } });
     expect(waiting.status).toBe(201);
     await open("igb-hp");
