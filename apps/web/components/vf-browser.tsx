@@ -36,7 +36,7 @@ export function VfBrowser({ pfs, canChange }: { pfs: PfWithVfs[]; canChange: boo
           </span>
         </div>
       )}
-      <div className={`grid gap-3 ${open ? "lg:grid-cols-[minmax(0,1fr)_22rem]" : ""}`}>
+      <div className={`grid items-start gap-3 ${open ? "lg:grid-cols-[minmax(0,1fr)_22rem]" : ""}`}>
         {open && (
           <div className="lg:order-2">
             <div className="lg:sticky lg:top-4"><VfDetailPanel vf={open} canChange={canChange} onClose={close} /></div>

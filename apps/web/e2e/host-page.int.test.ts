@@ -267,7 +267,7 @@ describe("on a 390 px phone screen", () => {
       const width = await phone.evaluate(() => document.documentElement.scrollWidth);
       console.log(`${host} at 390 px: document scrollWidth ${width}`);
       expect(width, host).toBeLessThanOrEqual(390);
-      await phone.screenshot({ path: join(RESULTS, `host-390-${host}.png`), fullPage: true });
+      await phone.screenshot({ path: join(RESULTS, `host-390-${host}.png`) });
     }
     await phone.close();
   });
