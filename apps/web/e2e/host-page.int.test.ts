@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor, type Api } from "../test/jobs-helpers.ts";
+import { axeViolations } from "../test/axe-violations.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 
@@ -145,6 +146,9 @@ describe("finding a VF", () => {
     await page.getByTestId("vf-search").fill(config.mac!.toUpperCase().replace(/:/g, "-"));
     await expect.poll(() => page.getByTestId("vf-search-count").textContent()).toBe(`1 of ${pf.sriov!.numVfs * 2} VFs match`);
 
+    // The open panel passes the same accessibility check as every page.
+    expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
     await panel.getByTestId("vf-copy-address").click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(address);
 
@@ -226,6 +230,7 @@ describe("the change form", () => {
     await form().getByTestId("job-devices").fill("0000:03:10.0\n0000:99:00.0");
     await form().getByTestId("job-preview-button").click();
     await expect.poll(() => form().getByTestId("field-error-devices").textContent()).toBe("line 2: no PCI device 0000:99:00.0 on this host");
+    expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   });
 
   it("keeps the preview when Confirm fails, with the reason", async () => {
