@@ -38,7 +38,8 @@ export function buildVfDetails(inventory: Inventory, capacity: HostCapacity, ass
       const c = configs.get(vf.index);
       return {
         address: vf.address, index: vf.index, pf: pf.address, pfIfname: pf.netInterfaces[0] ?? null, driver: vf.driver, state: vf.state,
-        mac: c?.mac ?? null, vlan: c?.vlan ?? null, qos: c?.qos ?? null, trust: c?.trust ?? null, spoofchk: c?.spoofchk ?? null, linkState: c?.linkState ?? null,
+        // VLAN id 0 is the kernel's "no VLAN" (ip link prints no vlan for it): shown and searched as none.
+        mac: c?.mac ?? null, vlan: c?.vlan ? c.vlan : null, qos: c?.qos ?? null, trust: c?.trust ?? null, spoofchk: c?.spoofchk ?? null, linkState: c?.linkState ?? null,
         netReported: c !== undefined,
         guest: vf.guest, guestRunning: vf.guest !== null && running.has(vf.guest),
         numaNode: vf.numaNode, iommuGroup: byAddress.get(vf.address)?.iommuGroup ?? null,
