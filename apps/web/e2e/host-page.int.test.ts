@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVirsh } from "@vfleet/agent/libvirt";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor, type Api } from "../test/jobs-helpers.ts";
@@ -18,6 +19,8 @@ import { bearer, startTestStack, type TestStack } from "../test/start-test-stack
  */
 const agentCli = fileURLToPath(new URL("../../agent/src/cli.ts", import.meta.url));
 const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+const virsh = createVirsh();
+const placedGuest = `vfleet-hp-${process.pid}-${Date.now().toString(36)}`;
 
 let stack: TestStack;
 let fleet: Fleet;
@@ -57,6 +60,7 @@ afterAll(async () => {
   await browser?.close();
   await fleet?.stop();
   await stack?.stop();
+  await virsh.undefineDomain(placedGuest, { ifExists: true });
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -177,6 +181,26 @@ describe("finding a VF", () => {
     await form().getByTestId("job-created").waitFor();
     await expect.poll(() => page.locator(`[data-testid="vf-cell"][data-address="${address}"]`).getAttribute("data-state"), { timeout: 30_000 }).toBe("vfio");
   });
+  it("shows vfleet's assignment of a placed VF, with its pool and a link to its plan", { timeout: 120_000 }, async () => {
+    expect((await api.post("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" }, macRange: { from: "02:00:00:6b:00:00", to: "02:00:00:6b:00:ff" } })).status).toBe(201);
+    const placed = await api.post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: placedGuest, vcpus: 1, memoryMiB: 256 } });
+    expect(placed.status, JSON.stringify(placed.body).slice(0, 300)).toBe(201);
+    const planId = placed.body.plan.id as string;
+    const done = await waitFor("the placement plan", async () => {
+      const p = (await api.get(`/api/v1/plans/${planId}`)).body;
+      return p.plan.finishedAt ? p : undefined;
+    }, 90_000, 250);
+    expect(done.jobs.filter((j: { state: string }) => j.state !== "succeeded"), JSON.stringify(done.plan).slice(0, 300)).toEqual([]);
+    await open("dgx-hp");
+    // The simulated hosts keep their guests' definitions in their own trees, so the guest defined in the
+    // real libvirtd is not in the inventory: the search finds the VF by the guest vfleet assigned it to.
+    await page.getByTestId("vf-search").fill(placedGuest);
+    await expect.poll(() => cells().count(), { timeout: 20_000 }).toBe(1);
+    await cells().first().click();
+    const fact = page.getByTestId("vf-panel").getByTestId("vf-fact-assignment");
+    expect(await fact.textContent()).toContain(`vfleet assignmentassigned for ${placedGuest}, pool cx5 · its plan`);
+    expect(await fact.getByRole("link", { name: "its plan" }).getAttribute("href")).toBe(`/plans/${planId}`);
+  });
 });
 
 describe("the change form", () => {
@@ -237,7 +261,7 @@ describe("the change form", () => {
     // The host is offline and a job for the same PF already waits: Confirm meets the conflict.
     await fleet.stopHost("igb-hp");
     await waitFor("igb-hp offline", async () => ((await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.host.online === false ? true : undefined), 30_000);
-    const inv = inventories["igb-hp"]!;
+    const inv = (await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.inventory as Inventory;
     const held = new Set(inv.guests.flatMap((g) => g.hostdevs.map((h) => h.address)));
     const pf = inv.devices.find((d) => d.sriov && !d.sriov.vfs.some((vf) => held.has(vf)))!.address;
     const waiting = await api.post("/api/v1/jobs", { hostId: ids["igb-hp"], job: { kind: "vf.set-count", params: { pf, count: 3 } } });

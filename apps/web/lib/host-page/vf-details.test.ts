@@ -25,6 +25,10 @@ describe("vfMatches", () => {
     expect(vfMatches(vf({ vlan: null, address: "0000:42:00.1" }), "42")).toBe(true);
   });
 
+  it("finds a VF vfleet reserved for a guest whose definition does not name it yet", () => {
+    expect(vfMatches(vf({ guest: null, assignment: { state: "reserved", guest: "db-7", planId: "p1", pool: "cx5", drift: null } }), "db-7")).toBe(true);
+  });
+
   it("needs every word to match", () => {
     expect(vfMatches(vf({}), "guestvm vlan 42")).toBe(true);
     expect(vfMatches(vf({}), "guestvm vlan 7")).toBe(false);

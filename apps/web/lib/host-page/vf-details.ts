@@ -51,7 +51,7 @@ export function buildVfDetails(inventory: Inventory, capacity: HostCapacity, ass
 
 /**
  * Does the VF match what the operator typed? An address, MAC (any case, `:` or `-`), guest name
- * or interface as a substring; a number or "vlan 42" as the VLAN id. Every word must match.
+ * (the libvirt definition's, or the guest vfleet reserved it for) or PF interface as a substring; a number or "vlan 42" as the VLAN id. Every word must match.
  */
 export function vfMatches(vf: VfDetail, query: string): boolean {
   const words = query.toLowerCase().replace(/vlan[\s:=]*(\d+)/g, "vlan:$1").split(/\s+/).filter(Boolean);
@@ -60,6 +60,7 @@ export function vfMatches(vf: VfDetail, query: string): boolean {
     if (vlan && vf.vlan === Number(vlan[1])) return true;
     if (w.startsWith("vlan:")) return false;
     const mac = w.replace(/-/g, ":");
-    return vf.address.includes(w) || (vf.mac ?? "").includes(mac) || (vf.guest ?? "").toLowerCase().includes(w) || (vf.pfIfname ?? "").includes(w);
+    return vf.address.includes(w) || (vf.mac ?? "").includes(mac) || (vf.pfIfname ?? "").includes(w)
+      || [vf.guest, vf.assignment?.guest].some((g) => (g ?? "").toLowerCase().includes(w));
   });
 }
