@@ -46,7 +46,7 @@ export function VfDetailPanel({ vf, canChange, onClose }: { vf: VfDetail; canCha
       actions.push({ label: "Attach to a guest", testId: "vf-action-attach", go: () => request("guest.attach", { devices: vf.address, devKind: vf.mac || vf.vlan !== null ? "interface" : "hostdev", config: "on" }) });
       actions.push({ label: "Give back to its host driver", testId: "vf-action-give-back", go: () => request("device.bind", { device: vf.address, driver: "host", group: "" }) });
     }
-    if (vf.guest) actions.push({ label: `Detach from ${vf.guest}`, testId: "vf-action-detach", go: () => request("guest.detach", { guest: vf.guest!, devices: vf.address, live: vf.guestRunning ? "on" : "", config: "on" }) });
+    if (vf.guest) actions.push({ label: `Detach from ${vf.guest}`, testId: "vf-action-detach", go: () => request("guest.detach", { guest: vf.guest!, devices: vf.address, devKind: vf.heldAs ?? "hostdev", live: vf.guestRunning ? "on" : "", config: "on" }) });
     if (vf.pfIfname) actions.push({ label: "Set MAC / VLAN / trust / link", testId: "vf-action-configure", go: () => request("vf.configure", { pf: vf.pf, vf: String(vf.index), mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "" }) });
   }
 

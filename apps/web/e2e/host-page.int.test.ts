@@ -161,6 +161,8 @@ describe("finding a VF", () => {
     expect(await form().getByTestId("job-guest").inputValue()).toBe("guestVM");
     expect(await form().getByTestId("job-devices").inputValue()).toBe(address);
     expect(await form().getByTestId("job-live").isChecked()).toBe(true);
+    // The seed holds it as <interface type='hostdev'>: the detach names it the same way.
+    expect(await form().getByTestId("job-devkind").inputValue()).toBe("interface");
     await form().getByTestId("job-preview-button").click();
     await form().getByTestId("job-preview").waitFor();
     expect(await form().getByTestId("job-preview").getByTestId("preview-xml").count()).toBe(1);

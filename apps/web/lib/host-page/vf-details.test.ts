@@ -4,7 +4,7 @@ import { vfMatches } from "./vf-details.ts";
 
 const vf = (over: Partial<VfDetail>): VfDetail => ({
   address: "0000:86:00.2", index: 0, pf: "0000:86:00.0", pfIfname: "enp134s0f0", driver: "vfio-pci", state: "vfio", mac: "52:54:00:6d:90:02", vlan: 42,
-  qos: null, trust: null, spoofchk: null, linkState: null, netReported: true, guest: "guestVM", guestRunning: true, numaNode: 0, iommuGroup: 7, assignment: null, ...over,
+  qos: null, trust: null, spoofchk: null, linkState: null, netReported: true, guest: "guestVM", guestRunning: true, heldAs: "interface", numaNode: 0, iommuGroup: 7, assignment: null, ...over,
 });
 
 describe("vfMatches", () => {

@@ -22,6 +22,8 @@ export type VfDetail = {
   netReported: boolean;
   guest: string | null;
   guestRunning: boolean;
+  /** How the guest's definition holds it: a detach must name it the same way. */
+  heldAs: "hostdev" | "interface" | null;
   numaNode: number | null;
   iommuGroup: number | null;
   assignment: VfAssignment | null;
@@ -31,6 +33,7 @@ export type VfDetail = {
 export function buildVfDetails(inventory: Inventory, capacity: HostCapacity, assignments: ReadonlyMap<string, VfAssignment>): Map<string, VfDetail[]> {
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const running = new Set(inventory.guests.filter((g) => g.state === "running").map((g) => g.name));
+  const heldAs = new Map(inventory.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, h.kind] as const)));
   return new Map(capacity.pfs.map((pf) => {
     const pfDevice = byAddress.get(pf.address);
     const configs = new Map((pfDevice?.sriov?.vfConfigs ?? []).map((c) => [c.index, c] as const));
@@ -41,7 +44,7 @@ export function buildVfDetails(inventory: Inventory, capacity: HostCapacity, ass
         // VLAN id 0 is the kernel's "no VLAN" (ip link prints no vlan for it): shown and searched as none.
         mac: c?.mac ?? null, vlan: c?.vlan ? c.vlan : null, qos: c?.qos ?? null, trust: c?.trust ?? null, spoofchk: c?.spoofchk ?? null, linkState: c?.linkState ?? null,
         netReported: c !== undefined,
-        guest: vf.guest, guestRunning: vf.guest !== null && running.has(vf.guest),
+        guest: vf.guest, guestRunning: vf.guest !== null && running.has(vf.guest), heldAs: heldAs.get(vf.address) ?? null,
         numaNode: vf.numaNode, iommuGroup: byAddress.get(vf.address)?.iommuGroup ?? null,
         assignment: assignments.get(vf.address) ?? null,
       };
