@@ -284,6 +284,21 @@ describe("the change form", () => {
   });
 });
 
+describe("in the dark colour scheme", () => {
+  it("the open VF panel and the form's field errors have no serious accessibility violation", async () => {
+    const dark = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: "dark", extraHTTPHeaders: bearer(stack.tokens.operator) });
+    await dark.goto(`${stack.plane.url}/hosts/${ids["dgx-hp"]}`);
+    await dark.getByTestId("vf-cell").first().click();
+    await dark.getByTestId("vf-panel").waitFor();
+    await dark.getByTestId("job-kind").selectOption("vf.set-count");
+    await dark.getByTestId("job-count").fill("99");
+    await dark.getByTestId("job-preview-button").click();
+    await dark.getByTestId("field-error-count").waitFor();
+    expect((await axeViolations(dark)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await dark.close();
+  });
+});
+
 describe("on a 390 px phone screen", () => {
   it("the host page does not scroll sideways; wide tables scroll inside their own box", async () => {
     const phone = await context.newPage();
