@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVirsh } from "@vfleet/agent/libvirt";
+import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor, type Api } from "../test/jobs-helpers.ts";
@@ -33,6 +33,8 @@ const ids: Record<string, string> = {};
 const inventories: Record<string, Inventory> = {};
 
 beforeAll(async () => {
+  // The placement test defines its guest in the real libvirtd: say so up front when it is not running.
+  await assertLibvirtReachable(virsh);
   workDir = await mkdtemp(join(tmpdir(), "vfleet-host-page-"));
   await mkdir(RESULTS, { recursive: true });
   browser = await launchChromium();
