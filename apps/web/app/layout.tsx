@@ -18,13 +18,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en">
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased text-sm">
         <header className="border-b border-slate-200 bg-white">
-          <div className="mx-auto flex max-w-[1400px] items-center gap-6 px-6 py-3">
+          <div className="mx-auto flex max-w-[1400px] flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
             <Link href="/" className="font-semibold tracking-tight text-slate-900">
               vfleet <span className="font-normal text-slate-500">control plane</span>
             </Link>
             {identity && (
               <>
-                <nav className="flex gap-4 text-slate-600">
+                <nav className="flex flex-wrap gap-x-4 gap-y-1 text-slate-600">
                   <Link href="/" className="hover:text-slate-900">Fleet</Link>
                   <Link href="/audit" className="hover:text-slate-900">Audit</Link>
                   <Link href="/pools" className="hover:text-slate-900">Pools</Link>
@@ -45,7 +45,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             )}
           </div>
         </header>
-        <main className="mx-auto max-w-[1400px] px-6 py-6">{children}</main>
+        <main className="mx-auto max-w-[1400px] px-4 py-6 sm:px-6">{children}</main>
       </body>
     </html>
   );

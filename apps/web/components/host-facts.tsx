@@ -8,7 +8,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   return (
     <>
       <dt className="py-1 text-xs text-slate-500">{label}</dt>
-      <dd className="py-1">{children}</dd>
+      <dd className="min-w-0 break-words py-1">{children}</dd>
     </>
   );
 }
@@ -18,7 +18,7 @@ const yesNo = (v: boolean | null, yes: string, no: string) => (v === null ? "unk
 export function HostFactsList({ host }: { host: HostFacts }) {
   const { iommu, hugepages } = host;
   return (
-    <dl data-testid="host-facts" className="grid grid-cols-[10rem_1fr] gap-x-4 text-[13px]">
+    <dl data-testid="host-facts" className="grid grid-cols-[minmax(0,7rem)_minmax(0,1fr)] gap-x-4 text-[13px] sm:grid-cols-[10rem_minmax(0,1fr)]">
       <Row label="Hostname"><span className="font-mono">{host.hostname}</span></Row>
       <Row label="Kernel"><span className="font-mono">{host.kernelRelease ?? "unknown"}</span></Row>
       <Row label="Command line"><code className="break-all font-mono text-xs text-slate-700" data-testid="kernel-cmdline">{host.kernelCmdline}</code></Row>

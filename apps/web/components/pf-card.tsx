@@ -1,10 +1,12 @@
 import type { PfCapacity } from "@vfleet/core";
-import { VfGrid } from "./vf-grid.tsx";
+import type { ReactNode } from "react";
 
-/** One SR-IOV PF: identity, counts, and the grid of its VFs. */
-export function PfCard({ pf, name }: { pf: PfCapacity; name: { label: string; subsystem: string | null } }) {
+export type PfHeading = Omit<PfCapacity, "vfs">;
+
+/** One SR-IOV PF: identity, counts, and (as children) the grid of its VFs. */
+export function PfCard({ pf, name, children }: { pf: PfHeading; name: { label: string; subsystem: string | null }; children: ReactNode }) {
   return (
-    <div data-testid="pf-card" data-address={pf.address} className="rounded-md border border-slate-200 p-3">
+    <div data-testid="pf-card" data-address={pf.address} className="min-w-0 rounded-md border border-slate-200 p-3">
       <div className="mb-2 flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-mono text-[13px] font-medium">{pf.address}</span>
         {pf.netInterfaces.length > 0 && <span className="font-mono text-xs text-slate-600">{pf.netInterfaces.join(", ")}</span>}
@@ -16,7 +18,7 @@ export function PfCard({ pf, name }: { pf: PfCapacity; name: { label: string; su
           {pf.created}/{pf.possible} · vfio {pf.bound} · asg {pf.assigned} · free {pf.free}
         </span>
       </div>
-      <VfGrid vfs={pf.vfs} />
+      {children}
     </div>
   );
 }

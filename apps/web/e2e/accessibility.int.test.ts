@@ -1,12 +1,12 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { axeViolations } from "../test/axe-violations.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 
@@ -17,24 +17,12 @@ import { bearer, startTestStack, type TestStack } from "../test/start-test-stack
  */
 const agentCli = fileURLToPath(new URL("../../agent/src/cli.ts", import.meta.url));
 const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let stack: TestStack;
 let fleet: Fleet;
 let browser: Browser;
 let workDir: string;
 let pages: string[] = [];
-
-type Violation = { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] };
-
-async function axeViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: Violation[] }> } }).axe;
-    return axe.run(document, { resultTypes: ["violations"] });
-  });
-  return result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-}
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-a11y-"));

@@ -17,8 +17,23 @@ describe("previewJob", () => {
       { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "0" },
       { type: "sysfs", path: `/sys/bus/pci/devices/${PF}/sriov_numvfs`, value: "8" },
     ]);
-    expect(p.notes.join(" ")).toMatch(/3 of its VFs are attached to guests \(db1\)/);
+    expect(p.refusals.join(" ")).toMatch(/3 of its VFs are attached to guests \(db1\)/);
     expect(p.before).toEqual({ numVfs: 4, totalVfs: 16 });
+  });
+
+  it("lists what the agent will refuse apart from the notes: giving back what a running guest holds, attaching what another guest holds", () => {
+    const inv = makeInventory({ vfs: 2 });
+    const vf = inv.devices.find((d) => d.physfn)!.address;
+    inv.guests = [guestWithVfs(inv, 1, { name: "db1", state: "running" })];
+    const giveBack = previewJob({ kind: "device.bind", params: { device: vf, driver: "host" } }, inv);
+    expect(giveBack.refusals).toEqual([expect.stringContaining("held by the running guest db1")]);
+    inv.guests[0]!.state = "shut off";
+    const stopped = previewJob({ kind: "device.bind", params: { device: vf, driver: "host" } }, inv);
+    expect(stopped.refusals).toEqual([]);
+    expect(stopped.notes.join(" ")).toContain("in the definition of db1");
+    inv.guests.push(guestWithVfs(inv, 0, { name: "web1" }));
+    const attach = previewJob({ kind: "guest.attach", params: { guest: "web1", devices: [{ address: vf, kind: "hostdev" }], live: false, config: true } }, inv);
+    expect(attach.refusals).toEqual([expect.stringContaining("assigned to another guest")]);
   });
 
   it("the same count writes nothing", () => {

@@ -19,8 +19,14 @@ export type JobPreview = {
   summary: string;
   /** In order. Empty when the host is already as wanted (the agent will write nothing). */
   changes: PreviewChange[];
-  /** What the operator should know before confirming (refusals the agent will make, group members...). */
+  /** What the operator should know before confirming (group members, skipped devices...). */
   notes: string[];
+  /**
+   * What the agent will refuse, as the inventory shows the host now (guests holding the devices).
+   * Apart from `notes` so a form can withhold Confirm with the reason instead of queueing a job
+   * that can only fail.
+   */
+  refusals: string[];
   /** The state the job changes, as the inventory shows it now (the audit log's "before"). */
   before: Record<string, unknown>;
 };
@@ -52,6 +58,7 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
   const device = (bdf: string) => inv.devices.find((d) => d.address === bdf);
   const notes: string[] = inventory ? [] : ["No inventory from this host yet: the preview assumes nothing about its current state."];
   const changes: PreviewChange[] = [];
+  const refusals: string[] = [];
 
   switch (job.kind) {
     case "vf.set-count": {
@@ -64,11 +71,11 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
           changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: "0" });
           notes.push(`The kernel takes a new VF count only from 0: the ${have} existing VFs are destroyed first.`);
           const held = (d?.sriov?.vfs ?? []).filter((vf) => holders.has(vf));
-          if (held.length > 0) notes.push(`${held.length} of its VFs are attached to guests (${[...new Set(held.flatMap((vf) => holders.get(vf)!))].join(", ")}): the agent will refuse until they are detached.`);
+          if (held.length > 0) refusals.push(`${held.length} of its VFs are attached to guests (${[...new Set(held.flatMap((vf) => holders.get(vf)!))].join(", ")}): the agent will refuse until they are detached.`);
         }
         if (count > 0) changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: String(count) });
       }
-      return { kind: job.kind, summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`, changes, notes, before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null } };
+      return { kind: job.kind, summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`, changes, notes, refusals, before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null } };
     }
     case "device.bind": {
       const { device: bdf, driver } = job.params;
@@ -89,7 +96,9 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
           if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: m });
           changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: m });
           const held = holders.get(m);
-          if (held) notes.push(`${m} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
+          const running = held?.filter((g) => inv.guests.some((x) => x.name === g && x.state === "running")) ?? [];
+          if (running.length > 0) refusals.push(`${m} is held by the running guest ${running.join(", ")}: the agent refuses to take it back while the guest runs (detach it or stop the guest first).`);
+          else if (held) notes.push(`${m} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
         }
       }
       if (driver === "vfio-pci" && !job.params.group) {
@@ -98,7 +107,7 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       }
       const current = device(bdf)?.driver ?? null;
       const what = members.length > 1 ? `${bdf} and its IOMMU group (${members.length} devices)` : bdf;
-      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
+      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, refusals, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
     }
     case "vf.configure": {
       const p = job.params;
@@ -108,7 +117,7 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       const args = vfConfigureArgs(cur, p);
       if (args.length > 0) changes.push({ type: "command", argv: ["ip", "link", "set", "dev", ifname, "vf", String(p.vf), ...args] });
       else notes.push(`VF ${p.vf} of ${ifname} already has these settings: nothing will be run.`);
-      return { kind: job.kind, summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`, changes, notes, before: { vf: cur } };
+      return { kind: job.kind, summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`, changes, notes, refusals, before: { vf: cur } };
     }
     case "guest.attach":
     case "guest.detach": {
@@ -125,19 +134,19 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       if (!guest) notes.push(`No guest ${p.guest} in this host's inventory: it must be defined in libvirt (virsh define) before the job runs.`);
       if (attach) {
         const elsewhere = todo.filter((d) => (holders.get(d.address) ?? []).some((g) => g !== p.guest));
-        if (elsewhere.length > 0) notes.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
+        if (elsewhere.length > 0) refusals.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
       }
-      return { kind: job.kind, summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`, changes, notes, before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null } };
+      return { kind: job.kind, summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`, changes, notes, refusals, before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null } };
     }
     case "guest.define": {
       const p = job.params;
       changes.push({ type: "libvirt", argv: ["virsh", "define", "<file>"], xml: buildGuestDomainXml({ name: p.name, vcpus: p.vcpus, memoryMiB: p.memoryMiB, machine: p.machine, ...(p.cpuset ? { cpuset: p.cpuset } : {}) }) });
       if (inv.guests.some((g) => g.name === p.name)) notes.push(`A guest ${p.name} already exists: the agent accepts it only with the same vCPUs and memory.`);
-      return { kind: job.kind, summary: `guest.define ${p.name}: ${p.vcpus} vCPUs, ${p.memoryMiB} MiB${p.cpuset ? `, pinned to CPUs ${p.cpuset}` : ""}`, changes, notes, before: { guest: null } };
+      return { kind: job.kind, summary: `guest.define ${p.name}: ${p.vcpus} vCPUs, ${p.memoryMiB} MiB${p.cpuset ? `, pinned to CPUs ${p.cpuset}` : ""}`, changes, notes, refusals, before: { guest: null } };
     }
     case "host.persist": {
       for (const [path, content] of Object.entries(renderPersistFiles(job.params))) changes.push({ type: "file", path: `/${path}`, content });
-      return { kind: job.kind, summary: `host.persist: ${job.params.vfCounts.length} VF counts, ${job.params.vfioIds.length} vfio-pci ids (${job.params.method})`, changes, notes, before: { persistence: inv.host.persistence ?? null } };
+      return { kind: job.kind, summary: `host.persist: ${job.params.vfCounts.length} VF counts, ${job.params.vfioIds.length} vfio-pci ids (${job.params.method})`, changes, notes, refusals, before: { persistence: inv.host.persistence ?? null } };
     }
   }
 }

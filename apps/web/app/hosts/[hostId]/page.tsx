@@ -6,20 +6,23 @@ import { connection } from "next/server";
 import { computeCapacity } from "@vfleet/core";
 import { DeviceTable, type DeviceRow } from "@/components/device-table.tsx";
 import { GuestsTable } from "@/components/guests-table.tsx";
-import { JobActionForm, type ActionTargets } from "@/components/jobs/job-action-form.tsx";
+import { JobActionForm } from "@/components/jobs/job-action-form.tsx";
+import { JobPrefillProvider } from "@/components/jobs/job-prefill.tsx";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
 import { HostFactsList } from "@/components/host-facts.tsx";
 import { IommuGroups } from "@/components/iommu-groups.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
 import { OfflineBanner } from "@/components/offline-banner.tsx";
-import { PfCard } from "@/components/pf-card.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { VfBrowser } from "@/components/vf-browser.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
+import { buildActionTargets } from "@/lib/host-page/action-targets.ts";
+import { buildVfDetails, type VfAssignment } from "@/lib/host-page/vf-details.ts";
 import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
@@ -38,14 +41,14 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const capacity = inventory ? computeCapacity(inventory) : null;
   const split = capacity ? readySplit(capacity) : null;
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
-  const targets: ActionTargets | null = inventory ? {
-    hostId,
-    pfs: inventory.devices.filter((d) => d.sriov).map((d) => ({ address: d.address, ifname: d.netInterfaces[0] ?? null, totalVfs: d.sriov!.totalVfs, numVfs: d.sriov!.numVfs, vfs: d.sriov!.vfs })),
-    devices: inventory.devices.filter((d) => !d.classCode.startsWith("0604") && !d.classCode.startsWith("0600")).map((d) => ({ address: d.address, label: `${d.address} ${d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label} (${d.driver ?? "no driver"})` })),
-    guests: inventory.guests.map((g) => g.name),
-    libvirtProblem: inventory.host.libvirt?.reachable === false ? inventory.host.libvirt.detail : null,
-    offline: summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null },
-  } : null;
+  const canChange = can(identity, "operator");
+  const targets = inventory && canChange
+    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null })
+    : null;
+  const { assignments } = await queries.listAssignments(db, { hostId });
+  const vfDetails = inventory && capacity
+    ? buildVfDetails(inventory, capacity, new Map(assignments.map((a) => [a.address, { state: a.state, guest: a.guest, planId: a.planId, pool: a.pool, drift: a.drift } satisfies VfAssignment] as const)))
+    : null;
   const guestOf = new Map(inventory?.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, g.name] as const)) ?? []);
   const deviceRows: DeviceRow[] = inventory ? inventory.devices.map((d) => {
     const n = describeDevice(d, inventory);
@@ -57,7 +60,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   }) : [];
 
   return (
-    <div className="space-y-5">
+    <JobPrefillProvider>
+    <div className="min-w-0 space-y-5">
       <div>
         <Link href="/" className="text-xs text-sky-700 hover:underline">← Fleet</Link>
         <div className="mt-1 flex flex-wrap items-center gap-3">
@@ -93,47 +97,48 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           </section>
 
           {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
-          {can(identity, "operator") && (
+          {targets && (
             <Section title="Change this host" testId="host-actions">
-              <JobActionForm targets={targets!} />
+              <JobActionForm targets={targets} />
             </Section>
           )}
 
           <Section title="Recent jobs" testId="host-jobs" aside={<Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">all jobs</Link>}>
-            <JobsTable jobs={recentJobs} />
+            <div className="overflow-x-auto"><JobsTable jobs={recentJobs} /></div>
           </Section>
 
           <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
-            {capacity.pfs.length === 0 ? <p className="text-xs text-slate-500">No SR-IOV capable devices.</p> : (
-              <div className="grid gap-3 xl:grid-cols-2">
-                {capacity.pfs.map((pf) => <PfCard key={pf.address} pf={pf} name={describeDevice(inventory.devices.find((d) => d.address === pf.address)!, inventory)} />)}
-              </div>
+            {capacity.pfs.length === 0 ? <p className="text-xs text-slate-600">No SR-IOV capable devices.</p> : (
+              <VfBrowser canChange={canChange} pfs={capacity.pfs.map(({ vfs: _vfs, ...pf }) => ({
+                pf, name: describeDevice(inventory.devices.find((d) => d.address === pf.address)!, inventory), vfs: vfDetails!.get(pf.address) ?? [],
+              }))} />
             )}
           </Section>
 
-          <div className="grid gap-5 lg:grid-cols-2">
+          <div className="grid gap-5 lg:grid-cols-2 [&>*]:min-w-0">
             <Section title="Host" testId="host-facts-section"><HostFactsList host={inventory.host} /></Section>
             <div className="space-y-5">
-              <Section title="Capacity by NUMA node" aside={<VfLegend />}><NumaCapacity capacity={capacity} /></Section>
+              <Section title="Capacity by NUMA node" aside={<VfLegend />}><div className="overflow-x-auto"><NumaCapacity capacity={capacity} /></div></Section>
               <Section title={`Guests (${inventory.guests.length})`} testId="guests">
                 {inventory.host.libvirt?.reachable === false && (
                   <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
                     The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
                   </p>
                 )}
-                <GuestsTable guests={inventory.guests} hostName={summary.name} describe={(address) => {
+                <div className="overflow-x-auto"><GuestsTable guests={inventory.guests} hostName={summary.name} describe={(address) => {
                   const d = inventory.devices.find((x) => x.address === address);
                   return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
-                }} />
+                }} /></div>
               </Section>
             </div>
           </div>
 
           <Section title={`PCI devices (${inventory.devices.length})`} testId="devices"><DeviceTable rows={deviceRows} /></Section>
 
-          <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups"><IommuGroups inventory={inventory} /></Section>
+          <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups"><div className="overflow-x-auto"><IommuGroups inventory={inventory} /></div></Section>
         </>
       )}
     </div>
+    </JobPrefillProvider>
   );
 }
