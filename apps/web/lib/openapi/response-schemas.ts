@@ -34,6 +34,7 @@ export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
   snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
+  health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
 });
 export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });

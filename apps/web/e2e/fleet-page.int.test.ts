@@ -1,0 +1,112 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { computeCapacity } from "@vfleet/core";
+import type { Inventory } from "@vfleet/protocol";
+import { buildTree } from "@vfleet/simulator";
+import { scanHost } from "../../agent/src/scan/index.ts";
+import { launchChromium } from "../test/launch-chromium.ts";
+import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
+import { connectReadyAgent, type TestAgent } from "../test/test-agent.ts";
+
+/**
+ * The fleet page as an operator reads it, in real Chromium: hosts reported by the agent's real
+ * scanner over simulated sysfs trees (a DGX-2, the seed-004 GPU workstation, an Intel 82576 host
+ * that then goes offline).
+ */
+const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+
+let stack: TestStack;
+let browser: Browser;
+let page: Page;
+let workDir: string;
+const agents: TestAgent[] = [];
+const hosts = new Map<string, { hostId: string; inventory: Inventory; agent: TestAgent }>();
+
+async function reportHost(name: string, profile: string): Promise<void> {
+  const dir = join(workDir, name);
+  await buildTree(profile, dir);
+  const inventory = await scanHost(dir);
+  const host = await enrollHost(stack.admin, name, inventory.host.hostname);
+  const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
+  agents.push(agent);
+  agent.snapshot(inventory);
+  expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
+  hosts.set(name, { hostId: host.hostId, inventory, agent });
+}
+
+beforeAll(async () => {
+  workDir = await mkdtemp(join(tmpdir(), "vfleet-fleet-page-"));
+  await mkdir(RESULTS, { recursive: true });
+  stack = await startTestStack();
+  browser = await launchChromium();
+  await reportHost("dgx2-f", "dgx2");
+  await reportHost("ws-f", "gpu-workstation");
+  await reportHost("igb-f", "intel-82576");
+  // The 82576 host's agent goes away: its socket closing marks it offline.
+  await hosts.get("igb-f")!.agent.close();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: bearer(stack.tokens.viewer) });
+});
+afterAll(async () => {
+  for (const a of agents) await a.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+const cell = (host: string, key: string) => page.getByTestId(`host-row-${host}`).getByTestId(`cap-${key}`);
+const total = (key: string) => page.getByTestId(`total-${key}`).locator(".text-xl");
+const firstLine = async (loc: ReturnType<Page["getByTestId"]>) => (await loc.evaluate((el) => el.firstChild?.textContent ?? "")).trim();
+
+it("counts GPUs beside VFs and splits ready from needs-bind per host and in the totals, offline hosts apart", async () => {
+  await page.goto(stack.plane.url);
+  await expect.poll(() => page.getByTestId("host-row-igb-f").getByTestId("host-status").getAttribute("data-online")).toBe("false");
+  await page.reload();
+  const dgx = computeCapacity(hosts.get("dgx2-f")!.inventory).totals;
+  const ws = computeCapacity(hosts.get("ws-f")!.inventory).totals;
+
+  // The DGX-2: 80 free VFs, all still on mlx5_core (none ready), and its 16 V100s on nvidia.
+  expect(await cell("dgx2-f", "ready").textContent()).toBe("0");
+  expect(await cell("dgx2-f", "needsBind").textContent()).toBe("80");
+  expect(await firstLine(cell("dgx2-f", "devices"))).toBe("16");
+  expect(await cell("dgx2-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("0 ready · 16 to bind · 0 assigned");
+  // The GPU workstation was 0/0/0: both GPUs (with their audio functions) are on vfio-pci, one pair held by a guest.
+  expect(await cell("ws-f", "created").textContent()).toBe("0");
+  expect(await firstLine(cell("ws-f", "devices"))).toBe("4");
+  expect(await cell("ws-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("2 ready · 0 to bind · 2 assigned");
+
+  // Totals count online hosts only; the offline one is reported apart.
+  expect(await page.getByTestId("hosts-online").textContent()).toBe("2");
+  expect(await total("created").textContent()).toBe(String(dgx.created + ws.created));
+  expect(await total("ready").textContent()).toBe(String(dgx.ready + ws.ready));
+  expect(await total("needsBind").textContent()).toBe("80");
+  expect(await total("devices").textContent()).toBe("20");
+  expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 to bind · 2 assigned");
+  const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
+  expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(`1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needing a bind)`);
+
+  // Sorted by what a guest can take now: the host with the most VFs needing a bind first.
+  await page.getByTestId("sort-needsBind").click();
+  await page.getByTestId("sort-needsBind").click();
+  await expect.poll(() => page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-dgx2-f");
+  expect(await page.locator("th", { has: page.getByTestId("sort-needsBind") }).getAttribute("aria-sort")).toBe("descending");
+  await page.screenshot({ path: join(RESULTS, "fleet-capacity.png"), fullPage: true });
+}, 60_000);
+
+it("shows each host's audit verdict in a health column, worst first when sorted", async () => {
+  await page.goto(stack.plane.url);
+  const verdict = (host: string) => page.getByTestId(`host-row-${host}`).getByTestId("host-health").getAttribute("data-verdict");
+  expect(await verdict("dgx2-f")).toBe("fail");
+  expect(await verdict("ws-f")).toBe("warn");
+  expect(await verdict("igb-f")).toBe("fail");
+  await page.getByTestId("sort-health").click();
+  await page.waitForURL(/sort=health&dir=desc/);
+  const order = await page.locator("[data-testid^=host-row-]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid")));
+  expect(order).toEqual(["host-row-dgx2-f", "host-row-igb-f", "host-row-ws-f"]);
+  // The verdict opens the host's audit.
+  await page.getByTestId("host-row-ws-f").getByTestId("host-health").click();
+  await page.waitForURL(`**/hosts/${hosts.get("ws-f")!.hostId}/audit`);
+}, 60_000);
