@@ -90,8 +90,11 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
 
   // Sorted by what a guest can take now: the host with the most VFs needing a bind first.
   await page.getByTestId("sort-needsBind").click();
+  await page.waitForURL(/sort=needsBind&dir=asc/);
+  expect(await page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-ws-f");
   await page.getByTestId("sort-needsBind").click();
-  await expect.poll(() => page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-dgx2-f");
+  await page.waitForURL(/sort=needsBind&dir=desc/);
+  expect(await page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-dgx2-f");
   expect(await page.locator("th", { has: page.getByTestId("sort-needsBind") }).getAttribute("aria-sort")).toBe("descending");
   await page.screenshot({ path: join(RESULTS, "fleet-capacity.png"), fullPage: true });
 }, 60_000);
@@ -109,4 +112,36 @@ it("shows each host's audit verdict in a health column, worst first when sorted"
   // The verdict opens the host's audit.
   await page.getByTestId("host-row-ws-f").getByTestId("host-health").click();
   await page.waitForURL(`**/hosts/${hosts.get("ws-f")!.hostId}/audit`);
+}, 60_000);
+
+it("audit 'Fix' opens the host page's change form with the job filled in, and the preview writes the fix", async () => {
+  const { hostId, inventory } = hosts.get("dgx2-f")!;
+  const operator = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: bearer(stack.tokens.operator) });
+  await operator.goto(`${stack.plane.url}/hosts/${hostId}/audit`);
+  const check = operator.locator('[data-testid="audit-check"][data-check-id="persistence.vf-count"]');
+  expect(await check.getAttribute("data-status")).toBe("fail");
+  // Checks no job can fix (kernel arguments, BIOS) offer no button.
+  expect(await operator.locator('[data-testid="audit-check"][data-check-id="kernel.interrupt-remapping"] [data-testid="audit-fix-button"]').count()).toBe(0);
+  await check.getByTestId("audit-fix-button").click();
+  await operator.waitForURL(new RegExp(`/hosts/${hostId}\\?job=host.persist`));
+  expect(await operator.getByTestId("job-kind").inputValue()).toBe("host.persist");
+  const pfs = inventory.devices.filter((d) => d.sriov && d.sriov.numVfs > 0);
+  expect((await operator.getByTestId("job-vfcounts").inputValue()).split("\n")).toEqual(pfs.map((d) => `${d.netInterfaces[0]}=${d.sriov!.numVfs}`));
+  // Nothing is queued by the link: the operator previews exactly what will be written, then confirms.
+  await operator.getByTestId("job-preview-button").click();
+  const preview = operator.getByTestId("job-preview");
+  await preview.waitFor();
+  expect(await preview.textContent()).toContain("vfleet-sriov.conf");
+  expect(await preview.textContent()).toContain(`class/net/${pfs[0]!.netInterfaces[0]}/device/sriov_numvfs = ${pfs[0]!.sriov!.numVfs}`);
+  await operator.screenshot({ path: join(RESULTS, "audit-fix-prefilled.png"), fullPage: true });
+  await operator.close();
+}, 60_000);
+
+it("the fleet audit matrix names its checks in words, the id beside", async () => {
+  await page.goto(`${stack.plane.url}/audit`);
+  const header = page.locator('[data-testid="fleet-audit-check-header"][data-check-id="persistence.vf-count"]');
+  expect(await header.textContent()).toBe("VF counts persist across reboot (sysfs.d / udev)");
+  expect(await header.getAttribute("title")).toBe("persistence.vf-count");
+  const row = page.locator('[data-testid="fleet-audit-row"][data-host="dgx2-f"]');
+  expect(await row.locator('[data-check-id="persistence.vf-count"]').textContent()).toContain("fails");
 }, 60_000);

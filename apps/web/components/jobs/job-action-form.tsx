@@ -1,9 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import type { JobPreview } from "@vfleet/core";
+import { readJobPrefill } from "@/lib/job-prefill.ts";
 import { PreviewView } from "./preview-view.tsx";
 
 export type ActionTargets = {
@@ -41,12 +42,15 @@ type ApiError = { error: string; field?: string; conflict?: { jobId: string } };
 export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const router = useRouter();
   const firstPf = targets.pfs[0];
-  const [kind, setKind] = useState<Kind>("vf.set-count");
+  // A "Fix" link from the audit opens the form filled in (lib/job-prefill.ts: the URL contract).
+  const prefill = readJobPrefill(useSearchParams());
+  const [kind, setKind] = useState<Kind>(prefill?.kind ?? "vf.set-count");
   const [f, setF] = useState<Record<string, string>>({
     pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: targets.devices[0]?.address ?? "", driver: "vfio-pci", group: "",
     vf: "0", mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "",
     guest: targets.guests[0] ?? "", devices: "", devKind: "hostdev", live: "", config: "on",
     vfCounts: targets.pfs.filter((p) => p.ifname && p.numVfs > 0).map((p) => `${p.ifname}=${p.numVfs}`).join("\n"), vfioIds: "", method: "sysfsd",
+    ...prefill?.fields,
   });
   const [preview, setPreview] = useState<JobPreview | null>(null);
   /** The host state the preview was made against: Confirm sends it, and a changed host answers 409 with the new preview. */
@@ -120,7 +124,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   );
 
   return (
-    <div data-testid="job-action-form" className="space-y-3">
+    <div data-testid="job-action-form" id="change-this-host" className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
         <label className={label}>Action
           <select data-testid="job-kind" className={input} value={kind} onChange={(e) => { setKind(e.target.value as Kind); setPreview(null); setError(null); }}>
