@@ -71,7 +71,10 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
 
   return (
     <div className="space-y-6">
-      <h1 className="text-lg font-semibold">Fleet</h1>
+      <div className="flex items-center gap-3">
+        <h1 className="text-lg font-semibold">Fleet</h1>
+        <Link href="/capacity" data-testid="fleet-capacity-link" className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
+      </div>
       <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="fleet-totals">
         <Stat label="Hosts online" value={<><span data-testid="hosts-online">{totals.online.hosts}</span><span className="text-slate-500"> / {hostCount}</span></>} />
         {COLUMNS.map((c) => (

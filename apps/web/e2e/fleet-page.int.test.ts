@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { computeCapacity } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
-import { buildTree } from "@vfleet/simulator";
+import { buildTree, renderTree, setVfCount, type HostState } from "@vfleet/simulator";
 import { scanHost } from "../../agent/src/scan/index.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
@@ -24,18 +24,18 @@ let browser: Browser;
 let page: Page;
 let workDir: string;
 const agents: TestAgent[] = [];
-const hosts = new Map<string, { hostId: string; inventory: Inventory; agent: TestAgent }>();
+const hosts = new Map<string, { hostId: string; inventory: Inventory; agent: TestAgent; state: HostState; dir: string }>();
 
 async function reportHost(name: string, profile: string): Promise<void> {
   const dir = join(workDir, name);
-  await buildTree(profile, dir);
+  const state = await buildTree(profile, dir);
   const inventory = await scanHost(dir);
   const host = await enrollHost(stack.admin, name, inventory.host.hostname);
   const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
   agents.push(agent);
   agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
-  hosts.set(name, { hostId: host.hostId, inventory, agent });
+  hosts.set(name, { hostId: host.hostId, inventory, agent, state, dir });
 }
 
 beforeAll(async () => {
@@ -144,4 +144,41 @@ it("the fleet audit matrix names its checks in words, the id beside", async () =
   expect(await header.getAttribute("title")).toBe("persistence.vf-count");
   const row = page.locator('[data-testid="fleet-audit-row"][data-host="dgx2-f"]');
   expect(await row.locator('[data-check-id="persistence.vf-count"]').textContent()).toContain("fails");
+}, 60_000);
+
+it("charts capacity over time for the fleet and per host, with the same numbers as text", async () => {
+  const dgx = hosts.get("dgx2-f")!;
+  const before = computeCapacity(dgx.inventory).totals;
+  await page.goto(stack.plane.url);
+  await page.getByTestId("fleet-capacity-link").click();
+  await page.waitForURL("**/capacity");
+  expect(await page.title()).toBe("Fleet capacity over time · vfleet");
+  // The chart is drawn: one line per series, named in its legend.
+  await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
+  expect(await page.getByTestId("capacity-chart").textContent()).toContain("VFs ready (vfio-pci, free)");
+  // The fleet history sums every host's last report, the offline one too: 160 + 0 + 14 VFs.
+  const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
+  expect(await page.getByTestId("capacity-now").textContent()).toContain(`Now: ${before.created + igb.created} VFs`);
+
+  // An idle PF of the DGX-2 goes down to 4 VFs: the host's chart follows the stored snapshot.
+  const idle = computeCapacity(dgx.inventory).pfs.find((pf) => pf.assigned === 0)!;
+  setVfCount(dgx.state, idle.address, 4);
+  await renderTree(dgx.state, dgx.dir);
+  dgx.agent.snapshot(await scanHost(dgx.dir));
+  expect((await dgx.agent.next("inventory.ack")).payload.stored).toBe(true);
+  await page.goto(`${stack.plane.url}/hosts/${dgx.hostId}`);
+  await page.getByTestId("host-capacity-link").click();
+  await page.waitForURL(`**/hosts/${dgx.hostId}/capacity`);
+  await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
+  expect(await page.getByTestId("capacity-now").textContent()).toContain(`Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needing a bind) and 16 passthrough devices`);
+  // The text equivalent: the state 24 h ago (nothing yet) and the latest, as table rows.
+  await page.getByText("The same numbers as a table").click();
+  const rows = page.getByTestId("capacity-row");
+  expect(await rows.first().locator("td").nth(1).textContent()).toBe("0");
+  expect(await rows.last().locator("td").nth(1).textContent()).toBe(String(before.created - 12));
+  // A week's range is one click away.
+  await page.getByTestId("range-168").click();
+  await page.waitForURL(/hours=168/);
+  expect(await page.getByTestId("range-168").getAttribute("aria-current")).toBe("page");
+  await page.screenshot({ path: join(RESULTS, "capacity-host.png"), fullPage: true });
 }, 60_000);

@@ -36,6 +36,11 @@ export const HostSummary = z.object({
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
   health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
 });
+const CapacityPoint = z.object({
+  at: Timestamp, created: z.number().int(), ready: z.number().int(), needsBind: z.number().int(), assigned: z.number().int(),
+  devices: z.number().int(), devicesReady: z.number().int(), devicesAssigned: z.number().int(),
+});
+export const CapacityHistoryResponse = z.object({ hostId: z.string().nullable(), hostName: z.string().nullable(), from: Timestamp, to: Timestamp, points: z.array(CapacityPoint) });
 export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
 
