@@ -12,9 +12,8 @@ const SERIES = [
   { key: "devices", name: "Passthrough devices", color: "var(--color-sky-700)" },
 ] as const;
 
-const tick = (iso: string, spanHours: number) => {
-  const d = new Date(iso);
-  const iso = d.toISOString();
+const tick = (at: string, spanHours: number) => {
+  const iso = new Date(at).toISOString();
   return spanHours <= 24 ? iso.slice(11, 16) : spanHours <= 24 * 7 ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : iso.slice(5, 10);
 };
 

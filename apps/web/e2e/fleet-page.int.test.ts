@@ -182,3 +182,63 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   expect(await page.getByTestId("range-168").getAttribute("aria-current")).toBe("page");
   await page.screenshot({ path: join(RESULTS, "capacity-host.png"), fullPage: true });
 }, 60_000);
+
+it("sorts the device table, jobs, audit log and pool tables by their headers, saying so with aria-sort", async () => {
+  const dgx = hosts.get("dgx2-f")!;
+  const ws = hosts.get("ws-f")!;
+  const api = (path: string, body: unknown) => fetch(`${stack.plane.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) }, body: JSON.stringify(body) });
+  const idle = computeCapacity(dgx.inventory).pfs.filter((pf) => pf.assigned === 0);
+  expect((await api("/api/v1/jobs", { hostId: dgx.hostId, job: { kind: "vf.set-count", params: { pf: idle[1]!.address, count: 8 } } })).status).toBe(201);
+  expect((await api("/api/v1/jobs", { hostId: ws.hostId, job: { kind: "host.persist", params: { vfCounts: [], vfioIds: [], method: "sysfsd" } } })).status).toBe(201);
+  expect((await api("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status).toBe(201);
+  const ariaSort = (testId: string) => page.locator("th", { has: page.getByTestId(testId) }).first().getAttribute("aria-sort");
+  const column = (rows: string, cell: number) => page.locator(`[data-testid="${rows}"]`).evaluateAll((trs, i) => trs.map((tr) => tr.children[i as number]!.textContent!.trim()), cell);
+
+  // Device table (all on the page): by driver, then reversed.
+  await page.goto(`${stack.plane.url}/hosts/${dgx.hostId}`);
+  expect(await ariaSort("device-sort-driver")).toBe("none");
+  await page.getByTestId("device-sort-driver").click();
+  expect(await ariaSort("device-sort-driver")).toBe("ascending");
+  // Named drivers in order, then the functions without one ("none") last.
+  const drivers = await column("device-row", 4);
+  const named = drivers.filter((d) => d !== "none");
+  expect(named).toEqual([...named].sort((a, b) => a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" })));
+  expect(drivers.slice(named.length).every((d) => d === "none")).toBe(true);
+  await page.getByTestId("device-sort-driver").click();
+  expect(await ariaSort("device-sort-driver")).toBe("descending");
+  expect(await column("device-row", 4)).toEqual([...named].reverse().concat(drivers.slice(named.length)));
+
+  // Jobs (paged, sorted in the database): by host name, both ways.
+  await page.goto(`${stack.plane.url}/jobs`);
+  expect(await ariaSort("jobs-sort-created")).toBe("descending");
+  // Newest first, each job (or plan) is its own group; sorted by another column, one table.
+  await page.getByTestId("jobs-sort-host").first().click();
+  await page.waitForURL(/sort=host&dir=asc/);
+  expect(await page.getByTestId("jobs-table").count()).toBe(1);
+  expect(await ariaSort("jobs-sort-host")).toBe("ascending");
+  expect(await page.getByTestId("job-host").allTextContents()).toEqual(["dgx2-f", "ws-f"]);
+  await page.getByTestId("jobs-sort-host").click();
+  await page.waitForURL(/sort=host&dir=desc/);
+  expect(await page.getByTestId("job-host").allTextContents()).toEqual(["ws-f", "dgx2-f"]);
+
+  // Audit log: newest first until the header says oldest first.
+  await page.goto(`${stack.plane.url}/audit-log`);
+  expect(await ariaSort("audit-log-sort-at")).toBe("descending");
+  const newestFirst = await column("audit-event", 0);
+  expect(newestFirst.length).toBeGreaterThan(1);
+  await page.getByTestId("audit-log-sort-at").click();
+  expect(await ariaSort("audit-log-sort-at")).toBe("ascending");
+  const oldestFirst = await column("audit-event", 0);
+  expect(oldestFirst).toEqual([...oldestFirst].sort());
+  expect(new Set(oldestFirst)).toEqual(new Set(newestFirst));
+
+  // A pool's capacity by host and NUMA node: by node, highest first.
+  await page.goto(`${stack.plane.url}/pools`);
+  const numa = () => page.getByTestId("pool-cx5").getByTestId("capacity-row").evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-numa"))));
+  expect(new Set(await numa()).size).toBeGreaterThan(1);
+  await page.getByTestId("pool-cx5").getByTestId("pool-sort-numa").click();
+  await page.getByTestId("pool-cx5").getByTestId("pool-sort-numa").click();
+  expect(await page.getByTestId("pool-cx5").locator("th", { has: page.getByTestId("pool-sort-numa") }).getAttribute("aria-sort")).toBe("descending");
+  const nodes = await numa();
+  expect(nodes).toEqual([...nodes].sort((a, b) => b - a));
+}, 90_000);
