@@ -6,6 +6,7 @@ import { EmptyFleet } from "@/components/empty-fleet.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { HealthBadge } from "@/components/health-badge.tsx";
+import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
@@ -61,11 +62,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const sortHeader = (key: HostListQuery["sort"], label: string, hint: string, right = false, first: "asc" | "desc" = "asc") => {
     const active = query.sort === key;
     const dir = active ? (query.dir === "asc" ? "desc" : "asc") : first;
-    return (
-      <th key={key} title={hint} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`}>
-        <Link href={link({ sort: key, dir, page: 1 })} data-testid={`sort-${key}`} className="hover:text-slate-900">{label}{active ? (query.dir === "asc" ? " ▲" : " ▼") : ""}</Link>
-      </th>
-    );
+    return <SortableHeader key={key} label={label} title={hint} href={link({ sort: key, dir, page: 1 })} testId={`sort-${key}`} active={active} dir={query.dir} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`} />;
   };
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
