@@ -34,6 +34,7 @@ export async function benchCapacityHistory(): Promise<void> {
     const to = new Date();
     const from = new Date(to.getTime() - DAYS * 86_400_000);
     const fleet = await measure(() => readCapacityHistory(db, { from, to, buckets: POINTS }), { runs: 9, warmup: 2 });
+    const lastDay = await measure(() => readCapacityHistory(db, { from: new Date(to.getTime() - 86_400_000), to, buckets: POINTS }), { runs: 9, warmup: 2 });
     const host = await measure(() => readCapacityHistory(db, { hostId: "h42", from, to, buckets: POINTS }), { runs: 21, warmup: 3 });
     const sums = SAMPLE_KEYS.map((k) => `sum("${k}")::int`).join(", ");
     const perPoint = await measure(async () => {
@@ -45,6 +46,7 @@ export async function benchCapacityHistory(): Promise<void> {
     row("fleet history, one pass (readCapacityHistory)", fmt(fleet.median));
     row("peer: one query per point (latest sample per host)", fmt(perPoint.median));
     row("ratio peer / one pass", `${(perPoint.median / fleet.median).toFixed(1)}x`);
+    row("fleet, last 24 h of the 30 days (older: one lookup per host)", fmt(lastDay.median));
     row("one host's history", fmt(host.median));
 
     console.log("\nRecording after a stored DGX-2 snapshot (audit verdict + capacity sample)");
