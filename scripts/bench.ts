@@ -17,6 +17,7 @@ import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
+import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
@@ -89,6 +90,7 @@ async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
+  if (process.argv[2] === "capacity-history") return benchCapacityHistory();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });
@@ -100,6 +102,7 @@ async function main() {
     await benchSeed000Plan();
     await benchAgentIdle();
     await benchPlacement();
+    await benchCapacityHistory();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,24 +1,32 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
-import type { CapacityCounts } from "@vfleet/core";
 import { CapacityBar } from "@/components/capacity-bar.tsx";
 import { EmptyFleet } from "@/components/empty-fleet.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { Stat } from "@/components/stat.tsx";
+import { HealthBadge } from "@/components/health-badge.tsx";
+import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
-import { capacityCountsOf } from "@/lib/host-capacity.ts";
+import { capacityCountsOf, fleetCountsOf, type FleetCounts } from "@/lib/host-capacity.ts";
 import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
 
-const COLUMNS: { key: keyof CapacityCounts; label: string; hint: string }[] = [
-  { key: "possible", label: "Possible", hint: "sriov_totalvfs: the firmware limit" },
-  { key: "created", label: "Created", hint: "sriov_numvfs: VFs that exist now" },
-  { key: "bound", label: "vfio-pci", hint: "VFs bound to vfio-pci, ready for a guest" },
-  { key: "assigned", label: "Assigned", hint: "VFs a guest definition holds" },
-  { key: "free", label: "Free", hint: "created VFs no guest holds" },
+/**
+ * What an operator asks of each host: how many VFs exist, how many guests hold, how many a guest
+ * can take now (ready: vfio-pci, free) and how many need a bind first; and whole passthrough
+ * devices (GPUs and other endpoints) beside the VFs.
+ */
+const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; total: string; hint: string }[] = [
+  { key: "created", label: "VFs", total: "VFs created", hint: "sriov_numvfs: VFs that exist now" },
+  { key: "assigned", label: "Assigned", total: "VFs assigned", hint: "VFs a guest definition holds" },
+  { key: "ready", label: "Ready", total: "VFs ready", hint: "free VFs on vfio-pci: a guest can take them now" },
+  { key: "needsBind", label: "Needs bind", total: "VFs needing a bind", hint: "free VFs still on a host driver (or none): bind to vfio-pci first" },
+  { key: "devices", label: "Devices", total: "Passthrough devices", hint: "whole passthrough devices (GPUs, accelerators, anything on vfio-pci): ready / to bind / assigned" },
 ];
+
+const deviceBreakdown = (c: FleetCounts) => `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} to bind · ${c.devicesAssigned ?? "–"} assigned`;
 
 export const metadata: Metadata = { title: "Fleet" };
 
@@ -43,7 +51,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       </div>
     );
   }
-  const hosts = rows.map((h) => ({ ...h, capacity: capacityCountsOf(h.capacity) }));
+  const hosts = rows.map((h) => ({ ...h, capacity: capacityCountsOf(h.capacity), counts: fleetCountsOf(h.capacity) }));
   const link = (change: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams();
     const merged = { q: query.q, sort: query.sort, dir: query.dir, page: String(page), ...change };
@@ -51,29 +59,29 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
     const qs = next.toString();
     return qs ? `/?${qs}` : "/";
   };
-  const sortHeader = (key: HostListQuery["sort"], label: string, hint: string, right = false) => {
+  const sortHeader = (key: HostListQuery["sort"], label: string, hint: string, right = false, first: "asc" | "desc" = "asc") => {
     const active = query.sort === key;
-    const dir = active && query.dir === "asc" ? "desc" : "asc";
-    return (
-      <th key={key} title={hint} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`}>
-        <Link href={link({ sort: key, dir, page: 1 })} data-testid={`sort-${key}`} className="hover:text-slate-900">{label}{active ? (query.dir === "asc" ? " ▲" : " ▼") : ""}</Link>
-      </th>
-    );
+    const dir = active ? (query.dir === "asc" ? "desc" : "asc") : first;
+    return <SortableHeader key={key} label={label} title={hint} href={link({ sort: key, dir, page: 1 })} testId={`sort-${key}`} active={active} dir={query.dir} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`} />;
   };
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   return (
     <div className="space-y-6">
-      <h1 className="text-lg font-semibold">Fleet</h1>
+      <div className="flex items-center gap-3">
+        <h1 className="text-lg font-semibold">Fleet</h1>
+        <Link href="/capacity" data-testid="fleet-capacity-link" className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
+      </div>
       <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="fleet-totals">
         <Stat label="Hosts online" value={<><span data-testid="hosts-online">{totals.online.hosts}</span><span className="text-slate-500"> / {hostCount}</span></>} />
         {COLUMNS.map((c) => (
-          <Stat key={c.key} label={`VFs ${c.label.toLowerCase()}`} value={totals.online[c.key]} hint={`${c.hint}; online hosts only`} testId={`total-${c.key}`} />
+          <Stat key={c.key} label={c.total} value={totals.online[c.key]}
+            hint={c.key === "devices" ? `${deviceBreakdown(totals.online)}; online hosts only` : `${c.hint}; online hosts only`} testId={`total-${c.key}`} />
         ))}
       </section>
       {totals.offline.hosts > 0 && (
         <p className="text-xs text-amber-900" data-testid="fleet-offline-totals">
-          Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs created and {totals.offline.free} free at their last report; nothing on them can be used until they return.
+          Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs ({totals.offline.ready} ready, {totals.offline.needsBind} needing a bind) and {totals.offline.devices} passthrough devices at their last report; nothing on them can be used until they return.
         </p>
       )}
 
@@ -94,6 +102,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             <tr>
               {sortHeader("name", "Host", "operator-facing name")}
               {sortHeader("status", "Status", "online first when descending")}
+              {sortHeader("health", "Health", "the host audit's verdict; worst first: fail, warn, could not tell, pass", false, "desc")}
               <th className="px-3 py-2 font-medium">IOMMU and kernel</th>
               {COLUMNS.map((c) => sortHeader(c.key, c.label, c.hint, true))}
               <th className="px-3 py-2 font-medium">Use</th>
@@ -108,13 +117,15 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   <div className="font-mono text-xs text-slate-500">{h.hostname}{h.agentVersion ? ` · agent ${h.agentVersion}` : ""}</div>
                 </td>
                 <td className="px-3 py-2"><StatusBadge online={h.online} /></td>
+                <td className="px-3 py-2"><HealthBadge hostId={h.id} health={h.health} /></td>
                 <td className="px-3 py-2">
                   {h.snapshotAt ? <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} />
                     : <span className="text-xs text-slate-500">awaiting first snapshot</span>}
                 </td>
                 {COLUMNS.map((c) => (
                   <td key={c.key} data-testid={`cap-${c.key}`} className={`px-3 py-2 text-right font-mono tabular-nums ${h.online ? "" : "text-slate-500"}`}>
-                    {h.capacity ? h.capacity[c.key] : "–"}
+                    {h.counts?.[c.key] ?? "–"}
+                    {c.key === "devices" && h.counts && <div className="whitespace-nowrap font-sans text-[11px] text-slate-500" data-testid="cap-devices-split">{deviceBreakdown(h.counts)}</div>}
                   </td>
                 ))}
                 <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import { useSortedRows } from "./sortable-header.tsx";
 
 export interface DeviceRow {
   address: string;
@@ -18,6 +19,11 @@ export interface DeviceRow {
   vfOf: string | null;
 }
 
+const SORT = {
+  address: (r: DeviceRow) => r.address, vendor: (r: DeviceRow) => r.vendor, product: (r: DeviceRow) => r.product, className: (r: DeviceRow) => r.className,
+  driver: (r: DeviceRow) => r.driver, group: (r: DeviceRow) => r.iommuGroup, numa: (r: DeviceRow) => r.numaNode, guest: (r: DeviceRow) => r.guest,
+};
+
 /**
  * Every PCI function of the host (as Proxmox's and oVirt's host device views list them), filterable
  * by any column's text. VFs are folded away by default: a DGX-2 has 160 of them, shown in the grid.
@@ -31,6 +37,8 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
       [r.address, r.vendor, r.product, r.subsystem ?? "", r.ids, r.className, r.driver ?? "", r.guest ?? "", r.iommuGroup === null ? "" : `group ${r.iommuGroup}`, r.vfOf ?? ""].some((f) => f.toLowerCase().includes(w))));
   }, [rows, filter, showVfs]);
   const vfCount = rows.filter((r) => r.vfOf).length;
+  const sorted = useSortedRows("device", shown, SORT);
+  const th = "py-1 font-medium";
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-3 text-xs">
@@ -46,13 +54,14 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
         <table className="w-full text-left text-[13px]">
           <thead className="text-[11px] uppercase tracking-wide text-slate-500">
             <tr>
-              <th className="py-1 font-medium">Address</th><th className="py-1 font-medium">Vendor</th><th className="py-1 font-medium">Device</th>
-              <th className="py-1 font-medium">Class</th><th className="py-1 font-medium">Driver</th><th className="py-1 text-right font-medium">Group</th>
-              <th className="py-1 text-right font-medium">NUMA</th><th className="py-1 pl-4 font-medium">Guest</th>
+              {sorted.header("address", "Address", { className: th })}{sorted.header("vendor", "Vendor", { className: th })}
+              {sorted.header("product", "Device", { className: th })}{sorted.header("className", "Class", { className: th })}
+              {sorted.header("driver", "Driver", { className: th })}{sorted.header("group", "Group", { className: `${th} text-right` })}
+              {sorted.header("numa", "NUMA", { className: `${th} text-right` })}{sorted.header("guest", "Guest", { className: `${th} pl-4` })}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
-            {shown.map((r) => (
+            {sorted.rows.map((r) => (
               <tr key={r.address} data-testid="device-row" data-address={r.address}>
                 <td className="py-1 font-mono text-xs">{r.address}</td>
                 <td className="py-1">{r.vendor}</td>

@@ -42,7 +42,7 @@ beforeAll(async () => {
   const pf = ((await api.get(`/api/v1/hosts/${dgx.id}`)).body.inventory as { devices: { address: string; sriov: unknown }[] }).devices.find((d) => d.sriov)!.address;
   const job = await api.post("/api/v1/jobs", { hostId: dgx.id, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
   expect(job.status).toBe(201);
-  pages = ["/", `/hosts/${dgx.id}`, `/hosts/${dgx.id}/audit`, `/hosts/${dgx.id}/audit?guest=dgx-guest`, `/hosts/${dgx.id}/jobs`, "/jobs", `/jobs/${job.body.job.id}`, "/audit", "/audit-log"];
+  pages = ["/", `/hosts/${dgx.id}`, `/hosts/${dgx.id}/audit`, `/hosts/${dgx.id}/audit?guest=dgx-guest`, `/hosts/${dgx.id}/jobs`, "/jobs", `/jobs/${job.body.job.id}`, "/audit", "/audit-log", "/capacity", `/hosts/${dgx.id}/capacity`];
 });
 afterAll(async () => {
   await browser?.close();

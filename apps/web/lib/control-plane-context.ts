@@ -2,6 +2,7 @@ import type {
   Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  getHostLiveness, readCapacityHistory,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
@@ -42,6 +43,9 @@ export interface DbQueries {
   getHostLabels: typeof getHostLabels;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
+  // capacity charts (issue 13)
+  getHostLiveness: typeof getHostLiveness;
+  readCapacityHistory: typeof readCapacityHistory;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const SORT_KEYS = ["name", "status", "lastSeen", "possible", "created", "bound", "assigned", "free"] as const;
+const SORT_KEYS = ["name", "status", "lastSeen", "possible", "created", "bound", "assigned", "free", "ready", "needsBind", "devices", "health"] as const;
 
 /** The host list's query string, shared by the fleet page and `GET /api/v1/hosts`. */
 export const HostListQuery = z.object({

@@ -8,7 +8,7 @@ import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
-  redeemEnrollmentToken, type Db,
+  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
@@ -176,6 +176,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis,
       listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
       loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+      getHostLiveness, readCapacityHistory,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
     identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },

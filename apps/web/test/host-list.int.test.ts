@@ -13,7 +13,7 @@ beforeAll(async () => {
   await stack.db.host.createMany({
     data: Array.from({ length: 130 }, (_, i) => ({
       name: `rack${Math.floor(i / 10)}-hv${i % 10}`, hostname: `hv${i}.lab`, online: i % 13 !== 0,
-      capacity: { possible: 16, created: 8, bound: i % 9, assigned: 2, free: 6 },
+      capacity: { possible: 16, created: 8, bound: i % 9, assigned: 2, free: 6, ready: 1, needsBind: 5, devices: 2, devicesReady: 2, devicesNeedsBind: 0, devicesAssigned: 0 },
     })),
   });
 });
@@ -61,6 +61,7 @@ describe("the fleet page", () => {
     // 130 hosts, 10 of them offline (every 13th): totals hold the 120 online ones, the rest apart.
     expect(first).toMatch(/data-testid="hosts-online">120</);
     expect(first).toMatch(/data-testid="total-created"[\s\S]*?>960</);
-    expect(first).toMatch(/Not counted above: 10 offline hosts with 80 VFs created/);
+    expect(first).toMatch(/data-testid="total-ready"[\s\S]*?>120</);
+    expect(first).toMatch(/Not counted above: 10 offline hosts with 80 VFs \(10 ready, 50 needing a bind\) and 20 passthrough devices/);
   });
 });

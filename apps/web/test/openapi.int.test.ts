@@ -127,6 +127,9 @@ describe("the OpenAPI document", () => {
     await call("get", "/api/v1/audit-log", T("/api/v1/audit-log"), viewer);
     await call("get", "/api/v1/audit-log?limit=0", T("/api/v1/audit-log"), viewer);
     await call("get", "/api/v1/audit/fleet", T("/api/v1/audit/fleet"), viewer);
+    await call("get", `/api/v1/capacity-history?hostId=${hostId}&hours=1&points=4`, T("/api/v1/capacity-history"), viewer);
+    await call("get", "/api/v1/capacity-history?points=1", T("/api/v1/capacity-history"), viewer);
+    await call("get", "/api/v1/capacity-history?hostId=nope", T("/api/v1/capacity-history"), viewer);
     await call("get", `/api/v1/audit/hosts/${hostId}?guest=dgx-guest`, T("/api/v1/audit/hosts/{hostId}"), viewer);
     await call("get", `/api/v1/audit/hosts/${hostId}?format=pdf`, T("/api/v1/audit/hosts/{hostId}"), viewer);
     await call("get", "/api/v1/audit/hosts/nope", T("/api/v1/audit/hosts/{hostId}"), viewer);

@@ -1,21 +1,21 @@
 import type { Db } from "./create-db.ts";
 
-export interface CapacityTotals { hosts: number; possible: number; created: number; bound: number; assigned: number; free: number }
+/** Counts summed over hosts; the keys are those of core's HostCapacityTotals. */
+export const TOTAL_KEYS = ["possible", "created", "bound", "assigned", "free", "ready", "needsBind", "devices", "devicesReady", "devicesNeedsBind", "devicesAssigned"] as const;
+export type CapacityTotals = { hosts: number } & Record<(typeof TOTAL_KEYS)[number], number>;
 
 /**
  * Fleet capacity summed in PostgreSQL from each host's stored capacity summary, online and offline
- * apart: an offline host's VFs are not free to anyone until it returns.
+ * apart: an offline host's VFs are not free to anyone until it returns. A summary stored before a
+ * key existed counts 0 for it until the host's inventory next changes.
  */
 export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; offline: CapacityTotals }> {
+  const sums = TOTAL_KEYS.map((k) => `coalesce(sum(("capacity"->>'${k}')::int), 0)::int AS "${k}"`).join(",\n      ");
   const rows = await db.$queryRawUnsafe<({ online: boolean } & CapacityTotals)[]>(`
     SELECT "online", count(*)::int AS hosts,
-      coalesce(sum(("capacity"->>'possible')::int), 0)::int AS possible,
-      coalesce(sum(("capacity"->>'created')::int), 0)::int AS created,
-      coalesce(sum(("capacity"->>'bound')::int), 0)::int AS bound,
-      coalesce(sum(("capacity"->>'assigned')::int), 0)::int AS assigned,
-      coalesce(sum(("capacity"->>'free')::int), 0)::int AS free
+      ${sums}
     FROM "Host" GROUP BY "online"`);
-  const zero: CapacityTotals = { hosts: 0, possible: 0, created: 0, bound: 0, assigned: 0, free: 0 };
+  const zero = Object.fromEntries(["hosts", ...TOTAL_KEYS].map((k) => [k, 0])) as CapacityTotals;
   const pick = (online: boolean): CapacityTotals => {
     const { online: _, ...t } = rows.find((r) => r.online === online) ?? { online, ...zero };
     return t;

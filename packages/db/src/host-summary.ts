@@ -13,6 +13,8 @@ export interface HostSummary {
   kernelCmdline: string | null;
   /** The cached capacity summary stored with the last snapshot, as the caller gave it. */
   capacity: unknown;
+  /** The host audit's verdict on the stored inventory (pass, warn, fail, unknown = could not tell); null before the first snapshot. */
+  health: { verdict: string; fail: number; warn: number; unknown: number } | null;
 }
 
 export const HOST_SUMMARY_SELECT = {
@@ -25,6 +27,7 @@ export const HOST_SUMMARY_SELECT = {
   agentVersion: true,
   facts: true,
   capacity: true,
+  health: { select: { verdict: true, fail: true, warn: true, unknown: true } },
 } as const;
 
 type SummaryRow = { [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown : K extends keyof HostSummary ? HostSummary[K] : never };

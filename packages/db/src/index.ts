@@ -29,3 +29,6 @@ export { getHostLiveness } from "./get-host-liveness.ts";
 export * from "./scheduler/index.ts";
 export * from "./tokens/index.ts";
 export { Role } from "./generated/prisma/enums.ts";
+export { recordCapacitySample, SAMPLE_KEYS, type CapacitySampleCounts } from "./record-capacity-sample.ts";
+export { readCapacityHistory, type CapacityHistoryQuery, type CapacityPoint } from "./read-capacity-history.ts";
+export { recordSnapshotHistory } from "./record-snapshot-history.ts";

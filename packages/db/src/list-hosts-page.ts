@@ -11,6 +11,11 @@ export const HOST_SORT_KEYS = {
   bound: `("capacity"->>'bound')::int`,
   assigned: `("capacity"->>'assigned')::int`,
   free: `("capacity"->>'free')::int`,
+  ready: `("capacity"->>'ready')::int`,
+  needsBind: `("capacity"->>'needsBind')::int`,
+  devices: `("capacity"->>'devices')::int`,
+  /** Worst first when descending: fail, warn, could not tell, pass (HostHealth.severity). */
+  health: `hh."severity"`,
 } as const;
 export type HostSortKey = keyof typeof HOST_SORT_KEYS;
 
@@ -33,8 +38,9 @@ export async function listHostsPage(db: Db, query: HostPageQuery): Promise<{ hos
   const order = HOST_SORT_KEYS[query.sort ?? "name"];
   const dir = query.dir === "desc" ? "DESC" : "ASC";
   const where = `WHERE $1 = '' OR "name" ILIKE $2 OR "hostname" ILIKE $2`;
+  const from = `"Host" LEFT JOIN "HostHealth" hh ON hh."hostId" = "Host"."id"`;
   const [ids, counted] = await Promise.all([
-    db.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM "Host" ${where} ORDER BY ${order} ${dir} NULLS LAST, "name" ASC LIMIT $3 OFFSET $4`, q, pattern, query.limit, query.offset),
+    db.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM ${from} ${where} ORDER BY ${order} ${dir} NULLS LAST, "name" ASC LIMIT $3 OFFSET $4`, q, pattern, query.limit, query.offset),
     db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Host" ${where}`, q, pattern),
   ]);
   const rows = await db.host.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: HOST_SUMMARY_SELECT });

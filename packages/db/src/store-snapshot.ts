@@ -4,6 +4,7 @@ import type { Db } from "./create-db.ts";
 import { Prisma } from "./generated/prisma/client.ts";
 import { insertRows, type InventoryTable } from "./insert-rows.ts";
 import { inventoryToRows } from "./inventory-to-rows.ts";
+import { recordSnapshotHistory } from "./record-snapshot-history.ts";
 import { refreshPfCapacity } from "./scheduler/refresh-pf-capacity.ts";
 
 export interface Snapshot {
@@ -77,5 +78,6 @@ export async function storeSnapshot(db: Db, hostId: string, snapshot: Snapshot):
   }
   // The scheduler's per-PF summary follows the stored rows (issue 8).
   await refreshPfCapacity(db, hostId);
+  await recordSnapshotHistory(db, hostId, inventory);
   return { stored: true };
 }

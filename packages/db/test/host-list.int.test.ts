@@ -11,7 +11,11 @@ beforeAll(async () => {
       name: `hv-${String(i).padStart(3, "0")}`,
       hostname: i % 10 === 0 ? `gpu-node-${i}.lab` : `node-${i}.lab`,
       online: i % 3 !== 0,
-      capacity: i === 7 ? undefined : { possible: 16, created: i % 17, bound: i % 5, assigned: i % 4, free: (i % 17) - (i % 4) },
+      // Every tenth host's summary predates the ready split and device counts (they count 0 there).
+      capacity: i === 7 ? undefined : {
+        possible: 16, created: i % 17, bound: i % 5, assigned: i % 4, free: (i % 17) - (i % 4),
+        ...(i % 10 === 5 ? {} : { ready: i % 2, needsBind: (i % 17) - (i % 4) - (i % 2), devices: i % 6, devicesReady: i % 3, devicesNeedsBind: (i % 6) - (i % 3), devicesAssigned: 0 }),
+      },
     })),
   });
 });
@@ -46,7 +50,12 @@ describe("host list pages, filtered and sorted in the database", () => {
     const totals = await fleetTotals(ctx.db);
     const hosts = Array.from({ length: 120 }, (_, i) => i).filter((i) => i !== 7);
     const sum = (online: boolean, f: (i: number) => number) => hosts.filter((i) => (i % 3 !== 0) === online).reduce((s, i) => s + f(i), 0);
-    expect(totals.online).toEqual({ hosts: 80, possible: sum(true, () => 16), created: sum(true, (i) => i % 17), bound: sum(true, (i) => i % 5), assigned: sum(true, (i) => i % 4), free: sum(true, (i) => (i % 17) - (i % 4)) });
+    const split = (f: (i: number) => number) => (i: number) => (i % 10 === 5 ? 0 : f(i));
+    expect(totals.online).toEqual({
+      hosts: 80, possible: sum(true, () => 16), created: sum(true, (i) => i % 17), bound: sum(true, (i) => i % 5), assigned: sum(true, (i) => i % 4), free: sum(true, (i) => (i % 17) - (i % 4)),
+      ready: sum(true, split((i) => i % 2)), needsBind: sum(true, split((i) => (i % 17) - (i % 4) - (i % 2))),
+      devices: sum(true, split((i) => i % 6)), devicesReady: sum(true, split((i) => i % 3)), devicesNeedsBind: sum(true, split((i) => (i % 6) - (i % 3))), devicesAssigned: 0,
+    });
     expect(totals.offline.hosts).toBe(40);
     expect(totals.offline.created).toBe(sum(false, (i) => i % 17));
   });

@@ -120,6 +120,7 @@ describe("host liveness", () => {
       agentVersion: "0.1.0",
       iommuEnabled: null,
       kernelCmdline: null,
+      health: null,
       capacity: null,
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });

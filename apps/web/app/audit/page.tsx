@@ -28,7 +28,7 @@ export default async function FleetAuditPage() {
       {fleet.checks.length > 0 && (
         <ul className="space-y-1 text-xs" data-testid="fleet-audit-checks">
           {fleet.checks.map((c) => (
-            <li key={c.id}><code className="text-slate-500">{c.id}</code> {c.title}: {c.failing.length > 0 && <span className="text-rose-700">fails on {c.failing.join(", ")}</span>}{c.failing.length > 0 && c.warning.length > 0 && "; "}{c.warning.length > 0 && <span className="text-amber-700">warns on {c.warning.join(", ")}</span>}</li>
+            <li key={c.id}><span className="font-medium">{c.title}</span> <code className="text-slate-500">({c.id})</code>: {c.failing.length > 0 && <span className="text-rose-700">fails on {c.failing.join(", ")}</span>}{c.failing.length > 0 && c.warning.length > 0 && "; "}{c.warning.length > 0 && <span className="text-amber-700">warns on {c.warning.join(", ")}</span>}</li>
           ))}
         </ul>
       )}

@@ -3,8 +3,11 @@ import { formatTime } from "@/lib/format.ts";
 import { AuditStatusBadge } from "./audit-status-badge.tsx";
 import { AuditSummaryBar } from "./audit-summary.tsx";
 
-/** The layered report: each check with its evidence and the exact fix. No hooks: server and client both render it. */
-export function AuditReportView({ report }: { report: AuditReport }) {
+/**
+ * The layered report: each check with its evidence and the exact fix. No hooks: server and client
+ * both render it. `fixes` maps a check id to the host page link that opens the job doing the fix.
+ */
+export function AuditReportView({ report, fixes = {} }: { report: AuditReport; fixes?: Record<string, string> }) {
   return (
     <div className="space-y-5" data-testid="audit-report">
       <VerdictLine report={report} />
@@ -28,7 +31,14 @@ export function AuditReportView({ report }: { report: AuditReport }) {
                   </ul>
                   {c.remediation && c.status !== "pass" && (
                     <div className="mt-2 pl-[3.75rem]">
-                      <div className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">Fix</div>
+                      <div className="flex items-center gap-3">
+                        <div className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">Fix</div>
+                        {fixes[c.id] && (
+                          <a href={fixes[c.id]} data-testid="audit-fix-button" data-print="hide" className="rounded bg-sky-700 px-2.5 py-0.5 text-xs font-medium text-white hover:bg-sky-800">
+                            Fix: open the prefilled job
+                          </a>
+                        )}
+                      </div>
                       <pre className="mt-1 overflow-x-auto whitespace-pre-wrap rounded bg-slate-900 px-3 py-2 font-mono text-[11px] text-slate-100 print:bg-white print:text-black print:ring-1 print:ring-slate-300" data-testid="audit-remediation">{c.remediation}</pre>
                     </div>
                   )}

@@ -14,7 +14,7 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds
             <th className="px-3 py-2 font-medium">Host</th>
             <th className="px-3 py-2 font-medium text-rose-700">Fail</th>
             <th className="px-3 py-2 font-medium text-amber-700">Warn</th>
-            {fleet.checks.map((c) => <th key={c.id} className="px-2 py-2 font-mono text-[10px] font-normal" title={c.title}>{c.id}</th>)}
+            {fleet.checks.map((c) => <th key={c.id} scope="col" className="min-w-24 max-w-40 px-2 py-2 align-bottom text-[11px] font-medium leading-tight" title={c.id} data-testid="fleet-audit-check-header" data-check-id={c.id}>{c.title}</th>)}
           </tr>
         </thead>
         <tbody>
@@ -28,7 +28,7 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds
                 {fleet.checks.map((c) => {
                   const s = statusOf.get(`${h.name}\u0000${c.id}`);
                   const cls = s === "fail" ? "bg-rose-100 text-rose-700" : s === "warn" ? "bg-amber-50 text-amber-700" : "text-slate-500";
-                  return <td key={c.id} className={`px-2 py-2 text-center ${cls}`} data-check-id={c.id} data-status={s}>{s === "fail" ? "✕" : s === "warn" ? "!" : "·"}</td>;
+                  return <td key={c.id} className={`px-2 py-2 text-center ${cls}`} data-check-id={c.id} data-status={s}><span aria-hidden="true">{s === "fail" ? "✕" : s === "warn" ? "!" : "·"}</span><span className="sr-only">{s === "fail" ? "fails" : s === "warn" ? "warns" : s === "unknown" ? "could not tell" : "passes or does not apply"}</span></td>;
                 })}
               </tr>
             );

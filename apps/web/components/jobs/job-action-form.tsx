@@ -1,13 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { JobPreview } from "@vfleet/core";
 import type { ActionTargets } from "@/lib/host-page/action-targets.ts";
 import { toFieldError, type FormField } from "@/lib/jobs/field-error.ts";
 import { JOB_KINDS, NEEDS_PF, type JobKind } from "./job-kinds.ts";
 import { useJobPrefill } from "./job-prefill.tsx";
+import { readJobPrefill } from "@/lib/job-prefill.ts";
 import { PreviewView } from "./preview-view.tsx";
 
 export type { ActionTargets };
@@ -34,12 +35,15 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const kindRef = useRef<HTMLSelectElement>(null);
   const hasPfs = targets.pfs.length > 0;
   const firstPf = targets.pfs.find((p) => !p.setCountRefusal) ?? targets.pfs[0];
-  const [kind, setKind] = useState<JobKind>(hasPfs ? "vf.set-count" : "device.bind");
+  // A "Fix" link from the audit opens the form filled in (lib/job-prefill.ts: the URL contract).
+  const urlPrefill = readJobPrefill(useSearchParams());
+  const [kind, setKind] = useState<JobKind>(urlPrefill?.kind ?? (hasPfs ? "vf.set-count" : "device.bind"));
   const [f, setF] = useState<Record<string, string>>({
     pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: (targets.devices.find((d) => !d.vfioRefusal) ?? targets.devices[0])?.address ?? "", driver: "vfio-pci", group: "",
     vf: "0", mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "",
     guest: targets.guests[0] ?? "", devices: "", devKind: "hostdev", live: "", config: "on",
     vfCounts: targets.pfs.filter((p) => p.ifname && p.numVfs > 0).map((p) => `${p.ifname}=${p.numVfs}`).join("\n"), vfioIds: "", method: "sysfsd",
+    ...urlPrefill?.fields,
   });
   const [preview, setPreview] = useState<JobPreview | null>(null);
   /** The host state the preview was made against: Confirm sends it, and a changed host answers 409 with the new preview. */
@@ -154,7 +158,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const refusals = preview?.refusals ?? [];
 
   return (
-    <div data-testid="job-action-form" ref={rootRef} className="min-w-0 scroll-mt-4 space-y-3">
+    <div data-testid="job-action-form" id="change-this-host" ref={rootRef} className="min-w-0 scroll-mt-4 space-y-3">
       <div className="flex flex-wrap items-start gap-3">
         {field("kind", "Action",
           <select data-testid="job-kind" ref={kindRef} className={`${input} max-w-full`} value={kind} onChange={(e) => { setKind(e.target.value as JobKind); clear(); }} {...a11y("kind")}>

@@ -1,18 +1,27 @@
+"use client";
+
 import type { PoolCapacity } from "@vfleet/core";
+import { useSortedRows } from "../sortable-header.tsx";
 
 const COLS = ["ready", "bindable", "creatable", "reserved", "assigned", "inUse"] as const;
+type Row = PoolCapacity["byHost"][number];
+const SORT = {
+  host: (r: Row) => r.host, numa: (r: Row) => r.numaNode, pfs: (r: Row) => r.pfs,
+  ...Object.fromEntries(COLS.map((c) => [c, (r: Row) => r[c]])) as Record<(typeof COLS)[number], (r: Row) => number>,
+};
 
 /** A pool's capacity by host and NUMA node; offline hosts listed apart and never counted. */
 export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity: PoolCapacity; testId?: string }) {
+  const sorted = useSortedRows("pool", capacity.byHost, SORT);
   return (
     <div data-testid={testId} className="space-y-2">
       <div className="flex gap-4 text-xs" data-testid="pool-totals">
         {COLS.map((c) => <span key={c} data-testid={`pool-${c}`} data-value={capacity[c]}><b className="font-mono">{capacity[c]}</b> {c === "inUse" ? "host use" : c}</span>)}
       </div>
       <table className="w-full text-left text-xs">
-        <thead className="text-slate-500"><tr><th className="py-1">host</th><th>NUMA</th><th>PFs</th>{COLS.map((c) => <th key={c}>{c === "inUse" ? "host use" : c}</th>)}</tr></thead>
+        <thead className="text-slate-500"><tr>{sorted.header("host", "host", { className: "py-1" })}{sorted.header("numa", "NUMA")}{sorted.header("pfs", "PFs")}{COLS.map((c) => sorted.header(c, c === "inUse" ? "host use" : c, { first: "desc" }))}</tr></thead>
         <tbody>
-          {capacity.byHost.map((r) => (
+          {sorted.rows.map((r) => (
             <tr key={`${r.host}/${r.numaNode}`} data-testid="capacity-row" data-host={r.host} data-numa={r.numaNode ?? ""} className="border-t border-slate-100">
               <td className="py-1 font-mono">{r.host}</td><td>{r.numaNode ?? "?"}</td><td>{r.pfs}</td>
               {COLS.map((c) => <td key={c} className="font-mono">{r[c]}</td>)}

@@ -37,6 +37,9 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/audit/fleet": { GET: "viewer" },
   "/api/v1/audit/hosts/[hostId]": { GET: "viewer", POST: "viewer" },
   "/api/v1/audit-log": { GET: "viewer" },
+  "/api/v1/capacity-history": { GET: "viewer" },
+  "/capacity": { GET: "viewer" },
+  "/hosts/[hostId]/capacity": { GET: "viewer" },
   // changing hosts
   "/api/v1/jobs": { POST: "operator" },
   "/api/v1/jobs/[jobId]": { GET: "viewer" },

@@ -34,7 +34,13 @@ export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
   snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
+  health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
 });
+const CapacityPoint = z.object({
+  at: Timestamp, created: z.number().int(), ready: z.number().int(), needsBind: z.number().int(), assigned: z.number().int(),
+  devices: z.number().int(), devicesReady: z.number().int(), devicesAssigned: z.number().int(),
+});
+export const CapacityHistoryResponse = z.object({ hostId: z.string().nullable(), hostName: z.string().nullable(), from: Timestamp, to: Timestamp, points: z.array(CapacityPoint) });
 export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
 

@@ -5,3 +5,4 @@ export * from "./audit-verdict.ts";
 export * from "./render-audit-markdown.ts";
 export * from "./render-audit-text.ts";
 export { AUDIT_RULES } from "./all-rules.ts";
+export * from "./fix-job-for-check.ts";

@@ -1,4 +1,5 @@
 import type { Inventory, PciDevice } from "@vfleet/protocol";
+import { countPassthroughDevices, type DeviceCounts } from "./count-passthrough-devices.ts";
 
 /**
  * Passthrough capacity of one host, derived from its inventory.
@@ -41,8 +42,17 @@ export interface PfCapacity extends CapacityCounts {
   vfs: VfView[];
 }
 
+/**
+ * A host's totals as the fleet stores and sums them: the VF counts, free VFs split into ready (on
+ * vfio-pci) and needs bind (still on a host driver or none), and whole passthrough devices.
+ */
+export interface HostCapacityTotals extends CapacityCounts, DeviceCounts {
+  ready: number;
+  needsBind: number;
+}
+
 export interface HostCapacity {
-  totals: CapacityCounts;
+  totals: HostCapacityTotals;
   pfs: PfCapacity[];
   byNuma: { node: number | null; counts: CapacityCounts }[];
 }
@@ -105,8 +115,10 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
     });
 
   const nodes = [...new Set(pfs.map((p) => p.numaNode))].sort((a, b) => (a ?? -1) - (b ?? -1));
+  const ready = pfs.reduce((n, pf) => n + pf.vfs.filter((v) => v.state === "vfio").length, 0);
+  const counts = sumCounts(pfs);
   return {
-    totals: sumCounts(pfs),
+    totals: { ...counts, ready, needsBind: counts.free - ready, ...countPassthroughDevices(inventory, owner) },
     pfs,
     byNuma: nodes.map((node) => ({ node, counts: sumCounts(pfs.filter((p) => p.numaNode === node)) })),
   };

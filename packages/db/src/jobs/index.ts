@@ -5,7 +5,7 @@ export { recordJobResult, type RecordResultOutcome } from "./record-job-result.t
 export { markJobsUnknown } from "./mark-jobs-unknown.ts";
 export { cancelJob, type CancelOutcome } from "./cancel-job.ts";
 export { listJobs, getJob } from "./list-jobs.ts";
-export { listJobsPage, type JobPageFilter } from "./list-jobs-page.ts";
+export { listJobsPage, JOB_SORT_KEYS, type JobPageFilter, type JobSortKey } from "./list-jobs-page.ts";
 export { getPlan, type PlanView } from "./get-plan.ts";
 export { listAuditEvents, type AuditEventView } from "./list-audit-events.ts";
 export type { JobView, StoredJobStep } from "./job-view.ts";

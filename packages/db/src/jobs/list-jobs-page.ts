@@ -10,11 +10,20 @@ export interface JobPageFilter {
   createdBy?: string;
   /** Jobs created at or after this time. */
   since?: Date;
+  /** Column to order by (default created, newest first); ties newest first. */
+  sort?: JobSortKey;
+  dir?: "asc" | "desc";
   limit: number;
   offset: number;
 }
 
-/** One page of the fleet's jobs, newest first, filtered in PostgreSQL, with each job's host name. */
+export const JOB_SORT_KEYS = ["created", "state", "job", "host", "by"] as const;
+export type JobSortKey = (typeof JOB_SORT_KEYS)[number];
+
+const orderOf = (key: JobSortKey, dir: "asc" | "desc") =>
+  key === "state" ? { state: dir } : key === "job" ? { summary: dir } : key === "host" ? { host: { name: dir } } : key === "by" ? { createdBy: dir } : { createdAt: dir };
+
+/** One page of the fleet's jobs, newest first unless sorted otherwise, filtered in PostgreSQL, with each job's host name. */
 export async function listJobsPage(db: Db, filter: JobPageFilter): Promise<{ jobs: (JobView & { hostName: string })[]; total: number }> {
   const where = {
     ...(filter.host ? { host: { name: { contains: filter.host, mode: "insensitive" as const } } } : {}),
@@ -23,7 +32,7 @@ export async function listJobsPage(db: Db, filter: JobPageFilter): Promise<{ job
     ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
   };
   const [rows, total] = await Promise.all([
-    db.job.findMany({ where, orderBy: [{ createdAt: "desc" }, { planStep: "desc" }], take: filter.limit, skip: filter.offset, include: { host: { select: { name: true } } } }),
+    db.job.findMany({ where, orderBy: [orderOf(filter.sort ?? "created", filter.dir ?? "desc"), { createdAt: "desc" }, { planStep: "desc" }], take: filter.limit, skip: filter.offset, include: { host: { select: { name: true } } } }),
     db.job.count({ where }),
   ]);
   return { jobs: rows.map((r) => ({ ...toJobView(r), hostName: r.host.name })), total };

@@ -71,6 +71,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
           <Link href={`/hosts/${summary.id}/audit`} data-testid="host-audit-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit</Link>
           <Link href={`/hosts/${summary.id}/jobs`} data-testid="host-jobs-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Jobs</Link>
+          <Link href={`/hosts/${summary.id}/capacity`} data-testid="host-capacity-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
           <Link href={`/audit-log?hostId=${summary.id}`} data-testid="host-audit-log-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit log</Link>
           <span className="ml-auto text-xs text-slate-500">
             last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}

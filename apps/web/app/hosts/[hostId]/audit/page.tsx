@@ -8,6 +8,7 @@ import { AuditPrintStyle } from "@/components/audit/audit-print-style.tsx";
 import { AuditReportView } from "@/components/audit/audit-report-view.tsx";
 import { GuestPlanForm } from "@/components/audit/guest-plan-form.tsx";
 import { PrintButton } from "@/components/audit/print-button.tsx";
+import { auditFixLinks } from "@/lib/audit-fix-links.ts";
 
 /** Passthrough audit of one host, optionally with one of its guests (`?guest=<name>`). */
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Audit");
@@ -54,7 +55,7 @@ export default async function HostAuditPage({ params, searchParams }: { params: 
               ))}
             </nav>
           )}
-          <AuditReportView report={result.report} />
+          <AuditReportView report={result.report} fixes={auditFixLinks(hostId, result.report, result.inventory)} />
           <section className="rounded-lg border border-slate-200 bg-white p-4" data-print="hide">
             <h2 className="mb-2 text-[13px] font-semibold">Audit a guest plan against {result.name}</h2>
             <GuestPlanForm hostId={hostId} />
