@@ -32,7 +32,7 @@ export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.strin
 
 export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
-  snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
+  snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), protocolVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
 });
 export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
