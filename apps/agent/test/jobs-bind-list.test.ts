@@ -26,6 +26,7 @@ describe("device.bind of a list", () => {
     const vfs = (await run(root, { kind: "vf.set-count", params: { pf: PF, count: 4 } })).observed.vfs as string[];
     const r = await run(root, bindList(vfs, "vfio-pci"));
     expect([r.status, r.changed, writes(r)]).toEqual(["succeeded", true, 12]);
+    expect(r.steps[0]).toEqual({ action: "read driver and driver_override of 4 devices", status: "done", detail: vfs.map((v) => `${v}: driver mlx5_core, driver_override (null)`).join("\n") });
     expect(r.observed).toEqual({ devices: Object.fromEntries(vfs.map((v) => [v, { driver: "vfio-pci", override: "vfio-pci" }])) });
     expect(await drivers(root, vfs)).toEqual(Array(4).fill("vfio-pci"));
     const again = await run(root, bindList(vfs, "vfio-pci"));

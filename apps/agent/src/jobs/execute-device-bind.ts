@@ -24,11 +24,11 @@ export async function executeDeviceBind(p: DeviceBindParams, ctx: ExecContext): 
   }
   const readState = async (bdf: string): Promise<BindState> => ({ driver: await io.readSysfsLink(devAttr(bdf, "driver")), override: await readOverride(io, bdf) });
   const states = new Map<string, BindState>();
-  for (const bdf of named) {
-    const s = await readState(bdf);
-    states.set(bdf, s);
-    ctx.step(`read ${devAttr(bdf, "driver")} and driver_override`, "done", `driver ${s.driver ?? "none"}, driver_override ${s.override ?? "(null)"}`);
-  }
+  for (const bdf of named) states.set(bdf, await readState(bdf));
+  const shown = (s: BindState) => `driver ${s.driver ?? "none"}, driver_override ${s.override ?? "(null)"}`;
+  // One step for a list's reads: each step is a record on the control plane, the writes are what matter.
+  if (p.devices) ctx.step(`read driver and driver_override of ${named.length} devices`, "done", named.map((b) => `${b}: ${shown(states.get(b)!)}`).join("\n"));
+  else ctx.step(`read ${devAttr(named[0]!, "driver")} and driver_override`, "done", shown(states.get(named[0]!)!));
   const write = async (bdf: string, relPath: string, value: string) => {
     const shown = `write ${relPath} = ${JSON.stringify(value)}`;
     try {
