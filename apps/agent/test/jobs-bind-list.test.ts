@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { AgentPolicy, executeJob, SIMULATOR_POLICY } from "../src/jobs/index.ts";
 import { scanHost } from "../src/scan/index.ts";
-import { removeTrees, simTree } from "./jobs-sim-tree.ts";
+import { removeTrees, setFaults, simTree } from "./jobs-sim-tree.ts";
 
 /**
  * device.bind with a list (protocol 1.6): a PF's VFs in one job, checked whole before the first
@@ -18,7 +18,8 @@ const drivers = async (root: string, bdfs: string[]) => {
   const inv = await scanHost(root);
   return bdfs.map((b) => inv.devices.find((d) => d.address === b)?.driver ?? null);
 };
-const writes = (r: JobResult) => r.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).length;
+/** Sysfs writes the steps record (a list's step holds a device's writes, comma-separated). */
+const writes = (r: JobResult) => r.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).reduce((n, s) => n + s.action.split(", ").length, 0);
 
 describe("device.bind of a list", () => {
   it("binds a PF's VFs in one job, then gives them back; a second run writes nothing", async () => {
@@ -27,6 +28,8 @@ describe("device.bind of a list", () => {
     const r = await run(root, bindList(vfs, "vfio-pci"));
     expect([r.status, r.changed, writes(r)]).toEqual(["succeeded", true, 12]);
     expect(r.steps[0]).toEqual({ action: "read driver and driver_override of 4 devices", status: "done", detail: vfs.map((v) => `${v}: driver mlx5_core, driver_override (null)`).join("\n") });
+    expect(r.steps[1]!.action).toBe(`write sys/bus/pci/devices/${vfs[0]}/driver_override = "vfio-pci", sys/bus/pci/drivers/mlx5_core/unbind = "${vfs[0]}", sys/bus/pci/drivers_probe = "${vfs[0]}"`);
+    expect(r.steps).toHaveLength(1 + 4);
     expect(r.observed).toEqual({ devices: Object.fromEntries(vfs.map((v) => [v, { driver: "vfio-pci", override: "vfio-pci" }])) });
     expect(await drivers(root, vfs)).toEqual(Array(4).fill("vfio-pci"));
     const again = await run(root, bindList(vfs, "vfio-pci"));
@@ -45,6 +48,19 @@ describe("device.bind of a list", () => {
     const r = await run(root, bindList(vfs, "vfio-pci"));
     expect([r.status, r.changed, writes(r)]).toEqual(["succeeded", true, 6]);
     expect(r.steps.some((s) => s.action.includes(vfs[0]!) && s.action.startsWith("write"))).toBe(false);
+  });
+
+  it("a write failing mid-list records the writes done before it, and says the host changed", async () => {
+    const root = await simTree("dgx2", 0);
+    const vfs = (await run(root, { kind: "vf.set-count", params: { pf: PF, count: 2 } })).observed.vfs as string[];
+    await setFaults(root, { silentNoop: ["drivers_probe"] });
+    const r = await run(root, bindList(vfs, "vfio-pci"));
+    expect([r.status, r.changed, r.error!.code]).toEqual(["failed", true, "not-bound"]);
+    expect(r.steps.map((s) => s.status)).toEqual(["done", "done"]);
+    expect(r.steps[1]!.action).toContain(`sys/bus/pci/drivers_probe = "${vfs[0]}"`);
+    await setFaults(root, {});
+    const retry = await run(root, bindList(vfs, "vfio-pci"));
+    expect([retry.status, await drivers(root, vfs)]).toEqual(["succeeded", ["vfio-pci", "vfio-pci"]]);
   });
 
   it("refuses the whole list, writing nothing, when one device may not change", async () => {

@@ -29,13 +29,19 @@ export async function executeDeviceBind(p: DeviceBindParams, ctx: ExecContext): 
   // One step for a list's reads: each step is a record on the control plane, the writes are what matter.
   if (p.devices) ctx.step(`read driver and driver_override of ${named.length} devices`, "done", named.map((b) => `${b}: ${shown(states.get(b)!)}`).join("\n"));
   else ctx.step(`read ${devAttr(named[0]!, "driver")} and driver_override`, "done", shown(states.get(named[0]!)!));
+  // A list records each device's writes as one step (`write a = "x", b = "y", c = "z"`): every
+  // step is a record on the control plane, and a PF's VFs would make three each.
+  const written: string[] = [];
+  const flush = () => { if (written.length > 0) ctx.step(`write ${written.splice(0).join(", ")}`, "done", null); };
   const write = async (bdf: string, relPath: string, value: string) => {
-    const shown = `write ${relPath} = ${JSON.stringify(value)}`;
+    const shown = `${relPath} = ${JSON.stringify(value)}`;
     try {
       await io.writeSysfs(relPath, value);
-      ctx.step(shown, "done", null);
+      if (p.devices) written.push(shown);
+      else ctx.step(`write ${shown}`, "done", null);
     } catch (err) {
-      ctx.step(shown, "failed", err instanceof Error ? err.message : String(err));
+      flush();
+      ctx.step(`write ${shown}`, "failed", err instanceof Error ? err.message : String(err));
       throw toJobFailure(err, err instanceof HostIOError && err.code === "ETIMEDOUT" ? `${bdf}: ` : "");
     }
   };
@@ -61,6 +67,7 @@ export async function executeDeviceBind(p: DeviceBindParams, ctx: ExecContext): 
       if (was.override !== "vfio-pci") await write(m, devAttr(m, "driver_override"), "vfio-pci");
       if (was.driver) await write(m, `sys/bus/pci/drivers/${was.driver}/unbind`, m);
       await write(m, "sys/bus/pci/drivers_probe", m);
+      flush();
       const after = await readState(m);
       states.set(m, after);
       if (after.driver !== "vfio-pci") {
@@ -83,6 +90,7 @@ export async function executeDeviceBind(p: DeviceBindParams, ctx: ExecContext): 
     if (before.override !== null) await write(bdf, devAttr(bdf, "driver_override"), "\n");
     if (before.driver) await write(bdf, `sys/bus/pci/drivers/${before.driver}/unbind`, bdf);
     await write(bdf, "sys/bus/pci/drivers_probe", bdf);
+    flush();
     const after = await readState(bdf);
     states.set(bdf, after);
     if (after.override !== null) throw new JobFailure("readback-mismatch", `${bdf}: driver_override still reads ${after.override}`, "The kernel kept driver_override after it was cleared; check dmesg.");
