@@ -62,27 +62,28 @@ export async function timeSeed000Plan(pfCount: number, options: { perVfBinds?: b
 }
 
 /**
- * `pnpm bench seed-000-plan`: 16, 80 and 160 VFs (median of three runs each), the agent's overhead
- * as a share of the plan's wall time, growth against 16; the 1.5 plan (a job per VF) as peer at 160.
+ * `pnpm bench seed-000-plan`: 16, 80 and 160 VFs, the agent's overhead as a share of the plan's wall
+ * time, growth against 16; the 1.5 plan (a bind job per VF) as peer at 160. Three rounds, each
+ * running every size once (a shared machine's load then falls on all sizes alike); the median of
+ * each size is shown.
  */
 export async function benchSeed000Plan(): Promise<void> {
   console.log("\nSeed 000 plan on the simulated DGX-2 (set-count 16 per port, bind each port's VFs in one job, attach all; real libvirtd)");
   await timeSeed000Plan(1); // warm-up: module loading and the JIT, not the plan
-  const runs: PlanTimings[] = [];
-  for (const pfCount of [1, 5, 10]) runs.push(await medianRun(() => timeSeed000Plan(pfCount)));
-  const [small] = runs;
-  for (const r of runs) {
-    const share = `${((100 * r.overheadMs) / r.totalMs).toFixed(1)}% overhead`;
-    row(`${r.vfs} VFs, ${r.jobs} jobs: set-count / bind / attach`, fmt(r.totalMs), `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}; ${share} (${fmt(r.overheadMs)}); ${(r.totalMs / small!.totalMs).toFixed(1)}x 16 VFs for ${r.vfs / 16}x the VFs`);
+  const configs = [{ pfs: 1 }, { pfs: 5 }, { pfs: 10 }, { pfs: 10, perVfBinds: true }];
+  const rounds: PlanTimings[][] = [];
+  for (let round = 0; round < 3; round++) {
+    const runs: PlanTimings[] = [];
+    for (const c of configs) runs.push(await timeSeed000Plan(c.pfs, { perVfBinds: c.perVfBinds ?? false }));
+    rounds.push(runs);
   }
-  const peer = await medianRun(() => timeSeed000Plan(10, { perVfBinds: true }));
-  const big = runs.at(-1)!;
-  row(`peer: 160 VFs, a bind job per VF (${peer.jobs} jobs, as protocol 1.5)`, fmt(peer.totalMs), `${((100 * peer.overheadMs) / peer.totalMs).toFixed(1)}% overhead; bind ${fmt(peer.bindMs)}`);
-  row("ratio per-VF binds / batched, 160 VFs", `${(peer.totalMs / big.totalMs).toFixed(2)}x`);
-}
-
-/** The run with the median wall time of three (a shared machine's noise lands in the others). */
-async function medianRun(run: () => Promise<PlanTimings>): Promise<PlanTimings> {
-  const runs = [await run(), await run(), await run()].sort((a, b) => a.totalMs - b.totalMs);
-  return runs[1]!;
+  const [small, mid, big, peer] = configs.map((_, i) => rounds.map((r) => r[i]!).sort((a, b) => a.totalMs - b.totalMs)[1]!);
+  const perVf = (ms: number, r: PlanTimings) => `${(ms / r.vfs).toFixed(1)} ms/VF`;
+  for (const r of [small!, mid!, big!]) {
+    row(`${r.vfs} VFs, ${r.jobs} jobs: set-count / bind / attach`, fmt(r.totalMs), `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}`);
+    row("  overhead (agent's timing), share of the plan", `${((100 * r.overheadMs) / r.totalMs).toFixed(1)}%`, `${fmt(r.overheadMs)}: ${perVf(r.overheadMs, r)}; host work ${perVf(r.hostMs, r)}`);
+    row("  growth against 16 VFs", `${(r.totalMs / small!.totalMs).toFixed(1)}x`, `for ${r.vfs / 16}x the VFs`);
+  }
+  row(`peer: 160 VFs, a bind job per VF (${peer!.jobs} jobs, as 1.5 plans)`, fmt(peer!.totalMs), `${((100 * peer!.overheadMs) / peer!.totalMs).toFixed(1)}% overhead; bind ${fmt(peer!.bindMs)}`);
+  row("ratio per-VF binds / batched, 160 VFs", `${(peer!.totalMs / big!.totalMs).toFixed(2)}x`);
 }
