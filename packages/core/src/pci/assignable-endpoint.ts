@@ -1,5 +1,5 @@
-import type { DeviceFacts } from "./device-facts.ts";
 import type { PciDevice } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 import { isBridge } from "./iommu-group.ts";
 
 /**

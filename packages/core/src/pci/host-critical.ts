@@ -1,5 +1,5 @@
-import type { DeviceFacts } from "./device-facts.ts";
 import type { Inventory } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 
 /** What the agent's local policy adds to the inventory's own evidence (the server has none: empty lists). */
 export type HostProtection = { protectDevices: readonly string[]; protectInterfaces: readonly string[] };

@@ -1,5 +1,5 @@
-import type { DeviceFacts } from "./device-facts.ts";
 import type { PciDevice } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 
 /**
  * PCI-to-PCI (0604), CardBus (0607) and semi-transparent (0609) bridges: VFIO ignores them when it
