@@ -1,5 +1,5 @@
 import type { Inventory, Job } from "@vfleet/protocol";
-import { planVfioBinds, type VfToBind } from "./plan-vfio-binds.ts";
+import { planVfBinds, type VfToBind } from "./plan-vf-binds.ts";
 import { vfAddressOf } from "./vf-address.ts";
 
 /** One job of a plan: `ref` names it inside the plan, `dependsOn` lists refs that must succeed first. */
@@ -23,7 +23,7 @@ export function planSeed000(inventory: Inventory, options: { guest: string; coun
     jobs.push({ ref: setRef, job: { kind: "vf.set-count", params: { pf: pf.address, count } }, dependsOn: [] });
     for (let i = 0; i < count; i++) vfs.push({ address: vfAddressOf(pf.address, pf.sriov!.offset!, pf.sriov!.stride!, i), pf: pf.address, dependsOn: [setRef] });
   }
-  const binds = planVfioBinds(vfs, options.batchBinds ?? true);
+  const binds = planVfBinds(vfs, { batch: options.batchBinds ?? true });
   jobs.push(...binds);
   if (vfs.length > 0) {
     jobs.push({

@@ -1,6 +1,6 @@
 import type { GuestDevice, Job } from "@vfleet/protocol";
 import type { PlanJobSpec } from "../jobs/plan-seed-000.ts";
-import { planVfioBinds } from "../jobs/plan-vfio-binds.ts";
+import { planVfBinds } from "../jobs/plan-vf-binds.ts";
 import type { Placement } from "./place-request.ts";
 
 export type VfSettings = { vlan?: number; trust?: boolean; spoofchk?: boolean };
@@ -22,7 +22,7 @@ export function planPlacementJobs(placement: Placement, settings: VfSettings, de
     jobs.push({ ref, job: { kind: "vf.set-count", params: { pf: sc.pf, count: sc.to } }, dependsOn: [] });
   }
   const toBind = placement.vfs.filter((vf) => vf.source !== "ready" || setRef.has(vf.pf)).map((vf) => ({ address: vf.address, pf: vf.pf, dependsOn: setRef.has(vf.pf) ? [setRef.get(vf.pf)!] : [] }));
-  const binds = planVfioBinds(toBind, options.batchBinds ?? true);
+  const binds = planVfBinds(toBind, { batch: options.batchBinds ?? true });
   jobs.push(...binds);
   const before: string[] = binds.map((b) => b.ref);
   for (const vf of placement.vfs) {
