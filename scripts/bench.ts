@@ -19,7 +19,7 @@ import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
 import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchIdentity } from "./bench/identity.ts";
-import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
+import { benchSeed000Plan } from "./bench/seed-000-plan.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -75,22 +75,12 @@ async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
   row("ratio audit / capacity", `${(audit.median / capacity.median).toFixed(1)}x`);
 }
 
-async function benchSeed000Plan() {
-  console.log("\nSeed 000 plan on the simulated DGX-2 (set-count 16 per port, bind each VF, attach all; real libvirtd)");
-  const runs = [];
-  for (const pfCount of [1, 5, 10]) runs.push(await timeSeed000Plan(pfCount));
-  for (const r of runs) {
-    row(`${r.vfs} VFs: set-count / bind / attach`, fmt(r.totalMs), `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}`);
-  }
-  const [small, , big] = runs;
-  row("growth 16 -> 160 VFs (10x the VFs)", `${(big!.totalMs / small!.totalMs).toFixed(1)}x`, `bind ${(big!.bindMs / small!.bindMs).toFixed(1)}x, attach ${(big!.attachMs / small!.attachMs).toFixed(1)}x`);
-}
-
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();
+  if (process.argv[2] === "seed-000-plan") return benchSeed000Plan();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });

@@ -118,7 +118,10 @@ describe("seed 000 through the scheduler", () => {
     expect(p.guest.memoryMiB).toBeGreaterThan(512);
     expect(p.guest.sizing.reasons.join(" ")).toMatch(/vCPUs raised 4 -> \d+: 160 functions ask for/);
     const kinds = p.jobs.map((j: { kind: string }) => j.kind);
-    expect([kinds.filter((k: string) => k === "vf.set-count").length, kinds.filter((k: string) => k === "device.bind").length]).toEqual([10, 160]);
+    // One bind job per port, naming its 16 VFs (protocol 1.6).
+    const binds = p.jobs.filter((j: { kind: string }) => j.kind === "device.bind");
+    expect([kinds.filter((k: string) => k === "vf.set-count").length, binds.length]).toEqual([10, 10]);
+    expect(binds.flatMap((j: { job: { params: { devices: string[] } } }) => j.job.params.devices)).toHaveLength(160);
     expect(kinds.slice(-2)).toEqual(["guest.define", "guest.attach"]);
     expect(await stack.db.assignment.count()).toBe(0);
 

@@ -12,6 +12,7 @@ export * from "./sizing/interrupt-vectors.ts";
 export * from "./sizing/guest-memory.ts";
 export * from "./sizing/parse-cpu-list.ts";
 export * from "./jobs/index.ts";
+export * from "./pci/device-facts.ts";
 export * from "./pci/iommu-group.ts";
 export * from "./pci/assignable-endpoint.ts";
 export * from "./pci/host-critical.ts";

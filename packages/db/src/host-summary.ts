@@ -8,6 +8,8 @@ export interface HostSummary {
   lastSeenAt: Date | null;
   snapshotAt: Date | null;
   agentVersion: string | null;
+  /** The protocol its agent spoke at its last hello (what jobs it understands); null before one. */
+  protocolVersion: string | null;
   /** null until the first snapshot. */
   iommuEnabled: boolean | null;
   kernelCmdline: string | null;
@@ -25,6 +27,7 @@ export const HOST_SUMMARY_SELECT = {
   lastSeenAt: true,
   snapshotAt: true,
   agentVersion: true,
+  protocolVersion: true,
   facts: true,
   capacity: true,
   health: { select: { verdict: true, fail: true, warn: true, unknown: true } },

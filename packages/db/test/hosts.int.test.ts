@@ -118,6 +118,7 @@ describe("host liveness", () => {
       lastSeenAt: t0,
       snapshotAt: null,
       agentVersion: "0.1.0",
+      protocolVersion: "1.0",
       iommuEnabled: null,
       kernelCmdline: null,
       health: null,

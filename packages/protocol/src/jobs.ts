@@ -19,15 +19,37 @@ export const VfSetCountJob = z.object({
   params: z.object({ pf: Bdf, count }).strict(),
 }).strict();
 
+/** Most devices one bind job names: a PF's VFs (at most 2048) in one job. */
+export const MAX_BIND_DEVICES = 2048;
+
 /**
  * `driver: "vfio-pci"` hands the device to VFIO; `"host"` gives it back to its host driver.
  * `group: true` (with vfio-pci) binds every endpoint of the device's IOMMU group in one job:
  * VFIO assigns whole groups, so a GPU sharing a group with its HDMI audio can only move together.
+ * `devices` (1.6) instead of `device` binds a list in one job (a PF's VFs): the agent checks every
+ * device before writing to any, so a refusal leaves all of them as they were.
  */
 export const DeviceBindJob = z.object({
   kind: z.literal("device.bind"),
-  params: z.object({ device: Bdf, driver: z.enum(["vfio-pci", "host"]), group: z.boolean().optional() }).strict(),
+  params: z.object({
+    device: Bdf.optional(),
+    devices: z.array(Bdf).min(1, "must name at least one device").max(MAX_BIND_DEVICES, `must be at most ${MAX_BIND_DEVICES} devices (a PF's VFs)`).optional(),
+    driver: z.enum(["vfio-pci", "host"]),
+    group: z.boolean().optional(),
+  }).strict().superRefine((p, ctx) => {
+    if ((p.device === undefined) === (p.devices === undefined)) ctx.addIssue({ code: "custom", path: ["device"], message: "give exactly one of device (one address) or devices (a list)" });
+    if (p.devices && p.group) ctx.addIssue({ code: "custom", path: ["group"], message: "only with device: a list binds each device it names" });
+    const seen = new Set<string>();
+    p.devices?.forEach((d, i) => {
+      if (seen.has(d)) ctx.addIssue({ code: "custom", path: ["devices", i], message: `repeats ${d}: a device is bound once` });
+      seen.add(d);
+    });
+  }),
 }).strict();
+export type DeviceBindParams = z.infer<typeof DeviceBindJob>["params"];
+
+/** The addresses a bind job names, in order: `devices`, or the one `device`. */
+export const bindDevices = (p: DeviceBindParams): string[] => p.devices ?? (p.device === undefined ? [] : [p.device]);
 
 export const VfConfigureJob = z.object({
   kind: z.literal("vf.configure"),
@@ -122,6 +144,18 @@ export const JobError = z.object({
 });
 export type JobError = z.infer<typeof JobError>;
 
+/**
+ * Where a job's time went, measured by the agent (1.6): `hostMs` inside sysfs writes, `ip`
+ * commands and libvirt calls (the host's own work), `overheadMs` everything else (vfleet's reads,
+ * checks and bookkeeping). `wallMs` = both.
+ */
+export const JobTiming = z.object({
+  wallMs: z.number().min(0).max(86_400_000),
+  hostMs: z.number().min(0).max(86_400_000),
+  overheadMs: z.number().min(0).max(86_400_000),
+}).strict();
+export type JobTiming = z.infer<typeof JobTiming>;
+
 export const JobResult = z.object({
   status: z.enum(["succeeded", "failed"]),
   /** False when the host already was in the wanted state and nothing was written. */
@@ -130,5 +164,6 @@ export const JobResult = z.object({
   error: JobError.nullable(),
   /** State read back after the change, e.g. `{ numVfs: 8 }`. */
   observed: z.record(z.string(), z.unknown()),
+  timing: JobTiming.optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;

@@ -18,8 +18,12 @@
  *   a snapshot past them is refused 4400 naming the field. Honest agents of any 1.x never send such
  *   values. inventory.host.unread: sources the scan could not read (optional field). Job state
  *   `abandoned` (server side only).
+ * - 1.6 (2026-11): device.bind `devices`, a list of addresses bound in one job (a PF's VFs),
+ *   instead of `device`; job.result `timing` (wall time, time in the host's sysfs writes, ip and
+ *   libvirt calls, and the agent's own overhead; optional). A 1.5 agent refuses a `devices` bind as
+ *   bad-input: the control plane sends lists only to agents that said 1.6 or later.
  */
-export const PROTOCOL_VERSION = "1.5";
+export const PROTOCOL_VERSION = "1.6";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */
@@ -28,6 +32,13 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
 export function majorOf(version: string): number | null {
   const m = /^(\d+)\.(\d+)$/.exec(version);
   return m ? Number(m[1]) : null;
+}
+
+/** Whether a peer that said `version` speaks at least `major.minor` (false for a malformed version). */
+export function speaksAtLeast(version: string | null | undefined, wanted: string): boolean {
+  const m = /^(\d+)\.(\d+)$/.exec(version ?? "");
+  const w = /^(\d+)\.(\d+)$/.exec(wanted)!;
+  return m !== null && Number(m[1]) === Number(w[1]) && Number(m[2]) >= Number(w[2]);
 }
 
 export function isSupportedVersion(version: string): boolean {

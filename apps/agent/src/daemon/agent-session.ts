@@ -98,8 +98,22 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         return null; // a device vanished mid-read: that is a change, scan in full
       }
     };
+    const fullScanEveryMs = options.fullScanEveryMs ?? 60_000;
+    /**
+     * While jobs run, the snapshot waits for a pause: a full scan between two jobs of a plan delays
+     * the next one by the scan's time (a DGX-2: ~130 ms per job), and the host is mid-change anyway.
+     * Not longer than the safety interval: a plan of hours still reports its host.
+     */
+    const yieldToJobs = () => (options.jobs?.busy() ?? false) && Date.now() - lastFullScanAt < fullScanEveryMs;
+    /** A job changed the host: a forced scan is owed once the jobs pause (kept across skipped attempts). */
+    let owedAfterJobs = false;
     const scanAndReport = async (force = false) => {
       if (ws.readyState !== WebSocket.OPEN) return;
+      if (!force && yieldToJobs()) {
+        clearTimeout(scanTimer);
+        scanTimer = setTimeout(() => void scanAndReport(), options.scanIntervalMs);
+        return;
+      }
       if (scanning) { rescan = true; return; }
       scanning = true;
       force ||= rescan;
@@ -109,7 +123,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         const timed = async () => {
           // Taken before the scan: a change during the scan makes the next tick differ and rescan.
           const fp = fingerprint();
-          const due = force || fp === null || fp !== scannedFingerprint || Date.now() - lastFullScanAt >= (options.fullScanEveryMs ?? 60_000);
+          const due = force || fp === null || fp !== scannedFingerprint || Date.now() - lastFullScanAt >= fullScanEveryMs;
           if (!due) return null;
           const t0 = performance.now();
           const inv = await options.scan();
@@ -188,9 +202,17 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
             result: (jobId, attempt, result) => {
               send("job.result", { jobId, attempt, result });
               // The change is on the host now: report it soon, not at the next scan tick (coalesced:
-              // a plan's jobs follow each other within milliseconds).
+              // a plan's jobs follow each other within milliseconds, and the scan waits for a pause).
               // Forced: a job may change what the fingerprint cannot see (a VF's MAC or VLAN).
-              if (result.changed) { clearTimeout(soon); soon = setTimeout(() => void scanAndReport(true), 150); }
+              owedAfterJobs ||= result.changed;
+              if (owedAfterJobs) {
+                clearTimeout(soon);
+                soon = setTimeout(() => {
+                  if (yieldToJobs()) return; // the next job's result comes back here
+                  owedAfterJobs = false;
+                  void scanAndReport(true);
+                }, 150);
+              }
             },
           });
           void scanAndReport(true);

@@ -34,6 +34,16 @@ describe("JobRunner", () => {
     ]);
   });
 
+  it("is busy from a job's arrival to its result (the snapshot waits for a pause in a plan)", async () => {
+    const h = harness(30);
+    expect(h.runner.busy()).toBe(false);
+    h.runner.dispatch({ jobId: "j1", attempt: 1, leaseMs: 1000, job });
+    h.runner.dispatch({ jobId: "j2", attempt: 1, leaseMs: 1000, job });
+    expect(h.runner.busy()).toBe(true);
+    await h.runner.idle();
+    expect([h.runner.busy(), h.sent.filter((s) => s.kind === "result").length]).toEqual([false, 2]);
+  });
+
   it("a redelivery while the job runs joins it: one run, the result answers the newest attempt", async () => {
     const h = harness(50);
     h.runner.dispatch({ jobId: "j1", attempt: 1, leaseMs: 1000, job });

@@ -43,6 +43,11 @@ export class JobRunner {
     this.#replies = replies;
   }
 
+  /** Whether a job is running or waiting to (a plan's next job arrives while its last one ends). */
+  busy(): boolean {
+    return this.#running.size > 0;
+  }
+
   /** Settles once every accepted job finished (for a clean stop). */
   idle(): Promise<unknown> {
     return this.#chain;

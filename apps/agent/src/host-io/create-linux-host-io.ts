@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createVirsh, type Virsh } from "../libvirt/index.ts";
 import { scanHost } from "../scan/index.ts";
+import { readDeviceView } from "../scan/read-device-view.ts";
 import { readConfigFile, writeConfigFile } from "./config-files.ts";
 import { checkSysfsPath, DEFAULT_TIMEOUTS, type HostIO, HostIOError, withTimeout } from "./host-io.ts";
 import { readSysfsAttr, readSysfsLinkName } from "./read-sysfs-attr.ts";
@@ -41,6 +42,7 @@ export function createLinuxHostIO(root = "/", options: LinuxHostIOOptions = {}):
     simulated: false,
     virsh: options.virsh ?? createVirsh(),
     scan: () => scanHost(root),
+    scanDevices: (addresses, opts) => readDeviceView(root, addresses, opts),
     readSysfs: (p) => readSysfsAttr(root, p),
     readSysfsLink: (p) => readSysfsLinkName(root, p),
     async writeSysfs(relPath, value, opts = {}) {

@@ -7,6 +7,7 @@ import {
 import { checkDomainName } from "@vfleet/core";
 import { createVirsh, type Virsh, VirshError } from "../libvirt/index.ts";
 import { scanHost } from "../scan/index.ts";
+import { readDeviceView } from "../scan/read-device-view.ts";
 import { readConfigFile, writeConfigFile } from "./config-files.ts";
 import { checkSysfsPath, DEFAULT_TIMEOUTS, type HostIO, HostIOError, withTimeout } from "./host-io.ts";
 import { readSysfsAttr, readSysfsLinkName } from "./read-sysfs-attr.ts";
@@ -63,6 +64,7 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
     simulated: true,
     virsh,
     scan: () => scanHost(root),
+    scanDevices: (addresses, opts) => readDeviceView(root, addresses, opts),
     readSysfs: (p) => readSysfsAttr(root, p),
     readSysfsLink: (p) => readSysfsLinkName(root, p),
     async writeSysfs(relPath, value, opts = {}) {

@@ -1,4 +1,6 @@
+import type { DeviceFacts } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
+import type { DeviceViewOptions } from "../scan/read-device-view.ts";
 import type { Virsh } from "../libvirt/index.ts";
 
 /**
@@ -13,6 +15,8 @@ export interface HostIO {
   readonly simulated: boolean;
   /** The host as the agent's scan reads it (sysfs, procfs, /etc, libvirt definitions). */
   scan(): Promise<Inventory>;
+  /** Only what a job's safety checks read about these devices (scan/read-device-view.ts): its cost follows the job, not the host. */
+  scanDevices(addresses: readonly string[], options?: DeviceViewOptions): Promise<DeviceFacts>;
   /** A sysfs/procfs attribute's text, trimmed; null when it does not exist. */
   readSysfs(relPath: string): Promise<string | null>;
   /** The last component of a sysfs link (`driver` -> `vfio-pci`), or null. */

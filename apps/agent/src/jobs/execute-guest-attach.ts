@@ -15,7 +15,7 @@ type Params = z.infer<typeof GuestAttachJob>["params"];
  */
 export async function executeGuestAttach(p: Params, ctx: ExecContext): Promise<ExecOutcome> {
   checkUniqueDevices(p.devices);
-  const inv = await ctx.io.scan();
+  const inv = await ctx.io.scanDevices(p.devices.map((d) => d.address), { withGuests: true });
   const holders = guestsByDevice(inv);
   p.devices.forEach((d, i) => {
     if (!inv.devices.some((x) => x.address === d.address)) throw new JobFailure("ENODEV", `params.devices[${i}].address ${d.address} is not on this host`, `There is no PCI device ${d.address} here (for a VF: is the VF count high enough? check lspci -D).`);

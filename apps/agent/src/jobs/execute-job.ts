@@ -1,4 +1,4 @@
-import { Job, type JobResult, type JobStep } from "@vfleet/protocol";
+import { Job, type JobResult, type JobStep, type JobTiming } from "@vfleet/protocol";
 import type { HostIO } from "../host-io/index.ts";
 import type { AgentPolicy } from "./agent-policy.ts";
 import type { ExecContext, ExecOutcome } from "./exec-context.ts";
@@ -11,6 +11,7 @@ import { executeVfConfigure } from "./execute-vf-configure.ts";
 import { executeVfSetCount } from "./execute-vf-set-count.ts";
 import { toJobFailure } from "./explain-host-error.ts";
 import { JobFailure } from "./job-failure.ts";
+import { timeHostCalls } from "./time-host-calls.ts";
 
 export type ExecuteJobOptions = {
   io: HostIO;
@@ -43,7 +44,8 @@ async function run(job: Job, ctx: ExecContext): Promise<ExecOutcome> {
  * Run one job on this host, level-triggered: the executor reads the real state and acts only
  * on the difference, so a redelivered or re-run job is harmless. The job is validated again
  * with the protocol's schema whatever the server checked. Never throws: every outcome is a
- * JobResult (`error.code` "bad-input" for a job that does not parse).
+ * JobResult (`error.code` "bad-input" for a job that does not parse), with its `timing`: wall
+ * time, the host's own time (writes, ip, libvirt) and the agent's overhead beside it.
  */
 export async function executeJob(input: unknown, options: ExecuteJobOptions): Promise<JobResult> {
   const steps: JobStep[] = [];
@@ -52,17 +54,26 @@ export async function executeJob(input: unknown, options: ExecuteJobOptions): Pr
     steps.push(s);
     options.onStep?.(s);
   };
+  const started = performance.now();
+  const clock = timeHostCalls(options.io);
+  const timing = (): JobTiming => {
+    const wallMs = performance.now() - started;
+    const hostMs = Math.min(clock.hostMs(), wallMs);
+    return { wallMs: round(wallMs), hostMs: round(hostMs), overheadMs: round(wallMs - hostMs) };
+  };
   const parsed = Job.safeParse(input);
   if (!parsed.success) {
     const problem = describeJobInputError(input)!;
-    return { status: "failed", changed: false, steps, error: { code: "bad-input", message: problem, explanation: `The job was refused before touching the host: ${problem}.` }, observed: {} };
+    return { status: "failed", changed: false, steps, error: { code: "bad-input", message: problem, explanation: `The job was refused before touching the host: ${problem}.` }, observed: {}, timing: timing() };
   }
   try {
-    const out = await run(parsed.data, { io: options.io, policy: options.policy, step });
-    return { status: "succeeded", changed: out.changed, steps, error: null, observed: out.observed };
+    const out = await run(parsed.data, { io: clock.io, policy: options.policy, step });
+    return { status: "succeeded", changed: out.changed, steps, error: null, observed: out.observed, timing: timing() };
   } catch (err) {
     const failure = err instanceof JobFailure ? err : toJobFailure(err);
     const wrote = steps.some((s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach|define))/.test(s.action));
-    return { status: "failed", changed: wrote, steps, error: failure.toJobError(), observed: {} };
+    return { status: "failed", changed: wrote, steps, error: failure.toJobError(), observed: {}, timing: timing() };
   }
 }
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -15,7 +15,10 @@ type Params = z.infer<typeof VfConfigureJob>["params"];
  * (a driver may accept a setting and ignore it). Settings the job leaves out stay as they are.
  */
 export async function executeVfConfigure(p: Params, ctx: ExecContext): Promise<ExecOutcome> {
-  const inv = await ctx.io.scan();
+  // The PF, then the VF at the index (when it exists): their interfaces are what the checks read.
+  const pfOnly = await ctx.io.scanDevices([p.pf]);
+  const vfAddress = pfOnly.devices.find((x) => x.address === p.pf)?.sriov?.vfs[p.vf];
+  const inv = vfAddress ? await ctx.io.scanDevices([p.pf, vfAddress]) : pfOnly;
   const d = inv.devices.find((x) => x.address === p.pf);
   if (!d?.sriov) throw new JobFailure(d ? "not-sriov" : "ENODEV", `${p.pf} is ${d ? "not an SR-IOV PF" : "not on this host"}`, `VF settings live on an SR-IOV PF; ${p.pf} is ${d ? "not one" : "not a PCI device here (check lspci -D)"}.`);
   const ifname = d.netInterfaces[0];

@@ -1,3 +1,4 @@
+import type { DeviceFacts } from "@vfleet/core";
 import type { VfSetCountJob } from "@vfleet/protocol";
 import type { z } from "zod";
 import { HostIOError } from "../host-io/index.ts";
@@ -18,7 +19,8 @@ async function readVfs(ctx: ExecContext, pf: string, n: number): Promise<string[
  * a driver that returns success and does nothing (hns3) is caught here.
  */
 export async function executeVfSetCount(p: Params, ctx: ExecContext): Promise<ExecOutcome> {
-  const inv = await ctx.io.scan();
+  // The PF, its VFs (a change destroys them all), their groups and interfaces, and the guests.
+  const inv = await ctx.io.scanDevices([p.pf], { withVfs: true, withGuests: true });
   const d = inv.devices.find((x) => x.address === p.pf);
   if (!d) throw new JobFailure("ENODEV", `no PCI device ${p.pf}`, `There is no device at ${p.pf} on this host (check the address with lspci -D).`);
   if (!d.sriov) throw new JobFailure("not-sriov", `${p.pf} has no sriov_numvfs`, `${p.pf} (driver ${d.driver ?? "none"}) is not an SR-IOV physical function, or its SR-IOV capability is off in firmware (Mellanox: mstconfig -d ${p.pf} set SRIOV_EN=1).`);
@@ -60,7 +62,7 @@ export async function executeVfSetCount(p: Params, ctx: ExecContext): Promise<Ex
   return { changed: true, observed: { numVfs: p.count, totalVfs: total, vfs } };
 }
 
-function explainNumvfsError(err: unknown, pf: string, value: number, inv: Awaited<ReturnType<ExecContext["io"]["scan"]>>): JobFailure {
+function explainNumvfsError(err: unknown, pf: string, value: number, inv: DeviceFacts): JobFailure {
   if (!(err instanceof HostIOError)) return toJobFailure(err);
   const d = inv.devices.find((x) => x.address === pf)!;
   const have = d.sriov!.numVfs;

@@ -23,19 +23,21 @@ async function pciAddressOf(netDir: string): Promise<string | null> {
   }
 }
 
-/** Every netdev in /sys/class/net with MAC, carrier, operstate, PCI function and master. */
+/** One netdev of /sys/class/net (named as listed there) with MAC, carrier, operstate, PCI function and master. */
+export async function readInterface(root: string, name: string): Promise<NetInterface> {
+  const netDir = path.join(root, "sys/class/net", name);
+  const [mac, carrier, operstate, pciAddress, master] = await Promise.all([
+    readText(path.join(netDir, "address")),
+    readText(path.join(netDir, "carrier")), // EINVAL while the link is down: null
+    readText(path.join(netDir, "operstate")),
+    pciAddressOf(netDir),
+    readLinkName(path.join(netDir, "master")),
+  ]);
+  return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
+}
+
+/** Every netdev in /sys/class/net. */
 export async function readInterfaces(root: string): Promise<NetInterface[]> {
-  const dir = path.join(root, "sys/class/net");
-  const names = (await listDir(dir)).sort();
-  return Promise.all(names.map(async (name): Promise<NetInterface> => {
-    const netDir = path.join(dir, name);
-    const [mac, carrier, operstate, pciAddress, master] = await Promise.all([
-      readText(path.join(netDir, "address")),
-      readText(path.join(netDir, "carrier")), // EINVAL while the link is down: null
-      readText(path.join(netDir, "operstate")),
-      pciAddressOf(netDir),
-      readLinkName(path.join(netDir, "master")),
-    ]);
-    return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
-  }));
+  const names = (await listDir(path.join(root, "sys/class/net"))).sort();
+  return Promise.all(names.map((name) => readInterface(root, name)));
 }

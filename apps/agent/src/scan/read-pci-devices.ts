@@ -19,9 +19,9 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
 }
 
 /** One function: list its directory once, then read only the attributes it has, in parallel. */
-async function readDevice(devicesDir: string, bdf: string): Promise<RawPciDevice> {
+async function readDevice(devicesDir: string, bdf: string, listed?: string[]): Promise<RawPciDevice> {
   const dir = path.join(devicesDir, bdf);
-  const names = new Set(await listDir(dir));
+  const names = new Set(listed ?? await listDir(dir));
   const text = (n: string) => (names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null));
   const link = (n: string) => (names.has(n) ? readLinkName(path.join(dir, n)) : Promise.resolve(null));
   const virtfns = [...names].filter((n) => /^virtfn\d+$/.test(n)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
@@ -77,6 +77,14 @@ async function readDevice(devicesDir: string, bdf: string): Promise<RawPciDevice
     link: linkInfo,
     netInterfaces: [...netNames].sort(),
   };
+}
+
+/** One PCI function by address, as the full scan reads it (VF index not filled in); null when absent. */
+export async function readPciDevice(root: string, bdf: string): Promise<RawPciDevice | null> {
+  if (!BDF_RE.test(bdf)) return null;
+  const devicesDir = path.join(root, "sys/bus/pci/devices");
+  const listed = await listDir(path.join(devicesDir, bdf));
+  return listed.length === 0 ? null : readDevice(devicesDir, bdf, listed);
 }
 
 /**

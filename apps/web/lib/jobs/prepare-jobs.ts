@@ -1,5 +1,5 @@
 import { checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
-import type { Inventory, Job } from "@vfleet/protocol";
+import { speaksAtLeast, type Inventory, type Job } from "@vfleet/protocol";
 import type { NewJob } from "@vfleet/db";
 
 export type PreparedJob = NewJob & { preview: JobPreview };
@@ -11,8 +11,9 @@ export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: s
  * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
  * plan's earlier vf.set-count jobs will create, and guests its guest.define jobs will define,
  * count as present for its later jobs; devices its guest.detach jobs take out count as free.
+ * `agentProtocol`: what the host's agent said at its hello, for jobs only newer agents take.
  */
-export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string): Prepared {
+export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string, agentProtocol: string | null = null): Prepared {
   const refs = new Set<string>();
   const pending = new Set<string>();
   const out: PreparedJob[] = [];
@@ -21,6 +22,10 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     const missing = spec.dependsOn.find((d) => !refs.has(d));
     if (missing !== undefined) return { ok: false, field: `jobs.${i}.dependsOn`, message: `"${missing}" is not the ref of an earlier job of the plan` };
     refs.add(spec.ref);
+    // An agent before 1.6 refuses a list as bad input: say so now, naming the field (unknown version: the agent decides).
+    if (spec.job.kind === "device.bind" && spec.job.params.devices && agentProtocol !== null && !speaksAtLeast(agentProtocol, "1.6")) {
+      return { ok: false, field: `${fieldPrefix(i)}.params.devices`, message: `the host's agent speaks protocol ${agentProtocol}, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)` };
+    }
     const problem = checkJobAgainstInventory(spec.job, inventory, pending);
     if (problem) return { ok: false, field: `${fieldPrefix(i)}.${problem.field}`, message: problem.message, ...(problem.status ? { status: problem.status } : {}) };
     if (spec.job.kind === "vf.set-count") {

@@ -32,7 +32,7 @@ export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.strin
 
 export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
-  snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
+  snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), protocolVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
   health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
 });

@@ -1,6 +1,6 @@
 import { placeRequest, planPlacementJobs, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
 import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts } from "@vfleet/db";
-import type { Job } from "@vfleet/protocol";
+import { speaksAtLeast, type Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
 
@@ -87,7 +87,7 @@ async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promis
       kind: "guest.define",
       params: { name: placement.guest.name, vcpus: placement.guest.vcpus, memoryMiB: placement.guest.memoryMiB, machine: "q35", ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}) },
     };
-    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define);
+    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, { batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6") });
     const prepared = prepareJobs(specs, host.inventory, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
     if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
     const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";

@@ -1,4 +1,5 @@
 import { planReleaseJobs } from "@vfleet/core";
+import { speaksAtLeast } from "@vfleet/protocol";
 import type { z } from "zod";
 import type { ControlPlaneContext } from "../control-plane-context.ts";
 import { conflictResponse } from "../jobs/conflict-response.ts";
@@ -34,7 +35,7 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
   const freed = new Set(wanted);
   const zeroPfs = !body.removeVfs ? [] : [...new Set(items.map((i) => i.pf).filter((pf): pf is string => pf !== null))]
     .filter((pf) => host.inventory!.devices.find((d) => d.address === pf)?.sriov?.vfs.every((vf) => freed.has(vf)));
-  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, { zeroPfs });
+  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, { zeroPfs, batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6") });
   const prepared = prepareJobs(specs, host.inventory, (i) => `release (job ${i}: ${specs[i]!.ref})`);
   if (!prepared.ok) return badRequest(prepared.field, prepared.message);
   const title = `release ${wanted.length} from ${body.guest} on ${host.summary.name} (${body.driver === "host" ? "back to the host driver" : "kept on vfio-pci"})`;

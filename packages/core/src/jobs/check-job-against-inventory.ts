@@ -1,4 +1,4 @@
-import type { Inventory, Job } from "@vfleet/protocol";
+import { bindDevices, type Inventory, type Job } from "@vfleet/protocol";
 import { assignedVfs } from "../pci/assigned-vfs.ts";
 import { whyNotAssignableIn } from "../pci/assignable-endpoint.ts";
 import { hostCriticalByIds, hostCriticalReason, NO_PROTECTION, vfOf } from "../pci/host-critical.ts";
@@ -48,11 +48,16 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
       return null;
     }
     case "device.bind": {
-      const bdf = job.params.device;
-      if (!known(bdf)) return { field: "params.device", message: `no PCI device ${bdf} on this host` };
-      if (job.params.driver !== "vfio-pci" || !device(bdf)) return null;
-      const why = whyNotAssignableIn(inventory, bdf) ?? critical(bdf, "unbind") ?? (job.params.group ? null : partialGroup(bdf, [bdf]));
-      return why ? { field: "params.device", message: why } : null;
+      // A list binds its devices together: a group they fill between them is viable.
+      const all = bindDevices(job.params);
+      for (const [i, bdf] of all.entries()) {
+        const field = job.params.devices ? `params.devices.${i}` : "params.device";
+        if (!known(bdf)) return { field, message: `no PCI device ${bdf} on this host` };
+        if (job.params.driver !== "vfio-pci" || !device(bdf)) continue;
+        const why = whyNotAssignableIn(inventory, bdf) ?? critical(bdf, "unbind") ?? (job.params.group ? null : partialGroup(bdf, all));
+        if (why) return { field, message: why };
+      }
+      return null;
     }
     case "vf.configure": {
       const pf = device(job.params.pf);

@@ -1,4 +1,4 @@
-import type { Inventory, Job } from "@vfleet/protocol";
+import { bindDevices, type Inventory, type Job } from "@vfleet/protocol";
 import { groupEndpoints } from "../pci/iommu-group.ts";
 
 /**
@@ -18,8 +18,10 @@ export function jobResourceKeys(job: Job, inventory: Inventory | null): string[]
       break;
     }
     case "device.bind":
-      dev(job.params.device);
-      if (job.params.group && inventory) for (const m of groupEndpoints(inventory, job.params.device)) dev(m);
+      for (const d of bindDevices(job.params)) {
+        dev(d);
+        if (job.params.group && inventory) for (const m of groupEndpoints(inventory, d)) dev(m);
+      }
       break;
     case "vf.configure": {
       const pf = inventory?.devices.find((d) => d.address === job.params.pf);

@@ -51,6 +51,23 @@ describe("previewJob", () => {
     ]);
   });
 
+  it("device.bind of a list (1.6) previews each device's writes, holds each, and a problem names its index", () => {
+    const inv = makeInventory({ vfs: 4 });
+    const vfs = inv.devices.filter((d) => d.physfn === PF).map((d) => d.address);
+    for (const d of inv.devices) if (d.physfn === PF) d.driver = "mlx5_core";
+    const job = { kind: "device.bind" as const, params: { devices: vfs, driver: "vfio-pci" as const } };
+    const p = previewJob(job, inv);
+    expect(p.changes.filter((c) => c.type === "sysfs" && c.path === "/sys/bus/pci/drivers_probe").map((c) => (c as { value: string }).value)).toEqual(vfs);
+    expect(p.changes).toHaveLength(12);
+    expect(p.summary).toBe(`device.bind 4 devices (${vfs[0]} ... ${vfs[3]}): -> vfio-pci`);
+    expect(Object.keys(p.before.devices as object)).toEqual(vfs);
+    expect(jobResourceKeys(job, inv).sort()).toEqual(vfs.map((v) => `dev:${v}`).sort());
+    expect(checkJobAgainstInventory(job, inv)).toBeNull();
+    const missing = checkJobAgainstInventory({ ...job, params: { ...job.params, devices: [vfs[0]!, "0000:99:00.1"] } }, inv);
+    expect(missing).toEqual({ field: "params.devices.1", message: "no PCI device 0000:99:00.1 on this host" });
+    expect(checkJobAgainstInventory({ ...job, params: { ...job.params, devices: [vfs[0]!, PF] } }, inv)?.field).toBe("params.devices.1");
+  });
+
   it("device.bind with group: true previews every endpoint of the IOMMU group and holds them all", () => {
     const inv = makeInventory({ vfs: 0 });
     const gpu = { ...inv.devices[1]!, address: "0000:01:00.0", driver: "nouveau", classCode: "030000", iommuGroup: 2 };
@@ -143,10 +160,18 @@ describe("vfAddressOf and planSeed000", () => {
     expect(vfAddressOf("0000:86:00.0", 2, 1, 6)).toBe("0000:86:01.0");
     expect(vfAddressOf("0000:86:00.1", 0x10f, 1, 0)).toBe("0000:87:02.0");
   });
-  it("set-count per PF, a bind per VF after its PF, one attach after every bind", () => {
+  it("set-count per PF, one bind of the PF's VFs after it, one attach after every bind", () => {
     const plan = planSeed000(makeInventory({ vfs: 0 }), { guest: "dgx", count: 16 });
-    expect(plan.map((j) => j.job.kind)).toEqual(["vf.set-count", ...Array(16).fill("device.bind"), "guest.attach"]);
+    expect(plan.map((j) => j.job.kind)).toEqual(["vf.set-count", "device.bind", "guest.attach"]);
     expect(plan[1]!.dependsOn).toEqual([plan[0]!.ref]);
+    expect(plan.at(-1)!.dependsOn).toEqual([plan[1]!.ref]);
+    const vfs = Array.from({ length: 16 }, (_, i) => vfAddressOf("0000:86:00.0", 2, 1, i));
+    expect(plan[1]!.job).toEqual({ kind: "device.bind", params: { devices: vfs, driver: "vfio-pci" } });
+    expect((plan[2]!.job.params as { devices: { address: string }[] }).devices.map((d) => d.address)).toEqual(vfs);
+  });
+  it("a bind per VF for an agent older than protocol 1.6", () => {
+    const plan = planSeed000(makeInventory({ vfs: 0 }), { guest: "dgx", count: 16, batchBinds: false });
+    expect(plan.map((j) => j.job.kind)).toEqual(["vf.set-count", ...Array(16).fill("device.bind"), "guest.attach"]);
     expect(plan.at(-1)!.dependsOn).toHaveLength(16);
     expect(plan[1]!.job).toEqual({ kind: "device.bind", params: { device: "0000:86:00.2", driver: "vfio-pci" } });
   });

@@ -1,5 +1,5 @@
 import { buildGuestDomainXml } from "../libvirt/build-guest-domain-xml.ts";
-import type { GuestDevice, Inventory, Job } from "@vfleet/protocol";
+import { bindDevices, type GuestDevice, type Inventory, type Job } from "@vfleet/protocol";
 import { groupEndpoints } from "../pci/iommu-group.ts";
 import { vfConfigureArgs } from "./vf-configure-args.ts";
 import { buildHostdevInterfaceXml } from "../libvirt/build-hostdev-interface-xml.ts";
@@ -78,8 +78,9 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       return { kind: job.kind, summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`, changes, notes, refusals, before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null } };
     }
     case "device.bind": {
-      const { device: bdf, driver } = job.params;
-      const members = job.params.group ? groupEndpoints(inv, bdf) : [bdf];
+      const { driver } = job.params;
+      const named = bindDevices(job.params);
+      const members = job.params.group ? groupEndpoints(inv, named[0]!) : named;
       const before: Record<string, unknown> = {};
       for (const m of members) {
         const d = device(m);
@@ -102,12 +103,17 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
         }
       }
       if (driver === "vfio-pci" && !job.params.group) {
-        const others = groupEndpoints(inv, bdf).filter((x) => x !== bdf);
-        if (others.length > 0) notes.push(`Its IOMMU group also holds ${others.join(", ")}: the agent refuses unless each is on vfio-pci or has no driver (or bind the whole group with group: true).`);
+        const others = [...new Set(named.flatMap((bdf) => groupEndpoints(inv, bdf)))].filter((x) => !named.includes(x));
+        const whose = named.length === 1 ? "Its IOMMU group also holds" : "Their IOMMU groups also hold";
+        if (others.length > 0) notes.push(`${whose} ${others.join(", ")}: the agent refuses unless each is on vfio-pci or has no driver (or bind the whole group with group: true).`);
       }
+      if (named.length > 1) notes.push(`The agent checks all ${named.length} devices before writing to any: one refusal leaves every one of them as it is.`);
+      const bdf = named[0]!;
       const current = device(bdf)?.driver ?? null;
+      const target = driver === "host" ? "host driver" : "vfio-pci";
+      if (named.length > 1) return { kind: job.kind, summary: `device.bind ${named.length} devices (${bdf} ... ${named.at(-1)}): -> ${target}`, changes, notes, refusals, before: { devices: before } };
       const what = members.length > 1 ? `${bdf} and its IOMMU group (${members.length} devices)` : bdf;
-      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${driver === "host" ? "host driver" : "vfio-pci"}`, changes, notes, refusals, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
+      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${target}`, changes, notes, refusals, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
     }
     case "vf.configure": {
       const p = job.params;

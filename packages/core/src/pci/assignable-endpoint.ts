@@ -1,4 +1,5 @@
-import type { Inventory, PciDevice } from "@vfleet/protocol";
+import type { PciDevice } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 import { isBridge } from "./iommu-group.ts";
 
 /**
@@ -16,7 +17,7 @@ export function whyNotAssignable(d: Pick<PciDevice, "address" | "classCode" | "s
 }
 
 /** The same, looked up by address; null for an address the inventory does not list. */
-export function whyNotAssignableIn(inv: Inventory, bdf: string): string | null {
+export function whyNotAssignableIn(inv: DeviceFacts, bdf: string): string | null {
   const d = inv.devices.find((x) => x.address === bdf);
   return d ? whyNotAssignable(d) : null;
 }

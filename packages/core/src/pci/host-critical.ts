@@ -1,4 +1,5 @@
 import type { Inventory } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 
 /** What the agent's local policy adds to the inventory's own evidence (the server has none: empty lists). */
 export type HostProtection = { protectDevices: readonly string[]; protectInterfaces: readonly string[] };
@@ -11,7 +12,7 @@ export const NO_PROTECTION: HostProtection = { protectDevices: [], protectInterf
  * The agent passes its policy; the control plane checks the inventory's evidence alone, so an
  * operator learns before queueing what the agent would refuse.
  */
-export function hostCriticalReason(inv: Inventory, policy: HostProtection, bdf: string): string | null {
+export function hostCriticalReason(inv: DeviceFacts, policy: HostProtection, bdf: string): string | null {
   if (policy.protectDevices.includes(bdf)) return "the agent's policy protects it (protectDevices)";
   const d = inv.devices.find((x) => x.address === bdf);
   const route = inv.host.defaultRouteInterface;
@@ -31,7 +32,7 @@ export function hostCriticalReason(inv: Inventory, policy: HostProtection, bdf: 
 }
 
 /** The VF `index` of a PF, by address (null when the inventory lists none). */
-export function vfOf(inv: Inventory, pf: string, index: number): string | null {
+export function vfOf(inv: DeviceFacts, pf: string, index: number): string | null {
   return inv.devices.find((x) => x.physfn === pf && x.vfIndex === index)?.address ?? inv.devices.find((x) => x.address === pf)?.sriov?.vfs[index] ?? null;
 }
 

@@ -1,4 +1,5 @@
-import type { Inventory, PciDevice } from "@vfleet/protocol";
+import type { PciDevice } from "@vfleet/protocol";
+import type { DeviceFacts } from "./device-facts.ts";
 
 /**
  * PCI-to-PCI (0604), CardBus (0607) and semi-transparent (0609) bridges: VFIO ignores them when it
@@ -8,7 +9,7 @@ import type { Inventory, PciDevice } from "@vfleet/protocol";
 export const isBridge = (d: Pick<PciDevice, "classCode">): boolean => /^060[479]/.test(d.classCode);
 
 /** The endpoints of the device's IOMMU group (bridges excluded); just the device when it has no group. */
-export function groupEndpoints(inv: Inventory, bdf: string): string[] {
+export function groupEndpoints(inv: DeviceFacts, bdf: string): string[] {
   const d = inv.devices.find((x) => x.address === bdf);
   const group = d?.iommuGroup == null ? undefined : inv.iommuGroups.find((g) => g.id === d.iommuGroup);
   if (!group) return [bdf];
@@ -27,7 +28,7 @@ const VIABLE_DRIVERS = new Set(["vfio-pci", "pci-stub"]);
  * over whole groups, so binding or attaching the device while any of these remain fails at guest
  * start or takes them from the host.
  */
-export function nonViableGroupMembers(inv: Inventory, bdf: string, taking: readonly string[] = [bdf]): PciDevice[] {
+export function nonViableGroupMembers(inv: DeviceFacts, bdf: string, taking: readonly string[] = [bdf]): PciDevice[] {
   const d = inv.devices.find((x) => x.address === bdf);
   if (d?.iommuGroup == null) return [];
   const group = inv.iommuGroups.find((g) => g.id === d.iommuGroup);

@@ -13,15 +13,24 @@ describe("planPlacementJobs", () => {
     const jobs = planPlacementJobs(r.placement, { vlan: 42 }, define);
     expect(jobs.map((j) => j.ref)).toEqual([
       "set-count 0000:36:00.0",
-      "configure 0000:35:00.2",
-      "bind 0000:36:00.2", "configure 0000:36:00.2",
-      "bind 0000:36:00.3", "configure 0000:36:00.3",
+      "bind VFs of 0000:36:00.0",
+      "configure 0000:35:00.2", "configure 0000:36:00.2", "configure 0000:36:00.3",
       "define g1",
       "attach g1",
     ]);
-    expect(jobs.find((j) => j.ref === "bind 0000:36:00.2")!.dependsOn).toEqual(["set-count 0000:36:00.0"]);
+    expect(jobs[1]).toEqual({ ref: "bind VFs of 0000:36:00.0", job: { kind: "device.bind", params: { devices: ["0000:36:00.2", "0000:36:00.3"], driver: "vfio-pci" } }, dependsOn: ["set-count 0000:36:00.0"] });
     const attach = jobs.at(-1)!;
-    expect(attach.dependsOn).toHaveLength(6);
+    expect(attach.dependsOn).toHaveLength(5);
     expect(attach.job).toMatchObject({ kind: "guest.attach", params: { live: false, devices: [{ address: "0000:35:00.2", kind: "interface", mac: "02:00:00:00:01:00", vlan: 42 }, {}, {}] } });
+  });
+
+  it("binds a VF at a time for an agent older than protocol 1.6", () => {
+    const host = makePlacementHost("h", [makePf(0x36, 0, { totalVfs: 2 })]);
+    const pool = { name: "cx5", selector: { vendorId: "15b3" } };
+    const r = placeRequest([host], { pool, count: 2, numa: "none", guest: { name: "g1" } });
+    if (!r.ok) throw new Error(r.error);
+    const jobs = planPlacementJobs(r.placement, {}, undefined, { batchBinds: false });
+    expect(jobs.map((j) => j.ref)).toEqual(["set-count 0000:36:00.0", "bind 0000:36:00.2", "bind 0000:36:00.3", "attach g1"]);
+    expect(jobs[1]!.job).toEqual({ kind: "device.bind", params: { device: "0000:36:00.2", driver: "vfio-pci" } });
   });
 });

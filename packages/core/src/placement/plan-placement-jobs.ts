@@ -1,17 +1,19 @@
 import type { GuestDevice, Job } from "@vfleet/protocol";
 import type { PlanJobSpec } from "../jobs/plan-seed-000.ts";
+import { planVfBinds } from "../jobs/plan-vf-binds.ts";
 import type { Placement } from "./place-request.ts";
 
 export type VfSettings = { vlan?: number; trust?: boolean; spoofchk?: boolean };
 
 /**
  * The jobs that carry out a placement, in order: VF counts (PFs that need more VFs), binds to
- * vfio-pci (new VFs, VFs on the host driver, and VFs a count change recreates), VF MAC/VLAN/
+ * vfio-pci (new VFs, VFs on the host driver, and VFs a count change recreates; one job per PF
+ * unless `batchBinds` is false, for agents older than protocol 1.6), VF MAC/VLAN/
  * trust/spoofchk on the PF, then one attach of everything to the guest. A running guest gets
  * the devices live and in its definition; a shut-off one in its definition.
  * A new guest is defined first by `defineJob` (the caller's guest.define), when given.
  */
-export function planPlacementJobs(placement: Placement, settings: VfSettings, defineJob?: Job): PlanJobSpec[] {
+export function planPlacementJobs(placement: Placement, settings: VfSettings, defineJob?: Job, options: { batchBinds?: boolean } = {}): PlanJobSpec[] {
   const jobs: PlanJobSpec[] = [];
   const setRef = new Map<string, string>();
   for (const sc of placement.setCounts) {
@@ -19,14 +21,12 @@ export function planPlacementJobs(placement: Placement, settings: VfSettings, de
     setRef.set(sc.pf, ref);
     jobs.push({ ref, job: { kind: "vf.set-count", params: { pf: sc.pf, count: sc.to } }, dependsOn: [] });
   }
-  const before: string[] = [];
+  const toBind = placement.vfs.filter((vf) => vf.source !== "ready" || setRef.has(vf.pf)).map((vf) => ({ address: vf.address, pf: vf.pf, dependsOn: setRef.has(vf.pf) ? [setRef.get(vf.pf)!] : [] }));
+  const binds = planVfBinds(toBind, { batch: options.batchBinds ?? true });
+  jobs.push(...binds);
+  const before: string[] = binds.map((b) => b.ref);
   for (const vf of placement.vfs) {
     const parent = setRef.get(vf.pf);
-    if (vf.source !== "ready" || parent) {
-      const ref = `bind ${vf.address}`;
-      jobs.push({ ref, job: { kind: "device.bind", params: { device: vf.address, driver: "vfio-pci" } }, dependsOn: parent ? [parent] : [] });
-      before.push(ref);
-    }
     const net = {
       ...(vf.assignMac ? { mac: vf.assignMac } : {}),
       ...(settings.vlan !== undefined ? { vlan: settings.vlan } : {}),

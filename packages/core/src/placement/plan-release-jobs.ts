@@ -1,4 +1,5 @@
 import type { PlanJobSpec } from "../jobs/plan-seed-000.ts";
+import { planVfBinds } from "../jobs/plan-vf-binds.ts";
 
 export type Releasable = {
   address: string;
@@ -12,13 +13,13 @@ export type Releasable = {
 };
 
 /**
- * Give functions back: one detach from the guest (live too when it runs), then per function its
- * driver (`host`: back to the host driver; `vfio-pci`: kept for the next guest), and for a VF the
+ * Give functions back: one detach from the guest (live too when it runs), then the drivers
+ * (`host`: back to the host driver, a PF's VFs in one job; `vfio-pci`: kept for the next guest), and for a VF the
  * MAC and VLAN it had before vfleet set them. A MAC it did not have (null) cannot be "unset"
  * through `ip link`: the one vfleet set stays, and the release says so. `zeroPfs`: PFs to set
  * back to 0 VFs afterwards (the caller passes only PFs whose every VF this release frees).
  */
-export function planReleaseJobs(guest: { name: string; running: boolean }, items: readonly Releasable[], driver: "host" | "vfio-pci", options: { zeroPfs?: readonly string[] } = {}): { jobs: PlanJobSpec[]; notes: string[] } {
+export function planReleaseJobs(guest: { name: string; running: boolean }, items: readonly Releasable[], driver: "host" | "vfio-pci", options: { zeroPfs?: readonly string[]; batchBinds?: boolean } = {}): { jobs: PlanJobSpec[]; notes: string[] } {
   const notes: string[] = [];
   const detach = `detach ${guest.name}`;
   const jobs: PlanJobSpec[] = [{
@@ -26,8 +27,13 @@ export function planReleaseJobs(guest: { name: string; running: boolean }, items
     job: { kind: "guest.detach", params: { guest: guest.name, devices: items.map((i) => ({ address: i.address, kind: i.mac || i.vlan !== null ? "interface" as const : "hostdev" as const })), live: guest.running, config: true } },
     dependsOn: [],
   }];
+  // Back to the host driver: a PF's VFs in one job (one per VF for agents before 1.6), whole devices each on their own.
+  const unbinds = driver !== "host" ? [] : [
+    ...planVfBinds(items.flatMap((i) => (i.pf === null ? [] : [{ address: i.address, pf: i.pf, dependsOn: [detach] }])), { batch: options.batchBinds ?? true, driver: "host" }),
+    ...items.filter((i) => i.pf === null).map((i) => ({ ref: `unbind ${i.address}`, job: { kind: "device.bind" as const, params: { device: i.address, driver: "host" as const } }, dependsOn: [detach] })),
+  ];
+  jobs.push(...unbinds);
   for (const i of items) {
-    if (driver === "host") jobs.push({ ref: `unbind ${i.address}`, job: { kind: "device.bind", params: { device: i.address, driver: "host" } }, dependsOn: [detach] });
     if (i.pf === null || i.vfIndex === null) continue;
     const restore = {
       ...(i.mac && i.previous.mac && i.previous.mac !== i.mac ? { mac: i.previous.mac } : {}),
@@ -38,7 +44,9 @@ export function planReleaseJobs(guest: { name: string; running: boolean }, items
   }
   // PFs whose every VF this release frees, when the operator asks for the count to go back to 0.
   for (const pf of options.zeroPfs ?? []) {
-    jobs.push({ ref: `set-count ${pf}`, job: { kind: "vf.set-count", params: { pf, count: 0 } }, dependsOn: jobs.filter((j) => j.ref !== detach && items.some((i) => i.pf === pf && j.ref.endsWith(i.address))).map((j) => j.ref).concat(detach) });
+    const vfsOfPf = new Set(items.filter((i) => i.pf === pf).map((i) => i.address));
+    const touching = jobs.filter((j) => j.ref !== detach && (j.ref === `unbind VFs of ${pf}` || [...vfsOfPf].some((vf) => j.ref.endsWith(vf))));
+    jobs.push({ ref: `set-count ${pf}`, job: { kind: "vf.set-count", params: { pf, count: 0 } }, dependsOn: touching.map((j) => j.ref).concat(detach) });
   }
   return { jobs, notes };
 }

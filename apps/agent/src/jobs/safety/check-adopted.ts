@@ -1,9 +1,9 @@
-import type { Inventory } from "@vfleet/protocol";
+import type { DeviceFacts } from "@vfleet/core";
 import type { AgentPolicy } from "../agent-policy.ts";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 /** Only devices the operator adopted (a PF brings its VFs) are changed. */
-export function checkAdopted(inv: Inventory, policy: AgentPolicy, bdf: string): SafetyViolation | null {
+export function checkAdopted(inv: DeviceFacts, policy: AgentPolicy, bdf: string): SafetyViolation | null {
   const d = inv.devices.find((x) => x.address === bdf);
   const pf = d?.physfn ?? null;
   if (policy.adopt === "all-sriov") {

@@ -1,9 +1,8 @@
-import { whyNotAssignableIn } from "@vfleet/core";
-import type { Inventory } from "@vfleet/protocol";
+import { whyNotAssignableIn, type DeviceFacts } from "@vfleet/core";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 /** Only endpoints go to vfio-pci or a guest: never a bridge, never a PF with VFs, whatever the policy adopts. */
-export function checkAssignable(inv: Inventory, bdf: string): SafetyViolation | null {
+export function checkAssignable(inv: DeviceFacts, bdf: string): SafetyViolation | null {
   const reason = whyNotAssignableIn(inv, bdf);
   if (!reason) return null;
   const d = inv.devices.find((x) => x.address === bdf)!;

@@ -1,5 +1,4 @@
-import { nonViableGroupMembers } from "@vfleet/core";
-import type { Inventory } from "@vfleet/protocol";
+import { nonViableGroupMembers, type DeviceFacts } from "@vfleet/core";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 /**
@@ -7,7 +6,7 @@ import type { SafetyViolation } from "./safety-violation.ts";
  * on vfio-pci/pci-stub, have no driver, or be taken in the same job (`taking`). The refusal names
  * the members still on host drivers.
  */
-export function checkGroupViable(inv: Inventory, bdf: string, taking: readonly string[] = [bdf], verb: "bind" | "attach" = "bind"): SafetyViolation | null {
+export function checkGroupViable(inv: DeviceFacts, bdf: string, taking: readonly string[] = [bdf], verb: "bind" | "attach" = "bind"): SafetyViolation | null {
   const others = nonViableGroupMembers(inv, bdf, taking);
   if (others.length === 0) return null;
   const group = inv.devices.find((x) => x.address === bdf)!.iommuGroup;

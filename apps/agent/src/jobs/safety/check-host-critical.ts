@@ -1,11 +1,11 @@
-import { hostCriticalByIds, hostCriticalReason } from "@vfleet/core";
+import { hostCriticalByIds, hostCriticalReason, type DeviceFacts } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import type { AgentPolicy } from "../agent-policy.ts";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 export { hostCriticalReason };
 
-export function checkHostCritical(inv: Inventory, policy: AgentPolicy, bdf: string, action: string): SafetyViolation | null {
+export function checkHostCritical(inv: DeviceFacts, policy: AgentPolicy, bdf: string, action: string): SafetyViolation | null {
   const reason = hostCriticalReason(inv, policy, bdf);
   if (!reason) return null;
   return {

@@ -1,11 +1,10 @@
-import { assignedVfs, guestsByDevice } from "@vfleet/core";
-import type { Inventory } from "@vfleet/protocol";
+import { assignedVfs, guestsByDevice, type DeviceFacts } from "@vfleet/core";
 import type { SafetyViolation } from "./safety-violation.ts";
 
 export { assignedVfs, guestsByDevice };
 
 /** Never change the VF count of a PF while guests hold any of its VFs: destroying them pulls devices out from under the guests. */
-export function checkVfsUnassigned(inv: Inventory, pf: string, wanted: number): SafetyViolation | null {
+export function checkVfsUnassigned(inv: DeviceFacts, pf: string, wanted: number): SafetyViolation | null {
   const { vfs, guests } = assignedVfs(inv, pf);
   if (vfs.length === 0) return null;
   const have = inv.devices.find((x) => x.address === pf)?.sriov?.numVfs ?? 0;

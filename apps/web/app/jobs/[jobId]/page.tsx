@@ -42,7 +42,7 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
         <div className="mt-1 flex flex-wrap items-center gap-3">
           <h1 className="font-mono text-base font-semibold" data-testid="job-summary">{job.summary}</h1>
           <JobStateBadge state={job.state} />
-          <span className="text-xs text-slate-500">attempt {job.attempt} · by {job.createdBy} · created {formatTime(job.createdAt)}{job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ""}</span>
+          <span className="text-xs text-slate-500">attempt {job.attempt} · by {job.createdBy} · created {formatTime(job.createdAt)}{job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ""}{job.result?.timing ? ` · ${Math.round(job.result.timing.wallMs)} ms on the agent: ${Math.round(job.result.timing.hostMs)} ms host work, ${Math.round(job.result.timing.overheadMs)} ms vfleet` : ""}</span>
         </div>
         <p className="mt-1 text-xs text-slate-600">{STATE_MEANING[job.state]}</p>
         {waiting && host && !host.online && (

@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
-  const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job");
+  const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job", host.summary.protocolVersion);
   if (!prepared.ok) return refusedResponse(prepared);
   const [spec] = prepared.jobs;
   const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, () => "job");

@@ -1,4 +1,5 @@
 import { planSeed000 } from "@vfleet/core";
+import { speaksAtLeast } from "@vfleet/protocol";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { checkMacsUnique } from "@/lib/jobs/check-macs-unique.ts";
 import { conflictResponse, staleResponse } from "@/lib/jobs/conflict-response.ts";
@@ -23,9 +24,11 @@ export async function POST(request: Request): Promise<Response> {
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
   const { template } = body.data;
-  const specs = template ? planSeed000(host.inventory, { guest: template.guest, count: template.count, ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}) }) : body.data.jobs!;
+  // One bind job per PF for agents that take a list (1.6); a job per VF for older ones.
+  const batchBinds = speaksAtLeast(host.summary.protocolVersion, "1.6");
+  const specs = template ? planSeed000(host.inventory, { guest: template.guest, count: template.count, batchBinds, ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}) }) : body.data.jobs!;
   if (specs.length === 0) return badRequest("template", "the host has no SR-IOV PF with a known VF offset/stride: nothing to plan");
-  const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
+  const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`), host.summary.protocolVersion);
   if (!prepared.ok) return refusedResponse(prepared);
   const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
   if (macTaken) return macTaken;
