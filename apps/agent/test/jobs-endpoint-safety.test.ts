@@ -43,6 +43,16 @@ describe("only endpoints are assigned", () => {
     expect(["0000:05:00.0", "0000:00:1c.7"].map((b) => inv.devices.find((d) => d.address === b)!.driver)).toEqual([null, "pcieport"]);
     expect(inv.guests.find((g) => g.name === "win-gtx750")!.hostdevs.map((h) => h.address)).not.toContain("0000:00:1c.7");
   });
+
+  it("never binds the LPC bridge, alone or with the IOMMU group it shares with the SATA controller", async () => {
+    const ws = await simTree("gpu-workstation"); // group 11: 00:1f.0 LPC bridge (lpc_ich), 00:1f.2 ahci, 00:1f.3 i801_smbus
+    const policy = AgentPolicy.parse({ adopt: ["0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3"] });
+    const alone = await run(ws, { kind: "device.bind", params: { device: "0000:00:1f.0", driver: "vfio-pci" } }, policy);
+    expect(refusal(alone)).toEqual(["failed", false, "not-an-endpoint", "0000:00:1f.0 is a system bridge (class 0601) the host platform runs on, not an endpoint: only endpoints can be assigned"]);
+    const group = await run(ws, { kind: "device.bind", params: { device: "0000:00:1f.2", driver: "vfio-pci", group: true } }, policy);
+    expect(group.error?.code).toBe("not-an-endpoint");
+    expect(await Promise.all(["0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3"].map((b) => driverOf(ws, b)))).toEqual(["lpc_ich", "ahci", "i801_smbus"]);
+  });
 });
 
 describe("the host-critical rule covers vf.configure and host.persist", () => {

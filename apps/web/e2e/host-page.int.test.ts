@@ -214,7 +214,7 @@ describe("the change form", () => {
     expect(await form().locator('[data-testid="job-kind"] option[value="vf.set-count"]').isDisabled()).toBe(true);
     const option = (bdf: string) => form().locator(`[data-testid="job-device"] option[value="${bdf}"]`);
     // The SATA controller shares group 11 with the LPC bridge and SMBus; the NIC is in the default route's bridge; 00:01.0 is a root port.
-    for (const [bdf, why] of [["0000:00:1f.2", "IOMMU group 11 also holds 0000:00:1f.0 (lpc_ich)"], ["0000:00:1f.0", "IOMMU group 11"], ["0000:04:00.0", "br0, which carries the host's default route"], ["0000:00:01.0", "a PCI bridge"]] as const) {
+    for (const [bdf, why] of [["0000:00:1f.2", "IOMMU group 11 also holds 0000:00:1f.0 (lpc_ich)"], ["0000:00:1f.0", "a system bridge (class 0601)"], ["0000:04:00.0", "br0, which carries the host's default route"], ["0000:00:01.0", "a PCI bridge"]] as const) {
       expect(await option(bdf).isDisabled(), bdf).toBe(true);
       expect(await option(bdf).textContent()).toContain(`the agent refuses: `);
       expect(await option(bdf).textContent()).toContain(why);

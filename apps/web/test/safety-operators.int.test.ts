@@ -66,7 +66,8 @@ describe("refusals the inventory shows come back before queueing, naming the fie
     const cases: [string, unknown, string, string][] = [
       ["PF with VFs to a guest", { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: PF0 }] } }, "job.params.devices.0.address", `${PF0} is an SR-IOV PF with 7 VFs`],
       ["root port to vfio-pci", { kind: "device.bind", params: { device: "0000:00:01.0", driver: "vfio-pci" } }, "job.params.device", "0000:00:01.0 is a PCI bridge (class 0604)"],
-      ["host bridge to a guest", { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: "0000:00:00.0" }] } }, "job.params.devices.0.address", "0000:00:00.0 is a PCI bridge (class 0600)"],
+      ["host bridge to a guest", { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: "0000:00:00.0" }] } }, "job.params.devices.0.address", "0000:00:00.0 is a system bridge (class 0600)"],
+      ["LPC bridge to vfio-pci", { kind: "device.bind", params: { device: "0000:00:1f.0", driver: "vfio-pci" } }, "job.params.device", "0000:00:1f.0 is a system bridge (class 0601)"],
       ["default route NIC to vfio-pci", { kind: "device.bind", params: { device: ENO1, driver: "vfio-pci" } }, "job.params.device", `refused to unbind ${ENO1}: its interface eno1 carries the host's default route`],
       ["vfio-pci ids taking eno1 at boot", { kind: "host.persist", params: { vfCounts: [], vfioIds: ["8086:10d3"] } }, "job.params.vfioIds.0", `vfio-pci ids=8086:10d3 would take ${ENO1} at boot`],
     ];

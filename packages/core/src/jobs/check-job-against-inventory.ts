@@ -2,7 +2,7 @@ import { bindDevices, type Inventory, type Job } from "@vfleet/protocol";
 import { assignedVfs } from "../pci/assigned-vfs.ts";
 import { whyNotAssignableIn } from "../pci/assignable-endpoint.ts";
 import { hostCriticalByIds, hostCriticalReason, NO_PROTECTION, vfOf } from "../pci/host-critical.ts";
-import { nonViableGroupMembers } from "../pci/iommu-group.ts";
+import { groupEndpoints, nonViableGroupMembers } from "../pci/iommu-group.ts";
 
 /** `status` 409: the request is well formed but the host's state forbids it now (guests hold the VFs). */
 export type JobInputProblem = { field: string; message: string; status?: 409 };
@@ -54,7 +54,9 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
         const field = job.params.devices ? `params.devices.${i}` : "params.device";
         if (!known(bdf)) return { field, message: `no PCI device ${bdf} on this host` };
         if (job.params.driver !== "vfio-pci" || !device(bdf)) continue;
-        const why = whyNotAssignableIn(inventory, bdf) ?? critical(bdf, "unbind") ?? (job.params.group ? null : partialGroup(bdf, all));
+        // With its group, every endpoint of the group leaves the host too: each must be assignable and not carry host traffic.
+        const taken = job.params.group ? groupEndpoints(inventory, bdf) : [bdf];
+        const why = taken.map((m) => whyNotAssignableIn(inventory, m) ?? critical(m, "unbind")).find(Boolean) ?? (job.params.group ? null : partialGroup(bdf, all));
         if (why) return { field, message: why };
       }
       return null;
