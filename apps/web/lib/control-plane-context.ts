@@ -1,7 +1,7 @@
 import type {
   Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
-  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
@@ -32,6 +32,7 @@ export interface DbQueries {
   listAuditEvents: typeof listAuditEvents;
   // scheduler (issue 8)
   loadPlacementHosts: typeof loadPlacementHosts;
+  loadPoolSummaries: typeof loadPoolSummaries;
   findCandidateHosts: typeof findCandidateHosts;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;

@@ -7,7 +7,7 @@ import next from "next";
 import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
-  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
@@ -175,7 +175,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     queries: {
       listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis,
       listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
-      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+      loadPlacementHosts, loadPoolSummaries, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
     identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
