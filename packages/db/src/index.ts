@@ -1,4 +1,5 @@
 export { startDatabase, DATABASE_NAME, type Database, type StartDatabaseOptions } from "./start-database.ts";
+export { runningDatabaseUrl } from "./running-database-url.ts";
 export { createDb, type Db } from "./create-db.ts";
 export { applyMigrations, MIGRATION_LOCK_KEY } from "./apply-migrations.ts";
 export { createMigration } from "./create-migration.ts";
