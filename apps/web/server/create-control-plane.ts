@@ -16,6 +16,7 @@ import { AgentGateway } from "./agent-gateway.ts";
 import { createAuth } from "./auth/create-auth.ts";
 import { createUser } from "./auth/create-user.ts";
 import { createHttpAccess } from "./auth/http-access.ts";
+import { identityStillValid } from "./auth/resolve-identity.ts";
 import { listUsers } from "./auth/list-users.ts";
 import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
@@ -134,7 +135,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       try {
         await nextReady;
         if ((await access!(req, res)) === "done") return;
-        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events, { stillValid: () => identityStillValid(req, { db, auth }) });
         // The SSH installer's API lives in this server (node-ssh stays out of Next's bundle); its paths have no
         // rule in ACCESS_RULES, so only an admin reaches here.
         if (hostInstalls.handle(req, res, pathOf(req)!)) return;
