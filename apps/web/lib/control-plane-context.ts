@@ -1,3 +1,4 @@
+import type { RemovedHost } from "@vfleet/db";
 import type {
   Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
@@ -68,6 +69,8 @@ export interface ControlPlaneContext {
   agents: {
     /** Revoke a host's agent credentials and close its live socket with 4401 (its in-flight jobs become `unknown`). */
     revokeHost(hostId: string): Promise<{ revoked: number; disconnected: boolean }>;
+    /** Remove a host (soft delete, see @vfleet/db removeHost) and close its live socket with 4401. Null: no such host. */
+    removeHost(hostId: string, actor: string): Promise<(RemovedHost & { disconnected: boolean }) | null>;
   };
 }
 

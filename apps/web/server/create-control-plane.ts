@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
-  listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
+  listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
   redeemEnrollmentToken, type Db,
 } from "@vfleet/db";
@@ -184,6 +184,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       async revokeHost(hostId) {
         const { revoked } = await revokeAgentCredentials(db, hostId);
         return { revoked, disconnected: gateway.closeRevoked(hostId) };
+      },
+      async removeHost(hostId, actor) {
+        const removed = await removeHost(db, { hostId, actor });
+        return removed && { ...removed, disconnected: gateway.closeRevoked(hostId) };
       },
     },
   });

@@ -14,7 +14,7 @@ export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; off
       coalesce(sum(("capacity"->>'bound')::int), 0)::int AS bound,
       coalesce(sum(("capacity"->>'assigned')::int), 0)::int AS assigned,
       coalesce(sum(("capacity"->>'free')::int), 0)::int AS free
-    FROM "Host" GROUP BY "online"`);
+    FROM "Host" WHERE "removedAt" IS NULL GROUP BY "online"`);
   const zero: CapacityTotals = { hosts: 0, possible: 0, created: 0, bound: 0, assigned: 0, free: 0 };
   const pick = (online: boolean): CapacityTotals => {
     const { online: _, ...t } = rows.find((r) => r.online === online) ?? { online, ...zero };

@@ -8,6 +8,7 @@ export { createEnrollmentToken } from "./create-enrollment-token.ts";
 export { redeemEnrollmentToken } from "./redeem-enrollment-token.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";
 export { revokeAgentCredentials } from "./revoke-agent-credentials.ts";
+export { removeHost, type RemovedHost } from "./remove-host.ts";
 export { markHostConnected } from "./mark-host-connected.ts";
 export { markHostSeen } from "./mark-host-seen.ts";
 export { markHostOffline } from "./mark-host-offline.ts";

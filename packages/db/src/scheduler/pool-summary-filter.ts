@@ -11,7 +11,7 @@ const list = (v: string[] | undefined) => (v && v.length > 0 ? v : null);
  */
 export function poolSummaryFilter(selector: PoolSelector, requestLabels: Record<string, string> = {}): Prisma.Sql {
   const s = selector;
-  return Prisma.sql`(${text(s.vendorId)}::text IS NULL OR c."vendorId" = ${text(s.vendorId)})
+  return Prisma.sql`h."removedAt" IS NULL AND (${text(s.vendorId)}::text IS NULL OR c."vendorId" = ${text(s.vendorId)})
     AND (${text(s.deviceId)}::text IS NULL OR c."deviceId" = ${text(s.deviceId)})
     AND (${text(s.driver)}::text IS NULL OR c.driver = ${text(s.driver)})
     AND (${s.numaNode ?? null}::int IS NULL OR c."numaNode" = ${s.numaNode ?? null})
