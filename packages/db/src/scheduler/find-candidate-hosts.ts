@@ -1,5 +1,6 @@
 import type { NumaPolicy, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { poolSummaryFilter } from "./pool-summary-filter.ts";
 
 export type CandidateQuery = { selector: PoolSelector; count: number; numa: NumaPolicy; minPfs?: number; maxPerPf?: number; hostLabels?: Record<string, string>; limit?: number };
@@ -15,8 +16,10 @@ export type CandidateQuery = { selector: PoolSelector; count: number; numa: Numa
 export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<string[] | null> {
   if (q.selector.kind === "device") return null;
   const cap = q.maxPerPf ?? 1 << 20;
-  const byNode = q.numa !== "none";
-  const byHost = q.numa !== "required";
+  // Only the scopes the policy can use: per NUMA node, per host, or both (preferred).
+  const scopes = q.numa === "required" ? Prisma.sql`GROUP BY "hostId", "numaNode" HAVING "numaNode" IS NOT NULL`
+    : q.numa === "none" ? Prisma.sql`GROUP BY "hostId"`
+    : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
   const rows = await db.$queryRaw<{ hostId: string }[]>`
     WITH pf AS (
       SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail
@@ -24,9 +27,7 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
       WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}
     ), scope AS (
       SELECT "hostId", sum(avail) AS avail, count(*) FILTER (WHERE avail > 0) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
-      FROM pf
-      GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId"))
-      HAVING (GROUPING("numaNode") = 0 AND ${byNode} AND "numaNode" IS NOT NULL) OR (GROUPING("numaNode") = 1 AND ${byHost})
+      FROM pf ${scopes}
     )
     SELECT "hostId" FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
