@@ -1,6 +1,5 @@
 import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
-import { Prisma } from "../generated/prisma/client.ts";
 
 type HostRow = { id: string; name: string; online: boolean; numa: { id: number; cpulist: string }[] | null; route: string | null };
 type PfRow = { hostId: string; address: string; vendorId: string; deviceId: string; driver: string | null; numaNode: number | null; netInterfaces: string[]; linkSpeed: string | null; linkWidth: number | null; totalVfs: number; numVfs: number; offset: number | null; stride: number | null };
@@ -8,9 +7,7 @@ type VfRow = { hostId: string; pfAddress: string; index: number; address: string
 type ClaimRow = { hostId: string; address: string; state: "reserved" | "assigned"; guest: string | null };
 type DevRow = { hostId: string; address: string; vendorId: string; deviceId: string; classCode: string; driver: string | null; numaNode: number | null; linkSpeed: string | null; linkWidth: number | null; msix: number | null; iommuGroup: number | null; hasVfs: boolean };
 type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null };
-type GuestRow = { hostId: string; name: string; state: string; vcpus: number; memoryKiB: number; cpuset: string | null; heldMsix: (number | null)[] };
-type LabelRow = { hostId: string; key: string; value: string };
-type UsedRow = { hostId: string; address: string };
+type GuestRow = { hostId: string; name: string; state: string; vcpus: number; memoryKiB: bigint; cpuset: string | null; heldMsix: (number | null)[] };
 
 const BRIDGE = "^060[479]";
 
@@ -18,7 +15,7 @@ const BRIDGE = "^060[479]";
 export type Queryable = Pick<Db, "$queryRaw">;
 
 /**
- * The scheduler's view of hosts that reported an inventory, in one query of bulk sub-selects
+ * The scheduler's view of hosts that reported an inventory, in a fixed number of bulk queries
  * whatever the fleet size (no per-host inventory load): PFs filtered by the selector's ids in
  * SQL, their VFs, who holds each function (libvirt guest definitions first, then vfleet's
  * reservations and assignments), the host's own interfaces, labels and guests. `hostIds`
@@ -29,54 +26,50 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
   const vendor = selector.vendorId ?? null;
   const device = selector.deviceId ?? null;
   const wantDevices = selector.kind === "device";
-  const rowsOf = (query: Prisma.Sql) => Prisma.sql`(SELECT COALESCE(jsonb_agg(to_jsonb(r)), '[]'::jsonb) FROM (${query}) r)`;
-  const none = Prisma.sql`'[]'::jsonb`;
-  // One round trip, each table's rows as one jsonb array: turning a few thousand result rows into
-  // objects one by one cost more than the queries themselves.
-  const [all] = await db.$queryRaw<[{ hosts: HostRow[]; labels: LabelRow[]; pfs: PfRow[]; vfs: VfRow[]; claims: ClaimRow[]; used: UsedRow[]; guests: GuestRow[]; devs: DevRow[]; members: MemberRow[] }]>`
-    SELECT ${rowsOf(Prisma.sql`
-      SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
-      FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`)} AS hosts,
-    ${rowsOf(Prisma.sql`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`)} AS labels,
-    ${wantDevices ? none : rowsOf(Prisma.sql`
+  const hosts = await db.$queryRaw<HostRow[]>`
+    SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
+    FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
+  if (hosts.length === 0) return [];
+  const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
+    db.$queryRaw<{ hostId: string; key: string; value: string }[]>`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+    wantDevices ? Promise.resolve([] as PfRow[]) : db.$queryRaw<PfRow[]>`
       SELECT p."hostId", p.address, d."vendorId", d."deviceId", d.driver, d."numaNode", d."netInterfaces", d."linkCurrentSpeed" AS "linkSpeed",
              d."linkCurrentWidth" AS "linkWidth", p."totalVfs", p."numVfs", p."offset", p.stride
       FROM "PhysicalFunction" p JOIN "PciDevice" d ON d."hostId" = p."hostId" AND d.address = p.address
-      WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`)} AS pfs,
-    ${wantDevices ? none : rowsOf(Prisma.sql`
+      WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
+    wantDevices ? Promise.resolve([] as VfRow[]) : db.$queryRaw<VfRow[]>`
       SELECT v."hostId", v."pfAddress", v.index, v.address, d.driver, d."msixVectors" AS msix, v.mac, v.vlan
       FROM "VirtualFunction" v JOIN "PciDevice" pd ON pd."hostId" = v."hostId" AND pd.address = v."pfAddress"
       LEFT JOIN "PciDevice" d ON d."hostId" = v."hostId" AND d.address = v.address
       WHERE v.address IS NOT NULL AND (${ids}::text[] IS NULL OR v."hostId" = ANY(${ids}::text[]))
-        AND (${vendor}::text IS NULL OR pd."vendorId" = ${vendor}) AND (${device}::text IS NULL OR pd."deviceId" = ${device})`)} AS vfs,
-    ${rowsOf(Prisma.sql`
-      SELECT "hostId", address, state, guest FROM (
-        SELECT 0 AS source, "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
-        UNION ALL
-        SELECT 1, "hostId", address, state::text, guest FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
-      ) c ORDER BY source`)} AS claims,
-    ${rowsOf(Prisma.sql`
+        AND (${vendor}::text IS NULL OR pd."vendorId" = ${vendor}) AND (${device}::text IS NULL OR pd."deviceId" = ${device})`,
+    db.$queryRaw<ClaimRow[]>`
+      SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
+      UNION ALL
+      SELECT "hostId", address, state::text, guest FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+    db.$queryRaw<{ hostId: string; address: string }[]>`
       SELECT n."hostId", n."pciAddress" AS address FROM "NetInterface" n JOIN "Host" h ON h.id = n."hostId"
       WHERE n."pciAddress" IS NOT NULL AND (n.master IS NOT NULL OR n.name = h.facts->>'defaultRouteInterface')
-        AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[]))`)} AS used,
-    ${rowsOf(Prisma.sql`
+        AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[]))`,
+    db.$queryRaw<GuestRow[]>`
       SELECT g."hostId", g.name, g.state, g.vcpus, g."memoryKiB", g.cpuset,
              COALESCE(array_agg(d."msixVectors" ORDER BY h.position) FILTER (WHERE h.address IS NOT NULL), '{}') AS "heldMsix"
       FROM "Guest" g LEFT JOIN "GuestHostdev" h ON h."hostId" = g."hostId" AND h."guestName" = g.name
       LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
-      GROUP BY g."hostId", g.name`)} AS guests,
-    ${!wantDevices ? none : rowsOf(Prisma.sql`
+      GROUP BY g."hostId", g.name`,
+  ]);
+  const [devs, members] = wantDevices ? await Promise.all([
+    db.$queryRaw<DevRow[]>`
       SELECT d."hostId", d.address, d."vendorId", d."deviceId", d."classCode", d.driver, d."numaNode", d."linkCurrentSpeed" AS "linkSpeed",
              d."linkCurrentWidth" AS "linkWidth", d."msixVectors" AS msix, d."iommuGroup", COALESCE(p."numVfs", 0) > 0 AS "hasVfs"
       FROM "PciDevice" d LEFT JOIN "PhysicalFunction" p ON p."hostId" = d."hostId" AND p.address = d.address
       WHERE d.physfn IS NULL AND d."classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
-        AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`)} AS devs,
-    ${!wantDevices ? none : rowsOf(Prisma.sql`
+        AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
+    db.$queryRaw<MemberRow[]>`
       SELECT "hostId", "iommuGroup", address, driver FROM "PciDevice"
-      WHERE "iommuGroup" IS NOT NULL AND "classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`)} AS members`;
-  const { hosts, labels, pfs, vfs, claims, used, guests, devs, members } = all;
-  if (hosts.length === 0) return [];
+      WHERE "iommuGroup" IS NOT NULL AND "classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+  ]) : [[] as DevRow[], [] as MemberRow[]];
 
   const key = (hostId: string, address: string) => `${hostId}/${address}`;
   const claimOf = new Map<string, Claim>();

@@ -10,11 +10,8 @@ type Row = { hostId: string; name: string; online: boolean; address: string; num
  * Hosts in name order, PFs in address order, as `loadPlacementHosts` gives them.
  */
 export async function loadPoolSummaries(db: Db, selector: PoolSelector, options: { hostLabels?: Record<string, string> } = {}): Promise<SummaryHost[]> {
-  // One jsonb array rather than a result row per PF: tens of thousands of rows turned into
-  // objects one by one cost ten times the query.
-  const [{ rows }] = await db.$queryRaw<[{ rows: Row[] }]>`
-    SELECT COALESCE(jsonb_agg(jsonb_build_object('hostId', c."hostId", 'name', h.name, 'online', h.online, 'address', c.address, 'numaNode', c."numaNode",
-      'ready', c.ready, 'bindable', c.bindable, 'creatable', c.creatable, 'assigned', c.assigned, 'reserved', c.reserved, 'inUse', c."inUse")), '[]'::jsonb) AS rows
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse"
     FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
     WHERE ${poolSummaryFilter(selector, options.hostLabels)}`;
   const hosts = new Map<string, SummaryHost>();
