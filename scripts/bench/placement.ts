@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { placeRequest, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import { applyMigrations, createDb, findCandidateHosts, loadPlacementHosts, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import { applyMigrations, createDb, findCandidateHosts, loadPlacementHosts, loadPoolSummaries, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -18,6 +18,9 @@ import { fmt, row } from "./measure.ts";
  */
 const SIZES = [1250, 2500, 5000];
 const RUNS = 101;
+/** What-if and pool capacity per size; the full-rows peer takes seconds a run, so it runs fewer times. */
+const READ_RUNS = 21;
+const PEER_READ_RUNS = 3;
 const PEER_CAP_MS = 10_000;
 
 type Template = { name: string; inventory: Inventory };
@@ -125,6 +128,37 @@ function enumeratePeer(hosts: PlacementHost[], capMs: number) {
   return { ms: performance.now() - t0, combos, hostsDone, totalCombos, best };
 }
 
+async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { median: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+/**
+ * What-if ("where could 160 VFs go, NUMA-local or not") and pool capacity as their routes answer
+ * them (the per-PF summary), against the peer they replaced (every host's VF rows through core),
+ * which must give the same answer. The peer runs at the largest size only: it takes seconds.
+ */
+async function benchReads(db: Db, size: number, withPeer: boolean): Promise<void> {
+  const request = { count: 160, numa: "required" as const };
+  const summaryWhatIf = await timed(READ_RUNS, async () => whatIfOfSummaries(await loadPoolSummaries(db, pool.selector), request));
+  const summaryCapacity = await timed(READ_RUNS, async () => poolCapacityOfSummaries(await loadPoolSummaries(db, pool.selector)));
+  if (!withPeer) {
+    row(`  what-if (160 VFs, NUMA) / pool capacity, ${size} hosts`, `${fmt(summaryWhatIf.median)} / ${fmt(summaryCapacity.median)}`, `p99 ${fmt(summaryWhatIf.p99)} / ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs each)`);
+    return;
+  }
+  const same = JSON.stringify(whatIf(await loadPlacementHosts(db, pool.selector), { ...request, pool })) === JSON.stringify(whatIfOfSummaries(await loadPoolSummaries(db, pool.selector), request));
+  const peerWhatIf = await timed(PEER_READ_RUNS, async () => whatIf(await loadPlacementHosts(db, pool.selector), { ...request, pool }));
+  const peerCapacity = await timed(PEER_READ_RUNS, async () => computePoolCapacity(pool.selector, await loadPlacementHosts(db, pool.selector)));
+  row(`  what-if (160 VFs, NUMA), ${size} hosts, per-PF summary`, fmt(summaryWhatIf.median), `p99 ${fmt(summaryWhatIf.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerWhatIf.median)} (${(peerWhatIf.median / summaryWhatIf.median).toFixed(0)}x); same answer: ${same ? "yes" : "NO"}`);
+  row(`  pool capacity, ${size} hosts, per-PF summary`, fmt(summaryCapacity.median), `p99 ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerCapacity.median)} (${(peerCapacity.median / summaryCapacity.median).toFixed(0)}x)`);
+}
+
 export async function benchPlacement(): Promise<void> {
   console.log(`\nPlacement: 16 VFs NUMA-local over >= 4 PFs, stored simulated fleet (${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB)`);
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-placement-"));
@@ -159,6 +193,7 @@ export async function benchPlacement(): Promise<void> {
       medians.push(m);
       const med = (l: number[]) => fmt(percentile([...l].sort((a, b) => a - b), 50));
       row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, candidates' rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      await benchReads(db, size, size === SIZES[SIZES.length - 1]);
     }
     const [first, , last] = medians;
     row("growth 1,250 -> 5,000 hosts (4x the hosts)", `${(last!.median / first!.median).toFixed(2)}x`, `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`);

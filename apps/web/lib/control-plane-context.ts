@@ -1,7 +1,8 @@
+import type { RemovedHost } from "@vfleet/db";
 import type {
   Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
-  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
   getHostLiveness, readCapacityHistory,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
@@ -33,6 +34,7 @@ export interface DbQueries {
   listAuditEvents: typeof listAuditEvents;
   // scheduler (issue 8)
   loadPlacementHosts: typeof loadPlacementHosts;
+  loadPoolSummaries: typeof loadPoolSummaries;
   findCandidateHosts: typeof findCandidateHosts;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
@@ -71,6 +73,8 @@ export interface ControlPlaneContext {
   agents: {
     /** Revoke a host's agent credentials and close its live socket with 4401 (its in-flight jobs become `unknown`). */
     revokeHost(hostId: string): Promise<{ revoked: number; disconnected: boolean }>;
+    /** Remove a host (soft delete, see @vfleet/db removeHost) and close its live socket with 4401. Null: no such host. */
+    removeHost(hostId: string, actor: string): Promise<(RemovedHost & { disconnected: boolean }) | null>;
   };
 }
 

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
-  listJobs, listJobsPage, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
-  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
+  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
   redeemEnrollmentToken, getHostLiveness, readCapacityHistory, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
@@ -16,6 +16,7 @@ import { AgentGateway } from "./agent-gateway.ts";
 import { createAuth } from "./auth/create-auth.ts";
 import { createUser } from "./auth/create-user.ts";
 import { createHttpAccess } from "./auth/http-access.ts";
+import { identityStillValid } from "./auth/resolve-identity.ts";
 import { listUsers } from "./auth/list-users.ts";
 import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
@@ -134,7 +135,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       try {
         await nextReady;
         if ((await access!(req, res)) === "done") return;
-        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events);
+        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events, { stillValid: () => identityStillValid(req, { db, auth }) });
         // The SSH installer's API lives in this server (node-ssh stays out of Next's bundle); its paths have no
         // rule in ACCESS_RULES, so only an admin reaches here.
         if (hostInstalls.handle(req, res, pathOf(req)!)) return;
@@ -175,7 +176,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     queries: {
       listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis,
       listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
-      loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
+      loadPlacementHosts, loadPoolSummaries, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
       getHostLiveness, readCapacityHistory,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
@@ -184,6 +185,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       async revokeHost(hostId) {
         const { revoked } = await revokeAgentCredentials(db, hostId);
         return { revoked, disconnected: gateway.closeRevoked(hostId) };
+      },
+      async removeHost(hostId, actor) {
+        const removed = await removeHost(db, { hostId, actor });
+        return removed && { ...removed, disconnected: gateway.closeRevoked(hostId) };
       },
     },
   });

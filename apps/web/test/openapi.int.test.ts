@@ -170,6 +170,9 @@ describe("the OpenAPI document", () => {
     // last: the host's credential
     await call("post", "/api/v1/hosts/nope/revoke", T("/api/v1/hosts/{hostId}/revoke"), admin, {});
     await call("post", `/api/v1/hosts/${hostId}/revoke`, T("/api/v1/hosts/{hostId}/revoke"), admin, {});
+    // ... and the host itself
+    await call("delete", "/api/v1/hosts/nope", T("/api/v1/hosts/{hostId}"), admin);
+    await call("delete", `/api/v1/hosts/${hostId}`, T("/api/v1/hosts/{hostId}"), admin);
 
     expect(problems).toEqual([]);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));

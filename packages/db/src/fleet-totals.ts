@@ -14,7 +14,7 @@ export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; off
   const rows = await db.$queryRawUnsafe<({ online: boolean } & CapacityTotals)[]>(`
     SELECT "online", count(*)::int AS hosts,
       ${sums}
-    FROM "Host" GROUP BY "online"`);
+    FROM "Host" WHERE "removedAt" IS NULL GROUP BY "online"`);
   const zero = Object.fromEntries(["hosts", ...TOTAL_KEYS].map((k) => [k, 0])) as CapacityTotals;
   const pick = (online: boolean): CapacityTotals => {
     const { online: _, ...t } = rows.find((r) => r.online === online) ?? { online, ...zero };

@@ -1,4 +1,5 @@
 export { startDatabase, DATABASE_NAME, type Database, type StartDatabaseOptions } from "./start-database.ts";
+export { runningDatabaseUrl } from "./running-database-url.ts";
 export { createDb, type Db } from "./create-db.ts";
 export { applyMigrations, MIGRATION_LOCK_KEY } from "./apply-migrations.ts";
 export { createMigration } from "./create-migration.ts";
@@ -7,6 +8,7 @@ export { createEnrollmentToken } from "./create-enrollment-token.ts";
 export { redeemEnrollmentToken } from "./redeem-enrollment-token.ts";
 export { authenticateAgent } from "./authenticate-agent.ts";
 export { revokeAgentCredentials } from "./revoke-agent-credentials.ts";
+export { removeHost, type RemovedHost } from "./remove-host.ts";
 export { markHostConnected } from "./mark-host-connected.ts";
 export { markHostSeen } from "./mark-host-seen.ts";
 export { markHostOffline } from "./mark-host-offline.ts";

@@ -37,7 +37,8 @@ export async function listHostsPage(db: Db, query: HostPageQuery): Promise<{ hos
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const order = HOST_SORT_KEYS[query.sort ?? "name"];
   const dir = query.dir === "desc" ? "DESC" : "ASC";
-  const where = `WHERE $1 = '' OR "name" ILIKE $2 OR "hostname" ILIKE $2`;
+  // Removed hosts (soft-deleted, see remove-host.ts) are in no list.
+  const where = `WHERE "Host"."removedAt" IS NULL AND ($1 = '' OR "name" ILIKE $2 OR "hostname" ILIKE $2)`;
   const from = `"Host" LEFT JOIN "HostHealth" hh ON hh."hostId" = "Host"."id"`;
   const [ids, counted] = await Promise.all([
     db.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM ${from} ${where} ORDER BY ${order} ${dir} NULLS LAST, "name" ASC LIMIT $3 OFFSET $4`, q, pattern, query.limit, query.offset),

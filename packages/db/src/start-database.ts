@@ -23,7 +23,8 @@ export interface Database {
 }
 
 export const DATABASE_NAME = "vfleet";
-const USER = "postgres";
+export const DATABASE_USER = "postgres";
+const USER = DATABASE_USER;
 /** The superuser password of data directories made before it was generated per directory. */
 const LEGACY_PASSWORD = "vfleet";
 /** Kept with the data, mode 0600: whoever can read the data can read it, nobody else. */

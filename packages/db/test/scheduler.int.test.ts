@@ -66,6 +66,9 @@ describe("scheduler storage", () => {
     const selector = { vendorId: "15b3", deviceId: "1017" };
     expect(await findCandidateHosts(ctx.db, { selector, count: 16, numa: "required", minPfs: 4 })).toContain(hostId);
     expect(await findCandidateHosts(ctx.db, { selector, count: 200, numa: "none" })).not.toContain(hostId);
-    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["x"] }, count: 1, numa: "none" })).toBeNull();
+    // PF names are judged on the summary too; only device pools (not summarised) make every host a candidate.
+    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["enp53s0f0"] }, count: 1, numa: "none" })).toContain(hostId);
+    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["x"] }, count: 1, numa: "none" })).toEqual([]);
+    expect(await findCandidateHosts(ctx.db, { selector: { kind: "device", vendorId: "10de" }, count: 1, numa: "none" })).toBeNull();
   });
 });

@@ -31,7 +31,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   // fleet and audit reads
   "/api/v1/events": { GET: "viewer" },
   "/api/v1/hosts": { GET: "viewer" },
-  "/api/v1/hosts/[hostId]": { GET: "viewer" },
+  "/api/v1/hosts/[hostId]": { GET: "viewer", DELETE: "admin" },
   "/api/v1/hosts/[hostId]/jobs": { GET: "viewer" },
   "/api/v1/hosts/[hostId]/revoke": { POST: "admin" },
   "/api/v1/audit/fleet": { GET: "viewer" },

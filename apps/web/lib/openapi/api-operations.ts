@@ -73,6 +73,8 @@ export const API_OPERATIONS: Operation[] = [
       400: e("a field is invalid"), 404: e("no such host"), 409: e("a job of the release conflicts, or nothing to release") } },
   { method: "get", route: "/api/v1/hosts/[hostId]", summary: "A host, its stored inventory and capacity",
     responses: { 200: { description: "the host", schema: R.HostResponse }, 404: e("no such host") } },
+  { method: "delete", route: "/api/v1/hosts/[hostId]", summary: "Remove a host: its socket closes (4401), its jobs in flight become unknown, it leaves lists and totals; its history stays",
+    responses: { 200: { description: "the removed host", schema: R.HostRemovedResponse }, 404: e("no such host, or already removed") } },
   { method: "post", route: "/api/v1/hosts/[hostId]/revoke", summary: "Revoke a host's agent credential and close its socket (4401)",
     responses: { 200: { description: "what was revoked", schema: R.HostRevokedResponse }, 404: e("no such host") } },
   { method: "get", route: "/api/v1/hosts/[hostId]/jobs", summary: "A host's jobs, newest first", query: { limit: "at most this many (1-1000)" },

@@ -26,6 +26,9 @@ export const ApiTokensResponse = z.object({ tokens: z.array(ApiToken) });
 export const ApiTokenRevokedResponse = z.object({ apiToken: ApiToken });
 export const SessionsRevokedResponse = z.object({ revoked: z.number().int() });
 export const HostRevokedResponse = z.object({ revoked: z.number().int(), disconnected: z.boolean() });
+export const HostRemovedResponse = z.object({
+  removed: z.object({ id: z.string(), name: z.string() }), revoked: z.number().int(), disconnected: z.boolean(), unknownJobs: z.array(z.string()),
+});
 
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });
 export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.string(), credential: z.string().startsWith("vfa_") });

@@ -32,3 +32,16 @@ export async function resolveIdentity(req: IncomingMessage, deps: { db: Db; auth
   if (!role.success) return { identity: null, via: null };
   return { identity: { kind: "user", id: user.id, name: user.username ?? user.name, role: role.data }, via: "session", setCookie: answer.getSetCookie() };
 }
+
+/**
+ * The request's identity is still alive (token not revoked or expired, session row still there
+ * and unexpired). For long-lived streams: asking does not extend the session, so a page left open
+ * does not keep its session alive on its own.
+ */
+export async function identityStillValid(req: IncomingMessage, deps: { db: Db; auth: Auth }): Promise<boolean> {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+  if (req.headers.authorization !== undefined) return m !== null && (await authenticateApiToken(deps.db, m[1]!)) !== null;
+  if (!req.headers.cookie) return false;
+  const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers), query: { disableRefresh: true, disableCookieCache: true } });
+  return session !== null;
+}

@@ -1,6 +1,7 @@
-import { classifyDevice, classifyPf } from "./classify-capacity.ts";
+import { classifyDevice } from "./classify-capacity.ts";
 import { poolDevices, poolPfs } from "./match-pool.ts";
-import type { PlacementHost, PoolSelector } from "./placement-types.ts";
+import { summarizePf, type PfSummary, type SummaryHost } from "./pf-summary.ts";
+import type { PlacementDevice, PlacementHost, PoolSelector } from "./placement-types.ts";
 
 export interface PoolCounts { ready: number; bindable: number; creatable: number; assigned: number; reserved: number; inUse: number }
 export interface PoolCapacityRow extends PoolCounts { host: string; hostId: string; numaNode: number | null; pfs: number }
@@ -20,19 +21,22 @@ function add(into: PoolCounts, c: PoolCounts): void {
 
 /** Per-NUMA-node counts of one host for a pool (VFs for a vf pool, devices for a device pool). */
 export function hostPoolRows(selector: PoolSelector, host: PlacementHost): PoolCapacityRow[] {
+  return rowsOf(host, poolPfs(selector, host).map(summarizePf), poolDevices(selector, host));
+}
+
+function rowsOf(host: { id: string; name: string }, pfs: readonly PfSummary[], devices: readonly PlacementDevice[]): PoolCapacityRow[] {
   const rows = new Map<number | null, PoolCapacityRow>();
   const row = (node: number | null) => {
     let r = rows.get(node);
     if (!r) rows.set(node, (r = { host: host.name, hostId: host.id, numaNode: node, pfs: 0, ...zero() }));
     return r;
   };
-  for (const pf of poolPfs(selector, host)) {
-    const s = classifyPf(pf);
+  for (const pf of pfs) {
     const r = row(pf.numaNode);
     r.pfs++;
-    add(r, { ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, assigned: s.assigned, reserved: s.reserved, inUse: s.inUse });
+    add(r, pf);
   }
-  for (const d of poolDevices(selector, host)) {
+  for (const d of devices) {
     const { state } = classifyDevice(d);
     const r = row(d.numaNode);
     if (state === "unavailable") r.inUse++;
@@ -43,11 +47,19 @@ export function hostPoolRows(selector: PoolSelector, host: PlacementHost): PoolC
 
 /** A pool's capacity across the fleet; offline hosts are listed apart and not in the totals. */
 export function computePoolCapacity(selector: PoolSelector, hosts: readonly PlacementHost[]): PoolCapacity {
+  return sumHosts(hosts.map((host) => ({ host, rows: hostPoolRows(selector, host) })));
+}
+
+/** The same from the stored per-PF summaries of a VF pool's PFs (no VF rows read). */
+export function poolCapacityOfSummaries(hosts: readonly SummaryHost[]): PoolCapacity {
+  return sumHosts(hosts.map((host) => ({ host, rows: rowsOf(host, host.pfs, []) })));
+}
+
+function sumHosts(hosts: { host: { name: string; online: boolean }; rows: PoolCapacityRow[] }[]): PoolCapacity {
   const totals = zero();
   const byHost: PoolCapacityRow[] = [];
   const offline: PoolCapacityRow[] = [];
-  for (const host of [...hosts].sort((a, b) => a.name.localeCompare(b.name))) {
-    const rows = hostPoolRows(selector, host);
+  for (const { host, rows } of hosts.sort((a, b) => a.host.name.localeCompare(b.host.name))) {
     if (!host.online) { offline.push(...rows); continue; }
     for (const r of rows) add(totals, r);
     byHost.push(...rows);

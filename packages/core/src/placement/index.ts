@@ -2,6 +2,7 @@ export * from "./placement-types.ts";
 export * from "./placement-host-from-inventory.ts";
 export * from "./match-pool.ts";
 export * from "./classify-capacity.ts";
+export * from "./pf-summary.ts";
 export * from "./compute-pool-capacity.ts";
 export * from "./allocate-macs.ts";
 export * from "./size-guest.ts";

@@ -34,6 +34,28 @@ export type ScopeResult = { ok: true; solution: ScopeSolution } | { ok: false; s
 
 const SET_COUNT_COST = 5;
 
+type Tiers = { ready: number; bindable: number; creatable: number };
+
+const availableOf = (t: Tiers, maxPerPf: number) => Math.min(maxPerPf, t.ready + t.bindable + t.creatable);
+
+/**
+ * What a scope's PFs could give at most (`maxPerPf` each), and over how many PFs: the whole
+ * feasibility test of a VF scope, from counts alone (what-if runs it on stored summaries).
+ */
+export function vfScopeTotals(pfs: readonly Tiers[], maxPerPf: number): ScopeShortfall {
+  const totals = { available: 0, ready: 0, bindable: 0, creatable: 0, pfs: 0 };
+  for (const t of pfs) {
+    const avail = availableOf(t, maxPerPf);
+    if (avail <= 0) continue;
+    totals.available += avail;
+    totals.ready += t.ready;
+    totals.bindable += t.bindable;
+    totals.creatable += t.creatable;
+    totals.pfs++;
+  }
+  return totals;
+}
+
 /**
  * MSI-X table size assumed for a VF whose PF has none yet to read it from: the PCI maximum, so
  * the guest is sized for the most a driver asks (vCPUs + 4 per function) rather than for 1.
@@ -56,13 +78,10 @@ export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs:
   const units = pfs.map((pf) => {
     const s = classifyPf(pf);
     const tiers = { ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable };
-    return { pf, s, tiers, avail: Math.min(maxPerPf, tiers.ready + tiers.bindable + tiers.creatable), took: { ready: 0, bindable: 0, creatable: 0 } };
+    return { pf, s, tiers, avail: availableOf(tiers, maxPerPf), took: { ready: 0, bindable: 0, creatable: 0 } };
   }).filter((u) => u.avail > 0);
-  const sum = (k: "ready" | "bindable" | "creatable") => units.reduce((a, u) => a + u.tiers[k], 0);
-  const available = units.reduce((a, u) => a + u.avail, 0);
-  if (units.length < minPfs || available < count) {
-    return { ok: false, shortfall: { available, ready: sum("ready"), bindable: sum("bindable"), creatable: sum("creatable"), pfs: units.length } };
-  }
+  const totals = vfScopeTotals(units.map((u) => u.tiers), maxPerPf);
+  if (totals.pfs < minPfs || totals.available < count) return { ok: false, shortfall: totals };
   units.sort((a, b) => b.tiers.ready - a.tiers.ready || b.tiers.bindable - a.tiers.bindable || b.tiers.creatable - a.tiers.creatable || a.pf.address.localeCompare(b.pf.address));
   let left = count;
   const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number) => {

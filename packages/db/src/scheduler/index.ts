@@ -8,3 +8,4 @@ export { listAssignments, listAssignmentEvents, type AssignmentView, type Outsid
 export { refreshPfCapacity } from "./refresh-pf-capacity.ts";
 export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
+export { loadPoolSummaries } from "./load-pool-summaries.ts";

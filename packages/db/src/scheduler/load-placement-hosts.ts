@@ -28,7 +28,7 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
   const wantDevices = selector.kind === "device";
   const hosts = await db.$queryRaw<HostRow[]>`
     SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
-    FROM "Host" WHERE "snapshotAt" IS NOT NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
+    FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
   if (hosts.length === 0) return [];
   const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
     db.$queryRaw<{ hostId: string; key: string; value: string }[]>`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,

@@ -1,3 +1,4 @@
+import { ActionButton } from "@/components/admin/action-button.tsx";
 import type { Metadata } from "next";
 import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
@@ -73,6 +74,10 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <Link href={`/hosts/${summary.id}/jobs`} data-testid="host-jobs-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Jobs</Link>
           <Link href={`/hosts/${summary.id}/capacity`} data-testid="host-capacity-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
           <Link href={`/audit-log?hostId=${summary.id}`} data-testid="host-audit-log-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit log</Link>
+          {can(identity, "admin") && (
+            <ActionButton path={`/api/v1/hosts/${summary.id}`} method="DELETE" label="Remove host" testId="remove-host" then="/"
+              confirmText={`Remove ${summary.name}? Its agent is disconnected and must enroll again; jobs running on it end as unknown. Its jobs, audit events and assignment history stay.`} />
+          )}
           <span className="ml-auto text-xs text-slate-500">
             last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
             {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}

@@ -1,4 +1,5 @@
 import { computeCapacity } from "@vfleet/core";
+import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 
 /** `GET /api/v1/hosts/:id` -> { host, inventory, capacity } (capacity is null until a first snapshot). */
@@ -9,4 +10,20 @@ export async function GET(_request: Request, ctx: { params: Promise<{ hostId: st
   if (!found) return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
   const capacity = found.inventory ? computeCapacity(found.inventory) : null;
   return Response.json({ host: found.summary, inventory: found.inventory, capacity });
+}
+
+/**
+ * `DELETE /api/v1/hosts/:id` -> { removed: { id, name }, revoked, disconnected, unknownJobs } (admin):
+ * the host's agent credentials are revoked and its live socket closes with 4401, its jobs in
+ * flight become `unknown`, and it leaves the lists, totals and scheduling. Its jobs, audit events
+ * and assignment history stay readable (a soft delete); a re-enrolled host may take its name.
+ */
+export async function DELETE(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
+  const { hostId } = await ctx.params;
+  const removed = await getControlPlaneContext().agents.removeHost(hostId, caller.actor);
+  if (!removed) return Response.json({ error: `hostId: no host ${hostId} (or it was removed already)`, field: "hostId" }, { status: 404 });
+  const { id, name, ...rest } = removed;
+  return Response.json({ removed: { id, name }, ...rest });
 }

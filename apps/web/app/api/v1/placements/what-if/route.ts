@@ -1,6 +1,6 @@
-import { whatIf } from "@vfleet/core";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { WhatIfBody } from "@/lib/placement/placement-api-schemas.ts";
+import { poolWhatIf } from "@/lib/placement/pool-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 
 /**
@@ -10,9 +10,8 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 export async function POST(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, WhatIfBody);
   if (!body.success) return body.response;
-  const { db, queries } = getControlPlaneContext();
-  const pool = await queries.getPool(db, body.data.pool);
+  const ctx = getControlPlaneContext();
+  const pool = await ctx.queries.getPool(ctx.db, body.data.pool);
   if (!pool) return badRequest("pool", `no pool named ${body.data.pool}`);
-  const hosts = await queries.loadPlacementHosts(db, pool.selector);
-  return Response.json({ pool: pool.name, count: body.data.count, ...whatIf(hosts, { ...body.data, pool }) });
+  return Response.json({ pool: pool.name, count: body.data.count, ...(await poolWhatIf(ctx, pool, body.data)) });
 }

@@ -1,0 +1,30 @@
+import { classifyPf } from "./classify-capacity.ts";
+import type { PlacementPf } from "./placement-types.ts";
+
+/**
+ * One PF of a VF pool in counts only: what capacity pages and what-if need, and what @vfleet/db
+ * keeps per PF (`PfCapacity`, written through `summarizePf`) so they never load VF rows.
+ */
+export interface PfSummary {
+  address: string;
+  numaNode: number | null;
+  ready: number;
+  bindable: number;
+  creatable: number;
+  assigned: number;
+  reserved: number;
+  inUse: number;
+}
+
+/** A host with the summaries of its PFs that a pool selects (already filtered by the selector). */
+export interface SummaryHost {
+  id: string;
+  name: string;
+  online: boolean;
+  pfs: PfSummary[];
+}
+
+export function summarizePf(pf: PlacementPf): PfSummary {
+  const s = classifyPf(pf);
+  return { address: pf.address, numaNode: pf.numaNode, ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, assigned: s.assigned, reserved: s.reserved, inUse: s.inUse };
+}

@@ -1,0 +1,28 @@
+import type { Db } from "./create-db.ts";
+import { markJobsUnknown } from "./jobs/mark-jobs-unknown.ts";
+
+export type RemovedHost = { id: string; name: string; revoked: number; unknownJobs: string[] };
+
+/**
+ * An admin removes a host. A soft delete: the Host row stays (marked `removedAt`, offline,
+ * renamed "<name> (removed <id>)" so a re-enrolled host can take the name again), because its
+ * jobs, plans, audit events and assignment history reference it and must stay readable. Its
+ * agent credentials are revoked, its scheduler summary dropped (nothing is placed on it), its
+ * in-flight jobs become `unknown`. The caller closes the live socket. Null for an unknown or
+ * already removed host.
+ */
+export async function removeHost(db: Db, options: { hostId: string; actor: string; now?: Date }): Promise<RemovedHost | null> {
+  const now = options.now ?? new Date();
+  const removed = await db.$transaction(async (tx) => {
+    const host = await tx.host.findFirst({ where: { id: options.hostId, removedAt: null }, select: { id: true, name: true } });
+    if (!host) return null;
+    const { count: revoked } = await tx.agentCredential.updateMany({ where: { hostId: host.id, revokedAt: null }, data: { revokedAt: now } });
+    await tx.host.update({ where: { id: host.id }, data: { removedAt: now, online: false, name: `${host.name} (removed ${host.id.slice(0, 8)})` } });
+    await tx.pfCapacity.deleteMany({ where: { hostId: host.id } });
+    await tx.auditEvent.create({ data: { actor: options.actor, action: "host.removed", hostId: host.id, summary: `host ${host.name} removed (${revoked} agent credential(s) revoked)` } });
+    return { id: host.id, name: host.name, revoked };
+  });
+  if (!removed) return null;
+  const unknown = await markJobsUnknown(db, { hostId: removed.id, reason: `host ${removed.name} was removed while the job ran: what it did on the host is not known` });
+  return { ...removed, unknownJobs: unknown.map((j) => j.id) };
+}

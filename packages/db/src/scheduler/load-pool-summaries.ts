@@ -1,0 +1,25 @@
+import type { PoolSelector, SummaryHost } from "@vfleet/core";
+import type { Db } from "../create-db.ts";
+import { poolSummaryFilter } from "./pool-summary-filter.ts";
+
+type Row = { hostId: string; name: string; online: boolean; address: string; numaNode: number | null; ready: number; bindable: number; creatable: number; assigned: number; reserved: number; inUse: number };
+
+/**
+ * A VF pool's PFs across the fleet as per-PF counts (`PfCapacity`), one query and no VF rows:
+ * what pool capacity and what-if need (core's `poolCapacityOfSummaries`, `whatIfOfSummaries`).
+ * Hosts in name order, PFs in address order, as `loadPlacementHosts` gives them.
+ */
+export async function loadPoolSummaries(db: Db, selector: PoolSelector, options: { hostLabels?: Record<string, string> } = {}): Promise<SummaryHost[]> {
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse"
+    FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
+    WHERE ${poolSummaryFilter(selector, options.hostLabels)}`;
+  const hosts = new Map<string, SummaryHost>();
+  for (const { hostId, name, online, ...pf } of rows) {
+    let host = hosts.get(hostId);
+    if (!host) hosts.set(hostId, (host = { id: hostId, name, online, pfs: [] }));
+    host.pfs.push(pf);
+  }
+  for (const h of hosts.values()) h.pfs.sort((a, b) => a.address.localeCompare(b.address));
+  return [...hosts.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
