@@ -2,6 +2,7 @@ import type {
   Db, abandonJob, cancelJob, createApiToken, listApiTokens, revokeApiToken, createEnrollmentToken, createJobs, findMacUsers, fleetTotals, getHost, getJob, getPlan,
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, savePool, setHostLabels,
+  claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
@@ -42,6 +43,10 @@ export interface DbQueries {
   getHostLabels: typeof getHostLabels;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
+  // Idempotency-Key on writes (issue 10)
+  claimIdempotencyKey: typeof claimIdempotencyKey;
+  saveIdempotentAnswer: typeof saveIdempotentAnswer;
+  releaseIdempotencyKey: typeof releaseIdempotencyKey;
 }
 
 /**

@@ -29,3 +29,6 @@ export { getHostLiveness } from "./get-host-liveness.ts";
 export * from "./scheduler/index.ts";
 export * from "./tokens/index.ts";
 export { Role } from "./generated/prisma/enums.ts";
+export * from "./idempotency/index.ts";
+export { isDatabaseUnavailable } from "./is-database-unavailable.ts";
+export { findFreePort } from "./find-free-port.ts";
