@@ -93,6 +93,17 @@ export class AgentSession {
     this.#ws.ping();
   }
 
+  /** Ping now; true when the agent answers within `timeoutMs` (a live socket, not a half-open one). */
+  answersPing(timeoutMs: number): Promise<boolean> {
+    if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const answered = () => { clearTimeout(timer); resolve(true); };
+      const timer = setTimeout(() => { this.#ws.off("pong", answered); resolve(false); }, timeoutMs);
+      this.#ws.once("pong", answered);
+      this.#ws.ping();
+    });
+  }
+
   terminate(): void {
     this.#closing = true;
     this.#ws.terminate();

@@ -13,6 +13,12 @@ export interface HostSummary {
   kernelCmdline: string | null;
   /** The cached capacity summary stored with the last snapshot, as the caller gave it. */
   capacity: unknown;
+  /**
+   * Set when a second connection with this host's agent credential was refused while the first
+   * was alive (a copied or stolen credential): the last time and how many, until an admin
+   * revokes the credential.
+   */
+  credentialConflict: { at: Date; count: number } | null;
 }
 
 export const HOST_SUMMARY_SELECT = {
@@ -25,12 +31,21 @@ export const HOST_SUMMARY_SELECT = {
   agentVersion: true,
   facts: true,
   capacity: true,
+  credentialConflictAt: true,
+  credentialConflicts: true,
 } as const;
 
-type SummaryRow = { [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown : K extends keyof HostSummary ? HostSummary[K] : never };
+type SummaryRow = {
+  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown
+    : K extends "credentialConflictAt" ? Date | null : K extends "credentialConflicts" ? number
+    : K extends keyof HostSummary ? HostSummary[K] : never
+};
 
 export function toHostSummary(row: SummaryRow): HostSummary {
-  const { facts, ...columns } = row;
+  const { facts, credentialConflictAt, credentialConflicts, ...columns } = row;
   const hostFacts = facts as HostFacts | null;
-  return { ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null };
+  return {
+    ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null,
+    credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
+  };
 }

@@ -18,8 +18,11 @@
  *   a snapshot past them is refused 4400 naming the field. Honest agents of any 1.x never send such
  *   values. inventory.host.unread: sources the scan could not read (optional field). Job state
  *   `abandoned` (server side only).
+ * - 1.6 (2026-11): close code 4423 CREDENTIAL_IN_USE: a second connection with a credential whose
+ *   first connection is alive is refused (the first keeps the host). A 1.6 agent backs off for
+ *   minutes on it; an older one treats it as any close (backoff up to 30 s) and is refused again.
  */
-export const PROTOCOL_VERSION = "1.5";
+export const PROTOCOL_VERSION = "1.6";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

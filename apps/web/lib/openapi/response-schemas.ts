@@ -34,6 +34,8 @@ export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
   snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
+  /** A second live connection with this host's agent credential was refused (last time, how many). */
+  credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
 });
 export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
