@@ -60,6 +60,8 @@ export interface ControlPlaneOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve plain HTTP beyond loopback: a TLS-terminating proxy stands in front (logged). */
   allowPlainHttp?: boolean;
+  /** An agent socket with more unsent bytes is terminated (default 16 MiB: agent-session.ts). */
+  agentMaxBufferedBytes?: number;
 }
 
 export interface ControlPlane {
@@ -102,7 +104,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const events = new FleetEvents();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
   await jobs.recoverAfterRestart();
-  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
+  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, maxBufferedBytes: options.agentMaxBufferedBytes });
   const limits = createRateLimits(options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;
