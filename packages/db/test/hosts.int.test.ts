@@ -121,6 +121,7 @@ describe("host liveness", () => {
       iommuEnabled: null,
       kernelCmdline: null,
       capacity: null,
+      credentialConflict: null,
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();
