@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isDatabaseUnavailable, type Db } from "@vfleet/db";
+import type { Db } from "@vfleet/db";
 import type { Log } from "./logger.ts";
 
 /** Told to clients in Retry-After: an embedded PostgreSQL restarts in about a second, a failover takes longer. */
@@ -58,9 +58,6 @@ export function createDatabaseOutageGuard(deps: { db: Db; log: Log }) {
   };
 
   return {
-    /** Probe now (a caller that caught an error it thinks is the database's). */
-    probe,
-    isDatabaseUnavailable,
     /** Run `next` for this request unless the database is known down; turn its 5xx into a 503 when the database is. */
     guard(req: IncomingMessage, res: ServerResponse, next: () => void): void {
       const path = (req.url ?? "/").split("?")[0]!;

@@ -30,6 +30,5 @@ export * from "./scheduler/index.ts";
 export * from "./tokens/index.ts";
 export { Role } from "./generated/prisma/enums.ts";
 export * from "./idempotency/index.ts";
-export { isDatabaseUnavailable } from "./is-database-unavailable.ts";
 export { findFreePort } from "./find-free-port.ts";
 export { recordCredentialConflict, CREDENTIAL_CONFLICT_AUDIT_EVERY_MS } from "./record-credential-conflict.ts";
