@@ -95,5 +95,5 @@ describe("two live agents with one credential", () => {
     const revoked = await fetch(`${stack.plane.url}/api/v1/hosts/${host.id}/revoke`, { method: "POST", headers: { ...bearer(stack.tokens.admin), "content-type": "application/json" }, body: "{}" });
     expect(revoked.status).toBe(200);
     expect((await stack.db.host.findUniqueOrThrow({ where: { id: host.id } })).credentialConflictAt).toBeNull();
-  });
+  }, 120_000);
 });
