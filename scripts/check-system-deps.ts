@@ -18,6 +18,7 @@ const checks: { what: string; ok: () => boolean; fix: string }[] = [
   { what: "libvirtd answering on qemu:///system", ok: () => run("virsh", ["-c", "qemu:///system", "version"]), fix: "scripts/start-libvirtd.sh (after apt-get install libvirt-daemon qemu-system-x86)" },
   { what: "sshd (openssh-server)", ok: () => existsSync("/usr/sbin/sshd") && existsSync("/usr/bin/ssh-keygen"), fix: "apt-get install openssh-server" },
   { what: "sudo", ok: () => run("sudo", ["-V"]), fix: "apt-get install sudo" },
+  { what: "python3", ok: () => run("python3", ["--version"]), fix: "apt-get install python3 (test/fixtures/slow-reading-agent.py: an agent socket that reads nothing)" },
   { what: "systemd-analyze (systemd)", ok: () => run("systemd-analyze", ["--version"]), fix: "apt-get install systemd" },
 ];
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # System packages the test suite uses for real (not mocked): lspci reads sysfs trees, Chromium runs the
 # browser tests, libvirtd+QEMU take real attach/detach calls, xmllint (libxml2-utils) is what
-# virt-xml-validate calls. Debian packages; needs root. Idempotent: every run also repairs what a new
+# virt-xml-validate calls, python3 runs the agent that reads nothing (a raw socket). Debian packages; needs root. Idempotent: every run also repairs what a new
 # machine lacks beyond packages (the kvm device node, the libvirt users, the daemons).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils openssh-server sudo systemd)
+packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils openssh-server sudo systemd python3)
 missing=()
 # dpkg -s succeeds for a removed package whose config files remain: ask for the installed state.
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }

@@ -4,6 +4,7 @@ import type {
   listAuditEvents, listHosts, listHostsPage, listJobs, listJobsPage, readHostBasis, redeemEnrollmentToken,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
   getHostLiveness, readCapacityHistory,
+  claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
@@ -48,6 +49,10 @@ export interface DbQueries {
   // capacity charts (issue 13)
   getHostLiveness: typeof getHostLiveness;
   readCapacityHistory: typeof readCapacityHistory;
+  // Idempotency-Key on writes (issue 10)
+  claimIdempotencyKey: typeof claimIdempotencyKey;
+  saveIdempotentAnswer: typeof saveIdempotentAnswer;
+  releaseIdempotencyKey: typeof releaseIdempotencyKey;
 }
 
 /**

@@ -11,12 +11,8 @@ export function badRequest(field: string, message: string): Response {
   return Response.json({ error: `${field}: ${message}`, field }, { status: 400 });
 }
 
-/**
- * Read a JSON body within MAX_BODY_BYTES (counted as it streams in, so a body without
- * Content-Length cannot grow memory either) and MAX_JSON_DEPTH (checked before parsing); an
- * empty body is `undefined`. Never throws.
- */
-export async function readJsonBody(request: Request): Promise<{ success: true; json: unknown } | { success: false; response: Response }> {
+/** Read a body as text within MAX_BODY_BYTES, counted as it streams in (a body without Content-Length cannot grow memory either). Never throws. */
+export async function readBodyText(request: Request): Promise<{ success: true; text: string } | { success: false; response: Response }> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body?.getReader();
@@ -35,7 +31,17 @@ export async function readJsonBody(request: Request): Promise<{ success: true; j
   } catch {
     return { success: false, response: badRequest("body", "could not be read") };
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return { success: true, text: Buffer.concat(chunks).toString("utf8") };
+}
+
+/**
+ * Read a JSON body within MAX_BODY_BYTES and MAX_JSON_DEPTH (checked before parsing); an
+ * empty body is `undefined`. Never throws.
+ */
+export async function readJsonBody(request: Request): Promise<{ success: true; json: unknown } | { success: false; response: Response }> {
+  const read = await readBodyText(request);
+  if (!read.success) return read;
+  const text = read.text;
   if (text.trim() === "") return { success: true, json: undefined };
   if (jsonDepthExceeds(text)) return { success: false, response: badRequest("body", `must not nest deeper than ${MAX_JSON_DEPTH} levels`) };
   try {

@@ -269,13 +269,32 @@ describe("agent gateway: bad input closes with its code, writes nothing, and oth
     await expectNothingWrittenAndOthersServed();
   });
 
-  it("a second connection with the same credential replaces the first (4409) and keeps the host online", async () => {
+  it("a second connection with the same credential is refused (4423) while the first answers pings; the first keeps serving", async () => {
     const { agent: first } = await connectReadyAgent(stack.agentUrl, victim.credential);
-    const { agent: second } = await connectReadyAgent(stack.agentUrl, victim.credential);
-    expect((await first.closed).code).toBe(CloseCode.REPLACED);
+    const second = await TestAgent.connect(stack.agentUrl, victim.credential);
+    const refused = await second.closed;
+    expect(refused.code).toBe(CloseCode.CREDENTIAL_IN_USE);
+    expect(refused.reason).toContain("another live connection holds this host's credential");
     expect(await hostOnline(victim.hostId)).toBe(true);
+    const { hash } = first.snapshot(buildDgx2Inventory({ hostname: "victim-01" }));
+    expect((await first.next("inventory.ack")).payload).toMatchObject({ hash, stored: false });
+    const audit = await stack.db.auditEvent.findMany({ where: { hostId: victim.hostId, action: "agent.credential-conflict" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.summary).toMatch(/a second connection with this host's agent credential \(from 127\.0\.0\.1\) was refused: the connection from 127\.0\.0\.1 since .* is alive and kept/);
+    await first.close();
+    await expectNothingWrittenAndOthersServed();
+  });
+
+  it("a second connection replaces a first that stopped answering (a half-open socket: 4409)", async () => {
+    const { agent: first } = await connectReadyAgent(stack.agentUrl, victim.credential);
+    // The first stops reading its socket: it answers no ping, as after a crash the server has not noticed.
+    (first.ws as unknown as { _socket: import("node:net").Socket })._socket.pause();
+    const { agent: second, welcome } = await connectReadyAgent(stack.agentUrl, victim.credential);
+    expect(welcome.payload.hostId).toBe(victim.hostId);
     const { hash } = second.snapshot(buildDgx2Inventory({ hostname: "victim-01" }));
     expect((await second.next("inventory.ack")).payload).toMatchObject({ hash, stored: false });
+    expect(await hostOnline(victim.hostId)).toBe(true);
+    first.ws.terminate();
     await second.close();
     await expectNothingWrittenAndOthersServed();
   });

@@ -4,6 +4,7 @@ import { WebSocketServer } from "ws";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
 import { authenticateAgent, markHostOffline } from "@vfleet/db";
 import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
+import { CredentialFence } from "./credential-fence.ts";
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */
 export function bearerOf(header: string | undefined): string | null {
@@ -12,8 +13,8 @@ export function bearerOf(header: string | undefined): string | null {
 }
 
 /**
- * The `/agent` WebSocket endpoint: authenticates at upgrade, keeps one session per host (a
- * newer connection with the same credential replaces the older), pings to find dead sockets.
+ * The `/agent` WebSocket endpoint: authenticates at upgrade, keeps one session per host (the
+ * live one: credential-fence.ts), pings to find dead sockets.
  */
 export class AgentGateway {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
@@ -21,9 +22,11 @@ export class AgentGateway {
   /** hostId -> the connection currently serving it. */
   readonly #current = new Map<string, AgentSession>();
   readonly #all = new Set<AgentSession>();
+  readonly #fence: CredentialFence;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
+    this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs });
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -38,22 +41,28 @@ export class AgentGateway {
       socket.destroy();
       return;
     }
-    // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!identity) {
-        const reason = credential ? "unknown or revoked credential" : "missing Authorization: Bearer <credential>";
-        log("warn", "agent rejected", { remote, closeCode: CloseCode.UNAUTHORIZED, reason });
-        ws.close(CloseCode.UNAUTHORIZED, reason);
-        return;
-      }
-      const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
-      this.#all.add(session);
-      const previous = this.#current.get(identity.hostId);
-      this.#current.set(identity.hostId, session);
-      if (previous) {
-        log("info", "agent connection replaced", { hostId: identity.hostId, remote });
-        previous.close(CloseCode.REPLACED, "replaced by a newer connection with the same credential");
-      }
+    // Decided before the upgrade completes (the agent sends hello only after it), one at a time per host.
+    await this.#fence.inTurn(identity?.hostId, async () => {
+      const refusal = identity ? await this.#fence.refusal(identity, remote ?? null, this.#current.get(identity.hostId)) : null;
+      // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        if (!identity) {
+          const reason = credential ? "unknown or revoked credential" : "missing Authorization: Bearer <credential>";
+          log("warn", "agent rejected", { remote, closeCode: CloseCode.UNAUTHORIZED, reason });
+          ws.close(CloseCode.UNAUTHORIZED, reason);
+          return;
+        }
+        if (refusal) return ws.close(CloseCode.CREDENTIAL_IN_USE, refusal);
+        const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
+        this.#fence.admitted(session, remote ?? null);
+        this.#all.add(session);
+        const previous = this.#current.get(identity.hostId);
+        this.#current.set(identity.hostId, session);
+        if (previous) {
+          log("info", "agent connection replaced", { hostId: identity.hostId, remote });
+          previous.close(CloseCode.REPLACED, "replaced by a newer connection with the same credential (this one was silent)");
+        }
+      });
     });
   }
 

@@ -27,6 +27,8 @@ export interface SessionDeps {
   /** An agent that has not said hello by then is holding a socket for nothing. */
   helloTimeoutMs: number;
   jobs: JobDispatcher;
+  /** Unsent bytes past which a socket is terminated (default MAX_BUFFERED_BYTES; tests set less). */
+  maxBufferedBytes?: number;
 }
 
 type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>["payload"];
@@ -91,6 +93,17 @@ export class AgentSession {
     if (this.#overBuffered()) return;
     this.alive = false;
     this.#ws.ping();
+  }
+
+  /** Ping now; true when the agent answers within `timeoutMs` (a live socket, not a half-open one). */
+  answersPing(timeoutMs: number): Promise<boolean> {
+    if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const answered = () => { clearTimeout(timer); resolve(true); };
+      const timer = setTimeout(() => { this.#ws.off("pong", answered); resolve(false); }, timeoutMs);
+      this.#ws.once("pong", answered);
+      this.#ws.ping();
+    });
   }
 
   terminate(): void {
@@ -190,8 +203,9 @@ export class AgentSession {
   /** Terminate a socket whose unsent bytes passed MAX_BUFFERED_BYTES; true when it did. */
   #overBuffered(): boolean {
     const queued = this.#ws.bufferedAmount;
-    if (queued <= MAX_BUFFERED_BYTES) return false;
-    this.#deps.log("warn", "agent not reading, terminating", { hostId: this.identity.hostId, bufferedBytes: queued, limit: MAX_BUFFERED_BYTES });
+    const limit = this.#deps.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+    if (queued <= limit) return false;
+    this.#deps.log("warn", "agent not reading, terminating", { hostId: this.identity.hostId, bufferedBytes: queued, limit });
     this.terminate();
     return true;
   }

@@ -8,7 +8,7 @@ import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
-  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, type Db,
+  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
@@ -26,6 +26,7 @@ import { createHostInstallHandler, type HostInstallOptions } from "./host-instal
 import { jsonLog, type Log } from "./logger.ts";
 import { createControlPlaneMetrics } from "./metrics/control-plane-metrics.ts";
 import { decideListen } from "./listen-policy.ts";
+import { createDatabaseOutageGuard } from "./database-outage.ts";
 import { refuseRequest } from "./request-guard.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
@@ -60,6 +61,8 @@ export interface ControlPlaneOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve plain HTTP beyond loopback: a TLS-terminating proxy stands in front (logged). */
   allowPlainHttp?: boolean;
+  /** An agent socket with more unsent bytes is terminated (default 16 MiB: agent-session.ts). */
+  agentMaxBufferedBytes?: number;
 }
 
 export interface ControlPlane {
@@ -102,8 +105,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const events = new FleetEvents();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
   await jobs.recoverAfterRestart();
-  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs });
+  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, maxBufferedBytes: options.agentMaxBufferedBytes });
   const limits = createRateLimits(options.rateLimits);
+  const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;
 
   let handleNext: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -131,7 +135,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
     // The event stream stays open for as long as a page does: not a latency.
     if (!(req.method === "GET" && pathOf(req) === EVENTS_PATH)) metrics.observeHttp(req, res, pathOf(req)!);
-    void (async () => {
+    outage.guard(req, res, () => void (async () => {
       try {
         await nextReady;
         if ((await access!(req, res)) === "done") return;
@@ -144,7 +148,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) res.writeHead(500).end("internal error");
       }
-    })();
+    })());
   };
   const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createServer(handleRequest);
   server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
@@ -178,6 +182,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
       loadPlacementHosts, loadPoolSummaries, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
       getHostLiveness, readCapacityHistory,
+      claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
     identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },

@@ -17,6 +17,12 @@ export interface HostSummary {
   capacity: unknown;
   /** The host audit's verdict on the stored inventory (pass, warn, fail, unknown = could not tell); null before the first snapshot. */
   health: { verdict: string; fail: number; warn: number; unknown: number } | null;
+  /**
+   * Set when a second connection with this host's agent credential was refused while the first
+   * was alive (a copied or stolen credential): the last time and how many, until an admin
+   * revokes the credential.
+   */
+  credentialConflict: { at: Date; count: number } | null;
 }
 
 export const HOST_SUMMARY_SELECT = {
@@ -31,12 +37,21 @@ export const HOST_SUMMARY_SELECT = {
   facts: true,
   capacity: true,
   health: { select: { verdict: true, fail: true, warn: true, unknown: true } },
+  credentialConflictAt: true,
+  credentialConflicts: true,
 } as const;
 
-type SummaryRow = { [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown : K extends keyof HostSummary ? HostSummary[K] : never };
+type SummaryRow = {
+  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown
+    : K extends "credentialConflictAt" ? Date | null : K extends "credentialConflicts" ? number
+    : K extends keyof HostSummary ? HostSummary[K] : never
+};
 
 export function toHostSummary(row: SummaryRow): HostSummary {
-  const { facts, ...columns } = row;
+  const { facts, credentialConflictAt, credentialConflicts, ...columns } = row;
   const hostFacts = facts as HostFacts | null;
-  return { ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null };
+  return {
+    ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null,
+    credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
+  };
 }

@@ -34,3 +34,6 @@ export { Role } from "./generated/prisma/enums.ts";
 export { recordCapacitySample, SAMPLE_KEYS, type CapacitySampleCounts } from "./record-capacity-sample.ts";
 export { readCapacityHistory, type CapacityHistoryQuery, type CapacityPoint } from "./read-capacity-history.ts";
 export { recordSnapshotHistory } from "./record-snapshot-history.ts";
+export * from "./idempotency/index.ts";
+export { findFreePort } from "./find-free-port.ts";
+export { recordCredentialConflict, CREDENTIAL_CONFLICT_AUDIT_EVERY_MS } from "./record-credential-conflict.ts";

@@ -123,6 +123,7 @@ describe("host liveness", () => {
       kernelCmdline: null,
       health: null,
       capacity: null,
+      credentialConflict: null,
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();

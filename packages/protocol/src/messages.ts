@@ -102,6 +102,12 @@ export const CloseCode = {
   UNSUPPORTED_VERSION: 4406,
   /** Frame over MAX_FRAME_BYTES (ws itself uses 1009 at the transport). */
   TOO_LARGE: 1009,
-  /** Another connection with the same credential replaced this one. */
+  /** Another connection with the same credential replaced this one (the server found this one silent). */
   REPLACED: 4409,
+  /**
+   * Refused: another connection with this credential is alive (it answered a ping). Two agents
+   * hold one credential (a copied or stolen one); the server keeps the first and flags the host.
+   * The agent backs off for minutes, never alternating with the other (protocol 1.7).
+   */
+  CREDENTIAL_IN_USE: 4423,
 } as const;

@@ -22,8 +22,11 @@
  *   instead of `device`; job.result `timing` (wall time, time in the host's sysfs writes, ip and
  *   libvirt calls, and the agent's own overhead; optional). A 1.5 agent refuses a `devices` bind as
  *   bad-input: the control plane sends lists only to agents that said 1.6 or later.
+ * - 1.7 (2026-11): close code 4423 CREDENTIAL_IN_USE: a second connection with a credential whose
+ *   first connection is alive is refused (the first keeps the host). A 1.7 agent backs off for
+ *   minutes on it; an older one treats it as any close (backoff up to 30 s) and is refused again.
  */
-export const PROTOCOL_VERSION = "1.6";
+export const PROTOCOL_VERSION = "1.7";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -39,6 +39,13 @@ export interface AgentSession {
 }
 
 const FATAL_CLOSE_CODES = new Set<number>([CloseCode.UNAUTHORIZED, CloseCode.IDENTITY_MISMATCH, CloseCode.UNSUPPORTED_VERSION]);
+/**
+ * Refused because another live agent holds this credential (4423): retrying in seconds would only
+ * be refused again and fill the audit log. Wait at least a minute, then up to five more (jittered):
+ * the agent still comes back by itself once the other one is gone or the credential is revoked.
+ */
+export const CREDENTIAL_IN_USE_MIN_DELAY_MS = 60_000;
+const CREDENTIAL_IN_USE_JITTER_CAP_MS = 5 * 60_000;
 
 type Payload<T extends AgentMessage["type"]> = Extract<AgentMessage, { type: T }>["payload"];
 
@@ -265,7 +272,9 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         options.onRefused?.(code, why);
         return;
       }
-      const delay = backoffDelayMs(attempt++);
+      const fenced = code === CloseCode.CREDENTIAL_IN_USE;
+      const delay = fenced ? CREDENTIAL_IN_USE_MIN_DELAY_MS + backoffDelayMs(attempt++, { capMs: CREDENTIAL_IN_USE_JITTER_CAP_MS }) : backoffDelayMs(attempt++);
+      if (fenced) log(`another live agent holds this host's credential (${code}): if this host's agent is the real one, an admin must revoke the credential and enroll again`);
       log(`disconnected (${code} ${why}); reconnecting in ${delay} ms`);
       retryTimer = setTimeout(connect, delay);
     });

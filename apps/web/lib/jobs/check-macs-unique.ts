@@ -6,7 +6,7 @@ import type { Db } from "@vfleet/db";
 const UNSET_MAC = "00:00:00:00:00:00";
 
 /** The MAC/VLAN pairs a job gives devices, with the field that sets each and the device. */
-function macsOf(job: Job, inv: Inventory): Array<{ field: string; mac: string; vlan: number; address: string | null; pf?: string; vf?: number }> {
+export function macsOf(job: Job, inv: Inventory): Array<{ field: string; mac: string; vlan: number; address: string | null; pf?: string; vf?: number }> {
   if (job.kind === "vf.configure") {
     const p = job.params;
     if (p.mac === undefined && p.vlan === undefined) return [];

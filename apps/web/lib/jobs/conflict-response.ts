@@ -4,6 +4,13 @@ import type { Conflict } from "@vfleet/db";
 export function conflictResponse(conflict: Conflict): Response {
   const who = conflict.createdBy ? ` (queued by ${conflict.createdBy})` : "";
   const what = conflict.summary ? `: ${conflict.summary}` : "";
+  const mac = /^mac:(\d+)\/(.+)$/.exec(conflict.key);
+  if (mac) {
+    return Response.json({
+      error: `${conflict.field}: MAC ${mac[2]} on VLAN ${mac[1]} is already given by job ${conflict.jobId}${what}${who}: MACs must be unique per VLAN across the fleet`,
+      field: conflict.field, conflict,
+    }, { status: 409 });
+  }
   return Response.json({
     error: `${conflict.key.replace(/^dev:/, "device ").replace(/^guest:/, "guest ")} is being changed by job ${conflict.jobId}${what}${who}; wait for it to finish or cancel it`,
     conflict,

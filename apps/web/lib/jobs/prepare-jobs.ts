@@ -1,6 +1,7 @@
 import { checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
 import { speaksAtLeast, type Inventory, type Job } from "@vfleet/protocol";
 import type { NewJob } from "@vfleet/db";
+import { macsOf } from "./check-macs-unique.ts";
 
 export type PreparedJob = NewJob & { preview: JobPreview };
 export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: string; message: string; status?: 409 };
@@ -38,7 +39,12 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     // A release plan detaches before it changes the VF count: the count's check must see them free.
     if (spec.job.kind === "guest.detach" && spec.job.params.config) for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
     const preview = previewJob(spec.job, inventory);
-    out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), preview });
+    // Written with the job (a primary key per VLAN and MAC): the check above reads, this decides a race.
+    const macClaims = macsOf(spec.job, inventory).map((m) => ({
+      vlan: m.vlan, mac: m.mac, field: `${fieldPrefix(i)}.${m.field}`,
+      target: m.pf !== undefined ? `VF ${m.address ?? `${m.pf} vf ${m.vf}`}` : `guest ${(spec.job.params as { guest?: string }).guest ?? "?"} (${m.address})`,
+    }));
+    out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), macClaims, preview });
   }
   return { ok: true, jobs: out };
 }

@@ -16,13 +16,21 @@ function operationObject(op: Operation) {
   const params = [
     ...[...op.route.matchAll(/\[([^\]]+)\]/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } })),
     ...Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: "query", required: false, description, schema: { type: "string" } })),
+    // Every POST takes one (lib/idempotency/idempotent.ts; test/idempotent-routes.test.ts holds the routes to it).
+    ...(op.method === "post" ? [{ name: "Idempotency-Key", in: "header", required: false, description: "retry safely: the same key with the same request replays the first answer for 24 h (header Idempotent-Replayed: true); with another request it is a 422", schema: { type: "string", minLength: 16, maxLength: 255 } }] : []),
   ];
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
     responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: jsonSchema(r.schema, "output") } } } : {}) };
   }
+  const error = { content: { "application/json": { schema: jsonSchema(ErrorResponse, "output") } } };
+  if (op.method === "post") {
+    responses["409"] ??= { description: "a request with this Idempotency-Key is still running (Retry-After)", ...error };
+    responses["422"] ??= { description: "this Idempotency-Key was used with another request", ...error };
+  }
+  // The database is unreachable: nothing was changed (Retry-After).
+  responses["503"] ??= { description: "PostgreSQL is unreachable; retry after Retry-After seconds", ...error };
   if (access !== "public") {
-    const error = { content: { "application/json": { schema: jsonSchema(ErrorResponse, "output") } } };
     responses["401"] ??= { description: "no identity, or an unknown, revoked or expired token", ...error };
     responses["403"] ??= { description: `needs the ${access} role`, ...error };
   }

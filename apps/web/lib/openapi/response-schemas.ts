@@ -38,6 +38,8 @@ export const HostSummary = z.object({
   snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), protocolVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
   health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
+  /** A second live connection with this host's agent credential was refused (last time, how many). */
+  credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
 });
 const CapacityPoint = z.object({
   at: Timestamp, created: z.number().int(), ready: z.number().int(), needsBind: z.number().int(), assigned: z.number().int(),

@@ -29,6 +29,11 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
     name: "vfleet_agents_connected", help: "Hosts whose agent is connected (online)", registers: [registry],
     async collect() { this.set(await db.host.count({ where: { online: true } })); },
   });
+  // Alert on this: a host whose agent credential two live agents used (a copied or stolen one), until an admin revokes it.
+  new Gauge({
+    name: "vfleet_hosts_credential_conflict", help: "Hosts flagged because a second live connection with their agent credential was refused", registers: [registry],
+    async collect() { this.set(await db.host.count({ where: { credentialConflictAt: { not: null } } })); },
+  });
   new Gauge({
     name: "vfleet_jobs", help: "Jobs by kind and state", labelNames: ["kind", "state"], registers: [registry],
     async collect() {
@@ -43,6 +48,7 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
   const jobsFinished = new Counter({ name: "vfleet_jobs_finished_total", help: "Job results recorded, by kind and status", labelNames: ["kind", "status"], registers: [registry] });
   const dispatchToResult = new Histogram({ name: "vfleet_job_dispatch_to_result_seconds", help: "From sending job.dispatch to recording its result", labelNames: ["kind"], buckets: SECONDS, registers: [registry] });
   const planSeconds = new Histogram({ name: "vfleet_plan_duration_seconds", help: "From a plan's creation to its end", labelNames: ["outcome"], buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900], registers: [registry] });
+  const credentialConflicts = new Counter({ name: "vfleet_agent_credential_conflicts_total", help: "Agent connections refused because another live connection held the same credential (4423)", registers: [registry] });
   const httpSeconds = new Histogram({ name: "vfleet_http_request_duration_seconds", help: "HTTP request latency by route", labelNames: ["method", "route", "status"], buckets: SECONDS, registers: [registry] });
 
   /** job id -> dispatch time and kind, until its result. */
@@ -63,6 +69,8 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
         snapshotsReceived.inc();
         if (fields.stored) snapshotsStored.inc();
         if (typeof fields.storeMs === "number") storeSeconds.observe({ stored: String(Boolean(fields.stored)) }, fields.storeMs / 1000);
+      } else if (message === "agent credential conflict") {
+        credentialConflicts.inc();
       } else if (message === "job dispatched" && fields.sent !== false) {
         dispatched.set(String(fields.jobId), { at: performance.now(), kind: String(fields.kind) });
       } else if (message === "job finished") {

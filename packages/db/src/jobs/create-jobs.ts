@@ -4,6 +4,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { readHostBasis } from "./read-host-basis.ts";
 import { toJobView, type JobView } from "./job-view.ts";
 import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
+import { holdMacClaims, type MacClaim } from "./hold-mac-claims.ts";
 
 export type NewJob = {
   /** Name inside the request (plans): `dependsOn` refers to these. */
@@ -14,6 +15,8 @@ export type NewJob = {
   /** From core's jobResourceKeys: what the job changes on the host. */
   resourceKeys: string[];
   before: unknown;
+  /** MACs the job gives on VLANs: unique per VLAN across the fleet, held from now (hold-mac-claims.ts). */
+  macClaims?: MacClaim[];
 };
 
 export type CreateJobsInput = {
@@ -31,7 +34,7 @@ export type CreateJobsInput = {
 };
 
 /** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
-export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null; reservation?: true };
+export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null; reservation?: true; field?: string };
 
 export type CreateJobsOutcome =
   | { ok: true; planId: string | null; jobs: JobView[] }
@@ -93,6 +96,8 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
           throw new ResourceTaken({ key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null });
         }
       }
+      const macTaken = await holdMacClaims(tx, input.hostId, input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))));
+      if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
       if (plan && (input.reservations?.length || input.releasing?.length)) {
         const taken = await holdAssignments(tx, { hostId: input.hostId, planId: plan.id, actor: input.createdBy, reservations: input.reservations ?? [], releasing: input.releasing ?? [] });
         if (taken) throw new ResourceTaken({ key: taken.key, jobId: "", planId: taken.planId, summary: taken.summary, createdBy: taken.createdBy, reservation: true });

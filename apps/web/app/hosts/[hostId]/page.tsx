@@ -15,6 +15,7 @@ import { IommuGroups } from "@/components/iommu-groups.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
 import { OfflineBanner } from "@/components/offline-banner.tsx";
+import { CredentialConflictBanner } from "@/components/credential-conflict-banner.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
@@ -85,6 +86,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
         </div>
       </div>
 
+      {summary.credentialConflict && <CredentialConflictBanner hostName={summary.name} conflict={summary.credentialConflict} />}
       {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
       {!inventory || !capacity ? (

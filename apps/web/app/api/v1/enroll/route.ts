@@ -1,9 +1,10 @@
 import { EnrollRequest } from "@/lib/api-schemas.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /** `POST /api/v1/enroll` { token, hostname } -> { hostId, hostName, credential }: the agent's one-time exchange. */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, EnrollRequest);
   if (!body.success) return body.response;
   const { db, queries } = getControlPlaneContext();
@@ -13,3 +14,5 @@ export async function POST(request: Request): Promise<Response> {
   }
   return Response.json(enrolled, { status: 201 });
 }
+
+export const POST = idempotent(post);

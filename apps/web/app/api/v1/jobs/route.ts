@@ -5,6 +5,7 @@ import { CreateJobRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/jobs` { hostId, job, dryRun?, basis? } -> 201 { job, preview } (200
@@ -13,7 +14,7 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
  * holder of a MAC on the VLAN, or (with `basis`) a host changed since the preview, with the new
  * preview. The agent validates the job again on the host.
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreateJobRequest);
   if (!body.success) return body.response;
   const { db, queries, jobs } = getControlPlaneContext();
@@ -37,3 +38,5 @@ export async function POST(request: Request): Promise<Response> {
   getControlPlaneContext().events.emit({ type: "job-changed", hostId: job.hostId, jobId: job.id, state: job.state });
   return Response.json({ job, preview: spec!.preview }, { status: 201 });
 }
+
+export const POST = idempotent(post);

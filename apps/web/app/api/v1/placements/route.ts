@@ -3,13 +3,14 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PlacementBody } from "@/lib/placement/placement-api-schemas.ts";
 import { respondToPlacement } from "@/lib/placement/placement-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/placements` { pool, count, numa?, minPfs?, maxPerPf?, host?, hostLabels?,
  * guest: { name, host?, vcpus?, memoryMiB?, numaNode? }, macs? | allocateMacs?, vlan?, trust?,
  * spoofchk?, dryRun? }. Role: operator (dry runs too: the role is checked per method).
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, PlacementBody);
   if (!body.success) return body.response;
   const ctx = getControlPlaneContext();
@@ -19,3 +20,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!caller.ok) return caller.response;
   return respondToPlacement(ctx, body.data, pool, caller.actor);
 }
+
+export const POST = idempotent(post);

@@ -7,6 +7,7 @@ import { CreatePlanRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/plans` { hostId, title?, dryRun?, jobs: [{ ref, job, dependsOn }] |
@@ -15,7 +16,7 @@ import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
  * 409 as for one job (POST /api/v1/jobs). The plan runs
  * in order and stops at the first failure (later jobs cancelled with the reason).
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, CreatePlanRequest);
   if (!body.success) return body.response;
   const { db, queries, jobs, events } = getControlPlaneContext();
@@ -44,3 +45,5 @@ export async function POST(request: Request): Promise<Response> {
   events.emit({ type: "job-changed", hostId: body.data.hostId, jobId: created.jobs[0]!.id, state: "queued" });
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs }, { status: 201 });
 }
+
+export const POST = idempotent(post);

@@ -2,6 +2,7 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PoolBody } from "@/lib/placement/placement-api-schemas.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /** `GET /api/v1/pools` -> { pools }. Role: viewer. */
 export async function GET(): Promise<Response> {
@@ -10,7 +11,7 @@ export async function GET(): Promise<Response> {
 }
 
 /** `POST /api/v1/pools` { name, selector, macRange? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, PoolBody);
   if (!body.success) return body.response;
   const caller = requestIdentity(request);
@@ -20,3 +21,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!saved.ok) return Response.json({ error: `name: a pool named ${body.data.name} already exists (PUT /api/v1/pools/${body.data.name} changes it)`, field: "name" }, { status: 409 });
   return Response.json({ pool: saved.pool }, { status: 201 });
 }
+
+export const POST = idempotent(post);

@@ -1,12 +1,13 @@
 import { SetupRequest } from "@/lib/auth/identity-api-schemas.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/setup` { username, password } -> 201 { user }: the first admin, only while no
  * user exists (409 afterwards, whoever asks). Behind the first-run page `/setup`.
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, SetupRequest);
   if (!body.success) return body.response;
   const { db, identity } = getControlPlaneContext();
@@ -14,3 +15,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!created.ok) return Response.json({ error: created.error }, { status: created.status });
   return Response.json({ user: created.user }, { status: 201 });
 }
+
+export const POST = idempotent(post);

@@ -2,6 +2,7 @@ import { CreateApiTokenRequest } from "@/lib/auth/identity-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /** `GET /api/v1/tokens` -> { tokens: [{ id, name, role, createdBy, createdAt, expiresAt, lastUsedAt, revokedAt }] } (admin; never the secret). */
 export async function GET(): Promise<Response> {
@@ -13,7 +14,7 @@ export async function GET(): Promise<Response> {
  * `POST /api/v1/tokens` { name, role, ttlSec? } -> 201 { token, apiToken } (admin). The token is
  * shown this once; only its hash is stored. 409 when the name was used before.
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const body = await parseJsonBody(request, CreateApiTokenRequest);
@@ -24,3 +25,5 @@ export async function POST(request: Request): Promise<Response> {
   await db.auditEvent.create({ data: { actor: caller.actor, action: "token.created", summary: `API token ${created.apiToken.name} (${created.apiToken.role})`, after: { expiresAt: created.apiToken.expiresAt } } });
   return Response.json({ token: created.token, apiToken: created.apiToken }, { status: 201 });
 }
+
+export const POST = idempotent(post);

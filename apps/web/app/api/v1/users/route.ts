@@ -2,6 +2,7 @@ import { CreateUserRequest } from "@/lib/auth/identity-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /** `GET /api/v1/users` -> { users: [{ id, username, role, createdAt }] } (admin). */
 export async function GET(): Promise<Response> {
@@ -10,7 +11,7 @@ export async function GET(): Promise<Response> {
 }
 
 /** `POST /api/v1/users` { username, password, role } -> 201 { user }; 409 when the name is taken (admin). */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const body = await parseJsonBody(request, CreateUserRequest);
@@ -21,3 +22,5 @@ export async function POST(request: Request): Promise<Response> {
   await db.auditEvent.create({ data: { actor: caller.actor, action: "user.created", summary: `user ${created.user.username} (${created.user.role})` } });
   return Response.json({ user: created.user }, { status: 201 });
 }
+
+export const POST = idempotent(post);

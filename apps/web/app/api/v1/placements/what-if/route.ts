@@ -2,12 +2,13 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { WhatIfBody } from "@/lib/placement/placement-api-schemas.ts";
 import { poolWhatIf } from "@/lib/placement/pool-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/placements/what-if` { pool, count, numa?, minPfs?, maxPerPf?, hostLabels? } ->
  * { hosts: [{ host, now, afterCreate, numaNode, fits }], offline }: reserves nothing. Role: viewer.
  */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, WhatIfBody);
   if (!body.success) return body.response;
   const ctx = getControlPlaneContext();
@@ -15,3 +16,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!pool) return badRequest("pool", `no pool named ${body.data.pool}`);
   return Response.json({ pool: pool.name, count: body.data.count, ...(await poolWhatIf(ctx, pool, body.data)) });
 }
+
+export const POST = idempotent(post);

@@ -2,10 +2,13 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { PoolPreviewBody } from "@/lib/placement/placement-api-schemas.ts";
 import { poolCapacity } from "@/lib/placement/pool-response.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /** `POST /api/v1/pools/preview` { selector } -> what the selector matches now (capacity), saving nothing. Role: viewer. */
-export async function POST(request: Request): Promise<Response> {
+async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, PoolPreviewBody);
   if (!body.success) return body.response;
   return Response.json(await poolCapacity(getControlPlaneContext(), body.data.selector));
 }
+
+export const POST = idempotent(post);

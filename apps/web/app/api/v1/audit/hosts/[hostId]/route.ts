@@ -2,6 +2,7 @@ import { auditVerdict, renderAuditMarkdown } from "@vfleet/core";
 import { AUDIT_FORMATS as FORMATS, AuditPlanRequest } from "@/lib/audit-api-schemas.ts";
 import { loadHostAudit, type HostAuditResult } from "@/app/audit/load-audit.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `GET /api/v1/audit/hosts/:id[?guest=<name>][&format=json|markdown]` audits a host (and one of
@@ -35,9 +36,11 @@ export async function GET(request: Request, ctx: { params: Promise<{ hostId: str
   return respond(await loadHostAudit(hostId, { name: url.searchParams.get("guest") }), hostId, format);
 }
 
-export async function POST(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+async function post(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
   const { hostId } = await ctx.params;
   const body = await parseJsonBody(request, AuditPlanRequest);
   if (!body.success) return body.response;
   return respond(await loadHostAudit(hostId, { domainXml: body.data.domainXml }), hostId, body.data.format ?? "json");
 }
+
+export const POST = idempotent(post);

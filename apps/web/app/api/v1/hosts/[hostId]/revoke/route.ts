@@ -1,12 +1,13 @@
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/hosts/:id/revoke` -> { revoked, disconnected } (admin): the host's agent
  * credentials stop working, its live socket closes with 4401 at once (the agent stops
  * retrying), and its in-flight jobs become `unknown`. Re-enrolling needs a new enrollment token.
  */
-export async function POST(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+async function post(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const { hostId } = await ctx.params;
@@ -17,3 +18,5 @@ export async function POST(request: Request, ctx: { params: Promise<{ hostId: st
   await db.auditEvent.create({ data: { actor: caller.actor, action: "host.credential-revoked", hostId, summary: `agent credential of ${host.summary.name} revoked (${out.revoked})` } });
   return Response.json(out);
 }
+
+export const POST = idempotent(post);

@@ -1,5 +1,6 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/jobs/:id/abandon` -> { job, cancelled }: give up on a job
@@ -7,7 +8,7 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
  * plan stops, and the audit log records who gave up. 409 for any other state: a queued job is
  * cancelled instead, and a job with a live agent still has a result coming.
  */
-export async function POST(request: Request, ctx: { params: Promise<{ jobId: string }> }): Promise<Response> {
+async function post(request: Request, ctx: { params: Promise<{ jobId: string }> }): Promise<Response> {
   const { jobId } = await ctx.params;
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
@@ -19,3 +20,5 @@ export async function POST(request: Request, ctx: { params: Promise<{ jobId: str
   for (const id of out.cancelled) events.emit({ type: "job-changed", hostId: out.job.hostId, jobId: id, state: "cancelled" });
   return Response.json({ job: out.job, cancelled: out.cancelled });
 }
+
+export const POST = idempotent(post);

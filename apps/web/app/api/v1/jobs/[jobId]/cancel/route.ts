@@ -1,11 +1,12 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
+import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
  * `POST /api/v1/jobs/:id/cancel` -> { job, cancelled }: only a queued job
  * (one already with the agent may be half done; its result is awaited). 409 otherwise.
  */
-export async function POST(request: Request, ctx: { params: Promise<{ jobId: string }> }): Promise<Response> {
+async function post(request: Request, ctx: { params: Promise<{ jobId: string }> }): Promise<Response> {
   const { jobId } = await ctx.params;
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
@@ -16,3 +17,5 @@ export async function POST(request: Request, ctx: { params: Promise<{ jobId: str
   for (const id of [out.job.id, ...out.cancelled]) events.emit({ type: "job-changed", hostId: out.job.hostId, jobId: id, state: "cancelled" });
   return Response.json({ job: out.job, cancelled: out.cancelled });
 }
+
+export const POST = idempotent(post);

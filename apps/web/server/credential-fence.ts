@@ -1,0 +1,71 @@
+import { recordCredentialConflict, type Db } from "@vfleet/db";
+import type { AgentIdentity } from "./agent-session.ts";
+import type { Log } from "./logger.ts";
+
+/** What the fence needs of the connection that holds a host. */
+export interface HeldConnection {
+  /** True when the agent answers a ping within `timeoutMs`: alive, not a half-open socket. */
+  answersPing(timeoutMs: number): Promise<boolean>;
+}
+
+/**
+ * One live connection per agent credential, and the first one wins. A new connection for a host
+ * already held is admitted only when the held one does not answer a ping (a restarted agent whose
+ * old socket is half-open, a network change): it then replaces it. When the held one answers, the
+ * newcomer is refused (4423) and the host flagged and audited: two agents hold one credential.
+ *
+ * Why the first and not the newest: with "newest wins" whoever copies a credential takes the
+ * host from its real agent at will, and the real one, told to back off, goes quiet: jobs and the
+ * stored inventory then belong to the thief, silently. Keeping the connection that proves alive
+ * leaves the real agent serving and makes every attempt of the other visible. If the thief was
+ * first (the real agent was down), the real agent is the one refused when it returns: the same
+ * flag and audit event tell the operator, who revokes the credential and enrolls the host again.
+ *
+ * Decisions for one host are made one at a time, so two newcomers never both see a silent holder
+ * and replace each other in turn.
+ */
+export class CredentialFence {
+  readonly #deps: { db: Db; log: Log; probeTimeoutMs: number };
+  readonly #turns = new Map<string, Promise<unknown>>();
+  /** Where each admitted connection came from and when, to name it in the audit log. */
+  readonly #admitted = new WeakMap<HeldConnection, { remote: string | null; since: Date }>();
+
+  constructor(deps: { db: Db; log: Log; probeTimeoutMs: number }) {
+    this.#deps = deps;
+  }
+
+  /** Run `decide` for `hostId` after any earlier decision for it has finished. */
+  async inTurn<T>(hostId: string | undefined, decide: () => Promise<T>): Promise<T> {
+    if (hostId === undefined) return decide();
+    const before = this.#turns.get(hostId) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(decide);
+    this.#turns.set(hostId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.#turns.get(hostId) === mine) this.#turns.delete(hostId);
+    }
+  }
+
+  /**
+   * null: admit the newcomer (no holder, or a silent one it replaces). Otherwise the close reason
+   * for the newcomer; the conflict is already recorded (host flag, audit event, log line).
+   */
+  async refusal(identity: AgentIdentity, remote: string | null, held: HeldConnection | undefined): Promise<string | null> {
+    if (held && (await held.answersPing(this.#deps.probeTimeoutMs))) {
+      const kept = this.#admitted.get(held) ?? { remote: null };
+      const { hostId, hostName } = identity;
+      // The metric (vfleet_agent_credential_conflicts_total) counts this log line.
+      this.#deps.log("warn", "agent credential conflict", { hostId, hostName, keptRemote: kept.remote, refusedRemote: remote });
+      await recordCredentialConflict(this.#deps.db, { hostId, hostName, kept, refused: { remote } })
+        .catch((err: unknown) => this.#deps.log("error", "recording a credential conflict failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
+      return "another live connection holds this host's credential: refused (an admin can revoke the credential and enroll again)";
+    }
+    return null;
+  }
+
+  /** The newcomer `refusal` admitted is now the host's connection. */
+  admitted(connection: HeldConnection, remote: string | null): void {
+    this.#admitted.set(connection, { remote, since: new Date() });
+  }
+}
