@@ -68,7 +68,16 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
     return j.state === "unknown" ? j : undefined;
   }, 10_000);
   expect(job.error).toContain("removed");
-  expect((await api("GET", `/api/v1/plans/${placed.body.plan.id}`, stack.tokens.viewer)).status).toBe(200);
+  // The plan's later jobs, still queued, are cancelled (they would wait forever), and nothing new is queued for the host.
+  const plan = await api("GET", `/api/v1/plans/${placed.body.plan.id}`, stack.tokens.viewer);
+  expect(plan.status).toBe(200);
+  const later = (plan.body.jobs as { id: string; state: string }[]).filter((j) => j.id !== dispatched.payload.jobId);
+  expect(later.length).toBeGreaterThan(0);
+  expect(later.map((j) => j.state)).toEqual(later.map(() => "cancelled"));
+  expect([...removed.body.cancelledJobs].sort()).toEqual(later.map((j) => j.id).sort());
+  const refused = await api("POST", "/api/v1/jobs", stack.tokens.operator, { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf: "0000:86:00.0", count: 0 } } });
+  expect(refused).toMatchObject({ status: 409, body: { field: "hostId" } });
+  expect(refused.body.error).toContain("was removed");
   const log = (await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as { action: string; actor: string }[];
   expect(log.find((e) => e.action === "host.removed")).toMatchObject({ actor: "token:admin" });
   expect(log.length).toBeGreaterThan(1);

@@ -23,6 +23,8 @@ export interface HostSummary {
    * revokes the credential.
    */
   credentialConflict: { at: Date; count: number } | null;
+  /** Set when an admin removed the host (soft delete): its history stays readable, nothing new is queued for it. */
+  removedAt: Date | null;
 }
 
 export const HOST_SUMMARY_SELECT = {
@@ -39,6 +41,7 @@ export const HOST_SUMMARY_SELECT = {
   health: { select: { verdict: true, fail: true, warn: true, unknown: true } },
   credentialConflictAt: true,
   credentialConflicts: true,
+  removedAt: true,
 } as const;
 
 type SummaryRow = {

@@ -1,14 +1,16 @@
 import type { Db } from "./create-db.ts";
+import { cancelJob } from "./jobs/cancel-job.ts";
 import { markJobsUnknown } from "./jobs/mark-jobs-unknown.ts";
 
-export type RemovedHost = { id: string; name: string; revoked: number; unknownJobs: string[] };
+export type RemovedHost = { id: string; name: string; revoked: number; unknownJobs: string[]; cancelledJobs: string[] };
 
 /**
  * An admin removes a host. A soft delete: the Host row stays (marked `removedAt`, offline,
  * renamed "<name> (removed <id>)" so a re-enrolled host can take the name again), because its
  * jobs, plans, audit events and assignment history reference it and must stay readable. Its
  * agent credentials are revoked, its scheduler summary dropped (nothing is placed on it), its
- * in-flight jobs become `unknown`. The caller closes the live socket. Null for an unknown or
+ * in-flight jobs become `unknown` and its queued ones are cancelled (their agent will never ask for
+ * them; cancelling frees what they hold and stops their plans). The caller closes the live socket. Null for an unknown or
  * already removed host.
  */
 export async function removeHost(db: Db, options: { hostId: string; actor: string; now?: Date }): Promise<RemovedHost | null> {
@@ -24,5 +26,12 @@ export async function removeHost(db: Db, options: { hostId: string; actor: strin
   });
   if (!removed) return null;
   const unknown = await markJobsUnknown(db, { hostId: removed.id, reason: `host ${removed.name} was removed while the job ran: what it did on the host is not known` });
-  return { ...removed, unknownJobs: unknown.map((j) => j.id) };
+  // Oldest first: cancelling a plan's job cancels its later ones too (then "not-queued" here).
+  const queued = await db.job.findMany({ where: { hostId: removed.id, state: "queued" }, orderBy: [{ createdAt: "asc" }, { planStep: "asc" }], select: { id: true } });
+  const cancelledJobs: string[] = [];
+  for (const { id } of queued) {
+    const outcome = await cancelJob(db, { jobId: id, actor: options.actor });
+    if (outcome.ok) cancelledJobs.push(id, ...outcome.cancelled);
+  }
+  return { ...removed, unknownJobs: unknown.map((j) => j.id), cancelledJobs };
 }

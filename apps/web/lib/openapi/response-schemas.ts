@@ -27,7 +27,7 @@ export const ApiTokenRevokedResponse = z.object({ apiToken: ApiToken });
 export const SessionsRevokedResponse = z.object({ revoked: z.number().int() });
 export const HostRevokedResponse = z.object({ revoked: z.number().int(), disconnected: z.boolean() });
 export const HostRemovedResponse = z.object({
-  removed: z.object({ id: z.string(), name: z.string() }), revoked: z.number().int(), disconnected: z.boolean(), unknownJobs: z.array(z.string()),
+  removed: z.object({ id: z.string(), name: z.string() }), revoked: z.number().int(), disconnected: z.boolean(), unknownJobs: z.array(z.string()), cancelledJobs: z.array(z.string()),
 });
 
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });
@@ -40,6 +40,8 @@ export const HostSummary = z.object({
   health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
   /** A second live connection with this host's agent credential was refused (last time, how many). */
   credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
+  /** When an admin removed the host; its jobs and history stay readable, nothing new is queued for it. */
+  removedAt: NullableTimestamp,
 });
 const CapacityPoint = z.object({
   at: Timestamp, created: z.number().int(), ready: z.number().int(), needsBind: z.number().int(), assigned: z.number().int(),

@@ -5,6 +5,7 @@ import { CreateJobRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { removedHostResponse } from "@/lib/jobs/removed-host-response.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
@@ -22,6 +23,7 @@ async function post(request: Request): Promise<Response> {
   const basis = await queries.readHostBasis(db, body.data.hostId);
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
+  if (host.summary.removedAt) return removedHostResponse(host.summary);
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
   const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job", host.summary.protocolVersion);
   if (!prepared.ok) return refusedResponse(prepared);

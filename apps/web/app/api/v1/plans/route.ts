@@ -7,6 +7,7 @@ import { CreatePlanRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { removedHostResponse } from "@/lib/jobs/removed-host-response.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
 
 /**
@@ -23,6 +24,7 @@ async function post(request: Request): Promise<Response> {
   const basis = await queries.readHostBasis(db, body.data.hostId);
   const host = await queries.getHost(db, body.data.hostId);
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
+  if (host.summary.removedAt) return removedHostResponse(host.summary);
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
   const { template } = body.data;
   // One bind job per PF for agents that take a list (1.6); a job per VF for older ones.

@@ -13,9 +13,10 @@ export async function GET(_request: Request, ctx: { params: Promise<{ hostId: st
 }
 
 /**
- * `DELETE /api/v1/hosts/:id` -> { removed: { id, name }, revoked, disconnected, unknownJobs } (admin):
- * the host's agent credentials are revoked and its live socket closes with 4401, its jobs in
- * flight become `unknown`, and it leaves the lists, totals and scheduling. Its jobs, audit events
+ * `DELETE /api/v1/hosts/:id` -> { removed: { id, name }, revoked, disconnected, unknownJobs,
+ * cancelledJobs } (admin): the host's agent credentials are revoked and its live socket closes
+ * with 4401, its jobs in flight become `unknown`, its queued jobs are cancelled (new ones get 409),
+ * and it leaves the lists, totals and scheduling. Its jobs, audit events
  * and assignment history stay readable (a soft delete); a re-enrolled host may take its name.
  */
 export async function DELETE(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
