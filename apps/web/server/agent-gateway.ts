@@ -68,8 +68,19 @@ export class AgentGateway {
     // A replaced connection's close must not mark offline the host its successor now serves.
     if (this.#current.get(hostId) !== session) return;
     this.#current.delete(hostId);
-    await markHostOffline(this.#deps.db, hostId);
+    if (!session.connectedAt) return; // never said hello: never marked online
+    // Fenced by the session's hello time: the agent may already be back on another process.
+    if (!(await markHostOffline(this.#deps.db, hostId, { connectedAt: session.connectedAt }))) return;
+    const { code, reason } = session.closedWith ?? { code: 1006, reason: "" };
+    this.#deps.liveness.event({ hostId, action: "host.offline", summary: `${session.identity.hostName}: agent disconnected (${code}${reason ? ` ${reason}` : ""})`, after: { closeCode: code, reason } });
     this.#deps.events.emit({ type: "host-offline", hostId });
+  }
+
+  /** Hosts whose agent was heard from since `sinceMs` (LivenessWriter). */
+  heardSince(sinceMs: number): string[] {
+    const ids: string[] = [];
+    for (const [hostId, session] of this.#current) if (session.heardSince(sinceMs)) ids.push(hostId);
+    return ids;
   }
 
   /** Terminate sockets that missed the last ping; ping the rest. */

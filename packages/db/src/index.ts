@@ -1,5 +1,5 @@
 export { startDatabase, DATABASE_NAME, type Database, type StartDatabaseOptions } from "./start-database.ts";
-export { createDb, type Db } from "./create-db.ts";
+export { createDb, databaseUrlOf, DB_DEFAULTS, type Db, type DbOptions } from "./create-db.ts";
 export { applyMigrations, MIGRATION_LOCK_KEY } from "./apply-migrations.ts";
 export { createMigration } from "./create-migration.ts";
 export { diffSchema } from "./diff-schema.ts";
@@ -29,3 +29,5 @@ export { getHostLiveness } from "./get-host-liveness.ts";
 export * from "./scheduler/index.ts";
 export * from "./tokens/index.ts";
 export { Role } from "./generated/prisma/enums.ts";
+export * from "./processes/index.ts";
+export { isTransientDbError } from "./is-transient-db-error.ts";
