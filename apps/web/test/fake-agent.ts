@@ -46,11 +46,22 @@ export class FakeAgent {
   /** Date.now() when the server acknowledged the current inventory. */
   ackedAt = 0;
   connections = 0;
+  /**
+   * Hold dispatched jobs instead of answering (a job still running on the host). The real
+   * agent's runner outlives its connection: a redelivery joins the run, and the result goes out
+   * on whichever connection is open, for the latest attempt.
+   */
+  holdJobs = false;
+  readonly #held = new Map<string, number>();
 
   constructor(options: FakeAgentOptions, stats: FakeAgentStats) {
     this.#o = options;
     this.#stats = stats;
     this.#hash = hashContent(options.inventory);
+  }
+
+  get hostInventory(): Inventory {
+    return this.#o.inventory;
   }
 
   get hash(): string {
@@ -114,13 +125,28 @@ export class FakeAgent {
         this.#acked(msg.payload.hash);
         break;
       case "job.dispatch":
-        this.#stats.jobsAnswered++;
-        this.#send("job.result", { jobId: msg.payload.jobId, attempt: msg.payload.attempt, result: { status: "succeeded", changed: false, steps: [], error: null, observed: {} } });
+        this.#held.set(msg.payload.jobId, msg.payload.attempt);
+        if (!this.holdJobs) this.releaseJobs();
         break;
       case "server.error":
         bump(this.#stats.errors, msg.payload.code);
         break;
     }
+  }
+
+  /** Jobs dispatched and not answered yet (id -> latest attempt). */
+  get heldJobs(): ReadonlyMap<string, number> {
+    return this.#held;
+  }
+
+  /** Answer every held job with a success, on the current connection. */
+  releaseJobs(): void {
+    if (this.#ws?.readyState !== WebSocket.OPEN) return;
+    for (const [jobId, attempt] of this.#held) {
+      this.#stats.jobsAnswered++;
+      this.#send("job.result", { jobId, attempt, result: { status: "succeeded", changed: false, steps: [], error: null, observed: {} } });
+    }
+    this.#held.clear();
   }
 
   #acked(hash: string): void {
