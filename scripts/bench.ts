@@ -17,6 +17,7 @@ import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
+import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { timeSeed000Plan } from "./bench/seed-000-plan.ts";
 
@@ -88,6 +89,7 @@ async function benchSeed000Plan() {
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
+  if (process.argv[2] === "load") return benchLoad(process.argv.slice(3));
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {

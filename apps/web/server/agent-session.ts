@@ -205,6 +205,7 @@ export class AgentSession {
     if (hash === this.#knownHash) {
       // Unchanged: nothing to write (liveness goes in the next batch).
       this.#send("inventory.ack", { replyTo: msg.id, hash, stored: false });
+      this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored: false, devices: inventory.devices.length, storeMs: 0 });
       return;
     }
     const capacity = computeCapacity(inventory).totals;

@@ -17,9 +17,9 @@ const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
  * One control-plane process as operators start it (`server/index.ts`, production build) against
  * a shared PostgreSQL (`DATABASE_URL`): several of these are the multi-process deployment.
  */
-export async function startPlaneProcess(databaseUrl: string, authSecret: string, env: Record<string, string> = {}): Promise<PlaneProcess> {
+export async function startPlaneProcess(databaseUrl: string, authSecret: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<PlaneProcess> {
   // tsx's loader in this very process (not the tsx CLI, which runs the server in a child that a SIGKILL would orphan).
-  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server/index.ts"], {
     cwd: WEB_DIR,
     env: { ...process.env, NODE_ENV: "production", PORT: "0", DATABASE_URL: databaseUrl, VFLEET_AUTH_SECRET: authSecret, NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -37,6 +37,16 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
       for (const r of rows) this.set({ kind: r.kind, state: r.state }, r._count._all);
     },
   });
+  // Share of wall time the event loop was busy since the previous scrape (issue 11's "under half busy").
+  let eluSince = performance.eventLoopUtilization();
+  new Gauge({
+    name: "vfleet_event_loop_utilization", help: "Share of time the event loop was busy since the previous scrape (0-1)", registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, eluSince).utilization);
+      eluSince = now;
+    },
+  });
   const snapshotsReceived = new Counter({ name: "vfleet_snapshots_received_total", help: "Inventory snapshots received from agents", registers: [registry] });
   const snapshotsStored = new Counter({ name: "vfleet_snapshots_stored_total", help: "Snapshots whose content changed and were written", registers: [registry] });
   const storeSeconds = new Histogram({ name: "vfleet_snapshot_store_seconds", help: "Time to store a snapshot (an unchanged one only touches lastSeenAt)", labelNames: ["stored"], buckets: SECONDS, registers: [registry] });
