@@ -70,7 +70,7 @@ async function scenario(agents: number, processCount: number): Promise<void> {
   try {
     // VFLEET_BENCH_PLANE_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>" profiles the control plane (written at exit).
     const nodeArgs = process.env.VFLEET_BENCH_PLANE_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-    for (let i = 0; i < processCount; i++) planes.push(await startPlaneProcess(planeUrl, secret, {}, nodeArgs));
+    for (let i = 0; i < processCount; i++) planes.push(await startPlaneProcess(planeUrl, secret, { nodeArgs, logFile: join(dir, `plane-${i}.log`) }));
     proxy = processCount > 1 ? await startRoundRobinProxy(planes.map((p) => ({ host: "127.0.0.1", port: p.port }))) : null;
     const agentUrl = proxy?.url ?? `${planes[0]!.url.replace(/^http/, "ws")}/agent`;
     const tokens = await createRoleTokens(db);
