@@ -83,10 +83,14 @@ export class AgentGateway {
     return ids;
   }
 
-  /** Terminate sockets that missed the last ping; ping the rest. */
+  /**
+   * Terminate sockets that missed the last ping; ping the rest. A session waiting on us (its
+   * socket paused) is not judged, since its pong sits unread, but still pinged: the agent counts
+   * our pings as signs of life and would otherwise reconnect while its snapshot waits.
+   */
   checkLiveness(): void {
     for (const session of this.#all) {
-      if (!session.alive) {
+      if (!session.alive && !session.waiting) {
         this.#deps.log("warn", "agent socket unresponsive, terminating", { hostId: session.identity.hostId });
         session.terminate();
       } else {

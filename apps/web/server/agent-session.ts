@@ -113,6 +113,14 @@ export class AgentSession {
     return this.#ready && !this.#closing && (this.#inFlight > 0 || this.#heardAt >= sinceMs);
   }
 
+  /**
+   * A frame of this agent is waiting on the control plane (a snapshot in the store queue), so its
+   * socket is not being read and its pongs sit unread: not a sign the agent is gone.
+   */
+  get waiting(): boolean {
+    return this.#inFlight > 0;
+  }
+
   ping(): void {
     if (this.#overBuffered()) return;
     this.alive = false;
