@@ -18,6 +18,7 @@ import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
 import { benchCapacityHistory } from "./bench/capacity-history.ts";
+import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { benchSeed000Plan } from "./bench/seed-000-plan.ts";
 
@@ -78,6 +79,7 @@ async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
+  if (process.argv[2] === "load") return benchLoad(process.argv.slice(3));
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();
   if (process.argv[2] === "seed-000-plan") return benchSeed000Plan();

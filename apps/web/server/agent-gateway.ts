@@ -77,14 +77,29 @@ export class AgentGateway {
     // A replaced connection's close must not mark offline the host its successor now serves.
     if (this.#current.get(hostId) !== session) return;
     this.#current.delete(hostId);
-    await markHostOffline(this.#deps.db, hostId);
+    if (!session.connectedAt) return; // never said hello: never marked online
+    // Fenced by the session's hello time: the agent may already be back on another process.
+    if (!(await markHostOffline(this.#deps.db, hostId, { connectedAt: session.connectedAt }))) return;
+    const { code, reason } = session.closedWith ?? { code: 1006, reason: "" };
+    this.#deps.liveness.event({ hostId, action: "host.offline", summary: `${session.identity.hostName}: agent disconnected (${code}${reason ? ` ${reason}` : ""})`, after: { closeCode: code, reason } });
     this.#deps.events.emit({ type: "host-offline", hostId });
   }
 
-  /** Terminate sockets that missed the last ping; ping the rest. */
+  /** Hosts whose agent was heard from since `sinceMs` (LivenessWriter). */
+  heardSince(sinceMs: number): string[] {
+    const ids: string[] = [];
+    for (const [hostId, session] of this.#current) if (session.heardSince(sinceMs)) ids.push(hostId);
+    return ids;
+  }
+
+  /**
+   * Terminate sockets that missed the last ping; ping the rest. A session waiting on us (its
+   * socket paused) is not judged, since its pong sits unread, but still pinged: the agent counts
+   * our pings as signs of life and would otherwise reconnect while its snapshot waits.
+   */
   checkLiveness(): void {
     for (const session of this.#all) {
-      if (!session.alive) {
+      if (!session.alive && !session.waiting) {
         this.#deps.log("warn", "agent socket unresponsive, terminating", { hostId: session.identity.hostId });
         session.terminate();
       } else {

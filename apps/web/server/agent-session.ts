@@ -6,9 +6,11 @@ import {
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
-import { findInventoryRefError, getKnownHash, markHostConnected, markHostSeen, recordAgentRejection, storeSnapshot, type Db } from "@vfleet/db";
+import { findInventoryRefError, getKnownHash, markHostConnected, recordAgentRejection, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
+import type { LivenessWriter } from "./liveness-writer.ts";
+import type { SnapshotStoreQueue } from "./snapshot-store-queue.ts";
 import type { Log } from "./logger.ts";
 
 /** Who the credential says this socket is. The only source of identity: message bodies are not trusted. */
@@ -29,6 +31,8 @@ export interface SessionDeps {
   jobs: JobDispatcher;
   /** Unsent bytes past which a socket is terminated (default MAX_BUFFERED_BYTES; tests set less). */
   maxBufferedBytes?: number;
+  stores: SnapshotStoreQueue;
+  liveness: LivenessWriter;
 }
 
 type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>["payload"];
@@ -45,7 +49,9 @@ const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toStrin
 
 /**
  * One authenticated agent connection. Frames are handled one at a time, in order; the first
- * bad frame closes the socket before anything from it is written.
+ * bad frame closes the socket before anything from it is written. While a frame waits (a
+ * snapshot in the store queue) the socket is not read: the agent's sends back up in TCP
+ * instead of in this process's memory, and a slow database slows the agent down.
  */
 export class AgentSession {
   readonly identity: AgentIdentity;
@@ -57,6 +63,16 @@ export class AgentSession {
   alive = true;
   /** Serialises frame handling and the final offline write behind any pending store. */
   #queue: Promise<void> = Promise.resolve();
+  /** Frames received and not yet handled; above one, reading is paused. */
+  #inFlight = 0;
+  /** Date.now() of the last frame from the agent (its liveness, written in batches). */
+  #heardAt = Date.now();
+  /** Hash the database holds for this host, as far as this session knows: an equal snapshot costs no write. */
+  #knownHash: string | null = null;
+  /** When this session's hello was recorded; fences the offline write at close (see markHostOffline). */
+  connectedAt: Date | null = null;
+  /** The close code and reason, for the connectivity audit event. */
+  closedWith: { code: number; reason: string } | null = null;
   readonly #helloTimer: NodeJS.Timeout;
   /** Settles once the socket closed and the close was recorded (host marked offline). */
   readonly done: Promise<void>;
@@ -70,7 +86,11 @@ export class AgentSession {
     this.#helloTimer = setTimeout(() => this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `no agent.hello within ${deps.helloTimeoutMs} ms`), deps.helloTimeoutMs);
 
     ws.on("message", (data, isBinary) => {
-      this.#queue = this.#queue.then(() => this.#handle(data, isBinary)).catch((err: unknown) => this.#fail(err));
+      this.#heardAt = Date.now();
+      if (++this.#inFlight > 1) ws.pause();
+      this.#queue = this.#queue.then(() => this.#handle(data, isBinary)).catch((err: unknown) => this.#fail(err)).finally(() => {
+        if (--this.#inFlight <= 1 && ws.isPaused) ws.resume();
+      });
     });
     ws.on("pong", () => { this.alive = true; });
     ws.on("error", (err) => {
@@ -79,6 +99,7 @@ export class AgentSession {
     });
     ws.on("close", (code, reason) => {
       this.#closing = true;
+      this.closedWith = { code, reason: reason.toString() };
       clearTimeout(this.#helloTimer);
       deps.log("info", "agent disconnected", { hostId: identity.hostId, code, reason: reason.toString() });
       this.#queue = this.#queue.then(() => onClosed(this)).catch((err: unknown) => this.#fail(err)).finally(() => this.#settle());
@@ -87,6 +108,19 @@ export class AgentSession {
 
   get ready(): boolean {
     return this.#ready;
+  }
+
+  /** The agent sent a frame since `sinceMs`, or one of its frames is still being handled (waiting is not silence). */
+  heardSince(sinceMs: number): boolean {
+    return this.#ready && !this.#closing && (this.#inFlight > 0 || this.#heardAt >= sinceMs);
+  }
+
+  /**
+   * A frame of this agent is waiting on the control plane (a snapshot in the store queue), so its
+   * socket is not being read and its pongs sit unread: not a sign the agent is gone.
+   */
+  get waiting(): boolean {
+    return this.#inFlight > 0;
   }
 
   ping(): void {
@@ -98,6 +132,8 @@ export class AgentSession {
   /** Ping now; true when the agent answers within `timeoutMs` (a live socket, not a half-open one). */
   answersPing(timeoutMs: number): Promise<boolean> {
     if (this.#closing || this.#ws.readyState !== this.#ws.OPEN) return Promise.resolve(false);
+    // Paused while its snapshot waits for the store queue, its pong would sit unread: it is alive (it just sent a frame).
+    if (this.waiting) return Promise.resolve(true);
     return new Promise((resolve) => {
       const answered = () => { clearTimeout(timer); resolve(true); };
       const timer = setTimeout(() => { this.#ws.off("pong", answered); resolve(false); }, timeoutMs);
@@ -132,7 +168,7 @@ export class AgentSession {
       case "agent.hello":
         return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "agent.hello sent twice on one connection");
       case "agent.heartbeat":
-        await markHostSeen(this.#deps.db, this.identity.hostId);
+        // Liveness is written in batches (LivenessWriter): receiving the frame was the work.
         return;
       case "inventory.snapshot":
         return this.#snapshot(msg, raw);
@@ -152,8 +188,12 @@ export class AgentSession {
     clearTimeout(this.#helloTimer);
     const { db, events, heartbeatIntervalMs } = this.#deps;
     const { hostId, hostName } = this.identity;
-    await markHostConnected(db, hostId, { agentVersion, protocolVersion });
+    const connectedAt = new Date();
+    await markHostConnected(db, hostId, { agentVersion, protocolVersion }, connectedAt);
+    this.connectedAt = connectedAt;
+    this.#deps.liveness.event({ hostId, action: "host.online", summary: `${hostName}: agent ${agentVersion} connected (protocol ${protocolVersion})`, after: { agentVersion, protocolVersion } });
     const knownHash = await getKnownHash(db, hostId);
+    this.#knownHash = knownHash;
     if (this.#closing) return;
     this.#ready = true;
     this.#send("server.welcome", { hostId, hostName, protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs, knownHash });
@@ -185,10 +225,19 @@ export class AgentSession {
     // Checked here as well as in storeSnapshot so a bad payload gets 4400 naming the field, not 1011.
     const refError = findInventoryRefError(inventory);
     if (refError) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `payload.${refError}`);
+    if (hash === this.#knownHash) {
+      // Unchanged: nothing to write (liveness goes in the next batch).
+      this.#send("inventory.ack", { replyTo: msg.id, hash, stored: false });
+      this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored: false, devices: inventory.devices.length, storeMs: 0 });
+      return;
+    }
     const capacity = computeCapacity(inventory).totals;
     const t0 = performance.now();
-    const { stored } = await storeSnapshot(this.#deps.db, hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
+    const { stored, superseded } = await this.#deps.stores.submit(hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
     const storeMs = performance.now() - t0;
+    // A newer connection of this host sent a newer snapshot while this one waited: that one is acked there.
+    if (superseded) return;
+    this.#knownHash = hash;
     this.#send("inventory.ack", { replyTo: msg.id, hash, stored });
     this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored, devices: inventory.devices.length, storeMs });
     if (stored) this.#deps.events.emit({ type: "host-changed", hostId, hash });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
@@ -8,7 +9,7 @@ import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
-  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, type Db,
+  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, databaseUrlOf, storeSnapshot, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
@@ -21,6 +22,8 @@ import { listUsers } from "./auth/list-users.ts";
 import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
 import { JobDispatcher } from "./job-dispatcher.ts";
+import { LivenessWriter } from "./liveness-writer.ts";
+import { SnapshotStoreQueue } from "./snapshot-store-queue.ts";
 import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
 import { createHostInstallHandler, type HostInstallOptions } from "./host-install/serve-host-installs.ts";
 import { jsonLog, type Log } from "./logger.ts";
@@ -63,7 +66,12 @@ export interface ControlPlaneOptions {
   allowPlainHttp?: boolean;
   /** An agent socket with more unsent bytes is terminated (default 16 MiB: agent-session.ts). */
   agentMaxBufferedBytes?: number;
+  /** Snapshot stores running at once (VFLEET_SNAPSHOT_STORE_CONCURRENCY); the rest queue, their agents paused. */
+  snapshotStoreConcurrency?: number;
 }
+
+/** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
+export const SNAPSHOT_STORE_CONCURRENCY = 4;
 
 export interface ControlPlane {
   /** `http://host:port`; the agent socket is at `ws://host:port/agent`. */
@@ -103,9 +111,18 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   if (listen.warning) log("warn", listen.warning, { host });
 
   const events = new FleetEvents();
-  const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000 });
-  await jobs.recoverAfterRestart();
-  const gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, maxBufferedBytes: options.agentMaxBufferedBytes });
+  const processId = randomUUID();
+  const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000, processId, databaseUrl: databaseUrlOf(db) });
+  await jobs.start();
+  const stores = new SnapshotStoreQueue({ concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY, store: (hostId, snapshot) => storeSnapshot(db, hostId, snapshot), log });
+  // Set below; the writer asks the gateway whom it heard from.
+  let gateway!: AgentGateway;
+  const livenessWriter = new LivenessWriter({
+    db, log, heardSince: (since) => gateway.heardSince(since),
+    // Often enough that lastSeenAt lags by a fraction of the offline threshold.
+    intervalMs: Math.min(2_000, Math.max(50, Math.floor(offlineAfterMs / 5))),
+  });
+  gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, stores, liveness: livenessWriter, maxBufferedBytes: options.agentMaxBufferedBytes });
   const limits = createRateLimits(options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;
@@ -213,9 +230,12 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     db, events, log, offlineAfterMs,
     // Sweep often enough that a vanished host is offline within offlineAfterMs + 5 s.
     intervalMs: Math.min(5_000, Math.max(100, Math.floor(offlineAfterMs / 5))),
-    onOffline: (hostIds) => gateway.dropHosts(hostIds),
+    onOffline: (hostIds) => {
+      gateway.dropHosts(hostIds);
+      for (const hostId of hostIds) livenessWriter.event({ hostId, action: "host.offline", summary: `agent silent for more than ${offlineAfterMs / 1000} s: marked offline`, after: { silentMs: offlineAfterMs } });
+    },
   });
-  log("info", "control plane listening", { url, agent: url.replace(/^http/, "ws") + AGENT_PATH, dev });
+  log("info", "control plane listening", { url, agent: url.replace(/^http/, "ws") + AGENT_PATH, dev, processId });
 
   let closing: Promise<void> | null = null;
   return {
@@ -228,6 +248,8 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         clearInterval(liveness);
         await sweeper.stop();
         await gateway.close();
+        await stores.drained();
+        await livenessWriter.stop();
         await jobs.close();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections(); // SSE streams and keep-alive sockets would hold close() open

@@ -15,6 +15,13 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
   });
 
+  it("bounds the database pool and the snapshot store concurrency, naming the variable", () => {
+    expect(loadEnv({})).toMatchObject({ VFLEET_DB_POOL_MAX: 20, VFLEET_SNAPSHOT_STORE_CONCURRENCY: 4 });
+    expect(loadEnv({ VFLEET_DB_POOL_MAX: "50" }).VFLEET_DB_POOL_MAX).toBe(50);
+    expect(() => loadEnv({ VFLEET_DB_POOL_MAX: "1" })).toThrow(/VFLEET_DB_POOL_MAX: .*2/);
+    expect(() => loadEnv({ VFLEET_SNAPSHOT_STORE_CONCURRENCY: "0" })).toThrow(/VFLEET_SNAPSHOT_STORE_CONCURRENCY/);
+  });
+
   it("wants TLS certificate and key together", () => {
     expect(() => loadEnv({ VFLEET_TLS_CERT_FILE: "/etc/vfleet/cert.pem" })).toThrow(/VFLEET_TLS_KEY_FILE/);
   });

@@ -28,6 +28,14 @@ export const Env = z.object({
   VFLEET_HEARTBEAT_INTERVAL_MS: ms.default(10_000),
   /** A host silent this long is offline; with the 5 s sweep that is within 30 s of vanishing. */
   VFLEET_OFFLINE_AFTER_MS: ms.default(25_000),
+  /** PostgreSQL connections this process holds at most (node-postgres pool size); N processes hold N times this. */
+  VFLEET_DB_POOL_MAX: z.coerce.number().int().min(2).max(1000).default(20),
+  /** A transaction waits this long for a pool connection before failing (the wait is the backpressure). */
+  VFLEET_DB_TX_MAX_WAIT_MS: ms.default(60_000),
+  /** An interactive transaction may run this long. */
+  VFLEET_DB_TX_TIMEOUT_MS: ms.default(30_000),
+  /** Inventory snapshot stores running at once; the others queue (newest per host) with their agents paused. */
+  VFLEET_SNAPSHOT_STORE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** `production` serves the `next build` output; anything else runs Next in dev mode. */
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 }).refine((e) => (e.VFLEET_TLS_CERT_FILE === undefined) === (e.VFLEET_TLS_KEY_FILE === undefined), {

@@ -1,4 +1,7 @@
-import { abandonExhaustedJobs, claimNextJob, markJobsUnknown, MAX_DELIVERIES, recordJobProgress, recordJobResult, type Db } from "@vfleet/db";
+import {
+  abandonExhaustedJobs, beatProcess, claimNextJob, findHostsWithWork, listenForJobChanges, markJobsUnknown, markOrphanedJobsUnknown, MAX_DELIVERIES,
+  recordJobProgress, recordJobResult, registerProcess, unregisterProcess, type Db, type JobListener,
+} from "@vfleet/db";
 import type { JobDispatch, JobProgress, JobResultMessage } from "@vfleet/protocol";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { Log } from "./logger.ts";
@@ -16,44 +19,100 @@ export interface JobDispatcherOptions {
   leaseMs: number;
   /** Deliveries without a result before a job is abandoned instead of sent again. */
   maxDeliveries?: number;
+  /** This process's id (ControlPlaneProcess): stamped on the jobs it dispatches. */
+  processId: string;
+  /** Where to LISTEN for job changes; null: only the safety poll finds them (a Db made outside createDb). */
+  databaseUrl: string | null;
+  /**
+   * The safety poll: heartbeat this process, recover jobs of dead processes, and look for work
+   * a lost notification or a lease running out left behind. One query per process, not per host.
+   */
+  safetyPollMs?: number;
+  /** A process whose heartbeat is older than this is dead; its jobs in flight become unknown. */
+  processDeadAfterMs?: number;
 }
+
+/** Poll every 5 s (one statement per process); a process silent for 30 s (six beats) is dead. */
+export const SAFETY_POLL_MS = 5_000;
+export const PROCESS_DEAD_AFTER_MS = 30_000;
 
 /**
  * Moves jobs from PostgreSQL to agents and results back. The Job row is the truth: a job is
  * claimed (FOR UPDATE SKIP LOCKED, new attempt, lease) only for a host whose agent is connected
- * here, and one job per host is in flight. Kicked when a job is queued, an agent says hello,
- * a result arrives, and every few seconds for leases that ran out.
+ * here, and one job per host is in flight. Pushed, not polled: the Job table's trigger NOTIFYs
+ * `vfleet_jobs` with the host id when a job is queued, cancelled or finishes, in the committing
+ * transaction, so a job queued through any process reaches the process holding the agent's
+ * socket. Also kicked at hello and after a result, and by a slow safety poll (leases that ran
+ * out, notifications lost while the LISTEN connection was down).
  */
 export class JobDispatcher {
   readonly #o: JobDispatcherOptions;
   readonly #channels = new Map<string, JobChannel>();
   /** Per host, so kicks for one host do not overlap (the database would cope; this keeps logs tidy). */
   readonly #chains = new Map<string, Promise<void>>();
-  readonly #timer: NodeJS.Timeout;
+  #timer: NodeJS.Timeout | undefined;
+  #listener: JobListener | null = null;
+  #polling: Promise<void> = Promise.resolve();
 
   constructor(options: JobDispatcherOptions) {
     this.#o = options;
-    this.#timer = setInterval(() => { for (const hostId of this.#channels.keys()) this.kick(hostId); }, Math.max(200, Math.min(5_000, Math.floor(options.leaseMs / 4))));
-    this.#timer.unref();
   }
 
   /**
-   * At start no agent can be connected to this process: whatever was dispatched or running was
-   * cut off from its result. Those jobs become unknown and are redelivered when their agent returns.
+   * Join the fleet of processes and recover: jobs dispatched by a process that is gone (this
+   * one's previous run, or a peer killed meanwhile) were cut off from their result and become
+   * unknown, redelivered when their agent returns. Jobs of live peers are left alone.
    */
-  async recoverAfterRestart(): Promise<void> {
-    const jobs = await markJobsUnknown(this.#o.db, { reason: "the control plane restarted while the job was with the agent; the agent reports its real state when it reconnects" });
-    if (jobs.length > 0) this.#o.log("warn", "jobs in flight at start marked unknown", { count: jobs.length });
+  async start(): Promise<void> {
+    const { db, processId, log } = this.#o;
+    await registerProcess(db, processId);
+    await this.#recoverOrphans();
+    if (this.#o.databaseUrl) {
+      this.#listener = await listenForJobChanges(this.#o.databaseUrl, {
+        onHost: (hostId) => this.kick(hostId),
+        onReconnect: () => { log("info", "job notifications back: polling once for what was missed"); this.#poll(); },
+        onError: (message) => log("warn", "job notification connection lost; reconnecting", { error: message }),
+      });
+    }
+    const pollMs = this.#o.safetyPollMs ?? Math.max(200, Math.min(SAFETY_POLL_MS, Math.floor(this.#o.leaseMs / 4)));
+    this.#timer = setInterval(() => this.#poll(), pollMs);
+    this.#timer.unref();
+  }
+
+  async #recoverOrphans(): Promise<void> {
+    const jobs = await markOrphanedJobsUnknown(this.#o.db, {
+      deadAfterMs: this.#o.processDeadAfterMs ?? PROCESS_DEAD_AFTER_MS,
+      reason: "the control plane process that dispatched the job stopped; the agent reports its real state when it reconnects",
+    });
+    if (jobs.length === 0) return;
+    this.#o.log("warn", "jobs of a stopped control plane process marked unknown", { count: jobs.length });
+    for (const j of jobs) this.#o.events.emit({ type: "job-changed", hostId: j.hostId, jobId: j.id, state: "unknown" });
+  }
+
+  #poll(): void {
+    this.#polling = this.#polling.then(async () => {
+      try {
+        await beatProcess(this.#o.db, this.#o.processId);
+        await this.#recoverOrphans();
+        if (this.#channels.size === 0) return;
+        for (const hostId of await findHostsWithWork(this.#o.db)) this.kick(hostId);
+      } catch (err) {
+        this.#o.log("error", "job safety poll failed", { error: err instanceof Error ? err.message : String(err) });
+      }
+    });
   }
 
   /** An agent said hello: jobs sent on an earlier connection are unknown and go again, then the queue drains. */
   async connected(hostId: string, channel: JobChannel): Promise<void> {
     this.#channels.set(hostId, channel);
+    let work = false;
     await this.#serial(hostId, async () => {
       const jobs = await markJobsUnknown(this.#o.db, { hostId, reason: "the agent reconnected before reporting; redelivered" });
       for (const j of jobs) this.#o.events.emit({ type: "job-changed", hostId, jobId: j.id, state: "unknown" });
+      // Most agents have nothing queued: one read instead of the claim's transactions.
+      work = jobs.length > 0 || (await findHostsWithWork(this.#o.db, [hostId])).has(hostId);
     });
-    this.kick(hostId);
+    if (work) this.kick(hostId);
   }
 
   /** The agent's connection closed: its jobs in flight are unknown (never silently failed). */
@@ -78,7 +137,7 @@ export class JobDispatcher {
         this.#o.events.emit({ type: "job-changed", hostId, jobId: id, state: "abandoned" });
       }
       for (const id of gaveUp.cancelled) this.#o.events.emit({ type: "job-changed", hostId, jobId: id, state: "cancelled" });
-      const job = await claimNextJob(this.#o.db, hostId, this.#o.leaseMs);
+      const job = await claimNextJob(this.#o.db, hostId, this.#o.leaseMs, this.#o.processId);
       if (!job) return;
       const sent = channel.sendJobDispatch({ jobId: job.id, attempt: job.attempt, leaseMs: this.#o.leaseMs, job: job.job });
       this.#o.log("info", "job dispatched", { hostId, jobId: job.id, attempt: job.attempt, kind: job.kind, sent });
@@ -117,7 +176,13 @@ export class JobDispatcher {
   /** Wait for pending database work (before the database stops). */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    await this.#listener?.close();
     this.#channels.clear();
+    await this.#polling;
     await Promise.all(this.#chains.values());
+    // Gone cleanly: peers may recover this process's jobs at once instead of after the timeout.
+    await unregisterProcess(this.#o.db, this.#o.processId).catch((err: unknown) => {
+      this.#o.log("warn", "could not unregister the control plane process", { error: err instanceof Error ? err.message : String(err) });
+    });
   }
 }

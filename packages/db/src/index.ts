@@ -1,6 +1,6 @@
 export { startDatabase, DATABASE_NAME, type Database, type StartDatabaseOptions } from "./start-database.ts";
 export { runningDatabaseUrl } from "./running-database-url.ts";
-export { createDb, type Db } from "./create-db.ts";
+export { createDb, databaseUrlOf, DB_DEFAULTS, type Db, type DbOptions } from "./create-db.ts";
 export { applyMigrations, MIGRATION_LOCK_KEY } from "./apply-migrations.ts";
 export { createMigration } from "./create-migration.ts";
 export { diffSchema } from "./diff-schema.ts";
@@ -37,3 +37,5 @@ export { recordSnapshotHistory } from "./record-snapshot-history.ts";
 export * from "./idempotency/index.ts";
 export { findFreePort } from "./find-free-port.ts";
 export { recordCredentialConflict, CREDENTIAL_CONFLICT_AUDIT_EVERY_MS } from "./record-credential-conflict.ts";
+export * from "./processes/index.ts";
+export { isTransientDbError } from "./is-transient-db-error.ts";

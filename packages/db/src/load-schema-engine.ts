@@ -72,7 +72,7 @@ class CharTolerantPg extends PrismaPg {
     super({ connectionString: url });
   }
   override async connect() {
-    return typeCharColumns(await super.connect());
+    return wholeScripts(typeCharColumns(await super.connect()));
   }
   /**
    * adapter-pg 7.10 creates the shadow database, then connects with `{ connectionString,
@@ -124,6 +124,23 @@ function typeCharColumns<T extends object>(adapter: T): T {
     const result = await queryRaw(query);
     for (const i of charColumns.get(query) ?? []) result.columnTypes[i] = ColumnTypeEnum.Character;
     return result;
+  };
+  return adapter;
+}
+
+/**
+ * adapter-pg 7.10's executeScript splits a migration on every `;`, which cuts a dollar-quoted
+ * function body (the Job trigger of migration scale_processes) into broken statements. PostgreSQL
+ * runs a whole multi-statement script in one simple query: send it as it is.
+ */
+function wholeScripts<T extends object>(adapter: T): T {
+  const target = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never; executeScript(script: string): Promise<void> };
+  target.executeScript = async (script) => {
+    try {
+      await target.client.query(script);
+    } catch (error) {
+      target.onError(error);
+    }
   };
   return adapter;
 }

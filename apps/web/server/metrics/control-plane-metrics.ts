@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "@vfleet/db";
 import type { Log } from "../logger.ts";
@@ -40,6 +41,16 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
       this.reset();
       const rows = await db.job.groupBy({ by: ["kind", "state"], _count: { _all: true } });
       for (const r of rows) this.set({ kind: r.kind, state: r.state }, r._count._all);
+    },
+  });
+  // Share of wall time the event loop was busy since the previous scrape (issue 11's "under half busy").
+  let eluSince = performance.eventLoopUtilization();
+  new Gauge({
+    name: "vfleet_event_loop_utilization", help: "Share of time the event loop was busy since the previous scrape (0-1)", registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, eluSince).utilization);
+      eluSince = now;
     },
   });
   const snapshotsReceived = new Counter({ name: "vfleet_snapshots_received_total", help: "Inventory snapshots received from agents", registers: [registry] });

@@ -9,9 +9,9 @@ import { toJobView, type JobView } from "./job-view.ts";
  * (their agent went away mid-job: redelivered so the executor reports the real state), and
  * jobs whose lease ran out; then queued jobs whose dependencies all succeeded.
  * The host row is locked first: two claims for one host would otherwise each see no job in
- * flight and skip-lock different rows.
+ * flight and skip-lock different rows. `ownerId` is the claiming process (ControlPlaneProcess.id).
  */
-export async function claimNextJob(db: Db, hostId: string, leaseMs: number): Promise<JobView | null> {
+export async function claimNextJob(db: Db, hostId: string, leaseMs: number, ownerId: string | null = null): Promise<JobView | null> {
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId} FOR UPDATE`;
     const rows = await tx.$queryRaw<Parameters<typeof toJobView>[0][]>`
@@ -29,7 +29,7 @@ export async function claimNextJob(db: Db, hostId: string, leaseMs: number): Pro
     )
     UPDATE "Job" j SET state = 'dispatched', attempt = j.attempt + 1,
       "leaseUntil" = now() + make_interval(secs => ${leaseMs / 1000}::double precision),
-      "dispatchedAt" = now(), "updatedAt" = now()
+      "dispatchedAt" = now(), "updatedAt" = now(), "ownerId" = ${ownerId}
     FROM next WHERE j.id = next.id
     RETURNING j.*`;
     return rows[0] ? toJobView(rows[0]) : null;

@@ -1,0 +1,21 @@
+import type { Db } from "../create-db.ts";
+
+/**
+ * Jobs in flight (dispatched/running) whose dispatching process is gone (no row, or no
+ * heartbeat for `deadAfterMs`): their socket died with it, so they are `unknown` and redelivered
+ * when the agent says hello again, on whichever process it reaches. Jobs of live processes are
+ * left alone: this is the start-up recovery that several processes can run safely.
+ * Returns the jobs it changed.
+ */
+export async function markOrphanedJobsUnknown(db: Db, options: { deadAfterMs: number; reason: string }): Promise<{ id: string; hostId: string }[]> {
+  if (!Number.isFinite(options.deadAfterMs) || options.deadAfterMs <= 0) {
+    throw new Error(`markOrphanedJobsUnknown: deadAfterMs must be a positive number of milliseconds, got ${options.deadAfterMs}`);
+  }
+  return db.$queryRaw<{ id: string; hostId: string }[]>`
+    UPDATE "Job" j SET state = 'unknown', error = ${options.reason}, "leaseUntil" = NULL, "updatedAt" = now()
+    WHERE j.state IN ('dispatched', 'running')
+      AND NOT EXISTS (
+        SELECT 1 FROM "ControlPlaneProcess" p
+        WHERE p.id = j."ownerId" AND p."heartbeatAt" > now() - make_interval(secs => ${options.deadAfterMs / 1000}::double precision))
+    RETURNING j.id, j."hostId"`;
+}
