@@ -124,6 +124,7 @@ describe("host liveness", () => {
       health: null,
       capacity: null,
       credentialConflict: null,
+      removedAt: null,
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();
