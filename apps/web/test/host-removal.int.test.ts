@@ -68,6 +68,7 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
     return j.state === "unknown" ? j : undefined;
   }, 10_000);
   expect(job.error).toContain("removed");
+  expect(job.attempt).toBe(1); // never sent again to the removed host's socket, still open for a moment
   // The plan's later jobs, still queued, are cancelled (they would wait forever), and nothing new is queued for the host.
   const plan = await api("GET", `/api/v1/plans/${placed.body.plan.id}`, stack.tokens.viewer);
   expect(plan.status).toBe(200);

@@ -9,11 +9,13 @@ import { toJobView, type JobView } from "./job-view.ts";
  * (their agent went away mid-job: redelivered so the executor reports the real state), and
  * jobs whose lease ran out; then queued jobs whose dependencies all succeeded.
  * The host row is locked first: two claims for one host would otherwise each see no job in
- * flight and skip-lock different rows. `ownerId` is the claiming process (ControlPlaneProcess.id).
+ * flight and skip-lock different rows. A removed host gets nothing. `ownerId` is the claiming process (ControlPlaneProcess.id).
  */
 export async function claimNextJob(db: Db, hostId: string, leaseMs: number, ownerId: string | null = null): Promise<JobView | null> {
   return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${hostId} FOR UPDATE`;
+    const [host] = await tx.$queryRaw<{ removedAt: Date | null }[]>`SELECT "removedAt" FROM "Host" WHERE id = ${hostId} FOR UPDATE`;
+    // A removed host's socket may still be open for a moment (and its removal wakes this claim): send it nothing.
+    if (!host || host.removedAt) return null;
     const rows = await tx.$queryRaw<Parameters<typeof toJobView>[0][]>`
     WITH next AS (
       SELECT j.id FROM "Job" j
