@@ -30,7 +30,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vfleet-placement-race-"));
   database = await startDatabase({ dataDir: join(dir, "pg") });
   await applyMigrations(database.url);
-  clients = Array.from({ length: PROCESSES }, () => createDb(database.url));
+  // As PROCESSES control planes would be configured: their pools together stay under PostgreSQL's max_connections (100).
+  clients = Array.from({ length: PROCESSES }, () => createDb(database.url, { poolMax: 10 }));
   const db = clients[0]!;
   const host = await db.host.create({ data: { name: "dgx2-01", hostname: "dgx2-01", online: true } });
   // One ConnectX-5 port of the DGX-2 whose first 8 VFs are in a guest: 8 free (ready) VFs left,
