@@ -1,6 +1,16 @@
-import { recordCredentialConflict, type Db } from "@vfleet/db";
+import { claimHostSession, recordCredentialConflict, releaseHostSession, type Db } from "@vfleet/db";
 import type { AgentIdentity } from "./agent-session.ts";
 import type { Log } from "./logger.ts";
+
+export interface FenceDeps {
+  db: Db;
+  log: Log;
+  /** A held connection that does not answer a ping within this is silent; twice this without hearing from the host is silent across processes. */
+  probeTimeoutMs: number;
+  /** This control-plane process (ControlPlaneProcess.id) and when a peer's stale heartbeat makes it dead. */
+  processId: string;
+  processDeadAfterMs: number;
+}
 
 /** What the fence needs of the connection that holds a host. */
 export interface HeldConnection {
@@ -23,14 +33,20 @@ export interface HeldConnection {
  *
  * Decisions for one host are made one at a time, so two newcomers never both see a silent holder
  * and replace each other in turn.
+ *
+ * Several control-plane processes share the database, and behind a load balancer two sockets of
+ * one credential can land on different processes: once this process would admit the newcomer, the
+ * database decides between processes (claimHostSession): while the process holding the host is
+ * alive and heard from the host within two heartbeat intervals, the newcomer is refused the same
+ * way; a dead process or a silent session is replaced.
  */
 export class CredentialFence {
-  readonly #deps: { db: Db; log: Log; probeTimeoutMs: number };
+  readonly #deps: FenceDeps;
   readonly #turns = new Map<string, Promise<unknown>>();
   /** Where each admitted connection came from and when, to name it in the audit log. */
   readonly #admitted = new WeakMap<HeldConnection, { remote: string | null; since: Date }>();
 
-  constructor(deps: { db: Db; log: Log; probeTimeoutMs: number }) {
+  constructor(deps: FenceDeps) {
     this.#deps = deps;
   }
 
@@ -52,16 +68,27 @@ export class CredentialFence {
    * for the newcomer; the conflict is already recorded (host flag, audit event, log line).
    */
   async refusal(identity: AgentIdentity, remote: string | null, held: HeldConnection | undefined): Promise<string | null> {
-    if (held && (await held.answersPing(this.#deps.probeTimeoutMs))) {
-      const kept = this.#admitted.get(held) ?? { remote: null };
-      const { hostId, hostName } = identity;
-      // The metric (vfleet_agent_credential_conflicts_total) counts this log line.
-      this.#deps.log("warn", "agent credential conflict", { hostId, hostName, keptRemote: kept.remote, refusedRemote: remote });
-      await recordCredentialConflict(this.#deps.db, { hostId, hostName, kept, refused: { remote } })
-        .catch((err: unknown) => this.#deps.log("error", "recording a credential conflict failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
-      return "another live connection holds this host's credential: refused (an admin can revoke the credential and enroll again)";
+    const { db, processId, probeTimeoutMs, processDeadAfterMs } = this.#deps;
+    if (held && (await held.answersPing(probeTimeoutMs))) {
+      return this.#refuse(identity, remote, { ...(this.#admitted.get(held) ?? { remote: null }), processId });
     }
+    const claim = await claimHostSession(db, { hostId: identity.hostId, processId, silentAfterMs: 2 * probeTimeoutMs, processDeadAfterMs });
+    if (claim.kind === "held") return this.#refuse(identity, remote, { remote: null, since: claim.connectedAt ?? undefined, processId: claim.processId });
     return null;
+  }
+
+  async #refuse(identity: AgentIdentity, remote: string | null, kept: { remote: string | null; since?: Date; processId: string }): Promise<string> {
+    const { hostId, hostName } = identity;
+    // The metric (vfleet_agent_credential_conflicts_total) counts this log line.
+    this.#deps.log("warn", "agent credential conflict", { hostId, hostName, keptRemote: kept.remote, keptProcess: kept.processId, refusedRemote: remote, refusedProcess: this.#deps.processId });
+    await recordCredentialConflict(this.#deps.db, { hostId, hostName, kept, refused: { remote, processId: this.#deps.processId } })
+      .catch((err: unknown) => this.#deps.log("error", "recording a credential conflict failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
+    return "another live connection holds this host's credential: refused (an admin can revoke the credential and enroll again)";
+  }
+
+  /** This process's session for the host ended (its close was the host's last): another process may take the host at once. */
+  released(hostId: string): Promise<void> {
+    return releaseHostSession(this.#deps.db, hostId, this.#deps.processId);
   }
 
   /** The newcomer `refusal` admitted is now the host's connection. */
