@@ -52,7 +52,7 @@ export class AgentGateway {
           ws.close(CloseCode.UNAUTHORIZED, reason);
           return;
         }
-        if (refusal) return ws.close(CloseCode.CREDENTIAL_IN_USE, refusal);
+        if (refusal) return ws.close(refusal.code, refusal.reason);
         const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
         this.#fence.admitted(session, remote ?? null);
         this.#all.add(session);

@@ -15,7 +15,7 @@ import { startPlaneProcess, type PlaneProcess } from "./start-plane-process.ts";
  * protocol with one credential, one per process. The database decides: the first keeps the host,
  * the second is refused with 4423 and the conflict is recorded naming both processes. When the
  * first process is killed (SIGKILL: it releases nothing), the second gets in once the host has
- * been silent for two heartbeat intervals.
+ * been silent for two heartbeat intervals, without another 4423 (a real agent backs off minutes).
  */
 const HEARTBEAT_MS = 500;
 let dir: string;
@@ -84,4 +84,7 @@ it("two sockets of one credential on two processes: the first keeps the host, th
   const taken = await db.host.findUniqueOrThrow({ where: { id: host.hostId } });
   expect(taken).toMatchObject({ online: true, sessionProcessId: second });
   expect(taken.connectedAt!.getTime()).toBeGreaterThanOrEqual(killedAt);
+  // Never refused 4423 once the holder was dead (a real agent would back off for minutes): the
+  // second process waited for the host's silence instead, or said "try again" (1013).
+  expect(stats[1].closeCodes.get(CloseCode.CREDENTIAL_IN_USE)).toBe(1);
 }, 120_000);
