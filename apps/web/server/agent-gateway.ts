@@ -24,9 +24,9 @@ export class AgentGateway {
   readonly #all = new Set<AgentSession>();
   readonly #fence: CredentialFence;
 
-  constructor(deps: SessionDeps) {
+  constructor(deps: SessionDeps, processes: { processId: string; processDeadAfterMs: number }) {
     this.#deps = deps;
-    this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs });
+    this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -52,7 +52,7 @@ export class AgentGateway {
           ws.close(CloseCode.UNAUTHORIZED, reason);
           return;
         }
-        if (refusal) return ws.close(CloseCode.CREDENTIAL_IN_USE, refusal);
+        if (refusal) return ws.close(refusal.code, refusal.reason);
         const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
         this.#fence.admitted(session, remote ?? null);
         this.#all.add(session);
@@ -77,6 +77,7 @@ export class AgentGateway {
     // A replaced connection's close must not mark offline the host its successor now serves.
     if (this.#current.get(hostId) !== session) return;
     this.#current.delete(hostId);
+    await this.#fence.released(hostId).catch((err: unknown) => this.#deps.log("error", "releasing a host session failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
     if (!session.connectedAt) return; // never said hello: never marked online
     // Fenced by the session's hello time: the agent may already be back on another process.
     if (!(await markHostOffline(this.#deps.db, hostId, { connectedAt: session.connectedAt }))) return;

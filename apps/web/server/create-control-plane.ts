@@ -21,7 +21,7 @@ import { identityStillValid } from "./auth/resolve-identity.ts";
 import { listUsers } from "./auth/list-users.ts";
 import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
-import { JobDispatcher } from "./job-dispatcher.ts";
+import { JobDispatcher, PROCESS_DEAD_AFTER_MS } from "./job-dispatcher.ts";
 import { LivenessWriter } from "./liveness-writer.ts";
 import { SnapshotStoreQueue } from "./snapshot-store-queue.ts";
 import { hostInstallDefaults } from "./host-install/host-install-defaults.ts";
@@ -122,7 +122,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     // Often enough that lastSeenAt lags by a fraction of the offline threshold.
     intervalMs: Math.min(2_000, Math.max(50, Math.floor(offlineAfterMs / 5))),
   });
-  gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, stores, liveness: livenessWriter, maxBufferedBytes: options.agentMaxBufferedBytes });
+  gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, stores, liveness: livenessWriter, maxBufferedBytes: options.agentMaxBufferedBytes }, { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS });
   const limits = createRateLimits(options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;

@@ -73,6 +73,11 @@ export class FakeAgent {
     return this.ackedHash === this.#hash;
   }
 
+  /** A connection is opening or open (a test reconnecting by hand waits for it to end). */
+  get connecting(): boolean {
+    return this.#ws !== null && (this.#ws.readyState === WebSocket.CONNECTING || this.#ws.readyState === WebSocket.OPEN);
+  }
+
   connect(): void {
     const url = typeof this.#o.url === "function" ? this.#o.url() : this.#o.url;
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.#o.credential}` }, perMessageDeflate: false });

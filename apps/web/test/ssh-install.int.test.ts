@@ -203,6 +203,28 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     }
   });
 
+  it("a retried install with the same Idempotency-Key gets the same run and starts nothing; another body with that key is a 422 naming the header", async () => {
+    // A user sshd does not know: the run is real (it logs in and fails there) and changes nothing on the host.
+    const body = { action: "install", targets: [target("vfleet-ssh-nobody", "idem-host")] };
+    const send = (b: unknown) => fetch(`${stack.plane.url}/api/v1/host-installs`, {
+      method: "POST", headers: { "content-type": "application/json", "idempotency-key": "install-retry-0123456789", ...bearer(stack.tokens.admin) }, body: JSON.stringify(b),
+    });
+    const startedBefore = stack.plane.hostInstalls.runs.started;
+    const first = await send(body);
+    const firstBody = (await first.json()) as { id: string };
+    expect(first.status, JSON.stringify(firstBody)).toBe(202);
+    const retry = await send(body);
+    expect(retry.status).toBe(202);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    expect(((await retry.json()) as { id: string }).id).toBe(firstBody.id);
+    expect(stack.plane.hostInstalls.runs.started).toBe(startedBefore + 1);
+    const other = await send({ ...body, action: "remove" });
+    expect(other.status).toBe(422);
+    expect(((await other.json()) as { field: string }).field).toBe("Idempotency-Key");
+    expect(stack.plane.hostInstalls.runs.started).toBe(startedBefore + 1);
+    await stack.plane.hostInstalls.runs.settled(firstBody.id);
+  });
+
   it("refuses a host whose key changed since it was pinned, and changes nothing", async () => {
     await sshd.rotateHostKey();
     const run = await runToEnd({ action: "install", targets: [{ ...target(OK_USER, "ssh-01"), hostKeySha256: undefined }] });

@@ -12,6 +12,7 @@ export { removeHost, type RemovedHost } from "./remove-host.ts";
 export { markHostConnected } from "./mark-host-connected.ts";
 export { markHostSeen } from "./mark-host-seen.ts";
 export { markHostOffline } from "./mark-host-offline.ts";
+export { claimHostSession, releaseHostSession, type HostSessionClaim } from "./claim-host-session.ts";
 export { sweepOfflineHosts } from "./sweep-offline-hosts.ts";
 export { storeSnapshot, type Snapshot } from "./store-snapshot.ts";
 export { loadInventory } from "./load-inventory.ts";

@@ -3,7 +3,8 @@ import type { Db } from "./create-db.ts";
 /** A thief retrying in a loop must not flood the audit log: one event per host per this, the count on the host keeps every one. */
 export const CREDENTIAL_CONFLICT_AUDIT_EVERY_MS = 60_000;
 
-export type AgentConnectionInfo = { remote: string | null; since?: Date };
+/** A connection: where it came from, since when, and the control-plane process serving it. */
+export type AgentConnectionInfo = { remote: string | null; since?: Date; processId?: string };
 
 /**
  * A second connection with a host's agent credential was refused while the first was alive:
@@ -22,12 +23,13 @@ export async function recordCredentialConflict(
     const audited = !before?.at || now.getTime() - before.at.getTime() >= CREDENTIAL_CONFLICT_AUDIT_EVERY_MS;
     if (audited) {
       const since = p.kept.since ? ` since ${p.kept.since.toISOString()}` : "";
+      const keptElsewhere = p.kept.processId && p.kept.processId !== p.refused.processId ? ` on control-plane process ${p.kept.processId}` : "";
       await tx.auditEvent.create({
         data: {
           actor: `agent ${p.hostName}`, action: "agent.credential-conflict", hostId: p.hostId,
-          summary: `a second connection with this host's agent credential (from ${p.refused.remote ?? "unknown"}) was refused: the connection from ${p.kept.remote ?? "unknown"}${since} is alive and kept. If no agent was restarted here, the credential is copied or stolen: revoke it and enroll the host again.`,
-          before: { kept: { remote: p.kept.remote, since: p.kept.since?.toISOString() ?? null } },
-          after: { refused: { remote: p.refused.remote, at: now.toISOString() }, conflicts: host.credentialConflicts },
+          summary: `a second connection with this host's agent credential (from ${p.refused.remote ?? "unknown"}) was refused: the connection from ${p.kept.remote ?? "unknown"}${since}${keptElsewhere} is alive and kept. If no agent was restarted here, the credential is copied or stolen: revoke it and enroll the host again.`,
+          before: { kept: { remote: p.kept.remote, since: p.kept.since?.toISOString() ?? null, process: p.kept.processId ?? null } },
+          after: { refused: { remote: p.refused.remote, at: now.toISOString(), process: p.refused.processId ?? null }, conflicts: host.credentialConflicts },
         },
       });
     }

@@ -29,6 +29,8 @@ export class InstallRuns {
   readonly #waiting: (() => void)[] = [];
   /** Highest number of sessions open at once (reported, and checked by the tests). */
   peakParallel = 0;
+  /** Runs started since the server began (checked by the tests: a retried request starts none). */
+  started = 0;
 
   constructor(readonly maxParallel: number) {}
 
@@ -42,6 +44,7 @@ export class InstallRuns {
       targets: targets.map((t) => ({ address: t.address, port: t.port, user: t.user, hostName: t.hostName, state: "queued", steps: [] })),
     };
     this.#runs.set(run.id, run);
+    this.started += 1;
     if (this.#runs.size > KEEP_RUNS) this.#runs.delete(this.#runs.keys().next().value!);
     void Promise.all(targets.map((t, i) => this.#slot(async () => {
       const rec = run.targets[i]!;

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { AGENT_PATHS } from "@vfleet/core";
-import { findSshTarget, listSshTargets, type Db } from "@vfleet/db";
+import { claimIdempotencyKey, findSshTarget, listSshTargets, releaseIdempotencyKey, saveIdempotentAnswer, type Db } from "@vfleet/db";
+import { actorOf, IDENTITY_HEADER, identityFromHeaders } from "../../lib/auth/identity.ts";
+import { claimKey, IDEMPOTENCY_KEY_HEADER } from "../../lib/idempotency/claim-key.ts";
 import { loadControlPlaneKey } from "./control-plane-key.ts";
 import { installAgent } from "./install-agent.ts";
 import { HostInstallRequest, ProbeRequest } from "./install-requests.ts";
@@ -32,12 +34,16 @@ export const HOST_INSTALL_ROUTES = ["/api/v1/ssh-key", "/api/v1/ssh-targets", "/
 
 const send = (res: ServerResponse, status: number, body: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
-async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; status: number; body: unknown }> {
+async function readText(req: IncomingMessage): Promise<{ ok: true; text: string } | { ok: false; status: number; body: unknown }> {
   let text = "";
   for await (const chunk of req) {
     text += chunk;
     if (text.length > 1_000_000) return { ok: false, status: 413, body: { error: "body: must be at most 1000000 bytes", field: "body" } };
   }
+  return { ok: true, text };
+}
+
+function parseJson<T>(text: string, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; status: number; body: unknown } {
   let json: unknown;
   try { json = JSON.parse(text || "null"); } catch { return { ok: false, status: 400, body: { error: "body: must be a JSON object", field: "body" } }; }
   const parsed = schema.safeParse(json ?? {});
@@ -47,12 +53,48 @@ async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<
   return { ok: false, status: 400, body: { error: `${field}: ${issue?.message ?? "invalid"}`, field } };
 }
 
+async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; status: number; body: unknown }> {
+  const read = await readText(req);
+  return read.ok ? parseJson(read.text, schema) : read;
+}
+
+const idempotencyQueries = { claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey };
+
+/**
+ * `handle` answers the request; with an Idempotency-Key header a retry of the same request gets
+ * the first answer again without running it (claimKey's rules, as for the routes Next serves).
+ */
+async function answerIdempotently(db: Db, req: IncomingMessage, res: ServerResponse, text: string, handle: () => Promise<{ status: number; body: unknown }>): Promise<void> {
+  const key = req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+  if (typeof key !== "string") {
+    const { status, body } = await handle();
+    return send(res, status, body);
+  }
+  const raw = req.headers[IDENTITY_HEADER];
+  const identity = typeof raw === "string" ? identityFromHeaders(new Headers({ [IDENTITY_HEADER]: raw })) : null;
+  const claim = await claimKey(db, idempotencyQueries, { key, actor: identity ? actorOf(identity) : "anonymous", method: req.method ?? "POST", path: req.url ?? "", body: text });
+  if (claim.kind === "answer") {
+    const { status, contentType, body, headers } = claim.answer;
+    return void res.writeHead(status, { ...(contentType ? { "content-type": contentType } : {}), ...headers }).end(body);
+  }
+  let answer: { status: number; body: unknown };
+  try {
+    answer = await handle();
+  } catch (err) {
+    await claim.release();
+    throw err;
+  }
+  const body = JSON.stringify(answer.body);
+  await claim.settle({ status: answer.status, contentType: "application/json", body });
+  res.writeHead(answer.status, { "content-type": "application/json" }).end(body);
+}
+
 /**
  * The SSH install API (admin only once logins exist):
  * - GET  /api/v1/ssh-key: the control plane's public key, for authorized_keys
  * - GET  /api/v1/ssh-targets: pinned hosts and what is installed
  * - POST /api/v1/ssh-targets/probe { address, port }: the host key's fingerprint, to confirm on first contact
- * - POST /api/v1/host-installs { action, targets, key }: 202 { id }; GET /api/v1/host-installs/:id: live steps
+ * - POST /api/v1/host-installs { action, targets, key }: 202 { id } (retried safely with an Idempotency-Key); GET /api/v1/host-installs/:id: live steps
  * Returns false for paths it does not serve.
  */
 export function createHostInstallHandler(options: HostInstallOptions): { handle(req: IncomingMessage, res: ServerResponse, path: string): boolean; runs: InstallRuns } {
@@ -85,13 +127,17 @@ export function createHostInstallHandler(options: HostInstallOptions): { handle(
     }
     if (path === "/api/v1/host-installs" && method === "POST") {
       go(async () => {
-        const body = await readJson(req, HostInstallRequest);
-        if (!body.ok) return void send(res, body.status, body.body);
-        const { action, targets, key } = body.data;
-        const sshKey = key.kind === "pasted" ? { privateKey: key.privateKey, passphrase: key.passphrase } : { privateKey: (await loadControlPlaneKey(options.keyDir)).privateKey };
-        const ctx = { db: options.db, artifact: options.artifact, agentUrl: options.agentUrl, caPem: options.caPem, minNode: options.minNode, service, paths: options.paths, onlineTimeoutMs: options.onlineTimeoutMs };
-        const run = runs.start(action, targets, (log, t) => (action === "install" ? installAgent(log, ctx, t, sshKey) : removeAgent(log, ctx, t, sshKey)));
-        send(res, 202, { id: run.id, url: `/api/v1/host-installs/${run.id}` });
+        const read = await readText(req);
+        if (!read.ok) return void send(res, read.status, read.body);
+        await answerIdempotently(options.db, req, res, read.text, async () => {
+          const body = parseJson(read.text, HostInstallRequest);
+          if (!body.ok) return body;
+          const { action, targets, key } = body.data;
+          const sshKey = key.kind === "pasted" ? { privateKey: key.privateKey, passphrase: key.passphrase } : { privateKey: (await loadControlPlaneKey(options.keyDir)).privateKey };
+          const ctx = { db: options.db, artifact: options.artifact, agentUrl: options.agentUrl, caPem: options.caPem, minNode: options.minNode, service, paths: options.paths, onlineTimeoutMs: options.onlineTimeoutMs };
+          const run = runs.start(action, targets, (log, t) => (action === "install" ? installAgent(log, ctx, t, sshKey) : removeAgent(log, ctx, t, sshKey)));
+          return { status: 202, body: { id: run.id, url: `/api/v1/host-installs/${run.id}` } };
+        });
       });
       return true;
     }
