@@ -45,7 +45,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
   const canChange = can(identity, "operator");
   const targets = inventory && canChange
-    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null })
+    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null }, summary.adoption)
     : null;
   const { assignments } = await queries.listAssignments(db, { hostId });
   const vfDetails = inventory && capacity
