@@ -2,15 +2,15 @@
 
 import type { DeviceTarget } from "@/lib/host-page/action-targets.ts";
 
-/** Why the agent refuses to attach `d` to `guest`, in the order it checks; null when it would not. */
+/** Why the agent refuses to attach `d` to `guest` (what no policy can allow first); null when it would not. */
 export function attachRefusal(d: DeviceTarget, guest: string): string | null {
   const others = d.heldBy.filter((g) => g !== guest);
-  return d.adoptRefusal ?? d.attachRefusal ?? (others.length > 0 ? `held by the guest ${others.join(", ")}: detach it there first` : null);
+  return d.attachRefusal ?? d.adoptRefusal ?? (others.length > 0 ? `held by the guest ${others.join(", ")}: detach it there first` : null);
 }
 
 /**
  * The attach/detach form's devices as checkboxes, each marked with the agent's refusal (attach:
- * not adopted, a bridge, a PF with VFs, host traffic, held by another guest; refused ones are
+ * a bridge, a PF with VFs, host traffic, not adopted, held by another guest; refused ones are
  * disabled unless already picked, so unpicking stays possible) and the IOMMU group members a
  * guest must take with it. Detach lists the guest's own devices. The text field beside it
  * stays the record: picking writes into it, and addresses not listed can still be typed there.

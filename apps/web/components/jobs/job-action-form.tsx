@@ -69,11 +69,14 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
     kindRef.current?.focus();
   }, [prefill]);
 
-  /** Why the agent refuses this bind: its policy did not adopt the device (a give-back of one already on its host driver touches nothing), then vfio-pci's own checks. */
+  /**
+   * Why the agent refuses this bind: vfio-pci's own checks, then its policy's adoption of the
+   * device (only when the bind would change it: one already where it is sent is left alone).
+   */
   const bindRefusal = (d: ActionTargets["devices"][number] | undefined) => {
     if (!d) return null;
     if (f.driver !== "vfio-pci") return d.driver === "vfio-pci" || d.driver === null ? d.adoptRefusal : null;
-    return d.adoptRefusal ?? (f.group === "on" ? d.groupRefusal : d.vfioRefusal);
+    return (f.group === "on" ? d.groupRefusal : d.vfioRefusal) ?? (d.driver !== "vfio-pci" ? d.adoptRefusal : null);
   };
   const deviceRefusal = kind === "device.bind" ? bindRefusal(targets.devices.find((d) => d.address === f.device)) : null;
   const selectedPf = targets.pfs.find((p) => p.address === f.pf);
