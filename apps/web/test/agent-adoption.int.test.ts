@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
-import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { bearer, enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { TestAgent } from "./test-agent.ts";
 
 /**
@@ -70,6 +70,9 @@ describe("the agent's adoption policy", () => {
     const bind = { kind: "device.bind", params: { device: USB, driver: "vfio-pci" } };
     const preview = await dryRun("gpu-policy", bind);
     expect(preview.refusals).toEqual([`${USB} is not adopted: the agent's policy adopts ${GTX.join(", ")}; add ${USB} to "adopt" in its policy file if vfleet may manage it: the agent refuses.`]);
+    // The host page's change form marks it before it is picked (the browser test shows it disabled).
+    const html = await (await fetch(`${stack.plane.url}/hosts/${ids["gpu-policy"]}`, { headers: bearer(stack.tokens.operator) })).text();
+    expect(html).toContain(`not adopted: the agent&#x27;s policy adopts ${GTX.join(", ")}; add ${USB}`);
     // An adopted device is not marked: the GTX's give-back is refused only because its guest runs.
     const gtx = await dryRun("gpu-policy", { kind: "device.bind", params: { device: GTX[0], driver: "host" } });
     expect(gtx.refusals.join(" ")).not.toContain("not adopted");
@@ -104,6 +107,10 @@ describe("the agent's adoption policy", () => {
     const pf = inv.devices.filter((d) => d.sriov)[1]!;
     const preview = await dryRun("dgx-old", { kind: "vf.set-count", params: { pf: pf.address, count: pf.sriov!.numVfs - 1 } });
     expect(preview.refusals).toEqual([]);
-    expect(preview.notes).toContain("The host's agent did not report which devices its policy adopts (it speaks protocol 1.7 or older): whether it adopted these could not be told; it decides when the job runs.");
+    expect(preview.notes).toContain("The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs.");
+    // The host page's change form says so too, and marks no device as not adopted.
+    const html = await (await fetch(`${stack.plane.url}/hosts/${ids["dgx-old"]}`, { headers: bearer(stack.tokens.operator) })).text();
+    expect(html).toContain("that could not be told, so none is marked for it");
+    expect(html).not.toContain("not adopted:");
   });
 });

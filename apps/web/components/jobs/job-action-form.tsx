@@ -256,7 +256,7 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
       <p data-testid="job-adoption-note" className="text-[11px] text-slate-600">
         Marked devices are refused by the agent&apos;s safety checks as this inventory shows the host
         {targets.adoptionKnown ? ", and by the policy its agent reported (which devices it adopted)." : (
-          <>. Its agent did not report which devices its policy adopts (it speaks protocol 1.7 or older): that could not be told, so none is marked for it, and a device it has not adopted is refused when the job runs.</>
+          <>. Its agent did not report which devices its policy adopts (agents before protocol 1.8 do not): that could not be told, so none is marked for it, and a device it has not adopted is refused when the job runs.</>
         )}
       </p>
     </div>

@@ -59,7 +59,7 @@ export function prepareJobs(
 function withAdoption(preview: JobPreview, job: Job, inventory: Inventory, agent: { adoption: AgentAdoption | null } | null): JobPreview {
   if (!agent || preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define") return preview;
   if (!agent.adoption) {
-    return { ...preview, notes: [...preview.notes, "The host's agent did not report which devices its policy adopts (it speaks protocol 1.7 or older): whether it adopted these could not be told; it decides when the job runs."] };
+    return { ...preview, notes: [...preview.notes, "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs."] };
   }
   return { ...preview, refusals: [...preview.refusals, ...adoptionRefusals(job, inventory, agent.adoption)] };
 }
