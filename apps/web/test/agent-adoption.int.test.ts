@@ -73,6 +73,7 @@ describe("the agent's adoption policy", () => {
     // The host page's change form marks it before it is picked (the browser test shows it disabled).
     const html = await (await fetch(`${stack.plane.url}/hosts/${ids["gpu-policy"]}`, { headers: bearer(stack.tokens.operator) })).text();
     expect(html).toContain(`not adopted: the agent&#x27;s policy adopts ${GTX.join(", ")}; add ${USB}`);
+    expect(html).toMatch(new RegExp(`data-testid="host-adoption"[^>]*> · <!-- -->adopts ${GTX.join(", ")}<`));
     // An adopted device is not marked: the GTX's give-back is refused only because its guest runs.
     const gtx = await dryRun("gpu-policy", { kind: "device.bind", params: { device: GTX[0], driver: "host" } });
     expect(gtx.refusals.join(" ")).not.toContain("not adopted");
@@ -112,5 +113,6 @@ describe("the agent's adoption policy", () => {
     const html = await (await fetch(`${stack.plane.url}/hosts/${ids["dgx-old"]}`, { headers: bearer(stack.tokens.operator) })).text();
     expect(html).toContain("that could not be told, so none is marked for it");
     expect(html).not.toContain("not adopted:");
+    expect(html).toContain("adoption policy not reported (could not tell)");
   });
 });
