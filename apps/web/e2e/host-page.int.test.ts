@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,12 +36,15 @@ beforeAll(async () => {
   // The placement test defines its guest in the real libvirtd: say so up front when it is not running.
   await assertLibvirtReachable(virsh);
   workDir = await mkdtemp(join(tmpdir(), "vfleet-host-page-"));
+  // The workstation's agent adopts its GTX 750 (and its audio) alone; the others keep the simulator's default.
+  const policy = join(workDir, "gpu-policy.json");
+  await writeFile(policy, JSON.stringify({ version: 1, adopt: ["0000:01:00.0", "0000:01:00.1"] }));
   await mkdir(RESULTS, { recursive: true });
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
     controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
-    hosts: [{ name: "dgx-hp", profile: "dgx2" }, { name: "gpu-hp", profile: "gpu-workstation" }, { name: "igb-hp", profile: "intel-82576" }],
+    hosts: [{ name: "dgx-hp", profile: "dgx2" }, { name: "gpu-hp", profile: "gpu-workstation", agentArgs: ["--policy", policy] }, { name: "igb-hp", profile: "intel-82576" }],
     agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
   });
   api = apiClient(stack.plane.url, stack.tokens.operator);
@@ -222,10 +225,48 @@ describe("the change form", () => {
       const dry = await api.post("/api/v1/jobs", { hostId: ids["gpu-hp"], dryRun: true, job: { kind: "device.bind", params: { device: bdf, driver: "vfio-pci" } } });
       expect(dry.status, bdf).toBe(400);
     }
-    // The GTX 750 is bindable (already on vfio-pci); the default pick is one the agent accepts.
+    // The GTX 750 is bindable (already on vfio-pci, adopted); the default pick is one the agent accepts.
     expect(await option("0000:01:00.0").isDisabled()).toBe(false);
     const picked = await form().getByTestId("job-device").inputValue();
     expect(await option(picked).textContent()).not.toContain("the agent refuses");
+  });
+
+  it("marks and disables a device the agent's policy did not adopt, before it is picked, and withholds Confirm when one is typed", { timeout: 60_000 }, async () => {
+    await open("gpu-hp");
+    // The USB 3 controller is an endpoint alone in its group: only the agent's policy refuses it.
+    const usb = form().locator('[data-testid="job-device"] option[value="0000:03:00.0"]');
+    expect(await usb.isDisabled()).toBe(true);
+    expect(await usb.textContent()).toContain(`the agent refuses: not adopted: the agent's policy adopts 0000:01:00.0, 0000:01:00.1; add 0000:03:00.0 to "adopt"`);
+    expect(await form().getByTestId("job-adoption-note").textContent()).toContain("by the policy its agent reported");
+
+    // The attach pick list carries the same marks, and the guest's own devices stay pickable
+    // (the marks are drawn for whichever guest is typed: a new name shows what another guest holds).
+    await form().getByTestId("job-kind").selectOption("guest.attach");
+    await form().getByTestId("job-guest").fill("other-vm");
+    const pick = (bdf: string) => form().locator(`[data-testid="job-device-pick"][data-address="${bdf}"]`);
+    const refusedText = async (bdf: string) => ({ disabled: await pick(bdf).locator("input").isDisabled(), text: await pick(bdf).textContent() });
+    expect(await refusedText("0000:03:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("not adopted") });
+    expect(await refusedText("0000:00:1f.0")).toMatchObject({ disabled: true, text: expect.stringContaining("a system bridge (class 0601)") });
+    expect(await refusedText("0000:04:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("carries the host's default route") });
+    expect(await refusedText("0000:01:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("held by the guest win-gtx750") });
+    await form().getByTestId("job-guest").fill("win-gtx750");
+    expect(await pick("0000:01:00.0").locator("input").isDisabled()).toBe(false);
+    // Picking writes the address into the text field, which still takes addresses typed by hand.
+    await pick("0000:01:00.0").locator("input").check();
+    await pick("0000:01:00.1").locator("input").check();
+    expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.0\n0000:01:00.1");
+    await pick("0000:01:00.0").locator("input").uncheck();
+    expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.1");
+    expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+
+    // Typed by hand, the unadopted device is checked in the list, and the preview's refusal withholds Confirm.
+    await form().getByTestId("job-devices").fill("0000:03:00.0");
+    expect(await pick("0000:03:00.0").locator("input").isChecked()).toBe(true);
+    await form().getByTestId("job-preview-button").click();
+    await form().getByTestId("job-preview").waitFor();
+    expect(await form().getByTestId("job-confirm-button").isDisabled()).toBe(true);
+    expect(await form().getByTestId("job-confirm-blocked").textContent()).toContain("0000:03:00.0 is not adopted");
+    await page.screenshot({ path: join(RESULTS, "host-attach-pick-list.png") });
   });
 
   it("withholds Confirm with the reason when the preview says the agent will refuse", async () => {

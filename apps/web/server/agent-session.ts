@@ -180,7 +180,7 @@ export class AgentSession {
   }
 
   async #hello(msg: AgentHello): Promise<void> {
-    const { protocolVersion, agentVersion } = msg.payload;
+    const { protocolVersion, agentVersion, adoption } = msg.payload;
     if (!isSupportedVersion(protocolVersion)) {
       return this.#reject(CloseCode.UNSUPPORTED_VERSION, "unsupported-version",
         `protocol ${protocolVersion} not served; this server speaks ${PROTOCOL_VERSION}`);
@@ -189,7 +189,7 @@ export class AgentSession {
     const { db, events, heartbeatIntervalMs } = this.#deps;
     const { hostId, hostName } = this.identity;
     const connectedAt = new Date();
-    await markHostConnected(db, hostId, { agentVersion, protocolVersion }, connectedAt);
+    await markHostConnected(db, hostId, { agentVersion, protocolVersion, adoption }, connectedAt);
     this.connectedAt = connectedAt;
     this.#deps.liveness.event({ hostId, action: "host.online", summary: `${hostName}: agent ${agentVersion} connected (protocol ${protocolVersion})`, after: { agentVersion, protocolVersion } });
     const knownHash = await getKnownHash(db, hostId);

@@ -16,6 +16,7 @@ export * from "./pci/device-facts.ts";
 export * from "./pci/iommu-group.ts";
 export * from "./pci/assignable-endpoint.ts";
 export * from "./pci/host-critical.ts";
+export * from "./pci/adopted-device.ts";
 export * from "./pci/assigned-vfs.ts";
 export * from "./pci/name-pci-device.ts";
 export * from "./agent-service/agent-config.ts";

@@ -1,4 +1,4 @@
-import type { HostFacts } from "@vfleet/protocol";
+import type { AgentAdoption, HostFacts } from "@vfleet/protocol";
 
 export interface HostSummary {
   id: string;
@@ -10,6 +10,8 @@ export interface HostSummary {
   agentVersion: string | null;
   /** The protocol its agent spoke at its last hello (what jobs it understands); null before one. */
   protocolVersion: string | null;
+  /** What its agent's policy adopts (said at its last hello); null when its agent did not say (before protocol 1.8): could not tell. */
+  adoption: AgentAdoption | null;
   /** null until the first snapshot. */
   iommuEnabled: boolean | null;
   kernelCmdline: string | null;
@@ -36,6 +38,7 @@ export const HOST_SUMMARY_SELECT = {
   snapshotAt: true,
   agentVersion: true,
   protocolVersion: true,
+  adoption: true,
   facts: true,
   capacity: true,
   health: { select: { verdict: true, fail: true, warn: true, unknown: true } },
@@ -45,16 +48,17 @@ export const HOST_SUMMARY_SELECT = {
 } as const;
 
 type SummaryRow = {
-  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" ? unknown
+  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" | "adoption" ? unknown
     : K extends "credentialConflictAt" ? Date | null : K extends "credentialConflicts" ? number
     : K extends keyof HostSummary ? HostSummary[K] : never
 };
 
 export function toHostSummary(row: SummaryRow): HostSummary {
-  const { facts, credentialConflictAt, credentialConflicts, ...columns } = row;
+  const { facts, adoption, credentialConflictAt, credentialConflicts, ...columns } = row;
   const hostFacts = facts as HostFacts | null;
   return {
     ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null,
+    adoption: (adoption as AgentAdoption | null) ?? null,
     credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
   };
 }

@@ -119,6 +119,7 @@ describe("host liveness", () => {
       snapshotAt: null,
       agentVersion: "0.1.0",
       protocolVersion: "1.0",
+      adoption: null,
       iommuEnabled: null,
       kernelCmdline: null,
       health: null,
@@ -128,6 +129,15 @@ describe("host liveness", () => {
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();
+  });
+
+  it("markHostConnected stores what the agent adopts, and a hello that says nothing clears it (could not tell, not a stale policy)", async () => {
+    const { hostId } = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "adopt-1" })).token, hostname: "adopt-1" }))!;
+    const adoption = { adopt: ["0000:86:00.0"], simulatorDefault: false };
+    await markHostConnected(ctx.db, hostId, { agentVersion: "0.1.0", protocolVersion: "1.8", adoption });
+    expect((await getHost(ctx.db, hostId))?.summary.adoption).toEqual(adoption);
+    await markHostConnected(ctx.db, hostId, { agentVersion: "0.0.9", protocolVersion: "1.7" });
+    expect((await getHost(ctx.db, hostId))?.summary.adoption).toBeNull();
   });
 
   it("markHostConnected names a missing host; sweep rejects a bad staleAfterMs", async () => {

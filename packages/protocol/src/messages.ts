@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Inventory } from "./inventory.ts";
+import { Bdf } from "./primitives.ts";
 import { Job, JobResult, JobStep } from "./jobs.ts";
 
 /** sha256 hex of the canonical JSON of an inventory (see hash.ts). */
@@ -17,11 +18,25 @@ const envelope = <T extends string, P extends z.ZodTypeAny>(type: T, payload: P)
 
 // ---- agent -> server ------------------------------------------------------------------
 
+/**
+ * Which devices the agent's own policy lets jobs change (protocol 1.8): the PFs and devices it
+ * adopted (a PF brings its VFs) or "all-sriov", and whether that is the simulator's permissive
+ * default rather than an operator's policy file. Reported so the control plane can mark devices
+ * the agent will refuse before they are picked; the agent still decides on the host.
+ */
+export const AgentAdoption = z.object({
+  adopt: z.union([z.literal("all-sriov"), z.array(Bdf).max(4096)]),
+  simulatorDefault: z.boolean(),
+}).strict();
+export type AgentAdoption = z.infer<typeof AgentAdoption>;
+
 export const AgentHello = envelope("agent.hello", z.object({
   protocolVersion: z.string(),
   agentVersion: z.string().max(64),
   /** What the agent believes its hostname is. Informational: identity comes from the credential. */
   hostname: z.string().max(255),
+  /** Absent from agents before 1.8: the control plane then cannot tell what they adopted. */
+  adoption: AgentAdoption.optional(),
 }).strict());
 
 export const AgentHeartbeat = envelope("agent.heartbeat", z.object({

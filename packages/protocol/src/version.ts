@@ -25,8 +25,12 @@
  * - 1.7 (2026-11): close code 4423 CREDENTIAL_IN_USE: a second connection with a credential whose
  *   first connection is alive is refused (the first keeps the host). A 1.7 agent backs off for
  *   minutes on it; an older one treats it as any close (backoff up to 30 s) and is refused again.
+ * - 1.8 (2026-11): agent.hello `adoption`, what the agent's policy adopts ("all-sriov" or PCI
+ *   addresses) and whether it is the simulator's permissive default (optional field). The control
+ *   plane marks devices outside it as refused before they are picked; from an older agent it
+ *   cannot tell, and marks nothing.
  */
-export const PROTOCOL_VERSION = "1.7";
+export const PROTOCOL_VERSION = "1.8";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

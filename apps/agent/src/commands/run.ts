@@ -112,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
       fingerprint: fullScanEveryMs > 0 ? () => fingerprintHost(root) : undefined,
       fullScanEveryMs,
       agentVersion: AGENT_VERSION,
+      adoption: { adopt: basePolicy.adopt, simulatorDefault: basePolicy === SIMULATOR_POLICY },
       log,
       onRefused: (code, reason) => {
         status({ connected: false, lastError: `refused by the control plane (${code} ${reason})` });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import WebSocket from "ws";
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentMessage, Inventory } from "@vfleet/protocol";
+import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentAdoption, type AgentMessage, Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { backoffDelayMs } from "./backoff.ts";
 import type { JobRunner } from "./job-runner.ts";
@@ -21,6 +21,8 @@ export interface AgentSessionOptions {
   /** The slow safety interval for what the fingerprint cannot see (default 60 s). */
   fullScanEveryMs?: number;
   agentVersion: string;
+  /** What the agent's policy adopts, said at every hello (protocol 1.8) so the control plane can mark the rest. */
+  adoption?: AgentAdoption;
   log: (line: string) => void;
   /** Called when the server refuses the credential: re-enrollment is needed, retrying is futile. */
   onRefused?: (code: number, reason: string) => void;
@@ -168,7 +170,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     };
 
     ws.on("open", () => {
-      send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: options.agentVersion, hostname: state.hostName });
+      send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: options.agentVersion, hostname: state.hostName, ...(options.adoption ? { adoption: options.adoption } : {}) });
     });
 
     ws.on("message", (data) => {

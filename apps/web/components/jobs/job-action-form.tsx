@@ -10,6 +10,7 @@ import { JOB_KINDS, NEEDS_PF, type JobKind } from "./job-kinds.ts";
 import { useJobPrefill } from "./job-prefill.tsx";
 import { readJobPrefill } from "@/lib/job-prefill.ts";
 import { PreviewView } from "./preview-view.tsx";
+import { DevicePickList } from "./device-pick-list.tsx";
 
 export type { ActionTargets };
 
@@ -34,12 +35,12 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const rootRef = useRef<HTMLDivElement>(null);
   const kindRef = useRef<HTMLSelectElement>(null);
   const hasPfs = targets.pfs.length > 0;
-  const firstPf = targets.pfs.find((p) => !p.setCountRefusal) ?? targets.pfs[0];
+  const firstPf = targets.pfs.find((p) => !p.setCountRefusal && !p.adoptRefusal) ?? targets.pfs[0];
   // A "Fix" link from the audit opens the form filled in (lib/job-prefill.ts: the URL contract).
   const urlPrefill = readJobPrefill(useSearchParams());
   const [kind, setKind] = useState<JobKind>(urlPrefill?.kind ?? (hasPfs ? "vf.set-count" : "device.bind"));
   const [f, setF] = useState<Record<string, string>>({
-    pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: (targets.devices.find((d) => !d.vfioRefusal) ?? targets.devices[0])?.address ?? "", driver: "vfio-pci", group: "",
+    pf: firstPf?.address ?? "", count: String(firstPf?.numVfs ?? 0), device: (targets.devices.find((d) => !d.vfioRefusal && !d.adoptRefusal) ?? targets.devices[0])?.address ?? "", driver: "vfio-pci", group: "",
     vf: "0", mac: "", vlan: "", qos: "", trust: "", spoofchk: "", linkState: "",
     guest: targets.guests[0] ?? "", devices: "", devKind: "hostdev", live: "", config: "on",
     vfCounts: targets.pfs.filter((p) => p.ifname && p.numVfs > 0).map((p) => `${p.ifname}=${p.numVfs}`).join("\n"), vfioIds: "", method: "sysfsd",
@@ -68,9 +69,23 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
     kindRef.current?.focus();
   }, [prefill]);
 
-  const selectedDevice = targets.devices.find((d) => d.address === f.device);
-  const deviceRefusal = kind === "device.bind" && f.driver === "vfio-pci" ? (f.group === "on" ? selectedDevice?.groupRefusal : selectedDevice?.vfioRefusal) ?? null : null;
-  const pfRefusal = kind === "vf.set-count" ? targets.pfs.find((p) => p.address === f.pf)?.setCountRefusal ?? null : null;
+  /**
+   * Why the agent refuses this bind: vfio-pci's own checks, then its policy's adoption of the
+   * device (only when the bind would change it: one already where it is sent is left alone).
+   */
+  const bindRefusal = (d: ActionTargets["devices"][number] | undefined) => {
+    if (!d) return null;
+    if (f.driver !== "vfio-pci") return d.driver === "vfio-pci" || d.driver === null ? d.adoptRefusal : null;
+    return (f.group === "on" ? d.groupRefusal : d.vfioRefusal) ?? (d.driver !== "vfio-pci" ? d.adoptRefusal : null);
+  };
+  const deviceRefusal = kind === "device.bind" ? bindRefusal(targets.devices.find((d) => d.address === f.device)) : null;
+  const selectedPf = targets.pfs.find((p) => p.address === f.pf);
+  const pfRefusal = (kind === "vf.set-count" || kind === "vf.configure") ? selectedPf?.adoptRefusal ?? (kind === "vf.set-count" ? selectedPf?.setCountRefusal : null) ?? null : null;
+  const picked = new Set(list(f.devices!));
+  const togglePick = (address: string, on: boolean) => {
+    const now = list(f.devices!).filter((a) => a !== address);
+    set("devices")({ target: { value: (on ? [...now, address] : now).join("\n") } });
+  };
 
   const buildJob = (): unknown => {
     switch (kind) {
@@ -143,18 +158,18 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
   const pfSelect = (markSetCount: boolean) => field("pf", "PF",
     <select data-testid="job-pf" className={`${input} max-w-full`} value={f.pf} onChange={set("pf")} {...a11y("pf")}>
       {targets.pfs.map((p) => {
-        const refusal = markSetCount ? p.setCountRefusal : null;
+        const refusal = p.adoptRefusal ?? (markSetCount ? p.setCountRefusal : null);
         return <option key={p.address} value={p.address} disabled={!!refusal}>{p.address}{p.ifname ? ` ${p.ifname}` : ""} ({p.numVfs}/{p.totalVfs} VFs){refusal ? ` — the agent refuses: ${refusal}` : ""}</option>;
       })}
     </select>,
-    pfRefusal && markSetCount ? <p data-testid="job-pf-refusal" className="max-w-md text-[11px] text-rose-800">The agent refuses a new VF count here: {pfRefusal}</p> : null);
+    pfRefusal ? <p data-testid="job-pf-refusal" className="max-w-md text-[11px] text-rose-800">The agent refuses {markSetCount ? "a new VF count" : "to configure VFs"} here: {pfRefusal}</p> : null);
   const triSelect = (key: "trust" | "spoofchk", name: string) => field(key, name,
     <select data-testid={`job-${key}`} className={input} value={f[key]} onChange={set(key)} {...a11y(key)}><option value="">unchanged</option><option value="on">on</option><option value="off">off</option></select>);
   const checkbox = (key: "group" | "live" | "config", text: string, title?: string) => (
     <label className="flex items-center gap-1 text-xs" title={title}><input data-testid={`job-${key}`} type="checkbox" checked={f[key] === "on"} onChange={(e) => set(key)({ target: { value: e.target.checked ? "on" : "" } })} />{text}</label>
   );
   const guestKind = kind === "guest.attach" || kind === "guest.detach";
-  const blocked = deviceRefusal ?? (kind === "vf.set-count" ? pfRefusal : null);
+  const blocked = deviceRefusal ?? pfRefusal;
   const refusals = preview?.refusals ?? [];
 
   return (
@@ -169,11 +184,11 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
           {field("device", "Device or VF",
             <select data-testid="job-device" className={`${input} max-w-full`} value={f.device} onChange={set("device")} {...a11y("device")}>
               {targets.devices.map((d) => {
-                const refusal = f.driver === "vfio-pci" ? (f.group === "on" ? d.groupRefusal : d.vfioRefusal) : null;
+                const refusal = bindRefusal(d);
                 return <option key={d.address} value={d.address} disabled={!!refusal && d.address !== f.device}>{d.label}{refusal ? ` — the agent refuses: ${refusal}` : ""}</option>;
               })}
             </select>,
-            deviceRefusal ? <p data-testid="job-device-refusal" className="max-w-md text-[11px] text-rose-800">The agent refuses to give this to vfio-pci: {deviceRefusal}</p> : null)}
+            deviceRefusal ? <p data-testid="job-device-refusal" className="max-w-md text-[11px] text-rose-800">The agent refuses {f.driver === "vfio-pci" ? "to give this to vfio-pci" : "to give this back"}: {deviceRefusal}</p> : null)}
           {field("driver", "Driver",
             <select data-testid="job-driver" className={input} value={f.driver} onChange={set("driver")} {...a11y("driver")}><option value="vfio-pci">vfio-pci (for passthrough)</option><option value="host">give back to its host driver</option></select>)}
           <div className="self-end">{checkbox("group", "whole IOMMU group", "VFIO assigns whole IOMMU groups: a GPU and its HDMI audio move together")}</div>
@@ -201,7 +216,8 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
         {kind === "host.persist" && field("method", "Method",
           <select data-testid="job-method" className={input} value={f.method} onChange={set("method")}><option value="sysfsd">/etc/sysfs.d</option><option value="udev">udev rule</option></select>)}
       </div>
-      {guestKind && field("devices", "Devices (PCI addresses, one per line or comma separated)",
+      {guestKind && <DevicePickList devices={targets.devices} guest={f.guest!} attach={kind === "guest.attach"} picked={picked} onToggle={togglePick} />}
+      {guestKind && field("devices", "Devices (PCI addresses, one per line or comma separated; picked ones appear here, others can be typed)",
         <textarea data-testid="job-devices" className={`${input} h-16`} value={f.devices} onChange={set("devices")} placeholder={targets.pfs[0]?.vfs.slice(0, 2).join("\n")} {...a11y("devices")} />)}
       {guestKind && targets.libvirtProblem && (
         <p data-testid="libvirt-unavailable" className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900">
@@ -237,7 +253,12 @@ export function JobActionForm({ targets }: { targets: ActionTargets }) {
         </div>
       )}
       {created && <div data-testid="job-created" data-job-id={created.id} className="text-xs text-emerald-800">Queued: <Link className="underline" href={`/jobs/${created.id}`}>{created.summary}</Link> — it appears below as it runs.</div>}
-      <p className="text-[11px] text-slate-600">Marked devices are refused by the agent&apos;s safety checks as this inventory shows the host. Which devices the agent&apos;s policy adopted is not reported here: a device it has not adopted is refused when the job runs.</p>
+      <p data-testid="job-adoption-note" className="text-[11px] text-slate-600">
+        Marked devices are refused by the agent&apos;s safety checks as this inventory shows the host
+        {targets.adoptionKnown ? ", and by the policy its agent reported (which devices it adopted)." : (
+          <>. Its agent did not report which devices its policy adopts (agents before protocol 1.8 do not): that could not be told, so none is marked for it, and a device it has not adopted is refused when the job runs.</>
+        )}
+      </p>
     </div>
   );
 }

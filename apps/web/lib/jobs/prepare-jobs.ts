@@ -1,5 +1,5 @@
-import { checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
-import { speaksAtLeast, type Inventory, type Job } from "@vfleet/protocol";
+import { adoptionRefusals, checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
+import { speaksAtLeast, type AgentAdoption, type Inventory, type Job } from "@vfleet/protocol";
 import type { NewJob } from "@vfleet/db";
 import { macsOf } from "./check-macs-unique.ts";
 
@@ -12,9 +12,15 @@ export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: s
  * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
  * plan's earlier vf.set-count jobs will create, and guests its guest.define jobs will define,
  * count as present for its later jobs; devices its guest.detach jobs take out count as free.
- * `agentProtocol`: what the host's agent said at its hello, for jobs only newer agents take.
+ * `agent`: what the host's agent said at its hello: its protocol, for jobs only newer agents
+ * take, and its adoption policy, whose refusals join the preview's (null adoption: a note that
+ * it could not be told).
  */
-export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string, agentProtocol: string | null = null): Prepared {
+export function prepareJobs(
+  specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string,
+  agent: { protocolVersion: string | null; adoption: AgentAdoption | null } | null = null,
+): Prepared {
+  const agentProtocol = agent?.protocolVersion ?? null;
   const refs = new Set<string>();
   const pending = new Set<string>();
   const out: PreparedJob[] = [];
@@ -38,7 +44,7 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
     // A release plan detaches before it changes the VF count: the count's check must see them free.
     if (spec.job.kind === "guest.detach" && spec.job.params.config) for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
-    const preview = previewJob(spec.job, inventory);
+    const preview = withAdoption(previewJob(spec.job, inventory), spec.job, inventory, agent);
     // Written with the job (a primary key per VLAN and MAC): the check above reads, this decides a race.
     const macClaims = macsOf(spec.job, inventory).map((m) => ({
       vlan: m.vlan, mac: m.mac, field: `${fieldPrefix(i)}.${m.field}`,
@@ -47,6 +53,15 @@ export function prepareJobs(specs: { ref: string; job: Job; dependsOn: string[] 
     out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), macClaims, preview });
   }
   return { ok: true, jobs: out };
+}
+
+/** The preview with what the agent's adoption policy predicts (refusals), or a note that its agent did not say. */
+function withAdoption(preview: JobPreview, job: Job, inventory: Inventory, agent: { adoption: AgentAdoption | null } | null): JobPreview {
+  if (!agent || preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define") return preview;
+  if (!agent.adoption) {
+    return { ...preview, notes: [...preview.notes, "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs."] };
+  }
+  return { ...preview, refusals: [...preview.refusals, ...adoptionRefusals(job, inventory, agent.adoption)] };
 }
 
 /** The answer to a job the inventory refuses: 409 when the host's state forbids it now, else 400; both name the field. */

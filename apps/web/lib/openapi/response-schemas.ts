@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Inventory, Job, JobState } from "@vfleet/protocol";
+import { AgentAdoption, Inventory, Job, JobState } from "@vfleet/protocol";
 import { Role } from "../auth/roles.ts";
 
 /**
@@ -36,6 +36,8 @@ export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.strin
 export const HostSummary = z.object({
   id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
   snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), protocolVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
+  /** What its agent's policy adopts, said at its last hello (protocol 1.8); null: its agent did not say (could not tell). */
+  adoption: AgentAdoption.nullable(),
   kernelCmdline: z.string().nullable(), capacity: z.unknown(),
   health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
   /** A second live connection with this host's agent credential was refused (last time, how many). */

@@ -6,3 +6,4 @@ export * from "./render-persist-files.ts";
 export * from "./plan-seed-000.ts";
 export * from "./plan-vf-binds.ts";
 export * from "./vf-configure-args.ts";
+export * from "./adoption-refusals.ts";

@@ -8,6 +8,8 @@ export interface FleetHostSpec {
   name?: string;
   profile: string;
   vfs?: number;
+  /** More `agent run` arguments for this host alone (after the fleet's), e.g. ["--policy", file]. */
+  agentArgs?: string[];
 }
 
 export interface FleetHost {
@@ -89,7 +91,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const [command, ...baseArgs] = options.agentCommand;
   if (!command) throw new Error("agentCommand must name the program to run");
 
-  const spawnAgent = async (name: string, dir: string, root: string): Promise<ChildProcess> => {
+  const spawnAgent = async (name: string, dir: string, root: string, hostArgs: readonly string[] = []): Promise<ChildProcess> => {
     const statePath = join(dir, "agent-state.json");
     // An agent enrolled by an earlier run keeps its credential; only new hosts need a token.
     const enrolled = await access(statePath).then(() => true, () => false);
@@ -104,6 +106,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       // Every fleet host is a simulator tree: jobs go through the kernel model, not real sysfs.
       "--simulated",
       ...(options.agentArgs ?? []),
+      ...hostArgs,
     ], { stdio: ["ignore", "pipe", "pipe"], env });
     pipeLines(child.stdout, name, log);
     pipeLines(child.stderr, name, log);
@@ -117,7 +120,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const root = join(dir, "root");
     await mkdir(dir, { recursive: true });
     await buildTree(spec.profile, root, spec.vfs === undefined ? {} : { vfs: spec.vfs });
-    hosts.push({ name, profile: spec.profile, root, process: await spawnAgent(name, dir, root) });
+    hosts.push({ name, profile: spec.profile, root, process: await spawnAgent(name, dir, root, spec.agentArgs) });
   }
   const find = (name: string) => {
     const host = hosts.find((h) => h.name === name);
@@ -141,7 +144,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     async startHost(name) {
       const host = find(name);
       if (host.process.exitCode === null && host.process.signalCode === null) throw new Error(`${name}'s agent is still running`);
-      host.process = await spawnAgent(name, join(options.workDir, name), host.root);
+      host.process = await spawnAgent(name, join(options.workDir, name), host.root, options.hosts.find((s) => (s.name ?? s.profile) === name)?.agentArgs);
     },
     async stop() {
       await Promise.all(hosts.map((h) => stopProcess(h.process)));

@@ -1,16 +1,12 @@
-import type { DeviceFacts } from "@vfleet/core";
+import { notAdopted, type DeviceFacts } from "@vfleet/core";
 import type { AgentPolicy } from "../agent-policy.ts";
 import type { SafetyViolation } from "./safety-violation.ts";
 
-/** Only devices the operator adopted (a PF brings its VFs) are changed. */
+/** Only devices the operator adopted (a PF brings its VFs) are changed (core's rule, which the control plane marks with). */
 export function checkAdopted(inv: DeviceFacts, policy: AgentPolicy, bdf: string): SafetyViolation | null {
-  const d = inv.devices.find((x) => x.address === bdf);
-  const pf = d?.physfn ?? null;
-  if (policy.adopt === "all-sriov") {
-    if (d?.sriov || pf) return null;
-  } else if (policy.adopt.includes(bdf) || (pf !== null && policy.adopt.includes(pf))) {
-    return null;
-  }
+  const miss = notAdopted(inv, policy.adopt, bdf);
+  if (!miss) return null;
+  const { pf } = miss;
   const what = pf ? `${bdf} (a VF of ${pf})` : bdf;
   return {
     code: "not-adopted",

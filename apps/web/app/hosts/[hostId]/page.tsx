@@ -24,6 +24,7 @@ import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
 import { buildActionTargets } from "@/lib/host-page/action-targets.ts";
+import { describeAdoption } from "@/lib/host-page/describe-adoption.ts";
 import { buildVfDetails, type VfAssignment } from "@/lib/host-page/vf-details.ts";
 import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
@@ -45,7 +46,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
   const canChange = can(identity, "operator");
   const targets = inventory && canChange
-    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null })
+    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null }, summary.adoption)
     : null;
   const { assignments } = await queries.listAssignments(db, { hostId });
   const vfDetails = inventory && capacity
@@ -82,6 +83,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           <span className="ml-auto text-xs text-slate-500">
             last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
             {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
+            {summary.agentVersion ? <span data-testid="host-adoption" title={summary.adoption && summary.adoption.adopt !== "all-sriov" ? summary.adoption.adopt.join(" ") : undefined}> · {describeAdoption(summary.adoption)}</span> : null}
           </span>
         </div>
       </div>

@@ -25,7 +25,7 @@ async function post(request: Request): Promise<Response> {
   if (!host) return Response.json({ error: `hostId: no host ${body.data.hostId}`, field: "hostId" }, { status: 404 });
   if (host.summary.removedAt) return removedHostResponse(host.summary);
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet: jobs are checked against it");
-  const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job", host.summary.protocolVersion);
+  const prepared = prepareJobs([{ ref: "job", job: body.data.job, dependsOn: [] }], host.inventory, () => "job", host.summary);
   if (!prepared.ok) return refusedResponse(prepared);
   const [spec] = prepared.jobs;
   const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, () => "job");

@@ -31,7 +31,7 @@ async function post(request: Request): Promise<Response> {
   const batchBinds = speaksAtLeast(host.summary.protocolVersion, "1.6");
   const specs = template ? planSeed000(host.inventory, { guest: template.guest, count: template.count, batchBinds, ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}) }) : body.data.jobs!;
   if (specs.length === 0) return badRequest("template", "the host has no SR-IOV PF with a known VF offset/stride: nothing to plan");
-  const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`), host.summary.protocolVersion);
+  const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`), host.summary);
   if (!prepared.ok) return refusedResponse(prepared);
   const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
   if (macTaken) return macTaken;
