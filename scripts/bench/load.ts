@@ -7,7 +7,7 @@ import { createFakeFleet, type FakeFleet } from "../../apps/web/test/fake-fleet.
 import { startPlaneProcess, type PlaneProcess } from "../../apps/web/test/start-plane-process.ts";
 import { startRoundRobinProxy, type Proxy } from "../../apps/web/test/round-robin-proxy.ts";
 import { createRoleTokens } from "../../apps/web/test/start-test-stack.ts";
-import { row } from "./measure.ts";
+import { percentile, row } from "./measure.ts";
 
 /**
  * `pnpm bench load [agents] [processes]`: fake agents speaking the real protocol (in this process:
@@ -18,7 +18,6 @@ import { row } from "./measure.ts";
  */
 const APP = "vfleet-plane";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Wait until `done()` or `limitMs`; returns the time taken, or null when the limit passed. */
@@ -108,7 +107,7 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     }
     api.sort((a, b) => a - b);
     wall = Date.now() - t0;
-    row("steady 30 s: GET /api/v1/hosts (page of 50) p50 / p99", `${pct(api, 50).toFixed(0)} / ${pct(api, 99).toFixed(0)} ms`, `${api.length} requests`);
+    row("steady 30 s: GET /api/v1/hosts (page of 50) p50 / p99", `${percentile(api, 50).toFixed(0)} / ${percentile(api, 99).toFixed(0)} ms`, `${api.length} requests`);
     report("steady", before, await samples(planes), wall, "");
     row("steady: PostgreSQL connections of the control plane", String(await dbConnections(db)));
 
@@ -137,7 +136,7 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     const done = await db.job.findMany({ where: { state: "succeeded" }, select: { createdAt: true, finishedAt: true } });
     const lat = done.map((j) => j.finishedAt!.getTime() - j.createdAt.getTime()).sort((a, b) => a - b);
     wall = Date.now() - t0;
-    row("jobs: queued -> result recorded, p50 / p99", `${pct(lat, 50)} / ${pct(lat, 99)} ms`, `${done.length}/${jobCount} succeeded`);
+    row("jobs: queued -> result recorded, p50 / p99", `${percentile(lat, 50)} / ${percentile(lat, 99)} ms`, `${done.length}/${jobCount} succeeded`);
     report("jobs", before, await samples(planes), wall, "");
 
     // 5. Reconnect storm: every socket dropped at once; agents come back with the agent's jittered backoff.

@@ -7,7 +7,7 @@ import { applyMigrations, createDb, findCandidateHosts, loadPlacementHosts, load
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
-import { fmt, row } from "./measure.ts";
+import { fmt, measure, percentile, row } from "./measure.ts";
 
 /**
  * Placement of "16 VFs NUMA-local, spread over at least 4 PFs" over a stored fleet of simulated
@@ -81,10 +81,6 @@ async function schedule(db: Db, request: PlacementRequest) {
   return placed.placement;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
 function binomial(n: number, k: number): number {
   let r = 1;
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
@@ -128,16 +124,7 @@ function enumeratePeer(hosts: PlacementHost[], capMs: number) {
   return { ms: performance.now() - t0, combos, hostsDone, totalCombos, best };
 }
 
-async function timed(runs: number, fn: () => Promise<unknown>): Promise<{ median: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p99: percentile(times, 99) };
-}
+const timed = (runs: number, fn: () => Promise<unknown>) => measure(fn, { runs, warmup: 0 });
 
 /**
  * What-if ("where could 160 VFs go, NUMA-local or not") and pool capacity as their routes answer
