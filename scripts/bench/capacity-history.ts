@@ -60,7 +60,7 @@ export async function benchCapacityHistory(): Promise<void> {
     const snaps = [inventory, other].map((inv) => ({ hash: hashContent(inv), scannedAt: new Date(), inventory: inv }));
     let i = 0;
     const store = await measure(() => storeSnapshot(db, enrolled.hostId, snaps[i++ % 2]!), { runs: 15 });
-    const history = await measure(() => recordSnapshotHistory(db, enrolled.hostId, inventory), { runs: 21 });
+    const history = await measure(() => recordSnapshotHistory(db, [{ hostId: enrolled.hostId, inventory }]), { runs: 21 });
     row("storeSnapshot of a changed snapshot (includes it)", fmt(store.median));
     row("recordSnapshotHistory alone", fmt(history.median));
     row("share of the store", `${((history.median / store.median) * 100).toFixed(0)}%`);

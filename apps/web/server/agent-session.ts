@@ -6,7 +6,7 @@ import {
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
-import { findInventoryRefError, getKnownHash, markHostConnected, recordAgentRejection, type Db } from "@vfleet/db";
+import { findInventoryRefError, markHostConnected, recordAgentRejection, type Db } from "@vfleet/db";
 import type { FleetEvents } from "../lib/fleet-events.ts";
 import type { JobDispatcher } from "./job-dispatcher.ts";
 import type { LivenessWriter } from "./liveness-writer.ts";
@@ -43,6 +43,9 @@ type Payload<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T
  * it grows the control plane's memory until a ping fails.
  */
 export const MAX_BUFFERED_BYTES = 4 * MAX_FRAME_BYTES;
+
+/** How a snapshot frame names its type (see #handle). */
+const SNAPSHOT_MARK = Buffer.from('"inventory.snapshot"');
 
 /** WebSocket close reasons are limited to 123 bytes. */
 const closeReason = (text: string) => Buffer.from(text).subarray(0, 123).toString();
@@ -152,7 +155,24 @@ export class AgentSession {
     this.#ws.close(code, closeReason(reason));
   }
 
+  /**
+   * A snapshot frame waits for the store queue's admission before it is parsed: thousands of
+   * agents connecting at once then hold their first snapshots as bytes (a DGX-2's is 145 kB)
+   * rather than as parsed inventories, several times larger (issue 11's memory bound). The
+   * frame's type is spotted in its bytes; a frame that hides it (escaped) is parsed at once,
+   * which costs only its own agent's one frame in flight.
+   */
   async #handle(data: RawData, isBinary: boolean): Promise<void> {
+    if (this.#closing) return;
+    const release = this.#ready && !isBinary && Buffer.isBuffer(data) && data.includes(SNAPSHOT_MARK) ? await this.#deps.stores.admit() : undefined;
+    try {
+      await this.#handleFrame(data, isBinary);
+    } finally {
+      release?.();
+    }
+  }
+
+  async #handleFrame(data: RawData, isBinary: boolean): Promise<void> {
     if (this.#closing) return;
     if (isBinary) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "binary frames are not accepted: send JSON text");
     const raw = data.toString();
@@ -171,7 +191,7 @@ export class AgentSession {
         // Liveness is written in batches (LivenessWriter): receiving the frame was the work.
         return;
       case "inventory.snapshot":
-        return this.#snapshot(msg, raw);
+        return this.#snapshot(msg, parsed.json);
       case "job.progress":
         return this.#deps.jobs.progress(this.identity.hostId, msg);
       case "job.result":
@@ -189,10 +209,9 @@ export class AgentSession {
     const { db, events, heartbeatIntervalMs } = this.#deps;
     const { hostId, hostName } = this.identity;
     const connectedAt = new Date();
-    await markHostConnected(db, hostId, { agentVersion, protocolVersion, adoption }, connectedAt);
+    const { knownHash } = await markHostConnected(db, hostId, { agentVersion, protocolVersion, adoption }, connectedAt);
     this.connectedAt = connectedAt;
     this.#deps.liveness.event({ hostId, action: "host.online", summary: `${hostName}: agent ${agentVersion} connected (protocol ${protocolVersion})`, after: { agentVersion, protocolVersion } });
-    const knownHash = await getKnownHash(db, hostId);
     this.#knownHash = knownHash;
     if (this.#closing) return;
     this.#ready = true;
@@ -209,7 +228,7 @@ export class AgentSession {
     return true;
   }
 
-  async #snapshot(msg: InventorySnapshot, raw: string): Promise<void> {
+  async #snapshot(msg: InventorySnapshot, json: unknown): Promise<void> {
     const { hash, scannedAt, inventory } = msg.payload;
     const { hostId } = this.identity;
     if (inventory.host.hostname !== this.identity.hostname) {
@@ -218,7 +237,7 @@ export class AgentSession {
     }
     // The hash decides whether later snapshots are skipped: it must describe what was sent. Hash the
     // frame as sent, not the parsed copy: the schema strips fields a newer (minor) agent may add.
-    const sent = (JSON.parse(raw) as { payload: { inventory: unknown } }).payload.inventory;
+    const sent = (json as { payload: { inventory: unknown } }).payload.inventory;
     if (hashContent(sent) !== hash) {
       return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", "payload.hash is not the sha256 of payload.inventory's canonical JSON");
     }

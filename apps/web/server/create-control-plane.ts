@@ -9,7 +9,7 @@ import {
   cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
   listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
   findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
-  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, databaseUrlOf, storeSnapshot, type Db,
+  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, databaseUrlOf, writeInventory, recordSnapshotHistory, type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
@@ -114,7 +114,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const processId = randomUUID();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000, processId, databaseUrl: databaseUrlOf(db) });
   await jobs.start();
-  const stores = new SnapshotStoreQueue({ concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY, store: (hostId, snapshot) => storeSnapshot(db, hostId, snapshot), log });
+  const stores = new SnapshotStoreQueue({ concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY, store: (hostId, snapshot) => writeInventory(db, hostId, snapshot),
+    derive: (stored) => recordSnapshotHistory(db, stored.map((s) => ({ hostId: s.hostId, inventory: s.snapshot.inventory }))), log,
+  });
   // Set below; the writer asks the gateway whom it heard from.
   let gateway!: AgentGateway;
   const livenessWriter = new LivenessWriter({

@@ -1,5 +1,5 @@
 import {
-  abandonExhaustedJobs, beatProcess, claimNextJob, findHostsWithWork, listenForJobChanges, markJobsUnknown, markOrphanedJobsUnknown, MAX_DELIVERIES,
+  abandonExhaustedJobs, beatProcess, claimNextJob, findHostsWithWork, listenForJobChanges, markJobsUnknown, markOrphanedJobsUnknown, MAX_DELIVERIES, takeOverHostJobs,
   recordJobProgress, recordJobResult, registerProcess, unregisterProcess, type Db, type JobListener,
 } from "@vfleet/db";
 import type { JobDispatch, JobProgress, JobResultMessage } from "@vfleet/protocol";
@@ -107,10 +107,10 @@ export class JobDispatcher {
     this.#channels.set(hostId, channel);
     let work = false;
     await this.#serial(hostId, async () => {
-      const jobs = await markJobsUnknown(this.#o.db, { hostId, reason: "the agent reconnected before reporting; redelivered" });
-      for (const j of jobs) this.#o.events.emit({ type: "job-changed", hostId, jobId: j.id, state: "unknown" });
-      // Most agents have nothing queued: one read instead of the claim's transactions.
-      work = jobs.length > 0 || (await findHostsWithWork(this.#o.db, [hostId])).has(hostId);
+      // One statement; most agents have nothing queued, and then no claim transaction runs.
+      const taken = await takeOverHostJobs(this.#o.db, hostId, "the agent reconnected before reporting; redelivered");
+      for (const id of taken.lost) this.#o.events.emit({ type: "job-changed", hostId, jobId: id, state: "unknown" });
+      work = taken.work;
     });
     if (work) this.kick(hostId);
   }

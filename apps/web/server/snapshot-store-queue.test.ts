@@ -60,3 +60,46 @@ it("retries a store that met a transient database error, and fails at once on ba
   expect(tries).toBe(3);
   await expect(queue.submit("h", snap("bad"))).rejects.toThrow("numa_node out of range");
 });
+
+it("derives for every host stored while the previous derive ran, in one call, and answers a store only after its derive", async () => {
+  const calls: string[][] = [];
+  let finishDerive: () => void = () => {};
+  const queue = new SnapshotStoreQueue({
+    concurrency: 4, log: () => {},
+    store: async () => ({ stored: true }),
+    derive: (stored) => new Promise<void>((resolve) => { calls.push(stored.map((s) => `${s.hostId}:${s.snapshot.hash}`)); finishDerive = resolve; }),
+  });
+  let firstAnswered = false;
+  const first = queue.submit("a", snap("a1")).then((o) => { firstAnswered = true; return o; });
+  await tick();
+  expect(calls).toEqual([["a:a1"]]);
+  // Stored while the first derive runs: they wait for one shared call (b's newest snapshot only).
+  const rest = [queue.submit("b", snap("b1")), queue.submit("c", snap("c1"))];
+  await tick();
+  const newer = queue.submit("b", snap("b2"));
+  await tick();
+  expect(firstAnswered).toBe(false);
+  finishDerive();
+  expect(await first).toEqual({ stored: true, superseded: false });
+  await tick();
+  expect(calls).toEqual([["a:a1"], ["b:b2", "c:c1"]]);
+  finishDerive();
+  expect(await Promise.all([...rest, newer])).toEqual(Array(3).fill({ stored: true, superseded: false }));
+  await queue.drained();
+});
+
+it("admits at most `admitted` snapshots at once, the rest in arrival order", async () => {
+  const queue = new SnapshotStoreQueue({ concurrency: 1, admitted: 2, store: async () => ({ stored: true }), log: () => {} });
+  const order: string[] = [];
+  const turns = ["a", "b", "c", "d"].map((name) => queue.admit().then((release) => { order.push(name); return release; }));
+  await tick();
+  expect(order).toEqual(["a", "b"]);
+  const releaseA = await turns[0]!;
+  releaseA();
+  releaseA(); // twice is once
+  await tick();
+  expect(order).toEqual(["a", "b", "c"]);
+  (await turns[1]!)();
+  await tick();
+  expect(order).toEqual(["a", "b", "c", "d"]);
+});

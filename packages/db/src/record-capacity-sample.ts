@@ -5,21 +5,31 @@ import type { Db } from "./create-db.ts";
 export const SAMPLE_KEYS = ["created", "ready", "needsBind", "assigned", "devices", "devicesReady", "devicesAssigned"] as const;
 export type CapacitySampleCounts = Record<(typeof SAMPLE_KEYS)[number], number>;
 
+export interface CapacitySampleInput { hostId: string; totals: HostCapacityTotals; at: Date }
+
 /**
- * Append a capacity sample for the host unless its latest one has the same counts: history grows
- * with changes, not with snapshots. One statement, so the comparison and the insert see the same
- * latest row.
+ * Append a capacity sample for each host unless its latest one has the same counts: history
+ * grows with changes, not with snapshots. One statement for every host (a snapshot burst writes
+ * them together), so each comparison and its insert see the same latest row. Returns the hosts
+ * that got a sample. One entry per host.
  */
-export async function recordCapacitySample(db: Db, hostId: string, totals: HostCapacityTotals, at = new Date()): Promise<{ recorded: boolean }> {
-  const values = SAMPLE_KEYS.map((k) => totals[k]);
+export async function recordCapacitySamples(db: Pick<Db, "$queryRawUnsafe">, samples: CapacitySampleInput[]): Promise<Set<string>> {
+  if (samples.length === 0) return new Set();
+  const rows = samples.map((s) => ({ hostId: s.hostId, at: s.at.toISOString(), ...Object.fromEntries(SAMPLE_KEYS.map((k) => [k, s.totals[k]])) }));
   const columns = SAMPLE_KEYS.map((k) => `"${k}"`).join(", ");
-  const params = SAMPLE_KEYS.map((_, i) => `$${i + 3}::int`);
-  const same = SAMPLE_KEYS.map((k, i) => `last."${k}" = ${params[i]}`).join(" AND ");
-  const inserted = await db.$executeRawUnsafe(`
+  const same = SAMPLE_KEYS.map((k) => `last."${k}" = r."${k}"`).join(" AND ");
+  const inserted = await db.$queryRawUnsafe<{ hostId: string }[]>(`
     INSERT INTO "CapacitySample" ("hostId", "at", ${columns})
-    SELECT $1, $2, ${params.join(", ")}
+    SELECT r."hostId", r."at", ${SAMPLE_KEYS.map((k) => `r."${k}"`).join(", ")}
+    FROM jsonb_to_recordset($1::jsonb) AS r("hostId" text, "at" timestamp(3), ${SAMPLE_KEYS.map((k) => `"${k}" int`).join(", ")})
     WHERE NOT EXISTS (
-      SELECT 1 FROM (SELECT * FROM "CapacitySample" WHERE "hostId" = $1 ORDER BY "at" DESC LIMIT 1) last WHERE ${same})
-    ON CONFLICT DO NOTHING`, hostId, at, ...values);
-  return { recorded: inserted > 0 };
+      SELECT 1 FROM (SELECT * FROM "CapacitySample" c WHERE c."hostId" = r."hostId" ORDER BY c."at" DESC LIMIT 1) last WHERE ${same})
+    ON CONFLICT DO NOTHING
+    RETURNING "hostId"`, JSON.stringify(rows));
+  return new Set(inserted.map((r) => r.hostId));
+}
+
+/** One host's sample (see recordCapacitySamples). */
+export async function recordCapacitySample(db: Db, hostId: string, totals: HostCapacityTotals, at = new Date()): Promise<{ recorded: boolean }> {
+  return { recorded: (await recordCapacitySamples(db, [{ hostId, totals, at }])).has(hostId) };
 }

@@ -5,10 +5,22 @@ import type { Db } from "./create-db.ts";
 /** Worst first, as the audit verdict ranks them: a failure outranks a warning, which outranks "could not tell". */
 export const HEALTH_SEVERITY = { fail: 3, warn: 2, unknown: 1, pass: 0 } as const;
 
-/** Store the host audit's verdict on this inventory (host checks only) for the fleet page's health column. */
-export async function recordHostHealth(db: Db, hostId: string, inventory: Inventory): Promise<void> {
-  const report = auditHost(inventory);
-  const { status } = auditVerdict(report);
-  const row = { verdict: status, severity: HEALTH_SEVERITY[status], fail: report.summary.fail, warn: report.summary.warn, unknown: report.summary.unknown, auditedAt: new Date() };
-  await db.hostHealth.upsert({ where: { hostId }, create: { hostId, ...row }, update: row });
+/**
+ * Store the host audit's verdict on each inventory (host checks only) for the fleet page's
+ * health column: one statement for every host. One entry per host.
+ */
+export async function recordHostHealth(db: Pick<Db, "$executeRaw">, hosts: { hostId: string; inventory: Inventory }[]): Promise<void> {
+  if (hosts.length === 0) return;
+  const auditedAt = new Date().toISOString();
+  const rows = hosts.map(({ hostId, inventory }) => {
+    const report = auditHost(inventory);
+    const { status } = auditVerdict(report);
+    return { hostId, verdict: status, severity: HEALTH_SEVERITY[status], fail: report.summary.fail, warn: report.summary.warn, unknown: report.summary.unknown, auditedAt };
+  });
+  await db.$executeRaw`
+    INSERT INTO "HostHealth" ("hostId", verdict, severity, fail, warn, unknown, "auditedAt")
+    SELECT r."hostId", r.verdict, r.severity, r.fail, r.warn, r.unknown, r."auditedAt"
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("hostId" text, verdict text, severity int, fail int, warn int, unknown int, "auditedAt" timestamp(3))
+    ON CONFLICT ("hostId") DO UPDATE SET verdict = EXCLUDED.verdict, severity = EXCLUDED.severity, fail = EXCLUDED.fail,
+      warn = EXCLUDED.warn, unknown = EXCLUDED.unknown, "auditedAt" = EXCLUDED."auditedAt"`;
 }

@@ -3,6 +3,7 @@ export { claimNextJob } from "./claim-next-job.ts";
 export { recordJobProgress } from "./record-job-progress.ts";
 export { recordJobResult, type RecordResultOutcome } from "./record-job-result.ts";
 export { markJobsUnknown } from "./mark-jobs-unknown.ts";
+export { takeOverHostJobs } from "./take-over-host-jobs.ts";
 export { cancelJob, type CancelOutcome } from "./cancel-job.ts";
 export { listJobs, getJob } from "./list-jobs.ts";
 export { listJobsPage, JOB_SORT_KEYS, type JobPageFilter, type JobSortKey } from "./list-jobs-page.ts";

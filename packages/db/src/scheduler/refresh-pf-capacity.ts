@@ -3,29 +3,34 @@ import type { Db } from "../create-db.ts";
 import { loadPlacementHosts } from "./load-placement-hosts.ts";
 
 /**
- * Rewrite one host's PfCapacity rows from its stored rows, through core's own summary (one
- * definition of ready / bindable / creatable / assigned / reserved / in use). Called after a
- * snapshot is stored and inside the transactions that reserve, assign or release on the host.
- * PFs that cannot have VFs (`sriov_totalvfs` 0) are left out, as pools leave them out.
+ * Rewrite these hosts' PfCapacity rows from their stored rows, through core's own summary (one
+ * definition of ready / bindable / creatable / assigned / reserved / in use). Called after
+ * snapshots are stored (several hosts at once when a burst is stored: the same seven reads and
+ * two writes whatever their number) and inside the transactions that reserve, assign or release
+ * on a host. PFs that cannot have VFs (`sriov_totalvfs` 0) are left out, as pools leave them out.
  */
-export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw">, hostId: string): Promise<void> {
-  const [host] = await loadPlacementHosts(db, {}, { hostIds: [hostId] });
-  const rows = (host?.pfs ?? []).filter((pf) => pf.totalVfs > 0).map((pf) => ({
-    ...summarizePf(pf), vendorId: pf.vendorId, deviceId: pf.deviceId, driver: pf.driver,
+export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw">, hostIds: string | string[]): Promise<void> {
+  const ids = typeof hostIds === "string" ? [hostIds] : [...new Set(hostIds)];
+  if (ids.length === 0) return;
+  const hosts = await loadPlacementHosts(db, {}, { hostIds: ids });
+  const rows = hosts.flatMap((host) => host.pfs.filter((pf) => pf.totalVfs > 0).map((pf) => ({
+    hostId: host.id, ...summarizePf(pf), vendorId: pf.vendorId, deviceId: pf.deviceId, driver: pf.driver,
     netInterfaces: pf.netInterfaces, linkSpeed: pf.linkSpeed, linkWidth: pf.linkWidth,
-  }));
-  // Upsert in address order, then drop PFs that are gone: two transactions refreshing one host
-  // take the rows in the same order (no deadlock), and the later commit's view stays.
-  rows.sort((a, b) => a.address.localeCompare(b.address));
+  })));
+  // Upsert in (host, address) order, then drop PFs that are gone: two transactions refreshing a
+  // host take its rows in the same order (no deadlock), and the later commit's view stays.
+  rows.sort((a, b) => (a.hostId === b.hostId ? a.address.localeCompare(b.address) : a.hostId < b.hostId ? -1 : 1));
   await db.$executeRaw`
     INSERT INTO "PfCapacity" ("hostId", address, "vendorId", "deviceId", driver, "numaNode", ready, bindable, creatable, assigned, reserved, "inUse", "netInterfaces", "linkSpeed", "linkWidth")
-    SELECT ${hostId}, r.address, r."vendorId", r."deviceId", r.driver, r."numaNode", r.ready, r.bindable, r.creatable, r.assigned, r.reserved, r."inUse",
+    SELECT r."hostId", r.address, r."vendorId", r."deviceId", r.driver, r."numaNode", r.ready, r.bindable, r.creatable, r.assigned, r.reserved, r."inUse",
       ARRAY(SELECT jsonb_array_elements_text(r."netInterfaces")), r."linkSpeed", r."linkWidth"
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(address text, "vendorId" text, "deviceId" text, driver text, "numaNode" int,
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r("hostId" text, address text, "vendorId" text, "deviceId" text, driver text, "numaNode" int,
       ready int, bindable int, creatable int, assigned int, reserved int, "inUse" int, "netInterfaces" jsonb, "linkSpeed" text, "linkWidth" int)
     ON CONFLICT ("hostId", address) DO UPDATE SET "vendorId" = EXCLUDED."vendorId", "deviceId" = EXCLUDED."deviceId", driver = EXCLUDED.driver,
       "numaNode" = EXCLUDED."numaNode", ready = EXCLUDED.ready, bindable = EXCLUDED.bindable, creatable = EXCLUDED.creatable,
       assigned = EXCLUDED.assigned, reserved = EXCLUDED.reserved, "inUse" = EXCLUDED."inUse",
       "netInterfaces" = EXCLUDED."netInterfaces", "linkSpeed" = EXCLUDED."linkSpeed", "linkWidth" = EXCLUDED."linkWidth"`;
-  await db.$executeRaw`DELETE FROM "PfCapacity" WHERE "hostId" = ${hostId} AND NOT (address = ANY(${rows.map((r) => r.address)}::text[]))`;
+  await db.$executeRaw`
+    DELETE FROM "PfCapacity" c WHERE c."hostId" = ANY(${ids}::text[])
+      AND NOT (c."hostId" || '/' || c.address = ANY(${rows.map((r) => `${r.hostId}/${r.address}`)}::text[]))`;
 }
