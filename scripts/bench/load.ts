@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, createDb, createJobs, startDatabase, type Db } from "@vfleet/db";
@@ -40,23 +40,46 @@ async function sample(plane: PlaneProcess): Promise<ProcessSample> {
   return { cpuSec: metric("vfleet_process_process_cpu_seconds_total"), rssMiB: kib("VmRSS") / 1024, peakRssMiB: kib("VmHWM") / 1024, elu: metric("vfleet_event_loop_utilization") };
 }
 
-async function samples(planes: PlaneProcess[]): Promise<ProcessSample[]> {
-  return Promise.all(planes.map(sample));
+/**
+ * CPU seconds used so far by the PostgreSQL serving `dataDir`: its postmaster and live backends,
+ * plus the backends that already exited (counted in the postmaster's children's time).
+ */
+async function databaseCpuSec(dataDir: string): Promise<number> {
+  const postmaster = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
+    const pid = Number(entry);
+    if (pid !== postmaster && Number(f[1]) !== postmaster) continue;
+    total += Number(f[11]) + Number(f[12]) + (pid === postmaster ? Number(f[13]) + Number(f[14]) : 0);
+  }
+  return total / ticks;
+}
+
+interface Samples { planes: ProcessSample[]; dbCpuSec: number }
+
+async function samples(planes: PlaneProcess[], dataDir: string): Promise<Samples> {
+  return { planes: await Promise.all(planes.map(sample)), dbCpuSec: await databaseCpuSec(dataDir) };
 }
 
 const dbConnections = async (db: Db) => Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = ${APP}`)[0]!.n);
 
-function report(phase: string, before: ProcessSample[], after: ProcessSample[], wallMs: number, extra: string) {
-  const cpu = after.map((a, i) => ((a.cpuSec - before[i]!.cpuSec) / (wallMs / 1000)) * 100);
-  row(`${phase}: event loop busy (per process)`, after.map((a) => a.elu.toFixed(2)).join(" / "), extra);
-  row(`${phase}: control-plane CPU, % of a core`, cpu.map((c) => c.toFixed(0)).join(" / "));
-  row(`${phase}: RSS now / peak so far, MiB`, after.map((a) => `${a.rssMiB.toFixed(0)}/${a.peakRssMiB.toFixed(0)}`).join(" "));
+function report(phase: string, before: Samples, after: Samples, wallMs: number, extra: string) {
+  const cpu = after.planes.map((a, i) => ((a.cpuSec - before.planes[i]!.cpuSec) / (wallMs / 1000)) * 100);
+  row(`${phase}: event loop busy (per process)`, after.planes.map((a) => a.elu.toFixed(2)).join(" / "), extra);
+  row(`${phase}: control-plane CPU, % of a core`, cpu.map((c) => c.toFixed(0)).join(" / "), `PostgreSQL: ${(((after.dbCpuSec - before.dbCpuSec) / (wallMs / 1000)) * 100).toFixed(0)}%`);
+  row(`${phase}: RSS now / peak so far, MiB`, after.planes.map((a) => `${a.rssMiB.toFixed(0)}/${a.peakRssMiB.toFixed(0)}`).join(" "));
 }
 
 async function scenario(agents: number, processCount: number): Promise<void> {
   console.log(`\nLoad: ${agents} agents (5% DGX-2, heartbeat 10 s) on ${processCount} control-plane process${processCount > 1 ? "es" : ""}, one embedded PostgreSQL`);
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-load-"));
-  const database = await startDatabase({ dataDir: join(dir, "pg") });
+  const pgDir = join(dir, "pg");
+  const database = await startDatabase({ dataDir: pgDir });
   await applyMigrations(database.url);
   const db = createDb(database.url, { poolMax: 8 });
   const planeUrl = `${database.url}${database.url.includes("?") ? "&" : "?"}application_name=${APP}`;
@@ -79,7 +102,7 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     row("enrolled (token + redeem, 8 at a time)", s(Date.now() - enrollT0));
 
     // 1. All at once.
-    let before = await samples(planes);
+    let before = await samples(planes, pgDir);
     let t0 = Date.now();
     let peakConnections = 0;
     for (const a of f.agents) a.connect();
@@ -90,11 +113,11 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     const synced = f.agents.filter((a) => a.synced).length;
     let wall = Date.now() - t0;
     row("connect at once: every first snapshot stored", connectMs === null ? `${synced}/${agents} in ${s(wall)}` : s(connectMs), `${(synced / (wall / 1000)).toFixed(0)} stores/s; closed 1011: ${f.stats.closeCodes.get(1011) ?? 0}`);
-    report("connect", before, await samples(planes), wall, "");
+    report("connect", before, await samples(planes, pgDir), wall, "");
     row("connect: PostgreSQL connections of the control plane, peak", String(peakConnections));
 
     // 2. Steady: heartbeats only, and the API under a reader.
-    before = await samples(planes);
+    before = await samples(planes, pgDir);
     t0 = Date.now();
     const api: number[] = [];
     while (Date.now() - t0 < 30_000) {
@@ -108,21 +131,21 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     api.sort((a, b) => a - b);
     wall = Date.now() - t0;
     row("steady 30 s: GET /api/v1/hosts (page of 50) p50 / p99", `${percentile(api, 50).toFixed(0)} / ${percentile(api, 99).toFixed(0)} ms`, `${api.length} requests`);
-    report("steady", before, await samples(planes), wall, "");
+    report("steady", before, await samples(planes, pgDir), wall, "");
     row("steady: PostgreSQL connections of the control plane", String(await dbConnections(db)));
 
     // 3. A burst: 10% of the hosts change at once.
-    before = await samples(planes);
+    before = await samples(planes, pgDir);
     t0 = Date.now();
     const burst = f.agents.filter((_, i) => i % 10 === 0);
     for (const a of burst) a.change((inv) => { inv.host.kernelCmdline += " burst=1"; });
     const burstMs = await until(() => burst.every((a) => a.synced), 300_000);
     wall = Date.now() - t0;
     row(`burst: ${burst.length} changed snapshots stored`, burstMs === null ? "not all" : s(burstMs), `${(burst.length / (wall / 1000)).toFixed(0)} stores/s`);
-    report("burst", before, await samples(planes), wall, "");
+    report("burst", before, await samples(planes, pgDir), wall, "");
 
     // 4. Jobs: queued as the API queues them (createJobs), 20 a second, answered at once by the agents.
-    before = await samples(planes);
+    before = await samples(planes, pgDir);
     t0 = Date.now();
     const jobCount = 300;
     for (let i = 0; i < jobCount; i++) {
@@ -137,17 +160,17 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     const lat = done.map((j) => j.finishedAt!.getTime() - j.createdAt.getTime()).sort((a, b) => a - b);
     wall = Date.now() - t0;
     row("jobs: queued -> result recorded, p50 / p99", `${percentile(lat, 50)} / ${percentile(lat, 99)} ms`, `${done.length}/${jobCount} succeeded`);
-    report("jobs", before, await samples(planes), wall, "");
+    report("jobs", before, await samples(planes, pgDir), wall, "");
 
     // 5. Reconnect storm: every socket dropped at once; agents come back with the agent's jittered backoff.
-    before = await samples(planes);
+    before = await samples(planes, pgDir);
     t0 = Date.now();
     const dropAt = Date.now();
     for (const a of f.agents) a.drop();
     const stormMs = await until(() => f.agents.every((a) => a.ackedAt > dropAt), 300_000);
     wall = Date.now() - t0;
     row("reconnect storm: all back and acknowledged", stormMs === null ? `${f.agents.filter((a) => a.ackedAt > dropAt).length}/${agents}` : s(stormMs), `closed 1011 overall: ${f.stats.closeCodes.get(1011) ?? 0}`);
-    report("storm", before, await samples(planes), wall, "");
+    report("storm", before, await samples(planes, pgDir), wall, "");
     const online = await db.host.count({ where: { online: true } });
     row("agents held (hosts online at the end)", `${online}/${agents}`);
   } finally {

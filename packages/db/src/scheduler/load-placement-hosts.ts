@@ -30,33 +30,37 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
     SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
     FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
   if (hosts.length === 0) return [];
+  // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
+  // join, and without it hashes every host's rows (time growing with the fleet, not the request).
   const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
     db.$queryRaw<{ hostId: string; key: string; value: string }[]>`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
     wantDevices ? Promise.resolve([] as PfRow[]) : db.$queryRaw<PfRow[]>`
       SELECT p."hostId", p.address, d."vendorId", d."deviceId", d.driver, d."numaNode", d."netInterfaces", d."linkCurrentSpeed" AS "linkSpeed",
              d."linkCurrentWidth" AS "linkWidth", p."totalVfs", p."numVfs", p."offset", p.stride
       FROM "PhysicalFunction" p JOIN "PciDevice" d ON d."hostId" = p."hostId" AND d.address = p.address
-      WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
+      WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
     wantDevices ? Promise.resolve([] as VfRow[]) : db.$queryRaw<VfRow[]>`
       SELECT v."hostId", v."pfAddress", v.index, v.address, d.driver, d."msixVectors" AS msix, v.mac, v.vlan
       FROM "VirtualFunction" v JOIN "PciDevice" pd ON pd."hostId" = v."hostId" AND pd.address = v."pfAddress"
       LEFT JOIN "PciDevice" d ON d."hostId" = v."hostId" AND d.address = v.address
       WHERE v.address IS NOT NULL AND (${ids}::text[] IS NULL OR v."hostId" = ANY(${ids}::text[]))
+        AND (${ids}::text[] IS NULL OR pd."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]) OR d."hostId" IS NULL)
         AND (${vendor}::text IS NULL OR pd."vendorId" = ${vendor}) AND (${device}::text IS NULL OR pd."deviceId" = ${device})`,
     db.$queryRaw<ClaimRow[]>`
       SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
       UNION ALL
       SELECT "hostId", address, state::text, guest FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
-    db.$queryRaw<{ hostId: string; address: string }[]>`
-      SELECT n."hostId", n."pciAddress" AS address FROM "NetInterface" n JOIN "Host" h ON h.id = n."hostId"
-      WHERE n."pciAddress" IS NOT NULL AND (n.master IS NOT NULL OR n.name = h.facts->>'defaultRouteInterface')
-        AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[]))`,
+    // Host traffic: an enslaved interface (bond, bridge) or the default route's, which the hosts' row names (checked below).
+    db.$queryRaw<{ hostId: string; address: string; name: string; enslaved: boolean }[]>`
+      SELECT "hostId", "pciAddress" AS address, name, master IS NOT NULL AS enslaved FROM "NetInterface"
+      WHERE "pciAddress" IS NOT NULL AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
     db.$queryRaw<GuestRow[]>`
       SELECT g."hostId", g.name, g.state, g.vcpus, g."memoryKiB", g.cpuset,
              COALESCE(array_agg(d."msixVectors" ORDER BY h.position) FILTER (WHERE h.address IS NOT NULL), '{}') AS "heldMsix"
       FROM "Guest" g LEFT JOIN "GuestHostdev" h ON h."hostId" = g."hostId" AND h."guestName" = g.name
       LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
+        AND (${ids}::text[] IS NULL OR h."hostId" IS NULL OR h."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" IS NULL OR d."hostId" = ANY(${ids}::text[]))
       GROUP BY g."hostId", g.name`,
   ]);
   const [devs, members] = wantDevices ? await Promise.all([
@@ -75,7 +79,8 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
   const claimOf = new Map<string, Claim>();
   // Libvirt's definitions come first in the union: a guest holding it is the truth.
   for (const c of claims) if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
-  const hostUse = new Set(used.map((u) => key(u.hostId, u.address)));
+  const routeOf = new Map(hosts.map((h) => [h.id, h.route]));
+  const hostUse = new Set(used.filter((u) => u.enslaved || u.name === routeOf.get(u.hostId)).map((u) => key(u.hostId, u.address)));
   const byHost = new Map(hosts.map((h) => [h.id, {
     id: h.id, name: h.name, online: h.online, labels: {} as Record<string, string>,
     numaNodes: (h.numa ?? []).map((n) => ({ id: n.id, cpulist: n.cpulist })),
