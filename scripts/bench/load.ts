@@ -173,6 +173,7 @@ async function scenario(agents: number, processCount: number): Promise<void> {
     report("storm", before, await samples(planes, pgDir), wall, "");
     const online = await db.host.count({ where: { online: true } });
     row("agents held (hosts online at the end)", `${online}/${agents}`);
+    row("close codes the agents saw (whole run)", [...f.stats.closeCodes].sort((a, b) => a[0] - b[0]).map(([code, n]) => `${code} x${n}`).join(", ") || "none");
   } finally {
     fleet?.stop();
     await proxy?.close();

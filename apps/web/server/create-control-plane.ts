@@ -72,6 +72,8 @@ export interface ControlPlaneOptions {
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
 export const SNAPSHOT_STORE_CONCURRENCY = 4;
+/** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 8192;
 
 export interface ControlPlane {
   /** `http://host:port`; the agent socket is at `ws://host:port/agent`. */
@@ -183,7 +185,11 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => { server.off("error", reject); resolve(); });
+    // Thousands of agents reconnect at once after a restart or a network blip. Node's default
+    // backlog (511) overflows then, the kernel drops their SYNs and each retries after 1, 3, 7,
+    // 15 s: a connect storm measured 110 s instead of 60 (issue 11). The kernel caps this at
+    // net.core.somaxconn (4096 on current kernels; see the README's deployment notes).
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => { server.off("error", reject); resolve(); });
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;

@@ -38,7 +38,7 @@ export async function startRoundRobinProxy(backends: readonly { host: string; po
     };
     tryBackend(backends.length);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: "127.0.0.1", backlog: 8192 }, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `ws://127.0.0.1:${port}/agent`,
