@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import { applyMigrations, createDb, findCandidateHosts, loadPlacementHosts, loadPoolSummaries, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, rankSummaryHosts, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import { applyMigrations, createDb, findCandidateHosts, getHost, listUsedMacs, loadPlacementHosts, loadPoolSummaries, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -64,21 +64,52 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
 const pool = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
 const ask = (i: number): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: `bench-${i}`, vcpus: 8, memoryMiB: 8192 } });
 
-const phases = { prefilter: [] as number[], load: [] as number[], place: [] as number[] };
+const phases = { prefilter: [] as number[], rank: [] as number[], load: [] as number[], place: [] as number[] };
 
-/** The scheduler's decision as POST /api/v1/placements makes it (before the plan's jobs are built). */
+/**
+ * The scheduler's decision as POST /api/v1/placements makes it (before the plan's jobs are
+ * built): the SQL prefilter, the choice among its candidates on their stored per-PF counts, then
+ * the winner's rows and core's placement on them.
+ */
 async function schedule(db: Db, request: PlacementRequest) {
   const t0 = performance.now();
   const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
   const t1 = performance.now();
-  const hosts = await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {});
+  const best = ids && ids.length > 1 ? rankSummaryHosts(await loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request).slice(0, 1) : ids;
   const t2 = performance.now();
+  const hosts = await loadPlacementHosts(db, request.pool.selector, best ? { hostIds: best } : {});
+  const t3 = performance.now();
   const placed = placeRequest(hosts, request);
   phases.prefilter.push(t1 - t0);
-  phases.load.push(t2 - t1);
-  phases.place.push(performance.now() - t2);
+  phases.rank.push(t2 - t1);
+  phases.load.push(t3 - t2);
+  phases.place.push(performance.now() - t3);
   if (!placed.ok) throw new Error(placed.error);
   return placed.placement;
+}
+
+/** The same decision as the scheduler made it before: every candidate's rows read and placed on (the peer of the ranking). */
+async function scheduleOnEveryCandidate(db: Db, request: PlacementRequest) {
+  const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
+  const placed = placeRequest(await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), request);
+  if (!placed.ok) throw new Error(placed.error);
+  return placed.placement;
+}
+
+/**
+ * At the largest size: the previous path (every candidate's rows) against the ranking, which must
+ * pick the same host; and the route's reads around the decision (the winner's inventory for its
+ * jobs; the fleet's MACs, read only when a request names or allocates MACs).
+ */
+async function benchRouteReads(db: Db): Promise<void> {
+  const same = (await schedule(db, ask(0))).hostId === (await scheduleOnEveryCandidate(db, ask(0))).hostId;
+  const everyCandidate = await timed(READ_RUNS, () => scheduleOnEveryCandidate(db, ask(0)));
+  const ranked = await timed(READ_RUNS, () => schedule(db, ask(0)));
+  row("  every candidate's rows instead (the previous path)", fmt(everyCandidate.median), `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the choice on counts; same host: ${same ? "yes" : "NO"}`);
+  const winner = (await schedule(db, ask(0))).hostId;
+  const inventory = await timed(READ_RUNS, () => getHost(db, winner));
+  const macs = await timed(READ_RUNS, () => listUsedMacs(db));
+  row("  route's other reads: winner's inventory / fleet's MACs", `${fmt(inventory.median)} / ${fmt(macs.median)}`, `p99 ${fmt(inventory.p99)} / ${fmt(macs.p99)} (${READ_RUNS} runs; MACs only for requests with MACs)`);
 }
 
 function binomial(n: number, k: number): number {
@@ -179,7 +210,8 @@ export async function benchPlacement(): Promise<void> {
       const m = { hosts: size, median: percentile(times, 50), p99: percentile(times, 99) };
       medians.push(m);
       const med = (l: number[]) => fmt(percentile([...l].sort((a, b) => a - b), 50));
-      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, candidates' rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, choice on the candidates' counts ${med(phases.rank)}, winner's rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      if (size === SIZES[SIZES.length - 1]) await benchRouteReads(db);
       await benchReads(db, size, size === SIZES[SIZES.length - 1]);
     }
     const [first, , last] = medians;

@@ -47,10 +47,11 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
       SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
       UNION ALL
       SELECT "hostId", address, state::text, guest FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+    // The host filter twice: on both sides of the join, or PostgreSQL hashes every Host row (their facts too).
     db.$queryRaw<{ hostId: string; address: string }[]>`
       SELECT n."hostId", n."pciAddress" AS address FROM "NetInterface" n JOIN "Host" h ON h.id = n."hostId"
       WHERE n."pciAddress" IS NOT NULL AND (n.master IS NOT NULL OR n.name = h.facts->>'defaultRouteInterface')
-        AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[]))`,
+        AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR h.id = ANY(${ids}::text[]))`,
     db.$queryRaw<GuestRow[]>`
       SELECT g."hostId", g.name, g.state, g.vcpus, g."memoryKiB", g.cpuset,
              COALESCE(array_agg(d."msixVectors" ORDER BY h.position) FILTER (WHERE h.address IS NOT NULL), '{}') AS "heldMsix"
