@@ -3,7 +3,7 @@ import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
 import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, rankSummaryHosts, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import { applyMigrations, createDb, findCandidateHosts, getHost, listUsedMacs, loadPlacementHosts, loadPoolSummaries, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import { applyMigrations, createDb, findCandidateHosts, getHost, listUsedMacs, loadPlacementHosts, loadPoolSummaries, refreshNodeCapacity, refreshPfCapacity, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -112,6 +112,13 @@ async function benchRouteReads(db: Db): Promise<void> {
   row("  route's other reads: winner's inventory / fleet's MACs", `${fmt(inventory.median)} / ${fmt(macs.median)}`, `p99 ${fmt(inventory.p99)} / ${fmt(macs.p99)} (${READ_RUNS} runs; MACs only for requests with MACs)`);
 }
 
+/** What keeping the summaries costs after each stored snapshot of a DGX-2 (10 ConnectX-5 PFs), and the per-node sums' share of it. */
+async function benchSummaryRefresh(db: Db, hostId: string): Promise<void> {
+  const whole = await timed(READ_RUNS, () => refreshPfCapacity(db, hostId));
+  const nodes = await timed(READ_RUNS, () => refreshNodeCapacity(db, hostId));
+  row("summary refresh of one DGX-2 (per-PF + per-node)", fmt(whole.median), `p99 ${fmt(whole.p99)} (${READ_RUNS} runs); the per-node sums alone ${fmt(nodes.median)} (${((nodes.median / whole.median) * 100).toFixed(0)}%)`);
+}
+
 function binomial(n: number, k: number): number {
   let r = 1;
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
@@ -214,6 +221,7 @@ export async function benchPlacement(): Promise<void> {
       if (size === SIZES[SIZES.length - 1]) await benchRouteReads(db);
       await benchReads(db, size, size === SIZES[SIZES.length - 1]);
     }
+    await benchSummaryRefresh(db, ids[1]!);
     const [first, , last] = medians;
     row("growth 1,250 -> 5,000 hosts (4x the hosts)", `${(last!.median / first!.median).toFixed(2)}x`, `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`);
 

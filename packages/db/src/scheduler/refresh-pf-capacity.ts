@@ -36,7 +36,7 @@ export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw"
  * Rewrite one host's NodeCapacity rows from its PfCapacity rows, in one statement: upsert the
  * fresh sums, drop the kinds and nodes that are gone (disjoint rows, so one statement may do both).
  */
-async function refreshNodeCapacity(db: Pick<Db, "$executeRaw">, hostId: string): Promise<void> {
+export async function refreshNodeCapacity(db: Pick<Db, "$executeRaw">, hostId: string): Promise<void> {
   await db.$executeRaw`
     WITH fresh AS (
       SELECT "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '') AS key,
