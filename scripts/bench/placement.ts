@@ -52,10 +52,11 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
   await db.$executeRawUnsafe(`INSERT INTO clone_map SELECT gen_random_uuid()::text, (ARRAY[${templateIds.map((t) => `'${t}'`).join(",")}])[1 + (i % ${templateIds.length})], 'sim-' || lpad(i::text, 5, '0') FROM generate_series(${from}, ${to - 1}) AS i`);
   await db.$executeRawUnsafe(`INSERT INTO "Host" (id, name, hostname, online, "lastSeenAt", "snapshotHash", "snapshotAt", facts, capacity)
     SELECT m.new_id, m.name, m.name, true, now(), h."snapshotHash", h."snapshotAt", h.facts, h.capacity FROM clone_map m JOIN "Host" h ON h.id = m.template`);
-  for (const table of ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev", "PfCapacity"]) {
+  for (const table of ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev", "PfCapacity", "NodeCapacity"]) {
     const cols = (await db.$queryRawUnsafe<{ c: string }[]>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, table)).map((r) => r.c);
     const list = cols.map((c) => `"${c}"`).join(", ");
-    const select = cols.map((c) => (c === "hostId" ? "m.new_id" : `t."${c}"`)).join(", ");
+    // NodeCapacity's key starts with the host id.
+    const select = cols.map((c) => (c === "hostId" ? "m.new_id" : c === "key" ? `m.new_id || substr(t.key, length(t."hostId") + 1)` : `t."${c}"`)).join(", ");
     await db.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM "${table}" t JOIN clone_map m ON t."hostId" = m.template`);
   }
   await db.$executeRawUnsafe(`ANALYZE`);
@@ -97,15 +98,22 @@ async function scheduleOnEveryCandidate(db: Db, request: PlacementRequest) {
 }
 
 /**
- * At the largest size: the previous path (every candidate's rows) against the ranking, which must
- * pick the same host; and the route's reads around the decision (the winner's inventory for its
+ * At the largest size, peers of each step in the same run: every candidate's rows read (no
+ * choice on counts), which must pick the same host; the prefilter on per-PF rows, which must
+ * give the same candidates; and the route's reads around the decision (the winner's inventory for its
  * jobs; the fleet's MACs, read only when a request names or allocates MACs).
  */
 async function benchRouteReads(db: Db): Promise<void> {
   const same = (await schedule(db, ask(0))).hostId === (await scheduleOnEveryCandidate(db, ask(0))).hostId;
   const everyCandidate = await timed(READ_RUNS, () => scheduleOnEveryCandidate(db, ask(0)));
   const ranked = await timed(READ_RUNS, () => schedule(db, ask(0)));
-  row("  every candidate's rows instead (the previous path)", fmt(everyCandidate.median), `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the choice on counts; same host: ${same ? "yes" : "NO"}`);
+  row("  prefilter, then every candidate's rows (no choice on counts)", fmt(everyCandidate.median), `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the scheduler; same host: ${same ? "yes" : "NO"}`);
+  // A per-PF cap no request reaches sends the same question to the per-PF rows (PfCapacity).
+  const q = { selector: pool.selector, count: 16, numa: "required" as const, minPfs: 4 };
+  const perNode = await timed(READ_RUNS, () => findCandidateHosts(db, q));
+  const perPf = await timed(READ_RUNS, () => findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
+  const sameIds = JSON.stringify(await findCandidateHosts(db, q)) === JSON.stringify(await findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
+  row("  SQL prefilter on per-node sums / on per-PF rows", `${fmt(perNode.median)} / ${fmt(perPf.median)}`, `p99 ${fmt(perNode.p99)} / ${fmt(perPf.p99)} (${READ_RUNS} runs); ${(perPf.median / perNode.median).toFixed(1)}x; same candidates: ${sameIds ? "yes" : "NO"}`);
   const winner = (await schedule(db, ask(0))).hostId;
   const inventory = await timed(READ_RUNS, () => getHost(db, winner));
   const macs = await timed(READ_RUNS, () => listUsedMacs(db));
