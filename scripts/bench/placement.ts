@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import { applyMigrations, createDb, findCandidateHosts, loadPlacementHosts, loadPoolSummaries, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, rankSummaryHosts, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import { applyMigrations, createDb, findCandidateHosts, getHost, listUsedMacs, loadPlacementHosts, loadPoolSummaries, refreshNodeCapacity, refreshPfCapacity, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -52,10 +52,11 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
   await db.$executeRawUnsafe(`INSERT INTO clone_map SELECT gen_random_uuid()::text, (ARRAY[${templateIds.map((t) => `'${t}'`).join(",")}])[1 + (i % ${templateIds.length})], 'sim-' || lpad(i::text, 5, '0') FROM generate_series(${from}, ${to - 1}) AS i`);
   await db.$executeRawUnsafe(`INSERT INTO "Host" (id, name, hostname, online, "lastSeenAt", "snapshotHash", "snapshotAt", facts, capacity)
     SELECT m.new_id, m.name, m.name, true, now(), h."snapshotHash", h."snapshotAt", h.facts, h.capacity FROM clone_map m JOIN "Host" h ON h.id = m.template`);
-  for (const table of ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev", "PfCapacity"]) {
+  for (const table of ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev", "PfCapacity", "NodeCapacity"]) {
     const cols = (await db.$queryRawUnsafe<{ c: string }[]>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, table)).map((r) => r.c);
     const list = cols.map((c) => `"${c}"`).join(", ");
-    const select = cols.map((c) => (c === "hostId" ? "m.new_id" : `t."${c}"`)).join(", ");
+    // NodeCapacity's key starts with the host id.
+    const select = cols.map((c) => (c === "hostId" ? "m.new_id" : c === "key" ? `m.new_id || substr(t.key, length(t."hostId") + 1)` : `t."${c}"`)).join(", ");
     await db.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM "${table}" t JOIN clone_map m ON t."hostId" = m.template`);
   }
   await db.$executeRawUnsafe(`ANALYZE`);
@@ -64,21 +65,66 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
 const pool = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
 const ask = (i: number): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: `bench-${i}`, vcpus: 8, memoryMiB: 8192 } });
 
-const phases = { prefilter: [] as number[], load: [] as number[], place: [] as number[] };
+const phases = { prefilter: [] as number[], rank: [] as number[], load: [] as number[], place: [] as number[] };
 
-/** The scheduler's decision as POST /api/v1/placements makes it (before the plan's jobs are built). */
+/**
+ * The scheduler's decision as POST /api/v1/placements makes it (before the plan's jobs are
+ * built): the SQL prefilter, the choice among its candidates on their stored per-PF counts, then
+ * the winner's rows and core's placement on them.
+ */
 async function schedule(db: Db, request: PlacementRequest) {
   const t0 = performance.now();
   const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
   const t1 = performance.now();
-  const hosts = await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {});
+  const best = ids && ids.length > 1 ? rankSummaryHosts(await loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request).slice(0, 1) : ids;
   const t2 = performance.now();
+  const hosts = await loadPlacementHosts(db, request.pool.selector, best ? { hostIds: best } : {});
+  const t3 = performance.now();
   const placed = placeRequest(hosts, request);
   phases.prefilter.push(t1 - t0);
-  phases.load.push(t2 - t1);
-  phases.place.push(performance.now() - t2);
+  phases.rank.push(t2 - t1);
+  phases.load.push(t3 - t2);
+  phases.place.push(performance.now() - t3);
   if (!placed.ok) throw new Error(placed.error);
   return placed.placement;
+}
+
+/** The same decision as the scheduler made it before: every candidate's rows read and placed on (the peer of the ranking). */
+async function scheduleOnEveryCandidate(db: Db, request: PlacementRequest) {
+  const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
+  const placed = placeRequest(await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), request);
+  if (!placed.ok) throw new Error(placed.error);
+  return placed.placement;
+}
+
+/**
+ * At the largest size, peers of each step in the same run: every candidate's rows read (no
+ * choice on counts), which must pick the same host; the prefilter on per-PF rows, which must
+ * give the same candidates; and the route's reads around the decision (the winner's inventory for its
+ * jobs; the fleet's MACs, read only when a request names or allocates MACs).
+ */
+async function benchRouteReads(db: Db): Promise<void> {
+  const same = (await schedule(db, ask(0))).hostId === (await scheduleOnEveryCandidate(db, ask(0))).hostId;
+  const everyCandidate = await timed(READ_RUNS, () => scheduleOnEveryCandidate(db, ask(0)));
+  const ranked = await timed(READ_RUNS, () => schedule(db, ask(0)));
+  row("  prefilter, then every candidate's rows (no choice on counts)", fmt(everyCandidate.median), `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the scheduler; same host: ${same ? "yes" : "NO"}`);
+  // A per-PF cap no request reaches sends the same question to the per-PF rows (PfCapacity).
+  const q = { selector: pool.selector, count: 16, numa: "required" as const, minPfs: 4 };
+  const perNode = await timed(READ_RUNS, () => findCandidateHosts(db, q));
+  const perPf = await timed(READ_RUNS, () => findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
+  const sameIds = JSON.stringify(await findCandidateHosts(db, q)) === JSON.stringify(await findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
+  row("  SQL prefilter on per-node sums / on per-PF rows", `${fmt(perNode.median)} / ${fmt(perPf.median)}`, `p99 ${fmt(perNode.p99)} / ${fmt(perPf.p99)} (${READ_RUNS} runs); ${(perPf.median / perNode.median).toFixed(1)}x; same candidates: ${sameIds ? "yes" : "NO"}`);
+  const winner = (await schedule(db, ask(0))).hostId;
+  const inventory = await timed(READ_RUNS, () => getHost(db, winner));
+  const macs = await timed(READ_RUNS, () => listUsedMacs(db));
+  row("  route's other reads: winner's inventory / fleet's MACs", `${fmt(inventory.median)} / ${fmt(macs.median)}`, `p99 ${fmt(inventory.p99)} / ${fmt(macs.p99)} (${READ_RUNS} runs; MACs only for requests with MACs)`);
+}
+
+/** What keeping the summaries costs after each stored snapshot of a DGX-2 (10 ConnectX-5 PFs), and the per-node sums' share of it. */
+async function benchSummaryRefresh(db: Db, hostId: string): Promise<void> {
+  const whole = await timed(READ_RUNS, () => refreshPfCapacity(db, hostId));
+  const nodes = await timed(READ_RUNS, () => refreshNodeCapacity(db, hostId));
+  row("summary refresh of one DGX-2 (per-PF + per-node)", fmt(whole.median), `p99 ${fmt(whole.p99)} (${READ_RUNS} runs); the per-node sums alone ${fmt(nodes.median)} (${((nodes.median / whole.median) * 100).toFixed(0)}%)`);
 }
 
 function binomial(n: number, k: number): number {
@@ -179,9 +225,11 @@ export async function benchPlacement(): Promise<void> {
       const m = { hosts: size, median: percentile(times, 50), p99: percentile(times, 99) };
       medians.push(m);
       const med = (l: number[]) => fmt(percentile([...l].sort((a, b) => a - b), 50));
-      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, candidates' rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, choice on the candidates' counts ${med(phases.rank)}, winner's rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      if (size === SIZES[SIZES.length - 1]) await benchRouteReads(db);
       await benchReads(db, size, size === SIZES[SIZES.length - 1]);
     }
+    await benchSummaryRefresh(db, ids[1]!);
     const [first, , last] = medians;
     row("growth 1,250 -> 5,000 hosts (4x the hosts)", `${(last!.median / first!.median).toFixed(2)}x`, `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`);
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { applyMigrations, cancelJob, createDb, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, savePool, startDatabase, storeSnapshot, type Database, type Db, type PoolView } from "@vfleet/db";
+import { applyMigrations, cancelJob, createDb, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, startDatabase, storeSnapshot, type Database, type Db, type PoolView } from "@vfleet/db";
 import { placeAndReserve, type PlaceOutcome } from "../lib/placement/place-and-reserve.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 
@@ -24,7 +24,7 @@ let dir: string;
 let database: Database;
 let clients: Db[] = [];
 let pool: PoolView;
-const queries = { loadPlacementHosts, findCandidateHosts, findHostIds, listUsedMacs, getHost, createJobs, getPlan };
+const queries = { loadPlacementHosts, findCandidateHosts, loadPoolSummaries, findHostIds, listUsedMacs, getHost, createJobs, getPlan };
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "vfleet-placement-race-"));

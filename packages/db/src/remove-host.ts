@@ -21,6 +21,7 @@ export async function removeHost(db: Db, options: { hostId: string; actor: strin
     const { count: revoked } = await tx.agentCredential.updateMany({ where: { hostId: host.id, revokedAt: null }, data: { revokedAt: now } });
     await tx.host.update({ where: { id: host.id }, data: { removedAt: now, online: false, name: `${host.name} (removed ${host.id.slice(0, 8)})` } });
     await tx.pfCapacity.deleteMany({ where: { hostId: host.id } });
+    await tx.nodeCapacity.deleteMany({ where: { hostId: host.id } });
     await tx.auditEvent.create({ data: { actor: options.actor, action: "host.removed", hostId: host.id, summary: `host ${host.name} removed (${revoked} agent credential(s) revoked)` } });
     return { id: host.id, name: host.name, revoked };
   });

@@ -1,6 +1,6 @@
 import { classifyPf, placementHostFromInventory, type PlacementPf } from "@vfleet/core";
 import { describe, expect, it } from "vitest";
-import { createJobs, findCandidateHosts, loadInventory, loadPlacementHosts, recordJobResult, storeSnapshot, type NewJob } from "../src/index.ts";
+import { createJobs, findCandidateHosts, loadInventory, loadPlacementHosts, recordJobResult, setHostLabels, storeSnapshot, type CandidateQuery, type NewJob } from "../src/index.ts";
 import { buildDgx2Inventory } from "./dgx2-inventory.ts";
 import { useMigratedDatabase } from "./pg-server.ts";
 
@@ -70,5 +70,47 @@ describe("scheduler storage", () => {
     expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["enp53s0f0"] }, count: 1, numa: "none" })).toContain(hostId);
     expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["x"] }, count: 1, numa: "none" })).toEqual([]);
     expect(await findCandidateHosts(ctx.db, { selector: { kind: "device", vendorId: "10de" }, count: 1, numa: "none" })).toBeNull();
+  });
+
+  it("the per-node sums follow reservations and give the prefilter the same candidates as the per-PF rows", async () => {
+    const plain = await storedDgx2();
+    const busy = await storedDgx2();
+    await setHostLabels(ctx.db, { hostId: busy, labels: { fabric: "roce" }, actor: "test" });
+    // Every free VF of three PFs on one node of `busy` reserved: that node gives less, over fewer PFs.
+    const [host] = await loadPlacementHosts(ctx.db, { vendorId: "15b3" }, { hostIds: [busy] });
+    const node = host!.pfs[0]!.numaNode;
+    const taken = host!.pfs.filter((p) => p.numaNode === node).slice(0, 3).flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable]).map((v) => v.address);
+    expect(taken.length).toBeGreaterThan(3);
+    const held = await createJobs(ctx.db, { hostId: busy, createdBy: "a", plan: { title: "hold" }, jobs: [{ ...attach(taken[0]), resourceKeys: ["guest:hold"] }], reservations: taken.map((a) => reservation(a)) });
+    expect(held.ok).toBe(true);
+
+    const sums = (table: "PfCapacity" | "NodeCapacity") => ctx.db.$queryRawUnsafe<unknown[]>(table === "NodeCapacity"
+      ? `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", available, ready, bindable, pfs FROM "NodeCapacity" WHERE "hostId" = ANY($1) ORDER BY key`
+      : `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready, sum(bindable)::int AS bindable,
+           (count(*) FILTER (WHERE ready + bindable + creatable > 0))::int AS pfs
+         FROM "PfCapacity" WHERE "hostId" = ANY($1) GROUP BY 1, 2, 3, 4, 5
+         ORDER BY "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '')`, [plain, busy]);
+    expect(await sums("NodeCapacity")).toEqual(await sums("PfCapacity"));
+
+    const cx5 = { vendorId: "15b3", deviceId: "1017" };
+    const queries: CandidateQuery[] = [
+      { selector: cx5, count: 16, numa: "required", minPfs: 4 },
+      { selector: cx5, count: 40, numa: "required", minPfs: 5 },
+      { selector: cx5, count: 60, numa: "preferred", minPfs: 2 },
+      { selector: cx5, count: 150, numa: "none", minPfs: 10 },
+      { selector: { ...cx5, driver: "mlx5_core", numaNode: node ?? undefined }, count: 8, numa: "required", minPfs: 4 },
+      { selector: { vendorId: "15b3", hostLabels: { fabric: "roce" } }, count: 1, numa: "none" },
+      { selector: cx5, count: 1, numa: "preferred", hostLabels: { fabric: "roce" } },
+    ];
+    const answers = [];
+    for (const q of queries) {
+      const perNode = await findCandidateHosts(ctx.db, { ...q, limit: 1000 });
+      // A per-PF cap no request reaches sends the same question to PfCapacity.
+      expect([q, perNode]).toEqual([q, await findCandidateHosts(ctx.db, { ...q, limit: 1000, maxPerPf: 1 << 20 })]);
+      answers.push([perNode!.includes(plain), perNode!.includes(busy)]);
+    }
+    // The reservations and the label make the answers differ between the two hosts, so the comparison above is not vacuous.
+    expect(answers).toContainEqual([true, false]);
+    expect(answers).toContainEqual([false, true]);
   });
 });

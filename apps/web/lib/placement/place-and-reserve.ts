@@ -1,5 +1,5 @@
-import { placeRequest, planPlacementJobs, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts } from "@vfleet/db";
+import { placeRequest, planPlacementJobs, rankSummaryHosts, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
+import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries } from "@vfleet/db";
 import { speaksAtLeast, type Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
@@ -7,6 +7,7 @@ import { withPlacementSlot } from "./placement-slots.ts";
 export type SchedulerQueries = {
   loadPlacementHosts: typeof loadPlacementHosts;
   findCandidateHosts: typeof findCandidateHosts;
+  loadPoolSummaries: typeof loadPoolSummaries;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
   getHost: typeof getHost;
@@ -42,19 +43,28 @@ function reservationsOf(placement: Placement, request: PlacementRequest): NewRes
   ];
 }
 
+type Candidates = { hosts: PlacementHost[]; narrowed: boolean; others: string[] };
+
 /**
- * The hosts worth deciding on: the named host or the guest's host; else the SQL prefilter's
- * candidates (a few dozen of thousands); else (selector the summary cannot judge) every host.
+ * The hosts worth deciding on: the named host or the guest's host; else the best of the SQL
+ * prefilter's candidates (a few of thousands) by their stored per-PF counts, whose rows alone
+ * are read (`others`: the rest, in case a reservation took the best between the reads); else
+ * (selector the summary cannot judge) every host.
  */
-async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<{ hosts: PlacementHost[]; narrowed: boolean }> {
+async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<Candidates> {
   const named = request.guest.host ?? request.host;
   let ids: string[] | null = named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
+  let others: string[] = [];
   if (ids.length === 0) {
     ids = named !== undefined ? null : await q.findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs, maxPerPf: request.maxPerPf, hostLabels: request.hostLabels });
-    if (ids?.length === 0) return { hosts: [], narrowed: true };
+    // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts).
+    if (ids && ids.length > 1) [ids, others] = splitFirst(rankSummaryHosts(await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request));
+    if (ids?.length === 0) return { hosts: [], narrowed: true, others };
   }
-  return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null };
+  return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null, others };
 }
+
+const splitFirst = (ids: string[]): [string[], string[]] => [ids.slice(0, 1), ids.slice(1)];
 
 /**
  * The scheduler's one path, for the API and for tests: read the pool's hosts and the fleet's
@@ -72,8 +82,11 @@ type PlaceInput = { request: PlacementRequest; pool: PoolView; dryRun: boolean; 
 async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
   for (let round = 1; ; round++) {
     const request = { ...input.request, spread: input.dryRun ? 0 : Math.floor(Math.random() * 4096) };
-    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), q.listUsedMacs(db)]);
+    // The fleet's MACs only when the request names or allocates MACs: reading them all is the dearest read at fleet scale.
+    const wantsMacs = request.macs !== undefined || request.allocateMacs === true;
+    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), wantsMacs ? q.listUsedMacs(db) : new Set<string>()]);
     let placed = placeRequest(candidates.hosts, request, usedMacs);
+    if (!placed.ok && !placed.field && candidates.others.length > 0) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
     // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
     if (!placed.ok && !placed.field && candidates.narrowed) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
     if (!placed.ok) {

@@ -9,5 +9,6 @@ export * from "./size-guest.ts";
 export * from "./solve-scope.ts";
 export * from "./place-request.ts";
 export * from "./what-if.ts";
+export * from "./rank-summary-hosts.ts";
 export * from "./plan-placement-jobs.ts";
 export * from "./plan-release-jobs.ts";

@@ -57,9 +57,11 @@ export function guestNumaNodes(host: PlacementHost, cpuset: string | null): numb
   return host.numaNodes.filter((n) => [...parseCpuList(n.cpulist)].some((c) => cpus.has(c))).map((n) => n.id);
 }
 
-type Scope = { node: number | null; all: boolean };
+/** One NUMA node of a host, or the whole host (`all`). */
+export type Scope = { node: number | null; all: boolean };
 
-function scopesFor(request: PlacementRequest, host: PlacementHost, nodes: number[], guestNode: number | undefined): Scope[] {
+/** The scopes a request may use on a host, local ones first: the guest's node, else each node; the whole host unless NUMA is required. */
+export function scopesFor(request: PlacementRequest, nodes: number[], guestNode: number | undefined): Scope[] {
   const each = nodes.map((node) => ({ node, all: false }));
   const local = guestNode !== undefined ? [{ node: guestNode, all: false }] : each;
   if (request.numa === "required") return local;
@@ -134,7 +136,7 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
     }
     const nodes = [...new Set([...pfs, ...devices].map((x) => x.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
     let localFits = false;
-    for (const scope of scopesFor(request, host, nodes, guestNode)) {
+    for (const scope of scopesFor(request, nodes, guestNode)) {
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && localFits) continue;
       const result = solve(request, pfs, devices, scope);

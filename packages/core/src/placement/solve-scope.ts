@@ -68,54 +68,64 @@ const rotated = <T>(list: readonly T[], by: number): T[] => {
   return [...list.slice(k), ...list.slice(0, k)];
 };
 
+/** A PF by its counts: what the choice of VFs (and so its cost) depends on. */
+export type TierPf = Tiers & { address: string };
+
+export type VfTakes<T extends TierPf> = { ok: true; takes: { pf: T; took: Tiers }[]; cost: number } | { ok: false; shortfall: ScopeShortfall };
+
 /**
- * N VFs from these PFs, at least `minPfs` PFs and at most `maxPerPf` from each, cheapest first
- * (ready, then bindable, then creatable). Feasible exactly when `minPfs` PFs have something and
- * the capped sum reaches N, so the answer is one pass over the PFs, never a search over
- * combinations: take one from each of the `minPfs` best PFs, then fill tier by tier.
+ * How many VFs of each tier to take from each PF for N VFs, at least `minPfs` PFs and at most
+ * `maxPerPf` from each, cheapest first (ready, then bindable, then creatable), and what that
+ * costs, from counts alone: the same answer on stored summaries as on the PFs' VF rows, so a
+ * host can be chosen before its rows are read. Feasible exactly when `minPfs` PFs have something
+ * and the capped sum reaches N, so the answer is one pass over the PFs, never a search over
+ * combinations: take one from each of the `minPfs` best PFs, then fill tier by tier. Takes are
+ * in PF address order.
  */
-export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number, rotate = 0): ScopeResult {
-  const units = pfs.map((pf) => {
-    const s = classifyPf(pf);
-    const tiers = { ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable };
-    return { pf, s, tiers, avail: availableOf(tiers, maxPerPf), took: { ready: 0, bindable: 0, creatable: 0 } };
-  }).filter((u) => u.avail > 0);
-  const totals = vfScopeTotals(units.map((u) => u.tiers), maxPerPf);
+export function takeVfs<T extends TierPf>(pfs: readonly T[], count: number, minPfs: number, maxPerPf: number): VfTakes<T> {
+  const units = pfs.map((pf) => ({ pf, avail: availableOf(pf, maxPerPf), took: { ready: 0, bindable: 0, creatable: 0 } })).filter((u) => u.avail > 0);
+  const totals = vfScopeTotals(units.map((u) => u.pf), maxPerPf);
   if (totals.pfs < minPfs || totals.available < count) return { ok: false, shortfall: totals };
-  units.sort((a, b) => b.tiers.ready - a.tiers.ready || b.tiers.bindable - a.tiers.bindable || b.tiers.creatable - a.tiers.creatable || a.pf.address.localeCompare(b.pf.address));
+  units.sort((a, b) => b.pf.ready - a.pf.ready || b.pf.bindable - a.pf.bindable || b.pf.creatable - a.pf.creatable || a.pf.address.localeCompare(b.pf.address));
   let left = count;
   const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number) => {
     const taken = u.took.ready + u.took.bindable + u.took.creatable;
-    const n = Math.min(want, u.tiers[tier] - u.took[tier], u.avail - taken);
+    const n = Math.min(want, u.pf[tier] - u.took[tier], u.avail - taken);
     u.took[tier] += n;
     left -= n;
   };
-  for (const u of units.slice(0, minPfs)) takeFrom(u, u.tiers.ready > 0 ? "ready" : u.tiers.bindable > 0 ? "bindable" : "creatable", 1);
+  for (const u of units.slice(0, minPfs)) takeFrom(u, u.pf.ready > 0 ? "ready" : u.pf.bindable > 0 ? "bindable" : "creatable", 1);
   for (const tier of ["ready", "bindable", "creatable"] as const) for (const u of units) if (left > 0) takeFrom(u, tier, left);
+  // A count change recreates every VF of the PF on its host driver: ready ones need binding again.
+  let cost = 0;
+  for (const { took } of units) cost += took.bindable + took.creatable + (took.creatable > 0 ? took.ready + SET_COUNT_COST : 0);
+  return { ok: true, takes: units.sort((a, b) => a.pf.address.localeCompare(b.pf.address)).map(({ pf, took }) => ({ pf, took })), cost };
+}
 
+/** N VFs from these PFs (`takeVfs` on their classified VFs), with the VFs, count changes and MACs' predecessors. */
+export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number, rotate = 0): ScopeResult {
+  const planned = takeVfs(pfs.map((pf) => {
+    const s = classifyPf(pf);
+    return { address: pf.address, ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, pf, s };
+  }), count, minPfs, maxPerPf);
+  if (!planned.ok) return planned;
   const vfs: TakenVf[] = [];
   const setCounts: SetCount[] = [];
-  let binds = 0;
-  for (const u of units.sort((a, b) => a.pf.address.localeCompare(b.pf.address))) {
-    const { pf } = u;
-    const recount = u.took.creatable > 0;
-    const existing = [...rotated(u.s.ready, rotate).slice(0, u.took.ready), ...rotated(u.s.bindable, rotate).slice(0, u.took.bindable)];
+  for (const { pf: { pf, s }, took } of planned.takes) {
+    const recount = took.creatable > 0;
+    const existing = [...rotated(s.ready, rotate).slice(0, took.ready), ...rotated(s.bindable, rotate).slice(0, took.bindable)];
     for (const [i, vf] of existing.entries()) {
-      const source = i < u.took.ready ? "ready" : "bindable";
-      // A count change recreates every VF of the PF on its host driver: ready ones need binding again.
-      if (source === "bindable" || recount) binds++;
-      vfs.push({ address: vf.address, pf: pf.address, index: vf.index, numaNode: pf.numaNode, source, exists: true, driver: vf.driver, mac: vf.mac, vlan: vf.vlan, msix: pf.vfMsixVectors });
+      vfs.push({ address: vf.address, pf: pf.address, index: vf.index, numaNode: pf.numaNode, source: i < took.ready ? "ready" : "bindable", exists: true, driver: vf.driver, mac: vf.mac, vlan: vf.vlan, msix: pf.vfMsixVectors });
     }
     if (recount) {
-      const to = pf.numVfs + u.took.creatable;
+      const to = pf.numVfs + took.creatable;
       setCounts.push({ pf: pf.address, from: pf.numVfs, to, destroyed: pf.vfs.map((v) => v.address) });
       for (let index = pf.numVfs; index < to; index++) {
-        binds++;
         vfs.push({ address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index), pf: pf.address, index, numaNode: pf.numaNode, source: "creatable", exists: false, driver: null, mac: null, vlan: null, msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX });
       }
     }
   }
-  return { ok: true, solution: { vfs, devices: [], setCounts, cost: binds + SET_COUNT_COST * setCounts.length } };
+  return { ok: true, solution: { vfs, devices: [], setCounts, cost: planned.cost } };
 }
 
 /** N whole devices, each with its IOMMU group: ready ones first, then small groups. */

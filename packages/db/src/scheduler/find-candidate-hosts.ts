@@ -1,38 +1,42 @@
 import type { NumaPolicy, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { poolSummaryFilter } from "./pool-summary-filter.ts";
+import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
 export type CandidateQuery = { selector: PoolSelector; count: number; numa: NumaPolicy; minPfs?: number; maxPerPf?: number; hostLabels?: Record<string, string>; limit?: number };
 
 /**
  * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
  * whose pool PFs, per NUMA node (numa required), per host (none), or either (preferred), could
- * give `count` VFs over `minPfs` PFs with `maxPerPf` each, by the PfCapacity summary; fewest
+ * give `count` VFs over `minPfs` PFs with `maxPerPf` each, by the stored summaries; fewest
  * estimated jobs first (VFs to bind, then VFs to create). Returns host ids; the caller loads
  * those hosts' rows and decides on them. Null for a device pool (the summary holds PFs only):
- * then every host is a candidate.
+ * then every host is a candidate. Reads NodeCapacity (one row per host, node and kind of PF)
+ * unless the selector names single PFs or the request caps VFs per PF: then PfCapacity.
  */
 export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<string[] | null> {
   if (q.selector.kind === "device") return null;
-  const cap = q.maxPerPf ?? 1 << 20;
   // Only the scopes the policy can use: per NUMA node, per host, or both (preferred).
   const scopes = q.numa === "required" ? Prisma.sql`GROUP BY "hostId", "numaNode" HAVING "numaNode" IS NOT NULL`
     : q.numa === "none" ? Prisma.sql`GROUP BY "hostId"`
     : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
-  const rows = await db.$queryRaw<{ hostId: string }[]>`
-    WITH pf AS (
-      SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail
-      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
-      WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}
-    ), scope AS (
-      SELECT "hostId", sum(avail) AS avail, count(*) FILTER (WHERE avail > 0) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
-      FROM pf ${scopes}
+  // What each row gives: a node's sums, or one PF's counts capped at maxPerPf.
+  const cap = q.maxPerPf ?? 1 << 20;
+  const rows = q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
+    ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
+      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolKindFilter(q.selector, q.hostLabels)}`
+    : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
+        (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
+      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
+  const found = await db.$queryRaw<{ hostId: string }[]>`
+    WITH given AS (${rows}), scope AS (
+      SELECT "hostId", sum(avail) AS avail, sum(pfs) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
+      FROM given ${scopes}
     )
     SELECT "hostId" FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
     ORDER BY min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
     LIMIT ${q.limit ?? 8}`;
-  return rows.map((r) => r.hostId);
+  return found.map((r) => r.hostId);
 }

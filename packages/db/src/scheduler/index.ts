@@ -5,7 +5,7 @@ export { listPools, getPool } from "./list-pools.ts";
 export { setHostLabels, getHostLabels } from "./set-host-labels.ts";
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
-export { refreshPfCapacity } from "./refresh-pf-capacity.ts";
+export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";
 export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { loadPoolSummaries } from "./load-pool-summaries.ts";

@@ -7,13 +7,15 @@ type Row = { hostId: string; name: string; online: boolean; address: string; num
 /**
  * A VF pool's PFs across the fleet as per-PF counts (`PfCapacity`), one query and no VF rows:
  * what pool capacity and what-if need (core's `poolCapacityOfSummaries`, `whatIfOfSummaries`).
- * Hosts in name order, PFs in address order, as `loadPlacementHosts` gives them.
+ * Hosts in name order, PFs in address order, as `loadPlacementHosts` gives them. `hostIds`
+ * narrows it to a few hosts (the prefilter's candidates).
  */
-export async function loadPoolSummaries(db: Db, selector: PoolSelector, options: { hostLabels?: Record<string, string> } = {}): Promise<SummaryHost[]> {
+export async function loadPoolSummaries(db: Db, selector: PoolSelector, options: { hostLabels?: Record<string, string>; hostIds?: string[] } = {}): Promise<SummaryHost[]> {
+  const ids = options.hostIds ?? null;
   const rows = await db.$queryRaw<Row[]>`
     SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse"
     FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
-    WHERE ${poolSummaryFilter(selector, options.hostLabels)}`;
+    WHERE ${poolSummaryFilter(selector, options.hostLabels)} AND (${ids}::text[] IS NULL OR c."hostId" = ANY(${ids}::text[]))`;
   const hosts = new Map<string, SummaryHost>();
   for (const { hostId, name, online, ...pf } of rows) {
     let host = hosts.get(hostId);

@@ -11,14 +11,28 @@ const list = (v: string[] | undefined) => (v && v.length > 0 ? v : null);
  */
 export function poolSummaryFilter(selector: PoolSelector, requestLabels: Record<string, string> = {}): Prisma.Sql {
   const s = selector;
+  return Prisma.sql`${poolKindFilter(s, requestLabels)}
+    AND (${list(s.addresses)}::text[] IS NULL OR c.address = ANY(${list(s.addresses)}::text[]))
+    AND (${list(s.pfNames)}::text[] IS NULL OR c."netInterfaces" && ${list(s.pfNames)}::text[])
+    AND (${text(s.linkSpeed)}::text IS NULL OR starts_with(COALESCE(c."linkSpeed", ''), ${text(s.linkSpeed)}))
+    AND (${s.linkWidth ?? null}::int IS NULL OR c."linkWidth" = ${s.linkWidth ?? null})`;
+}
+
+/** The selector names PFs one by one (address, netdev, link): only per-PF rows can judge it, not NodeCapacity's sums. */
+export function selectsSinglePfs(selector: PoolSelector): boolean {
+  return list(selector.addresses) !== null || list(selector.pfNames) !== null || text(selector.linkSpeed) !== null || selector.linkWidth != null;
+}
+
+/**
+ * The part of `poolSummaryFilter` on the kind of PF, its node, its host and the host's labels:
+ * what `PfCapacity c` and `NodeCapacity c` (each joined to `"Host" h`) can both judge.
+ */
+export function poolKindFilter(selector: PoolSelector, requestLabels: Record<string, string> = {}): Prisma.Sql {
+  const s = selector;
   return Prisma.sql`h."removedAt" IS NULL AND (${text(s.vendorId)}::text IS NULL OR c."vendorId" = ${text(s.vendorId)})
     AND (${text(s.deviceId)}::text IS NULL OR c."deviceId" = ${text(s.deviceId)})
     AND (${text(s.driver)}::text IS NULL OR c.driver = ${text(s.driver)})
     AND (${s.numaNode ?? null}::int IS NULL OR c."numaNode" = ${s.numaNode ?? null})
-    AND (${list(s.addresses)}::text[] IS NULL OR c.address = ANY(${list(s.addresses)}::text[]))
-    AND (${list(s.pfNames)}::text[] IS NULL OR c."netInterfaces" && ${list(s.pfNames)}::text[])
-    AND (${text(s.linkSpeed)}::text IS NULL OR starts_with(COALESCE(c."linkSpeed", ''), ${text(s.linkSpeed)}))
-    AND (${s.linkWidth ?? null}::int IS NULL OR c."linkWidth" = ${s.linkWidth ?? null})
     AND (${list(s.hosts)}::text[] IS NULL OR h.name = ANY(${list(s.hosts)}::text[]))
     AND ${hasLabels(s.hostLabels ?? {})} AND ${hasLabels(requestLabels)}`;
 }

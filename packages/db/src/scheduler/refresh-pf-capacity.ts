@@ -8,6 +8,7 @@ import { loadPlacementHosts } from "./load-placement-hosts.ts";
  * snapshots are stored (several hosts at once when a burst is stored: the same seven reads and
  * two writes whatever their number) and inside the transactions that reserve, assign or release
  * on a host. PFs that cannot have VFs (`sriov_totalvfs` 0) are left out, as pools leave them out.
+ * The hosts' NodeCapacity sums follow in the same call.
  */
 export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw">, hostIds: string | string[]): Promise<void> {
   const ids = typeof hostIds === "string" ? [hostIds] : [...new Set(hostIds)];
@@ -33,4 +34,25 @@ export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw"
   await db.$executeRaw`
     DELETE FROM "PfCapacity" c WHERE c."hostId" = ANY(${ids}::text[])
       AND NOT (c."hostId" || '/' || c.address = ANY(${rows.map((r) => `${r.hostId}/${r.address}`)}::text[]))`;
+  await refreshNodeCapacity(db, ids);
+}
+
+/**
+ * Rewrite these hosts' NodeCapacity rows from their PfCapacity rows, in one statement: upsert the
+ * fresh sums, drop the kinds and nodes that are gone (disjoint rows, so one statement may do both).
+ */
+export async function refreshNodeCapacity(db: Pick<Db, "$executeRaw">, hostIds: string | string[]): Promise<void> {
+  const ids = typeof hostIds === "string" ? [hostIds] : hostIds;
+  await db.$executeRaw`
+    WITH fresh AS (
+      SELECT "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '') AS key,
+        "hostId", "vendorId", "deviceId", driver, "numaNode", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready,
+        sum(bindable)::int AS bindable, (count(*) FILTER (WHERE ready + bindable + creatable > 0))::int AS pfs
+      FROM "PfCapacity" WHERE "hostId" = ANY(${ids}::text[]) GROUP BY "hostId", "vendorId", "deviceId", driver, "numaNode" ORDER BY key
+    ), upserted AS (
+      INSERT INTO "NodeCapacity" (key, "hostId", "vendorId", "deviceId", driver, "numaNode", available, ready, bindable, pfs)
+      SELECT * FROM fresh
+      ON CONFLICT (key) DO UPDATE SET available = EXCLUDED.available, ready = EXCLUDED.ready, bindable = EXCLUDED.bindable, pfs = EXCLUDED.pfs
+    )
+    DELETE FROM "NodeCapacity" WHERE "hostId" = ANY(${ids}::text[]) AND key NOT IN (SELECT key FROM fresh)`;
 }

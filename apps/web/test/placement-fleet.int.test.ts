@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { classifyPf, placeRequest, type PlacementRequest } from "@vfleet/core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { applyMigrations, createDb, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, startDatabase, storeSnapshot, type Database, type Db, type PoolView } from "@vfleet/db";
+import { placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
+import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
+
+/**
+ * A placement with no host named goes through the prefilter, the choice on stored per-PF counts
+ * and the winner's rows alone: it must land where core's placement over every host's rows
+ * lands, and, when a reservation takes the winner between the reads, on the next best host.
+ */
+let dir: string;
+let database: Database;
+let db: Db;
+let pool: PoolView;
+const queries: SchedulerQueries = { loadPlacementHosts, findCandidateHosts, loadPoolSummaries, findHostIds, listUsedMacs, getHost, createJobs, getPlan };
+
+/** A DGX-2 whose VFs are ready (vfio-pci), or all on mlx5_core (bindable: 16 binds for 16 VFs). */
+async function storeHost(name: string, o: { bindable?: boolean; online?: boolean; assigned?: number } = {}): Promise<string> {
+  const host = await db.host.create({ data: { name, hostname: name, online: o.online ?? true } });
+  const inventory = buildDgx2Inventory({ hostname: name, assigned: o.assigned });
+  if (o.bindable) for (const d of inventory.devices) if (d.physfn) Object.assign(d, { driver: "mlx5_core", driverOverride: null });
+  await storeSnapshot(db, host.id, { hash: name, scannedAt: new Date(), inventory });
+  return host.id;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "vfleet-placement-fleet-"));
+  database = await startDatabase({ dataDir: join(dir, "pg") });
+  await applyMigrations(database.url);
+  db = createDb(database.url);
+  await storeHost("a-bindable", { bindable: true });
+  await storeHost("b-ready", { assigned: 8 });
+  await storeHost("c-ready");
+  await storeHost("d-offline", { online: false });
+  const saved = await savePool(db, { pool: { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } }, actor: "test", create: true });
+  if (!saved.ok) throw new Error(saved.reason);
+  pool = saved.pool;
+}, 120_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: "g-new", vcpus: 8, memoryMiB: 8192 }, ...o });
+
+/** Where core's placement over every stored host's rows puts the request. */
+async function onEveryRow(request: PlacementRequest): Promise<string> {
+  const placed = placeRequest(await loadPlacementHosts(db, pool.selector), request);
+  if (!placed.ok) throw new Error(placed.error);
+  return placed.placement.host;
+}
+
+it("lands where placement over every host's rows lands, for each NUMA policy and size", async () => {
+  const requests = [ask(), ask({ count: 60, minPfs: 5 }), ask({ count: 100, numa: "preferred", minPfs: 1 }), ask({ count: 155, numa: "none" }), ask({ count: 8, guest: { name: "g-new", numaNode: 1 } })];
+  const hosts: string[] = [];
+  for (const request of requests) {
+    const outcome = await placeAndReserve(db, queries, { request, pool, dryRun: true, actor: "test" });
+    if (outcome.kind !== "planned") throw new Error(JSON.stringify(outcome));
+    expect([request.count, outcome.placement.host]).toEqual([request.count, await onEveryRow(request)]);
+    hosts.push(outcome.placement.host);
+  }
+  // Ready VFs beat bindable ones, the name breaks a tie, an offline host is never chosen, and
+  // b-ready's 8 VFs in a guest leave it too few for 155.
+  expect(hosts).toEqual(["b-ready", "b-ready", "b-ready", "c-ready", "b-ready"]);
+});
+
+it("takes the next best candidate when a reservation takes the winner between the reads", async () => {
+  const [b] = await findHostIds(db, { names: ["b-ready"] });
+  let raced = false;
+  // Another control plane reserves every free VF of b-ready right after the counts were read.
+  const racing: SchedulerQueries = {
+    ...queries,
+    loadPoolSummaries: async (...args) => {
+      const summaries = await loadPoolSummaries(...args);
+      if (!raced) {
+        raced = true;
+        const [host] = await loadPlacementHosts(db, pool.selector, { hostIds: [b!] });
+        const free = host!.pfs.flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable]).map((v) => v.address);
+        const reservations = free.map((address) => ({ address, guest: "other", pool: "cx5", pf: null, transient: false, mac: null, vlan: null, previousDriver: "vfio-pci", previousMac: null, previousVlan: null }));
+        const job = { ref: "attach", job: { kind: "guest.attach" as const, params: { guest: "other", devices: [{ address: free[0]!, kind: "hostdev" as const }], live: false, config: true } }, summary: "attach", dependsOn: [], resourceKeys: ["guest:other"], before: null };
+        expect((await createJobs(db, { hostId: b!, createdBy: "other", plan: { title: "other" }, jobs: [job], reservations })).ok).toBe(true);
+      }
+      return summaries;
+    },
+  };
+  const outcome = await placeAndReserve(db, racing, { request: ask(), pool, dryRun: true, actor: "test" });
+  expect(raced).toBe(true);
+  if (outcome.kind !== "planned") throw new Error(JSON.stringify(outcome));
+  expect(outcome.placement.host).toBe("c-ready");
+  expect(outcome.placement.host).toBe(await onEveryRow(ask()));
+});
