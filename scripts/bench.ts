@@ -37,7 +37,7 @@ async function benchScan(root: string) {
 }
 
 async function benchStore(inventory: Awaited<ReturnType<typeof scanHost>>) {
-  console.log("\nStore a 160-VF snapshot in PostgreSQL (embedded, one transaction, bulk statements)");
+  console.log("\nStore a 160-VF snapshot in PostgreSQL (embedded; one statement: the SQL function vfleet_store_inventory, then the derived summaries)");
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-pg-"));
   const database = await startDatabase({ dataDir: dir });
   const db = createDb(database.url);
@@ -88,6 +88,7 @@ async function main() {
     await buildTree("dgx2", dir, { vfs: 16 });
     const inventory = await benchScan(dir);
     await benchStore(inventory);
+    if (process.argv[2] === "store") return; // `pnpm bench store`: the scan and the store alone
     await benchAudit(inventory);
     await benchAgentStartup();
     await benchIdentity();

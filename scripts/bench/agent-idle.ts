@@ -11,14 +11,15 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { WebSocketServer, type WebSocket } from "ws";
+import { bundleAgent } from "@vfleet/agent/build";
+import { environmentOf, renderAgentUnit } from "@vfleet/core";
 import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { PROTOCOL_VERSION, type Inventory } from "@vfleet/protocol";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, row } from "./measure.ts";
 
-const repo = resolve(import.meta.dirname, "../..");
 const IDLE_MS = Number(process.env.VFLEET_BENCH_IDLE_MS ?? 60_000);
 const TICK_MS = 1500; // the daemon's default: a change reaches the server within 2 s
 const CLOCK_TICKS = 100; // USER_HZ on Linux x86-64
@@ -28,7 +29,8 @@ function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
-const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+/** Resident memory now and its peak since the process started (VmHWM), in MiB. */
+const memMiB = (pid: number, field: "VmRSS" | "VmHWM") => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 /** Accepts one agent, welcomes it, acks every snapshot, and resolves waiters on each snapshot. */
 async function startPeer() {
@@ -56,7 +58,7 @@ async function startPeer() {
   };
 }
 
-async function measureAgent(label: string, fullScanMs: number) {
+async function measureAgent(label: string, artifact: string, fullScanMs: number) {
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-idle-"));
   const root = join(dir, "root");
   await buildTree("dgx2", root);
@@ -66,8 +68,10 @@ async function measureAgent(label: string, fullScanMs: number) {
   let agent: ChildProcess | null = null;
   try {
     const first = peer.next(() => true);
-    agent = spawn(process.execPath, ["--import", "tsx", join(repo, "apps/agent/src/cli.ts"), "run", "--state", state, "--root", root, "--simulated",
-      "--scan-interval-ms", String(TICK_MS), "--full-scan-interval-ms", String(fullScanMs)], { stdio: "ignore", cwd: repo });
+    // The artifact operators install, run as they run it: plain Node, no node_modules beside it.
+    agent = spawn(process.execPath, [artifact, "run", "--state", state, "--root", root, "--simulated",
+      "--scan-interval-ms", String(TICK_MS), "--full-scan-interval-ms", String(fullScanMs)],
+      { stdio: "ignore", cwd: dirname(artifact), env: { ...process.env, ...environmentOf(renderAgentUnit(process.execPath)) } });
     await first;
     await new Promise((r) => setTimeout(r, 5000)); // start-up and the first scans settle
     const pid = agent.pid!;
@@ -75,7 +79,8 @@ async function measureAgent(label: string, fullScanMs: number) {
     const sent0 = peer.snapshots();
     await new Promise((r) => setTimeout(r, IDLE_MS));
     const cpu = cpuSeconds(pid) - c0;
-    const rss = rssMiB(pid);
+    const rss = memMiB(pid, "VmRSS");
+    const peak = memMiB(pid, "VmHWM");
     const idleSnapshots = peer.snapshots() - sent0;
 
     // A change made by hand on the host (not a vfleet job): how soon does the server hear of it?
@@ -93,20 +98,32 @@ async function measureAgent(label: string, fullScanMs: number) {
     latencies.sort((a, b) => a - b);
     const share = (cpu / (IDLE_MS / 1000)) * 100;
     row(`${label}: CPU while idle`, `${share.toFixed(2)} %`, `${cpu.toFixed(2)} CPU-s in ${IDLE_MS / 1000} s of one core`);
-    row(`${label}: resident memory`, `${rss.toFixed(0)} MiB`);
+    row(`${label}: resident memory now / peak`, `${rss.toFixed(0)} / ${peak.toFixed(0)} MiB`, `${(peak * 1.048576).toFixed(0)} MB peak`);
     row(`${label}: snapshots sent while idle`, String(idleSnapshots));
     row(`${label}: hand-made change -> snapshot at server`, fmt(latencies[2]!), `median of 5 (max ${fmt(latencies[4]!)}), ticks of ${TICK_MS} ms`);
     return { cpu, rss };
   } finally {
-    agent?.kill("SIGTERM");
+    if (agent && agent.exitCode === null) {
+      const exited = new Promise((r) => agent!.once("exit", r));
+      agent.kill("SIGTERM");
+      await exited; // it may still be writing its state file
+    }
     await peer.close();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 export async function benchAgentIdle() {
-  console.log(`\nThe agent idle on the simulated DGX-2 (tsx route, not the bundle), looking every ${TICK_MS / 1000} s`);
-  const fingerprint = await measureAgent("fingerprint, full scan each 60 s", 60_000);
-  const every = await measureAgent("full scan every tick (peer)", 0);
-  row("ratio CPU peer / fingerprint", `${(every.cpu / Math.max(fingerprint.cpu, 0.01)).toFixed(1)}x`);
+  console.log(`\nThe agent idle on the simulated DGX-2 (the artifact's bundle, simulator kept in, plain Node with the systemd unit's environment), looking every ${TICK_MS / 1000} s`);
+  const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-artifact-"));
+  try {
+    const artifact = join(dir, "vfleet-agent.mjs");
+    // The shipped bundle with the simulated HostIO kept in (the shipped one refuses --simulated).
+    await bundleAgent(artifact, { withSimulator: true });
+    const fingerprint = await measureAgent("fingerprint, full scan each 60 s", artifact, 60_000);
+    const every = await measureAgent("full scan every tick (peer)", artifact, 0);
+    row("ratio CPU peer / fingerprint", `${(every.cpu / Math.max(fingerprint.cpu, 0.01)).toFixed(1)}x`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -26,8 +26,12 @@ const noSimulator: Plugin = {
   },
 };
 
-/** Builds the artifact; returns the source files it carries (paths relative to the repo root). */
-export async function bundleAgent(outfile = ARTIFACT): Promise<{ inputs: string[] }> {
+/**
+ * Builds the artifact; returns the source files it carries (paths relative to the repo root).
+ * `withSimulator` keeps the simulated HostIO in: only for benchmarks that measure the artifact's
+ * own cost on a simulated host (the shipped artifact refuses `--simulated`).
+ */
+export async function bundleAgent(outfile = ARTIFACT, options: { withSimulator?: boolean } = {}): Promise<{ inputs: string[] }> {
   await mkdir(path.dirname(outfile), { recursive: true });
   const result = await build({
     entryPoints: [path.join(here, "../src/cli.ts")],
@@ -44,7 +48,7 @@ export async function bundleAgent(outfile = ARTIFACT): Promise<{ inputs: string[
     external: ["bufferutil", "utf-8-validate"],
     // ws and fast-xml-parser are CommonJS: give their require() of Node built-ins a real require.
     banner: { js: `import { createRequire as __vfleetCreateRequire } from "node:module";\nconst require = __vfleetCreateRequire(import.meta.url);` },
-    plugins: [noSimulator],
+    plugins: options.withSimulator ? [] : [noSimulator],
     logLevel: "warning",
     metafile: true,
     absWorkingDir: REPO_ROOT,

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AGENT_PATHS, execStartOf, renderAgentUnit } from "@vfleet/core";
+import { AGENT_NODE_OPTIONS, AGENT_PATHS, environmentOf, execStartOf, renderAgentUnit } from "@vfleet/core";
 
 /** systemd's own checker; it parses units without a running systemd (none runs here). */
 function verify(file: string): Promise<{ code: number; output: string }> {
@@ -27,6 +27,18 @@ describe("the agent's systemd unit", () => {
     const file = path.join(dir, AGENT_PATHS.unitName);
     await writeFile(file, renderAgentUnit(process.execPath).replace("ProtectSystem=strict", "ProtectSystm=strict"));
     expect((await verify(file)).output).toMatch(/Unknown key 'ProtectSystm'/);
+  });
+
+  it("runs Node with a small young generation, in options this Node accepts (an idle DGX-2 agent under 100 MB)", async () => {
+    const options = environmentOf(renderAgentUnit("/usr/bin/node")).NODE_OPTIONS;
+    expect(options).toBe(AGENT_NODE_OPTIONS);
+    // Allocate enough short-lived objects that V8 grows its young generation as far as it may.
+    const script = "let a=[];for(let i=0;i<3e6;i++){a.push({i});if(a.length>5e4)a=[]}" +
+      "console.log(require('v8').getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size)";
+    const newSpace = (env: NodeJS.ProcessEnv) => new Promise<number>((resolve, reject) => execFile(process.execPath, ["-e", script], { env }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout)))));
+    const { NODE_OPTIONS: _, ...plain } = process.env;
+    expect(await newSpace({ ...plain, NODE_OPTIONS: options })).toBeLessThanOrEqual(2 * 2 ** 20);
+    expect(await newSpace(plain)).toBeGreaterThan(2 * 2 ** 20); // the default, so the check above can fail
   });
 
   it("restarts always except when the control plane refused the agent, and runs the artifact from its config", () => {
