@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,18 +18,10 @@ import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import { PROTOCOL_VERSION, type Inventory } from "@vfleet/protocol";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, row } from "./measure.ts";
+import { cpuSeconds, memoryMiB } from "./proc.ts";
 
 const IDLE_MS = Number(process.env.VFLEET_BENCH_IDLE_MS ?? 60_000);
 const TICK_MS = 1500; // the daemon's default: a change reaches the server within 2 s
-const CLOCK_TICKS = 100; // USER_HZ on Linux x86-64
-
-/** utime + stime of a process, in seconds (/proc/<pid>/stat fields 14 and 15). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
-/** Resident memory now and its peak since the process started (VmHWM), in MiB. */
-const memMiB = (pid: number, field: "VmRSS" | "VmHWM") => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 
 /** Accepts one agent, welcomes it, acks every snapshot, and resolves waiters on each snapshot. */
 async function startPeer() {
@@ -79,8 +70,8 @@ async function measureAgent(label: string, artifact: string, fullScanMs: number)
     const sent0 = peer.snapshots();
     await new Promise((r) => setTimeout(r, IDLE_MS));
     const cpu = cpuSeconds(pid) - c0;
-    const rss = memMiB(pid, "VmRSS");
-    const peak = memMiB(pid, "VmHWM");
+    const rss = memoryMiB(pid, "VmRSS");
+    const peak = memoryMiB(pid, "VmHWM");
     const idleSnapshots = peer.snapshots() - sent0;
 
     // A change made by hand on the host (not a vfleet job): how soon does the server hear of it?

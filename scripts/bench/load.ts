@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyMigrations, createDb, createJobs, startDatabase, type Db } from "@vfleet/db";
@@ -8,6 +8,7 @@ import { startPlaneProcess, type PlaneProcess } from "../../apps/web/test/start-
 import { startRoundRobinProxy, type Proxy } from "../../apps/web/test/round-robin-proxy.ts";
 import { createRoleTokens } from "../../apps/web/test/start-test-stack.ts";
 import { percentile, row } from "./measure.ts";
+import { memoryMiB, treeCpuSeconds } from "./proc.ts";
 
 /**
  * `pnpm bench load [agents] [processes]`: fake agents speaking the real protocol (in this process:
@@ -35,29 +36,13 @@ interface ProcessSample { cpuSec: number; rssMiB: number; peakRssMiB: number; el
 async function sample(plane: PlaneProcess): Promise<ProcessSample> {
   const text = await (await fetch(`${plane.url}/metrics`)).text();
   const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1] ?? NaN);
-  const status = await readFile(`/proc/${plane.child.pid}/status`, "utf8");
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? NaN);
-  return { cpuSec: metric("vfleet_process_process_cpu_seconds_total"), rssMiB: kib("VmRSS") / 1024, peakRssMiB: kib("VmHWM") / 1024, elu: metric("vfleet_event_loop_utilization") };
+  const pid = plane.child.pid!;
+  return { cpuSec: metric("vfleet_process_process_cpu_seconds_total"), rssMiB: memoryMiB(pid, "VmRSS"), peakRssMiB: memoryMiB(pid, "VmHWM"), elu: metric("vfleet_event_loop_utilization") };
 }
 
-/**
- * CPU seconds used so far by the PostgreSQL serving `dataDir`: its postmaster and live backends,
- * plus the backends that already exited (counted in the postmaster's children's time).
- */
+/** CPU seconds used so far by the PostgreSQL serving `dataDir`: its postmaster and its backends, live or exited. */
 async function databaseCpuSec(dataDir: string): Promise<number> {
-  const postmaster = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => null);
-    if (!stat) continue;
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // f[0] is field 3 (state)
-    const pid = Number(entry);
-    if (pid !== postmaster && Number(f[1]) !== postmaster) continue;
-    total += Number(f[11]) + Number(f[12]) + (pid === postmaster ? Number(f[13]) + Number(f[14]) : 0);
-  }
-  return total / ticks;
+  return treeCpuSeconds(Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]));
 }
 
 interface Samples { planes: ProcessSample[]; dbCpuSec: number }

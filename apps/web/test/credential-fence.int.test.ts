@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
+import { waitFor } from "./jobs-helpers.ts";
 
 /**
  * A copied agent credential (issue 10): a second real agent process with the same state file
@@ -39,15 +40,6 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("two live agents with one credential", () => {
   it("keeps the first, refuses the second (which backs off), audits both and raises the flag and the metric", async () => {

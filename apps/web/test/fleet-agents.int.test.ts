@@ -7,6 +7,7 @@ import { scanHost } from "@vfleet/agent/scan";
 import { listHosts, loadInventory, normalizeInventory } from "@vfleet/db";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
+import { waitFor } from "./jobs-helpers.ts";
 import { asScanned } from "./as-scanned.ts";
 
 /**
@@ -25,15 +26,6 @@ let stack: TestStack;
 let fleet: Fleet;
 let workDir: string;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-fleet-"));

@@ -2,7 +2,7 @@ import { loadHostState, saveHostState, withHostStateLock, type KernelFaults } fr
 import type { Inventory } from "@vfleet/protocol";
 
 /** Poll until `probe` returns a value (not undefined), or fail saying what was awaited. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -1,14 +1,24 @@
 import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+
+/**
+ * The one UPDATE that makes in-flight jobs `unknown` (of one host, or of every host with null),
+ * returning their ids and hosts: markJobsUnknown runs it alone, takeOverHostJobs inside a
+ * statement that also asks whether the host has work.
+ */
+export function markJobsUnknownSql(hostId: string | null, reason: string): Prisma.Sql {
+  return Prisma.sql`
+    UPDATE "Job" SET state = 'unknown', error = ${reason}, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
+    WHERE state IN ('dispatched', 'running') AND (${hostId}::text IS NULL OR "hostId" = ${hostId})
+    RETURNING id, "hostId"`;
+}
 
 /**
  * The agent that had these jobs went away (socket closed, control plane restarted): they are
  * `unknown`, never silently failed. The next claim redelivers them with a new attempt and the
  * agent's level-triggered executor reports the real state. Without `hostId`: every host (at
- * control-plane start, when no socket can be open yet). Returns the job ids.
+ * control-plane start, when no socket can be open yet). Returns the job ids. One statement.
  */
-export async function markJobsUnknown(db: Db, options: { hostId?: string; reason: string }): Promise<{ id: string; hostId: string }[]> {
-  const rows = await db.job.findMany({ where: { state: { in: ["dispatched", "running"] }, ...(options.hostId ? { hostId: options.hostId } : {}) }, select: { id: true, hostId: true } });
-  if (rows.length === 0) return [];
-  await db.job.updateMany({ where: { id: { in: rows.map((r) => r.id) }, state: { in: ["dispatched", "running"] } }, data: { state: "unknown", error: options.reason, leaseUntil: null } });
-  return rows;
+export async function markJobsUnknown(db: Pick<Db, "$queryRaw">, options: { hostId?: string; reason: string }): Promise<{ id: string; hostId: string }[]> {
+  return db.$queryRaw<{ id: string; hostId: string }[]>(markJobsUnknownSql(options.hostId ?? null, options.reason));
 }

@@ -1,20 +1,17 @@
 import type { Db } from "../create-db.ts";
+import { markJobsUnknownSql } from "./mark-jobs-unknown.ts";
 
 /**
  * An agent said hello on a new connection: jobs sent on an earlier one are `unknown` (redelivered,
  * the agent reports the real state), and the answer says whether the host has anything to claim
- * now (queued, unknown, or a lapsed lease). One statement instead of markJobsUnknown's read and
- * write plus a work check: most hellos find nothing, and at 5,000 agents connecting at once each
- * round trip counts (issue 11). `work` is read beside the UPDATE (same snapshot), so jobs it just
- * made unknown count through `lost`.
+ * now (queued, unknown, or a lapsed lease). One statement instead of markJobsUnknown plus a work
+ * check: most hellos find nothing, and at 5,000 agents connecting at once each round trip counts
+ * (issue 11). `work` is read beside the UPDATE (same snapshot), so jobs it just made unknown count
+ * through `lost`.
  */
 export async function takeOverHostJobs(db: Db, hostId: string, reason: string): Promise<{ lost: string[]; work: boolean }> {
   const [row] = await db.$queryRaw<{ lost: string[]; work: boolean }[]>`
-    WITH lost AS (
-      UPDATE "Job" SET state = 'unknown', error = ${reason}, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
-      WHERE "hostId" = ${hostId} AND state IN ('dispatched', 'running')
-      RETURNING id
-    )
+    WITH lost AS (${markJobsUnknownSql(hostId, reason)})
     SELECT COALESCE((SELECT array_agg(id) FROM lost), '{}') AS lost,
       EXISTS (SELECT 1 FROM "Job" WHERE "hostId" = ${hostId}
         AND (state IN ('queued', 'unknown') OR (state IN ('dispatched', 'running') AND "leaseUntil" < now()))) AS work`;

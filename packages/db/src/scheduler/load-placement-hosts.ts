@@ -42,9 +42,9 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
     wantDevices ? Promise.resolve([] as VfRow[]) : db.$queryRaw<VfRow[]>`
       SELECT v."hostId", v."pfAddress", v.index, v.address, d.driver, d."msixVectors" AS msix, v.mac, v.vlan
       FROM "VirtualFunction" v JOIN "PciDevice" pd ON pd."hostId" = v."hostId" AND pd.address = v."pfAddress"
-      LEFT JOIN "PciDevice" d ON d."hostId" = v."hostId" AND d.address = v.address
+      LEFT JOIN "PciDevice" d ON d."hostId" = v."hostId" AND d.address = v.address AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
       WHERE v.address IS NOT NULL AND (${ids}::text[] IS NULL OR v."hostId" = ANY(${ids}::text[]))
-        AND (${ids}::text[] IS NULL OR pd."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]) OR d."hostId" IS NULL)
+        AND (${ids}::text[] IS NULL OR pd."hostId" = ANY(${ids}::text[]))
         AND (${vendor}::text IS NULL OR pd."vendorId" = ${vendor}) AND (${device}::text IS NULL OR pd."deviceId" = ${device})`,
     db.$queryRaw<ClaimRow[]>`
       SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
@@ -57,10 +57,9 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
     db.$queryRaw<GuestRow[]>`
       SELECT g."hostId", g.name, g.state, g.vcpus, g."memoryKiB", g.cpuset,
              COALESCE(array_agg(d."msixVectors" ORDER BY h.position) FILTER (WHERE h.address IS NOT NULL), '{}') AS "heldMsix"
-      FROM "Guest" g LEFT JOIN "GuestHostdev" h ON h."hostId" = g."hostId" AND h."guestName" = g.name
-      LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address
+      FROM "Guest" g LEFT JOIN "GuestHostdev" h ON h."hostId" = g."hostId" AND h."guestName" = g.name AND (${ids}::text[] IS NULL OR h."hostId" = ANY(${ids}::text[]))
+      LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
-        AND (${ids}::text[] IS NULL OR h."hostId" IS NULL OR h."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" IS NULL OR d."hostId" = ANY(${ids}::text[]))
       GROUP BY g."hostId", g.name`,
   ]);
   const [devs, members] = wantDevices ? await Promise.all([
