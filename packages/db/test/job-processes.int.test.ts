@@ -47,6 +47,9 @@ it("a queued, cancelled or finished job notifies its host at commit; a finished 
   }
 });
 
+/** findHostsWithWork narrowed to these hosts (other tests of this file share the database). */
+const hostsWithWork = async (hosts: string[]) => new Set([...(await findHostsWithWork(ctx.db))].filter((h) => hosts.includes(h)));
+
 it("recovery marks unknown only the jobs of processes that are gone, never a live peer's", async () => {
   const [live, dead] = ["live-proc", "dead-proc"];
   await registerProcess(ctx.db, live);
@@ -58,13 +61,13 @@ it("recovery marks unknown only the jobs of processes that are gone, never a liv
   }
   const mine = await claimNextJob(ctx.db, h1, 60_000, live);
   const theirs = await claimNextJob(ctx.db, h2, 60_000, dead);
-  expect(await findHostsWithWork(ctx.db, [h1, h2])).toEqual(new Set());
+  expect(await hostsWithWork([h1, h2])).toEqual(new Set());
   await unregisterProcess(ctx.db, dead);
   await beatProcess(ctx.db, live);
   const recovered = await markOrphanedJobsUnknown(ctx.db, { deadAfterMs: 30_000, reason: "gone" });
   expect(recovered.map((j) => j.id)).toEqual([theirs!.id]);
   expect((await ctx.db.job.findUniqueOrThrow({ where: { id: mine!.id } })).state).toBe("dispatched");
-  expect(await findHostsWithWork(ctx.db, [h1, h2])).toEqual(new Set([h2]));
+  expect(await hostsWithWork([h1, h2])).toEqual(new Set([h2]));
   // The live owner's job finishes normally.
   expect((await recordJobResult(ctx.db, { hostId: h1, jobId: mine!.id, attempt: 1, result: ok })).applied).toBe(true);
   await expect(markOrphanedJobsUnknown(ctx.db, { deadAfterMs: 0, reason: "x" })).rejects.toThrow("deadAfterMs must be a positive number");

@@ -1,4 +1,5 @@
 import type { Db } from "../create-db.ts";
+import { HAS_WORK } from "../processes/find-hosts-with-work.ts";
 import { markJobsUnknownSql } from "./mark-jobs-unknown.ts";
 
 /**
@@ -13,7 +14,6 @@ export async function takeOverHostJobs(db: Db, hostId: string, reason: string): 
   const [row] = await db.$queryRaw<{ lost: string[]; work: boolean }[]>`
     WITH lost AS (${markJobsUnknownSql(hostId, reason)})
     SELECT COALESCE((SELECT array_agg(id) FROM lost), '{}') AS lost,
-      EXISTS (SELECT 1 FROM "Job" WHERE "hostId" = ${hostId}
-        AND (state IN ('queued', 'unknown') OR (state IN ('dispatched', 'running') AND "leaseUntil" < now()))) AS work`;
+      EXISTS (SELECT 1 FROM "Job" WHERE "hostId" = ${hostId} AND ${HAS_WORK}) AS work`;
   return { lost: row!.lost, work: row!.lost.length > 0 || row!.work };
 }

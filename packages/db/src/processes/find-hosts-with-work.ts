@@ -1,18 +1,15 @@
 import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+
+/** A job row with something to deliver: queued or unknown, or in flight with its lease run out. */
+export const HAS_WORK = Prisma.sql`(state IN ('queued', 'unknown') OR (state IN ('dispatched', 'running') AND "leaseUntil" < now()))`;
 
 /**
- * Hosts with a job to deliver: queued or unknown, or in flight with its lease run out. The
- * dispatcher's slow safety poll (one statement for the whole process, not one per host) and
- * its check at an agent's hello. With `hostIds`, only those hosts.
+ * Hosts with a job to deliver (HAS_WORK), for the dispatcher's slow safety poll: one statement for
+ * the whole process, not one per host. An agent's hello asks the same of its own host inside
+ * takeOverHostJobs.
  */
-export async function findHostsWithWork(db: Db, hostIds?: readonly string[]): Promise<Set<string>> {
-  const rows = hostIds
-    ? await db.$queryRaw<{ hostId: string }[]>`
-        SELECT DISTINCT "hostId" FROM "Job"
-        WHERE "hostId" = ANY(${hostIds as string[]}::text[])
-          AND (state IN ('queued', 'unknown') OR (state IN ('dispatched', 'running') AND "leaseUntil" < now()))`
-    : await db.$queryRaw<{ hostId: string }[]>`
-        SELECT DISTINCT "hostId" FROM "Job"
-        WHERE state IN ('queued', 'unknown') OR (state IN ('dispatched', 'running') AND "leaseUntil" < now())`;
+export async function findHostsWithWork(db: Db): Promise<Set<string>> {
+  const rows = await db.$queryRaw<{ hostId: string }[]>`SELECT DISTINCT "hostId" FROM "Job" WHERE ${HAS_WORK}`;
   return new Set(rows.map((r) => r.hostId));
 }
