@@ -3,8 +3,6 @@ import { CloseCode } from "@vfleet/protocol";
 import type { AgentIdentity } from "./agent-session.ts";
 import type { Log } from "./logger.ts";
 
-/** WebSocket's "Try Again Later": the agent retries with its ordinary backoff. */
-const TRY_AGAIN_LATER = 1013;
 /** Below the agent's 10 s handshake timeout, so the answer reaches it. */
 const MAX_CROSS_PROCESS_WAIT_MS = 8_000;
 
@@ -82,7 +80,7 @@ export class CredentialFence {
     }
     const claim = await this.#claim(identity.hostId);
     if (claim.kind === "claimed") return null;
-    if (claim.kind === "undecided") return { code: TRY_AGAIN_LATER, reason: "another control-plane process holds this host; try again shortly" };
+    if (claim.kind === "undecided") return { code: CloseCode.TRY_AGAIN_LATER, reason: "another control-plane process holds this host; try again shortly" };
     return this.#refuse(identity, remote, { remote: null, since: claim.connectedAt ?? undefined, processId: claim.processId });
   }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Db } from "@vfleet/db";
 import type { Log } from "./logger.ts";
+import { escapeHtml, wantsJson } from "./plain-answer.ts";
 
 /** Told to clients in Retry-After: an embedded PostgreSQL restarts in about a second, a failover takes longer. */
 export const DATABASE_RETRY_AFTER_SEC = 5;
@@ -8,8 +9,6 @@ export const DATABASE_RETRY_AFTER_SEC = 5;
 const PROBE_TIMEOUT_MS = 2_000;
 /** While the database is down, requests are answered at once and the probe runs at most this often. */
 const RECHECK_MS = 1_000;
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Static files need no database: the 503 page must not stop them. */
 const needsDatabase = (path: string) => !path.startsWith("/_next/static/") && path !== "/favicon.ico";
@@ -95,8 +94,7 @@ function describe(err: unknown): string {
 /** 503 with the cause: JSON for the API (and JSON clients), a short page for browsers. */
 export function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string, raw: RawSend = res as unknown as RawSend): void {
   const error = `the database (PostgreSQL) is unreachable: ${reason}. Nothing was changed; retry in ${DATABASE_RETRY_AFTER_SEC} s`;
-  const path = (req.url ?? "/").split("?")[0]!;
-  const json = path.startsWith("/api/") || req.headers.accept?.includes("application/json");
+  const json = wantsJson(req);
   for (const name of ["content-type", "content-length", "content-encoding", "etag", "cache-control", "vary", "set-cookie", "location"]) res.removeHeader(name);
   raw.writeHead(503, {
     "content-type": json ? "application/json" : "text/html; charset=utf-8",

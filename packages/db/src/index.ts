@@ -10,7 +10,6 @@ export { authenticateAgent } from "./authenticate-agent.ts";
 export { revokeAgentCredentials } from "./revoke-agent-credentials.ts";
 export { removeHost, type RemovedHost } from "./remove-host.ts";
 export { markHostConnected } from "./mark-host-connected.ts";
-export { markHostSeen } from "./mark-host-seen.ts";
 export { markHostOffline } from "./mark-host-offline.ts";
 export { claimHostSession, releaseHostSession, type HostSessionClaim } from "./claim-host-session.ts";
 export { sweepOfflineHosts } from "./sweep-offline-hosts.ts";

@@ -1,4 +1,5 @@
 import type { Db } from "./create-db.ts";
+import { revokeAgentCredentials } from "./revoke-agent-credentials.ts";
 import { cancelJob } from "./jobs/cancel-job.ts";
 import { markJobsUnknown } from "./jobs/mark-jobs-unknown.ts";
 
@@ -18,7 +19,7 @@ export async function removeHost(db: Db, options: { hostId: string; actor: strin
   const removed = await db.$transaction(async (tx) => {
     const host = await tx.host.findFirst({ where: { id: options.hostId, removedAt: null }, select: { id: true, name: true } });
     if (!host) return null;
-    const { count: revoked } = await tx.agentCredential.updateMany({ where: { hostId: host.id, revokedAt: null }, data: { revokedAt: now } });
+    const { revoked } = await revokeAgentCredentials(tx, host.id, now);
     await tx.host.update({ where: { id: host.id }, data: { removedAt: now, online: false, name: `${host.name} (removed ${host.id.slice(0, 8)})` } });
     await tx.pfCapacity.deleteMany({ where: { hostId: host.id } });
     await tx.nodeCapacity.deleteMany({ where: { hostId: host.id } });

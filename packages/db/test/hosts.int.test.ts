@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  touchHostsSeen,
   authenticateAgent,
   createEnrollmentToken,
   getHost,
   listHosts,
   markHostConnected,
   markHostOffline,
-  markHostSeen,
   redeemEnrollmentToken,
   revokeAgentCredentials,
   sweepOfflineHosts,
@@ -98,7 +98,7 @@ describe("host liveness", () => {
     await markHostConnected(ctx.db, otherId, { agentVersion: "0.1.0", protocolVersion: "1.0" }, t0);
     expect(await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } })).toMatchObject({ online: true, connectedAt: t0, lastSeenAt: t0, agentVersion: "0.1.0", protocolVersion: "1.0" });
 
-    await markHostSeen(ctx.db, otherId, new Date(t0.getTime() + 50_000));
+    await touchHostsSeen(ctx.db, [otherId], new Date(t0.getTime() + 50_000));
     // live-1 silent for 60 s, live-2 for 10 s.
     const swept = await sweepOfflineHosts(ctx.db, { staleAfterMs: 30_000, now: new Date(t0.getTime() + 60_000) });
     expect(swept).toEqual([hostId]);

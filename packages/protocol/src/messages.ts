@@ -125,4 +125,9 @@ export const CloseCode = {
    * The agent backs off for minutes, never alternating with the other (protocol 1.7).
    */
   CREDENTIAL_IN_USE: 4423,
+  /**
+   * WebSocket's "Try Again Later": another control-plane process holds the host and could not be
+   * told alive or gone in time. The agent retries with its ordinary backoff.
+   */
+  TRY_AGAIN_LATER: 1013,
 } as const;

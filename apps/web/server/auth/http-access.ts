@@ -9,17 +9,15 @@ import { crossSiteRefusal } from "./check-same-origin.ts";
 import type { Auth } from "./create-auth.ts";
 import type { RateLimits } from "./rate-limits.ts";
 import { resolveIdentity } from "./resolve-identity.ts";
+import { escapeHtml, wantsJson } from "../plain-answer.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const AUTH_PREFIX = "/api/auth/";
 const SIGN_IN_PATH = "/api/auth/sign-in/username";
 const ENROLL_PATH = "/api/v1/enroll";
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}): "done" {
-  const path = (req.url ?? "/").split("?")[0]!;
-  if (path.startsWith("/api/") || req.headers.accept?.includes("application/json")) {
+  if (wantsJson(req)) {
     res.writeHead(status, { "content-type": "application/json", ...extra }).end(JSON.stringify({ error }));
   } else if (status === 401 && !req.headers.authorization) {
     // A browser without a session goes to the sign-in page and comes back afterwards (a script

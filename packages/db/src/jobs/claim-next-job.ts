@@ -1,5 +1,6 @@
 import type { Db } from "../create-db.ts";
 import { toJobView, type JobView } from "./job-view.ts";
+import { HAS_WORK } from "../processes/find-hosts-with-work.ts";
 
 /**
  * Claim the next job to send to a host's agent and make it `dispatched` with a new attempt
@@ -20,7 +21,7 @@ export async function claimNextJob(db: Db, hostId: string, leaseMs: number, owne
     WITH next AS (
       SELECT j.id FROM "Job" j
       WHERE j."hostId" = ${hostId}
-        AND (j.state IN ('queued', 'unknown') OR (j.state IN ('dispatched', 'running') AND j."leaseUntil" < now()))
+        AND ${HAS_WORK}
         AND NOT EXISTS (SELECT 1 FROM "Job" d WHERE d.id = ANY(j."dependsOn") AND d.state <> 'succeeded')
         AND NOT EXISTS (
           SELECT 1 FROM "Job" f WHERE f."hostId" = j."hostId" AND f.id <> j.id

@@ -1,4 +1,13 @@
+import { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "../create-db.ts";
+
+/**
+ * A job `j` (of host `h`) that still holds the MAC it sets: not finished yet, or succeeded after
+ * the host's stored snapshot (its VF row does not show the MAC yet). The pre-check here and the
+ * race guard (hold-mac-claims.ts) must agree, so both use this.
+ */
+export const JOB_HOLDS_MAC = Prisma.sql`(j.state IN ('queued', 'dispatched', 'running', 'unknown')
+  OR (j.state = 'succeeded' AND j."finishedAt" > coalesce(h."snapshotAt", 'epoch'::timestamptz)))`;
 
 export type MacUse = { hostId: string; hostName: string; where: string };
 
@@ -23,8 +32,7 @@ export async function findMacUsers(db: Db, p: { mac: string; vlan: number; self:
     UNION ALL
     SELECT j."hostId", h.name, 'job ' || j.id || ' (' || j.state::text || ': ' || j.summary || ')'
       FROM "Job" j JOIN "Host" h ON h.id = j."hostId"
-      -- Also a job that succeeded after the host's stored snapshot: its VF row does not show the MAC yet.
-      WHERE (j.state IN ('queued', 'dispatched', 'running', 'unknown') OR (j.state = 'succeeded' AND j."finishedAt" > coalesce(h."snapshotAt", 'epoch'::timestamptz)))
+      WHERE ${JOB_HOLDS_MAC}
         -- A job's VLAN may be left to the VF's current one: counted as the same VLAN (refuse rather than guess).
         AND ((j.params->>'mac' = ${mac} AND coalesce((j.params->>'vlan')::int, ${vlan}) = ${vlan}) OR j.params->'devices' @> ${JSON.stringify([{ mac }])}::jsonb)
         AND NOT (j."hostId" = ${self.hostId} AND coalesce(j.params->>'pf', '-') = ${self.pf ?? ""} AND coalesce(j.params->>'vf', '-') = ${self.vf === undefined ? "" : String(self.vf)})

@@ -1,4 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.ts";
+import { JOB_HOLDS_MAC } from "./find-mac-users.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -12,7 +13,7 @@ export type MacTaken = { field: string; key: string; jobId: string; summary: str
  * key, so two requests giving one MAC on one VLAN (on any hosts) at the same instant cannot both
  * commit: the second insert waits for the first transaction and then sees its row. A claim is
  * taken over when its job no longer needs it: ended, and not a success the host's stored
- * inventory does not show yet (the same rule as findMacUsers), or the same device given its
+ * inventory does not show yet (JOB_HOLDS_MAC, the rule findMacUsers uses), or the same device given its
  * MAC again. Returns the first claim another job holds, or null when all are written.
  * (Why not one `ON CONFLICT DO UPDATE ... WHERE <the holder's job is done>`: that WHERE reads the
  * Job table with the statement's snapshot, taken before the concurrent holder committed, so it
@@ -41,8 +42,7 @@ export async function holdMacClaims(tx: Tx, hostId: string, claims: { jobId: str
       const [holder] = await tx.$queryRaw<{ summary: string; createdBy: string; hostName: string }[]>`
         SELECT j.summary, j."createdBy", h.name AS "hostName" FROM "Job" j JOIN "Host" h ON h.id = j."hostId"
          WHERE j.id = ${held.jobId}
-           AND (j.state IN ('queued', 'dispatched', 'running', 'unknown')
-                OR (j.state = 'succeeded' AND j."finishedAt" > coalesce(h."snapshotAt", 'epoch'::timestamptz)))`;
+           AND ${JOB_HOLDS_MAC}`;
       if (holder) {
         return { field: r.claim.field, key: `mac:${r.claim.vlan}/${r.mac}`, jobId: held.jobId, summary: `${held.target} on ${holder.hostName}: ${holder.summary}`, createdBy: holder.createdBy };
       }

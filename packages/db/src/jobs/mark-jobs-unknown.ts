@@ -2,23 +2,22 @@ import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 
 /**
- * The one UPDATE that makes in-flight jobs `unknown` (of one host, or of every host with null),
- * returning their ids and hosts: markJobsUnknown runs it alone, takeOverHostJobs inside a
- * statement that also asks whether the host has work.
+ * The one UPDATE that makes in-flight jobs (`j`) matching `where` `unknown`, returning their ids
+ * and hosts: markJobsUnknown (one host), markOrphanedJobsUnknown (jobs of dead processes) and
+ * takeOverHostJobs (inside a statement that also asks whether the host has work) all run it.
  */
-export function markJobsUnknownSql(hostId: string | null, reason: string): Prisma.Sql {
+export function markJobsUnknownSql(where: Prisma.Sql, reason: string): Prisma.Sql {
   return Prisma.sql`
-    UPDATE "Job" SET state = 'unknown', error = ${reason}, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
-    WHERE state IN ('dispatched', 'running') AND (${hostId}::text IS NULL OR "hostId" = ${hostId})
-    RETURNING id, "hostId"`;
+    UPDATE "Job" j SET state = 'unknown', error = ${reason}, "leaseUntil" = NULL, "updatedAt" = ${new Date()}
+    WHERE j.state IN ('dispatched', 'running') AND ${where}
+    RETURNING j.id, j."hostId"`;
 }
 
 /**
- * The agent that had these jobs went away (socket closed, control plane restarted): they are
- * `unknown`, never silently failed. The next claim redelivers them with a new attempt and the
- * agent's level-triggered executor reports the real state. Without `hostId`: every host (at
- * control-plane start, when no socket can be open yet). Returns the job ids. One statement.
+ * The agent that had these jobs went away (socket closed, host removed): they are `unknown`,
+ * never silently failed. The next claim redelivers them with a new attempt and the agent's
+ * level-triggered executor reports the real state. Returns the job ids. One statement.
  */
-export async function markJobsUnknown(db: Pick<Db, "$queryRaw">, options: { hostId?: string; reason: string }): Promise<{ id: string; hostId: string }[]> {
-  return db.$queryRaw<{ id: string; hostId: string }[]>(markJobsUnknownSql(options.hostId ?? null, options.reason));
+export async function markJobsUnknown(db: Pick<Db, "$queryRaw">, options: { hostId: string; reason: string }): Promise<{ id: string; hostId: string }[]> {
+  return db.$queryRaw<{ id: string; hostId: string }[]>(markJobsUnknownSql(Prisma.sql`j."hostId" = ${options.hostId}`, options.reason));
 }

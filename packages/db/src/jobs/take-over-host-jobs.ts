@@ -1,4 +1,5 @@
 import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
 import { HAS_WORK } from "../processes/find-hosts-with-work.ts";
 import { markJobsUnknownSql } from "./mark-jobs-unknown.ts";
 
@@ -12,8 +13,8 @@ import { markJobsUnknownSql } from "./mark-jobs-unknown.ts";
  */
 export async function takeOverHostJobs(db: Db, hostId: string, reason: string): Promise<{ lost: string[]; work: boolean }> {
   const [row] = await db.$queryRaw<{ lost: string[]; work: boolean }[]>`
-    WITH lost AS (${markJobsUnknownSql(hostId, reason)})
+    WITH lost AS (${markJobsUnknownSql(Prisma.sql`j."hostId" = ${hostId}`, reason)})
     SELECT COALESCE((SELECT array_agg(id) FROM lost), '{}') AS lost,
-      EXISTS (SELECT 1 FROM "Job" WHERE "hostId" = ${hostId} AND ${HAS_WORK}) AS work`;
+      EXISTS (SELECT 1 FROM "Job" j WHERE j."hostId" = ${hostId} AND ${HAS_WORK}) AS work`;
   return { lost: row!.lost, work: row!.lost.length > 0 || row!.work };
 }

@@ -1,4 +1,6 @@
 import type { Db } from "../create-db.ts";
+import { Prisma } from "../generated/prisma/client.ts";
+import { markJobsUnknownSql } from "../jobs/mark-jobs-unknown.ts";
 
 /**
  * Jobs in flight (dispatched/running) whose dispatching process is gone (no row, or no
@@ -11,11 +13,8 @@ export async function markOrphanedJobsUnknown(db: Db, options: { deadAfterMs: nu
   if (!Number.isFinite(options.deadAfterMs) || options.deadAfterMs <= 0) {
     throw new Error(`markOrphanedJobsUnknown: deadAfterMs must be a positive number of milliseconds, got ${options.deadAfterMs}`);
   }
-  return db.$queryRaw<{ id: string; hostId: string }[]>`
-    UPDATE "Job" j SET state = 'unknown', error = ${options.reason}, "leaseUntil" = NULL, "updatedAt" = now()
-    WHERE j.state IN ('dispatched', 'running')
-      AND NOT EXISTS (
-        SELECT 1 FROM "ControlPlaneProcess" p
-        WHERE p.id = j."ownerId" AND p."heartbeatAt" > now() - make_interval(secs => ${options.deadAfterMs / 1000}::double precision))
-    RETURNING j.id, j."hostId"`;
+  const orphaned = Prisma.sql`NOT EXISTS (
+    SELECT 1 FROM "ControlPlaneProcess" p
+    WHERE p.id = j."ownerId" AND p."heartbeatAt" > now() - make_interval(secs => ${options.deadAfterMs / 1000}::double precision))`;
+  return db.$queryRaw<{ id: string; hostId: string }[]>(markJobsUnknownSql(orphaned, options.reason));
 }
