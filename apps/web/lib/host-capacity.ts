@@ -1,4 +1,4 @@
-import type { CapacityCounts } from "@vfleet/core";
+import { HOST_TOTAL_KEYS, type CapacityCounts } from "@vfleet/core";
 
 const KEYS = ["possible", "created", "bound", "assigned", "free"] as const;
 
@@ -9,12 +9,11 @@ export function capacityCountsOf(value: unknown): CapacityCounts | null {
   return KEYS.every((k) => typeof record[k] === "number") ? (record as unknown as CapacityCounts) : null;
 }
 
-const TOTAL_KEYS = [...KEYS, "ready", "needsBind", "devices", "devicesReady", "devicesNeedsBind", "devicesAssigned"] as const;
-export type FleetCounts = Record<(typeof TOTAL_KEYS)[number], number | null>;
+export type FleetCounts = Record<(typeof HOST_TOTAL_KEYS)[number], number | null>;
 
 /** The fleet page's view of a stored summary: a count stored before it existed is null ("–"), not 0. */
 export function fleetCountsOf(value: unknown): FleetCounts | null {
   if (!capacityCountsOf(value)) return null;
   const record = value as Record<string, unknown>;
-  return Object.fromEntries(TOTAL_KEYS.map((k) => [k, typeof record[k] === "number" ? record[k] : null])) as FleetCounts;
+  return Object.fromEntries(HOST_TOTAL_KEYS.map((k) => [k, typeof record[k] === "number" ? record[k] : null])) as FleetCounts;
 }

@@ -1,7 +1,8 @@
+import { HOST_TOTAL_KEYS } from "@vfleet/core";
 import type { Db } from "./create-db.ts";
 
-/** Counts summed over hosts; the keys are those of core's HostCapacityTotals. */
-export const TOTAL_KEYS = ["possible", "created", "bound", "assigned", "free", "ready", "needsBind", "devices", "devicesReady", "devicesNeedsBind", "devicesAssigned"] as const;
+/** Counts summed over hosts: the keys of core's HostCapacityTotals. */
+const TOTAL_KEYS = HOST_TOTAL_KEYS;
 export type CapacityTotals = { hosts: number } & Record<(typeof TOTAL_KEYS)[number], number>;
 
 /**

@@ -51,6 +51,9 @@ export interface HostCapacityTotals extends CapacityCounts, DeviceCounts {
   needsBind: number;
 }
 
+/** Every key of HostCapacityTotals, in display order: what the fleet sums and shows per host. */
+export const HOST_TOTAL_KEYS = ["possible", "created", "bound", "assigned", "free", "ready", "needsBind", "devices", "devicesReady", "devicesNeedsBind", "devicesAssigned"] as const satisfies readonly (keyof HostCapacityTotals)[];
+
 export interface HostCapacity {
   totals: HostCapacityTotals;
   pfs: PfCapacity[];
