@@ -37,7 +37,9 @@ async function benchScan(root: string) {
 }
 
 async function benchStore(inventory: Awaited<ReturnType<typeof scanHost>>) {
-  console.log("\nStore a 160-VF snapshot in PostgreSQL (embedded; one statement: the SQL function vfleet_store_inventory, then the derived summaries)");
+  console.log(
+    "\nStore a 160-VF snapshot in PostgreSQL (embedded; one statement: the SQL function vfleet_store_inventory, then the derived summaries)",
+  );
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-pg-"));
   const database = await startDatabase({ dataDir: dir });
   const db = createDb(database.url);

@@ -32,7 +32,11 @@ function ensureWebBuild() {
   if (!needsWebBuild(join(repo, "apps/web"))) return;
   log("demo: building the web app (next build), once per source change ...");
   const web = join(repo, "apps/web");
-  const r = spawnSync(join(web, "node_modules/.bin/next"), ["build"], { cwd: web, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const r = spawnSync(join(web, "node_modules/.bin/next"), ["build"], {
+    cwd: web,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (r.status !== 0) throw new Error("next build failed");
 }
 
@@ -73,15 +77,24 @@ async function main() {
   generatePrismaClient();
   ensureWebBuild();
   const { url, child } = await startControlPlane();
-  started.push(() => { if (child.exitCode === null) child.kill("SIGTERM"); });
+  started.push(() => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+  });
   const admin = await createDemoAdmin(url, stateDir);
   const fleet = await startFleet({
-    controlPlaneUrl: url, apiToken: admin.token,
+    controlPlaneUrl: url,
+    apiToken: admin.token,
     workDir: join(stateDir, "fleet"),
     agentCommand: [...tsx, join(repo, "apps/agent/src/cli.ts")],
-    hosts: [{ profile: "dgx2", name: "dgx2-01" }, { profile: "intel-82576", name: "igb-01" }, { profile: "gpu-workstation", name: "gpu-ws-01" }],
+    hosts: [
+      { profile: "dgx2", name: "dgx2-01" },
+      { profile: "intel-82576", name: "igb-01" },
+      { profile: "gpu-workstation", name: "gpu-ws-01" },
+    ],
     scanIntervalMs: 1000,
-    log: (line) => { if (process.env.VFLEET_DEMO_VERBOSE) log(line); },
+    log: (line) => {
+      if (process.env.VFLEET_DEMO_VERBOSE) log(line);
+    },
   });
   started.push(() => fleet.stop());
   const guests = await defineDemoGuests(fleet.hosts);
@@ -96,7 +109,9 @@ async function main() {
 
   process.once("SIGINT", () => void stopAll());
   process.once("SIGTERM", () => void stopAll());
-  child.once("exit", () => { void stopAll().then(() => process.exit(0)); });
+  child.once("exit", () => {
+    void stopAll().then(() => process.exit(0));
+  });
 }
 
 main().catch(async (err: unknown) => {

@@ -30,10 +30,18 @@ async function startPeer() {
   let onSnapshot: ((inv: Inventory) => void) | null = null;
   let snapshots = 0;
   wss.on("connection", (ws: WebSocket) => {
-    const send = (type: string, payload: unknown) => ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
+    const send = (type: string, payload: unknown) =>
+      ws.send(JSON.stringify({ type, id: randomUUID(), ts: new Date().toISOString(), payload }));
     ws.on("message", (data) => {
       const msg = JSON.parse(data.toString()) as { type: string; id: string; payload: { hash: string; inventory: Inventory } };
-      if (msg.type === "agent.hello") send("server.welcome", { hostId: "bench", hostName: "dgx2-bench", protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs: 10_000, knownHash: null });
+      if (msg.type === "agent.hello")
+        send("server.welcome", {
+          hostId: "bench",
+          hostName: "dgx2-bench",
+          protocolVersion: PROTOCOL_VERSION,
+          heartbeatIntervalMs: 10_000,
+          knownHash: null,
+        });
       if (msg.type === "inventory.snapshot") {
         snapshots++;
         send("inventory.ack", { replyTo: msg.id, hash: msg.payload.hash, stored: true });
@@ -44,8 +52,20 @@ async function startPeer() {
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/agent`,
     snapshots: () => snapshots,
-    next: (match: (inv: Inventory) => boolean) => new Promise<void>((r) => { onSnapshot = (inv) => { if (match(inv)) { onSnapshot = null; r(); } }; }),
-    close: () => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }),
+    next: (match: (inv: Inventory) => boolean) =>
+      new Promise<void>((r) => {
+        onSnapshot = (inv) => {
+          if (match(inv)) {
+            onSnapshot = null;
+            r();
+          }
+        };
+      }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => r());
+      }),
   };
 }
 
@@ -55,14 +75,31 @@ async function measureAgent(label: string, artifact: string, fullScanMs: number)
   await buildTree("dgx2", root);
   const peer = await startPeer();
   const state = join(dir, "state.json");
-  await writeFile(state, JSON.stringify({ server: peer.url, hostId: "bench", hostName: "dgx2-bench", credential: "bench-credential-0123456789" }));
+  await writeFile(
+    state,
+    JSON.stringify({ server: peer.url, hostId: "bench", hostName: "dgx2-bench", credential: "bench-credential-0123456789" }),
+  );
   let agent: ChildProcess | null = null;
   try {
     const first = peer.next(() => true);
     // The artifact operators install, run as they run it: plain Node, no node_modules beside it.
-    agent = spawn(process.execPath, [artifact, "run", "--state", state, "--root", root, "--simulated",
-      "--scan-interval-ms", String(TICK_MS), "--full-scan-interval-ms", String(fullScanMs)],
-      { stdio: "ignore", cwd: dirname(artifact), env: { ...process.env, ...environmentOf(renderAgentUnit(process.execPath)) } });
+    agent = spawn(
+      process.execPath,
+      [
+        artifact,
+        "run",
+        "--state",
+        state,
+        "--root",
+        root,
+        "--simulated",
+        "--scan-interval-ms",
+        String(TICK_MS),
+        "--full-scan-interval-ms",
+        String(fullScanMs),
+      ],
+      { stdio: "ignore", cwd: dirname(artifact), env: { ...process.env, ...environmentOf(renderAgentUnit(process.execPath)) } },
+    );
     await first;
     await new Promise((r) => setTimeout(r, 5000)); // start-up and the first scans settle
     const pid = agent.pid!;
@@ -91,7 +128,11 @@ async function measureAgent(label: string, artifact: string, fullScanMs: number)
     row(`${label}: CPU while idle`, `${share.toFixed(2)} %`, `${cpu.toFixed(2)} CPU-s in ${IDLE_MS / 1000} s of one core`);
     row(`${label}: resident memory now / peak`, `${rss.toFixed(0)} / ${peak.toFixed(0)} MiB`, `${(peak * 1.048576).toFixed(0)} MB peak`);
     row(`${label}: snapshots sent while idle`, String(idleSnapshots));
-    row(`${label}: hand-made change -> snapshot at server`, fmt(latencies[2]!), `median of 5 (max ${fmt(latencies[4]!)}), ticks of ${TICK_MS} ms`);
+    row(
+      `${label}: hand-made change -> snapshot at server`,
+      fmt(latencies[2]!),
+      `median of 5 (max ${fmt(latencies[4]!)}), ticks of ${TICK_MS} ms`,
+    );
     return { cpu, rss };
   } finally {
     if (agent && agent.exitCode === null) {
@@ -105,7 +146,9 @@ async function measureAgent(label: string, artifact: string, fullScanMs: number)
 }
 
 export async function benchAgentIdle() {
-  console.log(`\nThe agent idle on the simulated DGX-2 (the artifact's bundle, simulator kept in, plain Node with the systemd unit's environment), looking every ${TICK_MS / 1000} s`);
+  console.log(
+    `\nThe agent idle on the simulated DGX-2 (the artifact's bundle, simulator kept in, plain Node with the systemd unit's environment), looking every ${TICK_MS / 1000} s`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-artifact-"));
   try {
     const artifact = join(dir, "vfleet-agent.mjs");

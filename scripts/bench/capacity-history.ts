@@ -7,7 +7,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { applyMigrations, createDb, createEnrollmentToken, readCapacityHistory, recordSnapshotHistory, redeemEnrollmentToken, startDatabase, storeSnapshot, SAMPLE_KEYS } from "@vfleet/db";
+import {
+  applyMigrations,
+  createDb,
+  createEnrollmentToken,
+  readCapacityHistory,
+  recordSnapshotHistory,
+  redeemEnrollmentToken,
+  startDatabase,
+  storeSnapshot,
+  SAMPLE_KEYS,
+} from "@vfleet/db";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
 import { fmt, measure, row } from "./measure.ts";
@@ -24,7 +34,9 @@ export async function benchCapacityHistory(): Promise<void> {
   try {
     await applyMigrations(database.url);
     console.log(`\nCapacity history: ${HOSTS} hosts x ${SAMPLES_PER_HOST} samples over ${DAYS} days, a ${POINTS}-point chart`);
-    await db.$executeRawUnsafe(`INSERT INTO "Host" (id, name, hostname) SELECT 'h' || i, 'h' || i, 'h' || i FROM generate_series(1, ${HOSTS}) i`);
+    await db.$executeRawUnsafe(
+      `INSERT INTO "Host" (id, name, hostname) SELECT 'h' || i, 'h' || i, 'h' || i FROM generate_series(1, ${HOSTS}) i`,
+    );
     const cols = SAMPLE_KEYS.map((k) => `"${k}"`).join(", ");
     const vals = SAMPLE_KEYS.map(() => "(random() * 160)::int").join(", ");
     await db.$executeRawUnsafe(`INSERT INTO "CapacitySample" ("hostId", "at", ${cols})
@@ -34,15 +46,24 @@ export async function benchCapacityHistory(): Promise<void> {
     const to = new Date();
     const from = new Date(to.getTime() - DAYS * 86_400_000);
     const fleet = await measure(() => readCapacityHistory(db, { from, to, buckets: POINTS }), { runs: 9, warmup: 2 });
-    const lastDay = await measure(() => readCapacityHistory(db, { from: new Date(to.getTime() - 86_400_000), to, buckets: POINTS }), { runs: 9, warmup: 2 });
+    const lastDay = await measure(() => readCapacityHistory(db, { from: new Date(to.getTime() - 86_400_000), to, buckets: POINTS }), {
+      runs: 9,
+      warmup: 2,
+    });
     const host = await measure(() => readCapacityHistory(db, { hostId: "h42", from, to, buckets: POINTS }), { runs: 21, warmup: 3 });
     const sums = SAMPLE_KEYS.map((k) => `sum("${k}")::int`).join(", ");
-    const perPoint = await measure(async () => {
-      for (let i = 0; i <= POINTS; i++) {
-        const t = new Date(from.getTime() + (i * (to.getTime() - from.getTime())) / POINTS);
-        await db.$queryRawUnsafe(`SELECT ${sums} FROM (SELECT DISTINCT ON ("hostId") * FROM "CapacitySample" WHERE "at" <= $1::timestamp ORDER BY "hostId", "at" DESC) s`, t.toISOString());
-      }
-    }, { runs: 3, warmup: 1 });
+    const perPoint = await measure(
+      async () => {
+        for (let i = 0; i <= POINTS; i++) {
+          const t = new Date(from.getTime() + (i * (to.getTime() - from.getTime())) / POINTS);
+          await db.$queryRawUnsafe(
+            `SELECT ${sums} FROM (SELECT DISTINCT ON ("hostId") * FROM "CapacitySample" WHERE "at" <= $1::timestamp ORDER BY "hostId", "at" DESC) s`,
+            t.toISOString(),
+          );
+        }
+      },
+      { runs: 3, warmup: 1 },
+    );
     row("fleet history, one pass (readCapacityHistory)", fmt(fleet.median));
     row("peer: one query per point (latest sample per host)", fmt(perPoint.median));
     row("ratio peer / one pass", `${(perPoint.median / fleet.median).toFixed(1)}x`);

@@ -25,10 +25,16 @@ export async function benchIdentity(): Promise<void> {
     const auth = createAuth({ db, secret: "bench-secret-bench-secret-bench-secret", baseUrl: "http://127.0.0.1" });
     await createUser(db, { username: "bench", password: "bench password", role: "operator" });
     const signedIn = await auth.api.signInUsername({ body: { username: "bench", password: "bench password" }, asResponse: true });
-    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const created = await createApiToken(db, { name: "bench", role: "viewer", createdBy: "bench" });
     if (!created.ok) throw new Error("token creation failed");
-    const token = await measure(() => resolveIdentity(request({ authorization: `Bearer ${created.token}` }), { db, auth }), { runs: 101, warmup: 10 });
+    const token = await measure(() => resolveIdentity(request({ authorization: `Bearer ${created.token}` }), { db, auth }), {
+      runs: 101,
+      warmup: 10,
+    });
     const session = await measure(() => resolveIdentity(request({ cookie }), { db, auth }), { runs: 101, warmup: 10 });
     const hosts = await measure(() => listHosts(db), { runs: 101, warmup: 10 });
     const { password } = await auth.$context;
@@ -36,7 +42,10 @@ export async function benchIdentity(): Promise<void> {
     row("API token (sha256 + one indexed row)", fmt(token.median));
     row("session cookie (better-auth: session + user rows)", fmt(session.median));
     row("peer: GET /api/v1/hosts query, empty fleet", fmt(hosts.median));
-    row("ratio token / peer, session / peer", `${(token.median / hosts.median).toFixed(1)}x, ${(session.median / hosts.median).toFixed(1)}x`);
+    row(
+      "ratio token / peer, session / peer",
+      `${(token.median / hosts.median).toFixed(1)}x, ${(session.median / hosts.median).toFixed(1)}x`,
+    );
     row("password hash at sign-in (scrypt)", fmt(scrypt.median), "once per sign-in, not per request");
   } finally {
     await db.$disconnect();

@@ -4,7 +4,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Run `fn` `warmup` times untimed, then `runs` times; return the median, p99 and min in milliseconds. */
-export async function measure(fn: () => Promise<unknown> | unknown, { runs = 15, warmup = 3 } = {}): Promise<{ median: number; p99: number; min: number }> {
+export async function measure(
+  fn: () => Promise<unknown> | unknown,
+  { runs = 15, warmup = 3 } = {},
+): Promise<{ median: number; p99: number; min: number }> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -2,8 +2,30 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { computePoolCapacity, placeRequest, poolCapacityOfSummaries, rankSummaryHosts, whatIf, whatIfOfSummaries, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import { applyMigrations, createDb, findCandidateHosts, getHost, listUsedMacs, loadPlacementHosts, loadPoolSummaries, refreshNodeCapacity, refreshPfCapacity, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import {
+  computePoolCapacity,
+  placeRequest,
+  poolCapacityOfSummaries,
+  rankSummaryHosts,
+  whatIf,
+  whatIfOfSummaries,
+  type PlacementHost,
+  type PlacementRequest,
+} from "@vfleet/core";
+import {
+  applyMigrations,
+  createDb,
+  findCandidateHosts,
+  getHost,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  refreshNodeCapacity,
+  refreshPfCapacity,
+  startDatabase,
+  storeSnapshot,
+  type Db,
+} from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -27,7 +49,14 @@ type Template = { name: string; inventory: Inventory };
 
 async function templates(): Promise<Template[]> {
   const out: Template[] = [];
-  const specs: [string, string, number][] = [["dgx2", "dgx2-empty", 0], ["dgx2", "dgx2-half", 8], ["dgx2", "dgx2-full", 16], ["intel-82576", "i82576-empty", 0], ["intel-82576", "i82576-full", 7], ["gpu-workstation", "gpu-ws", 0]];
+  const specs: [string, string, number][] = [
+    ["dgx2", "dgx2-empty", 0],
+    ["dgx2", "dgx2-half", 8],
+    ["dgx2", "dgx2-full", 16],
+    ["intel-82576", "i82576-empty", 0],
+    ["intel-82576", "i82576-full", 7],
+    ["gpu-workstation", "gpu-ws", 0],
+  ];
   for (const [profile, name, vfs] of specs) {
     const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-fleet-"));
     try {
@@ -40,7 +69,11 @@ async function templates(): Promise<Template[]> {
   // Fill levels: on the full DGX-2, every third VF already on vfio-pci (ready), the rest on mlx5_core.
   const full = out.find((t) => t.name === "dgx2-full")!;
   const ready = structuredClone(full.inventory);
-  ready.devices.filter((d) => d.physfn).forEach((d, i) => { if (i % 3 === 0) d.driver = "vfio-pci"; });
+  ready.devices
+    .filter((d) => d.physfn)
+    .forEach((d, i) => {
+      if (i % 3 === 0) d.driver = "vfio-pci";
+    });
   out.push({ name: "dgx2-third-ready", inventory: ready });
   return out;
 }
@@ -49,21 +82,48 @@ async function templates(): Promise<Template[]> {
 async function cloneHosts(db: Db, templateIds: string[], from: number, to: number): Promise<void> {
   await db.$executeRawUnsafe(`CREATE TEMP TABLE IF NOT EXISTS clone_map (new_id text, template text, name text)`);
   await db.$executeRawUnsafe(`TRUNCATE clone_map`);
-  await db.$executeRawUnsafe(`INSERT INTO clone_map SELECT gen_random_uuid()::text, (ARRAY[${templateIds.map((t) => `'${t}'`).join(",")}])[1 + (i % ${templateIds.length})], 'sim-' || lpad(i::text, 5, '0') FROM generate_series(${from}, ${to - 1}) AS i`);
+  await db.$executeRawUnsafe(
+    `INSERT INTO clone_map SELECT gen_random_uuid()::text, (ARRAY[${templateIds.map((t) => `'${t}'`).join(",")}])[1 + (i % ${templateIds.length})], 'sim-' || lpad(i::text, 5, '0') FROM generate_series(${from}, ${to - 1}) AS i`,
+  );
   await db.$executeRawUnsafe(`INSERT INTO "Host" (id, name, hostname, online, "lastSeenAt", "snapshotHash", "snapshotAt", facts, capacity)
     SELECT m.new_id, m.name, m.name, true, now(), h."snapshotHash", h."snapshotAt", h.facts, h.capacity FROM clone_map m JOIN "Host" h ON h.id = m.template`);
-  for (const table of ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev", "PfCapacity", "NodeCapacity"]) {
-    const cols = (await db.$queryRawUnsafe<{ c: string }[]>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`, table)).map((r) => r.c);
+  for (const table of [
+    "IommuGroup",
+    "PciDevice",
+    "PhysicalFunction",
+    "VirtualFunction",
+    "NetInterface",
+    "Guest",
+    "GuestHostdev",
+    "PfCapacity",
+    "NodeCapacity",
+  ]) {
+    const cols = (
+      await db.$queryRawUnsafe<{ c: string }[]>(
+        `SELECT column_name AS c FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position`,
+        table,
+      )
+    ).map((r) => r.c);
     const list = cols.map((c) => `"${c}"`).join(", ");
     // NodeCapacity's key starts with the host id.
-    const select = cols.map((c) => (c === "hostId" ? "m.new_id" : c === "key" ? `m.new_id || substr(t.key, length(t."hostId") + 1)` : `t."${c}"`)).join(", ");
-    await db.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT ${select} FROM "${table}" t JOIN clone_map m ON t."hostId" = m.template`);
+    const select = cols
+      .map((c) => (c === "hostId" ? "m.new_id" : c === "key" ? `m.new_id || substr(t.key, length(t."hostId") + 1)` : `t."${c}"`))
+      .join(", ");
+    await db.$executeRawUnsafe(
+      `INSERT INTO "${table}" (${list}) SELECT ${select} FROM "${table}" t JOIN clone_map m ON t."hostId" = m.template`,
+    );
   }
   await db.$executeRawUnsafe(`ANALYZE`);
 }
 
 const pool = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
-const ask = (i: number): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: `bench-${i}`, vcpus: 8, memoryMiB: 8192 } });
+const ask = (i: number): PlacementRequest => ({
+  pool,
+  count: 16,
+  numa: "required",
+  minPfs: 4,
+  guest: { name: `bench-${i}`, vcpus: 8, memoryMiB: 8192 },
+});
 
 const phases = { prefilter: [] as number[], rank: [] as number[], load: [] as number[], place: [] as number[] };
 
@@ -74,9 +134,17 @@ const phases = { prefilter: [] as number[], rank: [] as number[], load: [] as nu
  */
 async function schedule(db: Db, request: PlacementRequest) {
   const t0 = performance.now();
-  const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
+  const ids = await findCandidateHosts(db, {
+    selector: request.pool.selector,
+    count: request.count,
+    numa: request.numa,
+    minPfs: request.minPfs,
+  });
   const t1 = performance.now();
-  const best = ids && ids.length > 1 ? rankSummaryHosts(await loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request).slice(0, 1) : ids;
+  const best =
+    ids && ids.length > 1
+      ? rankSummaryHosts(await loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request).slice(0, 1)
+      : ids;
   const t2 = performance.now();
   const hosts = await loadPlacementHosts(db, request.pool.selector, best ? { hostIds: best } : {});
   const t3 = performance.now();
@@ -91,7 +159,12 @@ async function schedule(db: Db, request: PlacementRequest) {
 
 /** The same decision as the scheduler made it before: every candidate's rows read and placed on (the peer of the ranking). */
 async function scheduleOnEveryCandidate(db: Db, request: PlacementRequest) {
-  const ids = await findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs });
+  const ids = await findCandidateHosts(db, {
+    selector: request.pool.selector,
+    count: request.count,
+    numa: request.numa,
+    minPfs: request.minPfs,
+  });
   const placed = placeRequest(await loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), request);
   if (!placed.ok) throw new Error(placed.error);
   return placed.placement;
@@ -107,24 +180,41 @@ async function benchRouteReads(db: Db): Promise<void> {
   const same = (await schedule(db, ask(0))).hostId === (await scheduleOnEveryCandidate(db, ask(0))).hostId;
   const everyCandidate = await timed(READ_RUNS, () => scheduleOnEveryCandidate(db, ask(0)));
   const ranked = await timed(READ_RUNS, () => schedule(db, ask(0)));
-  row("  prefilter, then every candidate's rows (no choice on counts)", fmt(everyCandidate.median), `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the scheduler; same host: ${same ? "yes" : "NO"}`);
+  row(
+    "  prefilter, then every candidate's rows (no choice on counts)",
+    fmt(everyCandidate.median),
+    `p99 ${fmt(everyCandidate.p99)} (${READ_RUNS} runs); ${(everyCandidate.median / ranked.median).toFixed(1)}x the scheduler; same host: ${same ? "yes" : "NO"}`,
+  );
   // A per-PF cap no request reaches sends the same question to the per-PF rows (PfCapacity).
   const q = { selector: pool.selector, count: 16, numa: "required" as const, minPfs: 4 };
   const perNode = await timed(READ_RUNS, () => findCandidateHosts(db, q));
   const perPf = await timed(READ_RUNS, () => findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
-  const sameIds = JSON.stringify(await findCandidateHosts(db, q)) === JSON.stringify(await findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
-  row("  SQL prefilter on per-node sums / on per-PF rows", `${fmt(perNode.median)} / ${fmt(perPf.median)}`, `p99 ${fmt(perNode.p99)} / ${fmt(perPf.p99)} (${READ_RUNS} runs); ${(perPf.median / perNode.median).toFixed(1)}x; same candidates: ${sameIds ? "yes" : "NO"}`);
+  const sameIds =
+    JSON.stringify(await findCandidateHosts(db, q)) === JSON.stringify(await findCandidateHosts(db, { ...q, maxPerPf: 1 << 20 }));
+  row(
+    "  SQL prefilter on per-node sums / on per-PF rows",
+    `${fmt(perNode.median)} / ${fmt(perPf.median)}`,
+    `p99 ${fmt(perNode.p99)} / ${fmt(perPf.p99)} (${READ_RUNS} runs); ${(perPf.median / perNode.median).toFixed(1)}x; same candidates: ${sameIds ? "yes" : "NO"}`,
+  );
   const winner = (await schedule(db, ask(0))).hostId;
   const inventory = await timed(READ_RUNS, () => getHost(db, winner));
   const macs = await timed(READ_RUNS, () => listUsedMacs(db));
-  row("  route's other reads: winner's inventory / fleet's MACs", `${fmt(inventory.median)} / ${fmt(macs.median)}`, `p99 ${fmt(inventory.p99)} / ${fmt(macs.p99)} (${READ_RUNS} runs; MACs only for requests with MACs)`);
+  row(
+    "  route's other reads: winner's inventory / fleet's MACs",
+    `${fmt(inventory.median)} / ${fmt(macs.median)}`,
+    `p99 ${fmt(inventory.p99)} / ${fmt(macs.p99)} (${READ_RUNS} runs; MACs only for requests with MACs)`,
+  );
 }
 
 /** What keeping the summaries costs after each stored snapshot of a DGX-2 (10 ConnectX-5 PFs), and the per-node sums' share of it. */
 async function benchSummaryRefresh(db: Db, hostId: string): Promise<void> {
   const whole = await timed(READ_RUNS, () => refreshPfCapacity(db, hostId));
   const nodes = await timed(READ_RUNS, () => refreshNodeCapacity(db, hostId));
-  row("summary refresh of one DGX-2 (per-PF + per-node)", fmt(whole.median), `p99 ${fmt(whole.p99)} (${READ_RUNS} runs); the per-node sums alone ${fmt(nodes.median)} (${((nodes.median / whole.median) * 100).toFixed(0)}%)`);
+  row(
+    "summary refresh of one DGX-2 (per-PF + per-node)",
+    fmt(whole.median),
+    `p99 ${fmt(whole.p99)} (${READ_RUNS} runs); the per-node sums alone ${fmt(nodes.median)} (${((nodes.median / whole.median) * 100).toFixed(0)}%)`,
+  );
 }
 
 function binomial(n: number, k: number): number {
@@ -143,10 +233,12 @@ function enumeratePeer(hosts: PlacementHost[], capMs: number) {
   outer: for (const host of hosts) {
     const nodes = [...new Set(host.pfs.map((p) => p.numaNode))];
     for (const node of nodes) {
-      const free = host.pfs.filter((p) => p.numaNode === node && p.vendorId === "15b3").flatMap((p) => [
-        ...p.vfs.filter((v) => !v.claim && !v.hostUse).map((v) => ({ pf: p.address, cost: v.driver === "vfio-pci" ? 0 : 1 })),
-        ...Array.from({ length: p.totalVfs - p.numVfs }, () => ({ pf: p.address, cost: 2 })),
-      ]);
+      const free = host.pfs
+        .filter((p) => p.numaNode === node && p.vendorId === "15b3")
+        .flatMap((p) => [
+          ...p.vfs.filter((v) => !v.claim && !v.hostUse).map((v) => ({ pf: p.address, cost: v.driver === "vfio-pci" ? 0 : 1 })),
+          ...Array.from({ length: p.totalVfs - p.numVfs }, () => ({ pf: p.address, cost: 2 })),
+        ]);
       if (free.length < 16) continue;
       totalCombos += binomial(free.length, 16);
       const idx = Array.from({ length: 16 }, (_, i) => i);
@@ -182,18 +274,36 @@ async function benchReads(db: Db, size: number, withPeer: boolean): Promise<void
   const summaryWhatIf = await timed(READ_RUNS, async () => whatIfOfSummaries(await loadPoolSummaries(db, pool.selector), request));
   const summaryCapacity = await timed(READ_RUNS, async () => poolCapacityOfSummaries(await loadPoolSummaries(db, pool.selector)));
   if (!withPeer) {
-    row(`  what-if (160 VFs, NUMA) / pool capacity, ${size} hosts`, `${fmt(summaryWhatIf.median)} / ${fmt(summaryCapacity.median)}`, `p99 ${fmt(summaryWhatIf.p99)} / ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs each)`);
+    row(
+      `  what-if (160 VFs, NUMA) / pool capacity, ${size} hosts`,
+      `${fmt(summaryWhatIf.median)} / ${fmt(summaryCapacity.median)}`,
+      `p99 ${fmt(summaryWhatIf.p99)} / ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs each)`,
+    );
     return;
   }
-  const same = JSON.stringify(whatIf(await loadPlacementHosts(db, pool.selector), { ...request, pool })) === JSON.stringify(whatIfOfSummaries(await loadPoolSummaries(db, pool.selector), request));
+  const same =
+    JSON.stringify(whatIf(await loadPlacementHosts(db, pool.selector), { ...request, pool })) ===
+    JSON.stringify(whatIfOfSummaries(await loadPoolSummaries(db, pool.selector), request));
   const peerWhatIf = await timed(PEER_READ_RUNS, async () => whatIf(await loadPlacementHosts(db, pool.selector), { ...request, pool }));
-  const peerCapacity = await timed(PEER_READ_RUNS, async () => computePoolCapacity(pool.selector, await loadPlacementHosts(db, pool.selector)));
-  row(`  what-if (160 VFs, NUMA), ${size} hosts, per-PF summary`, fmt(summaryWhatIf.median), `p99 ${fmt(summaryWhatIf.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerWhatIf.median)} (${(peerWhatIf.median / summaryWhatIf.median).toFixed(0)}x); same answer: ${same ? "yes" : "NO"}`);
-  row(`  pool capacity, ${size} hosts, per-PF summary`, fmt(summaryCapacity.median), `p99 ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerCapacity.median)} (${(peerCapacity.median / summaryCapacity.median).toFixed(0)}x)`);
+  const peerCapacity = await timed(PEER_READ_RUNS, async () =>
+    computePoolCapacity(pool.selector, await loadPlacementHosts(db, pool.selector)),
+  );
+  row(
+    `  what-if (160 VFs, NUMA), ${size} hosts, per-PF summary`,
+    fmt(summaryWhatIf.median),
+    `p99 ${fmt(summaryWhatIf.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerWhatIf.median)} (${(peerWhatIf.median / summaryWhatIf.median).toFixed(0)}x); same answer: ${same ? "yes" : "NO"}`,
+  );
+  row(
+    `  pool capacity, ${size} hosts, per-PF summary`,
+    fmt(summaryCapacity.median),
+    `p99 ${fmt(summaryCapacity.p99)} (${READ_RUNS} runs); every VF row: ${fmt(peerCapacity.median)} (${(peerCapacity.median / summaryCapacity.median).toFixed(0)}x)`,
+  );
 }
 
 export async function benchPlacement(): Promise<void> {
-  console.log(`\nPlacement: 16 VFs NUMA-local over >= 4 PFs, stored simulated fleet (${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB)`);
+  console.log(
+    `\nPlacement: 16 VFs NUMA-local over >= 4 PFs, stored simulated fleet (${cpus().length} x ${cpus()[0]?.model ?? "?"}, ${Math.round(totalmem() / 2 ** 30)} GiB)`,
+  );
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-placement-"));
   const database = await startDatabase({ dataDir: dir });
   const db = createDb(database.url);
@@ -224,22 +334,47 @@ export async function benchPlacement(): Promise<void> {
       times.sort((a, b) => a - b);
       const m = { hosts: size, median: percentile(times, 50), p99: percentile(times, 99) };
       medians.push(m);
-      const med = (l: number[]) => fmt(percentile([...l].sort((a, b) => a - b), 50));
-      row(`  scheduler placement, ${size} hosts: median / p99`, `${fmt(m.median)}`, `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, choice on the candidates' counts ${med(phases.rank)}, winner's rows ${med(phases.load)}, placement ${med(phases.place)}`);
+      const med = (l: number[]) =>
+        fmt(
+          percentile(
+            [...l].sort((a, b) => a - b),
+            50,
+          ),
+        );
+      row(
+        `  scheduler placement, ${size} hosts: median / p99`,
+        `${fmt(m.median)}`,
+        `p99 ${fmt(m.p99)} (${RUNS} runs); medians: SQL prefilter ${med(phases.prefilter)}, choice on the candidates' counts ${med(phases.rank)}, winner's rows ${med(phases.load)}, placement ${med(phases.place)}`,
+      );
       if (size === SIZES[SIZES.length - 1]) await benchRouteReads(db);
       await benchReads(db, size, size === SIZES[SIZES.length - 1]);
     }
     await benchSummaryRefresh(db, ids[1]!);
     const [first, , last] = medians;
-    row("growth 1,250 -> 5,000 hosts (4x the hosts)", `${(last!.median / first!.median).toFixed(2)}x`, `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`);
+    row(
+      "growth 1,250 -> 5,000 hosts (4x the hosts)",
+      `${(last!.median / first!.median).toFixed(2)}x`,
+      `p99 ${(last!.p99 / first!.p99).toFixed(2)}x`,
+    );
 
     const tl = performance.now();
     const everything = await loadPlacementHosts(db, pool.selector);
     const loadMs = performance.now() - tl;
-    const peer = enumeratePeer(everything.filter((h) => h.online), PEER_CAP_MS);
+    const peer = enumeratePeer(
+      everything.filter((h) => h.online),
+      PEER_CAP_MS,
+    );
     row("naive peer: load every host's VFs first", fmt(loadMs), `${everything.length} hosts`);
-    row(`naive peer: enumerate 16-VF combinations (cap ${PEER_CAP_MS / 1000} s)`, fmt(peer.ms), `${peer.combos.toExponential(2)} combinations, ${peer.hostsDone} hosts finished; ${peer.totalCombos.toExponential(2)} to go through on the hosts it reached`);
-    row("ratio peer (stopped) / scheduler median at 5,000 hosts", `> ${((peer.ms + loadMs) / last!.median).toFixed(0)}x`, "the peer never finished");
+    row(
+      `naive peer: enumerate 16-VF combinations (cap ${PEER_CAP_MS / 1000} s)`,
+      fmt(peer.ms),
+      `${peer.combos.toExponential(2)} combinations, ${peer.hostsDone} hosts finished; ${peer.totalCombos.toExponential(2)} to go through on the hosts it reached`,
+    );
+    row(
+      "ratio peer (stopped) / scheduler median at 5,000 hosts",
+      `> ${((peer.ms + loadMs) / last!.median).toFixed(0)}x`,
+      "the peer never finished",
+    );
   } finally {
     await db.$disconnect();
     await database.stop();

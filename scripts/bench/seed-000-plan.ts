@@ -54,7 +54,16 @@ export async function timeSeed000Plan(pfCount: number, options: { perVfBinds?: b
     }
     const totalMs = performance.now() - t0;
     const vfs = plan.filter((s) => s.job.kind === "vf.set-count").length * 16;
-    return { vfs, jobs: plan.length, setCountMs: spent["vf.set-count"]!, bindMs: spent["device.bind"]!, attachMs: spent["guest.attach"]!, totalMs, overheadMs, hostMs };
+    return {
+      vfs,
+      jobs: plan.length,
+      setCountMs: spent["vf.set-count"]!,
+      bindMs: spent["device.bind"]!,
+      attachMs: spent["guest.attach"]!,
+      totalMs,
+      overheadMs,
+      hostMs,
+    };
   } finally {
     await virsh.undefineDomain(guest, { ifExists: true });
     await rm(root, { recursive: true, force: true });
@@ -80,10 +89,22 @@ export async function benchSeed000Plan(): Promise<void> {
   const [small, mid, big, peer] = configs.map((_, i) => rounds.map((r) => r[i]!).sort((a, b) => a.totalMs - b.totalMs)[1]!);
   const perVf = (ms: number, r: PlanTimings) => `${(ms / r.vfs).toFixed(1)} ms/VF`;
   for (const r of [small!, mid!, big!]) {
-    row(`${r.vfs} VFs, ${r.jobs} jobs: set-count / bind / attach`, fmt(r.totalMs), `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}`);
-    row("  overhead (agent's timing), share of the plan", `${((100 * r.overheadMs) / r.totalMs).toFixed(1)}%`, `${fmt(r.overheadMs)}: ${perVf(r.overheadMs, r)}; host work ${perVf(r.hostMs, r)}`);
+    row(
+      `${r.vfs} VFs, ${r.jobs} jobs: set-count / bind / attach`,
+      fmt(r.totalMs),
+      `${fmt(r.setCountMs)} / ${fmt(r.bindMs)} / ${fmt(r.attachMs)}`,
+    );
+    row(
+      "  overhead (agent's timing), share of the plan",
+      `${((100 * r.overheadMs) / r.totalMs).toFixed(1)}%`,
+      `${fmt(r.overheadMs)}: ${perVf(r.overheadMs, r)}; host work ${perVf(r.hostMs, r)}`,
+    );
     row("  growth against 16 VFs", `${(r.totalMs / small!.totalMs).toFixed(1)}x`, `for ${r.vfs / 16}x the VFs`);
   }
-  row(`peer: 160 VFs, a bind job per VF (${peer!.jobs} jobs, as 1.5 plans)`, fmt(peer!.totalMs), `${((100 * peer!.overheadMs) / peer!.totalMs).toFixed(1)}% overhead; bind ${fmt(peer!.bindMs)}`);
+  row(
+    `peer: 160 VFs, a bind job per VF (${peer!.jobs} jobs, as 1.5 plans)`,
+    fmt(peer!.totalMs),
+    `${((100 * peer!.overheadMs) / peer!.totalMs).toFixed(1)}% overhead; bind ${fmt(peer!.bindMs)}`,
+  );
   row("ratio per-VF binds / batched, 160 VFs", `${(peer!.totalMs / big!.totalMs).toFixed(2)}x`);
 }

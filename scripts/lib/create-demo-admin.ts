@@ -7,7 +7,11 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createApiToken, setupFirstAdmin, signIn } from "../../apps/web/lib/client/bootstrap-admin.ts";
 
-export interface DemoAdmin { username: string; password: string; token: string }
+export interface DemoAdmin {
+  username: string;
+  password: string;
+  token: string;
+}
 
 const USERNAME = "admin";
 
@@ -29,7 +33,9 @@ export async function createDemoAdmin(url: string, stateDir: string): Promise<De
   const password = kept?.password ?? randomBytes(12).toString("base64url");
   const created = await setupFirstAdmin(url, USERNAME, password);
   if (!created && !kept) {
-    throw new Error(`this database already has users but ${file} is missing: sign in as an existing admin, or rm -rf .vfleet to start afresh`);
+    throw new Error(
+      `this database already has users but ${file} is missing: sign in as an existing admin, or rm -rf .vfleet to start afresh`,
+    );
   }
   if (!created && kept && (await tokenWorks(url, kept.token))) return kept;
   const cookie = await signIn(url, USERNAME, password);

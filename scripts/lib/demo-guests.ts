@@ -54,7 +54,9 @@ export async function defineDemoGuests(hosts: { name: string; root: string }[], 
     await virsh.version();
   } catch (err) {
     const why = err instanceof VirshError ? err.libvirtMessage : String(err);
-    report.push(`libvirtd is not available (${why.split("\n")[0]}): guests are read-only in this demo; \`pnpm setup-system\` (root) installs and starts it`);
+    report.push(
+      `libvirtd is not available (${why.split("\n")[0]}): guests are read-only in this demo; \`pnpm setup-system\` (root) installs and starts it`,
+    );
     return { report, remove: async () => {} };
   }
   for (const host of hosts) {
@@ -63,7 +65,9 @@ export async function defineDemoGuests(hosts: { name: string; root: string }[], 
       const guest = parseDomainXml(xml);
       const existing = await uuidInLibvirt(virsh, guest.name);
       if (existing !== undefined && existing !== guest.uuid) {
-        report.push(`${host.name}/${guest.name}: libvirtd already has a guest of that name that is not the demo's; left alone, guest jobs on it would change that guest`);
+        report.push(
+          `${host.name}/${guest.name}: libvirtd already has a guest of that name that is not the demo's; left alone, guest jobs on it would change that guest`,
+        );
         continue;
       }
       try {
@@ -73,7 +77,9 @@ export async function defineDemoGuests(hosts: { name: string; root: string }[], 
         defined.push(guest.name);
         report.push(`${host.name}/${guest.name}: defined in libvirtd (shut off: there is no IOMMU to start it)${note ? `; ${note}` : ""}`);
       } catch (err) {
-        report.push(`${host.name}/${guest.name}: not defined in libvirtd: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
+        report.push(
+          `${host.name}/${guest.name}: not defined in libvirtd: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`,
+        );
       }
     }
   }

@@ -2,7 +2,16 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Web sources, the workspace packages it compiles in (their TS source, not generated code) and the Prisma schema. */
-const SOURCE_DIRS = ["app", "components", "lib", "server", "../../packages/protocol/src", "../../packages/core/src", "../../packages/db/src", "../../prisma"];
+const SOURCE_DIRS = [
+  "app",
+  "components",
+  "lib",
+  "server",
+  "../../packages/protocol/src",
+  "../../packages/core/src",
+  "../../packages/db/src",
+  "../../prisma",
+];
 const SKIP = new Set(["node_modules", "generated", ".next"]);
 
 function newestMtime(dir: string): number {

@@ -18,7 +18,9 @@ const noSimulator: Plugin = {
   name: "no-simulator",
   setup(b) {
     b.onResolve({ filter: /create-simulated-host-io\.ts$/ }, () => ({ path: "simulated-host-io", namespace: "vfleet-stub" }));
-    b.onResolve({ filter: /^@vfleet\/simulator/ }, (args) => ({ errors: [{ text: `${args.importer} imports the simulator, which the agent artifact must not carry` }] }));
+    b.onResolve({ filter: /^@vfleet\/simulator/ }, (args) => ({
+      errors: [{ text: `${args.importer} imports the simulator, which the agent artifact must not carry` }],
+    }));
     b.onLoad({ filter: /.*/, namespace: "vfleet-stub" }, () => ({
       contents: `export function createSimulatedHostIO() { throw new Error("--simulated needs the simulator, which this artifact does not carry: run it from the workspace (pnpm agent ... --simulated)"); }`,
       loader: "js",
@@ -47,7 +49,9 @@ export async function bundleAgent(outfile = ARTIFACT, options: { withSimulator?:
     // ws loads these native speed-ups if present and works without them.
     external: ["bufferutil", "utf-8-validate"],
     // ws and fast-xml-parser are CommonJS: give their require() of Node built-ins a real require.
-    banner: { js: `import { createRequire as __vfleetCreateRequire } from "node:module";\nconst require = __vfleetCreateRequire(import.meta.url);` },
+    banner: {
+      js: `import { createRequire as __vfleetCreateRequire } from "node:module";\nconst require = __vfleetCreateRequire(import.meta.url);`,
+    },
     plugins: options.withSimulator ? [] : [noSimulator],
     logLevel: "warning",
     metafile: true,
@@ -58,11 +62,16 @@ export async function bundleAgent(outfile = ARTIFACT, options: { withSimulator?:
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
-  bundleAgent().then(async () => {
-    const { size } = await stat(ARTIFACT);
-    process.stdout.write(`built ${path.relative(process.cwd(), ARTIFACT)} (${(size / 1024).toFixed(0)} KiB) in ${(performance.now() - t0).toFixed(0)} ms\n`);
-  }, (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  bundleAgent().then(
+    async () => {
+      const { size } = await stat(ARTIFACT);
+      process.stdout.write(
+        `built ${path.relative(process.cwd(), ARTIFACT)} (${(size / 1024).toFixed(0)} KiB) in ${(performance.now() - t0).toFixed(0)} ms\n`,
+      );
+    },
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     process.stderr.write(`agent: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

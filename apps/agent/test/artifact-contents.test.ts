@@ -25,7 +25,9 @@ describe("agent artifact (dist/vfleet-agent.mjs)", () => {
     expect(inputs).toContain("apps/agent/src/cli.ts");
     expect(inputs.some((i) => i.startsWith("packages/protocol/src/"))).toBe(true);
     expect(inputs.some((i) => i.startsWith("packages/core/src/"))).toBe(true);
-    const forbidden = inputs.filter((i) => /packages\/simulator\/|apps\/web\/|packages\/db\/|\/test\/|\.test\.ts$|vitest|create-simulated-host-io/.test(i));
+    const forbidden = inputs.filter((i) =>
+      /packages\/simulator\/|apps\/web\/|packages\/db\/|\/test\/|\.test\.ts$|vitest|create-simulated-host-io/.test(i),
+    );
     expect(forbidden).toEqual([]);
     const text = await readFile(file, "utf8");
     // Names only the simulator defines: a sign it slipped in by another path.
@@ -42,7 +44,9 @@ describe("agent artifact (dist/vfleet-agent.mjs)", () => {
       const scan = await run(process.execPath, [copy, "scan", "--json"], { cwd: alone });
       const inv = JSON.parse(scan.stdout) as { devices: { address: string }[] };
       expect(inv.devices.length).toBeGreaterThan(0);
-      const simulated = await run(process.execPath, [copy, "run-job", "--simulated", "--json", "{}"], { cwd: alone }).catch((e: { stderr: string; code: number }) => e);
+      const simulated = await run(process.execPath, [copy, "run-job", "--simulated", "--json", "{}"], { cwd: alone }).catch(
+        (e: { stderr: string; code: number }) => e,
+      );
       expect(simulated).toMatchObject({ code: 1 });
       expect((simulated as { stderr: string }).stderr).toMatch(/--simulated needs the simulator.*workspace/);
     } finally {

@@ -4,7 +4,12 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "./audit-run-cli.ts";
 
-interface Check { id: string; status: string; evidence: string[]; remediation: string | null }
+interface Check {
+  id: string;
+  status: string;
+  evidence: string[];
+  remediation: string | null;
+}
 
 describe("agent audit on this machine's real /", () => {
   it("says, with evidence, that the IOMMU is off and exits 1", async () => {

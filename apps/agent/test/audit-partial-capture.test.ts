@@ -31,13 +31,20 @@ describe("a capture without /proc, /etc, /sys/module and /sys/kernel/iommu_group
     expect(inv.host.unread).toEqual(["/proc/cmdline", "/proc/interrupts", "/sys/module", "/etc", "/sys/kernel/iommu_groups"]);
     expect(inv.host.persistence).toBeUndefined();
     expect(inv.host.iommu.enabled).toBe(true);
-    expect(inv.iommuGroups.find((g) => g.devices.includes("0000:01:00.0"))!.devices).toEqual(["0000:00:01.0", "0000:01:00.0", "0000:01:00.1"]);
+    expect(inv.iommuGroups.find((g) => g.devices.includes("0000:01:00.0"))!.devices).toEqual([
+      "0000:00:01.0",
+      "0000:01:00.0",
+      "0000:01:00.1",
+    ]);
     // Consistent as the control plane checks it: each device's group lists it.
-    for (const d of inv.devices) if (d.iommuGroup !== null) expect(inv.iommuGroups.find((g) => g.id === d.iommuGroup)?.devices, d.address).toContain(d.address);
+    for (const d of inv.devices)
+      if (d.iommuGroup !== null) expect(inv.iommuGroups.find((g) => g.id === d.iommuGroup)?.devices, d.address).toContain(d.address);
 
     const { report, check } = await audit(root);
     expect(check("iommu.groups").status).toBe("pass");
-    expect(check("iommu.groups").evidence[0]).toMatch(/^\/sys\/kernel\/iommu_groups: not readable; \d+ group\(s\) named by the devices' iommu_group links$/);
+    expect(check("iommu.groups").evidence[0]).toMatch(
+      /^\/sys\/kernel\/iommu_groups: not readable; \d+ group\(s\) named by the devices' iommu_group links$/,
+    );
     expect(check("modules.vfio").status).toBe("pass");
     expect(check("modules.vfio").evidence[0]).toMatch(/^\/sys\/module: not readable; \d+ device\(s\) are driven by vfio-pci/);
     for (const id of ["persistence.vf-count", "persistence.vfio-binding", "kernel.iommu-pt"]) {

@@ -8,7 +8,9 @@ import { readPersistence } from "../src/scan/read-persistence.ts";
 import { scanHost } from "../src/scan/index.ts";
 
 const dirs: string[] = [];
-afterAll(async () => { await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))); });
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 async function tree(files: Record<string, string>, withDgx2 = false): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), "vfleet-persist-"));
@@ -25,9 +27,12 @@ async function tree(files: Record<string, string>, withDgx2 = false): Promise<st
 describe("readPersistence", () => {
   it("reads sysfs.d, udev rules, modprobe.d, modules files and the command line, naming file:line", async () => {
     const root = await tree({
-      "etc/sysfs.d/mlnx-vfs.conf": "# seed 000\nclass/net/enp134s0f0/device/sriov_numvfs = 8\nmode class/net/x/device/sriov_numvfs = 0644\nbus/pci/devices/0000:86:00.1/sriov_numvfs = 16\nbus/pci/devices/0000:01:00.0/driver_override = vfio-pci\n",
-      "etc/udev/rules.d/70-sriov.rules": "ACTION==\"add\", SUBSYSTEM==\"net\", ENV{ID_NET_DRIVER}==\"ixgbe\", \\\n  ATTR{device/sriov_numvfs}=\"2\"\nACTION==\"add\", KERNEL==\"0000:03:00.0\", ATTR{driver_override}=\"vfio-pci\"\n",
-      "etc/modprobe.d/vfio.conf": "# gpu\noptions vfio-pci ids=10DE:1381,10de:0fbc disable_vga=1\noptions vfio_iommu_type1 allow_unsafe_interrupts=1\n",
+      "etc/sysfs.d/mlnx-vfs.conf":
+        "# seed 000\nclass/net/enp134s0f0/device/sriov_numvfs = 8\nmode class/net/x/device/sriov_numvfs = 0644\nbus/pci/devices/0000:86:00.1/sriov_numvfs = 16\nbus/pci/devices/0000:01:00.0/driver_override = vfio-pci\n",
+      "etc/udev/rules.d/70-sriov.rules":
+        'ACTION=="add", SUBSYSTEM=="net", ENV{ID_NET_DRIVER}=="ixgbe", \\\n  ATTR{device/sriov_numvfs}="2"\nACTION=="add", KERNEL=="0000:03:00.0", ATTR{driver_override}="vfio-pci"\n',
+      "etc/modprobe.d/vfio.conf":
+        "# gpu\noptions vfio-pci ids=10DE:1381,10de:0fbc disable_vga=1\noptions vfio_iommu_type1 allow_unsafe_interrupts=1\n",
       "etc/modules": "# /etc/modules\nvfio\nvfio_iommu_type1\n",
       "etc/modules-load.d/vfio.conf": "vfio_pci\n",
       "proc/cmdline": "quiet vfio-pci.ids=8086:10ca -- vfio-pci.ids=ffff:ffff\n",
@@ -47,7 +52,9 @@ describe("readPersistence", () => {
       { source: "/proc/cmdline", ids: ["8086:10ca"] },
     ]);
     expect(p.modulesLoaded.map((m) => `${m.source} ${m.module}`)).toEqual([
-      "/etc/modules:2 vfio", "/etc/modules:3 vfio_iommu_type1", "/etc/modules-load.d/vfio.conf:1 vfio_pci",
+      "/etc/modules:2 vfio",
+      "/etc/modules:3 vfio_iommu_type1",
+      "/etc/modules-load.d/vfio.conf:1 vfio_pci",
     ]);
   });
 
@@ -71,7 +78,9 @@ describe("persistence.vf-count on the simulated DGX-2", () => {
   }, 60_000);
 
   it("passes with a udev rule for the PF driver", async () => {
-    const c = await auditWith({ "etc/udev/rules.d/70-vfs.rules": 'ACTION=="add", SUBSYSTEM=="net", ENV{ID_NET_DRIVER}=="mlx5_core", ATTR{device/sriov_numvfs}="8"\n' });
+    const c = await auditWith({
+      "etc/udev/rules.d/70-vfs.rules": 'ACTION=="add", SUBSYSTEM=="net", ENV{ID_NET_DRIVER}=="mlx5_core", ATTR{device/sriov_numvfs}="8"\n',
+    });
     expect(c.status).toBe("pass");
     expect(c.evidence[0]).toMatch(/8 VFs at boot \(\/etc\/udev\/rules.d\/70-vfs.rules:1\)$/);
   }, 60_000);

@@ -12,8 +12,18 @@ import { runAudit } from "./audit-run-cli.ts";
  * memory check only; 4 vCPUs with 8 GiB pass. With 160 (16 per port): 4 vCPUs fail the
  * interrupt check; 16 vCPUs with 8 GiB pass.
  */
-interface Check { id: string; status: string; evidence: string[]; remediation: string | null }
-interface Report { host: string; guest: string | null; checks: Check[]; summary: Record<string, number> }
+interface Check {
+  id: string;
+  status: string;
+  evidence: string[];
+  remediation: string | null;
+}
+interface Report {
+  host: string;
+  guest: string | null;
+  checks: Check[];
+  summary: Record<string, number>;
+}
 
 const dirs: string[] = [];
 const trees = new Map<number, { root: string; vfs: string[] }>();
@@ -25,7 +35,10 @@ async function dgx2(perPort: number): Promise<{ root: string; vfs: string[] }> {
   const pfs = [...state.functions.values()].filter((f) => f.sriov && f.net);
   // Operator config (seed 000's /etc/sysfs.d/mlnx-vfs.conf), not hardware: the audit checks it.
   await mkdir(path.join(root, "etc/sysfs.d"), { recursive: true });
-  await writeFile(path.join(root, "etc/sysfs.d/mlnx-vfs.conf"), pfs.map((f) => `class/net/${f.net!.ifname}/device/sriov_numvfs = ${perPort}\n`).join(""));
+  await writeFile(
+    path.join(root, "etc/sysfs.d/mlnx-vfs.conf"),
+    pfs.map((f) => `class/net/${f.net!.ifname}/device/sriov_numvfs = ${perPort}\n`).join(""),
+  );
   const vfs = [...state.functions.values()].filter((f) => f.physfn).map((f) => f.bdf);
   return { root, vfs };
 }

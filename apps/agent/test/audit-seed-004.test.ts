@@ -10,7 +10,12 @@ import { runAudit } from "./audit-run-cli.ts";
  * share IOMMU group 1 with the processor root port 00:01.0, which has no ACS. Guest win-gtx750
  * holds both functions. A second guest planning only the GPU gets a group that is not viable.
  */
-interface Check { id: string; status: string; evidence: string[]; remediation: string | null }
+interface Check {
+  id: string;
+  status: string;
+  evidence: string[];
+  remediation: string | null;
+}
 let root = "";
 
 const guest = (name: string, functions: string[]) => `<domain type='kvm'><name>${name}</name><memory unit='GiB'>8</memory><vcpu>4</vcpu>
@@ -30,13 +35,17 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), "vfleet-gpu-ws-"));
   await buildTree("gpu-workstation", root);
 }, 60_000);
-afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 describe("seed 004 on the simulated GPU workstation", () => {
   it("the guest holding GPU + audio has a viable group, shared with the root port for lack of ACS", async () => {
     const { viability, acs } = await auditGuest("win-gtx750", ["0", "1"]);
     expect(viability.status).toBe("pass");
-    expect(viability.evidence).toContain("group 1: bridge/root port 0000:00:01.0 without ACS isolation shares it with 0000:01:00.0, 0000:01:00.1");
+    expect(viability.evidence).toContain(
+      "group 1: bridge/root port 0000:00:01.0 without ACS isolation shares it with 0000:01:00.0, 0000:01:00.1",
+    );
     expect(acs.status).toBe("warn");
   }, 60_000);
 

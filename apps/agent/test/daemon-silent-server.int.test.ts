@@ -24,22 +24,63 @@ afterEach(async () => {
 
 async function startAgentAgainst(autoPong: boolean): Promise<{ connections: () => number; stderr: () => string }> {
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", autoPong });
-  cleanup.push(() => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }));
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => r());
+      }),
+  );
   let connections = 0;
   wss.on("connection", (ws) => {
     connections++;
-    ws.once("message", () => ws.send(JSON.stringify({ type: "server.welcome", id: `w-${connections}`, ts: new Date().toISOString(), payload: { hostId: "h-1", hostName: "quiet-01", protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs: INTERVAL_MS, knownHash: null } })));
+    ws.once("message", () =>
+      ws.send(
+        JSON.stringify({
+          type: "server.welcome",
+          id: `w-${connections}`,
+          ts: new Date().toISOString(),
+          payload: {
+            hostId: "h-1",
+            hostName: "quiet-01",
+            protocolVersion: PROTOCOL_VERSION,
+            heartbeatIntervalMs: INTERVAL_MS,
+            knownHash: null,
+          },
+        }),
+      ),
+    );
   });
   await new Promise((r) => wss.once("listening", r));
   const dir = await mkdtemp(join(tmpdir(), "vfleet-silent-"));
   cleanup.push(() => rm(dir, { recursive: true, force: true }));
   await buildTree("intel-82576", join(dir, "root"));
   const statePath = join(dir, "state.json");
-  await writeFile(statePath, JSON.stringify({ server: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/agent`, hostId: "h-1", hostName: "quiet-01", credential: "c".repeat(43) }));
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--state", statePath, "--root", join(dir, "root"), "--simulated"], { stdio: ["ignore", "ignore", "pipe"] });
+  await writeFile(
+    statePath,
+    JSON.stringify({
+      server: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/agent`,
+      hostId: "h-1",
+      hostName: "quiet-01",
+      credential: "c".repeat(43),
+    }),
+  );
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", agentCli, "run", "--state", statePath, "--root", join(dir, "root"), "--simulated"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => { stderr += c.toString(); });
-  cleanup.push(() => new Promise<void>((r) => { child.once("exit", () => r()); child.kill("SIGKILL"); }));
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
+  cleanup.push(
+    () =>
+      new Promise<void>((r) => {
+        child.once("exit", () => r());
+        child.kill("SIGKILL");
+      }),
+  );
   return { connections: () => connections, stderr: () => stderr };
 }
 

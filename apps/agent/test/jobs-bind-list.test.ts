@@ -19,7 +19,8 @@ const drivers = async (root: string, bdfs: string[]) => {
   return bdfs.map((b) => inv.devices.find((d) => d.address === b)?.driver ?? null);
 };
 /** Sysfs writes the steps record (a list's step holds a device's writes, comma-separated). */
-const writes = (r: JobResult) => r.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).reduce((n, s) => n + s.action.split(", ").length, 0);
+const writes = (r: JobResult) =>
+  r.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).reduce((n, s) => n + s.action.split(", ").length, 0);
 
 describe("device.bind of a list", () => {
   it("binds a PF's VFs in one job, then gives them back; a second run writes nothing", async () => {
@@ -27,8 +28,14 @@ describe("device.bind of a list", () => {
     const vfs = (await run(root, { kind: "vf.set-count", params: { pf: PF, count: 4 } })).observed.vfs as string[];
     const r = await run(root, bindList(vfs, "vfio-pci"));
     expect([r.status, r.changed, writes(r)]).toEqual(["succeeded", true, 12]);
-    expect(r.steps[0]).toEqual({ action: "read driver and driver_override of 4 devices", status: "done", detail: vfs.map((v) => `${v}: driver mlx5_core, driver_override (null)`).join("\n") });
-    expect(r.steps[1]!.action).toBe(`write sys/bus/pci/devices/${vfs[0]}/driver_override = "vfio-pci", sys/bus/pci/drivers/mlx5_core/unbind = "${vfs[0]}", sys/bus/pci/drivers_probe = "${vfs[0]}"`);
+    expect(r.steps[0]).toEqual({
+      action: "read driver and driver_override of 4 devices",
+      status: "done",
+      detail: vfs.map((v) => `${v}: driver mlx5_core, driver_override (null)`).join("\n"),
+    });
+    expect(r.steps[1]!.action).toBe(
+      `write sys/bus/pci/devices/${vfs[0]}/driver_override = "vfio-pci", sys/bus/pci/drivers/mlx5_core/unbind = "${vfs[0]}", sys/bus/pci/drivers_probe = "${vfs[0]}"`,
+    );
     expect(r.steps).toHaveLength(1 + 4);
     expect(r.observed).toEqual({ devices: Object.fromEntries(vfs.map((v) => [v, { driver: "vfio-pci", override: "vfio-pci" }])) });
     expect(await drivers(root, vfs)).toEqual(Array(4).fill("vfio-pci"));
@@ -71,7 +78,9 @@ describe("device.bind of a list", () => {
     const policy = AgentPolicy.parse({ adopt: "all-sriov", protectInterfaces: vf2.netInterfaces });
     const r = await run(root, bindList(vfs, "vfio-pci"), policy);
     expect([r.status, r.changed, r.error!.code, writes(r)]).toEqual(["failed", false, "unsafe-device", 0]);
-    expect(r.error!.message).toBe(`refused to unbind ${vfs[2]}: its interface ${vf2.netInterfaces[0]} carries the management address or the agent's connection (protectInterfaces)`);
+    expect(r.error!.message).toBe(
+      `refused to unbind ${vfs[2]}: its interface ${vf2.netInterfaces[0]} carries the management address or the agent's connection (protectInterfaces)`,
+    );
     expect(await drivers(root, vfs)).toEqual(Array(3).fill("mlx5_core"));
 
     const missing = await run(root, bindList([vfs[0]!, "0000:86:07.7"], "vfio-pci"));
@@ -86,8 +95,14 @@ describe("device.bind of a list", () => {
   it("refuses a list naming a device twice, or both forms, naming the field", async () => {
     const root = await simTree("dgx2", 0);
     const twice = await run(root, bindList(["0000:86:00.2", "0000:86:00.2"], "vfio-pci"));
-    expect([twice.error!.code, twice.error!.message]).toEqual(["bad-input", "params.devices.1: repeats 0000:86:00.2: a device is bound once"]);
-    const both = await run(root, { kind: "device.bind", params: { device: "0000:86:00.2", devices: ["0000:86:00.3"], driver: "vfio-pci" } });
+    expect([twice.error!.code, twice.error!.message]).toEqual([
+      "bad-input",
+      "params.devices.1: repeats 0000:86:00.2: a device is bound once",
+    ]);
+    const both = await run(root, {
+      kind: "device.bind",
+      params: { device: "0000:86:00.2", devices: ["0000:86:00.3"], driver: "vfio-pci" },
+    });
     expect(both.error!.message).toBe("params.device: give exactly one of device (one address) or devices (a list)");
     const group = await run(root, { kind: "device.bind", params: { devices: ["0000:86:00.2"], driver: "vfio-pci", group: true } });
     expect(group.error!.message).toBe("params.group: only with device: a list binds each device it names");

@@ -47,18 +47,25 @@ describe("agent killed mid-job, then the job re-run", () => {
   it("between unbind and drivers_probe: the re-run only probes, the VF ends on vfio-pci", async () => {
     const root = await simTree("dgx2", 0);
     const io = createSimulatedHostIO(root);
-    expect((await executeJob({ kind: "vf.set-count", params: { pf: PF, count: 2 } }, { io, policy: SIMULATOR_POLICY })).status).toBe("succeeded");
+    expect((await executeJob({ kind: "vf.set-count", params: { pf: PF, count: 2 } }, { io, policy: SIMULATOR_POLICY })).status).toBe(
+      "succeeded",
+    );
     const vf = "0000:86:00.3";
     await setFaults(root, { hangOn: ["sys/bus/pci/drivers_probe"] });
     const job = JSON.stringify({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } });
     const child = spawnJobCli(["--root", root, "--simulated", "--timeout-ms", "120000", "--json", job]);
     // Under the simulator's state lock no write or re-render is in flight: once the model shows the
     // VF unbound, killing the agent while we hold the lock stops it exactly between unbind and probe.
-    await waitFor("the unbind", () => withHostStateLock(root, async () => {
-      if ((await loadHostState(root)).functions.get(vf)?.driver !== null) return false;
-      await kill9(child);
-      return true;
-    }), child);
+    await waitFor(
+      "the unbind",
+      () =>
+        withHostStateLock(root, async () => {
+          if ((await loadHostState(root)).functions.get(vf)?.driver !== null) return false;
+          await kill9(child);
+          return true;
+        }),
+      child,
+    );
 
     let d = (await scanHost(root)).devices.find((x) => x.address === vf)!;
     expect([d.driver, d.driverOverride]).toEqual([null, "vfio-pci"]); // the state the dead agent left
@@ -67,11 +74,17 @@ describe("agent killed mid-job, then the job re-run", () => {
     const rerun = await runJobCli(["--root", root, "--simulated", "--json", job]);
     expect(rerun.code).toBe(0);
     const result = JobResult.parse(JSON.parse(rerun.stdout));
-    expect(result.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).map((s) => s.action)).toEqual([`write sys/bus/pci/drivers_probe = "${vf}"`]);
+    expect(result.steps.filter((s) => s.status === "done" && s.action.startsWith("write")).map((s) => s.action)).toEqual([
+      `write sys/bus/pci/drivers_probe = "${vf}"`,
+    ]);
     d = (await scanHost(root)).devices.find((x) => x.address === vf)!;
     expect(d.driver).toBe("vfio-pci");
     // No function of the PF is left without a driver.
-    expect((await scanHost(root)).devices.filter((x) => x.physfn === PF || x.address === PF).map((x) => x.driver)).toEqual(["mlx5_core", "mlx5_core", "vfio-pci"]);
+    expect((await scanHost(root)).devices.filter((x) => x.physfn === PF || x.address === PF).map((x) => x.driver)).toEqual([
+      "mlx5_core",
+      "mlx5_core",
+      "vfio-pci",
+    ]);
   }, 120_000);
 
   it("after attach, before reporting: the re-run finds every device attached once and reports success", async () => {

@@ -16,7 +16,10 @@ afterEach(removeTrees);
 
 const PF = "0000:86:00.0";
 const run = (root: string, job: unknown, policy = SIMULATOR_POLICY) => executeJob(job, { io: createSimulatedHostIO(root), policy });
-const attach = (guest: string, ...addresses: string[]) => ({ kind: "guest.attach", params: { guest, devices: addresses.map((address) => ({ address })) } });
+const attach = (guest: string, ...addresses: string[]) => ({
+  kind: "guest.attach",
+  params: { guest, devices: addresses.map((address) => ({ address })) },
+});
 const refusal = (r: JobResult) => [r.status, r.changed, r.error?.code, r.error?.message];
 const driverOf = async (root: string, bdf: string) => (await scanHost(root)).devices.find((d) => d.address === bdf)!.driver;
 
@@ -35,7 +38,12 @@ describe("only endpoints are assigned", () => {
     for (const bridge of ["0000:05:00.0", "0000:00:1c.7"]) {
       const policy = AgentPolicy.parse({ adopt: [bridge] });
       const bind = await run(ws, { kind: "device.bind", params: { device: bridge, driver: "vfio-pci" } }, policy);
-      expect(refusal(bind)).toEqual(["failed", false, "not-an-endpoint", `${bridge} is a PCI bridge (class 0604), not an endpoint: only endpoints can be assigned`]);
+      expect(refusal(bind)).toEqual([
+        "failed",
+        false,
+        "not-an-endpoint",
+        `${bridge} is a PCI bridge (class 0604), not an endpoint: only endpoints can be assigned`,
+      ]);
       const att = await run(ws, attach("win-gtx750", bridge), policy);
       expect(att.error!.code).toBe("not-an-endpoint");
     }
@@ -48,10 +56,19 @@ describe("only endpoints are assigned", () => {
     const ws = await simTree("gpu-workstation"); // group 11: 00:1f.0 LPC bridge (lpc_ich), 00:1f.2 ahci, 00:1f.3 i801_smbus
     const policy = AgentPolicy.parse({ adopt: ["0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3"] });
     const alone = await run(ws, { kind: "device.bind", params: { device: "0000:00:1f.0", driver: "vfio-pci" } }, policy);
-    expect(refusal(alone)).toEqual(["failed", false, "not-an-endpoint", "0000:00:1f.0 is a system bridge (class 0601) the host platform runs on, not an endpoint: only endpoints can be assigned"]);
+    expect(refusal(alone)).toEqual([
+      "failed",
+      false,
+      "not-an-endpoint",
+      "0000:00:1f.0 is a system bridge (class 0601) the host platform runs on, not an endpoint: only endpoints can be assigned",
+    ]);
     const group = await run(ws, { kind: "device.bind", params: { device: "0000:00:1f.2", driver: "vfio-pci", group: true } }, policy);
     expect(group.error?.code).toBe("not-an-endpoint");
-    expect(await Promise.all(["0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3"].map((b) => driverOf(ws, b)))).toEqual(["lpc_ich", "ahci", "i801_smbus"]);
+    expect(await Promise.all(["0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3"].map((b) => driverOf(ws, b)))).toEqual([
+      "lpc_ich",
+      "ahci",
+      "i801_smbus",
+    ]);
   });
 });
 
@@ -69,8 +86,18 @@ describe("the host-critical rule covers vf.configure and host.persist", () => {
     await symlink(join(root, "sys/devices/virtual/net/bond0"), join(root, `sys/class/net/${v1}/master`));
 
     const configure = (vf: number) => run(root, { kind: "vf.configure", params: { pf: PF, vf, mac: "52:54:00:00:00:01", vlan: 100 } });
-    expect(refusal(await configure(0))).toEqual(["failed", false, "unsafe-device", `refused to reconfigure ${vfs[0]!.address}: its interface ${v0} carries the host's default route`]);
-    expect(refusal(await configure(1))).toEqual(["failed", false, "unsafe-device", `refused to reconfigure ${vfs[1]!.address}: its interface ${v1} is a member of the bond/bridge bond0`]);
+    expect(refusal(await configure(0))).toEqual([
+      "failed",
+      false,
+      "unsafe-device",
+      `refused to reconfigure ${vfs[0]!.address}: its interface ${v0} carries the host's default route`,
+    ]);
+    expect(refusal(await configure(1))).toEqual([
+      "failed",
+      false,
+      "unsafe-device",
+      `refused to reconfigure ${vfs[1]!.address}: its interface ${v1} is a member of the bond/bridge bond0`,
+    ]);
     const cfgs = (await scanHost(root)).devices.find((d) => d.address === PF)!.sriov!.vfConfigs;
     expect(cfgs.map((c) => [c.mac, c.vlan])).not.toContainEqual(["52:54:00:00:00:01", 100]);
   });
@@ -81,7 +108,12 @@ describe("the host-critical rule covers vf.configure and host.persist", () => {
     const nic = inv.devices.find((d) => d.netInterfaces.includes(inv.host.defaultRouteInterface!))!;
     const id = `${nic.vendorId}:${nic.deviceId}`;
     const r = await run(root, { kind: "host.persist", params: { vfCounts: [], vfioIds: [id] } });
-    expect(refusal(r)).toEqual(["failed", false, "unsafe-device", `refused to persist vfio-pci ids=${id}: it would take ${nic.address} at boot, and its interface ${inv.host.defaultRouteInterface} carries the host's default route`]);
+    expect(refusal(r)).toEqual([
+      "failed",
+      false,
+      "unsafe-device",
+      `refused to persist vfio-pci ids=${id}: it would take ${nic.address} at boot, and its interface ${inv.host.defaultRouteInterface} carries the host's default route`,
+    ]);
   });
 });
 

@@ -28,7 +28,10 @@ describe("vf.set-count on a simulated DGX-2", () => {
     expect([again.status, again.changed]).toEqual(["succeeded", false]);
     expect(actions(again)).toContain(`skipped write sys/bus/pci/devices/${PF}/sriov_numvfs = 4`);
     const eight = await run(root, setCount(PF, 8));
-    expect(actions(eight).filter((a) => a.startsWith("done write"))).toEqual([`done write sys/bus/pci/devices/${PF}/sriov_numvfs = 0`, `done write sys/bus/pci/devices/${PF}/sriov_numvfs = 8`]);
+    expect(actions(eight).filter((a) => a.startsWith("done write"))).toEqual([
+      `done write sys/bus/pci/devices/${PF}/sriov_numvfs = 0`,
+      `done write sys/bus/pci/devices/${PF}/sriov_numvfs = 8`,
+    ]);
     const inv = await scanHost(root);
     const pf = inv.devices.find((d) => d.address === PF)!;
     expect(pf.sriov!.numVfs).toBe(8);
@@ -70,7 +73,10 @@ describe("vf.set-count on a simulated DGX-2", () => {
     // The kernel model answers a racing writer: a direct write through HostIO, as a second agent would.
     const io = createSimulatedHostIO(root);
     await io.writeSysfs(`sys/bus/pci/devices/${PF}/sriov_numvfs`, "2");
-    await expect(io.writeSysfs(`sys/bus/pci/devices/${PF}/sriov_numvfs`, "4")).rejects.toMatchObject({ code: "EBUSY", hostMessage: "write error: Device or resource busy" });
+    await expect(io.writeSysfs(`sys/bus/pci/devices/${PF}/sriov_numvfs`, "4")).rejects.toMatchObject({
+      code: "EBUSY",
+      hostMessage: "write error: Device or resource busy",
+    });
   });
 });
 
@@ -79,7 +85,9 @@ describe("safety", () => {
     const root = await simTree("intel-82576"); // 7 VFs per port; VF 1 of 03:00.0 is in guestVM
     const r = await run(root, setCount("0000:03:00.0", 4));
     expect([r.status, r.error!.code]).toEqual(["failed", "vfs-assigned"]);
-    expect(r.error!.explanation).toBe("The PF already has 7 VFs: the kernel refuses a new count until it is set to 0, and setting it to 0 destroys every VF, but 1 of them are attached to guests (guestVM). Detach them from the guests first (guest.detach), then set the count to 4.");
+    expect(r.error!.explanation).toBe(
+      "The PF already has 7 VFs: the kernel refuses a new count until it is set to 0, and setting it to 0 destroys every VF, but 1 of them are attached to guests (guestVM). Detach them from the guests first (guest.detach), then set the count to 4.",
+    );
     expect((await scanHost(root)).devices.find((d) => d.address === "0000:03:00.0")!.sriov!.numVfs).toBe(7);
   });
 
@@ -99,7 +107,9 @@ describe("safety", () => {
     const ws = await simTree("gpu-workstation"); // enp4s0 (04:00.0) is br0's member; br0 has the default route
     const r = await run(ws, bind("0000:04:00.0", "vfio-pci"), AgentPolicy.parse({ adopt: ["0000:04:00.0"] }));
     expect([r.status, r.error!.code]).toEqual(["failed", "unsafe-device"]);
-    expect(r.error!.message).toBe("refused to unbind 0000:04:00.0: its interface enp4s0 is a member of br0, which carries the host's default route");
+    expect(r.error!.message).toBe(
+      "refused to unbind 0000:04:00.0: its interface enp4s0 is a member of br0, which carries the host's default route",
+    );
     const dgx = await simTree("dgx2", 0);
     const eno1 = (await scanHost(dgx)).devices.find((d) => d.netInterfaces.includes("eno1"))!.address;
     const route = await run(dgx, bind(eno1, "vfio-pci"), AgentPolicy.parse({ adopt: [eno1] }));
@@ -115,7 +125,9 @@ describe("safety", () => {
     const policy = AgentPolicy.parse({ adopt: "all-sriov", protectInterfaces: vf0.netInterfaces });
     const r = await run(dgx, setCount(PF, 4), policy);
     expect([r.status, r.error!.code]).toEqual(["failed", "unsafe-device"]);
-    expect(r.error!.message).toBe(`refused to destroy (via ${PF}'s VF count) ${vf0.address}: its interface ${vf0.netInterfaces[0]} carries the management address or the agent's connection (protectInterfaces)`);
+    expect(r.error!.message).toBe(
+      `refused to destroy (via ${PF}'s VF count) ${vf0.address}: its interface ${vf0.netInterfaces[0]} carries the management address or the agent's connection (protectInterfaces)`,
+    );
     expect((await scanHost(dgx)).devices.filter((d) => d.physfn === PF)).toHaveLength(2);
 
     // The default route on eno1.100, a VLAN on eno1: eno1's device is as critical as if eno1 had it.
@@ -123,7 +135,9 @@ describe("safety", () => {
     const eno1 = inv.devices.find((d) => d.netInterfaces.includes("eno1"))!.address;
     inv.interfaces.push({ name: "eno1.100", mac: null, carrier: true, operstate: "up", pciAddress: null, master: null });
     inv.host.defaultRouteInterface = "eno1.100";
-    expect(hostCriticalReason(inv, EMPTY_POLICY, eno1)).toBe("its VLAN interface eno1.100 carries the host's default route or management address");
+    expect(hostCriticalReason(inv, EMPTY_POLICY, eno1)).toBe(
+      "its VLAN interface eno1.100 carries the host's default route or management address",
+    );
   });
 
   it("never binds part of an IOMMU group and names the members", async () => {
@@ -182,10 +196,15 @@ describe("vf.configure", () => {
   it("sets only what differs through ip, reads it back, and the scan shows it", async () => {
     const root = await simTree("dgx2", 0);
     await run(root, setCount(PF, 2));
-    const job = { kind: "vf.configure", params: { pf: PF, vf: 1, mac: "52:54:00:12:34:56", vlan: 42, qos: 3, trust: true, spoofchk: false, linkState: "enable" } };
+    const job = {
+      kind: "vf.configure",
+      params: { pf: PF, vf: 1, mac: "52:54:00:12:34:56", vlan: 42, qos: 3, trust: true, spoofchk: false, linkState: "enable" },
+    };
     const r = await run(root, job);
     expect([r.status, r.changed]).toEqual(["succeeded", true]);
-    expect(actions(r)).toContain("done ip link set dev enp134s0f0 vf 1 mac 52:54:00:12:34:56 vlan 42 qos 3 spoofchk off trust on state enable");
+    expect(actions(r)).toContain(
+      "done ip link set dev enp134s0f0 vf 1 mac 52:54:00:12:34:56 vlan 42 qos 3 spoofchk off trust on state enable",
+    );
     expect((await run(root, job)).changed).toBe(false);
     const trustOnly = await run(root, { kind: "vf.configure", params: { pf: PF, vf: 1, trust: false } });
     expect(actions(trustOnly)).toContain("done ip link set dev enp134s0f0 vf 1 trust off");
@@ -199,17 +218,34 @@ describe("vf.configure", () => {
 describe("host.persist", () => {
   it("writes sysfs.d and modprobe.d files once; readPersistence reads them back", async () => {
     const root = await simTree("dgx2", 0);
-    const job = { kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 16 }, { pf: "enp134s0f1", count: 16 }], vfioIds: ["15b3:1018"] } };
+    const job = {
+      kind: "host.persist",
+      params: {
+        vfCounts: [
+          { pf: "enp134s0f0", count: 16 },
+          { pf: "enp134s0f1", count: 16 },
+        ],
+        vfioIds: ["15b3:1018"],
+      },
+    };
     const r = await run(root, job);
     expect([r.status, r.changed]).toEqual(["succeeded", true]);
     expect((await run(root, job)).changed).toBe(false);
     const p = await readPersistence(root);
-    expect(p.vfCounts.map((c) => [c.interface, c.numVfs])).toEqual([["enp134s0f0", 16], ["enp134s0f1", 16]]);
+    expect(p.vfCounts.map((c) => [c.interface, c.numVfs])).toEqual([
+      ["enp134s0f0", 16],
+      ["enp134s0f1", 16],
+    ]);
     expect(p.vfioPciIds.flatMap((v) => v.ids)).toEqual(["15b3:1018"]);
     const udev = await run(root, { ...job, params: { ...job.params, method: "udev" } });
-    expect(actions(udev)).toEqual(expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/70-vfleet-sriov.rules"]));
+    expect(actions(udev)).toEqual(
+      expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/70-vfleet-sriov.rules"]),
+    );
     const p2 = await readPersistence(root);
-    expect(p2.vfCounts.map((c) => [c.source, c.interface, c.numVfs])).toEqual([["/etc/udev/rules.d/70-vfleet-sriov.rules:2", "enp134s0f0", 16], ["/etc/udev/rules.d/70-vfleet-sriov.rules:3", "enp134s0f1", 16]]);
+    expect(p2.vfCounts.map((c) => [c.source, c.interface, c.numVfs])).toEqual([
+      ["/etc/udev/rules.d/70-vfleet-sriov.rules:2", "enp134s0f0", 16],
+      ["/etc/udev/rules.d/70-vfleet-sriov.rules:3", "enp134s0f1", 16],
+    ]);
     const over = await run(root, { kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 17 }], vfioIds: [] } });
     expect(over.error!.message).toBe("params.vfCounts[0].count 17 is above sriov_totalvfs 16 of enp134s0f0");
   });
@@ -222,10 +258,18 @@ describe("bad input is refused by the agent too, naming the field", () => {
     ["count above the schema's limit", setCount(PF, 5000), "params.count: must be at most 2048"],
     ["path in a BDF", setCount("../x", 1), "params.pf: must be a PCI address like 0000:86:00.2"],
     ["slash in a BDF", bind("a/b", "vfio-pci"), "params.device: must be a PCI address like 0000:86:00.2"],
-    ["multicast MAC", { kind: "vf.configure", params: { pf: PF, vf: 0, mac: "01:00:5e:00:00:01" } }, "params.mac: must be a unicast MAC (the first octet's low bit is the multicast bit)"],
+    [
+      "multicast MAC",
+      { kind: "vf.configure", params: { pf: PF, vf: 0, mac: "01:00:5e:00:00:01" } },
+      "params.mac: must be a unicast MAC (the first octet's low bit is the multicast bit)",
+    ],
     ["all-zero MAC", { kind: "vf.configure", params: { pf: PF, vf: 0, mac: "00:00:00:00:00:00" } }, "params.mac: must not be all zeros"],
     ["VLAN 4095", { kind: "vf.configure", params: { pf: PF, vf: 0, vlan: 4095 } }, "params.vlan: must be at most 4094 (4095 is reserved)"],
-    ["XML in a guest name", { kind: "guest.attach", params: { guest: "g'/><devices>", devices: [{ address: "0000:86:00.2" }] } }, "params.guest: must be 1-64 characters of A-Z a-z 0-9 _ . + -"],
+    [
+      "XML in a guest name",
+      { kind: "guest.attach", params: { guest: "g'/><devices>", devices: [{ address: "0000:86:00.2" }] } },
+      "params.guest: must be 1-64 characters of A-Z a-z 0-9 _ . + -",
+    ],
     ["unknown kind", { kind: "vf.destroy", params: {} }, "kind"],
   ];
   it.each(cases)("%s", async (_, job, message) => {

@@ -14,7 +14,10 @@ const AUDIO = "0000:01:00.1";
 const ROOT_PORT = "0000:00:01.0";
 const policy = parsePolicy({ adopt: [GPU, AUDIO] });
 const run = (root: string, job: unknown) => executeJob(job, { io: createSimulatedHostIO(root), policy });
-const drivers = async (root: string) => Object.fromEntries((await scanHost(root)).devices.filter((d) => [GPU, AUDIO, ROOT_PORT].includes(d.address)).map((d) => [d.address, d.driver]));
+const drivers = async (root: string) =>
+  Object.fromEntries(
+    (await scanHost(root)).devices.filter((d) => [GPU, AUDIO, ROOT_PORT].includes(d.address)).map((d) => [d.address, d.driver]),
+  );
 
 describe("device.bind of a shared IOMMU group (seed 004)", () => {
   it("refuses part of the group naming the other member, then binds the whole group with group: true", async () => {
@@ -22,7 +25,8 @@ describe("device.bind of a shared IOMMU group (seed 004)", () => {
     // The profile's guest holds both functions while it runs: stop it (libvirt removes its live XML),
     // then give both back to the host, as before the blog's vfio-pci setup.
     await rm(join(root, "run/libvirt/qemu/win-gtx750.xml"));
-    for (const d of [AUDIO, GPU]) expect((await run(root, { kind: "device.bind", params: { device: d, driver: "host" } })).status).toBe("succeeded");
+    for (const d of [AUDIO, GPU])
+      expect((await run(root, { kind: "device.bind", params: { device: d, driver: "host" } })).status).toBe("succeeded");
     const hostDrivers = await drivers(root);
     expect(hostDrivers[GPU]).not.toBe("vfio-pci");
     expect(hostDrivers[AUDIO]).not.toBe("vfio-pci");

@@ -26,7 +26,10 @@ it("attaches a <hostdev> and an <interface type='hostdev'> (MAC, VLAN), then det
   const attach = await run({ kind: "guest.attach", params: { guest, devices } });
   expect([attach.status, attach.changed]).toEqual(["succeeded", true]);
   const defined = parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs;
-  expect(defined.map((h) => [h.kind, h.address, h.mac, h.vlan])).toEqual([["hostdev", vfs[0], null, null], ["interface", vfs[1], "52:54:00:86:00:03", 42]]);
+  expect(defined.map((h) => [h.kind, h.address, h.mac, h.vlan])).toEqual([
+    ["hostdev", vfs[0], null, null],
+    ["interface", vfs[1], "52:54:00:86:00:03", 42],
+  ]);
   expect((await scanHost(root)).guests.find((g) => g.name === guest)!.hostdevs).toHaveLength(2);
 
   const live = await run({ kind: "guest.attach", params: { guest, devices, live: true } });

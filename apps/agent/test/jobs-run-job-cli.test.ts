@@ -14,11 +14,19 @@ const PF = "0000:86:00.0";
 describe("agent run-job", () => {
   it("runs a job on a simulated tree, prints the JobResult and exits 0; lspci sees the VFs", async () => {
     const root = await simTree("dgx2", 0);
-    const r = await runJobCli(["--root", root, "--simulated", "--json", JSON.stringify({ kind: "vf.set-count", params: { pf: PF, count: 8 } })]);
+    const r = await runJobCli([
+      "--root",
+      root,
+      "--simulated",
+      "--json",
+      JSON.stringify({ kind: "vf.set-count", params: { pf: PF, count: 8 } }),
+    ]);
     expect(r.code).toBe(0);
     const result = JobResult.parse(JSON.parse(r.stdout));
     expect([result.status, result.changed, result.observed.numVfs]).toEqual(["succeeded", true, 8]);
-    const { stdout } = await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${root}/sys/bus/pci`, "-s", PF, "-vvv"], { maxBuffer: 16 << 20 });
+    const { stdout } = await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${root}/sys/bus/pci`, "-s", PF, "-vvv"], {
+      maxBuffer: 16 << 20,
+    });
     expect(stdout).toContain("Total VFs: 16, Number of VFs: 8");
     const vfs = await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${root}/sys/bus/pci`, "-D", "-d", "15b3:1018"]);
     expect(vfs.stdout.trim().split("\n")).toHaveLength(8);
@@ -26,7 +34,13 @@ describe("agent run-job", () => {
 
   it("exits 1 with the explanation when the job fails on the host", async () => {
     const root = await simTree("intel-82576");
-    const r = await runJobCli(["--root", root, "--simulated", "--json", JSON.stringify({ kind: "vf.set-count", params: { pf: "0000:03:00.0", count: 2 } })]);
+    const r = await runJobCli([
+      "--root",
+      root,
+      "--simulated",
+      "--json",
+      JSON.stringify({ kind: "vf.set-count", params: { pf: "0000:03:00.0", count: 2 } }),
+    ]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error.code).toBe("vfs-assigned");
     expect(r.stderr).toContain("1 of them are attached to guests (guestVM)");
@@ -47,7 +61,13 @@ describe("agent run-job", () => {
 
   it("exits 2 for bad input naming the field, bad JSON, and a missing --json", async () => {
     const root = await simTree("intel-82576", 0);
-    const bad = await runJobCli(["--root", root, "--simulated", "--json", JSON.stringify({ kind: "vf.set-count", params: { pf: "../x", count: 1 } })]);
+    const bad = await runJobCli([
+      "--root",
+      root,
+      "--simulated",
+      "--json",
+      JSON.stringify({ kind: "vf.set-count", params: { pf: "../x", count: 1 } }),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("params.pf: must be a PCI address like 0000:86:00.2");
     const notJson = await runJobCli(["--root", root, "--json", "{kind"]);
@@ -75,7 +95,15 @@ describe("agent run-job", () => {
     const root = await simTree("intel-82576", 0);
     const { setFaults } = await import("./jobs-sim-tree.ts");
     await setFaults(root, { hangOn: ["sriov_numvfs"] });
-    const r = await runJobCli(["--root", root, "--simulated", "--timeout-ms", "200", "--json", JSON.stringify({ kind: "vf.set-count", params: { pf: "0000:03:00.1", count: 2 } })]);
+    const r = await runJobCli([
+      "--root",
+      root,
+      "--simulated",
+      "--timeout-ms",
+      "200",
+      "--json",
+      JSON.stringify({ kind: "vf.set-count", params: { pf: "0000:03:00.1", count: 2 } }),
+    ]);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error.code).toBe("ETIMEDOUT");
   });

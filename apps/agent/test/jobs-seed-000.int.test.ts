@@ -45,15 +45,27 @@ async function seedPlan(pfCount: number) {
   const root = await simTree("dgx2", 0);
   const io = createSimulatedHostIO(root);
   const run = (job: unknown) => executeJob(job, { io, policy: SIMULATOR_POLICY });
-  const pfs = (await scanHost(root)).devices.filter((d) => d.sriov).map((d) => d.address).slice(0, pfCount);
+  const pfs = (await scanHost(root)).devices
+    .filter((d) => d.sriov)
+    .map((d) => d.address)
+    .slice(0, pfCount);
   const guest = `vfleet-seed000-${runId}-${pfCount}`;
   guests.push(guest);
   await virsh.defineDomain(buildGuestDomainXml({ name: guest, vcpus: 16, memoryMiB: 8192, machine: "q35" }));
 
-  const setCount = await timed(pfs.map((pf) => ({ kind: "vf.set-count", params: { pf, count: 16 } })), run);
+  const setCount = await timed(
+    pfs.map((pf) => ({ kind: "vf.set-count", params: { pf, count: 16 } })),
+    run,
+  );
   const vfs = setCount.results.flatMap((r) => r.observed.vfs as string[]);
-  const bind = await timed(vfs.map((device) => ({ kind: "device.bind", params: { device, driver: "vfio-pci" } })), run);
-  const attach = await timed([{ kind: "guest.attach", params: { guest, devices: vfs.map((address) => ({ address })), config: true, live: false } }], run);
+  const bind = await timed(
+    vfs.map((device) => ({ kind: "device.bind", params: { device, driver: "vfio-pci" } })),
+    run,
+  );
+  const attach = await timed(
+    [{ kind: "guest.attach", params: { guest, devices: vfs.map((address) => ({ address })), config: true, live: false } }],
+    run,
+  );
   return { root, guest, pfs, vfs, run, timings: { setCount: setCount.ms, bind: bind.ms, attach: attach.ms } };
 }
 
@@ -77,10 +89,16 @@ describe("seed 000 on the simulated DGX-2 with the real libvirtd", () => {
     expect(xml.pcieRootPorts).toBeGreaterThanOrEqual(160);
 
     for (const pf of big.pfs) {
-      const { stdout } = await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${big.root}/sys/bus/pci`, "-s", pf, "-vvv"], { maxBuffer: 16 << 20 });
+      const { stdout } = await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${big.root}/sys/bus/pci`, "-s", pf, "-vvv"], {
+        maxBuffer: 16 << 20,
+      });
       expect(stdout).toContain("Total VFs: 16, Number of VFs: 16");
     }
-    const vfioCount = (await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${big.root}/sys/bus/pci`, "-D", "-k", "-d", "15b3:1018"], { maxBuffer: 16 << 20 })).stdout.match(/Kernel driver in use: vfio-pci/g);
+    const vfioCount = (
+      await execFileAsync("lspci", ["-A", "linux-sysfs", "-O", `sysfs.path=${big.root}/sys/bus/pci`, "-D", "-k", "-d", "15b3:1018"], {
+        maxBuffer: 16 << 20,
+      })
+    ).stdout.match(/Kernel driver in use: vfio-pci/g);
     expect(vfioCount).toHaveLength(160);
 
     // Redelivery of the whole plan: every job succeeds with changed=false.
@@ -90,9 +108,14 @@ describe("seed 000 on the simulated DGX-2 with the real libvirtd", () => {
     expect((await big.run({ kind: "device.bind", params: { device: big.vfs[77], driver: "vfio-pci" } })).changed).toBe(false);
     // And the safety rule holds on the result: these VFs are in a guest now.
     const refused = await big.run({ kind: "vf.set-count", params: { pf: big.pfs[0], count: 8 } });
-    expect(refused.error!.explanation).toContain(`The PF already has 16 VFs: the kernel refuses a new count until it is set to 0, and setting it to 0 destroys every VF, but 16 of them are attached to guests (${big.guest})`);
+    expect(refused.error!.explanation).toContain(
+      `The PF already has 16 VFs: the kernel refuses a new count until it is set to 0, and setting it to 0 destroys every VF, but 16 of them are attached to guests (${big.guest})`,
+    );
 
-    const row = (label: string, t: typeof small.timings) => `${label}: set-count ${t.setCount} ms, bind ${t.bind} ms, attach ${t.attach} ms, total ${t.setCount + t.bind + t.attach} ms`;
-    console.log(`seed 000 plan on the simulated DGX-2 (real libvirtd for attach)\n  ${row(" 16 VFs (1 PF) ", small.timings)}\n  ${row("160 VFs (10 PFs)", big.timings)}`);
+    const row = (label: string, t: typeof small.timings) =>
+      `${label}: set-count ${t.setCount} ms, bind ${t.bind} ms, attach ${t.attach} ms, total ${t.setCount + t.bind + t.attach} ms`;
+    console.log(
+      `seed 000 plan on the simulated DGX-2 (real libvirtd for attach)\n  ${row(" 16 VFs (1 PF) ", small.timings)}\n  ${row("160 VFs (10 PFs)", big.timings)}`,
+    );
   }, 600_000);
 });

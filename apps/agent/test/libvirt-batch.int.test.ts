@@ -21,7 +21,9 @@ async function defineGuest(suffix: string, hostdevs: Array<{ address: string }> 
 }
 
 const hostdevAddresses = async (name: string) =>
-  parseDomainXml(await virsh.dumpXml(name, { inactive: true })).hostdevs.map((h) => h.address).sort();
+  parseDomainXml(await virsh.dumpXml(name, { inactive: true }))
+    .hostdevs.map((h) => h.address)
+    .sort();
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
@@ -44,7 +46,18 @@ describe("batch attach/detach against the real libvirtd", () => {
     await virsh.attachDevice(name, xmls[4]!, { config: true });
     await virsh.attachDevice(name, xmls[7]!, { config: true });
     const results = await virsh.attachDevices(name, xmls, { config: true });
-    expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["ok", "ok", "ok", "ok", "already-attached", "ok", "ok", "already-attached", "ok", "ok"]);
+    expect(results.map((r) => (r.ok ? "ok" : r.error.code))).toEqual([
+      "ok",
+      "ok",
+      "ok",
+      "ok",
+      "already-attached",
+      "ok",
+      "ok",
+      "already-attached",
+      "ok",
+      "ok",
+    ]);
     expect(await hostdevAddresses(name)).toEqual(addresses(10).sort());
     const missing = await virsh.detachDevices(name, [...xmls, buildHostdevXml({ address: "0000:ff:1f.7" })], { config: true });
     expect(missing.map((r) => r.ok)).toEqual([...Array(10).fill(true), false]);
@@ -73,7 +86,12 @@ describe("batch attach/detach against the real libvirtd", () => {
       expect(detached.every((r) => r.ok)).toBe(true);
 
       // A stopped guest can also get all its devices in its definition: one libvirt call.
-      const [, defineWithDevices] = await timed(() => defineGuest(`define-${n}`, addresses(n).map((address) => ({ address }))));
+      const [, defineWithDevices] = await timed(() =>
+        defineGuest(
+          `define-${n}`,
+          addresses(n).map((address) => ({ address })),
+        ),
+      );
       const definedResult = await hostdevAddresses(`vfleet-it-${runId}-define-${n}`);
 
       expect(singleResult).toEqual(addresses(n).sort());

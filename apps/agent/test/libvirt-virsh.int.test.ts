@@ -73,7 +73,9 @@ describe("virsh wrapper against the real libvirtd", () => {
     // Per-device results: attaching the first three again fails for exactly those three.
     const again = await virsh.attachDevices(name, xmls.slice(0, 3), { config: true });
     expect(again.map((r) => (r.ok ? "ok" : r.error.code))).toEqual(["already-attached", "already-attached", "already-attached"]);
-    expect(again[0]!.ok ? "" : again[0]!.error.libvirtMessage).toMatch(/^error: Failed to attach device from .*\nerror: Requested operation is not valid: device is already in the domain configuration$/);
+    expect(again[0]!.ok ? "" : again[0]!.error.libvirtMessage).toMatch(
+      /^error: Failed to attach device from .*\nerror: Requested operation is not valid: device is already in the domain configuration$/,
+    );
 
     const detached = await virsh.detachDevices(name, xmls, { config: true });
     expect(detached.filter((r) => !r.ok)).toEqual([]);
@@ -89,7 +91,9 @@ describe("virsh wrapper against the real libvirtd", () => {
     const err = await virsh.detachDevice(name, xml, { config: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VirshError);
     expect((err as VirshError).code).toBe("not-attached");
-    expect((err as VirshError).libvirtMessage).toMatch(/^error: Failed to detach device from .*\nerror: device not found: device not present in domain configuration$/);
+    expect((err as VirshError).libvirtMessage).toMatch(
+      /^error: Failed to detach device from .*\nerror: device not found: device not present in domain configuration$/,
+    );
     // A live change on a shut-off guest is libvirt's error, explained.
     const live = await virsh.attachDevice(name, xml, { live: true }).catch((e: unknown) => e);
     expect(live).toBeInstanceOf(VirshError);
@@ -106,11 +110,17 @@ describe("virsh wrapper against the real libvirtd", () => {
 
   it("round-trips an <interface type='hostdev'> with MAC and VLAN through dumpxml", async () => {
     const name = await defineGuest("iface");
-    await virsh.attachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:AB:00:01", vlan: { id: 42 } }), { config: true });
+    await virsh.attachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:AB:00:01", vlan: { id: 42 } }), {
+      config: true,
+    });
     const xml = await virsh.dumpXml(name, { inactive: true });
-    expect(parseDomainXml(xml).hostdevs).toEqual([{ kind: "interface", address: "0000:b8:00.1", managed: true, mac: "52:54:00:ab:00:01", vlan: 42 }]);
+    expect(parseDomainXml(xml).hostdevs).toEqual([
+      { kind: "interface", address: "0000:b8:00.1", managed: true, mac: "52:54:00:ab:00:01", vlan: 42 },
+    ]);
     expect(xml).toMatch(/<vlan>\s*<tag id='42'\/>\s*<\/vlan>/);
-    await virsh.detachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:ab:00:01", vlan: { id: 42 } }), { config: true });
+    await virsh.detachDevice(name, buildHostdevInterfaceXml({ address: "0000:b8:00.1", mac: "52:54:00:ab:00:01", vlan: { id: 42 } }), {
+      config: true,
+    });
     expect(parseDomainXml(await virsh.dumpXml(name, { inactive: true })).hostdevs).toEqual([]);
   }, 60_000);
 
@@ -149,7 +159,10 @@ describe("virsh wrapper against the real libvirtd", () => {
       () => nowhere.attachDevice("ok-name", hostdev, {}),
     ];
     for (const attempt of attempts) {
-      const err = await attempt().then(() => null, (e: unknown) => e);
+      const err = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(LibvirtInputError);
     }
     expect(() => buildGuestDomainXml({ name: evil, vcpus: 1, memoryMiB: 512, machine: "q35" })).toThrow(/^name: must be/);

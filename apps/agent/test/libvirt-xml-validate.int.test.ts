@@ -53,15 +53,19 @@ describe("generated libvirt XML passes virt-xml-validate", () => {
     expect(result.ok).toBe(true);
   });
 
-  it.each(["q35", "i440fx"] as const)("%s guest with 160 VFs as hostdevs and interfaces", async (machine) => {
-    const hostdevs = Array.from({ length: 160 }, (_, i) => {
-      const address = `0000:${(0x86 + (i >> 7)).toString(16)}:${((i >> 3) & 0xf).toString(16).padStart(2, "0")}.${i & 7}`;
-      return i % 2 === 0
-        ? { address }
-        : { kind: "interface" as const, address, mac: `52:54:00:00:00:${(i & 0xff).toString(16).padStart(2, "0")}`, vlan: { id: i } };
-    });
-    const result = await validate(buildGuestDomainXml({ name: `vfleet-${machine}`, vcpus: 16, memoryMiB: 8192, machine, hostdevs }));
-    expect(result.output).toMatch(/validates/);
-    expect(result.ok).toBe(true);
-  }, 60_000);
+  it.each(["q35", "i440fx"] as const)(
+    "%s guest with 160 VFs as hostdevs and interfaces",
+    async (machine) => {
+      const hostdevs = Array.from({ length: 160 }, (_, i) => {
+        const address = `0000:${(0x86 + (i >> 7)).toString(16)}:${((i >> 3) & 0xf).toString(16).padStart(2, "0")}.${i & 7}`;
+        return i % 2 === 0
+          ? { address }
+          : { kind: "interface" as const, address, mac: `52:54:00:00:00:${(i & 0xff).toString(16).padStart(2, "0")}`, vlan: { id: i } };
+      });
+      const result = await validate(buildGuestDomainXml({ name: `vfleet-${machine}`, vcpus: 16, memoryMiB: 8192, machine, hostdevs }));
+      expect(result.output).toMatch(/validates/);
+      expect(result.ok).toBe(true);
+    },
+    60_000,
+  );
 });

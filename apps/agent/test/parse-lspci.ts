@@ -14,7 +14,8 @@ export interface LspciDevice {
   sriov: { totalVfs: number; numVfs: number; vfDeviceId: string; offset: number; stride: number } | null;
 }
 
-const HEADER = /^([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) .*?\[([0-9a-f]{4})\]: .*\[([0-9a-f]{4}):([0-9a-f]{4})\](?: \(rev ([0-9a-f]{2})\))?(?: \(prog-if ([0-9a-f]{2})(?: \[[^\]]*\])?\))?\s*$/;
+const HEADER =
+  /^([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) .*?\[([0-9a-f]{4})\]: .*\[([0-9a-f]{4}):([0-9a-f]{4})\](?: \(rev ([0-9a-f]{2})\))?(?: \(prog-if ([0-9a-f]{2})(?: \[[^\]]*\])?\))?\s*$/;
 
 export function parseLspci(text: string): Map<string, LspciDevice> {
   const out = new Map<string, LspciDevice>();
@@ -28,7 +29,17 @@ export function parseLspci(text: string): Map<string, LspciDevice> {
     const h = HEADER.exec(line);
     if (h) {
       finish();
-      cur = { address: h[1]!, classCode: `${h[2]}${h[6] ?? "00"}`, vendorId: h[3]!, deviceId: h[4]!, revision: h[5] ?? "00", driver: null, iommuGroup: null, msixVectors: null, sriov: null };
+      cur = {
+        address: h[1]!,
+        classCode: `${h[2]}${h[6] ?? "00"}`,
+        vendorId: h[3]!,
+        deviceId: h[4]!,
+        revision: h[5] ?? "00",
+        driver: null,
+        iommuGroup: null,
+        msixVectors: null,
+        sriov: null,
+      };
       out.set(cur.address, cur);
       continue;
     }
@@ -38,8 +49,10 @@ export function parseLspci(text: string): Map<string, LspciDevice> {
     else if ((m = /^\tIOMMU group: (\d+)/.exec(line))) cur.iommuGroup = Number(m[1]);
     else if ((m = /^\tCapabilities: \[[0-9a-f]+\] MSI-X: .*Count=(\d+)/.exec(line))) cur.msixVectors = Number(m[1]);
     else if (/^\tCapabilities: \[[0-9a-f]+ v\d\] Single Root I\/O Virtualization/.test(line)) sriov = {};
-    else if (sriov && (m = /^\t\tInitial VFs: \d+, Total VFs: (\d+), Number of VFs: (\d+)/.exec(line))) Object.assign(sriov, { totalVfs: Number(m[1]), numVfs: Number(m[2]) });
-    else if (sriov && (m = /^\t\tVF offset: (\d+), stride: (\d+), Device ID: ([0-9a-f]{4})/.exec(line))) Object.assign(sriov, { offset: Number(m[1]), stride: Number(m[2]), vfDeviceId: m[3]! });
+    else if (sriov && (m = /^\t\tInitial VFs: \d+, Total VFs: (\d+), Number of VFs: (\d+)/.exec(line)))
+      Object.assign(sriov, { totalVfs: Number(m[1]), numVfs: Number(m[2]) });
+    else if (sriov && (m = /^\t\tVF offset: (\d+), stride: (\d+), Device ID: ([0-9a-f]{4})/.exec(line)))
+      Object.assign(sriov, { offset: Number(m[1]), stride: Number(m[2]), vfDeviceId: m[3]! });
   }
   finish();
   return out;

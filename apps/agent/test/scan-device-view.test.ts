@@ -1,6 +1,14 @@
 import { mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { assignedVfs, type DeviceFacts, groupEndpoints, guestsByDevice, hostCriticalReason, nonViableGroupMembers, whyNotAssignableIn } from "@vfleet/core";
+import {
+  assignedVfs,
+  type DeviceFacts,
+  groupEndpoints,
+  guestsByDevice,
+  hostCriticalReason,
+  nonViableGroupMembers,
+  whyNotAssignableIn,
+} from "@vfleet/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSimulatedHostIO } from "../src/host-io/create-simulated-host-io.ts";
 import { executeJob, SIMULATOR_POLICY } from "../src/jobs/index.ts";
@@ -48,7 +56,8 @@ describe("the job view agrees with the full scan on every safety rule", () => {
   it("on a DGX-2 with VFs, a routed VF, a bonded VF, a routed VLAN and a guest holding VFs", async () => {
     const root = await simTree("dgx2", 0);
     const io = createSimulatedHostIO(root);
-    for (const pf of ["0000:86:00.0", "0000:86:00.1"]) await executeJob({ kind: "vf.set-count", params: { pf, count: 3 } }, { io, policy: SIMULATOR_POLICY });
+    for (const pf of ["0000:86:00.0", "0000:86:00.1"])
+      await executeJob({ kind: "vf.set-count", params: { pf, count: 3 } }, { io, policy: SIMULATOR_POLICY });
     const inv = await scanHost(root);
     const [v0, v1] = inv.devices.filter((d) => d.physfn === "0000:86:00.0").map((d) => d.netInterfaces[0]!);
     const route = path.join(root, "proc/net/route");

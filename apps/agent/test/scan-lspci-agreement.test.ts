@@ -15,12 +15,21 @@ import { lspciTreeArgs, runLspci } from "./run-lspci.ts";
  */
 
 let tmp: string;
-beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-lspci-")); });
-afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-lspci-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 const project = (d: LspciDevice) => ({
-  vendorId: d.vendorId, deviceId: d.deviceId, classCode: d.classCode, revision: d.revision, driver: d.driver,
-  iommuGroup: d.iommuGroup, msixVectors: d.msixVectors,
+  vendorId: d.vendorId,
+  deviceId: d.deviceId,
+  classCode: d.classCode,
+  revision: d.revision,
+  driver: d.driver,
+  iommuGroup: d.iommuGroup,
+  msixVectors: d.msixVectors,
   sriov: d.sriov ? { numVfs: d.sriov.numVfs, vfDeviceId: d.sriov.vfDeviceId, offset: d.sriov.offset, stride: d.sriov.stride } : null,
 });
 
@@ -33,11 +42,23 @@ describe.each(Object.keys(profiles))("lspci and scan agree on profile %s", (prof
     expect(lspci.size).toBe(inv.devices.length);
 
     const fromLspci = Object.fromEntries([...lspci.values()].map((d) => [d.address, project(d)]));
-    const fromScan = Object.fromEntries(inv.devices.map((d) => [d.address, {
-      vendorId: d.vendorId, deviceId: d.deviceId, classCode: d.classCode, revision: d.revision, driver: d.driver,
-      iommuGroup: d.iommuGroup, msixVectors: d.msixVectors,
-      sriov: d.sriov ? { numVfs: d.sriov.numVfs, vfDeviceId: d.sriov.vfDeviceId, offset: d.sriov.offset, stride: d.sriov.stride } : null,
-    }]));
+    const fromScan = Object.fromEntries(
+      inv.devices.map((d) => [
+        d.address,
+        {
+          vendorId: d.vendorId,
+          deviceId: d.deviceId,
+          classCode: d.classCode,
+          revision: d.revision,
+          driver: d.driver,
+          iommuGroup: d.iommuGroup,
+          msixVectors: d.msixVectors,
+          sriov: d.sriov
+            ? { numVfs: d.sriov.numVfs, vfDeviceId: d.sriov.vfDeviceId, offset: d.sriov.offset, stride: d.sriov.stride }
+            : null,
+        },
+      ]),
+    );
     expect(fromScan).toEqual(fromLspci);
 
     // TotalVFs: sysfs shows the driver's limit when it set one (igb: 7 of the 82576's 8),
@@ -53,25 +74,39 @@ describe.each(Object.keys(profiles))("lspci and scan agree on profile %s", (prof
   it("names every device as lspci does, from the tree's own pci.ids", async () => {
     const root = path.join(tmp, `${profile}-names`);
     await buildTree(profile, root);
-    const [inv, text] = await Promise.all([scanHost(root), runLspci(lspciTreeArgs(root, "-i", path.join(root, "usr/share/misc/pci.ids"), "-vmm", "-D"))]);
+    const [inv, text] = await Promise.all([
+      scanHost(root),
+      runLspci(lspciTreeArgs(root, "-i", path.join(root, "usr/share/misc/pci.ids"), "-vmm", "-D")),
+    ]);
     const names = inv.host.pciNames!;
     expect(names.source).toBe("/usr/share/misc/pci.ids");
     // lspci -vmm: one `Key:\tvalue` record per device, blank-line separated.
-    const fromLspci = Object.fromEntries(text.trim().split("\n\n").map((rec) => {
-      const f = Object.fromEntries(rec.split("\n").map((l) => l.split(":\t") as [string, string]));
-      return [f.Slot, { class: f.Class, vendor: f.Vendor, device: f.Device, svendor: f.SVendor ?? null, sdevice: f.SDevice ?? null }];
-    }));
-    const fromScan = Object.fromEntries(inv.devices.map((d) => {
-      const n = namePciDevice(d, names);
-      const sub = d.classCode.slice(0, 4);
-      return [d.address, {
-        // lspci shows the subclass's name, or the class's with the code when the subclass is unnamed.
-        class: names.classes[sub] ?? `${names.classes[d.classCode.slice(0, 2)]} [${sub}]`,
-        vendor: n.vendor, device: n.device ?? `Device ${d.deviceId}`,
-        svendor: d.subsystemVendorId ? names.vendors[d.subsystemVendorId] ?? `Vendor ${d.subsystemVendorId}` : null,
-        sdevice: d.subsystemDeviceId ? n.subsystem ?? `Device ${d.subsystemDeviceId}` : null,
-      }];
-    }));
+    const fromLspci = Object.fromEntries(
+      text
+        .trim()
+        .split("\n\n")
+        .map((rec) => {
+          const f = Object.fromEntries(rec.split("\n").map((l) => l.split(":\t") as [string, string]));
+          return [f.Slot, { class: f.Class, vendor: f.Vendor, device: f.Device, svendor: f.SVendor ?? null, sdevice: f.SDevice ?? null }];
+        }),
+    );
+    const fromScan = Object.fromEntries(
+      inv.devices.map((d) => {
+        const n = namePciDevice(d, names);
+        const sub = d.classCode.slice(0, 4);
+        return [
+          d.address,
+          {
+            // lspci shows the subclass's name, or the class's with the code when the subclass is unnamed.
+            class: names.classes[sub] ?? `${names.classes[d.classCode.slice(0, 2)]} [${sub}]`,
+            vendor: n.vendor,
+            device: n.device ?? `Device ${d.deviceId}`,
+            svendor: d.subsystemVendorId ? (names.vendors[d.subsystemVendorId] ?? `Vendor ${d.subsystemVendorId}`) : null,
+            sdevice: d.subsystemDeviceId ? (n.subsystem ?? `Device ${d.subsystemDeviceId}`) : null,
+          },
+        ];
+      }),
+    );
     expect(fromScan).toEqual(fromLspci);
     expect(Object.values(fromScan).every((d) => d.vendor !== null)).toBe(true);
   });

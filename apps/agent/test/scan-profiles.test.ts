@@ -9,8 +9,12 @@ import { scanHost } from "../src/scan/index.ts";
 /** Scan simulated trees of every profile and check what operators depend on. */
 
 let tmp: string;
-beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-scan-")); });
-afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-scan-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 async function scanProfile(profile: string, vfs?: number) {
   const dir = path.join(tmp, `${profile}-${vfs ?? "default"}`);
@@ -21,13 +25,23 @@ async function scanProfile(profile: string, vfs?: number) {
 }
 
 const SEED_PORTS: Record<string, string> = {
-  enp134s0f0: "0000:86:00.0", enp134s0f1: "0000:86:00.1", enp184s0: "0000:b8:00.0", enp189s0: "0000:bd:00.0", enp225s0: "0000:e1:00.0",
-  enp230s0: "0000:e6:00.0", enp53s0: "0000:35:00.0", enp58s0: "0000:3a:00.0", enp88s0: "0000:58:00.0", enp93s0: "0000:5d:00.0",
+  enp134s0f0: "0000:86:00.0",
+  enp134s0f1: "0000:86:00.1",
+  enp184s0: "0000:b8:00.0",
+  enp189s0: "0000:bd:00.0",
+  enp225s0: "0000:e1:00.0",
+  enp230s0: "0000:e6:00.0",
+  enp53s0: "0000:35:00.0",
+  enp58s0: "0000:3a:00.0",
+  enp88s0: "0000:58:00.0",
+  enp93s0: "0000:5d:00.0",
 };
 
 describe("scan of the dgx2 profile", () => {
   let inv: Inventory;
-  beforeAll(async () => { inv = await scanProfile("dgx2"); });
+  beforeAll(async () => {
+    inv = await scanProfile("dgx2");
+  });
 
   it("finds 10 ConnectX-5 ports at the seed's addresses, 16 VFs each on 15b3:1018", () => {
     const pfs = inv.devices.filter((d) => d.sriov);
@@ -64,7 +78,12 @@ describe("scan of the dgx2 profile", () => {
     expect(inv.devices.filter((d) => d.vendorId === "10de" && d.deviceId === "1db8")).toHaveLength(16);
     expect(inv.devices.filter((d) => d.vendorId === "10de" && d.deviceId === "1ac2")).toHaveLength(12);
     expect(inv.host.kernelCmdline).toContain("intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1 iommu=pt");
-    expect(inv.host.iommu).toMatchObject({ enabled: true, groups: inv.iommuGroups.length, interruptRemapping: true, allowUnsafeInterrupts: true });
+    expect(inv.host.iommu).toMatchObject({
+      enabled: true,
+      groups: inv.iommuGroups.length,
+      interruptRemapping: true,
+      allowUnsafeInterrupts: true,
+    });
     expect(inv.host.iommu.units.length).toBeGreaterThan(0);
     expect(inv.host.cpuVendor).toBe("intel");
     expect(inv.host.cpuCount).toBe(96);
@@ -94,7 +113,11 @@ describe("scan of the dgx2 profile", () => {
     for (const ifname of ["enp134s0f0", "enp134s0f1", "enp184s0", "enp189s0", "enp225s0"]) {
       for (const vf of inv.devices.find((d) => d.address === SEED_PORTS[ifname])!.sriov!.vfs) {
         expect(assigned.has(vf)).toBe(true);
-        expect(inv.devices.find((d) => d.address === vf)).toMatchObject({ driver: "vfio-pci", driverOverride: "vfio-pci", netInterfaces: [] });
+        expect(inv.devices.find((d) => d.address === vf)).toMatchObject({
+          driver: "vfio-pci",
+          driverOverride: "vfio-pci",
+          netInterfaces: [],
+        });
       }
     }
     const hostVfs = inv.devices.filter((d) => d.physfn && !assigned.has(d.address));
@@ -119,7 +142,9 @@ describe("scan of the dgx2 profile", () => {
 
 describe("scan of the intel-82576 profile", () => {
   let inv: Inventory;
-  beforeAll(async () => { inv = await scanProfile("intel-82576"); });
+  beforeAll(async () => {
+    inv = await scanProfile("intel-82576");
+  });
 
   it("finds both 82576 ports with 7 igbvf VFs at the seed's 03:10.x/03:11.x addresses", () => {
     const pf0 = inv.devices.find((d) => d.address === "0000:03:00.0")!;
@@ -128,9 +153,23 @@ describe("scan of the intel-82576 profile", () => {
       expect(pf).toMatchObject({ vendorId: "8086", deviceId: "10c9", driver: "igb", msixVectors: 10, numaNode: null });
       expect(pf.sriov).toMatchObject({ totalVfs: 7, numVfs: 7, vfDeviceId: "10ca", offset: 128, stride: 2 });
     }
-    expect(pf0.sriov!.vfs).toEqual(["0000:03:10.0", "0000:03:10.2", "0000:03:10.4", "0000:03:10.6", "0000:03:11.0", "0000:03:11.2", "0000:03:11.4"]);
+    expect(pf0.sriov!.vfs).toEqual([
+      "0000:03:10.0",
+      "0000:03:10.2",
+      "0000:03:10.4",
+      "0000:03:10.6",
+      "0000:03:11.0",
+      "0000:03:11.2",
+      "0000:03:11.4",
+    ]);
     expect(pf1.sriov!.vfs.at(-1)).toBe("0000:03:11.5");
-    expect(inv.devices.find((d) => d.address === "0000:03:11.5")).toMatchObject({ physfn: "0000:03:00.1", vfIndex: 6, driver: "igbvf", deviceId: "10ca", msixVectors: 3 });
+    expect(inv.devices.find((d) => d.address === "0000:03:11.5")).toMatchObject({
+      physfn: "0000:03:00.1",
+      vfIndex: 6,
+      driver: "igbvf",
+      deviceId: "10ca",
+      msixVectors: 3,
+    });
     expect(pf0.iommuGroup).toBe(pf1.iommuGroup);
   });
 
@@ -156,7 +195,9 @@ describe("scan of the intel-82576 profile", () => {
 
 describe("scan of the gpu-workstation profile", () => {
   let inv: Inventory;
-  beforeAll(async () => { inv = await scanProfile("gpu-workstation"); });
+  beforeAll(async () => {
+    inv = await scanProfile("gpu-workstation");
+  });
 
   it("reproduces the blog's IOMMU groups 1, 9, 11 and 12", () => {
     const group = (id: number) => inv.iommuGroups.find((g) => g.id === id)?.devices;
@@ -172,7 +213,11 @@ describe("scan of the gpu-workstation profile", () => {
     for (const bdf of ["0000:01:00.0", "0000:01:00.1", "0000:02:00.0", "0000:02:00.1"]) {
       expect(inv.devices.find((d) => d.address === bdf)).toMatchObject({ driver: "vfio-pci", driverOverride: "vfio-pci" });
     }
-    expect(inv.devices.find((d) => d.address === "0000:01:00.0")).toMatchObject({ vendorId: "10de", deviceId: "1381", classCode: "030000" });
+    expect(inv.devices.find((d) => d.address === "0000:01:00.0")).toMatchObject({
+      vendorId: "10de",
+      deviceId: "1381",
+      classCode: "030000",
+    });
     expect(inv.devices.find((d) => d.address === "0000:02:00.0")).toMatchObject({ vendorId: "1002", deviceId: "6611" });
     expect(inv.devices.some((d) => d.sriov || d.physfn)).toBe(false);
     const guest = inv.guests[0]!;

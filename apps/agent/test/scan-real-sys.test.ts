@@ -12,8 +12,15 @@ describe("scanHost('/') on this machine", () => {
     const lspci = parseLspci(text);
     expect(lspci.size).toBeGreaterThan(0);
     // Without -v lspci prints no prog-if, so compare class + subclass (4 hex digits).
-    const fromLspci = Object.fromEntries([...lspci.values()].map((d) => [d.address, { vendorId: d.vendorId, deviceId: d.deviceId, class: d.classCode.slice(0, 4), driver: d.driver }]));
-    const fromScan = Object.fromEntries(inv.devices.map((d) => [d.address, { vendorId: d.vendorId, deviceId: d.deviceId, class: d.classCode.slice(0, 4), driver: d.driver }]));
+    const fromLspci = Object.fromEntries(
+      [...lspci.values()].map((d) => [
+        d.address,
+        { vendorId: d.vendorId, deviceId: d.deviceId, class: d.classCode.slice(0, 4), driver: d.driver },
+      ]),
+    );
+    const fromScan = Object.fromEntries(
+      inv.devices.map((d) => [d.address, { vendorId: d.vendorId, deviceId: d.deviceId, class: d.classCode.slice(0, 4), driver: d.driver }]),
+    );
     expect(fromScan).toEqual(fromLspci);
     expect(inv.host.iommu.enabled).toBe(false);
     expect(inv.host.iommu.groups).toBe(0);

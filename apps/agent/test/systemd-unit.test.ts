@@ -7,14 +7,18 @@ import { AGENT_NODE_OPTIONS, AGENT_PATHS, environmentOf, execStartOf, renderAgen
 
 /** systemd's own checker; it parses units without a running systemd (none runs here). */
 function verify(file: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => execFile("systemd-analyze", ["verify", file], (err, stdout, stderr) => {
-    resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
-  }));
+  return new Promise((resolve) =>
+    execFile("systemd-analyze", ["verify", file], (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: stdout + stderr });
+    }),
+  );
 }
 
 describe("the agent's systemd unit", () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), "vfleet-unit-")); });
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "vfleet-unit-"));
+  });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("passes systemd-analyze verify with no warning (unknown keys and bad values only warn)", async () => {
@@ -33,9 +37,13 @@ describe("the agent's systemd unit", () => {
     const options = environmentOf(renderAgentUnit("/usr/bin/node")).NODE_OPTIONS;
     expect(options).toBe(AGENT_NODE_OPTIONS);
     // Allocate enough short-lived objects that V8 grows its young generation as far as it may.
-    const script = "let a=[];for(let i=0;i<3e6;i++){a.push({i});if(a.length>5e4)a=[]}" +
+    const script =
+      "let a=[];for(let i=0;i<3e6;i++){a.push({i});if(a.length>5e4)a=[]}" +
       "console.log(require('v8').getHeapSpaceStatistics().find((s)=>s.space_name==='new_space').space_size)";
-    const newSpace = (env: NodeJS.ProcessEnv) => new Promise<number>((resolve, reject) => execFile(process.execPath, ["-e", script], { env }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout)))));
+    const newSpace = (env: NodeJS.ProcessEnv) =>
+      new Promise<number>((resolve, reject) =>
+        execFile(process.execPath, ["-e", script], { env }, (err, stdout) => (err ? reject(err) : resolve(Number(stdout)))),
+      );
     const { NODE_OPTIONS: _, ...plain } = process.env;
     expect(await newSpace({ ...plain, NODE_OPTIONS: options })).toBeLessThanOrEqual(2 * 2 ** 20);
     expect(await newSpace(plain)).toBeGreaterThan(2 * 2 ** 20); // the default, so the check above can fail

@@ -25,20 +25,46 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {identity && (
               <>
                 <nav className="flex flex-wrap gap-x-4 gap-y-1 text-slate-600">
-                  <Link href="/" className="hover:text-slate-900">Fleet</Link>
-                  <Link href="/audit" className="hover:text-slate-900">Audit</Link>
-                  <Link href="/pools" className="hover:text-slate-900">Pools</Link>
-                  <Link href="/placements" className="hover:text-slate-900">Place</Link>
-                  <Link href="/assignments" className="hover:text-slate-900">Assignments</Link>
-                  <Link href="/jobs" className="hover:text-slate-900">Jobs</Link>
-                  <Link href="/audit-log" className="hover:text-slate-900">Audit log</Link>
-                  <Link href="/api-docs" className="hover:text-slate-900">API</Link>
-                  {identity.role === "admin" && <Link href="/install" className="hover:text-slate-900">Add hosts</Link>}
-                  {identity.role === "admin" && <Link href="/admin" className="hover:text-slate-900" data-testid="admin-link">Admin</Link>}
+                  <Link href="/" className="hover:text-slate-900">
+                    Fleet
+                  </Link>
+                  <Link href="/audit" className="hover:text-slate-900">
+                    Audit
+                  </Link>
+                  <Link href="/pools" className="hover:text-slate-900">
+                    Pools
+                  </Link>
+                  <Link href="/placements" className="hover:text-slate-900">
+                    Place
+                  </Link>
+                  <Link href="/assignments" className="hover:text-slate-900">
+                    Assignments
+                  </Link>
+                  <Link href="/jobs" className="hover:text-slate-900">
+                    Jobs
+                  </Link>
+                  <Link href="/audit-log" className="hover:text-slate-900">
+                    Audit log
+                  </Link>
+                  <Link href="/api-docs" className="hover:text-slate-900">
+                    API
+                  </Link>
+                  {identity.role === "admin" && (
+                    <Link href="/install" className="hover:text-slate-900">
+                      Add hosts
+                    </Link>
+                  )}
+                  {identity.role === "admin" && (
+                    <Link href="/admin" className="hover:text-slate-900" data-testid="admin-link">
+                      Admin
+                    </Link>
+                  )}
                 </nav>
                 <div className="ml-auto flex items-center gap-4">
                   <LiveRefresh />
-                  <span data-testid="signed-in-as" data-role={identity.role} className="text-xs text-slate-500">{identity.name} · {identity.role}</span>
+                  <span data-testid="signed-in-as" data-role={identity.role} className="text-xs text-slate-500">
+                    {identity.name} · {identity.role}
+                  </span>
                   {identity.kind === "user" && <SignOutButton />}
                 </div>
               </>

@@ -22,11 +22,22 @@ const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; 
   { key: "created", label: "VFs", total: "VFs created", hint: "sriov_numvfs: VFs that exist now" },
   { key: "assigned", label: "Assigned", total: "VFs assigned", hint: "VFs a guest definition holds" },
   { key: "ready", label: "Ready", total: "VFs ready", hint: "free VFs on vfio-pci: a guest can take them now" },
-  { key: "needsBind", label: "Needs bind", total: "VFs needing a bind", hint: "free VFs still on a host driver (or none): bind to vfio-pci first" },
-  { key: "devices", label: "Devices", total: "Passthrough devices", hint: "whole passthrough devices (GPUs, accelerators, anything on vfio-pci): ready / to bind / assigned" },
+  {
+    key: "needsBind",
+    label: "Needs bind",
+    total: "VFs needing a bind",
+    hint: "free VFs still on a host driver (or none): bind to vfio-pci first",
+  },
+  {
+    key: "devices",
+    label: "Devices",
+    total: "Passthrough devices",
+    hint: "whole passthrough devices (GPUs, accelerators, anything on vfio-pci): ready / to bind / assigned",
+  },
 ];
 
-const deviceBreakdown = (c: FleetCounts) => `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} to bind · ${c.devicesAssigned ?? "–"} assigned`;
+const deviceBreakdown = (c: FleetCounts) =>
+  `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} to bind · ${c.devicesAssigned ?? "–"} assigned`;
 
 export const metadata: Metadata = { title: "Fleet" };
 
@@ -55,14 +66,26 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
   const link = (change: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams();
     const merged = { q: query.q, sort: query.sort, dir: query.dir, page: String(page), ...change };
-    for (const [k, v] of Object.entries(merged)) if (v !== undefined && v !== "" && !(k === "page" && String(v) === "1")) next.set(k, String(v));
+    for (const [k, v] of Object.entries(merged))
+      if (v !== undefined && v !== "" && !(k === "page" && String(v) === "1")) next.set(k, String(v));
     const qs = next.toString();
     return qs ? `/?${qs}` : "/";
   };
   const sortHeader = (key: HostListQuery["sort"], label: string, hint: string, right = false, first: "asc" | "desc" = "asc") => {
     const active = query.sort === key;
     const dir = active ? (query.dir === "asc" ? "desc" : "asc") : first;
-    return <SortableHeader key={key} label={label} title={hint} href={link({ sort: key, dir, page: 1 })} testId={`sort-${key}`} active={active} dir={query.dir} className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`} />;
+    return (
+      <SortableHeader
+        key={key}
+        label={label}
+        title={hint}
+        href={link({ sort: key, dir, page: 1 })}
+        testId={`sort-${key}`}
+        active={active}
+        dir={query.dir}
+        className={`px-3 py-2 font-medium ${right ? "text-right" : ""}`}
+      />
+    );
   };
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
@@ -70,30 +93,65 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div className="flex items-center gap-3">
         <h1 className="text-lg font-semibold">Fleet</h1>
-        <Link href="/capacity" data-testid="fleet-capacity-link" className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
+        <Link
+          href="/capacity"
+          data-testid="fleet-capacity-link"
+          className="ml-auto rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50"
+        >
+          Capacity over time
+        </Link>
       </div>
       <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="fleet-totals">
-        <Stat label="Hosts online" value={<><span data-testid="hosts-online">{totals.online.hosts}</span><span className="text-slate-500"> / {hostCount}</span></>} />
+        <Stat
+          label="Hosts online"
+          value={
+            <>
+              <span data-testid="hosts-online">{totals.online.hosts}</span>
+              <span className="text-slate-500"> / {hostCount}</span>
+            </>
+          }
+        />
         {COLUMNS.map((c) => (
-          <Stat key={c.key} label={c.total} value={totals.online[c.key]}
-            hint={c.key === "devices" ? `${deviceBreakdown(totals.online)}; online hosts only` : `${c.hint}; online hosts only`} testId={`total-${c.key}`} />
+          <Stat
+            key={c.key}
+            label={c.total}
+            value={totals.online[c.key]}
+            hint={c.key === "devices" ? `${deviceBreakdown(totals.online)}; online hosts only` : `${c.hint}; online hosts only`}
+            testId={`total-${c.key}`}
+          />
         ))}
       </section>
       {totals.offline.hosts > 0 && (
         <p className="text-xs text-amber-900" data-testid="fleet-offline-totals">
-          Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs ({totals.offline.ready} ready, {totals.offline.needsBind} needing a bind) and {totals.offline.devices} passthrough devices at their last report; nothing on them can be used until they return.
+          Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs (
+          {totals.offline.ready} ready, {totals.offline.needsBind} needing a bind) and {totals.offline.devices} passthrough devices at their
+          last report; nothing on them can be used until they return.
         </p>
       )}
 
       <form method="get" action="/" className="flex flex-wrap items-center gap-2 text-xs" role="search">
-        <label className="flex items-center gap-1">Find a host
-          <input name="q" defaultValue={query.q} data-testid="host-search" placeholder="name or hostname" className="w-56 rounded border border-slate-300 px-2 py-1" />
+        <label className="flex items-center gap-1">
+          Find a host
+          <input
+            name="q"
+            defaultValue={query.q}
+            data-testid="host-search"
+            placeholder="name or hostname"
+            className="w-56 rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         <input type="hidden" name="sort" value={query.sort} />
         <input type="hidden" name="dir" value={query.dir} />
         <button className="rounded border border-slate-300 bg-white px-2 py-1 hover:bg-slate-50">Search</button>
-        {!parsed.ok && <span className="text-rose-700">{parsed.field}: {parsed.message}</span>}
-        <span className="text-slate-500" data-testid="host-count">{total} host{total === 1 ? "" : "s"}{query.q ? ` matching “${query.q}”` : ""}</span>
+        {!parsed.ok && (
+          <span className="text-rose-700">
+            {parsed.field}: {parsed.message}
+          </span>
+        )}
+        <span className="text-slate-500" data-testid="host-count">
+          {total} host{total === 1 ? "" : "s"}
+          {query.q ? ` matching “${query.q}”` : ""}
+        </span>
       </form>
 
       <section className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
@@ -113,23 +171,45 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             {hosts.map((h) => (
               <tr key={h.id} data-testid={`host-row-${h.name}`} data-host-id={h.id} className="hover:bg-slate-50">
                 <td className="px-3 py-2">
-                  <Link href={`/hosts/${h.id}`} className="font-medium text-sky-700 hover:underline">{h.name}</Link>
-                  <div className="font-mono text-xs text-slate-500">{h.hostname}{h.agentVersion ? ` · agent ${h.agentVersion}` : ""}</div>
+                  <Link href={`/hosts/${h.id}`} className="font-medium text-sky-700 hover:underline">
+                    {h.name}
+                  </Link>
+                  <div className="font-mono text-xs text-slate-500">
+                    {h.hostname}
+                    {h.agentVersion ? ` · agent ${h.agentVersion}` : ""}
+                  </div>
                 </td>
-                <td className="px-3 py-2"><StatusBadge online={h.online} /></td>
-                <td className="px-3 py-2"><HealthBadge hostId={h.id} health={h.health} /></td>
                 <td className="px-3 py-2">
-                  {h.snapshotAt ? <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} />
-                    : <span className="text-xs text-slate-500">awaiting first snapshot</span>}
+                  <StatusBadge online={h.online} />
+                </td>
+                <td className="px-3 py-2">
+                  <HealthBadge hostId={h.id} health={h.health} />
+                </td>
+                <td className="px-3 py-2">
+                  {h.snapshotAt ? (
+                    <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} />
+                  ) : (
+                    <span className="text-xs text-slate-500">awaiting first snapshot</span>
+                  )}
                 </td>
                 {COLUMNS.map((c) => (
-                  <td key={c.key} data-testid={`cap-${c.key}`} className={`px-3 py-2 text-right font-mono tabular-nums ${h.online ? "" : "text-slate-500"}`}>
+                  <td
+                    key={c.key}
+                    data-testid={`cap-${c.key}`}
+                    className={`px-3 py-2 text-right font-mono tabular-nums ${h.online ? "" : "text-slate-500"}`}
+                  >
                     {h.counts?.[c.key] ?? "–"}
-                    {c.key === "devices" && h.counts && <div className="whitespace-nowrap font-sans text-[11px] text-slate-500" data-testid="cap-devices-split">{deviceBreakdown(h.counts)}</div>}
+                    {c.key === "devices" && h.counts && (
+                      <div className="whitespace-nowrap font-sans text-[11px] text-slate-500" data-testid="cap-devices-split">
+                        {deviceBreakdown(h.counts)}
+                      </div>
+                    )}
                   </td>
                 ))}
                 <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>
-                <td className="px-3 py-2 text-xs text-slate-500">{h.online ? formatTime(h.lastSeenAt) : `offline since ${formatAgo(h.lastSeenAt)}`}</td>
+                <td className="px-3 py-2 text-xs text-slate-500">
+                  {h.online ? formatTime(h.lastSeenAt) : `offline since ${formatAgo(h.lastSeenAt)}`}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -137,9 +217,23 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       </section>
       {pages > 1 && (
         <nav className="flex items-center gap-3 text-xs" aria-label="host list pages" data-testid="host-pager">
-          {page > 1 ? <Link href={link({ page: page - 1 })} className="text-sky-700 hover:underline" data-testid="page-prev">← previous</Link> : <span className="text-slate-500">← previous</span>}
-          <span>page {page} of {pages}</span>
-          {page < pages ? <Link href={link({ page: page + 1 })} className="text-sky-700 hover:underline" data-testid="page-next">next →</Link> : <span className="text-slate-500">next →</span>}
+          {page > 1 ? (
+            <Link href={link({ page: page - 1 })} className="text-sky-700 hover:underline" data-testid="page-prev">
+              ← previous
+            </Link>
+          ) : (
+            <span className="text-slate-500">← previous</span>
+          )}
+          <span>
+            page {page} of {pages}
+          </span>
+          {page < pages ? (
+            <Link href={link({ page: page + 1 })} className="text-sky-700 hover:underline" data-testid="page-next">
+              next →
+            </Link>
+          ) : (
+            <span className="text-slate-500">next →</span>
+          )}
         </nav>
       )}
     </div>

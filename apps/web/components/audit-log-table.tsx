@@ -16,7 +16,10 @@ function DiffSide({ lines, hidden, side, testId }: { lines: DiffLine[]; hidden: 
         {lines.map((l) => (
           <div key={l.path} className={`contents ${l.changed ? "" : "text-slate-600"}`} data-changed={l.changed || undefined}>
             <dt className="whitespace-nowrap">{l.path}</dt>
-            <dd className={`break-all ${l.changed ? mark : ""}`}>{l.changed && <span className="sr-only">{side === "before" ? "was " : "now "}</span>}{l.value}</dd>
+            <dd className={`break-all ${l.changed ? mark : ""}`}>
+              {l.changed && <span className="sr-only">{side === "before" ? "was " : "now "}</span>}
+              {l.value}
+            </dd>
           </div>
         ))}
       </dl>
@@ -24,7 +27,12 @@ function DiffSide({ lines, hidden, side, testId }: { lines: DiffLine[]; hidden: 
     </div>
   );
 }
-const SORT = { at: (e: AuditEventView) => e.at, actor: (e: AuditEventView) => e.actor, action: (e: AuditEventView) => e.action, summary: (e: AuditEventView) => e.summary };
+const SORT = {
+  at: (e: AuditEventView) => e.at,
+  actor: (e: AuditEventView) => e.actor,
+  action: (e: AuditEventView) => e.action,
+  summary: (e: AuditEventView) => e.summary,
+};
 
 /** Audit events, newest first until a header says otherwise. */
 export function AuditLogTable({ events }: { events: AuditEventView[] }) {
@@ -33,23 +41,42 @@ export function AuditLogTable({ events }: { events: AuditEventView[] }) {
     <table className="w-full text-left text-xs">
       <thead className="text-slate-500">
         <tr>
-          {sorted.header("at", "When", { className: "py-1 pr-3 font-medium", first: "desc" })}{sorted.header("actor", "Who", { className: "pr-3 font-medium" })}
-          {sorted.header("action", "What", { className: "pr-3 font-medium" })}{sorted.header("summary", "Summary", { className: "pr-3 font-medium" })}
-          <th scope="col" className="pr-3 font-medium">Before</th><th scope="col" className="font-medium">After</th>
+          {sorted.header("at", "When", { className: "py-1 pr-3 font-medium", first: "desc" })}
+          {sorted.header("actor", "Who", { className: "pr-3 font-medium" })}
+          {sorted.header("action", "What", { className: "pr-3 font-medium" })}
+          {sorted.header("summary", "Summary", { className: "pr-3 font-medium" })}
+          <th scope="col" className="pr-3 font-medium">
+            Before
+          </th>
+          <th scope="col" className="font-medium">
+            After
+          </th>
         </tr>
       </thead>
       <tbody>
         {sorted.rows.map((e) => {
           const diff = auditDiff(e.before, e.after);
           return (
-          <tr key={e.id} data-testid="audit-event" data-action={e.action} className="border-t border-slate-100 align-top">
-            <td className="whitespace-nowrap py-1.5 pr-3 text-slate-500">{formatTime(e.at)}</td>
-            <td className="pr-3">{e.actor}</td>
-            <td className="pr-3 font-mono">{e.action}</td>
-            <td className="pr-3">{e.jobId ? <Link href={`/jobs/${e.jobId}`} className="text-sky-700 hover:underline">{e.summary}</Link> : e.summary}</td>
-            <td className="max-w-[36ch] pr-3 font-mono"><DiffSide lines={diff.before} hidden={diff.hidden.before} side="before" testId="audit-before" /></td>
-            <td className="max-w-[36ch] font-mono"><DiffSide lines={diff.after} hidden={diff.hidden.after} side="after" testId="audit-after" /></td>
-          </tr>
+            <tr key={e.id} data-testid="audit-event" data-action={e.action} className="border-t border-slate-100 align-top">
+              <td className="whitespace-nowrap py-1.5 pr-3 text-slate-500">{formatTime(e.at)}</td>
+              <td className="pr-3">{e.actor}</td>
+              <td className="pr-3 font-mono">{e.action}</td>
+              <td className="pr-3">
+                {e.jobId ? (
+                  <Link href={`/jobs/${e.jobId}`} className="text-sky-700 hover:underline">
+                    {e.summary}
+                  </Link>
+                ) : (
+                  e.summary
+                )}
+              </td>
+              <td className="max-w-[36ch] pr-3 font-mono">
+                <DiffSide lines={diff.before} hidden={diff.hidden.before} side="before" testId="audit-before" />
+              </td>
+              <td className="max-w-[36ch] font-mono">
+                <DiffSide lines={diff.after} hidden={diff.hidden.after} side="after" testId="audit-after" />
+              </td>
+            </tr>
           );
         })}
       </tbody>

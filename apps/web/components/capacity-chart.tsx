@@ -2,7 +2,13 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
-export interface ChartPoint { at: string; ready: number; needsBind: number; assigned: number; devices: number }
+export interface ChartPoint {
+  at: string;
+  ready: number;
+  needsBind: number;
+  assigned: number;
+  devices: number;
+}
 
 /** Series in the VF grid's own colours (globals.css), so a colour means one thing across pages and schemes. */
 const SERIES = [
@@ -28,12 +34,31 @@ export function CapacityChart({ points, spanHours }: { points: ChartPoint[]; spa
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 0, left: 0 }} accessibilityLayer>
           <CartesianGrid stroke="var(--color-slate-200)" strokeDasharray="3 3" />
-          <XAxis dataKey="at" tickFormatter={(v: string) => tick(v, spanHours)} stroke="var(--color-slate-500)" fontSize={11} minTickGap={24} />
+          <XAxis
+            dataKey="at"
+            tickFormatter={(v: string) => tick(v, spanHours)}
+            stroke="var(--color-slate-500)"
+            fontSize={11}
+            minTickGap={24}
+          />
           <YAxis allowDecimals={false} stroke="var(--color-slate-500)" fontSize={11} width={40} />
-          <Tooltip labelFormatter={(v) => `${new Date(String(v)).toISOString().replace("T", " ").slice(0, 16)} UTC`}
-            contentStyle={{ background: "var(--color-white)", borderColor: "var(--color-slate-200)", fontSize: 12 }} />
+          <Tooltip
+            labelFormatter={(v) => `${new Date(String(v)).toISOString().replace("T", " ").slice(0, 16)} UTC`}
+            contentStyle={{ background: "var(--color-white)", borderColor: "var(--color-slate-200)", fontSize: 12 }}
+          />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {SERIES.map((s) => <Line key={s.key} type="stepAfter" dataKey={s.key} name={s.name} stroke={s.color} strokeWidth={2} dot={false} isAnimationActive={false} />)}
+          {SERIES.map((s) => (
+            <Line
+              key={s.key}
+              type="stepAfter"
+              dataKey={s.key}
+              name={s.name}
+              stroke={s.color}
+              strokeWidth={2}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </div>

@@ -15,10 +15,17 @@ export function CopyButton({ text, what, testId }: { text: string; what: string;
   };
   return (
     <>
-      <button type="button" data-testid={testId} onClick={() => void copy()} className="rounded border border-slate-300 bg-white px-1.5 text-[11px] hover:bg-slate-50">
+      <button
+        type="button"
+        data-testid={testId}
+        onClick={() => void copy()}
+        className="rounded border border-slate-300 bg-white px-1.5 text-[11px] hover:bg-slate-50"
+      >
         Copy<span className="sr-only"> {what}</span>
       </button>
-      <span role="status" className="text-[11px] text-slate-600">{said}</span>
+      <span role="status" className="text-[11px] text-slate-600">
+        {said}
+      </span>
     </>
   );
 }

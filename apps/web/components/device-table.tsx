@@ -20,8 +20,14 @@ export interface DeviceRow {
 }
 
 const SORT = {
-  address: (r: DeviceRow) => r.address, vendor: (r: DeviceRow) => r.vendor, product: (r: DeviceRow) => r.product, className: (r: DeviceRow) => r.className,
-  driver: (r: DeviceRow) => r.driver, group: (r: DeviceRow) => r.iommuGroup, numa: (r: DeviceRow) => r.numaNode, guest: (r: DeviceRow) => r.guest,
+  address: (r: DeviceRow) => r.address,
+  vendor: (r: DeviceRow) => r.vendor,
+  product: (r: DeviceRow) => r.product,
+  className: (r: DeviceRow) => r.className,
+  driver: (r: DeviceRow) => r.driver,
+  group: (r: DeviceRow) => r.iommuGroup,
+  numa: (r: DeviceRow) => r.numaNode,
+  guest: (r: DeviceRow) => r.guest,
 };
 
 /**
@@ -33,8 +39,24 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
   const [showVfs, setShowVfs] = useState(false);
   const shown = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
-    return rows.filter((r) => (showVfs || !r.vfOf || words.length > 0) && words.every((w) =>
-      [r.address, r.vendor, r.product, r.subsystem ?? "", r.ids, r.className, r.driver ?? "", r.guest ?? "", r.iommuGroup === null ? "" : `group ${r.iommuGroup}`, r.vfOf ?? ""].some((f) => f.toLowerCase().includes(w))));
+    return rows.filter(
+      (r) =>
+        (showVfs || !r.vfOf || words.length > 0) &&
+        words.every((w) =>
+          [
+            r.address,
+            r.vendor,
+            r.product,
+            r.subsystem ?? "",
+            r.ids,
+            r.className,
+            r.driver ?? "",
+            r.guest ?? "",
+            r.iommuGroup === null ? "" : `group ${r.iommuGroup}`,
+            r.vfOf ?? "",
+          ].some((f) => f.toLowerCase().includes(w)),
+        ),
+    );
   }, [rows, filter, showVfs]);
   const vfCount = rows.filter((r) => r.vfOf).length;
   const sorted = useSortedRows("device", shown, SORT);
@@ -42,22 +64,38 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center gap-3 text-xs">
-        <label className="flex items-center gap-1">Filter
-          <input data-testid="device-filter" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="address, name, driver, guest…" className="w-64 rounded border border-slate-300 px-2 py-0.5" />
+        <label className="flex items-center gap-1">
+          Filter
+          <input
+            data-testid="device-filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="address, name, driver, guest…"
+            className="w-64 rounded border border-slate-300 px-2 py-0.5"
+          />
         </label>
         {vfCount > 0 && (
-          <label className="flex items-center gap-1"><input type="checkbox" data-testid="device-show-vfs" checked={showVfs} onChange={(e) => setShowVfs(e.target.checked)} />show the {vfCount} VFs</label>
+          <label className="flex items-center gap-1">
+            <input type="checkbox" data-testid="device-show-vfs" checked={showVfs} onChange={(e) => setShowVfs(e.target.checked)} />
+            show the {vfCount} VFs
+          </label>
         )}
-        <span className="text-slate-500" data-testid="device-count">{shown.length} of {rows.length} functions</span>
+        <span className="text-slate-500" data-testid="device-count">
+          {shown.length} of {rows.length} functions
+        </span>
       </div>
       <div className="overflow-x-auto">
         <table className="w-full text-left text-[13px]">
           <thead className="text-[11px] uppercase tracking-wide text-slate-500">
             <tr>
-              {sorted.header("address", "Address", { className: th })}{sorted.header("vendor", "Vendor", { className: th })}
-              {sorted.header("product", "Device", { className: th })}{sorted.header("className", "Class", { className: th })}
-              {sorted.header("driver", "Driver", { className: th })}{sorted.header("group", "Group", { className: `${th} text-right` })}
-              {sorted.header("numa", "NUMA", { className: `${th} text-right` })}{sorted.header("guest", "Guest", { className: `${th} pl-4` })}
+              {sorted.header("address", "Address", { className: th })}
+              {sorted.header("vendor", "Vendor", { className: th })}
+              {sorted.header("product", "Device", { className: th })}
+              {sorted.header("className", "Class", { className: th })}
+              {sorted.header("driver", "Driver", { className: th })}
+              {sorted.header("group", "Group", { className: `${th} text-right` })}
+              {sorted.header("numa", "NUMA", { className: `${th} text-right` })}
+              {sorted.header("guest", "Guest", { className: `${th} pl-4` })}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

@@ -2,7 +2,12 @@ import type { Inventory } from "@vfleet/protocol";
 import { describeDevice } from "@/lib/device-label.ts";
 import { isBridge } from "@/lib/pci-class-name.ts";
 
-interface Member { address: string; name: string; bridge: boolean; driver: string | null }
+interface Member {
+  address: string;
+  name: string;
+  bridge: boolean;
+  driver: string | null;
+}
 
 /**
  * IOMMU groups: assignment is per group, so a group with several endpoints (not bridges) can
@@ -14,18 +19,27 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
     const members: Member[] = g.devices.map((address) => {
       const d = byAddress.get(address);
       const n = d ? describeDevice(d, inventory) : null;
-      return { address, name: n ? `${n.className}: ${n.label} [${n.ids}]` : "unknown device", bridge: d ? isBridge(d.classCode) : false, driver: d?.driver ?? null };
+      return {
+        address,
+        name: n ? `${n.className}: ${n.label} [${n.ids}]` : "unknown device",
+        bridge: d ? isBridge(d.classCode) : false,
+        driver: d?.driver ?? null,
+      };
     });
     return { id: g.id, members, endpoints: members.filter((m) => !m.bridge).length };
   });
-  if (groups.length === 0) return <p className="text-xs text-amber-700">No IOMMU groups: the IOMMU is off, so nothing can be passed through.</p>;
+  if (groups.length === 0)
+    return <p className="text-xs text-amber-700">No IOMMU groups: the IOMMU is off, so nothing can be passed through.</p>;
   const shared = groups.filter((g) => g.members.length > 1).sort((a, b) => b.endpoints - a.endpoints || a.id - b.id);
   const single = groups.filter((g) => g.members.length <= 1);
 
   const table = (list: typeof groups) => (
     <table className="w-full text-left text-[13px]">
       <thead className="text-[11px] uppercase tracking-wide text-slate-500">
-        <tr><th className="w-36 py-1 font-medium">Group</th><th className="py-1 font-medium">Members</th></tr>
+        <tr>
+          <th className="w-36 py-1 font-medium">Group</th>
+          <th className="py-1 font-medium">Members</th>
+        </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {list.map((g) => (
@@ -33,7 +47,10 @@ export function IommuGroups({ inventory }: { inventory: Inventory }) {
             <td className="py-1.5 align-top font-mono">
               {g.id}
               {g.endpoints > 1 && (
-                <span className="ml-2 whitespace-nowrap rounded bg-amber-50 px-1 text-[10px] font-medium text-amber-800 ring-1 ring-amber-300" title="several endpoints: they can only be assigned together">
+                <span
+                  className="ml-2 whitespace-nowrap rounded bg-amber-50 px-1 text-[10px] font-medium text-amber-800 ring-1 ring-amber-300"
+                  title="several endpoints: they can only be assigned together"
+                >
                   {g.endpoints} endpoints
                 </span>
               )}

@@ -1,9 +1,17 @@
 import { parseKernelFlags } from "@/lib/kernel-flags.ts";
 
 function Chip({ tone, children, title }: { tone: "ok" | "off" | "warn"; children: string; title: string }) {
-  const cls = tone === "ok" ? "bg-emerald-50 text-emerald-700 ring-emerald-200"
-    : tone === "warn" ? "bg-amber-50 text-amber-800 ring-amber-300" : "bg-slate-100 text-slate-600 ring-slate-200";
-  return <span title={title} className={`rounded px-1.5 py-0.5 font-mono text-[11px] ring-1 ${cls}`}>{children}</span>;
+  const cls =
+    tone === "ok"
+      ? "bg-emerald-50 text-emerald-700 ring-emerald-200"
+      : tone === "warn"
+        ? "bg-amber-50 text-amber-800 ring-amber-300"
+        : "bg-slate-100 text-slate-600 ring-slate-200";
+  return (
+    <span title={title} className={`rounded px-1.5 py-0.5 font-mono text-[11px] ring-1 ${cls}`}>
+      {children}
+    </span>
+  );
 }
 
 /** IOMMU state and the kernel switches passthrough depends on, at a glance. */

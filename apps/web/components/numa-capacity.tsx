@@ -9,7 +9,11 @@ export function NumaCapacity({ capacity }: { capacity: HostCapacity }) {
       <thead className="text-[11px] uppercase tracking-wide text-slate-500">
         <tr>
           <th className="py-1 font-medium">NUMA node</th>
-          {["Possible", "Created", "vfio-pci", "Assigned", "Ready", "Needs bind"].map((h) => <th key={h} className="py-1 text-right font-medium">{h}</th>)}
+          {["Possible", "Created", "vfio-pci", "Assigned", "Ready", "Needs bind"].map((h) => (
+            <th key={h} className="py-1 text-right font-medium">
+              {h}
+            </th>
+          ))}
           <th className="w-48 py-1 pl-4 font-medium">Use</th>
         </tr>
       </thead>
@@ -17,10 +21,21 @@ export function NumaCapacity({ capacity }: { capacity: HostCapacity }) {
         {capacity.byNuma.map(({ node, counts }) => (
           <tr key={String(node)} data-testid="numa-row" data-node={String(node)}>
             <td className="py-1.5 font-mono">{node ?? "unknown"}</td>
-            {[counts.possible, counts.created, counts.bound, counts.assigned, split.get(node)?.ready ?? 0, split.get(node)?.needsBind ?? 0].map((n, i) => (
-              <td key={i} className="py-1.5 text-right font-mono tabular-nums">{n}</td>
+            {[
+              counts.possible,
+              counts.created,
+              counts.bound,
+              counts.assigned,
+              split.get(node)?.ready ?? 0,
+              split.get(node)?.needsBind ?? 0,
+            ].map((n, i) => (
+              <td key={i} className="py-1.5 text-right font-mono tabular-nums">
+                {n}
+              </td>
             ))}
-            <td className="py-1.5 pl-4"><CapacityBar counts={counts} /></td>
+            <td className="py-1.5 pl-4">
+              <CapacityBar counts={counts} />
+            </td>
           </tr>
         ))}
       </tbody>

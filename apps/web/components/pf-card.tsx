@@ -10,8 +10,12 @@ export function PfCard({ pf, name, children }: { pf: PfHeading; name: { label: s
       <div className="mb-2 flex flex-wrap items-baseline gap-x-3 gap-y-1">
         <span className="font-mono text-[13px] font-medium">{pf.address}</span>
         {pf.netInterfaces.length > 0 && <span className="font-mono text-xs text-slate-600">{pf.netInterfaces.join(", ")}</span>}
-        <span className="text-xs font-medium" data-testid="pf-name" title={name.subsystem ?? undefined}>{name.label}</span>
-        <span className="font-mono text-xs text-slate-500">[{pf.vendorId}:{pf.deviceId}]</span>
+        <span className="text-xs font-medium" data-testid="pf-name" title={name.subsystem ?? undefined}>
+          {name.label}
+        </span>
+        <span className="font-mono text-xs text-slate-500">
+          [{pf.vendorId}:{pf.deviceId}]
+        </span>
         <span className="text-xs text-slate-500">{pf.driver ?? "no driver"}</span>
         <span className="text-xs text-slate-500">NUMA {pf.numaNode ?? "?"}</span>
         <span className="ml-auto font-mono text-xs text-slate-500 tabular-nums" title="created / possible · vfio-pci · assigned · free">

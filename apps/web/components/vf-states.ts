@@ -5,7 +5,12 @@ import type { VfState } from "@vfleet/core";
 export const VF_STATES: { state: VfState; label: string; className: string; meaning: string }[] = [
   { state: "assigned", label: "assigned", className: "bg-vf-assigned text-[#ffffff]", meaning: "named by a guest's hostdev" },
   { state: "vfio", label: "vfio-pci", className: "bg-vf-vfio text-[#ffffff]", meaning: "bound to vfio-pci, ready for a guest" },
-  { state: "host-driver", label: "host driver", className: "bg-vf-host-driver text-[#ffffff]", meaning: "bound to a host driver (e.g. mlx5_core)" },
+  {
+    state: "host-driver",
+    label: "host driver",
+    className: "bg-vf-host-driver text-[#ffffff]",
+    meaning: "bound to a host driver (e.g. mlx5_core)",
+  },
   { state: "unbound", label: "unbound", className: "bg-vf-unbound text-[#1e293b]", meaning: "no driver bound" },
 ];
 

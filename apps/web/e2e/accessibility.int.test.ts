@@ -30,8 +30,16 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx2-a11y", profile: "dgx2" }, { name: "igb-a11y", profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [
+      { name: "dgx2-a11y", profile: "dgx2" },
+      { name: "igb-a11y", profile: "intel-82576" },
+    ],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   const api = apiClient(stack.plane.url, stack.tokens.admin);
   const hosts = await waitFor("both hosts' snapshots", async () => {
@@ -39,10 +47,24 @@ beforeAll(async () => {
     return list.length === 2 && list.every((h) => h.snapshotAt) ? list : undefined;
   });
   const dgx = hosts.find((h) => h.name === "dgx2-a11y")!;
-  const pf = ((await api.get(`/api/v1/hosts/${dgx.id}`)).body.inventory as { devices: { address: string; sriov: unknown }[] }).devices.find((d) => d.sriov)!.address;
+  const pf = ((await api.get(`/api/v1/hosts/${dgx.id}`)).body.inventory as { devices: { address: string; sriov: unknown }[] }).devices.find(
+    (d) => d.sriov,
+  )!.address;
   const job = await api.post("/api/v1/jobs", { hostId: dgx.id, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
   expect(job.status).toBe(201);
-  pages = ["/", `/hosts/${dgx.id}`, `/hosts/${dgx.id}/audit`, `/hosts/${dgx.id}/audit?guest=dgx-guest`, `/hosts/${dgx.id}/jobs`, "/jobs", `/jobs/${job.body.job.id}`, "/audit", "/audit-log", "/capacity", `/hosts/${dgx.id}/capacity`];
+  pages = [
+    "/",
+    `/hosts/${dgx.id}`,
+    `/hosts/${dgx.id}/audit`,
+    `/hosts/${dgx.id}/audit?guest=dgx-guest`,
+    `/hosts/${dgx.id}/jobs`,
+    "/jobs",
+    `/jobs/${job.body.job.id}`,
+    "/audit",
+    "/audit-log",
+    "/capacity",
+    `/hosts/${dgx.id}/capacity`,
+  ];
 });
 afterAll(async () => {
   await browser?.close();
@@ -54,13 +76,22 @@ afterAll(async () => {
 describe.each(["light", "dark"] as const)("every page in the %s colour scheme", (scheme) => {
   it("has no serious or critical accessibility violation (axe-core)", async () => {
     // An admin sees every control a page has (Bearer works for pages as for the API).
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: scheme, extraHTTPHeaders: bearer(stack.tokens.admin) });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+      colorScheme: scheme,
+      extraHTTPHeaders: bearer(stack.tokens.admin),
+    });
     const found: string[] = [];
     for (const path of pages) {
       await page.goto(`${stack.plane.url}${path}`);
       if (path === pages[1]) await page.screenshot({ path: join(RESULTS, `host-${scheme}.png`) });
       for (const v of await axeViolations(page)) {
-        found.push(`${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`).join(" | ")}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ""}`);
+        found.push(
+          `${path}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes
+            .slice(0, 3)
+            .map((n) => `${JSON.stringify(n.target)} ${n.failureSummary?.split("\n").slice(1, 2).join("") ?? ""}`)
+            .join(" | ")}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ""}`,
+        );
       }
     }
     await page.close();

@@ -27,8 +27,16 @@ afterAll(async () => {
 });
 
 it("refuses a host name with markup at enrollment, naming the field", async () => {
-  const token = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: "{}" });
-  const res = await fetch(`${stack.plane.url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: ((await token.json()) as { token: string }).token, hostname: MARKUP }) });
+  const token = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+    body: "{}",
+  });
+  const res = await fetch(`${stack.plane.url}/api/v1/enroll`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token: ((await token.json()) as { token: string }).token, hostname: MARKUP }),
+  });
   expect(res.status).toBe(400);
   expect(((await res.json()) as { field: string }).field).toBe("hostname");
 });
@@ -45,7 +53,10 @@ it("shows agent-reported guest names, drivers and kernel command lines with mark
 
   const page = await browser.newPage({ extraHTTPHeaders: bearer(stack.tokens.viewer) });
   const dialogs: string[] = [];
-  page.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   for (const path of ["/", `/hosts/${host.hostId}`, `/hosts/${host.hostId}/audit`]) {
     await page.goto(`${stack.plane.url}${path}`);
     await page.waitForLoadState("load");

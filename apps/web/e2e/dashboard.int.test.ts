@@ -49,7 +49,10 @@ afterAll(async () => {
 });
 
 /** A value set in the page's JS realm survives router.refresh() but not a reload. */
-const markPage = () => page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
+const markPage = () =>
+  page.evaluate(() => {
+    (window as unknown as { __noReload: number }).__noReload = 1;
+  });
 const stillSamePage = () => page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload === 1);
 
 it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, without reloads", async () => {

@@ -86,7 +86,9 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await total("devices").textContent()).toBe("20");
   expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 to bind · 2 assigned");
   const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
-  expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(`1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needing a bind)`);
+  expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(
+    `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needing a bind)`,
+  );
 
   // Sorted by what a guest can take now: the host with the most VFs needing a bind first.
   await page.getByTestId("sort-needsBind").click();
@@ -121,12 +123,18 @@ it("audit 'Fix' opens the host page's change form with the job filled in, and th
   const check = operator.locator('[data-testid="audit-check"][data-check-id="persistence.vf-count"]');
   expect(await check.getAttribute("data-status")).toBe("fail");
   // Checks no job can fix (kernel arguments, BIOS) offer no button.
-  expect(await operator.locator('[data-testid="audit-check"][data-check-id="kernel.interrupt-remapping"] [data-testid="audit-fix-button"]').count()).toBe(0);
+  expect(
+    await operator
+      .locator('[data-testid="audit-check"][data-check-id="kernel.interrupt-remapping"] [data-testid="audit-fix-button"]')
+      .count(),
+  ).toBe(0);
   await check.getByTestId("audit-fix-button").click();
   await operator.waitForURL(new RegExp(`/hosts/${hostId}\\?job=host.persist`));
   expect(await operator.getByTestId("job-kind").inputValue()).toBe("host.persist");
   const pfs = inventory.devices.filter((d) => d.sriov && d.sriov.numVfs > 0);
-  expect((await operator.getByTestId("job-vfcounts").inputValue()).split("\n")).toEqual(pfs.map((d) => `${d.netInterfaces[0]}=${d.sriov!.numVfs}`));
+  expect((await operator.getByTestId("job-vfcounts").inputValue()).split("\n")).toEqual(
+    pfs.map((d) => `${d.netInterfaces[0]}=${d.sriov!.numVfs}`),
+  );
   // Nothing is queued by the link: the operator previews exactly what will be written, then confirms.
   await operator.getByTestId("job-preview-button").click();
   const preview = operator.getByTestId("job-preview");
@@ -170,7 +178,9 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   await page.getByTestId("host-capacity-link").click();
   await page.waitForURL(`**/hosts/${dgx.hostId}/capacity`);
   await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
-  expect(await page.getByTestId("capacity-now").textContent()).toContain(`Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needing a bind) and 16 passthrough devices`);
+  expect(await page.getByTestId("capacity-now").textContent()).toContain(
+    `Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needing a bind) and 16 passthrough devices`,
+  );
   // The text equivalent: the state 24 h ago (nothing yet) and the latest, as table rows.
   await page.getByText("The same numbers as a table").click();
   const rows = page.getByTestId("capacity-row");
@@ -186,13 +196,32 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
 it("sorts the device table, jobs, audit log and pool tables by their headers, saying so with aria-sort", async () => {
   const dgx = hosts.get("dgx2-f")!;
   const ws = hosts.get("ws-f")!;
-  const api = (path: string, body: unknown) => fetch(`${stack.plane.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) }, body: JSON.stringify(body) });
+  const api = (path: string, body: unknown) =>
+    fetch(`${stack.plane.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) },
+      body: JSON.stringify(body),
+    });
   const idle = computeCapacity(dgx.inventory).pfs.filter((pf) => pf.assigned === 0);
-  expect((await api("/api/v1/jobs", { hostId: dgx.hostId, job: { kind: "vf.set-count", params: { pf: idle[1]!.address, count: 8 } } })).status).toBe(201);
-  expect((await api("/api/v1/jobs", { hostId: ws.hostId, job: { kind: "host.persist", params: { vfCounts: [], vfioIds: [], method: "sysfsd" } } })).status).toBe(201);
+  expect(
+    (await api("/api/v1/jobs", { hostId: dgx.hostId, job: { kind: "vf.set-count", params: { pf: idle[1]!.address, count: 8 } } })).status,
+  ).toBe(201);
+  expect(
+    (
+      await api("/api/v1/jobs", {
+        hostId: ws.hostId,
+        job: { kind: "host.persist", params: { vfCounts: [], vfioIds: [], method: "sysfsd" } },
+      })
+    ).status,
+  ).toBe(201);
   expect((await api("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status).toBe(201);
-  const ariaSort = (testId: string) => page.locator("th", { has: page.getByTestId(testId) }).first().getAttribute("aria-sort");
-  const column = (rows: string, cell: number) => page.locator(`[data-testid="${rows}"]`).evaluateAll((trs, i) => trs.map((tr) => tr.children[i as number]!.textContent!.trim()), cell);
+  const ariaSort = (testId: string) =>
+    page
+      .locator("th", { has: page.getByTestId(testId) })
+      .first()
+      .getAttribute("aria-sort");
+  const column = (rows: string, cell: number) =>
+    page.locator(`[data-testid="${rows}"]`).evaluateAll((trs, i) => trs.map((tr) => tr.children[i as number]!.textContent!.trim()), cell);
 
   // Device table (all on the page): by driver, then reversed.
   await page.goto(`${stack.plane.url}/hosts/${dgx.hostId}`);
@@ -234,11 +263,20 @@ it("sorts the device table, jobs, audit log and pool tables by their headers, sa
 
   // A pool's capacity by host and NUMA node: by node, highest first.
   await page.goto(`${stack.plane.url}/pools`);
-  const numa = () => page.getByTestId("pool-cx5").getByTestId("capacity-row").evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-numa"))));
+  const numa = () =>
+    page
+      .getByTestId("pool-cx5")
+      .getByTestId("capacity-row")
+      .evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute("data-numa"))));
   expect(new Set(await numa()).size).toBeGreaterThan(1);
   await page.getByTestId("pool-cx5").getByTestId("pool-sort-numa").click();
   await page.getByTestId("pool-cx5").getByTestId("pool-sort-numa").click();
-  expect(await page.getByTestId("pool-cx5").locator("th", { has: page.getByTestId("pool-sort-numa") }).getAttribute("aria-sort")).toBe("descending");
+  expect(
+    await page
+      .getByTestId("pool-cx5")
+      .locator("th", { has: page.getByTestId("pool-sort-numa") })
+      .getAttribute("aria-sort"),
+  ).toBe("descending");
   const nodes = await numa();
   expect(nodes).toEqual([...nodes].sort((a, b) => b - a));
 }, 90_000);

@@ -43,9 +43,17 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
-    hosts: [{ name: "dgx-hp", profile: "dgx2" }, { name: "gpu-hp", profile: "gpu-workstation", agentArgs: ["--policy", policy] }, { name: "igb-hp", profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [
+      { name: "dgx-hp", profile: "dgx2" },
+      { name: "gpu-hp", profile: "gpu-workstation", agentArgs: ["--policy", policy] },
+      { name: "igb-hp", profile: "intel-82576" },
+    ],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   api = apiClient(stack.plane.url, stack.tokens.operator);
   const hosts = await waitFor("three snapshots", async () => {
@@ -106,9 +114,13 @@ describe("finding a VF", () => {
     const first = grid.getByTestId("vf-cell").first();
     await first.focus();
     await page.keyboard.press("ArrowRight");
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.address)).toBe(await grid.getByTestId("vf-cell").nth(1).getAttribute("data-address"));
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.address)).toBe(
+      await grid.getByTestId("vf-cell").nth(1).getAttribute("data-address"),
+    );
     await page.keyboard.press("End");
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.address)).toBe(await grid.getByTestId("vf-cell").last().getAttribute("data-address"));
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.address)).toBe(
+      await grid.getByTestId("vf-cell").last().getAttribute("data-address"),
+    );
     // Only the visited cell stays in the tab order.
     expect(await grid.locator('[data-testid="vf-cell"][tabindex="0"]').count()).toBe(1);
     await page.keyboard.press("Enter");
@@ -149,7 +161,8 @@ describe("finding a VF", () => {
     expect(await factText("mac")).toContain(config.mac!);
     expect(await factText("vlan")).toBe("VLAN42");
     expect(await factText("guest")).toBe("GuestguestVM (running)");
-    for (const key of ["qos", "trust", "spoofchk", "link", "numa", "iommu", "driver", "assignment"]) expect(await factText(key)).toBeTruthy();
+    for (const key of ["qos", "trust", "spoofchk", "link", "numa", "iommu", "driver", "assignment"])
+      expect(await factText(key)).toBeTruthy();
     expect(await factText("trust")).toBe(`Trust${config.trust === null ? "could not tell" : config.trust ? "on" : "off"}`);
     // The search also finds it by MAC, in the other notation.
     await page.getByTestId("vf-search").fill(config.mac!.toUpperCase().replace(/:/g, "-"));
@@ -183,21 +196,41 @@ describe("finding a VF", () => {
     await expect.poll(() => form().getByTestId("job-device").inputValue()).toBe(address);
     expect(await form().getByTestId("job-driver").inputValue()).toBe("vfio-pci");
     await form().getByTestId("job-preview-button").click();
-    expect(await form().getByTestId("job-preview").getByTestId("preview-change").first().textContent()).toContain(`${address}/driver_override`);
+    expect(await form().getByTestId("job-preview").getByTestId("preview-change").first().textContent()).toContain(
+      `${address}/driver_override`,
+    );
     await form().getByTestId("job-confirm-button").click();
     await form().getByTestId("job-created").waitFor();
-    await expect.poll(() => page.locator(`[data-testid="vf-cell"][data-address="${address}"]`).getAttribute("data-state"), { timeout: 30_000 }).toBe("vfio");
+    await expect
+      .poll(() => page.locator(`[data-testid="vf-cell"][data-address="${address}"]`).getAttribute("data-state"), { timeout: 30_000 })
+      .toBe("vfio");
   });
   it("shows vfleet's assignment of a placed VF, with its pool and a link to its plan", { timeout: 120_000 }, async () => {
-    expect((await api.post("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" }, macRange: { from: "02:00:00:6b:00:00", to: "02:00:00:6b:00:ff" } })).status).toBe(201);
+    expect(
+      (
+        await api.post("/api/v1/pools", {
+          name: "cx5",
+          selector: { vendorId: "15b3", deviceId: "1017" },
+          macRange: { from: "02:00:00:6b:00:00", to: "02:00:00:6b:00:ff" },
+        })
+      ).status,
+    ).toBe(201);
     const placed = await api.post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: placedGuest, vcpus: 1, memoryMiB: 256 } });
     expect(placed.status, JSON.stringify(placed.body).slice(0, 300)).toBe(201);
     const planId = placed.body.plan.id as string;
-    const done = await waitFor("the placement plan", async () => {
-      const p = (await api.get(`/api/v1/plans/${planId}`)).body;
-      return p.plan.finishedAt ? p : undefined;
-    }, 90_000, 250);
-    expect(done.jobs.filter((j: { state: string }) => j.state !== "succeeded"), JSON.stringify(done.plan).slice(0, 300)).toEqual([]);
+    const done = await waitFor(
+      "the placement plan",
+      async () => {
+        const p = (await api.get(`/api/v1/plans/${planId}`)).body;
+        return p.plan.finishedAt ? p : undefined;
+      },
+      90_000,
+      250,
+    );
+    expect(
+      done.jobs.filter((j: { state: string }) => j.state !== "succeeded"),
+      JSON.stringify(done.plan).slice(0, 300),
+    ).toEqual([]);
     await open("dgx-hp");
     // The simulated hosts keep their guests' definitions in their own trees, so the guest defined in the
     // real libvirtd is not in the inventory: the search finds the VF by the guest vfleet assigned it to.
@@ -217,12 +250,21 @@ describe("the change form", () => {
     expect(await form().locator('[data-testid="job-kind"] option[value="vf.set-count"]').isDisabled()).toBe(true);
     const option = (bdf: string) => form().locator(`[data-testid="job-device"] option[value="${bdf}"]`);
     // The SATA controller shares group 11 with the LPC bridge and SMBus; the NIC is in the default route's bridge; 00:01.0 is a root port.
-    for (const [bdf, why] of [["0000:00:1f.2", "IOMMU group 11 also holds 0000:00:1f.0 (lpc_ich)"], ["0000:00:1f.0", "a system bridge (class 0601)"], ["0000:04:00.0", "br0, which carries the host's default route"], ["0000:00:01.0", "a PCI bridge"]] as const) {
+    for (const [bdf, why] of [
+      ["0000:00:1f.2", "IOMMU group 11 also holds 0000:00:1f.0 (lpc_ich)"],
+      ["0000:00:1f.0", "a system bridge (class 0601)"],
+      ["0000:04:00.0", "br0, which carries the host's default route"],
+      ["0000:00:01.0", "a PCI bridge"],
+    ] as const) {
       expect(await option(bdf).isDisabled(), bdf).toBe(true);
       expect(await option(bdf).textContent()).toContain(`the agent refuses: `);
       expect(await option(bdf).textContent()).toContain(why);
       // The API, and so the agent, agree: a dry run for it is refused.
-      const dry = await api.post("/api/v1/jobs", { hostId: ids["gpu-hp"], dryRun: true, job: { kind: "device.bind", params: { device: bdf, driver: "vfio-pci" } } });
+      const dry = await api.post("/api/v1/jobs", {
+        hostId: ids["gpu-hp"],
+        dryRun: true,
+        job: { kind: "device.bind", params: { device: bdf, driver: "vfio-pci" } },
+      });
       expect(dry.status, bdf).toBe(400);
     }
     // The GTX 750 is bindable (already on vfio-pci, adopted); the default pick is one the agent accepts.
@@ -231,43 +273,61 @@ describe("the change form", () => {
     expect(await option(picked).textContent()).not.toContain("the agent refuses");
   });
 
-  it("marks and disables a device the agent's policy did not adopt, before it is picked, and withholds Confirm when one is typed", { timeout: 60_000 }, async () => {
-    await open("gpu-hp");
-    // The USB 3 controller is an endpoint alone in its group: only the agent's policy refuses it.
-    const usb = form().locator('[data-testid="job-device"] option[value="0000:03:00.0"]');
-    expect(await usb.isDisabled()).toBe(true);
-    expect(await usb.textContent()).toContain(`the agent refuses: not adopted: the agent's policy adopts 0000:01:00.0, 0000:01:00.1; add 0000:03:00.0 to "adopt"`);
-    expect(await form().getByTestId("job-adoption-note").textContent()).toContain("by the policy its agent reported");
+  it(
+    "marks and disables a device the agent's policy did not adopt, before it is picked, and withholds Confirm when one is typed",
+    { timeout: 60_000 },
+    async () => {
+      await open("gpu-hp");
+      // The USB 3 controller is an endpoint alone in its group: only the agent's policy refuses it.
+      const usb = form().locator('[data-testid="job-device"] option[value="0000:03:00.0"]');
+      expect(await usb.isDisabled()).toBe(true);
+      expect(await usb.textContent()).toContain(
+        `the agent refuses: not adopted: the agent's policy adopts 0000:01:00.0, 0000:01:00.1; add 0000:03:00.0 to "adopt"`,
+      );
+      expect(await form().getByTestId("job-adoption-note").textContent()).toContain("by the policy its agent reported");
 
-    // The attach pick list carries the same marks, and the guest's own devices stay pickable
-    // (the marks are drawn for whichever guest is typed: a new name shows what another guest holds).
-    await form().getByTestId("job-kind").selectOption("guest.attach");
-    await form().getByTestId("job-guest").fill("other-vm");
-    const pick = (bdf: string) => form().locator(`[data-testid="job-device-pick"][data-address="${bdf}"]`);
-    const refusedText = async (bdf: string) => ({ disabled: await pick(bdf).locator("input").isDisabled(), text: await pick(bdf).textContent() });
-    expect(await refusedText("0000:03:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("not adopted") });
-    expect(await refusedText("0000:00:1f.0")).toMatchObject({ disabled: true, text: expect.stringContaining("a system bridge (class 0601)") });
-    expect(await refusedText("0000:04:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("carries the host's default route") });
-    expect(await refusedText("0000:01:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("held by the guest win-gtx750") });
-    await form().getByTestId("job-guest").fill("win-gtx750");
-    expect(await pick("0000:01:00.0").locator("input").isDisabled()).toBe(false);
-    // Picking writes the address into the text field, which still takes addresses typed by hand.
-    await pick("0000:01:00.0").locator("input").check();
-    await pick("0000:01:00.1").locator("input").check();
-    expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.0\n0000:01:00.1");
-    await pick("0000:01:00.0").locator("input").uncheck();
-    expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.1");
-    expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+      // The attach pick list carries the same marks, and the guest's own devices stay pickable
+      // (the marks are drawn for whichever guest is typed: a new name shows what another guest holds).
+      await form().getByTestId("job-kind").selectOption("guest.attach");
+      await form().getByTestId("job-guest").fill("other-vm");
+      const pick = (bdf: string) => form().locator(`[data-testid="job-device-pick"][data-address="${bdf}"]`);
+      const refusedText = async (bdf: string) => ({
+        disabled: await pick(bdf).locator("input").isDisabled(),
+        text: await pick(bdf).textContent(),
+      });
+      expect(await refusedText("0000:03:00.0")).toMatchObject({ disabled: true, text: expect.stringContaining("not adopted") });
+      expect(await refusedText("0000:00:1f.0")).toMatchObject({
+        disabled: true,
+        text: expect.stringContaining("a system bridge (class 0601)"),
+      });
+      expect(await refusedText("0000:04:00.0")).toMatchObject({
+        disabled: true,
+        text: expect.stringContaining("carries the host's default route"),
+      });
+      expect(await refusedText("0000:01:00.0")).toMatchObject({
+        disabled: true,
+        text: expect.stringContaining("held by the guest win-gtx750"),
+      });
+      await form().getByTestId("job-guest").fill("win-gtx750");
+      expect(await pick("0000:01:00.0").locator("input").isDisabled()).toBe(false);
+      // Picking writes the address into the text field, which still takes addresses typed by hand.
+      await pick("0000:01:00.0").locator("input").check();
+      await pick("0000:01:00.1").locator("input").check();
+      expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.0\n0000:01:00.1");
+      await pick("0000:01:00.0").locator("input").uncheck();
+      expect(await form().getByTestId("job-devices").inputValue()).toBe("0000:01:00.1");
+      expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
-    // Typed by hand, the unadopted device is checked in the list, and the preview's refusal withholds Confirm.
-    await form().getByTestId("job-devices").fill("0000:03:00.0");
-    expect(await pick("0000:03:00.0").locator("input").isChecked()).toBe(true);
-    await form().getByTestId("job-preview-button").click();
-    await form().getByTestId("job-preview").waitFor();
-    expect(await form().getByTestId("job-confirm-button").isDisabled()).toBe(true);
-    expect(await form().getByTestId("job-confirm-blocked").textContent()).toContain("0000:03:00.0 is not adopted");
-    await page.screenshot({ path: join(RESULTS, "host-attach-pick-list.png") });
-  });
+      // Typed by hand, the unadopted device is checked in the list, and the preview's refusal withholds Confirm.
+      await form().getByTestId("job-devices").fill("0000:03:00.0");
+      expect(await pick("0000:03:00.0").locator("input").isChecked()).toBe(true);
+      await form().getByTestId("job-preview-button").click();
+      await form().getByTestId("job-preview").waitFor();
+      expect(await form().getByTestId("job-confirm-button").isDisabled()).toBe(true);
+      expect(await form().getByTestId("job-confirm-blocked").textContent()).toContain("0000:03:00.0 is not adopted");
+      await page.screenshot({ path: join(RESULTS, "host-attach-pick-list.png") });
+    },
+  );
 
   it("withholds Confirm with the reason when the preview says the agent will refuse", async () => {
     await open("gpu-hp");
@@ -298,14 +358,20 @@ describe("the change form", () => {
     await form().getByTestId("job-kind").selectOption("guest.attach");
     await form().getByTestId("job-devices").fill("0000:03:10.0\n0000:99:00.0");
     await form().getByTestId("job-preview-button").click();
-    await expect.poll(() => form().getByTestId("field-error-devices").textContent()).toBe("line 2: no PCI device 0000:99:00.0 on this host");
+    await expect
+      .poll(() => form().getByTestId("field-error-devices").textContent())
+      .toBe("line 2: no PCI device 0000:99:00.0 on this host");
     expect((await axeViolations(page)).map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   });
 
   it("keeps the preview when Confirm fails, with the reason", async () => {
     // The host is offline and a job for the same PF already waits: Confirm meets the conflict.
     await fleet.stopHost("igb-hp");
-    await waitFor("igb-hp offline", async () => ((await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.host.online === false ? true : undefined), 30_000);
+    await waitFor(
+      "igb-hp offline",
+      async () => ((await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.host.online === false ? true : undefined),
+      30_000,
+    );
     const inv = (await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.inventory as Inventory;
     const held = new Set(inv.guests.flatMap((g) => g.hostdevs.map((h) => h.address)));
     const pf = inv.devices.find((d) => d.sriov && !d.sriov.vfs.some((vf) => held.has(vf)))!.address;
@@ -329,7 +395,11 @@ describe("the change form", () => {
 
 describe("in the dark colour scheme", () => {
   it("the open VF panel and the form's field errors have no serious accessibility violation", async () => {
-    const dark = await browser.newPage({ viewport: { width: 1440, height: 1000 }, colorScheme: "dark", extraHTTPHeaders: bearer(stack.tokens.operator) });
+    const dark = await browser.newPage({
+      viewport: { width: 1440, height: 1000 },
+      colorScheme: "dark",
+      extraHTTPHeaders: bearer(stack.tokens.operator),
+    });
     await dark.goto(`${stack.plane.url}/hosts/${ids["dgx-hp"]}`);
     await dark.getByTestId("vf-cell").first().click();
     await dark.getByTestId("vf-panel").waitFor();

@@ -32,8 +32,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [{ name: "dgx-ui", profile: "dgx2", vfs: 0 }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
 });
@@ -59,7 +64,9 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   expect(page.url()).toBe(`${stack.plane.url}/hosts/${hostId}`);
   expect(await page.getByTestId("signed-in-as").getAttribute("data-role")).toBe("operator");
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
-  await page.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
+  await page.evaluate(() => {
+    (window as unknown as { __noReload: number }).__noReload = 1;
+  });
   const card = page.locator(`[data-testid="pf-card"][data-address="${pf}"]`);
   expect(await card.locator('[data-testid="vf-cell"]').count()).toBe(0);
 
@@ -91,7 +98,9 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   // The live job view and the audit log tell the same story.
   await page.goto(`${stack.plane.url}/jobs/${jobId}`);
   expect(await page.getByTestId("job-page").getAttribute("data-state")).toBe("succeeded");
-  expect(await page.getByTestId("job-step").allTextContents()).toContainEqual(expect.stringContaining(`write sys/bus/pci/devices/${pf}/sriov_numvfs = 4`));
+  expect(await page.getByTestId("job-step").allTextContents()).toContainEqual(
+    expect.stringContaining(`write sys/bus/pci/devices/${pf}/sriov_numvfs = 4`),
+  );
   await page.goto(`${stack.plane.url}/audit-log?hostId=${hostId}`);
   const created = page.locator('[data-testid="audit-event"][data-action="job.created"]');
   expect(await created.first().textContent()).toContain("carol");
@@ -119,7 +128,17 @@ it("shows a viewer the host but not the controls that change it", async () => {
   expect(await page.getByTestId("admin-link").count()).toBe(0);
   await page.screenshot({ path: join(RESULTS, "viewer-host-page.png"), fullPage: false });
   // The server refuses what the page does not offer.
-  const refused = await page.evaluate(async (id) => (await fetch("/api/v1/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ hostId: id, job: { kind: "vf.set-count", params: { pf: "0000:00:00.0", count: 1 } } }) })).status, hostId);
+  const refused = await page.evaluate(
+    async (id) =>
+      (
+        await fetch("/api/v1/jobs", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ hostId: id, job: { kind: "vf.set-count", params: { pf: "0000:00:00.0", count: 1 } } }),
+        })
+      ).status,
+    hostId,
+  );
   expect(refused).toBe(403);
   await signOutPage(page);
 });
@@ -129,7 +148,11 @@ it("says a host is offline, asks before queueing for it, and lets the operator c
   const hostId = ((await api.get("/api/v1/hosts")).body.hosts as { id: string }[])[0]!.id;
   const pf = ((await api.get(`/api/v1/hosts/${hostId}`)).body.inventory as Inventory).devices.find((d) => d.sriov)!.address;
   await fleet.stopHost("dgx-ui");
-  await waitFor("the host offline", async () => ((await api.get(`/api/v1/hosts/${hostId}`)).body.host.online === false ? true : undefined), 20_000);
+  await waitFor(
+    "the host offline",
+    async () => ((await api.get(`/api/v1/hosts/${hostId}`)).body.host.online === false ? true : undefined),
+    20_000,
+  );
 
   await signInPage(page, stack.plane.url, "carol", PASSWORD, `/hosts/${hostId}`);
   const banner = page.getByTestId("offline-banner");

@@ -35,8 +35,13 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx-place", profile: "dgx2", vfs: 0 }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [{ name: "dgx-place", profile: "dgx2", vfs: 0 }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   page = await browser.newPage({ viewport: { width: 1440, height: 1200 } });
 }, 120_000);
@@ -50,7 +55,9 @@ afterAll(async () => {
 
 it("creates a pool, places VFs on a new guest, watches the plan, and releases them", { timeout: 300_000 }, async () => {
   const api = apiClient(stack.plane.url, stack.tokens.operator);
-  await waitFor("the DGX-2's snapshot", async () => ((await api.get("/api/v1/hosts")).body.hosts as { snapshotAt: string | null }[]).find((h) => h.snapshotAt));
+  await waitFor("the DGX-2's snapshot", async () =>
+    ((await api.get("/api/v1/hosts")).body.hosts as { snapshotAt: string | null }[]).find((h) => h.snapshotAt),
+  );
 
   // dana, an operator, signs in: the pool, the plan and the release are recorded under her name.
   await createUser(stack.admin, "dana", "operator");

@@ -5,7 +5,28 @@
  * operator previews and confirms.
  */
 export const PREFILL_KINDS = ["vf.set-count", "device.bind", "vf.configure", "guest.attach", "guest.detach", "host.persist"] as const;
-export const PREFILL_FIELDS = ["pf", "count", "device", "driver", "group", "vf", "mac", "vlan", "qos", "trust", "spoofchk", "linkState", "guest", "devices", "devKind", "live", "config", "vfCounts", "vfioIds", "method"] as const;
+export const PREFILL_FIELDS = [
+  "pf",
+  "count",
+  "device",
+  "driver",
+  "group",
+  "vf",
+  "mac",
+  "vlan",
+  "qos",
+  "trust",
+  "spoofchk",
+  "linkState",
+  "guest",
+  "devices",
+  "devKind",
+  "live",
+  "config",
+  "vfCounts",
+  "vfioIds",
+  "method",
+] as const;
 
 export type JobPrefill = { kind: (typeof PREFILL_KINDS)[number]; fields: Record<string, string> };
 

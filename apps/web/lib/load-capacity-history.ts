@@ -2,7 +2,13 @@ import type { CapacityPoint } from "@vfleet/db";
 import type { CapacityHistoryQuery } from "./capacity-history-query.ts";
 import { getControlPlaneContext } from "./control-plane-context.ts";
 
-export interface CapacityHistory { hostId: string | null; hostName: string | null; from: Date; to: Date; points: CapacityPoint[] }
+export interface CapacityHistory {
+  hostId: string | null;
+  hostName: string | null;
+  from: Date;
+  to: Date;
+  points: CapacityPoint[];
+}
 
 /** The history behind the API and the capacity pages; null for an unknown host. */
 export async function loadCapacityHistory(query: CapacityHistoryQuery, now = new Date()): Promise<CapacityHistory | null> {

@@ -24,7 +24,10 @@ export async function readBodyText(request: Request): Promise<{ success: true; t
       size += value.byteLength;
       if (size > MAX_BODY_BYTES) {
         await reader.cancel();
-        return { success: false, response: Response.json({ error: `body: must be at most ${MAX_BODY_BYTES} bytes`, field: "body" }, { status: 413 }) };
+        return {
+          success: false,
+          response: Response.json({ error: `body: must be at most ${MAX_BODY_BYTES} bytes`, field: "body" }, { status: 413 }),
+        };
       }
       chunks.push(value);
     }

@@ -1,6 +1,9 @@
 import type { HostCapacity } from "@vfleet/core";
 
-export interface ReadySplit { ready: number; needsBind: number }
+export interface ReadySplit {
+  ready: number;
+  needsBind: number;
+}
 
 /**
  * "Free" hides the question an operator asks: can a guest take it now? Ready = on vfio-pci and no

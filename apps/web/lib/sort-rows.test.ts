@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { sortRows } from "./sort-rows.ts";
 
 describe("sortRows", () => {
-  const rows = [{ n: "vf10", g: null }, { n: "vf9", g: "b" }, { n: "VF2", g: "a" }, { n: "vf1", g: null }];
+  const rows = [
+    { n: "vf10", g: null },
+    { n: "vf9", g: "b" },
+    { n: "VF2", g: "a" },
+    { n: "vf1", g: null },
+  ];
   it("orders text as people read it, numbers inside it by value and case ignored", () => {
     expect(sortRows(rows, (r) => r.n, "asc").map((r) => r.n)).toEqual(["vf1", "VF2", "vf9", "vf10"]);
     expect(sortRows(rows, (r) => r.n, "desc").map((r) => r.n)).toEqual(["vf10", "vf9", "VF2", "vf1"]);

@@ -14,7 +14,10 @@ export function sortRows<T>(rows: readonly T[], value: (row: T) => SortValue, di
       const aEmpty = a.v === null || a.v === undefined || a.v === "";
       const bEmpty = b.v === null || b.v === undefined || b.v === "";
       if (aEmpty || bEmpty) return aEmpty === bEmpty ? a.index - b.index : aEmpty ? 1 : -1;
-      const c = typeof a.v === "number" && typeof b.v === "number" ? a.v - b.v : String(a.v).localeCompare(String(b.v), undefined, { numeric: true, sensitivity: "base" });
+      const c =
+        typeof a.v === "number" && typeof b.v === "number"
+          ? a.v - b.v
+          : String(a.v).localeCompare(String(b.v), undefined, { numeric: true, sensitivity: "base" });
       return c === 0 ? a.index - b.index : sign * c;
     })
     .map((x) => x.row);

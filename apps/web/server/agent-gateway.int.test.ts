@@ -35,10 +35,16 @@ describe("agent gateway: the happy path", () => {
 
     const res = await fetch(`${stack.plane.url}/api/v1/hosts`, { headers: bearer(stack.tokens.viewer) });
     const { hosts } = (await res.json()) as { hosts: { id: string; online: boolean; capacity: unknown }[] };
-    expect(hosts.find((h) => h.id === host.hostId)).toMatchObject({ online: true, capacity: { possible: 160, created: 160, bound: 160, assigned: 0, free: 160 } });
+    expect(hosts.find((h) => h.id === host.hostId)).toMatchObject({
+      online: true,
+      capacity: { possible: 160, created: 160, bound: 160, assigned: 0, free: 160 },
+    });
 
     const detail = await fetch(`${stack.plane.url}/api/v1/hosts/${host.hostId}`, { headers: bearer(stack.tokens.viewer) });
-    const body = (await detail.json()) as { capacity: { pfs: unknown[]; totals: { created: number } }; inventory: { host: { hostname: string } } };
+    const body = (await detail.json()) as {
+      capacity: { pfs: unknown[]; totals: { created: number } };
+      inventory: { host: { hostname: string } };
+    };
     expect(body.capacity.pfs).toHaveLength(10);
     expect(body.capacity.totals.created).toBe(160);
     expect(body.inventory.host.hostname).toBe("dgx2-01");
@@ -53,7 +59,9 @@ describe("agent gateway: the happy path", () => {
   it("marks the host offline when its socket closes and tells the browser", async () => {
     const host = await enrollHost(stack.admin, "closer-01");
     const seen: string[] = [];
-    const unsubscribe = stack.plane.events.subscribe((e) => { if (e.hostId === host.hostId) seen.push(e.type); });
+    const unsubscribe = stack.plane.events.subscribe((e) => {
+      if (e.hostId === host.hostId) seen.push(e.type);
+    });
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
     expect(await hostOnline(host.hostId)).toBe(true);
     await agent.close();
@@ -84,9 +92,12 @@ describe("agent gateway: the happy path", () => {
 });
 
 describe("enrollment REST", () => {
-  const post = (path: string, body: unknown) => fetch(`${stack.plane.url}${path}`, {
-    method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: typeof body === "string" ? body : JSON.stringify(body),
-  });
+  const post = (path: string, body: unknown) =>
+    fetch(`${stack.plane.url}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
 
   it("names the bad field with 400", async () => {
     const cases: [unknown, string][] = [
@@ -110,11 +121,18 @@ describe("enrollment REST", () => {
   });
 
   it("refuses non-JSON API writes (415) and a rebound DNS name (421), writing nothing", async () => {
-    const form = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, { method: "POST", headers: { "content-type": "text/plain", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ hostName: "via-form" }) });
+    const form = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", ...bearer(stack.tokens.admin) },
+      body: JSON.stringify({ hostName: "via-form" }),
+    });
     expect(form.status).toBe(415);
     const { port } = new URL(stack.plane.url);
     const status = await new Promise<number>((resolve, reject) => {
-      const r = request({ host: "127.0.0.1", port, path: "/api/v1/hosts", headers: { host: `attacker.example:${port}` } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const r = request({ host: "127.0.0.1", port, path: "/api/v1/hosts", headers: { host: `attacker.example:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
       r.on("error", reject);
       r.end();
     });
@@ -197,7 +215,12 @@ describe("agent gateway: bad input closes with its code, writes nothing, and oth
 
   it("snapshot whose hash does not match its content -> 4400 BAD_MESSAGE", async () => {
     const { agent } = await connectReadyAgent(stack.agentUrl, victim.credential);
-    agent.send("inventory.snapshot", { hash: "a".repeat(64), scannedAt: new Date().toISOString(), scanMs: 1, inventory: buildDgx2Inventory({ hostname: "victim-01", assigned: 4 }) });
+    agent.send("inventory.snapshot", {
+      hash: "a".repeat(64),
+      scannedAt: new Date().toISOString(),
+      scanMs: 1,
+      inventory: buildDgx2Inventory({ hostname: "victim-01", assigned: 4 }),
+    });
     const closed = await agent.closed;
     expect(closed.code).toBe(CloseCode.BAD_MESSAGE);
     expect(closed.reason).toContain("payload.hash");
@@ -280,7 +303,9 @@ describe("agent gateway: bad input closes with its code, writes nothing, and oth
     expect((await first.next("inventory.ack")).payload).toMatchObject({ hash, stored: false });
     const audit = await stack.db.auditEvent.findMany({ where: { hostId: victim.hostId, action: "agent.credential-conflict" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.summary).toMatch(/a second connection with this host's agent credential \(from 127\.0\.0\.1\) was refused: the connection from 127\.0\.0\.1 since .* is alive and kept/);
+    expect(audit[0]!.summary).toMatch(
+      /a second connection with this host's agent credential \(from 127\.0\.0\.1\) was refused: the connection from 127\.0\.0\.1 since .* is alive and kept/,
+    );
     await first.close();
     await expectNothingWrittenAndOthersServed();
   });

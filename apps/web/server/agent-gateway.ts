@@ -77,12 +77,21 @@ export class AgentGateway {
     // A replaced connection's close must not mark offline the host its successor now serves.
     if (this.#current.get(hostId) !== session) return;
     this.#current.delete(hostId);
-    await this.#fence.released(hostId).catch((err: unknown) => this.#deps.log("error", "releasing a host session failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
+    await this.#fence
+      .released(hostId)
+      .catch((err: unknown) =>
+        this.#deps.log("error", "releasing a host session failed", { hostId, error: err instanceof Error ? err.message : String(err) }),
+      );
     if (!session.connectedAt) return; // never said hello: never marked online
     // Fenced by the session's hello time: the agent may already be back on another process.
     if (!(await markHostOffline(this.#deps.db, hostId, { connectedAt: session.connectedAt }))) return;
     const { code, reason } = session.closedWith ?? { code: 1006, reason: "" };
-    this.#deps.liveness.event({ hostId, action: "host.offline", summary: `${session.identity.hostName}: agent disconnected (${code}${reason ? ` ${reason}` : ""})`, after: { closeCode: code, reason } });
+    this.#deps.liveness.event({
+      hostId,
+      action: "host.offline",
+      summary: `${session.identity.hostName}: agent disconnected (${code}${reason ? ` ${reason}` : ""})`,
+      after: { closeCode: code, reason },
+    });
     this.#deps.events.emit({ type: "host-offline", hostId });
   }
 

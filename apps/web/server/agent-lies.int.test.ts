@@ -41,13 +41,59 @@ async function sendLie(inv: Inventory): Promise<{ code: number; reason: string }
 
 describe("a snapshot that lies is refused, naming the field, and changes nothing", () => {
   const lies: Array<[string, (inv: Inventory) => void, RegExp]> = [
-    ["sriov_totalvfs 4096", (inv) => { inv.devices[pfIndex(inv)]!.sriov!.totalVfs = 4096; }, /^payload\.inventory\.devices\.\d+\.sriov\.totalVfs: must be at most 2048 \(VFs per PF\)$/],
-    ["NUMA node 2^31", (inv) => { inv.devices[0]!.numaNode = 2 ** 31; }, /^payload\.inventory\.devices\.0\.numaNode: must be at most 1023 \(MAX_NUMNODES - 1\)$/],
-    ["a VF missing from the device list", (inv) => { inv.devices = inv.devices.filter((d) => d.address !== inv.devices[pfIndex(inv)]!.sriov!.vfs[3]); },
-      /^payload\.inventory\.devices\[\d+\]\.sriov\.vfs\[3\]: 0000:35:\S+ is not in inventory\.devices$/],
-    ["more VFs than sriov_totalvfs", (inv) => { inv.devices[pfIndex(inv)]!.sriov!.numVfs = 2000; }, /^payload\.inventory\.devices\[\d+\]\.sriov\.numVfs: 2000 is above sriov\.totalVfs 16/],
-    ["a device listed twice", (inv) => { inv.devices.push(inv.devices[0]!); }, /^payload\.inventory\.devices\[\d+\]: \S+ is listed twice$/],
-    ["a guest's VLAN 5000", (inv) => { inv.guests.push({ name: "g", uuid: null, state: "running", vcpus: 1, memoryKiB: 1024, machine: null, cpuset: null, hugepages: false, pcieRootPorts: 0, hostdevs: [{ kind: "interface", address: PF, managed: true, mac: null, vlan: 5000 }] }); }, /^payload\.inventory\.guests\.\d+\.hostdevs\.0\.vlan: must be at most 4094/],
+    [
+      "sriov_totalvfs 4096",
+      (inv) => {
+        inv.devices[pfIndex(inv)]!.sriov!.totalVfs = 4096;
+      },
+      /^payload\.inventory\.devices\.\d+\.sriov\.totalVfs: must be at most 2048 \(VFs per PF\)$/,
+    ],
+    [
+      "NUMA node 2^31",
+      (inv) => {
+        inv.devices[0]!.numaNode = 2 ** 31;
+      },
+      /^payload\.inventory\.devices\.0\.numaNode: must be at most 1023 \(MAX_NUMNODES - 1\)$/,
+    ],
+    [
+      "a VF missing from the device list",
+      (inv) => {
+        inv.devices = inv.devices.filter((d) => d.address !== inv.devices[pfIndex(inv)]!.sriov!.vfs[3]);
+      },
+      /^payload\.inventory\.devices\[\d+\]\.sriov\.vfs\[3\]: 0000:35:\S+ is not in inventory\.devices$/,
+    ],
+    [
+      "more VFs than sriov_totalvfs",
+      (inv) => {
+        inv.devices[pfIndex(inv)]!.sriov!.numVfs = 2000;
+      },
+      /^payload\.inventory\.devices\[\d+\]\.sriov\.numVfs: 2000 is above sriov\.totalVfs 16/,
+    ],
+    [
+      "a device listed twice",
+      (inv) => {
+        inv.devices.push(inv.devices[0]!);
+      },
+      /^payload\.inventory\.devices\[\d+\]: \S+ is listed twice$/,
+    ],
+    [
+      "a guest's VLAN 5000",
+      (inv) => {
+        inv.guests.push({
+          name: "g",
+          uuid: null,
+          state: "running",
+          vcpus: 1,
+          memoryKiB: 1024,
+          machine: null,
+          cpuset: null,
+          hugepages: false,
+          pcieRootPorts: 0,
+          hostdevs: [{ kind: "interface", address: PF, managed: true, mac: null, vlan: 5000 }],
+        });
+      },
+      /^payload\.inventory\.guests\.\d+\.hostdevs\.0\.vlan: must be at most 4094/,
+    ],
   ];
   for (const [what, lie, field] of lies) {
     it(what, async () => {
@@ -59,8 +105,13 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
       expect(closed.reason).toMatch(field);
       expect(await getKnownHash(stack.db, host.hostId)).toBe(storedHash);
       expect((await loadInventory(stack.db, host.hostId))!.devices.find((d) => d.address === PF)!.sriov!.totalVfs).toBe(16);
-      await expect.poll(() => stack.db.auditEvent.count({ where: { hostId: host.hostId, action: "agent.rejected" } }), { timeout: 5_000 }).toBe(before + 1);
-      const audit = await stack.db.auditEvent.findFirst({ where: { hostId: host.hostId, action: "agent.rejected" }, orderBy: { at: "desc" } });
+      await expect
+        .poll(() => stack.db.auditEvent.count({ where: { hostId: host.hostId, action: "agent.rejected" } }), { timeout: 5_000 })
+        .toBe(before + 1);
+      const audit = await stack.db.auditEvent.findFirst({
+        where: { hostId: host.hostId, action: "agent.rejected" },
+        orderBy: { at: "desc" },
+      });
       expect(audit).toMatchObject({ actor: "agent liar-01", after: { closeCode: 4400, code: "bad-message" } });
       expect(audit!.summary).toContain(closed.reason.slice(0, 40));
     });
@@ -68,11 +119,14 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
 
   it("the fleet's capacity stays the honest one: a dry run for 2000 VFs is refused", async () => {
     const res = await fetch(`${stack.plane.url}/api/v1/jobs`, {
-      method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) },
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) },
       body: JSON.stringify({ hostId: host.hostId, dryRun: true, job: { kind: "vf.set-count", params: { pf: PF, count: 2000 } } }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe(`job.params.count: must be at most 16 (sriov_totalvfs of ${PF}), got 2000`);
+    expect(((await res.json()) as { error: string }).error).toBe(
+      `job.params.count: must be at most 16 (sriov_totalvfs of ${PF}), got 2000`,
+    );
   });
 
   it("a hostname its credential does not carry is audited too", async () => {
@@ -80,7 +134,13 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
     inv.host.hostname = "someone-else";
     const closed = await sendLie(inv);
     expect(closed.code).toBe(CloseCode.IDENTITY_MISMATCH);
-    await expect.poll(async () => (await stack.db.auditEvent.findFirst({ where: { hostId: host.hostId, action: "agent.rejected" }, orderBy: { at: "desc" } }))?.after, { timeout: 5_000 })
+    await expect
+      .poll(
+        async () =>
+          (await stack.db.auditEvent.findFirst({ where: { hostId: host.hostId, action: "agent.rejected" }, orderBy: { at: "desc" } }))
+            ?.after,
+        { timeout: 5_000 },
+      )
       .toMatchObject({ closeCode: CloseCode.IDENTITY_MISMATCH, code: "identity-mismatch" });
   });
 });

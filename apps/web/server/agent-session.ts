@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
 import type { WebSocket, RawData } from "ws";
 import {
-  CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, isSupportedVersion, parseAgentMessage,
-  type AgentHello, type InventorySnapshot, type JobDispatch, type ServerMessage,
+  CloseCode,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  isSupportedVersion,
+  parseAgentMessage,
+  type AgentHello,
+  type InventorySnapshot,
+  type JobDispatch,
+  type ServerMessage,
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { computeCapacity } from "@vfleet/core";
@@ -85,17 +92,27 @@ export class AgentSession {
     this.#ws = ws;
     this.identity = identity;
     this.#deps = deps;
-    this.done = new Promise((resolve) => { this.#settle = resolve; });
-    this.#helloTimer = setTimeout(() => this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `no agent.hello within ${deps.helloTimeoutMs} ms`), deps.helloTimeoutMs);
+    this.done = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+    this.#helloTimer = setTimeout(
+      () => this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `no agent.hello within ${deps.helloTimeoutMs} ms`),
+      deps.helloTimeoutMs,
+    );
 
     ws.on("message", (data, isBinary) => {
       this.#heardAt = Date.now();
       if (++this.#inFlight > 1) ws.pause();
-      this.#queue = this.#queue.then(() => this.#handle(data, isBinary)).catch((err: unknown) => this.#fail(err)).finally(() => {
-        if (--this.#inFlight <= 1 && ws.isPaused) ws.resume();
-      });
+      this.#queue = this.#queue
+        .then(() => this.#handle(data, isBinary))
+        .catch((err: unknown) => this.#fail(err))
+        .finally(() => {
+          if (--this.#inFlight <= 1 && ws.isPaused) ws.resume();
+        });
     });
-    ws.on("pong", () => { this.alive = true; });
+    ws.on("pong", () => {
+      this.alive = true;
+    });
     ws.on("error", (err) => {
       // ws reports an oversized frame here and closes with 1009 itself.
       deps.log("warn", "agent socket error", { hostId: identity.hostId, error: err.message, code: (err as { code?: string }).code });
@@ -105,7 +122,10 @@ export class AgentSession {
       this.closedWith = { code, reason: reason.toString() };
       clearTimeout(this.#helloTimer);
       deps.log("info", "agent disconnected", { hostId: identity.hostId, code, reason: reason.toString() });
-      this.#queue = this.#queue.then(() => onClosed(this)).catch((err: unknown) => this.#fail(err)).finally(() => this.#settle());
+      this.#queue = this.#queue
+        .then(() => onClosed(this))
+        .catch((err: unknown) => this.#fail(err))
+        .finally(() => this.#settle());
     });
   }
 
@@ -138,8 +158,14 @@ export class AgentSession {
     // Paused while its snapshot waits for the store queue, its pong would sit unread: it is alive (it just sent a frame).
     if (this.waiting) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const answered = () => { clearTimeout(timer); resolve(true); };
-      const timer = setTimeout(() => { this.#ws.off("pong", answered); resolve(false); }, timeoutMs);
+      const answered = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.#ws.off("pong", answered);
+        resolve(false);
+      }, timeoutMs);
       this.#ws.once("pong", answered);
       this.#ws.ping();
     });
@@ -164,7 +190,8 @@ export class AgentSession {
    */
   async #handle(data: RawData, isBinary: boolean): Promise<void> {
     if (this.#closing) return;
-    const release = this.#ready && !isBinary && Buffer.isBuffer(data) && data.includes(SNAPSHOT_MARK) ? await this.#deps.stores.admit() : undefined;
+    const release =
+      this.#ready && !isBinary && Buffer.isBuffer(data) && data.includes(SNAPSHOT_MARK) ? await this.#deps.stores.admit() : undefined;
     try {
       await this.#handleFrame(data, isBinary);
     } finally {
@@ -181,7 +208,8 @@ export class AgentSession {
     const msg = parsed.data;
 
     if (!this.#ready) {
-      if (msg.type !== "agent.hello") return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `first message must be agent.hello, got ${msg.type}`);
+      if (msg.type !== "agent.hello")
+        return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `first message must be agent.hello, got ${msg.type}`);
       return this.#hello(msg);
     }
     switch (msg.type) {
@@ -202,8 +230,11 @@ export class AgentSession {
   async #hello(msg: AgentHello): Promise<void> {
     const { protocolVersion, agentVersion, adoption } = msg.payload;
     if (!isSupportedVersion(protocolVersion)) {
-      return this.#reject(CloseCode.UNSUPPORTED_VERSION, "unsupported-version",
-        `protocol ${protocolVersion} not served; this server speaks ${PROTOCOL_VERSION}`);
+      return this.#reject(
+        CloseCode.UNSUPPORTED_VERSION,
+        "unsupported-version",
+        `protocol ${protocolVersion} not served; this server speaks ${PROTOCOL_VERSION}`,
+      );
     }
     clearTimeout(this.#helloTimer);
     const { db, events, heartbeatIntervalMs } = this.#deps;
@@ -211,7 +242,12 @@ export class AgentSession {
     const connectedAt = new Date();
     const { knownHash } = await markHostConnected(db, hostId, { agentVersion, protocolVersion, adoption }, connectedAt);
     this.connectedAt = connectedAt;
-    this.#deps.liveness.event({ hostId, action: "host.online", summary: `${hostName}: agent ${agentVersion} connected (protocol ${protocolVersion})`, after: { agentVersion, protocolVersion } });
+    this.#deps.liveness.event({
+      hostId,
+      action: "host.online",
+      summary: `${hostName}: agent ${agentVersion} connected (protocol ${protocolVersion})`,
+      after: { agentVersion, protocolVersion },
+    });
     this.#knownHash = knownHash;
     if (this.#closing) return;
     this.#ready = true;
@@ -232,8 +268,11 @@ export class AgentSession {
     const { hash, scannedAt, inventory } = msg.payload;
     const { hostId } = this.identity;
     if (inventory.host.hostname !== this.identity.hostname) {
-      return this.#reject(CloseCode.IDENTITY_MISMATCH, "identity-mismatch",
-        `payload.inventory.host.hostname is "${inventory.host.hostname}" but this credential belongs to "${this.identity.hostname}"`);
+      return this.#reject(
+        CloseCode.IDENTITY_MISMATCH,
+        "identity-mismatch",
+        `payload.inventory.host.hostname is "${inventory.host.hostname}" but this credential belongs to "${this.identity.hostname}"`,
+      );
     }
     // The hash decides whether later snapshots are skipped: it must describe what was sent. Hash the
     // frame as sent, not the parsed copy: the schema strips fields a newer (minor) agent may add.
@@ -247,7 +286,13 @@ export class AgentSession {
     if (hash === this.#knownHash) {
       // Unchanged: nothing to write (liveness goes in the next batch).
       this.#send("inventory.ack", { replyTo: msg.id, hash, stored: false });
-      this.#deps.log("info", "snapshot received", { hostId, hash: hash.slice(0, 12), stored: false, devices: inventory.devices.length, storeMs: 0 });
+      this.#deps.log("info", "snapshot received", {
+        hostId,
+        hash: hash.slice(0, 12),
+        stored: false,
+        devices: inventory.devices.length,
+        storeMs: 0,
+      });
       return;
     }
     const capacity = computeCapacity(inventory).totals;
@@ -283,8 +328,12 @@ export class AgentSession {
     if (this.#closing) return;
     const { hostId, hostName } = this.identity;
     this.#deps.log("warn", "agent frame rejected", { hostId, closeCode: code, reason: message });
-    recordAgentRejection(this.#deps.db, { hostId, hostName, closeCode: code, code: errorCode, reason: message })
-      .catch((err: unknown) => this.#deps.log("error", "audit of a rejected agent frame failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
+    recordAgentRejection(this.#deps.db, { hostId, hostName, closeCode: code, code: errorCode, reason: message }).catch((err: unknown) =>
+      this.#deps.log("error", "audit of a rejected agent frame failed", {
+        hostId,
+        error: err instanceof Error ? err.message : String(err),
+      }),
+    );
     this.#send("server.error", { replyTo: null, code: errorCode, message });
     this.close(code, message);
   }

@@ -6,10 +6,48 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import next from "next";
 import {
-  cancelJob, createApiToken, createEnrollmentToken, createJobs, fleetTotals, getHost, getJob, getPlan, listApiTokens, listAuditEvents, listHosts, listHostsPage,
-  listJobs, listJobsPage, removeHost, revokeAgentCredentials, revokeApiToken, abandonJob, findMacUsers, readHostBasis,
-  findCandidateHosts, findHostIds, getHostLabels, getPool, listAssignmentEvents, listAssignments, listPools, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, setHostLabels,
-  redeemEnrollmentToken, getHostLiveness, readCapacityHistory, claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, databaseUrlOf, writeInventory, recordSnapshotHistory, type Db,
+  cancelJob,
+  createApiToken,
+  createEnrollmentToken,
+  createJobs,
+  fleetTotals,
+  getHost,
+  getJob,
+  getPlan,
+  listApiTokens,
+  listAuditEvents,
+  listHosts,
+  listHostsPage,
+  listJobs,
+  listJobsPage,
+  removeHost,
+  revokeAgentCredentials,
+  revokeApiToken,
+  abandonJob,
+  findMacUsers,
+  readHostBasis,
+  findCandidateHosts,
+  findHostIds,
+  getHostLabels,
+  getPool,
+  listAssignmentEvents,
+  listAssignments,
+  listPools,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  savePool,
+  setHostLabels,
+  redeemEnrollmentToken,
+  getHostLiveness,
+  readCapacityHistory,
+  claimIdempotencyKey,
+  saveIdempotentAnswer,
+  releaseIdempotencyKey,
+  databaseUrlOf,
+  writeInventory,
+  recordSnapshotHistory,
+  type Db,
 } from "@vfleet/db";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
@@ -105,10 +143,16 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 10_000;
   const offlineAfterMs = options.offlineAfterMs ?? 25_000;
   if (heartbeatIntervalMs >= offlineAfterMs) {
-    throw new Error(`heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`);
+    throw new Error(
+      `heartbeatIntervalMs (${heartbeatIntervalMs}) must be below offlineAfterMs (${offlineAfterMs}) or healthy hosts are swept offline`,
+    );
   }
 
-  const listen = decideListen(host, { tls: options.tls !== undefined, allowPlainHttp: options.allowPlainHttp ?? false, publicUrl: options.publicUrl !== undefined });
+  const listen = decideListen(host, {
+    tls: options.tls !== undefined,
+    allowPlainHttp: options.allowPlainHttp ?? false,
+    publicUrl: options.publicUrl !== undefined,
+  });
   if (!listen.ok) throw new Error(listen.error);
   if (listen.warning) log("warn", listen.warning, { host });
 
@@ -116,17 +160,39 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const processId = randomUUID();
   const jobs = new JobDispatcher({ db, events, log, leaseMs: options.jobLeaseMs ?? 5 * 60_000, processId, databaseUrl: databaseUrlOf(db) });
   await jobs.start();
-  const stores = new SnapshotStoreQueue({ concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY, store: (hostId, snapshot) => writeInventory(db, hostId, snapshot),
-    derive: (stored) => recordSnapshotHistory(db, stored.map((s) => ({ hostId: s.hostId, inventory: s.snapshot.inventory }))), log,
+  const stores = new SnapshotStoreQueue({
+    concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY,
+    store: (hostId, snapshot) => writeInventory(db, hostId, snapshot),
+    derive: (stored) =>
+      recordSnapshotHistory(
+        db,
+        stored.map((s) => ({ hostId: s.hostId, inventory: s.snapshot.inventory })),
+      ),
+    log,
   });
   // Set below; the writer asks the gateway whom it heard from.
   let gateway!: AgentGateway;
   const livenessWriter = new LivenessWriter({
-    db, log, heardSince: (since) => gateway.heardSince(since),
+    db,
+    log,
+    heardSince: (since) => gateway.heardSince(since),
     // Often enough that lastSeenAt lags by a fraction of the offline threshold.
     intervalMs: Math.min(2_000, Math.max(50, Math.floor(offlineAfterMs / 5))),
   });
-  gateway = new AgentGateway({ db, events, log, heartbeatIntervalMs, helloTimeoutMs: 10_000, jobs, stores, liveness: livenessWriter, maxBufferedBytes: options.agentMaxBufferedBytes }, { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS });
+  gateway = new AgentGateway(
+    {
+      db,
+      events,
+      log,
+      heartbeatIntervalMs,
+      helloTimeoutMs: 10_000,
+      jobs,
+      stores,
+      liveness: livenessWriter,
+      maxBufferedBytes: options.agentMaxBufferedBytes,
+    },
+    { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS },
+  );
   const limits = createRateLimits(options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;
@@ -149,29 +215,39 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
       // Close the connection: an unread body (a 413's) must not be read to keep the socket alive.
-      res.writeHead(refusal.status, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: refusal.message }));
+      res
+        .writeHead(refusal.status, { "content-type": "application/json", connection: "close" })
+        .end(JSON.stringify({ error: refusal.message }));
       return;
     }
     // Scrapers are not users: /metrics has its own optional bearer token (VFLEET_METRICS_TOKEN).
     if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
     // The event stream stays open for as long as a page does: not a latency.
     if (!(req.method === "GET" && pathOf(req) === EVENTS_PATH)) metrics.observeHttp(req, res, pathOf(req)!);
-    outage.guard(req, res, () => void (async () => {
-      try {
-        await nextReady;
-        if ((await access!(req, res)) === "done") return;
-        if (req.method === "GET" && pathOf(req) === EVENTS_PATH) return serveEvents(req, res, events, { stillValid: () => identityStillValid(req, { db, auth }) });
-        // The SSH installer's API lives in this server (node-ssh stays out of Next's bundle); its paths have no
-        // rule in ACCESS_RULES, so only an admin reaches here.
-        if (hostInstalls.handle(req, res, pathOf(req)!)) return;
-        await handleNext!(req, res);
-      } catch (err) {
-        log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
-        if (!res.headersSent) res.writeHead(500).end("internal error");
-      }
-    })());
+    outage.guard(
+      req,
+      res,
+      () =>
+        void (async () => {
+          try {
+            await nextReady;
+            if ((await access!(req, res)) === "done") return;
+            if (req.method === "GET" && pathOf(req) === EVENTS_PATH)
+              return serveEvents(req, res, events, { stillValid: () => identityStillValid(req, { db, auth }) });
+            // The SSH installer's API lives in this server (node-ssh stays out of Next's bundle); its paths have no
+            // rule in ACCESS_RULES, so only an admin reaches here.
+            if (hostInstalls.handle(req, res, pathOf(req)!)) return;
+            await handleNext!(req, res);
+          } catch (err) {
+            log("error", "request failed", { url: req.url, error: err instanceof Error ? err.message : String(err) });
+            if (!res.headersSent) res.writeHead(500).end("internal error");
+          }
+        })(),
+    );
   };
-  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest) : createServer(handleRequest);
+  const server: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handleRequest)
+    : createServer(handleRequest);
   server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
     socket.on("error", () => {});
     if (pathOf(req) === AGENT_PATH) return void gateway.handleUpgrade(req, socket, head);
@@ -189,25 +265,65 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     // backlog (511) overflows then, the kernel drops their SYNs and each retries after 1, 3, 7,
     // 15 s: a connect storm measured 110 s instead of 60 (issue 11). The kernel caps this at
     // net.core.somaxconn (4096 on current kernels; see the README's deployment notes).
-    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => { server.off("error", reject); resolve(); });
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `${options.tls ? "https" : "http"}://${urlHost}:${address.port}`;
 
   // On loopback, a browser may call the server 127.0.0.1, localhost or [::1] (the request guard serves all three).
-  const loopbackOrigins = options.publicUrl ? [] : ["localhost", "[::1]", "127.0.0.1"].map((name) => `${url.split("://")[0]}://${name}:${address.port}`);
-  const auth = createAuth({ db, secret: options.authSecret, baseUrl: options.publicUrl ?? url, trustedOrigins: loopbackOrigins, sessionTtlSec: options.sessionTtlSec });
+  const loopbackOrigins = options.publicUrl
+    ? []
+    : ["localhost", "[::1]", "127.0.0.1"].map((name) => `${url.split("://")[0]}://${name}:${address.port}`);
+  const auth = createAuth({
+    db,
+    secret: options.authSecret,
+    baseUrl: options.publicUrl ?? url,
+    trustedOrigins: loopbackOrigins,
+    sessionTtlSec: options.sessionTtlSec,
+  });
   access = createHttpAccess({ db, auth, limits, log });
   hostInstalls = createHostInstallHandler(hostInstallDefaults(db, url, options.hostInstall));
   setControlPlaneContext({
-    db, events,
+    db,
+    events,
     queries: {
-      listHosts, listHostsPage, fleetTotals, getHost, createEnrollmentToken, redeemEnrollmentToken, createJobs, cancelJob, abandonJob, findMacUsers, readHostBasis,
-      listJobs, listJobsPage, getJob, getPlan, listAuditEvents,
-      loadPlacementHosts, loadPoolSummaries, findCandidateHosts, findHostIds, listUsedMacs, savePool, listPools, getPool, setHostLabels, getHostLabels, listAssignments, listAssignmentEvents,
-      getHostLiveness, readCapacityHistory,
-      claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey,
+      listHosts,
+      listHostsPage,
+      fleetTotals,
+      getHost,
+      createEnrollmentToken,
+      redeemEnrollmentToken,
+      createJobs,
+      cancelJob,
+      abandonJob,
+      findMacUsers,
+      readHostBasis,
+      listJobs,
+      listJobsPage,
+      getJob,
+      getPlan,
+      listAuditEvents,
+      loadPlacementHosts,
+      loadPoolSummaries,
+      findCandidateHosts,
+      findHostIds,
+      listUsedMacs,
+      savePool,
+      listPools,
+      getPool,
+      setHostLabels,
+      getHostLabels,
+      listAssignments,
+      listAssignmentEvents,
+      getHostLiveness,
+      readCapacityHistory,
+      claimIdempotencyKey,
+      saveIdempotentAnswer,
+      releaseIdempotencyKey,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
     identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
@@ -235,12 +351,21 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
 
   const liveness = setInterval(() => gateway.checkLiveness(), heartbeatIntervalMs);
   const sweeper = startOfflineSweeper({
-    db, events, log, offlineAfterMs,
+    db,
+    events,
+    log,
+    offlineAfterMs,
     // Sweep often enough that a vanished host is offline within offlineAfterMs + 5 s.
     intervalMs: Math.min(5_000, Math.max(100, Math.floor(offlineAfterMs / 5))),
     onOffline: (hostIds) => {
       gateway.dropHosts(hostIds);
-      for (const hostId of hostIds) livenessWriter.event({ hostId, action: "host.offline", summary: `agent silent for more than ${offlineAfterMs / 1000} s: marked offline`, after: { silentMs: offlineAfterMs } });
+      for (const hostId of hostIds)
+        livenessWriter.event({
+          hostId,
+          action: "host.offline",
+          summary: `agent silent for more than ${offlineAfterMs / 1000} s: marked offline`,
+          after: { silentMs: offlineAfterMs },
+        });
     },
   });
   log("info", "control plane listening", { url, agent: url.replace(/^http/, "ws") + AGENT_PATH, dev, processId });

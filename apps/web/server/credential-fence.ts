@@ -73,14 +73,19 @@ export class CredentialFence {
    * event, log line), or 1013 when another process's holder could not be told alive or silent in
    * time (see #claim).
    */
-  async refusal(identity: AgentIdentity, remote: string | null, held: HeldConnection | undefined): Promise<{ code: number; reason: string } | null> {
+  async refusal(
+    identity: AgentIdentity,
+    remote: string | null,
+    held: HeldConnection | undefined,
+  ): Promise<{ code: number; reason: string } | null> {
     const { processId, probeTimeoutMs } = this.#deps;
     if (held && (await held.answersPing(probeTimeoutMs))) {
       return this.#refuse(identity, remote, { ...(this.#admitted.get(held) ?? { remote: null }), processId });
     }
     const claim = await this.#claim(identity.hostId);
     if (claim.kind === "claimed") return null;
-    if (claim.kind === "undecided") return { code: CloseCode.TRY_AGAIN_LATER, reason: "another control-plane process holds this host; try again shortly" };
+    if (claim.kind === "undecided")
+      return { code: CloseCode.TRY_AGAIN_LATER, reason: "another control-plane process holds this host; try again shortly" };
     return this.#refuse(identity, remote, { remote: null, since: claim.connectedAt ?? undefined, processId: claim.processId });
   }
 
@@ -103,18 +108,38 @@ export class CredentialFence {
     for (;;) {
       await new Promise((r) => setTimeout(r, Math.min(probeTimeoutMs / 4, 500)));
       const claim = await claimHostSession(db, rules);
-      if (claim.kind === "claimed" || claim.processId !== first.processId || claim.lastSeenAt?.getTime() !== first.lastSeenAt?.getTime()) return claim;
+      if (claim.kind === "claimed" || claim.processId !== first.processId || claim.lastSeenAt?.getTime() !== first.lastSeenAt?.getTime())
+        return claim;
       if (Date.now() >= deadline) return { kind: "undecided" };
     }
   }
 
-  async #refuse(identity: AgentIdentity, remote: string | null, kept: { remote: string | null; since?: Date; processId: string }): Promise<{ code: number; reason: string }> {
+  async #refuse(
+    identity: AgentIdentity,
+    remote: string | null,
+    kept: { remote: string | null; since?: Date; processId: string },
+  ): Promise<{ code: number; reason: string }> {
     const { hostId, hostName } = identity;
     // The metric (vfleet_agent_credential_conflicts_total) counts this log line.
-    this.#deps.log("warn", "agent credential conflict", { hostId, hostName, keptRemote: kept.remote, keptProcess: kept.processId, refusedRemote: remote, refusedProcess: this.#deps.processId });
-    await recordCredentialConflict(this.#deps.db, { hostId, hostName, kept, refused: { remote, processId: this.#deps.processId } })
-      .catch((err: unknown) => this.#deps.log("error", "recording a credential conflict failed", { hostId, error: err instanceof Error ? err.message : String(err) }));
-    return { code: CloseCode.CREDENTIAL_IN_USE, reason: "another live connection holds this host's credential: refused (an admin can revoke the credential and enroll again)" };
+    this.#deps.log("warn", "agent credential conflict", {
+      hostId,
+      hostName,
+      keptRemote: kept.remote,
+      keptProcess: kept.processId,
+      refusedRemote: remote,
+      refusedProcess: this.#deps.processId,
+    });
+    await recordCredentialConflict(this.#deps.db, { hostId, hostName, kept, refused: { remote, processId: this.#deps.processId } }).catch(
+      (err: unknown) =>
+        this.#deps.log("error", "recording a credential conflict failed", {
+          hostId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
+    );
+    return {
+      code: CloseCode.CREDENTIAL_IN_USE,
+      reason: "another live connection holds this host's credential: refused (an admin can revoke the credential and enroll again)",
+    };
   }
 
   /** This process's session for the host ended (its close was the host's last): another process may take the host at once. */

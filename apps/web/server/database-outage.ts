@@ -31,7 +31,9 @@ export function createDatabaseOutageGuard(deps: { db: Db; log: Log }) {
       try {
         await Promise.race([
           deps.db.$queryRaw`SELECT 1`,
-          new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS); }),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+          }),
         ]);
         if (down) deps.log("info", "database reachable again", { downForMs: Date.now() - down.at });
         down = null;
@@ -79,9 +81,20 @@ export function createDatabaseOutageGuard(deps: { db: Db; log: Log }) {
 function describe(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message, meta } = e as { code?: unknown; message?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } };
+    const { code, message, meta } = e as {
+      code?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: { cause?: { kind?: unknown } } };
+    };
     const kind = meta?.driverAdapterError?.cause?.kind;
-    const last = typeof message === "string" ? message.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) : String(e);
+    const last =
+      typeof message === "string"
+        ? message
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .at(-1)
+        : String(e);
     // Prisma wraps a raw query's failure as "Raw query failed. Code: `N/A`. Message: `<the driver's>`".
     const line = last?.replace(/^Raw query failed\. Code: `[^`]*`\. Message: `(.*)`$/, "$1");
     for (const part of [typeof kind === "string" ? kind : null, typeof code === "string" && !/^P\d{4}$/.test(code) ? code : null, line]) {
@@ -95,16 +108,19 @@ function describe(err: unknown): string {
 export function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string, raw: RawSend = res as unknown as RawSend): void {
   const error = `the database (PostgreSQL) is unreachable: ${reason}. Nothing was changed; retry in ${DATABASE_RETRY_AFTER_SEC} s`;
   const json = wantsJson(req);
-  for (const name of ["content-type", "content-length", "content-encoding", "etag", "cache-control", "vary", "set-cookie", "location"]) res.removeHeader(name);
+  for (const name of ["content-type", "content-length", "content-encoding", "etag", "cache-control", "vary", "set-cookie", "location"])
+    res.removeHeader(name);
   raw.writeHead(503, {
     "content-type": json ? "application/json" : "text/html; charset=utf-8",
     "retry-after": String(DATABASE_RETRY_AFTER_SEC),
     "cache-control": "no-store",
   });
-  raw.end(json
-    ? JSON.stringify({ error, cause: "database-unavailable", retryAfterSec: DATABASE_RETRY_AFTER_SEC })
-    : `<!doctype html><meta http-equiv="refresh" content="${DATABASE_RETRY_AFTER_SEC}"><title>vfleet: database unavailable</title>` +
-      `<h1>Database unavailable</h1><p data-testid="database-unavailable">${escapeHtml(error)}</p><p>This page reloads by itself.</p>`);
+  raw.end(
+    json
+      ? JSON.stringify({ error, cause: "database-unavailable", retryAfterSec: DATABASE_RETRY_AFTER_SEC })
+      : `<!doctype html><meta http-equiv="refresh" content="${DATABASE_RETRY_AFTER_SEC}"><title>vfleet: database unavailable</title>` +
+          `<h1>Database unavailable</h1><p data-testid="database-unavailable">${escapeHtml(error)}</p><p>This page reloads by itself.</p>`,
+  );
 }
 
 type RawSend = { writeHead: (...args: unknown[]) => ServerResponse; end: (...args: unknown[]) => ServerResponse };
@@ -123,7 +139,9 @@ function holdServerErrors(res: ServerResponse, decide: (raw: RawSend) => Promise
   let mode: "undecided" | "pass" | "hold" = "undecided";
   let head: unknown[] = [];
   const chunks: unknown[] = [];
-  const decideMode = () => { if (mode === "undecided" && !res.headersSent) res.writeHead(res.statusCode); };
+  const decideMode = () => {
+    if (mode === "undecided" && !res.headersSent) res.writeHead(res.statusCode);
+  };
   res.writeHead = ((...args: unknown[]) => {
     if (mode === "pass") return writeHead(...args);
     const status = typeof args[0] === "number" ? args[0] : res.statusCode;
@@ -148,14 +166,16 @@ function holdServerErrors(res: ServerResponse, decide: (raw: RawSend) => Promise
     mode = "pass";
     if (args[0] !== undefined && typeof args[0] !== "function") chunks.push(args[0]);
     const cb = args.find((a) => typeof a === "function") as (() => void) | undefined;
-    void decide({ writeHead, end }).catch(() => false).then((answered) => {
-      if (!answered) {
-        writeHead(...head);
-        for (const chunk of chunks) write(chunk);
-        end();
-      }
-      cb?.();
-    });
+    void decide({ writeHead, end })
+      .catch(() => false)
+      .then((answered) => {
+        if (!answered) {
+          writeHead(...head);
+          for (const chunk of chunks) write(chunk);
+          end();
+        }
+        cb?.();
+      });
     return res;
   }) as typeof res.end;
 }

@@ -1,6 +1,19 @@
 import {
-  abandonExhaustedJobs, beatProcess, claimNextJob, findHostsWithWork, listenForJobChanges, markJobsUnknown, markOrphanedJobsUnknown, MAX_DELIVERIES, takeOverHostJobs,
-  recordJobProgress, recordJobResult, registerProcess, unregisterProcess, type Db, type JobListener,
+  abandonExhaustedJobs,
+  beatProcess,
+  claimNextJob,
+  findHostsWithWork,
+  listenForJobChanges,
+  markJobsUnknown,
+  markOrphanedJobsUnknown,
+  MAX_DELIVERIES,
+  takeOverHostJobs,
+  recordJobProgress,
+  recordJobResult,
+  registerProcess,
+  unregisterProcess,
+  type Db,
+  type JobListener,
 } from "@vfleet/db";
 import type { JobDispatch, JobProgress, JobResultMessage } from "@vfleet/protocol";
 import type { FleetEvents } from "../lib/fleet-events.ts";
@@ -70,7 +83,10 @@ export class JobDispatcher {
     if (this.#o.databaseUrl) {
       this.#listener = await listenForJobChanges(this.#o.databaseUrl, {
         onHost: (hostId) => this.kick(hostId),
-        onReconnect: () => { log("info", "job notifications back: polling once for what was missed"); this.#poll(); },
+        onReconnect: () => {
+          log("info", "job notifications back: polling once for what was missed");
+          this.#poll();
+        },
         onError: (message) => log("warn", "job notification connection lost; reconnecting", { error: message }),
       });
     }
@@ -120,7 +136,10 @@ export class JobDispatcher {
     if (this.#channels.get(hostId) !== channel) return;
     this.#channels.delete(hostId);
     await this.#serial(hostId, async () => {
-      const jobs = await markJobsUnknown(this.#o.db, { hostId, reason: "the agent disconnected during the job; it is redelivered when the agent returns, and the agent reports the real state" });
+      const jobs = await markJobsUnknown(this.#o.db, {
+        hostId,
+        reason: "the agent disconnected during the job; it is redelivered when the agent returns, and the agent reports the real state",
+      });
       for (const j of jobs) this.#o.events.emit({ type: "job-changed", hostId, jobId: j.id, state: "unknown" });
     });
   }

@@ -3,7 +3,8 @@ import { decideListen, isLoopback } from "./listen-policy.ts";
 
 describe("decideListen", () => {
   it("serves loopback without TLS", () => {
-    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"]) expect(decideListen(host, { tls: false, allowPlainHttp: false, publicUrl: false }), host).toEqual({ ok: true });
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"])
+      expect(decideListen(host, { tls: false, allowPlainHttp: false, publicUrl: false }), host).toEqual({ ok: true });
   });
 
   it("refuses a network address without TLS, naming the ways out", () => {

@@ -22,9 +22,13 @@ export function decideListen(host: string, options: { tls: boolean; allowPlainHt
     };
   }
   // Sign-in checks the browser's Origin against this URL; the listen address is not what browsers use.
-  if (!options.publicUrl) return { ok: false, error: `listening on ${host} needs VFLEET_PUBLIC_URL: the URL browsers use (e.g. https://vfleet.example.net)` };
+  if (!options.publicUrl)
+    return { ok: false, error: `listening on ${host} needs VFLEET_PUBLIC_URL: the URL browsers use (e.g. https://vfleet.example.net)` };
   if (!options.tls) {
-    return { ok: true, warning: `serving plain HTTP on ${host} because VFLEET_ALLOW_PLAIN_HTTP is set: a TLS-terminating proxy must stand in front, or passwords and tokens cross the network in clear` };
+    return {
+      ok: true,
+      warning: `serving plain HTTP on ${host} because VFLEET_ALLOW_PLAIN_HTTP is set: a TLS-terminating proxy must stand in front, or passwords and tokens cross the network in clear`,
+    };
   }
   return { ok: true };
 }

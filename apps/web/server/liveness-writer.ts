@@ -52,7 +52,10 @@ export class LivenessWriter {
     try {
       await recordConnectivityEvents(this.#o.db, events);
     } catch (err) {
-      this.#o.log("error", "connectivity audit write failed", { count: events.length, error: err instanceof Error ? err.message : String(err) });
+      this.#o.log("error", "connectivity audit write failed", {
+        count: events.length,
+        error: err instanceof Error ? err.message : String(err),
+      });
       this.#events.unshift(...events.slice(0, 10_000));
     }
   }

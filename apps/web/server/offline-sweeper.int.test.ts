@@ -26,7 +26,9 @@ it("marks a silent host offline and drops its socket, while a heartbeating host 
     expect(Date.now() - t0).toBeLessThan(2_500);
     await quiet.closed;
     expect(await online(beating.hostId)).toBe(true);
-    expect(stack.logs.some((l) => l.message === "hosts went silent, marked offline" && (l.fields?.hostIds as string[]).includes(silent.hostId))).toBe(true);
+    expect(
+      stack.logs.some((l) => l.message === "hosts went silent, marked offline" && (l.fields?.hostIds as string[]).includes(silent.hostId)),
+    ).toBe(true);
   } finally {
     clearInterval(heartbeat);
     await alive.close();

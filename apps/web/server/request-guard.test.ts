@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { refuseRequest } from "./request-guard.ts";
 
-const req = (host: string, method = "GET", url = "/", type?: string) => ({ method, url, headers: { host, ...(type ? { "content-type": type } : {}) } });
+const req = (host: string, method = "GET", url = "/", type?: string) => ({
+  method,
+  url,
+  headers: { host, ...(type ? { "content-type": type } : {}) },
+});
 
 describe("refuseRequest", () => {
   it("on loopback, serves loopback Host names and refuses a rebound DNS name", () => {
-    for (const host of ["127.0.0.1:3000", "localhost:3000", "[::1]:3000", "LOCALHOST"]) expect(refuseRequest(req(host), "127.0.0.1"), host).toBeNull();
+    for (const host of ["127.0.0.1:3000", "localhost:3000", "[::1]:3000", "LOCALHOST"])
+      expect(refuseRequest(req(host), "127.0.0.1"), host).toBeNull();
     expect(refuseRequest(req("evil.example:3000"), "127.0.0.1")).toMatchObject({ status: 421 });
     expect(refuseRequest(req(""), "127.0.0.1")).toMatchObject({ status: 421 });
   });

@@ -34,7 +34,10 @@ export function refuseRequest(req: { method?: string; url?: string; headers: Inc
   if (LOOPBACK_NAMES.has(listenHost)) {
     const host = req.headers.host ?? "";
     if (!LOOPBACK_NAMES.has(hostnameOf(host))) {
-      return { status: 421, message: `Host ${JSON.stringify(host)} is not served: this control plane listens on loopback (${listenHost}) and answers loopback names only` };
+      return {
+        status: 421,
+        message: `Host ${JSON.stringify(host)} is not served: this control plane listens on loopback (${listenHost}) and answers loopback names only`,
+      };
     }
   }
   const method = (req.method ?? "GET").toUpperCase();

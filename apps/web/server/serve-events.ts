@@ -39,9 +39,19 @@ export function serveEvents(req: IncomingMessage, res: ServerResponse, events: F
   const recheck = setInterval(() => {
     if (checking) return;
     checking = true;
-    options.stillValid().then((valid) => {
-      if (!valid && !res.writableEnded) res.end(": session or token revoked or expired\n\n");
-    }, () => { /* the database is away: keep serving, check again next time */ }).finally(() => { checking = false; });
+    options
+      .stillValid()
+      .then(
+        (valid) => {
+          if (!valid && !res.writableEnded) res.end(": session or token revoked or expired\n\n");
+        },
+        () => {
+          /* the database is away: keep serving, check again next time */
+        },
+      )
+      .finally(() => {
+        checking = false;
+      });
   }, options.recheckMs ?? EVENTS_RECHECK_MS);
   const stop = () => {
     unsubscribe();

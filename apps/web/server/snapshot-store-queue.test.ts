@@ -10,11 +10,19 @@ function gatedStore() {
   const calls: { hostId: string; hash: string; finish: () => void }[] = [];
   let running = 0;
   let peak = 0;
-  const store = (hostId: string, s: Snapshot) => new Promise<{ stored: boolean }>((resolve) => {
-    running++;
-    peak = Math.max(peak, running);
-    calls.push({ hostId, hash: s.hash, finish: () => { running--; resolve({ stored: true }); } });
-  });
+  const store = (hostId: string, s: Snapshot) =>
+    new Promise<{ stored: boolean }>((resolve) => {
+      running++;
+      peak = Math.max(peak, running);
+      calls.push({
+        hostId,
+        hash: s.hash,
+        finish: () => {
+          running--;
+          resolve({ stored: true });
+        },
+      });
+    });
   return { calls, store, peak: () => peak };
 }
 
@@ -25,7 +33,10 @@ it("runs at most `concurrency` stores at once and the rest in arrival order", as
   await tick();
   expect(g.calls.map((c) => c.hostId)).toEqual(["a", "b"]);
   expect(queue.waiting).toBe(2);
-  for (let i = 0; i < 4; i++) { g.calls[i]!.finish(); await tick(); }
+  for (let i = 0; i < 4; i++) {
+    g.calls[i]!.finish();
+    await tick();
+  }
   expect(g.calls.map((c) => c.hostId)).toEqual(["a", "b", "c", "d"]);
   expect(g.peak()).toBe(2);
   expect(await Promise.all(outcomes)).toEqual(Array(4).fill({ stored: true, superseded: false }));
@@ -49,10 +60,13 @@ it("keeps only the newest waiting snapshot of a host; the older one is answered 
 it("retries a store that met a transient database error, and fails at once on bad data", async () => {
   let tries = 0;
   const queue = new SnapshotStoreQueue({
-    concurrency: 1, retryBaseMs: 1, log: () => {},
+    concurrency: 1,
+    retryBaseMs: 1,
+    log: () => {},
     store: async (_hostId, s) => {
       if (s.hash === "bad") throw new Error("storeSnapshot: numa_node out of range");
-      if (++tries < 3) throw Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" });
+      if (++tries < 3)
+        throw Object.assign(new Error("Transaction API error: Unable to start a transaction in the given time."), { code: "P2028" });
       return { stored: true };
     },
   });
@@ -65,12 +79,20 @@ it("derives for every host stored while the previous derive ran, in one call, an
   const calls: string[][] = [];
   let finishDerive: () => void = () => {};
   const queue = new SnapshotStoreQueue({
-    concurrency: 4, log: () => {},
+    concurrency: 4,
+    log: () => {},
     store: async () => ({ stored: true }),
-    derive: (stored) => new Promise<void>((resolve) => { calls.push(stored.map((s) => `${s.hostId}:${s.snapshot.hash}`)); finishDerive = resolve; }),
+    derive: (stored) =>
+      new Promise<void>((resolve) => {
+        calls.push(stored.map((s) => `${s.hostId}:${s.snapshot.hash}`));
+        finishDerive = resolve;
+      }),
   });
   let firstAnswered = false;
-  const first = queue.submit("a", snap("a1")).then((o) => { firstAnswered = true; return o; });
+  const first = queue.submit("a", snap("a1")).then((o) => {
+    firstAnswered = true;
+    return o;
+  });
   await tick();
   expect(calls).toEqual([["a:a1"]]);
   // Stored while the first derive runs: they wait for one shared call (b's newest snapshot only).
@@ -91,7 +113,12 @@ it("derives for every host stored while the previous derive ran, in one call, an
 it("admits at most `admitted` snapshots at once, the rest in arrival order", async () => {
   const queue = new SnapshotStoreQueue({ concurrency: 1, admitted: 2, store: async () => ({ stored: true }), log: () => {} });
   const order: string[] = [];
-  const turns = ["a", "b", "c", "d"].map((name) => queue.admit().then((release) => { order.push(name); return release; }));
+  const turns = ["a", "b", "c", "d"].map((name) =>
+    queue.admit().then((release) => {
+      order.push(name);
+      return release;
+    }),
+  );
   await tick();
   expect(order).toEqual(["a", "b"]);
   const releaseA = await turns[0]!;

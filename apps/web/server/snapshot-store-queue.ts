@@ -144,9 +144,18 @@ export class SnapshotStoreQueue {
     }
     // The slot is free as soon as the rows are written; the answer waits for the derived writes.
     this.#release();
-    const answer = () => { for (const w of job.waiters) w.resolve({ stored, superseded: false }); };
+    const answer = () => {
+      for (const w of job.waiters) w.resolve({ stored, superseded: false });
+    };
     if (!stored || !this.#o.derive) return answer();
-    this.#deriving.push({ hostId, snapshot: job.snapshot, done: answer, failed: (err) => { for (const w of job.waiters) w.reject(err); } });
+    this.#deriving.push({
+      hostId,
+      snapshot: job.snapshot,
+      done: answer,
+      failed: (err) => {
+        for (const w of job.waiters) w.reject(err);
+      },
+    });
     void this.#deriveAll();
   }
 
@@ -181,7 +190,12 @@ export class SnapshotStoreQueue {
       } catch (err) {
         if (attempt >= this.#o.attempts || !isTransientDbError(err)) throw err;
         const delayMs = Math.min(5_000, this.#o.retryBaseMs * 2 ** (attempt - 1));
-        this.#o.log("warn", "snapshot store retried: database busy or unreachable", { ...context, attempt, delayMs, error: err instanceof Error ? err.message : String(err) });
+        this.#o.log("warn", "snapshot store retried: database busy or unreachable", {
+          ...context,
+          attempt,
+          delayMs,
+          error: err instanceof Error ? err.message : String(err),
+        });
         await new Promise((r) => setTimeout(r, delayMs));
       }
     }

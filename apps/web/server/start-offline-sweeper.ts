@@ -30,7 +30,9 @@ export function startOfflineSweeper(options: SweeperOptions): { stop(): Promise<
       log("error", "offline sweep failed", { error: err instanceof Error ? err.message : String(err) });
     }
   };
-  const timer = setInterval(() => { running = running.then(sweep); }, options.intervalMs);
+  const timer = setInterval(() => {
+    running = running.then(sweep);
+  }, options.intervalMs);
   return {
     async stop() {
       clearInterval(timer);

@@ -33,9 +33,16 @@ beforeAll(async () => {
   await writeFile(policy, JSON.stringify({ version: 1, adopt: GTX }));
   stack = await startTestStack();
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
-    hosts: [{ name: "gpu-policy", profile: "gpu-workstation", agentArgs: ["--policy", policy] }, { name: "igb-sim", profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [
+      { name: "gpu-policy", profile: "gpu-workstation", agentArgs: ["--policy", policy] },
+      { name: "igb-sim", profile: "intel-82576" },
+    ],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   api = apiClient(stack.plane.url, stack.tokens.operator);
   const hosts = await waitFor("two snapshots", async () => {
@@ -69,7 +76,9 @@ describe("the agent's adoption policy", () => {
   it("predicts the refusal of a device it did not adopt in the preview, and the real agent refuses it the same way", async () => {
     const bind = { kind: "device.bind", params: { device: USB, driver: "vfio-pci" } };
     const preview = await dryRun("gpu-policy", bind);
-    expect(preview.refusals).toEqual([`${USB} is not adopted: the agent's policy adopts ${GTX.join(", ")}; add ${USB} to "adopt" in its policy file if vfleet may manage it: the agent refuses.`]);
+    expect(preview.refusals).toEqual([
+      `${USB} is not adopted: the agent's policy adopts ${GTX.join(", ")}; add ${USB} to "adopt" in its policy file if vfleet may manage it: the agent refuses.`,
+    ]);
     // The host page's change form marks it before it is picked (the browser test shows it disabled).
     const html = await (await fetch(`${stack.plane.url}/hosts/${ids["gpu-policy"]}`, { headers: bearer(stack.tokens.operator) })).text();
     expect(html).toContain(`not adopted: the agent&#x27;s policy adopts ${GTX.join(", ")}; add ${USB}`);
@@ -80,16 +89,22 @@ describe("the agent's adoption policy", () => {
     // The API still queues it (Confirm is the form's to withhold): the agent decides, and agrees.
     const queued = await api.post("/api/v1/jobs", { hostId: ids["gpu-policy"], job: bind });
     expect(queued.status).toBe(201);
-    const ended = await waitFor("the agent's answer", async () => {
-      const job = (await api.get(`/api/v1/jobs/${queued.body.job.id}`)).body.job;
-      return ["failed", "succeeded"].includes(job.state) ? job : undefined;
-    }, 30_000);
+    const ended = await waitFor(
+      "the agent's answer",
+      async () => {
+        const job = (await api.get(`/api/v1/jobs/${queued.body.job.id}`)).body.job;
+        return ["failed", "succeeded"].includes(job.state) ? job : undefined;
+      },
+      30_000,
+    );
     expect(ended.state).toBe("failed");
     expect(ended.result.error.code).toBe("not-adopted");
   });
 
   it("with the simulator's default, a VF is adopted and a device that is not SR-IOV is not", async () => {
-    const inv = (await api.get(`/api/v1/hosts/${ids["igb-sim"]}`)).body.inventory as { devices: { address: string; physfn: string | null; sriov: unknown; driver: string | null }[] };
+    const inv = (await api.get(`/api/v1/hosts/${ids["igb-sim"]}`)).body.inventory as {
+      devices: { address: string; physfn: string | null; sriov: unknown; driver: string | null }[];
+    };
     const vf = inv.devices.find((d) => d.physfn && d.driver !== "vfio-pci")!;
     expect((await dryRun("igb-sim", { kind: "device.bind", params: { device: vf.address, driver: "vfio-pci" } })).refusals).toEqual([]);
   });
@@ -108,7 +123,9 @@ describe("the agent's adoption policy", () => {
     const pf = inv.devices.filter((d) => d.sriov)[1]!;
     const preview = await dryRun("dgx-old", { kind: "vf.set-count", params: { pf: pf.address, count: pf.sriov!.numVfs - 1 } });
     expect(preview.refusals).toEqual([]);
-    expect(preview.notes).toContain("The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs.");
+    expect(preview.notes).toContain(
+      "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs.",
+    );
     // The host page's change form says so too, and marks no device as not adopted.
     const html = await (await fetch(`${stack.plane.url}/hosts/${ids["dgx-old"]}`, { headers: bearer(stack.tokens.operator) })).text();
     expect(html).toContain("that could not be told, so none is marked for it");

@@ -38,15 +38,30 @@ afterAll(async () => {
 describe("the agent artifact (one .mjs file, no node_modules)", () => {
   it("enrolls from its config file and stores exactly what it scanned of this machine's /sys", async () => {
     const tokenRes = await fetch(`${stack.plane.url}/api/v1/enrollment-tokens`, {
-      method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ hostName: "artifact-01" }),
+      method: "POST",
+      headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+      body: JSON.stringify({ hostName: "artifact-01" }),
     });
     const { token } = (await tokenRes.json()) as { token: string };
     await writeFile(join(dir, "enroll-token"), `${token}\n`, { mode: 0o600 });
     const config = join(dir, "config.json");
-    await writeFile(config, JSON.stringify({ server: stack.agentUrl, state: join(dir, "state.json"), enrollTokenFile: join(dir, "enroll-token"), scanIntervalMs: 500 }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        server: stack.agentUrl,
+        state: join(dir, "state.json"),
+        enrollTokenFile: join(dir, "enroll-token"),
+        scanIntervalMs: 500,
+      }),
+    );
 
-    agent = spawn(process.execPath, [join(dir, "vfleet-agent.mjs"), "run", "--config", config], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
-    agent.stderr!.on("data", (c: Buffer) => { stderr += c.toString(); });
+    agent = spawn(process.execPath, [join(dir, "vfleet-agent.mjs"), "run", "--config", config], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    agent.stderr!.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
 
     const host = await waitFor("the artifact's host online with a snapshot", async () => {
       const h = (await listHosts(stack.db)).find((x) => x.name === "artifact-01");
@@ -60,13 +75,18 @@ describe("the agent artifact (one .mjs file, no node_modules)", () => {
     expect(first).toMatchObject({ service: "vfleet-agent", msg: expect.stringMatching(/^enrolled as artifact-01/) });
 
     const status = await waitFor("status: connected with a snapshot", async () => {
-      const r = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "status", "--config", config, "--json"], { cwd: dir }).catch(() => undefined);
-      const s = r && (JSON.parse(r.stdout) as { connected: boolean; lastSnapshotAt: string | null; hostName: string; runningJobs: string[] });
+      const r = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "status", "--config", config, "--json"], { cwd: dir }).catch(
+        () => undefined,
+      );
+      const s =
+        r && (JSON.parse(r.stdout) as { connected: boolean; lastSnapshotAt: string | null; hostName: string; runningJobs: string[] });
       return s?.connected && s.lastSnapshotAt ? s : undefined;
     });
     expect(status).toMatchObject({ hostName: "artifact-01", runningJobs: [], pid: agent.pid });
 
-    const doctor = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "doctor", "--config", config, "--json"], { cwd: dir }).catch((e: { stdout: string }) => e);
+    const doctor = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "doctor", "--config", config, "--json"], { cwd: dir }).catch(
+      (e: { stdout: string }) => e,
+    );
     const checks = JSON.parse(doctor.stdout) as { name: string; verdict: string; detail: string }[];
     expect(checks.find((c) => c.name === "server")).toMatchObject({ verdict: "ok" });
     expect(checks.find((c) => c.name === "sysfs")).toMatchObject({ verdict: "ok" });
@@ -80,10 +100,15 @@ describe("the agent artifact (one .mjs file, no node_modules)", () => {
     await new Promise((r) => agent!.once("exit", r));
     await rm(join(dir, "enroll-token"));
     const before = (await listHosts(stack.db)).length;
-    agent = spawn(process.execPath, [join(dir, "vfleet-agent.mjs"), "run", "--config", join(dir, "config.json")], { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+    agent = spawn(process.execPath, [join(dir, "vfleet-agent.mjs"), "run", "--config", join(dir, "config.json")], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     const pid = agent.pid;
     await waitFor("the restarted daemon connected", async () => {
-      const r = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "status", "--config", join(dir, "config.json"), "--json"], { cwd: dir }).catch(() => undefined);
+      const r = await run(process.execPath, [join(dir, "vfleet-agent.mjs"), "status", "--config", join(dir, "config.json"), "--json"], {
+        cwd: dir,
+      }).catch(() => undefined);
       const s = r && (JSON.parse(r.stdout) as { connected: boolean; pid: number });
       return s?.connected && s.pid === pid ? s : undefined;
     });

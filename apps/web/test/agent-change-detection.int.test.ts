@@ -24,12 +24,20 @@ let workDir: string;
 
 async function startHost(name: string, fullScanMs: number) {
   const fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir: join(workDir, name), hosts: [{ name, profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500,
-    agentArgs: ["--full-scan-interval-ms", String(fullScanMs)], log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir: join(workDir, name),
+    hosts: [{ name, profile: "intel-82576" }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 500,
+    agentArgs: ["--full-scan-interval-ms", String(fullScanMs)],
+    log: () => {},
   });
   fleets.push(fleet);
-  const host = await waitFor(`${name}'s first snapshot`, async () => (await stack.db.host.findFirst({ where: { name, snapshotAt: { not: null } } })) ?? undefined);
+  const host = await waitFor(
+    `${name}'s first snapshot`,
+    async () => (await stack.db.host.findFirst({ where: { name, snapshotAt: { not: null } } })) ?? undefined,
+  );
   return { hostId: host.id, root: fleet.hosts[0]!.root };
 }
 
@@ -51,10 +59,14 @@ describe("an idle agent's change detection", () => {
     const io = createSimulatedHostIO(root);
     const t0 = Date.now();
     await io.writeSysfs(`sys/bus/pci/devices/${pf.address}/sriov_numvfs`, "0");
-    await waitFor("the hand-written VF count stored", async () => {
-      const inv = await loadInventory(stack.db, hostId);
-      return inv?.devices.find((d) => d.address === pf.address)?.sriov?.numVfs === 0 ? true : undefined;
-    }, 20_000);
+    await waitFor(
+      "the hand-written VF count stored",
+      async () => {
+        const inv = await loadInventory(stack.db, hostId);
+        return inv?.devices.find((d) => d.address === pf.address)?.sriov?.numVfs === 0 ? true : undefined;
+      },
+      20_000,
+    );
     console.log(`hand-written VF count stored ${Date.now() - t0} ms after the write (ticks of 500 ms)`);
   });
 
@@ -64,9 +76,15 @@ describe("an idle agent's change detection", () => {
     const pf = before.devices.find((d) => d.sriov && d.sriov.numVfs > 0 && d.netInterfaces.length > 0)!;
     const mac = "02:00:00:00:5a:fe";
     await createSimulatedHostIO(root).runIp(["link", "set", "dev", pf.netInterfaces[0]!, "vf", "0", "mac", mac]);
-    await waitFor("the VF MAC stored", async () => {
-      const inv = await loadInventory(stack.db, hostId);
-      return inv?.devices.find((d) => d.address === pf.address)?.sriov?.vfConfigs.find((c) => c.index === 0)?.mac === mac ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      "the VF MAC stored",
+      async () => {
+        const inv = await loadInventory(stack.db, hostId);
+        return inv?.devices.find((d) => d.address === pf.address)?.sriov?.vfConfigs.find((c) => c.index === 0)?.mac === mac
+          ? true
+          : undefined;
+      },
+      30_000,
+    );
   });
 });

@@ -28,13 +28,28 @@ it("an agent whose host was renamed stops with exit code 3 after one refusal", a
   await buildTree("intel-82576", join(dir, "root"));
   const enrolled = await enrollHost(stack.admin, "old-name", "old-name");
   const statePath = join(dir, "state.json");
-  await writeFile(statePath, JSON.stringify({ server: stack.agentUrl, hostId: enrolled.hostId, hostName: enrolled.hostName, credential: enrolled.credential }));
-  const child = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--state", statePath, "--root", join(dir, "root"), "--simulated"], { stdio: ["ignore", "ignore", "pipe"] });
+  await writeFile(
+    statePath,
+    JSON.stringify({ server: stack.agentUrl, hostId: enrolled.hostId, hostName: enrolled.hostName, credential: enrolled.credential }),
+  );
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", agentCli, "run", "--state", statePath, "--root", join(dir, "root"), "--simulated"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => { stderr += c.toString(); });
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
   const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); resolve(null); }, 60_000);
-    child.once("exit", (c) => { clearTimeout(timer); resolve(c); });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 60_000);
+    child.once("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
   });
   expect(code, stderr).toBe(3);
   expect(stderr).toMatch(/server refused this agent \(4403\)/);

@@ -23,9 +23,14 @@ const { DATABASE_URL: _, ...withoutDatabaseUrl } = process.env;
 function vfleet(dataDir: string, args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const [cmd, pre] = PNPM.endsWith(".cjs") ? [process.execPath, [PNPM]] : [PNPM, []];
-    const child = execFile(cmd, [...pre, "--silent", "vfleet", ...args], { cwd: ROOT, env: { ...withoutDatabaseUrl, VFLEET_DATA_DIR: dataDir } }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      cmd,
+      [...pre, "--silent", "vfleet", ...args],
+      { cwd: ROOT, env: { ...withoutDatabaseUrl, VFLEET_DATA_DIR: dataDir } },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin!.end(stdin ?? "");
   });
 }
@@ -50,7 +55,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const meOf = async (cookie: string) => (await (await fetch(`${plane.url}/api/v1/me`, { headers: { cookie } })).json()) as { identity: { name: string; role: string } };
+const meOf = async (cookie: string) =>
+  (await (await fetch(`${plane.url}/api/v1/me`, { headers: { cookie } })).json()) as { identity: { name: string; role: string } };
 
 describe("pnpm vfleet create-admin beside a running control plane", () => {
   it("creates the first admin with a generated password, who signs in; the control plane's database keeps running", async () => {
@@ -71,10 +77,17 @@ describe("pnpm vfleet create-admin beside a running control plane", () => {
     expect(again.stderr).toContain("--force");
     expect(await db.user.count()).toBe(1);
 
-    const forced = await vfleet(join(dir, "pg"), ["create-admin", "--username", "rescue", "--password-stdin", "--force"], "correct horse battery staple\n");
+    const forced = await vfleet(
+      join(dir, "pg"),
+      ["create-admin", "--username", "rescue", "--password-stdin", "--force"],
+      "correct horse battery staple\n",
+    );
     expect(forced.code).toBe(0);
     expect(forced.stdout).not.toContain("password:");
-    expect((await meOf(await signIn(plane.url, "rescue", "correct horse battery staple"))).identity).toMatchObject({ name: "rescue", role: "admin" });
+    expect((await meOf(await signIn(plane.url, "rescue", "correct horse battery staple"))).identity).toMatchObject({
+      name: "rescue",
+      role: "admin",
+    });
   });
 
   it("names the field and its limit on bad input, and creates nothing", async () => {

@@ -48,7 +48,13 @@ it("two sockets of one credential on two processes: the first keeps the host, th
   const { token } = await createEnrollmentToken(db, { hostName: "fence-mp-01" });
   const host = (await redeemEnrollmentToken(db, { token, hostname: inventory.host.hostname }))!;
   const stats: [FakeAgentStats, FakeAgentStats] = [newStats(), newStats()];
-  const [real, copy] = planes.map((p, i) => new FakeAgent({ url: agentUrl(p), credential: host.credential, inventory: structuredClone(inventory), reconnect: i === 0, backoffBaseMs: 100 }, stats[i]!));
+  const [real, copy] = planes.map(
+    (p, i) =>
+      new FakeAgent(
+        { url: agentUrl(p), credential: host.credential, inventory: structuredClone(inventory), reconnect: i === 0, backoffBaseMs: 100 },
+        stats[i]!,
+      ),
+  );
   agents.push(real!, copy!);
   const [first, second] = planes.map(processIdOf);
 
@@ -75,7 +81,9 @@ it("two sockets of one credential on two processes: the first keeps the host, th
   // The first process dies without a word; the copy keeps trying and gets in once the host is silent.
   await planes[0]!.kill();
   const killedAt = Date.now();
-  const retry = setInterval(() => { if (!copy!.synced && !copy!.connecting) copy!.connect(); }, 200);
+  const retry = setInterval(() => {
+    if (!copy!.synced && !copy!.connecting) copy!.connect();
+  }, 200);
   try {
     await expect.poll(() => copy!.synced, { timeout: 30_000 }).toBe(true);
   } finally {

@@ -27,9 +27,12 @@ beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-fence-"));
   stack = await startTestStack({ heartbeatIntervalMs: 500, offlineAfterMs: 5000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
     hosts: [{ name: "fence-01", profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500,
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 500,
     log: (line) => realLog.push(line),
   });
 });
@@ -40,21 +43,43 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-
 describe("two live agents with one credential", () => {
   it("keeps the first, refuses the second (which backs off), audits both and raises the flag and the metric", async () => {
-    const host = await waitFor("fence-01 online with a snapshot", async () =>
-      (await stack.db.host.findFirst({ where: { name: "fence-01", online: true, snapshotHash: { not: null } } })) ?? undefined);
+    const host = await waitFor(
+      "fence-01 online with a snapshot",
+      async () => (await stack.db.host.findFirst({ where: { name: "fence-01", online: true, snapshotHash: { not: null } } })) ?? undefined,
+    );
     const connectedAt = host.connectedAt!.getTime();
 
     // The copy: the same state file (credential) and the same host tree, in a second process.
     const copy = join(workDir, "stolen-state.json");
     await copyFile(join(workDir, "fence-01", "agent-state.json"), copy);
-    thief = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--server", stack.agentUrl, "--state", copy,
-      "--root", fleet.hosts[0]!.root, "--scan-interval-ms", "500", "--simulated"], { stdio: ["ignore", "pipe", "pipe"] });
-    for (const stream of [thief.stdout, thief.stderr]) stream?.on("data", (c: Buffer) => thiefLog.push(...c.toString().split("\n").filter(Boolean)));
+    thief = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        agentCli,
+        "run",
+        "--server",
+        stack.agentUrl,
+        "--state",
+        copy,
+        "--root",
+        fleet.hosts[0]!.root,
+        "--scan-interval-ms",
+        "500",
+        "--simulated",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    for (const stream of [thief.stdout, thief.stderr])
+      stream?.on("data", (c: Buffer) => thiefLog.push(...c.toString().split("\n").filter(Boolean)));
 
-    const backoff = await waitFor("the copy to be refused", () => thiefLog.map((l) => /disconnected \(4423 .*\); reconnecting in (\d+) ms/.exec(l)).find(Boolean) ?? undefined);
+    const backoff = await waitFor(
+      "the copy to be refused",
+      () => thiefLog.map((l) => /disconnected \(4423 .*\); reconnecting in (\d+) ms/.exec(l)).find(Boolean) ?? undefined,
+    );
     expect(Number(backoff[1])).toBeGreaterThanOrEqual(60_000);
     expect(thiefLog.join("\n")).toContain("another live agent holds this host's credential");
 
@@ -71,9 +96,15 @@ describe("two live agents with one credential", () => {
 
     const audit = await stack.db.auditEvent.findMany({ where: { hostId: host.id, action: "agent.credential-conflict" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: "agent fence-01", before: { kept: { remote: "127.0.0.1" } }, after: { refused: { remote: "127.0.0.1" }, conflicts: 1 } });
+    expect(audit[0]).toMatchObject({
+      actor: "agent fence-01",
+      before: { kept: { remote: "127.0.0.1" } },
+      after: { refused: { remote: "127.0.0.1" }, conflicts: 1 },
+    });
 
-    const api = (await (await fetch(`${stack.plane.url}/api/v1/hosts/${host.id}`, { headers: bearer(stack.tokens.viewer) })).json()) as { host: { credentialConflict: { at: string; count: number } | null } };
+    const api = (await (await fetch(`${stack.plane.url}/api/v1/hosts/${host.id}`, { headers: bearer(stack.tokens.viewer) })).json()) as {
+      host: { credentialConflict: { at: string; count: number } | null };
+    };
     expect(api.host.credentialConflict).toMatchObject({ count: 1 });
     const page = await (await fetch(`${stack.plane.url}/hosts/${host.id}`, { headers: bearer(stack.tokens.viewer) })).text();
     expect(page).toMatch(/data-testid="credential-conflict"[^>]*data-count="1"/);
@@ -84,7 +115,11 @@ describe("two live agents with one credential", () => {
     expect(metrics).toMatch(/^vfleet_hosts_credential_conflict 1$/m);
 
     // Revoking the credential (the fix) clears the flag; both agents are now refused (4401).
-    const revoked = await fetch(`${stack.plane.url}/api/v1/hosts/${host.id}/revoke`, { method: "POST", headers: { ...bearer(stack.tokens.admin), "content-type": "application/json" }, body: "{}" });
+    const revoked = await fetch(`${stack.plane.url}/api/v1/hosts/${host.id}/revoke`, {
+      method: "POST",
+      headers: { ...bearer(stack.tokens.admin), "content-type": "application/json" },
+      body: "{}",
+    });
     expect(revoked.status).toBe(200);
     expect((await stack.db.host.findUniqueOrThrow({ where: { id: host.id } })).credentialConflictAt).toBeNull();
   }, 120_000);

@@ -73,7 +73,9 @@ describe("PostgreSQL stopped and restarted under a running control plane", () =>
     expect(hosts.headers.get("retry-after")).toBe("5");
     const body = (await hosts.json()) as { error: string; cause: string };
     expect(body.cause).toBe("database-unavailable");
-    expect(body.error).toMatch(/^the database \(PostgreSQL\) is unreachable: DatabaseNotReachable: Can't reach database server at 127\.0\.0\.1:\d+\. Nothing was changed; retry in 5 s$/);
+    expect(body.error).toMatch(
+      /^the database \(PostgreSQL\) is unreachable: DatabaseNotReachable: Can't reach database server at 127\.0\.0\.1:\d+\. Nothing was changed; retry in 5 s$/,
+    );
 
     // A page (an API token is accepted on pages too): a page that says so, not Next's 500.
     const page = await api("/", { accept: "text/html" });
@@ -82,7 +84,11 @@ describe("PostgreSQL stopped and restarted under a running control plane", () =>
     expect(await page.text()).toContain('data-testid="database-unavailable"');
 
     // A public route (no identity lookup before the handler) too.
-    const enroll = await fetch(`${plane.url}/api/v1/enroll`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "vfe_x", hostname: "h" }) });
+    const enroll = await fetch(`${plane.url}/api/v1/enroll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "vfe_x", hostname: "h" }),
+    });
     expect(enroll.status).toBe(503);
 
     // The write fails cleanly while the database is away...
@@ -112,7 +118,10 @@ describe("Idempotency-Key", () => {
     expect((await api("/api/v1/pools", { body: pool("key-a"), key })).status).toBe(201);
     const other = await api("/api/v1/pools", { body: pool("key-b"), key });
     expect(other.status).toBe(422);
-    expect(await other.json()).toMatchObject({ field: "Idempotency-Key", error: expect.stringMatching(/^Idempotency-Key: this key was used with a different request/) });
+    expect(await other.json()).toMatchObject({
+      field: "Idempotency-Key",
+      error: expect.stringMatching(/^Idempotency-Key: this key was used with a different request/),
+    });
     const names = ((await (await api("/api/v1/pools")).json()) as { pools: { name: string }[] }).pools.map((p) => p.name);
     expect(names).not.toContain("key-b");
   });

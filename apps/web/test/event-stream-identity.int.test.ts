@@ -36,7 +36,8 @@ async function openStream(headers: Record<string, string>): Promise<Stream> {
 }
 
 /** Whether the stream ended within `ms` (a generous bound: the recheck runs every second). */
-const endsWithin = (stream: Stream, ms: number) => Promise.race([stream.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+const endsWithin = (stream: Stream, ms: number) =>
+  Promise.race([stream.ended.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
 
 /** The answer to a reconnect; a stream (200) is aborted at once, since it would never end. */
 const statusOf = async (headers: Record<string, string>) => {
@@ -49,7 +50,9 @@ const statusOf = async (headers: Record<string, string>) => {
 
 async function newToken(name: string): Promise<{ id: string; token: string }> {
   const res = await fetch(`${stack.plane.url}/api/v1/tokens`, {
-    method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ name, role: "viewer" }),
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+    body: JSON.stringify({ name, role: "viewer" }),
   });
   expect(res.status).toBe(201);
   const body = (await res.json()) as { token: string; apiToken: { id: string } };
@@ -84,7 +87,10 @@ describe("the event stream follows its identity", () => {
     const cookie = await signIn(stack.plane.url, "erin", TEST_PASSWORD);
     const stream = await openStream({ cookie });
     const erin = await stack.db.user.findUniqueOrThrow({ where: { username: "erin" } });
-    const res = await fetch(`${stack.plane.url}/api/v1/users/${erin.id}/sessions`, { method: "DELETE", headers: bearer(stack.tokens.admin) });
+    const res = await fetch(`${stack.plane.url}/api/v1/users/${erin.id}/sessions`, {
+      method: "DELETE",
+      headers: bearer(stack.tokens.admin),
+    });
     expect(res.status).toBe(200);
     expect(await endsWithin(stream, 15_000)).toBe(true);
     expect(await statusOf({ cookie })).toBe(401);

@@ -16,13 +16,17 @@ export const execStartService: ServiceManager = {
     const argv = execStartOf(unit.stdout);
     const pid = `${paths.dir}.pid`;
     const stop = await this.stop(ssh, paths);
-    const r = await ssh.root(`cd / && setsid ${argv.map(shellQuote).join(" ")} </dev/null >>${shellQuote(`${paths.dir}.log`)} 2>&1 & echo $! > ${shellQuote(pid)}`);
+    const r = await ssh.root(
+      `cd / && setsid ${argv.map(shellQuote).join(" ")} </dev/null >>${shellQuote(`${paths.dir}.log`)} 2>&1 & echo $! > ${shellQuote(pid)}`,
+    );
     if (r.code !== 0) throw new Error(`starting the ExecStart command failed: ${r.stderr}`);
     return `${stop}started: ${argv.join(" ")}`;
   },
   async stop(ssh, paths) {
     const pid = shellQuote(`${paths.dir}.pid`);
-    const r = await ssh.root(`if [ -f ${pid} ]; then p=$(cat ${pid}); kill "$p" 2>/dev/null; while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; rm -f ${pid}; echo "stopped $p"; fi`);
+    const r = await ssh.root(
+      `if [ -f ${pid} ]; then p=$(cat ${pid}); kill "$p" 2>/dev/null; while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; rm -f ${pid}; echo "stopped $p"; fi`,
+    );
     return r.stdout;
   },
   async logs(ssh, paths) {

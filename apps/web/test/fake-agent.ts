@@ -84,7 +84,11 @@ export class FakeAgent {
     this.#ws = ws;
     ws.on("open", () => {
       this.connections++;
-      this.#send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: "0.0.0-load", hostname: this.#o.inventory.host.hostname });
+      this.#send("agent.hello", {
+        protocolVersion: PROTOCOL_VERSION,
+        agentVersion: "0.0.0-load",
+        hostname: this.#o.inventory.host.hostname,
+      });
     });
     ws.on("message", (data) => this.#message(data.toString()));
     ws.on("error", () => {});
@@ -121,7 +125,10 @@ export class FakeAgent {
     const msg = parsed.data;
     switch (msg.type) {
       case "server.welcome":
-        this.#heartbeat = setInterval(() => this.#send("agent.heartbeat", { uptimeSec: process.uptime() }), msg.payload.heartbeatIntervalMs);
+        this.#heartbeat = setInterval(
+          () => this.#send("agent.heartbeat", { uptimeSec: process.uptime() }),
+          msg.payload.heartbeatIntervalMs,
+        );
         if (msg.payload.knownHash === this.#hash) this.#acked(this.#hash);
         else this.#sendSnapshot();
         break;

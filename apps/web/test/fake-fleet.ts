@@ -31,7 +31,11 @@ export async function scanProfiles(): Promise<{ small: Inventory; dgx2: Inventor
  * agent carrying a real scan of a simulated host under its own hostname: every
  * `1 / dgx2Share`-th a DGX-2 (160 VFs), the rest Intel 82576 hosts. Not connected yet.
  */
-export async function createFakeFleet(db: Db, count: number, options: Omit<FakeAgentOptions, "credential" | "inventory"> & { dgx2Share?: number; prefix?: string }): Promise<FakeFleet> {
+export async function createFakeFleet(
+  db: Db,
+  count: number,
+  options: Omit<FakeAgentOptions, "credential" | "inventory"> & { dgx2Share?: number; prefix?: string },
+): Promise<FakeFleet> {
   const scans = await scanProfiles();
   const stats = newStats();
   const every = options.dgx2Share ? Math.round(1 / options.dgx2Share) : 0;
@@ -49,5 +53,12 @@ export async function createFakeFleet(db: Db, count: number, options: Omit<FakeA
   };
   // Eight at a time: thousands of enrollments one by one take minutes.
   for (let i = 0; i < count; i += 8) await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, k) => enroll(i + k)));
-  return { agents, hostIds, stats, stop: () => { for (const a of agents) a.stop(); } };
+  return {
+    agents,
+    hostIds,
+    stats,
+    stop: () => {
+      for (const a of agents) a.stop();
+    },
+  };
 }

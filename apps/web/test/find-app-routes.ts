@@ -16,11 +16,18 @@ export async function findAppRoutes(dir = APP_DIR): Promise<AppRoute[]> {
     if (entry.isDirectory()) out.push(...(await findAppRoutes(path)));
     else if (/^(page|route)\.tsx?$/.test(entry.name)) {
       // Route groups `(name)` do not appear in the URL.
-      const route = `/${relative(APP_DIR, dir).split("/").filter((s) => s && !/^\(.*\)$/.test(s)).join("/")}`;
+      const route = `/${relative(APP_DIR, dir)
+        .split("/")
+        .filter((s) => s && !/^\(.*\)$/.test(s))
+        .join("/")}`;
       if (entry.name.startsWith("page")) out.push({ route, methods: ["GET"], kind: "page" });
       else {
         const text = await readFile(path, "utf8");
-        out.push({ route, methods: METHODS.filter((m) => new RegExp(`export\\s+(async\\s+)?(function|const)\\s+${m}\\b`).test(text)), kind: "api" });
+        out.push({
+          route,
+          methods: METHODS.filter((m) => new RegExp(`export\\s+(async\\s+)?(function|const)\\s+${m}\\b`).test(text)),
+          kind: "api",
+        });
       }
     }
   }

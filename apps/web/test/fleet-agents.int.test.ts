@@ -26,12 +26,12 @@ let stack: TestStack;
 let fleet: Fleet;
 let workDir: string;
 
-
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), "vfleet-fleet-"));
   stack = await startTestStack({ heartbeatIntervalMs: 500, offlineAfterMs: 3000 });
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin,
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
     workDir,
     hosts: HOSTS,
     agentCommand: [process.execPath, "--import", "tsx", agentCli],
@@ -79,10 +79,19 @@ describe("a fleet of three real agent processes", () => {
 
   it("marks a host offline when its agent process goes away, and keeps the others online", async () => {
     await fleet.stopHost("igb-01");
-    const hosts = await waitFor("igb-01 offline", async () => {
-      const list = await listHosts(stack.db);
-      return list.find((h) => h.name === "igb-01")?.online === false ? list : undefined;
-    }, 10_000);
-    expect(hosts.filter((h) => h.online).map((h) => h.name).sort()).toEqual(["dgx2-01", "gpu-ws-01"]);
+    const hosts = await waitFor(
+      "igb-01 offline",
+      async () => {
+        const list = await listHosts(stack.db);
+        return list.find((h) => h.name === "igb-01")?.online === false ? list : undefined;
+      },
+      10_000,
+    );
+    expect(
+      hosts
+        .filter((h) => h.online)
+        .map((h) => h.name)
+        .sort(),
+    ).toEqual(["dgx2-01", "gpu-ws-01"]);
   });
 });

@@ -12,12 +12,28 @@ beforeAll(async () => {
   stack = await startTestStack();
   await stack.db.host.createMany({
     data: Array.from({ length: 130 }, (_, i) => ({
-      name: `rack${Math.floor(i / 10)}-hv${i % 10}`, hostname: `hv${i}.lab`, online: i % 13 !== 0,
-      capacity: { possible: 16, created: 8, bound: i % 9, assigned: 2, free: 6, ready: 1, needsBind: 5, devices: 2, devicesReady: 2, devicesNeedsBind: 0, devicesAssigned: 0 },
+      name: `rack${Math.floor(i / 10)}-hv${i % 10}`,
+      hostname: `hv${i}.lab`,
+      online: i % 13 !== 0,
+      capacity: {
+        possible: 16,
+        created: 8,
+        bound: i % 9,
+        assigned: 2,
+        free: 6,
+        ready: 1,
+        needsBind: 5,
+        devices: 2,
+        devicesReady: 2,
+        devicesNeedsBind: 0,
+        devicesAssigned: 0,
+      },
     })),
   });
 });
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 describe("GET /api/v1/hosts", () => {
   it("pages with a total, and a script can walk every page", async () => {
@@ -50,7 +66,8 @@ describe("GET /api/v1/hosts", () => {
 describe("the fleet page", () => {
   it("shows 50 hosts a page, finds hosts by name, and counts only online hosts in the totals", async () => {
     // React separates text fragments with <!-- --> in server HTML; read the text as a user would.
-    const html = async (path: string) => (await (await fetch(`${stack.plane.url}${path}`, { headers: bearer(stack.tokens.viewer) })).text()).replaceAll("<!-- -->", "");
+    const html = async (path: string) =>
+      (await (await fetch(`${stack.plane.url}${path}`, { headers: bearer(stack.tokens.viewer) })).text()).replaceAll("<!-- -->", "");
     const rows = (page: string) => (page.match(/data-testid="host-row-/g) ?? []).length;
     const first = await html("/");
     expect(rows(first)).toBe(50);

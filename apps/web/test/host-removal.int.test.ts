@@ -17,7 +17,8 @@ let stack: TestStack;
 
 async function api(method: string, path: string, token: string, body?: unknown) {
   const res = await fetch(`${stack.plane.url}${path}`, {
-    method, headers: { ...bearer(token), ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    method,
+    headers: { ...bearer(token), ...(body === undefined ? {} : { "content-type": "application/json" }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
@@ -46,8 +47,14 @@ const capacityHosts = async () => {
 it("removing a host closes its socket (4401), ends its plan's job as unknown, drops it from lists, totals and pools, and keeps its history", async () => {
   const { host, agent } = await connectedHost("gone-01");
   const other = await connectedHost("stays-01");
-  expect((await api("POST", "/api/v1/pools", stack.tokens.operator, { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status).toBe(201);
-  const placed = await api("POST", "/api/v1/placements", stack.tokens.operator, { pool: "cx5", count: 2, guest: { host: "gone-01", name: "g-new", vcpus: 4, memoryMiB: 4096 } });
+  expect(
+    (await api("POST", "/api/v1/pools", stack.tokens.operator, { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status,
+  ).toBe(201);
+  const placed = await api("POST", "/api/v1/placements", stack.tokens.operator, {
+    pool: "cx5",
+    count: 2,
+    guest: { host: "gone-01", name: "g-new", vcpus: 4, memoryMiB: 4096 },
+  });
   expect(placed.status).toBe(201);
   const dispatched = await agent.next("job.dispatch"); // the agent holds the plan's first job and never answers
   const listed = await api("GET", "/api/v1/hosts?q=-01", stack.tokens.viewer);
@@ -63,10 +70,14 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
   expect((await again.closed).code).toBe(CloseCode.UNAUTHORIZED);
 
   // The job in flight is unknown, not lost; the plan and its history can still be read.
-  const job = await waitFor("the job to be unknown", async () => {
-    const j = (await api("GET", `/api/v1/jobs/${dispatched.payload.jobId}`, stack.tokens.viewer)).body.job;
-    return j.state === "unknown" ? j : undefined;
-  }, 10_000);
+  const job = await waitFor(
+    "the job to be unknown",
+    async () => {
+      const j = (await api("GET", `/api/v1/jobs/${dispatched.payload.jobId}`, stack.tokens.viewer)).body.job;
+      return j.state === "unknown" ? j : undefined;
+    },
+    10_000,
+  );
   expect(job.error).toContain("removed");
   expect(job.attempt).toBe(1); // never sent again to the removed host's socket, still open for a moment
   // The plan's later jobs, still queued, are cancelled (they would wait forever), and nothing new is queued for the host.
@@ -76,13 +87,21 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
   expect(later.length).toBeGreaterThan(0);
   expect(later.map((j) => j.state)).toEqual(later.map(() => "cancelled"));
   expect([...removed.body.cancelledJobs].sort()).toEqual(later.map((j) => j.id).sort());
-  const refused = await api("POST", "/api/v1/jobs", stack.tokens.operator, { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf: "0000:86:00.0", count: 0 } } });
+  const refused = await api("POST", "/api/v1/jobs", stack.tokens.operator, {
+    hostId: host.hostId,
+    job: { kind: "vf.set-count", params: { pf: "0000:86:00.0", count: 0 } },
+  });
   expect(refused).toMatchObject({ status: 409, body: { field: "hostId" } });
   expect(refused.body.error).toContain("was removed");
-  const log = (await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as { action: string; actor: string }[];
+  const log = (await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as {
+    action: string;
+    actor: string;
+  }[];
   expect(log.find((e) => e.action === "host.removed")).toMatchObject({ actor: "token:admin" });
   expect(log.length).toBeGreaterThan(1);
-  const history = (await api("GET", `/api/v1/assignments/history?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as { action: string }[];
+  const history = (await api("GET", `/api/v1/assignments/history?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as {
+    action: string;
+  }[];
   expect(history.map((e) => e.action)).toContain("reserved");
 
   // Gone from the lists, the totals and the pools; the other host is untouched.
@@ -98,9 +117,17 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
   const back = await connectedHost("gone-01");
   expect(back.host.hostName).toBe("gone-01");
   expect(back.host.hostId).not.toBe(host.hostId);
-  expect((await api("GET", `/api/v1/hosts/${back.host.hostId}`, stack.tokens.viewer)).body.host).toMatchObject({ name: "gone-01", online: true });
+  expect((await api("GET", `/api/v1/hosts/${back.host.hostId}`, stack.tokens.viewer)).body.host).toMatchObject({
+    name: "gone-01",
+    online: true,
+  });
   expect(await capacityHosts()).toContain("gone-01");
-  const dry = await api("POST", "/api/v1/placements", stack.tokens.operator, { pool: "cx5", count: 2, guest: { host: "gone-01", name: "g-back", vcpus: 4, memoryMiB: 4096 }, dryRun: true });
+  const dry = await api("POST", "/api/v1/placements", stack.tokens.operator, {
+    pool: "cx5",
+    count: 2,
+    guest: { host: "gone-01", name: "g-back", vcpus: 4, memoryMiB: 4096 },
+    dryRun: true,
+  });
   expect(dry).toMatchObject({ status: 200, body: { placement: { host: "gone-01" } } });
   back.agent.close();
 });
@@ -124,13 +151,19 @@ it("in Chromium: an admin removes a host from its page after confirming; a viewe
     await page.waitForTimeout(500);
     expect((await api("GET", `/api/v1/hosts/${host.hostId}`, stack.tokens.viewer)).body.host.name).toBe("gui-gone-01");
     let asked = "";
-    page.once("dialog", (d) => { asked = d.message(); void d.accept(); });
+    page.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept();
+    });
     await page.getByTestId("remove-host").click();
     await page.waitForURL(`${stack.plane.url}/`);
     expect(asked).toContain("Remove gui-gone-01?");
     expect((await agent.closed).code).toBe(CloseCode.UNAUTHORIZED);
     expect((await api("GET", "/api/v1/hosts?q=gui-gone", stack.tokens.viewer)).body.total).toBe(0);
-    const log = (await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as { action: string; actor: string }[];
+    const log = (await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer)).body.events as {
+      action: string;
+      actor: string;
+    }[];
     expect(log.find((e) => e.action === "host.removed")).toMatchObject({ actor: "adele" });
   } finally {
     await browser.close();

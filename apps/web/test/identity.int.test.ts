@@ -12,7 +12,8 @@ const json = { "content-type": "application/json" };
 
 async function api(method: string, path: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.plane.url}${path}`, {
-    method, headers: { ...(body === undefined ? {} : json), ...(token ? bearer(token) : {}), ...headers },
+    method,
+    headers: { ...(body === undefined ? {} : json), ...(token ? bearer(token) : {}), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as any };
@@ -50,13 +51,22 @@ describe("first run", () => {
 
 describe("sessions", () => {
   it("signs in by user name, refuses a wrong password, and a signed-out session is refused at once", async () => {
-    expect((await api("POST", "/api/v1/users", stack.tokens.admin, { username: "Olga", password: PASSWORD, role: "operator" })).status).toBe(201);
-    const wrong = await fetch(`${stack.plane.url}/api/auth/sign-in/username`, { method: "POST", headers: json, body: JSON.stringify({ username: "olga", password: "nope nope nope" }) });
+    expect(
+      (await api("POST", "/api/v1/users", stack.tokens.admin, { username: "Olga", password: PASSWORD, role: "operator" })).status,
+    ).toBe(201);
+    const wrong = await fetch(`${stack.plane.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ username: "olga", password: "nope nope nope" }),
+    });
     expect(wrong.status).toBe(401);
     const cookie = await signIn(stack.plane.url, "olga", PASSWORD);
     expect(cookie).toContain("better-auth.session_token=");
     expect(await stack.db.session.count()).toBeGreaterThan(0);
-    expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).body).toMatchObject({ identity: { kind: "user", name: "olga", role: "operator" }, actor: "olga" });
+    expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).body).toMatchObject({
+      identity: { kind: "user", name: "olga", role: "operator" },
+      actor: "olga",
+    });
     const out = await fetch(`${stack.plane.url}/api/auth/sign-out`, { method: "POST", headers: { ...json, cookie }, body: "{}" });
     expect(out.status).toBe(200);
     expect((await api("GET", "/api/v1/me", null, undefined, { cookie })).status).toBe(401);
@@ -114,7 +124,10 @@ describe("API tokens", () => {
     expect((await api("GET", "/api/v1/hosts", created.body.token)).status).toBe(401);
     expect((await api("POST", "/api/v1/tokens", stack.tokens.admin, { name: "short-lived", role: "viewer" })).status).toBe(409);
     expect((await api("POST", "/api/v1/tokens", stack.tokens.admin, { name: "x", role: "root" })).body).toMatchObject({ field: "role" });
-    expect((await api("POST", "/api/v1/tokens", stack.tokens.admin, { name: "x", role: "viewer", ttlSec: 10 })).body).toMatchObject({ field: "ttlSec", error: "ttlSec: must be at least 60" });
+    expect((await api("POST", "/api/v1/tokens", stack.tokens.admin, { name: "x", role: "viewer", ttlSec: 10 })).body).toMatchObject({
+      field: "ttlSec",
+      error: "ttlSec: must be at least 60",
+    });
     expect((await api("POST", "/api/v1/tokens", stack.tokens.operator, { name: "mine", role: "admin" })).status).toBe(403);
   });
 });
@@ -126,7 +139,10 @@ describe("agents", () => {
     agent.snapshot(buildDgx2Inventory({ hostname: "revoke-me" }));
     await agent.next("inventory.ack");
     const pf = buildDgx2Inventory().devices.find((d) => d.sriov)!.address;
-    const queued = await api("POST", "/api/v1/jobs", stack.tokens.operator, { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
+    const queued = await api("POST", "/api/v1/jobs", stack.tokens.operator, {
+      hostId: host.hostId,
+      job: { kind: "vf.set-count", params: { pf, count: 4 } },
+    });
     expect(queued.status).toBe(201);
     await agent.next("job.dispatch"); // the agent holds the job and never answers
 
@@ -139,10 +155,14 @@ describe("agents", () => {
 
     const again = await TestAgent.connect(stack.agentUrl, host.credential);
     expect((await again.closed).code).toBe(CloseCode.UNAUTHORIZED);
-    const job = await waitFor("the job to become unknown", async () => {
-      const j = (await api("GET", `/api/v1/jobs/${queued.body.job.id}`, stack.tokens.viewer)).body.job;
-      return j.state === "unknown" ? j : undefined;
-    }, 5000);
+    const job = await waitFor(
+      "the job to become unknown",
+      async () => {
+        const j = (await api("GET", `/api/v1/jobs/${queued.body.job.id}`, stack.tokens.viewer)).body.job;
+        return j.state === "unknown" ? j : undefined;
+      },
+      5000,
+    );
     expect(job.state).toBe("unknown");
     const log = await api("GET", `/api/v1/audit-log?hostId=${host.hostId}`, stack.tokens.viewer);
     expect(log.body.events.find((e: { action: string }) => e.action === "host.credential-revoked")).toMatchObject({ actor: "token:admin" });
@@ -158,7 +178,12 @@ describe("agents", () => {
 
 describe("rate limits per source address", () => {
   it("answers 429 with Retry-After once sign-in attempts pass the limit, and again for enrollment", async () => {
-    const attempt = () => fetch(`${stack.plane.url}/api/auth/sign-in/username`, { method: "POST", headers: json, body: JSON.stringify({ username: "olga", password: "guess guess" }) });
+    const attempt = () =>
+      fetch(`${stack.plane.url}/api/auth/sign-in/username`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ username: "olga", password: "guess guess" }),
+      });
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) statuses.push((await attempt()).status);
     expect(statuses).toContain(429);
@@ -166,11 +191,16 @@ describe("rate limits per source address", () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     // The right password is refused too while limited: the limit is on the address, not the guess.
-    const right = await fetch(`${stack.plane.url}/api/auth/sign-in/username`, { method: "POST", headers: json, body: JSON.stringify({ username: "olga", password: PASSWORD }) });
+    const right = await fetch(`${stack.plane.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ username: "olga", password: PASSWORD }),
+    });
     expect(right.status).toBe(429);
 
     const enrolls: number[] = [];
-    for (let i = 0; i < 14; i++) enrolls.push((await api("POST", "/api/v1/enroll", null, { token: `vfe_guess${i}`, hostname: "guess-01" })).status);
+    for (let i = 0; i < 14; i++)
+      enrolls.push((await api("POST", "/api/v1/enroll", null, { token: `vfe_guess${i}`, hostname: "guess-01" })).status);
     expect(enrolls.slice(0, 3)).toEqual([401, 401, 401]);
     expect(enrolls.at(-1)).toBe(429);
   });

@@ -22,17 +22,27 @@ afterAll(async () => {
 const DEEP = "[".repeat(1_500_000);
 
 /** One raw HTTP request; `body` is written in 64 KiB chunks until the server answers. Resolves with the status and how much was written. */
-function send(method: string, path: string, headers: Record<string, string | number>, body: Buffer | null): Promise<{ status: number; text: string; written: number }> {
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string | number>,
+  body: Buffer | null,
+): Promise<{ status: number; text: string; written: number }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, stack.plane.url);
     let written = 0;
     let answered = false;
-    const req = request({ method, host: url.hostname, port: url.port, path, agent: false, headers: { host: `localhost:${url.port}`, ...headers } }, (res) => {
-      answered = true;
-      let text = "";
-      res.on("data", (c: Buffer) => { text += c.toString(); });
-      res.on("end", () => resolve({ status: res.statusCode!, text, written }));
-    });
+    const req = request(
+      { method, host: url.hostname, port: url.port, path, agent: false, headers: { host: `localhost:${url.port}`, ...headers } },
+      (res) => {
+        answered = true;
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode!, text, written }));
+      },
+    );
     req.on("error", (err) => (answered ? undefined : reject(err)));
     const pump = () => {
       while (body && written < body.length && !answered) {
@@ -57,7 +67,12 @@ describe("input limits", () => {
 
   it("a 100 MB body to the unauthenticated enroll route is refused on its Content-Length, unread", async () => {
     const size = 100 * 1024 * 1024;
-    const res = await send("POST", "/api/v1/enroll", { "content-type": "application/json", "content-length": size }, Buffer.alloc(size, 0x20));
+    const res = await send(
+      "POST",
+      "/api/v1/enroll",
+      { "content-type": "application/json", "content-length": size },
+      Buffer.alloc(size, 0x20),
+    );
     expect(res.status).toBe(413);
     expect(res.text).toContain(`at most ${MAX_FRAME_BYTES} are accepted`);
     expect(res.written).toBeLessThan(size);
@@ -71,8 +86,16 @@ describe("input limits", () => {
   });
 
   it("JSON nested 1.5 million deep: 400 over REST, 4400 over the agent socket; the control plane keeps serving", async () => {
-    const rest = await send("POST", "/api/v1/enroll", { "content-type": "application/json", "content-length": DEEP.length }, Buffer.from(DEEP));
-    expect([rest.status, JSON.parse(rest.text)]).toEqual([400, { field: "body", error: `body: must not nest deeper than ${MAX_JSON_DEPTH} levels` }]);
+    const rest = await send(
+      "POST",
+      "/api/v1/enroll",
+      { "content-type": "application/json", "content-length": DEEP.length },
+      Buffer.from(DEEP),
+    );
+    expect([rest.status, JSON.parse(rest.text)]).toEqual([
+      400,
+      { field: "body", error: `body: must not nest deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
 
     const host = await enrollHost(stack.admin, "deep-01");
     const { agent } = await connectReadyAgent(stack.agentUrl, host.credential, "deep-01");

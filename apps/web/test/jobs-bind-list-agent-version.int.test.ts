@@ -41,7 +41,9 @@ describe("device.bind lists and the agent's protocol version", () => {
     const binds = async (hostId: string) => {
       const dry = await api.post("/api/v1/plans", { hostId, dryRun: true, template: { name: "seed-000", guest: "dgx-vm" } });
       expect(dry.status, JSON.stringify(dry.body).slice(0, 500)).toBe(200);
-      return dry.body.jobs.filter((j: { job: { kind: string } }) => j.job.kind === "device.bind").map((j: { job: { params: unknown } }) => j.job.params);
+      return dry.body.jobs
+        .filter((j: { job: { kind: string } }) => j.job.kind === "device.bind")
+        .map((j: { job: { params: unknown } }) => j.job.params);
     };
     const batched = await binds(newHost);
     expect(batched).toHaveLength(10);
@@ -53,7 +55,11 @@ describe("device.bind lists and the agent's protocol version", () => {
     const list = { kind: "device.bind", params: { devices: ["0000:35:00.2", "0000:35:00.3"], driver: "vfio-pci" } };
     const refused = await api.post("/api/v1/jobs", { hostId: oldHost, job: list });
     expect(refused.status).toBe(400);
-    expect(refused.body).toEqual({ field: "job.params.devices", error: "job.params.devices: the host's agent speaks protocol 1.5, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)" });
+    expect(refused.body).toEqual({
+      field: "job.params.devices",
+      error:
+        "job.params.devices: the host's agent speaks protocol 1.5, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)",
+    });
     expect(await stack.db.job.count()).toBe(0);
     const accepted = await api.post("/api/v1/jobs", { hostId: newHost, job: list, dryRun: true });
     expect(accepted.status, JSON.stringify(accepted.body).slice(0, 500)).toBe(200);

@@ -34,10 +34,15 @@ let totalVfs: number;
 const root = () => fleet.hosts[0]!.root;
 const inventory = async () => (await api.get(`/api/v1/hosts/${hostId}`)).body.inventory as Inventory | null;
 const job = async (id: string) => (await api.get(`/api/v1/jobs/${id}`)).body.job;
-const jobIn = (id: string, states: string[], timeoutMs = 30_000) => waitFor(`job ${id} in ${states.join("/")}`, async () => {
-  const j = await job(id);
-  return states.includes(j.state) ? j : undefined;
-}, timeoutMs);
+const jobIn = (id: string, states: string[], timeoutMs = 30_000) =>
+  waitFor(
+    `job ${id} in ${states.join("/")}`,
+    async () => {
+      const j = await job(id);
+      return states.includes(j.state) ? j : undefined;
+    },
+    timeoutMs,
+  );
 const jobCount = async () => stack.db.job.count();
 
 beforeAll(async () => {
@@ -47,9 +52,14 @@ beforeAll(async () => {
   plane = stack.plane;
   api = apiClient(plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: HOST, profile: "dgx2", vfs: 0 }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500,
-    agentArgs: ["--timeout-ms", String(WRITE_TIMEOUT_MS)], log: () => {},
+    controlPlaneUrl: plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [{ name: HOST, profile: "dgx2", vfs: 0 }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 500,
+    agentArgs: ["--timeout-ms", String(WRITE_TIMEOUT_MS)],
+    log: () => {},
   });
   const inv = await waitFor("the DGX-2's first snapshot", async () => {
     const hosts = (await api.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt: string | null }[];
@@ -83,7 +93,11 @@ describe("bad input at the API", () => {
       ["multicast MAC", { kind: "vf.configure", params: { pf, vf: 0, mac: "01:00:5e:00:00:01" } }, "job.params.mac"],
       ["all-zero MAC", { kind: "vf.configure", params: { pf, vf: 0, mac: "00:00:00:00:00:00" } }, "job.params.mac"],
       ["VLAN 4095", { kind: "vf.configure", params: { pf, vf: 0, vlan: 4095 } }, "job.params.vlan"],
-      ["guest name with XML", { kind: "guest.attach", params: { guest: "vm'/><hostdev mode='x", devices: [{ address: pf }] } }, "job.params.guest"],
+      [
+        "guest name with XML",
+        { kind: "guest.attach", params: { guest: "vm'/><hostdev mode='x", devices: [{ address: pf }] } },
+        "job.params.guest",
+      ],
       ["unknown job kind", { kind: "host.reboot", params: {} }, "job.kind"],
     ];
     for (const [what, body, field] of cases) {
@@ -93,12 +107,25 @@ describe("bad input at the API", () => {
       expect(res.body.error, what).toMatch(new RegExp(`^${field.replace(/\./g, "\\.")}: `));
     }
     // Who asks is the token's identity: a viewer may not queue, and a name claimed in the body is refused.
-    const viewer = await apiClient(plane.url, stack.tokens.viewer).post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 1 } } });
+    const viewer = await apiClient(plane.url, stack.tokens.viewer).post("/api/v1/jobs", {
+      hostId,
+      job: { kind: "vf.set-count", params: { pf, count: 1 } },
+    });
     expect(viewer.status).toBe(403);
-    const claimed = await api.post("/api/v1/jobs", { hostId, operator: "mallory", job: { kind: "vf.set-count", params: { pf, count: 1 } } });
+    const claimed = await api.post("/api/v1/jobs", {
+      hostId,
+      operator: "mallory",
+      job: { kind: "vf.set-count", params: { pf, count: 1 } },
+    });
     expect(claimed.status).toBe(400);
     expect(await jobCount()).toBe(0);
-    const plan = await api.post("/api/v1/plans", { hostId, jobs: [{ ref: "a", job: { kind: "vf.set-count", params: { pf, count: 2 } } }, { ref: "b", job: { kind: "vf.configure", params: { pf, vf: 0, vlan: 4095 } }, dependsOn: ["a"] }] });
+    const plan = await api.post("/api/v1/plans", {
+      hostId,
+      jobs: [
+        { ref: "a", job: { kind: "vf.set-count", params: { pf, count: 2 } } },
+        { ref: "b", job: { kind: "vf.configure", params: { pf, vf: 0, vlan: 4095 } }, dependsOn: ["a"] },
+      ],
+    });
     expect(plan).toMatchObject({ status: 400, body: { field: "jobs.1.job.params.vlan" } });
     expect(await jobCount()).toBe(0);
   });
@@ -124,23 +151,35 @@ describe("a job's life", () => {
     // A scan running during the write may see sriov_numvfs before the VF devices; the agent rescans after the result.
     const inv = await waitFor("16 VFs in the stored inventory", async () => {
       const i = await inventory();
-      return i?.devices.find((d) => d.address === pf)?.sriov?.numVfs === 16 && i.devices.filter((d) => d.physfn === pf).length === 16 ? i : undefined;
+      return i?.devices.find((d) => d.address === pf)?.sriov?.numVfs === 16 && i.devices.filter((d) => d.physfn === pf).length === 16
+        ? i
+        : undefined;
     });
-    expect(inv.devices.filter((d) => d.physfn === pf).map((d) => d.address), JSON.stringify(inv.devices.find((d) => d.address === pf)!.sriov)).toHaveLength(16);
+    expect(
+      inv.devices.filter((d) => d.physfn === pf).map((d) => d.address),
+      JSON.stringify(inv.devices.find((d) => d.address === pf)!.sriov),
+    ).toHaveLength(16);
 
     const history = await api.get(`/api/v1/hosts/${hostId}/jobs`);
     expect(history.body.jobs.map((j: { id: string }) => j.id)).toContain(done.id);
     const audit = await api.get(`/api/v1/audit-log?hostId=${hostId}`);
     const events = audit.body.events.filter((e: { jobId: string }) => e.jobId === done.id);
     expect(events.map((e: { action: string }) => e.action).sort()).toEqual(["job.created", "job.succeeded"]);
-    expect(events.find((e: { action: string }) => e.action === "job.succeeded")).toMatchObject({ actor: "token:alice", before: { numVfs: 0, totalVfs }, after: { changed: true, observed: { numVfs: 16 } } });
+    expect(events.find((e: { action: string }) => e.action === "job.succeeded")).toMatchObject({
+      actor: "token:alice",
+      before: { numVfs: 0, totalVfs },
+      after: { changed: true, observed: { numVfs: 16 } },
+    });
   });
 
   it("a refusal the inventory shows comes back before queueing, as the agent would explain it", async () => {
     // device.bind of a PF with VFs: the API refuses it as the agent does (unbinding would destroy them);
     // the plan test below shows the agent's own refusal when the VFs appear after queueing.
     const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "device.bind", params: { device: pfs[0], driver: "vfio-pci" } } });
-    expect(res).toMatchObject({ status: 400, body: { field: "job.params.device", error: `job.params.device: ${pfs[0]} is an SR-IOV PF with 16 VFs` } });
+    expect(res).toMatchObject({
+      status: 400,
+      body: { field: "job.params.device", error: `job.params.device: ${pfs[0]} is an SR-IOV PF with 16 VFs` },
+    });
   });
 
   it("cancels a queued job; refuses to cancel a finished one", async () => {
@@ -188,7 +227,11 @@ describe("plans", () => {
     ];
     const dry = await api.post("/api/v1/plans", { hostId, jobs, dryRun: true });
     expect(dry.status).toBe(200);
-    expect(dry.body.jobs.map((j: { preview: { summary: string } }) => j.preview.summary)).toEqual([`vf.set-count ${pf}: 0 -> 2`, `device.bind ${pf}: mlx5_core -> vfio-pci`, `vf.set-count ${pf}: 0 -> 0`]);
+    expect(dry.body.jobs.map((j: { preview: { summary: string } }) => j.preview.summary)).toEqual([
+      `vf.set-count ${pf}: 0 -> 2`,
+      `device.bind ${pf}: mlx5_core -> vfio-pci`,
+      `vf.set-count ${pf}: 0 -> 0`,
+    ]);
     expect(await stack.db.plan.count()).toBe(0);
 
     const res = await api.post("/api/v1/plans", { hostId, title: "stop test", jobs });
@@ -203,7 +246,11 @@ describe("plans", () => {
     expect(plan.jobs[2].error).toMatch(/^plan stopped: job .* \(device\.bind .*\) failed — Unbinding/);
     expect(plan.plan.stopReason).toBe(plan.jobs[2].error);
     // The state left: the two VFs of the first job stay (the plan does not undo what succeeded).
-    await waitFor("the 2 VFs in the stored inventory", async () => ((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 2 ? true : undefined), 10_000);
+    await waitFor(
+      "the 2 VFs in the stored inventory",
+      async () => ((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 2 ? true : undefined),
+      10_000,
+    );
   });
 });
 
@@ -266,14 +313,22 @@ describe("faults", () => {
     await fleet.startHost(HOST);
     const done = await jobIn(res.body.job.id, ["succeeded", "failed"]);
     expect(done).toMatchObject({ state: "succeeded", attempt: 2, result: { observed: { numVfs: 8 } } });
-    await waitFor("8 VFs stored", async () => ((await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 8 ? true : undefined));
+    await waitFor("8 VFs stored", async () =>
+      (await inventory())!.devices.find((d) => d.address === pf)!.sriov!.numVfs === 8 ? true : undefined,
+    );
   });
 
   it("agent killed between unbind and drivers_probe: on its return the bind is finished, no device left without a driver", async () => {
     const vf = (await inventory())!.devices.find((d) => d.physfn === pfs[0])!.address;
     await setFaults(root(), { hangOn: ["sys/bus/pci/drivers_probe"] });
     const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } } });
-    await waitFor("the unbind step", async () => ((await job(res.body.job.id)).steps.some((s: { action: string; status: string }) => s.action.includes("/unbind") && s.status === "done") ? true : undefined));
+    await waitFor("the unbind step", async () =>
+      (await job(res.body.job.id)).steps.some(
+        (s: { action: string; status: string }) => s.action.includes("/unbind") && s.status === "done",
+      )
+        ? true
+        : undefined,
+    );
     await fleet.killHost(HOST);
     await jobIn(res.body.job.id, ["unknown"], 10_000);
     const between = (await import("@vfleet/agent/scan")).scanHost;
@@ -300,7 +355,14 @@ describe("faults", () => {
     // put the row back as a crashed process leaves it, so the restart has to recover it.
     expect((await stack.db.job.findUniqueOrThrow({ where: { id: res.body.job.id } })).state).toBe("unknown");
     await stack.db.job.update({ where: { id: res.body.job.id }, data: { state: "running" } });
-    plane = await createControlPlane({ db: stack.db, port, authSecret: "restarted-control-plane-test-secret-0123456789", heartbeatIntervalMs: 1000, offlineAfterMs: 8000, log: () => {} });
+    plane = await createControlPlane({
+      db: stack.db,
+      port,
+      authSecret: "restarted-control-plane-test-secret-0123456789",
+      heartbeatIntervalMs: 1000,
+      offlineAfterMs: 8000,
+      log: () => {},
+    });
     // Recovered: `unknown`, or already redelivered (a new attempt) if the agent reconnected first.
     const recovered = await stack.db.job.findUniqueOrThrow({ where: { id: res.body.job.id } });
     expect(recovered.state === "unknown" || recovered.attempt >= 2, `${recovered.state} attempt ${recovered.attempt}`).toBe(true);

@@ -34,9 +34,16 @@ beforeAll(async () => {
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 10_000 });
   api = apiClient(stack.plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir,
-    hosts: [{ name: "dgx-16", profile: "dgx2", vfs: 0 }, { name: "dgx-160", profile: "dgx2", vfs: 0 }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [
+      { name: "dgx-16", profile: "dgx2", vfs: 0 },
+      { name: "dgx-160", profile: "dgx2", vfs: 0 },
+    ],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
 });
 
@@ -64,7 +71,13 @@ async function defineGuest(hostName: string, guest: string): Promise<void> {
   await createSimulatedHostIO(fleet.hosts.find((h) => h.name === hostName)!.root).syncGuest(guest);
 }
 
-type PlanJob = { state: string; kind: string; dispatchedAt: string | null; finishedAt: string | null; result: { timing?: { wallMs: number; hostMs: number; overheadMs: number } } | null };
+type PlanJob = {
+  state: string;
+  kind: string;
+  dispatchedAt: string | null;
+  finishedAt: string | null;
+  result: { timing?: { wallMs: number; hostMs: number; overheadMs: number } } | null;
+};
 
 /**
  * Where a plan's time went: the host's own work and the agent's overhead (its timing), the rest
@@ -79,7 +92,10 @@ function planBreakdown(jobs: PlanJob[]) {
     hostMs: sum((j) => j.result?.timing?.hostMs ?? 0),
     agentOverheadMs: sum((j) => j.result?.timing?.overheadMs ?? 0),
     deliveryMs: sum((j) => at(j.finishedAt) - at(j.dispatchedAt) - (j.result?.timing?.wallMs ?? 0)),
-    betweenJobsMs: sum((j) => { const i = jobs.indexOf(j); return i === 0 ? 0 : at(j.dispatchedAt) - at(jobs[i - 1]!.finishedAt); }),
+    betweenJobsMs: sum((j) => {
+      const i = jobs.indexOf(j);
+      return i === 0 ? 0 : at(j.dispatchedAt) - at(jobs[i - 1]!.finishedAt);
+    }),
   };
 }
 
@@ -88,10 +104,15 @@ async function runPlan(hostId: string, guest: string, pfLimit: number): Promise<
   const res = await api.post("/api/v1/plans", { hostId, template: { name: "seed-000", guest, count: 16, pfLimit } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const planId = res.body.plan.id as string;
-  const done = await waitFor(`plan ${planId} to finish`, async () => {
-    const p = (await api.get(`/api/v1/plans/${planId}`)).body;
-    return p.plan.finishedAt ? p : undefined;
-  }, 300_000, 250);
+  const done = await waitFor(
+    `plan ${planId} to finish`,
+    async () => {
+      const p = (await api.get(`/api/v1/plans/${planId}`)).body;
+      return p.plan.finishedAt ? p : undefined;
+    },
+    300_000,
+    250,
+  );
   return { ms: Math.round(performance.now() - t0), planId, jobs: done.jobs };
 }
 
@@ -112,45 +133,78 @@ describe("seed 000 as one plan", () => {
     const attach = dry.body.jobs.at(-1).preview;
     expect(attach.changes).toHaveLength(160);
     expect(attach.changes[0]).toMatchObject({ type: "libvirt", argv: ["virsh", "attach-device", guest, "<file>", "--config"] });
-    expect(attach.changes[0].xml).toMatch(/^<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'\/><source><address domain='0x0000' bus='0x[0-9a-f]{2}' slot='0x[0-9a-f]{2}' function='0x[0-7]'\/><\/source><\/hostdev>$/);
+    expect(attach.changes[0].xml).toMatch(
+      /^<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'\/><source><address domain='0x0000' bus='0x[0-9a-f]{2}' slot='0x[0-9a-f]{2}' function='0x[0-7]'\/><\/source><\/hostdev>$/,
+    );
     expect(await stack.db.job.count()).toBe(0);
     const noGuest = await api.post("/api/v1/plans", { hostId, dryRun: true, template: { name: "seed-000", guest: "no-such-guest" } });
     expect(noGuest.status).toBe(400);
     expect(noGuest.body.error).toMatch(/params\.guest: no libvirt guest named no-such-guest/);
   });
 
-  it("runs end to end: 160 VFs on vfio-pci in one q35 guest on the real libvirtd; 16 VFs vs 160 VFs timed", { timeout: 600_000 }, async () => {
-    const small = `vfleet-plan-16-${runId}`;
-    const big = `vfleet-plan-160-${runId}`;
-    await defineGuest("dgx-16", small);
-    await defineGuest("dgx-160", big);
-    const a = await hostReady("dgx-16", small);
-    const b = await hostReady("dgx-160", big);
+  it(
+    "runs end to end: 160 VFs on vfio-pci in one q35 guest on the real libvirtd; 16 VFs vs 160 VFs timed",
+    { timeout: 600_000 },
+    async () => {
+      const small = `vfleet-plan-16-${runId}`;
+      const big = `vfleet-plan-160-${runId}`;
+      await defineGuest("dgx-16", small);
+      await defineGuest("dgx-160", big);
+      const a = await hostReady("dgx-16", small);
+      const b = await hostReady("dgx-160", big);
 
-    const r16 = await runPlan(a.hostId, small, 1);
-    expect(r16.jobs.map((j) => j.state).every((s) => s === "succeeded"), JSON.stringify(r16.jobs.filter((j) => j.state !== "succeeded")).slice(0, 2000)).toBe(true);
-    expect(r16.jobs).toHaveLength(1 + 1 + 1);
-    const r160 = await runPlan(b.hostId, big, 10);
-    expect(r160.jobs.map((j) => j.state).every((s) => s === "succeeded"), JSON.stringify(r160.jobs.filter((j) => j.state !== "succeeded")).slice(0, 2000)).toBe(true);
-    expect(r160.jobs).toHaveLength(10 + 10 + 1);
-    // The agent reports where each job's time went (1.6).
-    for (const j of [...r16.jobs, ...r160.jobs]) expect(j.result?.timing, j.kind).toMatchObject({ wallMs: expect.any(Number), hostMs: expect.any(Number), overheadMs: expect.any(Number) });
+      const r16 = await runPlan(a.hostId, small, 1);
+      expect(
+        r16.jobs.map((j) => j.state).every((s) => s === "succeeded"),
+        JSON.stringify(r16.jobs.filter((j) => j.state !== "succeeded")).slice(0, 2000),
+      ).toBe(true);
+      expect(r16.jobs).toHaveLength(1 + 1 + 1);
+      const r160 = await runPlan(b.hostId, big, 10);
+      expect(
+        r160.jobs.map((j) => j.state).every((s) => s === "succeeded"),
+        JSON.stringify(r160.jobs.filter((j) => j.state !== "succeeded")).slice(0, 2000),
+      ).toBe(true);
+      expect(r160.jobs).toHaveLength(10 + 10 + 1);
+      // The agent reports where each job's time went (1.6).
+      for (const j of [...r16.jobs, ...r160.jobs])
+        expect(j.result?.timing, j.kind).toMatchObject({
+          wallMs: expect.any(Number),
+          hostMs: expect.any(Number),
+          overheadMs: expect.any(Number),
+        });
 
-    const xml = parseDomainXml(await virsh.dumpXml(big, { inactive: true }));
-    expect(xml.hostdevs).toHaveLength(160);
-    expect(new Set(xml.hostdevs.map((h) => h.address)).size).toBe(160);
-    expect(xml.pcieRootPorts).toBeGreaterThanOrEqual(160);
+      const xml = parseDomainXml(await virsh.dumpXml(big, { inactive: true }));
+      expect(xml.hostdevs).toHaveLength(160);
+      expect(new Set(xml.hostdevs.map((h) => h.address)).size).toBe(160);
+      expect(xml.pcieRootPorts).toBeGreaterThanOrEqual(160);
 
-    const inv = await waitFor("the stored inventory to show 160 VFs on vfio-pci in the guest", async () => {
-      const i = (await api.get(`/api/v1/hosts/${b.hostId}`)).body.inventory as Inventory;
-      const vfs = i.devices.filter((d) => d.physfn);
-      return vfs.length === 160 && vfs.every((d) => d.driver === "vfio-pci") && i.guests.find((g) => g.name === big)?.hostdevs.length === 160 ? i : undefined;
-    });
-    expect(inv.devices.filter((d) => d.sriov).every((d) => d.sriov!.numVfs === 16)).toBe(true);
+      const inv = await waitFor("the stored inventory to show 160 VFs on vfio-pci in the guest", async () => {
+        const i = (await api.get(`/api/v1/hosts/${b.hostId}`)).body.inventory as Inventory;
+        const vfs = i.devices.filter((d) => d.physfn);
+        return vfs.length === 160 &&
+          vfs.every((d) => d.driver === "vfio-pci") &&
+          i.guests.find((g) => g.name === big)?.hostdevs.length === 160
+          ? i
+          : undefined;
+      });
+      expect(inv.devices.filter((d) => d.sriov).every((d) => d.sriov!.numVfs === 16)).toBe(true);
 
-    const figures = { vfs16Ms: r16.ms, vfs160Ms: r160.ms, jobs16: r16.jobs.length, jobs160: r160.jobs.length, breakdown16: planBreakdown(r16.jobs), breakdown160: planBreakdown(r160.jobs) };
-    await mkdir(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
-    await writeFile(fileURLToPath(new URL("../test-results/seed-000-plan.json", import.meta.url)), `${JSON.stringify(figures, null, 2)}\n`);
-    console.log(`seed 000 plan end to end: 16 VFs ${r16.ms} ms (${r16.jobs.length} jobs, ${JSON.stringify(figures.breakdown16)}), 160 VFs ${r160.ms} ms (${r160.jobs.length} jobs, ${JSON.stringify(figures.breakdown160)})`);
-  });
+      const figures = {
+        vfs16Ms: r16.ms,
+        vfs160Ms: r160.ms,
+        jobs16: r16.jobs.length,
+        jobs160: r160.jobs.length,
+        breakdown16: planBreakdown(r16.jobs),
+        breakdown160: planBreakdown(r160.jobs),
+      };
+      await mkdir(fileURLToPath(new URL("../test-results/", import.meta.url)), { recursive: true });
+      await writeFile(
+        fileURLToPath(new URL("../test-results/seed-000-plan.json", import.meta.url)),
+        `${JSON.stringify(figures, null, 2)}\n`,
+      );
+      console.log(
+        `seed 000 plan end to end: 16 VFs ${r16.ms} ms (${r16.jobs.length} jobs, ${JSON.stringify(figures.breakdown16)}), 160 VFs ${r160.ms} ms (${r160.jobs.length} jobs, ${JSON.stringify(figures.breakdown160)})`,
+      );
+    },
+  );
 });

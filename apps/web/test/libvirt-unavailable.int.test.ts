@@ -31,10 +31,28 @@ beforeAll(async () => {
   const root = join(workDir, "root");
   await buildTree("intel-82576", root);
   const token = (await api.post("/api/v1/enrollment-tokens", { hostName: HOST })).body.token as string;
-  agent = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--server", stack.agentUrl, "--state", join(workDir, "state.json"), "--root", root, "--simulated", "--scan-interval-ms", "500"], {
-    env: { ...process.env, PATH: join(workDir, "no-such-bin"), VFLEET_ENROLL_TOKEN: token },
-    stdio: "ignore",
-  });
+  agent = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      agentCli,
+      "run",
+      "--server",
+      stack.agentUrl,
+      "--state",
+      join(workDir, "state.json"),
+      "--root",
+      root,
+      "--simulated",
+      "--scan-interval-ms",
+      "500",
+    ],
+    {
+      env: { ...process.env, PATH: join(workDir, "no-such-bin"), VFLEET_ENROLL_TOKEN: token },
+      stdio: "ignore",
+    },
+  );
   inventory = await waitFor("the host's first snapshot", async () => {
     const hosts = (await api.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt: string | null }[];
     const h = hosts.find((x) => x.name === HOST && x.snapshotAt);
@@ -60,7 +78,11 @@ describe("a host whose agent cannot reach libvirtd", () => {
     const guest = inventory.guests[0]!.name;
     const vf = inventory.devices.find((d) => d.physfn)!.address;
     const before = await stack.db.job.count();
-    const res = await api.post("/api/v1/jobs", { hostId, dryRun: true, job: { kind: "guest.attach", params: { guest, devices: [{ address: vf }] } } });
+    const res = await api.post("/api/v1/jobs", {
+      hostId,
+      dryRun: true,
+      job: { kind: "guest.attach", params: { guest, devices: [{ address: vf }] } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.field).toBe("job.kind");
     expect(res.body.error).toMatch(/guest changes need libvirtd.*qemu:\/\/\/system/);
@@ -68,7 +90,9 @@ describe("a host whose agent cannot reach libvirtd", () => {
     // A PF none of whose VFs a guest holds: a count change under assigned VFs is a 409 of its own.
     const held = new Set(inventory.guests.flatMap((g) => g.hostdevs.map((h) => h.address)));
     const pf = inventory.devices.find((d) => d.sriov && !d.sriov.vfs.some((vf) => held.has(vf)))!.address;
-    expect((await api.post("/api/v1/jobs", { hostId, dryRun: true, job: { kind: "vf.set-count", params: { pf, count: 2 } } })).status).toBe(200);
+    expect((await api.post("/api/v1/jobs", { hostId, dryRun: true, job: { kind: "vf.set-count", params: { pf, count: 2 } } })).status).toBe(
+      200,
+    );
   });
 
   it("has the host page say that guests cannot be changed and why", async () => {

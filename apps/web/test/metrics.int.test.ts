@@ -38,7 +38,9 @@ const value = (m: Scrape, name: string, labels: Record<string, string> = {}) =>
  */
 const count = (m: Scrape, name: string, labels: Record<string, string> = {}) => {
   expect(m.families.get(name)?.type, name).toBe("HISTOGRAM");
-  return m.text.split("\n").filter((l) => l.startsWith(`${name}_count`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+  return m.text
+    .split("\n")
+    .filter((l) => l.startsWith(`${name}_count`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
     .reduce((n, l) => n + Number(l.split(" ").pop()), 0);
 };
 
@@ -68,8 +70,14 @@ describe("/metrics", () => {
     const res = await api.post("/api/v1/jobs", { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const dispatch = await agent.next("job.dispatch");
-    agent.send("job.result", { jobId: dispatch.payload.jobId, attempt: 1, result: { status: "succeeded", changed: false, steps: [], error: null, observed: { numVfs: 16 } } });
-    await waitFor("the job to succeed", async () => ((await api.get(`/api/v1/jobs/${res.body.job.id}`)).body.job?.state === "succeeded" ? true : undefined));
+    agent.send("job.result", {
+      jobId: dispatch.payload.jobId,
+      attempt: 1,
+      result: { status: "succeeded", changed: false, steps: [], error: null, observed: { numVfs: 16 } },
+    });
+    await waitFor("the job to succeed", async () =>
+      (await api.get(`/api/v1/jobs/${res.body.job.id}`)).body.job?.state === "succeeded" ? true : undefined,
+    );
 
     const after = await scrape();
     expect(value(after, "vfleet_jobs_finished_total", { kind: "vf.set-count", status: "succeeded" })).toBe(1);

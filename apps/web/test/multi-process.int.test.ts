@@ -60,10 +60,15 @@ it("a job queued through any process reaches its agent; a new process leaves liv
   for (const [i, agent] of fleet.agents.entries()) {
     // The second port: the first carries a VF assigned to the profile's guest.
     const pf = agent.hostInventory.devices.filter((d) => d.sriov).at(-1)!.address;
-    const res = await apiClient(planes[i % 3]!.url, operator).post("/api/v1/jobs", { hostId: fleet.hostIds[i], job: { kind: "vf.set-count", params: { pf, count: 2 } } });
+    const res = await apiClient(planes[i % 3]!.url, operator).post("/api/v1/jobs", {
+      hostId: fleet.hostIds[i],
+      job: { kind: "vf.set-count", params: { pf, count: 2 } },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
-  await expect.poll(async () => (await jobs()).filter((j) => j.state === "dispatched").length, { timeout: 60_000, interval: 200 }).toBe(AGENTS);
+  await expect
+    .poll(async () => (await jobs()).filter((j) => j.state === "dispatched").length, { timeout: 60_000, interval: 200 })
+    .toBe(AGENTS);
   const ids = planes.map(processIdOf);
   const before = await jobs();
   // Each job was dispatched by the process holding its agent's socket, whichever process queued it.
@@ -78,13 +83,25 @@ it("a job queued through any process reaches its agent; a new process leaves liv
   const moved = new Set(before.filter((j) => j.ownerId === victim).map((j) => j.id));
   expect(moved.size).toBeGreaterThan(0);
   await planes[1]!.kill();
-  await expect.poll(async () => (await jobs()).filter((j) => j.state === "dispatched" && j.ownerId !== victim).length, { timeout: 60_000, interval: 200 }).toBe(AGENTS);
+  await expect
+    .poll(async () => (await jobs()).filter((j) => j.state === "dispatched" && j.ownerId !== victim).length, {
+      timeout: 60_000,
+      interval: 200,
+    })
+    .toBe(AGENTS);
 
-  for (const a of fleet.agents) { a.holdJobs = false; a.releaseJobs(); }
-  await expect.poll(async () => (await jobs()).filter((j) => j.state === "succeeded").length, { timeout: 60_000, interval: 200 }).toBe(AGENTS);
+  for (const a of fleet.agents) {
+    a.holdJobs = false;
+    a.releaseJobs();
+  }
+  await expect
+    .poll(async () => (await jobs()).filter((j) => j.state === "succeeded").length, { timeout: 60_000, interval: 200 })
+    .toBe(AGENTS);
   for (const j of await jobs()) expect([j.id, j.attempt]).toEqual([j.id, moved.has(j.id) ? 2 : 1]);
   expect(await db.auditEvent.count({ where: { action: "job.succeeded" } })).toBe(AGENTS);
   expect(await db.host.count({ where: { online: true } })).toBe(AGENTS);
   expect(fleet.stats.closeCodes.get(1011) ?? 0).toBe(0);
-  console.log(`multi-process: ${AGENTS} agents over 3 processes (${[...proxy.picks.values()].join("/")} connections), ${moved.size} jobs moved with their agents after SIGKILL`);
+  console.log(
+    `multi-process: ${AGENTS} agents over 3 processes (${[...proxy.picks.values()].join("/")} connections), ${moved.size} jobs moved with their agents after SIGKILL`,
+  );
 }, 300_000);

@@ -12,7 +12,10 @@ import { connectReadyAgent, type TestAgent } from "./test-agent.ts";
  * for their status, with a JSON Schema 2020-12 validator (OpenAPI 3.1's dialect).
  */
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>> };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+};
 
 let stack: TestStack;
 let doc: Doc;
@@ -33,7 +36,13 @@ afterAll(async () => {
 });
 
 /** Call the API and check the answer against the document's schema for its path, method and status. */
-async function call(method: "get" | "post" | "put" | "delete", path: string, template: string, token: string | null, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  method: "get" | "post" | "put" | "delete",
+  path: string,
+  template: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${stack.plane.url}${path}`, {
     method: method.toUpperCase(),
     headers: { ...(token ? bearer(token) : {}), ...(body === undefined ? {} : { "content-type": "application/json" }) },
@@ -45,7 +54,8 @@ async function call(method: "get" | "post" | "put" | "delete", path: string, tem
   if (!response) problems.push(`${method.toUpperCase()} ${path}: status ${res.status} is not documented`);
   else {
     const schema = response.content?.["application/json"]?.schema;
-    if (schema && !ajv.validate(schema, json)) problems.push(`${method.toUpperCase()} ${path} ${res.status}: ${ajv.errorsText()} in ${JSON.stringify(json).slice(0, 300)}`);
+    if (schema && !ajv.validate(schema, json))
+      problems.push(`${method.toUpperCase()} ${path} ${res.status}: ${ajv.errorsText()} in ${JSON.stringify(json).slice(0, 300)}`);
   }
   return { status: res.status, body: json };
 }
@@ -90,7 +100,9 @@ describe("the OpenAPI document", () => {
     agent.snapshot(buildDgx2Inventory({ hostname: "doc-01" }));
     await agent.next("inventory.ack");
     const hostId = enrolled.body.hostId as string;
-    const pfs = buildDgx2Inventory().devices.filter((d) => d.sriov).map((d) => d.address);
+    const pfs = buildDgx2Inventory()
+      .devices.filter((d) => d.sriov)
+      .map((d) => d.address);
     // reads
     await call("get", "/api/v1/hosts", T("/api/v1/hosts"), viewer);
     await call("get", "/api/v1/hosts", T("/api/v1/hosts"), null);
@@ -115,7 +127,13 @@ describe("the OpenAPI document", () => {
     await call("post", "/api/v1/jobs/nope/abandon", T("/api/v1/jobs/{jobId}/abandon"), operator, {});
     await call("get", `/api/v1/hosts/${hostId}/jobs?limit=5`, T("/api/v1/hosts/{hostId}/jobs"), viewer);
     await call("get", "/api/v1/hosts/nope/jobs", T("/api/v1/hosts/{hostId}/jobs"), viewer);
-    const plan = { hostId, jobs: [{ ref: "a", job: setCount(pfs[2]!, 2) }, { ref: "b", job: setCount(pfs[3]!, 2), dependsOn: ["a"] }] };
+    const plan = {
+      hostId,
+      jobs: [
+        { ref: "a", job: setCount(pfs[2]!, 2) },
+        { ref: "b", job: setCount(pfs[3]!, 2), dependsOn: ["a"] },
+      ],
+    };
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, { ...plan, dryRun: true });
     const queued = await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, plan);
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, plan);
@@ -154,13 +172,27 @@ describe("the OpenAPI document", () => {
     await call("get", "/api/v1/pools/nope/capacity", T("/api/v1/pools/{name}/capacity"), viewer);
     await call("post", "/api/v1/placements/what-if", T("/api/v1/placements/what-if"), viewer, { pool: "cx5", count: 16 });
     await call("post", "/api/v1/placements/what-if", T("/api/v1/placements/what-if"), viewer, { pool: "cx5", count: -1 });
-    await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, { pool: "cx5", count: 2, guest: { name: "doc-guest", vcpus: 4, memoryMiB: 4096 }, dryRun: true });
-    await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, { pool: "cx5", count: 1000, guest: { name: "doc-guest" }, dryRun: true });
+    await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, {
+      pool: "cx5",
+      count: 2,
+      guest: { name: "doc-guest", vcpus: 4, memoryMiB: 4096 },
+      dryRun: true,
+    });
+    await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, {
+      pool: "cx5",
+      count: 1000,
+      guest: { name: "doc-guest" },
+      dryRun: true,
+    });
     await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, { pool: "nope", count: 2, guest: { name: "doc-guest" } });
     await call("get", `/api/v1/assignments?hostId=${hostId}`, T("/api/v1/assignments"), viewer);
     await call("get", "/api/v1/assignments/history", T("/api/v1/assignments/history"), viewer);
     await call("get", "/api/v1/assignments/history?limit=0", T("/api/v1/assignments/history"), viewer);
-    await call("post", "/api/v1/assignments/release", T("/api/v1/assignments/release"), operator, { hostId: "nope", guest: "dgx-guest", dryRun: true });
+    await call("post", "/api/v1/assignments/release", T("/api/v1/assignments/release"), operator, {
+      hostId: "nope",
+      guest: "dgx-guest",
+      dryRun: true,
+    });
     await call("post", "/api/v1/assignments/release", T("/api/v1/assignments/release"), operator, { hostId, guest: "bad guest!" });
     await call("get", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), viewer);
     await call("get", "/api/v1/hosts/nope/labels", T("/api/v1/hosts/{hostId}/labels"), viewer);
@@ -176,6 +208,9 @@ describe("the OpenAPI document", () => {
 
     expect(problems).toEqual([]);
     const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
-    expect(documented.filter((k) => !seen.has(k)), "operations this test never called").toEqual([]);
+    expect(
+      documented.filter((k) => !seen.has(k)),
+      "operations this test never called",
+    ).toEqual([]);
   });
 });

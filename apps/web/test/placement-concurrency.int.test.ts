@@ -2,7 +2,25 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { applyMigrations, cancelJob, createDb, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, startDatabase, storeSnapshot, type Database, type Db, type PoolView } from "@vfleet/db";
+import {
+  applyMigrations,
+  cancelJob,
+  createDb,
+  createJobs,
+  findCandidateHosts,
+  findHostIds,
+  getHost,
+  getPlan,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  savePool,
+  startDatabase,
+  storeSnapshot,
+  type Database,
+  type Db,
+  type PoolView,
+} from "@vfleet/db";
 import { placeAndReserve, type PlaceOutcome } from "../lib/placement/place-and-reserve.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 
@@ -41,7 +59,11 @@ beforeAll(async () => {
   inventory.devices = inventory.devices.filter((d) => keep(d.address));
   inventory.iommuGroups = inventory.iommuGroups.filter((g) => g.devices.every(keep));
   await storeSnapshot(db, host.id, { hash: "h1", scannedAt: new Date(), inventory });
-  const saved = await savePool(db, { pool: { name: "one-pf", selector: { vendorId: "15b3", addresses: [PF] } }, actor: "test", create: true });
+  const saved = await savePool(db, {
+    pool: { name: "one-pf", selector: { vendorId: "15b3", addresses: [PF] } },
+    actor: "test",
+    create: true,
+  });
   if (!saved.ok) throw new Error(saved.reason);
   pool = saved.pool;
 }, 120_000);
@@ -56,15 +78,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it(`${REQUESTS} one-VF requests onto 8 free VFs, ${ROUNDS} rounds: always 8 plans, ${REQUESTS - 8} clear "no capacity", no VF reserved twice`, async () => {
   for (let round = 0; round < ROUNDS; round++) {
-    const outcomes: PlaceOutcome[] = await Promise.all(Array.from({ length: REQUESTS }, async (_, i) => {
-      await sleep(Math.random() * 4);
-      const request = { pool, count: 1, numa: "none" as const, guest: { name: `r${round}-g${i}`, host: "dgx2-01", vcpus: 2, memoryMiB: 2048 } };
-      return placeAndReserve(clients[i % PROCESSES]!, queries, { request, pool, dryRun: false, actor: `op${i}` });
-    }));
+    const outcomes: PlaceOutcome[] = await Promise.all(
+      Array.from({ length: REQUESTS }, async (_, i) => {
+        await sleep(Math.random() * 4);
+        const request = {
+          pool,
+          count: 1,
+          numa: "none" as const,
+          guest: { name: `r${round}-g${i}`, host: "dgx2-01", vcpus: 2, memoryMiB: 2048 },
+        };
+        return placeAndReserve(clients[i % PROCESSES]!, queries, { request, pool, dryRun: false, actor: `op${i}` });
+      }),
+    );
     const planned = outcomes.filter((o): o is Extract<PlaceOutcome, { kind: "planned" }> => o.kind === "planned");
     const refused = outcomes.filter((o) => o.kind === "no-capacity");
     expect([round, planned.length, refused.length]).toEqual([round, 8, REQUESTS - 8]);
-    for (const r of refused) expect((r as Extract<PlaceOutcome, { kind: "no-capacity" }>).error).toMatch(/^no host has 1 ready, bindable or creatable VFs; dgx2-01 has 0 /);
+    for (const r of refused)
+      expect((r as Extract<PlaceOutcome, { kind: "no-capacity" }>).error).toMatch(
+        /^no host has 1 ready, bindable or creatable VFs; dgx2-01 has 0 /,
+      );
     const planIds = planned.map((p) => p.plan!.id);
     const reservedEvents = await clients[0]!.assignmentEvent.findMany({ where: { planId: { in: planIds }, action: "reserved" } });
     expect(reservedEvents).toHaveLength(8);

@@ -3,7 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { classifyPf, placeRequest, type PlacementRequest } from "@vfleet/core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { applyMigrations, createDb, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries, savePool, startDatabase, storeSnapshot, type Database, type Db, type PoolView } from "@vfleet/db";
+import {
+  applyMigrations,
+  createDb,
+  createJobs,
+  findCandidateHosts,
+  findHostIds,
+  getHost,
+  getPlan,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  savePool,
+  startDatabase,
+  storeSnapshot,
+  type Database,
+  type Db,
+  type PoolView,
+} from "@vfleet/db";
 import { placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 
@@ -16,7 +33,16 @@ let dir: string;
 let database: Database;
 let db: Db;
 let pool: PoolView;
-const queries: SchedulerQueries = { loadPlacementHosts, findCandidateHosts, loadPoolSummaries, findHostIds, listUsedMacs, getHost, createJobs, getPlan };
+const queries: SchedulerQueries = {
+  loadPlacementHosts,
+  findCandidateHosts,
+  loadPoolSummaries,
+  findHostIds,
+  listUsedMacs,
+  getHost,
+  createJobs,
+  getPlan,
+};
 
 /** A DGX-2 whose VFs are ready (vfio-pci), or all on mlx5_core (bindable: 16 binds for 16 VFs). */
 async function storeHost(name: string, o: { bindable?: boolean; online?: boolean; assigned?: number } = {}): Promise<string> {
@@ -36,7 +62,11 @@ beforeAll(async () => {
   await storeHost("b-ready", { assigned: 8 });
   await storeHost("c-ready");
   await storeHost("d-offline", { online: false });
-  const saved = await savePool(db, { pool: { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } }, actor: "test", create: true });
+  const saved = await savePool(db, {
+    pool: { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } },
+    actor: "test",
+    create: true,
+  });
   if (!saved.ok) throw new Error(saved.reason);
   pool = saved.pool;
 }, 120_000);
@@ -47,7 +77,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({ pool, count: 16, numa: "required", minPfs: 4, guest: { name: "g-new", vcpus: 8, memoryMiB: 8192 }, ...o });
+const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({
+  pool,
+  count: 16,
+  numa: "required",
+  minPfs: 4,
+  guest: { name: "g-new", vcpus: 8, memoryMiB: 8192 },
+  ...o,
+});
 
 /** Where core's placement over every stored host's rows puts the request. */
 async function onEveryRow(request: PlacementRequest): Promise<string> {
@@ -57,7 +94,13 @@ async function onEveryRow(request: PlacementRequest): Promise<string> {
 }
 
 it("lands where placement over every host's rows lands, for each NUMA policy and size", async () => {
-  const requests = [ask(), ask({ count: 60, minPfs: 5 }), ask({ count: 100, numa: "preferred", minPfs: 1 }), ask({ count: 155, numa: "none" }), ask({ count: 8, guest: { name: "g-new", numaNode: 1 } })];
+  const requests = [
+    ask(),
+    ask({ count: 60, minPfs: 5 }),
+    ask({ count: 100, numa: "preferred", minPfs: 1 }),
+    ask({ count: 155, numa: "none" }),
+    ask({ count: 8, guest: { name: "g-new", numaNode: 1 } }),
+  ];
   const hosts: string[] = [];
   for (const request of requests) {
     const outcome = await placeAndReserve(db, queries, { request, pool, dryRun: true, actor: "test" });
@@ -82,9 +125,32 @@ it("takes the next best candidate when a reservation takes the winner between th
         raced = true;
         const [host] = await loadPlacementHosts(db, pool.selector, { hostIds: [b!] });
         const free = host!.pfs.flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable]).map((v) => v.address);
-        const reservations = free.map((address) => ({ address, guest: "other", pool: "cx5", pf: null, transient: false, mac: null, vlan: null, previousDriver: "vfio-pci", previousMac: null, previousVlan: null }));
-        const job = { ref: "attach", job: { kind: "guest.attach" as const, params: { guest: "other", devices: [{ address: free[0]!, kind: "hostdev" as const }], live: false, config: true } }, summary: "attach", dependsOn: [], resourceKeys: ["guest:other"], before: null };
-        expect((await createJobs(db, { hostId: b!, createdBy: "other", plan: { title: "other" }, jobs: [job], reservations })).ok).toBe(true);
+        const reservations = free.map((address) => ({
+          address,
+          guest: "other",
+          pool: "cx5",
+          pf: null,
+          transient: false,
+          mac: null,
+          vlan: null,
+          previousDriver: "vfio-pci",
+          previousMac: null,
+          previousVlan: null,
+        }));
+        const job = {
+          ref: "attach",
+          job: {
+            kind: "guest.attach" as const,
+            params: { guest: "other", devices: [{ address: free[0]!, kind: "hostdev" as const }], live: false, config: true },
+          },
+          summary: "attach",
+          dependsOn: [],
+          resourceKeys: ["guest:other"],
+          before: null,
+        };
+        expect((await createJobs(db, { hostId: b!, createdBy: "other", plan: { title: "other" }, jobs: [job], reservations })).ok).toBe(
+          true,
+        );
       }
       return summaries;
     },

@@ -33,8 +33,13 @@ beforeAll(async () => {
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 10_000 });
   api = apiClient(stack.plane.url, stack.tokens.operator);
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: "dgx2-01", profile: "dgx2", vfs: 0 }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 1000, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [{ name: "dgx2-01", profile: "dgx2", vfs: 0 }],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 1000,
+    log: () => {},
   });
   hostId = await waitFor("dgx2-01 to report", async () => {
     const hosts = (await api.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt?: string | null }[];
@@ -51,17 +56,26 @@ afterAll(async () => {
 });
 
 async function waitForPlan(planId: string) {
-  return waitFor(`plan ${planId} to finish`, async () => {
-    const p = (await api.get(`/api/v1/plans/${planId}`)).body;
-    return p.plan.finishedAt ? p : undefined;
-  }, 600_000, 250);
+  return waitFor(
+    `plan ${planId} to finish`,
+    async () => {
+      const p = (await api.get(`/api/v1/plans/${planId}`)).body;
+      return p.plan.finishedAt ? p : undefined;
+    },
+    600_000,
+    250,
+  );
 }
 
 const inventory = async () => (await api.get(`/api/v1/hosts/${hostId}`)).body.inventory as Inventory;
 
 describe("seed 000 through the scheduler", () => {
   it("pools, capacity and what-if before anything exists; bad input is a 400 naming the field and reserves nothing", async () => {
-    const created = await api.post("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" }, macRange: { from: "02:00:00:5c:00:00", to: "02:00:00:5c:ff:ff" } });
+    const created = await api.post("/api/v1/pools", {
+      name: "cx5",
+      selector: { vendorId: "15b3", deviceId: "1017" },
+      macRange: { from: "02:00:00:5c:00:00", to: "02:00:00:5c:ff:ff" },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.pool).toMatchObject({ name: "cx5", kind: "vf" });
     expect((await api.post("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3" } })).status).toBe(409);
@@ -70,7 +84,12 @@ describe("seed 000 through the scheduler", () => {
     const cap = (await api.get("/api/v1/pools/cx5/capacity")).body;
     expect(cap).toMatchObject({ ready: 0, bindable: 0, creatable: 160, assigned: 0 });
     // The simulated DGX-2 has four ConnectX-5 ports on node 0 and six (the dual-port card too) on node 1.
-    expect(cap.byHost.map((r: { host: string; numaNode: number; creatable: number; pfs: number }) => [r.host, r.numaNode, r.creatable, r.pfs])).toEqual([["dgx2-01", 0, 64, 4], ["dgx2-01", 1, 96, 6]]);
+    expect(
+      cap.byHost.map((r: { host: string; numaNode: number; creatable: number; pfs: number }) => [r.host, r.numaNode, r.creatable, r.pfs]),
+    ).toEqual([
+      ["dgx2-01", 0, 64, 4],
+      ["dgx2-01", 1, 96, 6],
+    ]);
 
     const what = (await api.post("/api/v1/placements/what-if", { pool: "cx5", count: 160 })).body;
     expect(what.hosts).toEqual([{ host: "dgx2-01", now: 0, afterCreate: 160, numaNode: null, fits: true }]);
@@ -90,85 +109,129 @@ describe("seed 000 through the scheduler", () => {
       expect([res.status, res.body.field], JSON.stringify(res.body)).toEqual([400, field]);
       expect(res.body.error).toMatch(new RegExp(`^${field.replace(".", "\\.")}: `));
     }
-    expect((await apiClient(stack.plane.url, stack.tokens.viewer).post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: guest } })).status).toBe(403);
+    expect(
+      (await apiClient(stack.plane.url, stack.tokens.viewer).post("/api/v1/placements", { pool: "cx5", count: 1, guest: { name: guest } }))
+        .status,
+    ).toBe(403);
     expect(await stack.db.assignment.count()).toBe(0);
     expect(await stack.db.job.count()).toBe(0);
   });
 
   it("NUMA-local 160 does not fit: 409 in numbers with the best candidates", async () => {
-    const res = await api.post("/api/v1/placements", { pool: "cx5", count: 160, numa: "required", guest: { name: guest, vcpus: 4, memoryMiB: 512 } });
+    const res = await api.post("/api/v1/placements", {
+      pool: "cx5",
+      count: 160,
+      numa: "required",
+      guest: { name: guest, vcpus: 4, memoryMiB: 512 },
+    });
     expect(res.status).toBe(409);
-    expect(res.body.error).toBe("no host has 160 ready, bindable or creatable VFs on one NUMA node local to the guest; dgx2-01 has 96 on node 1 (6 PFs) and 64 on node 0 (4 PFs)");
+    expect(res.body.error).toBe(
+      "no host has 160 ready, bindable or creatable VFs on one NUMA node local to the guest; dgx2-01 has 96 on node 1 (6 PFs) and 64 on node 0 (4 PFs)",
+    );
     expect(res.body.candidates).toHaveLength(2);
     expect(await stack.db.assignment.count()).toBe(0);
   });
 
-  it("places 160 VFs on a new guest, sizes it, runs the plan on the real libvirtd, and the audit has no failure; release restores the host", { timeout: 900_000 }, async () => {
-    const ask = { pool: "cx5", count: 160, numa: "none", minPfs: 10, maxPerPf: 16, guest: { name: guest, host: "dgx2-01", vcpus: 4, memoryMiB: 512 } };
-    const dry = await api.post("/api/v1/placements", { ...ask, dryRun: true });
-    expect(dry.status, JSON.stringify(dry.body).slice(0, 500)).toBe(200);
-    const p = dry.body.placement;
-    expect(p.host).toBe("dgx2-01");
-    expect(p.vfs).toHaveLength(160);
-    expect(p.vfs.every((v: { exists: boolean }) => !v.exists)).toBe(true);
-    expect(p.pfs.map((x: { setCount: { from: number; to: number } }) => [x.setCount.from, x.setCount.to])).toEqual(Array(10).fill([0, 16]));
-    // The kernel's addresses: the simulated port at 35:00.0 has VF offset 1, stride 1.
-    expect(p.vfs.filter((v: { pf: string }) => v.pf === "0000:35:00.0").slice(0, 3).map((v: { address: string }) => v.address)).toEqual(["0000:35:00.1", "0000:35:00.2", "0000:35:00.3"]);
-    expect(p.guest.vcpus).toBeGreaterThan(4);
-    expect(p.guest.memoryMiB).toBeGreaterThan(512);
-    expect(p.guest.sizing.reasons.join(" ")).toMatch(/vCPUs raised 4 -> \d+: 160 functions ask for/);
-    const kinds = p.jobs.map((j: { kind: string }) => j.kind);
-    // One bind job per port, naming its 16 VFs (protocol 1.6).
-    const binds = p.jobs.filter((j: { kind: string }) => j.kind === "device.bind");
-    expect([kinds.filter((k: string) => k === "vf.set-count").length, binds.length]).toEqual([10, 10]);
-    expect(binds.flatMap((j: { job: { params: { devices: string[] } } }) => j.job.params.devices)).toHaveLength(160);
-    expect(kinds.slice(-2)).toEqual(["guest.define", "guest.attach"]);
-    expect(await stack.db.assignment.count()).toBe(0);
+  it(
+    "places 160 VFs on a new guest, sizes it, runs the plan on the real libvirtd, and the audit has no failure; release restores the host",
+    { timeout: 900_000 },
+    async () => {
+      const ask = {
+        pool: "cx5",
+        count: 160,
+        numa: "none",
+        minPfs: 10,
+        maxPerPf: 16,
+        guest: { name: guest, host: "dgx2-01", vcpus: 4, memoryMiB: 512 },
+      };
+      const dry = await api.post("/api/v1/placements", { ...ask, dryRun: true });
+      expect(dry.status, JSON.stringify(dry.body).slice(0, 500)).toBe(200);
+      const p = dry.body.placement;
+      expect(p.host).toBe("dgx2-01");
+      expect(p.vfs).toHaveLength(160);
+      expect(p.vfs.every((v: { exists: boolean }) => !v.exists)).toBe(true);
+      expect(p.pfs.map((x: { setCount: { from: number; to: number } }) => [x.setCount.from, x.setCount.to])).toEqual(
+        Array(10).fill([0, 16]),
+      );
+      // The kernel's addresses: the simulated port at 35:00.0 has VF offset 1, stride 1.
+      expect(
+        p.vfs
+          .filter((v: { pf: string }) => v.pf === "0000:35:00.0")
+          .slice(0, 3)
+          .map((v: { address: string }) => v.address),
+      ).toEqual(["0000:35:00.1", "0000:35:00.2", "0000:35:00.3"]);
+      expect(p.guest.vcpus).toBeGreaterThan(4);
+      expect(p.guest.memoryMiB).toBeGreaterThan(512);
+      expect(p.guest.sizing.reasons.join(" ")).toMatch(/vCPUs raised 4 -> \d+: 160 functions ask for/);
+      const kinds = p.jobs.map((j: { kind: string }) => j.kind);
+      // One bind job per port, naming its 16 VFs (protocol 1.6).
+      const binds = p.jobs.filter((j: { kind: string }) => j.kind === "device.bind");
+      expect([kinds.filter((k: string) => k === "vf.set-count").length, binds.length]).toEqual([10, 10]);
+      expect(binds.flatMap((j: { job: { params: { devices: string[] } } }) => j.job.params.devices)).toHaveLength(160);
+      expect(kinds.slice(-2)).toEqual(["guest.define", "guest.attach"]);
+      expect(await stack.db.assignment.count()).toBe(0);
 
-    const before = await inventory();
-    const res = await api.post("/api/v1/placements", ask);
-    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(201);
-    expect(await stack.db.assignment.count({ where: { state: "reserved", transient: false } })).toBe(160);
-    // While the plan holds them, the same VFs cannot be placed again.
-    const again = await api.post("/api/v1/placements", { ...ask, guest: { ...ask.guest, name: `${guest}-2` } });
-    expect(again.status).toBe(409);
+      const before = await inventory();
+      const res = await api.post("/api/v1/placements", ask);
+      expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(201);
+      expect(await stack.db.assignment.count({ where: { state: "reserved", transient: false } })).toBe(160);
+      // While the plan holds them, the same VFs cannot be placed again.
+      const again = await api.post("/api/v1/placements", { ...ask, guest: { ...ask.guest, name: `${guest}-2` } });
+      expect(again.status).toBe(409);
 
-    const done = await waitForPlan(res.body.plan.id);
-    expect(done.jobs.filter((j: { state: string }) => j.state !== "succeeded"), JSON.stringify(done.plan)).toEqual([]);
-    const xml = parseDomainXml(await virsh.dumpXml(guest, { inactive: true }));
-    expect(xml.hostdevs).toHaveLength(160);
-    expect([xml.vcpus, xml.memoryKiB]).toEqual([p.guest.vcpus, p.guest.memoryMiB * 1024]);
+      const done = await waitForPlan(res.body.plan.id);
+      expect(
+        done.jobs.filter((j: { state: string }) => j.state !== "succeeded"),
+        JSON.stringify(done.plan),
+      ).toEqual([]);
+      const xml = parseDomainXml(await virsh.dumpXml(guest, { inactive: true }));
+      expect(xml.hostdevs).toHaveLength(160);
+      expect([xml.vcpus, xml.memoryKiB]).toEqual([p.guest.vcpus, p.guest.memoryMiB * 1024]);
 
-    // The kernel (simulated) created every VF exactly where the plan said it would.
-    const created = await waitFor("160 VFs in the stored inventory", async () => {
-      const vfs = (await inventory()).devices.filter((d) => d.physfn).map((d) => d.address);
-      return vfs.length === 160 ? vfs : undefined;
-    });
-    expect(created.sort()).toEqual(p.vfs.map((v: { address: string }) => v.address).sort());
-    const listed = await waitFor("160 assignments without drift", async () => {
-      const a = (await api.get(`/api/v1/assignments?hostId=${hostId}&guest=${guest}`)).body;
-      return a.assignments.length === 160 && a.assignments.every((x: { state: string; drift: string | null }) => x.state === "assigned" && x.drift === null) ? a : undefined;
-    });
-    expect(listed.assignments[0]).toMatchObject({ guest, pool: "cx5", createdBy: "token:alice", planId: res.body.plan.id, previous: { driver: null } });
-    const audit = (await api.get(`/api/v1/audit/hosts/${hostId}?guest=${guest}`)).body;
-    const guestChecks = audit.checks.filter((c: { layer: string }) => c.layer === "guest");
-    expect(guestChecks.length).toBeGreaterThan(0);
-    expect(guestChecks.filter((c: { status: string }) => c.status === "fail")).toEqual([]);
-    expect((await api.get("/api/v1/pools/cx5/capacity")).body).toMatchObject({ assigned: 160, ready: 0, creatable: 0 });
+      // The kernel (simulated) created every VF exactly where the plan said it would.
+      const created = await waitFor("160 VFs in the stored inventory", async () => {
+        const vfs = (await inventory()).devices.filter((d) => d.physfn).map((d) => d.address);
+        return vfs.length === 160 ? vfs : undefined;
+      });
+      expect(created.sort()).toEqual(p.vfs.map((v: { address: string }) => v.address).sort());
+      const listed = await waitFor("160 assignments without drift", async () => {
+        const a = (await api.get(`/api/v1/assignments?hostId=${hostId}&guest=${guest}`)).body;
+        return a.assignments.length === 160 &&
+          a.assignments.every((x: { state: string; drift: string | null }) => x.state === "assigned" && x.drift === null)
+          ? a
+          : undefined;
+      });
+      expect(listed.assignments[0]).toMatchObject({
+        guest,
+        pool: "cx5",
+        createdBy: "token:alice",
+        planId: res.body.plan.id,
+        previous: { driver: null },
+      });
+      const audit = (await api.get(`/api/v1/audit/hosts/${hostId}?guest=${guest}`)).body;
+      const guestChecks = audit.checks.filter((c: { layer: string }) => c.layer === "guest");
+      expect(guestChecks.length).toBeGreaterThan(0);
+      expect(guestChecks.filter((c: { status: string }) => c.status === "fail")).toEqual([]);
+      expect((await api.get("/api/v1/pools/cx5/capacity")).body).toMatchObject({ assigned: 160, ready: 0, creatable: 0 });
 
-    const release = await api.post("/api/v1/assignments/release", { hostId, guest, driver: "host", removeVfs: true });
-    expect(release.status, JSON.stringify(release.body).slice(0, 500)).toBe(201);
-    const released = await waitForPlan(release.body.plan.id);
-    expect(released.jobs.filter((j: { state: string }) => j.state !== "succeeded")).toEqual([]);
-    expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
-    const after = await waitFor("the host as before: no VFs, the guest empty", async () => {
-      const inv = await inventory();
-      return inv.devices.every((d) => !d.physfn) && inv.guests.find((g) => g.name === guest)?.hostdevs.length === 0 ? inv : undefined;
-    });
-    const shape = (inv: Inventory) => inv.devices.map((d) => [d.address, d.driver, d.sriov?.numVfs ?? null]);
-    expect(shape(after)).toEqual(shape(before));
-    expect((await api.get(`/api/v1/assignments?hostId=${hostId}`)).body.assignments).toEqual([]);
-    const history = (await api.get(`/api/v1/assignments/history?hostId=${hostId}&guest=${guest}&limit=1000`)).body.events as { action: string }[];
-    expect(["reserved", "assigned", "release-requested", "released"].map((a) => history.filter((e) => e.action === a).length)).toEqual([160, 160, 160, 160]);
-  });
+      const release = await api.post("/api/v1/assignments/release", { hostId, guest, driver: "host", removeVfs: true });
+      expect(release.status, JSON.stringify(release.body).slice(0, 500)).toBe(201);
+      const released = await waitForPlan(release.body.plan.id);
+      expect(released.jobs.filter((j: { state: string }) => j.state !== "succeeded")).toEqual([]);
+      expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
+      const after = await waitFor("the host as before: no VFs, the guest empty", async () => {
+        const inv = await inventory();
+        return inv.devices.every((d) => !d.physfn) && inv.guests.find((g) => g.name === guest)?.hostdevs.length === 0 ? inv : undefined;
+      });
+      const shape = (inv: Inventory) => inv.devices.map((d) => [d.address, d.driver, d.sriov?.numVfs ?? null]);
+      expect(shape(after)).toEqual(shape(before));
+      expect((await api.get(`/api/v1/assignments?hostId=${hostId}`)).body.assignments).toEqual([]);
+      const history = (await api.get(`/api/v1/assignments/history?hostId=${hostId}&guest=${guest}&limit=1000`)).body.events as {
+        action: string;
+      }[];
+      expect(["reserved", "assigned", "release-requested", "released"].map((a) => history.filter((e) => e.action === a).length)).toEqual([
+        160, 160, 160, 160,
+      ]);
+    },
+  );
 });

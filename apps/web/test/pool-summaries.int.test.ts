@@ -2,8 +2,26 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { scanHost } from "@vfleet/agent/scan";
-import { computePoolCapacity, poolCapacityOfSummaries, whatIf, whatIfOfSummaries, type PoolSelector, type WhatIfRequest } from "@vfleet/core";
-import { applyMigrations, createDb, createJobs, loadPlacementHosts, loadPoolSummaries, setHostLabels, startDatabase, storeSnapshot, type Database, type Db } from "@vfleet/db";
+import {
+  computePoolCapacity,
+  poolCapacityOfSummaries,
+  whatIf,
+  whatIfOfSummaries,
+  type PoolSelector,
+  type WhatIfRequest,
+} from "@vfleet/core";
+import {
+  applyMigrations,
+  createDb,
+  createJobs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  setHostLabels,
+  startDatabase,
+  storeSnapshot,
+  type Database,
+  type Db,
+} from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { buildTree } from "@vfleet/simulator";
@@ -49,10 +67,13 @@ beforeAll(async () => {
   // A third of the VFs already on vfio-pci, one VF enslaved to a bond (the host uses it).
   const half = await scanned("dgx2", 8);
   const vfs = half.devices.filter((d) => d.physfn);
-  vfs.forEach((d, i) => { if (i % 3 === 0) d.driver = "vfio-pci"; });
+  vfs.forEach((d, i) => {
+    if (i % 3 === 0) d.driver = "vfio-pci";
+  });
   const bonded = half.interfaces.find((n) => n.pciAddress === vfs[1]!.address);
   if (bonded) bonded.master = "bond0";
-  else half.interfaces.push({ name: "enp53s0f0v1", mac: null, carrier: true, operstate: "up", pciAddress: vfs[1]!.address, master: "bond0" });
+  else
+    half.interfaces.push({ name: "enp53s0f0v1", mac: null, carrier: true, operstate: "up", pciAddress: vfs[1]!.address, master: "bond0" });
   const labelled = await store("dgx2-half", half);
   await setHostLabels(db, { hostId: labelled, labels: { fabric: "roce" }, actor: "test" });
   await store("dgx2-offline", await scanned("dgx2", 16), false);
@@ -61,13 +82,40 @@ beforeAll(async () => {
   await store("gpu-ws", await scanned("gpu-workstation", 0));
 
   // A plan holds two VFs of dgx2-half: reserved in the summary as in the rows.
-  const [free1, free2] = vfs.filter((d) => d.driver === "vfio-pci").slice(1).map((d) => d.address);
+  const [free1, free2] = vfs
+    .filter((d) => d.driver === "vfio-pci")
+    .slice(1)
+    .map((d) => d.address);
   const attach = (address: string) => ({
-    ref: `attach-${address}`, job: { kind: "guest.attach" as const, params: { guest: "g", devices: [{ address, kind: "hostdev" as const }], live: false, config: true } },
-    summary: "attach", dependsOn: [], resourceKeys: [`dev:${address}`], before: null,
+    ref: `attach-${address}`,
+    job: {
+      kind: "guest.attach" as const,
+      params: { guest: "g", devices: [{ address, kind: "hostdev" as const }], live: false, config: true },
+    },
+    summary: "attach",
+    dependsOn: [],
+    resourceKeys: [`dev:${address}`],
+    before: null,
   });
-  const reservation = (address: string) => ({ address, guest: "g", pool: "cx5", pf: null, transient: false, mac: null, vlan: null, previousDriver: "vfio-pci", previousMac: null, previousVlan: null });
-  const held = await createJobs(db, { hostId: labelled, createdBy: "test", plan: { title: "hold" }, jobs: [attach(free1!), attach(free2!)], reservations: [reservation(free1!), reservation(free2!)] });
+  const reservation = (address: string) => ({
+    address,
+    guest: "g",
+    pool: "cx5",
+    pf: null,
+    transient: false,
+    mac: null,
+    vlan: null,
+    previousDriver: "vfio-pci",
+    previousMac: null,
+    previousVlan: null,
+  });
+  const held = await createJobs(db, {
+    hostId: labelled,
+    createdBy: "test",
+    plan: { title: "hold" },
+    jobs: [attach(free1!), attach(free2!)],
+    reservations: [reservation(free1!), reservation(free2!)],
+  });
   if (!held.ok) throw new Error("reservation refused");
 }, 120_000);
 
@@ -109,7 +157,15 @@ describe("pool capacity and what-if from the per-PF summary", () => {
       const full = computePoolCapacity(selector, await loadPlacementHosts(db, selector));
       const summary = poolCapacityOfSummaries(await loadPoolSummaries(db, selector));
       expect(summary, what).toEqual(full);
-      seen = { ready: seen.ready + full.ready, bindable: seen.bindable + full.bindable, creatable: seen.creatable + full.creatable, assigned: seen.assigned + full.assigned, reserved: seen.reserved + full.reserved, inUse: seen.inUse + full.inUse, offline: seen.offline + full.offline.length };
+      seen = {
+        ready: seen.ready + full.ready,
+        bindable: seen.bindable + full.bindable,
+        creatable: seen.creatable + full.creatable,
+        assigned: seen.assigned + full.assigned,
+        reserved: seen.reserved + full.reserved,
+        inUse: seen.inUse + full.inUse,
+        offline: seen.offline + full.offline.length,
+      };
     }
     // The fleet exercises every count, so an equality above could not hold by zeros alone.
     for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
@@ -122,7 +178,10 @@ describe("pool capacity and what-if from the per-PF summary", () => {
       const full = await loadPlacementHosts(db, selector);
       for (const [asked, request] of requests) {
         const expected = whatIf(full, { ...request, pool });
-        expect(whatIfOfSummaries(await loadPoolSummaries(db, selector, { hostLabels: request.hostLabels }), request), `${what}: ${asked}`).toEqual(expected);
+        expect(
+          whatIfOfSummaries(await loadPoolSummaries(db, selector, { hostLabels: request.hostLabels }), request),
+          `${what}: ${asked}`,
+        ).toEqual(expected);
         fits += expected.hosts.filter((h) => h.fits).length;
       }
     }

@@ -23,7 +23,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const storedHashes = async () => new Map((await stack.db.host.findMany({ select: { id: true, snapshotHash: true } })).map((h) => [h.id, h.snapshotHash]));
+const storedHashes = async () =>
+  new Map((await stack.db.host.findMany({ select: { id: true, snapshotHash: true } })).map((h) => [h.id, h.snapshotHash]));
 const allStored = async () => {
   const stored = await storedHashes();
   return fleet.agents.filter((a, i) => a.synced && stored.get(fleet.hostIds[i]!) === a.hash).length;
@@ -39,7 +40,10 @@ it("500 agents connecting at once, then dropped and reconnecting with changed in
   // backoff) with a changed inventory, so every host is stored again.
   t0 = Date.now();
   for (const hostId of fleet.hostIds) stack.plane.disconnectAgent(hostId);
-  for (const agent of fleet.agents) agent.change((inv) => { inv.host.kernelCmdline += " storm=1"; });
+  for (const agent of fleet.agents)
+    agent.change((inv) => {
+      inv.host.kernelCmdline += " storm=1";
+    });
   await expect.poll(allStored, { timeout: 150_000, interval: 500 }).toBe(AGENTS);
   const stormMs = Date.now() - t0;
 
@@ -47,14 +51,18 @@ it("500 agents connecting at once, then dropped and reconnecting with changed in
   expect([...fleet.stats.errors.keys()]).toEqual([]);
   expect(stack.logs.filter((l) => l.level === "error")).toEqual([]);
   expect(fleet.agents.every((a) => a.connections === 2)).toBe(true);
-  expect((await stack.db.host.count({ where: { online: true } }))).toBe(AGENTS);
+  expect(await stack.db.host.count({ where: { online: true } })).toBe(AGENTS);
 
   // Connectivity is in the audit log, written in batches: each host online twice, offline once.
-  await expect.poll(async () => (await stack.db.auditEvent.count({ where: { action: "host.online" } })), { timeout: 10_000 }).toBe(2 * AGENTS);
+  await expect
+    .poll(async () => await stack.db.auditEvent.count({ where: { action: "host.online" } }), { timeout: 10_000 })
+    .toBe(2 * AGENTS);
   expect(await stack.db.auditEvent.count({ where: { action: "host.offline" } })).toBe(AGENTS);
   const [one] = (await listAuditEvents(stack.db, { hostId: fleet.hostIds[0]! })).filter((e) => e.action === "host.offline");
   expect(one?.summary).toMatch(/^storm-00000: agent disconnected \(1006/);
 
-  console.log(`reconnect storm, ${AGENTS} agents (5% DGX-2): all connected and stored in ${(connectMs / 1000).toFixed(1)} s; ` +
-    `all dropped and reconnected with changed inventories, stored again in ${(stormMs / 1000).toFixed(1)} s; close codes seen ${JSON.stringify([...fleet.stats.closeCodes])}`);
+  console.log(
+    `reconnect storm, ${AGENTS} agents (5% DGX-2): all connected and stored in ${(connectMs / 1000).toFixed(1)} s; ` +
+      `all dropped and reconnected with changed inventories, stored again in ${(stormMs / 1000).toFixed(1)} s; close codes seen ${JSON.stringify([...fleet.stats.closeCodes])}`,
+  );
 }, 330_000);

@@ -14,9 +14,15 @@ import { bearer, createUser, startTestStack, TEST_PASSWORD, type TestStack } fro
 
 /** Served by the custom server itself, not by a file under app/. */
 const SERVER_ROUTES = [
-  "/api/v1/events", "/api/auth/sign-in/username", "/api/auth/sign-out",
+  "/api/v1/events",
+  "/api/auth/sign-in/username",
+  "/api/auth/sign-out",
   // the SSH installer's API (server/host-install/serve-host-installs.ts)
-  "/api/v1/ssh-key", "/api/v1/ssh-targets", "/api/v1/ssh-targets/probe", "/api/v1/host-installs", "/api/v1/host-installs/[installId]",
+  "/api/v1/ssh-key",
+  "/api/v1/ssh-targets",
+  "/api/v1/ssh-targets/probe",
+  "/api/v1/host-installs",
+  "/api/v1/host-installs/[installId]",
 ];
 
 type Caller = "anonymous" | "viewer session" | "operator token" | "admin token" | "revoked token" | "expired session";
@@ -42,7 +48,11 @@ beforeAll(async () => {
   const url = stack.plane.url;
   await createUser(stack.admin, "vera", "viewer");
   await createUser(stack.admin, "exp", "operator");
-  const revoked = await fetch(`${url}/api/v1/tokens`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify({ name: "soon-revoked", role: "admin" }) });
+  const revoked = await fetch(`${url}/api/v1/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+    body: JSON.stringify({ name: "soon-revoked", role: "admin" }),
+  });
   const { token, apiToken } = (await revoked.json()) as { token: string; apiToken: { id: string } };
   expect((await fetch(`${url}/api/v1/tokens/${apiToken.id}`, { method: "DELETE", headers: bearer(stack.tokens.admin) })).status).toBe(200);
   auth.anonymous = {};
@@ -61,7 +71,9 @@ afterAll(async () => {
 async function call(method: Method, path: string, headers: Record<string, string>): Promise<number> {
   const controller = new AbortController();
   const res = await fetch(`${stack.plane.url}${path}`, {
-    method, redirect: "manual", signal: controller.signal,
+    method,
+    redirect: "manual",
+    signal: controller.signal,
     headers: { ...headers, ...(method === "GET" ? {} : { "content-type": "application/json" }) },
     ...(method === "GET" ? {} : { body: "{}" }),
   });
@@ -74,14 +86,20 @@ describe("role matrix", () => {
     const missing = routes.flatMap((r) => r.methods.filter((m) => !ACCESS_RULES[r.route]?.[m]).map((m) => `${m} ${r.route}`));
     expect(missing, "add these to lib/auth/access-rules.ts").toEqual([]);
     const known = new Set([...routes.map((r) => r.route), ...SERVER_ROUTES]);
-    expect(Object.keys(ACCESS_RULES).filter((r) => !known.has(r)), "rules for routes that do not exist").toEqual([]);
+    expect(
+      Object.keys(ACCESS_RULES).filter((r) => !known.has(r)),
+      "rules for routes that do not exist",
+    ).toEqual([]);
     expect(routes.length).toBeGreaterThan(25);
   });
 
   it("answers every route x caller as the table says", async () => {
     const rows: string[] = [];
     const wrong: string[] = [];
-    const all = [...routes, ...SERVER_ROUTES.map((route) => ({ route, methods: Object.keys(ACCESS_RULES[route]!) as Method[], kind: "api" as const }))];
+    const all = [
+      ...routes,
+      ...SERVER_ROUTES.map((route) => ({ route, methods: Object.keys(ACCESS_RULES[route]!) as Method[], kind: "api" as const })),
+    ];
     for (const r of all) {
       const path = r.route.replace(/\[[^\]]+\]/g, "no-such-id");
       for (const method of r.methods) {
@@ -111,7 +129,12 @@ describe("role matrix", () => {
 
   it("refuses a cookie-authenticated write from another site, and takes the same write from this one", async () => {
     const viewer = { cookie: await signIn(stack.plane.url, "vera", TEST_PASSWORD) };
-    const post = (headers: Record<string, string>) => fetch(`${stack.plane.url}/api/v1/audit/hosts/no-such-id`, { method: "POST", headers: { "content-type": "application/json", ...viewer, ...headers }, body: "{}" });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${stack.plane.url}/api/v1/audit/hosts/no-such-id`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...viewer, ...headers },
+        body: "{}",
+      });
     const cross = await post({ origin: "https://evil.example", "sec-fetch-site": "cross-site" });
     expect(cross.status).toBe(403);
     expect(((await cross.json()) as { error: string }).error).toContain("cross-site");

@@ -16,7 +16,11 @@ export async function startRoundRobinProxy(backends: readonly { host: string; po
   let next = 0;
   const picks = new Map<string, number>();
   const sockets = new Set<Socket>();
-  const track = (s: Socket) => { sockets.add(s); s.once("close", () => sockets.delete(s)); return s; };
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+    return s;
+  };
   const server = createServer((client) => {
     track(client);
     client.pause();

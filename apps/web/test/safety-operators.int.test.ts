@@ -31,11 +31,17 @@ let bobApi: Api;
 const hostIds: Record<string, string> = {};
 
 const inventory = async (name: string) => (await api.get(`/api/v1/hosts/${hostIds[name]}`)).body.inventory as Inventory;
-const jobIn = (id: string, states: string[], timeoutMs = 30_000) => waitFor(`job ${id} in ${states.join("/")}`, async () => {
-  const j = (await api.get(`/api/v1/jobs/${id}`)).body.job;
-  return states.includes(j.state) ? j : undefined;
-}, timeoutMs);
-const post = (name: string, job: unknown, extra: Record<string, unknown> = {}, as: "alice" | "bob" = "alice") => (as === "bob" ? bobApi : api).post("/api/v1/jobs", { hostId: hostIds[name], job, ...extra });
+const jobIn = (id: string, states: string[], timeoutMs = 30_000) =>
+  waitFor(
+    `job ${id} in ${states.join("/")}`,
+    async () => {
+      const j = (await api.get(`/api/v1/jobs/${id}`)).body.job;
+      return states.includes(j.state) ? j : undefined;
+    },
+    timeoutMs,
+  );
+const post = (name: string, job: unknown, extra: Record<string, unknown> = {}, as: "alice" | "bob" = "alice") =>
+  (as === "bob" ? bobApi : api).post("/api/v1/jobs", { hostId: hostIds[name], job, ...extra });
 const numVfs = async (name: string, pf: string) => (await inventory(name)).devices.find((d) => d.address === pf)!.sriov!.numVfs;
 
 beforeAll(async () => {
@@ -45,8 +51,16 @@ beforeAll(async () => {
   const bob = await apiClient(stack.plane.url, stack.tokens.admin).post("/api/v1/tokens", { name: "bob", role: "operator" });
   bobApi = apiClient(stack.plane.url, bob.body.token as string);
   fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url, apiToken: stack.tokens.admin, workDir, hosts: [{ name: A, profile: "intel-82576" }, { name: B, profile: "intel-82576" }],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli], scanIntervalMs: 500, log: () => {},
+    controlPlaneUrl: stack.plane.url,
+    apiToken: stack.tokens.admin,
+    workDir,
+    hosts: [
+      { name: A, profile: "intel-82576" },
+      { name: B, profile: "intel-82576" },
+    ],
+    agentCommand: [process.execPath, "--import", "tsx", agentCli],
+    scanIntervalMs: 500,
+    log: () => {},
   });
   await waitFor("both hosts' first snapshots", async () => {
     const hosts = (await api.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt: string | null }[];
@@ -64,12 +78,42 @@ afterAll(async () => {
 describe("refusals the inventory shows come back before queueing, naming the field", () => {
   it("a PF with VFs or a bridge to a guest or vfio-pci, the default route's NIC, vfio-pci ids taking it at boot", async () => {
     const cases: [string, unknown, string, string][] = [
-      ["PF with VFs to a guest", { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: PF0 }] } }, "job.params.devices.0.address", `${PF0} is an SR-IOV PF with 7 VFs`],
-      ["root port to vfio-pci", { kind: "device.bind", params: { device: "0000:00:01.0", driver: "vfio-pci" } }, "job.params.device", "0000:00:01.0 is a PCI bridge (class 0604)"],
-      ["host bridge to a guest", { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: "0000:00:00.0" }] } }, "job.params.devices.0.address", "0000:00:00.0 is a system bridge (class 0600)"],
-      ["LPC bridge to vfio-pci", { kind: "device.bind", params: { device: "0000:00:1f.0", driver: "vfio-pci" } }, "job.params.device", "0000:00:1f.0 is a system bridge (class 0601)"],
-      ["default route NIC to vfio-pci", { kind: "device.bind", params: { device: ENO1, driver: "vfio-pci" } }, "job.params.device", `refused to unbind ${ENO1}: its interface eno1 carries the host's default route`],
-      ["vfio-pci ids taking eno1 at boot", { kind: "host.persist", params: { vfCounts: [], vfioIds: ["8086:10d3"] } }, "job.params.vfioIds.0", `vfio-pci ids=8086:10d3 would take ${ENO1} at boot`],
+      [
+        "PF with VFs to a guest",
+        { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: PF0 }] } },
+        "job.params.devices.0.address",
+        `${PF0} is an SR-IOV PF with 7 VFs`,
+      ],
+      [
+        "root port to vfio-pci",
+        { kind: "device.bind", params: { device: "0000:00:01.0", driver: "vfio-pci" } },
+        "job.params.device",
+        "0000:00:01.0 is a PCI bridge (class 0604)",
+      ],
+      [
+        "host bridge to a guest",
+        { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: "0000:00:00.0" }] } },
+        "job.params.devices.0.address",
+        "0000:00:00.0 is a system bridge (class 0600)",
+      ],
+      [
+        "LPC bridge to vfio-pci",
+        { kind: "device.bind", params: { device: "0000:00:1f.0", driver: "vfio-pci" } },
+        "job.params.device",
+        "0000:00:1f.0 is a system bridge (class 0601)",
+      ],
+      [
+        "default route NIC to vfio-pci",
+        { kind: "device.bind", params: { device: ENO1, driver: "vfio-pci" } },
+        "job.params.device",
+        `refused to unbind ${ENO1}: its interface eno1 carries the host's default route`,
+      ],
+      [
+        "vfio-pci ids taking eno1 at boot",
+        { kind: "host.persist", params: { vfCounts: [], vfioIds: ["8086:10d3"] } },
+        "job.params.vfioIds.0",
+        `vfio-pci ids=8086:10d3 would take ${ENO1} at boot`,
+      ],
     ];
     for (const [what, job, field, message] of cases) {
       const res = await post(A, job, { dryRun: true });
@@ -129,21 +173,37 @@ describe("MACs are unique per VLAN across the fleet", () => {
     expect(pending.body.error).toContain(`MAC ${mac} on VLAN 10 is already used by`);
     expect(pending.body.error).toContain(`on ${A}`);
     await jobIn(first.body.job.id, ["succeeded"]);
-    await waitFor("the MAC in A's stored inventory", async () => ((await inventory(A)).devices.find((d) => d.address === PF0)!.sriov!.vfConfigs[0]!.mac === mac ? true : undefined));
+    await waitFor("the MAC in A's stored inventory", async () =>
+      (await inventory(A)).devices.find((d) => d.address === PF0)!.sriov!.vfConfigs[0]!.mac === mac ? true : undefined,
+    );
     const stored = await post(B, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 10 } });
     expect(stored.status).toBe(409);
     expect(stored.body.error).toMatch(new RegExp(`already used by VF 0000:0[0-9a-f]:[0-9a-f.]+ on ${A}`));
     // Also through a guest's <interface type='hostdev'> and for the same VF's VLAN change only... another VLAN is fine.
-    const viaGuest = await post(B, { kind: "guest.attach", params: { guest: "guestVM", devices: [{ address: (await inventory(B)).devices.find((d) => d.physfn === PF1)!.address, kind: "interface", mac, vlan: 10 }] } }, { dryRun: true });
+    const viaGuest = await post(
+      B,
+      {
+        kind: "guest.attach",
+        params: {
+          guest: "guestVM",
+          devices: [{ address: (await inventory(B)).devices.find((d) => d.physfn === PF1)!.address, kind: "interface", mac, vlan: 10 }],
+        },
+      },
+      { dryRun: true },
+    );
     expect([viaGuest.status, viaGuest.body.field]).toEqual([409, "job.params.devices.0.mac"]);
     expect((await post(B, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 11 } }, { dryRun: true })).status).toBe(200);
     // Re-running the same setting on A's own VF is not a clash with itself.
     expect((await post(A, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 10 } }, { dryRun: true })).status).toBe(200);
     // Two jobs of one plan.
-    const plan = await api.post("/api/v1/plans", { hostId: hostIds[B], dryRun: true, jobs: [
-      { ref: "a", job: { kind: "vf.configure", params: { pf: PF0, vf: 2, mac: "52:54:00:aa:bb:02", vlan: 20 } } },
-      { ref: "b", job: { kind: "vf.configure", params: { pf: PF0, vf: 3, mac: "52:54:00:aa:bb:02", vlan: 20 } } },
-    ] });
+    const plan = await api.post("/api/v1/plans", {
+      hostId: hostIds[B],
+      dryRun: true,
+      jobs: [
+        { ref: "a", job: { kind: "vf.configure", params: { pf: PF0, vf: 2, mac: "52:54:00:aa:bb:02", vlan: 20 } } },
+        { ref: "b", job: { kind: "vf.configure", params: { pf: PF0, vf: 3, mac: "52:54:00:aa:bb:02", vlan: 20 } } },
+      ],
+    });
     expect([plan.status, plan.body.field]).toEqual([409, "jobs.1.job.params.mac"]);
   });
 });
@@ -167,7 +227,10 @@ describe("jobs whose host never returns", () => {
     expect((await bobApi.post(`/api/v1/jobs/${res.body.job.id}/cancel`, {})).status).toBe(409);
     const abandoned = await bobApi.post(`/api/v1/jobs/${res.body.job.id}/abandon`, {});
     expect(abandoned.status).toBe(200);
-    expect(abandoned.body.job).toMatchObject({ state: "abandoned", error: expect.stringMatching(/^abandoned by token:bob while unknown .*not known: check the host/) });
+    expect(abandoned.body.job).toMatchObject({
+      state: "abandoned",
+      error: expect.stringMatching(/^abandoned by token:bob while unknown .*not known: check the host/),
+    });
     const audit = await stack.db.auditEvent.findMany({ where: { jobId: res.body.job.id, action: "job.abandoned" } });
     expect(audit.map((e) => e.actor)).toEqual(["token:bob"]);
     expect((await bobApi.post(`/api/v1/jobs/${res.body.job.id}/abandon`, {})).status).toBe(409);

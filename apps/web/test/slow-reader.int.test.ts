@@ -21,7 +21,9 @@ const SLOW_AGENT = fileURLToPath(new URL("./fixtures/slow-reading-agent.py", imp
  * send buffer grows), so this runs ~14,000 snapshots paced at 250/s: about a minute.
  */
 const LIMIT = 256 * 1024;
-const FIXTURE = fileURLToPath(new URL("../../../packages/protocol/test/fixtures/v1/inventory.snapshot/82576-two-vfs.json", import.meta.url));
+const FIXTURE = fileURLToPath(
+  new URL("../../../packages/protocol/test/fixtures/v1/inventory.snapshot/82576-two-vfs.json", import.meta.url),
+);
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -39,13 +41,22 @@ describe("a slow-reading agent", () => {
     const other = await enrollHost(stack.admin, "other-01", inventory.host.hostname);
     const { agent: bystander } = await connectReadyAgent(stack.agentUrl, other.credential);
     const hash = hashContent(inventory);
-    const template = JSON.stringify({ type: "inventory.snapshot", id: "@ID@", ts: new Date().toISOString(), payload: { hash, scannedAt: new Date().toISOString(), scanMs: 1, inventory } });
+    const template = JSON.stringify({
+      type: "inventory.snapshot",
+      id: "@ID@",
+      ts: new Date().toISOString(),
+      payload: { hash, scannedAt: new Date().toISOString(), scanMs: 1, inventory },
+    });
 
     const url = new URL(stack.plane.url);
-    const child = spawn("python3", [SLOW_AGENT, url.hostname, url.port, slow.credential, inventory.host.hostname], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn("python3", [SLOW_AGENT, url.hostname, url.port, slow.credential, inventory.host.hostname], {
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     child.stdin.end(template);
     let out = "";
-    child.stdout.on("data", (c: Buffer) => { out += c.toString(); });
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+    });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
     const terminated = () => stack.logs.find((l) => l.message === "agent not reading, terminating" && l.fields?.hostId === slow.hostId);
@@ -55,7 +66,9 @@ describe("a slow-reading agent", () => {
     expect(line.fields!.bufferedBytes as number).toBeGreaterThan(LIMIT);
     // A ping could not have ended it: none was due, and the log says why it ended.
     expect(stack.logs.some((l) => l.message === "agent socket unresponsive, terminating")).toBe(false);
-    await expect.poll(async () => (await stack.db.host.findUniqueOrThrow({ where: { id: slow.hostId } })).online, { timeout: 10_000 }).toBe(false);
+    await expect
+      .poll(async () => (await stack.db.host.findUniqueOrThrow({ where: { id: slow.hostId } })).online, { timeout: 10_000 })
+      .toBe(false);
 
     // The agent process learns it by its next write failing.
     await exited;
@@ -66,6 +79,8 @@ describe("a slow-reading agent", () => {
     const { hash: otherHash } = bystander.snapshot(inventory);
     expect((await bystander.next("inventory.ack")).payload).toMatchObject({ hash: otherHash });
     await bystander.close();
-    console.log(`slow reader terminated after ${acks} acks (${line.fields!.bufferedBytes} bytes queued, bound ${LIMIT}); it had sent ${result.sent} snapshots`);
+    console.log(
+      `slow reader terminated after ${acks} acks (${line.fields!.bufferedBytes} bytes queued, bound ${LIMIT}); it had sent ${result.sent} snapshots`,
+    );
   }, 150_000);
 });

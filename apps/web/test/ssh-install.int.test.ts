@@ -36,37 +36,63 @@ let fingerprint: string;
 const cleanups: (() => void)[] = [];
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${stack.plane.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) }, body: JSON.stringify(body) });
+  const res = await fetch(`${stack.plane.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(stack.tokens.admin) },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
 async function runToEnd(body: unknown): Promise<InstallRun> {
   const started = await post("/api/v1/host-installs", body);
   expect(started.status, JSON.stringify(started.body)).toBe(202);
-  return waitFor("the install run to finish", async () => {
-    const run = (await (await fetch(`${stack.plane.url}${started.body.url as string}`, { headers: bearer(stack.tokens.admin) })).json()) as InstallRun;
-    return run.state === "done" ? run : undefined;
-  }, 120_000, 250);
+  return waitFor(
+    "the install run to finish",
+    async () => {
+      const run = (await (
+        await fetch(`${stack.plane.url}${started.body.url as string}`, { headers: bearer(stack.tokens.admin) })
+      ).json()) as InstallRun;
+      return run.state === "done" ? run : undefined;
+    },
+    120_000,
+    250,
+  );
 }
 
 const target = (user: string, hostName: string) => ({ address: "127.0.0.1", port: sshd.port, user, hostName, hostKeySha256: fingerprint });
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 const agentPid = async () => Number((await readFile(`${paths.dir}.pid`, "utf8")).trim());
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 beforeAll(async () => {
   for (const u of [OK_USER, PW_USER]) execFileSync("sh", ["-c", `userdel -r ${u} 2>/dev/null; rm -f /etc/sudoers.d/${u}; true`]);
   cleanups.push(addTestUser(OK_USER, "nopasswd"), addTestUser(PW_USER, "password"));
   work = await mkdtemp(join(tmpdir(), "vfleet-ssh-install-"));
   const prefix = join(work, "host");
-  paths = Object.fromEntries(Object.entries(AGENT_PATHS).map(([k, v]) => [k, k === "unitName" ? v : `${prefix}${v}`])) as unknown as typeof AGENT_PATHS;
+  paths = Object.fromEntries(
+    Object.entries(AGENT_PATHS).map(([k, v]) => [k, k === "unitName" ? v : `${prefix}${v}`]),
+  ) as unknown as typeof AGENT_PATHS;
   artifact = join(work, "vfleet-agent.mjs");
   await bundleAgent(artifact);
   sshd = await startSshd();
   stack = await startTestStack({
     hostInstall: { keyDir: join(work, "ssh-key"), artifact, service: execStartService, paths, maxParallel: 2, onlineTimeoutMs: 20_000 },
   });
-  const { publicKey } = (await (await fetch(`${stack.plane.url}/api/v1/ssh-key`, { headers: bearer(stack.tokens.admin) })).json()) as { publicKey: string };
+  const { publicKey } = (await (await fetch(`${stack.plane.url}/api/v1/ssh-key`, { headers: bearer(stack.tokens.admin) })).json()) as {
+    publicKey: string;
+  };
   for (const u of [OK_USER, PW_USER]) await sshd.authorize(u, publicKey);
 });
 
@@ -82,25 +108,37 @@ afterAll(async () => {
 
 describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 90_000 }, () => {
   it("shows the control plane's key and the host's fingerprint as ssh-keygen prints it", async () => {
-    const { publicKey } = (await (await fetch(`${stack.plane.url}/api/v1/ssh-key`, { headers: bearer(stack.tokens.admin) })).json()) as { publicKey: string };
+    const { publicKey } = (await (await fetch(`${stack.plane.url}/api/v1/ssh-key`, { headers: bearer(stack.tokens.admin) })).json()) as {
+      publicKey: string;
+    };
     expect(publicKey).toMatch(/^ssh-ed25519 \S+ vfleet-control-plane$/);
     const probe = await post("/api/v1/ssh-targets/probe", { address: "127.0.0.1", port: sshd.port });
-    const keygen = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", join(sshd.dir, "ssh_host_ed25519_key.pub")], { encoding: "utf8" });
+    const keygen = execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", join(sshd.dir, "ssh_host_ed25519_key.pub")], {
+      encoding: "utf8",
+    });
     expect(probe.body).toMatchObject({ keyType: "ssh-ed25519", pinned: null });
     expect(keygen).toContain(probe.body.fingerprint as string);
     fingerprint = probe.body.fingerprint as string;
   });
 
   it("refuses bad input naming the field and the limit", async () => {
-    const bad = await post("/api/v1/host-installs", { action: "install", targets: [{ address: "127.0.0.1", port: 70000, user: OK_USER, hostName: "x" }] });
+    const bad = await post("/api/v1/host-installs", {
+      action: "install",
+      targets: [{ address: "127.0.0.1", port: 70000, user: OK_USER, hostName: "x" }],
+    });
     expect(bad).toMatchObject({ status: 400, body: { field: "targets.0.port", error: "targets.0.port: must be from 1 to 65535" } });
   });
 
   it("stops on a host without systemd before changing anything", async () => {
     const log = new StepLog();
     const ctx = { db: stack.db, artifact, agentUrl: stack.agentUrl, minNode: MIN_NODE, service: systemdService, paths };
-    await expect(installAgent(log, ctx, target(OK_USER, "ssh-01"), { privateKey: await readFile(join(work, "ssh-key", "id_ed25519"), "utf8") })).rejects.toThrow("no systemd on this host");
-    expect(log.steps.map((s) => [s.name, s.state])).toEqual([["connect", "ok"], ["preflight", "failed"]]);
+    await expect(
+      installAgent(log, ctx, target(OK_USER, "ssh-01"), { privateKey: await readFile(join(work, "ssh-key", "id_ed25519"), "utf8") }),
+    ).rejects.toThrow("no systemd on this host");
+    expect(log.steps.map((s) => [s.name, s.state])).toEqual([
+      ["connect", "ok"],
+      ["preflight", "failed"],
+    ]);
     expect(log.steps[1]!.explanation).toMatch(/Nothing was changed/);
     expect(await exists(join(work, "host"))).toBe(false);
     expect(await listHosts(stack.db)).toEqual([]);
@@ -131,11 +169,17 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     const pidBefore = await agentPid();
     const hostsBefore = await listHosts(stack.db);
     await appendFile(artifact, "\n// rebuilt\n");
-    const sha = createHash("sha256").update(await readFile(artifact)).digest("hex");
+    const sha = createHash("sha256")
+      .update(await readFile(artifact))
+      .digest("hex");
     const run = await runToEnd({ action: "install", targets: [target(OK_USER, "ssh-01")] });
     expect(run.targets[0]!.state, JSON.stringify(run.targets[0], null, 2)).toBe("succeeded");
     expect(run.targets[0]!.steps.find((s) => s.name === "preflight")!.output).toMatch(/upgrade in place/);
-    expect(createHash("sha256").update(await readFile(paths.artifact)).digest("hex")).toBe(sha);
+    expect(
+      createHash("sha256")
+        .update(await readFile(paths.artifact))
+        .digest("hex"),
+    ).toBe(sha);
     expect(await agentPid()).not.toBe(pidBefore);
     expect(alive(pidBefore)).toBe(false);
     const hostsAfter = await listHosts(stack.db);
@@ -146,8 +190,16 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
   it("refuses a key the host does not accept, explaining where the public key goes", async () => {
     const keyFile = join(work, "other_key");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile]);
-    const run = await runToEnd({ action: "install", targets: [target(OK_USER, "ssh-01")], key: { kind: "pasted", privateKey: await readFile(keyFile, "utf8") } });
-    expect(run.targets[0]).toMatchObject({ state: "failed", error: `127.0.0.1:${sshd.port} refused the key for user ${OK_USER}`, explanation: expect.stringContaining(`~${OK_USER}/.ssh/authorized_keys`) });
+    const run = await runToEnd({
+      action: "install",
+      targets: [target(OK_USER, "ssh-01")],
+      key: { kind: "pasted", privateKey: await readFile(keyFile, "utf8") },
+    });
+    expect(run.targets[0]).toMatchObject({
+      state: "failed",
+      error: `127.0.0.1:${sshd.port} refused the key for user ${OK_USER}`,
+      explanation: expect.stringContaining(`~${OK_USER}/.ssh/authorized_keys`),
+    });
   });
 
   it("removes: stops the agent, deletes what it installed and revokes the credential", async () => {
@@ -164,9 +216,19 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
 
   it("an agent that does not come online is explained with its log, and the install is taken back", async () => {
     const log = new StepLog();
-    const ctx = { db: stack.db, artifact, agentUrl: "ws://127.0.0.1:9/agent", minNode: MIN_NODE, service: execStartService, paths, onlineTimeoutMs: 3000 };
+    const ctx = {
+      db: stack.db,
+      artifact,
+      agentUrl: "ws://127.0.0.1:9/agent",
+      minNode: MIN_NODE,
+      service: execStartService,
+      paths,
+      onlineTimeoutMs: 3000,
+    };
     const key = { privateKey: await readFile(join(work, "ssh-key", "id_ed25519"), "utf8") };
-    await expect(installAgent(log, ctx, target(OK_USER, "ssh-unreachable"), key)).rejects.toThrow("the agent did not come online within 3 s");
+    await expect(installAgent(log, ctx, target(OK_USER, "ssh-unreachable"), key)).rejects.toThrow(
+      "the agent did not come online within 3 s",
+    );
     const waited = log.steps.find((s) => s.name === "wait online")!;
     expect(waited.explanation).toMatch(/ECONNREFUSED 127\.0\.0\.1:9[\s\S]*Check that the host reaches ws:\/\/127\.0\.0\.1:9\/agent/);
     expect(log.steps.at(-1)).toMatchObject({ name: "roll back", state: "ok" });
@@ -179,7 +241,10 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
       // An admin (the page and its API are admin-only); Bearer works for pages as for the API.
       const page = await browser.newPage({ extraHTTPHeaders: bearer(stack.tokens.admin) });
       await page.goto(`${stack.plane.url}/install`);
-      await page.getByTestId("public-key").getByText(/^ssh-ed25519 /).waitFor();
+      await page
+        .getByTestId("public-key")
+        .getByText(/^ssh-ed25519 /)
+        .waitFor();
       await page.fill("input[name=address]", "127.0.0.1");
       await page.fill("input[name=port]", String(sshd.port));
       await page.fill("input[name=user]", OK_USER);
@@ -191,7 +256,9 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
       await page.getByRole("button", { name: "Install / upgrade on 1 host(s)" }).click();
       const run = page.getByTestId("install-run");
       await run.getByText("Install finished").waitFor({ timeout: 60_000 });
-      expect(await run.textContent()).toMatch(/ssh-page.*succeeded.*connect.*preflight.*upload.*write files.*start.*wait online.*ssh-page is online/s);
+      expect(await run.textContent()).toMatch(
+        /ssh-page.*succeeded.*connect.*preflight.*upload.*write files.*start.*wait online.*ssh-page is online/s,
+      );
       await page.screenshot({ path: "test-results/install-hosts.png", fullPage: true });
       expect((await listHosts(stack.db)).find((h) => h.name === "ssh-page")?.online).toBe(true);
       await page.getByRole("button", { name: "Remove from 1 host(s)" }).click();
@@ -206,9 +273,12 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
   it("a retried install with the same Idempotency-Key gets the same run and starts nothing; another body with that key is a 422 naming the header", async () => {
     // A user sshd does not know: the run is real (it logs in and fails there) and changes nothing on the host.
     const body = { action: "install", targets: [target("vfleet-ssh-nobody", "idem-host")] };
-    const send = (b: unknown) => fetch(`${stack.plane.url}/api/v1/host-installs`, {
-      method: "POST", headers: { "content-type": "application/json", "idempotency-key": "install-retry-0123456789", ...bearer(stack.tokens.admin) }, body: JSON.stringify(b),
-    });
+    const send = (b: unknown) =>
+      fetch(`${stack.plane.url}/api/v1/host-installs`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": "install-retry-0123456789", ...bearer(stack.tokens.admin) },
+        body: JSON.stringify(b),
+      });
     const startedBefore = stack.plane.hostInstalls.runs.started;
     const first = await send(body);
     const firstBody = (await first.json()) as { id: string };
@@ -228,7 +298,10 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
   it("refuses a host whose key changed since it was pinned, and changes nothing", async () => {
     await sshd.rotateHostKey();
     const run = await runToEnd({ action: "install", targets: [{ ...target(OK_USER, "ssh-01"), hostKeySha256: undefined }] });
-    expect(run.targets[0]).toMatchObject({ state: "failed", error: expect.stringMatching(/host key of 127\.0\.0\.1:\d+ changed: pinned SHA256:\S+, offered SHA256:\S+/) });
+    expect(run.targets[0]).toMatchObject({
+      state: "failed",
+      error: expect.stringMatching(/host key of 127\.0\.0\.1:\d+ changed: pinned SHA256:\S+, offered SHA256:\S+/),
+    });
     expect(run.targets[0]!.steps.map((s) => s.name)).toEqual(["connect"]);
     expect(await exists(paths.dir)).toBe(false);
   });

@@ -34,21 +34,44 @@ export async function startPlaneProcess(databaseUrl: string, authSecret: string,
   // tsx's loader in this very process (not the tsx CLI, which runs the server in a child that a SIGKILL would orphan).
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "server/index.ts"], {
     cwd: WEB_DIR,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", DATABASE_URL: databaseUrl, VFLEET_AUTH_SECRET: authSecret, NEXT_TELEMETRY_DISABLED: "1", ...options.env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      VFLEET_AUTH_SECRET: authSecret,
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
+    },
     stdio: ["ignore", fd ?? "pipe", fd ?? "pipe"],
   });
   if (fd !== null) closeSync(fd);
   let piped = "";
-  child.stdout?.on("data", (d: Buffer) => { piped += d.toString(); });
-  child.stderr?.on("data", (d: Buffer) => { piped += d.toString(); });
+  child.stdout?.on("data", (d: Buffer) => {
+    piped += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    piped += d.toString();
+  });
   const output = () => (options.logFile ? readFileSync(options.logFile, "utf8") : piped);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { clearInterval(poll); reject(new Error(`control plane did not start within 90 s:\n${output()}`)); }, 90_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      reject(new Error(`control plane did not start within 90 s:\n${output()}`));
+    }, 90_000);
     const poll = setInterval(() => {
       const m = /control plane ready at (http:\/\/\S+)/.exec(output());
-      if (m) { clearTimeout(timer); clearInterval(poll); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        clearInterval(poll);
+        resolve(m[1]!);
+      }
     }, 100);
-    child.once("exit", (code) => { clearTimeout(timer); clearInterval(poll); reject(new Error(`control plane exited with ${code}:\n${output()}`)); });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      clearInterval(poll);
+      reject(new Error(`control plane exited with ${code}:\n${output()}`));
+    });
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const end = async (signal: NodeJS.Signals) => {

@@ -24,20 +24,38 @@ export async function startProductionServer(env: Record<string, string> = {}): P
   const dataDir = await mkdtemp(join(tmpdir(), "vfleet-web-e2e-"));
   const child: ChildProcess = spawn(process.execPath, [join(WEB_DIR, "node_modules/tsx/dist/cli.mjs"), "server/index.ts"], {
     cwd: WEB_DIR,
-    env: { ...process.env, NODE_ENV: "production", PORT: "0", VFLEET_DATA_DIR: join(dataDir, "pg"), VFLEET_AUTH_SECRET_FILE: join(dataDir, "auth-secret"), NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      VFLEET_DATA_DIR: join(dataDir, "pg"),
+      VFLEET_AUTH_SECRET_FILE: join(dataDir, "auth-secret"),
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
+  child.stdout!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`control plane did not start within 60 s:\n${output}`)), 60_000);
     const onData = () => {
       const m = /control plane ready at (http:\/\/\S+)/.exec(output);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     };
     child.stdout!.on("data", onData);
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`control plane exited with ${code}:\n${output}`)); });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`control plane exited with ${code}:\n${output}`));
+    });
   });
   const password = randomBytes(18).toString("base64url");
   await setupFirstAdmin(url, "admin", password);

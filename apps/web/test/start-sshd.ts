@@ -33,7 +33,10 @@ async function waitListening(port: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(port, "127.0.0.1", () => { c.destroy(); resolve(true); });
+      const c = connect(port, "127.0.0.1", () => {
+        c.destroy();
+        resolve(true);
+      });
       c.once("error", () => resolve(false));
     });
     if (ok) return;
@@ -57,18 +60,35 @@ export async function startSshd(): Promise<TestSshd> {
   };
   await makeKey();
   const config = join(dir, "sshd_config");
-  await writeFile(config, [
-    `Port ${port}`, "ListenAddress 127.0.0.1", `HostKey ${hostKey}`, `PidFile ${join(dir, "sshd.pid")}`,
-    `AuthorizedKeysFile ${join(dir, "authorized_keys")}/%u`, "StrictModes no", "UsePAM no",
-    "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PubkeyAuthentication yes",
-    "PermitRootLogin prohibit-password", "Subsystem sftp internal-sftp", "LogLevel VERBOSE", "",
-  ].join("\n"));
+  await writeFile(
+    config,
+    [
+      `Port ${port}`,
+      "ListenAddress 127.0.0.1",
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, "sshd.pid")}`,
+      `AuthorizedKeysFile ${join(dir, "authorized_keys")}/%u`,
+      "StrictModes no",
+      "UsePAM no",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "PubkeyAuthentication yes",
+      "PermitRootLogin prohibit-password",
+      "Subsystem sftp internal-sftp",
+      "LogLevel VERBOSE",
+      "",
+    ].join("\n"),
+  );
   let child: ChildProcess;
   let log = "";
   const start = async () => {
     child = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
-    child.stderr!.on("data", (c: Buffer) => { log += c.toString(); });
-    await waitListening(port).catch((err: Error) => { throw new Error(`${err.message}\n${log}`); });
+    child.stderr!.on("data", (c: Buffer) => {
+      log += c.toString();
+    });
+    await waitListening(port).catch((err: Error) => {
+      throw new Error(`${err.message}\n${log}`);
+    });
   };
   const halt = async () => {
     if (child.exitCode !== null) return;
@@ -78,7 +98,8 @@ export async function startSshd(): Promise<TestSshd> {
   };
   await start();
   return {
-    port, dir,
+    port,
+    dir,
     async rotateHostKey() {
       await halt();
       await makeKey();
@@ -103,7 +124,10 @@ export function addTestUser(name: string, sudo: "nopasswd" | "password"): () => 
   execFileSync("useradd", ["-m", "-s", "/bin/sh", name]);
   execFileSync("usermod", ["-p", "*", name]);
   const rule = `/etc/sudoers.d/${name}`;
-  execFileSync("sh", ["-c", `printf '%s\\n' '${name} ALL=(ALL) ${sudo === "nopasswd" ? "NOPASSWD: " : ""}ALL' > ${rule} && chmod 0440 ${rule}`]);
+  execFileSync("sh", [
+    "-c",
+    `printf '%s\\n' '${name} ALL=(ALL) ${sudo === "nopasswd" ? "NOPASSWD: " : ""}ALL' > ${rule} && chmod 0440 ${rule}`,
+  ]);
   return () => {
     execFileSync("rm", ["-f", rule]);
     execFileSync("userdel", ["-r", name], { stdio: "ignore" });

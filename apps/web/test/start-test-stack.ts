@@ -6,7 +6,11 @@ import { applyMigrations, createApiToken, createDb, startDatabase, type Db } fro
 import type { Role } from "../lib/auth/roles.ts";
 import { createControlPlane, type ControlPlane, type ControlPlaneOptions } from "../server/create-control-plane.ts";
 
-export interface LogLine { level: string; message: string; fields?: Record<string, unknown> }
+export interface LogLine {
+  level: string;
+  message: string;
+  fields?: Record<string, unknown>;
+}
 
 export interface TestStack {
   db: Db;
@@ -22,7 +26,10 @@ export interface TestStack {
 }
 
 /** A control plane and a bearer token to call it with. */
-export interface ApiTarget { url: string; token: string }
+export interface ApiTarget {
+  url: string;
+  token: string;
+}
 
 /** The stack's tokens: one per role. The operator is "alice", so the audit log reads `token:alice`. */
 const TOKEN_NAMES: Record<Role, string> = { admin: "admin", operator: "alice", viewer: "viewer" };
@@ -48,12 +55,18 @@ export async function startTestStack(options: Partial<Omit<ControlPlaneOptions, 
   const db = createDb(database.url);
   const logs: LogLine[] = [];
   const plane = await createControlPlane({
-    db, port: 0, authSecret: randomBytes(32).toString("base64url"),
-    log: (level, message, fields) => logs.push({ level, message, fields }), ...options,
+    db,
+    port: 0,
+    authSecret: randomBytes(32).toString("base64url"),
+    log: (level, message, fields) => logs.push({ level, message, fields }),
+    ...options,
   });
   const tokens = await createRoleTokens(db);
   return {
-    db, plane, logs, tokens,
+    db,
+    plane,
+    logs,
+    tokens,
     admin: { url: plane.url, token: tokens.admin },
     agentUrl: plane.url.replace(/^http/, "ws") + "/agent",
     async stop() {
@@ -66,15 +79,23 @@ export async function startTestStack(options: Partial<Omit<ControlPlaneOptions, 
 }
 
 /** Enroll a host through the REST API: an admin creates the enrollment token, the agent redeems it. */
-export async function enrollHost(admin: ApiTarget, hostName: string, hostname = hostName): Promise<{ hostId: string; hostName: string; credential: string }> {
+export async function enrollHost(
+  admin: ApiTarget,
+  hostName: string,
+  hostname = hostName,
+): Promise<{ hostId: string; hostName: string; credential: string }> {
   const baseUrl = admin.url;
   const tokenRes = await fetch(`${baseUrl}/api/v1/enrollment-tokens`, {
-    method: "POST", headers: { "content-type": "application/json", ...bearer(admin.token) }, body: JSON.stringify({ hostName }),
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(admin.token) },
+    body: JSON.stringify({ hostName }),
   });
   if (tokenRes.status !== 201) throw new Error(`token creation failed: ${tokenRes.status} ${await tokenRes.text()}`);
   const { token } = (await tokenRes.json()) as { token: string };
   const res = await fetch(`${baseUrl}/api/v1/enroll`, {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, hostname }),
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, hostname }),
   });
   if (res.status !== 201) throw new Error(`enrollment failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { hostId: string; hostName: string; credential: string };
@@ -85,7 +106,9 @@ export const TEST_PASSWORD = "correct horse battery";
 /** A user who signs in with a password, created by the admin through `POST /api/v1/users`. */
 export async function createUser(admin: ApiTarget, username: string, role: Role, password = TEST_PASSWORD): Promise<void> {
   const res = await fetch(`${admin.url}/api/v1/users`, {
-    method: "POST", headers: { "content-type": "application/json", ...bearer(admin.token) }, body: JSON.stringify({ username, password, role }),
+    method: "POST",
+    headers: { "content-type": "application/json", ...bearer(admin.token) },
+    body: JSON.stringify({ username, password, role }),
   });
   if (res.status !== 201) throw new Error(`creating user ${username} failed: ${res.status} ${await res.text()}`);
 }

@@ -40,7 +40,14 @@ export class TestAgent {
     if (i >= 0) return Promise.resolve(this.received.splice(i, 1)[0] as Extract<ServerMessage, { type: T }>);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
-      this.#waiters.push({ type, resolve: (m) => { clearTimeout(timer); this.received.splice(this.received.indexOf(m), 1); resolve(m as Extract<ServerMessage, { type: T }>); } });
+      this.#waiters.push({
+        type,
+        resolve: (m) => {
+          clearTimeout(timer);
+          this.received.splice(this.received.indexOf(m), 1);
+          resolve(m as Extract<ServerMessage, { type: T }>);
+        },
+      });
     });
   }
 
@@ -71,7 +78,11 @@ export class TestAgent {
 }
 
 /** Connect, say hello, wait for the welcome. */
-export async function connectReadyAgent(url: string, credential: string, hostname?: string): Promise<{ agent: TestAgent; welcome: Extract<ServerMessage, { type: "server.welcome" }> }> {
+export async function connectReadyAgent(
+  url: string,
+  credential: string,
+  hostname?: string,
+): Promise<{ agent: TestAgent; welcome: Extract<ServerMessage, { type: "server.welcome" }> }> {
   const agent = await TestAgent.connect(url, credential);
   agent.hello(undefined, hostname);
   const welcome = await agent.next("server.welcome");

@@ -24,8 +24,27 @@ beforeAll(async () => {
   certFile = join(dir, "cert.pem");
   const keyFile = join(dir, "key.pem");
   // A self-signed certificate for 127.0.0.1, as an operator would make one with openssl.
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=vfleet-test",
-    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=vfleet-test",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
+    ],
+    { stdio: "ignore" },
+  );
   stack = await startTestStack({ tls: { cert: await readFile(certFile), key: await readFile(keyFile) } });
   await buildTree("intel-82576", join(dir, "root"));
 });
@@ -35,24 +54,59 @@ afterAll(async () => {
 });
 
 function runAgent(name: string, extra: string[]): { exit: Promise<number | null>; stderr: () => string; kill(): void } {
-  const child = spawn(process.execPath, ["--import", "tsx", agentCli, "run", "--state", join(dir, `${name}.json`), "--root", join(dir, "root"), "--simulated", "--scan-interval-ms", "500", ...extra], { stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      agentCli,
+      "run",
+      "--state",
+      join(dir, `${name}.json`),
+      "--root",
+      join(dir, "root"),
+      "--simulated",
+      "--scan-interval-ms",
+      "500",
+      ...extra,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => { stderr += c.toString(); });
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
   return { exit: new Promise((resolve) => child.once("exit", resolve)), stderr: () => stderr, kill: () => child.kill("SIGTERM") };
 }
 
 it("serves https and wss; an agent with --ca-file enrolls and reports, one without refuses the certificate", async () => {
   expect(stack.plane.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
-  const untrusting = runAgent("untrusting", ["--server", stack.agentUrl, "--token", (await createEnrollmentToken(stack.db, { hostName: "untrusting" })).token]);
+  const untrusting = runAgent("untrusting", [
+    "--server",
+    stack.agentUrl,
+    "--token",
+    (await createEnrollmentToken(stack.db, { hostName: "untrusting" })).token,
+  ]);
   expect(await untrusting.exit).not.toBe(0);
   expect(untrusting.stderr()).toMatch(/self[- ]signed certificate/);
 
-  const trusting = runAgent("trusting", ["--server", stack.agentUrl, "--ca-file", certFile, "--token", (await createEnrollmentToken(stack.db, { hostName: "trusting" })).token]);
+  const trusting = runAgent("trusting", [
+    "--server",
+    stack.agentUrl,
+    "--ca-file",
+    certFile,
+    "--token",
+    (await createEnrollmentToken(stack.db, { hostName: "trusting" })).token,
+  ]);
   try {
-    const host = await waitFor("the agent's first snapshot over wss", async () => {
-      const h = await stack.db.host.findUnique({ where: { name: "trusting" } });
-      return h?.online && h.snapshotHash ? h : undefined;
-    }, 30_000);
+    const host = await waitFor(
+      "the agent's first snapshot over wss",
+      async () => {
+        const h = await stack.db.host.findUnique({ where: { name: "trusting" } });
+        return h?.online && h.snapshotHash ? h : undefined;
+      },
+      30_000,
+    );
     expect(host.online).toBe(true);
   } finally {
     trusting.kill();
@@ -62,6 +116,7 @@ it("serves https and wss; an agent with --ca-file enrolls and reports, one witho
 });
 
 it("refuses to listen beyond loopback without TLS, and says how to fix it", async () => {
-  await expect(createControlPlane({ db: stack.db, port: 0, host: "0.0.0.0", authSecret: "x".repeat(32), log: () => {} }))
-    .rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without TLS: set VFLEET_TLS_CERT_FILE/);
+  await expect(createControlPlane({ db: stack.db, port: 0, host: "0.0.0.0", authSecret: "x".repeat(32), log: () => {} })).rejects.toThrow(
+    /refusing to listen on 0\.0\.0\.0 without TLS: set VFLEET_TLS_CERT_FILE/,
+  );
 });

@@ -43,7 +43,8 @@ export async function applyMigrations(url: string, options: { migrationsDir?: st
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     await client.query(CREATE_MIGRATIONS_TABLE);
-    const rows = (await client.query<AppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`)).rows;
+    const rows = (await client.query<AppliedRow>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`))
+      .rows;
     const live = rows.filter((row) => row.rolled_back_at === null);
     const failed = live.find((row) => row.finished_at === null);
     if (failed) {
@@ -56,16 +57,17 @@ export async function applyMigrations(url: string, options: { migrationsDir?: st
       const checksum = done.get(migration.name);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new Error(`applyMigrations: migration ${migration.name} was edited after it was applied (checksum ${checksum} in the database, ${migration.checksum} on disk)`);
+          throw new Error(
+            `applyMigrations: migration ${migration.name} was edited after it was applied (checksum ${checksum} in the database, ${migration.checksum} on disk)`,
+          );
         }
         continue;
       }
       const id = randomUUID();
-      await client.query(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`, [
-        id,
-        migration.checksum,
-        migration.name,
-      ]);
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES ($1, $2, $3, now(), 0)`,
+        [id, migration.checksum, migration.name],
+      );
       try {
         // One simple-protocol query: PostgreSQL runs the whole script in one implicit transaction.
         await client.query(migration.sql);

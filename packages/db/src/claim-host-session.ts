@@ -33,7 +33,10 @@ export async function claimHostSession(
       OR NOT EXISTS (SELECT 1 FROM "ControlPlaneProcess" cp WHERE cp.id = h."sessionProcessId" AND cp."heartbeatAt" >= ${deadSince})
     )`;
   if (claimed === 1) return { kind: "claimed" };
-  const host = await db.host.findUnique({ where: { id: p.hostId }, select: { sessionProcessId: true, connectedAt: true, lastSeenAt: true } });
+  const host = await db.host.findUnique({
+    where: { id: p.hostId },
+    select: { sessionProcessId: true, connectedAt: true, lastSeenAt: true },
+  });
   if (!host) throw new Error(`claimHostSession: no host with id ${p.hostId}`);
   if (!host.sessionProcessId) return claimHostSession(db, p); // released in between: claim again
   return { kind: "held", processId: host.sessionProcessId, connectedAt: host.connectedAt, lastSeenAt: host.lastSeenAt };

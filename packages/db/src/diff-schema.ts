@@ -25,7 +25,10 @@ export async function diffSchema(options: DiffSchemaOptions): Promise<string> {
     const migrations = await readMigrations(migrationsDir);
     const lock = await readMigrationLock(migrationsDir);
     const filters = { externalTables: [], externalEnums: [] };
-    const from = migrations.length === 0 ? ({ tag: "empty" } as const) : ({ tag: "migrations", ...toMigrationList(migrationsDir, migrations, lock) } as const);
+    const from =
+      migrations.length === 0
+        ? ({ tag: "empty" } as const)
+        : ({ tag: "migrations", ...toMigrationList(migrationsDir, migrations, lock) } as const);
     const result = await engine.diff({
       from,
       to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },

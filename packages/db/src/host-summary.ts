@@ -48,16 +48,25 @@ export const HOST_SUMMARY_SELECT = {
 } as const;
 
 type SummaryRow = {
-  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" | "adoption" ? unknown
-    : K extends "credentialConflictAt" ? Date | null : K extends "credentialConflicts" ? number
-    : K extends keyof HostSummary ? HostSummary[K] : never
+  [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" | "adoption"
+    ? unknown
+    : K extends "credentialConflictAt"
+      ? Date | null
+      : K extends "credentialConflicts"
+        ? number
+        : K extends keyof HostSummary
+          ? HostSummary[K]
+          : never;
 };
 
 export function toHostSummary(row: SummaryRow): HostSummary {
   const { facts, adoption, credentialConflictAt, credentialConflicts, ...columns } = row;
   const hostFacts = facts as HostFacts | null;
   return {
-    ...columns, iommuEnabled: hostFacts?.iommu.enabled ?? null, kernelCmdline: hostFacts?.kernelCmdline ?? null, capacity: row.capacity ?? null,
+    ...columns,
+    iommuEnabled: hostFacts?.iommu.enabled ?? null,
+    kernelCmdline: hostFacts?.kernelCmdline ?? null,
+    capacity: row.capacity ?? null,
     adoption: (adoption as AgentAdoption | null) ?? null,
     credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
   };

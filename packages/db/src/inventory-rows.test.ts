@@ -30,7 +30,11 @@ describe("inventory <-> rows", () => {
     const odd = {
       ...inventory,
       devices: inventory.devices.map((d) =>
-        d.address === pf.address ? { ...d, sriov: { ...d.sriov!, vfs: d.sriov!.vfs.slice(0, 2), vfConfigs: d.sriov!.vfConfigs.slice(0, 3).reverse() } } : d.sriov ? { ...d, sriov: { ...d.sriov, vfConfigs: [] } } : d,
+        d.address === pf.address
+          ? { ...d, sriov: { ...d.sriov!, vfs: d.sriov!.vfs.slice(0, 2), vfConfigs: d.sriov!.vfConfigs.slice(0, 3).reverse() } }
+          : d.sriov
+            ? { ...d, sriov: { ...d.sriov, vfConfigs: [] } }
+            : d,
       ),
     };
     const rebuilt = rowsToInventory({ facts: odd.host, ...inventoryToRows("h1", odd) } as unknown as StoredRows);
@@ -55,11 +59,15 @@ describe("checkInventoryRefs", () => {
 
   it("names the group entry that lists an unknown device", () => {
     const bad = { ...inventory, iommuGroups: [...inventory.iommuGroups, { id: 999, devices: ["0000:ff:1f.7"] }] };
-    expect(() => checkInventoryRefs(bad)).toThrow(`inventory.iommuGroups[${inventory.iommuGroups.length}].devices[0]: 0000:ff:1f.7 is not in inventory.devices`);
+    expect(() => checkInventoryRefs(bad)).toThrow(
+      `inventory.iommuGroups[${inventory.iommuGroups.length}].devices[0]: 0000:ff:1f.7 is not in inventory.devices`,
+    );
   });
 
   it("names the device whose group does not list it", () => {
     const bad = { ...inventory, iommuGroups: inventory.iommuGroups.slice(1) };
-    expect(() => checkInventoryRefs(bad)).toThrow("inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it");
+    expect(() => checkInventoryRefs(bad)).toThrow(
+      "inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it",
+    );
   });
 });

@@ -11,7 +11,12 @@ export function isTransientDbError(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && (PRISMA.has(code) || PG.has(code))) return true;
     const message = e instanceof Error ? e.message : "";
-    if (/Unable to start a transaction|Transaction already closed|timeout exceeded when trying to connect|Connection terminated|ECONNRESET|ECONNREFUSED/i.test(message)) return true;
+    if (
+      /Unable to start a transaction|Transaction already closed|timeout exceeded when trying to connect|Connection terminated|ECONNRESET|ECONNREFUSED/i.test(
+        message,
+      )
+    )
+      return true;
   }
   return false;
 }

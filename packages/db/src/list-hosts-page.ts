@@ -41,7 +41,13 @@ export async function listHostsPage(db: Db, query: HostPageQuery): Promise<{ hos
   const where = `WHERE "Host"."removedAt" IS NULL AND ($1 = '' OR "name" ILIKE $2 OR "hostname" ILIKE $2)`;
   const from = `"Host" LEFT JOIN "HostHealth" hh ON hh."hostId" = "Host"."id"`;
   const [ids, counted] = await Promise.all([
-    db.$queryRawUnsafe<{ id: string }[]>(`SELECT "id" FROM ${from} ${where} ORDER BY ${order} ${dir} NULLS LAST, "name" ASC LIMIT $3 OFFSET $4`, q, pattern, query.limit, query.offset),
+    db.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM ${from} ${where} ORDER BY ${order} ${dir} NULLS LAST, "name" ASC LIMIT $3 OFFSET $4`,
+      q,
+      pattern,
+      query.limit,
+      query.offset,
+    ),
     db.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM "Host" ${where}`, q, pattern),
   ]);
   const rows = await db.host.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: HOST_SUMMARY_SELECT });

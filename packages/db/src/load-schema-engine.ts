@@ -134,7 +134,11 @@ function typeCharColumns<T extends object>(adapter: T): T {
  * runs a whole multi-statement script in one simple query: send it as it is.
  */
 function wholeScripts<T extends object>(adapter: T): T {
-  const target = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never; executeScript(script: string): Promise<void> };
+  const target = adapter as unknown as {
+    client: { query(sql: string): Promise<unknown> };
+    onError(error: unknown): never;
+    executeScript(script: string): Promise<void>;
+  };
   target.executeScript = async (script) => {
     try {
       await target.client.query(script);

@@ -1,6 +1,9 @@
 import type { Inventory } from "@vfleet/protocol";
 
-const byString = <T>(key: (item: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byString =
+  <T>(key: (item: T) => string) =>
+  (a: T, b: T) =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 /**
  * The canonical order an inventory is loaded from the database in (pure):
@@ -19,7 +22,9 @@ export function normalizeInventory(inventory: Inventory): Inventory {
     devices: [...inventory.devices]
       .sort(byString((d) => d.address))
       .map((device) =>
-        device.sriov ? { ...device, sriov: { ...device.sriov, vfConfigs: [...device.sriov.vfConfigs].sort((a, b) => a.index - b.index) } } : device,
+        device.sriov
+          ? { ...device, sriov: { ...device.sriov, vfConfigs: [...device.sriov.vfConfigs].sort((a, b) => a.index - b.index) } }
+          : device,
       ),
     iommuGroups: [...inventory.iommuGroups].sort((a, b) => a.id - b.id).map((group) => ({ ...group, devices: [...group.devices].sort() })),
     interfaces: [...inventory.interfaces].sort(byString((i) => i.name)),

@@ -10,7 +10,9 @@ export interface CapacityHistoryQuery {
   buckets: number;
 }
 
-export interface CapacityPoint extends CapacitySampleCounts { at: Date }
+export interface CapacityPoint extends CapacitySampleCounts {
+  at: Date;
+}
 
 /**
  * Capacity over time, downsampled in PostgreSQL: each point is the sum over hosts of each host's
@@ -25,7 +27,8 @@ export async function readCapacityHistory(db: Db, query: CapacityHistoryQuery): 
   const stepMs = (query.to.getTime() - fromMs) / query.buckets;
   const deltas = SAMPLE_KEYS.map((k) => `"${k}" - coalesce(lag("${k}") OVER w, 0) AS "${k}"`).join(", ");
   const sums = SAMPLE_KEYS.map((k) => `sum("${k}")::int AS "${k}"`).join(", ");
-  const rows = await db.$queryRawUnsafe<({ bucket: number } & CapacitySampleCounts)[]>(`
+  const rows = await db.$queryRawUnsafe<({ bucket: number } & CapacitySampleCounts)[]>(
+    `
     WITH hosts AS (SELECT "id" FROM "Host" WHERE $4::text IS NULL OR "id" = $4),
     s AS (
       SELECT b."hostId", b."at", ${SAMPLE_KEYS.map((k) => `b."${k}"`).join(", ")} FROM hosts h CROSS JOIN LATERAL (
@@ -35,7 +38,14 @@ export async function readCapacityHistory(db: Db, query: CapacityHistoryQuery): 
       WHERE c."at" > $1::timestamptz AT TIME ZONE 'UTC' AND c."at" <= $2::timestamptz AT TIME ZONE 'UTC' AND ($4::text IS NULL OR c."hostId" = $4)),
     d AS (SELECT extract(epoch FROM "at") * 1000 AS ms, ${deltas} FROM s WINDOW w AS (PARTITION BY "hostId" ORDER BY "at"))
     SELECT greatest(-1, least($5::int - 1, ceil((ms - $6::float8) / $3::float8) - 1))::int AS bucket, ${sums}
-    FROM d GROUP BY 1 ORDER BY 1`, query.from.toISOString(), query.to.toISOString(), stepMs, query.hostId ?? null, query.buckets, fromMs);
+    FROM d GROUP BY 1 ORDER BY 1`,
+    query.from.toISOString(),
+    query.to.toISOString(),
+    stepMs,
+    query.hostId ?? null,
+    query.buckets,
+    fromMs,
+  );
   const byBucket = new Map(rows.map((r) => [r.bucket, r]));
   const running = Object.fromEntries(SAMPLE_KEYS.map((k) => [k, 0])) as CapacitySampleCounts;
   const points: CapacityPoint[] = [];

@@ -24,7 +24,10 @@ export async function readMigrations(migrationsDir: string = MIGRATIONS_DIR): Pr
     if (error.code === "ENOENT") return [];
     throw error;
   });
-  const names = entries.filter((e) => e.isDirectory() && MIGRATION_DIR.test(e.name)).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory() && MIGRATION_DIR.test(e.name))
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(migrationsDir, name, "migration.sql"), "utf8");

@@ -18,18 +18,30 @@ export async function recordCredentialConflict(
 ): Promise<{ audited: boolean; conflicts: number }> {
   const now = p.now ?? new Date();
   return db.$transaction(async (tx) => {
-    const [before] = await tx.$queryRaw<{ at: Date | null }[]>`SELECT "credentialConflictAt" AS at FROM "Host" WHERE id = ${p.hostId} FOR UPDATE`;
-    const host = await tx.host.update({ where: { id: p.hostId }, data: { credentialConflictAt: now, credentialConflicts: { increment: 1 } }, select: { credentialConflicts: true } });
+    const [before] = await tx.$queryRaw<
+      { at: Date | null }[]
+    >`SELECT "credentialConflictAt" AS at FROM "Host" WHERE id = ${p.hostId} FOR UPDATE`;
+    const host = await tx.host.update({
+      where: { id: p.hostId },
+      data: { credentialConflictAt: now, credentialConflicts: { increment: 1 } },
+      select: { credentialConflicts: true },
+    });
     const audited = !before?.at || now.getTime() - before.at.getTime() >= CREDENTIAL_CONFLICT_AUDIT_EVERY_MS;
     if (audited) {
       const since = p.kept.since ? ` since ${p.kept.since.toISOString()}` : "";
-      const keptElsewhere = p.kept.processId && p.kept.processId !== p.refused.processId ? ` on control-plane process ${p.kept.processId}` : "";
+      const keptElsewhere =
+        p.kept.processId && p.kept.processId !== p.refused.processId ? ` on control-plane process ${p.kept.processId}` : "";
       await tx.auditEvent.create({
         data: {
-          actor: `agent ${p.hostName}`, action: "agent.credential-conflict", hostId: p.hostId,
+          actor: `agent ${p.hostName}`,
+          action: "agent.credential-conflict",
+          hostId: p.hostId,
           summary: `a second connection with this host's agent credential (from ${p.refused.remote ?? "unknown"}) was refused: the connection from ${p.kept.remote ?? "unknown"}${since}${keptElsewhere} is alive and kept. If no agent was restarted here, the credential is copied or stolen: revoke it and enroll the host again.`,
           before: { kept: { remote: p.kept.remote, since: p.kept.since?.toISOString() ?? null, process: p.kept.processId ?? null } },
-          after: { refused: { remote: p.refused.remote, at: now.toISOString(), process: p.refused.processId ?? null }, conflicts: host.credentialConflicts },
+          after: {
+            refused: { remote: p.refused.remote, at: now.toISOString(), process: p.refused.processId ?? null },
+            conflicts: host.credentialConflicts,
+          },
         },
       });
     }

@@ -15,7 +15,15 @@ export async function recordHostHealth(db: Pick<Db, "$executeRaw">, hosts: { hos
   const rows = hosts.map(({ hostId, inventory }) => {
     const report = auditHost(inventory);
     const { status } = auditVerdict(report);
-    return { hostId, verdict: status, severity: HEALTH_SEVERITY[status], fail: report.summary.fail, warn: report.summary.warn, unknown: report.summary.unknown, auditedAt };
+    return {
+      hostId,
+      verdict: status,
+      severity: HEALTH_SEVERITY[status],
+      fail: report.summary.fail,
+      warn: report.summary.warn,
+      unknown: report.summary.unknown,
+      auditedAt,
+    };
   });
   await db.$executeRaw`
     INSERT INTO "HostHealth" ("hostId", verdict, severity, fail, warn, unknown, "auditedAt")

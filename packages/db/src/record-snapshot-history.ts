@@ -16,7 +16,13 @@ import { refreshPfCapacity } from "./scheduler/refresh-pf-capacity.ts";
 export async function recordSnapshotHistory(db: Db, stored: { hostId: string; inventory: Inventory }[]): Promise<void> {
   if (stored.length === 0) return;
   const at = new Date();
-  await refreshPfCapacity(db, stored.map((s) => s.hostId));
-  await recordCapacitySamples(db, stored.map(({ hostId, inventory }) => ({ hostId, totals: computeCapacity(inventory).totals, at })));
+  await refreshPfCapacity(
+    db,
+    stored.map((s) => s.hostId),
+  );
+  await recordCapacitySamples(
+    db,
+    stored.map(({ hostId, inventory }) => ({ hostId, totals: computeCapacity(inventory).totals, at })),
+  );
   await recordHostHealth(db, stored);
 }

@@ -20,16 +20,33 @@ export async function removeHost(db: Db, options: { hostId: string; actor: strin
     const host = await tx.host.findFirst({ where: { id: options.hostId, removedAt: null }, select: { id: true, name: true } });
     if (!host) return null;
     const { revoked } = await revokeAgentCredentials(tx, host.id, now);
-    await tx.host.update({ where: { id: host.id }, data: { removedAt: now, online: false, name: `${host.name} (removed ${host.id.slice(0, 8)})` } });
+    await tx.host.update({
+      where: { id: host.id },
+      data: { removedAt: now, online: false, name: `${host.name} (removed ${host.id.slice(0, 8)})` },
+    });
     await tx.pfCapacity.deleteMany({ where: { hostId: host.id } });
     await tx.nodeCapacity.deleteMany({ where: { hostId: host.id } });
-    await tx.auditEvent.create({ data: { actor: options.actor, action: "host.removed", hostId: host.id, summary: `host ${host.name} removed (${revoked} agent credential(s) revoked)` } });
+    await tx.auditEvent.create({
+      data: {
+        actor: options.actor,
+        action: "host.removed",
+        hostId: host.id,
+        summary: `host ${host.name} removed (${revoked} agent credential(s) revoked)`,
+      },
+    });
     return { id: host.id, name: host.name, revoked };
   });
   if (!removed) return null;
-  const unknown = await markJobsUnknown(db, { hostId: removed.id, reason: `host ${removed.name} was removed while the job ran: what it did on the host is not known` });
+  const unknown = await markJobsUnknown(db, {
+    hostId: removed.id,
+    reason: `host ${removed.name} was removed while the job ran: what it did on the host is not known`,
+  });
   // Oldest first: cancelling a plan's job cancels its later ones too (then "not-queued" here).
-  const queued = await db.job.findMany({ where: { hostId: removed.id, state: "queued" }, orderBy: [{ createdAt: "asc" }, { planStep: "asc" }], select: { id: true } });
+  const queued = await db.job.findMany({
+    where: { hostId: removed.id, state: "queued" },
+    orderBy: [{ createdAt: "asc" }, { planStep: "asc" }],
+    select: { id: true },
+  });
   const cancelledJobs: string[] = [];
   for (const { id } of queued) {
     const outcome = await cancelJob(db, { jobId: id, actor: options.actor });

@@ -1,5 +1,13 @@
 import type { Guest as InventoryGuest, HostFacts, Inventory, PciDevice as PciDeviceFacts } from "@vfleet/protocol";
-import type { Guest, GuestHostdev, IommuGroup, NetInterface, PciDevice, PhysicalFunction, VirtualFunction } from "./generated/prisma/client.ts";
+import type {
+  Guest,
+  GuestHostdev,
+  IommuGroup,
+  NetInterface,
+  PciDevice,
+  PhysicalFunction,
+  VirtualFunction,
+} from "./generated/prisma/client.ts";
 
 export interface StoredRows {
   facts: HostFacts;
@@ -57,10 +65,20 @@ function toPciDevice(row: PciDevice, pf: PhysicalFunction | undefined, vfRows: V
           driversAutoprobe: pf.driversAutoprobe,
           vfConfigs: vfs
             .filter((vf) => vf.hasConfig)
-            .map((vf) => ({ index: vf.index, mac: vf.mac, vlan: vf.vlan, qos: vf.qos, spoofchk: vf.spoofchk, trust: vf.trust, linkState: vf.linkState })),
+            .map((vf) => ({
+              index: vf.index,
+              mac: vf.mac,
+              vlan: vf.vlan,
+              qos: vf.qos,
+              spoofchk: vf.spoofchk,
+              trust: vf.trust,
+              linkState: vf.linkState,
+            })),
         }
       : null,
-    link: hasLink ? { currentSpeed: linkCurrentSpeed, currentWidth: linkCurrentWidth, maxSpeed: linkMaxSpeed, maxWidth: linkMaxWidth } : null,
+    link: hasLink
+      ? { currentSpeed: linkCurrentSpeed, currentWidth: linkCurrentWidth, maxSpeed: linkMaxSpeed, maxWidth: linkMaxWidth }
+      : null,
   };
 }
 

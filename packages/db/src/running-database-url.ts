@@ -9,7 +9,10 @@ import { DATABASE_NAME, DATABASE_USER, PASSWORD_FILE } from "./start-database.ts
  */
 export async function runningDatabaseUrl(dataDir: string): Promise<string | null> {
   const dir = resolve(dataDir);
-  const lines = await readFile(join(dir, "postmaster.pid"), "utf8").then((t) => t.split("\n"), () => null);
+  const lines = await readFile(join(dir, "postmaster.pid"), "utf8").then(
+    (t) => t.split("\n"),
+    () => null,
+  );
   const pid = Number(lines?.[0]);
   const port = Number(lines?.[3]);
   if (!lines || !Number.isInteger(pid) || pid <= 0 || !Number.isInteger(port) || resolve(lines[1] ?? "") !== dir) return null;

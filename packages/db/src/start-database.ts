@@ -45,7 +45,12 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
   const port = options.port ?? (await findFreePort());
   const logs: string[] = [];
   const fresh = !(await exists(`${dataDir}/PG_VERSION`));
-  const saved = fresh ? null : await readFile(join(dataDir, PASSWORD_FILE), "utf8").then((t) => t.trim(), () => null);
+  const saved = fresh
+    ? null
+    : await readFile(join(dataDir, PASSWORD_FILE), "utf8").then(
+        (t) => t.trim(),
+        () => null,
+      );
   const password = saved ?? (fresh ? randomBytes(24).toString("base64url") : LEGACY_PASSWORD);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -75,7 +80,9 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
   }
   // The package rejects with no reason when the server exits during start-up: add the log.
   await server.start().catch((error: unknown) => {
-    throw new Error(`startDatabase: PostgreSQL on port ${port} (data ${dataDir}) did not start: ${String(error ?? "exited")}\n${logs.join("")}`);
+    throw new Error(
+      `startDatabase: PostgreSQL on port ${port} (data ${dataDir}) did not start: ${String(error ?? "exited")}\n${logs.join("")}`,
+    );
   });
   let base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   try {
@@ -89,7 +96,10 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
 }
 
 async function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -141,7 +151,10 @@ async function rotateLegacyPassword(base: string, dataDir: string, port: number)
  */
 async function stopOrphan(dataDir: string, log: (line: string) => void): Promise<void> {
   const pidFile = join(dataDir, "postmaster.pid");
-  const lines = await readFile(pidFile, "utf8").then((t) => t.split("\n"), () => null);
+  const lines = await readFile(pidFile, "utf8").then(
+    (t) => t.split("\n"),
+    () => null,
+  );
   if (!lines) return;
   const pid = Number(lines[0]);
   if (!Number.isInteger(pid) || pid <= 0) return;
@@ -156,7 +169,10 @@ async function stopOrphan(dataDir: string, log: (line: string) => void): Promise
   process.kill(pid, "SIGINT");
   const deadline = Date.now() + 60_000;
   while (await exists(`/proc/${pid}`)) {
-    if (Date.now() > deadline) throw new Error(`startDatabase: the orphaned PostgreSQL (pid ${pid}) on ${dataDir} did not stop within 60 s; stop it (kill ${pid}) and start again`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `startDatabase: the orphaned PostgreSQL (pid ${pid}) on ${dataDir} did not stop within 60 s; stop it (kill ${pid}) and start again`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -32,10 +32,18 @@ export async function writeInventory(db: Db, hostId: string, snapshot: Snapshot)
   const { inventory } = snapshot;
   checkInventoryRefs(inventory);
   const rows = inventoryToRows(hostId, inventory);
-  const tables = JSON.stringify({
-    IommuGroup: rows.iommuGroups, PciDevice: rows.pciDevices, PhysicalFunction: rows.physicalFunctions, VirtualFunction: rows.virtualFunctions,
-    NetInterface: rows.netInterfaces, Guest: rows.guests, GuestHostdev: rows.guestHostdevs,
-  }, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  const tables = JSON.stringify(
+    {
+      IommuGroup: rows.iommuGroups,
+      PciDevice: rows.pciDevices,
+      PhysicalFunction: rows.physicalFunctions,
+      VirtualFunction: rows.virtualFunctions,
+      NetInterface: rows.netInterfaces,
+      Guest: rows.guests,
+      GuestHostdev: rows.guestHostdevs,
+    },
+    (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
+  );
   const capacity = snapshot.capacity === undefined || snapshot.capacity === null ? null : JSON.stringify(snapshot.capacity);
   try {
     const [result] = await db.$queryRaw<{ stored: boolean }[]>`
@@ -45,6 +53,8 @@ export async function writeInventory(db: Db, hostId: string, snapshot: Snapshot)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (message.includes("vfleet: no host with id")) throw new Error(`storeSnapshot: no host with id ${hostId}`, { cause: error });
-    throw new Error(`storeSnapshot: host ${hostId} snapshot ${snapshot.hash} not stored, previous inventory kept: ${message}`, { cause: error });
+    throw new Error(`storeSnapshot: host ${hostId} snapshot ${snapshot.hash} not stored, previous inventory kept: ${message}`, {
+      cause: error,
+    });
   }
 }

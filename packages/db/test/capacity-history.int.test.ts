@@ -13,8 +13,17 @@ async function enroll(name: string): Promise<string> {
 }
 
 const totals = (created: number, assigned: number, ready = 0): HostCapacityTotals => ({
-  possible: 16, created, bound: ready + assigned, assigned, free: created - assigned, ready, needsBind: created - assigned - ready,
-  devices: 0, devicesReady: 0, devicesNeedsBind: 0, devicesAssigned: 0,
+  possible: 16,
+  created,
+  bound: ready + assigned,
+  assigned,
+  free: created - assigned,
+  ready,
+  needsBind: created - assigned - ready,
+  devices: 0,
+  devicesReady: 0,
+  devicesNeedsBind: 0,
+  devicesAssigned: 0,
 });
 /** Minutes after 2020-01-01 00:00 UTC: before the first test's live sample, so it stays out of these reads. */
 const at = (minute: number) => new Date(Date.UTC(2020, 0, 1, 0, minute));
@@ -23,9 +32,16 @@ it("a stored snapshot records the host's health and a capacity sample, and an un
   const hostId = await enroll("hist-dgx2");
   const inventory = buildDgx2Inventory({ hostname: "hist-dgx2" });
   await storeSnapshot(ctx.db, hostId, { hash: hashContent(inventory), scannedAt: new Date(), inventory });
-  const samples = () => query<{ created: number; ready: number; needsBind: number; assigned: number }>(ctx.url, `SELECT * FROM "CapacitySample" WHERE "hostId" = $1 ORDER BY "at"`, [hostId]);
+  const samples = () =>
+    query<{ created: number; ready: number; needsBind: number; assigned: number }>(
+      ctx.url,
+      `SELECT * FROM "CapacitySample" WHERE "hostId" = $1 ORDER BY "at"`,
+      [hostId],
+    );
   const expected = computeCapacity(inventory).totals;
-  expect(await samples()).toMatchObject([{ created: expected.created, ready: expected.ready, needsBind: expected.needsBind, assigned: expected.assigned }]);
+  expect(await samples()).toMatchObject([
+    { created: expected.created, ready: expected.ready, needsBind: expected.needsBind, assigned: expected.assigned },
+  ]);
   const [health] = await query<{ verdict: string }>(ctx.url, `SELECT verdict FROM "HostHealth" WHERE "hostId" = $1`, [hostId]);
   expect(["pass", "warn", "fail", "unknown"]).toContain(health!.verdict);
   // A changed inventory (another kernel release) with the same capacity: stored, but no new sample.

@@ -41,7 +41,17 @@ export function buildDgx2Inventory(options: Dgx2Options = {}): Inventory {
     link: null,
     netInterfaces: [],
   } satisfies Partial<PciDevice>;
-  devices.push({ ...base, address: "0000:00:00.0", vendorId: "8086", deviceId: "2020", classCode: "060000", revision: "04", driver: null, iommuGroup: group++, numaNode: 0 });
+  devices.push({
+    ...base,
+    address: "0000:00:00.0",
+    vendorId: "8086",
+    deviceId: "2020",
+    classCode: "060000",
+    revision: "04",
+    driver: null,
+    iommuGroup: group++,
+    numaNode: 0,
+  });
   devices.push({
     ...base,
     address: "0000:02:00.0",
@@ -137,7 +147,13 @@ export function buildDgx2Inventory(options: Dgx2Options = {}): Inventory {
       cpuCount: 96,
       memTotalKiB: 1_584_952_320,
       hugepages: { total: 4096, free: 0, sizeKiB: 2048 },
-      iommu: { enabled: true, groups: iommuGroups.length, units: ["dmar0", "dmar1", "dmar2", "dmar3"], interruptRemapping: true, allowUnsafeInterrupts: false },
+      iommu: {
+        enabled: true,
+        groups: iommuGroups.length,
+        units: ["dmar0", "dmar1", "dmar2", "dmar3"],
+        interruptRemapping: true,
+        allowUnsafeInterrupts: false,
+      },
       modules: ["mlx5_core", "vfio", "vfio_iommu_type1", "vfio_pci"],
       numaNodes: [
         { id: 0, cpulist: "0-23,48-71", memTotalKiB: 792_476_160 },
@@ -164,7 +180,18 @@ export function buildDgx2Inventory(options: Dgx2Options = {}): Inventory {
         numaMemoryNodes: "0-1",
       },
       // An idle guest from an older agent: no memtune/numatune fields at all.
-      { name: "build-vm", uuid: null, state: "shut off", vcpus: 2, memoryKiB: 4 * 1024 * 1024, machine: "pc-i440fx-bionic", cpuset: null, hugepages: false, pcieRootPorts: 0, hostdevs: [] },
+      {
+        name: "build-vm",
+        uuid: null,
+        state: "shut off",
+        vcpus: 2,
+        memoryKiB: 4 * 1024 * 1024,
+        machine: "pc-i440fx-bionic",
+        cpuset: null,
+        hugepages: false,
+        pcieRootPorts: 0,
+        hostdevs: [],
+      },
     ],
   };
 }

@@ -12,10 +12,26 @@ beforeAll(async () => {
       hostname: i % 10 === 0 ? `gpu-node-${i}.lab` : `node-${i}.lab`,
       online: i % 3 !== 0,
       // Every tenth host's summary predates the ready split and device counts (they count 0 there).
-      capacity: i === 7 ? undefined : {
-        possible: 16, created: i % 17, bound: i % 5, assigned: i % 4, free: (i % 17) - (i % 4),
-        ...(i % 10 === 5 ? {} : { ready: i % 2, needsBind: (i % 17) - (i % 4) - (i % 2), devices: i % 6, devicesReady: i % 3, devicesNeedsBind: (i % 6) - (i % 3), devicesAssigned: 0 }),
-      },
+      capacity:
+        i === 7
+          ? undefined
+          : {
+              possible: 16,
+              created: i % 17,
+              bound: i % 5,
+              assigned: i % 4,
+              free: (i % 17) - (i % 4),
+              ...(i % 10 === 5
+                ? {}
+                : {
+                    ready: i % 2,
+                    needsBind: (i % 17) - (i % 4) - (i % 2),
+                    devices: i % 6,
+                    devicesReady: i % 3,
+                    devicesNeedsBind: (i % 6) - (i % 3),
+                    devicesAssigned: 0,
+                  }),
+            },
     })),
   });
 });
@@ -43,7 +59,15 @@ describe("host list pages, filtered and sorted in the database", () => {
     expect(created.at(-1)).toBeNull();
     const numbers = created.filter((c): c is number => c !== null);
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
-    expect(hosts.filter((h) => (h.capacity as { created: number } | null)?.created === 16).map((h) => h.name)).toEqual(["hv-016", "hv-033", "hv-050", "hv-067", "hv-084", "hv-101", "hv-118"]);
+    expect(hosts.filter((h) => (h.capacity as { created: number } | null)?.created === 16).map((h) => h.name)).toEqual([
+      "hv-016",
+      "hv-033",
+      "hv-050",
+      "hv-067",
+      "hv-084",
+      "hv-101",
+      "hv-118",
+    ]);
   });
 
   it("sums capacity per online state, offline hosts apart", async () => {
@@ -52,9 +76,33 @@ describe("host list pages, filtered and sorted in the database", () => {
     const sum = (online: boolean, f: (i: number) => number) => hosts.filter((i) => (i % 3 !== 0) === online).reduce((s, i) => s + f(i), 0);
     const split = (f: (i: number) => number) => (i: number) => (i % 10 === 5 ? 0 : f(i));
     expect(totals.online).toEqual({
-      hosts: 80, possible: sum(true, () => 16), created: sum(true, (i) => i % 17), bound: sum(true, (i) => i % 5), assigned: sum(true, (i) => i % 4), free: sum(true, (i) => (i % 17) - (i % 4)),
-      ready: sum(true, split((i) => i % 2)), needsBind: sum(true, split((i) => (i % 17) - (i % 4) - (i % 2))),
-      devices: sum(true, split((i) => i % 6)), devicesReady: sum(true, split((i) => i % 3)), devicesNeedsBind: sum(true, split((i) => (i % 6) - (i % 3))), devicesAssigned: 0,
+      hosts: 80,
+      possible: sum(true, () => 16),
+      created: sum(true, (i) => i % 17),
+      bound: sum(true, (i) => i % 5),
+      assigned: sum(true, (i) => i % 4),
+      free: sum(true, (i) => (i % 17) - (i % 4)),
+      ready: sum(
+        true,
+        split((i) => i % 2),
+      ),
+      needsBind: sum(
+        true,
+        split((i) => (i % 17) - (i % 4) - (i % 2)),
+      ),
+      devices: sum(
+        true,
+        split((i) => i % 6),
+      ),
+      devicesReady: sum(
+        true,
+        split((i) => i % 3),
+      ),
+      devicesNeedsBind: sum(
+        true,
+        split((i) => (i % 6) - (i % 3)),
+      ),
+      devicesAssigned: 0,
     });
     expect(totals.offline.hosts).toBe(40);
     expect(totals.offline.created).toBe(sum(false, (i) => i % 17));

@@ -31,7 +31,10 @@ describe("enrollment", () => {
     const host = await ctx.db.host.findUniqueOrThrow({ where: { id: enrolled!.hostId }, include: { credentials: true } });
     expect(host).toMatchObject({ name: "gpu-07", hostname: "node17.lab", online: false });
     expect(host.credentials.map((c) => c.secretHash)).toEqual([hashSecret(enrolled!.credential)]);
-    expect(await ctx.db.enrollmentToken.findFirst({ where: { tokenHash: hashSecret(token) } })).toMatchObject({ hostId: host.id, usedAt: expect.any(Date) });
+    expect(await ctx.db.enrollmentToken.findFirst({ where: { tokenHash: hashSecret(token) } })).toMatchObject({
+      hostId: host.id,
+      usedAt: expect.any(Date),
+    });
   });
 
   it("two concurrent redeems of one token: exactly one wins, one host is created", async () => {
@@ -44,7 +47,10 @@ describe("enrollment", () => {
   it("uses the hostname when the token names no host, and makes a taken name unique", async () => {
     const a = await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db)).token, hostname: "dup" });
     const b = await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db)).token, hostname: "dup" });
-    const c = await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "dup" })).token, hostname: "other" });
+    const c = await redeemEnrollmentToken(ctx.db, {
+      token: (await createEnrollmentToken(ctx.db, { hostName: "dup" })).token,
+      hostname: "other",
+    });
     expect([a?.hostName, b?.hostName, c?.hostName]).toEqual(["dup", "dup-2", "dup-3"]);
   });
 
@@ -78,8 +84,15 @@ describe("enrollment", () => {
 
 describe("agent credentials", () => {
   it("authenticate the host until revoked", async () => {
-    const enrolled = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "auth-1" })).token, hostname: "auth-1.lab.example" }))!;
-    expect(await authenticateAgent(ctx.db, enrolled.credential)).toEqual({ hostId: enrolled.hostId, hostName: "auth-1", hostname: "auth-1.lab.example" });
+    const enrolled = (await redeemEnrollmentToken(ctx.db, {
+      token: (await createEnrollmentToken(ctx.db, { hostName: "auth-1" })).token,
+      hostname: "auth-1.lab.example",
+    }))!;
+    expect(await authenticateAgent(ctx.db, enrolled.credential)).toEqual({
+      hostId: enrolled.hostId,
+      hostName: "auth-1",
+      hostname: "auth-1.lab.example",
+    });
     expect(await authenticateAgent(ctx.db, `${enrolled.credential}x`)).toBeNull();
     expect(await authenticateAgent(ctx.db, "")).toBeNull();
 
@@ -91,12 +104,24 @@ describe("agent credentials", () => {
 
 describe("host liveness", () => {
   it("connected, seen, offline and swept", async () => {
-    const { hostId } = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "live-1" })).token, hostname: "live-1" }))!;
-    const { hostId: otherId } = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "live-2" })).token, hostname: "live-2" }))!;
+    const { hostId } = (await redeemEnrollmentToken(ctx.db, {
+      token: (await createEnrollmentToken(ctx.db, { hostName: "live-1" })).token,
+      hostname: "live-1",
+    }))!;
+    const { hostId: otherId } = (await redeemEnrollmentToken(ctx.db, {
+      token: (await createEnrollmentToken(ctx.db, { hostName: "live-2" })).token,
+      hostname: "live-2",
+    }))!;
     const t0 = new Date("2030-01-01T00:00:00Z");
     await markHostConnected(ctx.db, hostId, { agentVersion: "0.1.0", protocolVersion: "1.0" }, t0);
     await markHostConnected(ctx.db, otherId, { agentVersion: "0.1.0", protocolVersion: "1.0" }, t0);
-    expect(await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } })).toMatchObject({ online: true, connectedAt: t0, lastSeenAt: t0, agentVersion: "0.1.0", protocolVersion: "1.0" });
+    expect(await ctx.db.host.findUniqueOrThrow({ where: { id: hostId } })).toMatchObject({
+      online: true,
+      connectedAt: t0,
+      lastSeenAt: t0,
+      agentVersion: "0.1.0",
+      protocolVersion: "1.0",
+    });
 
     await touchHostsSeen(ctx.db, [otherId], new Date(t0.getTime() + 50_000));
     // live-1 silent for 60 s, live-2 for 10 s.
@@ -132,7 +157,10 @@ describe("host liveness", () => {
   });
 
   it("markHostConnected stores what the agent adopts, and a hello that says nothing clears it (could not tell, not a stale policy)", async () => {
-    const { hostId } = (await redeemEnrollmentToken(ctx.db, { token: (await createEnrollmentToken(ctx.db, { hostName: "adopt-1" })).token, hostname: "adopt-1" }))!;
+    const { hostId } = (await redeemEnrollmentToken(ctx.db, {
+      token: (await createEnrollmentToken(ctx.db, { hostName: "adopt-1" })).token,
+      hostname: "adopt-1",
+    }))!;
     const adoption = { adopt: ["0000:86:00.0"], simulatorDefault: false };
     await markHostConnected(ctx.db, hostId, { agentVersion: "0.1.0", protocolVersion: "1.8", adoption });
     expect((await getHost(ctx.db, hostId))?.summary.adoption).toEqual(adoption);
@@ -141,7 +169,9 @@ describe("host liveness", () => {
   });
 
   it("markHostConnected names a missing host; sweep rejects a bad staleAfterMs", async () => {
-    await expect(markHostConnected(ctx.db, "nope", { agentVersion: "1", protocolVersion: "1.0" })).rejects.toThrow("markHostConnected: no host with id nope");
+    await expect(markHostConnected(ctx.db, "nope", { agentVersion: "1", protocolVersion: "1.0" })).rejects.toThrow(
+      "markHostConnected: no host with id nope",
+    );
     await expect(sweepOfflineHosts(ctx.db, { staleAfterMs: 0 })).rejects.toThrow("staleAfterMs must be a positive number");
   });
 });

@@ -1,7 +1,16 @@
 import { expect, it } from "vitest";
 import type { Job, JobResult } from "@vfleet/protocol";
 import {
-  beatProcess, cancelJob, claimNextJob, createJobs, findHostsWithWork, listenForJobChanges, markOrphanedJobsUnknown, recordJobResult, registerProcess, unregisterProcess,
+  beatProcess,
+  cancelJob,
+  claimNextJob,
+  createJobs,
+  findHostsWithWork,
+  listenForJobChanges,
+  markOrphanedJobsUnknown,
+  recordJobResult,
+  registerProcess,
+  unregisterProcess,
   type NewJob,
 } from "../src/index.ts";
 import { useMigratedDatabase } from "./pg-server.ts";
@@ -18,7 +27,10 @@ const ok: JobResult = { status: "succeeded", changed: true, steps: [], error: nu
 it("a queued, cancelled or finished job notifies its host at commit; a finished plan job also wakes the plan's other hosts", async () => {
   const heard: string[] = [];
   const listener = await listenForJobChanges(ctx.url, { onHost: (h) => heard.push(h), onReconnect: () => {}, onError: () => {} });
-  const waitFor = async (hostId: string) => { await expect.poll(() => heard.includes(hostId), { timeout: 5_000 }).toBe(true); heard.length = 0; };
+  const waitFor = async (hostId: string) => {
+    await expect.poll(() => heard.includes(hostId), { timeout: 5_000 }).toBe(true);
+    heard.length = 0;
+  };
   try {
     const [a, b] = [await host(), await host()];
     // Inside an open transaction nothing is heard; at commit it is.
@@ -37,8 +49,12 @@ it("a queued, cancelled or finished job notifies its host at commit; a finished 
 
     // A plan job's success notifies the hosts of the plan's queued jobs (their dependencies may now be met).
     const plan = await ctx.db.plan.create({ data: { hostId: a, title: "p", createdBy: "t" } });
-    const first = await ctx.db.job.create({ data: { hostId: a, kind: "vf.set-count", summary: "1", params: {}, createdBy: "t", planId: plan.id, state: "running", attempt: 1 } });
-    await ctx.db.job.create({ data: { hostId: b, kind: "vf.set-count", summary: "2", params: {}, createdBy: "t", planId: plan.id, dependsOn: [first.id] } });
+    const first = await ctx.db.job.create({
+      data: { hostId: a, kind: "vf.set-count", summary: "1", params: {}, createdBy: "t", planId: plan.id, state: "running", attempt: 1 },
+    });
+    await ctx.db.job.create({
+      data: { hostId: b, kind: "vf.set-count", summary: "2", params: {}, createdBy: "t", planId: plan.id, dependsOn: [first.id] },
+    });
     heard.length = 0;
     await ctx.db.job.update({ where: { id: first.id }, data: { state: "succeeded" } });
     await expect.poll(() => [...new Set(heard)].sort(), { timeout: 5_000 }).toEqual([a, b].sort());

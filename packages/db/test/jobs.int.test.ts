@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Job, JobResult } from "@vfleet/protocol";
-import { cancelJob, claimNextJob, createJobs, getJob, getPlan, listAuditEvents, markJobsUnknown, recordJobProgress, recordJobResult, type NewJob } from "../src/index.ts";
+import {
+  cancelJob,
+  claimNextJob,
+  createJobs,
+  getJob,
+  getPlan,
+  listAuditEvents,
+  markJobsUnknown,
+  recordJobProgress,
+  recordJobResult,
+  type NewJob,
+} from "../src/index.ts";
 import { useMigratedDatabase } from "./pg-server.ts";
 
 const ctx = useMigratedDatabase();
@@ -14,16 +25,25 @@ const setCount = (pf: string, count: number, ref = `set ${pf}`, dependsOn: strin
   return { ref, job, summary: `vf.set-count ${pf} -> ${count}`, dependsOn, resourceKeys: [`dev:${pf}`], before: { numVfs: 0 } };
 };
 const ok: JobResult = { status: "succeeded", changed: true, steps: [], error: null, observed: { numVfs: 8 } };
-const failed: JobResult = { status: "failed", changed: false, steps: [], error: { code: "EBUSY", message: "write error: Device or resource busy", explanation: "The PF already has 8 VFs." }, observed: {} };
+const failed: JobResult = {
+  status: "failed",
+  changed: false,
+  steps: [],
+  error: { code: "EBUSY", message: "write error: Device or resource busy", explanation: "The PF already has 8 VFs." },
+  observed: {},
+};
 
 describe("jobs in PostgreSQL", () => {
   it("two operators on the same PF at once: exactly one wins; the loser learns which job holds it", async () => {
     const hostId = await host();
-    const outcomes = await Promise.all(["alice", "bob", "carol"].map((createdBy) => createJobs(ctx.db, { hostId, createdBy, jobs: [setCount("0000:86:00.0", 8)] })));
+    const outcomes = await Promise.all(
+      ["alice", "bob", "carol"].map((createdBy) => createJobs(ctx.db, { hostId, createdBy, jobs: [setCount("0000:86:00.0", 8)] })),
+    );
     const winners = outcomes.filter((o) => o.ok);
     expect(winners).toHaveLength(1);
-    const winnerJob = (winners[0] as Extract<typeof winners[0], { ok: true }>).jobs[0]!;
-    for (const o of outcomes.filter((x) => !x.ok)) expect(o).toMatchObject({ ok: false, conflict: { key: "dev:0000:86:00.0", jobId: winnerJob.id } });
+    const winnerJob = (winners[0] as Extract<(typeof winners)[0], { ok: true }>).jobs[0]!;
+    for (const o of outcomes.filter((x) => !x.ok))
+      expect(o).toMatchObject({ ok: false, conflict: { key: "dev:0000:86:00.0", jobId: winnerJob.id } });
     expect(await ctx.db.job.count({ where: { hostId } })).toBe(1);
     // Once the winner is terminal the PF is free again.
     const claimed = await claimNextJob(ctx.db, hostId, 60_000);
@@ -41,15 +61,35 @@ describe("jobs in PostgreSQL", () => {
     expect(job).toMatchObject({ state: "dispatched", attempt: 1 });
     expect(await claimNextJob(ctx.db, hostId, 60_000)).toBeNull();
 
-    expect(await recordJobProgress(ctx.db, { hostId, jobId: job.id, attempt: 1, step: { action: "read sriov_numvfs", status: "done", detail: null } })).toBe(true);
-    expect(await recordJobProgress(ctx.db, { hostId, jobId: job.id, attempt: 2, step: { action: "stale", status: "done", detail: null } })).toBe(false);
+    expect(
+      await recordJobProgress(ctx.db, {
+        hostId,
+        jobId: job.id,
+        attempt: 1,
+        step: { action: "read sriov_numvfs", status: "done", detail: null },
+      }),
+    ).toBe(true);
+    expect(
+      await recordJobProgress(ctx.db, { hostId, jobId: job.id, attempt: 2, step: { action: "stale", status: "done", detail: null } }),
+    ).toBe(false);
     expect((await getJob(ctx.db, job.id))!.state).toBe("running");
-    expect(await recordJobResult(ctx.db, { hostId, jobId: job.id, attempt: 2, result: failed })).toEqual({ applied: false, reason: "stale-attempt" });
+    expect(await recordJobResult(ctx.db, { hostId, jobId: job.id, attempt: 2, result: failed })).toEqual({
+      applied: false,
+      reason: "stale-attempt",
+    });
     expect((await recordJobResult(ctx.db, { hostId, jobId: job.id, attempt: 1, result: ok })).applied).toBe(true);
-    expect(await recordJobResult(ctx.db, { hostId, jobId: job.id, attempt: 1, result: failed })).toEqual({ applied: false, reason: "already-terminal" });
+    expect(await recordJobResult(ctx.db, { hostId, jobId: job.id, attempt: 1, result: failed })).toEqual({
+      applied: false,
+      reason: "already-terminal",
+    });
     expect((await getJob(ctx.db, job.id))!).toMatchObject({ state: "succeeded", result: ok });
     const events = await listAuditEvents(ctx.db, { hostId });
-    expect(events.filter((e) => e.jobId === job.id).map((e) => e.action).sort()).toEqual(["job.created", "job.succeeded"]);
+    expect(
+      events
+        .filter((e) => e.jobId === job.id)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(["job.created", "job.succeeded"]);
     expect((await claimNextJob(ctx.db, hostId, 60_000))!.id).not.toBe(job.id);
   });
 
@@ -75,7 +115,9 @@ describe("jobs in PostgreSQL", () => {
   it("a plan runs in dependency order and stops at the first failure, cancelling the rest with the reason", async () => {
     const hostId = await host();
     const created = await createJobs(ctx.db, {
-      hostId, createdBy: "ops", plan: { title: "two PFs" },
+      hostId,
+      createdBy: "ops",
+      plan: { title: "two PFs" },
       jobs: [setCount("0000:86:00.0", 8, "a"), setCount("0000:86:00.1", 8, "b", ["a"]), setCount("0000:86:00.2", 8, "c", ["b"])],
     });
     if (!created.ok) throw new Error("conflict");

@@ -21,7 +21,12 @@ async function host(): Promise<string> {
 const configure = (pf: string, vf: number, mac: string, vlan: number): NewJob => {
   const job: Job = { kind: "vf.configure", params: { pf, vf, mac, vlan } };
   return {
-    ref: "job", job, summary: `vf.configure ${pf} vf ${vf}: mac ${mac} vlan ${vlan}`, dependsOn: [], resourceKeys: [`dev:${pf}`], before: null,
+    ref: "job",
+    job,
+    summary: `vf.configure ${pf} vf ${vf}: mac ${mac} vlan ${vlan}`,
+    dependsOn: [],
+    resourceKeys: [`dev:${pf}`],
+    before: null,
     macClaims: [{ vlan, mac, target: `VF ${pf} vf ${vf}`, field: "job.params.mac" }],
   };
 };
@@ -35,9 +40,14 @@ describe("MAC claims", () => {
     await Promise.all(clients.map((c) => c.$queryRaw`SELECT 1`));
     for (let round = 0; round < 20; round++) {
       const mac = `52:54:00:00:${String(round).padStart(2, "0")}:01`;
-      const outcomes = await Promise.all(hosts.map((hostId, i) => createJobs(clients[i]!, { hostId, createdBy: `op${i}`, jobs: [configure(`0000:${round + 10}:00.0`, i, mac, 42)] })));
+      const outcomes = await Promise.all(
+        hosts.map((hostId, i) =>
+          createJobs(clients[i]!, { hostId, createdBy: `op${i}`, jobs: [configure(`0000:${round + 10}:00.0`, i, mac, 42)] }),
+        ),
+      );
       expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-      for (const o of outcomes.filter((x) => !x.ok)) expect(o).toMatchObject({ ok: false, conflict: { key: `mac:42/${mac}`, field: "job.params.mac" } });
+      for (const o of outcomes.filter((x) => !x.ok))
+        expect(o).toMatchObject({ ok: false, conflict: { key: `mac:42/${mac}`, field: "job.params.mac" } });
       expect(await ctx.db.job.count({ where: { params: { path: ["mac"], equals: mac } } })).toBe(1);
     }
   });
@@ -47,7 +57,9 @@ describe("MAC claims", () => {
     const mac = "52:54:00:aa:00:01";
     expect((await createJobs(ctx.db, { hostId: a, createdBy: "op", jobs: [configure("0000:86:00.0", 0, mac, 10)] })).ok).toBe(true);
     expect((await createJobs(ctx.db, { hostId: b, createdBy: "op", jobs: [configure("0000:86:00.0", 0, mac, 11)] })).ok).toBe(true);
-    expect((await createJobs(ctx.db, { hostId: b, createdBy: "op", jobs: [configure("0000:87:00.0", 1, mac.toUpperCase(), 10)] })).ok).toBe(false);
+    expect((await createJobs(ctx.db, { hostId: b, createdBy: "op", jobs: [configure("0000:87:00.0", 1, mac.toUpperCase(), 10)] })).ok).toBe(
+      false,
+    );
   });
 
   it("a claim holds until its job ended and the host's stored inventory is newer than that; then the next request takes it", async () => {

@@ -34,9 +34,24 @@ describe("applyMigrations", () => {
     expect(migrations.map((m) => m.name)).toContainEqual(expect.stringMatching(/^\d{14}_init$/));
 
     expect((await applyMigrations(url)).applied).toEqual(migrations.map((m) => m.name));
-    const tables = await query<{ table_name: string }>(url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
+    const tables = await query<{ table_name: string }>(
+      url,
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(["Host", "AgentCredential", "EnrollmentToken", "PciDevice", "PhysicalFunction", "VirtualFunction", "IommuGroup", "NetInterface", "Guest", "GuestHostdev", "_prisma_migrations"]),
+      expect.arrayContaining([
+        "Host",
+        "AgentCredential",
+        "EnrollmentToken",
+        "PciDevice",
+        "PhysicalFunction",
+        "VirtualFunction",
+        "IommuGroup",
+        "NetInterface",
+        "Guest",
+        "GuestHostdev",
+        "_prisma_migrations",
+      ]),
     );
 
     expect((await applyMigrations(url)).applied).toEqual([]);
@@ -59,11 +74,19 @@ describe("applyMigrations", () => {
     const engine = await loadSchemaEngine({ url, schema });
     try {
       const list = toMigrationList(MIGRATIONS_DIR, await readMigrations(), await readMigrationLock());
-      const diagnosis = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: { externalTables: [], externalEnums: [] } });
+      const diagnosis = await engine.diagnoseMigrationHistory({
+        migrationsList: list,
+        optInToShadowDatabase: false,
+        filters: { externalTables: [], externalEnums: [] },
+      });
       expect(diagnosis).toMatchObject({ hasMigrationsTable: true, editedMigrationNames: [], failedMigrationNames: [], history: null });
       // ...and it does compare checksums: a wrong one is reported as an edited migration.
       await query(url, `UPDATE "_prisma_migrations" SET checksum = $1`, [checksumSql("something else")]);
-      const tampered = await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: false, filters: { externalTables: [], externalEnums: [] } });
+      const tampered = await engine.diagnoseMigrationHistory({
+        migrationsList: list,
+        optInToShadowDatabase: false,
+        filters: { externalTables: [], externalEnums: [] },
+      });
       expect(tampered.editedMigrationNames).toEqual(list.migrationDirectories.map((d) => d.path));
     } finally {
       engine.free();
@@ -96,14 +119,22 @@ describe("applyMigrations", () => {
     const url = await createEmptyDatabase(server.url, "apply_failing");
     const dir = await copyMigrations();
     try {
-      await writeFile(join(await mkdirp(dir, "29990101000000_broken"), "migration.sql"), `CREATE TABLE "Ok" (id INT);\nSELECT * FROM "NoSuchTable";\n`);
+      await writeFile(
+        join(await mkdirp(dir, "29990101000000_broken"), "migration.sql"),
+        `CREATE TABLE "Ok" (id INT);\nSELECT * FROM "NoSuchTable";\n`,
+      );
       await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(/migration 29990101000000_broken failed: .*NoSuchTable/);
-      const [broken] = await query<MigrationRow & { logs: string }>(url, `SELECT * FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`);
+      const [broken] = await query<MigrationRow & { logs: string }>(
+        url,
+        `SELECT * FROM "_prisma_migrations" WHERE migration_name = '29990101000000_broken'`,
+      );
       expect(broken?.finished_at).toBeNull();
       expect(broken?.logs).toMatch(/NoSuchTable/);
       // The script ran as one transaction: its first statement was rolled back too.
       expect(await query(url, `SELECT to_regclass('"Ok"') AS t`)).toEqual([{ t: null }]);
-      await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow("migration 29990101000000_broken failed earlier and was not rolled back");
+      await expect(applyMigrations(url, { migrationsDir: dir })).rejects.toThrow(
+        "migration 29990101000000_broken failed earlier and was not rolled back",
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -126,7 +157,13 @@ describe("schema engine (wasm)", () => {
       await writeFile(schemaPath, schema.replace("  agentVersion    String?\n", "  agentVersion    String?\n  rack            String?\n"));
       expect(await createMigration({ url: server.url, name: "nothing", migrationsDir: dir, schemaPath: SCHEMA_PATH })).toBeNull();
 
-      const created = await createMigration({ url: server.url, name: "add_rack", migrationsDir: dir, schemaPath, now: new Date("2099-01-02T03:04:05Z") });
+      const created = await createMigration({
+        url: server.url,
+        name: "add_rack",
+        migrationsDir: dir,
+        schemaPath,
+        now: new Date("2099-01-02T03:04:05Z"),
+      });
       expect(created?.name).toBe("20990102030405_add_rack");
       expect(created?.sql).toMatch(/ALTER TABLE "Host" ADD COLUMN\s+"rack" TEXT/);
       expect((await readdir(dir)).sort()).toContain("20990102030405_add_rack");
@@ -134,7 +171,9 @@ describe("schema engine (wasm)", () => {
       const url = await createEmptyDatabase(server.url, "apply_created");
       const { applied } = await applyMigrations(url, { migrationsDir: dir });
       expect(applied.at(-1)).toBe("20990102030405_add_rack");
-      expect(await query(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'Host' AND column_name = 'rack'`)).toHaveLength(1);
+      expect(
+        await query(url, `SELECT column_name FROM information_schema.columns WHERE table_name = 'Host' AND column_name = 'rack'`),
+      ).toHaveLength(1);
       expect(await createMigration({ url: server.url, name: "again", migrationsDir: dir, schemaPath })).toBeNull();
     } finally {
       await rm(dir, { recursive: true, force: true });

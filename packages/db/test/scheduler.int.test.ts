@@ -1,6 +1,16 @@
 import { classifyPf, placementHostFromInventory, type PlacementPf } from "@vfleet/core";
 import { describe, expect, it } from "vitest";
-import { createJobs, findCandidateHosts, loadInventory, loadPlacementHosts, recordJobResult, setHostLabels, storeSnapshot, type CandidateQuery, type NewJob } from "../src/index.ts";
+import {
+  createJobs,
+  findCandidateHosts,
+  loadInventory,
+  loadPlacementHosts,
+  recordJobResult,
+  setHostLabels,
+  storeSnapshot,
+  type CandidateQuery,
+  type NewJob,
+} from "../src/index.ts";
 import { buildDgx2Inventory } from "./dgx2-inventory.ts";
 import { useMigratedDatabase } from "./pg-server.ts";
 
@@ -13,10 +23,25 @@ async function storedDgx2(): Promise<string> {
   return h.id;
 }
 const attach = (address = ""): NewJob => ({
-  ref: "attach", job: { kind: "guest.attach", params: { guest: "g", devices: [{ address, kind: "hostdev" }], live: false, config: true } },
-  summary: "attach", dependsOn: [], resourceKeys: [`guest:g`, `dev:${address}`], before: null,
+  ref: "attach",
+  job: { kind: "guest.attach", params: { guest: "g", devices: [{ address, kind: "hostdev" }], live: false, config: true } },
+  summary: "attach",
+  dependsOn: [],
+  resourceKeys: [`guest:g`, `dev:${address}`],
+  before: null,
 });
-const reservation = (address = "", mac: string | null = null) => ({ address, guest: "g", pool: "cx5", pf: null, transient: false, mac, vlan: null, previousDriver: "vfio-pci", previousMac: null, previousVlan: null });
+const reservation = (address = "", mac: string | null = null) => ({
+  address,
+  guest: "g",
+  pool: "cx5",
+  pf: null,
+  transient: false,
+  mac,
+  vlan: null,
+  previousDriver: "vfio-pci",
+  previousMac: null,
+  previousVlan: null,
+});
 
 describe("scheduler storage", () => {
   it("the bulk loader gives the same scheduler view as the stored inventory read through core", async () => {
@@ -42,23 +67,51 @@ describe("scheduler storage", () => {
     const before = await readyOf();
     expect(before).toBe(free(pf).length);
 
-    const first = await createJobs(ctx.db, { hostId, createdBy: "a", plan: { title: "p1" }, jobs: [attach(vf)], reservations: [reservation(vf, "02:00:00:aa:00:01")] });
+    const first = await createJobs(ctx.db, {
+      hostId,
+      createdBy: "a",
+      plan: { title: "p1" },
+      jobs: [attach(vf)],
+      reservations: [reservation(vf, "02:00:00:aa:00:01")],
+    });
     expect(first.ok).toBe(true);
     expect(await readyOf()).toBe(before - 1);
     // Another plan naming the same VF (its job keys differ, so only the reservation can stop it), or the same MAC: refused, nothing written.
     const other = { ...attach(vf), resourceKeys: ["guest:h"] };
-    const twice = await createJobs(ctx.db, { hostId, createdBy: "b", plan: { title: "p2" }, jobs: [other], reservations: [reservation(vf)] });
+    const twice = await createJobs(ctx.db, {
+      hostId,
+      createdBy: "b",
+      plan: { title: "p2" },
+      jobs: [other],
+      reservations: [reservation(vf)],
+    });
     expect(twice).toMatchObject({ ok: false, conflict: { key: `reserved:${vf}`, reservation: true } });
-    const sameMac = await createJobs(ctx.db, { hostId, createdBy: "b", plan: { title: "p3" }, jobs: [{ ...other, resourceKeys: ["guest:i"] }], reservations: [reservation(vf2!, "02:00:00:aa:00:01")] });
+    const sameMac = await createJobs(ctx.db, {
+      hostId,
+      createdBy: "b",
+      plan: { title: "p3" },
+      jobs: [{ ...other, resourceKeys: ["guest:i"] }],
+      reservations: [reservation(vf2!, "02:00:00:aa:00:01")],
+    });
     expect(sameMac).toMatchObject({ ok: false, conflict: { key: "mac:02:00:00:aa:00:01" } });
     expect(await ctx.db.plan.count({ where: { title: { in: ["p2", "p3"] } } })).toBe(0);
 
     // The plan's only job succeeds: the reservation becomes an assignment.
     const job = first.ok ? first.jobs[0]! : null;
     await ctx.db.job.update({ where: { id: job!.id }, data: { state: "dispatched", attempt: 1 } });
-    await recordJobResult(ctx.db, { hostId, jobId: job!.id, attempt: 1, result: { status: "succeeded", changed: true, steps: [], error: null, observed: {} } });
-    expect(await ctx.db.assignment.findUnique({ where: { hostId_address: { hostId, address: vf } } })).toMatchObject({ state: "assigned", planId: first.ok ? first.planId : "" });
-    expect((await ctx.db.assignmentEvent.findMany({ where: { address: vf, hostId }, orderBy: { at: "asc" } })).map((e) => e.action)).toEqual(["reserved", "assigned"]);
+    await recordJobResult(ctx.db, {
+      hostId,
+      jobId: job!.id,
+      attempt: 1,
+      result: { status: "succeeded", changed: true, steps: [], error: null, observed: {} },
+    });
+    expect(await ctx.db.assignment.findUnique({ where: { hostId_address: { hostId, address: vf } } })).toMatchObject({
+      state: "assigned",
+      planId: first.ok ? first.planId : "",
+    });
+    expect(
+      (await ctx.db.assignmentEvent.findMany({ where: { address: vf, hostId }, orderBy: { at: "asc" } })).map((e) => e.action),
+    ).toEqual(["reserved", "assigned"]);
   });
 
   it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {
@@ -67,7 +120,9 @@ describe("scheduler storage", () => {
     expect(await findCandidateHosts(ctx.db, { selector, count: 16, numa: "required", minPfs: 4 })).toContain(hostId);
     expect(await findCandidateHosts(ctx.db, { selector, count: 200, numa: "none" })).not.toContain(hostId);
     // PF names are judged on the summary too; only device pools (not summarised) make every host a candidate.
-    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["enp53s0f0"] }, count: 1, numa: "none" })).toContain(hostId);
+    expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["enp53s0f0"] }, count: 1, numa: "none" })).toContain(
+      hostId,
+    );
     expect(await findCandidateHosts(ctx.db, { selector: { ...selector, pfNames: ["x"] }, count: 1, numa: "none" })).toEqual([]);
     expect(await findCandidateHosts(ctx.db, { selector: { kind: "device", vendorId: "10de" }, count: 1, numa: "none" })).toBeNull();
   });
@@ -79,17 +134,31 @@ describe("scheduler storage", () => {
     // Every free VF of three PFs on one node of `busy` reserved: that node gives less, over fewer PFs.
     const [host] = await loadPlacementHosts(ctx.db, { vendorId: "15b3" }, { hostIds: [busy] });
     const node = host!.pfs[0]!.numaNode;
-    const taken = host!.pfs.filter((p) => p.numaNode === node).slice(0, 3).flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable]).map((v) => v.address);
+    const taken = host!.pfs
+      .filter((p) => p.numaNode === node)
+      .slice(0, 3)
+      .flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable])
+      .map((v) => v.address);
     expect(taken.length).toBeGreaterThan(3);
-    const held = await createJobs(ctx.db, { hostId: busy, createdBy: "a", plan: { title: "hold" }, jobs: [{ ...attach(taken[0]), resourceKeys: ["guest:hold"] }], reservations: taken.map((a) => reservation(a)) });
+    const held = await createJobs(ctx.db, {
+      hostId: busy,
+      createdBy: "a",
+      plan: { title: "hold" },
+      jobs: [{ ...attach(taken[0]), resourceKeys: ["guest:hold"] }],
+      reservations: taken.map((a) => reservation(a)),
+    });
     expect(held.ok).toBe(true);
 
-    const sums = (table: "PfCapacity" | "NodeCapacity") => ctx.db.$queryRawUnsafe<unknown[]>(table === "NodeCapacity"
-      ? `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", available, ready, bindable, pfs FROM "NodeCapacity" WHERE "hostId" = ANY($1) ORDER BY key`
-      : `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready, sum(bindable)::int AS bindable,
+    const sums = (table: "PfCapacity" | "NodeCapacity") =>
+      ctx.db.$queryRawUnsafe<unknown[]>(
+        table === "NodeCapacity"
+          ? `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", available, ready, bindable, pfs FROM "NodeCapacity" WHERE "hostId" = ANY($1) ORDER BY key`
+          : `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready, sum(bindable)::int AS bindable,
            (count(*) FILTER (WHERE ready + bindable + creatable > 0))::int AS pfs
          FROM "PfCapacity" WHERE "hostId" = ANY($1) GROUP BY 1, 2, 3, 4, 5
-         ORDER BY "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '')`, [plain, busy]);
+         ORDER BY "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '')`,
+        [plain, busy],
+      );
     expect(await sums("NodeCapacity")).toEqual(await sums("PfCapacity"));
 
     const cx5 = { vendorId: "15b3", deviceId: "1017" };

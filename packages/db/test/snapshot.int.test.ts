@@ -21,14 +21,20 @@ async function enroll(name: string): Promise<string> {
   return (await redeemEnrollmentToken(ctx.db, { token, hostname: name }))!.hostId;
 }
 
-const snapshotOf = (inventory: Inventory, capacity?: unknown) => ({ hash: hashContent(inventory), scannedAt: new Date("2030-01-01T00:00:00Z"), inventory, capacity });
+const snapshotOf = (inventory: Inventory, capacity?: unknown) => ({
+  hash: hashContent(inventory),
+  scannedAt: new Date("2030-01-01T00:00:00Z"),
+  inventory,
+  capacity,
+});
 
 /** Row versions (xmin) of every inventory row of a host: unchanged only if no row was rewritten. */
 async function rowVersions(hostId: string): Promise<string[]> {
   const tables = ["IommuGroup", "PciDevice", "PhysicalFunction", "VirtualFunction", "NetInterface", "Guest", "GuestHostdev"];
   const rows = await query<{ v: string }>(
     ctx.url,
-    tables.map((t) => `SELECT '${t}:' || ctid::text || ':' || xmin::text AS v FROM "${t}" WHERE "hostId" = $1`).join(" UNION ALL ") + " ORDER BY 1",
+    tables.map((t) => `SELECT '${t}:' || ctid::text || ':' || xmin::text AS v FROM "${t}" WHERE "hostId" = $1`).join(" UNION ALL ") +
+      " ORDER BY 1",
     [hostId],
   );
   return rows.map((r) => r.v);
@@ -97,7 +103,12 @@ describe("storeSnapshot / loadInventory", () => {
 
     // Operator set every VF's VLAN to 42, took 4 PFs to 0 VFs (their VFs vanish), guest lost its hostdevs.
     const changed = buildDgx2Inventory({ hostname: "dgx2-c", vlan: 42 });
-    const shrunkPfs = new Set(changed.devices.filter((d) => d.sriov).slice(0, 4).map((d) => d.address));
+    const shrunkPfs = new Set(
+      changed.devices
+        .filter((d) => d.sriov)
+        .slice(0, 4)
+        .map((d) => d.address),
+    );
     changed.devices = changed.devices
       .filter((d) => d.physfn === null || !shrunkPfs.has(d.physfn))
       .map((d) => (d.sriov && shrunkPfs.has(d.address) ? { ...d, sriov: { ...d.sriov, numVfs: 0, vfs: [], vfConfigs: [] } } : d));
@@ -134,10 +145,18 @@ describe("storeSnapshot / loadInventory", () => {
     const hostId = await enroll("dgx2-f");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-f" });
     const bad = { ...inventory, iommuGroups: inventory.iommuGroups.slice(1) };
-    await expect(storeSnapshot(ctx.db, hostId, snapshotOf(bad))).rejects.toThrow("inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it");
-    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), hash: "" })).rejects.toThrow("hash must be a string of 1-128 characters");
-    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), scannedAt: new Date(Number.NaN) })).rejects.toThrow("scannedAt must be a valid Date");
-    await expect(storeSnapshot(ctx.db, "no-such-host", snapshotOf(inventory))).rejects.toThrow("storeSnapshot: no host with id no-such-host");
+    await expect(storeSnapshot(ctx.db, hostId, snapshotOf(bad))).rejects.toThrow(
+      "inventory.devices[0]: 0000:00:00.0 has iommuGroup 0 but no inventory.iommuGroups entry lists it",
+    );
+    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), hash: "" })).rejects.toThrow(
+      "hash must be a string of 1-128 characters",
+    );
+    await expect(storeSnapshot(ctx.db, hostId, { ...snapshotOf(inventory), scannedAt: new Date(Number.NaN) })).rejects.toThrow(
+      "scannedAt must be a valid Date",
+    );
+    await expect(storeSnapshot(ctx.db, "no-such-host", snapshotOf(inventory))).rejects.toThrow(
+      "storeSnapshot: no host with id no-such-host",
+    );
     expect(await getKnownHash(ctx.db, hostId)).toBeNull();
   });
 
@@ -164,7 +183,9 @@ describe("storeSnapshot / loadInventory", () => {
       loads.push(performance.now() - t);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1);
-    console.log(`storeSnapshot 160 VFs: changed median ${median(changed)} ms, unchanged median ${median(unchanged)} ms; loadInventory median ${median(loads)} ms`);
+    console.log(
+      `storeSnapshot 160 VFs: changed median ${median(changed)} ms, unchanged median ${median(unchanged)} ms; loadInventory median ${median(loads)} ms`,
+    );
     // Generous bound for a 2-core CI machine; the point is "bulk, not per row".
     expect(Number(median(changed))).toBeLessThan(1000);
   });

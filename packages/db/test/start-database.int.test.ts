@@ -68,22 +68,38 @@ describe("startDatabase", () => {
     // A real separate process starts the database, as the control plane does, then dies by SIGKILL.
     const script = `import { startDatabase } from ${JSON.stringify(new URL("../src/start-database.ts", import.meta.url).pathname)};
       const db = await startDatabase({ dataDir: ${JSON.stringify(dataDir)} }); console.log("URL " + db.url); setInterval(() => {}, 1000);`;
-    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
-      child.stdout!.on("data", (c: Buffer) => { out += c.toString(); const m = /URL (\S+)/.exec(out); if (m) resolve(m[1]!); });
+      child.stdout!.on("data", (c: Buffer) => {
+        out += c.toString();
+        const m = /URL (\S+)/.exec(out);
+        if (m) resolve(m[1]!);
+      });
       child.once("exit", (code) => reject(new Error(`the child exited ${code} before starting the database`)));
     });
     await query(url, "CREATE TABLE survived (v int); INSERT INTO survived VALUES (42)");
     child.kill("SIGKILL");
     await new Promise((r) => child.once("exit", r));
     const orphan = Number((await readFile(join(dataDir, "postmaster.pid"), "utf8")).split("\n")[0]);
-    expect(await stat(`/proc/${orphan}`).then(() => true, () => false)).toBe(true);
+    expect(
+      await stat(`/proc/${orphan}`).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(true);
 
     const next = await startDatabase({ dataDir });
     try {
       expect(await query(next.url, "SELECT v FROM survived")).toEqual([{ v: 42 }]);
-      expect(await stat(`/proc/${orphan}`).then(() => true, () => false)).toBe(false);
+      expect(
+        await stat(`/proc/${orphan}`).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
     } finally {
       await next.stop();
     }

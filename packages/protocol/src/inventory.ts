@@ -39,7 +39,8 @@ export const INVENTORY_LIMITS = {
 } as const;
 
 const L = INVENTORY_LIMITS;
-const bounded = (max: number, what: string) => z.number().int("must be an integer").min(0, "must be 0 or more").max(max, `must be at most ${max} (${what})`);
+const bounded = (max: number, what: string) =>
+  z.number().int("must be an integer").min(0, "must be 0 or more").max(max, `must be at most ${max} (${what})`);
 const VfCount = bounded(L.vfsPerPf, "VFs per PF");
 const NumaId = bounded(L.numaNodes - 1, "MAX_NUMNODES - 1");
 const MemKiB = bounded(L.memoryKiB, "64 PiB in KiB");
@@ -88,7 +89,10 @@ export const PciDevice = z.object({
   subsystemVendorId: HexId.nullable(),
   subsystemDeviceId: HexId.nullable(),
   classCode: ClassCode,
-  revision: z.string().regex(/^[0-9a-f]{2}$/).nullable(),
+  revision: z
+    .string()
+    .regex(/^[0-9a-f]{2}$/)
+    .nullable(),
   driver: z.string().nullable(),
   driverOverride: z.string().nullable(),
   iommuGroup: bounded(L.groupId, "a kernel int").nullable(),
@@ -167,15 +171,19 @@ export type NumaNode = z.infer<typeof NumaNode>;
  */
 export const PersistenceConfig = z.object({
   /** VF counts set at boot: sysfs.d lines or udev rules writing `sriov_numvfs`. */
-  vfCounts: z.array(z.object({
-    source: z.string(),
-    /** What the line targets: an interface, a PCI address or (udev) a driver name. */
-    interface: z.string().nullable(),
-    address: z.string().nullable(),
-    driver: z.string().nullable(),
-    /** What the boot config asks for, which the kernel caps at sriov_totalvfs (16-bit TotalVFs). */
-    numVfs: bounded(65535, "16-bit TotalVFs"),
-  })).max(4096),
+  vfCounts: z
+    .array(
+      z.object({
+        source: z.string(),
+        /** What the line targets: an interface, a PCI address or (udev) a driver name. */
+        interface: z.string().nullable(),
+        address: z.string().nullable(),
+        driver: z.string().nullable(),
+        /** What the boot config asks for, which the kernel caps at sriov_totalvfs (16-bit TotalVFs). */
+        numVfs: bounded(65535, "16-bit TotalVFs"),
+      }),
+    )
+    .max(4096),
   /** `options vfio-pci ids=VVVV:DDDD,...` in modprobe.d or `vfio-pci.ids=` on the command line. */
   vfioPciIds: z.array(z.object({ source: z.string(), ids: z.array(z.string()) })),
   /** Modules loaded at boot (`/etc/modules`, `/etc/modules-load.d/*.conf`). */
@@ -223,12 +231,14 @@ export const HostFacts = z.object({
   cpuVendor: z.enum(["intel", "amd", "other"]).nullable(),
   cpuCount: bounded(L.cpus, "CONFIG_NR_CPUS").nullable(),
   memTotalKiB: MemKiB.nullable(),
-  hugepages: z.object({
-    total: MemKiB,
-    free: MemKiB,
-    /** 2 MiB and 1 GiB on x86; 16 GiB is the largest (POWER). */
-    sizeKiB: bounded(16 * 1024 * 1024, "16 GiB pages"),
-  }).nullable(),
+  hugepages: z
+    .object({
+      total: MemKiB,
+      free: MemKiB,
+      /** 2 MiB and 1 GiB on x86; 16 GiB is the largest (POWER). */
+      sizeKiB: bounded(16 * 1024 * 1024, "16 GiB pages"),
+    })
+    .nullable(),
   iommu: z.object({
     /** IOMMU groups exist: the only reliable sign the IOMMU is on. */
     enabled: z.boolean(),

@@ -7,17 +7,24 @@ import { Bdf, DomainName, HexId, IfName, MacAddress } from "./primitives.ts";
  * The agent validates params again whatever the server checked: these schemas are the contract.
  */
 
-const count = z.number({ error: "must be a number" }).int("must be an integer").min(0, "must be 0 or more").max(2048, "must be at most 2048");
+const count = z
+  .number({ error: "must be a number" })
+  .int("must be an integer")
+  .min(0, "must be 0 or more")
+  .max(2048, "must be at most 2048");
 
 /** Multicast (low bit of the first octet) and all-zero MACs can never be a VF's address. */
-export const UnicastMac = MacAddress
-  .refine((mac) => (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0, "must be a unicast MAC (the first octet's low bit is the multicast bit)")
-  .refine((mac) => mac !== "00:00:00:00:00:00", "must not be all zeros");
+export const UnicastMac = MacAddress.refine(
+  (mac) => (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0,
+  "must be a unicast MAC (the first octet's low bit is the multicast bit)",
+).refine((mac) => mac !== "00:00:00:00:00:00", "must not be all zeros");
 
-export const VfSetCountJob = z.object({
-  kind: z.literal("vf.set-count"),
-  params: z.object({ pf: Bdf, count }).strict(),
-}).strict();
+export const VfSetCountJob = z
+  .object({
+    kind: z.literal("vf.set-count"),
+    params: z.object({ pf: Bdf, count }).strict(),
+  })
+  .strict();
 
 /** Most devices one bind job names: a PF's VFs (at most 2048) in one job. */
 export const MAX_BIND_DEVICES = 2048;
@@ -29,90 +36,137 @@ export const MAX_BIND_DEVICES = 2048;
  * `devices` (1.6) instead of `device` binds a list in one job (a PF's VFs): the agent checks every
  * device before writing to any, so a refusal leaves all of them as they were.
  */
-export const DeviceBindJob = z.object({
-  kind: z.literal("device.bind"),
-  params: z.object({
-    device: Bdf.optional(),
-    devices: z.array(Bdf).min(1, "must name at least one device").max(MAX_BIND_DEVICES, `must be at most ${MAX_BIND_DEVICES} devices (a PF's VFs)`).optional(),
-    driver: z.enum(["vfio-pci", "host"]),
-    group: z.boolean().optional(),
-  }).strict().superRefine((p, ctx) => {
-    if ((p.device === undefined) === (p.devices === undefined)) ctx.addIssue({ code: "custom", path: ["device"], message: "give exactly one of device (one address) or devices (a list)" });
-    if (p.devices && p.group) ctx.addIssue({ code: "custom", path: ["group"], message: "only with device: a list binds each device it names" });
-    const seen = new Set<string>();
-    p.devices?.forEach((d, i) => {
-      if (seen.has(d)) ctx.addIssue({ code: "custom", path: ["devices", i], message: `repeats ${d}: a device is bound once` });
-      seen.add(d);
-    });
-  }),
-}).strict();
+export const DeviceBindJob = z
+  .object({
+    kind: z.literal("device.bind"),
+    params: z
+      .object({
+        device: Bdf.optional(),
+        devices: z
+          .array(Bdf)
+          .min(1, "must name at least one device")
+          .max(MAX_BIND_DEVICES, `must be at most ${MAX_BIND_DEVICES} devices (a PF's VFs)`)
+          .optional(),
+        driver: z.enum(["vfio-pci", "host"]),
+        group: z.boolean().optional(),
+      })
+      .strict()
+      .superRefine((p, ctx) => {
+        if ((p.device === undefined) === (p.devices === undefined))
+          ctx.addIssue({ code: "custom", path: ["device"], message: "give exactly one of device (one address) or devices (a list)" });
+        if (p.devices && p.group)
+          ctx.addIssue({ code: "custom", path: ["group"], message: "only with device: a list binds each device it names" });
+        const seen = new Set<string>();
+        p.devices?.forEach((d, i) => {
+          if (seen.has(d)) ctx.addIssue({ code: "custom", path: ["devices", i], message: `repeats ${d}: a device is bound once` });
+          seen.add(d);
+        });
+      }),
+  })
+  .strict();
 export type DeviceBindParams = z.infer<typeof DeviceBindJob>["params"];
 
 /** The addresses a bind job names, in order: `devices`, or the one `device`. */
 export const bindDevices = (p: DeviceBindParams): string[] => p.devices ?? (p.device === undefined ? [] : [p.device]);
 
-export const VfConfigureJob = z.object({
-  kind: z.literal("vf.configure"),
-  params: z.object({
-    pf: Bdf,
-    vf: z.number().int().min(0).max(2047),
-    mac: UnicastMac.optional(),
-    vlan: z.number().int().min(0, "must be 0 (none) to 4094").max(4094, "must be at most 4094 (4095 is reserved)").optional(),
-    qos: z.number().int().min(0).max(7, "must be 0-7 (802.1p priority)").optional(),
-    trust: z.boolean().optional(),
-    spoofchk: z.boolean().optional(),
-    linkState: z.enum(["auto", "enable", "disable"]).optional(),
-  }).strict(),
-}).strict();
+export const VfConfigureJob = z
+  .object({
+    kind: z.literal("vf.configure"),
+    params: z
+      .object({
+        pf: Bdf,
+        vf: z.number().int().min(0).max(2047),
+        mac: UnicastMac.optional(),
+        vlan: z.number().int().min(0, "must be 0 (none) to 4094").max(4094, "must be at most 4094 (4095 is reserved)").optional(),
+        qos: z.number().int().min(0).max(7, "must be 0-7 (802.1p priority)").optional(),
+        trust: z.boolean().optional(),
+        spoofchk: z.boolean().optional(),
+        linkState: z.enum(["auto", "enable", "disable"]).optional(),
+      })
+      .strict(),
+  })
+  .strict();
 
-export const GuestDevice = z.object({
-  address: Bdf,
-  /** `interface` = `<interface type='hostdev'>` (network VF with MAC/VLAN); else `<hostdev>`. */
-  kind: z.enum(["hostdev", "interface"]).default("hostdev"),
-  mac: UnicastMac.optional(),
-  vlan: z.number().int().min(0).max(4094, "must be at most 4094 (4095 is reserved)").optional(),
-}).strict();
+export const GuestDevice = z
+  .object({
+    address: Bdf,
+    /** `interface` = `<interface type='hostdev'>` (network VF with MAC/VLAN); else `<hostdev>`. */
+    kind: z.enum(["hostdev", "interface"]).default("hostdev"),
+    mac: UnicastMac.optional(),
+    vlan: z.number().int().min(0).max(4094, "must be at most 4094 (4095 is reserved)").optional(),
+  })
+  .strict();
 export type GuestDevice = z.infer<typeof GuestDevice>;
 
-const guestChange = z.object({
-  guest: DomainName,
-  devices: z.array(GuestDevice).min(1, "must name at least one device").max(256, "must be at most 256 devices (the practical per-guest ceiling)"),
-  /** Change the running guest (`--live`) and/or its persistent definition (`--config`). */
-  live: z.boolean().default(false),
-  config: z.boolean().default(true),
-}).strict().refine((p) => p.live || p.config, { message: "at least one of live or config must be true", path: ["live"] });
+const guestChange = z
+  .object({
+    guest: DomainName,
+    devices: z
+      .array(GuestDevice)
+      .min(1, "must name at least one device")
+      .max(256, "must be at most 256 devices (the practical per-guest ceiling)"),
+    /** Change the running guest (`--live`) and/or its persistent definition (`--config`). */
+    live: z.boolean().default(false),
+    config: z.boolean().default(true),
+  })
+  .strict()
+  .refine((p) => p.live || p.config, { message: "at least one of live or config must be true", path: ["live"] });
 
 export const GuestAttachJob = z.object({ kind: z.literal("guest.attach"), params: guestChange }).strict();
 export const GuestDetachJob = z.object({ kind: z.literal("guest.detach"), params: guestChange }).strict();
 
-export const HostPersistJob = z.object({
-  kind: z.literal("host.persist"),
-  params: z.object({
-    /** VF counts restored at boot, by PF interface name. */
-    vfCounts: z.array(z.object({ pf: IfName, count }).strict()).max(256),
-    /** `vendor:device` pairs vfio-pci claims at boot (`options vfio-pci ids=`). */
-    vfioIds: z.array(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be vendor:device like 15b3:1018")).max(64),
-    method: z.enum(["sysfsd", "udev"]).default("sysfsd"),
-  }).strict(),
-}).strict();
+export const HostPersistJob = z
+  .object({
+    kind: z.literal("host.persist"),
+    params: z
+      .object({
+        /** VF counts restored at boot, by PF interface name. */
+        vfCounts: z.array(z.object({ pf: IfName, count }).strict()).max(256),
+        /** `vendor:device` pairs vfio-pci claims at boot (`options vfio-pci ids=`). */
+        vfioIds: z.array(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/, "must be vendor:device like 15b3:1018")).max(64),
+        method: z.enum(["sysfsd", "udev"]).default("sysfsd"),
+      })
+      .strict(),
+  })
+  .strict();
 
 /**
  * Define a new passthrough guest (protocol 1.3): a diskless q35 (or i440fx) KVM domain sized by
  * the scheduler, optionally with its vCPUs pinned to one NUMA node's CPUs. Level-triggered: a
  * guest of that name with the same vCPUs and memory is success; a different one is refused.
  */
-export const GuestDefineJob = z.object({
-  kind: z.literal("guest.define"),
-  params: z.object({
-    name: DomainName,
-    vcpus: z.number().int().min(1, "must be at least 1").max(288, "must be at most 288 (q35's maximum)"),
-    memoryMiB: z.number().int().min(64, "must be at least 64 MiB").max(4 * 1024 * 1024, "must be at most 4 TiB"),
-    machine: z.enum(["q35", "i440fx"]).default("q35"),
-    cpuset: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, "must be a cpulist like 0-15,32-47").max(4000).optional(),
-  }).strict(),
-}).strict();
+export const GuestDefineJob = z
+  .object({
+    kind: z.literal("guest.define"),
+    params: z
+      .object({
+        name: DomainName,
+        vcpus: z.number().int().min(1, "must be at least 1").max(288, "must be at most 288 (q35's maximum)"),
+        memoryMiB: z
+          .number()
+          .int()
+          .min(64, "must be at least 64 MiB")
+          .max(4 * 1024 * 1024, "must be at most 4 TiB"),
+        machine: z.enum(["q35", "i440fx"]).default("q35"),
+        cpuset: z
+          .string()
+          .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, "must be a cpulist like 0-15,32-47")
+          .max(4000)
+          .optional(),
+      })
+      .strict(),
+  })
+  .strict();
 
-export const Job = z.discriminatedUnion("kind", [VfSetCountJob, DeviceBindJob, VfConfigureJob, GuestAttachJob, GuestDetachJob, HostPersistJob, GuestDefineJob]);
+export const Job = z.discriminatedUnion("kind", [
+  VfSetCountJob,
+  DeviceBindJob,
+  VfConfigureJob,
+  GuestAttachJob,
+  GuestDetachJob,
+  HostPersistJob,
+  GuestDefineJob,
+]);
 export type Job = z.infer<typeof Job>;
 export type JobKind = Job["kind"];
 export const JOB_KINDS = Job.options.map((o) => o.shape.kind.value);
@@ -149,11 +203,13 @@ export type JobError = z.infer<typeof JobError>;
  * commands and libvirt calls (the host's own work), `overheadMs` everything else (vfleet's reads,
  * checks and bookkeeping). `wallMs` = both.
  */
-export const JobTiming = z.object({
-  wallMs: z.number().min(0).max(86_400_000),
-  hostMs: z.number().min(0).max(86_400_000),
-  overheadMs: z.number().min(0).max(86_400_000),
-}).strict();
+export const JobTiming = z
+  .object({
+    wallMs: z.number().min(0).max(86_400_000),
+    hostMs: z.number().min(0).max(86_400_000),
+    overheadMs: z.number().min(0).max(86_400_000),
+  })
+  .strict();
 export type JobTiming = z.infer<typeof JobTiming>;
 
 export const JobResult = z.object({

@@ -7,14 +7,16 @@ import { Job, JobResult, JobStep } from "./jobs.ts";
 export const ContentHash = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest");
 
 const envelope = <T extends string, P extends z.ZodTypeAny>(type: T, payload: P) =>
-  z.object({
-    type: z.literal(type),
-    /** Sender-chosen id, echoed in replies as `replyTo`. */
-    id: z.string().min(1).max(64),
-    /** Sender's clock, ISO 8601. */
-    ts: z.string().datetime(),
-    payload,
-  }).strict();
+  z
+    .object({
+      type: z.literal(type),
+      /** Sender-chosen id, echoed in replies as `replyTo`. */
+      id: z.string().min(1).max(64),
+      /** Sender's clock, ISO 8601. */
+      ts: z.string().datetime(),
+      payload,
+    })
+    .strict();
 
 // ---- agent -> server ------------------------------------------------------------------
 
@@ -24,32 +26,49 @@ const envelope = <T extends string, P extends z.ZodTypeAny>(type: T, payload: P)
  * default rather than an operator's policy file. Reported so the control plane can mark devices
  * the agent will refuse before they are picked; the agent still decides on the host.
  */
-export const AgentAdoption = z.object({
-  adopt: z.union([z.literal("all-sriov"), z.array(Bdf).max(4096)]),
-  simulatorDefault: z.boolean(),
-}).strict();
+export const AgentAdoption = z
+  .object({
+    adopt: z.union([z.literal("all-sriov"), z.array(Bdf).max(4096)]),
+    simulatorDefault: z.boolean(),
+  })
+  .strict();
 export type AgentAdoption = z.infer<typeof AgentAdoption>;
 
-export const AgentHello = envelope("agent.hello", z.object({
-  protocolVersion: z.string(),
-  agentVersion: z.string().max(64),
-  /** What the agent believes its hostname is. Informational: identity comes from the credential. */
-  hostname: z.string().max(255),
-  /** Absent from agents before 1.8: the control plane then cannot tell what they adopted. */
-  adoption: AgentAdoption.optional(),
-}).strict());
+export const AgentHello = envelope(
+  "agent.hello",
+  z
+    .object({
+      protocolVersion: z.string(),
+      agentVersion: z.string().max(64),
+      /** What the agent believes its hostname is. Informational: identity comes from the credential. */
+      hostname: z.string().max(255),
+      /** Absent from agents before 1.8: the control plane then cannot tell what they adopted. */
+      adoption: AgentAdoption.optional(),
+    })
+    .strict(),
+);
 
-export const AgentHeartbeat = envelope("agent.heartbeat", z.object({
-  uptimeSec: z.number().min(0),
-}).strict());
+export const AgentHeartbeat = envelope(
+  "agent.heartbeat",
+  z
+    .object({
+      uptimeSec: z.number().min(0),
+    })
+    .strict(),
+);
 
-export const InventorySnapshot = envelope("inventory.snapshot", z.object({
-  hash: ContentHash,
-  scannedAt: z.string().datetime(),
-  /** Scan wall time, for the operator's curiosity and the benchmark. */
-  scanMs: z.number().min(0),
-  inventory: Inventory,
-}).strict());
+export const InventorySnapshot = envelope(
+  "inventory.snapshot",
+  z
+    .object({
+      hash: ContentHash,
+      scannedAt: z.string().datetime(),
+      /** Scan wall time, for the operator's curiosity and the benchmark. */
+      scanMs: z.number().min(0),
+      inventory: Inventory,
+    })
+    .strict(),
+);
 
 /** Delivery is at least once: `jobId + attempt` names one delivery; results are deduplicated by the server. */
 const jobRef = { jobId: z.string().min(1).max(64), attempt: z.number().int().min(1) };
@@ -67,34 +86,54 @@ export type JobResultMessage = z.infer<typeof JobResultMessage>;
 
 // ---- server -> agent ------------------------------------------------------------------
 
-export const ServerWelcome = envelope("server.welcome", z.object({
-  hostId: z.string(),
-  hostName: z.string(),
-  protocolVersion: z.string(),
-  heartbeatIntervalMs: z.number().int().positive(),
-  /** Hash of the snapshot the server holds: the agent skips sending an equal one. */
-  knownHash: ContentHash.nullable(),
-}).strict());
+export const ServerWelcome = envelope(
+  "server.welcome",
+  z
+    .object({
+      hostId: z.string(),
+      hostName: z.string(),
+      protocolVersion: z.string(),
+      heartbeatIntervalMs: z.number().int().positive(),
+      /** Hash of the snapshot the server holds: the agent skips sending an equal one. */
+      knownHash: ContentHash.nullable(),
+    })
+    .strict(),
+);
 
-export const InventoryAck = envelope("inventory.ack", z.object({
-  replyTo: z.string(),
-  hash: ContentHash,
-  /** False when the server already held this content and wrote nothing. */
-  stored: z.boolean(),
-}).strict());
+export const InventoryAck = envelope(
+  "inventory.ack",
+  z
+    .object({
+      replyTo: z.string(),
+      hash: ContentHash,
+      /** False when the server already held this content and wrote nothing. */
+      stored: z.boolean(),
+    })
+    .strict(),
+);
 
-export const ServerError = envelope("server.error", z.object({
-  replyTo: z.string().nullable(),
-  code: z.string(),
-  message: z.string(),
-}).strict());
+export const ServerError = envelope(
+  "server.error",
+  z
+    .object({
+      replyTo: z.string().nullable(),
+      code: z.string(),
+      message: z.string(),
+    })
+    .strict(),
+);
 
-export const JobDispatch = envelope("job.dispatch", z.object({
-  ...jobRef,
-  /** The agent must finish (or report) within this; past it the server may redeliver. */
-  leaseMs: z.number().int().positive(),
-  job: Job,
-}).strict());
+export const JobDispatch = envelope(
+  "job.dispatch",
+  z
+    .object({
+      ...jobRef,
+      /** The agent must finish (or report) within this; past it the server may redeliver. */
+      leaseMs: z.number().int().positive(),
+      job: Job,
+    })
+    .strict(),
+);
 
 export const ServerMessage = z.discriminatedUnion("type", [ServerWelcome, InventoryAck, ServerError, JobDispatch]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

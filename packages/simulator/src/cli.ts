@@ -11,7 +11,11 @@ import { profiles } from "./profiles/index.ts";
 const USAGE = `usage: sim tree --profile <${Object.keys(profiles).join("|")}> --out <dir> [--vfs N]\n       sim profiles\n`;
 
 async function tree(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { profile: { type: "string" }, out: { type: "string" }, vfs: { type: "string" }, help: { type: "boolean" } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { profile: { type: "string" }, out: { type: "string" }, vfs: { type: "string" }, help: { type: "boolean" } },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -26,7 +30,9 @@ async function tree(argv: string[]): Promise<number> {
   const state = await buildTree(values.profile, values.out, vfs === undefined ? {} : { vfs });
   const all = [...state.functions.values()];
   const vfCount = all.filter((f) => f.physfn).length;
-  process.stdout.write(`${state.spec.profile}: ${all.length} PCI functions (${vfCount} VFs), ${state.guests.length} guest(s) -> ${values.out}\n`);
+  process.stdout.write(
+    `${state.spec.profile}: ${all.length} PCI functions (${vfCount} VFs), ${state.guests.length} guest(s) -> ${values.out}\n`,
+  );
   return 0;
 }
 
@@ -42,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     process.stderr.write(`sim: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;

@@ -43,7 +43,12 @@ export async function main(argv: string[]): Promise<number> {
     try {
       ({ values } = parseArgs({
         args: argv,
-        options: { root: { type: "string", default: "/" }, guest: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+        options: {
+          root: { type: "string", default: "/" },
+          guest: { type: "string" },
+          json: { type: "boolean", default: false },
+          help: { type: "boolean", default: false },
+        },
         strict: true,
         allowPositionals: false,
       }));

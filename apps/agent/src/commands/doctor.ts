@@ -17,12 +17,18 @@ const USAGE = `usage: vfleet-agent doctor [--config ${AGENT_PATHS.config}] [--js
 exit status: 0 every check passes, 1 a check fails`;
 
 type Verdict = "ok" | "fail" | "unknown";
-interface Check { name: string; verdict: Verdict; detail: string }
+interface Check {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!;
 
 function runIpVersion(): Promise<string> {
-  return new Promise((resolve, reject) => execFile("ip", ["-V"], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))));
+  return new Promise((resolve, reject) =>
+    execFile("ip", ["-V"], { timeout: 5000 }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))),
+  );
 }
 
 /** Any HTTP answer means the control plane's port is reachable (TLS verified against caFile when given). */
@@ -58,16 +64,24 @@ async function runChecks(configFile: string): Promise<Check[]> {
 
   try {
     const devices = await readdir(path.join(root, "sys/bus/pci/devices"));
-    add("sysfs", devices.length > 0 ? "ok" : "fail", `${devices.length} PCI functions readable under ${path.join(root, "sys/bus/pci/devices")}`);
+    add(
+      "sysfs",
+      devices.length > 0 ? "ok" : "fail",
+      `${devices.length} PCI functions readable under ${path.join(root, "sys/bus/pci/devices")}`,
+    );
   } catch (err) {
     add("sysfs", "fail", `cannot read ${path.join(root, "sys/bus/pci/devices")}: ${message(err)}`);
   }
 
   try {
     const groups = await readdir(path.join(root, "sys/kernel/iommu_groups"));
-    add("iommu", groups.length > 0 ? "ok" : "fail", groups.length > 0
-      ? `${groups.length} IOMMU groups`
-      : `no IOMMU groups: turn the IOMMU on (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)`);
+    add(
+      "iommu",
+      groups.length > 0 ? "ok" : "fail",
+      groups.length > 0
+        ? `${groups.length} IOMMU groups`
+        : `no IOMMU groups: turn the IOMMU on (intel_iommu=on or amd_iommu=on on the kernel command line, VT-d/AMD-Vi in firmware)`,
+    );
   } catch (err) {
     add("iommu", "unknown", `could not tell: ${message(err)}`);
   }
@@ -92,15 +106,33 @@ async function runChecks(configFile: string): Promise<Check[]> {
     } catch (err) {
       add("server", "fail", `cannot reach the control plane: ${message(err)}`);
     }
-    const state = await readAgentState(config.state).catch((err: unknown) => { add("enrolled", "fail", message(err)); return undefined; });
-    if (state === null) add("enrolled", config.enrollTokenFile ? "ok" : "fail", config.enrollTokenFile ? `not yet; will enroll with the token in ${config.enrollTokenFile}` : `no state file ${config.state} and no enrollTokenFile`);
+    const state = await readAgentState(config.state).catch((err: unknown) => {
+      add("enrolled", "fail", message(err));
+      return undefined;
+    });
+    if (state === null)
+      add(
+        "enrolled",
+        config.enrollTokenFile ? "ok" : "fail",
+        config.enrollTokenFile
+          ? `not yet; will enroll with the token in ${config.enrollTokenFile}`
+          : `no state file ${config.state} and no enrollTokenFile`,
+      );
     else if (state) add("enrolled", "ok", `as ${state.hostName} (${state.hostId})`);
   }
   return checks;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { config: { type: "string", default: AGENT_PATHS.config }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: "string", default: AGENT_PATHS.config },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

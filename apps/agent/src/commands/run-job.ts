@@ -26,8 +26,13 @@ export async function main(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       options: {
-        root: { type: "string", default: "/" }, simulated: { type: "boolean", default: false }, policy: { type: "string" },
-        adopt: { type: "string", multiple: true }, "timeout-ms": { type: "string" }, json: { type: "string" }, help: { type: "boolean", default: false },
+        root: { type: "string", default: "/" },
+        simulated: { type: "boolean", default: false },
+        policy: { type: "string" },
+        adopt: { type: "string", multiple: true },
+        "timeout-ms": { type: "string" },
+        json: { type: "string" },
+        help: { type: "boolean", default: false },
       },
       strict: true,
       allowPositionals: false,
@@ -53,19 +58,25 @@ export async function main(argv: string[]): Promise<number> {
     if (!s?.isDirectory()) throw new UsageError(`--root ${values.root}: not a directory`);
     let timeoutMs: number | undefined;
     if (values["timeout-ms"] !== undefined) {
-      if (!/^\d+$/.test(values["timeout-ms"]) || Number(values["timeout-ms"]) < 1 || Number(values["timeout-ms"]) > 3_600_000) throw new UsageError(`--timeout-ms must be an integer from 1 to 3600000, got "${values["timeout-ms"]}"`);
+      if (!/^\d+$/.test(values["timeout-ms"]) || Number(values["timeout-ms"]) < 1 || Number(values["timeout-ms"]) > 3_600_000)
+        throw new UsageError(`--timeout-ms must be an integer from 1 to 3600000, got "${values["timeout-ms"]}"`);
       timeoutMs = Number(values["timeout-ms"]);
     }
     let policy = values.policy ? await loadPolicyFile(values.policy) : values.simulated ? SIMULATOR_POLICY : EMPTY_POLICY;
     if (values.adopt?.length) {
-      const adopt = values.adopt.includes("all-sriov") ? "all-sriov" as const : values.adopt.map((a, i) => {
-        if (!Bdf.safeParse(a).success) throw new UsageError(`--adopt[${i}] "${a}": must be a PCI address like 0000:86:00.2 or all-sriov`);
-        return a;
-      });
+      const adopt = values.adopt.includes("all-sriov")
+        ? ("all-sriov" as const)
+        : values.adopt.map((a, i) => {
+            if (!Bdf.safeParse(a).success)
+              throw new UsageError(`--adopt[${i}] "${a}": must be a PCI address like 0000:86:00.2 or all-sriov`);
+            return a;
+          });
       // A device list cannot extend "all-sriov" (which adopts SR-IOV PFs only): an --adopt must never be dropped silently.
       // Without --policy the list replaces the default; a policy file adopting all-sriov plus devices is refused.
       if (adopt !== "all-sriov" && policy.adopt === "all-sriov" && values.policy) {
-        throw new UsageError(`--adopt ${adopt.join(" ")}: --policy ${values.policy} adopts "all-sriov", which a device list cannot extend (it adopts SR-IOV PFs only); list every device in the policy's "adopt" instead`);
+        throw new UsageError(
+          `--adopt ${adopt.join(" ")}: --policy ${values.policy} adopts "all-sriov", which a device list cannot extend (it adopts SR-IOV PFs only); list every device in the policy's "adopt" instead`,
+        );
       }
       const base = values.policy ? policy.adopt : [];
       policy = AgentPolicy.parse({ ...policy, adopt: adopt === "all-sriov" || base === "all-sriov" ? "all-sriov" : [...base, ...adopt] });

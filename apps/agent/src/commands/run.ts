@@ -50,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = values.config ? await readAgentConfig(values.config) : null;
   const statePath = values.state ?? config?.state;
   if (!statePath) throw new Error(`--state (or a --config file) is required\n${USAGE}`);
-  const scanIntervalMs = values["scan-interval-ms"] === undefined ? config?.scanIntervalMs ?? 1500 : Number(values["scan-interval-ms"]);
+  const scanIntervalMs = values["scan-interval-ms"] === undefined ? (config?.scanIntervalMs ?? 1500) : Number(values["scan-interval-ms"]);
   if (!Number.isInteger(scanIntervalMs) || scanIntervalMs < 100 || scanIntervalMs > 3_600_000) {
     throw new Error("--scan-interval-ms must be an integer between 100 and 3600000");
   }
@@ -79,7 +79,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!state) {
     const tokenFromFile = config?.enrollTokenFile ? (await readFile(config.enrollTokenFile, "utf8").catch(() => "")).trim() : "";
     const token = values.token ?? process.env.VFLEET_ENROLL_TOKEN ?? (tokenFromFile || undefined);
-    if (!server || !token) throw new Error(`not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN, or the config's enrollTokenFile) are required\n${USAGE}`);
+    if (!server || !token)
+      throw new Error(
+        `not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN, or the config's enrollTokenFile) are required\n${USAGE}`,
+      );
     const host = (await scanHost(root)).host.hostname || osHostname();
     state = await enroll(server, token, host, ca);
     await writeAgentState(statePath, state);
@@ -89,10 +92,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const status = createStatusWriter(statusFileOf(statePath), {
-    pid: process.pid, startedAt: new Date().toISOString(), updatedAt: new Date().toISOString(), server: state.server, hostName: state.hostName,
-    connected: false, lastSnapshotAt: null, lastSnapshotHash: null, runningJobs: [], lastError: null,
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    server: state.server,
+    hostName: state.hostName,
+    connected: false,
+    lastSnapshotAt: null,
+    lastSnapshotHash: null,
+    runningJobs: [],
+    lastError: null,
   });
-  const jobs = new JobRunner((job, onStep) => executeJob(job, { io, policy, onStep }), log, (runningJobs) => status({ runningJobs }));
+  const jobs = new JobRunner(
+    (job, onStep) => executeJob(job, { io, policy, onStep }),
+    log,
+    (runningJobs) => status({ runningJobs }),
+  );
   return new Promise<number>((resolve) => {
     const session = startAgentSession({
       jobs,
@@ -119,10 +134,11 @@ export async function main(argv: string[]): Promise<number> {
         void session.stop().then(() => resolve(EXIT_REFUSED));
       },
     });
-    const shutdown = () => void session.stop().then(() => {
-      status({ connected: false, lastError: null });
-      resolve(0);
-    });
+    const shutdown = () =>
+      void session.stop().then(() => {
+        status({ connected: false, lastError: null });
+        resolve(0);
+      });
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   });
@@ -131,5 +147,7 @@ export async function main(argv: string[]): Promise<number> {
 /** Names of this machine's interfaces holding `address` (`::ffff:` IPv4-mapped form accepted). */
 function interfacesWithAddress(address: string): string[] {
   const plain = address.replace(/^::ffff:/, "");
-  return Object.entries(networkInterfaces()).filter(([, addrs]) => addrs?.some((a) => a.address === plain)).map(([name]) => name);
+  return Object.entries(networkInterfaces())
+    .filter(([, addrs]) => addrs?.some((a) => a.address === plain))
+    .map(([name]) => name);
 }

@@ -4,7 +4,8 @@ import { scanHost } from "../scan/index.ts";
 
 export const summary = "read this host's PCI devices, SR-IOV, IOMMU groups and guests (--root DIR, --json)";
 
-const USAGE = "usage: agent scan [--root DIR] [--json]\n  --root DIR  sysfs/procfs root to read (default /; a simulator tree works too)\n  --json      print the Inventory as JSON\n";
+const USAGE =
+  "usage: agent scan [--root DIR] [--json]\n  --root DIR  sysfs/procfs root to read (default /; a simulator tree works too)\n  --json      print the Inventory as JSON\n";
 
 /** A few lines a human can check at a glance. */
 export function formatSummary(inv: Inventory): string {
@@ -25,7 +26,11 @@ export function formatSummary(inv: Inventory): string {
 export async function main(argv: string[]): Promise<number> {
   let values: { root?: string; json?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { root: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { root: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean" } },
+      strict: true,
+    }));
   } catch (err) {
     process.stderr.write(`agent scan: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
     return 2;

@@ -4,7 +4,8 @@ import { AGENT_VERSION } from "../version.ts";
 export const summary = "print the agent's version, its wire protocol version and the Node.js running it";
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes("--json")) process.stdout.write(`${JSON.stringify({ agent: AGENT_VERSION, protocol: PROTOCOL_VERSION, node: process.versions.node })}\n`);
+  if (argv.includes("--json"))
+    process.stdout.write(`${JSON.stringify({ agent: AGENT_VERSION, protocol: PROTOCOL_VERSION, node: process.versions.node })}\n`);
   else process.stdout.write(`vfleet-agent ${AGENT_VERSION} (protocol ${PROTOCOL_VERSION}, node ${process.versions.node})\n`);
   return 0;
 }

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { rootCertificates } from "node:tls";
 import WebSocket from "ws";
-import { CloseCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, parseServerMessage, type AgentAdoption, type AgentMessage, Inventory } from "@vfleet/protocol";
+import {
+  CloseCode,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  parseServerMessage,
+  type AgentAdoption,
+  type AgentMessage,
+  Inventory,
+} from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { backoffDelayMs } from "./backoff.ts";
 import type { JobRunner } from "./job-runner.ts";
@@ -78,7 +86,9 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     let liveness: NodeJS.Timeout | undefined;
     /** Anything from the server (a frame, a ping, a pong) proves it alive. */
     let heardAt = Date.now();
-    const heard = () => { heardAt = Date.now(); };
+    const heard = () => {
+      heardAt = Date.now();
+    };
     ws.on("pong", heard);
     ws.on("ping", heard);
     let scanTimer: NodeJS.Timeout | undefined;
@@ -123,7 +133,10 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         scanTimer = setTimeout(() => void scanAndReport(), options.scanIntervalMs);
         return;
       }
-      if (scanning) { rescan = true; return; }
+      if (scanning) {
+        rescan = true;
+        return;
+      }
       scanning = true;
       force ||= rescan;
       rescan = false;
@@ -165,12 +178,18 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       } finally {
         scanning = false;
         clearTimeout(scanTimer);
-        if (ws.readyState === WebSocket.OPEN && !stopped) scanTimer = setTimeout(() => void scanAndReport(), rescan ? 0 : options.scanIntervalMs);
+        if (ws.readyState === WebSocket.OPEN && !stopped)
+          scanTimer = setTimeout(() => void scanAndReport(), rescan ? 0 : options.scanIntervalMs);
       }
     };
 
     ws.on("open", () => {
-      send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: options.agentVersion, hostname: state.hostName, ...(options.adoption ? { adoption: options.adoption } : {}) });
+      send("agent.hello", {
+        protocolVersion: PROTOCOL_VERSION,
+        agentVersion: options.agentVersion,
+        hostname: state.hostName,
+        ...(options.adoption ? { adoption: options.adoption } : {}),
+      });
     });
 
     ws.on("message", (data) => {
@@ -189,7 +208,10 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           log(`connected as ${msg.payload.hostName} (${msg.payload.hostId})`);
           options.onStatus?.({ connected: true });
           options.onConnected?.({ localAddress: (ws as unknown as { _socket?: { localAddress?: string } })._socket?.localAddress });
-          heartbeat = setInterval(() => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }), msg.payload.heartbeatIntervalMs);
+          heartbeat = setInterval(
+            () => send("agent.heartbeat", { uptimeSec: (Date.now() - startedAt) / 1000 }),
+            msg.payload.heartbeatIntervalMs,
+          );
           // The agent pings too: a frozen control plane (its event loop stuck, a half-open TCP
           // connection) answers nothing, and two silent intervals end the connection so the agent
           // reconnects, instead of waiting on a socket that will never speak again. Pinged every half
@@ -197,15 +219,18 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
           // 1.5 intervals of silence is noticed within two.
           const interval = msg.payload.heartbeatIntervalMs;
           clearInterval(liveness);
-          liveness = setInterval(() => {
-            const silentMs = Date.now() - heardAt;
-            if (silentMs > 1.5 * interval) {
-              log(`server silent for ${silentMs} ms (ping interval ${interval} ms): reconnecting`);
-              ws.terminate();
-              return;
-            }
-            ws.ping();
-          }, Math.max(50, Math.floor(interval / 2)));
+          liveness = setInterval(
+            () => {
+              const silentMs = Date.now() - heardAt;
+              if (silentMs > 1.5 * interval) {
+                log(`server silent for ${silentMs} ms (ping interval ${interval} ms): reconnecting`);
+                ws.terminate();
+                return;
+              }
+              ws.ping();
+            },
+            Math.max(50, Math.floor(interval / 2)),
+          );
           options.jobs?.setReplies({
             progress: (jobId, attempt, step) => send("job.progress", { jobId, attempt, step }),
             result: (jobId, attempt, result) => {
@@ -229,7 +254,21 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         case "job.dispatch":
           if (!options.jobs) {
             log(`job ${msg.payload.jobId} refused: this agent runs no jobs`);
-            send("job.result", { jobId: msg.payload.jobId, attempt: msg.payload.attempt, result: { status: "failed", changed: false, steps: [], error: { code: "jobs-disabled", message: "this agent was started without a job runner", explanation: "The agent process does not execute jobs; restart it with `agent run`." }, observed: {} } });
+            send("job.result", {
+              jobId: msg.payload.jobId,
+              attempt: msg.payload.attempt,
+              result: {
+                status: "failed",
+                changed: false,
+                steps: [],
+                error: {
+                  code: "jobs-disabled",
+                  message: "this agent was started without a job runner",
+                  explanation: "The agent process does not execute jobs; restart it with `agent run`.",
+                },
+                observed: {},
+              },
+            });
             break;
           }
           options.jobs.dispatch(msg.payload);
@@ -275,8 +314,13 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         return;
       }
       const fenced = code === CloseCode.CREDENTIAL_IN_USE;
-      const delay = fenced ? CREDENTIAL_IN_USE_MIN_DELAY_MS + backoffDelayMs(attempt++, { capMs: CREDENTIAL_IN_USE_JITTER_CAP_MS }) : backoffDelayMs(attempt++);
-      if (fenced) log(`another live agent holds this host's credential (${code}): if this host's agent is the real one, an admin must revoke the credential and enroll again`);
+      const delay = fenced
+        ? CREDENTIAL_IN_USE_MIN_DELAY_MS + backoffDelayMs(attempt++, { capMs: CREDENTIAL_IN_USE_JITTER_CAP_MS })
+        : backoffDelayMs(attempt++);
+      if (fenced)
+        log(
+          `another live agent holds this host's credential (${code}): if this host's agent is the real one, an admin must revoke the credential and enroll again`,
+        );
       log(`disconnected (${code} ${why}); reconnecting in ${delay} ms`);
       retryTimer = setTimeout(connect, delay);
     });
@@ -293,7 +337,10 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
       await new Promise<void>((resolve) => {
         ws.once("close", () => resolve());
         ws.close(1000, "agent stopping");
-        setTimeout(() => { ws.terminate(); resolve(); }, 2000).unref();
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 2000).unref();
       });
     },
   };

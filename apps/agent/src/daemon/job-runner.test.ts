@@ -8,12 +8,15 @@ const ok: JobResult = { status: "succeeded", changed: true, steps: [], error: nu
 function harness(delayMs = 20) {
   let runs = 0;
   const sent: { kind: string; jobId: string; attempt: number }[] = [];
-  const runner = new JobRunner(async (_job, onStep) => {
-    runs++;
-    onStep({ action: "write", status: "done", detail: null });
-    await new Promise((r) => setTimeout(r, delayMs));
-    return ok;
-  }, () => {});
+  const runner = new JobRunner(
+    async (_job, onStep) => {
+      runs++;
+      onStep({ action: "write", status: "done", detail: null });
+      await new Promise((r) => setTimeout(r, delayMs));
+      return ok;
+    },
+    () => {},
+  );
   runner.setReplies({
     progress: (jobId, attempt) => sent.push({ kind: "progress", jobId, attempt }),
     result: (jobId, attempt) => sent.push({ kind: "result", jobId, attempt }),
@@ -30,7 +33,9 @@ describe("JobRunner", () => {
     h.runner.dispatch({ jobId: "j1", attempt: 2, leaseMs: 1000, job });
     expect(h.runs()).toBe(1);
     expect(h.sent.filter((s) => s.kind === "result")).toEqual([
-      { kind: "result", jobId: "j1", attempt: 1 }, { kind: "result", jobId: "j1", attempt: 1 }, { kind: "result", jobId: "j1", attempt: 2 },
+      { kind: "result", jobId: "j1", attempt: 1 },
+      { kind: "result", jobId: "j1", attempt: 1 },
+      { kind: "result", jobId: "j1", attempt: 2 },
     ]);
   });
 
@@ -55,12 +60,15 @@ describe("JobRunner", () => {
 
   it("runs different jobs one at a time, in order", async () => {
     const order: string[] = [];
-    const runner = new JobRunner(async (j) => {
-      order.push(`start ${j.kind === "vf.set-count" ? j.params.pf : ""}`);
-      await new Promise((r) => setTimeout(r, 10));
-      order.push("end");
-      return ok;
-    }, () => {});
+    const runner = new JobRunner(
+      async (j) => {
+        order.push(`start ${j.kind === "vf.set-count" ? j.params.pf : ""}`);
+        await new Promise((r) => setTimeout(r, 10));
+        order.push("end");
+        return ok;
+      },
+      () => {},
+    );
     runner.dispatch({ jobId: "a", attempt: 1, leaseMs: 1000, job });
     runner.dispatch({ jobId: "b", attempt: 1, leaseMs: 1000, job: { kind: "vf.set-count", params: { pf: "0000:86:00.1", count: 1 } } });
     await runner.idle();

@@ -81,19 +81,25 @@ export class JobRunner {
     const run = this.#chain.then(() => this.#execute(d.job, (step) => this.#replies?.progress(jobId, this.#attempt.get(jobId)!, step)));
     this.#running.set(jobId, run);
     this.#onPending([...this.#running.keys()]);
-    this.#chain = run.then((result) => {
-      this.#running.delete(jobId);
-      this.#onPending([...this.#running.keys()]);
-      this.#remember(jobId, result);
-      const latest = this.#attempt.get(jobId)!;
-      this.#log(`job ${jobId} attempt ${latest}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ""}`, { jobId, attempt: latest });
-      this.#replies?.result(jobId, latest, result);
-    }, (err: unknown) => {
-      // executeJob never throws; if it ever does, forget the job so a redelivery runs it again.
-      this.#running.delete(jobId);
-      this.#log(`job ${jobId}: executor threw: ${err instanceof Error ? err.message : String(err)}`, { jobId });
-      this.#onPending([...this.#running.keys()]);
-    });
+    this.#chain = run.then(
+      (result) => {
+        this.#running.delete(jobId);
+        this.#onPending([...this.#running.keys()]);
+        this.#remember(jobId, result);
+        const latest = this.#attempt.get(jobId)!;
+        this.#log(
+          `job ${jobId} attempt ${latest}: ${result.status}${result.error ? ` (${result.error.code}: ${result.error.message})` : ""}`,
+          { jobId, attempt: latest },
+        );
+        this.#replies?.result(jobId, latest, result);
+      },
+      (err: unknown) => {
+        // executeJob never throws; if it ever does, forget the job so a redelivery runs it again.
+        this.#running.delete(jobId);
+        this.#log(`job ${jobId}: executor threw: ${err instanceof Error ? err.message : String(err)}`, { jobId });
+        this.#onPending([...this.#running.keys()]);
+      },
+    );
   }
 
   #remember(jobId: string, result: JobResult): void {

@@ -8,7 +8,10 @@ export type AgentLog = (line: string, fields?: Record<string, unknown>) => void;
  * `msg`, ISO `time`, `level` and the fields given. Synchronous writes: a crash loses no line.
  */
 export function createAgentLog(bindings: Record<string, unknown> = {}): AgentLog {
-  const logger = pino({ base: { service: "vfleet-agent", ...bindings }, timestamp: stdTimeFunctions.isoTime }, pino.destination({ fd: 2, sync: true }));
+  const logger = pino(
+    { base: { service: "vfleet-agent", ...bindings }, timestamp: stdTimeFunctions.isoTime },
+    pino.destination({ fd: 2, sync: true }),
+  );
   return (line, fields) => {
     if (/failed|refused|error/i.test(line)) logger.warn(fields ?? {}, line);
     else logger.info(fields ?? {}, line);

@@ -34,12 +34,14 @@ export function createStatusWriter(file: string, initial: AgentStatus): (change:
   let writing: Promise<void> = Promise.resolve();
   const write = () => {
     const snapshot = JSON.stringify(status, null, 2);
-    writing = writing.then(async () => {
-      await mkdir(dirname(file), { recursive: true });
-      const tmp = `${file}.tmp-${process.pid}`;
-      await writeFile(tmp, snapshot);
-      await rename(tmp, file);
-    }).catch(() => {});
+    writing = writing
+      .then(async () => {
+        await mkdir(dirname(file), { recursive: true });
+        const tmp = `${file}.tmp-${process.pid}`;
+        await writeFile(tmp, snapshot);
+        await rename(tmp, file);
+      })
+      .catch(() => {});
   };
   write();
   return (change) => {

@@ -1,8 +1,18 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
-  applySysfsWrite, guestFromXml, type KernelOutcome, loadHostState, matchesFault, runIpCommand, saveHostState,
-  type SimHostState, STATE_FILE, STRERROR, syncTree, withHostStateLock,
+  applySysfsWrite,
+  guestFromXml,
+  type KernelOutcome,
+  loadHostState,
+  matchesFault,
+  runIpCommand,
+  saveHostState,
+  type SimHostState,
+  STATE_FILE,
+  STRERROR,
+  syncTree,
+  withHostStateLock,
 } from "@vfleet/simulator";
 import { checkDomainName } from "@vfleet/core";
 import { createVirsh, type Virsh, VirshError } from "../libvirt/index.ts";
@@ -44,7 +54,10 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
   const transact = async (apply: (state: SimHostState) => KernelOutcome | null): Promise<KernelOutcome | null> => {
     let hang = false;
     const outcome = await withHostStateLock(root, async () => {
-      const fresh = await readFile(path.join(root, STATE_FILE)).then(() => false, () => true);
+      const fresh = await readFile(path.join(root, STATE_FILE)).then(
+        () => false,
+        () => true,
+      );
       const before = await loadHostState(root);
       if (fresh) await saveHostState(root, before);
       const out = apply(before);
@@ -70,25 +83,38 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
     async writeSysfs(relPath, value, opts = {}) {
       const op = `write ${relPath} = ${JSON.stringify(value)}`;
       checkSysfsPath(relPath);
-      await withTimeout(op, opts.timeoutMs ?? timeouts.sysfsMs, transact((s) => applySysfsWrite(s, relPath, value)).then((out) => {
-        if (out?.kind === "error") throw new HostIOError(out.errno, op, `write error: ${STRERROR[out.errno]}`, out.kernelLog);
-      }));
+      await withTimeout(
+        op,
+        opts.timeoutMs ?? timeouts.sysfsMs,
+        transact((s) => applySysfsWrite(s, relPath, value)).then((out) => {
+          if (out?.kind === "error") throw new HostIOError(out.errno, op, `write error: ${STRERROR[out.errno]}`, out.kernelLog);
+        }),
+      );
     },
     async runIp(args, opts = {}) {
       const op = `ip ${args.join(" ")}`;
       let result: ReturnType<typeof runIpCommand> | undefined;
-      await withTimeout(op, opts.timeoutMs ?? timeouts.ipMs, transact((s) => {
-        result = runIpCommand(s, args);
-        return result.outcome;
-      }));
-      if (result!.exitCode !== 0) throw new HostIOError("ip-failed", op, result!.stderr.trim(), result!.outcome?.kind === "error" ? result!.outcome.kernelLog : null);
+      await withTimeout(
+        op,
+        opts.timeoutMs ?? timeouts.ipMs,
+        transact((s) => {
+          result = runIpCommand(s, args);
+          return result.outcome;
+        }),
+      );
+      if (result!.exitCode !== 0)
+        throw new HostIOError("ip-failed", op, result!.stderr.trim(), result!.outcome?.kind === "error" ? result!.outcome.kernelLog : null);
       return result!.stdout;
     },
     async syncGuest(name) {
       const guest = checkDomainName("guest", name);
       const op = `copy libvirt's definition of ${guest} into the tree`;
       // The simulated host's write of the definition can hang like any other write (crash tests hold the agent here).
-      await withTimeout(op, timeouts.sysfsMs, transact((s) => (matchesFault(s.faults?.hangOn, `libvirt-sync ${guest}`) ? { kind: "hang" } : null)));
+      await withTimeout(
+        op,
+        timeouts.sysfsMs,
+        transact((s) => (matchesFault(s.faults?.hangOn, `libvirt-sync ${guest}`) ? { kind: "hang" } : null)),
+      );
       const defFile = path.join(root, "etc/libvirt/qemu", `${guest}.xml`);
       const runFile = path.join(root, "run/libvirt/qemu", `${guest}.xml`);
       let xml: string | null;
@@ -103,12 +129,16 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
       else await writeAtomic(defFile, xml);
       if (running) await writeAtomic(runFile, await virsh.dumpXml(guest));
       else await rm(runFile, { force: true });
-      await withTimeout(op, timeouts.sysfsMs, withHostStateLock(root, async () => {
-        const s = await loadHostState(root);
-        s.guests = s.guests.filter((g) => g.name !== guest);
-        if (xml !== null) s.guests.push(guestFromXml(xml, running));
-        await saveHostState(root, s);
-      }));
+      await withTimeout(
+        op,
+        timeouts.sysfsMs,
+        withHostStateLock(root, async () => {
+          const s = await loadHostState(root);
+          s.guests = s.guests.filter((g) => g.name !== guest);
+          if (xml !== null) s.guests.push(guestFromXml(xml, running));
+          await saveHostState(root, s);
+        }),
+      );
     },
     readConfigFile: (p) => readConfigFile(root, p),
     writeConfigFile: (p, c) => writeConfigFile(root, p, c),

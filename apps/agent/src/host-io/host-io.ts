@@ -37,7 +37,19 @@ export interface HostIO {
 /** Defaults: sysfs writes that take longer are drivers stuck in firmware (DOMAIN.md: "can block for minutes"). */
 export const DEFAULT_TIMEOUTS: Readonly<{ sysfsMs: number; ipMs: number }> = { sysfsMs: 30_000, ipMs: 10_000 };
 
-export type HostIOErrorCode = "EBUSY" | "ERANGE" | "EINVAL" | "ENOENT" | "ENODEV" | "EEXIST" | "EACCES" | "EPERM" | "ETIMEDOUT" | "ip-failed" | "bad-path" | (string & {});
+export type HostIOErrorCode =
+  | "EBUSY"
+  | "ERANGE"
+  | "EINVAL"
+  | "ENOENT"
+  | "ENODEV"
+  | "EEXIST"
+  | "EACCES"
+  | "EPERM"
+  | "ETIMEDOUT"
+  | "ip-failed"
+  | "bad-path"
+  | (string & {});
 
 /** A host operation that failed: `code` is the errno (or a stable word), `message` the host's own text. */
 export class HostIOError extends Error {
@@ -59,12 +71,18 @@ const CONFIG_PATH = /^etc\/(sysfs\.d|sysfs\.conf|udev\/rules\.d|modprobe\.d|modu
 
 /** Paths come from job params: refuse anything that could climb out of sysfs or /etc's config dirs. */
 export function checkSysfsPath(relPath: string): string {
-  if (!SYSFS_PATH.test(relPath) || relPath.split("/").some((s) => s === ".." || s === ".")) throw new HostIOError("bad-path", `access ${relPath}`, "not a sysfs/procfs path under the host root");
+  if (!SYSFS_PATH.test(relPath) || relPath.split("/").some((s) => s === ".." || s === "."))
+    throw new HostIOError("bad-path", `access ${relPath}`, "not a sysfs/procfs path under the host root");
   return relPath;
 }
 
 export function checkConfigPath(relPath: string): string {
-  if (!CONFIG_PATH.test(relPath) || relPath.split("/").some((s) => s === ".." || s === ".")) throw new HostIOError("bad-path", `write ${relPath}`, "the agent writes boot config only under etc/sysfs.d, etc/udev/rules.d, etc/modprobe.d, etc/modules-load.d");
+  if (!CONFIG_PATH.test(relPath) || relPath.split("/").some((s) => s === ".." || s === "."))
+    throw new HostIOError(
+      "bad-path",
+      `write ${relPath}`,
+      "the agent writes boot config only under etc/sysfs.d, etc/udev/rules.d, etc/modprobe.d, etc/modules-load.d",
+    );
   return relPath;
 }
 

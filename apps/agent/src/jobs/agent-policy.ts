@@ -13,13 +13,15 @@ import { z } from "zod";
  * `adopt` lists PFs (their VFs come with them) and whole devices by PCI address. "all-sriov"
  * adopts every SR-IOV PF: meant for simulated hosts and labs. Nothing is adopted by default.
  */
-export const AgentPolicy = z.object({
-  version: z.literal(1).default(1),
-  adopt: z.union([z.literal("all-sriov"), z.array(Bdf).max(4096)]).default([]),
-  /** The management address's interface and the agent's own connection (the daemon adds its socket's interface). */
-  protectInterfaces: z.array(IfName).max(256).default([]),
-  protectDevices: z.array(Bdf).max(256).default([]),
-}).strict();
+export const AgentPolicy = z
+  .object({
+    version: z.literal(1).default(1),
+    adopt: z.union([z.literal("all-sriov"), z.array(Bdf).max(4096)]).default([]),
+    /** The management address's interface and the agent's own connection (the daemon adds its socket's interface). */
+    protectInterfaces: z.array(IfName).max(256).default([]),
+    protectDevices: z.array(Bdf).max(256).default([]),
+  })
+  .strict();
 export type AgentPolicy = z.infer<typeof AgentPolicy>;
 
 export const EMPTY_POLICY: AgentPolicy = AgentPolicy.parse({});

@@ -17,13 +17,23 @@ export async function executeGuestDefine(p: Params, ctx: ExecContext): Promise<E
   if ((await ctx.io.virsh.listDomains()).includes(p.name)) {
     const have = parseDomainXml(await ctx.io.virsh.dumpXml(p.name, { inactive: true }));
     if (have.vcpus !== p.vcpus || have.memoryKiB !== p.memoryMiB * 1024) {
-      throw new JobFailure("guest-exists", `a guest ${p.name} exists with ${have.vcpus} vCPUs and ${Math.round(have.memoryKiB / 1024)} MiB`, `libvirt already has a guest named ${p.name} of another size; vfleet does not redefine a guest it did not create. Pick another name, or resize or undefine that guest yourself.`);
+      throw new JobFailure(
+        "guest-exists",
+        `a guest ${p.name} exists with ${have.vcpus} vCPUs and ${Math.round(have.memoryKiB / 1024)} MiB`,
+        `libvirt already has a guest named ${p.name} of another size; vfleet does not redefine a guest it did not create. Pick another name, or resize or undefine that guest yourself.`,
+      );
     }
     ctx.step(`virsh define ${p.name}`, "skipped", "already defined with this size");
     await ctx.io.syncGuest(p.name);
     return { changed: false, observed };
   }
-  const xml = buildGuestDomainXml({ name: p.name, vcpus: p.vcpus, memoryMiB: p.memoryMiB, machine: p.machine, ...(p.cpuset ? { cpuset: p.cpuset } : {}) });
+  const xml = buildGuestDomainXml({
+    name: p.name,
+    vcpus: p.vcpus,
+    memoryMiB: p.memoryMiB,
+    machine: p.machine,
+    ...(p.cpuset ? { cpuset: p.cpuset } : {}),
+  });
   try {
     await ctx.io.virsh.defineDomain(xml);
   } catch (err) {

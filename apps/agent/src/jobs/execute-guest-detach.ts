@@ -14,24 +14,52 @@ type Params = z.infer<typeof GuestDetachJob>["params"];
 export async function executeGuestDetach(p: Params, ctx: ExecContext): Promise<ExecOutcome> {
   checkUniqueDevices(p.devices);
   const before = await readGuestDevices(ctx, p.guest);
-  ctx.step(`virsh dumpxml ${p.guest}`, "done", `${before.config.length} passthrough devices defined${before.live ? `, ${before.live.length} live` : ", shut off"}`);
+  ctx.step(
+    `virsh dumpxml ${p.guest}`,
+    "done",
+    `${before.config.length} passthrough devices defined${before.live ? `, ${before.live.length} live` : ", shut off"}`,
+  );
   const find = (list: typeof before.config | null, address: string) => list?.find((h) => h.address === address);
-  const wants = p.devices.map((d) => ({ d, entry: find(before.config, d.address) ?? find(before.live, d.address), config: p.config && !!find(before.config, d.address), live: p.live && !!find(before.live, d.address) }));
+  const wants = p.devices.map((d) => ({
+    d,
+    entry: find(before.config, d.address) ?? find(before.live, d.address),
+    config: p.config && !!find(before.config, d.address),
+    live: p.live && !!find(before.live, d.address),
+  }));
   let changed = false;
-  for (const [config, live] of [[true, true], [true, false], [false, true]] as const) {
+  for (const [config, live] of [
+    [true, true],
+    [true, false],
+    [false, true],
+  ] as const) {
     const batch = wants.filter((w) => w.config === config && w.live === live);
     if (batch.length === 0) continue;
     const flags = [...(live ? ["--live"] : []), ...(config ? ["--config"] : [])].join(" ");
     const action = `virsh detach-device ${p.guest} ${flags} × ${batch.length}`;
     let results;
     try {
-      results = await ctx.io.virsh.detachDevices(p.guest, batch.map((w) => deviceXml(w.entry!)), { live, config });
+      results = await ctx.io.virsh.detachDevices(
+        p.guest,
+        batch.map((w) => deviceXml(w.entry!)),
+        { live, config },
+      );
     } catch (err) {
       ctx.step(action, "failed", err instanceof Error ? err.message : String(err));
       throw toJobFailure(err);
     }
-    const failures = batchFailures(results, batch.map((w) => w.d.address), "not-attached");
-    ctx.step(action, failures.length ? "failed" : "done", batch.map((w) => w.d.address).join(" ").slice(0, 4000));
+    const failures = batchFailures(
+      results,
+      batch.map((w) => w.d.address),
+      "not-attached",
+    );
+    ctx.step(
+      action,
+      failures.length ? "failed" : "done",
+      batch
+        .map((w) => w.d.address)
+        .join(" ")
+        .slice(0, 4000),
+    );
     changed = true;
     if (failures.length > 0) {
       await ctx.io.syncGuest(p.guest);
@@ -44,6 +72,14 @@ export async function executeGuestDetach(p: Params, ctx: ExecContext): Promise<E
   const cfg = countByAddress(after.config);
   const lv = countByAddress(after.live ?? []);
   const left = p.devices.filter((d) => (p.config && cfg.has(d.address)) || (p.live && lv.has(d.address)));
-  if (left.length > 0) throw new JobFailure("readback-mismatch", `after detach, ${p.guest} still has ${left.map((d) => d.address).slice(0, 10).join(", ")}`, "libvirt still lists these devices after the detach (a live detach waits for the guest to release the device; a guest that ignores the unplug request keeps it). Check virsh dumpxml and run the job again.");
+  if (left.length > 0)
+    throw new JobFailure(
+      "readback-mismatch",
+      `after detach, ${p.guest} still has ${left
+        .map((d) => d.address)
+        .slice(0, 10)
+        .join(", ")}`,
+      "libvirt still lists these devices after the detach (a live detach waits for the guest to release the device; a guest that ignores the unplug request keeps it). Check virsh dumpxml and run the job again.",
+    );
   return { changed, observed: { guest: p.guest, configHostdevs: after.config.length, liveHostdevs: after.live?.length ?? null } };
 }

@@ -16,8 +16,18 @@ export async function executeHostPersist(p: Params, ctx: ExecContext): Promise<E
   const inv = await ctx.io.scan();
   p.vfCounts.forEach((c, i) => {
     const pf = inv.devices.find((d) => d.netInterfaces.includes(c.pf));
-    if (!pf?.sriov) throw new JobFailure("ENODEV", `params.vfCounts[${i}].pf ${c.pf} is not an SR-IOV PF's interface here`, `params.vfCounts[${i}].pf must name the netdev of an SR-IOV PF on this host (ip link; ls /sys/class/net/<if>/device/sriov_totalvfs).`);
-    if (c.count > pf.sriov.totalVfs) throw new JobFailure("ERANGE", `params.vfCounts[${i}].count ${c.count} is above sriov_totalvfs ${pf.sriov.totalVfs} of ${c.pf}`, `params.vfCounts[${i}].count must be at most ${pf.sriov.totalVfs}: at boot the kernel would refuse it (ERANGE).`);
+    if (!pf?.sriov)
+      throw new JobFailure(
+        "ENODEV",
+        `params.vfCounts[${i}].pf ${c.pf} is not an SR-IOV PF's interface here`,
+        `params.vfCounts[${i}].pf must name the netdev of an SR-IOV PF on this host (ip link; ls /sys/class/net/<if>/device/sriov_totalvfs).`,
+      );
+    if (c.count > pf.sriov.totalVfs)
+      throw new JobFailure(
+        "ERANGE",
+        `params.vfCounts[${i}].count ${c.count} is above sriov_totalvfs ${pf.sriov.totalVfs} of ${c.pf}`,
+        `params.vfCounts[${i}].count must be at most ${pf.sriov.totalVfs}: at boot the kernel would refuse it (ERANGE).`,
+      );
     enforce(checkAdopted(inv, ctx.policy, pf.address));
   });
   enforce(checkPersistIds(inv, ctx.policy, p.vfioIds));

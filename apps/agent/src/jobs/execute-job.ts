@@ -30,13 +30,20 @@ export function describeJobInputError(input: unknown): string | null {
 
 async function run(job: Job, ctx: ExecContext): Promise<ExecOutcome> {
   switch (job.kind) {
-    case "vf.set-count": return executeVfSetCount(job.params, ctx);
-    case "device.bind": return executeDeviceBind(job.params, ctx);
-    case "vf.configure": return executeVfConfigure(job.params, ctx);
-    case "guest.attach": return executeGuestAttach(job.params, ctx);
-    case "guest.detach": return executeGuestDetach(job.params, ctx);
-    case "host.persist": return executeHostPersist(job.params, ctx);
-    case "guest.define": return executeGuestDefine(job.params, ctx);
+    case "vf.set-count":
+      return executeVfSetCount(job.params, ctx);
+    case "device.bind":
+      return executeDeviceBind(job.params, ctx);
+    case "vf.configure":
+      return executeVfConfigure(job.params, ctx);
+    case "guest.attach":
+      return executeGuestAttach(job.params, ctx);
+    case "guest.detach":
+      return executeGuestDetach(job.params, ctx);
+    case "host.persist":
+      return executeHostPersist(job.params, ctx);
+    case "guest.define":
+      return executeGuestDefine(job.params, ctx);
   }
 }
 
@@ -64,7 +71,14 @@ export async function executeJob(input: unknown, options: ExecuteJobOptions): Pr
   const parsed = Job.safeParse(input);
   if (!parsed.success) {
     const problem = describeJobInputError(input)!;
-    return { status: "failed", changed: false, steps, error: { code: "bad-input", message: problem, explanation: `The job was refused before touching the host: ${problem}.` }, observed: {}, timing: timing() };
+    return {
+      status: "failed",
+      changed: false,
+      steps,
+      error: { code: "bad-input", message: problem, explanation: `The job was refused before touching the host: ${problem}.` },
+      observed: {},
+      timing: timing(),
+    };
   }
   try {
     const out = await run(parsed.data, { io: clock.io, policy: options.policy, step });

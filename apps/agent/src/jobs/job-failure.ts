@@ -3,7 +3,11 @@ import type { JobError } from "@vfleet/protocol";
 /** A job that cannot or must not go on: `code` is stable, `message` the host's words, `explanation` plain words. */
 export class JobFailure extends Error {
   override readonly name = "JobFailure";
-  constructor(readonly code: string, readonly hostMessage: string, readonly explanation: string) {
+  constructor(
+    readonly code: string,
+    readonly hostMessage: string,
+    readonly explanation: string,
+  ) {
     super(`${code}: ${hostMessage}`);
   }
   toJobError(): JobError {

@@ -11,15 +11,22 @@ export function timeHostCalls(io: HostIO): { io: HostIO; hostMs(): number } {
   let inFlight = 0;
   let since = 0;
   let total = 0;
-  const timed = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    if (inFlight++ === 0) since = performance.now();
-    try {
-      return await fn(...args);
-    } finally {
-      if (--inFlight === 0) total += performance.now() - since;
-    }
-  };
-  const virsh = Object.fromEntries(Object.entries(io.virsh).map(([k, v]) => [k, typeof v === "function" ? timed(v.bind(io.virsh) as (...a: unknown[]) => Promise<unknown>) : v])) as Virsh;
+  const timed =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (inFlight++ === 0) since = performance.now();
+      try {
+        return await fn(...args);
+      } finally {
+        if (--inFlight === 0) total += performance.now() - since;
+      }
+    };
+  const virsh = Object.fromEntries(
+    Object.entries(io.virsh).map(([k, v]) => [
+      k,
+      typeof v === "function" ? timed(v.bind(io.virsh) as (...a: unknown[]) => Promise<unknown>) : v,
+    ]),
+  ) as Virsh;
   return {
     io: {
       ...io,

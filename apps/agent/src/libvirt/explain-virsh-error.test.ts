@@ -14,7 +14,10 @@ describe("explainVirshError", () => {
     ["error: device not found: device not present in domain configuration", "not-attached"],
     ["error: internal error: No more available PCI slots", "no-pci-slots"],
     ["error: Failed to connect socket to '/run/libvirt/virtlogd-sock': No such file or directory", "virtlogd-unreachable"],
-    ["error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock'", "libvirtd-unreachable"],
+    [
+      "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock'",
+      "libvirtd-unreachable",
+    ],
     ["error: something libvirt never said before", "unknown"],
   ])("%s -> %s", (message, code) => {
     const result = explainVirshError(message);
@@ -33,6 +36,8 @@ describe("explainVirshError", () => {
 describe("libvirtErrorLines", () => {
   it("keeps libvirt's lines from the first error: on, unchanged", () => {
     const stderr = "\nerror: Failed to start domain 'g'\nerror: unsupported configuration: host doesn't support VFIO PCI passthrough\n\n";
-    expect(libvirtErrorLines(stderr)).toBe("error: Failed to start domain 'g'\nerror: unsupported configuration: host doesn't support VFIO PCI passthrough");
+    expect(libvirtErrorLines(stderr)).toBe(
+      "error: Failed to start domain 'g'\nerror: unsupported configuration: host doesn't support VFIO PCI passthrough",
+    );
   });
 });

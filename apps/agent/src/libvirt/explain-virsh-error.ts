@@ -68,7 +68,8 @@ const RULES: Rule[] = [
   {
     code: "domain-not-running",
     match: /domain is not running/,
-    explain: () => "The guest is shut off, so a live change has nothing to act on: use the persistent (--config) change only, it takes effect at the next start.",
+    explain: () =>
+      "The guest is shut off, so a live change has nothing to act on: use the persistent (--config) change only, it takes effect at the next start.",
   },
   {
     code: "already-attached",
@@ -122,7 +123,10 @@ export function explainVirshError(libvirtMessage: string): { code: VirshErrorCod
 
 /** libvirt's own lines from virsh's stderr: `error: ...` and their continuation lines. */
 export function libvirtErrorLines(stderr: string): string {
-  const lines = stderr.split("\n").map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  const lines = stderr
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
   const first = lines.findIndex((l) => l.startsWith("error: "));
   return (first === -1 ? lines : lines.slice(first)).join("\n");
 }

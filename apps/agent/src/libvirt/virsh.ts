@@ -109,7 +109,11 @@ export function createVirsh(options: VirshOptions = {}): Virsh {
         const lines = byIndex.get(index);
         if (lines === undefined) return { index, ok: true };
         const { code, explanation } = explainVirshError(lines);
-        return { index, ok: false, error: new VirshError([verb, "--domain", name, "--file", path, ...flags], code, lines, explanation, null, lines) };
+        return {
+          index,
+          ok: false,
+          error: new VirshError([verb, "--domain", name, "--file", path, ...flags], code, lines, explanation, null, lines),
+        };
       });
     });
   };
@@ -152,7 +156,10 @@ export function createVirsh(options: VirshOptions = {}): Virsh {
     },
     async listDomains() {
       const out = (await run(["list", "--all", "--name"])).stdout;
-      return out.split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+      return out
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
     },
   };
 }

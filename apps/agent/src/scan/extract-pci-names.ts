@@ -3,7 +3,9 @@ import type { PciDevice, PciNames } from "@vfleet/protocol";
 type Wanted = { vendors: Set<string>; devices: Set<string>; subsystems: Set<string>; classes: Set<string> };
 
 /** The ids whose names a host's inventory needs: each device's vendor, device, subsystem and class. */
-export function wantedPciIds(devices: readonly Pick<PciDevice, "vendorId" | "deviceId" | "subsystemVendorId" | "subsystemDeviceId" | "classCode">[]): Wanted {
+export function wantedPciIds(
+  devices: readonly Pick<PciDevice, "vendorId" | "deviceId" | "subsystemVendorId" | "subsystemDeviceId" | "classCode">[],
+): Wanted {
   const wanted: Wanted = { vendors: new Set(), devices: new Set(), subsystems: new Set(), classes: new Set() };
   for (const d of devices) {
     wanted.vendors.add(d.vendorId);

@@ -44,11 +44,13 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
   host.iommu.enabled = iommuGroups.length > 0;
   host.iommu.groups = iommuGroups.length;
   // VF settings come from the PF's netdev; PFs without VFs or netdevs have none to read.
-  await Promise.all(devices.map(async (d) => {
-    const pfIf = d.netInterfaces[0];
-    if (!d.sriov || d.sriov.numVfs === 0 || !pfIf) return;
-    d.sriov.vfConfigs = parseVfinfoList(await readLinkDetails(pfIf));
-  }));
+  await Promise.all(
+    devices.map(async (d) => {
+      const pfIf = d.netInterfaces[0];
+      if (!d.sriov || d.sriov.numVfs === 0 || !pfIf) return;
+      d.sriov.vfConfigs = parseVfinfoList(await readLinkDetails(pfIf));
+    }),
+  );
   return { host, devices, iommuGroups, interfaces, guests };
 }
 
@@ -59,6 +61,13 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
 const SOURCES = ["/proc/cmdline", "/proc/interrupts", "/sys/module", "/etc", "/sys/kernel/iommu_groups"] as const;
 
 async function findUnread(root: string): Promise<string[]> {
-  const present = await Promise.all(SOURCES.map((s) => access(path.join(root, s)).then(() => true, () => false)));
+  const present = await Promise.all(
+    SOURCES.map((s) =>
+      access(path.join(root, s)).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
   return SOURCES.filter((_, i) => !present[i]);
 }

@@ -15,7 +15,14 @@ function config(caps: Array<[number, number, number]>): Buffer {
 
 describe("parseMsixVectors", () => {
   it("walks the capability list to MSI-X and returns table size (N-1 encoded)", () => {
-    expect(parseMsixVectors(config([[0x40, 0x10, 0x0002], [0x9c, 0x11, 0x803f]]))).toBe(64);
+    expect(
+      parseMsixVectors(
+        config([
+          [0x40, 0x10, 0x0002],
+          [0x9c, 0x11, 0x803f],
+        ]),
+      ),
+    ).toBe(64);
   });
   it("is null without MSI-X, without a capability list, or for a truncated non-root read", () => {
     expect(parseMsixVectors(config([[0x40, 0x10, 0x0002]]))).toBeNull();

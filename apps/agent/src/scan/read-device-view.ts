@@ -43,10 +43,17 @@ export async function readDeviceView(root: string, addresses: readonly string[],
   await read(iommuGroups.flatMap((g) => g.devices));
 
   // VF indexes where the PF is in view (the scan fills them the same way).
-  for (const pf of devices.values()) pf.sriov?.vfs.forEach((vf, i) => { const d = devices.get(vf); if (d) d.vfIndex = i; });
+  for (const pf of devices.values())
+    pf.sriov?.vfs.forEach((vf, i) => {
+      const d = devices.get(vf);
+      if (d) d.vfIndex = i;
+    });
 
   const netdevs = new Set([...devices.values()].flatMap((d) => d.netInterfaces));
-  const stacked = netdevs.size === 0 ? [] : (await listDir(path.join(root, "sys/class/net"))).filter((n) => [...netdevs].some((p) => n.startsWith(`${p}.`)));
+  const stacked =
+    netdevs.size === 0
+      ? []
+      : (await listDir(path.join(root, "sys/class/net"))).filter((n) => [...netdevs].some((p) => n.startsWith(`${p}.`)));
   const [interfaces, route, guests] = await Promise.all([
     Promise.all([...new Set([...netdevs, ...stacked])].sort().map((name) => readInterface(root, name))),
     readText(path.join(root, "proc/net/route")),

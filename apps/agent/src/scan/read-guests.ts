@@ -12,16 +12,21 @@ import { listDir, readText } from "./read-sysfs.ts";
 export async function readGuests(root: string, onError?: (file: string, err: unknown) => void): Promise<Guest[]> {
   const dir = path.join(root, "etc/libvirt/qemu");
   const files = (await listDir(dir)).filter((f) => f.endsWith(".xml")).sort();
-  const guests = await Promise.all(files.map(async (file): Promise<Guest | null> => {
-    const xml = await readText(path.join(dir, file));
-    if (xml === null) return null;
-    const running = await access(path.join(root, "run/libvirt/qemu", file)).then(() => true, () => false);
-    try {
-      return parseDomainXml(xml, running ? "running" : "shut off");
-    } catch (err) {
-      onError?.(path.join(dir, file), err);
-      return null;
-    }
-  }));
+  const guests = await Promise.all(
+    files.map(async (file): Promise<Guest | null> => {
+      const xml = await readText(path.join(dir, file));
+      if (xml === null) return null;
+      const running = await access(path.join(root, "run/libvirt/qemu", file)).then(
+        () => true,
+        () => false,
+      );
+      try {
+        return parseDomainXml(xml, running ? "running" : "shut off");
+      } catch (err) {
+        onError?.(path.join(dir, file), err);
+        return null;
+      }
+    }),
+  );
   return guests.filter((g): g is Guest => g !== null);
 }

@@ -5,8 +5,27 @@ import { listDir, readText } from "./read-sysfs.ts";
 
 /** Modules passthrough depends on, reported when loaded (`/sys/module/<name>` exists). */
 export const WATCHED_MODULES = [
-  "vfio", "vfio_pci", "vfio_iommu_type1", "vfio_virqfd", "vfio_pci_core", "pci_stub", "kvm", "kvm_intel", "kvm_amd", "irqbypass",
-  "mlx5_core", "mlx4_core", "igb", "igbvf", "ixgbe", "ixgbevf", "i40e", "iavf", "ice", "bnxt_en", "nvidia",
+  "vfio",
+  "vfio_pci",
+  "vfio_iommu_type1",
+  "vfio_virqfd",
+  "vfio_pci_core",
+  "pci_stub",
+  "kvm",
+  "kvm_intel",
+  "kvm_amd",
+  "irqbypass",
+  "mlx5_core",
+  "mlx4_core",
+  "igb",
+  "igbvf",
+  "ixgbe",
+  "ixgbevf",
+  "i40e",
+  "iavf",
+  "ice",
+  "bnxt_en",
+  "nvidia",
 ];
 
 export function parseMeminfo(text: string | null): { memTotalKiB: number | null; hugepages: HostFacts["hugepages"] } {
@@ -18,13 +37,17 @@ export function parseMeminfo(text: string | null): { memTotalKiB: number | null;
   const total = field("HugePages_Total");
   const free = field("HugePages_Free");
   const size = field("Hugepagesize");
-  return { memTotalKiB: field("MemTotal"), hugepages: total !== null && free !== null && size !== null ? { total, free, sizeKiB: size } : null };
+  return {
+    memTotalKiB: field("MemTotal"),
+    hugepages: total !== null && free !== null && size !== null ? { total, free, sizeKiB: size } : null,
+  };
 }
 
 export function parseCpuinfo(text: string | null): { cpuVendor: HostFacts["cpuVendor"]; cpuCount: number | null } {
   if (!text) return { cpuVendor: null, cpuCount: null };
   const vendor = /^vendor_id\s*:\s*(\S+)/m.exec(text)?.[1];
-  const cpuVendor = vendor === "GenuineIntel" ? "intel" : vendor === "AuthenticAMD" || vendor === "HygonGenuine" ? "amd" : vendor ? "other" : null;
+  const cpuVendor =
+    vendor === "GenuineIntel" ? "intel" : vendor === "AuthenticAMD" || vendor === "HygonGenuine" ? "amd" : vendor ? "other" : null;
   const count = (text.match(/^processor\s*:/gm) ?? []).length;
   return { cpuVendor, cpuCount: count > 0 ? count : null };
 }
@@ -50,11 +73,13 @@ export function parseInterruptRemapping(text: string | null): boolean | null {
 async function readNumaNodes(root: string): Promise<NumaNode[]> {
   const dir = path.join(root, "sys/devices/system/node");
   const nodes = (await listDir(dir)).filter((n) => /^node\d+$/.test(n));
-  const read = await Promise.all(nodes.map(async (n): Promise<NumaNode> => {
-    const [cpulist, meminfo] = await Promise.all([readText(path.join(dir, n, "cpulist")), readText(path.join(dir, n, "meminfo"))]);
-    const mem = /MemTotal:\s+(\d+)/.exec(meminfo ?? "");
-    return { id: Number(n.slice(4)), cpulist: cpulist ?? "", memTotalKiB: mem ? Number(mem[1]) : null };
-  }));
+  const read = await Promise.all(
+    nodes.map(async (n): Promise<NumaNode> => {
+      const [cpulist, meminfo] = await Promise.all([readText(path.join(dir, n, "cpulist")), readText(path.join(dir, n, "meminfo"))]);
+      const mem = /MemTotal:\s+(\d+)/.exec(meminfo ?? "");
+      return { id: Number(n.slice(4)), cpulist: cpulist ?? "", memTotalKiB: mem ? Number(mem[1]) : null };
+    }),
+  );
   return read.sort((a, b) => a.id - b.id);
 }
 
@@ -68,14 +93,18 @@ export async function readIommuGroups(root: string, devices: Array<{ address: st
   const listed = await listDir(dir);
   // A capture without /sys/kernel/iommu_groups whose devices still link to their groups: the
   // groups are the devices' (the IOMMU is on), not none.
-  const ids = (listed.length > 0 ? listed.filter((n) => /^\d+$/.test(n)).map(Number)
-    : [...new Set(devices.flatMap((d) => (d.iommuGroup === null ? [] : [d.iommuGroup])))]);
+  const ids =
+    listed.length > 0
+      ? listed.filter((n) => /^\d+$/.test(n)).map(Number)
+      : [...new Set(devices.flatMap((d) => (d.iommuGroup === null ? [] : [d.iommuGroup])))];
   const members = new Map<number, string[]>(ids.map((id) => [id, []]));
   for (const d of devices) if (d.iommuGroup !== null) members.get(d.iommuGroup)?.push(d.address);
-  const groups = await Promise.all(ids.map(async (id) => {
-    const known = members.get(id)!;
-    return { id, devices: (known.length > 0 ? known : await listDir(path.join(dir, String(id), "devices"))).sort() };
-  }));
+  const groups = await Promise.all(
+    ids.map(async (id) => {
+      const known = members.get(id)!;
+      return { id, devices: (known.length > 0 ? known : await listDir(path.join(dir, String(id), "devices"))).sort() };
+    }),
+  );
   return groups.sort((a, b) => a.id - b.id);
 }
 
@@ -119,4 +148,3 @@ export async function readHostFacts(root: string): Promise<HostFacts> {
     defaultRouteInterface: parseDefaultRoute(route),
   };
 }
-

@@ -11,7 +11,9 @@ export type RawPciDevice = Omit<PciDevice, "vfIndex"> & { vfIndex: number | null
 async function readLink(dir: string, names: Set<string>): Promise<PciLink | null> {
   if (!names.has("current_link_speed") && !names.has("max_link_speed")) return null;
   const [cs, cw, ms, mw] = await Promise.all(
-    ["current_link_speed", "current_link_width", "max_link_speed", "max_link_width"].map((n) => (names.has(n) ? readText(path.join(dir, n)) : null)),
+    ["current_link_speed", "current_link_width", "max_link_speed", "max_link_width"].map((n) =>
+      names.has(n) ? readText(path.join(dir, n)) : null,
+    ),
   );
   // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).
   const speed = (s: string | null) => (s && !/^unknown/i.test(s) ? s : null);
@@ -21,19 +23,47 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
 /** One function: list its directory once, then read only the attributes it has, in parallel. */
 async function readDevice(devicesDir: string, bdf: string, listed?: string[]): Promise<RawPciDevice> {
   const dir = path.join(devicesDir, bdf);
-  const names = new Set(listed ?? await listDir(dir));
+  const names = new Set(listed ?? (await listDir(dir)));
   const text = (n: string) => (names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null));
   const link = (n: string) => (names.has(n) ? readLinkName(path.join(dir, n)) : Promise.resolve(null));
   const virtfns = [...names].filter((n) => /^virtfn\d+$/.test(n)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
-  const [vendor, device, subVendor, subDevice, cls, revision, driver, override, group, numa, physfn, config, linkInfo, netNames, vfs, sriovAttrs] = await Promise.all([
-    text("vendor"), text("device"), text("subsystem_vendor"), text("subsystem_device"), text("class"), text("revision"),
-    link("driver"), text("driver_override"), link("iommu_group"), text("numa_node"), link("physfn"),
+  const [
+    vendor,
+    device,
+    subVendor,
+    subDevice,
+    cls,
+    revision,
+    driver,
+    override,
+    group,
+    numa,
+    physfn,
+    config,
+    linkInfo,
+    netNames,
+    vfs,
+    sriovAttrs,
+  ] = await Promise.all([
+    text("vendor"),
+    text("device"),
+    text("subsystem_vendor"),
+    text("subsystem_device"),
+    text("class"),
+    text("revision"),
+    link("driver"),
+    text("driver_override"),
+    link("iommu_group"),
+    text("numa_node"),
+    link("physfn"),
     names.has("config") ? readBytes(path.join(dir, "config")) : null,
     readLink(dir, names),
     names.has("net") ? listDir(path.join(dir, "net")) : [],
     Promise.all(virtfns.map((v) => readLinkName(path.join(dir, v)))),
     names.has("sriov_totalvfs")
-      ? Promise.all(["sriov_totalvfs", "sriov_numvfs", "sriov_vf_device", "sriov_offset", "sriov_stride", "sriov_drivers_autoprobe"].map(text))
+      ? Promise.all(
+          ["sriov_totalvfs", "sriov_numvfs", "sriov_vf_device", "sriov_offset", "sriov_stride", "sriov_drivers_autoprobe"].map(text),
+        )
       : null,
   ]);
   const vendorId = hexAttr(vendor, 4);

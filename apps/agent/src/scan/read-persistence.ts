@@ -21,12 +21,16 @@ export async function readPersistence(root: string): Promise<PersistenceConfig> 
   for (const file of await confFiles(root, "/etc/udev/rules.d", ".rules")) parseUdevRules(file, await readText(path.join(root, file)), out);
   for (const file of await confFiles(root, "/etc/modprobe.d", ".conf")) parseModprobeConf(file, await readText(path.join(root, file)), out);
   parseCmdline(await readText(path.join(root, "proc/cmdline")), out);
-  for (const file of ["/etc/modules", ...(await confFiles(root, "/etc/modules-load.d", ".conf"))]) parseModulesList(file, await readText(path.join(root, file)), out);
+  for (const file of ["/etc/modules", ...(await confFiles(root, "/etc/modules-load.d", ".conf"))])
+    parseModulesList(file, await readText(path.join(root, file)), out);
   return out;
 }
 
 async function confFiles(root: string, dir: string, ext: string): Promise<string[]> {
-  return (await listDir(path.join(root, dir))).filter((f) => f.endsWith(ext)).sort().map((f) => `${dir}/${f}`);
+  return (await listDir(path.join(root, dir)))
+    .filter((f) => f.endsWith(ext))
+    .sort()
+    .map((f) => `${dir}/${f}`);
 }
 
 const BDF = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/;
@@ -39,7 +43,10 @@ function lines(text: string | null, comment = /^\s*[#;]/): { n: number; line: st
   let start = 0;
   text.split("\n").forEach((raw, i) => {
     if (pending === "") start = i + 1;
-    if (raw.endsWith("\\")) { pending += raw.slice(0, -1) + " "; return; }
+    if (raw.endsWith("\\")) {
+      pending += raw.slice(0, -1) + " ";
+      return;
+    }
     const line = (pending + raw).trim();
     pending = "";
     if (line !== "" && !comment.test(line)) out.push({ n: start, line });
@@ -50,7 +57,7 @@ function lines(text: string | null, comment = /^\s*[#;]/): { n: number; line: st
 /** `class/net/<if>/device/...` -> interface; `.../<BDF>/...` -> address. */
 function targetOf(attrPath: string): { interface: string | null; address: string | null } {
   const parts = attrPath.replace(/^\/?(sys\/)?/, "").split("/");
-  const net = parts[0] === "class" && parts[1] === "net" ? parts[2] ?? null : null;
+  const net = parts[0] === "class" && parts[1] === "net" ? (parts[2] ?? null) : null;
   const address = [...parts].reverse().find((p) => BDF.test(p)) ?? null;
   return { interface: net, address };
 }
@@ -75,10 +82,11 @@ export function parseUdevRules(file: string, text: string | null, out: Persisten
     const source = `${file}:${n}`;
     const kernel = keys.get("KERNEL") ?? keys.get("KERNELS") ?? null;
     const address = kernel && BDF.test(kernel) ? kernel : null;
-    const iface = kernel && !address && !/[*?[]/.test(kernel) ? kernel : keys.get("NAME") ?? null;
+    const iface = kernel && !address && !/[*?[]/.test(kernel) ? kernel : (keys.get("NAME") ?? null);
     const driver = keys.get("ENV{ID_NET_DRIVER}") ?? keys.get("DRIVER") ?? keys.get("DRIVERS") ?? null;
     for (const [k, v] of keys) {
-      if (/^ATTRS?\{(device\/)?sriov_numvfs\}$/.test(k) && /^\d+$/.test(v)) out.vfCounts.push({ source, interface: address ? null : iface, address, driver, numVfs: Number(v) });
+      if (/^ATTRS?\{(device\/)?sriov_numvfs\}$/.test(k) && /^\d+$/.test(v))
+        out.vfCounts.push({ source, interface: address ? null : iface, address, driver, numVfs: Number(v) });
       if (/^ATTRS?\{driver_override\}$/.test(k) && address) out.driverOverrides.push({ source, address, driver: v });
     }
   }
@@ -89,7 +97,14 @@ export function parseModprobeConf(file: string, text: string | null, out: Persis
     const m = /^options\s+(vfio[-_]pci)\s+(.*)$/.exec(line);
     if (!m) continue;
     const ids = /(?:^|\s)ids=(\S+)/.exec(m[2]!);
-    if (ids) out.vfioPciIds.push({ source: `${file}:${n}`, ids: ids[1]!.split(",").map((s) => s.toLowerCase()).filter((s) => s !== "") });
+    if (ids)
+      out.vfioPciIds.push({
+        source: `${file}:${n}`,
+        ids: ids[1]!
+          .split(",")
+          .map((s) => s.toLowerCase())
+          .filter((s) => s !== ""),
+      });
   }
 }
 

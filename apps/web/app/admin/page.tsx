@@ -17,47 +17,113 @@ export default async function AdminPage() {
     <div className="flex flex-col gap-5">
       <h1 className="text-lg font-semibold">Admin</h1>
       <Section title="Users" testId="admin-users">
-        <table className="mb-4 text-left"><tbody>
-          {users.map((u) => (
-            <tr key={u.id} data-testid="user-row">
-              <td className={cell}>{u.username}</td><td className={cell}>{u.role}</td><td className={cell}>{formatTime(u.createdAt)}</td>
-              <td className={cell}><ActionButton path={`/api/v1/users/${u.id}/sessions`} method="DELETE" label="Sign out everywhere" confirmText={`End every session of ${u.username}?`} testId="revoke-sessions" /></td>
-            </tr>
-          ))}
-        </tbody></table>
-        <ApiForm path="/api/v1/users" testId="create-user" submitLabel="Create user" fields={[
-          { name: "username", label: "User name" }, { name: "password", label: "Password", type: "password" }, { name: "role", label: "Role", options: ROLES },
-        ]} />
-      </Section>
-      <Section title="API tokens" testId="admin-tokens">
         <table className="mb-4 text-left">
-          <thead className="text-xs text-slate-500"><tr><th className={cell}>name</th><th className={cell}>role</th><th className={cell}>created</th><th className={cell}>last used</th><th className={cell}>expires</th><th className={cell}></th></tr></thead>
           <tbody>
-            {tokens.map((t) => (
-              <tr key={t.id} data-testid="token-row" data-revoked={t.revokedAt ? "true" : "false"}>
-                <td className={cell}>{t.name}</td><td className={cell}>{t.role}</td>
-                <td className={cell}>{formatTime(t.createdAt)} by {t.createdBy}</td>
-                <td className={cell}>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
-                <td className={cell}>{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
-                <td className={cell}>{t.revokedAt ? `revoked ${formatTime(t.revokedAt)}` : <ActionButton path={`/api/v1/tokens/${t.id}`} method="DELETE" label="Revoke" confirmText={`Revoke token ${t.name}? Scripts using it get 401 at once.`} testId="revoke-token" />}</td>
+            {users.map((u) => (
+              <tr key={u.id} data-testid="user-row">
+                <td className={cell}>{u.username}</td>
+                <td className={cell}>{u.role}</td>
+                <td className={cell}>{formatTime(u.createdAt)}</td>
+                <td className={cell}>
+                  <ActionButton
+                    path={`/api/v1/users/${u.id}/sessions`}
+                    method="DELETE"
+                    label="Sign out everywhere"
+                    confirmText={`End every session of ${u.username}?`}
+                    testId="revoke-sessions"
+                  />
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <ApiForm path="/api/v1/tokens" testId="create-token" submitLabel="Create token" fields={[
-          { name: "name", label: "Name" }, { name: "role", label: "Role", options: ROLES }, { name: "ttlSec", label: "Expires after (seconds, empty: never)", type: "number" },
-        ]} />
+        <ApiForm
+          path="/api/v1/users"
+          testId="create-user"
+          submitLabel="Create user"
+          fields={[
+            { name: "username", label: "User name" },
+            { name: "password", label: "Password", type: "password" },
+            { name: "role", label: "Role", options: ROLES },
+          ]}
+        />
+      </Section>
+      <Section title="API tokens" testId="admin-tokens">
+        <table className="mb-4 text-left">
+          <thead className="text-xs text-slate-500">
+            <tr>
+              <th className={cell}>name</th>
+              <th className={cell}>role</th>
+              <th className={cell}>created</th>
+              <th className={cell}>last used</th>
+              <th className={cell}>expires</th>
+              <th className={cell}></th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id} data-testid="token-row" data-revoked={t.revokedAt ? "true" : "false"}>
+                <td className={cell}>{t.name}</td>
+                <td className={cell}>{t.role}</td>
+                <td className={cell}>
+                  {formatTime(t.createdAt)} by {t.createdBy}
+                </td>
+                <td className={cell}>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
+                <td className={cell}>{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
+                <td className={cell}>
+                  {t.revokedAt ? (
+                    `revoked ${formatTime(t.revokedAt)}`
+                  ) : (
+                    <ActionButton
+                      path={`/api/v1/tokens/${t.id}`}
+                      method="DELETE"
+                      label="Revoke"
+                      confirmText={`Revoke token ${t.name}? Scripts using it get 401 at once.`}
+                      testId="revoke-token"
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ApiForm
+          path="/api/v1/tokens"
+          testId="create-token"
+          submitLabel="Create token"
+          fields={[
+            { name: "name", label: "Name" },
+            { name: "role", label: "Role", options: ROLES },
+            { name: "ttlSec", label: "Expires after (seconds, empty: never)", type: "number" },
+          ]}
+        />
       </Section>
       <Section title="Agents" testId="admin-agents">
-        <ApiForm path="/api/v1/enrollment-tokens" testId="create-enrollment-token" submitLabel="Create enrollment token" fields={[{ name: "hostName", label: "Host name (optional)" }]} />
-        <table className="mt-4 text-left"><tbody>
-          {hosts.map((h) => (
-            <tr key={h.id} data-testid="admin-host-row">
-              <td className={cell}>{h.name}</td><td className={cell}>{h.online ? "online" : "offline"}</td>
-              <td className={cell}><ActionButton path={`/api/v1/hosts/${h.id}/revoke`} method="POST" label="Revoke credential" confirmText={`Revoke the agent credential of ${h.name}? Its socket closes now; it must be enrolled again.`} testId="revoke-host" /></td>
-            </tr>
-          ))}
-        </tbody></table>
+        <ApiForm
+          path="/api/v1/enrollment-tokens"
+          testId="create-enrollment-token"
+          submitLabel="Create enrollment token"
+          fields={[{ name: "hostName", label: "Host name (optional)" }]}
+        />
+        <table className="mt-4 text-left">
+          <tbody>
+            {hosts.map((h) => (
+              <tr key={h.id} data-testid="admin-host-row">
+                <td className={cell}>{h.name}</td>
+                <td className={cell}>{h.online ? "online" : "offline"}</td>
+                <td className={cell}>
+                  <ActionButton
+                    path={`/api/v1/hosts/${h.id}/revoke`}
+                    method="POST"
+                    label="Revoke credential"
+                    confirmText={`Revoke the agent credential of ${h.name}? Its socket closes now; it must be enrolled again.`}
+                    testId="revoke-host"
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </Section>
     </div>
   );

@@ -20,19 +20,58 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
         const first = rows[0]!;
         const assigned = rows.filter((r) => r.state === "assigned" && !r.releasePlanId).length;
         return (
-          <Section key={`${first.hostId}/${first.guest}`} title={`${first.guest} on ${first.host}: ${rows.length} functions`} testId={`assignments-${first.guest}`}>
+          <Section
+            key={`${first.hostId}/${first.guest}`}
+            title={`${first.guest} on ${first.host}: ${rows.length} functions`}
+            testId={`assignments-${first.guest}`}
+          >
             <div className="space-y-3">
               {assigned > 0 && <ReleaseForm hostId={first.hostId} guest={first.guest} />}
               <table className="w-full text-left text-xs" data-testid="assignments-table">
-                <thead className="text-slate-500"><tr><th className="py-1">address</th><th>PF</th><th>pool</th><th>state</th><th>MAC / VLAN</th><th>since</th><th>by</th><th>plan</th><th>before</th><th>drift</th></tr></thead>
+                <thead className="text-slate-500">
+                  <tr>
+                    <th className="py-1">address</th>
+                    <th>PF</th>
+                    <th>pool</th>
+                    <th>state</th>
+                    <th>MAC / VLAN</th>
+                    <th>since</th>
+                    <th>by</th>
+                    <th>plan</th>
+                    <th>before</th>
+                    <th>drift</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {rows.map((a) => (
-                    <tr key={a.address} data-testid="assignment-row" data-state={a.state} data-drift={a.drift ? "yes" : "no"} className="border-t border-slate-100">
-                      <td className="py-1 font-mono">{a.address}</td><td className="font-mono">{a.pf ?? "—"}</td><td>{a.pool ?? "—"}</td>
-                      <td>{a.releasePlanId ? "releasing" : a.state}</td><td className="font-mono">{a.mac ?? "—"} / {a.vlan ?? "—"}</td>
-                      <td>{formatTime(a.assignedAt ?? a.reservedAt)}</td><td>{a.createdBy}</td>
-                      <td>{a.planId ? <Link className="text-blue-700" href={`/plans/${a.planId}`}>plan</Link> : "—"}</td>
-                      <td className="font-mono">{a.previous.driver ?? "(new)"} {a.previous.mac ?? ""}</td>
+                    <tr
+                      key={a.address}
+                      data-testid="assignment-row"
+                      data-state={a.state}
+                      data-drift={a.drift ? "yes" : "no"}
+                      className="border-t border-slate-100"
+                    >
+                      <td className="py-1 font-mono">{a.address}</td>
+                      <td className="font-mono">{a.pf ?? "—"}</td>
+                      <td>{a.pool ?? "—"}</td>
+                      <td>{a.releasePlanId ? "releasing" : a.state}</td>
+                      <td className="font-mono">
+                        {a.mac ?? "—"} / {a.vlan ?? "—"}
+                      </td>
+                      <td>{formatTime(a.assignedAt ?? a.reservedAt)}</td>
+                      <td>{a.createdBy}</td>
+                      <td>
+                        {a.planId ? (
+                          <Link className="text-blue-700" href={`/plans/${a.planId}`}>
+                            plan
+                          </Link>
+                        ) : (
+                          "—"
+                        )}
+                      </td>
+                      <td className="font-mono">
+                        {a.previous.driver ?? "(new)"} {a.previous.mac ?? ""}
+                      </td>
                       <td className="text-amber-700">{a.drift ?? ""}</td>
                     </tr>
                   ))}
@@ -42,10 +81,20 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
           </Section>
         );
       })}
-      {groups.size === 0 && <p className="text-xs text-slate-500" data-testid="no-assignments">Nothing is assigned through vfleet.</p>}
+      {groups.size === 0 && (
+        <p className="text-xs text-slate-500" data-testid="no-assignments">
+          Nothing is assigned through vfleet.
+        </p>
+      )}
       {outside.length > 0 && (
         <Section title={`Drift: ${outside.length} VFs attached outside vfleet`} testId="assignments-outside">
-          <ul className="text-xs">{outside.map((o) => <li key={`${o.hostId}/${o.address}`} className="font-mono">{o.host}: {o.drift}</li>)}</ul>
+          <ul className="text-xs">
+            {outside.map((o) => (
+              <li key={`${o.hostId}/${o.address}`} className="font-mono">
+                {o.host}: {o.drift}
+              </li>
+            ))}
+          </ul>
         </Section>
       )}
     </div>

@@ -16,10 +16,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const { db, queries } = getControlPlaneContext();
   const events = await queries.listAuditEvents(db, { ...(hostId ? { hostId } : {}), limit: 500 });
   return (
-    <Section title={`Audit log${hostId ? " (one host)" : ""}`} testId="audit-log" aside={<span className="text-xs text-slate-500">who: the signed-in user, or token:&lt;name&gt;</span>}>
-      {events.length === 0 ? <p className="text-xs text-slate-500">No changes recorded yet.</p> : (
-        <AuditLogTable events={events} />
-      )}
+    <Section
+      title={`Audit log${hostId ? " (one host)" : ""}`}
+      testId="audit-log"
+      aside={<span className="text-xs text-slate-500">who: the signed-in user, or token:&lt;name&gt;</span>}
+    >
+      {events.length === 0 ? <p className="text-xs text-slate-500">No changes recorded yet.</p> : <AuditLogTable events={events} />}
     </Section>
   );
 }

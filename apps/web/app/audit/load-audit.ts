@@ -15,7 +15,10 @@ export type HostAuditResult =
  * Audit one host from its stored inventory; the guest is a guest of that inventory (by name)
  * or a pasted domain XML. The report's host is the fleet's name for the host.
  */
-export async function loadHostAudit(hostId: string, guest: { name?: string | null; domainXml?: string | null } = {}): Promise<HostAuditResult> {
+export async function loadHostAudit(
+  hostId: string,
+  guest: { name?: string | null; domainXml?: string | null } = {},
+): Promise<HostAuditResult> {
   const { db, queries } = getControlPlaneContext();
   const found = await queries.getHost(db, hostId);
   if (!found) return { kind: "not-found" };
@@ -23,7 +26,8 @@ export async function loadHostAudit(hostId: string, guest: { name?: string | nul
   const inventory = found.inventory;
   let planned: Guest | undefined;
   if (guest.domainXml !== undefined && guest.domainXml !== null) {
-    if (Buffer.byteLength(guest.domainXml) > MAX_DOMAIN_XML_BYTES) return { kind: "bad-input", field: "domainXml", error: `domainXml: larger than ${MAX_DOMAIN_XML_BYTES} bytes` };
+    if (Buffer.byteLength(guest.domainXml) > MAX_DOMAIN_XML_BYTES)
+      return { kind: "bad-input", field: "domainXml", error: `domainXml: larger than ${MAX_DOMAIN_XML_BYTES} bytes` };
     try {
       planned = parseDomainXml(guest.domainXml);
     } catch (err) {
@@ -32,7 +36,12 @@ export async function loadHostAudit(hostId: string, guest: { name?: string | nul
     }
   } else if (guest.name) {
     planned = inventory.guests.find((g) => g.name === guest.name);
-    if (!planned) return { kind: "bad-input", field: "guest", error: `guest: no guest "${guest.name}" on host ${found.summary.name} (known: ${inventory.guests.map((g) => g.name).join(", ") || "none"})` };
+    if (!planned)
+      return {
+        kind: "bad-input",
+        field: "guest",
+        error: `guest: no guest "${guest.name}" on host ${found.summary.name} (known: ${inventory.guests.map((g) => g.name).join(", ") || "none"})`,
+      };
   }
   const report = auditHost(inventory, planned ? { guest: planned } : {});
   const stamps = { auditedAt: new Date().toISOString(), scannedAt: found.summary.snapshotAt?.toISOString() ?? null };
@@ -48,8 +57,10 @@ export async function loadFleetAudit(): Promise<{ fleet: FleetAudit; hostIds: Ma
   const awaiting: string[] = [];
   for (const s of summaries) {
     const found = await queries.getHost(db, s.id);
-    if (found?.inventory) { hosts.push({ name: s.name, inventory: found.inventory }); hostIds.set(s.name, s.id); }
-    else awaiting.push(s.name);
+    if (found?.inventory) {
+      hosts.push({ name: s.name, inventory: found.inventory });
+      hostIds.set(s.name, s.id);
+    } else awaiting.push(s.name);
   }
   return { fleet: auditFleet(hosts), hostIds, awaiting };
 }

@@ -18,21 +18,48 @@ export default async function FleetAuditPage() {
       <div className="flex items-center gap-3">
         <h1 className="text-lg font-semibold">Fleet passthrough audit</h1>
         <div className="ml-auto flex items-center gap-2" data-print="hide">
-          <a href="/api/v1/audit/fleet?format=json" className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50">JSON</a>
-          <a href="/api/v1/audit/fleet?format=markdown" className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50">Markdown</a>
+          <a
+            href="/api/v1/audit/fleet?format=json"
+            className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50"
+          >
+            JSON
+          </a>
+          <a
+            href="/api/v1/audit/fleet?format=markdown"
+            className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50"
+          >
+            Markdown
+          </a>
           <PrintButton />
         </div>
       </div>
-      <p className="text-xs text-slate-500">Hosts with the most failing checks first; columns are the checks that fail or warn somewhere, most failing first. Open a host for evidence and fixes.</p>
+      <p className="text-xs text-slate-500">
+        Hosts with the most failing checks first; columns are the checks that fail or warn somewhere, most failing first. Open a host for
+        evidence and fixes.
+      </p>
       <FleetAuditTable fleet={fleet} hostIds={hostIds} />
       {fleet.checks.length > 0 && (
         <ul className="space-y-1 text-xs" data-testid="fleet-audit-checks">
           {fleet.checks.map((c) => (
-            <li key={c.id}><span className="font-medium">{c.title}</span> <code className="text-slate-500">({c.id})</code>: {c.failing.length > 0 && <span className="text-rose-700">fails on {c.failing.join(", ")}</span>}{c.failing.length > 0 && c.warning.length > 0 && "; "}{c.warning.length > 0 && <span className="text-amber-700">warns on {c.warning.join(", ")}</span>}</li>
+            <li key={c.id}>
+              <span className="font-medium">{c.title}</span> <code className="text-slate-500">({c.id})</code>:{" "}
+              {c.failing.length > 0 && <span className="text-rose-700">fails on {c.failing.join(", ")}</span>}
+              {c.failing.length > 0 && c.warning.length > 0 && "; "}
+              {c.warning.length > 0 && <span className="text-amber-700">warns on {c.warning.join(", ")}</span>}
+            </li>
           ))}
         </ul>
       )}
-      {awaiting.length > 0 && <p className="text-xs text-slate-500">Awaiting a first inventory: {awaiting.map((n) => <Link key={n} href="/" className="mr-2">{n}</Link>)}</p>}
+      {awaiting.length > 0 && (
+        <p className="text-xs text-slate-500">
+          Awaiting a first inventory:{" "}
+          {awaiting.map((n) => (
+            <Link key={n} href="/" className="mr-2">
+              {n}
+            </Link>
+          ))}
+        </p>
+      )}
     </div>
   );
 }

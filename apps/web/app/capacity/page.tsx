@@ -15,10 +15,19 @@ export default async function FleetCapacityPage({ searchParams }: { searchParams
   const history = (await loadCapacityHistory({ hours, points: 48 }))!;
   return (
     <div className="space-y-4">
-      <Link href="/" className="text-xs text-sky-700 hover:underline">← Fleet</Link>
+      <Link href="/" className="text-xs text-sky-700 hover:underline">
+        ← Fleet
+      </Link>
       <h1 className="text-lg font-semibold">Fleet capacity over time</h1>
-      {!parsed.ok && <p className="text-xs text-rose-700">{parsed.field}: {parsed.message}; showing 24 hours.</p>}
-      <p className="text-xs text-slate-500">Every host&apos;s capacity as it last reported at each time, offline hosts included (the fleet page&apos;s totals leave them out). Open a host for its own chart.</p>
+      {!parsed.ok && (
+        <p className="text-xs text-rose-700">
+          {parsed.field}: {parsed.message}; showing 24 hours.
+        </p>
+      )}
+      <p className="text-xs text-slate-500">
+        Every host&apos;s capacity as it last reported at each time, offline hosts included (the fleet page&apos;s totals leave them out).
+        Open a host for its own chart.
+      </p>
       <CapacityHistoryView history={history} hours={hours} basePath="/capacity" />
     </div>
   );

@@ -10,10 +10,10 @@ export default function InstallPage() {
       <h1 className="text-lg font-semibold">Add hosts over SSH</h1>
       <Section title="How it works">
         <p className="text-slate-600">
-          vfleet logs in with SSH as root or a user with passwordless sudo, checks the host (architecture, kernel, sudo,
-          systemd, Node.js, IOMMU groups, libvirt) without changing anything, uploads the agent, writes its config and
-          systemd unit, enrolls it with a one-time token, starts it and waits until the host reports. A failed step is
-          explained and the host is left as it was. Running it again on an installed host upgrades the agent in place.
+          vfleet logs in with SSH as root or a user with passwordless sudo, checks the host (architecture, kernel, sudo, systemd, Node.js,
+          IOMMU groups, libvirt) without changing anything, uploads the agent, writes its config and systemd unit, enrolls it with a
+          one-time token, starts it and waits until the host reports. A failed step is explained and the host is left as it was. Running it
+          again on an installed host upgrades the agent in place.
         </p>
       </Section>
       <InstallHostsForm />

@@ -11,9 +11,17 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <div className="mx-auto mt-16 max-w-sm rounded-lg border border-slate-200 bg-white p-6">
       <h1 className="mb-4 text-base font-semibold">Sign in to vfleet</h1>
-      {noUsers
-        ? <p data-testid="needs-setup" className="text-slate-600">No user exists yet. <Link className="text-sky-700 underline" href="/setup">Create the first admin</Link>.</p>
-        : <CredentialsForm mode="sign-in" next={next} />}
+      {noUsers ? (
+        <p data-testid="needs-setup" className="text-slate-600">
+          No user exists yet.{" "}
+          <Link className="text-sky-700 underline" href="/setup">
+            Create the first admin
+          </Link>
+          .
+        </p>
+      ) : (
+        <CredentialsForm mode="sign-in" next={next} />
+      )}
     </div>
   );
 }

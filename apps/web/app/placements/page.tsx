@@ -12,10 +12,17 @@ export default async function PlacementsPage({ searchParams }: { searchParams: P
   const sp = await searchParams;
   const { db, queries } = getControlPlaneContext();
   const pools = (await queries.listPools(db)).map((p) => p.name);
-  const initial = Object.fromEntries(Object.entries({ pool: sp.pool, guest: sp.guest, guestHost: sp.host }).filter(([, v]) => v)) as Record<string, string>;
+  const initial = Object.fromEntries(Object.entries({ pool: sp.pool, guest: sp.guest, guestHost: sp.host }).filter(([, v]) => v)) as Record<
+    string,
+    string
+  >;
   return (
     <Section title="Place VFs or devices" testId="placements">
-      {pools.length === 0 ? <p className="text-xs text-slate-500">Create a pool first (Pools).</p> : <PlacementForm pools={pools} initial={initial} />}
+      {pools.length === 0 ? (
+        <p className="text-xs text-slate-500">Create a pool first (Pools).</p>
+      ) : (
+        <PlacementForm pools={pools} initial={initial} />
+      )}
     </Section>
   );
 }

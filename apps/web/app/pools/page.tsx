@@ -14,14 +14,34 @@ export default async function PoolsPage() {
   const capacities = await Promise.all(pools.map((p) => poolCapacity(ctx, p.selector)));
   return (
     <div className="space-y-4">
-      <Section title="New pool" testId="new-pool"><PoolForm /></Section>
+      <Section title="New pool" testId="new-pool">
+        <PoolForm />
+      </Section>
       {pools.map((p, i) => (
-        <Section key={p.name} title={`Pool ${p.name}`} testId={`pool-${p.name}`}
-          aside={<span className="flex gap-3 text-xs"><code className="text-slate-500">{JSON.stringify(p.selector)}</code><Link className="text-blue-700" href={`/pools/${encodeURIComponent(p.name)}`}>edit</Link><Link className="text-blue-700" data-testid="pool-place-link" href={`/placements?pool=${encodeURIComponent(p.name)}`}>place from it</Link></span>}>
+        <Section
+          key={p.name}
+          title={`Pool ${p.name}`}
+          testId={`pool-${p.name}`}
+          aside={
+            <span className="flex gap-3 text-xs">
+              <code className="text-slate-500">{JSON.stringify(p.selector)}</code>
+              <Link className="text-blue-700" href={`/pools/${encodeURIComponent(p.name)}`}>
+                edit
+              </Link>
+              <Link className="text-blue-700" data-testid="pool-place-link" href={`/placements?pool=${encodeURIComponent(p.name)}`}>
+                place from it
+              </Link>
+            </span>
+          }
+        >
           <CapacityTable capacity={capacities[i]!} />
         </Section>
       ))}
-      {pools.length === 0 && <p className="text-xs text-slate-500" data-testid="no-pools">No pools yet.</p>}
+      {pools.length === 0 && (
+        <p className="text-xs text-slate-500" data-testid="no-pools">
+          No pools yet.
+        </p>
+      )}
     </div>
   );
 }

@@ -11,9 +11,17 @@ export default async function SetupPage() {
   return (
     <div className="mx-auto mt-16 max-w-sm rounded-lg border border-slate-200 bg-white p-6">
       <h1 className="mb-4 text-base font-semibold">First run: create the admin</h1>
-      {done
-        ? <p data-testid="setup-done" className="text-slate-600">Setup is done: an admin exists. <Link className="text-sky-700 underline" href="/login">Sign in</Link>.</p>
-        : <CredentialsForm mode="setup" />}
+      {done ? (
+        <p data-testid="setup-done" className="text-slate-600">
+          Setup is done: an admin exists.{" "}
+          <Link className="text-sky-700 underline" href="/login">
+            Sign in
+          </Link>
+          .
+        </p>
+      ) : (
+        <CredentialsForm mode="setup" />
+      )}
     </div>
   );
 }

@@ -3,13 +3,29 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 
-export type Field = { name: string; label: string; type?: "text" | "password" | "number"; options?: readonly string[]; placeholder?: string };
+export type Field = {
+  name: string;
+  label: string;
+  type?: "text" | "password" | "number";
+  options?: readonly string[];
+  placeholder?: string;
+};
 
 /**
  * A small admin form: the fields go to `path` as JSON (numbers as numbers, empty fields left
  * out); a returned `token` is shown once, the API's 400/409 message as is.
  */
-export function ApiForm({ path, fields, submitLabel, testId }: { path: string; fields: readonly Field[]; submitLabel: string; testId: string }) {
+export function ApiForm({
+  path,
+  fields,
+  submitLabel,
+  testId,
+}: {
+  path: string;
+  fields: readonly Field[];
+  submitLabel: string;
+  testId: string;
+}) {
   const router = useRouter();
   const [values, setValues] = useState<Record<string, string>>(Object.fromEntries(fields.map((f) => [f.name, f.options?.[0] ?? ""])));
   const [message, setMessage] = useState<{ ok: boolean; text: string; token?: string } | null>(null);
@@ -28,16 +44,44 @@ export function ApiForm({ path, fields, submitLabel, testId }: { path: string; f
   return (
     <form data-testid={testId} onSubmit={(e) => void submit(e)} className="flex flex-wrap items-end gap-3">
       {fields.map((f) => (
-        <label key={f.name} className="text-xs text-slate-600">{f.label}
-          {f.options
-            ? <select data-testid={`${testId}-${f.name}`} className={input} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>{f.options.map((o) => <option key={o}>{o}</option>)}</select>
-            : <input data-testid={`${testId}-${f.name}`} type={f.type ?? "text"} placeholder={f.placeholder} className={input} value={values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} />}
+        <label key={f.name} className="text-xs text-slate-600">
+          {f.label}
+          {f.options ? (
+            <select
+              data-testid={`${testId}-${f.name}`}
+              className={input}
+              value={values[f.name]}
+              onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+            >
+              {f.options.map((o) => (
+                <option key={o}>{o}</option>
+              ))}
+            </select>
+          ) : (
+            <input
+              data-testid={`${testId}-${f.name}`}
+              type={f.type ?? "text"}
+              placeholder={f.placeholder}
+              className={input}
+              value={values[f.name]}
+              onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
+            />
+          )}
         </label>
       ))}
       <button className="rounded bg-sky-700 px-3 py-1 text-xs font-medium text-white hover:bg-sky-800">{submitLabel}</button>
       {message && (
         <p data-testid={`${testId}-result`} className={`w-full text-xs ${message.ok ? "text-emerald-700" : "text-rose-700"}`}>
-          {message.token ? <>Copy it now, it is not shown again: <code data-testid={`${testId}-token`} className="select-all rounded bg-slate-100 px-1">{message.token}</code></> : message.text}
+          {message.token ? (
+            <>
+              Copy it now, it is not shown again:{" "}
+              <code data-testid={`${testId}-token`} className="select-all rounded bg-slate-100 px-1">
+                {message.token}
+              </code>
+            </>
+          ) : (
+            message.text
+          )}
         </p>
       )}
     </form>

@@ -11,7 +11,11 @@ const LABEL: Record<AuditStatus, string> = { pass: "pass", warn: "warn", fail: "
 
 export function AuditStatusBadge({ status }: { status: AuditStatus }) {
   return (
-    <span data-testid="audit-status" data-status={status} className={`inline-block w-12 rounded px-1.5 py-0.5 text-center text-[11px] font-semibold uppercase ring-1 print:ring-0 ${STYLE[status]}`}>
+    <span
+      data-testid="audit-status"
+      data-status={status}
+      className={`inline-block w-12 rounded px-1.5 py-0.5 text-center text-[11px] font-semibold uppercase ring-1 print:ring-0 ${STYLE[status]}`}
+    >
       {LABEL[status]}
     </span>
   );

@@ -12,7 +12,9 @@ export function AuditSummaryBar({ summary }: { summary: Summary }) {
     <div className="flex gap-4" data-testid="audit-summary">
       {items.map(([key, label, color]) => (
         <div key={key} className="rounded-lg border border-slate-200 bg-white px-4 py-2">
-          <div className={`text-xl font-semibold tabular-nums ${color}`} data-testid={`summary-${key}`}>{summary[key]}</div>
+          <div className={`text-xl font-semibold tabular-nums ${color}`} data-testid={`summary-${key}`}>
+            {summary[key]}
+          </div>
           <div className="text-[11px] uppercase tracking-wide text-slate-500">{label}</div>
         </div>
       ))}

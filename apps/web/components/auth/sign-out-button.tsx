@@ -6,5 +6,9 @@ export function SignOutButton() {
     await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     window.location.assign("/login");
   };
-  return <button data-testid="sign-out" onClick={() => void signOut()} className="text-xs text-slate-600 hover:text-slate-900 hover:underline">Sign out</button>;
+  return (
+    <button data-testid="sign-out" onClick={() => void signOut()} className="text-xs text-slate-600 hover:text-slate-900 hover:underline">
+      Sign out
+    </button>
+  );
 }

@@ -12,7 +12,10 @@ const PrefillContext = createContext<Ctx>({ prefill: null, request: () => {} });
 /** Joins the VF panel and the change form on one host page (they live in different sections). */
 export function JobPrefillProvider({ children }: { children: ReactNode }) {
   const [prefill, setPrefill] = useState<JobPrefill | null>(null);
-  const request = useCallback((kind: JobKind, fields: Record<string, string>) => setPrefill((old) => ({ kind, fields, seq: (old?.seq ?? 0) + 1 })), []);
+  const request = useCallback(
+    (kind: JobKind, fields: Record<string, string>) => setPrefill((old) => ({ kind, fields, seq: (old?.seq ?? 0) + 1 })),
+    [],
+  );
   return <PrefillContext.Provider value={{ prefill, request }}>{children}</PrefillContext.Provider>;
 }
 

@@ -12,7 +12,11 @@ const STYLE: Record<string, string> = {
 /** A job state as a coloured pill; `unknown` means the agent went away mid-job (it reports when back). */
 export function JobStateBadge({ state }: { state: string }) {
   return (
-    <span data-testid="job-state" data-state={state} className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STYLE[state] ?? STYLE.queued}`}>
+    <span
+      data-testid="job-state"
+      data-state={state}
+      className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ${STYLE[state] ?? STYLE.queued}`}
+    >
       {state}
     </span>
   );

@@ -6,8 +6,10 @@ import { useSortedRows } from "../sortable-header.tsx";
 const COLS = ["ready", "bindable", "creatable", "reserved", "assigned", "inUse"] as const;
 type Row = PoolCapacity["byHost"][number];
 const SORT = {
-  host: (r: Row) => r.host, numa: (r: Row) => r.numaNode, pfs: (r: Row) => r.pfs,
-  ...Object.fromEntries(COLS.map((c) => [c, (r: Row) => r[c]])) as Record<(typeof COLS)[number], (r: Row) => number>,
+  host: (r: Row) => r.host,
+  numa: (r: Row) => r.numaNode,
+  pfs: (r: Row) => r.pfs,
+  ...(Object.fromEntries(COLS.map((c) => [c, (r: Row) => r[c]])) as Record<(typeof COLS)[number], (r: Row) => number>),
 };
 
 /** A pool's capacity by host and NUMA node; offline hosts listed apart and never counted. */
@@ -16,26 +18,59 @@ export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity
   return (
     <div data-testid={testId} className="space-y-2">
       <div className="flex gap-4 text-xs" data-testid="pool-totals">
-        {COLS.map((c) => <span key={c} data-testid={`pool-${c}`} data-value={capacity[c]}><b className="font-mono">{capacity[c]}</b> {c === "inUse" ? "host use" : c}</span>)}
+        {COLS.map((c) => (
+          <span key={c} data-testid={`pool-${c}`} data-value={capacity[c]}>
+            <b className="font-mono">{capacity[c]}</b> {c === "inUse" ? "host use" : c}
+          </span>
+        ))}
       </div>
       <table className="w-full text-left text-xs">
-        <thead className="text-slate-500"><tr>{sorted.header("host", "host", { className: "py-1" })}{sorted.header("numa", "NUMA")}{sorted.header("pfs", "PFs")}{COLS.map((c) => sorted.header(c, c === "inUse" ? "host use" : c, { first: "desc" }))}</tr></thead>
+        <thead className="text-slate-500">
+          <tr>
+            {sorted.header("host", "host", { className: "py-1" })}
+            {sorted.header("numa", "NUMA")}
+            {sorted.header("pfs", "PFs")}
+            {COLS.map((c) => sorted.header(c, c === "inUse" ? "host use" : c, { first: "desc" }))}
+          </tr>
+        </thead>
         <tbody>
           {sorted.rows.map((r) => (
-            <tr key={`${r.host}/${r.numaNode}`} data-testid="capacity-row" data-host={r.host} data-numa={r.numaNode ?? ""} className="border-t border-slate-100">
-              <td className="py-1 font-mono">{r.host}</td><td>{r.numaNode ?? "?"}</td><td>{r.pfs}</td>
-              {COLS.map((c) => <td key={c} className="font-mono">{r[c]}</td>)}
+            <tr
+              key={`${r.host}/${r.numaNode}`}
+              data-testid="capacity-row"
+              data-host={r.host}
+              data-numa={r.numaNode ?? ""}
+              className="border-t border-slate-100"
+            >
+              <td className="py-1 font-mono">{r.host}</td>
+              <td>{r.numaNode ?? "?"}</td>
+              <td>{r.pfs}</td>
+              {COLS.map((c) => (
+                <td key={c} className="font-mono">
+                  {r[c]}
+                </td>
+              ))}
             </tr>
           ))}
           {capacity.offline.map((r) => (
             <tr key={`off/${r.host}/${r.numaNode}`} data-testid="capacity-offline" className="border-t border-slate-100 text-slate-400">
-              <td className="py-1 font-mono">{r.host} (offline, not counted)</td><td>{r.numaNode ?? "?"}</td><td>{r.pfs}</td>
-              {COLS.map((c) => <td key={c} className="font-mono">{r[c]}</td>)}
+              <td className="py-1 font-mono">{r.host} (offline, not counted)</td>
+              <td>{r.numaNode ?? "?"}</td>
+              <td>{r.pfs}</td>
+              {COLS.map((c) => (
+                <td key={c} className="font-mono">
+                  {r[c]}
+                </td>
+              ))}
             </tr>
           ))}
         </tbody>
       </table>
-      {capacity.byHost.length === 0 && capacity.offline.length === 0 && <p className="text-xs text-slate-500" data-testid="pool-empty">Nothing in the fleet matches.</p>}
+      {capacity.byHost.length === 0 && capacity.offline.length === 0 && (
+        <p className="text-xs text-slate-500" data-testid="pool-empty">
+          Nothing in the fleet matches.
+        </p>
+      )}
     </div>
   );
 }

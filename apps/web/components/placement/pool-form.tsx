@@ -6,17 +6,51 @@ import type { PoolCapacity } from "@vfleet/core";
 import { CapacityTable } from "./capacity-table.tsx";
 import { button, input, label, num, send } from "./ui.ts";
 
-export type PoolFormValues = { name: string; kind: string; vendorId: string; deviceId: string; driver: string; pfNames: string; hostLabels: string; numaNode: string; macFrom: string; macTo: string };
+export type PoolFormValues = {
+  name: string;
+  kind: string;
+  vendorId: string;
+  deviceId: string;
+  driver: string;
+  pfNames: string;
+  hostLabels: string;
+  numaNode: string;
+  macFrom: string;
+  macTo: string;
+};
 
-const EMPTY: PoolFormValues = { name: "", kind: "vf", vendorId: "", deviceId: "", driver: "", pfNames: "", hostLabels: "", numaNode: "", macFrom: "", macTo: "" };
-const words = (t: string) => t.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+const EMPTY: PoolFormValues = {
+  name: "",
+  kind: "vf",
+  vendorId: "",
+  deviceId: "",
+  driver: "",
+  pfNames: "",
+  hostLabels: "",
+  numaNode: "",
+  macFrom: "",
+  macTo: "",
+};
+const words = (t: string) =>
+  t
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function selectorOf(f: PoolFormValues): Record<string, unknown> {
-  const labels = Object.fromEntries(words(f.hostLabels).map((kv) => kv.split("=") as [string, string]).map(([k, v]) => [k, v ?? ""]));
+  const labels = Object.fromEntries(
+    words(f.hostLabels)
+      .map((kv) => kv.split("=") as [string, string])
+      .map(([k, v]) => [k, v ?? ""]),
+  );
   return {
     kind: f.kind,
-    ...(f.vendorId ? { vendorId: f.vendorId } : {}), ...(f.deviceId ? { deviceId: f.deviceId } : {}), ...(f.driver ? { driver: f.driver } : {}),
-    ...(f.pfNames ? { pfNames: words(f.pfNames) } : {}), ...(f.hostLabels ? { hostLabels: labels } : {}), ...(f.numaNode ? { numaNode: num(f.numaNode) } : {}),
+    ...(f.vendorId ? { vendorId: f.vendorId } : {}),
+    ...(f.deviceId ? { deviceId: f.deviceId } : {}),
+    ...(f.driver ? { driver: f.driver } : {}),
+    ...(f.pfNames ? { pfNames: words(f.pfNames) } : {}),
+    ...(f.hostLabels ? { hostLabels: labels } : {}),
+    ...(f.numaNode ? { numaNode: num(f.numaNode) } : {}),
   };
 }
 
@@ -30,12 +64,21 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
   const [preview, setPreview] = useState<PoolCapacity | null>(null);
   const [error, setError] = useState<{ error: string; field?: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-  const set = (key: keyof PoolFormValues) => (e: { target: { value: string } }) => { setF((o) => ({ ...o, [key]: e.target.value })); setSaved(null); };
+  const set = (key: keyof PoolFormValues) => (e: { target: { value: string } }) => {
+    setF((o) => ({ ...o, [key]: e.target.value }));
+    setSaved(null);
+  };
 
   useEffect(() => {
     const timer = setTimeout(async () => {
       const r = await send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) });
-      if (r.status === 200) { setPreview(r.body); setError(null); } else { setPreview(null); setError(r.body); }
+      if (r.status === 200) {
+        setPreview(r.body);
+        setError(null);
+      } else {
+        setPreview(null);
+        setError(r.body);
+      }
     }, 250);
     return () => clearTimeout(timer);
   }, [f]);
@@ -43,18 +86,36 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
   const save = async () => {
     const body = { name: f.name, selector: selectorOf(f), macRange: f.macFrom || f.macTo ? { from: f.macFrom, to: f.macTo } : null };
     const r = await send(editing ? "PUT" : "POST", editing ? `/api/v1/pools/${encodeURIComponent(f.name)}` : "/api/v1/pools", body);
-    if (r.status === 200 || r.status === 201) { setSaved(r.body.pool.name); setError(null); router.refresh(); } else setError(r.body);
+    if (r.status === 200 || r.status === 201) {
+      setSaved(r.body.pool.name);
+      setError(null);
+      router.refresh();
+    } else setError(r.body);
   };
 
   const field = (key: keyof PoolFormValues, name: string, width = "w-28", placeholder = "") => (
-    <label className={label}>{name}<input data-testid={`pool-${key}`} className={`${input} ${width}`} placeholder={placeholder} value={f[key]} onChange={set(key)} disabled={editing && key === "name"} /></label>
+    <label className={label}>
+      {name}
+      <input
+        data-testid={`pool-${key}`}
+        className={`${input} ${width}`}
+        placeholder={placeholder}
+        value={f[key]}
+        onChange={set(key)}
+        disabled={editing && key === "name"}
+      />
+    </label>
   );
   return (
     <div data-testid="pool-form" className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
         {field("name", "Name", "w-32", "cx5-fabric")}
-        <label className={label}>Gives
-          <select data-testid="pool-kind" className={input} value={f.kind} onChange={set("kind")}><option value="vf">SR-IOV VFs of matching PFs</option><option value="device">whole devices (with their IOMMU group)</option></select>
+        <label className={label}>
+          Gives
+          <select data-testid="pool-kind" className={input} value={f.kind} onChange={set("kind")}>
+            <option value="vf">SR-IOV VFs of matching PFs</option>
+            <option value="device">whole devices (with their IOMMU group)</option>
+          </select>
         </label>
         {field("vendorId", "Vendor id", "w-16", "15b3")}
         {field("deviceId", "Device id", "w-16", "1017")}
@@ -64,10 +125,20 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         {field("numaNode", "NUMA node", "w-12")}
         {field("macFrom", "MACs from", "w-36", "02:00:00:00:00:00")}
         {field("macTo", "MACs to", "w-36", "02:00:00:00:ff:ff")}
-        <button type="button" data-testid="pool-save" className={button} onClick={save}>{editing ? "Save pool" : "Create pool"}</button>
+        <button type="button" data-testid="pool-save" className={button} onClick={save}>
+          {editing ? "Save pool" : "Create pool"}
+        </button>
       </div>
-      {error && <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-red-700">{error.error}</p>}
-      {saved && <p data-testid="pool-saved" className="text-xs text-emerald-700">Pool {saved} saved.</p>}
+      {error && (
+        <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-red-700">
+          {error.error}
+        </p>
+      )}
+      {saved && (
+        <p data-testid="pool-saved" className="text-xs text-emerald-700">
+          Pool {saved} saved.
+        </p>
+      )}
       <div className="rounded border border-dashed border-slate-200 p-3" data-testid="pool-preview">
         <p className="mb-2 text-[11px] text-slate-500">What this selector matches now (nothing saved):</p>
         {preview && <CapacityTable capacity={preview} testId="pool-preview-capacity" />}

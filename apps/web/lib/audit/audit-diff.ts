@@ -26,7 +26,12 @@ export function flatten(value: unknown, prefix = "", depth = 0, out = new Map<st
   if (Array.isArray(value)) {
     if (value.length === 0) out.set(prefix || "(list)", "empty");
     else if (value.every((x) => x === null || typeof x !== "object")) {
-      out.set(prefix || "(list)", value.length <= MAX_ARRAY_ITEMS ? value.map(text).join(", ") : `${value.slice(0, MAX_ARRAY_ITEMS).map(text).join(", ")} … (${value.length} in all)`);
+      out.set(
+        prefix || "(list)",
+        value.length <= MAX_ARRAY_ITEMS
+          ? value.map(text).join(", ")
+          : `${value.slice(0, MAX_ARRAY_ITEMS).map(text).join(", ")} … (${value.length} in all)`,
+      );
     } else if (depth >= MAX_DEPTH || value.length > MAX_ARRAY_ITEMS) out.set(prefix || "(list)", `${value.length} items`);
     else value.forEach((x, i) => flatten(x, prefix ? `${prefix}.${i}` : String(i), depth + 1, out));
     return out;
@@ -44,7 +49,8 @@ export function auditDiff(before: unknown, after: unknown, maxLines = 12): Audit
   const shared = [...b.keys()].some((k) => a.has(k));
   const lines = (mine: Map<string, string>, other: Map<string, string>, otherPresent: boolean): DiffLine[] =>
     [...mine].map(([path, value]) => ({
-      path, value,
+      path,
+      value,
       changed: otherPresent && (other.has(path) ? other.get(path) !== value : shared),
     }));
   const beforeLines = lines(b, a, after !== null && after !== undefined);
@@ -52,7 +58,8 @@ export function auditDiff(before: unknown, after: unknown, maxLines = 12): Audit
   // Changed lines first, so a long "before" still shows what moved.
   const pick = (all: DiffLine[]) => [...all.filter((l) => l.changed), ...all.filter((l) => !l.changed)].slice(0, maxLines);
   return {
-    before: pick(beforeLines), after: pick(afterLines),
+    before: pick(beforeLines),
+    after: pick(afterLines),
     hidden: { before: Math.max(0, beforeLines.length - maxLines), after: Math.max(0, afterLines.length - maxLines) },
   };
 }

@@ -21,7 +21,9 @@ describe("accessFor", () => {
 });
 
 describe("the policy the table must express (issue 9)", () => {
-  const rules = Object.entries(ACCESS_RULES).flatMap(([route, methods]) => Object.entries(methods).map(([method, access]) => ({ route, method, access })));
+  const rules = Object.entries(ACCESS_RULES).flatMap(([route, methods]) =>
+    Object.entries(methods).map(([method, access]) => ({ route, method, access })),
+  );
 
   it("users, tokens, enrollment and agent credentials are admin-only", () => {
     const admin = rules.filter((r) => /^\/api\/v1\/(users|tokens|enrollment-tokens)|\/revoke$|^\/admin/.test(r.route));
@@ -32,8 +34,14 @@ describe("the policy the table must express (issue 9)", () => {
   it("only sign-in, first run, enrollment and the API description are public", () => {
     const publicOnes = rules.filter((r) => r.access === "public").map((r) => `${r.method} ${r.route}`);
     expect(publicOnes.sort()).toEqual([
-      "GET /api-docs", "GET /api/v1/openapi.json", "GET /login", "GET /setup",
-      "POST /api/auth/sign-in/username", "POST /api/auth/sign-out", "POST /api/v1/enroll", "POST /api/v1/setup",
+      "GET /api-docs",
+      "GET /api/v1/openapi.json",
+      "GET /login",
+      "GET /setup",
+      "POST /api/auth/sign-in/username",
+      "POST /api/auth/sign-out",
+      "POST /api/v1/enroll",
+      "POST /api/v1/setup",
     ]);
   });
 

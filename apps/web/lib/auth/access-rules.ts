@@ -96,7 +96,9 @@ function compile(route: string, methods: Partial<Record<Method, Access>>): Compi
   return { route, pattern: new RegExp(`^/${source.join("/")}$`), dynamic: segments.filter((s) => s.startsWith("[")).length, methods };
 }
 
-const COMPILED = Object.entries(ACCESS_RULES).map(([route, methods]) => compile(route, methods)).sort((a, b) => a.dynamic - b.dynamic);
+const COMPILED = Object.entries(ACCESS_RULES)
+  .map(([route, methods]) => compile(route, methods))
+  .sort((a, b) => a.dynamic - b.dynamic);
 
 export type AccessDecision = { route: string | null; access: Access };
 

@@ -6,6 +6,7 @@ import { actorOf, identityFromHeaders, type Identity } from "./identity.ts";
  */
 export function requestIdentity(request: Request): { ok: true; identity: Identity; actor: string } | { ok: false; response: Response } {
   const identity = identityFromHeaders(request.headers);
-  if (!identity) return { ok: false, response: Response.json({ error: "sign in or send Authorization: Bearer <API token>" }, { status: 401 }) };
+  if (!identity)
+    return { ok: false, response: Response.json({ error: "sign in or send Authorization: Bearer <API token>" }, { status: 401 }) };
   return { ok: true, identity, actor: actorOf(identity) };
 }

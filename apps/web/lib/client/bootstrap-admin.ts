@@ -7,7 +7,12 @@ import type { Role } from "../auth/roles.ts";
 
 async function call(url: string, init: RequestInit & { json?: unknown }): Promise<Response> {
   const { json, ...rest } = init;
-  return fetch(url, { ...rest, method: rest.method ?? "POST", headers: { "content-type": "application/json", ...rest.headers }, body: json === undefined ? undefined : JSON.stringify(json) });
+  return fetch(url, {
+    ...rest,
+    method: rest.method ?? "POST",
+    headers: { "content-type": "application/json", ...rest.headers },
+    body: json === undefined ? undefined : JSON.stringify(json),
+  });
 }
 
 async function expectStatus(res: Response, status: number, what: string): Promise<void> {
@@ -26,11 +31,18 @@ export async function setupFirstAdmin(baseUrl: string, username: string, passwor
 export async function signIn(baseUrl: string, username: string, password: string): Promise<string> {
   const res = await call(`${baseUrl}/api/auth/sign-in/username`, { json: { username, password }, headers: { origin: baseUrl } });
   await expectStatus(res, 200, `sign-in as ${username}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
 }
 
 /** `POST /api/v1/tokens` as someone holding `auth` (a Cookie or an Authorization header). */
-export async function createApiToken(baseUrl: string, auth: Record<string, string>, body: { name: string; role: Role; ttlSec?: number }): Promise<string> {
+export async function createApiToken(
+  baseUrl: string,
+  auth: Record<string, string>,
+  body: { name: string; role: Role; ttlSec?: number },
+): Promise<string> {
   const res = await call(`${baseUrl}/api/v1/tokens`, { json: body, headers: { origin: baseUrl, ...auth } });
   await expectStatus(res, 201, `creating API token ${body.name}`);
   return ((await res.json()) as { token: string }).token;

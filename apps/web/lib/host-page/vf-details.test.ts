@@ -3,8 +3,26 @@ import type { VfDetail } from "./vf-details.ts";
 import { vfMatches } from "./vf-details.ts";
 
 const vf = (over: Partial<VfDetail>): VfDetail => ({
-  address: "0000:86:00.2", index: 0, pf: "0000:86:00.0", pfIfname: "enp134s0f0", driver: "vfio-pci", state: "vfio", mac: "52:54:00:6d:90:02", vlan: 42,
-  qos: null, trust: null, spoofchk: null, linkState: null, netReported: true, guest: "guestVM", guestRunning: true, heldAs: "interface", numaNode: 0, iommuGroup: 7, assignment: null, ...over,
+  address: "0000:86:00.2",
+  index: 0,
+  pf: "0000:86:00.0",
+  pfIfname: "enp134s0f0",
+  driver: "vfio-pci",
+  state: "vfio",
+  mac: "52:54:00:6d:90:02",
+  vlan: 42,
+  qos: null,
+  trust: null,
+  spoofchk: null,
+  linkState: null,
+  netReported: true,
+  guest: "guestVM",
+  guestRunning: true,
+  heldAs: "interface",
+  numaNode: 0,
+  iommuGroup: 7,
+  assignment: null,
+  ...over,
 });
 
 describe("vfMatches", () => {
@@ -26,7 +44,9 @@ describe("vfMatches", () => {
   });
 
   it("finds a VF vfleet reserved for a guest whose definition does not name it yet", () => {
-    expect(vfMatches(vf({ guest: null, assignment: { state: "reserved", guest: "db-7", planId: "p1", pool: "cx5", drift: null } }), "db-7")).toBe(true);
+    expect(
+      vfMatches(vf({ guest: null, assignment: { state: "reserved", guest: "db-7", planId: "p1", pool: "cx5", drift: null } }), "db-7"),
+    ).toBe(true);
   });
 
   it("needs every word to match", () => {

@@ -18,7 +18,12 @@ export type KeyClaim =
 
 const keyError = (status: number, error: string, headers: Record<string, string> = {}): KeyClaim => ({
   kind: "answer",
-  answer: { status, contentType: "application/json", body: JSON.stringify({ error: `${IDEMPOTENCY_KEY_HEADER}: ${error}`, field: IDEMPOTENCY_KEY_HEADER }), headers },
+  answer: {
+    status,
+    contentType: "application/json",
+    body: JSON.stringify({ error: `${IDEMPOTENCY_KEY_HEADER}: ${error}`, field: IDEMPOTENCY_KEY_HEADER }),
+    headers,
+  },
 });
 
 /**
@@ -30,12 +35,18 @@ const keyError = (status: number, error: string, headers: Record<string, string>
  * runs is a 409 with Retry-After. A 5xx (the database went away mid-request) is not kept, so the
  * retry runs again. Keys belong to their caller (the audit actor).
  */
-export async function claimKey(db: Db, queries: Queries, p: { key: string; actor: string; method: string; path: string; body: string }): Promise<KeyClaim> {
+export async function claimKey(
+  db: Db,
+  queries: Queries,
+  p: { key: string; actor: string; method: string; path: string; body: string },
+): Promise<KeyClaim> {
   if (!KEY_PATTERN.test(p.key)) return keyError(400, "must be 16 to 255 printable ASCII characters without spaces (a UUID, say)");
   const { actor, key } = p;
   const claim = await queries.claimIdempotencyKey(db, { actor, key, request: { method: p.method, path: p.path, body: p.body } });
-  if (claim.kind === "mismatch") return keyError(422, "this key was used with a different request (method, path or body); use a new key for a new request");
-  if (claim.kind === "running") return keyError(409, "a request with this key is still running; retry when it has answered", { "retry-after": "1" });
+  if (claim.kind === "mismatch")
+    return keyError(422, "this key was used with a different request (method, path or body); use a new key for a new request");
+  if (claim.kind === "running")
+    return keyError(409, "a request with this key is still running; retry when it has answered", { "retry-after": "1" });
   if (claim.kind === "replay") return { kind: "answer", answer: { ...claim.answer, headers: { "idempotent-replayed": "true" } } };
   const release = () => queries.releaseIdempotencyKey(db, { actor, key }).catch(() => {});
   return {

@@ -6,7 +6,9 @@ import { claimKey, IDEMPOTENCY_KEY_HEADER } from "./claim-key.ts";
 export { IDEMPOTENCY_KEY_HEADER };
 
 /** A Next route handler a client can retry safely with an `Idempotency-Key` header: the rules are claimKey's. */
-export function idempotent<C>(handler: (request: Request, context: C) => Promise<Response>): (request: Request, context: C) => Promise<Response> {
+export function idempotent<C>(
+  handler: (request: Request, context: C) => Promise<Response>,
+): (request: Request, context: C) => Promise<Response> {
   return async (request, context) => {
     const key = request.headers.get(IDEMPOTENCY_KEY_HEADER);
     if (key === null) return handler(request, context);
@@ -15,7 +17,13 @@ export function idempotent<C>(handler: (request: Request, context: C) => Promise
     const identity = identityFromHeaders(request.headers);
     const url = new URL(request.url);
     const { db, queries } = getControlPlaneContext();
-    const claim = await claimKey(db, queries, { key, actor: identity ? actorOf(identity) : "anonymous", method: request.method, path: url.pathname + url.search, body: read.text });
+    const claim = await claimKey(db, queries, {
+      key,
+      actor: identity ? actorOf(identity) : "anonymous",
+      method: request.method,
+      path: url.pathname + url.search,
+      body: read.text,
+    });
     if (claim.kind === "answer") {
       const { status, contentType, body, headers } = claim.answer;
       return new Response(body, { status, headers: { ...(contentType ? { "content-type": contentType } : {}), ...headers } });

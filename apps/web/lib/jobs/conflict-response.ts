@@ -6,15 +6,22 @@ export function conflictResponse(conflict: Conflict): Response {
   const what = conflict.summary ? `: ${conflict.summary}` : "";
   const mac = /^mac:(\d+)\/(.+)$/.exec(conflict.key);
   if (mac) {
-    return Response.json({
-      error: `${conflict.field}: MAC ${mac[2]} on VLAN ${mac[1]} is already given by job ${conflict.jobId}${what}${who}: MACs must be unique per VLAN across the fleet`,
-      field: conflict.field, conflict,
-    }, { status: 409 });
+    return Response.json(
+      {
+        error: `${conflict.field}: MAC ${mac[2]} on VLAN ${mac[1]} is already given by job ${conflict.jobId}${what}${who}: MACs must be unique per VLAN across the fleet`,
+        field: conflict.field,
+        conflict,
+      },
+      { status: 409 },
+    );
   }
-  return Response.json({
-    error: `${conflict.key.replace(/^dev:/, "device ").replace(/^guest:/, "guest ")} is being changed by job ${conflict.jobId}${what}${who}; wait for it to finish or cancel it`,
-    conflict,
-  }, { status: 409 });
+  return Response.json(
+    {
+      error: `${conflict.key.replace(/^dev:/, "device ").replace(/^guest:/, "guest ")} is being changed by job ${conflict.jobId}${what}${who}; wait for it to finish or cancel it`,
+      conflict,
+    },
+    { status: 409 },
+  );
 }
 
 /**
@@ -23,8 +30,14 @@ export function conflictResponse(conflict: Conflict): Response {
  * operator confirms what the host now is, never an old picture.
  */
 export function staleResponse(basis: string, previews: unknown): Response {
-  return Response.json({
-    error: "basis: the host changed since this preview (another job finished or a new inventory arrived); review the new preview and confirm again",
-    field: "basis", basis, previews,
-  }, { status: 409 });
+  return Response.json(
+    {
+      error:
+        "basis: the host changed since this preview (another job finished or a new inventory arrived); review the new preview and confirm again",
+      field: "basis",
+      basis,
+      previews,
+    },
+    { status: 409 },
+  );
 }

@@ -4,13 +4,48 @@
  * that field in plain words instead of the API's dotted path in one banner.
  */
 export type FormField =
-  | "kind" | "pf" | "count" | "device" | "driver" | "vf" | "mac" | "vlan" | "qos" | "trust" | "spoofchk" | "linkState"
-  | "guest" | "devices" | "devKind" | "live" | "config" | "vfCounts" | "vfioIds" | "method";
+  | "kind"
+  | "pf"
+  | "count"
+  | "device"
+  | "driver"
+  | "vf"
+  | "mac"
+  | "vlan"
+  | "qos"
+  | "trust"
+  | "spoofchk"
+  | "linkState"
+  | "guest"
+  | "devices"
+  | "devKind"
+  | "live"
+  | "config"
+  | "vfCounts"
+  | "vfioIds"
+  | "method";
 
 export const FIELD_LABELS: Record<FormField, string> = {
-  kind: "Action", pf: "PF", count: "VF count", device: "Device", driver: "Driver", vf: "VF number", mac: "MAC", vlan: "VLAN", qos: "QoS",
-  trust: "Trust", spoofchk: "Spoof check", linkState: "Link state", guest: "Guest", devices: "Devices", devKind: "As", live: "Live",
-  config: "Config", vfCounts: "VF counts at boot", vfioIds: "vfio-pci ids", method: "Method",
+  kind: "Action",
+  pf: "PF",
+  count: "VF count",
+  device: "Device",
+  driver: "Driver",
+  vf: "VF number",
+  mac: "MAC",
+  vlan: "VLAN",
+  qos: "QoS",
+  trust: "Trust",
+  spoofchk: "Spoof check",
+  linkState: "Link state",
+  guest: "Guest",
+  devices: "Devices",
+  devKind: "As",
+  live: "Live",
+  config: "Config",
+  vfCounts: "VF counts at boot",
+  vfioIds: "vfio-pci ids",
+  method: "Method",
 };
 
 const PARAM_FIELDS = new Set<string>(Object.keys(FIELD_LABELS));
@@ -38,7 +73,9 @@ export function toFieldError(error: string, apiField: string | undefined): Field
   let message = apiField && error.startsWith(`${apiField}: `) ? error.slice(apiField.length + 2) : error;
   for (const [re, plain] of PLAIN) message = message.replace(re, plain);
   // Mentions of other params ("needs params.vlan") by their labels.
-  message = message.replace(/\b(?:job\.)?params\.(\w+)\b/g, (all, name: string) => (PARAM_FIELDS.has(name) ? FIELD_LABELS[name as FormField] : all));
+  message = message.replace(/\b(?:job\.)?params\.(\w+)\b/g, (all, name: string) =>
+    PARAM_FIELDS.has(name) ? FIELD_LABELS[name as FormField] : all,
+  );
   const path = (apiField ?? "").replace(/^job\./, "").split(".");
   if (path[0] === "kind") return { field: "kind", message };
   if (path[0] !== "params" || !path[1]) return { field: null, message };

@@ -1,4 +1,11 @@
-import { adoptionRefusals, checkJobAgainstInventory, jobResourceKeys, previewJob, vfAddressOf as vfAddress, type JobPreview } from "@vfleet/core";
+import {
+  adoptionRefusals,
+  checkJobAgainstInventory,
+  jobResourceKeys,
+  previewJob,
+  vfAddressOf as vfAddress,
+  type JobPreview,
+} from "@vfleet/core";
 import { speaksAtLeast, type AgentAdoption, type Inventory, type Job } from "@vfleet/protocol";
 import type { NewJob } from "@vfleet/db";
 import { macsOf } from "./check-macs-unique.ts";
@@ -17,7 +24,9 @@ export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: s
  * it could not be told).
  */
 export function prepareJobs(
-  specs: { ref: string; job: Job; dependsOn: string[] }[], inventory: Inventory, fieldPrefix: (i: number) => string,
+  specs: { ref: string; job: Job; dependsOn: string[] }[],
+  inventory: Inventory,
+  fieldPrefix: (i: number) => string,
   agent: { protocolVersion: string | null; adoption: AgentAdoption | null } | null = null,
 ): Prepared {
   const agentProtocol = agent?.protocolVersion ?? null;
@@ -27,14 +36,25 @@ export function prepareJobs(
   for (const [i, spec] of specs.entries()) {
     if (refs.has(spec.ref)) return { ok: false, field: `jobs.${i}.ref`, message: `must be unique: "${spec.ref}" names an earlier job` };
     const missing = spec.dependsOn.find((d) => !refs.has(d));
-    if (missing !== undefined) return { ok: false, field: `jobs.${i}.dependsOn`, message: `"${missing}" is not the ref of an earlier job of the plan` };
+    if (missing !== undefined)
+      return { ok: false, field: `jobs.${i}.dependsOn`, message: `"${missing}" is not the ref of an earlier job of the plan` };
     refs.add(spec.ref);
     // An agent before 1.6 refuses a list as bad input: say so now, naming the field (unknown version: the agent decides).
     if (spec.job.kind === "device.bind" && spec.job.params.devices && agentProtocol !== null && !speaksAtLeast(agentProtocol, "1.6")) {
-      return { ok: false, field: `${fieldPrefix(i)}.params.devices`, message: `the host's agent speaks protocol ${agentProtocol}, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)` };
+      return {
+        ok: false,
+        field: `${fieldPrefix(i)}.params.devices`,
+        message: `the host's agent speaks protocol ${agentProtocol}, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)`,
+      };
     }
     const problem = checkJobAgainstInventory(spec.job, inventory, pending);
-    if (problem) return { ok: false, field: `${fieldPrefix(i)}.${problem.field}`, message: problem.message, ...(problem.status ? { status: problem.status } : {}) };
+    if (problem)
+      return {
+        ok: false,
+        field: `${fieldPrefix(i)}.${problem.field}`,
+        message: problem.message,
+        ...(problem.status ? { status: problem.status } : {}),
+      };
     if (spec.job.kind === "vf.set-count") {
       const pf = inventory.devices.find((d) => d.address === (spec.job as Extract<Job, { kind: "vf.set-count" }>).params.pf);
       if (pf?.sriov?.offset != null && pf.sriov.stride != null) {
@@ -43,14 +63,27 @@ export function prepareJobs(
     }
     if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
     // A release plan detaches before it changes the VF count: the count's check must see them free.
-    if (spec.job.kind === "guest.detach" && spec.job.params.config) for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
+    if (spec.job.kind === "guest.detach" && spec.job.params.config)
+      for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
     const preview = withAdoption(previewJob(spec.job, inventory), spec.job, inventory, agent);
     // Written with the job (a primary key per VLAN and MAC): the check above reads, this decides a race.
     const macClaims = macsOf(spec.job, inventory).map((m) => ({
-      vlan: m.vlan, mac: m.mac, field: `${fieldPrefix(i)}.${m.field}`,
-      target: m.pf !== undefined ? `VF ${m.address ?? `${m.pf} vf ${m.vf}`}` : `guest ${(spec.job.params as { guest?: string }).guest ?? "?"} (${m.address})`,
+      vlan: m.vlan,
+      mac: m.mac,
+      field: `${fieldPrefix(i)}.${m.field}`,
+      target:
+        m.pf !== undefined
+          ? `VF ${m.address ?? `${m.pf} vf ${m.vf}`}`
+          : `guest ${(spec.job.params as { guest?: string }).guest ?? "?"} (${m.address})`,
     }));
-    out.push({ ...spec, summary: preview.summary, before: preview.before, resourceKeys: jobResourceKeys(spec.job, inventory), macClaims, preview });
+    out.push({
+      ...spec,
+      summary: preview.summary,
+      before: preview.before,
+      resourceKeys: jobResourceKeys(spec.job, inventory),
+      macClaims,
+      preview,
+    });
   }
   return { ok: true, jobs: out };
 }
@@ -59,7 +92,13 @@ export function prepareJobs(
 function withAdoption(preview: JobPreview, job: Job, inventory: Inventory, agent: { adoption: AgentAdoption | null } | null): JobPreview {
   if (!agent || preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define") return preview;
   if (!agent.adoption) {
-    return { ...preview, notes: [...preview.notes, "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs."] };
+    return {
+      ...preview,
+      notes: [
+        ...preview.notes,
+        "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs.",
+      ],
+    };
   }
   return { ...preview, refusals: [...preview.refusals, ...adoptionRefusals(job, inventory, agent.adoption)] };
 }

@@ -15,13 +15,33 @@ function operationObject(op: Operation) {
   const access = ACCESS_RULES[op.route]?.[op.method.toUpperCase() as Method] ?? "admin";
   const params = [
     ...[...op.route.matchAll(/\[([^\]]+)\]/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } })),
-    ...Object.entries(op.query ?? {}).map(([name, description]) => ({ name, in: "query", required: false, description, schema: { type: "string" } })),
+    ...Object.entries(op.query ?? {}).map(([name, description]) => ({
+      name,
+      in: "query",
+      required: false,
+      description,
+      schema: { type: "string" },
+    })),
     // Every POST takes one (lib/idempotency/idempotent.ts; test/idempotent-routes.test.ts holds the routes to it).
-    ...(op.method === "post" ? [{ name: "Idempotency-Key", in: "header", required: false, description: "retry safely: the same key with the same request replays the first answer for 24 h (header Idempotent-Replayed: true); with another request it is a 422", schema: { type: "string", minLength: 16, maxLength: 255 } }] : []),
+    ...(op.method === "post"
+      ? [
+          {
+            name: "Idempotency-Key",
+            in: "header",
+            required: false,
+            description:
+              "retry safely: the same key with the same request replays the first answer for 24 h (header Idempotent-Replayed: true); with another request it is a 422",
+            schema: { type: "string", minLength: 16, maxLength: 255 },
+          },
+        ]
+      : []),
   ];
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(op.responses)) {
-    responses[status] = { description: r.description, ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: jsonSchema(r.schema, "output") } } } : {}) };
+    responses[status] = {
+      description: r.description,
+      ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: jsonSchema(r.schema, "output") } } } : {}),
+    };
   }
   const error = { content: { "application/json": { schema: jsonSchema(ErrorResponse, "output") } } };
   if (op.method === "post") {
@@ -50,12 +70,21 @@ export function buildOpenApiDocument(serverUrl?: string) {
   for (const op of API_OPERATIONS) (paths[openApiPath(op.route)] ??= {})[op.method] = operationObject(op);
   return {
     openapi: "3.1.0",
-    info: { title: "vfleet control plane", version: "1", description: "PCIe passthrough and SR-IOV across a KVM fleet. Roles: viewer < operator < admin (x-vfleet-role on each operation)." },
+    info: {
+      title: "vfleet control plane",
+      version: "1",
+      description: "PCIe passthrough and SR-IOV across a KVM fleet. Roles: viewer < operator < admin (x-vfleet-role on each operation).",
+    },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
       securitySchemes: {
         bearerToken: { type: "http", scheme: "bearer", description: "An API token from POST /api/v1/tokens (vft_...)" },
-        sessionCookie: { type: "apiKey", in: "cookie", name: "better-auth.session_token", description: "Set by POST /api/auth/sign-in/username" },
+        sessionCookie: {
+          type: "apiKey",
+          in: "cookie",
+          name: "better-auth.session_token",
+          description: "Set by POST /api/auth/sign-in/username",
+        },
       },
     },
     paths,

@@ -18,8 +18,14 @@ export const User = z.object({ id: z.string(), username: z.string(), role: Role 
 export const UserCreatedResponse = z.object({ user: User });
 export const UsersResponse = z.object({ users: z.array(User.extend({ createdAt: Timestamp })) });
 export const ApiToken = z.object({
-  id: z.string(), name: z.string(), role: Role, createdBy: z.string(), createdAt: Timestamp,
-  expiresAt: NullableTimestamp, lastUsedAt: NullableTimestamp, revokedAt: NullableTimestamp,
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  createdBy: z.string(),
+  createdAt: Timestamp,
+  expiresAt: NullableTimestamp,
+  lastUsedAt: NullableTimestamp,
+  revokedAt: NullableTimestamp,
 });
 export const ApiTokenCreatedResponse = z.object({ token: z.string().startsWith("vft_"), apiToken: ApiToken });
 export const ApiTokensResponse = z.object({ tokens: z.array(ApiToken) });
@@ -27,36 +33,82 @@ export const ApiTokenRevokedResponse = z.object({ apiToken: ApiToken });
 export const SessionsRevokedResponse = z.object({ revoked: z.number().int() });
 export const HostRevokedResponse = z.object({ revoked: z.number().int(), disconnected: z.boolean() });
 export const HostRemovedResponse = z.object({
-  removed: z.object({ id: z.string(), name: z.string() }), revoked: z.number().int(), disconnected: z.boolean(), unknownJobs: z.array(z.string()), cancelledJobs: z.array(z.string()),
+  removed: z.object({ id: z.string(), name: z.string() }),
+  revoked: z.number().int(),
+  disconnected: z.boolean(),
+  unknownJobs: z.array(z.string()),
+  cancelledJobs: z.array(z.string()),
 });
 
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });
 export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.string(), credential: z.string().startsWith("vfa_") });
 
 export const HostSummary = z.object({
-  id: z.string(), name: z.string(), hostname: z.string(), online: z.boolean(), lastSeenAt: NullableTimestamp,
-  snapshotAt: NullableTimestamp, agentVersion: z.string().nullable(), protocolVersion: z.string().nullable(), iommuEnabled: z.boolean().nullable(),
+  id: z.string(),
+  name: z.string(),
+  hostname: z.string(),
+  online: z.boolean(),
+  lastSeenAt: NullableTimestamp,
+  snapshotAt: NullableTimestamp,
+  agentVersion: z.string().nullable(),
+  protocolVersion: z.string().nullable(),
+  iommuEnabled: z.boolean().nullable(),
   /** What its agent's policy adopts, said at its last hello (protocol 1.8); null: its agent did not say (could not tell). */
   adoption: AgentAdoption.nullable(),
-  kernelCmdline: z.string().nullable(), capacity: z.unknown(),
-  health: z.object({ verdict: z.enum(["pass", "warn", "fail", "unknown"]), fail: z.number().int(), warn: z.number().int(), unknown: z.number().int() }).nullable(),
+  kernelCmdline: z.string().nullable(),
+  capacity: z.unknown(),
+  health: z
+    .object({
+      verdict: z.enum(["pass", "warn", "fail", "unknown"]),
+      fail: z.number().int(),
+      warn: z.number().int(),
+      unknown: z.number().int(),
+    })
+    .nullable(),
   /** A second live connection with this host's agent credential was refused (last time, how many). */
   credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
   /** When an admin removed the host; its jobs and history stay readable, nothing new is queued for it. */
   removedAt: NullableTimestamp,
 });
 const CapacityPoint = z.object({
-  at: Timestamp, created: z.number().int(), ready: z.number().int(), needsBind: z.number().int(), assigned: z.number().int(),
-  devices: z.number().int(), devicesReady: z.number().int(), devicesAssigned: z.number().int(),
+  at: Timestamp,
+  created: z.number().int(),
+  ready: z.number().int(),
+  needsBind: z.number().int(),
+  assigned: z.number().int(),
+  devices: z.number().int(),
+  devicesReady: z.number().int(),
+  devicesAssigned: z.number().int(),
 });
-export const CapacityHistoryResponse = z.object({ hostId: z.string().nullable(), hostName: z.string().nullable(), from: Timestamp, to: Timestamp, points: z.array(CapacityPoint) });
-export const HostsResponse = z.object({ hosts: z.array(HostSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+export const CapacityHistoryResponse = z.object({
+  hostId: z.string().nullable(),
+  hostName: z.string().nullable(),
+  from: Timestamp,
+  to: Timestamp,
+  points: z.array(CapacityPoint),
+});
+export const HostsResponse = z.object({
+  hosts: z.array(HostSummary),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
 
 export const JobView = z.looseObject({
-  id: z.string(), hostId: z.string(), kind: z.string(), summary: z.string(), job: Job, state: JobState, attempt: z.number().int(),
-  planId: z.string().nullable(), createdBy: z.string(), steps: z.array(z.looseObject({})), error: z.string().nullable(),
-  createdAt: Timestamp, finishedAt: NullableTimestamp,
+  id: z.string(),
+  hostId: z.string(),
+  kind: z.string(),
+  summary: z.string(),
+  job: Job,
+  state: JobState,
+  attempt: z.number().int(),
+  planId: z.string().nullable(),
+  createdBy: z.string(),
+  steps: z.array(z.looseObject({})),
+  error: z.string().nullable(),
+  createdAt: Timestamp,
+  finishedAt: NullableTimestamp,
 });
 export const JobPreview = z.looseObject({});
 export const JobResponse = z.object({ job: JobView });
@@ -64,13 +116,35 @@ export const JobsResponse = z.object({ jobs: z.array(JobView) });
 export const JobCreatedResponse = z.object({ job: JobView, preview: JobPreview });
 export const JobDryRunResponse = z.object({ dryRun: z.literal(true), preview: JobPreview, basis: z.string() });
 export const JobCancelledResponse = z.object({ job: JobView, cancelled: z.array(z.string()) });
-export const Plan = z.looseObject({ id: z.string(), hostId: z.string(), title: z.string(), createdBy: z.string(), stopReason: z.string().nullable() });
+export const Plan = z.looseObject({
+  id: z.string(),
+  hostId: z.string(),
+  title: z.string(),
+  createdBy: z.string(),
+  stopReason: z.string().nullable(),
+});
 export const PlanResponse = z.object({ plan: Plan, jobs: z.array(JobView) });
-export const PlanDryRunResponse = z.object({ dryRun: z.literal(true), title: z.string(), basis: z.string(), jobs: z.array(z.looseObject({ ref: z.string(), job: Job, preview: JobPreview })) });
+export const PlanDryRunResponse = z.object({
+  dryRun: z.literal(true),
+  title: z.string(),
+  basis: z.string(),
+  jobs: z.array(z.looseObject({ ref: z.string(), job: Job, preview: JobPreview })),
+});
 
-export const AuditEvent = z.looseObject({ at: Timestamp, actor: z.string(), action: z.string(), summary: z.string(), hostId: z.string().nullable() });
+export const AuditEvent = z.looseObject({
+  at: Timestamp,
+  actor: z.string(),
+  action: z.string(),
+  summary: z.string(),
+  hostId: z.string().nullable(),
+});
 export const AuditLogResponse = z.object({ events: z.array(AuditEvent) });
-export const AuditReport = z.looseObject({ host: z.string(), guest: z.string().nullable(), checks: z.array(z.looseObject({ id: z.string(), status: z.string() })), summary: z.looseObject({}) });
+export const AuditReport = z.looseObject({
+  host: z.string(),
+  guest: z.string().nullable(),
+  checks: z.array(z.looseObject({ id: z.string(), status: z.string() })),
+  summary: z.looseObject({}),
+});
 export const FleetAuditResponse = z.looseObject({ hosts: z.array(z.looseObject({})), checks: z.array(z.looseObject({})) });
 
 // scheduling (issue 8)
@@ -78,16 +152,29 @@ const Counts = { ready: z.number().int(), bindable: z.number().int(), creatable:
 export const Pool = z.looseObject({ name: z.string(), kind: z.string(), selector: z.looseObject({}) });
 export const PoolResponse = z.object({ pool: Pool });
 export const PoolsResponse = z.object({ pools: z.array(Pool) });
-export const PoolCapacityResponse = z.looseObject({ ...Counts, byHost: z.array(z.looseObject({ host: z.string(), numaNode: z.number().int().nullable(), ...Counts })) });
-export const WhatIfResponse = z.looseObject({ hosts: z.array(z.looseObject({ host: z.string(), now: z.number().int(), afterCreate: z.number().int() })) });
+export const PoolCapacityResponse = z.looseObject({
+  ...Counts,
+  byHost: z.array(z.looseObject({ host: z.string(), numaNode: z.number().int().nullable(), ...Counts })),
+});
+export const WhatIfResponse = z.looseObject({
+  hosts: z.array(z.looseObject({ host: z.string(), now: z.number().int(), afterCreate: z.number().int() })),
+});
 export const Placement = z.looseObject({
-  host: z.string(), guest: z.looseObject({ vcpus: z.number().int(), memoryMiB: z.number().int() }),
-  vfs: z.array(z.looseObject({ address: z.string(), pf: z.string().nullable(), numaNode: z.number().int().nullable(), exists: z.boolean() })), jobs: z.array(z.looseObject({})),
+  host: z.string(),
+  guest: z.looseObject({ vcpus: z.number().int(), memoryMiB: z.number().int() }),
+  vfs: z.array(
+    z.looseObject({ address: z.string(), pf: z.string().nullable(), numaNode: z.number().int().nullable(), exists: z.boolean() }),
+  ),
+  jobs: z.array(z.looseObject({})),
 });
 export const PlacementDryRunResponse = z.object({ dryRun: z.literal(true), placement: Placement });
 export const PlacementCreatedResponse = z.looseObject({ placement: Placement, plan: z.looseObject({}), jobs: z.array(z.looseObject({})) });
 export const NoCapacityResponse = z.looseObject({ error: z.string(), candidates: z.array(z.looseObject({})) });
-export const AssignmentsResponse = z.looseObject({ assignments: z.array(z.looseObject({ hostId: z.string(), address: z.string(), guest: z.string() })) });
-export const AssignmentEventsResponse = z.object({ events: z.array(z.looseObject({ action: z.string(), address: z.string(), guest: z.string() })) });
+export const AssignmentsResponse = z.looseObject({
+  assignments: z.array(z.looseObject({ hostId: z.string(), address: z.string(), guest: z.string() })),
+});
+export const AssignmentEventsResponse = z.object({
+  events: z.array(z.looseObject({ action: z.string(), address: z.string(), guest: z.string() })),
+});
 export const ReleaseResponse = z.looseObject({ jobs: z.array(z.looseObject({})), notes: z.array(z.string()) });
 export const HostLabelsResponse = z.object({ labels: z.record(z.string(), z.string()) });

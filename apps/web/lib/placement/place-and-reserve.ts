@@ -1,5 +1,27 @@
-import { placeRequest, planPlacementJobs, rankSummaryHosts, type Placement, type PlacementCandidate, type PlacementHost, type PlacementRequest } from "@vfleet/core";
-import type { Conflict, Db, JobView, NewReservation, PoolView, createJobs, findCandidateHosts, findHostIds, getHost, getPlan, listUsedMacs, loadPlacementHosts, loadPoolSummaries } from "@vfleet/db";
+import {
+  placeRequest,
+  planPlacementJobs,
+  rankSummaryHosts,
+  type Placement,
+  type PlacementCandidate,
+  type PlacementHost,
+  type PlacementRequest,
+} from "@vfleet/core";
+import type {
+  Conflict,
+  Db,
+  JobView,
+  NewReservation,
+  PoolView,
+  createJobs,
+  findCandidateHosts,
+  findHostIds,
+  getHost,
+  getPlan,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+} from "@vfleet/db";
 import { speaksAtLeast, type Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
@@ -16,7 +38,14 @@ export type SchedulerQueries = {
 };
 
 export type PlaceOutcome =
-  | { kind: "planned"; placement: Placement; title: string; jobs: PreparedJob[]; plan: Awaited<ReturnType<typeof getPlan>> | null; queued: JobView[] }
+  | {
+      kind: "planned";
+      placement: Placement;
+      title: string;
+      jobs: PreparedJob[];
+      plan: Awaited<ReturnType<typeof getPlan>> | null;
+      queued: JobView[];
+    }
   | { kind: "bad-request"; field: string; message: string }
   | { kind: "no-capacity"; error: string; candidates: PlacementCandidate[] }
   | { kind: "conflict"; conflict: Conflict };
@@ -30,16 +59,48 @@ function reservationsOf(placement: Placement, request: PlacementRequest): NewRes
   const taken = new Set(placement.vfs.map((v) => v.address));
   return [
     ...placement.vfs.map((v) => ({
-      address: v.address, guest, pool, pf: v.pf, transient: false, mac: v.assignMac, vlan: request.vlan ?? null,
-      previousDriver: v.driver, previousMac: v.mac, previousVlan: v.vlan,
+      address: v.address,
+      guest,
+      pool,
+      pf: v.pf,
+      transient: false,
+      mac: v.assignMac,
+      vlan: request.vlan ?? null,
+      previousDriver: v.driver,
+      previousMac: v.mac,
+      previousVlan: v.vlan,
     })),
     // A count change destroys the PF's other VFs too: nobody may take them while the plan runs.
-    ...placement.setCounts.flatMap((s) => s.destroyed.filter((a) => !taken.has(a)).map((address) => ({
-      address, guest, pool, pf: s.pf, transient: true, mac: null, vlan: null, previousDriver: null, previousMac: null, previousVlan: null,
-    }))),
-    ...placement.devices.flatMap((d) => d.group.map((address) => ({
-      address, guest, pool, pf: null, transient: false, mac: null, vlan: null, previousDriver: address === d.address ? d.driver : null, previousMac: null, previousVlan: null,
-    }))),
+    ...placement.setCounts.flatMap((s) =>
+      s.destroyed
+        .filter((a) => !taken.has(a))
+        .map((address) => ({
+          address,
+          guest,
+          pool,
+          pf: s.pf,
+          transient: true,
+          mac: null,
+          vlan: null,
+          previousDriver: null,
+          previousMac: null,
+          previousVlan: null,
+        })),
+    ),
+    ...placement.devices.flatMap((d) =>
+      d.group.map((address) => ({
+        address,
+        guest,
+        pool,
+        pf: null,
+        transient: false,
+        mac: null,
+        vlan: null,
+        previousDriver: address === d.address ? d.driver : null,
+        previousMac: null,
+        previousVlan: null,
+      })),
+    ),
   ];
 }
 
@@ -53,12 +114,24 @@ type Candidates = { hosts: PlacementHost[]; narrowed: boolean; others: string[] 
  */
 async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<Candidates> {
   const named = request.guest.host ?? request.host;
-  let ids: string[] | null = named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
+  let ids: string[] | null =
+    named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
   let others: string[] = [];
   if (ids.length === 0) {
-    ids = named !== undefined ? null : await q.findCandidateHosts(db, { selector: request.pool.selector, count: request.count, numa: request.numa, minPfs: request.minPfs, maxPerPf: request.maxPerPf, hostLabels: request.hostLabels });
+    ids =
+      named !== undefined
+        ? null
+        : await q.findCandidateHosts(db, {
+            selector: request.pool.selector,
+            count: request.count,
+            numa: request.numa,
+            minPfs: request.minPfs,
+            maxPerPf: request.maxPerPf,
+            hostLabels: request.hostLabels,
+          });
     // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts).
-    if (ids && ids.length > 1) [ids, others] = splitFirst(rankSummaryHosts(await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request));
+    if (ids && ids.length > 1)
+      [ids, others] = splitFirst(rankSummaryHosts(await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request));
     if (ids?.length === 0) return { hosts: [], narrowed: true, others };
   }
   return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null, others };
@@ -86,28 +159,48 @@ async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promis
     const wantsMacs = request.macs !== undefined || request.allocateMacs === true;
     const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), wantsMacs ? q.listUsedMacs(db) : new Set<string>()]);
     let placed = placeRequest(candidates.hosts, request, usedMacs);
-    if (!placed.ok && !placed.field && candidates.others.length > 0) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
+    if (!placed.ok && !placed.field && candidates.others.length > 0)
+      placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
     // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
-    if (!placed.ok && !placed.field && candidates.narrowed) placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
+    if (!placed.ok && !placed.field && candidates.narrowed)
+      placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
     if (!placed.ok) {
-      if (placed.field) return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
+      if (placed.field)
+        return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
       return { kind: "no-capacity", error: placed.error, candidates: placed.candidates };
     }
     const { placement } = placed;
     const host = await q.getHost(db, placement.hostId);
     if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
-    const define: Job | undefined = placement.guest.exists ? undefined : {
-      kind: "guest.define",
-      params: { name: placement.guest.name, vcpus: placement.guest.vcpus, memoryMiB: placement.guest.memoryMiB, machine: "q35", ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}) },
-    };
-    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, { batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6") });
+    const define: Job | undefined = placement.guest.exists
+      ? undefined
+      : {
+          kind: "guest.define",
+          params: {
+            name: placement.guest.name,
+            vcpus: placement.guest.vcpus,
+            memoryMiB: placement.guest.memoryMiB,
+            machine: "q35",
+            ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}),
+          },
+        };
+    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, {
+      batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
+    });
     const prepared = prepareJobs(specs, host.inventory, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
     if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
     const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
     const title = `place ${request.count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
     if (input.dryRun) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: null, queued: [] };
-    const created = await q.createJobs(db, { hostId: placement.hostId, createdBy: input.actor, plan: { title }, jobs: prepared.jobs, reservations: reservationsOf(placement, request) });
-    if (created.ok) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: await q.getPlan(db, created.planId!), queued: created.jobs };
+    const created = await q.createJobs(db, {
+      hostId: placement.hostId,
+      createdBy: input.actor,
+      plan: { title },
+      jobs: prepared.jobs,
+      reservations: reservationsOf(placement, request),
+    });
+    if (created.ok)
+      return { kind: "planned", placement, title, jobs: prepared.jobs, plan: await q.getPlan(db, created.planId!), queued: created.jobs };
     // No basis is sent here (the placement reads the host itself), so a refusal is a resource conflict.
     if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
   }

@@ -2,89 +2,142 @@ import type { PoolSelector } from "@vfleet/core";
 import { Bdf, DomainName, HexId, MacAddress, UnicastMac } from "@vfleet/protocol";
 import { z } from "zod";
 
-const Name = z.string({ error: "is required" }).min(1, "must not be empty").max(63, "must be at most 63 characters")
+const Name = z
+  .string({ error: "is required" })
+  .min(1, "must not be empty")
+  .max(63, "must be at most 63 characters")
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, "must be lowercase letters, digits, _ . - (starting with a letter or digit)");
-const LabelKey = z.string().min(1, "must not be empty").max(63, "must be at most 63 characters").regex(/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/, "must be letters, digits, _ . / -");
-const LabelValue = z.string().max(63, "must be at most 63 characters").regex(/^[A-Za-z0-9_.-]*$/, "must be letters, digits, _ . -");
+const LabelKey = z
+  .string()
+  .min(1, "must not be empty")
+  .max(63, "must be at most 63 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.\/-]*$/, "must be letters, digits, _ . / -");
+const LabelValue = z
+  .string()
+  .max(63, "must be at most 63 characters")
+  .regex(/^[A-Za-z0-9_.-]*$/, "must be letters, digits, _ . -");
 export const HostLabels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 64, "must hold at most 64 labels");
 const HostName = z.string().min(1, "must not be empty").max(253, "must be at most 253 characters");
 
-export const PoolSelectorSchema = z.object({
-  kind: z.enum(["vf", "device"], { error: "must be vf (SR-IOV VFs of matching PFs) or device (whole devices)" }).optional(),
-  vendorId: HexId.optional(),
-  deviceId: HexId.optional(),
-  driver: z.string().min(1).max(64, "must be at most 64 characters").optional(),
-  pfNames: z.array(z.string().min(1).max(15, "must be at most 15 characters (IFNAMSIZ)")).max(256).optional(),
-  addresses: z.array(Bdf).max(4096).optional(),
-  hosts: z.array(HostName).max(10_000).optional(),
-  hostLabels: HostLabels.optional(),
-  numaNode: z.number().int("must be an integer").min(0, "must be 0 or more").max(1023).optional(),
-  linkSpeed: z.string().min(1).max(32).optional(),
-  linkWidth: z.number().int().min(1).max(32, "must be at most 32 lanes").optional(),
-}).strict()
-  .refine((s) => Object.keys(s).some((k) => k !== "kind"), { message: "must select something (vendorId, deviceId, driver, pfNames, addresses, hosts, hostLabels...): an empty selector would take every device" }) satisfies z.ZodType<PoolSelector>;
+export const PoolSelectorSchema = z
+  .object({
+    kind: z.enum(["vf", "device"], { error: "must be vf (SR-IOV VFs of matching PFs) or device (whole devices)" }).optional(),
+    vendorId: HexId.optional(),
+    deviceId: HexId.optional(),
+    driver: z.string().min(1).max(64, "must be at most 64 characters").optional(),
+    pfNames: z.array(z.string().min(1).max(15, "must be at most 15 characters (IFNAMSIZ)")).max(256).optional(),
+    addresses: z.array(Bdf).max(4096).optional(),
+    hosts: z.array(HostName).max(10_000).optional(),
+    hostLabels: HostLabels.optional(),
+    numaNode: z.number().int("must be an integer").min(0, "must be 0 or more").max(1023).optional(),
+    linkSpeed: z.string().min(1).max(32).optional(),
+    linkWidth: z.number().int().min(1).max(32, "must be at most 32 lanes").optional(),
+  })
+  .strict()
+  .refine((s) => Object.keys(s).some((k) => k !== "kind"), {
+    message:
+      "must select something (vendorId, deviceId, driver, pfNames, addresses, hosts, hostLabels...): an empty selector would take every device",
+  }) satisfies z.ZodType<PoolSelector>;
 
 const macNumber = (mac: string) => Number.parseInt(mac.replaceAll(":", ""), 16);
 
-export const PoolBody = z.object({
-  name: Name,
-  selector: PoolSelectorSchema,
-  /** Inclusive range for allocated VF MACs (locally administered ones: 02:...). */
-  macRange: z.object({ from: UnicastMac, to: MacAddress }).strict()
-    .refine((r) => macNumber(r.to) >= macNumber(r.from), { message: "must not end before it starts", path: ["to"] })
-    .refine((r) => macNumber(r.to) - macNumber(r.from) < 1 << 24, { message: "must span at most 16,777,216 addresses", path: ["to"] })
-    .nullable().optional(),
-}).strict();
+export const PoolBody = z
+  .object({
+    name: Name,
+    selector: PoolSelectorSchema,
+    /** Inclusive range for allocated VF MACs (locally administered ones: 02:...). */
+    macRange: z
+      .object({ from: UnicastMac, to: MacAddress })
+      .strict()
+      .refine((r) => macNumber(r.to) >= macNumber(r.from), { message: "must not end before it starts", path: ["to"] })
+      .refine((r) => macNumber(r.to) - macNumber(r.from) < 1 << 24, { message: "must span at most 16,777,216 addresses", path: ["to"] })
+      .nullable()
+      .optional(),
+  })
+  .strict();
 
 export const PoolPreviewBody = z.object({ selector: PoolSelectorSchema }).strict();
 
-const count = z.number({ error: "is required: how many VFs or devices" }).int("must be an integer").min(1, "must be at least 1").max(256, "must be at most 256 (the practical per-guest ceiling)");
+const count = z
+  .number({ error: "is required: how many VFs or devices" })
+  .int("must be an integer")
+  .min(1, "must be at least 1")
+  .max(256, "must be at most 256 (the practical per-guest ceiling)");
 
-export const PlacementBody = z.object({
-  pool: Name,
-  count,
-  numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("preferred"),
-  minPfs: z.number().int("must be an integer").min(1, "must be at least 1").max(256).optional(),
-  maxPerPf: z.number().int("must be an integer").min(1, "must be at least 1").max(2048).optional(),
-  host: HostName.optional(),
-  hostLabels: HostLabels.optional(),
-  guest: z.object({
-    name: DomainName,
+export const PlacementBody = z
+  .object({
+    pool: Name,
+    count,
+    numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("preferred"),
+    minPfs: z.number().int("must be an integer").min(1, "must be at least 1").max(256).optional(),
+    maxPerPf: z.number().int("must be an integer").min(1, "must be at least 1").max(2048).optional(),
     host: HostName.optional(),
-    vcpus: z.number().int("must be an integer").min(1, "must be at least 1").max(288, "must be at most 288 (q35's maximum)").optional(),
-    memoryMiB: z.number().int("must be an integer").min(64, "must be at least 64").max(4 * 1024 * 1024, "must be at most 4 TiB").optional(),
-    numaNode: z.number().int("must be an integer").min(0).max(1023).optional(),
-  }, { error: "is required: { name, host?, vcpus?, memoryMiB?, numaNode? }" }).strict(),
-  macs: z.array(UnicastMac).max(256).optional(),
-  allocateMacs: z.boolean().optional(),
-  vlan: z.number().int("must be an integer").min(0, "must be 0 (none) to 4094").max(4094, "must be at most 4094 (4095 is reserved)").optional(),
-  trust: z.boolean().optional(),
-  spoofchk: z.boolean().optional(),
-  dryRun: z.boolean().default(false),
-}).strict()
+    hostLabels: HostLabels.optional(),
+    guest: z
+      .object(
+        {
+          name: DomainName,
+          host: HostName.optional(),
+          vcpus: z
+            .number()
+            .int("must be an integer")
+            .min(1, "must be at least 1")
+            .max(288, "must be at most 288 (q35's maximum)")
+            .optional(),
+          memoryMiB: z
+            .number()
+            .int("must be an integer")
+            .min(64, "must be at least 64")
+            .max(4 * 1024 * 1024, "must be at most 4 TiB")
+            .optional(),
+          numaNode: z.number().int("must be an integer").min(0).max(1023).optional(),
+        },
+        { error: "is required: { name, host?, vcpus?, memoryMiB?, numaNode? }" },
+      )
+      .strict(),
+    macs: z.array(UnicastMac).max(256).optional(),
+    allocateMacs: z.boolean().optional(),
+    vlan: z
+      .number()
+      .int("must be an integer")
+      .min(0, "must be 0 (none) to 4094")
+      .max(4094, "must be at most 4094 (4095 is reserved)")
+      .optional(),
+    trust: z.boolean().optional(),
+    spoofchk: z.boolean().optional(),
+    dryRun: z.boolean().default(false),
+  })
+  .strict()
   .refine((b) => !(b.macs && b.allocateMacs), { message: "give macs or allocateMacs, not both", path: ["allocateMacs"] })
-  .refine((b) => b.maxPerPf === undefined || b.minPfs === undefined || b.minPfs * b.maxPerPf >= b.count, { message: "minPfs x maxPerPf is below count: no placement can satisfy it", path: ["maxPerPf"] });
+  .refine((b) => b.maxPerPf === undefined || b.minPfs === undefined || b.minPfs * b.maxPerPf >= b.count, {
+    message: "minPfs x maxPerPf is below count: no placement can satisfy it",
+    path: ["maxPerPf"],
+  });
 export type PlacementBody = z.infer<typeof PlacementBody>;
 
-export const WhatIfBody = z.object({
-  pool: Name,
-  count,
-  numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("none"),
-  minPfs: z.number().int().min(1).max(256).optional(),
-  maxPerPf: z.number().int().min(1).max(2048).optional(),
-  hostLabels: HostLabels.optional(),
-}).strict();
+export const WhatIfBody = z
+  .object({
+    pool: Name,
+    count,
+    numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("none"),
+    minPfs: z.number().int().min(1).max(256).optional(),
+    maxPerPf: z.number().int().min(1).max(2048).optional(),
+    hostLabels: HostLabels.optional(),
+  })
+  .strict();
 
-export const ReleaseBody = z.object({
-  hostId: z.string({ error: "is required" }).min(1).max(64),
-  guest: DomainName,
-  /** Only these functions; all of the guest's vfleet assignments when left out. */
-  addresses: z.array(Bdf).min(1, "must name at least one address (or leave it out for all)").max(512).optional(),
-  /** Where released VFs go: back to their host driver (default) or kept on vfio-pci for the next guest. */
-  driver: z.enum(["host", "vfio-pci"], { error: "must be host or vfio-pci" }).default("host"),
-  /** Also set a PF's VF count back to 0 when this release frees every VF it has (as before a placement created them). */
-  removeVfs: z.boolean().default(false),
-  dryRun: z.boolean().default(false),
-}).strict();
+export const ReleaseBody = z
+  .object({
+    hostId: z.string({ error: "is required" }).min(1).max(64),
+    guest: DomainName,
+    /** Only these functions; all of the guest's vfleet assignments when left out. */
+    addresses: z.array(Bdf).min(1, "must name at least one address (or leave it out for all)").max(512).optional(),
+    /** Where released VFs go: back to their host driver (default) or kept on vfio-pci for the next guest. */
+    driver: z.enum(["host", "vfio-pci"], { error: "must be host or vfio-pci" }).default("host"),
+    /** Also set a PF's VF count back to 0 when this release frees every VF it has (as before a placement created them). */
+    removeVfs: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
 
 export const LabelsBody = z.object({ labels: HostLabels }).strict();

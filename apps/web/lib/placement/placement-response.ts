@@ -20,14 +20,24 @@ export function toPlacementRequest(body: PlacementBody, pool: PoolView): Placeme
 export async function respondToPlacement(ctx: ControlPlaneContext, body: PlacementBody, pool: PoolView, actor: string): Promise<Response> {
   const outcome = await placeAndReserve(ctx.db, ctx.queries, { request: toPlacementRequest(body, pool), pool, dryRun: body.dryRun, actor });
   switch (outcome.kind) {
-    case "bad-request": return badRequest(outcome.field, outcome.message);
-    case "no-capacity": return Response.json({ error: outcome.error, candidates: outcome.candidates }, { status: 409 });
-    case "conflict": return conflictResponse(outcome.conflict);
+    case "bad-request":
+      return badRequest(outcome.field, outcome.message);
+    case "no-capacity":
+      return Response.json({ error: outcome.error, candidates: outcome.candidates }, { status: 409 });
+    case "conflict":
+      return conflictResponse(outcome.conflict);
     case "planned": {
       const placement = {
         ...summarize(outcome.placement),
         title: outcome.title,
-        jobs: outcome.jobs.map((j) => ({ ref: j.ref, kind: j.job.kind, summary: j.summary, dependsOn: j.dependsOn, job: j.job, preview: j.preview })),
+        jobs: outcome.jobs.map((j) => ({
+          ref: j.ref,
+          kind: j.job.kind,
+          summary: j.summary,
+          dependsOn: j.dependsOn,
+          job: j.job,
+          preview: j.preview,
+        })),
       };
       if (body.dryRun) return Response.json({ dryRun: true, placement });
       ctx.jobs.kick(outcome.placement.hostId);
@@ -39,9 +49,26 @@ export async function respondToPlacement(ctx: ControlPlaneContext, body: Placeme
 
 function summarize(p: Placement) {
   return {
-    host: p.host, hostId: p.hostId, numaNode: p.numaNode, guest: p.guest, notes: p.notes,
-    pfs: [...new Set(p.vfs.map((v) => v.pf))].map((pf) => ({ address: pf, vfs: p.vfs.filter((v) => v.pf === pf).length, setCount: p.setCounts.find((s) => s.pf === pf) ?? null })),
-    vfs: p.vfs.map((v) => ({ address: v.address, pf: v.pf, index: v.index, numaNode: v.numaNode, exists: v.exists, source: v.source, driver: v.driver, mac: v.assignMac })),
+    host: p.host,
+    hostId: p.hostId,
+    numaNode: p.numaNode,
+    guest: p.guest,
+    notes: p.notes,
+    pfs: [...new Set(p.vfs.map((v) => v.pf))].map((pf) => ({
+      address: pf,
+      vfs: p.vfs.filter((v) => v.pf === pf).length,
+      setCount: p.setCounts.find((s) => s.pf === pf) ?? null,
+    })),
+    vfs: p.vfs.map((v) => ({
+      address: v.address,
+      pf: v.pf,
+      index: v.index,
+      numaNode: v.numaNode,
+      exists: v.exists,
+      source: v.source,
+      driver: v.driver,
+      mac: v.assignMac,
+    })),
     devices: p.devices,
   };
 }

@@ -1,4 +1,12 @@
-import { computePoolCapacity, poolCapacityOfSummaries, whatIf, whatIfOfSummaries, type Pool, type PoolSelector, type WhatIfRequest } from "@vfleet/core";
+import {
+  computePoolCapacity,
+  poolCapacityOfSummaries,
+  whatIf,
+  whatIfOfSummaries,
+  type Pool,
+  type PoolSelector,
+  type WhatIfRequest,
+} from "@vfleet/core";
 import type { ControlPlaneContext } from "../control-plane-context.ts";
 
 /**

@@ -33,15 +33,36 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
   });
   const guest = host.inventory.guests.find((g) => g.name === body.guest);
   const freed = new Set(wanted);
-  const zeroPfs = !body.removeVfs ? [] : [...new Set(items.map((i) => i.pf).filter((pf): pf is string => pf !== null))]
-    .filter((pf) => host.inventory!.devices.find((d) => d.address === pf)?.sriov?.vfs.every((vf) => freed.has(vf)));
-  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, { zeroPfs, batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6") });
+  const zeroPfs = !body.removeVfs
+    ? []
+    : [...new Set(items.map((i) => i.pf).filter((pf): pf is string => pf !== null))].filter((pf) =>
+        host.inventory!.devices.find((d) => d.address === pf)?.sriov?.vfs.every((vf) => freed.has(vf)),
+      );
+  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, {
+    zeroPfs,
+    batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
+  });
   const prepared = prepareJobs(specs, host.inventory, (i) => `release (job ${i}: ${specs[i]!.ref})`);
   if (!prepared.ok) return badRequest(prepared.field, prepared.message);
   const title = `release ${wanted.length} from ${body.guest} on ${host.summary.name} (${body.driver === "host" ? "back to the host driver" : "kept on vfio-pci"})`;
-  if (body.dryRun) return Response.json({ dryRun: true, title, notes, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
-  const created = await queries.createJobs(db, { hostId: body.hostId, createdBy: actor, plan: { title }, jobs: prepared.jobs, releasing: wanted });
-  if (!created.ok) return "conflict" in created ? conflictResponse(created.conflict) : Response.json({ error: "the host changed while the release was prepared: try again" }, { status: 409 });
+  if (body.dryRun)
+    return Response.json({
+      dryRun: true,
+      title,
+      notes,
+      jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
+    });
+  const created = await queries.createJobs(db, {
+    hostId: body.hostId,
+    createdBy: actor,
+    plan: { title },
+    jobs: prepared.jobs,
+    releasing: wanted,
+  });
+  if (!created.ok)
+    return "conflict" in created
+      ? conflictResponse(created.conflict)
+      : Response.json({ error: "the host changed while the release was prepared: try again" }, { status: 409 });
   ctx.jobs.kick(body.hostId);
   ctx.events.emit({ type: "job-changed", hostId: body.hostId, jobId: created.jobs[0]!.id, state: "queued" });
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs, notes }, { status: 201 });

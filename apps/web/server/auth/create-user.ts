@@ -31,7 +31,12 @@ export async function createUser(
     }
     await tx.user.create({
       data: {
-        id, name: input.username, username, displayUsername: input.username, email: emailOf(username), role: input.role,
+        id,
+        name: input.username,
+        username,
+        displayUsername: input.username,
+        email: emailOf(username),
+        role: input.role,
         accounts: { create: { id: randomUUID(), accountId: id, providerId: "credential", password: hash } },
       },
     });

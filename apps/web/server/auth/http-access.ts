@@ -24,8 +24,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, error
     // with a dead token gets its 401).
     res.writeHead(303, { location: `/login?next=${encodeURIComponent(req.url ?? "/")}` }).end();
   } else {
-    res.writeHead(status, { "content-type": "text/html; charset=utf-8", ...extra })
-      .end(`<!doctype html><title>vfleet: ${status}</title><p data-testid="access-denied">${escapeHtml(error)}</p><p><a href="/">Fleet</a></p>`);
+    res
+      .writeHead(status, { "content-type": "text/html; charset=utf-8", ...extra })
+      .end(
+        `<!doctype html><title>vfleet: ${status}</title><p data-testid="access-denied">${escapeHtml(error)}</p><p><a href="/">Fleet</a></p>`,
+      );
   }
   return "done";
 }
@@ -49,7 +52,9 @@ export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits;
       const limited = await (path === ENROLL_PATH ? deps.limits.enroll(address) : deps.limits.signIn(address));
       if (limited) {
         deps.log("warn", "rate limited", { path, address });
-        return refuse(req, res, 429, `too many attempts from ${address}: retry in ${limited.retryAfterSec} s`, { "retry-after": String(limited.retryAfterSec) });
+        return refuse(req, res, 429, `too many attempts from ${address}: retry in ${limited.retryAfterSec} s`, {
+          "retry-after": String(limited.retryAfterSec),
+        });
       }
     }
     if (path.startsWith(AUTH_PREFIX)) {

@@ -6,8 +6,7 @@ import type { Identity } from "../../lib/auth/identity.ts";
 import type { Auth } from "./create-auth.ts";
 
 export type Resolved =
-  | { identity: Identity; via: "token" | "session"; setCookie?: string[] }
-  | { identity: null; via: null; refused?: string };
+  { identity: Identity; via: "token" | "session"; setCookie?: string[] } | { identity: null; via: null; refused?: string };
 
 /**
  * Who sent this request: an `Authorization: Bearer` API token (checked on every request, so a
@@ -25,12 +24,19 @@ export async function resolveIdentity(req: IncomingMessage, deps: { db: Db; auth
   }
   if (!req.headers.cookie) return { identity: null, via: null };
   // returnHeaders: when better-auth extends a session in use, the browser gets the renewed cookie.
-  const { headers: answer, response: session } = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers), returnHeaders: true });
+  const { headers: answer, response: session } = await deps.auth.api.getSession({
+    headers: fromNodeHeaders(req.headers),
+    returnHeaders: true,
+  });
   if (!session) return { identity: null, via: null };
   const user = session.user as typeof session.user & { username?: string | null; role?: string };
   const role = Role.safeParse(user.role);
   if (!role.success) return { identity: null, via: null };
-  return { identity: { kind: "user", id: user.id, name: user.username ?? user.name, role: role.data }, via: "session", setCookie: answer.getSetCookie() };
+  return {
+    identity: { kind: "user", id: user.id, name: user.username ?? user.name, role: role.data },
+    via: "session",
+    setCookie: answer.getSetCookie(),
+  };
 }
 
 /**
@@ -42,6 +48,9 @@ export async function identityStillValid(req: IncomingMessage, deps: { db: Db; a
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "");
   if (req.headers.authorization !== undefined) return m !== null && (await authenticateApiToken(deps.db, m[1]!)) !== null;
   if (!req.headers.cookie) return false;
-  const session = await deps.auth.api.getSession({ headers: fromNodeHeaders(req.headers), query: { disableRefresh: true, disableCookieCache: true } });
+  const session = await deps.auth.api.getSession({
+    headers: fromNodeHeaders(req.headers),
+    query: { disableRefresh: true, disableCookieCache: true },
+  });
   return session !== null;
 }

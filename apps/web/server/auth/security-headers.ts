@@ -7,10 +7,20 @@ import type { ServerResponse } from "node:http";
  */
 export function setSecurityHeaders(res: ServerResponse, dev: boolean): void {
   const script = dev ? "'self' 'unsafe-inline' 'unsafe-eval'" : "'self' 'unsafe-inline'";
-  res.setHeader("content-security-policy", [
-    "default-src 'self'", `script-src ${script}`, "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-    "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
-  ].join("; "));
+  res.setHeader(
+    "content-security-policy",
+    [
+      "default-src 'self'",
+      `script-src ${script}`,
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "object-src 'none'",
+      "base-uri 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  );
   res.setHeader("x-content-type-options", "nosniff");
   res.setHeader("x-frame-options", "DENY");
   res.setHeader("referrer-policy", "same-origin");

@@ -3,16 +3,17 @@ import type { Db } from "@vfleet/db";
 import { SetupRequest } from "../../lib/auth/identity-api-schemas.ts";
 import { createUser } from "../auth/create-user.ts";
 
-export type CreateFirstAdminResult =
-  | { ok: true; username: string; password: string; generated: boolean }
-  | { ok: false; error: string };
+export type CreateFirstAdminResult = { ok: true; username: string; password: string; generated: boolean } | { ok: false; error: string };
 
 /**
  * The first admin, from the command line: only while no user exists (as the `/setup` page),
  * unless `force` (an operator with shell access who lost every admin). Without a password one is
  * generated (24 random bytes) and returned once. The same limits as the API's, named in the error.
  */
-export async function createFirstAdmin(db: Db, input: { username: string; password?: string; force?: boolean }): Promise<CreateFirstAdminResult> {
+export async function createFirstAdmin(
+  db: Db,
+  input: { username: string; password?: string; force?: boolean },
+): Promise<CreateFirstAdminResult> {
   const generated = input.password === undefined;
   const password = input.password ?? randomBytes(24).toString("base64url");
   const parsed = SetupRequest.safeParse({ username: input.username, password });

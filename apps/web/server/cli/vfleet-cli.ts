@@ -13,7 +13,9 @@ const USAGE = `usage: pnpm vfleet create-admin --username NAME [--password-stdin
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** The control plane's database: the running embedded server, else one started for this command. */
@@ -26,7 +28,9 @@ async function openDatabase(): Promise<Database> {
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
+    args: argv,
+    allowPositionals: true,
+    strict: true,
     options: { username: { type: "string" }, "password-stdin": { type: "boolean" }, force: { type: "boolean" }, help: { type: "boolean" } },
   });
   if (values.help || positionals[0] !== "create-admin" || positionals.length > 1 || !values.username) {
@@ -52,7 +56,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`create-admin: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`create-admin: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -2,7 +2,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import ssh2 from "ssh2";
 
-export interface ControlPlaneKey { privateKey: string; publicKey: string }
+export interface ControlPlaneKey {
+  privateKey: string;
+  publicKey: string;
+}
 
 /**
  * The control plane's own SSH key (ed25519, OpenSSH format), made on first use in `dir` (0600).

@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { AGENT_PATHS, type AgentConfig, renderAgentUnit } from "@vfleet/core";
-import { createEnrollmentToken, findSshTarget, getHostLiveness, hostOfEnrollmentToken, pinSshTarget, recordSshInstall, type Db } from "@vfleet/db";
+import {
+  createEnrollmentToken,
+  findSshTarget,
+  getHostLiveness,
+  hostOfEnrollmentToken,
+  pinSshTarget,
+  recordSshInstall,
+  type Db,
+} from "@vfleet/db";
 import { checkHostFacts, readHostFacts } from "./preflight.ts";
 import type { ServiceManager } from "./service-manager.ts";
 import { InstallError, openSshSession, shellQuote, type SshSession } from "./ssh-session.ts";
@@ -35,14 +43,26 @@ export interface InstallContext {
 async function expectedHostKey(db: Db, t: InstallTarget): Promise<string> {
   const pinned = await findSshTarget(db, t.address, t.port);
   if (pinned && t.hostKeySha256 && t.hostKeySha256 !== pinned.hostKeySha256) {
-    throw new InstallError(`the host key of ${t.address}:${t.port} does not match its pin (${pinned.hostKeySha256})`, "Refused. If the host was reinstalled, verify the new fingerprint on its console and forget the old pin first.");
+    throw new InstallError(
+      `the host key of ${t.address}:${t.port} does not match its pin (${pinned.hostKeySha256})`,
+      "Refused. If the host was reinstalled, verify the new fingerprint on its console and forget the old pin first.",
+    );
   }
   const expected = pinned?.hostKeySha256 ?? t.hostKeySha256;
-  if (!expected) throw new InstallError(`no confirmed host key for ${t.address}:${t.port}`, "First contact: fetch the host's fingerprint, compare it with the one on the host's console, and confirm it.");
+  if (!expected)
+    throw new InstallError(
+      `no confirmed host key for ${t.address}:${t.port}`,
+      "First contact: fetch the host's fingerprint, compare it with the one on the host's console, and confirm it.",
+    );
   return expected;
 }
 
-export async function connectTarget(log: StepLog, db: Db, t: InstallTarget, key: { privateKey: string; passphrase?: string }): Promise<SshSession> {
+export async function connectTarget(
+  log: StepLog,
+  db: Db,
+  t: InstallTarget,
+  key: { privateKey: string; passphrase?: string },
+): Promise<SshSession> {
   return log.step("connect", async (out) => {
     const expected = await expectedHostKey(db, t);
     const ssh = await openSshSession(t, key.privateKey, expected, key.passphrase);
@@ -59,7 +79,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * changes before every preflight check passed; a failure after that puts back the files as they
  * were (and restarts the previous agent on an upgrade).
  */
-export async function installAgent(log: StepLog, ctx: InstallContext, t: InstallTarget, key: { privateKey: string; passphrase?: string }): Promise<{ hostId: string }> {
+export async function installAgent(
+  log: StepLog,
+  ctx: InstallContext,
+  t: InstallTarget,
+  key: { privateKey: string; passphrase?: string },
+): Promise<{ hostId: string }> {
   const paths = ctx.paths ?? AGENT_PATHS;
   const ssh = await connectTarget(log, ctx.db, t, key);
   const remoteTmp = { dir: "" };
@@ -69,7 +94,11 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
       out(output);
       const { warnings } = checkHostFacts(facts, { minNode: ctx.minNode, needSystemd: ctx.service.needsSystemd });
       for (const w of warnings) out(`warning: ${w}`);
-      out(facts.installedSha256 ? `agent installed (sha256 ${facts.installedSha256.slice(0, 12)}): upgrade in place` : "no agent installed: fresh install");
+      out(
+        facts.installedSha256
+          ? `agent installed (sha256 ${facts.installedSha256.slice(0, 12)}): upgrade in place`
+          : "no agent installed: fresh install",
+      );
       return facts;
     });
 
@@ -88,7 +117,10 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
     const upgrade = facts.installedSha256 !== "" && facts.enrolled;
     const token = upgrade ? null : (await createEnrollmentToken(ctx.db, { hostName: t.hostName, ttlSec: 900 })).token;
     const config: AgentConfig = {
-      server: ctx.agentUrl, state: paths.state, root: "/", scanIntervalMs: 2000,
+      server: ctx.agentUrl,
+      state: paths.state,
+      root: "/",
+      scanIntervalMs: 2000,
       ...(token ? { enrollTokenFile: paths.tokenFile } : {}),
       ...(ctx.caPem ? { caFile: `${paths.configDir}/ca.pem` } : {}),
     };
@@ -107,7 +139,9 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
         for (const f of files) {
           // Keep what was there (an upgrade's previous version) until the new agent is online.
           const backup = `[ -e ${shellQuote(f.path)} ] && cp -a ${shellQuote(f.path)} ${shellQuote(`${f.path}.vfleet-prev`)}; mkdir -p "$(dirname ${shellQuote(f.path)})"`;
-          const put = f.from ? `install -m ${f.mode} ${shellQuote(f.from)} ${shellQuote(f.path)}` : `install -m ${f.mode} /dev/stdin ${shellQuote(f.path)}`;
+          const put = f.from
+            ? `install -m ${f.mode} ${shellQuote(f.from)} ${shellQuote(f.path)}`
+            : `install -m ${f.mode} /dev/stdin ${shellQuote(f.path)}`;
           const r = await ssh.root(`${backup}; ${put}`, f.content !== undefined ? { stdin: f.content } : {});
           if (r.code !== 0) throw new Error(`writing ${f.path} failed: ${r.stderr.trim()}`);
           out(`wrote ${f.path} (mode ${f.mode})`);
@@ -117,7 +151,9 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
       const hostId = await log.step("wait online", async (out) => {
         const deadline = Date.now() + (ctx.onlineTimeoutMs ?? 60_000);
         for (;;) {
-          const id = token ? await hostOfEnrollmentToken(ctx.db, token) : (await findSshTarget(ctx.db, t.address, t.port))?.hostId ?? null;
+          const id = token
+            ? await hostOfEnrollmentToken(ctx.db, token)
+            : ((await findSshTarget(ctx.db, t.address, t.port))?.hostId ?? null);
           const host = id ? await getHostLiveness(ctx.db, id) : null;
           // connectedAt after the (re)start: on an upgrade, the old agent's connection does not count.
           if (host?.online && host.snapshotAt && host.connectedAt && host.connectedAt.getTime() >= startedAt.getTime() - 1000) {
@@ -126,7 +162,10 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
           }
           if (Date.now() > deadline) {
             const logs = await ctx.service.logs(ssh, paths).catch(() => "");
-            throw new InstallError(`the agent did not come online within ${(ctx.onlineTimeoutMs ?? 60_000) / 1000} s`, `Its last log lines:\n${logs || "(none)"}\nCheck that the host reaches ${ctx.agentUrl}.`);
+            throw new InstallError(
+              `the agent did not come online within ${(ctx.onlineTimeoutMs ?? 60_000) / 1000} s`,
+              `Its last log lines:\n${logs || "(none)"}\nCheck that the host reaches ${ctx.agentUrl}.`,
+            );
           }
           await sleep(500);
         }
@@ -139,15 +178,23 @@ export async function installAgent(log: StepLog, ctx: InstallContext, t: Install
       });
       return { hostId };
     } catch (err) {
-      if (written) await log.step("roll back", async (out) => {
-        out(await ctx.service.stop(ssh, paths).catch((e: { output?: string }) => e.output ?? ""));
-        const restore = files.map((f) => `if [ -e ${shellQuote(`${f.path}.vfleet-prev`)} ]; then mv -f ${shellQuote(`${f.path}.vfleet-prev`)} ${shellQuote(f.path)}; else rm -f ${shellQuote(f.path)}; fi`);
-        // A fresh install also takes away the directories it made (rmdir leaves any that hold other files).
-        const dirs = upgrade ? [] : [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))))];
-        const r = await ssh.root([...restore, ...dirs.map((d) => `rmdir ${shellQuote(d)} 2>/dev/null`), "true"].join("; "));
-        out(`${upgrade ? "restored the previous files" : "deleted what this install wrote"}${r.code === 0 ? "" : `: ${r.stderr.trim()}`}`);
-        if (upgrade) out(await ctx.service.start(ssh, paths));
-      }).catch(() => {});
+      if (written)
+        await log
+          .step("roll back", async (out) => {
+            out(await ctx.service.stop(ssh, paths).catch((e: { output?: string }) => e.output ?? ""));
+            const restore = files.map(
+              (f) =>
+                `if [ -e ${shellQuote(`${f.path}.vfleet-prev`)} ]; then mv -f ${shellQuote(`${f.path}.vfleet-prev`)} ${shellQuote(f.path)}; else rm -f ${shellQuote(f.path)}; fi`,
+            );
+            // A fresh install also takes away the directories it made (rmdir leaves any that hold other files).
+            const dirs = upgrade ? [] : [...new Set(files.map((f) => f.path.slice(0, f.path.lastIndexOf("/"))))];
+            const r = await ssh.root([...restore, ...dirs.map((d) => `rmdir ${shellQuote(d)} 2>/dev/null`), "true"].join("; "));
+            out(
+              `${upgrade ? "restored the previous files" : "deleted what this install wrote"}${r.code === 0 ? "" : `: ${r.stderr.trim()}`}`,
+            );
+            if (upgrade) out(await ctx.service.start(ssh, paths));
+          })
+          .catch(() => {});
       throw err;
     }
   } finally {

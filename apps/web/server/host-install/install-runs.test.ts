@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { InstallRuns } from "./install-runs.ts";
 import { InstallError } from "./ssh-session.ts";
 
-const targets = (n: number) => Array.from({ length: n }, (_, i) => ({ address: `10.0.0.${i + 1}`, port: 22, user: "root", hostName: `h${i + 1}` }));
+const targets = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ address: `10.0.0.${i + 1}`, port: 22, user: "root", hostName: `h${i + 1}` }));
 
 describe("InstallRuns", () => {
   it("opens at most maxParallel sessions at once and keeps each host's result its own", async () => {
@@ -26,6 +27,10 @@ describe("InstallRuns", () => {
     expect(runs.peakParallel).toBe(3);
     expect(done.targets.filter((t) => t.state === "succeeded")).toHaveLength(9);
     expect(done.targets[3]).toMatchObject({ state: "failed", error: "sudo asked for a password", explanation: "give the user NOPASSWD" });
-    expect(done.targets[4]).toMatchObject({ state: "succeeded", hostId: "id-h5", steps: [{ name: "work", state: "ok", output: "did h5\n" }] });
+    expect(done.targets[4]).toMatchObject({
+      state: "succeeded",
+      hostId: "id-h5",
+      steps: [{ name: "work", state: "ok", output: "did h5\n" }],
+    });
   });
 });

@@ -3,7 +3,10 @@ import type { HostInstallRequest } from "./install-requests.ts";
 import { StepLog, type StepRecord } from "./step-log.ts";
 
 export interface TargetRun {
-  address: string; port: number; user: string; hostName: string;
+  address: string;
+  port: number;
+  user: string;
+  hostName: string;
   state: "queued" | "running" | "succeeded" | "failed";
   error?: string;
   explanation?: string;
@@ -11,7 +14,13 @@ export interface TargetRun {
   steps: StepRecord[];
 }
 
-export interface InstallRun { id: string; action: HostInstallRequest["action"]; createdAt: string; state: "running" | "done"; targets: TargetRun[] }
+export interface InstallRun {
+  id: string;
+  action: HostInstallRequest["action"];
+  createdAt: string;
+  state: "running" | "done";
+  targets: TargetRun[];
+}
 
 type Work = (log: StepLog, target: HostInstallRequest["targets"][number]) => Promise<{ hostId?: string } | void>;
 
@@ -40,28 +49,37 @@ export class InstallRuns {
 
   start(action: HostInstallRequest["action"], targets: HostInstallRequest["targets"], work: Work): InstallRun {
     const run: InstallRun = {
-      id: randomUUID(), action, createdAt: new Date().toISOString(), state: "running",
+      id: randomUUID(),
+      action,
+      createdAt: new Date().toISOString(),
+      state: "running",
       targets: targets.map((t) => ({ address: t.address, port: t.port, user: t.user, hostName: t.hostName, state: "queued", steps: [] })),
     };
     this.#runs.set(run.id, run);
     this.started += 1;
     if (this.#runs.size > KEEP_RUNS) this.#runs.delete(this.#runs.keys().next().value!);
-    void Promise.all(targets.map((t, i) => this.#slot(async () => {
-      const rec = run.targets[i]!;
-      const log = new StepLog();
-      rec.steps = log.steps;
-      rec.state = "running";
-      try {
-        const result = await work(log, t);
-        rec.state = "succeeded";
-        if (result?.hostId) rec.hostId = result.hostId;
-      } catch (err) {
-        rec.state = "failed";
-        const failed = log.steps.find((s) => s.state === "failed");
-        rec.error = failed?.error ?? (err instanceof Error ? err.message : String(err));
-        rec.explanation = failed?.explanation ?? (err as { explanation?: string }).explanation;
-      }
-    }))).then(() => { run.state = "done"; });
+    void Promise.all(
+      targets.map((t, i) =>
+        this.#slot(async () => {
+          const rec = run.targets[i]!;
+          const log = new StepLog();
+          rec.steps = log.steps;
+          rec.state = "running";
+          try {
+            const result = await work(log, t);
+            rec.state = "succeeded";
+            if (result?.hostId) rec.hostId = result.hostId;
+          } catch (err) {
+            rec.state = "failed";
+            const failed = log.steps.find((s) => s.state === "failed");
+            rec.error = failed?.error ?? (err instanceof Error ? err.message : String(err));
+            rec.explanation = failed?.explanation ?? (err as { explanation?: string }).explanation;
+          }
+        }),
+      ),
+    ).then(() => {
+      run.state = "done";
+    });
     return run;
   }
 

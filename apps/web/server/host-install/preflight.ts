@@ -34,16 +34,31 @@ echo "virsh=$(command -v virsh 2>/dev/null || true)"
 
 export async function readHostFacts(ssh: SshSession, paths: typeof AGENT_PATHS): Promise<{ facts: HostFacts; output: string }> {
   const r = await ssh.run(script(paths));
-  const kv = Object.fromEntries(r.stdout.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]));
+  const kv = Object.fromEntries(
+    r.stdout
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
+  );
   const facts: HostFacts = {
-    arch: kv.arch ?? "", kernel: kv.kernel ?? "", uid: Number(kv.uid ?? -1), sudo: kv.sudo ?? "",
-    systemd: (kv.systemd ?? "absent") as HostFacts["systemd"], nodePath: kv.nodePath ?? "", nodeVersion: kv.nodeVersion ?? "",
-    iommuGroups: Number(kv.iommuGroups ?? 0), virsh: kv.virsh ?? "", installedSha256: "", enrolled: false,
+    arch: kv.arch ?? "",
+    kernel: kv.kernel ?? "",
+    uid: Number(kv.uid ?? -1),
+    sudo: kv.sudo ?? "",
+    systemd: (kv.systemd ?? "absent") as HostFacts["systemd"],
+    nodePath: kv.nodePath ?? "",
+    nodeVersion: kv.nodeVersion ?? "",
+    iommuGroups: Number(kv.iommuGroups ?? 0),
+    virsh: kv.virsh ?? "",
+    installedSha256: "",
+    enrolled: false,
   };
   let output = r.stdout + r.stderr;
   if (facts.sudo === "ok") {
     // As root: the state file is the agent's secret (0600) and the install may sit where the login user cannot look.
-    const installed = await ssh.root(`if [ -f ${shellQuote(paths.artifact)} ]; then echo "installedSha256=$(sha256sum ${shellQuote(paths.artifact)} | cut -d' ' -f1)"; fi; if [ -f ${shellQuote(paths.state)} ]; then echo enrolled=yes; fi`);
+    const installed = await ssh.root(
+      `if [ -f ${shellQuote(paths.artifact)} ]; then echo "installedSha256=$(sha256sum ${shellQuote(paths.artifact)} | cut -d' ' -f1)"; fi; if [ -f ${shellQuote(paths.state)} ]; then echo enrolled=yes; fi`,
+    );
     facts.installedSha256 = /installedSha256=(\w+)/.exec(installed.stdout)?.[1] ?? "";
     facts.enrolled = installed.stdout.includes("enrolled=yes");
     output += installed.stdout;
@@ -54,13 +69,23 @@ export async function readHostFacts(ssh: SshSession, paths: typeof AGENT_PATHS):
 /** Root (directly or by passwordless sudo) and, for a systemd service, a running systemd. */
 export function checkAccess(f: HostFacts, needSystemd: boolean): void {
   if (f.sudo !== "ok") {
-    if (/password is required/i.test(f.sudo)) throw new InstallError("sudo asked for a password", "The installer cannot type a password. Log in as root, or give this user passwordless sudo (a NOPASSWD rule in /etc/sudoers.d/). Nothing was changed.");
-    throw new InstallError(`this user cannot become root: ${f.sudo || "sudo is not installed"}`, "Log in as root, or give this user passwordless sudo (a NOPASSWD rule in /etc/sudoers.d/). Nothing was changed.");
+    if (/password is required/i.test(f.sudo))
+      throw new InstallError(
+        "sudo asked for a password",
+        "The installer cannot type a password. Log in as root, or give this user passwordless sudo (a NOPASSWD rule in /etc/sudoers.d/). Nothing was changed.",
+      );
+    throw new InstallError(
+      `this user cannot become root: ${f.sudo || "sudo is not installed"}`,
+      "Log in as root, or give this user passwordless sudo (a NOPASSWD rule in /etc/sudoers.d/). Nothing was changed.",
+    );
   }
   if (needSystemd && f.systemd !== "running") {
-    throw new InstallError("no systemd on this host", f.systemd === "installed-not-running"
-      ? "systemctl exists but systemd is not the running init (no /run/systemd/system): the agent is installed as a systemd service, so this host cannot run it. Nothing was changed."
-      : "The agent is installed as a systemd service and this host has no systemd. Nothing was changed.");
+    throw new InstallError(
+      "no systemd on this host",
+      f.systemd === "installed-not-running"
+        ? "systemctl exists but systemd is not the running init (no /run/systemd/system): the agent is installed as a systemd service, so this host cannot run it. Nothing was changed."
+        : "The agent is installed as a systemd service and this host has no systemd. Nothing was changed.",
+    );
   }
 }
 
@@ -69,13 +94,27 @@ export function checkAccess(f: HostFacts, needSystemd: boolean): void {
  * libvirt) do not stop it: the agent still reports the host, and its audit says what is missing.
  */
 export function checkHostFacts(f: HostFacts, opts: { minNode: number; needSystemd: boolean }): { warnings: string[] } {
-  if (f.arch !== "x86_64") throw new InstallError(`unsupported architecture ${f.arch || "(unknown)"}`, "The agent artifact is built for Linux x86-64 hosts. Nothing was changed.");
+  if (f.arch !== "x86_64")
+    throw new InstallError(
+      `unsupported architecture ${f.arch || "(unknown)"}`,
+      "The agent artifact is built for Linux x86-64 hosts. Nothing was changed.",
+    );
   checkAccess(f, opts.needSystemd);
   const major = Number(/^v(\d+)/.exec(f.nodeVersion)?.[1] ?? 0);
-  if (!f.nodePath) throw new InstallError("Node.js is not installed", `The agent is one JavaScript file run by Node.js ${opts.minNode} or newer: install it (e.g. apt-get install nodejs) and run the install again. Nothing was changed.`);
-  if (major < opts.minNode) throw new InstallError(`Node.js ${f.nodeVersion} is too old`, `The agent needs Node.js ${opts.minNode} or newer at ${f.nodePath}. Nothing was changed.`);
+  if (!f.nodePath)
+    throw new InstallError(
+      "Node.js is not installed",
+      `The agent is one JavaScript file run by Node.js ${opts.minNode} or newer: install it (e.g. apt-get install nodejs) and run the install again. Nothing was changed.`,
+    );
+  if (major < opts.minNode)
+    throw new InstallError(
+      `Node.js ${f.nodeVersion} is too old`,
+      `The agent needs Node.js ${opts.minNode} or newer at ${f.nodePath}. Nothing was changed.`,
+    );
   const warnings: string[] = [];
-  if (f.iommuGroups === 0) warnings.push("no IOMMU groups: passthrough needs the IOMMU on (intel_iommu=on / amd_iommu=on); the agent will still report the host");
-  if (!f.virsh) warnings.push("libvirt (virsh) not found: guest attach/detach jobs will fail until libvirt-clients and libvirtd are installed");
+  if (f.iommuGroups === 0)
+    warnings.push("no IOMMU groups: passthrough needs the IOMMU on (intel_iommu=on / amd_iommu=on); the agent will still report the host");
+  if (!f.virsh)
+    warnings.push("libvirt (virsh) not found: guest attach/detach jobs will fail until libvirt-clients and libvirtd are installed");
   return { warnings };
 }

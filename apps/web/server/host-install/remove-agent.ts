@@ -7,10 +7,19 @@ import { InstallError, shellQuote } from "./ssh-session.ts";
 import type { StepLog } from "./step-log.ts";
 
 /** Stop the agent, delete everything the installer put on the host, and revoke the host's credential. */
-export async function removeAgent(log: StepLog, ctx: { db: Db; service: ServiceManager; paths?: typeof AGENT_PATHS }, t: InstallTarget, key: { privateKey: string; passphrase?: string }): Promise<void> {
+export async function removeAgent(
+  log: StepLog,
+  ctx: { db: Db; service: ServiceManager; paths?: typeof AGENT_PATHS },
+  t: InstallTarget,
+  key: { privateKey: string; passphrase?: string },
+): Promise<void> {
   const paths = ctx.paths ?? AGENT_PATHS;
   const target = await findSshTarget(ctx.db, t.address, t.port);
-  if (!target) throw new InstallError(`vfleet never installed on ${t.address}:${t.port}`, "Nothing to remove: there is no pinned host key or install record for this address.");
+  if (!target)
+    throw new InstallError(
+      `vfleet never installed on ${t.address}:${t.port}`,
+      "Nothing to remove: there is no pinned host key or install record for this address.",
+    );
   const ssh = await connectTarget(log, ctx.db, t, key);
   try {
     await log.step("preflight", async (out) => {

@@ -30,9 +30,16 @@ export interface HostInstallOptions {
   onlineTimeoutMs?: number;
 }
 
-export const HOST_INSTALL_ROUTES = ["/api/v1/ssh-key", "/api/v1/ssh-targets", "/api/v1/ssh-targets/probe", "/api/v1/host-installs", "/api/v1/host-installs/:id"];
+export const HOST_INSTALL_ROUTES = [
+  "/api/v1/ssh-key",
+  "/api/v1/ssh-targets",
+  "/api/v1/ssh-targets/probe",
+  "/api/v1/host-installs",
+  "/api/v1/host-installs/:id",
+];
 
-const send = (res: ServerResponse, status: number, body: unknown): void => void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const send = (res: ServerResponse, status: number, body: unknown): void =>
+  void res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 async function readText(req: IncomingMessage): Promise<{ ok: true; text: string } | { ok: false; status: number; body: unknown }> {
   let text = "";
@@ -45,7 +52,11 @@ async function readText(req: IncomingMessage): Promise<{ ok: true; text: string 
 
 function parseJson<T>(text: string, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; status: number; body: unknown } {
   let json: unknown;
-  try { json = JSON.parse(text || "null"); } catch { return { ok: false, status: 400, body: { error: "body: must be a JSON object", field: "body" } }; }
+  try {
+    json = JSON.parse(text || "null");
+  } catch {
+    return { ok: false, status: 400, body: { error: "body: must be a JSON object", field: "body" } };
+  }
   const parsed = schema.safeParse(json ?? {});
   if (parsed.success) return { ok: true, data: parsed.data };
   const issue = parsed.error.issues[0];
@@ -53,7 +64,10 @@ function parseJson<T>(text: string, schema: z.ZodType<T>): { ok: true; data: T }
   return { ok: false, status: 400, body: { error: `${field}: ${issue?.message ?? "invalid"}`, field } };
 }
 
-async function readJson<T>(req: IncomingMessage, schema: z.ZodType<T>): Promise<{ ok: true; data: T } | { ok: false; status: number; body: unknown }> {
+async function readJson<T>(
+  req: IncomingMessage,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; data: T } | { ok: false; status: number; body: unknown }> {
   const read = await readText(req);
   return read.ok ? parseJson(read.text, schema) : read;
 }
@@ -64,7 +78,13 @@ const idempotencyQueries = { claimIdempotencyKey, saveIdempotentAnswer, releaseI
  * `handle` answers the request; with an Idempotency-Key header a retry of the same request gets
  * the first answer again without running it (claimKey's rules, as for the routes Next serves).
  */
-async function answerIdempotently(db: Db, req: IncomingMessage, res: ServerResponse, text: string, handle: () => Promise<{ status: number; body: unknown }>): Promise<void> {
+async function answerIdempotently(
+  db: Db,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+  handle: () => Promise<{ status: number; body: unknown }>,
+): Promise<void> {
   const key = req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
   if (typeof key !== "string") {
     const { status, body } = await handle();
@@ -72,7 +92,13 @@ async function answerIdempotently(db: Db, req: IncomingMessage, res: ServerRespo
   }
   const raw = req.headers[IDENTITY_HEADER];
   const identity = typeof raw === "string" ? identityFromHeaders(new Headers({ [IDENTITY_HEADER]: raw })) : null;
-  const claim = await claimKey(db, idempotencyQueries, { key, actor: identity ? actorOf(identity) : "anonymous", method: req.method ?? "POST", path: req.url ?? "", body: text });
+  const claim = await claimKey(db, idempotencyQueries, {
+    key,
+    actor: identity ? actorOf(identity) : "anonymous",
+    method: req.method ?? "POST",
+    path: req.url ?? "",
+    body: text,
+  });
   if (claim.kind === "answer") {
     const { status, contentType, body, headers } = claim.answer;
     return void res.writeHead(status, { ...(contentType ? { "content-type": contentType } : {}), ...headers }).end(body);
@@ -97,16 +123,20 @@ async function answerIdempotently(db: Db, req: IncomingMessage, res: ServerRespo
  * - POST /api/v1/host-installs { action, targets, key }: 202 { id } (retried safely with an Idempotency-Key); GET /api/v1/host-installs/:id: live steps
  * Returns false for paths it does not serve.
  */
-export function createHostInstallHandler(options: HostInstallOptions): { handle(req: IncomingMessage, res: ServerResponse, path: string): boolean; runs: InstallRuns } {
+export function createHostInstallHandler(options: HostInstallOptions): {
+  handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
+  runs: InstallRuns;
+} {
   const runs = new InstallRuns(options.maxParallel ?? 4);
   const service = options.service ?? systemdService;
   const handle = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
     const method = req.method ?? "GET";
-    const go = (fn: () => Promise<void>) => void fn().catch((err: unknown) => {
-      if (res.headersSent) return;
-      if (err instanceof InstallError) send(res, 422, { error: err.message, explanation: err.explanation });
-      else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
-    });
+    const go = (fn: () => Promise<void>) =>
+      void fn().catch((err: unknown) => {
+        if (res.headersSent) return;
+        if (err instanceof InstallError) send(res, 422, { error: err.message, explanation: err.explanation });
+        else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+      });
     if (path === "/api/v1/ssh-key" && method === "GET") {
       go(async () => send(res, 200, { publicKey: (await loadControlPlaneKey(options.keyDir)).publicKey }));
       return true;
@@ -121,7 +151,12 @@ export function createHostInstallHandler(options: HostInstallOptions): { handle(
         if (!body.ok) return void send(res, body.status, body.body);
         const { fingerprint, keyType } = await probeHostKey(body.data);
         const pinned = await findSshTarget(options.db, body.data.address, body.data.port);
-        send(res, 200, { fingerprint, keyType, pinned: pinned?.hostKeySha256 ?? null, matchesPin: pinned ? pinned.hostKeySha256 === fingerprint : null });
+        send(res, 200, {
+          fingerprint,
+          keyType,
+          pinned: pinned?.hostKeySha256 ?? null,
+          matchesPin: pinned ? pinned.hostKeySha256 === fingerprint : null,
+        });
       });
       return true;
     }
@@ -133,9 +168,23 @@ export function createHostInstallHandler(options: HostInstallOptions): { handle(
           const body = parseJson(read.text, HostInstallRequest);
           if (!body.ok) return body;
           const { action, targets, key } = body.data;
-          const sshKey = key.kind === "pasted" ? { privateKey: key.privateKey, passphrase: key.passphrase } : { privateKey: (await loadControlPlaneKey(options.keyDir)).privateKey };
-          const ctx = { db: options.db, artifact: options.artifact, agentUrl: options.agentUrl, caPem: options.caPem, minNode: options.minNode, service, paths: options.paths, onlineTimeoutMs: options.onlineTimeoutMs };
-          const run = runs.start(action, targets, (log, t) => (action === "install" ? installAgent(log, ctx, t, sshKey) : removeAgent(log, ctx, t, sshKey)));
+          const sshKey =
+            key.kind === "pasted"
+              ? { privateKey: key.privateKey, passphrase: key.passphrase }
+              : { privateKey: (await loadControlPlaneKey(options.keyDir)).privateKey };
+          const ctx = {
+            db: options.db,
+            artifact: options.artifact,
+            agentUrl: options.agentUrl,
+            caPem: options.caPem,
+            minNode: options.minNode,
+            service,
+            paths: options.paths,
+            onlineTimeoutMs: options.onlineTimeoutMs,
+          };
+          const run = runs.start(action, targets, (log, t) =>
+            action === "install" ? installAgent(log, ctx, t, sshKey) : removeAgent(log, ctx, t, sshKey),
+          );
           return { status: 202, body: { id: run.id, url: `/api/v1/host-installs/${run.id}` } };
         });
       });

@@ -21,7 +21,11 @@ async function must(ssh: SshSession, command: string): Promise<string> {
 /** The agent as a systemd service (production). */
 export const systemdService: ServiceManager = {
   needsSystemd: true,
-  start: async (ssh, paths) => must(ssh, `systemctl daemon-reload && systemctl enable ${shellQuote(paths.unitName)} && systemctl restart ${shellQuote(paths.unitName)}`),
+  start: async (ssh, paths) =>
+    must(
+      ssh,
+      `systemctl daemon-reload && systemctl enable ${shellQuote(paths.unitName)} && systemctl restart ${shellQuote(paths.unitName)}`,
+    ),
   stop: async (ssh, paths) => must(ssh, `systemctl disable --now ${shellQuote(paths.unitName)} 2>&1 || true; systemctl daemon-reload`),
   logs: async (ssh, paths) => (await ssh.root(`journalctl -u ${shellQuote(paths.unitName)} -n 30 --no-pager 2>&1`)).stdout,
 };

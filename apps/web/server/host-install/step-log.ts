@@ -18,7 +18,9 @@ export class StepLog {
   async step<T>(name: string, fn: (out: (text: string) => void) => Promise<T>): Promise<T> {
     const rec: StepRecord = { name, state: "running", output: "", startedAt: new Date().toISOString() };
     this.steps.push(rec);
-    const out = (text: string) => { rec.output += text.endsWith("\n") ? text : `${text}\n`; };
+    const out = (text: string) => {
+      rec.output += text.endsWith("\n") ? text : `${text}\n`;
+    };
     try {
       const value = await fn(out);
       rec.state = "ok";

@@ -20,7 +20,10 @@ export const AGENT_PATHS = {
  */
 export const AgentConfig = z.strictObject({
   /** The control plane's agent WebSocket, e.g. wss://vfleet.example:3000/agent. */
-  server: z.string().url().refine((u) => /^wss?:\/\//.test(u), "must be a ws:// or wss:// URL"),
+  server: z
+    .string()
+    .url()
+    .refine((u) => /^wss?:\/\//.test(u), "must be a ws:// or wss:// URL"),
   /** PEM file of the CA that signed the control plane's certificate, when it is not a public one. */
   caFile: z.string().startsWith("/", "must be an absolute path").optional(),
   /** The enrolled credential, kept across restarts (a secret: written 0600). */

@@ -49,7 +49,10 @@ export function auditFleet(hosts: readonly { name: string; inventory: Inventory 
     name,
     report: { ...auditHost({ ...inventory, host: { ...inventory.host, hostname: name } }, { fleetMacs }), host: name },
   }));
-  reports.sort((a, b) => b.report.summary.fail - a.report.summary.fail || b.report.summary.warn - a.report.summary.warn || a.name.localeCompare(b.name));
+  reports.sort(
+    (a, b) =>
+      b.report.summary.fail - a.report.summary.fail || b.report.summary.warn - a.report.summary.warn || a.name.localeCompare(b.name),
+  );
   const rows = new Map<string, FleetCheckRow>();
   for (const { name, report } of reports) {
     for (const c of report.checks) {
@@ -59,6 +62,8 @@ export function auditFleet(hosts: readonly { name: string; inventory: Inventory 
       rows.set(c.id, row);
     }
   }
-  const checks = [...rows.values()].sort((a, b) => b.failing.length - a.failing.length || b.warning.length - a.warning.length || a.id.localeCompare(b.id));
+  const checks = [...rows.values()].sort(
+    (a, b) => b.failing.length - a.failing.length || b.warning.length - a.warning.length || a.id.localeCompare(b.id),
+  );
   return { hosts: reports, checks };
 }

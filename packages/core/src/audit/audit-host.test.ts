@@ -17,11 +17,20 @@ describe("auditHost", () => {
 
   it("a healthy host and guest has no failure; an IOMMU-less one fails at the firmware layer first", () => {
     const inv = makeInventory({ vfs: 8 });
-    inv.host.persistence!.vfCounts = [{ source: "/etc/sysfs.d/vfs.conf:1", interface: "enp134s0f0", address: null, driver: null, numVfs: 8 }];
+    inv.host.persistence!.vfCounts = [
+      { source: "/etc/sysfs.d/vfs.conf:1", interface: "enp134s0f0", address: null, driver: null, numVfs: 8 },
+    ];
     inv.host.hugepages = { total: 8192, free: 8192, sizeKiB: 2048 };
     const ok = auditHost(inv, { guest: guestWithVfs(inv, 8, { hugepages: true, cpuset: "16-23" }) });
     expect(ok.checks.filter((c) => c.status === "fail")).toEqual([]);
-    const bad = auditHost(makeInventory({ host: { kernelCmdline: "quiet", iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null } } }));
+    const bad = auditHost(
+      makeInventory({
+        host: {
+          kernelCmdline: "quiet",
+          iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null },
+        },
+      }),
+    );
     expect(bad.checks.find((c) => c.status === "fail")?.id).toBe("iommu.groups");
   });
 

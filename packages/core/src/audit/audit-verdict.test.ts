@@ -13,11 +13,20 @@ describe("auditVerdict", () => {
   });
   it("says a host is ready when every applicable check passes, and blocks on a host-level failure", () => {
     const host = auditHost(makeInventory({ vfs: 2 }));
-    const ready = { ...host, checks: host.checks.map((c) => ({ ...c, status: c.status === "not-applicable" ? c.status : "pass" as const })) };
+    const ready = {
+      ...host,
+      checks: host.checks.map((c) => ({ ...c, status: c.status === "not-applicable" ? c.status : ("pass" as const) })),
+    };
     ready.summary = { ...host.summary, pass: ready.checks.filter((c) => c.status === "pass").length, warn: 0, fail: 0 };
     expect(auditVerdict(ready)).toEqual({ status: "pass", line: `Host hv1: ready — all ${ready.summary.pass} applicable checks pass` });
     expect(auditVerdict(host).line).toMatch(/^Host hv1: not ready — 1 check fails: VF counts persist across reboot/);
-    const off = makeInventory({ vfs: 2, host: { kernelCmdline: "BOOT_IMAGE=/vmlinuz", iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null } } });
+    const off = makeInventory({
+      vfs: 2,
+      host: {
+        kernelCmdline: "BOOT_IMAGE=/vmlinuz",
+        iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null },
+      },
+    });
     const blocked = auditVerdict(auditHost(off, { guest: guestWithVfs(off, 1, { name: "g" }) }));
     expect(blocked.status).toBe("fail");
     expect(blocked.line).toMatch(/^Guest g on hv1: will not work/);

@@ -7,10 +7,11 @@ import type { AuditReport, AuditStatus } from "./types.ts";
  * the guest's own first.
  */
 export function auditVerdict(report: AuditReport): { status: Exclude<AuditStatus, "not-applicable">; line: string } {
-  const named = (status: AuditStatus) => report.checks
-    .filter((c) => c.status === status)
-    .sort((a, b) => Number(b.layer === "guest") - Number(a.layer === "guest"))
-    .map((c) => c.title);
+  const named = (status: AuditStatus) =>
+    report.checks
+      .filter((c) => c.status === status)
+      .sort((a, b) => Number(b.layer === "guest") - Number(a.layer === "guest"))
+      .map((c) => c.title);
   const fails = named("fail");
   const warns = named("warn");
   // Checks that could not tell never make a host "ready": the answer is unknown until they can.
@@ -19,9 +20,12 @@ export function auditVerdict(report: AuditReport): { status: Exclude<AuditStatus
   const subject = report.guest ? `Guest ${report.guest} on ${report.host}` : `Host ${report.host}`;
   const list = (titles: string[]) => titles.slice(0, 3).join("; ") + (titles.length > 3 ? `; and ${titles.length - 3} more` : "");
   const line =
-    status === "fail" ? `${subject}: ${report.guest ? "will not work as planned" : "not ready"} — ${fails.length} check${fails.length === 1 ? " fails" : "s fail"}: ${list(fails)}${warns.length ? ` (and ${warns.length} warn)` : ""}`
-    : status === "warn" ? `${subject}: can work, with ${warns.length} warning${warns.length === 1 ? "" : "s"}: ${list(warns)}${unknowns.length ? ` (and ${unknowns.length} could not tell)` : ""}`
-    : status === "unknown" ? `${subject}: could not tell — ${unknowns.length} check${unknowns.length === 1 ? "" : "s"} lacked evidence: ${list(unknowns)}`
-    : `${subject}: ready — all ${report.summary.pass} applicable checks pass`;
+    status === "fail"
+      ? `${subject}: ${report.guest ? "will not work as planned" : "not ready"} — ${fails.length} check${fails.length === 1 ? " fails" : "s fail"}: ${list(fails)}${warns.length ? ` (and ${warns.length} warn)` : ""}`
+      : status === "warn"
+        ? `${subject}: can work, with ${warns.length} warning${warns.length === 1 ? "" : "s"}: ${list(warns)}${unknowns.length ? ` (and ${unknowns.length} could not tell)` : ""}`
+        : status === "unknown"
+          ? `${subject}: could not tell — ${unknowns.length} check${unknowns.length === 1 ? "" : "s"} lacked evidence: ${list(unknowns)}`
+          : `${subject}: ready — all ${report.summary.pass} applicable checks pass`;
   return { status, line };
 }

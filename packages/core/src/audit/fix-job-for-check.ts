@@ -6,7 +6,10 @@ import { PERSIST_FILE_PATHS } from "../jobs/render-persist-files.ts";
  * as typed), or null when no job kind does it (BIOS, kernel arguments, guest sizing are the
  * operator's to change). The operator still previews and confirms it.
  */
-export interface FixJob { kind: "host.persist"; fields: Record<string, string> }
+export interface FixJob {
+  kind: "host.persist";
+  fields: Record<string, string>;
+}
 
 const PERSISTENCE_CHECKS = new Set(["persistence.vf-count", "persistence.vfio-binding"]);
 
@@ -23,7 +26,11 @@ export function fixJobForCheck(checkId: string, inventory: Inventory): FixJob | 
   const vfCounts = inventory.devices
     .filter((d) => d.sriov && d.sriov.numVfs > 0 && d.netInterfaces[0])
     .map((d) => `${d.netInterfaces[0]}=${d.sriov!.numVfs}`);
-  const ids = new Set(persistence.vfioPciIds.filter((e) => e.source.endsWith(PERSIST_FILE_PATHS.vfioIds.split("/").pop()!)).flatMap((e) => e.ids.map((id) => id.toLowerCase())));
+  const ids = new Set(
+    persistence.vfioPciIds
+      .filter((e) => e.source.endsWith(PERSIST_FILE_PATHS.vfioIds.split("/").pop()!))
+      .flatMap((e) => e.ids.map((id) => id.toLowerCase())),
+  );
   const bound = new Set(persistence.vfioPciIds.flatMap((e) => e.ids.map((id) => id.toLowerCase())));
   const overridden = new Set(persistence.driverOverrides.filter((o) => o.driver === "vfio-pci").map((o) => o.address));
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));

@@ -4,7 +4,13 @@ import { renderAuditMarkdown } from "./render-audit-markdown.ts";
 import { renderAuditText } from "./render-audit-text.ts";
 import { makeInventory } from "./testing/make-inventory.ts";
 
-const noIommu = () => makeInventory({ host: { kernelCmdline: "quiet", iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null } } });
+const noIommu = () =>
+  makeInventory({
+    host: {
+      kernelCmdline: "quiet",
+      iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null },
+    },
+  });
 
 describe("renderAuditMarkdown / renderAuditText", () => {
   it("exports layers, statuses, evidence and the fix as Markdown", () => {

@@ -15,7 +15,9 @@ export function renderAuditMarkdown(report: AuditReport): string {
     "",
     `**${MARK[auditVerdict(report).status]}: ${escapeInline(auditVerdict(report).line)}**`,
     "",
-    ...(report.auditedAt ? [`Audited ${report.auditedAt} from the inventory scanned ${report.scannedAt ?? "at an unknown time"}.`, ""] : []),
+    ...(report.auditedAt
+      ? [`Audited ${report.auditedAt} from the inventory scanned ${report.scannedAt ?? "at an unknown time"}.`, ""]
+      : []),
     // "could not tell" gets a column only when a check has it: reports of complete hosts stay as they were.
     `| pass | warn | fail |${s.unknown > 0 ? " could not tell |" : ""} n/a |`,
     `| ---: | ---: | ---: |${s.unknown > 0 ? " ---: |" : ""} ---: |`,

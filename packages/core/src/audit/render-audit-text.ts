@@ -19,6 +19,9 @@ export function renderAuditText(report: AuditReport): string {
     }
   }
   const s = report.summary;
-  out.push("", `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown > 0 ? `${s.unknown} could not tell, ` : ""}${s["not-applicable"]} not applicable`);
+  out.push(
+    "",
+    `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown > 0 ? `${s.unknown} could not tell, ` : ""}${s["not-applicable"]} not applicable`,
+  );
   return out.join("\n") + "\n";
 }

@@ -1,13 +1,18 @@
 import type { PciDevice } from "@vfleet/protocol";
 import type { AuditStatus, RuleResult } from "./types.ts";
 
-export const result = (status: AuditStatus, evidence: string[], remediation: string | null = null): RuleResult => ({ status, evidence, remediation });
+export const result = (status: AuditStatus, evidence: string[], remediation: string | null = null): RuleResult => ({
+  status,
+  evidence,
+  remediation,
+});
 
 export const notApplicable = (why: string): RuleResult => result("not-applicable", [why]);
 /** "Could not tell": name what was missing or which evidence contradicts which; never a pass or a fail. */
 export const couldNotTell = (evidence: string[]): RuleResult => result("unknown", evidence);
 /** Whether the scan could not read a source (`/proc/cmdline`, `/sys/module`, `/etc`...). */
-export const unreadSource = (inventory: { host: { unread?: string[] } }, source: string): boolean => inventory.host.unread?.includes(source) ?? false;
+export const unreadSource = (inventory: { host: { unread?: string[] } }, source: string): boolean =>
+  inventory.host.unread?.includes(source) ?? false;
 
 /** Keep evidence readable on a 160-VF host: the first `max` lines and a count of the rest. */
 export function capLines(lines: string[], max = 12): string[] {
@@ -19,7 +24,7 @@ export function capLines(lines: string[], max = 12): string[] {
 export function cmdlineArgs(cmdline: string): Map<string, string> {
   const args = new Map<string, string>();
   for (const token of cmdline.split(/\s+/)) {
-    if (token === "" ) continue;
+    if (token === "") continue;
     if (token === "--") break; // what follows goes to init, not the kernel
     const eq = token.indexOf("=");
     args.set(eq < 0 ? token : token.slice(0, eq), eq < 0 ? "" : token.slice(eq + 1));

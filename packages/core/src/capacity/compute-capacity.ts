@@ -52,7 +52,19 @@ export interface HostCapacityTotals extends CapacityCounts, DeviceCounts {
 }
 
 /** Every key of HostCapacityTotals, in display order: what the fleet sums and shows per host. */
-export const HOST_TOTAL_KEYS = ["possible", "created", "bound", "assigned", "free", "ready", "needsBind", "devices", "devicesReady", "devicesNeedsBind", "devicesAssigned"] as const satisfies readonly (keyof HostCapacityTotals)[];
+export const HOST_TOTAL_KEYS = [
+  "possible",
+  "created",
+  "bound",
+  "assigned",
+  "free",
+  "ready",
+  "needsBind",
+  "devices",
+  "devicesReady",
+  "devicesNeedsBind",
+  "devicesAssigned",
+] as const satisfies readonly (keyof HostCapacityTotals)[];
 
 export interface HostCapacity {
   totals: HostCapacityTotals;
@@ -101,14 +113,26 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
         const driver = vf?.driver ?? null;
         const config = configs.get(vf?.vfIndex ?? index);
         return {
-          address, pf: pf.address, index: vf?.vfIndex ?? index, driver, state: vfStateOf(driver, guest), guest,
-          numaNode: vf?.numaNode ?? pf.numaNode, mac: config?.mac ?? null, vlan: config?.vlan ?? null,
+          address,
+          pf: pf.address,
+          index: vf?.vfIndex ?? index,
+          driver,
+          state: vfStateOf(driver, guest),
+          guest,
+          numaNode: vf?.numaNode ?? pf.numaNode,
+          mac: config?.mac ?? null,
+          vlan: config?.vlan ?? null,
         };
       });
       const assigned = vfs.filter((v) => v.guest !== null).length;
       return {
-        address: pf.address, vendorId: pf.vendorId, deviceId: pf.deviceId, driver: pf.driver,
-        numaNode: pf.numaNode, netInterfaces: pf.netInterfaces, vfs,
+        address: pf.address,
+        vendorId: pf.vendorId,
+        deviceId: pf.deviceId,
+        driver: pf.driver,
+        numaNode: pf.numaNode,
+        netInterfaces: pf.netInterfaces,
+        vfs,
         possible: pf.sriov.totalVfs,
         created: vfs.length,
         bound: vfs.filter((v) => v.driver === "vfio-pci").length,

@@ -18,21 +18,35 @@ describe("passthrough devices and the ready split in a host's totals", () => {
     const vfs = inv.devices.filter((d) => d.physfn);
     vfs[2]!.driver = "mlx5_core";
     vfs[3]!.driver = "mlx5_core";
-    inv.guests.push(makeGuest({ hostdevs: [
-      { kind: "hostdev", address: vfs[0]!.address, managed: true, mac: null, vlan: null },
-      { kind: "hostdev", address: "0000:af:00.0", managed: true, mac: null, vlan: null },
-    ] }));
+    inv.guests.push(
+      makeGuest({
+        hostdevs: [
+          { kind: "hostdev", address: vfs[0]!.address, managed: true, mac: null, vlan: null },
+          { kind: "hostdev", address: "0000:af:00.0", managed: true, mac: null, vlan: null },
+        ],
+      }),
+    );
     return inv;
   };
 
   it("counts GPUs, accelerators and anything on vfio-pci as devices, each once, apart from VFs", () => {
     const t = computeCapacity(inventory()).totals;
-    expect({ devices: t.devices, devicesReady: t.devicesReady, devicesNeedsBind: t.devicesNeedsBind, devicesAssigned: t.devicesAssigned })
-      .toEqual({ devices: 4, devicesReady: 2, devicesNeedsBind: 1, devicesAssigned: 1 });
+    expect({
+      devices: t.devices,
+      devicesReady: t.devicesReady,
+      devicesNeedsBind: t.devicesNeedsBind,
+      devicesAssigned: t.devicesAssigned,
+    }).toEqual({ devices: 4, devicesReady: 2, devicesNeedsBind: 1, devicesAssigned: 1 });
   });
 
   it("splits free VFs into ready (vfio-pci) and needs bind (host driver)", () => {
     const t = computeCapacity(inventory()).totals;
-    expect({ created: t.created, assigned: t.assigned, free: t.free, ready: t.ready, needsBind: t.needsBind }).toEqual({ created: 4, assigned: 1, free: 3, ready: 1, needsBind: 2 });
+    expect({ created: t.created, assigned: t.assigned, free: t.free, ready: t.ready, needsBind: t.needsBind }).toEqual({
+      created: 4,
+      assigned: 1,
+      free: 3,
+      ready: 1,
+      needsBind: 2,
+    });
   });
 });

@@ -13,7 +13,12 @@ import { whyNotAssignable } from "../pci/assignable-endpoint.ts";
  * resets cleanly) unless it is already on vfio-pci. Any other endpoint on a host driver is the
  * host's own (a disk controller, the management NIC) and is not capacity.
  */
-export interface DeviceCounts { devices: number; devicesReady: number; devicesNeedsBind: number; devicesAssigned: number }
+export interface DeviceCounts {
+  devices: number;
+  devicesReady: number;
+  devicesNeedsBind: number;
+  devicesAssigned: number;
+}
 
 export type DeviceCapacityState = "ready" | "needs-bind" | "assigned";
 

@@ -13,18 +13,30 @@ describe("adoptionRefusals", () => {
     const adoption = { adopt: [PF], simulatorDefault: false };
     expect(adoptionRefusals({ kind: "device.bind", params: { device: vf, driver: "host" } }, inv, adoption)).toEqual([]);
     expect(adoptionRefusals({ kind: "vf.set-count", params: { pf: PF, count: 4 } }, inv, adoption)).toEqual([]);
-    expect(adoptionRefusals({ kind: "guest.attach", params: { guest: "g", devices: [{ address: NIC, kind: "hostdev" }], live: false, config: true } }, inv, adoption))
-      .toEqual([`${NIC} is not adopted: the agent's policy adopts ${PF}; add ${NIC} to "adopt" in its policy file if vfleet may manage it: the agent refuses.`]);
+    expect(
+      adoptionRefusals(
+        { kind: "guest.attach", params: { guest: "g", devices: [{ address: NIC, kind: "hostdev" }], live: false, config: true } },
+        inv,
+        adoption,
+      ),
+    ).toEqual([
+      `${NIC} is not adopted: the agent's policy adopts ${PF}; add ${NIC} to "adopt" in its policy file if vfleet may manage it: the agent refuses.`,
+    ]);
   });
 
   it("with all-sriov refuses a device that is no PF's, naming the simulator's default", () => {
-    const [refusal] = adoptionRefusals({ kind: "device.bind", params: { device: NIC, driver: "vfio-pci" } }, inv, { adopt: "all-sriov", simulatorDefault: true });
+    const [refusal] = adoptionRefusals({ kind: "device.bind", params: { device: NIC, driver: "vfio-pci" } }, inv, {
+      adopt: "all-sriov",
+      simulatorDefault: true,
+    });
     expect(refusal).toContain("adopts SR-IOV PFs and their VFs only (the simulator's default)");
   });
 
   it("predicts nothing for a device the job leaves as it is, or when the agent did not say (could not tell)", () => {
     // The VF is already on vfio-pci: the agent skips it without asking its policy.
-    expect(adoptionRefusals({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv, { adopt: [], simulatorDefault: false })).toEqual([]);
+    expect(
+      adoptionRefusals({ kind: "device.bind", params: { device: vf, driver: "vfio-pci" } }, inv, { adopt: [], simulatorDefault: false }),
+    ).toEqual([]);
     expect(adoptionRefusals({ kind: "device.bind", params: { device: NIC, driver: "vfio-pci" } }, inv, null)).toEqual([]);
   });
 });

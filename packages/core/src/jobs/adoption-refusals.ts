@@ -11,14 +11,20 @@ function adoptionSubjects(job: Job, inv: Inventory): string[] {
       return [job.params.pf];
     case "device.bind": {
       const named = bindDevices(job.params);
-      if (job.params.driver === "vfio-pci") return (job.params.group ? groupEndpoints(inv, named[0]!) : named).filter((m) => driverOf(m) !== "vfio-pci");
+      if (job.params.driver === "vfio-pci")
+        return (job.params.group ? groupEndpoints(inv, named[0]!) : named).filter((m) => driverOf(m) !== "vfio-pci");
       // Back to the host driver: only devices not already on one without an override are touched.
-      return named.filter((bdf) => { const d = inv.devices.find((x) => x.address === bdf); return !(d?.driver && d.driver !== "vfio-pci" && !d.driverOverride); });
+      return named.filter((bdf) => {
+        const d = inv.devices.find((x) => x.address === bdf);
+        return !(d?.driver && d.driver !== "vfio-pci" && !d.driverOverride);
+      });
     }
     case "guest.attach":
       return job.params.devices.map((d) => d.address);
     case "host.persist":
-      return job.params.vfCounts.map((c) => inv.devices.find((d) => d.sriov && d.netInterfaces.includes(c.pf))?.address).filter((a): a is string => a !== undefined);
+      return job.params.vfCounts
+        .map((c) => inv.devices.find((d) => d.sriov && d.netInterfaces.includes(c.pf))?.address)
+        .filter((a): a is string => a !== undefined);
     default:
       return [];
   }

@@ -12,7 +12,12 @@ export type VfToBind = { address: string; pf: string; dependsOn: readonly string
 export function planVfBinds(vfs: readonly VfToBind[], options: { batch: boolean; driver?: "vfio-pci" | "host" }): PlanJobSpec[] {
   const driver = options.driver ?? "vfio-pci";
   const verb = driver === "host" ? "unbind" : "bind";
-  if (!options.batch) return vfs.map((vf) => ({ ref: `${verb} ${vf.address}`, job: { kind: "device.bind", params: { device: vf.address, driver } }, dependsOn: [...vf.dependsOn] }));
+  if (!options.batch)
+    return vfs.map((vf) => ({
+      ref: `${verb} ${vf.address}`,
+      job: { kind: "device.bind", params: { device: vf.address, driver } },
+      dependsOn: [...vf.dependsOn],
+    }));
   const byPf = new Map<string, { devices: string[]; dependsOn: Set<string> }>();
   for (const vf of vfs) {
     const entry = byPf.get(vf.pf) ?? { devices: [], dependsOn: new Set<string>() };
@@ -20,5 +25,9 @@ export function planVfBinds(vfs: readonly VfToBind[], options: { batch: boolean;
     for (const d of vf.dependsOn) entry.dependsOn.add(d);
     byPf.set(vf.pf, entry);
   }
-  return [...byPf].map(([pf, { devices, dependsOn }]) => ({ ref: `${verb} VFs of ${pf}`, job: { kind: "device.bind", params: { devices, driver } }, dependsOn: [...dependsOn] }));
+  return [...byPf].map(([pf, { devices, dependsOn }]) => ({
+    ref: `${verb} VFs of ${pf}`,
+    job: { kind: "device.bind", params: { devices, driver } },
+    dependsOn: [...dependsOn],
+  }));
 }

@@ -32,7 +32,10 @@ describe("previewJob", () => {
     expect(stopped.refusals).toEqual([]);
     expect(stopped.notes.join(" ")).toContain("in the definition of db1");
     inv.guests.push(guestWithVfs(inv, 0, { name: "web1" }));
-    const attach = previewJob({ kind: "guest.attach", params: { guest: "web1", devices: [{ address: vf, kind: "hostdev" }], live: false, config: true } }, inv);
+    const attach = previewJob(
+      { kind: "guest.attach", params: { guest: "web1", devices: [{ address: vf, kind: "hostdev" }], live: false, config: true } },
+      inv,
+    );
     expect(attach.refusals).toEqual([expect.stringContaining("assigned to another guest")]);
   });
 
@@ -57,7 +60,9 @@ describe("previewJob", () => {
     for (const d of inv.devices) if (d.physfn === PF) d.driver = "mlx5_core";
     const job = { kind: "device.bind" as const, params: { devices: vfs, driver: "vfio-pci" as const } };
     const p = previewJob(job, inv);
-    expect(p.changes.filter((c) => c.type === "sysfs" && c.path === "/sys/bus/pci/drivers_probe").map((c) => (c as { value: string }).value)).toEqual(vfs);
+    expect(
+      p.changes.filter((c) => c.type === "sysfs" && c.path === "/sys/bus/pci/drivers_probe").map((c) => (c as { value: string }).value),
+    ).toEqual(vfs);
     expect(p.changes).toHaveLength(12);
     expect(p.summary).toBe(`device.bind 4 devices (${vfs[0]} ... ${vfs[3]}): -> vfio-pci`);
     expect(Object.keys(p.before.devices as object)).toEqual(vfs);
@@ -71,27 +76,59 @@ describe("previewJob", () => {
   it("device.bind with group: true previews every endpoint of the IOMMU group and holds them all", () => {
     const inv = makeInventory({ vfs: 0 });
     const gpu = { ...inv.devices[1]!, address: "0000:01:00.0", driver: "nouveau", classCode: "030000", iommuGroup: 2 };
-    const audio = { ...inv.devices[1]!, address: "0000:01:00.1", driver: "snd_hda_intel", classCode: "040300", iommuGroup: 2, netInterfaces: [] };
+    const audio = {
+      ...inv.devices[1]!,
+      address: "0000:01:00.1",
+      driver: "snd_hda_intel",
+      classCode: "040300",
+      iommuGroup: 2,
+      netInterfaces: [],
+    };
     inv.devices = [inv.devices[0]!, gpu, audio, ...inv.devices.slice(2)];
     inv.iommuGroups = inv.iommuGroups.map((g) => (g.id === 2 ? { id: 2, devices: ["0000:01:00.0", "0000:01:00.1"] } : g));
     const single = previewJob({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci" } }, inv);
     expect(single.notes.join(" ")).toContain("also holds 0000:01:00.1");
     const whole = previewJob({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci", group: true } }, inv);
-    expect(whole.changes.filter((c) => c.type === "sysfs" && c.path.endsWith("/unbind")).map((c) => (c as { path: string }).path)).toEqual(["/sys/bus/pci/drivers/nouveau/unbind", "/sys/bus/pci/drivers/snd_hda_intel/unbind"]);
+    expect(whole.changes.filter((c) => c.type === "sysfs" && c.path.endsWith("/unbind")).map((c) => (c as { path: string }).path)).toEqual([
+      "/sys/bus/pci/drivers/nouveau/unbind",
+      "/sys/bus/pci/drivers/snd_hda_intel/unbind",
+    ]);
     expect(whole.summary).toContain("IOMMU group (2 devices)");
-    expect(jobResourceKeys({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci", group: true } }, inv).sort()).toEqual(["dev:0000:01:00.0", "dev:0000:01:00.1"]);
+    expect(jobResourceKeys({ kind: "device.bind", params: { device: gpu.address, driver: "vfio-pci", group: true } }, inv).sort()).toEqual([
+      "dev:0000:01:00.0",
+      "dev:0000:01:00.1",
+    ]);
   });
 
   it("vf.configure shows the ip argv with only the settings that differ", () => {
-    const p = previewJob({ kind: "vf.configure", params: { pf: PF, vf: 1, mac: "02:00:00:00:00:02", vlan: 42, qos: 3, trust: true, spoofchk: true } }, makeInventory({ vfs: 4 }));
-    expect(p.changes).toEqual([{ type: "command", argv: ["ip", "link", "set", "dev", "enp134s0f0", "vf", "1", "vlan", "42", "qos", "3", "trust", "on"] }]);
+    const p = previewJob(
+      { kind: "vf.configure", params: { pf: PF, vf: 1, mac: "02:00:00:00:00:02", vlan: 42, qos: 3, trust: true, spoofchk: true } },
+      makeInventory({ vfs: 4 }),
+    );
+    expect(p.changes).toEqual([
+      { type: "command", argv: ["ip", "link", "set", "dev", "enp134s0f0", "vf", "1", "vlan", "42", "qos", "3", "trust", "on"] },
+    ]);
   });
 
   it("guest.attach shows libvirt XML per device and the virsh flags", () => {
     const inv = makeInventory({ vfs: 2 });
     inv.guests = [guestWithVfs(inv, 0, { name: "vm1" })];
     const vfs = inv.devices.filter((d) => d.physfn).map((d) => d.address);
-    const p = previewJob({ kind: "guest.attach", params: { guest: "vm1", devices: [{ address: vfs[0]!, kind: "hostdev" }, { address: vfs[1]!, kind: "interface", mac: "02:11:22:33:44:55", vlan: 7 }], live: false, config: true } }, inv);
+    const p = previewJob(
+      {
+        kind: "guest.attach",
+        params: {
+          guest: "vm1",
+          devices: [
+            { address: vfs[0]!, kind: "hostdev" },
+            { address: vfs[1]!, kind: "interface", mac: "02:11:22:33:44:55", vlan: 7 },
+          ],
+          live: false,
+          config: true,
+        },
+      },
+      inv,
+    );
     expect(p.changes).toHaveLength(2);
     expect(p.changes[0]).toMatchObject({ type: "libvirt", argv: ["virsh", "attach-device", "vm1", "<file>", "--config"] });
     expect((p.changes[0] as { xml: string }).xml).toContain("<hostdev mode='subsystem' type='pci' managed='yes'>");
@@ -100,7 +137,10 @@ describe("previewJob", () => {
   });
 
   it("host.persist shows the exact files", () => {
-    const p = previewJob({ kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 8 }], vfioIds: ["15b3:1018"], method: "sysfsd" } }, makeInventory());
+    const p = previewJob(
+      { kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 8 }], vfioIds: ["15b3:1018"], method: "sysfsd" } },
+      makeInventory(),
+    );
     const files = Object.fromEntries(p.changes.map((c) => [(c as { path: string }).path, (c as { content: string | null }).content]));
     expect(files["/etc/sysfs.d/vfleet-sriov.conf"]).toContain("class/net/enp134s0f0/device/sriov_numvfs = 8\n");
     expect(files["/etc/modprobe.d/vfleet-vfio.conf"]).toContain("options vfio-pci ids=15b3:1018\n");
@@ -110,7 +150,10 @@ describe("previewJob", () => {
 
 describe("checkJobAgainstInventory", () => {
   it("names params.count and the PF's limit for a count above sriov_totalvfs", () => {
-    expect(checkJobAgainstInventory({ kind: "vf.set-count", params: { pf: PF, count: 17 } }, makeInventory())).toEqual({ field: "params.count", message: `must be at most 16 (sriov_totalvfs of ${PF}), got 17` });
+    expect(checkJobAgainstInventory({ kind: "vf.set-count", params: { pf: PF, count: 17 } }, makeInventory())).toEqual({
+      field: "params.count",
+      message: `must be at most 16 (sriov_totalvfs of ${PF}), got 17`,
+    });
   });
   it("accepts VFs a plan's earlier jobs will create", () => {
     const inv = makeInventory({ vfs: 0 });
@@ -131,11 +174,18 @@ describe("checkJobAgainstInventory", () => {
     const inv = makeInventory({ vfs: 2 });
     inv.guests = [guestWithVfs(inv, 0, { name: "g1" })];
     const vf = inv.devices.find((d) => d.physfn)!.address;
-    const attach = { kind: "guest.attach" as const, params: { guest: "g1", devices: [{ address: vf, kind: "hostdev" as const }], live: false, config: true } };
+    const attach = {
+      kind: "guest.attach" as const,
+      params: { guest: "g1", devices: [{ address: vf, kind: "hostdev" as const }], live: false, config: true },
+    };
     expect(checkJobAgainstInventory(attach, inv)).toBeNull();
     inv.host.libvirt = { reachable: true, uri: "qemu:///system", detail: "libvirt 9.0.0" };
     expect(checkJobAgainstInventory(attach, inv)).toBeNull();
-    inv.host.libvirt = { reachable: false, uri: "qemu:///system", detail: "failed to connect to the hypervisor\n-> start libvirtd: run scripts/start-libvirtd.sh as root" };
+    inv.host.libvirt = {
+      reachable: false,
+      uri: "qemu:///system",
+      detail: "failed to connect to the hypervisor\n-> start libvirtd: run scripts/start-libvirtd.sh as root",
+    };
     const problem = checkJobAgainstInventory(attach, inv);
     expect(problem?.field).toBe("kind");
     expect(problem?.message).toMatch(/need libvirtd.*qemu:\/\/\/system.*start-libvirtd/s);

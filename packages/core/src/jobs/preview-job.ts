@@ -41,7 +41,12 @@ function guestsHolding(inv: Inventory): Map<string, string[]> {
 
 /** The endpoints of a device's IOMMU group (bridges excepted: VFIO does not need them), as the agent binds them. */
 function deviceXml(d: GuestDevice): string {
-  if (d.kind === "interface") return buildHostdevInterfaceXml({ address: d.address, ...(d.mac ? { mac: d.mac } : {}), ...(d.vlan !== undefined ? { vlan: { id: d.vlan } } : {}) });
+  if (d.kind === "interface")
+    return buildHostdevInterfaceXml({
+      address: d.address,
+      ...(d.mac ? { mac: d.mac } : {}),
+      ...(d.vlan !== undefined ? { vlan: { id: d.vlan } } : {}),
+    });
   return buildHostdevXml({ address: d.address });
 }
 
@@ -53,7 +58,13 @@ function deviceXml(d: GuestDevice): string {
  * than will happen, never something else.
  */
 export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
-  const inv: Inventory = inventory ?? { host: { hostname: "" } as Inventory["host"], devices: [], iommuGroups: [], interfaces: [], guests: [] };
+  const inv: Inventory = inventory ?? {
+    host: { hostname: "" } as Inventory["host"],
+    devices: [],
+    iommuGroups: [],
+    interfaces: [],
+    guests: [],
+  };
   const holders = guestsHolding(inv);
   const device = (bdf: string) => inv.devices.find((d) => d.address === bdf);
   const notes: string[] = inventory ? [] : ["No inventory from this host yet: the preview assumes nothing about its current state."];
@@ -71,11 +82,21 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
           changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: "0" });
           notes.push(`The kernel takes a new VF count only from 0: the ${have} existing VFs are destroyed first.`);
           const held = (d?.sriov?.vfs ?? []).filter((vf) => holders.has(vf));
-          if (held.length > 0) refusals.push(`${held.length} of its VFs are attached to guests (${[...new Set(held.flatMap((vf) => holders.get(vf)!))].join(", ")}): the agent will refuse until they are detached.`);
+          if (held.length > 0)
+            refusals.push(
+              `${held.length} of its VFs are attached to guests (${[...new Set(held.flatMap((vf) => holders.get(vf)!))].join(", ")}): the agent will refuse until they are detached.`,
+            );
         }
         if (count > 0) changes.push({ type: "sysfs", path: devPath(pf, "sriov_numvfs"), value: String(count) });
       }
-      return { kind: job.kind, summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`, changes, notes, refusals, before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null } };
+      return {
+        kind: job.kind,
+        summary: `vf.set-count ${pf}: ${have ?? "?"} -> ${count}`,
+        changes,
+        notes,
+        refusals,
+        before: { numVfs: have, totalVfs: d?.sriov?.totalVfs ?? null },
+      };
     }
     case "device.bind": {
       const { driver } = job.params;
@@ -87,33 +108,61 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
         const current = d?.driver ?? null;
         before[m] = { driver: current, driverOverride: d?.driverOverride ?? null };
         if (driver === "vfio-pci") {
-          if (current === "vfio-pci") { notes.push(`${m} is already bound to vfio-pci: nothing will be written for it.`); continue; }
+          if (current === "vfio-pci") {
+            notes.push(`${m} is already bound to vfio-pci: nothing will be written for it.`);
+            continue;
+          }
           if (d?.driverOverride !== "vfio-pci") changes.push({ type: "sysfs", path: devPath(m, "driver_override"), value: "vfio-pci" });
           if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: m });
           changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: m });
         } else {
-          if (current !== null && current !== "vfio-pci" && !d?.driverOverride) { notes.push(`${m} is already on its host driver ${current}: nothing will be written for it.`); continue; }
+          if (current !== null && current !== "vfio-pci" && !d?.driverOverride) {
+            notes.push(`${m} is already on its host driver ${current}: nothing will be written for it.`);
+            continue;
+          }
           if (d?.driverOverride !== null) changes.push({ type: "sysfs", path: devPath(m, "driver_override"), value: "\\n" });
           if (current) changes.push({ type: "sysfs", path: `/sys/bus/pci/drivers/${current}/unbind`, value: m });
           changes.push({ type: "sysfs", path: "/sys/bus/pci/drivers_probe", value: m });
           const held = holders.get(m);
           const running = held?.filter((g) => inv.guests.some((x) => x.name === g && x.state === "running")) ?? [];
-          if (running.length > 0) refusals.push(`${m} is held by the running guest ${running.join(", ")}: the agent refuses to take it back while the guest runs (detach it or stop the guest first).`);
+          if (running.length > 0)
+            refusals.push(
+              `${m} is held by the running guest ${running.join(", ")}: the agent refuses to take it back while the guest runs (detach it or stop the guest first).`,
+            );
           else if (held) notes.push(`${m} is in the definition of ${held.join(", ")}: a running guest holding it makes the agent refuse.`);
         }
       }
       if (driver === "vfio-pci" && !job.params.group) {
         const others = [...new Set(named.flatMap((bdf) => groupEndpoints(inv, bdf)))].filter((x) => !named.includes(x));
         const whose = named.length === 1 ? "Its IOMMU group also holds" : "Their IOMMU groups also hold";
-        if (others.length > 0) notes.push(`${whose} ${others.join(", ")}: the agent refuses unless each is on vfio-pci or has no driver (or bind the whole group with group: true).`);
+        if (others.length > 0)
+          notes.push(
+            `${whose} ${others.join(", ")}: the agent refuses unless each is on vfio-pci or has no driver (or bind the whole group with group: true).`,
+          );
       }
-      if (named.length > 1) notes.push(`The agent checks all ${named.length} devices before writing to any: one refusal leaves every one of them as it is.`);
+      if (named.length > 1)
+        notes.push(`The agent checks all ${named.length} devices before writing to any: one refusal leaves every one of them as it is.`);
       const bdf = named[0]!;
       const current = device(bdf)?.driver ?? null;
       const target = driver === "host" ? "host driver" : "vfio-pci";
-      if (named.length > 1) return { kind: job.kind, summary: `device.bind ${named.length} devices (${bdf} ... ${named.at(-1)}): -> ${target}`, changes, notes, refusals, before: { devices: before } };
+      if (named.length > 1)
+        return {
+          kind: job.kind,
+          summary: `device.bind ${named.length} devices (${bdf} ... ${named.at(-1)}): -> ${target}`,
+          changes,
+          notes,
+          refusals,
+          before: { devices: before },
+        };
       const what = members.length > 1 ? `${bdf} and its IOMMU group (${members.length} devices)` : bdf;
-      return { kind: job.kind, summary: `device.bind ${what}: ${current ?? "no driver"} -> ${target}`, changes, notes, refusals, before: members.length > 1 ? { members: before } : before[bdf] as Record<string, unknown> };
+      return {
+        kind: job.kind,
+        summary: `device.bind ${what}: ${current ?? "no driver"} -> ${target}`,
+        changes,
+        notes,
+        refusals,
+        before: members.length > 1 ? { members: before } : (before[bdf] as Record<string, unknown>),
+      };
     }
     case "vf.configure": {
       const p = job.params;
@@ -123,7 +172,14 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       const args = vfConfigureArgs(cur, p);
       if (args.length > 0) changes.push({ type: "command", argv: ["ip", "link", "set", "dev", ifname, "vf", String(p.vf), ...args] });
       else notes.push(`VF ${p.vf} of ${ifname} already has these settings: nothing will be run.`);
-      return { kind: job.kind, summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`, changes, notes, refusals, before: { vf: cur } };
+      return {
+        kind: job.kind,
+        summary: `vf.configure ${p.pf} vf ${p.vf}: ${args.join(" ") || "no change"}`,
+        changes,
+        notes,
+        refusals,
+        before: { vf: cur },
+      };
     }
     case "guest.attach":
     case "guest.detach": {
@@ -133,26 +189,72 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
       const inGuest = new Set(guest?.hostdevs.map((h) => h.address) ?? []);
       const flags = [...(p.live ? ["--live"] : []), ...(p.config ? ["--config"] : [])];
       const todo = p.devices.filter((d) => (attach ? !inGuest.has(d.address) : inGuest.has(d.address) || !guest));
-      for (const d of todo) changes.push({ type: "libvirt", argv: ["virsh", attach ? "attach-device" : "detach-device", p.guest, "<file>", ...flags], xml: deviceXml(d) });
-      if (todo.length > 1) notes.push(`The agent runs these ${todo.length} ${attach ? "attach" : "detach"}-device commands in one virsh session (one process, each device's result reported on its own).`);
+      for (const d of todo)
+        changes.push({
+          type: "libvirt",
+          argv: ["virsh", attach ? "attach-device" : "detach-device", p.guest, "<file>", ...flags],
+          xml: deviceXml(d),
+        });
+      if (todo.length > 1)
+        notes.push(
+          `The agent runs these ${todo.length} ${attach ? "attach" : "detach"}-device commands in one virsh session (one process, each device's result reported on its own).`,
+        );
       const skipped = p.devices.length - todo.length;
-      if (skipped > 0) notes.push(`${skipped} of ${p.devices.length} devices are already ${attach ? "in" : "absent from"} ${p.guest}'s definition: skipped.`);
-      if (!guest) notes.push(`No guest ${p.guest} in this host's inventory: it must be defined in libvirt (virsh define) before the job runs.`);
+      if (skipped > 0)
+        notes.push(
+          `${skipped} of ${p.devices.length} devices are already ${attach ? "in" : "absent from"} ${p.guest}'s definition: skipped.`,
+        );
+      if (!guest)
+        notes.push(`No guest ${p.guest} in this host's inventory: it must be defined in libvirt (virsh define) before the job runs.`);
       if (attach) {
         const elsewhere = todo.filter((d) => (holders.get(d.address) ?? []).some((g) => g !== p.guest));
-        if (elsewhere.length > 0) refusals.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
+        if (elsewhere.length > 0)
+          refusals.push(`${elsewhere.length} devices are assigned to another guest (e.g. ${elsewhere[0]!.address}): the agent refuses.`);
       }
-      return { kind: job.kind, summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`, changes, notes, refusals, before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null } };
+      return {
+        kind: job.kind,
+        summary: `${job.kind} ${p.guest}: ${p.devices.length} device${p.devices.length === 1 ? "" : "s"} (${flags.join(" ")})`,
+        changes,
+        notes,
+        refusals,
+        before: { guest: p.guest, hostdevs: guest?.hostdevs.length ?? null },
+      };
     }
     case "guest.define": {
       const p = job.params;
-      changes.push({ type: "libvirt", argv: ["virsh", "define", "<file>"], xml: buildGuestDomainXml({ name: p.name, vcpus: p.vcpus, memoryMiB: p.memoryMiB, machine: p.machine, ...(p.cpuset ? { cpuset: p.cpuset } : {}) }) });
-      if (inv.guests.some((g) => g.name === p.name)) notes.push(`A guest ${p.name} already exists: the agent accepts it only with the same vCPUs and memory.`);
-      return { kind: job.kind, summary: `guest.define ${p.name}: ${p.vcpus} vCPUs, ${p.memoryMiB} MiB${p.cpuset ? `, pinned to CPUs ${p.cpuset}` : ""}`, changes, notes, refusals, before: { guest: null } };
+      changes.push({
+        type: "libvirt",
+        argv: ["virsh", "define", "<file>"],
+        xml: buildGuestDomainXml({
+          name: p.name,
+          vcpus: p.vcpus,
+          memoryMiB: p.memoryMiB,
+          machine: p.machine,
+          ...(p.cpuset ? { cpuset: p.cpuset } : {}),
+        }),
+      });
+      if (inv.guests.some((g) => g.name === p.name))
+        notes.push(`A guest ${p.name} already exists: the agent accepts it only with the same vCPUs and memory.`);
+      return {
+        kind: job.kind,
+        summary: `guest.define ${p.name}: ${p.vcpus} vCPUs, ${p.memoryMiB} MiB${p.cpuset ? `, pinned to CPUs ${p.cpuset}` : ""}`,
+        changes,
+        notes,
+        refusals,
+        before: { guest: null },
+      };
     }
     case "host.persist": {
-      for (const [path, content] of Object.entries(renderPersistFiles(job.params))) changes.push({ type: "file", path: `/${path}`, content });
-      return { kind: job.kind, summary: `host.persist: ${job.params.vfCounts.length} VF counts, ${job.params.vfioIds.length} vfio-pci ids (${job.params.method})`, changes, notes, refusals, before: { persistence: inv.host.persistence ?? null } };
+      for (const [path, content] of Object.entries(renderPersistFiles(job.params)))
+        changes.push({ type: "file", path: `/${path}`, content });
+      return {
+        kind: job.kind,
+        summary: `host.persist: ${job.params.vfCounts.length} VF counts, ${job.params.vfioIds.length} vfio-pci ids (${job.params.method})`,
+        changes,
+        notes,
+        refusals,
+        before: { persistence: inv.host.persistence ?? null },
+      };
     }
   }
 }

@@ -20,8 +20,14 @@ export function renderPersistFiles(p: Params): Record<string, string | null> {
   const counts = [...p.vfCounts].sort((a, b) => a.pf.localeCompare(b.pf));
   const ids = [...new Set(p.vfioIds)].sort();
   const method = p.method ?? "sysfsd";
-  const sysfsd = counts.length && method === "sysfsd" ? HEADER + counts.map((c) => `class/net/${c.pf}/device/sriov_numvfs = ${c.count}\n`).join("") : null;
-  const udev = counts.length && method === "udev" ? HEADER + counts.map((c) => `ACTION=="add", SUBSYSTEM=="net", KERNEL=="${c.pf}", ATTR{device/sriov_numvfs}="${c.count}"\n`).join("") : null;
+  const sysfsd =
+    counts.length && method === "sysfsd"
+      ? HEADER + counts.map((c) => `class/net/${c.pf}/device/sriov_numvfs = ${c.count}\n`).join("")
+      : null;
+  const udev =
+    counts.length && method === "udev"
+      ? HEADER + counts.map((c) => `ACTION=="add", SUBSYSTEM=="net", KERNEL=="${c.pf}", ATTR{device/sriov_numvfs}="${c.count}"\n`).join("")
+      : null;
   return {
     [PERSIST_FILE_PATHS.sysfsd]: sysfsd,
     [PERSIST_FILE_PATHS.udev]: udev,

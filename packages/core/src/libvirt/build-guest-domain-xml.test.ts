@@ -46,8 +46,14 @@ describe("buildGuestDomainXml", () => {
     [{ memoryMiB: 8 * 1024 * 1024 }, /^memoryMiB:/],
     [{ machine: "virt" }, /^machine: must be 'q35' or 'i440fx'/],
     [{ hostdevs: [{ address: "0000:86:00.2" }, { address: "0000:86:00.9" }] }, /^hostdevs\[1\]\.address: must be a PCI address/],
-    [{ hostdevs: [{ address: "0000:86:00.2" }, { address: "0000:86:00.2" }] }, /^hostdevs\[1\]\.address: must be unique: 0000:86:00.2 is already hostdevs\[0\]/],
-    [{ hostdevs: [{ kind: "interface", address: "0000:86:00.2", mac: "03:00:00:00:00:01" }] }, /^hostdevs\[0\]\.mac: must be a unicast MAC/],
+    [
+      { hostdevs: [{ address: "0000:86:00.2" }, { address: "0000:86:00.2" }] },
+      /^hostdevs\[1\]\.address: must be unique: 0000:86:00.2 is already hostdevs\[0\]/,
+    ],
+    [
+      { hostdevs: [{ kind: "interface", address: "0000:86:00.2", mac: "03:00:00:00:00:01" }] },
+      /^hostdevs\[0\]\.mac: must be a unicast MAC/,
+    ],
     [{ hostdevs: [{ kind: "disk", address: "0000:86:00.2" }] }, /^hostdevs\[0\]\.kind:/],
   ])("refuses %j", (extra, message) => {
     expect(() => buildGuestDomainXml({ ...base, ...(extra as object) })).toThrow(message);

@@ -41,7 +41,8 @@ export function buildGuestDomainXml(options: GuestDomainOptions): string {
   const virtType = options.virtType ?? "kvm";
   if (virtType !== "kvm" && virtType !== "qemu") throw new LibvirtInputError("virtType", "must be 'kvm' or 'qemu'", virtType);
   const cpuset = options.cpuset;
-  if (cpuset !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpuset)) throw new LibvirtInputError("cpuset", "must be a cpulist like 0-15,32-47", cpuset);
+  if (cpuset !== undefined && !/^\d+(-\d+)?(,\d+(-\d+)?)*$/.test(cpuset))
+    throw new LibvirtInputError("cpuset", "must be a cpulist like 0-15,32-47", cpuset);
   const hostdevs = options.hostdevs ?? [];
   if (!Array.isArray(hostdevs)) throw new LibvirtInputError("hostdevs", "must be an array of devices", hostdevs);
 
@@ -52,10 +53,12 @@ export function buildGuestDomainXml(options: GuestDomainOptions): string {
     const field = `hostdevs[${i}]`;
     const address = checkBdf(`${field}.address`, device?.address);
     const first = seen.get(address);
-    if (first !== undefined) throw new LibvirtInputError(`${field}.address`, `must be unique: ${address} is already hostdevs[${first}]`, device.address);
+    if (first !== undefined)
+      throw new LibvirtInputError(`${field}.address`, `must be unique: ${address} is already hostdevs[${first}]`, device.address);
     seen.set(address, i);
     if (device.kind === "interface") return buildHostdevInterfaceXml(device, field);
-    if (device.kind !== undefined && device.kind !== "hostdev") throw new LibvirtInputError(`${field}.kind`, "must be 'hostdev' or 'interface'", device.kind);
+    if (device.kind !== undefined && device.kind !== "hostdev")
+      throw new LibvirtInputError(`${field}.kind`, "must be 'hostdev' or 'interface'", device.kind);
     return buildHostdevXml(device, field);
   });
 

@@ -14,7 +14,9 @@ describe("buildHostdevInterfaceXml", () => {
 
   it("leaves out MAC and VLAN when not given", () => {
     const xml = buildHostdevInterfaceXml({ address: "0000:86:00.2", managed: false });
-    expect(xml).toBe("<interface type='hostdev' managed='no'><source><address type='pci' domain='0x0000' bus='0x86' slot='0x00' function='0x2'/></source></interface>");
+    expect(xml).toBe(
+      "<interface type='hostdev' managed='no'><source><address type='pci' domain='0x0000' bus='0x86' slot='0x00' function='0x2'/></source></interface>",
+    );
   });
 
   it("reads back through the domain XML parser with its MAC and VLAN", () => {

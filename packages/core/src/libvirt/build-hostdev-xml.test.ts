@@ -35,6 +35,8 @@ describe("buildHostdevXml", () => {
 
   it("refuses a non-vfio driver and a non-boolean managed", () => {
     expect(() => buildHostdevXml({ address: "0000:86:00.2", driver: "kvm" as "vfio" })).toThrow(/hostdev\.driver: must be 'vfio'/);
-    expect(() => buildHostdevXml({ address: "0000:86:00.2", managed: "yes" as unknown as boolean })).toThrow(/hostdev\.managed: must be true or false/);
+    expect(() => buildHostdevXml({ address: "0000:86:00.2", managed: "yes" as unknown as boolean })).toThrow(
+      /hostdev\.managed: must be true or false/,
+    );
   });
 });

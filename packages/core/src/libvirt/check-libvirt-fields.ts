@@ -26,7 +26,11 @@ export function checkUnicastMac(field: string, value: unknown): string {
   // The low bit of the first octet marks group (multicast/broadcast) addresses: a NIC
   // cannot own one, and the kernel refuses it for a VF.
   if (Number.parseInt(v.slice(0, 2), 16) & 1) {
-    throw new LibvirtInputError(field, "must be a unicast MAC (first octet even); multicast and broadcast addresses cannot be assigned", value);
+    throw new LibvirtInputError(
+      field,
+      "must be a unicast MAC (first octet even); multicast and broadcast addresses cannot be assigned",
+      value,
+    );
   }
   if (v === "00:00:00:00:00:00") {
     throw new LibvirtInputError(field, "must not be all zeros (00:00:00:00:00:00 means 'no MAC')", value);

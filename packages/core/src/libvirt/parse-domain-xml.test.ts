@@ -26,7 +26,16 @@ const q35 = `<domain type='kvm'>
 describe("parseDomainXml", () => {
   it("reads sizing, machine type and every passthrough device", () => {
     const g = parseDomainXml(q35, "running");
-    expect(g).toMatchObject({ name: "test", state: "running", vcpus: 16, memoryKiB: 8 * 1024 * 1024, machine: "pc-q35-7.2", cpuset: "0-15", hugepages: true, pcieRootPorts: 1 });
+    expect(g).toMatchObject({
+      name: "test",
+      state: "running",
+      vcpus: 16,
+      memoryKiB: 8 * 1024 * 1024,
+      machine: "pc-q35-7.2",
+      cpuset: "0-15",
+      hugepages: true,
+      pcieRootPorts: 1,
+    });
     expect(g.hostdevs).toEqual([
       { kind: "hostdev", address: "0000:86:00.2", managed: true, mac: null, vlan: null },
       { kind: "interface", address: "0000:03:10.1", managed: true, mac: "52:54:00:6d:90:02", vlan: 42 },

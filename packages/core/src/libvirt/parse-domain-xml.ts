@@ -22,15 +22,33 @@ export class DomainXmlError extends Error {}
 const asNode = (v: unknown): Node | undefined => (v && typeof v === "object" ? (v as Node) : undefined);
 const asArray = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v ? [v as Node] : []);
 const text = (v: unknown): string | undefined =>
-  typeof v === "string" ? v : typeof v === "number" ? String(v) : typeof asNode(v)?.["#text"] === "string" ? (asNode(v)!["#text"] as string) : undefined;
+  typeof v === "string"
+    ? v
+    : typeof v === "number"
+      ? String(v)
+      : typeof asNode(v)?.["#text"] === "string"
+        ? (asNode(v)!["#text"] as string)
+        : undefined;
 const attr = (n: Node | undefined, name: string): string | undefined => {
   const v = n?.[`@${name}`];
   return typeof v === "string" ? v : undefined;
 };
 
 const UNIT_KIB: Record<string, number> = {
-  b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024,
-  g: 1024 ** 2, gib: 1024 ** 2, gb: 1e9 / 1024, t: 1024 ** 3, tib: 1024 ** 3, tb: 1e12 / 1024,
+  b: 1 / 1024,
+  bytes: 1 / 1024,
+  k: 1,
+  kib: 1,
+  kb: 1000 / 1024,
+  m: 1024,
+  mib: 1024,
+  mb: 1e6 / 1024,
+  g: 1024 ** 2,
+  gib: 1024 ** 2,
+  gb: 1e9 / 1024,
+  t: 1024 ** 3,
+  tib: 1024 ** 3,
+  tb: 1e12 / 1024,
 };
 
 function memoryKiB(node: unknown): number {
@@ -91,10 +109,14 @@ export function parseDomainXml(xml: string, state: Guest["state"] = "unknown"): 
   const vcpus = Number(text(vcpuNode) ?? "1");
   const memory = domain.currentMemory ?? domain.memory;
   const devices = asNode(domain.devices);
-  const pins = asArray(asNode(domain.cputune)?.vcpupin).map((p) => attr(p, "cpuset")).filter((c): c is string => !!c);
+  const pins = asArray(asNode(domain.cputune)?.vcpupin)
+    .map((p) => attr(p, "cpuset"))
+    .filter((c): c is string => !!c);
   const cpuset = attr(asNode(vcpuNode), "cpuset") ?? (pins.length > 0 ? pins.join(",") : null);
   const hardLimit = asNode(domain.memtune)?.hard_limit;
-  const rootPorts = asArray(devices?.controller).filter((c) => attr(c, "type") === "pci" && attr(c, "model") !== "pcie-root" && attr(c, "model") !== "pci-root").length;
+  const rootPorts = asArray(devices?.controller).filter(
+    (c) => attr(c, "type") === "pci" && attr(c, "model") !== "pcie-root" && attr(c, "model") !== "pci-root",
+  ).length;
 
   return {
     name,

@@ -7,7 +7,11 @@ import type { DeviceFacts } from "./device-facts.ts";
  * and the PF whose adoption would bring it (the agent's refusal and the control plane's mark
  * name the same one).
  */
-export function notAdopted(inv: Pick<DeviceFacts, "devices">, adopt: AgentAdoption["adopt"], bdf: string): { address: string; pf: string | null } | null {
+export function notAdopted(
+  inv: Pick<DeviceFacts, "devices">,
+  adopt: AgentAdoption["adopt"],
+  bdf: string,
+): { address: string; pf: string | null } | null {
   const d = inv.devices.find((x) => x.address === bdf);
   const pf = d?.physfn ?? null;
   if (adopt === "all-sriov") {
@@ -22,6 +26,9 @@ export function notAdopted(inv: Pick<DeviceFacts, "devices">, adopt: AgentAdopti
 export function notAdoptedReason(inv: Pick<DeviceFacts, "devices">, adoption: AgentAdoption, bdf: string): string | null {
   const miss = notAdopted(inv, adoption.adopt, bdf);
   if (!miss) return null;
-  const policy = adoption.adopt === "all-sriov" ? `adopts SR-IOV PFs and their VFs only${adoption.simulatorDefault ? " (the simulator's default)" : ""}` : `adopts ${adoption.adopt.length === 0 ? "nothing" : adoption.adopt.join(", ")}`;
+  const policy =
+    adoption.adopt === "all-sriov"
+      ? `adopts SR-IOV PFs and their VFs only${adoption.simulatorDefault ? " (the simulator's default)" : ""}`
+      : `adopts ${adoption.adopt.length === 0 ? "nothing" : adoption.adopt.join(", ")}`;
   return `not adopted: the agent's policy ${policy}; add ${miss.pf ?? bdf} to "adopt" in its policy file if vfleet may manage it`;
 }

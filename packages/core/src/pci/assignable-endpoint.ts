@@ -21,8 +21,10 @@ const SYSTEM_BRIDGE = /^060[0-35-68]/;
  * queueing.
  */
 export function whyNotAssignable(d: Pick<PciDevice, "address" | "classCode" | "sriov">): string | null {
-  if (isBridge(d)) return `${d.address} is a PCI bridge (class ${d.classCode.slice(0, 4)}), not an endpoint: only endpoints can be assigned`;
-  if (SYSTEM_BRIDGE.test(d.classCode)) return `${d.address} is a system bridge (class ${d.classCode.slice(0, 4)}) the host platform runs on, not an endpoint: only endpoints can be assigned`;
+  if (isBridge(d))
+    return `${d.address} is a PCI bridge (class ${d.classCode.slice(0, 4)}), not an endpoint: only endpoints can be assigned`;
+  if (SYSTEM_BRIDGE.test(d.classCode))
+    return `${d.address} is a system bridge (class ${d.classCode.slice(0, 4)}) the host platform runs on, not an endpoint: only endpoints can be assigned`;
   if (d.sriov && d.sriov.numVfs > 0) return `${d.address} is an SR-IOV PF with ${d.sriov.numVfs} VFs`;
   return null;
 }

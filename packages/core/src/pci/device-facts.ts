@@ -6,4 +6,6 @@ import type { Inventory } from "@vfleet/protocol";
  * (only the devices a job names, their groups' members and their interfaces) is another, so a
  * job's checks cost what the job touches, not what the host holds.
  */
-export type DeviceFacts = Pick<Inventory, "devices" | "iommuGroups" | "interfaces" | "guests"> & { host: Pick<Inventory["host"], "defaultRouteInterface"> };
+export type DeviceFacts = Pick<Inventory, "devices" | "iommuGroups" | "interfaces" | "guests"> & {
+  host: Pick<Inventory["host"], "defaultRouteInterface">;
+};

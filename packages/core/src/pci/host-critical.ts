@@ -24,23 +24,33 @@ export function hostCriticalReason(inv: DeviceFacts, policy: HostProtection, bdf
     const vlans = inv.interfaces.filter((i) => i.name.startsWith(`${ifname}.`)).map((i) => i.name);
     const routedVlan = vlans.find((v) => v === route || policy.protectInterfaces.includes(v));
     if (routedVlan) return `its VLAN interface ${routedVlan} carries the host's default route or management address`;
-    if (iface?.master && iface.master === route) return `its interface ${ifname} is a member of ${iface.master}, which carries the host's default route`;
+    if (iface?.master && iface.master === route)
+      return `its interface ${ifname} is a member of ${iface.master}, which carries the host's default route`;
     if (iface?.master) return `its interface ${ifname} is a member of the bond/bridge ${iface.master}`;
-    if (policy.protectInterfaces.includes(ifname)) return `its interface ${ifname} carries the management address or the agent's connection (protectInterfaces)`;
+    if (policy.protectInterfaces.includes(ifname))
+      return `its interface ${ifname} carries the management address or the agent's connection (protectInterfaces)`;
   }
   return null;
 }
 
 /** The VF `index` of a PF, by address (null when the inventory lists none). */
 export function vfOf(inv: DeviceFacts, pf: string, index: number): string | null {
-  return inv.devices.find((x) => x.physfn === pf && x.vfIndex === index)?.address ?? inv.devices.find((x) => x.address === pf)?.sriov?.vfs[index] ?? null;
+  return (
+    inv.devices.find((x) => x.physfn === pf && x.vfIndex === index)?.address ??
+    inv.devices.find((x) => x.address === pf)?.sriov?.vfs[index] ??
+    null
+  );
 }
 
 /**
  * host.persist's `vfio-pci ids=` takes every device with a listed vendor:device at the next boot,
  * whatever its role: the host-critical devices (default route, bond member...) such an id would take.
  */
-export function hostCriticalByIds(inv: Inventory, policy: HostProtection, ids: readonly string[]): Array<{ id: string; device: string; reason: string }> {
+export function hostCriticalByIds(
+  inv: Inventory,
+  policy: HostProtection,
+  ids: readonly string[],
+): Array<{ id: string; device: string; reason: string }> {
   const out: Array<{ id: string; device: string; reason: string }> = [];
   for (const d of inv.devices) {
     const id = `${d.vendorId}:${d.deviceId}`;

@@ -1,5 +1,9 @@
 const toNumber = (mac: string): number => Number.parseInt(mac.replaceAll(":", ""), 16);
-const toMac = (n: number): string => n.toString(16).padStart(12, "0").replace(/(..)(?!$)/g, "$1:");
+const toMac = (n: number): string =>
+  n
+    .toString(16)
+    .padStart(12, "0")
+    .replace(/(..)(?!$)/g, "$1:");
 
 export type MacAllocation = { ok: true; macs: string[] } | { ok: false; reason: string };
 
@@ -17,12 +21,17 @@ export function allocateMacs(range: { from: string; to: string }, count: number,
     if ((Math.floor(n / 2 ** 40) & 1) === 1 || used.has(mac)) continue;
     macs.push(mac);
   }
-  if (macs.length < count) return { ok: false, reason: `the pool's MAC range ${range.from}-${range.to} has ${macs.length} free unicast MACs, ${count} needed` };
+  if (macs.length < count)
+    return { ok: false, reason: `the pool's MAC range ${range.from}-${range.to} has ${macs.length} free unicast MACs, ${count} needed` };
   return { ok: true, macs };
 }
 
 /** An explicit MAC list: one per VF, each unused in the fleet and given once. */
-export function checkExplicitMacs(macs: readonly string[], count: number, used: ReadonlySet<string>): { ok: true } | { ok: false; field: string; reason: string } {
+export function checkExplicitMacs(
+  macs: readonly string[],
+  count: number,
+  used: ReadonlySet<string>,
+): { ok: true } | { ok: false; field: string; reason: string } {
   if (macs.length !== count) return { ok: false, field: "macs", reason: `must list one MAC per VF: ${count} needed, ${macs.length} given` };
   const seen = new Map<string, number>();
   for (const [i, raw] of macs.entries()) {

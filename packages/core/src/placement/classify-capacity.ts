@@ -32,9 +32,12 @@ export function classifyPf(pf: PlacementPf): PfSplit {
   }
   const more = pf.totalVfs - pf.numVfs;
   if (more <= 0) return split;
-  if (pf.offset === null || pf.stride === null) split.creatableBlocked = "the PF's VF offset/stride is unknown, so the new VFs' addresses could not be told";
-  else if (!pf.driver || pf.driver === "vfio-pci") split.creatableBlocked = `the PF is on ${pf.driver ?? "no driver"}, not an SR-IOV capable host driver`;
-  else if (split.assigned + split.reserved + split.inUse > 0) split.creatableBlocked = `changing the VF count would destroy ${split.assigned + split.reserved + split.inUse} VF(s) that are assigned, reserved or used by the host`;
+  if (pf.offset === null || pf.stride === null)
+    split.creatableBlocked = "the PF's VF offset/stride is unknown, so the new VFs' addresses could not be told";
+  else if (!pf.driver || pf.driver === "vfio-pci")
+    split.creatableBlocked = `the PF is on ${pf.driver ?? "no driver"}, not an SR-IOV capable host driver`;
+  else if (split.assigned + split.reserved + split.inUse > 0)
+    split.creatableBlocked = `changing the VF count would destroy ${split.assigned + split.reserved + split.inUse} VF(s) that are assigned, reserved or used by the host`;
   else split.creatable = more;
   return split;
 }
@@ -46,7 +49,11 @@ export function classifyDevice(d: PlacementDevice): { state: DeviceState; why: s
   const self = d.group.find((m) => m.address === d.address);
   if (self?.claim) return { state: self.claim.state, why: null };
   const held = d.group.find((m) => m.claim);
-  if (held) return { state: "unavailable", why: `IOMMU group ${d.iommuGroup} member ${held.address} is ${held.claim!.state}${held.claim!.guest ? ` to ${held.claim!.guest}` : ""}` };
+  if (held)
+    return {
+      state: "unavailable",
+      why: `IOMMU group ${d.iommuGroup} member ${held.address} is ${held.claim!.state}${held.claim!.guest ? ` to ${held.claim!.guest}` : ""}`,
+    };
   const used = d.group.find((m) => m.hostUse);
   if (used) return { state: "unavailable", why: `IOMMU group ${d.iommuGroup} member ${used.address} carries host traffic` };
   if (d.hasVfs) return { state: "unavailable", why: "its VFs exist: passing the PF whole would take them away" };

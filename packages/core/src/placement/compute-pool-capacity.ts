@@ -3,8 +3,20 @@ import { poolDevices, poolPfs } from "./match-pool.ts";
 import { summarizePf, type PfSummary, type SummaryHost } from "./pf-summary.ts";
 import type { PlacementDevice, PlacementHost, PoolSelector } from "./placement-types.ts";
 
-export interface PoolCounts { ready: number; bindable: number; creatable: number; assigned: number; reserved: number; inUse: number }
-export interface PoolCapacityRow extends PoolCounts { host: string; hostId: string; numaNode: number | null; pfs: number }
+export interface PoolCounts {
+  ready: number;
+  bindable: number;
+  creatable: number;
+  assigned: number;
+  reserved: number;
+  inUse: number;
+}
+export interface PoolCapacityRow extends PoolCounts {
+  host: string;
+  hostId: string;
+  numaNode: number | null;
+  pfs: number;
+}
 export interface PoolCapacity extends PoolCounts {
   /** Online hosts, one row per host and NUMA node. */
   byHost: PoolCapacityRow[];
@@ -15,8 +27,12 @@ export interface PoolCapacity extends PoolCounts {
 const zero = (): PoolCounts => ({ ready: 0, bindable: 0, creatable: 0, assigned: 0, reserved: 0, inUse: 0 });
 
 function add(into: PoolCounts, c: PoolCounts): void {
-  into.ready += c.ready; into.bindable += c.bindable; into.creatable += c.creatable;
-  into.assigned += c.assigned; into.reserved += c.reserved; into.inUse += c.inUse;
+  into.ready += c.ready;
+  into.bindable += c.bindable;
+  into.creatable += c.creatable;
+  into.assigned += c.assigned;
+  into.reserved += c.reserved;
+  into.inUse += c.inUse;
 }
 
 /** Per-NUMA-node counts of one host for a pool (VFs for a vf pool, devices for a device pool). */
@@ -60,7 +76,10 @@ function sumHosts(hosts: { host: { name: string; online: boolean }; rows: PoolCa
   const byHost: PoolCapacityRow[] = [];
   const offline: PoolCapacityRow[] = [];
   for (const { host, rows } of hosts.sort((a, b) => a.host.name.localeCompare(b.host.name))) {
-    if (!host.online) { offline.push(...rows); continue; }
+    if (!host.online) {
+      offline.push(...rows);
+      continue;
+    }
     for (const r of rows) add(totals, r);
     byHost.push(...rows);
   }

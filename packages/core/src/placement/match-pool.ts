@@ -7,7 +7,9 @@ export function hostMatches(selector: PoolSelector, host: PlacementHost): boolea
   return true;
 }
 
-type Fn = Pick<PlacementPf, "address" | "vendorId" | "deviceId" | "driver" | "numaNode" | "linkSpeed" | "linkWidth"> & { netInterfaces?: string[] };
+type Fn = Pick<PlacementPf, "address" | "vendorId" | "deviceId" | "driver" | "numaNode" | "linkSpeed" | "linkWidth"> & {
+  netInterfaces?: string[];
+};
 
 function functionMatches(selector: PoolSelector, f: Fn): boolean {
   if (selector.vendorId && f.vendorId !== selector.vendorId) return false;

@@ -26,5 +26,14 @@ export interface SummaryHost {
 
 export function summarizePf(pf: PlacementPf): PfSummary {
   const s = classifyPf(pf);
-  return { address: pf.address, numaNode: pf.numaNode, ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, assigned: s.assigned, reserved: s.reserved, inUse: s.inUse };
+  return {
+    address: pf.address,
+    numaNode: pf.numaNode,
+    ready: s.ready.length,
+    bindable: s.bindable.length,
+    creatable: s.creatable,
+    assigned: s.assigned,
+    reserved: s.reserved,
+    inUse: s.inUse,
+  };
 }

@@ -8,7 +8,13 @@ import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 import { whatIf } from "./what-if.ts";
 
 const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
-const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({ pool: cx5, count: 4, numa: "none", guest: { name: "g1", vcpus: 8, memoryMiB: 8192 }, ...o });
+const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({
+  pool: cx5,
+  count: 4,
+  numa: "none",
+  guest: { name: "g1", vcpus: 8, memoryMiB: 8192 },
+  ...o,
+});
 const place = (hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) => placeRequest(hosts, ask(o), used);
 function placed(hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) {
   const r = place(hosts, o, used);
@@ -18,7 +24,12 @@ function placed(hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?
 
 describe("placement", () => {
   it("NUMA required keeps every VF on one node; the explanation names what each node has", () => {
-    const host = makePlacementHost("dgx2-01", [makePf(0x35, 0, { ready: 6 }), makePf(0x36, 0, { ready: 6 }), makePf(0x86, 1, { ready: 6 }), makePf(0x87, 1, { ready: 6 })].map((p) => ({ ...p, totalVfs: p.numVfs })));
+    const host = makePlacementHost(
+      "dgx2-01",
+      [makePf(0x35, 0, { ready: 6 }), makePf(0x36, 0, { ready: 6 }), makePf(0x86, 1, { ready: 6 }), makePf(0x87, 1, { ready: 6 })].map(
+        (p) => ({ ...p, totalVfs: p.numVfs }),
+      ),
+    );
     const p = placed([host], { count: 12, numa: "required" });
     expect(new Set(p.vfs.map((v) => v.numaNode)).size).toBe(1);
     expect(p.numaNode).not.toBeNull();
@@ -27,7 +38,10 @@ describe("placement", () => {
     if (r.ok) return;
     expect(r.error).toContain("no host has 16 ready, bindable or creatable VFs on one NUMA node");
     expect(r.error).toContain("dgx2-01 has 12 on node 0 (2 PFs) and 12 on node 1 (2 PFs)");
-    expect(r.candidates.map((c) => [c.host, c.numaNode, c.available])).toEqual([["dgx2-01", 0, 12], ["dgx2-01", 1, 12]]);
+    expect(r.candidates.map((c) => [c.host, c.numaNode, c.available])).toEqual([
+      ["dgx2-01", 0, 12],
+      ["dgx2-01", 1, 12],
+    ]);
   });
 
   it("NUMA required follows an existing guest's pinned vCPUs; an unpinned guest cannot be judged", () => {
@@ -49,7 +63,10 @@ describe("placement", () => {
   });
 
   it("spread: at least k PFs and at most m per PF, or a clear no", () => {
-    const host = makePlacementHost("h", [0x35, 0x36, 0x37, 0x38, 0x39].map((b) => makePf(b, 0, { ready: 8, totalVfs: 8 })));
+    const host = makePlacementHost(
+      "h",
+      [0x35, 0x36, 0x37, 0x38, 0x39].map((b) => makePf(b, 0, { ready: 8, totalVfs: 8 })),
+    );
     const p = placed([host], { count: 16, minPfs: 4, maxPerPf: 4 });
     const per = new Map<string, number>();
     for (const v of p.vfs) per.set(v.pf, (per.get(v.pf) ?? 0) + 1);
@@ -109,8 +126,15 @@ describe("placement", () => {
     const host = makePlacementHost("h", [makePf(0x35, 0, { ready: 8 })]);
     const pool = { ...cx5, macRange: { from: "02:00:00:00:00:01", to: "02:00:00:00:00:10" } };
     const used = new Set(["02:00:00:00:00:01", "02:00:00:00:00:03"]);
-    expect(placed([host], { pool, count: 3, allocateMacs: true }, used).vfs.map((v) => v.assignMac)).toEqual(["02:00:00:00:00:02", "02:00:00:00:00:04", "02:00:00:00:00:05"]);
-    expect(place([host], { count: 2, macs: ["02:00:00:00:00:09", "02:00:00:00:00:03"] }, used)).toMatchObject({ ok: false, field: "macs.1" });
+    expect(placed([host], { pool, count: 3, allocateMacs: true }, used).vfs.map((v) => v.assignMac)).toEqual([
+      "02:00:00:00:00:02",
+      "02:00:00:00:00:04",
+      "02:00:00:00:00:05",
+    ]);
+    expect(place([host], { count: 2, macs: ["02:00:00:00:00:09", "02:00:00:00:00:03"] }, used)).toMatchObject({
+      ok: false,
+      field: "macs.1",
+    });
     expect(place([host], { count: 2, macs: ["02:00:00:00:00:09"] }, used)).toMatchObject({ ok: false, field: "macs" });
     const small = { ...cx5, macRange: { from: "02:00:00:00:00:01", to: "02:00:00:00:00:03" } };
     expect(place([host], { pool: small, count: 2, allocateMacs: true }, used)).toMatchObject({ ok: false });
@@ -118,20 +142,49 @@ describe("placement", () => {
 
   it("whole-device pools take the device's whole IOMMU group and skip groups with a held member", () => {
     const gpu = (address: string, group: PlacementDevice["group"], iommuGroup: number): PlacementDevice => ({
-      address, vendorId: "10de", deviceId: "1db8", classCode: "030200", driver: "nvidia", numaNode: 0, linkSpeed: null, linkWidth: null,
-      msixVectors: null, iommuGroup, group, hasVfs: false,
+      address,
+      vendorId: "10de",
+      deviceId: "1db8",
+      classCode: "030200",
+      driver: "nvidia",
+      numaNode: 0,
+      linkSpeed: null,
+      linkWidth: null,
+      msixVectors: null,
+      iommuGroup,
+      group,
+      hasVfs: false,
     });
-    const shared = gpu("0000:01:00.0", [{ address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false }, { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false }], 1);
-    const held = gpu("0000:02:00.0", [{ address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false }, { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false }], 2);
+    const shared = gpu(
+      "0000:01:00.0",
+      [
+        { address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false },
+        { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false },
+      ],
+      1,
+    );
+    const held = gpu(
+      "0000:02:00.0",
+      [
+        { address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false },
+        { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false },
+      ],
+      2,
+    );
     const host = makePlacementHost("ws", [], { devices: [shared, held] });
     const pool = { name: "v100", selector: { kind: "device" as const, vendorId: "10de", deviceId: "1db8" } };
     const p = placed([host], { pool, count: 1 });
-    expect(p.devices).toEqual([{ address: "0000:01:00.0", group: ["0000:01:00.0", "0000:01:00.1"], numaNode: 0, state: "bindable", driver: "nvidia" }]);
+    expect(p.devices).toEqual([
+      { address: "0000:01:00.0", group: ["0000:01:00.0", "0000:01:00.1"], numaNode: 0, state: "bindable", driver: "nvidia" },
+    ]);
     expect(place([host], { pool, count: 2 }).ok).toBe(false);
   });
 
   it("sizes a new guest for seed 000: 160 VFs raise 4 vCPUs / 512 MiB, with the reason", () => {
-    const host = makePlacementHost("dgx2-01", Array.from({ length: 10 }, (_, i) => makePf(0x35 + i, i < 5 ? 0 : 1, { totalVfs: 16 })));
+    const host = makePlacementHost(
+      "dgx2-01",
+      Array.from({ length: 10 }, (_, i) => makePf(0x35 + i, i < 5 ? 0 : 1, { totalVfs: 16 })),
+    );
     const p = placed([host], { count: 160, guest: { name: "g160", vcpus: 4, memoryMiB: 512 } });
     expect(p.vfs).toHaveLength(160);
     expect(p.setCounts).toHaveLength(10);
@@ -166,13 +219,33 @@ describe("placement", () => {
       { host: "b", now: 16, afterCreate: 16, numaNode: null, fits: false },
       { host: "a", now: 6, afterCreate: 18, numaNode: null, fits: false },
     ]);
-    expect(whatIf([a], { pool: cx5, count: 10, numa: "required" }).hosts).toEqual([{ host: "a", now: 4, afterCreate: 10, numaNode: 0, fits: true }]);
+    expect(whatIf([a], { pool: cx5, count: 10, numa: "required" }).hosts).toEqual([
+      { host: "a", now: 4, afterCreate: 10, numaNode: 0, fits: true },
+    ]);
   });
 
   it("reads an inventory: guest hostdevs are assigned, the host's own interfaces are not bindable", () => {
     const inv = makeInventory({ vfs: 4 });
-    inv.guests = [{ name: "vm1", uuid: null, state: "shut off", vcpus: 4, memoryKiB: 8 << 20, machine: "pc-q35-7.2", cpuset: null, hugepages: false, pcieRootPorts: 0, hostdevs: [{ kind: "hostdev", address: inv.devices[3]!.address, managed: true, mac: null, vlan: null }] }];
-    const host = placementHostFromInventory(inv, { id: "1", name: "hv1", online: true, claims: new Map([[inv.devices[4]!.address, { state: "reserved", guest: "g" }]]) });
+    inv.guests = [
+      {
+        name: "vm1",
+        uuid: null,
+        state: "shut off",
+        vcpus: 4,
+        memoryKiB: 8 << 20,
+        machine: "pc-q35-7.2",
+        cpuset: null,
+        hugepages: false,
+        pcieRootPorts: 0,
+        hostdevs: [{ kind: "hostdev", address: inv.devices[3]!.address, managed: true, mac: null, vlan: null }],
+      },
+    ];
+    const host = placementHostFromInventory(inv, {
+      id: "1",
+      name: "hv1",
+      online: true,
+      claims: new Map([[inv.devices[4]!.address, { state: "reserved", guest: "g" }]]),
+    });
     expect(computePoolCapacity(cx5.selector, [host])).toMatchObject({ ready: 2, assigned: 1, reserved: 1, creatable: 0 });
     // The onboard igb NIC carries the default route: as a whole device it is never free.
     const igb = computePoolCapacity({ kind: "device", vendorId: "8086", deviceId: "1533" }, [host]);
@@ -180,7 +253,12 @@ describe("placement", () => {
   });
 
   it("answers over 5,000 DGX-shaped hosts (10 PFs each) where combinations would number in the billions", () => {
-    const hosts = Array.from({ length: 5000 }, (_, h) => makePlacementHost(`h${h}`, Array.from({ length: 10 }, (_, i) => makePf(0x35 + i, i < 5 ? 0 : 1, { ready: h % 7, assigned: 3 }))));
+    const hosts = Array.from({ length: 5000 }, (_, h) =>
+      makePlacementHost(
+        `h${h}`,
+        Array.from({ length: 10 }, (_, i) => makePf(0x35 + i, i < 5 ? 0 : 1, { ready: h % 7, assigned: 3 })),
+      ),
+    );
     const r = place(hosts, { count: 16, numa: "required", minPfs: 4 });
     expect(r.ok).toBe(true);
   });

@@ -3,7 +3,15 @@ import { allocateMacs, checkExplicitMacs } from "./allocate-macs.ts";
 import { hostMatches, poolDevices, poolPfs } from "./match-pool.ts";
 import type { PlacementDevice, PlacementGuest, PlacementHost, PlacementPf, Pool } from "./placement-types.ts";
 import { sizeGuest, type GuestSizing } from "./size-guest.ts";
-import { solveDeviceScope, solveVfScope, type ScopeResult, type ScopeShortfall, type ScopeSolution, type SetCount, type TakenVf } from "./solve-scope.ts";
+import {
+  solveDeviceScope,
+  solveVfScope,
+  type ScopeResult,
+  type ScopeShortfall,
+  type ScopeSolution,
+  type SetCount,
+  type TakenVf,
+} from "./solve-scope.ts";
 
 export type NumaPolicy = "required" | "preferred" | "none";
 
@@ -29,21 +37,35 @@ export interface PlacementRequest {
   spread?: number;
 }
 
-export interface PlacedVf extends TakenVf { assignMac: string | null }
+export interface PlacedVf extends TakenVf {
+  assignMac: string | null;
+}
 
 export interface Placement {
   host: string;
   hostId: string;
   /** The NUMA node every VF/device is on, or null when the placement spans nodes. */
   numaNode: number | null;
-  guest: { name: string; exists: boolean; state: string | null; vcpus: number; memoryMiB: number; cpuset: string | null; sizing: GuestSizing };
+  guest: {
+    name: string;
+    exists: boolean;
+    state: string | null;
+    vcpus: number;
+    memoryMiB: number;
+    cpuset: string | null;
+    sizing: GuestSizing;
+  };
   vfs: PlacedVf[];
   devices: { address: string; group: string[]; numaNode: number | null; state: "ready" | "bindable"; driver: string | null }[];
   setCounts: SetCount[];
   notes: string[];
 }
 
-export interface PlacementCandidate extends ScopeShortfall { host: string; numaNode: number | null; why: string | null }
+export interface PlacementCandidate extends ScopeShortfall {
+  host: string;
+  numaNode: number | null;
+  why: string | null;
+}
 
 export type PlacementOutcome =
   | { ok: true; placement: Placement }
@@ -74,7 +96,13 @@ const describeScope = (s: Scope) => (s.all ? "in all" : `on node ${s.node}`);
 function solve(request: PlacementRequest, pfs: PlacementPf[], devices: PlacementDevice[], scope: Scope): ScopeResult {
   const inScope = <T extends { numaNode: number | null }>(x: T) => scope.all || x.numaNode === scope.node;
   if (request.pool.selector.kind === "device") return solveDeviceScope(devices.filter(inScope), request.count);
-  return solveVfScope(pfs.filter(inScope), request.count, request.minPfs ?? 1, request.maxPerPf ?? Number.POSITIVE_INFINITY, request.spread ?? 0);
+  return solveVfScope(
+    pfs.filter(inScope),
+    request.count,
+    request.minPfs ?? 1,
+    request.maxPerPf ?? Number.POSITIVE_INFINITY,
+    request.spread ?? 0,
+  );
 }
 
 /** "16 ready or creatable VFs on one NUMA node over at least 4 PFs". */
@@ -92,27 +120,51 @@ function describeAsk(request: PlacementRequest): string {
  * NUMA nodes and PFs: cost is linear in the fleet, never in combinations. `usedMacs` holds
  * every MAC the fleet uses (allocation and explicit lists avoid them).
  */
-export function placeRequest(hosts: readonly PlacementHost[], request: PlacementRequest, usedMacs: ReadonlySet<string> = new Set()): PlacementOutcome {
+export function placeRequest(
+  hosts: readonly PlacementHost[],
+  request: PlacementRequest,
+  usedMacs: ReadonlySet<string> = new Set(),
+): PlacementOutcome {
   const { count } = request;
   const isDevicePool = request.pool.selector.kind === "device";
-  if (request.minPfs !== undefined && request.minPfs > count) return { ok: false, field: "minPfs", error: `minPfs: must be at most count (${count}): each PF gives at least one VF`, candidates: [] };
+  if (request.minPfs !== undefined && request.minPfs > count)
+    return { ok: false, field: "minPfs", error: `minPfs: must be at most count (${count}): each PF gives at least one VF`, candidates: [] };
   if (isDevicePool && (request.minPfs || request.maxPerPf || request.macs || request.allocateMacs || request.vlan !== undefined)) {
-    return { ok: false, field: request.minPfs ? "minPfs" : request.maxPerPf ? "maxPerPf" : "macs", error: "spread, MACs and VLANs apply to VF pools only: this pool gives whole devices", candidates: [] };
+    return {
+      ok: false,
+      field: request.minPfs ? "minPfs" : request.maxPerPf ? "maxPerPf" : "macs",
+      error: "spread, MACs and VLANs apply to VF pools only: this pool gives whole devices",
+      candidates: [],
+    };
   }
   if (request.macs) {
     const check = checkExplicitMacs(request.macs, count, usedMacs);
     if (!check.ok) return { ok: false, field: check.field, error: `${check.field}: ${check.reason}`, candidates: [] };
   }
-  if (request.allocateMacs && !request.pool.macRange) return { ok: false, field: "allocateMacs", error: `allocateMacs: pool ${request.pool.name} has no MAC range`, candidates: [] };
+  if (request.allocateMacs && !request.pool.macRange)
+    return { ok: false, field: "allocateMacs", error: `allocateMacs: pool ${request.pool.name} has no MAC range`, candidates: [] };
 
   // The guest's host: as asked, else wherever a guest of that name already is.
   const holders = hosts.filter((h) => h.guests.some((g) => g.name === request.guest.name));
   let guestHost = request.guest.host;
-  if (guestHost === undefined && holders.length > 1) return { ok: false, field: "guest.host", error: `guest.host: guest ${request.guest.name} exists on ${holders.map((h) => h.name).join(", ")}; name the host`, candidates: [] };
+  if (guestHost === undefined && holders.length > 1)
+    return {
+      ok: false,
+      field: "guest.host",
+      error: `guest.host: guest ${request.guest.name} exists on ${holders.map((h) => h.name).join(", ")}; name the host`,
+      candidates: [],
+    };
   if (guestHost === undefined && holders.length === 1) guestHost = holders[0]!.name;
-  if (request.host !== undefined && guestHost !== undefined && request.host !== guestHost) return { ok: false, field: "host", error: `host: the guest is on ${guestHost}, not ${request.host}`, candidates: [] };
+  if (request.host !== undefined && guestHost !== undefined && request.host !== guestHost)
+    return { ok: false, field: "host", error: `host: the guest is on ${guestHost}, not ${request.host}`, candidates: [] };
   const onlyHost = guestHost ?? request.host;
-  if (onlyHost !== undefined && !hosts.some((h) => h.name === onlyHost)) return { ok: false, field: request.guest.host !== undefined ? "guest.host" : "host", error: `${request.guest.host !== undefined ? "guest.host" : "host"}: no host named ${onlyHost}`, candidates: [] };
+  if (onlyHost !== undefined && !hosts.some((h) => h.name === onlyHost))
+    return {
+      ok: false,
+      field: request.guest.host !== undefined ? "guest.host" : "host",
+      error: `${request.guest.host !== undefined ? "guest.host" : "host"}: no host named ${onlyHost}`,
+      candidates: [],
+    };
 
   let offline = 0;
   const shortfalls: PlacementCandidate[] = [];
@@ -123,14 +175,29 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
     const pfs = poolPfs(request.pool.selector, host);
     const devices = poolDevices(request.pool.selector, host);
     if (pfs.length === 0 && devices.length === 0) continue;
-    if (!host.online) { offline++; continue; }
+    if (!host.online) {
+      offline++;
+      continue;
+    }
     const guest = host.guests.find((g) => g.name === request.guest.name);
     let guestNode = guest ? undefined : request.guest.numaNode;
     if (guest && request.numa !== "none") {
       const nodes = guestNumaNodes(host, guest.cpuset);
       if (nodes.length === 1) guestNode = nodes[0];
       else if (request.numa === "required") {
-        shortfalls.push({ host: host.name, numaNode: null, available: 0, ready: 0, bindable: 0, creatable: 0, pfs: 0, why: nodes.length === 0 ? `guest ${guest.name}'s vCPUs are not pinned: NUMA locality could not be told` : `guest ${guest.name}'s vCPUs span nodes ${nodes.join(", ")}` });
+        shortfalls.push({
+          host: host.name,
+          numaNode: null,
+          available: 0,
+          ready: 0,
+          bindable: 0,
+          creatable: 0,
+          pfs: 0,
+          why:
+            nodes.length === 0
+              ? `guest ${guest.name}'s vCPUs are not pinned: NUMA locality could not be told`
+              : `guest ${guest.name}'s vCPUs span nodes ${nodes.join(", ")}`,
+        });
         continue;
       }
     }
@@ -140,7 +207,10 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && localFits) continue;
       const result = solve(request, pfs, devices, scope);
-      if (!result.ok) { shortfalls.push({ host: host.name, numaNode: scope.node, ...result.shortfall, why: null }); continue; }
+      if (!result.ok) {
+        shortfalls.push({ host: host.name, numaNode: scope.node, ...result.shortfall, why: null });
+        continue;
+      }
       const local = !scope.all;
       const better = !best || (local && !best.local) || (local === best.local && result.solution.cost < best.solution.cost);
       if (better) best = { host, scope, solution: result.solution, local, guest };
@@ -151,10 +221,18 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
   if (!best) {
     const candidates = shortfalls.sort((a, b) => b.available - a.available || a.host.localeCompare(b.host)).slice(0, 5);
     const perHost = new Map<string, string[]>();
-    for (const c of candidates) perHost.set(c.host, [...(perHost.get(c.host) ?? []), c.why ?? `${c.available} ${describeScope({ node: c.numaNode, all: c.numaNode === null })}${c.numaNode === null ? " nodes" : ""}${!isDevicePool ? ` (${c.pfs} PFs)` : ""}`]);
+    for (const c of candidates)
+      perHost.set(c.host, [
+        ...(perHost.get(c.host) ?? []),
+        c.why ??
+          `${c.available} ${describeScope({ node: c.numaNode, all: c.numaNode === null })}${c.numaNode === null ? " nodes" : ""}${!isDevicePool ? ` (${c.pfs} PFs)` : ""}`,
+      ]);
     const has = [...perHost].map(([h, parts]) => `${h} has ${parts.join(" and ")}`).join("; ");
     const off = offline > 0 ? ` (${offline} offline host${offline === 1 ? "" : "s"} with this pool not counted)` : "";
-    const none = perHost.size === 0 ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}` : `; ${has}`;
+    const none =
+      perHost.size === 0
+        ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}`
+        : `; ${has}`;
     return { ok: false, error: `no host has ${describeAsk(request)}${none}${off}`, candidates };
   }
 
@@ -167,28 +245,54 @@ export function placeRequest(hosts: readonly PlacementHost[], request: Placement
     if (!got.ok) return { ok: false, error: got.reason, candidates: [] };
     macs = got.macs;
   }
-  if (solution.vfs.some((v) => !v.exists) && solution.setCounts.some((sc) => host.pfs.find((p) => p.address === sc.pf)?.vfMsixVectors == null)) {
-    notes.push("the new VFs' MSI-X table size could not be told before they exist: the guest is sized for the most a driver asks (vCPUs + 4 vectors per VF)");
+  if (
+    solution.vfs.some((v) => !v.exists) &&
+    solution.setCounts.some((sc) => host.pfs.find((p) => p.address === sc.pf)?.vfMsixVectors == null)
+  ) {
+    notes.push(
+      "the new VFs' MSI-X table size could not be told before they exist: the guest is sized for the most a driver asks (vCPUs + 4 vectors per VF)",
+    );
   }
-  if (request.numa === "preferred" && scope.all) notes.push(`no single NUMA node of ${host.name} has ${count}: the ${isDevicePool ? "devices" : "VFs"} span nodes`);
+  if (request.numa === "preferred" && scope.all)
+    notes.push(`no single NUMA node of ${host.name} has ${count}: the ${isDevicePool ? "devices" : "VFs"} span nodes`);
 
-  const msix = [...(guest?.heldMsix ?? []), ...solution.vfs.map((v) => v.msix), ...solution.devices.flatMap((d) => d.device.group.map(() => d.device.msixVectors))];
+  const msix = [
+    ...(guest?.heldMsix ?? []),
+    ...solution.vfs.map((v) => v.msix),
+    ...solution.devices.flatMap((d) => d.device.group.map(() => d.device.msixVectors)),
+  ];
   const node = scope.all ? null : scope.node;
-  const newGuestCpuset = !guest && node !== null ? host.numaNodes.find((n) => n.id === node)?.cpulist ?? null : null;
-  const sizing = sizeGuest(msix, guest
-    ? { vcpus: guest.vcpus, memoryMiB: Math.floor(guest.memoryKiB / 1024), raise: false }
-    : { vcpus: request.guest.vcpus ?? 1, memoryMiB: request.guest.memoryMiB ?? 1024, raise: true });
+  const newGuestCpuset = !guest && node !== null ? (host.numaNodes.find((n) => n.id === node)?.cpulist ?? null) : null;
+  const sizing = sizeGuest(
+    msix,
+    guest
+      ? { vcpus: guest.vcpus, memoryMiB: Math.floor(guest.memoryKiB / 1024), raise: false }
+      : { vcpus: request.guest.vcpus ?? 1, memoryMiB: request.guest.memoryMiB ?? 1024, raise: true },
+  );
 
   return {
     ok: true,
     placement: {
-      host: host.name, hostId: host.id, numaNode: node,
+      host: host.name,
+      hostId: host.id,
+      numaNode: node,
       guest: {
-        name: request.guest.name, exists: guest !== undefined, state: guest?.state ?? null,
-        vcpus: sizing.vcpus, memoryMiB: sizing.memoryMiB, cpuset: guest ? guest.cpuset : newGuestCpuset, sizing,
+        name: request.guest.name,
+        exists: guest !== undefined,
+        state: guest?.state ?? null,
+        vcpus: sizing.vcpus,
+        memoryMiB: sizing.memoryMiB,
+        cpuset: guest ? guest.cpuset : newGuestCpuset,
+        sizing,
       },
       vfs: solution.vfs.map((v, i) => ({ ...v, assignMac: macs[i] ?? null })),
-      devices: solution.devices.map((d) => ({ address: d.device.address, group: d.device.group.map((m) => m.address), numaNode: d.device.numaNode, state: d.state, driver: d.device.driver })),
+      devices: solution.devices.map((d) => ({
+        address: d.device.address,
+        group: d.device.group.map((m) => m.address),
+        numaNode: d.device.numaNode,
+        state: d.state,
+        driver: d.device.driver,
+      })),
       setCounts: solution.setCounts,
       notes,
     },

@@ -46,14 +46,32 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
         const vf = byAddress.get(address);
         const index = vf?.vfIndex ?? i;
         const config = configs.get(index);
-        return { address, index, driver: vf?.driver ?? null, claim: claimOf(address), hostUse: used.has(address), mac: config?.mac ?? null, vlan: config?.vlan ?? null };
+        return {
+          address,
+          index,
+          driver: vf?.driver ?? null,
+          claim: claimOf(address),
+          hostUse: used.has(address),
+          mac: config?.mac ?? null,
+          vlan: config?.vlan ?? null,
+        };
       });
       const firstVf = d.sriov.vfs.map((a) => byAddress.get(a)).find((v) => v !== undefined);
       pfs.push({
-        address: d.address, vendorId: d.vendorId, deviceId: d.deviceId, driver: d.driver, netInterfaces: d.netInterfaces,
-        numaNode: d.numaNode, linkSpeed: d.link?.currentSpeed ?? null, linkWidth: d.link?.currentWidth ?? null,
-        totalVfs: d.sriov.totalVfs, numVfs: d.sriov.numVfs, offset: d.sriov.offset, stride: d.sriov.stride,
-        vfMsixVectors: firstVf?.msixVectors ?? null, vfs,
+        address: d.address,
+        vendorId: d.vendorId,
+        deviceId: d.deviceId,
+        driver: d.driver,
+        netInterfaces: d.netInterfaces,
+        numaNode: d.numaNode,
+        linkSpeed: d.link?.currentSpeed ?? null,
+        linkWidth: d.link?.currentWidth ?? null,
+        totalVfs: d.sriov.totalVfs,
+        numVfs: d.sriov.numVfs,
+        offset: d.sriov.offset,
+        stride: d.sriov.stride,
+        vfMsixVectors: firstVf?.msixVectors ?? null,
+        vfs,
       });
     }
     if (d.physfn !== null || isBridge(d)) continue;
@@ -63,17 +81,34 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
       .filter((m) => m !== undefined && !isBridge(m))
       .map((m) => ({ address: m!.address, driver: m!.driver, claim: claimOf(m!.address), hostUse: used.has(m!.address) }));
     devices.push({
-      address: d.address, vendorId: d.vendorId, deviceId: d.deviceId, classCode: d.classCode, driver: d.driver,
-      numaNode: d.numaNode, linkSpeed: d.link?.currentSpeed ?? null, linkWidth: d.link?.currentWidth ?? null,
-      msixVectors: d.msixVectors, iommuGroup: d.iommuGroup, group: members, hasVfs: (d.sriov?.numVfs ?? 0) > 0,
+      address: d.address,
+      vendorId: d.vendorId,
+      deviceId: d.deviceId,
+      classCode: d.classCode,
+      driver: d.driver,
+      numaNode: d.numaNode,
+      linkSpeed: d.link?.currentSpeed ?? null,
+      linkWidth: d.link?.currentWidth ?? null,
+      msixVectors: d.msixVectors,
+      iommuGroup: d.iommuGroup,
+      group: members,
+      hasVfs: (d.sriov?.numVfs ?? 0) > 0,
     });
   }
   return {
-    id: meta.id, name: meta.name, online: meta.online, labels: meta.labels ?? {},
+    id: meta.id,
+    name: meta.name,
+    online: meta.online,
+    labels: meta.labels ?? {},
     numaNodes: inventory.host.numaNodes.map((n) => ({ id: n.id, cpulist: n.cpulist })),
-    pfs, devices,
+    pfs,
+    devices,
     guests: inventory.guests.map((g) => ({
-      name: g.name, state: g.state, vcpus: g.vcpus, memoryKiB: g.memoryKiB, cpuset: g.cpuset,
+      name: g.name,
+      state: g.state,
+      vcpus: g.vcpus,
+      memoryKiB: g.memoryKiB,
+      cpuset: g.cpuset,
       heldMsix: g.hostdevs.map((h) => byAddress.get(h.address)?.msixVectors ?? null),
     })),
   };

@@ -14,14 +14,23 @@ describe("planPlacementJobs", () => {
     expect(jobs.map((j) => j.ref)).toEqual([
       "set-count 0000:36:00.0",
       "bind VFs of 0000:36:00.0",
-      "configure 0000:35:00.2", "configure 0000:36:00.2", "configure 0000:36:00.3",
+      "configure 0000:35:00.2",
+      "configure 0000:36:00.2",
+      "configure 0000:36:00.3",
       "define g1",
       "attach g1",
     ]);
-    expect(jobs[1]).toEqual({ ref: "bind VFs of 0000:36:00.0", job: { kind: "device.bind", params: { devices: ["0000:36:00.2", "0000:36:00.3"], driver: "vfio-pci" } }, dependsOn: ["set-count 0000:36:00.0"] });
+    expect(jobs[1]).toEqual({
+      ref: "bind VFs of 0000:36:00.0",
+      job: { kind: "device.bind", params: { devices: ["0000:36:00.2", "0000:36:00.3"], driver: "vfio-pci" } },
+      dependsOn: ["set-count 0000:36:00.0"],
+    });
     const attach = jobs.at(-1)!;
     expect(attach.dependsOn).toHaveLength(5);
-    expect(attach.job).toMatchObject({ kind: "guest.attach", params: { live: false, devices: [{ address: "0000:35:00.2", kind: "interface", mac: "02:00:00:00:01:00", vlan: 42 }, {}, {}] } });
+    expect(attach.job).toMatchObject({
+      kind: "guest.attach",
+      params: { live: false, devices: [{ address: "0000:35:00.2", kind: "interface", mac: "02:00:00:00:01:00", vlan: 42 }, {}, {}] },
+    });
   });
 
   it("binds a VF at a time for an agent older than protocol 1.6", () => {

@@ -13,7 +13,12 @@ export type VfSettings = { vlan?: number; trust?: boolean; spoofchk?: boolean };
  * the devices live and in its definition; a shut-off one in its definition.
  * A new guest is defined first by `defineJob` (the caller's guest.define), when given.
  */
-export function planPlacementJobs(placement: Placement, settings: VfSettings, defineJob?: Job, options: { batchBinds?: boolean } = {}): PlanJobSpec[] {
+export function planPlacementJobs(
+  placement: Placement,
+  settings: VfSettings,
+  defineJob?: Job,
+  options: { batchBinds?: boolean } = {},
+): PlanJobSpec[] {
   const jobs: PlanJobSpec[] = [];
   const setRef = new Map<string, string>();
   for (const sc of placement.setCounts) {
@@ -21,7 +26,9 @@ export function planPlacementJobs(placement: Placement, settings: VfSettings, de
     setRef.set(sc.pf, ref);
     jobs.push({ ref, job: { kind: "vf.set-count", params: { pf: sc.pf, count: sc.to } }, dependsOn: [] });
   }
-  const toBind = placement.vfs.filter((vf) => vf.source !== "ready" || setRef.has(vf.pf)).map((vf) => ({ address: vf.address, pf: vf.pf, dependsOn: setRef.has(vf.pf) ? [setRef.get(vf.pf)!] : [] }));
+  const toBind = placement.vfs
+    .filter((vf) => vf.source !== "ready" || setRef.has(vf.pf))
+    .map((vf) => ({ address: vf.address, pf: vf.pf, dependsOn: setRef.has(vf.pf) ? [setRef.get(vf.pf)!] : [] }));
   const binds = planVfBinds(toBind, { batch: options.batchBinds ?? true });
   jobs.push(...binds);
   const before: string[] = binds.map((b) => b.ref);
@@ -42,7 +49,11 @@ export function planPlacementJobs(placement: Placement, settings: VfSettings, de
   for (const d of placement.devices) {
     if (d.state !== "bindable") continue;
     const ref = `bind ${d.address}`;
-    jobs.push({ ref, job: { kind: "device.bind", params: { device: d.address, driver: "vfio-pci", ...(d.group.length > 1 ? { group: true } : {}) } }, dependsOn: [] });
+    jobs.push({
+      ref,
+      job: { kind: "device.bind", params: { device: d.address, driver: "vfio-pci", ...(d.group.length > 1 ? { group: true } : {}) } },
+      dependsOn: [],
+    });
     before.push(ref);
   }
   if (defineJob) {
@@ -50,12 +61,23 @@ export function planPlacementJobs(placement: Placement, settings: VfSettings, de
     before.push(`define ${placement.guest.name}`);
   }
   const devices: GuestDevice[] = [
-    ...placement.vfs.map((vf) => (vf.assignMac || settings.vlan !== undefined
-      ? { address: vf.address, kind: "interface" as const, ...(vf.assignMac ? { mac: vf.assignMac } : {}), ...(settings.vlan !== undefined ? { vlan: settings.vlan } : {}) }
-      : { address: vf.address, kind: "hostdev" as const })),
+    ...placement.vfs.map((vf) =>
+      vf.assignMac || settings.vlan !== undefined
+        ? {
+            address: vf.address,
+            kind: "interface" as const,
+            ...(vf.assignMac ? { mac: vf.assignMac } : {}),
+            ...(settings.vlan !== undefined ? { vlan: settings.vlan } : {}),
+          }
+        : { address: vf.address, kind: "hostdev" as const },
+    ),
     ...placement.devices.flatMap((d) => d.group.map((address) => ({ address, kind: "hostdev" as const }))),
   ];
   const running = placement.guest.state === "running";
-  jobs.push({ ref: `attach ${placement.guest.name}`, job: { kind: "guest.attach", params: { guest: placement.guest.name, devices, live: running, config: true } }, dependsOn: before });
+  jobs.push({
+    ref: `attach ${placement.guest.name}`,
+    job: { kind: "guest.attach", params: { guest: placement.guest.name, devices, live: running, config: true } },
+    dependsOn: before,
+  });
   return jobs;
 }

@@ -7,7 +7,8 @@ import { rankSummaryHosts } from "./rank-summary-hosts.ts";
 import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 
 const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
-const summaries = (hosts: PlacementHost[]) => hosts.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(cx5.selector, h).map(summarizePf) }));
+const summaries = (hosts: PlacementHost[]) =>
+  hosts.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(cx5.selector, h).map(summarizePf) }));
 
 /** A small deterministic generator (mulberry32): the same fleets on every run. */
 function random(seed: number) {
@@ -40,7 +41,10 @@ describe("choosing a host from stored per-PF counts", () => {
       const numa = (["required", "preferred", "none"] as NumaPolicy[])[i % 3]!;
       const count = 1 + Math.floor(next() * 14);
       const request: PlacementRequest = {
-        pool: cx5, numa, count, minPfs: 1 + Math.floor(next() * Math.min(3, count)),
+        pool: cx5,
+        numa,
+        count,
+        minPfs: 1 + Math.floor(next() * Math.min(3, count)),
         maxPerPf: next() < 0.3 ? 1 + Math.floor(next() * 4) : undefined,
         guest: { name: "new", vcpus: 8, memoryMiB: 8192, numaNode: next() < 0.2 ? Math.floor(next() * 2) : undefined },
       };

@@ -18,7 +18,12 @@ export function rankSummaryHosts(hosts: readonly SummaryHost[], request: Placeme
     for (const scope of scopesFor(request, nodes, request.guest.numaNode)) {
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && best?.local) continue;
-      const taken = takeVfs(host.pfs.filter((p) => scope.all || p.numaNode === scope.node), request.count, request.minPfs ?? 1, request.maxPerPf ?? Number.POSITIVE_INFINITY);
+      const taken = takeVfs(
+        host.pfs.filter((p) => scope.all || p.numaNode === scope.node),
+        request.count,
+        request.minPfs ?? 1,
+        request.maxPerPf ?? Number.POSITIVE_INFINITY,
+      );
       if (!taken.ok) continue;
       const local = !scope.all;
       if (!best || (local && !best.local) || (local === best.local && taken.cost < best.cost)) best = { local, cost: taken.cost };

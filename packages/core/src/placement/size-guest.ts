@@ -28,16 +28,32 @@ export function sizeGuest(msix: readonly (number | null)[], guest: { vcpus: numb
     const demand = computeVectorDemand(msix, minVcpus);
     const before = computeVectorDemand(msix, vcpus);
     const why = `${functions} functions ask for ${before.needed} interrupt vectors on ${vcpus} vCPU(s), which give ${before.available}; ${minVcpus} vCPUs give ${demand.available} for ${demand.needed} (keeping ${HEADROOM_VECTORS} spare)`;
-    if (guest.raise) { reasons.push(`vCPUs raised ${vcpus} -> ${minVcpus}: ${why}`); vcpus = minVcpus; }
-    else reasons.push(`needs ${minVcpus} vCPUs, has ${vcpus}: ${why}`);
+    if (guest.raise) {
+      reasons.push(`vCPUs raised ${vcpus} -> ${minVcpus}: ${why}`);
+      vcpus = minVcpus;
+    } else reasons.push(`needs ${minVcpus} vCPUs, has ${vcpus}: ${why}`);
   }
   if (memoryMiB < needMiB) {
     const why = `${functions} functions need ${formatKiB(needMiB * 1024)} (256 MiB + 10 MiB each); ${formatKiB(recommendMiB * 1024)} with headroom`;
-    if (guest.raise) { reasons.push(`memory raised ${memoryMiB} MiB -> ${recommendMiB} MiB: ${why}`); memoryMiB = recommendMiB; }
-    else reasons.push(`needs at least ${needMiB} MiB of memory, has ${memoryMiB} MiB: ${why}`);
+    if (guest.raise) {
+      reasons.push(`memory raised ${memoryMiB} MiB -> ${recommendMiB} MiB: ${why}`);
+      memoryMiB = recommendMiB;
+    } else reasons.push(`needs at least ${needMiB} MiB of memory, has ${memoryMiB} MiB: ${why}`);
   }
   const demand = computeVectorDemand(msix, vcpus);
-  const verdict = demand.needed > demand.available || memoryMiB < needMiB ? "fail" : demand.needed > demand.available - HEADROOM_VECTORS ? "warn" : "pass";
+  const verdict =
+    demand.needed > demand.available || memoryMiB < needMiB
+      ? "fail"
+      : demand.needed > demand.available - HEADROOM_VECTORS
+        ? "warn"
+        : "pass";
   if (minVcpus === null) reasons.push(`no vCPU count up to the model's limit carries ${functions} functions' interrupt vectors`);
-  return { vcpus, memoryMiB, verdict, vectors: { needed: demand.needed, available: demand.available }, memory: { neededMiB: needMiB, haveMiB: memoryMiB }, reasons };
+  return {
+    vcpus,
+    memoryMiB,
+    verdict,
+    vectors: { needed: demand.needed, available: demand.available },
+    memory: { neededMiB: needMiB, haveMiB: memoryMiB },
+    reasons,
+  };
 }

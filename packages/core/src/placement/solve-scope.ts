@@ -18,7 +18,12 @@ export interface TakenVf {
   msix: number | null;
 }
 
-export interface SetCount { pf: string; from: number; to: number; destroyed: string[] }
+export interface SetCount {
+  pf: string;
+  from: number;
+  to: number;
+  destroyed: string[];
+}
 
 export interface ScopeSolution {
   vfs: TakenVf[];
@@ -28,7 +33,13 @@ export interface ScopeSolution {
   cost: number;
 }
 
-export interface ScopeShortfall { available: number; ready: number; bindable: number; creatable: number; pfs: number }
+export interface ScopeShortfall {
+  available: number;
+  ready: number;
+  bindable: number;
+  creatable: number;
+  pfs: number;
+}
 
 export type ScopeResult = { ok: true; solution: ScopeSolution } | { ok: false; shortfall: ScopeShortfall };
 
@@ -71,7 +82,8 @@ const rotated = <T>(list: readonly T[], by: number): T[] => {
 /** A PF by its counts: what the choice of VFs (and so its cost) depends on. */
 export type TierPf = Tiers & { address: string };
 
-export type VfTakes<T extends TierPf> = { ok: true; takes: { pf: T; took: Tiers }[]; cost: number } | { ok: false; shortfall: ScopeShortfall };
+export type VfTakes<T extends TierPf> =
+  { ok: true; takes: { pf: T; took: Tiers }[]; cost: number } | { ok: false; shortfall: ScopeShortfall };
 
 /**
  * How many VFs of each tier to take from each PF for N VFs, at least `minPfs` PFs and at most
@@ -83,10 +95,21 @@ export type VfTakes<T extends TierPf> = { ok: true; takes: { pf: T; took: Tiers 
  * in PF address order.
  */
 export function takeVfs<T extends TierPf>(pfs: readonly T[], count: number, minPfs: number, maxPerPf: number): VfTakes<T> {
-  const units = pfs.map((pf) => ({ pf, avail: availableOf(pf, maxPerPf), took: { ready: 0, bindable: 0, creatable: 0 } })).filter((u) => u.avail > 0);
-  const totals = vfScopeTotals(units.map((u) => u.pf), maxPerPf);
+  const units = pfs
+    .map((pf) => ({ pf, avail: availableOf(pf, maxPerPf), took: { ready: 0, bindable: 0, creatable: 0 } }))
+    .filter((u) => u.avail > 0);
+  const totals = vfScopeTotals(
+    units.map((u) => u.pf),
+    maxPerPf,
+  );
   if (totals.pfs < minPfs || totals.available < count) return { ok: false, shortfall: totals };
-  units.sort((a, b) => b.pf.ready - a.pf.ready || b.pf.bindable - a.pf.bindable || b.pf.creatable - a.pf.creatable || a.pf.address.localeCompare(b.pf.address));
+  units.sort(
+    (a, b) =>
+      b.pf.ready - a.pf.ready ||
+      b.pf.bindable - a.pf.bindable ||
+      b.pf.creatable - a.pf.creatable ||
+      a.pf.address.localeCompare(b.pf.address),
+  );
   let left = count;
   const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number) => {
     const taken = u.took.ready + u.took.bindable + u.took.creatable;
@@ -104,24 +127,54 @@ export function takeVfs<T extends TierPf>(pfs: readonly T[], count: number, minP
 
 /** N VFs from these PFs (`takeVfs` on their classified VFs), with the VFs, count changes and MACs' predecessors. */
 export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs: number, maxPerPf: number, rotate = 0): ScopeResult {
-  const planned = takeVfs(pfs.map((pf) => {
-    const s = classifyPf(pf);
-    return { address: pf.address, ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, pf, s };
-  }), count, minPfs, maxPerPf);
+  const planned = takeVfs(
+    pfs.map((pf) => {
+      const s = classifyPf(pf);
+      return { address: pf.address, ready: s.ready.length, bindable: s.bindable.length, creatable: s.creatable, pf, s };
+    }),
+    count,
+    minPfs,
+    maxPerPf,
+  );
   if (!planned.ok) return planned;
   const vfs: TakenVf[] = [];
   const setCounts: SetCount[] = [];
-  for (const { pf: { pf, s }, took } of planned.takes) {
+  for (const {
+    pf: { pf, s },
+    took,
+  } of planned.takes) {
     const recount = took.creatable > 0;
     const existing = [...rotated(s.ready, rotate).slice(0, took.ready), ...rotated(s.bindable, rotate).slice(0, took.bindable)];
     for (const [i, vf] of existing.entries()) {
-      vfs.push({ address: vf.address, pf: pf.address, index: vf.index, numaNode: pf.numaNode, source: i < took.ready ? "ready" : "bindable", exists: true, driver: vf.driver, mac: vf.mac, vlan: vf.vlan, msix: pf.vfMsixVectors });
+      vfs.push({
+        address: vf.address,
+        pf: pf.address,
+        index: vf.index,
+        numaNode: pf.numaNode,
+        source: i < took.ready ? "ready" : "bindable",
+        exists: true,
+        driver: vf.driver,
+        mac: vf.mac,
+        vlan: vf.vlan,
+        msix: pf.vfMsixVectors,
+      });
     }
     if (recount) {
       const to = pf.numVfs + took.creatable;
       setCounts.push({ pf: pf.address, from: pf.numVfs, to, destroyed: pf.vfs.map((v) => v.address) });
       for (let index = pf.numVfs; index < to; index++) {
-        vfs.push({ address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index), pf: pf.address, index, numaNode: pf.numaNode, source: "creatable", exists: false, driver: null, mac: null, vlan: null, msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX });
+        vfs.push({
+          address: vfAddressOf(pf.address, pf.offset!, pf.stride!, index),
+          pf: pf.address,
+          index,
+          numaNode: pf.numaNode,
+          source: "creatable",
+          exists: false,
+          driver: null,
+          mac: null,
+          vlan: null,
+          msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX,
+        });
       }
     }
   }
@@ -133,9 +186,15 @@ export function solveDeviceScope(devices: readonly PlacementDevice[], count: num
   const free = devices
     .map((device) => ({ device, state: classifyDevice(device).state }))
     .filter((d): d is { device: PlacementDevice; state: "ready" | "bindable" } => d.state === "ready" || d.state === "bindable")
-    .sort((a, b) => (a.state === b.state ? 0 : a.state === "ready" ? -1 : 1) || a.device.group.length - b.device.group.length || a.device.address.localeCompare(b.device.address));
+    .sort(
+      (a, b) =>
+        (a.state === b.state ? 0 : a.state === "ready" ? -1 : 1) ||
+        a.device.group.length - b.device.group.length ||
+        a.device.address.localeCompare(b.device.address),
+    );
   const ready = free.filter((d) => d.state === "ready").length;
-  if (free.length < count) return { ok: false, shortfall: { available: free.length, ready, bindable: free.length - ready, creatable: 0, pfs: 0 } };
+  if (free.length < count)
+    return { ok: false, shortfall: { available: free.length, ready, bindable: free.length - ready, creatable: 0, pfs: 0 } };
   const taken = free.slice(0, count);
   return { ok: true, solution: { vfs: [], devices: taken, setCounts: [], cost: taken.filter((d) => d.state === "bindable").length } };
 }

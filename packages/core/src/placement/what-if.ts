@@ -29,19 +29,30 @@ export function whatIf(hosts: readonly PlacementHost[], request: WhatIfRequest &
   const selector = request.pool.selector;
   const matching = hosts.filter((h) => hostMatches({ hostLabels: request.hostLabels }, h));
   if (selector.kind !== "device") {
-    return whatIfOfSummaries(matching.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(selector, h).map(summarizePf) })), request);
+    return whatIfOfSummaries(
+      matching.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(selector, h).map(summarizePf) })),
+      request,
+    );
   }
-  return rank(request, matching.map((host) => {
-    const devices = poolDevices(selector, host);
-    return {
-      host, empty: devices.length === 0, nodes: devices.map((d) => d.numaNode),
-      counts: (node: number | null) => {
-        const s = solveDeviceScope(devices.filter((d) => node === null || d.numaNode === node), Number.MAX_SAFE_INTEGER);
-        const available = s.ok ? 0 : s.shortfall.available;
-        return { now: available, available, enough: true };
-      },
-    };
-  }));
+  return rank(
+    request,
+    matching.map((host) => {
+      const devices = poolDevices(selector, host);
+      return {
+        host,
+        empty: devices.length === 0,
+        nodes: devices.map((d) => d.numaNode),
+        counts: (node: number | null) => {
+          const s = solveDeviceScope(
+            devices.filter((d) => node === null || d.numaNode === node),
+            Number.MAX_SAFE_INTEGER,
+          );
+          const available = s.ok ? 0 : s.shortfall.available;
+          return { now: available, available, enough: true };
+        },
+      };
+    }),
+  );
 }
 
 /**
@@ -51,28 +62,50 @@ export function whatIf(hosts: readonly PlacementHost[], request: WhatIfRequest &
 export function whatIfOfSummaries(hosts: readonly SummaryHost[], request: WhatIfRequest): WhatIfAnswer {
   const minPfs = request.minPfs ?? 1;
   const cap = request.maxPerPf ?? Number.POSITIVE_INFINITY;
-  return rank(request, hosts.map((host) => ({
-    host, empty: host.pfs.length === 0, nodes: host.pfs.map((p) => p.numaNode),
-    counts: (node: number | null) => {
-      const t = vfScopeTotals(host.pfs.filter((p) => node === null || p.numaNode === node), cap);
-      return { now: Math.min(t.available, t.ready + t.bindable), available: t.available, enough: t.pfs >= minPfs };
-    },
-  })));
+  return rank(
+    request,
+    hosts.map((host) => ({
+      host,
+      empty: host.pfs.length === 0,
+      nodes: host.pfs.map((p) => p.numaNode),
+      counts: (node: number | null) => {
+        const t = vfScopeTotals(
+          host.pfs.filter((p) => node === null || p.numaNode === node),
+          cap,
+        );
+        return { now: Math.min(t.available, t.ready + t.bindable), available: t.available, enough: t.pfs >= minPfs };
+      },
+    })),
+  );
 }
 
-type Candidate = { host: { name: string; online: boolean }; empty: boolean; nodes: (number | null)[]; counts: (node: number | null) => ScopeCounts };
+type Candidate = {
+  host: { name: string; online: boolean };
+  empty: boolean;
+  nodes: (number | null)[];
+  counts: (node: number | null) => ScopeCounts;
+};
 
 function rank(request: WhatIfRequest, candidates: Candidate[]): WhatIfAnswer {
   const rows: WhatIfRow[] = [];
   const offline: string[] = [];
   for (const { host, empty, nodes, counts } of candidates) {
     if (empty) continue;
-    if (!host.online) { offline.push(host.name); continue; }
+    if (!host.online) {
+      offline.push(host.name);
+      continue;
+    }
     let best: WhatIfRow | undefined;
     for (const node of request.numa === "none" ? [null] : [...new Set(nodes)]) {
       const c = counts(node);
       const capped = (n: number) => (c.enough ? Math.min(request.count, n) : 0);
-      const row = { host: host.name, now: capped(c.now), afterCreate: capped(c.available), numaNode: node, fits: capped(c.available) >= request.count };
+      const row = {
+        host: host.name,
+        now: capped(c.now),
+        afterCreate: capped(c.available),
+        numaNode: node,
+        fits: capped(c.available) >= request.count,
+      };
       if (!best || row.afterCreate > best.afterCreate || (row.afterCreate === best.afterCreate && row.now > best.now)) best = row;
     }
     if (best) rows.push(best);

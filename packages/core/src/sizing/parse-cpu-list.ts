@@ -17,7 +17,7 @@ export function parseCpuList(list: string, limit = 65536): Set<number> {
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
     if (to < from || to >= limit) throw new CpuListError(`cpulist "${list}": range ${part} must be ascending and below ${limit}`);
-    for (let c = from; c <= to; c++) (neg ? excluded.push(c) : out.add(c));
+    for (let c = from; c <= to; c++) neg ? excluded.push(c) : out.add(c);
   }
   for (const c of excluded) out.delete(c);
   return out;

@@ -43,6 +43,9 @@ export async function claimIdempotencyKey(
   if (row.status !== null && row.response !== null) return { kind: "replay", answer: openAnswer(p.key, row.response) };
   if (now.getTime() - row.createdAt.getTime() < IDEMPOTENCY_STALE_CLAIM_MS) return { kind: "running" };
   // Compare-and-set on createdAt: of two retries taking over an abandoned claim, one wins.
-  const taken = await db.idempotencyKey.updateMany({ where: { id, status: null, createdAt: row.createdAt }, data: { createdAt: now, expiresAt } });
+  const taken = await db.idempotencyKey.updateMany({
+    where: { id, status: null, createdAt: row.createdAt },
+    data: { createdAt: now, expiresAt },
+  });
   return taken.count === 1 ? { kind: "run" } : { kind: "running" };
 }

@@ -18,7 +18,12 @@ export type AbandonOutcome =
  * other jobs, a plan it belongs to stops (queued jobs cancelled), and the audit log says who gave
  * up and that the host's real state is not known. Returns the plan jobs it cancelled.
  */
-async function abandonInTx(tx: Tx, job: { id: string; hostId: string; planId: string | null; summary: string }, actor: string, reason: string): Promise<string[]> {
+async function abandonInTx(
+  tx: Tx,
+  job: { id: string; hostId: string; planId: string | null; summary: string },
+  actor: string,
+  reason: string,
+): Promise<string[]> {
   await tx.job.update({ where: { id: job.id }, data: { state: "abandoned", error: reason, finishedAt: new Date(), leaseUntil: null } });
   let cancelled: string[] = [];
   if (job.planId) {
@@ -28,7 +33,15 @@ async function abandonInTx(tx: Tx, job: { id: string; hostId: string; planId: st
     await tx.plan.update({ where: { id: job.planId }, data: { stopReason: stop } });
   }
   await tx.auditEvent.create({
-    data: { actor, action: "job.abandoned", hostId: job.hostId, jobId: job.id, planId: job.planId, summary: `${job.summary} — abandoned: ${reason}`, after: { state: "abandoned", reason, cancelled } },
+    data: {
+      actor,
+      action: "job.abandoned",
+      hostId: job.hostId,
+      jobId: job.id,
+      planId: job.planId,
+      summary: `${job.summary} — abandoned: ${reason}`,
+      after: { state: "abandoned", reason, cancelled },
+    },
   });
   await releaseResources(tx, job);
   return cancelled;
@@ -56,7 +69,11 @@ export async function abandonJob(db: Db, p: { jobId: string; actor: string }): P
  * (unknown, or lease run out): abandoned with that reason instead of redelivered for ever.
  * Called before each claim; returns the jobs abandoned and the plan jobs cancelled with them.
  */
-export async function abandonExhaustedJobs(db: Db, hostId: string, maxDeliveries = MAX_DELIVERIES): Promise<{ abandoned: string[]; cancelled: string[] }> {
+export async function abandonExhaustedJobs(
+  db: Db,
+  hostId: string,
+  maxDeliveries = MAX_DELIVERIES,
+): Promise<{ abandoned: string[]; cancelled: string[] }> {
   return db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ id: string; hostId: string; planId: string | null; summary: string }[]>`
       SELECT id, "hostId", "planId", summary FROM "Job"
@@ -65,7 +82,14 @@ export async function abandonExhaustedJobs(db: Db, hostId: string, maxDeliveries
       FOR UPDATE SKIP LOCKED`;
     const cancelled: string[] = [];
     for (const r of rows) {
-      cancelled.push(...await abandonInTx(tx, r, "vfleet", `no result after ${maxDeliveries} deliveries; redelivery stopped. What it did on the host is not known: check the host before reusing its devices`));
+      cancelled.push(
+        ...(await abandonInTx(
+          tx,
+          r,
+          "vfleet",
+          `no result after ${maxDeliveries} deliveries; redelivery stopped. What it did on the host is not known: check the host before reusing its devices`,
+        )),
+      );
     }
     return { abandoned: rows.map((r) => r.id), cancelled };
   });

@@ -34,19 +34,29 @@ export type CreateJobsInput = {
 };
 
 /** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
-export type Conflict = { key: string; jobId: string; planId: string | null; summary: string | null; createdBy: string | null; reservation?: true; field?: string };
+export type Conflict = {
+  key: string;
+  jobId: string;
+  planId: string | null;
+  summary: string | null;
+  createdBy: string | null;
+  reservation?: true;
+  field?: string;
+};
 
 export type CreateJobsOutcome =
-  | { ok: true; planId: string | null; jobs: JobView[] }
-  | { ok: false; conflict: Conflict }
-  | { ok: false; stale: { basis: string } };
+  { ok: true; planId: string | null; jobs: JobView[] } | { ok: false; conflict: Conflict } | { ok: false; stale: { basis: string } };
 
 class HostChanged extends Error {
-  constructor(readonly basis: string) { super("the host changed since the preview"); }
+  constructor(readonly basis: string) {
+    super("the host changed since the preview");
+  }
 }
 
 class ResourceTaken extends Error {
-  constructor(readonly conflict: Conflict) { super(`resource ${conflict.key} is held by job ${conflict.jobId}`); }
+  constructor(readonly conflict: Conflict) {
+    super(`resource ${conflict.key} is held by job ${conflict.jobId}`);
+  }
 }
 
 /**
@@ -57,60 +67,117 @@ class ResourceTaken extends Error {
  */
 export async function createJobs(db: Db, input: CreateJobsInput): Promise<CreateJobsOutcome> {
   try {
-    const result = await db.$transaction(async (tx) => {
-      if (input.expectBasis !== undefined) {
-        // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
-        await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
-        const basis = await readHostBasis(tx, input.hostId);
-        if (basis !== input.expectBasis) throw new HostChanged(basis);
-      }
-      const plan = input.plan ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } }) : null;
-      const ids = new Map<string, string>();
-      const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
-      for (const [i, j] of input.jobs.entries()) {
-        const row = await tx.job.create({
-          data: {
-            hostId: input.hostId, kind: j.job.kind, summary: j.summary, params: j.job.params as Prisma.InputJsonValue,
-            planId: plan?.id ?? null, planStep: plan ? i : null, dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
-            createdBy: input.createdBy, before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-          },
-        });
-        ids.set(j.ref, row.id);
-        rows.push(row);
-      }
-      // A plan holds each key once, by the first job that needs it, until the plan ends.
-      const keys = new Map<string, string>();
-      input.jobs.forEach((j, i) => j.resourceKeys.forEach((k) => { if (!keys.has(k)) keys.set(k, rows[i]!.id); }));
-      if (keys.size > 0) {
-        const inserted = await tx.$queryRaw<{ key: string }[]>`
+    const result = await db.$transaction(
+      async (tx) => {
+        if (input.expectBasis !== undefined) {
+          // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
+          await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
+          const basis = await readHostBasis(tx, input.hostId);
+          if (basis !== input.expectBasis) throw new HostChanged(basis);
+        }
+        const plan = input.plan
+          ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } })
+          : null;
+        const ids = new Map<string, string>();
+        const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
+        for (const [i, j] of input.jobs.entries()) {
+          const row = await tx.job.create({
+            data: {
+              hostId: input.hostId,
+              kind: j.job.kind,
+              summary: j.summary,
+              params: j.job.params as Prisma.InputJsonValue,
+              planId: plan?.id ?? null,
+              planStep: plan ? i : null,
+              dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
+              createdBy: input.createdBy,
+              before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+            },
+          });
+          ids.set(j.ref, row.id);
+          rows.push(row);
+        }
+        // A plan holds each key once, by the first job that needs it, until the plan ends.
+        const keys = new Map<string, string>();
+        input.jobs.forEach((j, i) =>
+          j.resourceKeys.forEach((k) => {
+            if (!keys.has(k)) keys.set(k, rows[i]!.id);
+          }),
+        );
+        if (keys.size > 0) {
+          const inserted = await tx.$queryRaw<{ key: string }[]>`
           INSERT INTO "JobResource" ("hostId", "key", "jobId", "planId")
           SELECT ${input.hostId}, k, j, ${plan?.id ?? null}
           FROM unnest(${[...keys.keys()]}::text[], ${[...keys.values()]}::text[]) AS t(k, j)
           ON CONFLICT ("hostId", "key") DO NOTHING
           RETURNING "key"`;
-        if (inserted.length !== keys.size) {
-          const got = new Set(inserted.map((r) => r.key));
-          const key = [...keys.keys()].find((k) => !got.has(k))!;
-          // Read the holder in this transaction (the insert waited for it to commit), then roll back everything.
-          const holder = await tx.jobResource.findUnique({ where: { hostId_key: { hostId: input.hostId, key } }, include: { job: { select: { summary: true, createdBy: true } } } });
-          throw new ResourceTaken({ key, jobId: holder?.jobId ?? "(just released)", planId: holder?.planId ?? null, summary: holder?.job.summary ?? null, createdBy: holder?.job.createdBy ?? null });
+          if (inserted.length !== keys.size) {
+            const got = new Set(inserted.map((r) => r.key));
+            const key = [...keys.keys()].find((k) => !got.has(k))!;
+            // Read the holder in this transaction (the insert waited for it to commit), then roll back everything.
+            const holder = await tx.jobResource.findUnique({
+              where: { hostId_key: { hostId: input.hostId, key } },
+              include: { job: { select: { summary: true, createdBy: true } } },
+            });
+            throw new ResourceTaken({
+              key,
+              jobId: holder?.jobId ?? "(just released)",
+              planId: holder?.planId ?? null,
+              summary: holder?.job.summary ?? null,
+              createdBy: holder?.job.createdBy ?? null,
+            });
+          }
         }
-      }
-      const macTaken = await holdMacClaims(tx, input.hostId, input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))));
-      if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
-      if (plan && (input.reservations?.length || input.releasing?.length)) {
-        const taken = await holdAssignments(tx, { hostId: input.hostId, planId: plan.id, actor: input.createdBy, reservations: input.reservations ?? [], releasing: input.releasing ?? [] });
-        if (taken) throw new ResourceTaken({ key: taken.key, jobId: "", planId: taken.planId, summary: taken.summary, createdBy: taken.createdBy, reservation: true });
-      }
-      await tx.auditEvent.create({
-        data: plan
-          ? { actor: input.createdBy, action: "plan.created", hostId: input.hostId, planId: plan.id, summary: `plan "${input.plan!.title}": ${rows.length} jobs`, after: { jobs: input.jobs.map((j) => j.summary) } }
-          : { actor: input.createdBy, action: "job.created", hostId: input.hostId, jobId: rows[0]!.id, summary: input.jobs[0]!.summary, before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue, after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue },
-      });
-      return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
-      // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent
-      // plan's (ON CONFLICT waits for the other transaction to end) can pass it on a busy machine.
-    }, { timeout: 30_000, maxWait: 10_000 });
+        const macTaken = await holdMacClaims(
+          tx,
+          input.hostId,
+          input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))),
+        );
+        if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
+        if (plan && (input.reservations?.length || input.releasing?.length)) {
+          const taken = await holdAssignments(tx, {
+            hostId: input.hostId,
+            planId: plan.id,
+            actor: input.createdBy,
+            reservations: input.reservations ?? [],
+            releasing: input.releasing ?? [],
+          });
+          if (taken)
+            throw new ResourceTaken({
+              key: taken.key,
+              jobId: "",
+              planId: taken.planId,
+              summary: taken.summary,
+              createdBy: taken.createdBy,
+              reservation: true,
+            });
+        }
+        await tx.auditEvent.create({
+          data: plan
+            ? {
+                actor: input.createdBy,
+                action: "plan.created",
+                hostId: input.hostId,
+                planId: plan.id,
+                summary: `plan "${input.plan!.title}": ${rows.length} jobs`,
+                after: { jobs: input.jobs.map((j) => j.summary) },
+              }
+            : {
+                actor: input.createdBy,
+                action: "job.created",
+                hostId: input.hostId,
+                jobId: rows[0]!.id,
+                summary: input.jobs[0]!.summary,
+                before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+                after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue,
+              },
+        });
+        return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
+        // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent
+        // plan's (ON CONFLICT waits for the other transaction to end) can pass it on a busy machine.
+      },
+      { timeout: 30_000, maxWait: 10_000 },
+    );
     return { ok: true, ...result };
   } catch (err) {
     if (err instanceof HostChanged) return { ok: false, stale: { basis: err.basis } };

@@ -17,7 +17,10 @@ export type MacUse = { hostId: string; hostName: string; where: string };
  * will set it. `self` (the device being configured) does not count against itself. Two VFs with
  * one MAC on one VLAN break both guests' traffic, so the control plane refuses the second.
  */
-export async function findMacUsers(db: Db, p: { mac: string; vlan: number; self: { hostId: string; address: string | null; pf?: string; vf?: number } }): Promise<MacUse[]> {
+export async function findMacUsers(
+  db: Db,
+  p: { mac: string; vlan: number; self: { hostId: string; address: string | null; pf?: string; vf?: number } },
+): Promise<MacUse[]> {
   const { mac, vlan, self } = p;
   const rows = await db.$queryRaw<MacUse[]>`
     SELECT v."hostId", h.name AS "hostName", 'VF ' || coalesce(v.address, v."pfAddress" || ' vf ' || v.index) AS "where"

@@ -44,7 +44,13 @@ export async function holdMacClaims(tx: Tx, hostId: string, claims: { jobId: str
          WHERE j.id = ${held.jobId}
            AND ${JOB_HOLDS_MAC}`;
       if (holder) {
-        return { field: r.claim.field, key: `mac:${r.claim.vlan}/${r.mac}`, jobId: held.jobId, summary: `${held.target} on ${holder.hostName}: ${holder.summary}`, createdBy: holder.createdBy };
+        return {
+          field: r.claim.field,
+          key: `mac:${r.claim.vlan}/${r.mac}`,
+          jobId: held.jobId,
+          summary: `${held.target} on ${holder.hostName}: ${holder.summary}`,
+          createdBy: holder.createdBy,
+        };
       }
     }
     await tx.$executeRaw`

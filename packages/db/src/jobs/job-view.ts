@@ -28,22 +28,51 @@ export type JobView = {
 };
 
 type Row = {
-  id: string; hostId: string; kind: string; summary: string; params: unknown; state: string; attempt: number;
-  leaseUntil: Date | null; planId: string | null; planStep: number | null; dependsOn: string[]; createdBy: string;
-  steps: unknown; result: unknown; error: string | null; before: unknown; createdAt: Date; updatedAt: Date;
-  dispatchedAt: Date | null; finishedAt: Date | null;
+  id: string;
+  hostId: string;
+  kind: string;
+  summary: string;
+  params: unknown;
+  state: string;
+  attempt: number;
+  leaseUntil: Date | null;
+  planId: string | null;
+  planStep: number | null;
+  dependsOn: string[];
+  createdBy: string;
+  steps: unknown;
+  result: unknown;
+  error: string | null;
+  before: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+  dispatchedAt: Date | null;
+  finishedAt: Date | null;
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toJobView(row: Row): JobView {
   return {
-    id: row.id, hostId: row.hostId, kind: row.kind as JobSpec["kind"], summary: row.summary,
+    id: row.id,
+    hostId: row.hostId,
+    kind: row.kind as JobSpec["kind"],
+    summary: row.summary,
     job: { kind: row.kind, params: row.params } as JobSpec,
-    state: row.state as JobState, attempt: row.attempt, leaseUntil: iso(row.leaseUntil),
-    planId: row.planId, planStep: row.planStep, dependsOn: row.dependsOn, createdBy: row.createdBy,
-    steps: (row.steps ?? []) as StoredJobStep[], result: (row.result ?? null) as JobResult | null, error: row.error,
-    before: row.before ?? null, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(),
-    dispatchedAt: iso(row.dispatchedAt), finishedAt: iso(row.finishedAt),
+    state: row.state as JobState,
+    attempt: row.attempt,
+    leaseUntil: iso(row.leaseUntil),
+    planId: row.planId,
+    planStep: row.planStep,
+    dependsOn: row.dependsOn,
+    createdBy: row.createdBy,
+    steps: (row.steps ?? []) as StoredJobStep[],
+    result: (row.result ?? null) as JobResult | null,
+    error: row.error,
+    before: row.before ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    dispatchedAt: iso(row.dispatchedAt),
+    finishedAt: iso(row.finishedAt),
   };
 }

@@ -1,8 +1,16 @@
 import type { Db } from "../create-db.ts";
 
 export type AuditEventView = {
-  id: string; at: string; actor: string; action: string; hostId: string | null; jobId: string | null;
-  planId: string | null; summary: string; before: unknown; after: unknown;
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  hostId: string | null;
+  jobId: string | null;
+  planId: string | null;
+  summary: string;
+  before: unknown;
+  after: unknown;
 };
 
 /** Newest first. */

@@ -21,7 +21,15 @@ export const JOB_SORT_KEYS = ["created", "state", "job", "host", "by"] as const;
 export type JobSortKey = (typeof JOB_SORT_KEYS)[number];
 
 const orderOf = (key: JobSortKey, dir: "asc" | "desc") =>
-  key === "state" ? { state: dir } : key === "job" ? { summary: dir } : key === "host" ? { host: { name: dir } } : key === "by" ? { createdBy: dir } : { createdAt: dir };
+  key === "state"
+    ? { state: dir }
+    : key === "job"
+      ? { summary: dir }
+      : key === "host"
+        ? { host: { name: dir } }
+        : key === "by"
+          ? { createdBy: dir }
+          : { createdAt: dir };
 
 /** One page of the fleet's jobs, newest first unless sorted otherwise, filtered in PostgreSQL, with each job's host name. */
 export async function listJobsPage(db: Db, filter: JobPageFilter): Promise<{ jobs: (JobView & { hostName: string })[]; total: number }> {
@@ -32,7 +40,13 @@ export async function listJobsPage(db: Db, filter: JobPageFilter): Promise<{ job
     ...(filter.since ? { createdAt: { gte: filter.since } } : {}),
   };
   const [rows, total] = await Promise.all([
-    db.job.findMany({ where, orderBy: [orderOf(filter.sort ?? "created", filter.dir ?? "desc"), { createdAt: "desc" }, { planStep: "desc" }], take: filter.limit, skip: filter.offset, include: { host: { select: { name: true } } } }),
+    db.job.findMany({
+      where,
+      orderBy: [orderOf(filter.sort ?? "created", filter.dir ?? "desc"), { createdAt: "desc" }, { planStep: "desc" }],
+      take: filter.limit,
+      skip: filter.offset,
+      include: { host: { select: { name: true } } },
+    }),
     db.job.count({ where }),
   ]);
   return { jobs: rows.map((r) => ({ ...toJobView(r), hostName: r.host.name })), total };

@@ -18,6 +18,9 @@ export function markJobsUnknownSql(where: Prisma.Sql, reason: string): Prisma.Sq
  * never silently failed. The next claim redelivers them with a new attempt and the agent's
  * level-triggered executor reports the real state. Returns the job ids. One statement.
  */
-export async function markJobsUnknown(db: Pick<Db, "$queryRaw">, options: { hostId: string; reason: string }): Promise<{ id: string; hostId: string }[]> {
+export async function markJobsUnknown(
+  db: Pick<Db, "$queryRaw">,
+  options: { hostId: string; reason: string },
+): Promise<{ id: string; hostId: string }[]> {
   return db.$queryRaw<{ id: string; hostId: string }[]>(markJobsUnknownSql(Prisma.sql`j."hostId" = ${options.hostId}`, options.reason));
 }

@@ -5,8 +5,7 @@ import { releaseResources } from "./release-resources.ts";
 import { toJobView, type JobView } from "./job-view.ts";
 
 export type RecordResultOutcome =
-  | { applied: false; reason: "unknown-job" | "stale-attempt" | "already-terminal" }
-  | { applied: true; job: JobView; cancelled: string[] };
+  { applied: false; reason: "unknown-job" | "stale-attempt" | "already-terminal" } | { applied: true; job: JobView; cancelled: string[] };
 
 /**
  * The agent's result for one delivery. Deduplicated: a result for another attempt than the
@@ -14,7 +13,10 @@ export type RecordResultOutcome =
  * means duplicates are normal). A failure in a plan stops the plan: every job of it not yet
  * dispatched is cancelled with the reason, so the state left is explained.
  */
-export async function recordJobResult(db: Db, p: { hostId: string; jobId: string; attempt: number; result: JobResult }): Promise<RecordResultOutcome> {
+export async function recordJobResult(
+  db: Db,
+  p: { hostId: string; jobId: string; attempt: number; result: JobResult },
+): Promise<RecordResultOutcome> {
   return db.$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<{ id: string; state: string; attempt: number; planId: string | null }[]>`
       SELECT id, state::text AS state, attempt, "planId" FROM "Job" WHERE id = ${p.jobId} AND "hostId" = ${p.hostId} FOR UPDATE`;
@@ -29,7 +31,11 @@ export async function recordJobResult(db: Db, p: { hostId: string; jobId: string
     });
     await tx.auditEvent.create({
       data: {
-        actor: updated.createdBy, action: `job.${result.status}`, hostId: p.hostId, jobId: p.jobId, planId: row.planId,
+        actor: updated.createdBy,
+        action: `job.${result.status}`,
+        hostId: p.hostId,
+        jobId: p.jobId,
+        planId: row.planId,
         summary: `${updated.summary}${result.error ? ` — ${result.error.code}` : result.changed ? "" : " (already so: nothing written)"}`,
         before: (updated.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
         after: { changed: result.changed, observed: result.observed, error: result.error } as Prisma.InputJsonValue,
@@ -42,7 +48,16 @@ export async function recordJobResult(db: Db, p: { hostId: string; jobId: string
       cancelled = rows.map((r) => r.id);
       await tx.job.updateMany({ where: { id: { in: cancelled } }, data: { state: "cancelled", error: reason, finishedAt: new Date() } });
       await tx.plan.update({ where: { id: row.planId }, data: { stopReason: reason } });
-      await tx.auditEvent.create({ data: { actor: updated.createdBy, action: "plan.stopped", hostId: p.hostId, planId: row.planId, jobId: p.jobId, summary: `${reason} (${cancelled.length} jobs cancelled)` } });
+      await tx.auditEvent.create({
+        data: {
+          actor: updated.createdBy,
+          action: "plan.stopped",
+          hostId: p.hostId,
+          planId: row.planId,
+          jobId: p.jobId,
+          summary: `${reason} (${cancelled.length} jobs cancelled)`,
+        },
+      });
     }
     await releaseResources(tx, updated);
     return { applied: true, job: toJobView(updated), cancelled } as const;

@@ -13,7 +13,10 @@ export interface JobListener {
  * Reconnects with backoff when the connection drops; `onReconnect` then runs, since
  * notifications sent while it was away are lost.
  */
-export async function listenForJobChanges(url: string, handlers: { onHost: (hostId: string) => void; onReconnect: () => void; onError: (message: string) => void }): Promise<JobListener> {
+export async function listenForJobChanges(
+  url: string,
+  handlers: { onHost: (hostId: string) => void; onReconnect: () => void; onError: (message: string) => void },
+): Promise<JobListener> {
   let client: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -22,7 +25,9 @@ export async function listenForJobChanges(url: string, handlers: { onHost: (host
   const connect = async (first: boolean): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     client = c;
-    c.on("notification", (msg) => { if (msg.payload) handlers.onHost(msg.payload); });
+    c.on("notification", (msg) => {
+      if (msg.payload) handlers.onHost(msg.payload);
+    });
     const lost = (why: string) => {
       if (client !== c || closed) return;
       client = null;
@@ -39,7 +44,11 @@ export async function listenForJobChanges(url: string, handlers: { onHost: (host
       failures = 0;
       if (!first) handlers.onReconnect();
     } catch (err) {
-      if (first) { client = null; await c.end().catch(() => {}); throw err; }
+      if (first) {
+        client = null;
+        await c.end().catch(() => {});
+        throw err;
+      }
       lost(err instanceof Error ? err.message : String(err));
     }
   };

@@ -9,7 +9,10 @@ import { markJobsUnknownSql } from "../jobs/mark-jobs-unknown.ts";
  * left alone: this is the start-up recovery that several processes can run safely.
  * Returns the jobs it changed.
  */
-export async function markOrphanedJobsUnknown(db: Db, options: { deadAfterMs: number; reason: string }): Promise<{ id: string; hostId: string }[]> {
+export async function markOrphanedJobsUnknown(
+  db: Db,
+  options: { deadAfterMs: number; reason: string },
+): Promise<{ id: string; hostId: string }[]> {
   if (!Number.isFinite(options.deadAfterMs) || options.deadAfterMs <= 0) {
     throw new Error(`markOrphanedJobsUnknown: deadAfterMs must be a positive number of milliseconds, got ${options.deadAfterMs}`);
   }

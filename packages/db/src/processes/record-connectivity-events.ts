@@ -13,6 +13,13 @@ export interface ConnectivityEvent {
 export async function recordConnectivityEvents(db: Db, events: readonly ConnectivityEvent[]): Promise<void> {
   if (events.length === 0) return;
   await db.auditEvent.createMany({
-    data: events.map((e) => ({ actor: "vfleet", action: e.action, hostId: e.hostId, summary: e.summary, at: e.at, after: e.after ?? undefined })),
+    data: events.map((e) => ({
+      actor: "vfleet",
+      action: e.action,
+      hostId: e.hostId,
+      summary: e.summary,
+      at: e.at,
+      after: e.after ?? undefined,
+    })),
   });
 }

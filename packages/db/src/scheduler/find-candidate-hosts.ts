@@ -3,7 +3,15 @@ import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
-export type CandidateQuery = { selector: PoolSelector; count: number; numa: NumaPolicy; minPfs?: number; maxPerPf?: number; hostLabels?: Record<string, string>; limit?: number };
+export type CandidateQuery = {
+  selector: PoolSelector;
+  count: number;
+  numa: NumaPolicy;
+  minPfs?: number;
+  maxPerPf?: number;
+  hostLabels?: Record<string, string>;
+  limit?: number;
+};
 
 /**
  * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
@@ -17,15 +25,19 @@ export type CandidateQuery = { selector: PoolSelector; count: number; numa: Numa
 export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<string[] | null> {
   if (q.selector.kind === "device") return null;
   // Only the scopes the policy can use: per NUMA node, per host, or both (preferred).
-  const scopes = q.numa === "required" ? Prisma.sql`GROUP BY "hostId", "numaNode" HAVING "numaNode" IS NOT NULL`
-    : q.numa === "none" ? Prisma.sql`GROUP BY "hostId"`
-    : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
+  const scopes =
+    q.numa === "required"
+      ? Prisma.sql`GROUP BY "hostId", "numaNode" HAVING "numaNode" IS NOT NULL`
+      : q.numa === "none"
+        ? Prisma.sql`GROUP BY "hostId"`
+        : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
   // What each row gives: a node's sums, or one PF's counts capped at maxPerPf.
   const cap = q.maxPerPf ?? 1 << 20;
-  const rows = q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
-    ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
+  const rows =
+    q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
+      ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
       FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolKindFilter(q.selector, q.hostLabels)}`
-    : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
+      : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
         (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
       FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
   const found = await db.$queryRaw<{ hostId: string }[]>`

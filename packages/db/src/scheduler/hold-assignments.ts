@@ -25,7 +25,10 @@ export type Taken = { key: string; planId: string | null; summary: string; creat
  * transaction's row makes ours wait, then skip), and mark assigned functions as being released
  * by the plan. Anything short of all rows means someone else holds one: the caller rolls back.
  */
-export async function holdAssignments(tx: Tx, p: { hostId: string; planId: string; actor: string; reservations: NewReservation[]; releasing: string[] }): Promise<Taken | null> {
+export async function holdAssignments(
+  tx: Tx,
+  p: { hostId: string; planId: string; actor: string; reservations: NewReservation[]; releasing: string[] },
+): Promise<Taken | null> {
   if (p.reservations.length > 0) {
     const inserted = await tx.$queryRaw<{ address: string }[]>`
       INSERT INTO "Assignment" ("hostId", address, state, guest, pool, pf, "planId", transient, mac, vlan, "createdBy", "previousDriver", "previousMac", "previousVlan")
@@ -37,12 +40,32 @@ export async function holdAssignments(tx: Tx, p: { hostId: string; planId: strin
       const got = new Set(inserted.map((r) => r.address));
       const missing = p.reservations.find((r) => !got.has(r.address))!;
       const holder = await tx.assignment.findUnique({ where: { hostId_address: { hostId: p.hostId, address: missing.address } } });
-      if (holder) return { key: `reserved:${missing.address}`, planId: holder.planId, summary: `${missing.address} is ${holder.state} to ${holder.guest}`, createdBy: holder.createdBy };
+      if (holder)
+        return {
+          key: `reserved:${missing.address}`,
+          planId: holder.planId,
+          summary: `${missing.address} is ${holder.state} to ${holder.guest}`,
+          createdBy: holder.createdBy,
+        };
       const macHolder = missing.mac ? await tx.assignment.findUnique({ where: { mac: missing.mac } }) : null;
-      return { key: `mac:${missing.mac ?? missing.address}`, planId: macHolder?.planId ?? null, summary: `MAC ${missing.mac} is already used${macHolder ? ` by ${macHolder.guest}` : ""}`, createdBy: macHolder?.createdBy ?? null };
+      return {
+        key: `mac:${missing.mac ?? missing.address}`,
+        planId: macHolder?.planId ?? null,
+        summary: `MAC ${missing.mac} is already used${macHolder ? ` by ${macHolder.guest}` : ""}`,
+        createdBy: macHolder?.createdBy ?? null,
+      };
     }
     await tx.assignmentEvent.createMany({
-      data: p.reservations.map((r) => ({ hostId: p.hostId, address: r.address, guest: r.guest, planId: p.planId, actor: p.actor, action: r.transient ? "held" : "reserved", mac: r.mac, vlan: r.vlan })),
+      data: p.reservations.map((r) => ({
+        hostId: p.hostId,
+        address: r.address,
+        guest: r.guest,
+        planId: p.planId,
+        actor: p.actor,
+        action: r.transient ? "held" : "reserved",
+        mac: r.mac,
+        vlan: r.vlan,
+      })),
     });
   }
   if (p.releasing.length > 0) {
@@ -53,9 +76,23 @@ export async function holdAssignments(tx: Tx, p: { hostId: string; planId: strin
     if (marked.length !== p.releasing.length) {
       const got = new Set(marked.map((r) => r.address));
       const missing = p.releasing.find((a) => !got.has(a))!;
-      return { key: `release:${missing}`, planId: null, summary: `${missing} is not assigned through vfleet, or a release of it is already running`, createdBy: null };
+      return {
+        key: `release:${missing}`,
+        planId: null,
+        summary: `${missing} is not assigned through vfleet, or a release of it is already running`,
+        createdBy: null,
+      };
     }
-    await tx.assignmentEvent.createMany({ data: marked.map((r) => ({ hostId: p.hostId, address: r.address, guest: r.guest, planId: p.planId, actor: p.actor, action: "release-requested" })) });
+    await tx.assignmentEvent.createMany({
+      data: marked.map((r) => ({
+        hostId: p.hostId,
+        address: r.address,
+        guest: r.guest,
+        planId: p.planId,
+        actor: p.actor,
+        action: "release-requested",
+      })),
+    });
   }
   if (p.reservations.length > 0) await refreshPfCapacity(tx, p.hostId);
   return null;
@@ -71,13 +108,23 @@ export async function settleAssignments(tx: Tx, plan: { id: string; createdBy: s
   if (rows.length === 0) return;
   const reserved = rows.filter((r) => r.state === "reserved" && r.planId === plan.id);
   const releasing = rows.filter((r) => r.releasePlanId === plan.id);
-  const event = (r: (typeof rows)[number], action: string) => ({ hostId: r.hostId, address: r.address, guest: r.guest, planId: plan.id, actor: plan.createdBy, action, mac: r.mac, vlan: r.vlan });
+  const event = (r: (typeof rows)[number], action: string) => ({
+    hostId: r.hostId,
+    address: r.address,
+    guest: r.guest,
+    planId: plan.id,
+    actor: plan.createdBy,
+    action,
+    mac: r.mac,
+    vlan: r.vlan,
+  });
   const key = (r: (typeof rows)[number]) => ({ hostId_address: { hostId: r.hostId, address: r.address } });
   const keep = succeeded ? reserved.filter((r) => !r.transient) : [];
   const drop = [...reserved.filter((r) => !keep.includes(r)), ...(succeeded ? releasing : [])];
   for (const r of keep) await tx.assignment.update({ where: key(r), data: { state: "assigned", assignedAt: new Date() } });
   if (drop.length > 0) await tx.assignment.deleteMany({ where: { OR: drop.map((r) => ({ hostId: r.hostId, address: r.address })) } });
-  if (!succeeded && releasing.length > 0) await tx.assignment.updateMany({ where: { releasePlanId: plan.id }, data: { releasePlanId: null } });
+  if (!succeeded && releasing.length > 0)
+    await tx.assignment.updateMany({ where: { releasePlanId: plan.id }, data: { releasePlanId: null } });
   await tx.assignmentEvent.createMany({
     data: [
       ...keep.map((r) => event(r, "assigned")),

@@ -23,7 +23,13 @@ export type AssignmentView = {
 export type OutsideAssignment = { hostId: string; host: string; address: string; guest: string; drift: string };
 
 type Row = Omit<AssignmentView, "reservedAt" | "assignedAt" | "previous" | "drift"> & {
-  reservedAt: Date; assignedAt: Date | null; previousDriver: string | null; previousMac: string | null; previousVlan: number | null; inGuest: boolean; elsewhere: string | null;
+  reservedAt: Date;
+  assignedAt: Date | null;
+  previousDriver: string | null;
+  previousMac: string | null;
+  previousVlan: number | null;
+  inGuest: boolean;
+  elsewhere: string | null;
 };
 
 /**
@@ -31,7 +37,10 @@ type Row = Omit<AssignmentView, "reservedAt" | "assignedAt" | "previous" | "drif
  * function the guest's definition no longer names, or that another guest names; plus VFs a
  * guest holds that vfleet never assigned (attached outside vfleet).
  */
-export async function listAssignments(db: Db, filter: { hostId?: string; guest?: string } = {}): Promise<{ assignments: AssignmentView[]; outside: OutsideAssignment[] }> {
+export async function listAssignments(
+  db: Db,
+  filter: { hostId?: string; guest?: string } = {},
+): Promise<{ assignments: AssignmentView[]; outside: OutsideAssignment[] }> {
   const hostId = filter.hostId ?? null;
   const guest = filter.guest ?? null;
   const rows = await db.$queryRaw<Row[]>`
@@ -51,12 +60,29 @@ export async function listAssignments(db: Db, filter: { hostId?: string; guest?:
     ORDER BY h.name, g."guestName", g.address`;
   return {
     assignments: rows.map((r) => ({
-      hostId: r.hostId, host: r.host, address: r.address, pf: r.pf, guest: r.guest, pool: r.pool, state: r.state, planId: r.planId, releasePlanId: r.releasePlanId,
-      mac: r.mac, vlan: r.vlan, createdBy: r.createdBy, reservedAt: r.reservedAt.toISOString(), assignedAt: r.assignedAt?.toISOString() ?? null,
+      hostId: r.hostId,
+      host: r.host,
+      address: r.address,
+      pf: r.pf,
+      guest: r.guest,
+      pool: r.pool,
+      state: r.state,
+      planId: r.planId,
+      releasePlanId: r.releasePlanId,
+      mac: r.mac,
+      vlan: r.vlan,
+      createdBy: r.createdBy,
+      reservedAt: r.reservedAt.toISOString(),
+      assignedAt: r.assignedAt?.toISOString() ?? null,
       previous: { driver: r.previousDriver, mac: r.previousMac, vlan: r.previousVlan },
-      drift: r.state !== "assigned" ? null
-        : r.elsewhere ? `libvirt shows ${r.address} in guest ${r.elsewhere}, not ${r.guest}`
-        : !r.inGuest ? `libvirt no longer shows ${r.address} in ${r.guest}'s definition` : null,
+      drift:
+        r.state !== "assigned"
+          ? null
+          : r.elsewhere
+            ? `libvirt shows ${r.address} in guest ${r.elsewhere}, not ${r.guest}`
+            : !r.inGuest
+              ? `libvirt no longer shows ${r.address} in ${r.guest}'s definition`
+              : null,
     })),
     outside: outside.map((o) => ({ ...o, drift: `${o.address} is attached to ${o.guest} outside vfleet` })),
   };
@@ -64,7 +90,12 @@ export async function listAssignments(db: Db, filter: { hostId?: string; guest?:
 
 export async function listAssignmentEvents(db: Db, filter: { hostId?: string; guest?: string; address?: string; limit?: number } = {}) {
   return db.assignmentEvent.findMany({
-    where: { ...(filter.hostId ? { hostId: filter.hostId } : {}), ...(filter.guest ? { guest: filter.guest } : {}), ...(filter.address ? { address: filter.address } : {}) },
-    orderBy: { at: "desc" }, take: filter.limit ?? 200,
+    where: {
+      ...(filter.hostId ? { hostId: filter.hostId } : {}),
+      ...(filter.guest ? { guest: filter.guest } : {}),
+      ...(filter.address ? { address: filter.address } : {}),
+    },
+    orderBy: { at: "desc" },
+    take: filter.limit ?? 200,
   });
 }

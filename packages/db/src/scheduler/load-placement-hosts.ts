@@ -2,12 +2,56 @@ import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, P
 import type { Db } from "../create-db.ts";
 
 type HostRow = { id: string; name: string; online: boolean; numa: { id: number; cpulist: string }[] | null; route: string | null };
-type PfRow = { hostId: string; address: string; vendorId: string; deviceId: string; driver: string | null; numaNode: number | null; netInterfaces: string[]; linkSpeed: string | null; linkWidth: number | null; totalVfs: number; numVfs: number; offset: number | null; stride: number | null };
-type VfRow = { hostId: string; pfAddress: string; index: number; address: string; driver: string | null; msix: number | null; mac: string | null; vlan: number | null };
+type PfRow = {
+  hostId: string;
+  address: string;
+  vendorId: string;
+  deviceId: string;
+  driver: string | null;
+  numaNode: number | null;
+  netInterfaces: string[];
+  linkSpeed: string | null;
+  linkWidth: number | null;
+  totalVfs: number;
+  numVfs: number;
+  offset: number | null;
+  stride: number | null;
+};
+type VfRow = {
+  hostId: string;
+  pfAddress: string;
+  index: number;
+  address: string;
+  driver: string | null;
+  msix: number | null;
+  mac: string | null;
+  vlan: number | null;
+};
 type ClaimRow = { hostId: string; address: string; state: "reserved" | "assigned"; guest: string | null };
-type DevRow = { hostId: string; address: string; vendorId: string; deviceId: string; classCode: string; driver: string | null; numaNode: number | null; linkSpeed: string | null; linkWidth: number | null; msix: number | null; iommuGroup: number | null; hasVfs: boolean };
+type DevRow = {
+  hostId: string;
+  address: string;
+  vendorId: string;
+  deviceId: string;
+  classCode: string;
+  driver: string | null;
+  numaNode: number | null;
+  linkSpeed: string | null;
+  linkWidth: number | null;
+  msix: number | null;
+  iommuGroup: number | null;
+  hasVfs: boolean;
+};
 type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null };
-type GuestRow = { hostId: string; name: string; state: string; vcpus: number; memoryKiB: bigint; cpuset: string | null; heldMsix: (number | null)[] };
+type GuestRow = {
+  hostId: string;
+  name: string;
+  state: string;
+  vcpus: number;
+  memoryKiB: bigint;
+  cpuset: string | null;
+  heldMsix: (number | null)[];
+};
 
 const BRIDGE = "^060[479]";
 
@@ -21,7 +65,11 @@ export type Queryable = Pick<Db, "$queryRaw">;
  * reservations and assignments), the host's own interfaces, labels and guests. `hostIds`
  * narrows it to a few hosts (the winner's detail, a guest's host).
  */
-export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, options: { hostIds?: string[] } = {}): Promise<PlacementHost[]> {
+export async function loadPlacementHosts(
+  db: Queryable,
+  selector: PoolSelector,
+  options: { hostIds?: string[] } = {},
+): Promise<PlacementHost[]> {
   const ids = options.hostIds ?? null;
   const vendor = selector.vendorId ?? null;
   const device = selector.deviceId ?? null;
@@ -33,13 +81,19 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
   // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
   // join, and without it hashes every host's rows (time growing with the fleet, not the request).
   const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
-    db.$queryRaw<{ hostId: string; key: string; value: string }[]>`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
-    wantDevices ? Promise.resolve([] as PfRow[]) : db.$queryRaw<PfRow[]>`
+    db.$queryRaw<
+      { hostId: string; key: string; value: string }[]
+    >`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+    wantDevices
+      ? Promise.resolve([] as PfRow[])
+      : db.$queryRaw<PfRow[]>`
       SELECT p."hostId", p.address, d."vendorId", d."deviceId", d.driver, d."numaNode", d."netInterfaces", d."linkCurrentSpeed" AS "linkSpeed",
              d."linkCurrentWidth" AS "linkWidth", p."totalVfs", p."numVfs", p."offset", p.stride
       FROM "PhysicalFunction" p JOIN "PciDevice" d ON d."hostId" = p."hostId" AND d.address = p.address
       WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
-    wantDevices ? Promise.resolve([] as VfRow[]) : db.$queryRaw<VfRow[]>`
+    wantDevices
+      ? Promise.resolve([] as VfRow[])
+      : db.$queryRaw<VfRow[]>`
       SELECT v."hostId", v."pfAddress", v.index, v.address, d.driver, d."msixVectors" AS msix, v.mac, v.vlan
       FROM "VirtualFunction" v JOIN "PciDevice" pd ON pd."hostId" = v."hostId" AND pd.address = v."pfAddress"
       LEFT JOIN "PciDevice" d ON d."hostId" = v."hostId" AND d.address = v.address AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
@@ -62,30 +116,46 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
       GROUP BY g."hostId", g.name`,
   ]);
-  const [devs, members] = wantDevices ? await Promise.all([
-    db.$queryRaw<DevRow[]>`
+  const [devs, members] = wantDevices
+    ? await Promise.all([
+        db.$queryRaw<DevRow[]>`
       SELECT d."hostId", d.address, d."vendorId", d."deviceId", d."classCode", d.driver, d."numaNode", d."linkCurrentSpeed" AS "linkSpeed",
              d."linkCurrentWidth" AS "linkWidth", d."msixVectors" AS msix, d."iommuGroup", COALESCE(p."numVfs", 0) > 0 AS "hasVfs"
       FROM "PciDevice" d LEFT JOIN "PhysicalFunction" p ON p."hostId" = d."hostId" AND p.address = d.address
       WHERE d.physfn IS NULL AND d."classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
         AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
-    db.$queryRaw<MemberRow[]>`
+        db.$queryRaw<MemberRow[]>`
       SELECT "hostId", "iommuGroup", address, driver FROM "PciDevice"
       WHERE "iommuGroup" IS NOT NULL AND "classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
-  ]) : [[] as DevRow[], [] as MemberRow[]];
+      ])
+    : [[] as DevRow[], [] as MemberRow[]];
 
   const key = (hostId: string, address: string) => `${hostId}/${address}`;
   const claimOf = new Map<string, Claim>();
   // Libvirt's definitions come first in the union: a guest holding it is the truth.
-  for (const c of claims) if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
+  for (const c of claims)
+    if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
   const routeOf = new Map(hosts.map((h) => [h.id, h.route]));
   const hostUse = new Set(used.filter((u) => u.enslaved || u.name === routeOf.get(u.hostId)).map((u) => key(u.hostId, u.address)));
-  const byHost = new Map(hosts.map((h) => [h.id, {
-    id: h.id, name: h.name, online: h.online, labels: {} as Record<string, string>,
-    numaNodes: (h.numa ?? []).map((n) => ({ id: n.id, cpulist: n.cpulist })),
-    pfs: [] as PlacementPf[], devices: [] as PlacementDevice[], guests: [] as PlacementHost["guests"],
-  } satisfies PlacementHost]));
-  for (const l of labels) { const h = byHost.get(l.hostId); if (h) h.labels[l.key] = l.value; }
+  const byHost = new Map(
+    hosts.map((h) => [
+      h.id,
+      {
+        id: h.id,
+        name: h.name,
+        online: h.online,
+        labels: {} as Record<string, string>,
+        numaNodes: (h.numa ?? []).map((n) => ({ id: n.id, cpulist: n.cpulist })),
+        pfs: [] as PlacementPf[],
+        devices: [] as PlacementDevice[],
+        guests: [] as PlacementHost["guests"],
+      } satisfies PlacementHost,
+    ]),
+  );
+  for (const l of labels) {
+    const h = byHost.get(l.hostId);
+    if (h) h.labels[l.key] = l.value;
+  }
   const pfByKey = new Map<string, PlacementPf>();
   for (const p of pfs) {
     const h = byHost.get(p.hostId);
@@ -100,28 +170,63 @@ export async function loadPlacementHosts(db: Queryable, selector: PoolSelector, 
     if (!pf) continue;
     pf.vfMsixVectors ??= v.msix;
     const k = key(v.hostId, v.address);
-    pf.vfs.push({ address: v.address, index: v.index, driver: v.driver, claim: claimOf.get(k) ?? null, hostUse: hostUse.has(k), mac: v.mac, vlan: v.vlan });
+    pf.vfs.push({
+      address: v.address,
+      index: v.index,
+      driver: v.driver,
+      claim: claimOf.get(k) ?? null,
+      hostUse: hostUse.has(k),
+      mac: v.mac,
+      vlan: v.vlan,
+    });
   }
   const groups = new Map<string, GroupMember[]>();
   for (const m of members) {
     const k = `${m.hostId}/${m.iommuGroup}`;
     const list = groups.get(k) ?? [];
-    list.push({ address: m.address, driver: m.driver, claim: claimOf.get(key(m.hostId, m.address)) ?? null, hostUse: hostUse.has(key(m.hostId, m.address)) });
+    list.push({
+      address: m.address,
+      driver: m.driver,
+      claim: claimOf.get(key(m.hostId, m.address)) ?? null,
+      hostUse: hostUse.has(key(m.hostId, m.address)),
+    });
     groups.set(k, list);
   }
   for (const d of devs) {
     const h = byHost.get(d.hostId);
     if (!h) continue;
-    const self: GroupMember = { address: d.address, driver: d.driver, claim: claimOf.get(key(d.hostId, d.address)) ?? null, hostUse: hostUse.has(key(d.hostId, d.address)) };
+    const self: GroupMember = {
+      address: d.address,
+      driver: d.driver,
+      claim: claimOf.get(key(d.hostId, d.address)) ?? null,
+      hostUse: hostUse.has(key(d.hostId, d.address)),
+    };
     h.devices.push({
-      address: d.address, vendorId: d.vendorId, deviceId: d.deviceId, classCode: d.classCode, driver: d.driver, numaNode: d.numaNode,
-      linkSpeed: d.linkSpeed, linkWidth: d.linkWidth, msixVectors: d.msix, iommuGroup: d.iommuGroup, hasVfs: d.hasVfs,
-      group: d.iommuGroup === null ? [self] : groups.get(`${d.hostId}/${d.iommuGroup}`) ?? [self],
+      address: d.address,
+      vendorId: d.vendorId,
+      deviceId: d.deviceId,
+      classCode: d.classCode,
+      driver: d.driver,
+      numaNode: d.numaNode,
+      linkSpeed: d.linkSpeed,
+      linkWidth: d.linkWidth,
+      msixVectors: d.msix,
+      iommuGroup: d.iommuGroup,
+      hasVfs: d.hasVfs,
+      group: d.iommuGroup === null ? [self] : (groups.get(`${d.hostId}/${d.iommuGroup}`) ?? [self]),
     });
   }
   for (const g of guests) {
     const h = byHost.get(g.hostId);
-    if (h) h.guests.push({ name: g.name, state: g.state, vcpus: g.vcpus, memoryKiB: Number(g.memoryKiB), cpuset: g.cpuset, heldMsix: g.heldMsix });
+    if (h)
+      h.guests.push({
+        name: g.name,
+        state: g.state,
+        vcpus: g.vcpus,
+        memoryKiB: Number(g.memoryKiB),
+        cpuset: g.cpuset,
+        heldMsix: g.heldMsix,
+      });
   }
   for (const h of byHost.values()) h.pfs.sort((a, b) => a.address.localeCompare(b.address));
   return [...byHost.values()].sort((a, b) => a.name.localeCompare(b.name));

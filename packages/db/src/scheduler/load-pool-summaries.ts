@@ -2,7 +2,19 @@ import type { PoolSelector, SummaryHost } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { poolSummaryFilter } from "./pool-summary-filter.ts";
 
-type Row = { hostId: string; name: string; online: boolean; address: string; numaNode: number | null; ready: number; bindable: number; creatable: number; assigned: number; reserved: number; inUse: number };
+type Row = {
+  hostId: string;
+  name: string;
+  online: boolean;
+  address: string;
+  numaNode: number | null;
+  ready: number;
+  bindable: number;
+  creatable: number;
+  assigned: number;
+  reserved: number;
+  inUse: number;
+};
 
 /**
  * A VF pool's PFs across the fleet as per-PF counts (`PfCapacity`), one query and no VF rows:
@@ -10,7 +22,11 @@ type Row = { hostId: string; name: string; online: boolean; address: string; num
  * Hosts in name order, PFs in address order, as `loadPlacementHosts` gives them. `hostIds`
  * narrows it to a few hosts (the prefilter's candidates).
  */
-export async function loadPoolSummaries(db: Db, selector: PoolSelector, options: { hostLabels?: Record<string, string>; hostIds?: string[] } = {}): Promise<SummaryHost[]> {
+export async function loadPoolSummaries(
+  db: Db,
+  selector: PoolSelector,
+  options: { hostLabels?: Record<string, string>; hostIds?: string[] } = {},
+): Promise<SummaryHost[]> {
   const ids = options.hostIds ?? null;
   const rows = await db.$queryRaw<Row[]>`
     SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse"

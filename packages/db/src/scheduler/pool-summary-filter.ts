@@ -20,7 +20,9 @@ export function poolSummaryFilter(selector: PoolSelector, requestLabels: Record<
 
 /** The selector names PFs one by one (address, netdev, link): only per-PF rows can judge it, not NodeCapacity's sums. */
 export function selectsSinglePfs(selector: PoolSelector): boolean {
-  return list(selector.addresses) !== null || list(selector.pfNames) !== null || text(selector.linkSpeed) !== null || selector.linkWidth != null;
+  return (
+    list(selector.addresses) !== null || list(selector.pfNames) !== null || text(selector.linkSpeed) !== null || selector.linkWidth != null
+  );
 }
 
 /**

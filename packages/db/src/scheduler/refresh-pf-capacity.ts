@@ -14,10 +14,20 @@ export async function refreshPfCapacity(db: Pick<Db, "$queryRaw" | "$executeRaw"
   const ids = typeof hostIds === "string" ? [hostIds] : [...new Set(hostIds)];
   if (ids.length === 0) return;
   const hosts = await loadPlacementHosts(db, {}, { hostIds: ids });
-  const rows = hosts.flatMap((host) => host.pfs.filter((pf) => pf.totalVfs > 0).map((pf) => ({
-    hostId: host.id, ...summarizePf(pf), vendorId: pf.vendorId, deviceId: pf.deviceId, driver: pf.driver,
-    netInterfaces: pf.netInterfaces, linkSpeed: pf.linkSpeed, linkWidth: pf.linkWidth,
-  })));
+  const rows = hosts.flatMap((host) =>
+    host.pfs
+      .filter((pf) => pf.totalVfs > 0)
+      .map((pf) => ({
+        hostId: host.id,
+        ...summarizePf(pf),
+        vendorId: pf.vendorId,
+        deviceId: pf.deviceId,
+        driver: pf.driver,
+        netInterfaces: pf.netInterfaces,
+        linkSpeed: pf.linkSpeed,
+        linkWidth: pf.linkWidth,
+      })),
+  );
   // Upsert in (host, address) order, then drop PFs that are gone: two transactions refreshing a
   // host take its rows in the same order (no deadlock), and the later commit's view stays.
   rows.sort((a, b) => (a.hostId === b.hostId ? a.address.localeCompare(b.address) : a.hostId < b.hostId ? -1 : 1));

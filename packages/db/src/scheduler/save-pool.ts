@@ -4,25 +4,50 @@ import { Prisma } from "../generated/prisma/client.ts";
 
 export type PoolView = Pool & { kind: "vf" | "device"; createdBy: string; createdAt: string; updatedAt: string };
 
-type PoolRow = { name: string; kind: string; selector: unknown; macFrom: string | null; macTo: string | null; createdBy: string; createdAt: Date; updatedAt: Date };
+type PoolRow = {
+  name: string;
+  kind: string;
+  selector: unknown;
+  macFrom: string | null;
+  macTo: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 export const toPoolView = (r: PoolRow): PoolView => ({
-  name: r.name, kind: r.kind === "device" ? "device" : "vf", selector: r.selector as PoolSelector,
+  name: r.name,
+  kind: r.kind === "device" ? "device" : "vf",
+  selector: r.selector as PoolSelector,
   macRange: r.macFrom && r.macTo ? { from: r.macFrom, to: r.macTo } : null,
-  createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+  createdBy: r.createdBy,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
 });
 
 /** Create a pool (`create: true`: a name already taken is `exists`) or replace an existing one's selector. */
-export async function savePool(db: Db, p: { pool: Pool; actor: string; create: boolean }): Promise<{ ok: true; pool: PoolView } | { ok: false; reason: "exists" | "not-found" }> {
+export async function savePool(
+  db: Db,
+  p: { pool: Pool; actor: string; create: boolean },
+): Promise<{ ok: true; pool: PoolView } | { ok: false; reason: "exists" | "not-found" }> {
   const data = {
-    kind: p.pool.selector.kind ?? "vf", selector: p.pool.selector as Prisma.InputJsonValue,
-    macFrom: p.pool.macRange?.from ?? null, macTo: p.pool.macRange?.to ?? null,
+    kind: p.pool.selector.kind ?? "vf",
+    selector: p.pool.selector as Prisma.InputJsonValue,
+    macFrom: p.pool.macRange?.from ?? null,
+    macTo: p.pool.macRange?.to ?? null,
   };
   try {
     const row = p.create
       ? await db.pool.create({ data: { name: p.pool.name, createdBy: p.actor, ...data } })
       : await db.pool.update({ where: { name: p.pool.name }, data });
-    await db.auditEvent.create({ data: { actor: p.actor, action: p.create ? "pool.created" : "pool.updated", summary: `pool ${p.pool.name}`, after: data as Prisma.InputJsonValue } });
+    await db.auditEvent.create({
+      data: {
+        actor: p.actor,
+        action: p.create ? "pool.created" : "pool.updated",
+        summary: `pool ${p.pool.name}`,
+        after: data as Prisma.InputJsonValue,
+      },
+    });
     return { ok: true, pool: toPoolView(row) };
   } catch (err) {
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") return { ok: false, reason: "exists" };

@@ -6,7 +6,11 @@ import { hashSecret } from "../secrets.ts";
 const LAST_USED_GRANULARITY_MS = 60_000;
 
 /** The token's identity, or null when it is unknown, revoked or expired (checked on every request: revocation is immediate). */
-export async function authenticateApiToken(db: Db, token: string, now: Date = new Date()): Promise<{ id: string; name: string; role: Role } | null> {
+export async function authenticateApiToken(
+  db: Db,
+  token: string,
+  now: Date = new Date(),
+): Promise<{ id: string; name: string; role: Role } | null> {
   if (!token.startsWith("vft_")) return null;
   const found = await db.apiToken.findUnique({
     where: { tokenHash: hashSecret(token) },

@@ -5,11 +5,26 @@ import { generateSecret, hashSecret } from "../secrets.ts";
 export const MAX_API_TOKEN_TTL_SEC = 366 * 24 * 3600;
 
 export type ApiTokenView = {
-  id: string; name: string; role: Role; createdBy: string; createdAt: Date;
-  expiresAt: Date | null; lastUsedAt: Date | null; revokedAt: Date | null;
+  id: string;
+  name: string;
+  role: Role;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
 };
 
-export const API_TOKEN_VIEW = { id: true, name: true, role: true, createdBy: true, createdAt: true, expiresAt: true, lastUsedAt: true, revokedAt: true } as const;
+export const API_TOKEN_VIEW = {
+  id: true,
+  name: true,
+  role: true,
+  createdBy: true,
+  createdAt: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
 
 /**
  * A new API token. Only its sha256 is stored: the token is returned once. `{ ok: false }` when

@@ -10,7 +10,13 @@ import type { PciFunction } from "../model/host-state.ts";
  */
 
 const PORT_TYPE: Record<PciePortType, number> = {
-  endpoint: 0x0, "legacy-endpoint": 0x1, "root-port": 0x4, upstream: 0x5, downstream: 0x6, "pcie-to-pci": 0x7, "rc-endpoint": 0x9,
+  endpoint: 0x0,
+  "legacy-endpoint": 0x1,
+  "root-port": 0x4,
+  upstream: 0x5,
+  downstream: 0x6,
+  "pcie-to-pci": 0x7,
+  "rc-endpoint": 0x9,
 };
 const SPEED_CODE: Record<number, number> = { 2.5: 1, 5: 2, 8: 3, 16: 4 };
 

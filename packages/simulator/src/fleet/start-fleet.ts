@@ -94,20 +94,34 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const spawnAgent = async (name: string, dir: string, root: string, hostArgs: readonly string[] = []): Promise<ChildProcess> => {
     const statePath = join(dir, "agent-state.json");
     // An agent enrolled by an earlier run keeps its credential; only new hosts need a token.
-    const enrolled = await access(statePath).then(() => true, () => false);
+    const enrolled = await access(statePath).then(
+      () => true,
+      () => false,
+    );
     // The token goes in the environment, not argv: the process list is readable by every user.
-    const env = enrolled ? process.env : { ...process.env, VFLEET_ENROLL_TOKEN: await createEnrollmentToken(options.controlPlaneUrl, options.apiToken, name) };
-    const child = spawn(command, [
-      ...baseArgs, "run",
-      "--server", wsUrl,
-      "--state", statePath,
-      "--root", root,
-      "--scan-interval-ms", String(options.scanIntervalMs ?? 1000),
-      // Every fleet host is a simulator tree: jobs go through the kernel model, not real sysfs.
-      "--simulated",
-      ...(options.agentArgs ?? []),
-      ...hostArgs,
-    ], { stdio: ["ignore", "pipe", "pipe"], env });
+    const env = enrolled
+      ? process.env
+      : { ...process.env, VFLEET_ENROLL_TOKEN: await createEnrollmentToken(options.controlPlaneUrl, options.apiToken, name) };
+    const child = spawn(
+      command,
+      [
+        ...baseArgs,
+        "run",
+        "--server",
+        wsUrl,
+        "--state",
+        statePath,
+        "--root",
+        root,
+        "--scan-interval-ms",
+        String(options.scanIntervalMs ?? 1000),
+        // Every fleet host is a simulator tree: jobs go through the kernel model, not real sysfs.
+        "--simulated",
+        ...(options.agentArgs ?? []),
+        ...hostArgs,
+      ],
+      { stdio: ["ignore", "pipe", "pipe"], env },
+    );
     pipeLines(child.stdout, name, log);
     pipeLines(child.stderr, name, log);
     return child;
@@ -144,7 +158,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     async startHost(name) {
       const host = find(name);
       if (host.process.exitCode === null && host.process.signalCode === null) throw new Error(`${name}'s agent is still running`);
-      host.process = await spawnAgent(name, join(options.workDir, name), host.root, options.hosts.find((s) => (s.name ?? s.profile) === name)?.agentArgs);
+      host.process = await spawnAgent(
+        name,
+        join(options.workDir, name),
+        host.root,
+        options.hosts.find((s) => (s.name ?? s.profile) === name)?.agentArgs,
+      );
     },
     async stop() {
       await Promise.all(hosts.map((h) => stopProcess(h.process)));

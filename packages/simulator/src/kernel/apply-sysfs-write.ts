@@ -14,7 +14,8 @@ export function applySysfsWrite(state: SimHostState, relPath: string, value: str
   const key = relPath.replace(/^\/+/, "");
   if (matchesFault(state.faults?.hangOn, key)) return { kind: "hang" };
   const outcome = dispatch(state, key, value);
-  if (outcome.kind === "ok" && matchesFault(state.faults?.silentNoop, key)) return { kind: "ok", state, touched: [], removed: [], netChanged: [] };
+  if (outcome.kind === "ok" && matchesFault(state.faults?.silentNoop, key))
+    return { kind: "ok", state, touched: [], removed: [], netChanged: [] };
   return outcome;
 }
 

@@ -23,11 +23,22 @@ function attach(state: HostState, fn: PciFunction, driver: string): void {
   const pf = fn.physfn ? state.functions.get(fn.physfn) : undefined;
   if (pf?.sriov && pf.net && fn.vfIndex !== null && driver === pf.sriov.vfDriver && pf.sriov.vfNetdevs) {
     const a = parseBdf(fn.bdf);
-    fn.net = { ifname: `${pf.net.ifname}v${fn.vfIndex}`, mac: localMac(MAC_KIND.vfNetdev, a.bus, a.devfn, fn.vfIndex), carrier: pf.net.carrier, ifindex: state.nextIfindex++ };
+    fn.net = {
+      ifname: `${pf.net.ifname}v${fn.vfIndex}`,
+      mac: localMac(MAC_KIND.vfNetdev, a.bus, a.devfn, fn.vfIndex),
+      carrier: pf.net.carrier,
+      ifindex: state.nextIfindex++,
+    };
   }
   if (!fn.physfn && !fn.net && driver === nativeDriverOf(state, fn)) {
     const spec = state.spec.functions.find((f) => f.bdf === fn.bdf);
-    if (spec?.net) fn.net = { ifname: spec.net.ifname, mac: spec.net.mac || localMac(MAC_KIND.pfNetdev, parseBdf(fn.bdf).bus, parseBdf(fn.bdf).devfn), carrier: spec.net.carrier, ifindex: state.nextIfindex++ };
+    if (spec?.net)
+      fn.net = {
+        ifname: spec.net.ifname,
+        mac: spec.net.mac || localMac(MAC_KIND.pfNetdev, parseBdf(fn.bdf).bus, parseBdf(fn.bdf).devfn),
+        carrier: spec.net.carrier,
+        ifindex: state.nextIfindex++,
+      };
   }
 }
 
@@ -77,7 +88,11 @@ export function writeBind(state: SimHostState, driver: string, value: string): K
   const fn = state.functions.get(bdf);
   if (!fn) return fail("ENODEV", `${driver}/bind: no PCI device ${bdf}`);
   if (fn.driver) return fail("EBUSY", `${driver}/bind: ${bdf} is already bound to ${fn.driver}`);
-  if (matchDriver(state, fn) !== driver) return fail("ENODEV", `${driver}/bind: ${driver} does not match ${bdf}${fn.driverOverride ? ` (driver_override is ${fn.driverOverride})` : ""}`);
+  if (matchDriver(state, fn) !== driver)
+    return fail(
+      "ENODEV",
+      `${driver}/bind: ${driver} does not match ${bdf}${fn.driverOverride ? ` (driver_override is ${fn.driverOverride})` : ""}`,
+    );
   const next = cloneState(state);
   attach(next, next.functions.get(bdf)!, driver);
   return ok(next, [bdf]);

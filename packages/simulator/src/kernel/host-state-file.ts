@@ -19,17 +19,37 @@ export const STATE_FILE = "run/vfleet-sim/state.json";
 const LOCK_FILE = "run/vfleet-sim/state.lock";
 const LOCK_WAIT_MS = 30_000;
 
-type StateJson = { version: 1; spec: SimHostState["spec"]; functions: PciFunction[]; guests: GuestState[]; nextIfindex: number; faults?: SimHostState["faults"] };
+type StateJson = {
+  version: 1;
+  spec: SimHostState["spec"];
+  functions: PciFunction[];
+  guests: GuestState[];
+  nextIfindex: number;
+  faults?: SimHostState["faults"];
+};
 
 export function serializeHostState(state: SimHostState): string {
-  const json: StateJson = { version: 1, spec: state.spec, functions: [...state.functions.values()].sort((a, b) => compareBdf(a.bdf, b.bdf)), guests: state.guests, nextIfindex: state.nextIfindex, ...(state.faults ? { faults: state.faults } : {}) };
+  const json: StateJson = {
+    version: 1,
+    spec: state.spec,
+    functions: [...state.functions.values()].sort((a, b) => compareBdf(a.bdf, b.bdf)),
+    guests: state.guests,
+    nextIfindex: state.nextIfindex,
+    ...(state.faults ? { faults: state.faults } : {}),
+  };
   return `${JSON.stringify(json)}\n`;
 }
 
 export function parseHostState(text: string): SimHostState {
   const json = JSON.parse(text) as StateJson;
   if (json.version !== 1) throw new Error(`${STATE_FILE}: unknown version ${String(json.version)}`);
-  return { spec: json.spec, functions: new Map(json.functions.map((f) => [f.bdf, f])), guests: json.guests, nextIfindex: json.nextIfindex, ...(json.faults ? { faults: json.faults } : {}) };
+  return {
+    spec: json.spec,
+    functions: new Map(json.functions.map((f) => [f.bdf, f])),
+    guests: json.guests,
+    nextIfindex: json.nextIfindex,
+    ...(json.faults ? { faults: json.faults } : {}),
+  };
 }
 
 export async function saveHostState(root: string, state: SimHostState): Promise<void> {
@@ -50,8 +70,16 @@ export async function loadHostState(root: string): Promise<SimHostState> {
   return reconstructHostState(root);
 }
 
-const readOr = (file: string) => readFile(file, "utf8").then((t) => t.trim(), () => null);
-const linkName = (file: string) => readlink(file).then((t) => path.basename(t), () => null);
+const readOr = (file: string) =>
+  readFile(file, "utf8").then(
+    (t) => t.trim(),
+    () => null,
+  );
+const linkName = (file: string) =>
+  readlink(file).then(
+    (t) => path.basename(t),
+    () => null,
+  );
 
 /**
  * Rebuild the model from what the tree shows: the profile (marker file), each PF's VF count,
@@ -65,7 +93,7 @@ export async function reconstructHostState(root: string): Promise<SimHostState> 
   const state: SimHostState = createHostState(spec, { vfs: 0 });
   const dev = (bdf: string, name: string) => path.join(root, "sys/bus/pci/devices", bdf, name);
   for (const pf of [...state.functions.values()].filter((f) => f.sriov).sort((a, b) => compareBdf(a.bdf, b.bdf))) {
-    const n = Number(await readOr(dev(pf.bdf, "sriov_numvfs")) ?? 0);
+    const n = Number((await readOr(dev(pf.bdf, "sriov_numvfs"))) ?? 0);
     if (n > 0) setVfCount(state, pf.bdf, n);
     pf.sriov!.driversAutoprobe = (await readOr(dev(pf.bdf, "sriov_drivers_autoprobe"))) !== "0";
   }
@@ -78,12 +106,21 @@ export async function reconstructHostState(root: string): Promise<SimHostState> 
     const nets = await readdir(dev(fn.bdf, "net")).catch(() => [] as string[]);
     if (nets.length === 0) fn.net = null;
     if (fn.sriov && fn.net) {
-      const link = JSON.parse((await readOr(path.join(root, "run/vfleet-sim/ip-link", `${fn.net.ifname}.json`))) ?? "[{}]") as Array<{ vfinfo_list?: Array<Record<string, unknown>> }>;
+      const link = JSON.parse((await readOr(path.join(root, "run/vfleet-sim/ip-link", `${fn.net.ifname}.json`))) ?? "[{}]") as Array<{
+        vfinfo_list?: Array<Record<string, unknown>>;
+      }>;
       for (const v of link[0]?.vfinfo_list ?? []) {
         const cfg = fn.sriov.vfConfigs[v.vf as number];
         if (!cfg) continue;
         const vl = ((v.vlan_list as Array<Record<string, number>> | undefined) ?? [{}])[0] ?? {};
-        Object.assign(cfg, { mac: v.address, vlan: vl.vlan ?? 0, qos: vl.qos ?? 0, spoofchk: v.spoofchk, trust: v.trust, linkState: v.link_state });
+        Object.assign(cfg, {
+          mac: v.address,
+          vlan: vl.vlan ?? 0,
+          qos: vl.qos ?? 0,
+          spoofchk: v.spoofchk,
+          trust: v.trust,
+          linkState: v.link_state,
+        });
       }
     }
   }
@@ -91,7 +128,7 @@ export async function reconstructHostState(root: string): Promise<SimHostState> 
   const qemuDir = path.join(root, "etc/libvirt/qemu");
   for (const file of (await readdir(qemuDir).catch(() => [] as string[])).filter((f) => f.endsWith(".xml")).sort()) {
     const xml = await readFile(path.join(qemuDir, file), "utf8");
-    const running = await readOr(path.join(root, "run/libvirt/qemu", file)) !== null;
+    const running = (await readOr(path.join(root, "run/libvirt/qemu", file))) !== null;
     state.guests.push(guestFromXml(xml, running));
   }
   return state;
@@ -101,7 +138,12 @@ export async function reconstructHostState(root: string): Promise<SimHostState> 
 export function guestFromXml(xml: string, running: boolean): GuestState {
   const g = parseDomainXml(xml);
   return {
-    name: g.name, uuid: g.uuid ?? "", vcpus: g.vcpus, memoryKiB: g.memoryKiB, machine: g.machine ?? "", running,
+    name: g.name,
+    uuid: g.uuid ?? "",
+    vcpus: g.vcpus,
+    memoryKiB: g.memoryKiB,
+    machine: g.machine ?? "",
+    running,
     hostdevs: g.hostdevs.map((h) => ({ kind: h.kind, bdf: h.address, mac: h.mac, vlan: h.vlan })),
   };
 }

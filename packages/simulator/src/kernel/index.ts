@@ -5,4 +5,13 @@ export { setVfLink, type VfLinkSettings } from "./set-vf-link.ts";
 export { applySysfsWrite } from "./apply-sysfs-write.ts";
 export { runIpCommand, type IpResult } from "./run-ip-command.ts";
 export { syncTree, type TreeChange } from "./sync-tree.ts";
-export { STATE_FILE, loadHostState, saveHostState, reconstructHostState, serializeHostState, parseHostState, withHostStateLock, guestFromXml } from "./host-state-file.ts";
+export {
+  STATE_FILE,
+  loadHostState,
+  saveHostState,
+  reconstructHostState,
+  serializeHostState,
+  parseHostState,
+  withHostStateLock,
+  guestFromXml,
+} from "./host-state-file.ts";

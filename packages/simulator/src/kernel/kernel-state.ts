@@ -41,7 +41,13 @@ export type KernelOutcome =
   | { kind: "error"; errno: Errno; kernelLog: string }
   | { kind: "hang" };
 
-export const ok = (state: SimHostState, touched: string[] = [], removed: string[] = [], netChanged: string[] = []): KernelOutcome => ({ kind: "ok", state, touched, removed, netChanged });
+export const ok = (state: SimHostState, touched: string[] = [], removed: string[] = [], netChanged: string[] = []): KernelOutcome => ({
+  kind: "ok",
+  state,
+  touched,
+  removed,
+  netChanged,
+});
 export const fail = (errno: Errno, kernelLog: string): KernelOutcome => ({ kind: "error", errno, kernelLog });
 
 /** The model's functions are mutated on a copy, so a failed write leaves the caller's state as it was. */
@@ -65,8 +71,10 @@ export function nativeDriverOf(state: HostState, fn: PciFunction): string | null
 /** Drivers the host has loaded: the ones in use or native to some device, plus vfio-pci when its module is loaded. */
 export function driverExists(state: HostState, driver: string): boolean {
   if (driver === "vfio-pci") return "vfio_pci" in state.spec.modules || [...state.functions.values()].some((f) => f.driver === "vfio-pci");
-  for (const f of state.functions.values()) if (f.driver === driver || f.sriov?.vfDriver === driver || nativeDriverOf(state, f) === driver) return true;
+  for (const f of state.functions.values())
+    if (f.driver === driver || f.sriov?.vfDriver === driver || nativeDriverOf(state, f) === driver) return true;
   return false;
 }
 
-export const matchesFault = (patterns: string[] | undefined, key: string): boolean => (patterns ?? []).some((p) => p.length > 0 && key.includes(p));
+export const matchesFault = (patterns: string[] | undefined, key: string): boolean =>
+  (patterns ?? []).some((p) => p.length > 0 && key.includes(p));

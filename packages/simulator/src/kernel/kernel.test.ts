@@ -117,7 +117,17 @@ describe("faults", () => {
     for (const errno of ["EBUSY", "EINVAL"] as const) {
       const s = fresh(2);
       s.faults = { refuseFreeAssigned: errno };
-      s.guests = [{ name: "g1", uuid: "", vcpus: 1, memoryKiB: 1024, machine: "q35", running: false, hostdevs: [{ kind: "hostdev", bdf: "0000:86:00.3", mac: null, vlan: null }] }];
+      s.guests = [
+        {
+          name: "g1",
+          uuid: "",
+          vcpus: 1,
+          memoryKiB: 1024,
+          machine: "q35",
+          running: false,
+          hostdevs: [{ kind: "hostdev", bdf: "0000:86:00.3", mac: null, vlan: null }],
+        },
+      ];
       const out = applySysfsWrite(s, dev(PF, "sriov_numvfs"), "0");
       expect(errnoOf(out)).toBe(errno);
       expect(out.kind === "error" && out.kernelLog).toContain("assigned (1 of 2)");
@@ -130,11 +140,37 @@ describe("faults", () => {
 describe("ip link set vf", () => {
   it("sets MAC/VLAN/QoS/trust/spoofchk/state and shows them as ip -json -details does", () => {
     const s = fresh(2);
-    const set = runIpCommand(s, ["link", "set", "dev", "enp134s0f0", "vf", "1", "mac", "52:54:00:aa:bb:01", "vlan", "42", "qos", "3", "trust", "on", "spoofchk", "off", "state", "enable"]);
+    const set = runIpCommand(s, [
+      "link",
+      "set",
+      "dev",
+      "enp134s0f0",
+      "vf",
+      "1",
+      "mac",
+      "52:54:00:aa:bb:01",
+      "vlan",
+      "42",
+      "qos",
+      "3",
+      "trust",
+      "on",
+      "spoofchk",
+      "off",
+      "state",
+      "enable",
+    ]);
     expect(set.exitCode).toBe(0);
     const show = runIpCommand(okState(set.outcome!), ["-json", "-details", "link", "show", "dev", "enp134s0f0"]);
     const vf = JSON.parse(show.stdout)[0].vfinfo_list[1];
-    expect(vf).toMatchObject({ vf: 1, address: "52:54:00:aa:bb:01", vlan_list: [{ vlan: 42, qos: 3 }], trust: true, spoofchk: false, link_state: "enable" });
+    expect(vf).toMatchObject({
+      vf: 1,
+      address: "52:54:00:aa:bb:01",
+      vlan_list: [{ vlan: 42, qos: 3 }],
+      trust: true,
+      spoofchk: false,
+      link_state: "enable",
+    });
   });
 
   it("refuses a multicast MAC and a missing VF with RTNETLINK's words, bad values with ip's own", () => {

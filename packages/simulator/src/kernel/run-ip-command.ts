@@ -24,7 +24,8 @@ export function runIpCommand(state: SimHostState, args: readonly string[]): IpRe
     if (pf.sriov) return done(renderIpLink(pf));
     return done(`${JSON.stringify([{ ifindex: pf.net!.ifindex, ifname: pf.net!.ifname, address: pf.net!.mac }])}\n`);
   }
-  if (!(a[0] === "link" && a[1] === "set" && a[2] === "dev" && a[3] && a[4] === "vf")) return usage(`simulated ip: only "-json -details link show dev IF" and "link set dev IF vf N ..." are modelled, got: ${a.join(" ")}`);
+  if (!(a[0] === "link" && a[1] === "set" && a[2] === "dev" && a[3] && a[4] === "vf"))
+    return usage(`simulated ip: only "-json -details link show dev IF" and "link set dev IF vf N ..." are modelled, got: ${a.join(" ")}`);
   const ifname = a[3];
   if (!/^\d+$/.test(a[5] ?? "")) return usage(`Error: argument "${a[5] ?? ""}" is wrong: Invalid "vf" value`);
   const vf = Number(a[5]);
@@ -58,7 +59,8 @@ export function runIpCommand(state: SimHostState, args: readonly string[]): IpRe
   const key = `ip link set dev ${ifname} vf ${vf}`;
   if (matchesFault(state.faults?.hangOn, key)) return { exitCode: -1, stdout: "", stderr: "", outcome: { kind: "hang" } };
   let outcome = setVfLink(state, ifname, vf, settings);
-  if (outcome.kind === "ok" && matchesFault(state.faults?.silentNoop, key)) outcome = { kind: "ok", state, touched: [], removed: [], netChanged: [] };
+  if (outcome.kind === "ok" && matchesFault(state.faults?.silentNoop, key))
+    outcome = { kind: "ok", state, touched: [], removed: [], netChanged: [] };
   if (outcome.kind === "error") {
     if (outcome.errno === "ENODEV") return { exitCode: 1, stdout: "", stderr: `${outcome.kernelLog}\n`, outcome };
     return { exitCode: 2, stdout: "", stderr: `RTNETLINK answers: ${STRERROR[outcome.errno]}\n`, outcome };

@@ -10,12 +10,18 @@ export type VfLinkSettings = Partial<VfNetState>;
 export function setVfLink(state: SimHostState, pfIfname: string, vf: number, settings: VfLinkSettings): KernelOutcome {
   const pf = [...state.functions.values()].find((f) => f.net?.ifname === pfIfname);
   if (!pf) return fail("ENODEV", `Cannot find device "${pfIfname}"`);
-  if (!pf.sriov || !Number.isInteger(vf) || vf < 0 || vf >= pf.sriov.numVfs) return fail("EINVAL", `${pfIfname}: VF ${vf} does not exist (${pf.sriov?.numVfs ?? 0} VFs)`);
-  if (settings.mac !== undefined && (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(settings.mac) || (Number.parseInt(settings.mac.slice(0, 2), 16) & 1) === 1)) {
+  if (!pf.sriov || !Number.isInteger(vf) || vf < 0 || vf >= pf.sriov.numVfs)
+    return fail("EINVAL", `${pfIfname}: VF ${vf} does not exist (${pf.sriov?.numVfs ?? 0} VFs)`);
+  if (
+    settings.mac !== undefined &&
+    (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(settings.mac) || (Number.parseInt(settings.mac.slice(0, 2), 16) & 1) === 1)
+  ) {
     return fail("EINVAL", `${pfIfname}: VF ${vf}: invalid MAC ${settings.mac} (multicast or malformed)`);
   }
-  if (settings.vlan !== undefined && (!Number.isInteger(settings.vlan) || settings.vlan < 0 || settings.vlan > 4094)) return fail("EINVAL", `${pfIfname}: VF ${vf}: VLAN ${settings.vlan} out of range`);
-  if (settings.qos !== undefined && (!Number.isInteger(settings.qos) || settings.qos < 0 || settings.qos > 7)) return fail("EINVAL", `${pfIfname}: VF ${vf}: QoS ${settings.qos} out of range`);
+  if (settings.vlan !== undefined && (!Number.isInteger(settings.vlan) || settings.vlan < 0 || settings.vlan > 4094))
+    return fail("EINVAL", `${pfIfname}: VF ${vf}: VLAN ${settings.vlan} out of range`);
+  if (settings.qos !== undefined && (!Number.isInteger(settings.qos) || settings.qos < 0 || settings.qos > 7))
+    return fail("EINVAL", `${pfIfname}: VF ${vf}: QoS ${settings.qos} out of range`);
   const next = cloneState(state);
   const cfg = next.functions.get(pf.bdf)!.sriov!.vfConfigs[vf]!;
   Object.assign(cfg, Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)));

@@ -35,7 +35,8 @@ export async function syncTree(root: string, before: HostState, after: HostState
     for (const p of [...old.links.keys(), ...old.files.keys()]) await rm(path.join(root, p), { force: true });
     for (const p of old.links.keys()) if (p.startsWith("sys/class/net/")) await rm(path.join(root, p), { force: true });
     await rm(path.join(root, devicePath(before, bdf)), { recursive: true, force: true });
-    if (fn.iommuGroup !== null && !usedGroups.has(fn.iommuGroup)) await rm(path.join(root, "sys/kernel/iommu_groups", String(fn.iommuGroup)), { recursive: true, force: true });
+    if (fn.iommuGroup !== null && !usedGroups.has(fn.iommuGroup))
+      await rm(path.join(root, "sys/kernel/iommu_groups", String(fn.iommuGroup)), { recursive: true, force: true });
   }
   const fresh = emptyEntries();
   for (const bdf of new Set(change.touched)) {

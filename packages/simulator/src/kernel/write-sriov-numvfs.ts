@@ -20,11 +20,17 @@ export function writeSriovNumvfs(state: SimHostState, pfBdf: string, value: stri
   if (n > total) return fail("ERANGE", `${pfBdf}: ${n} VFs requested; sriov_totalvfs is ${total}`);
   if (n === pf.sriov.numVfs) return ok(state);
   if (!pf.driver) return fail("ENOENT", `${pfBdf}: no driver bound to device; cannot configure SR-IOV`);
-  if (NO_SRIOV_CONFIGURE.has(pf.driver)) return fail("ENOENT", `${pfBdf}: driver ${pf.driver} does not support SR-IOV configuration via sysfs`);
-  if (n !== 0 && pf.sriov.numVfs !== 0) return fail("EBUSY", `${pfBdf}: ${pf.sriov.numVfs} VFs already enabled. Disable before enabling ${n} VFs`);
+  if (NO_SRIOV_CONFIGURE.has(pf.driver))
+    return fail("ENOENT", `${pfBdf}: driver ${pf.driver} does not support SR-IOV configuration via sysfs`);
+  if (n !== 0 && pf.sriov.numVfs !== 0)
+    return fail("EBUSY", `${pfBdf}: ${pf.sriov.numVfs} VFs already enabled. Disable before enabling ${n} VFs`);
   if (n === 0 && state.faults?.refuseFreeAssigned) {
     const held = pf.sriov.vfs.filter((vf) => guestsHolding(state, vf).length > 0);
-    if (held.length > 0) return fail(state.faults.refuseFreeAssigned, `${pfBdf}: Cannot modify SR-IOV while VFs are assigned (${held.length} of ${pf.sriov.numVfs})`);
+    if (held.length > 0)
+      return fail(
+        state.faults.refuseFreeAssigned,
+        `${pfBdf}: Cannot modify SR-IOV while VFs are assigned (${held.length} of ${pf.sriov.numVfs})`,
+      );
   }
   const next = cloneState(state);
   const removed = [...pf.sriov.vfs];

@@ -15,7 +15,9 @@ describe("createHostState", () => {
 
   it.each(Object.keys(profiles))("%s: MACs are unique and locally administered unicast", (name) => {
     const state = createHostState(profiles[name]!);
-    const macs = [...state.functions.values()].flatMap((f) => [f.net?.mac, ...(f.sriov?.vfConfigs.map((c) => c.mac) ?? [])]).filter((m): m is string => !!m && m !== "00:00:00:00:00:00");
+    const macs = [...state.functions.values()]
+      .flatMap((f) => [f.net?.mac, ...(f.sriov?.vfConfigs.map((c) => c.mac) ?? [])])
+      .filter((m): m is string => !!m && m !== "00:00:00:00:00:00");
     expect(new Set(macs).size).toBe(macs.length);
     for (const mac of macs) expect(Number.parseInt(mac.slice(0, 2), 16) & 0x03).toBe(0x02);
   });

@@ -20,7 +20,8 @@ export function maxVfsOf(spec: HostSpec): number {
 export function createHostState(spec: HostSpec, options: HostStateOptions = {}): HostState {
   const limit = maxVfsOf(spec);
   if (options.vfs !== undefined && (!Number.isInteger(options.vfs) || options.vfs < 0 || options.vfs > limit)) {
-    const why = limit === 0 ? `profile ${spec.profile} has no SR-IOV physical functions` : `sriov_totalvfs of profile ${spec.profile} is ${limit}`;
+    const why =
+      limit === 0 ? `profile ${spec.profile} has no SR-IOV physical functions` : `sriov_totalvfs of profile ${spec.profile} is ${limit}`;
     throw new Error(`--vfs must be an integer from 0 to ${limit} (${why}), got ${options.vfs}`);
   }
   const state: HostState = { spec, functions: new Map(), guests: [], nextIfindex: 2 };
@@ -45,7 +46,9 @@ export function createHostState(spec: HostSpec, options: HostStateOptions = {}):
       msixVectors: f.msixVectors ?? null,
       numaNode: f.numaNode,
       iommuGroup: spec.iommu.enabled ? (f.iommuGroup ?? null) : null,
-      net: f.net ? { ifname: f.net.ifname, mac: f.net.mac || localMac(MAC_KIND.pfNetdev, addr.bus, addr.devfn), carrier: f.net.carrier, ifindex: 0 } : null,
+      net: f.net
+        ? { ifname: f.net.ifname, mac: f.net.mac || localMac(MAC_KIND.pfNetdev, addr.bus, addr.devfn), carrier: f.net.carrier, ifindex: 0 }
+        : null,
       sriov: f.sriov
         ? {
             totalVfs: f.sriov.totalVfs,
@@ -119,7 +122,9 @@ function applyAssignments(state: HostState): void {
       if (a.kind === "interface" && pf && fn.vfIndex !== null) {
         // libvirt programs the guest's MAC/VLAN on the PF before handing the VF over.
         const addr = parseBdf(fn.bdf);
-        mac = ("mac" in a && a.mac) || `52:54:00:${addr.bus.toString(16).padStart(2, "0")}:${addr.devfn.toString(16).padStart(2, "0")}:${fn.vfIndex.toString(16).padStart(2, "0")}`;
+        mac =
+          ("mac" in a && a.mac) ||
+          `52:54:00:${addr.bus.toString(16).padStart(2, "0")}:${addr.devfn.toString(16).padStart(2, "0")}:${fn.vfIndex.toString(16).padStart(2, "0")}`;
         vlan = "vlan" in a && a.vlan !== undefined ? a.vlan : null;
         const cfg = pf.sriov!.vfConfigs[fn.vfIndex]!;
         cfg.mac = mac;

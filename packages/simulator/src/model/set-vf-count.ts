@@ -26,7 +26,10 @@ export function setVfCount(state: HostState, pfBdf: string, count: number): void
   for (let i = 0; i < count; i++) {
     const bdf = vfAddress(pfBdf, sriov.offset, sriov.stride, i);
     const clash = state.functions.get(bdf);
-    if (clash) throw new Error(`VF ${i} of ${pfBdf} would be ${bdf}, which ${clash.physfn ? `is VF ${clash.vfIndex} of ${clash.physfn}` : "already exists"}`);
+    if (clash)
+      throw new Error(
+        `VF ${i} of ${pfBdf} would be ${bdf}, which ${clash.physfn ? `is VF ${clash.vfIndex} of ${clash.physfn}` : "already exists"}`,
+      );
     sriov.vfConfigs[i] ??= { ...DEFAULT_VF_CONFIG };
     const driver = sriov.driversAutoprobe ? sriov.vfDriver : null;
     const addr = parseBdf(bdf);
@@ -56,7 +59,12 @@ export function setVfCount(state: HostState, pfBdf: string, count: number): void
     state.functions.set(bdf, vf);
     if (state.spec.iommu.enabled) vf.iommuGroup = allocateIommuGroup(state);
     if (driver && sriov.vfNetdevs && pf.net) {
-      vf.net = { ifname: `${pf.net.ifname}v${i}`, mac: localMac(MAC_KIND.vfNetdev, addr.bus, addr.devfn, i), carrier: pf.net.carrier, ifindex: state.nextIfindex++ };
+      vf.net = {
+        ifname: `${pf.net.ifname}v${i}`,
+        mac: localMac(MAC_KIND.vfNetdev, addr.bus, addr.devfn, i),
+        carrier: pf.net.carrier,
+        ifindex: state.nextIfindex++,
+      };
     }
     sriov.vfs.push(bdf);
   }

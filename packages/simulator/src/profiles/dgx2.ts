@@ -26,18 +26,59 @@ const ROOT_PORT: BridgeIds = { vendorId: "8086", deviceId: "2030", classCode: "0
 const PLX: BridgeIds = { vendorId: "10b5", deviceId: "9749", classCode: "060400", revision: "ca", driver: "pcieport" };
 const GEN3_X16 = { speed: 8, width: 16 } as const;
 
-function bridge(bdf: string, base: BridgeIds, pcie: "root-port" | "upstream" | "downstream", secondaryBus: number, subordinateBus: number, numaNode: number, parent?: string): FunctionSpec {
+function bridge(
+  bdf: string,
+  base: BridgeIds,
+  pcie: "root-port" | "upstream" | "downstream",
+  secondaryBus: number,
+  subordinateBus: number,
+  numaNode: number,
+  parent?: string,
+): FunctionSpec {
   return { bdf, ...base, pcie, link: GEN3_X16, bridge: { secondaryBus, subordinateBus }, numaNode, ...(parent ? { parent } : {}) };
 }
 
 function gpu(bus: number, parent: string, numaNode: number): FunctionSpec {
-  return { bdf: at(bus), vendorId: "10de", deviceId: "1db8", subsystemVendorId: "10de", subsystemDeviceId: "12ab", classCode: "030200", revision: "a1", driver: "nvidia", pcie: "endpoint", link: GEN3_X16, numaNode, parent };
+  return {
+    bdf: at(bus),
+    vendorId: "10de",
+    deviceId: "1db8",
+    subsystemVendorId: "10de",
+    subsystemDeviceId: "12ab",
+    classCode: "030200",
+    revision: "a1",
+    driver: "nvidia",
+    pcie: "endpoint",
+    link: GEN3_X16,
+    numaNode,
+    parent,
+  };
 }
 
-function cx5(bdf: string, ifname: string, carrier: boolean, offset: number, numaNode: number, parent: string, subsystemDeviceId: string, groupWith?: string): FunctionSpec {
+function cx5(
+  bdf: string,
+  ifname: string,
+  carrier: boolean,
+  offset: number,
+  numaNode: number,
+  parent: string,
+  subsystemDeviceId: string,
+  groupWith?: string,
+): FunctionSpec {
   return {
-    bdf, vendorId: "15b3", deviceId: "1017", subsystemVendorId: "15b3", subsystemDeviceId, classCode: "020000", revision: "00",
-    driver: "mlx5_core", pcie: "endpoint", link: GEN3_X16, msixVectors: 64, numaNode, parent,
+    bdf,
+    vendorId: "15b3",
+    deviceId: "1017",
+    subsystemVendorId: "15b3",
+    subsystemDeviceId,
+    classCode: "020000",
+    revision: "00",
+    driver: "mlx5_core",
+    pcie: "endpoint",
+    link: GEN3_X16,
+    msixVectors: 64,
+    numaNode,
+    parent,
     net: { ifname, mac: "", carrier },
     sriov: { totalVfs: 16, offset, stride: 1, vfDeviceId: "1018", vfDriver: "mlx5_core", vfMsixVectors: 12, vfNetdevs: true },
     ...(groupWith ? { groupWith } : {}),
@@ -61,7 +102,10 @@ function quad(g: number, numaNode: number): FunctionSpec[] {
     bridge(l2aUp, PLX, "upstream", g - 1, g + 2, numaNode, l1DownA),
     bridge(l2bUp, PLX, "upstream", g + 4, g + 7, numaNode, l1DownB),
   ];
-  for (const [up, sec] of [[l2aUp, g - 1], [l2bUp, g + 4]] as const) {
+  for (const [up, sec] of [
+    [l2aUp, g - 1],
+    [l2bUp, g + 4],
+  ] as const) {
     for (let port = 0; port < 3; port++) {
       const down = at(sec, port);
       out.push(bridge(down, PLX, "downstream", sec + 1 + port, sec + 1 + port, numaNode, up));
@@ -84,7 +128,20 @@ function nvswitches(rootBus: number, numaNode: number): FunctionSpec[] {
     const down = at(rootBus + 2, i);
     const bus = rootBus + 3 + i;
     out.push(bridge(down, PLX, "downstream", bus, bus, numaNode, up));
-    out.push({ bdf: at(bus), vendorId: "10de", deviceId: "1ac2", subsystemVendorId: "10de", subsystemDeviceId: "1ac2", classCode: "068000", revision: "a1", driver: "nvidia-nvswitch", pcie: "endpoint", link: { speed: 8, width: 2 }, numaNode, parent: down });
+    out.push({
+      bdf: at(bus),
+      vendorId: "10de",
+      deviceId: "1ac2",
+      subsystemVendorId: "10de",
+      subsystemDeviceId: "1ac2",
+      classCode: "068000",
+      revision: "a1",
+      driver: "nvidia-nvswitch",
+      pcie: "endpoint",
+      link: { speed: 8, width: 2 },
+      numaNode,
+      parent: down,
+    });
   }
   return out;
 }
@@ -93,7 +150,22 @@ const dualRoot = at(0x85);
 const functions: FunctionSpec[] = [
   { bdf: at(0x00), vendorId: "8086", deviceId: "2020", classCode: "060000", revision: "04", driver: null, pcie: "root-port", numaNode: 0 },
   bridge(at(0x00, 0x1c), { ...ROOT_PORT, deviceId: "a190" }, "root-port", 0x04, 0x04, 0),
-  { bdf: at(0x04), vendorId: "8086", deviceId: "1533", subsystemVendorId: "15d9", subsystemDeviceId: "1533", classCode: "020000", revision: "03", driver: "igb", pcie: "endpoint", link: { speed: 2.5, width: 1 }, msixVectors: 5, numaNode: 0, parent: at(0x00, 0x1c), net: { ifname: "eno1", mac: "", carrier: true } },
+  {
+    bdf: at(0x04),
+    vendorId: "8086",
+    deviceId: "1533",
+    subsystemVendorId: "15d9",
+    subsystemDeviceId: "1533",
+    classCode: "020000",
+    revision: "03",
+    driver: "igb",
+    pcie: "endpoint",
+    link: { speed: 2.5, width: 1 },
+    msixVectors: 5,
+    numaNode: 0,
+    parent: at(0x00, 0x1c),
+    net: { ifname: "eno1", mac: "", carrier: true },
+  },
   { bdf: at(0x00, 0x1f), vendorId: "8086", deviceId: "a1c2", classCode: "060100", revision: "04", driver: null, numaNode: 0 },
   ...nvswitches(0x15, 0),
   ...quad(0x34, 0),
@@ -112,8 +184,17 @@ export const dgx2: HostSpec = {
   description: "NVIDIA DGX-2: 10 ConnectX-5 ports (16 VFs each), 16 V100, 12 NVSwitch (seed 000)",
   hostname: "dgx2",
   kernelRelease: "4.15.0-66-generic",
-  kernelCmdline: "BOOT_IMAGE=/boot/vmlinuz-4.15.0-66-generic root=UUID=7f3c1a52-5e0b-4d5e-9c63-2a6f0d8e4b11 ro intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1 iommu=pt",
-  cpu: { vendorId: "GenuineIntel", modelName: "Intel(R) Xeon(R) Platinum 8168 CPU @ 2.70GHz", family: 6, model: 85, sockets: 2, coresPerSocket: 24, threadsPerCore: 2 },
+  kernelCmdline:
+    "BOOT_IMAGE=/boot/vmlinuz-4.15.0-66-generic root=UUID=7f3c1a52-5e0b-4d5e-9c63-2a6f0d8e4b11 ro intel_iommu=on vfio_iommu_type1.allow_unsafe_interrupts=1 iommu=pt",
+  cpu: {
+    vendorId: "GenuineIntel",
+    modelName: "Intel(R) Xeon(R) Platinum 8168 CPU @ 2.70GHz",
+    family: 6,
+    model: 85,
+    sockets: 2,
+    coresPerSocket: 24,
+    threadsPerCore: 2,
+  },
   memTotalKiB: 1583948800,
   hugepages: { total: 0, free: 0, sizeKiB: 2048 },
   numaNodes: [
@@ -122,13 +203,35 @@ export const dgx2: HostSpec = {
   ],
   iommu: { enabled: true, units: ["dmar0", "dmar1", "dmar2", "dmar3", "dmar4", "dmar5", "dmar6", "dmar7"], interruptRemapping: true },
   modules: {
-    vfio: {}, vfio_pci: {}, vfio_iommu_type1: { allow_unsafe_interrupts: "Y" }, vfio_virqfd: {}, irqbypass: {},
-    kvm: {}, kvm_intel: { nested: "N" }, mlx5_core: {}, igb: {}, nvidia: {},
+    vfio: {},
+    vfio_pci: {},
+    vfio_iommu_type1: { allow_unsafe_interrupts: "Y" },
+    vfio_virqfd: {},
+    irqbypass: {},
+    kvm: {},
+    kvm_intel: { nested: "N" },
+    mlx5_core: {},
+    igb: {},
+    nvidia: {},
   },
   defaultRouteIfname: "eno1",
   functions,
   defaultVfs: 16,
-  guests: [{ name: "dgx-guest", uuid: "5b0c7e2a-1d4f-4c3b-9a8e-6f2d1c0b9a87", vcpus: 16, memoryKiB: 8388608, machine: "pc-q35-2.11", running: true }],
+  guests: [
+    {
+      name: "dgx-guest",
+      uuid: "5b0c7e2a-1d4f-4c3b-9a8e-6f2d1c0b9a87",
+      vcpus: 16,
+      memoryKiB: 8388608,
+      machine: "pc-q35-2.11",
+      running: true,
+    },
+  ],
   // The seed's /sys/class/net order; the first five ports' VFs go to the guest.
-  assignments: ["enp134s0f0", "enp134s0f1", "enp184s0", "enp189s0", "enp225s0"].map((pfIfname) => ({ guest: "dgx-guest", kind: "hostdev" as const, pfIfname, vfIndexes: "all" as const })),
+  assignments: ["enp134s0f0", "enp134s0f1", "enp184s0", "enp189s0", "enp225s0"].map((pfIfname) => ({
+    guest: "dgx-guest",
+    kind: "hostdev" as const,
+    pfIfname,
+    vfIndexes: "all" as const,
+  })),
 };

@@ -48,14 +48,17 @@ export function renderDevice(state: HostState, fn: PciFunction): TreeEntries {
   file("numa_node", `${fn.numaNode}\n`);
   const node = state.spec.numaNodes.find((n) => n.id === fn.numaNode);
   file("local_cpulist", `${node?.cpulist ?? allCpus(state)}\n`);
-  file("uevent", [
-    ...(fn.driver ? [`DRIVER=${fn.driver}`] : []),
-    `PCI_CLASS=${Number.parseInt(fn.classCode, 16).toString(16).toUpperCase()}`,
-    `PCI_ID=${fn.vendorId.toUpperCase()}:${fn.deviceId.toUpperCase()}`,
-    `PCI_SUBSYS_ID=${fn.subsystemVendorId.toUpperCase()}:${fn.subsystemDeviceId.toUpperCase()}`,
-    `PCI_SLOT_NAME=${fn.bdf}`,
-    `MODALIAS=pci:v0000${fn.vendorId.toUpperCase()}d0000${fn.deviceId.toUpperCase()}sv0000${fn.subsystemVendorId.toUpperCase()}sd0000${fn.subsystemDeviceId.toUpperCase()}bc${fn.classCode.slice(0, 2).toUpperCase()}sc${fn.classCode.slice(2, 4).toUpperCase()}i${fn.classCode.slice(4).toUpperCase()}`,
-  ].join("\n") + "\n");
+  file(
+    "uevent",
+    [
+      ...(fn.driver ? [`DRIVER=${fn.driver}`] : []),
+      `PCI_CLASS=${Number.parseInt(fn.classCode, 16).toString(16).toUpperCase()}`,
+      `PCI_ID=${fn.vendorId.toUpperCase()}:${fn.deviceId.toUpperCase()}`,
+      `PCI_SUBSYS_ID=${fn.subsystemVendorId.toUpperCase()}:${fn.subsystemDeviceId.toUpperCase()}`,
+      `PCI_SLOT_NAME=${fn.bdf}`,
+      `MODALIAS=pci:v0000${fn.vendorId.toUpperCase()}d0000${fn.deviceId.toUpperCase()}sv0000${fn.subsystemVendorId.toUpperCase()}sd0000${fn.subsystemDeviceId.toUpperCase()}bc${fn.classCode.slice(0, 2).toUpperCase()}sc${fn.classCode.slice(2, 4).toUpperCase()}i${fn.classCode.slice(4).toUpperCase()}`,
+    ].join("\n") + "\n",
+  );
   if (fn.link) {
     file("current_link_speed", `${SPEED_TEXT[fn.link.speed]}\n`);
     file("current_link_width", `${fn.link.width}\n`);

@@ -16,10 +16,18 @@ export function renderGuestXml(g: GuestState): string {
     `    <controller type='pci' index='0' model='${q35 ? "pcie-root" : "pci-root"}'/>`,
   ];
   // q35: libvirt gives every PCIe device its own pcie-root-port.
-  if (q35) for (let i = 1; i <= g.hostdevs.length + 2; i++) devices.push(`    <controller type='pci' index='${i}' model='pcie-root-port'/>`);
+  if (q35)
+    for (let i = 1; i <= g.hostdevs.length + 2; i++) devices.push(`    <controller type='pci' index='${i}' model='pcie-root-port'/>`);
   for (const h of g.hostdevs) {
     if (h.kind === "hostdev") {
-      devices.push(`    <hostdev mode='subsystem' type='pci' managed='yes'>`, `      <driver name='vfio'/>`, `      <source>`, `        ${pciAddress(h.bdf, false)}`, `      </source>`, `    </hostdev>`);
+      devices.push(
+        `    <hostdev mode='subsystem' type='pci' managed='yes'>`,
+        `      <driver name='vfio'/>`,
+        `      <source>`,
+        `        ${pciAddress(h.bdf, false)}`,
+        `      </source>`,
+        `    </hostdev>`,
+      );
     } else {
       devices.push(`    <interface type='hostdev' managed='yes'>`);
       if (h.mac) devices.push(`      <mac address='${h.mac}'/>`);

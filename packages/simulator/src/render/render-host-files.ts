@@ -28,7 +28,10 @@ export function renderHostFiles(state: HostState): TreeEntries {
   e.files.set("sys/devices/system/node/online", spec.numaNodes.length > 1 ? `0-${spec.numaNodes.length - 1}\n` : "0\n");
   for (const n of spec.numaNodes) {
     e.files.set(`sys/devices/system/node/node${n.id}/cpulist`, `${n.cpulist}\n`);
-    e.files.set(`sys/devices/system/node/node${n.id}/meminfo`, `Node ${n.id} MemTotal:       ${n.memTotalKiB} kB\nNode ${n.id} MemFree:        ${Math.floor(n.memTotalKiB * 0.9)} kB\n`);
+    e.files.set(
+      `sys/devices/system/node/node${n.id}/meminfo`,
+      `Node ${n.id} MemTotal:       ${n.memTotalKiB} kB\nNode ${n.id} MemFree:        ${Math.floor(n.memTotalKiB * 0.9)} kB\n`,
+    );
   }
   e.dirs.add("sys/class/iommu");
   if (spec.iommu.enabled) {
@@ -50,7 +53,8 @@ export function renderHostFiles(state: HostState): TreeEntries {
     if (fn.sriov) drivers.add(fn.sriov.vfDriver);
   }
   if ("vfio_pci" in spec.modules) drivers.add("vfio-pci");
-  for (const d of drivers) for (const f of ["bind", "unbind", "new_id", "remove_id", "uevent"]) e.files.set(`sys/bus/pci/drivers/${d}/${f}`, "");
+  for (const d of drivers)
+    for (const f of ["bind", "unbind", "new_id", "remove_id", "uevent"]) e.files.set(`sys/bus/pci/drivers/${d}/${f}`, "");
 
   const lo = "sys/devices/virtual/net/lo";
   e.files.set(`${lo}/address`, "00:00:00:00:00:00\n");
@@ -80,19 +84,21 @@ function renderCpuinfo(state: HostState): string {
     // Linux numbers first threads of every core across sockets, then the HT siblings.
     const core = cpu % (c.sockets * perSocket);
     const socket = Math.floor(core / perSocket);
-    out.push([
-      `processor\t: ${cpu}`,
-      `vendor_id\t: ${c.vendorId}`,
-      `cpu family\t: ${c.family}`,
-      `model\t\t: ${c.model}`,
-      `model name\t: ${c.modelName}`,
-      `physical id\t: ${socket}`,
-      `siblings\t: ${perSocket * c.threadsPerCore}`,
-      `core id\t\t: ${core % perSocket}`,
-      `cpu cores\t: ${perSocket}`,
-      `flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm ${c.vendorId === "GenuineIntel" ? "vmx" : "svm"} sse4_1 sse4_2 x2apic popcnt aes avx`,
-      "",
-    ].join("\n"));
+    out.push(
+      [
+        `processor\t: ${cpu}`,
+        `vendor_id\t: ${c.vendorId}`,
+        `cpu family\t: ${c.family}`,
+        `model\t\t: ${c.model}`,
+        `model name\t: ${c.modelName}`,
+        `physical id\t: ${socket}`,
+        `siblings\t: ${perSocket * c.threadsPerCore}`,
+        `core id\t\t: ${core % perSocket}`,
+        `cpu cores\t: ${perSocket}`,
+        `flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm ${c.vendorId === "GenuineIntel" ? "vmx" : "svm"} sse4_1 sse4_2 x2apic popcnt aes avx`,
+        "",
+      ].join("\n"),
+    );
   }
   return out.join("\n") + "\n";
 }
@@ -101,16 +107,18 @@ function renderMeminfo(state: HostState): string {
   const s = state.spec;
   const hp = s.hugepages;
   const row = (k: string, v: number, unit = " kB") => `${`${k}:`.padEnd(16)}${String(v).padStart(10)}${unit}`;
-  return [
-    row("MemTotal", s.memTotalKiB),
-    row("MemFree", Math.floor(s.memTotalKiB * 0.8)),
-    row("MemAvailable", Math.floor(s.memTotalKiB * 0.85)),
-    row("HugePages_Total", hp.total, ""),
-    row("HugePages_Free", hp.free, ""),
-    row("HugePages_Rsvd", 0, ""),
-    row("HugePages_Surp", 0, ""),
-    row("Hugepagesize", hp.sizeKiB),
-  ].join("\n") + "\n";
+  return (
+    [
+      row("MemTotal", s.memTotalKiB),
+      row("MemFree", Math.floor(s.memTotalKiB * 0.8)),
+      row("MemAvailable", Math.floor(s.memTotalKiB * 0.85)),
+      row("HugePages_Total", hp.total, ""),
+      row("HugePages_Free", hp.free, ""),
+      row("HugePages_Rsvd", 0, ""),
+      row("HugePages_Surp", 0, ""),
+      row("Hugepagesize", hp.sizeKiB),
+    ].join("\n") + "\n"
+  );
 }
 
 function renderInterrupts(state: HostState): string {

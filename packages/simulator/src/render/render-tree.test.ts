@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTree } from "../build-tree.ts";
 
 let tmp: string;
-beforeAll(async () => { tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-sim-")); });
-afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-sim-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
 
 describe("renderTree", () => {
   it("writes the kernel's layout with relative links (intel-82576)", async () => {
@@ -19,7 +23,9 @@ describe("renderTree", () => {
     expect(path.basename(await readlink(path.join(dev, "iommu_group")))).toMatch(/^\d+$/);
     const group = path.basename(await readlink(path.join(dev, "iommu_group")));
     expect(await realpath(path.join(root, "sys/kernel/iommu_groups", group, "devices/0000:03:11.5"))).toBe(await realpath(dev));
-    expect(await realpath(path.join(root, "sys/class/net/enp3s0f0/device"))).toBe(await realpath(path.join(root, "sys/bus/pci/devices/0000:03:00.0")));
+    expect(await realpath(path.join(root, "sys/class/net/enp3s0f0/device"))).toBe(
+      await realpath(path.join(root, "sys/bus/pci/devices/0000:03:00.0")),
+    );
     expect((await readFile(path.join(root, "sys/bus/pci/devices/0000:03:00.0/sriov_totalvfs"), "utf8")).trim()).toBe("7");
     expect((await readFile(path.join(dev, "config"))).length).toBe(4096);
     expect((await readFile(path.join(root, "sys/bus/pci/devices/0000:00:1f.0/config"))).length).toBe(256);

@@ -49,7 +49,8 @@ async function prepareOutDir(outDir: string): Promise<void> {
     throw err;
   }
   if (entries.length === 0) return;
-  if (!entries.includes(TREE_MARKER)) throw new Error(`--out ${outDir} is not empty and is not a simulator tree (no ${TREE_MARKER}); refusing to overwrite it`);
+  if (!entries.includes(TREE_MARKER))
+    throw new Error(`--out ${outDir} is not empty and is not a simulator tree (no ${TREE_MARKER}); refusing to overwrite it`);
   await Promise.all(entries.map((name) => rm(path.join(outDir, name), { recursive: true, force: true })));
 }
 
@@ -72,7 +73,8 @@ export async function rerenderDevice(state: HostState, bdf: string, outDir: stri
     await rm(path.join(dir, name), { recursive: true, force: true });
   }
   for (const link of ["sys/bus/pci/drivers"]) {
-    for (const drv of await readdir(path.join(outDir, link)).catch(() => [] as string[])) await rm(path.join(outDir, link, drv, bdf), { force: true });
+    for (const drv of await readdir(path.join(outDir, link)).catch(() => [] as string[]))
+      await rm(path.join(outDir, link, drv, bdf), { force: true });
   }
   await writeEntries(outDir, renderDevice(state, fn));
 }

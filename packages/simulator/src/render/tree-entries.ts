@@ -31,7 +31,7 @@ export async function writeEntries(root: string, entries: TreeEntries): Promise<
   const dirs = new Set(entries.dirs);
   for (const p of [...entries.files.keys(), ...entries.links.keys()]) dirs.add(path.dirname(p));
   // Deepest-first creation would be redundant: mkdir -p of the leaves covers their parents.
-  const leaves = [...dirs].sort().filter((d, i, all) => !(all[i + 1]?.startsWith(`${d}/`)));
+  const leaves = [...dirs].sort().filter((d, i, all) => !all[i + 1]?.startsWith(`${d}/`));
   await inBatches(leaves, 64, (d) => mkdir(path.join(root, d), { recursive: true }));
   await inBatches([...entries.files], 128, ([p, content]) => writeFile(path.join(root, p), content));
   await inBatches([...entries.links], 128, async ([p, target]) => {

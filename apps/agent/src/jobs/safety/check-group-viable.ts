@@ -6,15 +6,21 @@ import type { SafetyViolation } from "./safety-violation.ts";
  * on vfio-pci/pci-stub, have no driver, or be taken in the same job (`taking`). The refusal names
  * the members still on host drivers.
  */
-export function checkGroupViable(inv: DeviceFacts, bdf: string, taking: readonly string[] = [bdf], verb: "bind" | "attach" = "bind"): SafetyViolation | null {
+export function checkGroupViable(
+  inv: DeviceFacts,
+  bdf: string,
+  taking: readonly string[] = [bdf],
+  verb: "bind" | "attach" = "bind",
+): SafetyViolation | null {
   const others = nonViableGroupMembers(inv, bdf, taking);
   if (others.length === 0) return null;
   const group = inv.devices.find((x) => x.address === bdf)!.iommuGroup;
   const list = others.map((m) => `${m.address} (${m.driver})`).join(", ");
   const addresses = others.map((m) => m.address).join(", ");
-  const fix = verb === "bind"
-    ? `Bind the whole group in one job (device.bind with group: true, which takes ${addresses} too) if none of them is needed by the host`
-    : `Bind the whole group to vfio-pci first (device.bind with group: true, which takes ${addresses} too) if none of them is needed by the host, or attach them to the same guest in this job`;
+  const fix =
+    verb === "bind"
+      ? `Bind the whole group in one job (device.bind with group: true, which takes ${addresses} too) if none of them is needed by the host`
+      : `Bind the whole group to vfio-pci first (device.bind with group: true, which takes ${addresses} too) if none of them is needed by the host, or attach them to the same guest in this job`;
   return {
     code: "partial-iommu-group",
     message: `${bdf} is in IOMMU group ${group} with ${list}`,

@@ -45,110 +45,228 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const split = capacity ? readySplit(capacity) : null;
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
   const canChange = can(identity, "operator");
-  const targets = inventory && canChange
-    ? buildActionTargets(hostId, inventory, summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null }, summary.adoption)
-    : null;
+  const targets =
+    inventory && canChange
+      ? buildActionTargets(
+          hostId,
+          inventory,
+          summary.online ? null : { hostName: summary.name, since: summary.lastSeenAt?.toISOString() ?? null },
+          summary.adoption,
+        )
+      : null;
   const { assignments } = await queries.listAssignments(db, { hostId });
-  const vfDetails = inventory && capacity
-    ? buildVfDetails(inventory, capacity, new Map(assignments.map((a) => [a.address, { state: a.state, guest: a.guest, planId: a.planId, pool: a.pool, drift: a.drift } satisfies VfAssignment] as const)))
-    : null;
+  const vfDetails =
+    inventory && capacity
+      ? buildVfDetails(
+          inventory,
+          capacity,
+          new Map(
+            assignments.map(
+              (a) =>
+                [
+                  a.address,
+                  { state: a.state, guest: a.guest, planId: a.planId, pool: a.pool, drift: a.drift } satisfies VfAssignment,
+                ] as const,
+            ),
+          ),
+        )
+      : null;
   const guestOf = new Map(inventory?.guests.flatMap((g) => g.hostdevs.map((h) => [h.address, g.name] as const)) ?? []);
-  const deviceRows: DeviceRow[] = inventory ? inventory.devices.map((d) => {
-    const n = describeDevice(d, inventory);
-    return {
-      address: d.address, vendor: n.vendor ?? `Vendor ${d.vendorId}`, product: n.device ?? `Device ${d.deviceId}`, subsystem: n.subsystem, ids: n.ids,
-      className: n.className, driver: d.driver, iommuGroup: d.iommuGroup, numaNode: d.numaNode, guest: guestOf.get(d.address) ?? null,
-      vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
-    };
-  }) : [];
+  const deviceRows: DeviceRow[] = inventory
+    ? inventory.devices.map((d) => {
+        const n = describeDevice(d, inventory);
+        return {
+          address: d.address,
+          vendor: n.vendor ?? `Vendor ${d.vendorId}`,
+          product: n.device ?? `Device ${d.deviceId}`,
+          subsystem: n.subsystem,
+          ids: n.ids,
+          className: n.className,
+          driver: d.driver,
+          iommuGroup: d.iommuGroup,
+          numaNode: d.numaNode,
+          guest: guestOf.get(d.address) ?? null,
+          vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
+        };
+      })
+    : [];
 
   return (
     <JobPrefillProvider>
-    <div className="min-w-0 space-y-5">
-      <div>
-        <Link href="/" className="text-xs text-sky-700 hover:underline">← Fleet</Link>
-        <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="text-lg font-semibold" data-testid="host-name">{summary.name}</h1>
-          <StatusBadge online={summary.online} />
-          <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
-          {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
-          <Link href={`/hosts/${summary.id}/audit`} data-testid="host-audit-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit</Link>
-          <Link href={`/hosts/${summary.id}/jobs`} data-testid="host-jobs-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Jobs</Link>
-          <Link href={`/hosts/${summary.id}/capacity`} data-testid="host-capacity-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Capacity over time</Link>
-          <Link href={`/audit-log?hostId=${summary.id}`} data-testid="host-audit-log-link" className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50">Audit log</Link>
-          {can(identity, "admin") && (
-            <ActionButton path={`/api/v1/hosts/${summary.id}`} method="DELETE" label="Remove host" testId="remove-host" then="/"
-              confirmText={`Remove ${summary.name}? Its agent is disconnected and must enroll again; jobs running on it end as unknown. Its jobs, audit events and assignment history stay.`} />
-          )}
-          <span className="ml-auto text-xs text-slate-500">
-            last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
-            {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
-            {summary.agentVersion ? <span data-testid="host-adoption" title={summary.adoption && summary.adoption.adopt !== "all-sriov" ? summary.adoption.adopt.join(" ") : undefined}> · {describeAdoption(summary.adoption)}</span> : null}
-          </span>
-        </div>
-      </div>
-
-      {summary.credentialConflict && <CredentialConflictBanner hostName={summary.name} conflict={summary.credentialConflict} />}
-      {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
-
-      {!inventory || !capacity ? (
-        <div data-testid="awaiting-snapshot" className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
-          Enrolled; waiting for the agent&apos;s first inventory snapshot.
-        </div>
-      ) : (
-        <>
-          <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="host-totals">
-            <Stat label="VFs possible" value={capacity.totals.possible} testId="total-possible" />
-            <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
-            <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
-            <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-            <Stat label="Ready for a guest" value={split!.totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
-            <Stat label="Needs bind" value={split!.totals.needsBind} hint="created and free, still on a host driver" testId="total-needs-bind" />
-          </section>
-
-          {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
-          {targets && (
-            <Section title="Change this host" testId="host-actions">
-              <JobActionForm targets={targets} />
-            </Section>
-          )}
-
-          <Section title="Recent jobs" testId="host-jobs" aside={<Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">all jobs</Link>}>
-            <div className="overflow-x-auto"><JobsTable jobs={recentJobs} /></div>
-          </Section>
-
-          <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
-            {capacity.pfs.length === 0 ? <p className="text-xs text-slate-600">No SR-IOV capable devices.</p> : (
-              <VfBrowser canChange={canChange} pfs={capacity.pfs.map(({ vfs: _vfs, ...pf }) => ({
-                pf, name: describeDevice(inventory.devices.find((d) => d.address === pf.address)!, inventory), vfs: vfDetails!.get(pf.address) ?? [],
-              }))} />
+      <div className="min-w-0 space-y-5">
+        <div>
+          <Link href="/" className="text-xs text-sky-700 hover:underline">
+            ← Fleet
+          </Link>
+          <div className="mt-1 flex flex-wrap items-center gap-3">
+            <h1 className="text-lg font-semibold" data-testid="host-name">
+              {summary.name}
+            </h1>
+            <StatusBadge online={summary.online} />
+            <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
+            {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
+            <Link
+              href={`/hosts/${summary.id}/audit`}
+              data-testid="host-audit-link"
+              className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50"
+            >
+              Audit
+            </Link>
+            <Link
+              href={`/hosts/${summary.id}/jobs`}
+              data-testid="host-jobs-link"
+              className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50"
+            >
+              Jobs
+            </Link>
+            <Link
+              href={`/hosts/${summary.id}/capacity`}
+              data-testid="host-capacity-link"
+              className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50"
+            >
+              Capacity over time
+            </Link>
+            <Link
+              href={`/audit-log?hostId=${summary.id}`}
+              data-testid="host-audit-log-link"
+              className="rounded border border-slate-300 bg-white px-2 py-0.5 text-xs hover:bg-slate-50"
+            >
+              Audit log
+            </Link>
+            {can(identity, "admin") && (
+              <ActionButton
+                path={`/api/v1/hosts/${summary.id}`}
+                method="DELETE"
+                label="Remove host"
+                testId="remove-host"
+                then="/"
+                confirmText={`Remove ${summary.name}? Its agent is disconnected and must enroll again; jobs running on it end as unknown. Its jobs, audit events and assignment history stay.`}
+              />
             )}
-          </Section>
-
-          <div className="grid gap-5 lg:grid-cols-2 [&>*]:min-w-0">
-            <Section title="Host" testId="host-facts-section"><HostFactsList host={inventory.host} /></Section>
-            <div className="space-y-5">
-              <Section title="Capacity by NUMA node" aside={<VfLegend />}><div className="overflow-x-auto"><NumaCapacity capacity={capacity} /></div></Section>
-              <Section title={`Guests (${inventory.guests.length})`} testId="guests">
-                {inventory.host.libvirt?.reachable === false && (
-                  <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
-                    The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here: {inventory.host.libvirt.detail}
-                  </p>
-                )}
-                <div className="overflow-x-auto"><GuestsTable guests={inventory.guests} hostName={summary.name} describe={(address) => {
-                  const d = inventory.devices.find((x) => x.address === address);
-                  return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
-                }} /></div>
-              </Section>
-            </div>
+            <span className="ml-auto text-xs text-slate-500">
+              last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
+              {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
+              {summary.agentVersion ? (
+                <span
+                  data-testid="host-adoption"
+                  title={summary.adoption && summary.adoption.adopt !== "all-sriov" ? summary.adoption.adopt.join(" ") : undefined}
+                >
+                  {" "}
+                  · {describeAdoption(summary.adoption)}
+                </span>
+              ) : null}
+            </span>
           </div>
+        </div>
 
-          <Section title={`PCI devices (${inventory.devices.length})`} testId="devices"><DeviceTable rows={deviceRows} /></Section>
+        {summary.credentialConflict && <CredentialConflictBanner hostName={summary.name} conflict={summary.credentialConflict} />}
+        {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
-          <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups"><div className="overflow-x-auto"><IommuGroups inventory={inventory} /></div></Section>
-        </>
-      )}
-    </div>
+        {!inventory || !capacity ? (
+          <div
+            data-testid="awaiting-snapshot"
+            className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500"
+          >
+            Enrolled; waiting for the agent&apos;s first inventory snapshot.
+          </div>
+        ) : (
+          <>
+            <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="host-totals">
+              <Stat label="VFs possible" value={capacity.totals.possible} testId="total-possible" />
+              <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
+              <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
+              <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
+              <Stat label="Ready for a guest" value={split!.totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
+              <Stat
+                label="Needs bind"
+                value={split!.totals.needsBind}
+                hint="created and free, still on a host driver"
+                testId="total-needs-bind"
+              />
+            </section>
+
+            {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
+            {targets && (
+              <Section title="Change this host" testId="host-actions">
+                <JobActionForm targets={targets} />
+              </Section>
+            )}
+
+            <Section
+              title="Recent jobs"
+              testId="host-jobs"
+              aside={
+                <Link href={`/hosts/${summary.id}/jobs`} className="text-xs text-sky-700 hover:underline">
+                  all jobs
+                </Link>
+              }
+            >
+              <div className="overflow-x-auto">
+                <JobsTable jobs={recentJobs} />
+              </div>
+            </Section>
+
+            <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
+              {capacity.pfs.length === 0 ? (
+                <p className="text-xs text-slate-600">No SR-IOV capable devices.</p>
+              ) : (
+                <VfBrowser
+                  canChange={canChange}
+                  pfs={capacity.pfs.map(({ vfs: _vfs, ...pf }) => ({
+                    pf,
+                    name: describeDevice(
+                      inventory.devices.find((d) => d.address === pf.address)!,
+                      inventory,
+                    ),
+                    vfs: vfDetails!.get(pf.address) ?? [],
+                  }))}
+                />
+              )}
+            </Section>
+
+            <div className="grid gap-5 lg:grid-cols-2 [&>*]:min-w-0">
+              <Section title="Host" testId="host-facts-section">
+                <HostFactsList host={inventory.host} />
+              </Section>
+              <div className="space-y-5">
+                <Section title="Capacity by NUMA node" aside={<VfLegend />}>
+                  <div className="overflow-x-auto">
+                    <NumaCapacity capacity={capacity} />
+                  </div>
+                </Section>
+                <Section title={`Guests (${inventory.guests.length})`} testId="guests">
+                  {inventory.host.libvirt?.reachable === false && (
+                    <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
+                      The agent cannot reach libvirtd ({inventory.host.libvirt.uri}), so guests cannot be changed from here:{" "}
+                      {inventory.host.libvirt.detail}
+                    </p>
+                  )}
+                  <div className="overflow-x-auto">
+                    <GuestsTable
+                      guests={inventory.guests}
+                      hostName={summary.name}
+                      describe={(address) => {
+                        const d = inventory.devices.find((x) => x.address === address);
+                        return d ? (d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : describeDevice(d, inventory).label) : "not on the host";
+                      }}
+                    />
+                  </div>
+                </Section>
+              </div>
+            </div>
+
+            <Section title={`PCI devices (${inventory.devices.length})`} testId="devices">
+              <DeviceTable rows={deviceRows} />
+            </Section>
+
+            <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups">
+              <div className="overflow-x-auto">
+                <IommuGroups inventory={inventory} />
+              </div>
+            </Section>
+          </>
+        )}
+      </div>
     </JobPrefillProvider>
   );
 }

@@ -15,15 +15,42 @@ export default async function PlanPage({ params }: { params: Promise<{ planId: s
   if (!plan) notFound();
   const jobs = await queries.listJobs(db, { planId, limit: 5000 });
   const done = (plan.counts.succeeded ?? 0) + (plan.counts.failed ?? 0) + (plan.counts.cancelled ?? 0);
-  const state = plan.finishedAt ? (plan.stopReason ? "stopped" : (plan.counts.succeeded ?? 0) === plan.total ? "succeeded" : "ended") : "running";
+  const state = plan.finishedAt
+    ? plan.stopReason
+      ? "stopped"
+      : (plan.counts.succeeded ?? 0) === plan.total
+        ? "succeeded"
+        : "ended"
+    : "running";
   const firstQueued = jobs.find((j) => j.state === "queued");
   return (
-    <Section title={plan.title} testId="plan-page" aside={firstQueued && !plan.finishedAt ? <CancelPlanButton jobId={firstQueued.id} /> : undefined}>
+    <Section
+      title={plan.title}
+      testId="plan-page"
+      aside={firstQueued && !plan.finishedAt ? <CancelPlanButton jobId={firstQueued.id} /> : undefined}
+    >
       <div className="space-y-3" data-testid="plan-state" data-state={state}>
-        <p className="text-xs">by {plan.createdBy} · <Link className="text-blue-700" href={`/hosts/${plan.hostId}`}>host</Link> · {state}</p>
-        <div className="h-2 w-full rounded bg-slate-100"><div className="h-2 rounded bg-emerald-500" style={{ width: `${plan.total ? (100 * done) / plan.total : 0}%` }} /></div>
-        <p className="font-mono text-xs" data-testid="plan-progress">{done}/{plan.total} · {Object.entries(plan.counts).map(([k, v]) => `${k} ${v}`).join(" · ")}</p>
-        {plan.stopReason && <p className="text-xs text-red-700" data-testid="plan-stop-reason">{plan.stopReason}</p>}
+        <p className="text-xs">
+          by {plan.createdBy} ·{" "}
+          <Link className="text-blue-700" href={`/hosts/${plan.hostId}`}>
+            host
+          </Link>{" "}
+          · {state}
+        </p>
+        <div className="h-2 w-full rounded bg-slate-100">
+          <div className="h-2 rounded bg-emerald-500" style={{ width: `${plan.total ? (100 * done) / plan.total : 0}%` }} />
+        </div>
+        <p className="font-mono text-xs" data-testid="plan-progress">
+          {done}/{plan.total} ·{" "}
+          {Object.entries(plan.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(" · ")}
+        </p>
+        {plan.stopReason && (
+          <p className="text-xs text-red-700" data-testid="plan-stop-reason">
+            {plan.stopReason}
+          </p>
+        )}
         <JobsTable jobs={jobs} />
       </div>
     </Section>

@@ -13,9 +13,22 @@ export default async function EditPoolPage({ params }: { params: Promise<{ name:
   if (!pool) notFound();
   const s = pool.selector;
   const initial = {
-    name: pool.name, kind: s.kind ?? "vf", vendorId: s.vendorId ?? "", deviceId: s.deviceId ?? "", driver: s.driver ?? "", pfNames: (s.pfNames ?? []).join(" "),
-    hostLabels: Object.entries(s.hostLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(" "), numaNode: s.numaNode?.toString() ?? "",
-    macFrom: pool.macRange?.from ?? "", macTo: pool.macRange?.to ?? "",
+    name: pool.name,
+    kind: s.kind ?? "vf",
+    vendorId: s.vendorId ?? "",
+    deviceId: s.deviceId ?? "",
+    driver: s.driver ?? "",
+    pfNames: (s.pfNames ?? []).join(" "),
+    hostLabels: Object.entries(s.hostLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" "),
+    numaNode: s.numaNode?.toString() ?? "",
+    macFrom: pool.macRange?.from ?? "",
+    macTo: pool.macRange?.to ?? "",
   };
-  return <Section title={`Edit pool ${pool.name}`} testId="edit-pool"><PoolForm initial={initial} editing /></Section>;
+  return (
+    <Section title={`Edit pool ${pool.name}`} testId="edit-pool">
+      <PoolForm initial={initial} editing />
+    </Section>
+  );
 }

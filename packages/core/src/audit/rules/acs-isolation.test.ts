@@ -24,7 +24,9 @@ describe("groups.acs-isolation", () => {
     inv.iommuGroups.push({ id: 9, devices: ["0000:00:1c.0", "0000:00:1c.5", "0000:03:00.0", "0000:04:00.0"] });
     const r = acsIsolationRule.run(buildAuditContext(inv));
     expect(r.status).toBe("warn");
-    expect(r.evidence[1]).toMatch(/^group 9: bridge\/root port 0000:00:1c.0, 0000:00:1c.5 without ACS isolation .*; endpoints of 2 different slots/);
+    expect(r.evidence[1]).toMatch(
+      /^group 9: bridge\/root port 0000:00:1c.0, 0000:00:1c.5 without ACS isolation .*; endpoints of 2 different slots/,
+    );
     expect(r.remediation).toMatch(/ACS override patch/);
   });
 });

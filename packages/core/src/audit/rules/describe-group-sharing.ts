@@ -14,7 +14,11 @@ export function describeGroupSharing(group: IommuGroup, deviceByAddress: Map<str
   const slots = new Set(endpoints.map((d) => slotOf(d.address)));
   if (endpoints.length === 0 || (bridges.length === 0 && slots.size <= 1)) return null;
   const parts: string[] = [];
-  if (bridges.length > 0) parts.push(`bridge/root port ${bridges.map((b) => b.address).join(", ")} without ACS isolation shares it with ${endpoints.map((e) => e.address).join(", ")}`);
-  if (slots.size > 1) parts.push(`endpoints of ${slots.size} different slots (${[...slots].join(", ")}) are not isolated from each other (missing ACS)`);
+  if (bridges.length > 0)
+    parts.push(
+      `bridge/root port ${bridges.map((b) => b.address).join(", ")} without ACS isolation shares it with ${endpoints.map((e) => e.address).join(", ")}`,
+    );
+  if (slots.size > 1)
+    parts.push(`endpoints of ${slots.size} different slots (${[...slots].join(", ")}) are not isolated from each other (missing ACS)`);
   return `group ${group.id}: ${parts.join("; ")}`;
 }

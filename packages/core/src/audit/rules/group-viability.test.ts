@@ -13,7 +13,10 @@ function seed004(gpuAudioDriver: string | null, extra?: string): Inventory {
     makeDevice("0000:01:00.1", { vendorId: "10de", deviceId: "0fbc", classCode: "040300", driver: gpuAudioDriver, iommuGroup: 1 }),
   );
   const members = ["0000:00:01.0", "0000:01:00.0", "0000:01:00.1"];
-  if (extra) { inv.devices.push(makeDevice(extra, { driver: "xhci_hcd", classCode: "0c0330", iommuGroup: 1 })); members.push(extra); }
+  if (extra) {
+    inv.devices.push(makeDevice(extra, { driver: "xhci_hcd", classCode: "0c0330", iommuGroup: 1 }));
+    members.push(extra);
+  }
   inv.iommuGroups = inv.iommuGroups.filter((g) => g.id !== 1).concat({ id: 1, devices: members });
   return inv;
 }
@@ -32,7 +35,9 @@ describe("groups.viability", () => {
   it("fails when the GPU's audio function stays on snd_hda_intel", () => {
     const r = groupViabilityRule.run(buildAuditContext(seed004("snd_hda_intel"), { guest: gpu }));
     expect(r.status).toBe("fail");
-    expect(r.evidence).toContain("group 1 is not viable: 0000:01:00.1 (10de:0fbc) is on host driver snd_hda_intel (/sys/kernel/iommu_groups/1/devices)");
+    expect(r.evidence).toContain(
+      "group 1 is not viable: 0000:01:00.1 (10de:0fbc) is on host driver snd_hda_intel (/sys/kernel/iommu_groups/1/devices)",
+    );
     expect(r.remediation).toContain("virsh nodedev-detach pci_0000_01_00_1");
   });
   it("fails for a group shared with another slot's endpoint for lack of ACS, saying so", () => {
@@ -43,7 +48,9 @@ describe("groups.viability", () => {
   });
   it("fails when another guest holds a device of the group", () => {
     const inv = seed004("vfio-pci");
-    inv.guests.push(makeGuest({ name: "other", hostdevs: [{ kind: "hostdev", address: "0000:01:00.1", managed: true, mac: null, vlan: null }] }));
+    inv.guests.push(
+      makeGuest({ name: "other", hostdevs: [{ kind: "hostdev", address: "0000:01:00.1", managed: true, mac: null, vlan: null }] }),
+    );
     const r = groupViabilityRule.run(buildAuditContext(inv, { guest: gpu }));
     expect(r.status).toBe("fail");
     expect(r.evidence).toContain("group 1 is not viable for win: 0000:01:00.1 is assigned to other");

@@ -45,17 +45,26 @@ export const groupViabilityRule: AuditRule = {
           problems.push(`group ${group.id} is not viable for ${p.guest ?? "the guest"}: ${other} is assigned to ${holders.join(", ")}`);
           fixes.push(`Give ${p.address} and ${other} to the same guest (a group goes to one guest).`);
         } else if (o.driver !== null && o.driver !== "vfio-pci" && o.driver !== "pci-stub") {
-          problems.push(`group ${group.id} is not viable: ${other} (${o.vendorId}:${o.deviceId}) is on host driver ${o.driver} (/sys/kernel/iommu_groups/${group.id}/devices)`);
+          problems.push(
+            `group ${group.id} is not viable: ${other} (${o.vendorId}:${o.deviceId}) is on host driver ${o.driver} (/sys/kernel/iommu_groups/${group.id}/devices)`,
+          );
           fixes.push(`virsh nodedev-detach ${nodedevName(other)}   # or add ${other} to the same guest`);
         }
       }
       const why = describeGroupSharing(group, ctx.deviceByAddress);
       if (why) shared.push(why);
     }
-    if (checked === 0 && problems.length === 0) return notApplicable(`none of the ${scope.length} guest device(s) is on this host (see drivers.guest-devices-on-vfio)`);
-    const evidence = [`${checked} group(s) checked for ${scope.length} guest device(s) (/sys/kernel/iommu_groups/*/devices)`, ...capLines(shared, 6)];
+    if (checked === 0 && problems.length === 0)
+      return notApplicable(`none of the ${scope.length} guest device(s) is on this host (see drivers.guest-devices-on-vfio)`);
+    const evidence = [
+      `${checked} group(s) checked for ${scope.length} guest device(s) (/sys/kernel/iommu_groups/*/devices)`,
+      ...capLines(shared, 6),
+    ];
     if (problems.length === 0) return result("pass", evidence);
-    const acs = shared.length > 0 ? "\nThe sharing comes from missing ACS: move the card to a slot behind an ACS-capable root port (CPU root ports on Xeon E5+/HEDT); the ACS override patch only pretends isolation." : "";
+    const acs =
+      shared.length > 0
+        ? "\nThe sharing comes from missing ACS: move the card to a slot behind an ACS-capable root port (CPU root ports on Xeon E5+/HEDT); the ACS override patch only pretends isolation."
+        : "";
     return result("fail", [...evidence, ...capLines(problems)], capLines([...new Set(fixes)], 8).join("\n") + acs);
   },
 };

@@ -22,14 +22,24 @@ export const guestHugepagesRule: AuditRule = {
     const pages = Math.ceil(mem / size);
     const evidence = [
       `guest ${g.guest.name}: <memoryBacking><hugepages/> ${g.guest.hugepages ? "set" : "not set"}, memory ${formatKiB(mem)}`,
-      hp ? `/proc/meminfo: HugePages_Total ${hp.total}, HugePages_Free ${hp.free}, Hugepagesize ${hp.sizeKiB} kB` : "/proc/meminfo: no hugepage counters",
+      hp
+        ? `/proc/meminfo: HugePages_Total ${hp.total}, HugePages_Free ${hp.free}, Hugepagesize ${hp.sizeKiB} kB`
+        : "/proc/meminfo: no hugepage counters",
     ];
     const reserve = `echo ${pages} > /sys/kernel/mm/hugepages/hugepages-${size}kB/nr_hugepages   # or hugepages=${pages} on the kernel command line`;
     if (!g.guest.hugepages) {
-      return result("warn", [...evidence, "guest memory is pinned in 4 KiB pages: slower to pin, more IOMMU page-table entries"], `<memoryBacking><hugepages/></memoryBacking>\n${reserve}`);
+      return result(
+        "warn",
+        [...evidence, "guest memory is pinned in 4 KiB pages: slower to pin, more IOMMU page-table entries"],
+        `<memoryBacking><hugepages/></memoryBacking>\n${reserve}`,
+      );
     }
     const free = hp ? hp.free * hp.sizeKiB : 0;
     if (free >= mem) return result("pass", [...evidence, `${formatKiB(free)} free in hugepages >= ${formatKiB(mem)}`]);
-    return result("fail", [...evidence, `${formatKiB(free)} free in hugepages < ${formatKiB(mem)} guest memory: the guest will not start`], reserve);
+    return result(
+      "fail",
+      [...evidence, `${formatKiB(free)} free in hugepages < ${formatKiB(mem)} guest memory: the guest will not start`],
+      reserve,
+    );
   },
 };

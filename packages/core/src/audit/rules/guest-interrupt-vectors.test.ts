@@ -9,7 +9,8 @@ const run = (vfs: number, vcpus: number) => {
 };
 
 describe("guest.interrupt-vectors", () => {
-  it("is not applicable without a guest", () => expect(guestInterruptVectorsRule.run(buildAuditContext(makeInventory())).status).toBe("not-applicable"));
+  it("is not applicable without a guest", () =>
+    expect(guestInterruptVectorsRule.run(buildAuditContext(makeInventory())).status).toBe("not-applicable"));
   it("passes 8 VFs on 1 vCPU with headroom (8 x 5 = 40 <= 200 - 150)", () => expect(run(8, 1).status).toBe("pass"));
   it("warns at 16 VFs on 1 vCPU: it fits the model (80 <= 200) but seed 000 ran out after about a dozen", () => {
     const r = run(16, 1);

@@ -21,18 +21,35 @@ export const guestMachineTypeRule: AuditRule = {
     if (!g) return notApplicable(NO_GUEST);
     const n = g.functions.length + g.unknown.length;
     const machine = g.guest.machine;
-    const evidence = [`<os><type machine='${machine ?? "(none)"}'>, ${n} passthrough device(s), ${g.guest.pcieRootPorts} PCI controller(s) beyond the root`];
-    if (n > MAX_GUEST_DEVICES) return result("fail", [...evidence, `${n} devices > ~${MAX_GUEST_DEVICES}, the practical ceiling per guest (multifunction root ports)`], `Split the devices over guests: at most ${MAX_GUEST_DEVICES} per guest.`);
+    const evidence = [
+      `<os><type machine='${machine ?? "(none)"}'>, ${n} passthrough device(s), ${g.guest.pcieRootPorts} PCI controller(s) beyond the root`,
+    ];
+    if (n > MAX_GUEST_DEVICES)
+      return result(
+        "fail",
+        [...evidence, `${n} devices > ~${MAX_GUEST_DEVICES}, the practical ceiling per guest (multifunction root ports)`],
+        `Split the devices over guests: at most ${MAX_GUEST_DEVICES} per guest.`,
+      );
     if (n === 0) return notApplicable(`guest ${g.guest.name} has no passthrough device`);
     const q35 = "<type arch='x86_64' machine='q35'>hvm</type>";
     if (!machine) return result("warn", [...evidence, "no machine type: the hypervisor default applies"], q35);
     if (/q35/.test(machine)) {
-      const ports = g.guest.pcieRootPorts >= n ? "enough ports defined" : `libvirt adds ${n - g.guest.pcieRootPorts} pcie-root-port(s) at define; add spare ports for live hot-plug`;
+      const ports =
+        g.guest.pcieRootPorts >= n
+          ? "enough ports defined"
+          : `libvirt adds ${n - g.guest.pcieRootPorts} pcie-root-port(s) at define; add spare ports for live hot-plug`;
       return result("pass", [...evidence, `q35: one pcie-root-port per device, ${ports}`]);
     }
     if (/i440fx|^pc(-|$)/.test(machine)) {
       if (n <= I440FX_FREE_SLOTS) return result("pass", [...evidence, `i440fx: ${n} of ${I440FX_FREE_SLOTS} free slots on the PCI bus`]);
-      return result("warn", [...evidence, `i440fx: ${n} devices > ${I440FX_FREE_SLOTS} free slots: needs pci-bridge controllers (libvirt adds them) and devices appear as conventional PCI (no PCIe extended config space)`], `${q35}   # PCIe root ports, PCIe config space for the devices`);
+      return result(
+        "warn",
+        [
+          ...evidence,
+          `i440fx: ${n} devices > ${I440FX_FREE_SLOTS} free slots: needs pci-bridge controllers (libvirt adds them) and devices appear as conventional PCI (no PCIe extended config space)`,
+        ],
+        `${q35}   # PCIe root ports, PCIe config space for the devices`,
+      );
     }
     return result("not-applicable", [...evidence, "not an x86 PC machine type: no slot model for it"]);
   },

@@ -17,7 +17,9 @@ describe("guest.memlock", () => {
   it("fails a hard_limit below memory + I/O space", () => {
     const r = run(8 * GiB);
     expect(r.status).toBe("fail");
-    expect(r.remediation).toBe(`<memtune><hard_limit unit='KiB'>${9 * GiB}</hard_limit></memtune>   # or remove hard_limit and let libvirt compute it`);
+    expect(r.remediation).toBe(
+      `<memtune><hard_limit unit='KiB'>${9 * GiB}</hard_limit></memtune>   # or remove hard_limit and let libvirt compute it`,
+    );
   });
   it("fails a guest larger than the host (pinned memory cannot overcommit)", () => expect(run(null, 512 * GiB).status).toBe("fail"));
 });

@@ -19,21 +19,32 @@ export const guestMemlockRule: AuditRule = {
   run(ctx) {
     const g = guestFunctions(ctx);
     if (!g) return notApplicable(NO_GUEST);
-    if (g.functions.length + g.unknown.length === 0) return notApplicable(`guest ${g.guest.name} has no passthrough device: its memory is not pinned`);
+    if (g.functions.length + g.unknown.length === 0)
+      return notApplicable(`guest ${g.guest.name} has no passthrough device: its memory is not pinned`);
     const mem = g.guest.memoryKiB;
     const needed = mem + IO_SPACE_KIB;
     const limit = g.guest.memoryHardLimitKiB ?? null;
     const hostMem = ctx.inventory.host.memTotalKiB;
     const evidence = [
       `guest memory ${formatKiB(mem)} + ${formatKiB(IO_SPACE_KIB)} I/O space = ${formatKiB(needed)} to lock`,
-      limit === null ? "no <memtune><hard_limit>: libvirt sets memlock to guest memory + 1 GiB itself" : `<memtune><hard_limit> = ${formatKiB(limit)} (QEMU's memlock limit)`,
+      limit === null
+        ? "no <memtune><hard_limit>: libvirt sets memlock to guest memory + 1 GiB itself"
+        : `<memtune><hard_limit> = ${formatKiB(limit)} (QEMU's memlock limit)`,
       `host MemTotal (/proc/meminfo): ${hostMem === null ? "unknown" : formatKiB(hostMem)}`,
     ];
     if (limit !== null && limit < needed) {
-      return result("fail", [...evidence, `memlock ${formatKiB(limit)} < ${formatKiB(needed)}: VFIO DMA mapping fails (cannot pin guest memory)`], `<memtune><hard_limit unit='KiB'>${needed}</hard_limit></memtune>   # or remove hard_limit and let libvirt compute it`);
+      return result(
+        "fail",
+        [...evidence, `memlock ${formatKiB(limit)} < ${formatKiB(needed)}: VFIO DMA mapping fails (cannot pin guest memory)`],
+        `<memtune><hard_limit unit='KiB'>${needed}</hard_limit></memtune>   # or remove hard_limit and let libvirt compute it`,
+      );
     }
     if (hostMem !== null && mem > hostMem) {
-      return result("fail", [...evidence, `guest memory ${formatKiB(mem)} > host memory ${formatKiB(hostMem)}: pinned memory cannot be overcommitted`], `Lower <memory> below ${formatKiB(hostMem)} minus what the host and other passthrough guests need, or run the guest on a larger host.`);
+      return result(
+        "fail",
+        [...evidence, `guest memory ${formatKiB(mem)} > host memory ${formatKiB(hostMem)}: pinned memory cannot be overcommitted`],
+        `Lower <memory> below ${formatKiB(hostMem)} minus what the host and other passthrough guests need, or run the guest on a larger host.`,
+      );
     }
     return result("pass", evidence);
   },

@@ -1,5 +1,11 @@
 import type { AuditRule } from "../types.ts";
-import { DRIVER_MIB_PER_FUNCTION, formatKiB, GUEST_BASE_MIB, guestMemoryNeededKiB, recommendGuestMemoryKiB } from "../../sizing/guest-memory.ts";
+import {
+  DRIVER_MIB_PER_FUNCTION,
+  formatKiB,
+  GUEST_BASE_MIB,
+  guestMemoryNeededKiB,
+  recommendGuestMemoryKiB,
+} from "../../sizing/guest-memory.ts";
 import { notApplicable, result } from "../rule-helpers.ts";
 import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
 
@@ -26,7 +32,10 @@ export const guestMemoryRule: AuditRule = {
     const rec = recommendGuestMemoryKiB(n);
     return result(
       "fail",
-      [...evidence, `${formatKiB(given)} given < ${formatKiB(needed)} needed: the guest runs out of memory (OOM killer) while the drivers probe`],
+      [
+        ...evidence,
+        `${formatKiB(given)} given < ${formatKiB(needed)} needed: the guest runs out of memory (OOM killer) while the drivers probe`,
+      ],
       `<memory unit='KiB'>${rec}</memory>\n<currentMemory unit='KiB'>${rec}</currentMemory>   # ${formatKiB(rec)}: ${formatKiB(needed)} needed + 25 % headroom`,
     );
   },

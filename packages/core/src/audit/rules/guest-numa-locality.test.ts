@@ -17,7 +17,9 @@ describe("guest.numa-locality", () => {
   it("warns vCPUs pinned to the other node, with the XML for the devices' node", () => {
     const r = run("0-3");
     expect(r.status).toBe("warn");
-    expect(r.remediation).toBe("<vcpu placement='static' cpuset='16-31'>4</vcpu>\n<numatune><memory mode='strict' nodeset='1'/></numatune>");
+    expect(r.remediation).toBe(
+      "<vcpu placement='static' cpuset='16-31'>4</vcpu>\n<numatune><memory mode='strict' nodeset='1'/></numatune>",
+    );
   });
   it("warns unpinned vCPUs", () => expect(run(null).status).toBe("warn"));
 });

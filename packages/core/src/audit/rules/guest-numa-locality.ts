@@ -24,7 +24,8 @@ export const guestNumaLocalityRule: AuditRule = {
     const [topNode] = [...deviceNodes].sort((a, b) => b[1] - a[1])[0]!;
     const topCpus = nodes.find((n) => n.id === topNode)?.cpulist ?? "";
     const fix = `<vcpu placement='static' cpuset='${topCpus}'>${g.guest.vcpus}</vcpu>\n<numatune><memory mode='strict' nodeset='${topNode}'/></numatune>`;
-    if (!g.guest.cpuset) return result("warn", [devEvidence, "guest vCPUs are not pinned (no cpuset / <vcpupin>): they may run on any node"], fix);
+    if (!g.guest.cpuset)
+      return result("warn", [devEvidence, "guest vCPUs are not pinned (no cpuset / <vcpupin>): they may run on any node"], fix);
     let pinned: Set<number>;
     let nodeCpus: { id: number; cpus: Set<number> }[];
     try {

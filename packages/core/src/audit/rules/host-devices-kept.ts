@@ -23,7 +23,8 @@ export const hostDevicesKeptRule: AuditRule = {
       else if (i.master) needed.set(i.pciAddress, `${i.name} is a member of ${i.master} (/sys/class/net/${i.name}/master)`);
     }
     for (const d of inventory.devices) {
-      if (d.sriov && d.sriov.numVfs > 0 && !needed.has(d.address)) needed.set(d.address, `SR-IOV PF with ${d.sriov.numVfs} VFs: its driver must stay for the VFs`);
+      if (d.sriov && d.sriov.numVfs > 0 && !needed.has(d.address))
+        needed.set(d.address, `SR-IOV PF with ${d.sriov.numVfs} VFs: its driver must stay for the VFs`);
     }
     if (needed.size === 0) return notApplicable("no default-route NIC, bond/bridge member or active SR-IOV PF found on the host");
 
@@ -37,10 +38,23 @@ export const hostDevicesKeptRule: AuditRule = {
       const d: PciDevice | undefined = ctx.deviceByAddress.get(address);
       const label = `${address} (${d?.driver ?? "no driver"}) ${why}`;
       evidence.push(label);
-      if (d?.driver === "vfio-pci") { problems.push(`${address} is bound to vfio-pci`); fixes.push(`echo > /sys/bus/pci/devices/${address}/driver_override; echo ${address} > /sys/bus/pci/devices/${address}/driver/unbind; echo ${address} > /sys/bus/pci/drivers_probe`); }
-      if (scope.has(address)) { problems.push(`${address} is planned for a guest`); fixes.push(`Remove ${address} from the guest's <hostdev>/<interface type='hostdev'> list.`); }
+      if (d?.driver === "vfio-pci") {
+        problems.push(`${address} is bound to vfio-pci`);
+        fixes.push(
+          `echo > /sys/bus/pci/devices/${address}/driver_override; echo ${address} > /sys/bus/pci/devices/${address}/driver/unbind; echo ${address} > /sys/bus/pci/drivers_probe`,
+        );
+      }
+      if (scope.has(address)) {
+        problems.push(`${address} is planned for a guest`);
+        fixes.push(`Remove ${address} from the guest's <hostdev>/<interface type='hostdev'> list.`);
+      }
       const id = d ? `${d.vendorId}:${d.deviceId}` : undefined;
-      if (id && idsAtBoot.has(id)) { problems.push(`${address} has id ${id}, which ${idsAtBoot.get(id)} hands to vfio-pci at boot`); fixes.push(`Remove ${id} from the vfio-pci ids= line in ${idsAtBoot.get(id)} and bind the guest devices by address (driver_override) instead.`); }
+      if (id && idsAtBoot.has(id)) {
+        problems.push(`${address} has id ${id}, which ${idsAtBoot.get(id)} hands to vfio-pci at boot`);
+        fixes.push(
+          `Remove ${id} from the vfio-pci ids= line in ${idsAtBoot.get(id)} and bind the guest devices by address (driver_override) instead.`,
+        );
+      }
     }
     if (problems.length === 0) return result("pass", evidence);
     return result("fail", [...evidence, ...problems], fixes.join("\n"));

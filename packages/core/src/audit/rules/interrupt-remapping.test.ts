@@ -4,7 +4,11 @@ import { makeInventory } from "../testing/make-inventory.ts";
 import { interruptRemappingRule } from "./interrupt-remapping.ts";
 
 const run = (interruptRemapping: boolean | null, allowUnsafeInterrupts: boolean | null) =>
-  interruptRemappingRule.run(buildAuditContext(makeInventory({ host: { iommu: { enabled: true, groups: 5, units: ["dmar0"], interruptRemapping, allowUnsafeInterrupts } } })));
+  interruptRemappingRule.run(
+    buildAuditContext(
+      makeInventory({ host: { iommu: { enabled: true, groups: 5, units: ["dmar0"], interruptRemapping, allowUnsafeInterrupts } } }),
+    ),
+  );
 
 describe("kernel.interrupt-remapping", () => {
   it("passes with remapping", () => expect(run(true, false).status).toBe("pass"));

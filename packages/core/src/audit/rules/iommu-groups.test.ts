@@ -8,7 +8,9 @@ describe("iommu.groups", () => {
     expect(iommuGroupsRule.run(buildAuditContext(makeInventory())).status).toBe("pass");
   });
   it("fails with the firmware fix when there are none", () => {
-    const inv = makeInventory({ host: { iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null } } });
+    const inv = makeInventory({
+      host: { iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null } },
+    });
     const r = iommuGroupsRule.run(buildAuditContext(inv));
     expect(r.status).toBe("fail");
     expect(r.evidence[0]).toBe("/sys/kernel/iommu_groups: 0 group(s)");

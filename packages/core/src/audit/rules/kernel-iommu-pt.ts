@@ -10,13 +10,16 @@ export const kernelIommuPtRule: AuditRule = {
   title: "IOMMU passthrough mode for host DMA (iommu=pt)",
   layer: "kernel",
   run({ inventory }) {
-    if (unreadSource(inventory, "/proc/cmdline")) return couldNotTell(["could not tell: /proc/cmdline was not read, so whether iommu=pt is set is unknown"]);
+    if (unreadSource(inventory, "/proc/cmdline"))
+      return couldNotTell(["could not tell: /proc/cmdline was not read, so whether iommu=pt is set is unknown"]);
     // With the IOMMU off nothing is translated: iommu=pt has nothing to change yet.
-    if (!inventory.host.iommu.enabled) return notApplicable("the IOMMU is off (no IOMMU groups): host DMA is not translated; turn the IOMMU on first (kernel.iommu-enable)");
+    if (!inventory.host.iommu.enabled)
+      return notApplicable("the IOMMU is off (no IOMMU groups): host DMA is not translated; turn the IOMMU on first (kernel.iommu-enable)");
     const args = cmdlineArgs(inventory.host.kernelCmdline);
     const iommu = args.get("iommu");
     const evidence = [`/proc/cmdline: ${iommu === undefined ? "no iommu= argument" : `iommu=${iommu}`}`];
-    if (iommu === "pt" || args.get("intel_iommu")?.split(",").includes("pt") || args.get("amd_iommu") === "pt") return result("pass", evidence);
+    if (iommu === "pt" || args.get("intel_iommu")?.split(",").includes("pt") || args.get("amd_iommu") === "pt")
+      return result("pass", evidence);
     return result(
       "warn",
       [...evidence, "host devices' DMA goes through IOMMU translation: extra overhead on the host, no gain for guests"],

@@ -4,7 +4,11 @@ import { makeInventory } from "../testing/make-inventory.ts";
 import { persistVfCountRule } from "./persist-vf-count.ts";
 
 const entry = (numVfs: number, target: { interface?: string; driver?: string }) => ({
-  source: "/etc/sysfs.d/mlnx-vfs.conf:1", interface: target.interface ?? null, address: null, driver: target.driver ?? null, numVfs,
+  source: "/etc/sysfs.d/mlnx-vfs.conf:1",
+  interface: target.interface ?? null,
+  address: null,
+  driver: target.driver ?? null,
+  numVfs,
 });
 
 describe("persistence.vf-count", () => {

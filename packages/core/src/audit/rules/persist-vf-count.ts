@@ -13,18 +13,24 @@ export const persistVfCountRule: AuditRule = {
   run({ inventory, options }) {
     const persistence = inventory.host.persistence;
     const wanted = options.wantedVfs ?? {};
-    const pfs = inventory.devices.filter((d) => d.sriov && ((wanted[d.address] ?? d.sriov.numVfs) > 0));
+    const pfs = inventory.devices.filter((d) => d.sriov && (wanted[d.address] ?? d.sriov.numVfs) > 0);
     if (pfs.length === 0) return notApplicable("no PF with VFs in use or wanted");
-    if (!persistence) return couldNotTell([`could not tell: /etc was not read (/etc/sysfs.d, /etc/udev/rules.d), so what sets ${pfs.length} PF(s)' VF counts at boot is unknown`]);
+    if (!persistence)
+      return couldNotTell([
+        `could not tell: /etc was not read (/etc/sysfs.d, /etc/udev/rules.d), so what sets ${pfs.length} PF(s)' VF counts at boot is unknown`,
+      ]);
     const evidence: string[] = [];
     const problems: string[] = [];
     const lines: string[] = [];
     for (const pf of pfs) {
       const target = wanted[pf.address] ?? pf.sriov!.numVfs;
-      const entry = persistence.vfCounts.find((e) => e.address === pf.address || (e.interface !== null && pf.netInterfaces.includes(e.interface)))
-        ?? persistence.vfCounts.find((e) => e.address === null && e.interface === null && e.driver !== null && e.driver === pf.driver);
+      const entry =
+        persistence.vfCounts.find((e) => e.address === pf.address || (e.interface !== null && pf.netInterfaces.includes(e.interface))) ??
+        persistence.vfCounts.find((e) => e.address === null && e.interface === null && e.driver !== null && e.driver === pf.driver);
       const ifname = pf.netInterfaces[0];
-      const line = ifname ? `class/net/${ifname}/device/sriov_numvfs = ${target}` : `bus/pci/devices/${pf.address}/sriov_numvfs = ${target}`;
+      const line = ifname
+        ? `class/net/${ifname}/device/sriov_numvfs = ${target}`
+        : `bus/pci/devices/${pf.address}/sriov_numvfs = ${target}`;
       if (!entry) {
         problems.push(`${pf.address}${ifname ? ` (${ifname})` : ""}: ${target} VFs now, nothing sets them at boot`);
         lines.push(line);
@@ -36,7 +42,11 @@ export const persistVfCountRule: AuditRule = {
     if (problems.length === 0) return result("pass", capLines(evidence));
     return result(
       "fail",
-      [...capLines(evidence, 4), ...capLines(problems), `read: /etc/sysfs.d/*.conf, /etc/udev/rules.d/*.rules (${persistence.vfCounts.length} VF count entries)`],
+      [
+        ...capLines(evidence, 4),
+        ...capLines(problems),
+        `read: /etc/sysfs.d/*.conf, /etc/udev/rules.d/*.rules (${persistence.vfCounts.length} VF count entries)`,
+      ],
       `Add to /etc/sysfs.d/vfleet-sriov.conf (Debian/Ubuntu package sysfsutils):\n${lines.join("\n")}`,
     );
   },

@@ -16,9 +16,13 @@ export const persistVfioBindingRule: AuditRule = {
     const scope = devicesInScope(ctx);
     if (scope.length === 0) return notApplicable("no device planned (--guest) or assigned to a guest on this host");
     const unmanaged = scope.filter((p) => !p.managed);
-    if (unmanaged.length === 0) return result("pass", [`${scope.length} guest device(s), all managed='yes': libvirt binds them to vfio-pci at each guest start`]);
+    if (unmanaged.length === 0)
+      return result("pass", [`${scope.length} guest device(s), all managed='yes': libvirt binds them to vfio-pci at each guest start`]);
     const persistence = ctx.inventory.host.persistence;
-    if (!persistence) return couldNotTell(["could not tell: /etc was not read (/etc/modprobe.d, /etc/udev/rules.d), so what binds devices to vfio-pci at boot is unknown"]);
+    if (!persistence)
+      return couldNotTell([
+        "could not tell: /etc was not read (/etc/modprobe.d, /etc/udev/rules.d), so what binds devices to vfio-pci at boot is unknown",
+      ]);
     const ids = new Map<string, string>();
     for (const e of persistence.vfioPciIds) for (const id of e.ids) ids.set(id.toLowerCase(), e.source);
     const overrides = new Map(persistence.driverOverrides.filter((o) => o.driver === "vfio-pci").map((o) => [o.address, o.source]));
@@ -31,7 +35,10 @@ export const persistVfioBindingRule: AuditRule = {
       const id = `${d.vendorId}:${d.deviceId}`;
       const how = overrides.get(p.address) ?? ids.get(id);
       if (how) evidence.push(`${p.address} (${id}): vfio-pci at boot via ${how}`);
-      else { problems.push(`${p.address} (${id}): managed='no' and nothing binds it to vfio-pci at boot`); missingIds.add(id); }
+      else {
+        problems.push(`${p.address} (${id}): managed='no' and nothing binds it to vfio-pci at boot`);
+        missingIds.add(id);
+      }
     }
     if (problems.length === 0) return result("pass", capLines(evidence));
     return result(

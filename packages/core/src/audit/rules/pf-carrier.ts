@@ -23,14 +23,23 @@ export const pfCarrierRule: AuditRule = {
     const evidence: string[] = [];
     const down: string[] = [];
     for (const pf of pfs.values()) {
-      if (pf.netInterfaces.length === 0) { evidence.push(`${pf.address}: no net interface (not a network PF, or its driver is unbound)`); continue; }
+      if (pf.netInterfaces.length === 0) {
+        evidence.push(`${pf.address}: no net interface (not a network PF, or its driver is unbound)`);
+        continue;
+      }
       for (const name of pf.netInterfaces) {
         const carrier = ctx.interfaceByName.get(name)?.carrier ?? null;
-        evidence.push(`/sys/class/net/${name}/carrier (${pf.address}): ${carrier === null ? "unreadable (interface down)" : carrier ? "1" : "0"}`);
+        evidence.push(
+          `/sys/class/net/${name}/carrier (${pf.address}): ${carrier === null ? "unreadable (interface down)" : carrier ? "1" : "0"}`,
+        );
         if (carrier !== true) down.push(name);
       }
     }
     if (down.length === 0) return result("pass", evidence);
-    return result("warn", [...evidence, `${down.length} of ${evidence.length} PF port(s) without link: their VFs have no network`], `ip link set dev ${down[0]} up   # and check cabling / switch port of: ${down.join(", ")}`);
+    return result(
+      "warn",
+      [...evidence, `${down.length} of ${evidence.length} PF port(s) without link: their VFs have no network`],
+      `ip link set dev ${down[0]} up   # and check cabling / switch port of: ${down.join(", ")}`,
+    );
   },
 };

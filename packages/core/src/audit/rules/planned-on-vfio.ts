@@ -39,14 +39,19 @@ export const plannedOnVfioRule: AuditRule = {
       if (d.driver === "vfio-pci") continue;
       const running = !p.audited && p.guest !== null && runningGuests.has(p.guest);
       if (p.managed && !running) continue;
-      problems.push(`${p.address}: driver ${driver}${running ? `, yet guest ${p.guest} is running with it` : ", hostdev managed='no' so libvirt will not detach it"}`);
+      problems.push(
+        `${p.address}: driver ${driver}${running ? `, yet guest ${p.guest} is running with it` : ", hostdev managed='no' so libvirt will not detach it"}`,
+      );
       fixes.push(`virsh nodedev-detach ${nodedevName(p.address)}`);
       if (!p.managed) unmanagedOnHost = true;
     }
     const counts = [...byDriver].map(([drv, n]) => `${n} on ${drv}`).join(", ");
     const evidence = [`${scope.length} device(s) for guests, /sys/bus/pci/devices/*/driver: ${counts || "none found"}`];
-    const managedOnHost = scope.filter((p) => p.managed && ctx.deviceByAddress.get(p.address)?.driver && ctx.deviceByAddress.get(p.address)?.driver !== "vfio-pci").length;
-    if (managedOnHost > 0) evidence.push(`${managedOnHost} on a host driver with managed='yes': libvirt moves them to vfio-pci at guest start`);
+    const managedOnHost = scope.filter(
+      (p) => p.managed && ctx.deviceByAddress.get(p.address)?.driver && ctx.deviceByAddress.get(p.address)?.driver !== "vfio-pci",
+    ).length;
+    if (managedOnHost > 0)
+      evidence.push(`${managedOnHost} on a host driver with managed='yes': libvirt moves them to vfio-pci at guest start`);
     if (problems.length === 0) return result("pass", evidence);
     const remediation = [
       ...(missing > 0 ? ["Fix the PCI addresses in the guest XML (or create the VFs first: see sriov.vf-count)."] : []),

@@ -14,7 +14,8 @@ export function firmwareCommand(pf: PciDevice, n: number): string {
   return `Raise the VF limit of ${pf.address} to ${n} in the adapter firmware / system BIOS (SR-IOV setting); sriov_totalvfs is that limit.`;
 }
 
-const setCount = (pf: string, n: number) => `echo 0 > /sys/bus/pci/devices/${pf}/sriov_numvfs && echo ${n} > /sys/bus/pci/devices/${pf}/sriov_numvfs`;
+const setCount = (pf: string, n: number) =>
+  `echo 0 > /sys/bus/pci/devices/${pf}/sriov_numvfs && echo ${n} > /sys/bus/pci/devices/${pf}/sriov_numvfs`;
 
 export const sriovVfCountRule: AuditRule = {
   id: "sriov.vf-count",
@@ -25,7 +26,8 @@ export const sriovVfCountRule: AuditRule = {
     if (pfs.length === 0) return notApplicable("no SR-IOV capable device (no sriov_totalvfs under /sys/bus/pci/devices)");
     const wanted = options.wantedVfs ?? {};
     for (const pf of Object.keys(wanted)) {
-      if (!pfs.some((d) => d.address === pf)) return result("fail", [`wanted VFs on ${pf}, which is not an SR-IOV PF on this host`], "Check the PF address in the plan.");
+      if (!pfs.some((d) => d.address === pf))
+        return result("fail", [`wanted VFs on ${pf}, which is not an SR-IOV PF on this host`], "Check the PF address in the plan.");
     }
     let status: "pass" | "warn" | "fail" = "pass";
     const evidence: string[] = [];
@@ -34,7 +36,9 @@ export const sriovVfCountRule: AuditRule = {
       const s = pf.sriov!;
       const want = wanted[pf.address];
       const name = pf.netInterfaces[0] ? `${pf.netInterfaces[0]}, ` : "";
-      evidence.push(`/sys/bus/pci/devices/${pf.address} (${name}${pf.driver ?? "no driver"}): sriov_numvfs=${s.numVfs} sriov_totalvfs=${s.totalVfs}${want === undefined ? "" : ` wanted=${want}`}`);
+      evidence.push(
+        `/sys/bus/pci/devices/${pf.address} (${name}${pf.driver ?? "no driver"}): sriov_numvfs=${s.numVfs} sriov_totalvfs=${s.totalVfs}${want === undefined ? "" : ` wanted=${want}`}`,
+      );
       if (want !== undefined && want > s.totalVfs) {
         status = "fail";
         evidence.push(`${pf.address}: ${want} wanted > firmware limit ${s.totalVfs}: writing it would fail with ERANGE`);

@@ -5,7 +5,10 @@ import { vfMacUniqueRule } from "./vf-mac-unique.ts";
 
 describe("sriov.mac-unique", () => {
   it("passes distinct MACs, also against the fleet", () => {
-    const fleetMacs = new Map([["02:00:00:00:00:01", ["hv1"]], ["02:00:00:00:00:99", ["hv2"]]]);
+    const fleetMacs = new Map([
+      ["02:00:00:00:00:01", ["hv1"]],
+      ["02:00:00:00:00:99", ["hv2"]],
+    ]);
     expect(vfMacUniqueRule.run(buildAuditContext(makeInventory(), { fleetMacs })).status).toBe("pass");
   });
   it("fails a MAC used twice on the host", () => {

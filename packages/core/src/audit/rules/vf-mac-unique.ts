@@ -32,16 +32,24 @@ export const vfMacUniqueRule: AuditRule = {
   layer: "sriov",
   run(ctx) {
     const macs = collectVfMacs(ctx);
-    if (macs.size === 0) return notApplicable("no VF MAC set on this host (ip -details link show: none, or all 00:00:00:00:00:00) and none planned");
+    if (macs.size === 0)
+      return notApplicable("no VF MAC set on this host (ip -details link show: none, or all 00:00:00:00:00:00) and none planned");
     const self = ctx.inventory.host.hostname;
     const problems: string[] = [];
     for (const [mac, owners] of macs) {
       if (owners.size > 1) problems.push(`${mac} is on ${owners.size} VFs of this host: ${[...owners].join(", ")}`);
       const elsewhere = (ctx.options.fleetMacs?.get(mac) ?? []).filter((h) => h !== self);
-      if (elsewhere.length > 0) problems.push(`${mac} (${[...owners].join(", ")}) is also used on host ${[...new Set(elsewhere)].join(", ")}`);
+      if (elsewhere.length > 0)
+        problems.push(`${mac} (${[...owners].join(", ")}) is also used on host ${[...new Set(elsewhere)].join(", ")}`);
     }
-    const evidence = [`${macs.size} VF MAC(s) from ip -details link show (vfinfo_list)${ctx.options.guest ? " and the guest XML" : ""}${ctx.options.fleetMacs ? `, compared with ${ctx.options.fleetMacs.size} MACs across the fleet` : ""}`];
+    const evidence = [
+      `${macs.size} VF MAC(s) from ip -details link show (vfinfo_list)${ctx.options.guest ? " and the guest XML" : ""}${ctx.options.fleetMacs ? `, compared with ${ctx.options.fleetMacs.size} MACs across the fleet` : ""}`,
+    ];
     if (problems.length === 0) return result("pass", evidence);
-    return result("fail", [...evidence, ...capLines(problems)], "Give each VF its own MAC: `ip link set dev <pf> vf <n> mac 02:xx:xx:xx:xx:xx` (locally administered), or change <mac address='...'/> in the guest's <interface type='hostdev'>.");
+    return result(
+      "fail",
+      [...evidence, ...capLines(problems)],
+      "Give each VF its own MAC: `ip link set dev <pf> vf <n> mac 02:xx:xx:xx:xx:xx` (locally administered), or change <mac address='...'/> in the guest's <interface type='hostdev'>.",
+    );
   },
 };

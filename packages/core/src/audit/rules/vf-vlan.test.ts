@@ -7,7 +7,10 @@ function plan(state: "running" | "shut off", pfVlan: number | null, address?: st
   const inv = makeInventory();
   const pf = inv.devices.find((d) => d.sriov)!;
   pf.sriov!.vfConfigs[0]!.vlan = pfVlan;
-  const guest = makeGuest({ state, hostdevs: [{ kind: "interface", address: address ?? pf.sriov!.vfs[0]!, managed: true, mac: null, vlan: 42 }] });
+  const guest = makeGuest({
+    state,
+    hostdevs: [{ kind: "interface", address: address ?? pf.sriov!.vfs[0]!, managed: true, mac: null, vlan: 42 }],
+  });
   return vfVlanRule.run(buildAuditContext(inv, { guest }));
 }
 

@@ -34,8 +34,15 @@ export const vfVlanRule: AuditRule = {
       }
     }
     if (problems.length === 0) {
-      return result("pass", [...capLines(evidence), ...(guest.state === "running" ? [] : ["libvirt sets each planned VLAN on the PF at guest start"])]);
+      return result("pass", [
+        ...capLines(evidence),
+        ...(guest.state === "running" ? [] : ["libvirt sets each planned VLAN on the PF at guest start"]),
+      ]);
     }
-    return result("fail", [...capLines(evidence), ...problems], fixes.length > 0 ? fixes.join("\n") : "Pass a VF (not a PF or a plain NIC) when the interface carries a <vlan>.");
+    return result(
+      "fail",
+      [...capLines(evidence), ...problems],
+      fixes.length > 0 ? fixes.join("\n") : "Pass a VF (not a PF or a plain NIC) when the interface carries a <vlan>.",
+    );
   },
 };

@@ -20,11 +20,14 @@ export const vfioModulesRule: AuditRule = {
     // A device driven by vfio-pci proves the modules loaded (vfio_pci needs vfio and, for guests, vfio_iommu_type1).
     const onVfio = inventory.devices.filter((d) => d.driver === "vfio-pci").length;
     if (unreadSource(inventory, "/sys/module")) {
-      if (onVfio > 0) return result("pass", [`/sys/module: not readable; ${onVfio} device(s) are driven by vfio-pci, so vfio_pci and vfio are loaded`]);
+      if (onVfio > 0)
+        return result("pass", [`/sys/module: not readable; ${onVfio} device(s) are driven by vfio-pci, so vfio_pci and vfio are loaded`]);
       return couldNotTell(["could not tell: /sys/module was not read and no device is on vfio-pci"]);
     }
     if (onVfio > 0 && !loaded.has("vfio_pci")) {
-      return couldNotTell([`contradictory evidence: /sys/module lists no vfio_pci, but ${onVfio} device(s) are driven by vfio-pci (a partial or inconsistent capture?)`]);
+      return couldNotTell([
+        `contradictory evidence: /sys/module lists no vfio_pci, but ${onVfio} device(s) are driven by vfio-pci (a partial or inconsistent capture?)`,
+      ]);
     }
     const evidence: string[] = [];
     const missing: string[] = [];

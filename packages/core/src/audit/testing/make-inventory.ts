@@ -28,13 +28,26 @@ export function makeHost(overrides: Partial<HostFacts> = {}): HostFacts {
 
 export function makeDevice(address: string, overrides: Partial<PciDevice> = {}): PciDevice {
   return {
-    address, vendorId: "8086", deviceId: "1533", subsystemVendorId: null, subsystemDeviceId: null,
-    classCode: "020000", revision: "03", driver: "igb", driverOverride: null, iommuGroup: null,
-    numaNode: 0, physfn: null, vfIndex: null, sriov: null, msixVectors: 5, link: null, netInterfaces: [],
+    address,
+    vendorId: "8086",
+    deviceId: "1533",
+    subsystemVendorId: null,
+    subsystemDeviceId: null,
+    classCode: "020000",
+    revision: "03",
+    driver: "igb",
+    driverOverride: null,
+    iommuGroup: null,
+    numaNode: 0,
+    physfn: null,
+    vfIndex: null,
+    sriov: null,
+    msixVectors: 5,
+    link: null,
+    netInterfaces: [],
     ...overrides,
   };
 }
-
 
 export function makeInventory(options: { vfs?: number; host?: Partial<HostFacts> } = {}): Inventory {
   const n = options.vfs ?? 4;
@@ -44,19 +57,54 @@ export function makeInventory(options: { vfs?: number; host?: Partial<HostFacts>
     return `0000:86:${slot.toString(16).padStart(2, "0")}.${(i + 2) % 8}`;
   });
   const devices: PciDevice[] = [
-    makeDevice("0000:00:03.0", { vendorId: "8086", deviceId: "2030", classCode: "060400", driver: "pcieport", iommuGroup: 1, msixVectors: null }),
+    makeDevice("0000:00:03.0", {
+      vendorId: "8086",
+      deviceId: "2030",
+      classCode: "060400",
+      driver: "pcieport",
+      iommuGroup: 1,
+      msixVectors: null,
+    }),
     makeDevice("0000:01:00.0", { driver: "igb", iommuGroup: 2, netInterfaces: ["eno1"] }),
     makeDevice(pf, {
-      vendorId: "15b3", deviceId: "1017", driver: "mlx5_core", iommuGroup: 10, numaNode: 1, msixVectors: 64,
+      vendorId: "15b3",
+      deviceId: "1017",
+      driver: "mlx5_core",
+      iommuGroup: 10,
+      numaNode: 1,
+      msixVectors: 64,
       netInterfaces: ["enp134s0f0"],
       sriov: {
-        totalVfs: 16, numVfs: n, vfs, vfDeviceId: "1018", offset: 2, stride: 1, driversAutoprobe: true,
-        vfConfigs: vfs.map((_, i) => ({ index: i, mac: `02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`, vlan: null, qos: null, spoofchk: true, trust: false, linkState: "auto" as const })),
+        totalVfs: 16,
+        numVfs: n,
+        vfs,
+        vfDeviceId: "1018",
+        offset: 2,
+        stride: 1,
+        driversAutoprobe: true,
+        vfConfigs: vfs.map((_, i) => ({
+          index: i,
+          mac: `02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`,
+          vlan: null,
+          qos: null,
+          spoofchk: true,
+          trust: false,
+          linkState: "auto" as const,
+        })),
       },
     }),
-    ...vfs.map((address, i) => makeDevice(address, {
-      vendorId: "15b3", deviceId: "1018", driver: "vfio-pci", iommuGroup: 100 + i, numaNode: 1, physfn: pf, vfIndex: i, msixVectors: 8,
-    })),
+    ...vfs.map((address, i) =>
+      makeDevice(address, {
+        vendorId: "15b3",
+        deviceId: "1018",
+        driver: "vfio-pci",
+        iommuGroup: 100 + i,
+        numaNode: 1,
+        physfn: pf,
+        vfIndex: i,
+        msixVectors: 8,
+      }),
+    ),
   ];
   const iommuGroups = devices.filter((d) => d.iommuGroup !== null).map((d) => ({ id: d.iommuGroup!, devices: [d.address] }));
   const host = makeHost({ ...options.host });
@@ -75,8 +123,18 @@ export function makeInventory(options: { vfs?: number; host?: Partial<HostFacts>
 
 export function makeGuest(overrides: Partial<Guest> = {}): Guest {
   return {
-    name: "vm1", uuid: null, state: "shut off", vcpus: 4, memoryKiB: 8 * 1024 * 1024, machine: "pc-q35-7.2",
-    cpuset: null, hugepages: false, pcieRootPorts: 0, hostdevs: [], memoryHardLimitKiB: null, numaMemoryNodes: null,
+    name: "vm1",
+    uuid: null,
+    state: "shut off",
+    vcpus: 4,
+    memoryKiB: 8 * 1024 * 1024,
+    machine: "pc-q35-7.2",
+    cpuset: null,
+    hugepages: false,
+    pcieRootPorts: 0,
+    hostdevs: [],
+    memoryHardLimitKiB: null,
+    numaMemoryNodes: null,
     ...overrides,
   };
 }
@@ -84,5 +142,8 @@ export function makeGuest(overrides: Partial<Guest> = {}): Guest {
 /** The guest holding VFs `from..to-1` of makeInventory's PF, managed by libvirt. */
 export function guestWithVfs(inv: Inventory, count: number, overrides: Partial<Guest> = {}): Guest {
   const vfs = inv.devices.find((d) => d.sriov)!.sriov!.vfs.slice(0, count);
-  return makeGuest({ hostdevs: vfs.map((address) => ({ kind: "hostdev" as const, address, managed: true, mac: null, vlan: null })), ...overrides });
+  return makeGuest({
+    hostdevs: vfs.map((address) => ({ kind: "hostdev" as const, address, managed: true, mac: null, vlan: null })),
+    ...overrides,
+  });
 }

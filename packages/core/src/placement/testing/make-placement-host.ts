@@ -5,7 +5,11 @@ import type { PlacementHost, PlacementPf, PlacementVf } from "../placement-types
  * 16, offset 2 / stride 1, VF MSI-X table 12) with `ready` VFs on vfio-pci, then `bindable` on
  * mlx5_core, then `assigned` to guest vm0.
  */
-export function makePf(bus: number, numaNode: number, o: { ready?: number; bindable?: number; assigned?: number; totalVfs?: number; driver?: string } = {}): PlacementPf {
+export function makePf(
+  bus: number,
+  numaNode: number,
+  o: { ready?: number; bindable?: number; assigned?: number; totalVfs?: number; driver?: string } = {},
+): PlacementPf {
   const address = `0000:${bus.toString(16).padStart(2, "0")}:00.0`;
   const kinds = [
     ...Array<"ready">(o.ready ?? 0).fill("ready"),
@@ -22,16 +26,36 @@ export function makePf(bus: number, numaNode: number, o: { ready?: number; binda
     vlan: null,
   }));
   return {
-    address, vendorId: "15b3", deviceId: "1017", driver: o.driver ?? "mlx5_core", netInterfaces: [`enp${bus}s0`], numaNode,
-    linkSpeed: "8.0 GT/s PCIe", linkWidth: 16, totalVfs: o.totalVfs ?? 16, numVfs: vfs.length, offset: 2, stride: 1, vfMsixVectors: 12, vfs,
+    address,
+    vendorId: "15b3",
+    deviceId: "1017",
+    driver: o.driver ?? "mlx5_core",
+    netInterfaces: [`enp${bus}s0`],
+    numaNode,
+    linkSpeed: "8.0 GT/s PCIe",
+    linkWidth: 16,
+    totalVfs: o.totalVfs ?? 16,
+    numVfs: vfs.length,
+    offset: 2,
+    stride: 1,
+    vfMsixVectors: 12,
+    vfs,
   };
 }
 
 export function makePlacementHost(name: string, pfs: PlacementPf[], o: Partial<PlacementHost> = {}): PlacementHost {
   return {
-    id: `id-${name}`, name, online: true, labels: {},
-    numaNodes: [{ id: 0, cpulist: "0-23" }, { id: 1, cpulist: "24-47" }],
-    pfs, devices: [], guests: [],
+    id: `id-${name}`,
+    name,
+    online: true,
+    labels: {},
+    numaNodes: [
+      { id: 0, cpulist: "0-23" },
+      { id: 1, cpulist: "24-47" },
+    ],
+    pfs,
+    devices: [],
+    guests: [],
     ...o,
   };
 }

@@ -30,7 +30,10 @@ function vfPlanXml(vfs: string[], vcpus: number): string {
 }
 /** Scripts read with an API token (a viewer sees everything these tests read). */
 const auth = () => ({ authorization: `Bearer ${server.admin.token}` });
-const allVfs = () => buildDgx2Inventory().devices.filter((d) => d.physfn).map((d) => d.address);
+const allVfs = () =>
+  buildDgx2Inventory()
+    .devices.filter((d) => d.physfn)
+    .map((d) => d.address);
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -68,7 +71,9 @@ describe("audit REST API", () => {
     expect(report.host).toBe("dgx2-01");
     expect(report.guest).toBe("dgx-vm");
     expect(report.checks.find((c) => c.id === "iommu.groups")!.status).toBe("pass");
-    expect(report.summary.pass + report.summary.warn + report.summary.fail + report.summary.unknown + report.summary["not-applicable"]).toBe(report.checks.length);
+    expect(
+      report.summary.pass + report.summary.warn + report.summary.fail + report.summary.unknown + report.summary["not-applicable"],
+    ).toBe(report.checks.length);
   });
 
   it("exports Markdown", async () => {
@@ -83,7 +88,11 @@ describe("audit REST API", () => {
   });
 
   it("POST audits a pasted plan: 160 VFs on 4 vCPUs fail the interrupt check in numbers", async () => {
-    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json", ...auth() }, body: JSON.stringify({ domainXml: vfPlanXml(allVfs(), 4) }) });
+    const res = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth() },
+      body: JSON.stringify({ domainXml: vfPlanXml(allVfs(), 4) }),
+    });
     expect(res.status).toBe(200);
     const report = (await res.json()) as AuditReport;
     const c = report.checks.find((x) => x.id === "guest.interrupt-vectors")!;
@@ -92,7 +101,11 @@ describe("audit REST API", () => {
   });
 
   it("rejects bad input naming the field", async () => {
-    const bad = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, { method: "POST", headers: { "content-type": "application/json", ...auth() }, body: JSON.stringify({ domainXml: "<network/>" }) });
+    const bad = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth() },
+      body: JSON.stringify({ domainXml: "<network/>" }),
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ error: "domainXml: domain XML has no <domain> root element", field: "domainXml" });
     const fmt = await fetch(`${server.url}/api/v1/audit/hosts/${dgxId}?format=pdf`, { headers: auth() });
@@ -117,7 +130,9 @@ describe("audit pages in Chromium", () => {
     await page.getByTestId("audit-report").first().waitFor();
     expect(await page.locator('[data-testid="audit-check"][data-check-id="iommu.groups"]').getAttribute("data-status")).toBe("pass");
     expect(await page.getByTestId("audit-layer-firmware").isVisible()).toBe(true);
-    expect(await page.getByTestId("audit-stamps").first().textContent()).toMatch(/^Audited \d{4}-\d\d-\d\d [\d:]+Z from the inventory scanned \d{4}-/);
+    expect(await page.getByTestId("audit-stamps").first().textContent()).toMatch(
+      /^Audited \d{4}-\d\d-\d\d [\d:]+Z from the inventory scanned \d{4}-/,
+    );
 
     await page.getByTestId("guest-plan-xml").fill(vfPlanXml(allVfs().slice(0, 80), 1));
     await page.getByTestId("guest-plan-submit").click();
@@ -128,7 +143,9 @@ describe("audit pages in Chromium", () => {
     expect(await verdict.getAttribute("data-status")).toBe("fail");
     expect(await verdict.textContent()).toMatch(/^Guest \S+ on dgx2-01: will not work as planned — \d+ checks? fails?: [^\n]*Interrupt/i);
     expect(await planned.locator('[data-check-id="guest.interrupt-vectors"]').getAttribute("data-status")).toBe("fail");
-    expect(await planned.locator('[data-check-id="guest.interrupt-vectors"] [data-testid="audit-remediation"]').textContent()).toMatch(/^<vcpu placement='static'>\d+<\/vcpu>/);
+    expect(await planned.locator('[data-check-id="guest.interrupt-vectors"] [data-testid="audit-remediation"]').textContent()).toMatch(
+      /^<vcpu placement='static'>\d+<\/vcpu>/,
+    );
     await mkdir(RESULTS, { recursive: true });
     await page.screenshot({ path: `${RESULTS}audit-host.png` });
 

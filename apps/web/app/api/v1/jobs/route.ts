@@ -33,7 +33,12 @@ async function post(request: Request): Promise<Response> {
   if (body.data.dryRun) return Response.json({ dryRun: true, preview: spec!.preview, basis });
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, jobs: prepared.jobs, ...(body.data.basis ? { expectBasis: body.data.basis } : {}) });
+  const created = await queries.createJobs(db, {
+    hostId: body.data.hostId,
+    createdBy: caller.actor,
+    jobs: prepared.jobs,
+    ...(body.data.basis ? { expectBasis: body.data.basis } : {}),
+  });
   if (!created.ok) return "stale" in created ? staleResponse(created.stale.basis, [spec!.preview]) : conflictResponse(created.conflict);
   const job = created.jobs[0]!;
   jobs.kick(job.hostId);

@@ -29,20 +29,52 @@ async function post(request: Request): Promise<Response> {
   const { template } = body.data;
   // One bind job per PF for agents that take a list (1.6); a job per VF for older ones.
   const batchBinds = speaksAtLeast(host.summary.protocolVersion, "1.6");
-  const specs = template ? planSeed000(host.inventory, { guest: template.guest, count: template.count, batchBinds, ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}) }) : body.data.jobs!;
+  const specs = template
+    ? planSeed000(host.inventory, {
+        guest: template.guest,
+        count: template.count,
+        batchBinds,
+        ...(template.pfLimit ? { pfLimit: template.pfLimit } : {}),
+      })
+    : body.data.jobs!;
   if (specs.length === 0) return badRequest("template", "the host has no SR-IOV PF with a known VF offset/stride: nothing to plan");
-  const prepared = prepareJobs(specs, host.inventory, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`), host.summary);
+  const prepared = prepareJobs(
+    specs,
+    host.inventory,
+    (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`),
+    host.summary,
+  );
   if (!prepared.ok) return refusedResponse(prepared);
-  const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`));
+  const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) =>
+    template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`,
+  );
   if (macTaken) return macTaken;
-  const title = body.data.title ?? (template ? `seed 000: ${template.count} VFs per PF -> vfio-pci -> ${template.guest}` : `${specs.length} jobs`);
+  const title =
+    body.data.title ?? (template ? `seed 000: ${template.count} VFs per PF -> vfio-pci -> ${template.guest}` : `${specs.length} jobs`);
   if (body.data.dryRun) {
-    return Response.json({ dryRun: true, title, basis, jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })) });
+    return Response.json({
+      dryRun: true,
+      title,
+      basis,
+      jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
+    });
   }
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
-  const created = await queries.createJobs(db, { hostId: body.data.hostId, createdBy: caller.actor, plan: { title }, jobs: prepared.jobs, ...(body.data.basis ? { expectBasis: body.data.basis } : {}) });
-  if (!created.ok) return "stale" in created ? staleResponse(created.stale.basis, prepared.jobs.map((j) => j.preview)) : conflictResponse(created.conflict);
+  const created = await queries.createJobs(db, {
+    hostId: body.data.hostId,
+    createdBy: caller.actor,
+    plan: { title },
+    jobs: prepared.jobs,
+    ...(body.data.basis ? { expectBasis: body.data.basis } : {}),
+  });
+  if (!created.ok)
+    return "stale" in created
+      ? staleResponse(
+          created.stale.basis,
+          prepared.jobs.map((j) => j.preview),
+        )
+      : conflictResponse(created.conflict);
   jobs.kick(body.data.hostId);
   events.emit({ type: "job-changed", hostId: body.data.hostId, jobId: created.jobs[0]!.id, state: "queued" });
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs }, { status: 201 });

@@ -17,8 +17,16 @@ async function post(request: Request): Promise<Response> {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
-  const saved = await queries.savePool(db, { pool: { name: body.data.name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: caller.actor, create: true });
-  if (!saved.ok) return Response.json({ error: `name: a pool named ${body.data.name} already exists (PUT /api/v1/pools/${body.data.name} changes it)`, field: "name" }, { status: 409 });
+  const saved = await queries.savePool(db, {
+    pool: { name: body.data.name, selector: body.data.selector, macRange: body.data.macRange ?? null },
+    actor: caller.actor,
+    create: true,
+  });
+  if (!saved.ok)
+    return Response.json(
+      { error: `name: a pool named ${body.data.name} already exists (PUT /api/v1/pools/${body.data.name} changes it)`, field: "name" },
+      { status: 409 },
+    );
   return Response.json({ pool: saved.pool }, { status: 201 });
 }
 

@@ -21,8 +21,19 @@ async function post(request: Request): Promise<Response> {
   if (!body.success) return body.response;
   const { db, identity } = getControlPlaneContext();
   const created = await identity.createApiToken(db, { ...body.data, createdBy: caller.actor });
-  if (!created.ok) return Response.json({ error: `name: a token named ${body.data.name} exists (names are never reused)`, field: "name" }, { status: 409 });
-  await db.auditEvent.create({ data: { actor: caller.actor, action: "token.created", summary: `API token ${created.apiToken.name} (${created.apiToken.role})`, after: { expiresAt: created.apiToken.expiresAt } } });
+  if (!created.ok)
+    return Response.json(
+      { error: `name: a token named ${body.data.name} exists (names are never reused)`, field: "name" },
+      { status: 409 },
+    );
+  await db.auditEvent.create({
+    data: {
+      actor: caller.actor,
+      action: "token.created",
+      summary: `API token ${created.apiToken.name} (${created.apiToken.role})`,
+      after: { expiresAt: created.apiToken.expiresAt },
+    },
+  });
   return Response.json({ token: created.token, apiToken: created.apiToken }, { status: 201 });
 }
 

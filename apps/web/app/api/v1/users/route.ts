@@ -19,7 +19,9 @@ async function post(request: Request): Promise<Response> {
   const { db, identity } = getControlPlaneContext();
   const created = await identity.createUser(db, body.data);
   if (!created.ok) return Response.json({ error: created.error, field: "username" }, { status: created.status });
-  await db.auditEvent.create({ data: { actor: caller.actor, action: "user.created", summary: `user ${created.user.username} (${created.user.role})` } });
+  await db.auditEvent.create({
+    data: { actor: caller.actor, action: "user.created", summary: `user ${created.user.username} (${created.user.role})` },
+  });
   return Response.json({ user: created.user }, { status: 201 });
 }
 

@@ -11,9 +11,16 @@ import { PrintButton } from "@/components/audit/print-button.tsx";
 import { auditFixLinks } from "@/lib/audit-fix-links.ts";
 
 /** Passthrough audit of one host, optionally with one of its guests (`?guest=<name>`). */
-export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Audit");
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
+  hostPageMetadata(params, "Audit");
 
-export default async function HostAuditPage({ params, searchParams }: { params: Promise<{ hostId: string }>; searchParams: Promise<{ guest?: string }> }) {
+export default async function HostAuditPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ hostId: string }>;
+  searchParams: Promise<{ guest?: string }>;
+}) {
   await connection();
   const { hostId } = await params;
   const { guest } = await searchParams;
@@ -26,32 +33,64 @@ export default async function HostAuditPage({ params, searchParams }: { params: 
     <div className="space-y-5">
       <AuditPrintStyle />
       <div data-print="hide">
-        <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">← Host</Link>
+        <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">
+          ← Host
+        </Link>
         <span className="mx-2 text-xs text-slate-500">|</span>
-        <Link href="/audit" className="text-xs text-sky-700 hover:underline">Fleet audit</Link>
+        <Link href="/audit" className="text-xs text-sky-700 hover:underline">
+          Fleet audit
+        </Link>
       </div>
       {result.kind === "bad-input" ? (
-        <p className="rounded border border-rose-200 bg-rose-50 px-3 py-2 text-xs text-rose-700" data-testid="audit-error">{result.error}</p>
+        <p className="rounded border border-rose-200 bg-rose-50 px-3 py-2 text-xs text-rose-700" data-testid="audit-error">
+          {result.error}
+        </p>
       ) : result.kind === "no-inventory" ? (
-        <div data-testid="awaiting-snapshot" className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500">
+        <div
+          data-testid="awaiting-snapshot"
+          className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-500"
+        >
           {result.name} has not reported an inventory yet: nothing to audit.
         </div>
       ) : (
         <>
           <div className="flex flex-wrap items-center gap-3">
-            <h1 className="text-lg font-semibold" data-testid="audit-title">Passthrough audit: {result.name}{result.report.guest ? ` · guest ${result.report.guest}` : ""}</h1>
+            <h1 className="text-lg font-semibold" data-testid="audit-title">
+              Passthrough audit: {result.name}
+              {result.report.guest ? ` · guest ${result.report.guest}` : ""}
+            </h1>
             <div className="ml-auto flex items-center gap-2" data-print="hide">
-              <a href={`${base}?format=json${query}`} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50" data-testid="export-json">JSON</a>
-              <a href={`${base}?format=markdown${query}`} className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50" data-testid="export-markdown">Markdown</a>
+              <a
+                href={`${base}?format=json${query}`}
+                className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50"
+                data-testid="export-json"
+              >
+                JSON
+              </a>
+              <a
+                href={`${base}?format=markdown${query}`}
+                className="rounded border border-slate-300 bg-white px-3 py-1 text-xs hover:bg-slate-50"
+                data-testid="export-markdown"
+              >
+                Markdown
+              </a>
               <PrintButton />
             </div>
           </div>
           {result.inventory.guests.length > 0 && (
             <nav className="flex flex-wrap items-center gap-2 text-xs" data-print="hide" data-testid="audit-guests">
               <span className="text-slate-500">Audit with guest:</span>
-              <Link href={`/hosts/${hostId}/audit`} className={!guest ? "font-semibold" : "text-sky-700 hover:underline"}>host only</Link>
+              <Link href={`/hosts/${hostId}/audit`} className={!guest ? "font-semibold" : "text-sky-700 hover:underline"}>
+                host only
+              </Link>
               {result.inventory.guests.map((g) => (
-                <Link key={g.name} href={`/hosts/${hostId}/audit?guest=${encodeURIComponent(g.name)}`} className={guest === g.name ? "font-semibold" : "text-sky-700 hover:underline"}>{g.name}</Link>
+                <Link
+                  key={g.name}
+                  href={`/hosts/${hostId}/audit?guest=${encodeURIComponent(g.name)}`}
+                  className={guest === g.name ? "font-semibold" : "text-sky-700 hover:underline"}
+                >
+                  {g.name}
+                </Link>
               ))}
             </nav>
           )}

@@ -7,10 +7,17 @@ import { parseCapacityHistoryQuery } from "@/lib/capacity-history-query.ts";
 import { loadCapacityHistory } from "@/lib/load-capacity-history.ts";
 import { hostPageMetadata } from "@/lib/page-title.ts";
 
-export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Capacity");
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
+  hostPageMetadata(params, "Capacity");
 
 /** One host's VF and device capacity over time. */
-export default async function HostCapacityPage({ params, searchParams }: { params: Promise<{ hostId: string }>; searchParams: Promise<{ hours?: string }> }) {
+export default async function HostCapacityPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ hostId: string }>;
+  searchParams: Promise<{ hours?: string }>;
+}) {
   await connection();
   const { hostId } = await params;
   const parsed = parseCapacityHistoryQuery({ hours: (await searchParams).hours });
@@ -19,9 +26,15 @@ export default async function HostCapacityPage({ params, searchParams }: { param
   if (!history) notFound();
   return (
     <div className="space-y-4">
-      <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">← {history.hostName}</Link>
+      <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">
+        ← {history.hostName}
+      </Link>
       <h1 className="text-lg font-semibold">Capacity over time: {history.hostName}</h1>
-      {!parsed.ok && <p className="text-xs text-rose-700">{parsed.field}: {parsed.message}; showing 24 hours.</p>}
+      {!parsed.ok && (
+        <p className="text-xs text-rose-700">
+          {parsed.field}: {parsed.message}; showing 24 hours.
+        </p>
+      )}
       <CapacityHistoryView history={history} hours={hours} basePath={`/hosts/${hostId}/capacity`} />
     </div>
   );

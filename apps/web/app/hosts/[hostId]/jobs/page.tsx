@@ -8,7 +8,8 @@ import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 
 /** A host's job history, newest first. */
-export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params, "Jobs");
+export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
+  hostPageMetadata(params, "Jobs");
 
 export default async function HostJobsPage({ params }: { params: Promise<{ hostId: string }> }) {
   await connection();
@@ -20,10 +21,16 @@ export default async function HostJobsPage({ params }: { params: Promise<{ hostI
   return (
     <div className="space-y-4">
       <div className="flex items-center gap-3">
-        <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">← {host.summary.name}</Link>
-        <Link href={`/audit-log?hostId=${hostId}`} className="text-xs text-sky-700 hover:underline">Audit log</Link>
+        <Link href={`/hosts/${hostId}`} className="text-xs text-sky-700 hover:underline">
+          ← {host.summary.name}
+        </Link>
+        <Link href={`/audit-log?hostId=${hostId}`} className="text-xs text-sky-700 hover:underline">
+          Audit log
+        </Link>
       </div>
-      <Section title={`Jobs on ${host.summary.name} (${jobs.length})`} testId="host-job-history"><JobsTable jobs={jobs} /></Section>
+      <Section title={`Jobs on ${host.summary.name} (${jobs.length})`} testId="host-job-history">
+        <JobsTable jobs={jobs} />
+      </Section>
     </div>
   );
 }

@@ -12,9 +12,25 @@ export async function GET(request: Request): Promise<Response> {
   const { fleet, awaiting } = await loadFleetAudit();
   if (format === "markdown") {
     const lines = ["# Fleet passthrough audit", "", "| host | fail | warn | failing checks |", "| --- | ---: | ---: | --- |"];
-    for (const h of fleet.hosts) lines.push(`| ${h.name} | ${h.report.summary.fail} | ${h.report.summary.warn} | ${h.report.checks.filter((c) => c.status === "fail").map((c) => `\`${c.id}\``).join(" ")} |`);
-    const body = [lines.join("\n"), ...fleet.hosts.map((h) => renderAuditMarkdown(h.report).replace(/^# /, "## ").replace(/\n## /g, "\n### ").replace(/\n### (PASS|WARN|FAIL|N\/A) /g, "\n#### $1 "))].join("\n\n");
-    return new Response(body, { headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": 'attachment; filename="fleet-audit.md"' } });
+    for (const h of fleet.hosts)
+      lines.push(
+        `| ${h.name} | ${h.report.summary.fail} | ${h.report.summary.warn} | ${h.report.checks
+          .filter((c) => c.status === "fail")
+          .map((c) => `\`${c.id}\``)
+          .join(" ")} |`,
+      );
+    const body = [
+      lines.join("\n"),
+      ...fleet.hosts.map((h) =>
+        renderAuditMarkdown(h.report)
+          .replace(/^# /, "## ")
+          .replace(/\n## /g, "\n### ")
+          .replace(/\n### (PASS|WARN|FAIL|N\/A) /g, "\n#### $1 "),
+      ),
+    ].join("\n\n");
+    return new Response(body, {
+      headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": 'attachment; filename="fleet-audit.md"' },
+    });
   }
   return Response.json({ hosts: fleet.hosts, checks: fleet.checks, awaiting });
 }

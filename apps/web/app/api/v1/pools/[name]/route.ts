@@ -23,6 +23,10 @@ export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
-  const saved = await queries.savePool(db, { pool: { name, selector: body.data.selector, macRange: body.data.macRange ?? null }, actor: caller.actor, create: false });
+  const saved = await queries.savePool(db, {
+    pool: { name, selector: body.data.selector, macRange: body.data.macRange ?? null },
+    actor: caller.actor,
+    create: false,
+  });
   return saved.ok ? Response.json({ pool: saved.pool }) : unknownPool(name, "name");
 }

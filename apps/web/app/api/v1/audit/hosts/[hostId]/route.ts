@@ -14,18 +14,23 @@ type Format = (typeof FORMATS)[number];
 
 function respond(result: HostAuditResult, hostId: string, format: Format): Response {
   if (result.kind === "not-found") return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
-  if (result.kind === "no-inventory") return Response.json({ error: `hostId: host ${result.name} has not reported an inventory yet`, field: "hostId" }, { status: 409 });
+  if (result.kind === "no-inventory")
+    return Response.json({ error: `hostId: host ${result.name} has not reported an inventory yet`, field: "hostId" }, { status: 409 });
   if (result.kind === "bad-input") return Response.json({ error: result.error, field: result.field }, { status: 400 });
   if (format === "markdown") {
     const file = `audit-${result.name.replace(/[^A-Za-z0-9_.-]/g, "_")}${result.report.guest ? `-${result.report.guest.replace(/[^A-Za-z0-9_.-]/g, "_")}` : ""}.md`;
-    return new Response(renderAuditMarkdown(result.report), { headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${file}"` } });
+    return new Response(renderAuditMarkdown(result.report), {
+      headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${file}"` },
+    });
   }
   return Response.json({ ...result.report, verdict: auditVerdict(result.report) });
 }
 
 function readFormat(value: string | null): Format | Response {
   if (value === null) return "json";
-  return (FORMATS as readonly string[]).includes(value) ? (value as Format) : badRequest("format", `must be one of ${FORMATS.join(", ")}, got "${value}"`);
+  return (FORMATS as readonly string[]).includes(value)
+    ? (value as Format)
+    : badRequest("format", `must be one of ${FORMATS.join(", ")}, got "${value}"`);
 }
 
 export async function GET(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {

@@ -15,7 +15,14 @@ async function post(request: Request, ctx: { params: Promise<{ hostId: string }>
   const host = await queries.getHost(db, hostId);
   if (!host) return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
   const out = await agents.revokeHost(hostId);
-  await db.auditEvent.create({ data: { actor: caller.actor, action: "host.credential-revoked", hostId, summary: `agent credential of ${host.summary.name} revoked (${out.revoked})` } });
+  await db.auditEvent.create({
+    data: {
+      actor: caller.actor,
+      action: "host.credential-revoked",
+      hostId,
+      summary: `agent credential of ${host.summary.name} revoked (${out.revoked})`,
+    },
+  });
   return Response.json(out);
 }
 

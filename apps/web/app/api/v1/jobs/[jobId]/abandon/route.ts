@@ -15,7 +15,13 @@ async function post(request: Request, ctx: { params: Promise<{ jobId: string }> 
   const { db, queries, events } = getControlPlaneContext();
   const out = await queries.abandonJob(db, { jobId, actor: caller.actor });
   if (!out.ok && out.reason === "not-found") return Response.json({ error: `jobId: no job ${jobId}`, field: "jobId" }, { status: 404 });
-  if (!out.ok) return Response.json({ error: `job ${jobId} is ${out.state}: only a job in unknown can be abandoned (cancel a queued one; a dispatched or running one still has a result coming)` }, { status: 409 });
+  if (!out.ok)
+    return Response.json(
+      {
+        error: `job ${jobId} is ${out.state}: only a job in unknown can be abandoned (cancel a queued one; a dispatched or running one still has a result coming)`,
+      },
+      { status: 409 },
+    );
   events.emit({ type: "job-changed", hostId: out.job.hostId, jobId, state: "abandoned" });
   for (const id of out.cancelled) events.emit({ type: "job-changed", hostId: out.job.hostId, jobId: id, state: "cancelled" });
   return Response.json({ job: out.job, cancelled: out.cancelled });

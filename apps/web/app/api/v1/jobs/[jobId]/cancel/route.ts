@@ -13,8 +13,15 @@ async function post(request: Request, ctx: { params: Promise<{ jobId: string }> 
   const { db, queries, events } = getControlPlaneContext();
   const out = await queries.cancelJob(db, { jobId, actor: caller.actor });
   if (!out.ok && out.reason === "not-found") return Response.json({ error: `jobId: no job ${jobId}`, field: "jobId" }, { status: 404 });
-  if (!out.ok) return Response.json({ error: `job ${jobId} is ${out.state}: only a queued job can be cancelled (one sent to the agent may be half done; its result is awaited)` }, { status: 409 });
-  for (const id of [out.job.id, ...out.cancelled]) events.emit({ type: "job-changed", hostId: out.job.hostId, jobId: id, state: "cancelled" });
+  if (!out.ok)
+    return Response.json(
+      {
+        error: `job ${jobId} is ${out.state}: only a queued job can be cancelled (one sent to the agent may be half done; its result is awaited)`,
+      },
+      { status: 409 },
+    );
+  for (const id of [out.job.id, ...out.cancelled])
+    events.emit({ type: "job-changed", hostId: out.job.hostId, jobId: id, state: "cancelled" });
   return Response.json({ job: out.job, cancelled: out.cancelled });
 }
 

@@ -10,6 +10,8 @@ export async function DELETE(request: Request, ctx: { params: Promise<{ userId: 
   const user = await db.user.findUnique({ where: { id: userId }, select: { username: true } });
   if (!user) return Response.json({ error: `userId: no user ${userId}`, field: "userId" }, { status: 404 });
   const { count } = await db.session.deleteMany({ where: { userId } });
-  await db.auditEvent.create({ data: { actor: caller.actor, action: "user.sessions-revoked", summary: `${count} sessions of ${user.username} revoked` } });
+  await db.auditEvent.create({
+    data: { actor: caller.actor, action: "user.sessions-revoked", summary: `${count} sessions of ${user.username} revoked` },
+  });
   return Response.json({ revoked: count });
 }
