@@ -7,6 +7,8 @@ const config: NextConfig = {
   transpilePackages: ["@vfleet/protocol", "@vfleet/core"],
   // The custom server owns the process; no telemetry banner, no powered-by header.
   poweredByHeader: false,
+  // unauthorized() / forbidden() in pages: each page checks its caller itself (lib/auth/page-access.ts).
+  experimental: { authInterrupts: true },
   typescript: { tsconfigPath: "tsconfig.json" },
 };
 

@@ -12,6 +12,7 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
 import { capacityCountsOf, fleetCountsOf, type FleetCounts } from "@/lib/host-capacity.ts";
 import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /**
  * What an operator asks of each host: how many VFs exist, how many guests hold, how many a guest
@@ -44,6 +45,7 @@ export const metadata: Metadata = { title: "Fleet" };
 const PAGE_SIZE = 50;
 
 export default async function FleetPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageAccess("viewer");
   await connection(); // always live data: never prerendered at build time
   const { db, queries } = getControlPlaneContext();
   const params = await searchParams;

@@ -146,3 +146,26 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   expect(await held.getByTestId("guest-device").count()).toBe(80);
   expect(await held.getByTestId("guest-device").first().textContent()).toMatch(/^0000:[0-9a-f:.]+ VF \d+ of 0000:[0-9a-f:.]+ · hostdev/);
 }, 90_000);
+
+it("runs the dashboard's scripts under the response's nonce only: no inline script is allowed, none is blocked", async () => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const res = (await page.goto(server.url))!;
+  const scriptSrc = res
+    .headers()
+    ["content-security-policy"]!.split(";")
+    .map((d) => d.trim())
+    .find((d) => d.startsWith("script-src"))!;
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSrc)?.[1];
+  expect(nonce, scriptSrc).toBeDefined();
+  expect(scriptSrc).not.toContain("unsafe-inline");
+  // Every script the page ships carries this response's nonce (Next read it from the request's policy).
+  const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(scripts.length).toBeGreaterThan(0);
+  expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`))).toEqual([]);
+  // The page hydrates and goes live: its scripts ran.
+  await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+  expect(violations).toEqual([]);
+});

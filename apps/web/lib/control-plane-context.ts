@@ -95,6 +95,8 @@ export interface DbQueries {
  */
 export interface ControlPlaneContext {
   db: Db;
+  /** Seals the identity header the custom server hands to Next (lib/auth/identity-seal.ts); random per control plane. */
+  identityKey: Buffer;
   queries: DbQueries;
   events: FleetEvents;
   /** Wakes the job dispatcher after a job was queued for a host. */

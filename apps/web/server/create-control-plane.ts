@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
@@ -68,7 +68,8 @@ import { jsonLog, type Log } from "./logger.ts";
 import { createControlPlaneMetrics } from "./metrics/control-plane-metrics.ts";
 import { decideListen } from "./listen-policy.ts";
 import { createDatabaseOutageGuard } from "./database-outage.ts";
-import { refuseRequest } from "./request-guard.ts";
+import { bodyLimitFor, refuseRequest } from "./request-guard.ts";
+import { boundChunkedBody } from "./bound-body.ts";
 import { serveEvents } from "./serve-events.ts";
 import { startOfflineSweeper } from "./start-offline-sweeper.ts";
 
@@ -210,7 +211,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   // Set once the port is known (the installer tells hosts this control plane's URL).
   let hostInstalls!: ReturnType<typeof createHostInstallHandler>;
   const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
-    setSecurityHeaders(res, dev);
+    setSecurityHeaders(req, res, dev);
     const refusal = refuseRequest(req, host);
     if (refusal) {
       log("warn", "request refused", { url: req.url, host: req.headers.host, status: refusal.status, reason: refusal.message });
@@ -220,6 +221,9 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         .end(JSON.stringify({ error: refusal.message }));
       return;
     }
+    boundChunkedBody(req, res, bodyLimitFor(pathOf(req)!), () =>
+      log("warn", "request refused", { url: req.url, status: 413, reason: "chunked body over the limit" }),
+    );
     // Scrapers are not users: /metrics has its own optional bearer token (VFLEET_METRICS_TOKEN).
     if (req.method === "GET" && pathOf(req) === METRICS_PATH) return metrics.serve(req, res);
     // The event stream stays open for as long as a page does: not a latency.
@@ -285,10 +289,13 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     trustedOrigins: loopbackOrigins,
     sessionTtlSec: options.sessionTtlSec,
   });
-  access = createHttpAccess({ db, auth, limits, log });
+  // Seals the identity header for Next's pages and handlers; new per process, never leaves it.
+  const identityKey = randomBytes(32);
+  access = createHttpAccess({ db, auth, limits, log, identityKey });
   hostInstalls = createHostInstallHandler(hostInstallDefaults(db, url, options.hostInstall));
   setControlPlaneContext({
     db,
+    identityKey,
     events,
     queries: {
       listHosts,

@@ -13,7 +13,7 @@ describe("Idempotency-Key on every POST", () => {
     const unwrapped: string[] = [];
     for (const r of posts) {
       const text = await readFile(`${APP_DIR}${r.route}/route.ts`, "utf8");
-      if (!/export const POST = idempotent\(/.test(text)) unwrapped.push(r.route);
+      if (!/export const POST = withAccess\("\w+", idempotent\(/.test(text)) unwrapped.push(r.route);
     }
     expect(unwrapped).toEqual([]);
   });

@@ -85,6 +85,46 @@ describe("input limits", () => {
     expect(JSON.parse(res.text)).toMatchObject({ field: "body", error: `body: must be at most ${MAX_FRAME_BYTES} bytes` });
   });
 
+  it("a 1 GB chunked body to sign-in, without credentials, is cut off at 64 KiB and answered 413", async () => {
+    // The same 256 KiB buffer streamed until the server answers: at most a few socket buffers go out.
+    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const res = await new Promise<{ status: number; text: string; written: number }>((resolve, reject) => {
+      const url = new URL(stack.plane.url);
+      let written = 0;
+      let answered = false;
+      const req = request(
+        {
+          method: "POST",
+          host: url.hostname,
+          port: url.port,
+          path: "/api/auth/sign-in/username",
+          agent: false,
+          headers: { "content-type": "application/json", "transfer-encoding": "chunked", origin: stack.plane.url },
+        },
+        (r) => {
+          answered = true;
+          let text = "";
+          r.on("data", (c: Buffer) => (text += c.toString()));
+          r.on("end", () => resolve({ status: r.statusCode!, text, written }));
+        },
+      );
+      req.on("error", (err) => (answered ? undefined : reject(err)));
+      const pump = () => {
+        while (!answered && written < 1024 ** 3) {
+          written += chunk.length;
+          if (!req.write(chunk)) return void req.once("drain", pump);
+        }
+        if (!answered) req.end();
+      };
+      pump();
+    });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toMatchObject({ field: "body", error: `body: must be at most ${64 * 1024} bytes` });
+    expect(res.written).toBeLessThan(64 * 1024 * 1024);
+    // The control plane goes on serving.
+    expect((await fetch(`${stack.plane.url}/api/v1/hosts`, { headers: bearer(stack.tokens.viewer) })).status).toBe(200);
+  });
+
   it("JSON nested 1.5 million deep: 400 over REST, 4400 over the agent socket; the control plane keeps serving", async () => {
     const rest = await send(
       "POST",

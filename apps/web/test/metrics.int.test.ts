@@ -84,9 +84,21 @@ describe("/metrics", () => {
     expect(count(after, "vfleet_job_dispatch_to_result_seconds", { kind: "vf.set-count" })).toBe(1);
     expect(value(after, "vfleet_jobs", { kind: "vf.set-count", state: "succeeded" })).toBe(1);
     expect(count(after, "vfleet_http_request_duration_seconds", { method: "POST", route: "/api/v1/jobs", status: "201" })).toBe(1);
-    expect(count(after, "vfleet_http_request_duration_seconds", { method: "GET", route: "/api/v1/jobs/:id" })).toBeGreaterThan(0);
+    expect(count(after, "vfleet_http_request_duration_seconds", { method: "GET", route: "/api/v1/jobs/[jobId]" })).toBeGreaterThan(0);
     expect(after.families.get("vfleet_plan_duration_seconds")?.type).toBe("HISTOGRAM");
     await agent.close();
+  });
+
+  it("does not grow a series per path a stranger asks for", async () => {
+    const series = (m: Awaited<ReturnType<typeof scrape>>) =>
+      m.text.split("\n").filter((l) => l.startsWith("vfleet_http_request_duration_seconds_count")).length;
+    const before = series(await scrape());
+    for (let i = 0; i < 200; i++) await (await fetch(`${stack.plane.url}/no-such-page-${i}`, { redirect: "manual" })).arrayBuffer();
+    for (let i = 0; i < 20; i++) await (await fetch(`${stack.plane.url}/api/v1/hosts/no-such-${i}`)).arrayBuffer();
+    const after = await scrape();
+    // 200 unknown paths are one `unmatched` series (per status); 20 host ids are the one host route.
+    expect(series(after) - before).toBeLessThanOrEqual(2);
+    expect(count(after, "vfleet_http_request_duration_seconds", { route: "unmatched" })).toBeGreaterThanOrEqual(200);
   });
 });
 

@@ -3,6 +3,7 @@ import { ApiForm } from "@/components/admin/api-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatTime } from "@/lib/format.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +12,7 @@ const cell = "py-1 pr-4";
 
 /** Admin only (access rule): users, API tokens, enrollment tokens, agent credentials. */
 export default async function AdminPage() {
+  await requirePageAccess("admin");
   const { db, queries, identity } = getControlPlaneContext();
   const [users, tokens, hosts] = await Promise.all([identity.listUsers(db), identity.listApiTokens(db), queries.listHosts(db)]);
   return (

@@ -1,5 +1,6 @@
 import { Section } from "@/components/section.tsx";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi-document.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 type Op = {
   summary: string;
@@ -12,7 +13,8 @@ type Op = {
 const pre = "mt-1 max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-[11px] leading-snug text-slate-100";
 
 /** A readable reference of /api/v1, rendered from the same document as /api/v1/openapi.json. */
-export default function ApiDocsPage() {
+export default async function ApiDocsPage() {
+  await requirePageAccess("public");
   const doc = buildOpenApiDocument();
   return (
     <div className="flex flex-col gap-4">

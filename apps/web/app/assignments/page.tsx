@@ -5,9 +5,11 @@ import { ReleaseForm } from "@/components/placement/release-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatTime } from "@/lib/format.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** vfleet's assignments per guest, with drift and release (role: viewer reads, operator releases). `?hostId=&guest=` narrow it. */
 export default async function AssignmentsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requirePageAccess("viewer");
   await connection();
   const sp = await searchParams;
   const { db, queries } = getControlPlaneContext();

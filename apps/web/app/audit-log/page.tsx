@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import { AuditLogTable } from "@/components/audit-log-table.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /**
  * Who changed what, when, before and after. "Who" is the signed-in user, or `token:<name>` for
@@ -11,6 +12,7 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<{ hostId?: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { hostId } = await searchParams;
   const { db, queries } = getControlPlaneContext();

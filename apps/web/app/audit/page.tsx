@@ -5,11 +5,13 @@ import { AuditPrintStyle } from "@/components/audit/audit-print-style.tsx";
 import { FleetAuditTable } from "@/components/audit/fleet-audit-table.tsx";
 import { PrintButton } from "@/components/audit/print-button.tsx";
 import { loadFleetAudit } from "./load-audit.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** Fleet audit: which hosts fail which checks, worst first. */
 export const metadata: Metadata = { title: "Fleet audit" };
 
 export default async function FleetAuditPage() {
+  await requirePageAccess("viewer");
   await connection();
   const { fleet, hostIds, awaiting } = await loadFleetAudit();
   return (

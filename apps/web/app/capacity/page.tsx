@@ -4,11 +4,13 @@ import { connection } from "next/server";
 import { CapacityHistoryView } from "@/components/capacity-history-view.tsx";
 import { parseCapacityHistoryQuery } from "@/lib/capacity-history-query.ts";
 import { loadCapacityHistory } from "@/lib/load-capacity-history.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const metadata: Metadata = { title: "Fleet capacity over time" };
 
 /** The fleet's VF and device capacity over time, summed over every host's last report at each point. */
 export default async function FleetCapacityPage({ searchParams }: { searchParams: Promise<{ hours?: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const parsed = parseCapacityHistoryQuery({ hours: (await searchParams).hours });
   const hours = parsed.ok ? parsed.query.hours : 24;

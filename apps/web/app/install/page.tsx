@@ -1,10 +1,12 @@
 import { Section } from "@/components/section.tsx";
 import { InstallHostsForm } from "@/components/install/install-hosts-form.tsx";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const metadata = { title: "Add hosts · vfleet" };
 
 /** Add hypervisors over SSH (admin): install, upgrade or remove the agent on many hosts at once. */
-export default function InstallPage() {
+export default async function InstallPage() {
+  await requirePageAccess("admin");
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold">Add hosts over SSH</h1>

@@ -7,6 +7,7 @@ import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { JOB_SORT_KEYS, parseJobListQuery, SINCE_WINDOWS } from "@/lib/jobs/job-list-query.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const metadata: Metadata = { title: "Jobs" };
 
@@ -14,6 +15,7 @@ const PAGE_SIZE = 50;
 
 /** The fleet's jobs, newest first, filtered and paged in the database; a plan's jobs sit under their plan's progress. */
 export default async function JobsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { db, queries } = getControlPlaneContext();
   const { query, problem } = parseJobListQuery(await searchParams);

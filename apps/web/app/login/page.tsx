@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { CredentialsForm } from "@/components/auth/credentials-form.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  await requirePageAccess("public");
   const { next } = await searchParams;
   const { db } = getControlPlaneContext();
   const noUsers = (await db.user.count()) === 0;

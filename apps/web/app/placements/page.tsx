@@ -2,12 +2,14 @@ import { connection } from "next/server";
 import { PlacementForm } from "@/components/placement/placement-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /**
  * Fleet placement form (role: viewer previews, operator confirms). `?pool=&guest=&host=` prefill
  * it: the guest table's "give this guest VFs" link lands here.
  */
 export default async function PlacementsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  await requirePageAccess("viewer");
   await connection();
   const sp = await searchParams;
   const { db, queries } = getControlPlaneContext();

@@ -5,9 +5,11 @@ import { PoolForm } from "@/components/placement/pool-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { poolCapacity } from "@/lib/placement/pool-response.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** Pools (role: viewer reads; operator creates and edits): each with its capacity by host and NUMA node. */
 export default async function PoolsPage() {
+  await requirePageAccess("viewer");
   await connection();
   const ctx = getControlPlaneContext();
   const pools = await ctx.queries.listPools(ctx.db);

@@ -1,11 +1,13 @@
 import Link from "next/link";
 import { CredentialsForm } from "@/components/auth/credentials-form.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
 
 /** First run: works only while no user exists (the API behind it checks again, under a lock). */
 export default async function SetupPage() {
+  await requirePageAccess("public");
   const { db } = getControlPlaneContext();
   const done = (await db.user.count()) > 0;
   return (

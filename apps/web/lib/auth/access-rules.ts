@@ -84,8 +84,13 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api-docs": { GET: "public" },
 };
 
-/** Static assets Next serves; they carry no fleet data. */
-const PUBLIC_PREFIXES = ["/_next/", "/favicon.ico"];
+/**
+ * Static files that carry no fleet data, served to anyone (the sign-in page needs them). Only
+ * Next's build output under `/_next/static/`, never all of `/_next/`, and exact file names:
+ * a prefix that also matched routes was how `/_next/../api/v1/tokens` passed as an asset.
+ */
+const PUBLIC_PREFIXES = ["/_next/static/"];
+const PUBLIC_FILES = new Set(["/favicon.ico", "/icon.svg"]);
 
 type CompiledRule = { route: string; pattern: RegExp; dynamic: number; methods: Partial<Record<Method, Access>> };
 
@@ -100,11 +105,16 @@ const COMPILED = Object.entries(ACCESS_RULES)
   .map(([route, methods]) => compile(route, methods))
   .sort((a, b) => a.dynamic - b.dynamic);
 
+/** A static file anyone may fetch (no fleet data in it). */
+export function isPublicAsset(path: string): boolean {
+  return PUBLIC_FILES.has(path) || PUBLIC_PREFIXES.some((p) => path.startsWith(p));
+}
+
 export type AccessDecision = { route: string | null; access: Access };
 
 /** The access a request needs (pure). No rule, or a method the rule does not list: admin only. */
 export function accessFor(method: string, path: string): AccessDecision {
-  if (PUBLIC_PREFIXES.some((p) => path.startsWith(p))) return { route: null, access: "public" };
+  if (isPublicAsset(path)) return { route: null, access: "public" };
   const normalized = path.length > 1 ? path.replace(/\/+$/, "") : path;
   const m = (["HEAD", "OPTIONS"].includes(method.toUpperCase()) ? "GET" : method.toUpperCase()) as Method;
   const rule = COMPILED.find((r) => r.pattern.test(normalized));

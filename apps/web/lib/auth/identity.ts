@@ -1,19 +1,14 @@
-import { z } from "zod";
-import { Role, roleAllows } from "./roles.ts";
+import { getControlPlaneContext } from "../control-plane-context.ts";
+import { openIdentity } from "./identity-seal.ts";
+import { Identity } from "./identity-schema.ts";
+import { roleAllows, type Role } from "./roles.ts";
+
+export { Identity };
 
 /**
- * Who is calling, as the custom server authenticated them (session cookie or API token). The
- * server puts it on the request as IDENTITY_HEADER after removing any copy the client sent, so
- * pages and route handlers can trust it.
+ * The server puts the caller's identity on the request as IDENTITY_HEADER, sealed (identity-seal.ts),
+ * after removing any copy the client sent; pages and route handlers open it with the process's key.
  */
-export const Identity = z.object({
-  kind: z.enum(["user", "token"]),
-  id: z.string(),
-  name: z.string(),
-  role: Role,
-});
-export type Identity = z.infer<typeof Identity>;
-
 export const IDENTITY_HEADER = "x-vfleet-identity";
 
 /** The audit log's actor: a user's name, or `token:<name>` so automation is never mistaken for a person. */
@@ -21,11 +16,9 @@ export function actorOf(identity: Identity): string {
   return identity.kind === "token" ? `token:${identity.name}` : identity.name;
 }
 
+/** The caller the custom server authenticated for this request, or null (anonymous, or a header it did not seal). */
 export function identityFromHeaders(headers: Headers): Identity | null {
-  const raw = headers.get(IDENTITY_HEADER);
-  if (!raw) return null;
-  const parsed = Identity.safeParse(JSON.parse(raw));
-  return parsed.success ? parsed.data : null;
+  return openIdentity(headers.get(IDENTITY_HEADER), getControlPlaneContext().identityKey);
 }
 
 export function can(identity: Identity | null, needed: Role): boolean {

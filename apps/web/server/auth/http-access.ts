@@ -3,6 +3,7 @@ import { toNodeHandler } from "better-auth/node";
 import type { Db } from "@vfleet/db";
 import { accessFor } from "../../lib/auth/access-rules.ts";
 import { IDENTITY_HEADER } from "../../lib/auth/identity.ts";
+import { sealIdentity } from "../../lib/auth/identity-seal.ts";
 import { roleAllows } from "../../lib/auth/roles.ts";
 import type { Log } from "../logger.ts";
 import { crossSiteRefusal } from "./check-same-origin.ts";
@@ -37,9 +38,10 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, error
  * The control plane's front door for HTTP (pure routing; the rules live in lib/auth/access-rules.ts).
  * Every request: drop any client-sent identity header, look up the route's access, rate-limit the
  * secret-taking endpoints, authenticate (API token or session), answer 401/403, refuse
- * cross-site cookie writes, then hand the request on with the identity header set.
+ * cross-site cookie writes, then hand the request on with the identity header set (sealed with the
+ * process's key, so pages and handlers, which check identity again themselves, can trust it).
  */
-export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits; log: Log }) {
+export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits; log: Log; identityKey: Buffer }) {
   const authHandler = toNodeHandler(deps.auth);
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<"next" | "done"> {
     delete req.headers[IDENTITY_HEADER];
@@ -78,7 +80,7 @@ export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits;
       const crossSite = crossSiteRefusal(req.headers);
       if (crossSite) return refuse(req, res, 403, crossSite);
     }
-    if (resolved.identity) req.headers[IDENTITY_HEADER] = JSON.stringify(resolved.identity);
+    if (resolved.identity) req.headers[IDENTITY_HEADER] = sealIdentity(resolved.identity, deps.identityKey);
     if (resolved.identity && resolved.setCookie?.length) res.setHeader("set-cookie", resolved.setCookie);
     return "next";
   };

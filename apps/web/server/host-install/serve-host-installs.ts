@@ -72,6 +72,12 @@ async function readJson<T>(
   return read.ok ? parseJson(read.text, schema) : read;
 }
 
+/** The caller the access layer authenticated and sealed on this request, or null. */
+function callerOf(req: IncomingMessage) {
+  const raw = req.headers[IDENTITY_HEADER];
+  return typeof raw === "string" ? identityFromHeaders(new Headers({ [IDENTITY_HEADER]: raw })) : null;
+}
+
 const idempotencyQueries = { claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey };
 
 /**
@@ -90,8 +96,7 @@ async function answerIdempotently(
     const { status, body } = await handle();
     return send(res, status, body);
   }
-  const raw = req.headers[IDENTITY_HEADER];
-  const identity = typeof raw === "string" ? identityFromHeaders(new Headers({ [IDENTITY_HEADER]: raw })) : null;
+  const identity = callerOf(req);
   const claim = await claimKey(db, idempotencyQueries, {
     key,
     actor: identity ? actorOf(identity) : "anonymous",
@@ -123,6 +128,8 @@ async function answerIdempotently(
  * - POST /api/v1/host-installs { action, targets, key }: 202 { id } (retried safely with an Idempotency-Key); GET /api/v1/host-installs/:id: live steps
  * Returns false for paths it does not serve.
  */
+const INSTALLER_PATH = /^\/api\/v1\/(ssh-key|ssh-targets(\/probe)?|host-installs(\/[^/]+)?)$/;
+
 export function createHostInstallHandler(options: HostInstallOptions): {
   handle(req: IncomingMessage, res: ServerResponse, path: string): boolean;
   runs: InstallRuns;
@@ -130,6 +137,15 @@ export function createHostInstallHandler(options: HostInstallOptions): {
   const runs = new InstallRuns(options.maxParallel ?? 4);
   const service = options.service ?? systemdService;
   const handle = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+    if (!INSTALLER_PATH.test(path)) return false;
+    // Root on every hypervisor: checked here again, not only by the access layer in front.
+    const caller = callerOf(req);
+    if (caller?.role !== "admin") {
+      send(res, caller ? 403 : 401, {
+        error: caller ? `${path} needs the admin role; ${caller.name} is ${caller.role}` : "sign in as an admin",
+      });
+      return true;
+    }
     const method = req.method ?? "GET";
     const go = (fn: () => Promise<void>) =>
       void fn().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { performance } from "node:perf_hooks";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Db } from "@vfleet/db";
 import type { Log } from "../logger.ts";
-import { routeLabel } from "./route-label.ts";
+import { methodLabel, routeLabel } from "./route-label.ts";
 
 export interface ControlPlaneMetrics {
   registry: Registry;
@@ -154,7 +154,9 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
       },
     observeHttp(req, res, path) {
       const end = httpSeconds.startTimer();
-      res.once("finish", () => end({ method: req.method ?? "GET", route: routeLabel(path), status: String(res.statusCode) }));
+      res.once("finish", () =>
+        end({ method: methodLabel(req.method), route: routeLabel(req.method ?? "GET", path), status: String(res.statusCode) }),
+      );
     },
     serve(req, res) {
       if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {

@@ -1,19 +1,19 @@
+import { accessFor, isPublicAsset } from "../../lib/auth/access-rules.ts";
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 /**
- * A low-cardinality route label for a request path: ids (uuids, numbers, PCI addresses, long
- * hex) become `:id`, Next's static assets one label. Metrics must not grow a series per host.
+ * Low-cardinality labels for a request: its route from the access table, in Next's folder syntax
+ * (`/api/v1/jobs/[jobId]`), static files as one label, and every path the table does not know as
+ * `unmatched`. Labels never come from what a client typed, so strangers cannot grow /metrics by
+ * asking for new paths.
  */
-export function routeLabel(path: string): string {
-  if (path.startsWith("/_next/")) return "/_next/*";
-  const segments = path
-    .split("/")
-    .map((s) =>
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s) ||
-      /^\d+$/.test(s) ||
-      /^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/i.test(s) ||
-      /^[0-9a-f]{16,}$/i.test(s)
-        ? ":id"
-        : s,
-    );
-  // Guests, hosts and such by name: keep the first three levels, the rest is one label.
-  return segments.length > 5 ? `${segments.slice(0, 5).join("/")}/*` : segments.join("/") || "/";
+export function routeLabel(method: string, path: string): string {
+  if (isPublicAsset(path)) return "static";
+  return accessFor(method, path).route ?? "unmatched";
+}
+
+export function methodLabel(method: string | undefined): string {
+  const upper = (method ?? "GET").toUpperCase();
+  return METHODS.has(upper) ? upper : "other";
 }

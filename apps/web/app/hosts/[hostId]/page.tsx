@@ -30,10 +30,12 @@ import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
 import { formatTime } from "@/lib/format.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { hostId } = await params;
   const { db, queries } = getControlPlaneContext();

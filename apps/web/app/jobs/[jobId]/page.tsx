@@ -9,6 +9,7 @@ import { JobStateBadge } from "@/components/jobs/job-state-badge.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 const STATE_MEANING: Record<string, string> = {
   queued: "Waiting for its turn on the host (one job per host at a time; plan jobs wait for the jobs they depend on).",
@@ -27,6 +28,7 @@ const STATE_MEANING: Record<string, string> = {
 export const metadata: Metadata = { title: "Job" };
 
 export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { jobId } = await params;
   const { db, queries } = getControlPlaneContext();

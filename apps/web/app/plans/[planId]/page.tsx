@@ -5,9 +5,11 @@ import { JobsTable } from "@/components/jobs/jobs-table.tsx";
 import { CancelPlanButton } from "@/components/placement/cancel-plan-button.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** A plan, live (LiveRefresh re-renders on job events): progress, its jobs in order, cancel (role: viewer reads, operator cancels). */
 export default async function PlanPage({ params }: { params: Promise<{ planId: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { planId } = await params;
   const { db, queries } = getControlPlaneContext();

@@ -3,9 +3,11 @@ import { connection } from "next/server";
 import { PoolForm } from "@/components/placement/pool-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** Edit a pool's selector (role: operator), with the live preview. */
 export default async function EditPoolPage({ params }: { params: Promise<{ name: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { name } = await params;
   const { db, queries } = getControlPlaneContext();

@@ -1,6 +1,7 @@
 import { parseCapacityHistoryQuery } from "@/lib/capacity-history-query.ts";
 import { loadCapacityHistory } from "@/lib/load-capacity-history.ts";
 import { badRequest } from "@/lib/parse-json-body.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `GET /api/v1/capacity-history?hostId=&hours=24&points=48` -> { hostId, from, to, points: [{ at,
@@ -8,10 +9,10 @@ import { badRequest } from "@/lib/parse-json-body.ts";
  * capacity over the last `hours`, downsampled to `points` intervals (plus the state at `from`),
  * for one host or the fleet.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withAccess("viewer", async (request: Request): Promise<Response> => {
   const parsed = parseCapacityHistoryQuery(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.ok) return badRequest(parsed.field, parsed.message);
   const history = await loadCapacityHistory(parsed.query);
   if (!history) return Response.json({ error: `hostId: no host ${parsed.query.hostId}`, field: "hostId" }, { status: 404 });
   return Response.json(history);
-}
+});

@@ -7,6 +7,7 @@ import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { removedHostResponse } from "@/lib/jobs/removed-host-response.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/jobs` { hostId, job, dryRun?, basis? } -> 201 { job, preview } (200
@@ -46,4 +47,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ job, preview: spec!.preview }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

@@ -4,6 +4,7 @@ import { PlacementBody } from "@/lib/placement/placement-api-schemas.ts";
 import { respondToPlacement } from "@/lib/placement/placement-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/placements` { pool, count, numa?, minPfs?, maxPerPf?, host?, hostLabels?,
@@ -21,4 +22,4 @@ async function post(request: Request): Promise<Response> {
   return respondToPlacement(ctx, body.data, pool, caller.actor);
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

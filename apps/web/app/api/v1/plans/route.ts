@@ -9,6 +9,7 @@ import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { removedHostResponse } from "@/lib/jobs/removed-host-response.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/plans` { hostId, title?, dryRun?, jobs: [{ ref, job, dependsOn }] |
@@ -80,4 +81,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ plan: await queries.getPlan(db, created.planId!), jobs: created.jobs }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

@@ -3,12 +3,13 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PoolBody } from "@/lib/placement/placement-api-schemas.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `GET /api/v1/pools` -> { pools }. Role: viewer. */
-export async function GET(): Promise<Response> {
+export const GET = withAccess("viewer", async (_request: Request): Promise<Response> => {
   const { db, queries } = getControlPlaneContext();
   return Response.json({ pools: await queries.listPools(db) });
-}
+});
 
 /** `POST /api/v1/pools` { name, selector, macRange? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
 async function post(request: Request): Promise<Response> {
@@ -30,4 +31,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ pool: saved.pool }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

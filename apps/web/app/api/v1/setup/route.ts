@@ -2,6 +2,7 @@ import { SetupRequest } from "@/lib/auth/identity-api-schemas.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/setup` { username, password } -> 201 { user }: the first admin, only while no
@@ -16,4 +17,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ user: created.user }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("public", idempotent(post));

@@ -3,12 +3,13 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `GET /api/v1/tokens` -> { tokens: [{ id, name, role, createdBy, createdAt, expiresAt, lastUsedAt, revokedAt }] } (admin; never the secret). */
-export async function GET(): Promise<Response> {
+export const GET = withAccess("admin", async (_request: Request): Promise<Response> => {
   const { db, identity } = getControlPlaneContext();
   return Response.json({ tokens: await identity.listApiTokens(db) });
-}
+});
 
 /**
  * `POST /api/v1/tokens` { name, role, ttlSec? } -> 201 { token, apiToken } (admin). The token is
@@ -37,4 +38,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ token: created.token, apiToken: created.apiToken }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("admin", idempotent(post));

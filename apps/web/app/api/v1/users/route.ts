@@ -3,12 +3,13 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `GET /api/v1/users` -> { users: [{ id, username, role, createdAt }] } (admin). */
-export async function GET(): Promise<Response> {
+export const GET = withAccess("admin", async (_request: Request): Promise<Response> => {
   const { db, identity } = getControlPlaneContext();
   return Response.json({ users: await identity.listUsers(db) });
-}
+});
 
 /** `POST /api/v1/users` { username, password, role } -> 201 { user }; 409 when the name is taken (admin). */
 async function post(request: Request): Promise<Response> {
@@ -25,4 +26,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ user: created.user }, { status: 201 });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("admin", idempotent(post));

@@ -9,6 +9,7 @@ import { AuditReportView } from "@/components/audit/audit-report-view.tsx";
 import { GuestPlanForm } from "@/components/audit/guest-plan-form.tsx";
 import { PrintButton } from "@/components/audit/print-button.tsx";
 import { auditFixLinks } from "@/lib/audit-fix-links.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** Passthrough audit of one host, optionally with one of its guests (`?guest=<name>`). */
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
@@ -21,6 +22,7 @@ export default async function HostAuditPage({
   params: Promise<{ hostId: string }>;
   searchParams: Promise<{ guest?: string }>;
 }) {
+  await requirePageAccess("viewer");
   await connection();
   const { hostId } = await params;
   const { guest } = await searchParams;

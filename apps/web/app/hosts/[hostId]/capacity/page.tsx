@@ -6,6 +6,7 @@ import { CapacityHistoryView } from "@/components/capacity-history-view.tsx";
 import { parseCapacityHistoryQuery } from "@/lib/capacity-history-query.ts";
 import { loadCapacityHistory } from "@/lib/load-capacity-history.ts";
 import { hostPageMetadata } from "@/lib/page-title.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
   hostPageMetadata(params, "Capacity");
@@ -18,6 +19,7 @@ export default async function HostCapacityPage({
   params: Promise<{ hostId: string }>;
   searchParams: Promise<{ hours?: string }>;
 }) {
+  await requirePageAccess("viewer");
   await connection();
   const { hostId } = await params;
   const parsed = parseCapacityHistoryQuery({ hours: (await searchParams).hours });

@@ -6,12 +6,14 @@ import { connection } from "next/server";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** A host's job history, newest first. */
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> =>
   hostPageMetadata(params, "Jobs");
 
 export default async function HostJobsPage({ params }: { params: Promise<{ hostId: string }> }) {
+  await requirePageAccess("viewer");
   await connection();
   const { hostId } = await params;
   const { db, queries } = getControlPlaneContext();

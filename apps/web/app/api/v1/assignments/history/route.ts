@@ -1,7 +1,8 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `GET /api/v1/assignments/history?hostId=&guest=&address=&limit=` -> { events } newest first. Role: viewer. */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withAccess("viewer", async (request: Request): Promise<Response> => {
   const url = new URL(request.url);
   const get = (k: string) => url.searchParams.get(k) ?? undefined;
   const limit = Number(get("limit") ?? 200);
@@ -11,4 +12,4 @@ export async function GET(request: Request): Promise<Response> {
   return Response.json({
     events: await queries.listAssignmentEvents(db, { hostId: get("hostId"), guest: get("guest"), address: get("address"), limit }),
   });
-}
+});

@@ -4,6 +4,7 @@ import { ReleaseBody } from "@/lib/placement/placement-api-schemas.ts";
 import { releaseAssignments } from "@/lib/placement/release-assignments.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/assignments/release` { hostId, guest, addresses?, driver?: "host" | "vfio-pci",
@@ -17,4 +18,4 @@ async function post(request: Request): Promise<Response> {
   return releaseAssignments(getControlPlaneContext(), body.data, caller.actor);
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

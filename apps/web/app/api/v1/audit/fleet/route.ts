@@ -1,12 +1,13 @@
 import { renderAuditMarkdown } from "@vfleet/core";
 import { loadFleetAudit } from "@/app/audit/load-audit.ts";
 import { badRequest } from "@/lib/parse-json-body.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `GET /api/v1/audit/fleet[?format=json|markdown]`: every host's audit (worst first), which hosts
  * fail or warn which checks (most failing first), and the hosts still awaiting a first inventory.
  */
-export async function GET(request: Request): Promise<Response> {
+export const GET = withAccess("viewer", async (request: Request): Promise<Response> => {
   const format = new URL(request.url).searchParams.get("format") ?? "json";
   if (format !== "json" && format !== "markdown") return badRequest("format", `must be one of json, markdown, got "${format}"`);
   const { fleet, awaiting } = await loadFleetAudit();
@@ -33,4 +34,4 @@ export async function GET(request: Request): Promise<Response> {
     });
   }
   return Response.json({ hosts: fleet.hosts, checks: fleet.checks, awaiting });
-}
+});

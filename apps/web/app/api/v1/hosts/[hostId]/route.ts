@@ -1,16 +1,17 @@
 import { computeCapacity } from "@vfleet/core";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `GET /api/v1/hosts/:id` -> { host, inventory, capacity } (capacity is null until a first snapshot). */
-export async function GET(_request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+export const GET = withAccess("viewer", async (_request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> => {
   const { hostId } = await ctx.params;
   const { db, queries } = getControlPlaneContext();
   const found = await queries.getHost(db, hostId);
   if (!found) return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
   const capacity = found.inventory ? computeCapacity(found.inventory) : null;
   return Response.json({ host: found.summary, inventory: found.inventory, capacity });
-}
+});
 
 /**
  * `DELETE /api/v1/hosts/:id` -> { removed: { id, name }, revoked, disconnected, unknownJobs,
@@ -19,7 +20,7 @@ export async function GET(_request: Request, ctx: { params: Promise<{ hostId: st
  * and it leaves the lists, totals and scheduling. Its jobs, audit events
  * and assignment history stay readable (a soft delete); a re-enrolled host may take its name.
  */
-export async function DELETE(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+export const DELETE = withAccess("admin", async (request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> => {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const { hostId } = await ctx.params;
@@ -27,4 +28,4 @@ export async function DELETE(request: Request, ctx: { params: Promise<{ hostId: 
   if (!removed) return Response.json({ error: `hostId: no host ${hostId} (or it was removed already)`, field: "hostId" }, { status: 404 });
   const { id, name, ...rest } = removed;
   return Response.json({ removed: { id, name }, ...rest });
-}
+});

@@ -3,6 +3,7 @@ import { WhatIfBody } from "@/lib/placement/placement-api-schemas.ts";
 import { poolWhatIf } from "@/lib/placement/pool-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/placements/what-if` { pool, count, numa?, minPfs?, maxPerPf?, hostLabels? } ->
@@ -17,4 +18,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json({ pool: pool.name, count: body.data.count, ...(await poolWhatIf(ctx, pool, body.data)) });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("viewer", idempotent(post));

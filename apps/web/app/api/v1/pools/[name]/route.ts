@@ -3,19 +3,20 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { PoolBody } from "@/lib/placement/placement-api-schemas.ts";
 import { unknownPool } from "@/lib/placement/pool-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 type Ctx = { params: Promise<{ name: string }> };
 
 /** `GET /api/v1/pools/:name` -> { pool }. Role: viewer. */
-export async function GET(_request: Request, ctx: Ctx): Promise<Response> {
+export const GET = withAccess("viewer", async (_request: Request, ctx: Ctx): Promise<Response> => {
   const { name } = await ctx.params;
   const { db, queries } = getControlPlaneContext();
   const pool = await queries.getPool(db, name);
   return pool ? Response.json({ pool }) : unknownPool(name, "name");
-}
+});
 
 /** `PUT /api/v1/pools/:name` { name, selector, macRange? } -> { pool } (replaces the selector). Role: operator. */
-export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
+export const PUT = withAccess("operator", async (request: Request, ctx: Ctx): Promise<Response> => {
   const { name } = await ctx.params;
   const body = await parseJsonBody(request, PoolBody);
   if (!body.success) return body.response;
@@ -29,4 +30,4 @@ export async function PUT(request: Request, ctx: Ctx): Promise<Response> {
     create: false,
   });
   return saved.ok ? Response.json({ pool: saved.pool }) : unknownPool(name, "name");
-}
+});

@@ -3,6 +3,7 @@ import { PoolPreviewBody } from "@/lib/placement/placement-api-schemas.ts";
 import { poolCapacity } from "@/lib/placement/pool-response.ts";
 import { parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `POST /api/v1/pools/preview` { selector } -> what the selector matches now (capacity), saving nothing. Role: viewer. */
 async function post(request: Request): Promise<Response> {
@@ -11,4 +12,4 @@ async function post(request: Request): Promise<Response> {
   return Response.json(await poolCapacity(getControlPlaneContext(), body.data.selector));
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("viewer", idempotent(post));

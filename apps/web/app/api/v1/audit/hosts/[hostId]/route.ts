@@ -3,6 +3,7 @@ import { AUDIT_FORMATS as FORMATS, AuditPlanRequest } from "@/lib/audit-api-sche
 import { loadHostAudit, type HostAuditResult } from "@/app/audit/load-audit.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `GET /api/v1/audit/hosts/:id[?guest=<name>][&format=json|markdown]` audits a host (and one of
@@ -33,13 +34,13 @@ function readFormat(value: string | null): Format | Response {
     : badRequest("format", `must be one of ${FORMATS.join(", ")}, got "${value}"`);
 }
 
-export async function GET(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
+export const GET = withAccess("viewer", async (request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> => {
   const { hostId } = await ctx.params;
   const url = new URL(request.url);
   const format = readFormat(url.searchParams.get("format"));
   if (format instanceof Response) return format;
   return respond(await loadHostAudit(hostId, { name: url.searchParams.get("guest") }), hostId, format);
-}
+});
 
 async function post(request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> {
   const { hostId } = await ctx.params;
@@ -48,4 +49,4 @@ async function post(request: Request, ctx: { params: Promise<{ hostId: string }>
   return respond(await loadHostAudit(hostId, { domainXml: body.data.domainXml }), hostId, body.data.format ?? "json");
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("viewer", idempotent(post));

@@ -1,6 +1,7 @@
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/hosts/:id/revoke` -> { revoked, disconnected } (admin): the host's agent
@@ -26,4 +27,4 @@ async function post(request: Request, ctx: { params: Promise<{ hostId: string }>
   return Response.json(out);
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("admin", idempotent(post));

@@ -1,6 +1,7 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/jobs/:id/abandon` -> { job, cancelled }: give up on a job
@@ -27,4 +28,4 @@ async function post(request: Request, ctx: { params: Promise<{ jobId: string }> 
   return Response.json({ job: out.job, cancelled: out.cancelled });
 }
 
-export const POST = idempotent(post);
+export const POST = withAccess("operator", idempotent(post));

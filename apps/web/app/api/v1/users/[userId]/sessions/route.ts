@@ -1,8 +1,9 @@
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { withAccess } from "@/lib/auth/with-access.ts";
 
 /** `DELETE /api/v1/users/:id/sessions` -> { revoked } (admin): the user's sessions end now; the next request is signed out. */
-export async function DELETE(request: Request, ctx: { params: Promise<{ userId: string }> }): Promise<Response> {
+export const DELETE = withAccess("admin", async (request: Request, ctx: { params: Promise<{ userId: string }> }): Promise<Response> => {
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const { userId } = await ctx.params;
@@ -14,4 +15,4 @@ export async function DELETE(request: Request, ctx: { params: Promise<{ userId: 
     data: { actor: caller.actor, action: "user.sessions-revoked", summary: `${count} sessions of ${user.username} revoked` },
   });
   return Response.json({ revoked: count });
-}
+});
