@@ -1,9 +1,9 @@
 import type { Inventory, Job } from "@vfleet/protocol";
+import type { PlanJobSpec } from "./plan-job-spec.ts";
 import { planVfBinds, type VfToBind } from "./plan-vf-binds.ts";
 import { vfAddressOf } from "./vf-address.ts";
 
-/** One job of a plan: `ref` names it inside the plan, `dependsOn` lists refs that must succeed first. */
-export type PlanJobSpec = { ref: string; job: Job; dependsOn: string[] };
+export type { PlanJobSpec } from "./plan-job-spec.ts";
 
 /**
  * Seed 000 as one plan: `count` VFs on every SR-IOV PF of the host, the VFs bound to vfio-pci

@@ -1,4 +1,4 @@
-import type { PlanJobSpec } from "./plan-seed-000.ts";
+import type { PlanJobSpec } from "./plan-job-spec.ts";
 
 export type VfToBind = { address: string; pf: string; dependsOn: readonly string[] };
 
