@@ -3,6 +3,7 @@
  * (MIN_NODE below). Everything the agent imports (protocol, core, ws, zod, fast-xml-parser) is
  * inside; the simulator is not: `--simulated` runs from the workspace (`pnpm agent`).
  */
+import { execFileSync } from "node:child_process";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,17 @@ const noSimulator: Plugin = {
     }));
   },
 };
+
+/** The commit the artifact is built from, `-dirty` when the work tree differs from it; "unknown" outside git. */
+function sourceCommit(): string {
+  try {
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return `${git("rev-parse", "--short=12", "HEAD")}${git("status", "--porcelain", "--untracked-files=no") ? "-dirty" : ""}`;
+  } catch {
+    return "unknown";
+  }
+}
 
 /**
  * Builds the artifact; returns the source files it carries (paths relative to the repo root).
@@ -53,6 +65,7 @@ export async function bundleAgent(outfile = ARTIFACT, options: { withSimulator?:
       js: `import { createRequire as __vfleetCreateRequire } from "node:module";\nconst require = __vfleetCreateRequire(import.meta.url);`,
     },
     plugins: options.withSimulator ? [] : [noSimulator],
+    define: { __VFLEET_AGENT_COMMIT__: JSON.stringify(sourceCommit()) },
     logLevel: "warning",
     metafile: true,
     absWorkingDir: REPO_ROOT,

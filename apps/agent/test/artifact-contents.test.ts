@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -40,7 +40,14 @@ describe("agent artifact (dist/vfleet-agent.mjs)", () => {
       const copy = path.join(alone, "vfleet-agent.mjs");
       await copyFile(file, copy);
       const version = await run(process.execPath, [copy, "version", "--json"], { cwd: alone });
-      expect(JSON.parse(version.stdout)).toEqual({ agent: AGENT_VERSION, protocol: PROTOCOL_VERSION, node: process.versions.node });
+      // The artifact says which commit it was built from (12 hex digits, -dirty for uncommitted changes).
+      const head = execFileSync("git", ["rev-parse", "--short=12", "HEAD"], { encoding: "utf8" }).trim();
+      expect(JSON.parse(version.stdout)).toEqual({
+        agent: AGENT_VERSION,
+        commit: expect.stringMatching(new RegExp(`^${head}(-dirty)?$`)),
+        protocol: PROTOCOL_VERSION,
+        node: process.versions.node,
+      });
       const scan = await run(process.execPath, [copy, "scan", "--json"], { cwd: alone });
       const inv = JSON.parse(scan.stdout) as { devices: { address: string }[] };
       expect(inv.devices.length).toBeGreaterThan(0);

@@ -14,7 +14,7 @@ import { startAgentSession } from "../daemon/agent-session.ts";
 import { withLibvirtStatus } from "../daemon/libvirt-status.ts";
 import { fingerprintHost } from "../scan/fingerprint-host.ts";
 import { scanHost } from "../scan/index.ts";
-import { AGENT_VERSION } from "../version.ts";
+import { AGENT_BUILD } from "../version.ts";
 
 export const summary = "run the agent daemon: enroll once, then report this host to the control plane";
 
@@ -126,7 +126,7 @@ export async function main(argv: string[]): Promise<number> {
       scanIntervalMs,
       fingerprint: fullScanEveryMs > 0 ? () => fingerprintHost(root) : undefined,
       fullScanEveryMs,
-      agentVersion: AGENT_VERSION,
+      agentVersion: AGENT_BUILD,
       adoption: { adopt: basePolicy.adopt, simulatorDefault: basePolicy === SIMULATOR_POLICY },
       log,
       onRefused: (code, reason) => {
