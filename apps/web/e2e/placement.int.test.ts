@@ -102,6 +102,7 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   await group.waitFor();
   expect(await group.getByTestId("assignment-row").count()).toBe(4);
   await group.getByTestId("release-button").click();
+  await group.getByTestId("release-confirm").click();
   await group.getByTestId("release-plan-link").click();
   await page.locator('[data-testid="plan-state"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
