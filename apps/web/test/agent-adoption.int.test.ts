@@ -73,7 +73,7 @@ describe("the agent's adoption policy", () => {
     expect(listed.find((h) => h.name === "gpu-policy")?.adoption).toEqual({ adopt: GTX, simulatorDefault: false });
   });
 
-  it("predicts the refusal of a device it did not adopt in the preview, and the real agent refuses it the same way", async () => {
+  it("predicts the refusal of a device it did not adopt in the preview, and the API refuses it before queueing", async () => {
     const bind = { kind: "device.bind", params: { device: USB, driver: "vfio-pci" } };
     const preview = await dryRun("gpu-policy", bind);
     expect(preview.refusals).toEqual([
