@@ -75,7 +75,7 @@ export function prepareJobs(
       }
     }
     if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
-    const preview = withAgent(previewJob(spec.job, withoutHostdevs(inventory, detached)), spec.job, inventory, host);
+    const preview = withAgent(previewJob(spec.job, withoutHostdevs(inventory, detached)), spec.job, host, pending);
     // A release plan detaches before it changes the VF count: the count's check must see them free.
     if (spec.job.kind === "guest.detach" && spec.job.params.config)
       for (const d of spec.job.params.devices) {
@@ -118,10 +118,10 @@ function withoutHostdevs(inventory: Inventory, addresses: ReadonlySet<string>): 
 
 /**
  * The preview with what the host's agent will refuse: every job once its credential is revoked
- * (no agent can connect to run it), and what its adoption policy predicts, or a note that its
- * agent did not say.
+ * (no agent can connect to run it), and what its adoption policy predicts (VFs an earlier job of
+ * the plan creates are the PF's to decide), or a note that its agent did not say.
  */
-function withAgent(preview: JobPreview, job: Job, inventory: Inventory, host: JobTarget): JobPreview {
+function withAgent(preview: JobPreview, job: Job, host: JobTarget, created: ReadonlySet<string>): JobPreview {
   const revoked = host.credentialRevokedAt
     ? [
         `the host's agent credential was revoked at ${host.credentialRevokedAt.toISOString()}: no agent can connect to run this job (enroll the host again to manage it)`,
@@ -140,7 +140,7 @@ function withAgent(preview: JobPreview, job: Job, inventory: Inventory, host: Jo
       ],
     };
   }
-  return { ...preview, refusals: [...revoked, ...preview.refusals, ...adoptionRefusals(job, inventory, adoption)] };
+  return { ...preview, refusals: [...revoked, ...preview.refusals, ...adoptionRefusals(job, host.inventory, adoption, created)] };
 }
 
 /** The answer to a job the inventory refuses: 409 when the host's state forbids it now, else 400; both name the field. */
