@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
-import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { apiClient, previewAndConfirm, waitFor } from "../test/jobs-helpers.ts";
 import { axeViolations } from "../test/axe-violations.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
@@ -50,7 +50,7 @@ beforeAll(async () => {
   const pf = ((await api.get(`/api/v1/hosts/${dgx.id}`)).body.inventory as { devices: { address: string; sriov: unknown }[] }).devices.find(
     (d) => d.sriov,
   )!.address;
-  const job = await api.post("/api/v1/jobs", { hostId: dgx.id, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
+  const job = await previewAndConfirm(api, "/api/v1/jobs", { hostId: dgx.id, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
   expect(job.status).toBe(201);
   pages = [
     "/",

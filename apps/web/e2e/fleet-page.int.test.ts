@@ -202,17 +202,16 @@ it("sorts the device table, jobs, audit log and pool tables by their headers, sa
       headers: { "content-type": "application/json", ...bearer(stack.tokens.operator) },
       body: JSON.stringify(body),
     });
+  /** Preview, then confirm with the preview's basis. */
+  const queue = async (body: Record<string, unknown>) =>
+    api("/api/v1/jobs", {
+      ...body,
+      basis: ((await (await api("/api/v1/jobs", { ...body, dryRun: true })).json()) as { basis: string }).basis,
+    });
   const idle = computeCapacity(dgx.inventory).pfs.filter((pf) => pf.assigned === 0);
+  expect((await queue({ hostId: dgx.hostId, job: { kind: "vf.set-count", params: { pf: idle[1]!.address, count: 8 } } })).status).toBe(201);
   expect(
-    (await api("/api/v1/jobs", { hostId: dgx.hostId, job: { kind: "vf.set-count", params: { pf: idle[1]!.address, count: 8 } } })).status,
-  ).toBe(201);
-  expect(
-    (
-      await api("/api/v1/jobs", {
-        hostId: ws.hostId,
-        job: { kind: "host.persist", params: { vfCounts: [], vfioIds: [], method: "sysfsd" } },
-      })
-    ).status,
+    (await queue({ hostId: ws.hostId, job: { kind: "host.persist", params: { vfCounts: [], vfioIds: [], method: "sysfsd" } } })).status,
   ).toBe(201);
   expect((await api("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status).toBe(201);
   const ariaSort = (testId: string) =>

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
-import { apiClient, waitFor, type Api } from "../test/jobs-helpers.ts";
+import { apiClient, previewAndConfirm, waitFor, type Api } from "../test/jobs-helpers.ts";
 import { axeViolations } from "../test/axe-violations.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
@@ -375,7 +375,10 @@ describe("the change form", () => {
     const inv = (await api.get(`/api/v1/hosts/${ids["igb-hp"]}`)).body.inventory as Inventory;
     const held = new Set(inv.guests.flatMap((g) => g.hostdevs.map((h) => h.address)));
     const pf = inv.devices.find((d) => d.sriov && !d.sriov.vfs.some((vf) => held.has(vf)))!.address;
-    const waiting = await api.post("/api/v1/jobs", { hostId: ids["igb-hp"], job: { kind: "vf.set-count", params: { pf, count: 3 } } });
+    const waiting = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId: ids["igb-hp"],
+      job: { kind: "vf.set-count", params: { pf, count: 3 } },
+    });
     expect(waiting.status).toBe(201);
     await open("igb-hp");
     await form().getByTestId("job-kind").selectOption("vf.set-count");

@@ -102,7 +102,12 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   await group.waitFor();
   expect(await group.getByTestId("assignment-row").count()).toBe(4);
   await group.getByTestId("release-button").click();
-  await group.getByTestId("release-plan-link").click();
+  // Previewed, then confirmed with the preview's basis.
+  await group.getByTestId("release-preview").waitFor();
+  await group.getByTestId("release-confirm").click();
+  // The group (and its link) goes once the release succeeds, which can be before a click lands: follow its address.
+  const planHref = await group.getByTestId("release-plan-link").getAttribute("href");
+  await page.goto(`${stack.plane.url}${planHref}`);
   await page.locator('[data-testid="plan-state"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
   await page.goto(`${stack.plane.url}/assignments`);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CloseCode, type Inventory } from "@vfleet/protocol";
+import { CloseCode, PROTOCOL_VERSION, type Inventory } from "@vfleet/protocol";
 import { getKnownHash, loadInventory } from "@vfleet/db";
 import { buildDgx2Inventory } from "../test/build-dgx2-inventory.ts";
 import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
-import { connectReadyAgent } from "../test/test-agent.ts";
+import { connectReadyAgent, TestAgent } from "../test/test-agent.ts";
 
 /**
  * Agents that lie (issue 10): numbers past what a kernel can report and references that do not
@@ -94,6 +94,21 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
       },
       /^payload\.inventory\.guests\.\d+\.hostdevs\.0\.vlan: must be at most 4094/,
     ],
+    // PostgreSQL text cannot hold a NUL byte: once the store's failure (1011), now the frame's refusal.
+    [
+      "a NUL byte in the kernel command line",
+      (inv) => {
+        inv.host.kernelCmdline = "ro intel_iommu=on\u0000 iommu=pt";
+      },
+      /^payload\.inventory\.host\.kernelCmdline: must not contain a NUL byte \(U\+0000\)$/,
+    ],
+    [
+      "a NUL byte in a device's driver name",
+      (inv) => {
+        inv.devices[pfIndex(inv)]!.driver = "mlx5_core\u0000";
+      },
+      /^payload\.inventory\.devices\.\d+\.driver: must not contain a NUL byte \(U\+0000\)$/,
+    ],
   ];
   for (const [what, lie, field] of lies) {
     it(what, async () => {
@@ -127,6 +142,19 @@ describe("a snapshot that lies is refused, naming the field, and changes nothing
     expect(((await res.json()) as { error: string }).error).toBe(
       `job.params.count: must be at most 16 (sriov_totalvfs of ${PF}), got 2000`,
     );
+  });
+
+  it("a NUL byte in agent.hello's agentVersion is a 4400 naming the field, and the host keeps its stored version", async () => {
+    const agent = await TestAgent.connect(stack.agentUrl, host.credential);
+    agent.send("agent.hello", { protocolVersion: PROTOCOL_VERSION, agentVersion: "0.0.0-test\u0000", hostname: "liar-01" });
+    const closed = await agent.closed;
+    expect(closed).toEqual({ code: CloseCode.BAD_MESSAGE, reason: "payload.agentVersion: must not contain a NUL byte (U+0000)" });
+    expect(await stack.db.host.findUnique({ where: { id: host.hostId }, select: { agentVersion: true } })).toEqual({
+      agentVersion: "0.0.0-test",
+    });
+    // Still served: the honest agent's next hello is welcomed.
+    const again = await connectReadyAgent(stack.agentUrl, host.credential);
+    await again.agent.close();
   });
 
   it("a hostname its credential does not carry is audited too", async () => {

@@ -12,7 +12,7 @@ import { TestAgent } from "./test-agent.ts";
 /**
  * The agent's adoption policy reaches the control plane (protocol 1.8): real agent processes
  * report theirs at hello, the host summary shows it, and a job on a device outside it is
- * predicted refused in the preview exactly as the real agent then refuses it. An agent that
+ * predicted refused in the preview, and refused before queueing. An agent that
  * reports nothing (1.7) leaves it "could not tell": no refusal guessed, a note instead.
  */
 const agentCli = fileURLToPath(new URL("../../agent/src/cli.ts", import.meta.url));
@@ -73,7 +73,7 @@ describe("the agent's adoption policy", () => {
     expect(listed.find((h) => h.name === "gpu-policy")?.adoption).toEqual({ adopt: GTX, simulatorDefault: false });
   });
 
-  it("predicts the refusal of a device it did not adopt in the preview, and the real agent refuses it the same way", async () => {
+  it("predicts the refusal of a device it did not adopt in the preview, and the API refuses it before queueing", async () => {
     const bind = { kind: "device.bind", params: { device: USB, driver: "vfio-pci" } };
     const preview = await dryRun("gpu-policy", bind);
     expect(preview.refusals).toEqual([
@@ -82,23 +82,14 @@ describe("the agent's adoption policy", () => {
     // The host page's change form marks it before it is picked (the browser test shows it disabled).
     const html = await (await fetch(`${stack.plane.url}/hosts/${ids["gpu-policy"]}`, { headers: bearer(stack.tokens.operator) })).text();
     expect(html).toContain(`not adopted: the agent&#x27;s policy adopts ${GTX.join(", ")}; add ${USB}`);
-    expect(html).toMatch(new RegExp(`data-testid="host-adoption"[^>]*> · <!-- -->adopts ${GTX.join(", ")}<`));
+    expect(html).toMatch(new RegExp(`data-testid="host-adoption"[^>]*> (<!-- -->)?· <!-- -->adopts ${GTX.join(", ")}<`));
     // An adopted device is not marked: the GTX's give-back is refused only because its guest runs.
     const gtx = await dryRun("gpu-policy", { kind: "device.bind", params: { device: GTX[0], driver: "host" } });
     expect(gtx.refusals.join(" ")).not.toContain("not adopted");
-    // The API still queues it (Confirm is the form's to withhold): the agent decides, and agrees.
-    const queued = await api.post("/api/v1/jobs", { hostId: ids["gpu-policy"], job: bind });
-    expect(queued.status).toBe(201);
-    const ended = await waitFor(
-      "the agent's answer",
-      async () => {
-        const job = (await api.get(`/api/v1/jobs/${queued.body.job.id}`)).body.job;
-        return ["failed", "succeeded"].includes(job.state) ? job : undefined;
-      },
-      30_000,
-    );
-    expect(ended.state).toBe("failed");
-    expect(ended.result.error.code).toBe("not-adopted");
+    // The API refuses it before queueing, for the same reason (the real agent's own refusal: jobs-refused-before-queueing).
+    const basis = (await api.post("/api/v1/jobs", { hostId: ids["gpu-policy"], job: bind, dryRun: true })).body.basis;
+    const refused = await api.post("/api/v1/jobs", { hostId: ids["gpu-policy"], job: bind, basis });
+    expect([refused.status, refused.body.refusals]).toEqual([409, preview.refusals]);
   });
 
   it("with the simulator's default, a VF is adopted and a device that is not SR-IOV is not", async () => {

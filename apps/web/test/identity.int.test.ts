@@ -139,10 +139,9 @@ describe("agents", () => {
     agent.snapshot(buildDgx2Inventory({ hostname: "revoke-me" }));
     await agent.next("inventory.ack");
     const pf = buildDgx2Inventory().devices.find((d) => d.sriov)!.address;
-    const queued = await api("POST", "/api/v1/jobs", stack.tokens.operator, {
-      hostId: host.hostId,
-      job: { kind: "vf.set-count", params: { pf, count: 4 } },
-    });
+    const setCount = { kind: "vf.set-count", params: { pf, count: 4 } };
+    const { basis } = (await api("POST", "/api/v1/jobs", stack.tokens.operator, { hostId: host.hostId, job: setCount, dryRun: true })).body;
+    const queued = await api("POST", "/api/v1/jobs", stack.tokens.operator, { hostId: host.hostId, job: setCount, basis });
     expect(queued.status).toBe(201);
     await agent.next("job.dispatch"); // the agent holds the job and never answers
 

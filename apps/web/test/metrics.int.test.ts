@@ -4,7 +4,7 @@ import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createControlPlaneMetrics } from "../server/metrics/control-plane-metrics.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
-import { apiClient, waitFor } from "./jobs-helpers.ts";
+import { apiClient, previewAndConfirm, waitFor } from "./jobs-helpers.ts";
 import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent } from "./test-agent.ts";
 
@@ -67,7 +67,10 @@ describe("/metrics", () => {
 
     const pf = inv.devices.find((d) => d.sriov)!.address;
     const api = apiClient(stack.plane.url, stack.tokens.operator);
-    const res = await api.post("/api/v1/jobs", { hostId: host.hostId, job: { kind: "vf.set-count", params: { pf, count: 16 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId: host.hostId,
+      job: { kind: "vf.set-count", params: { pf, count: 16 } },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const dispatch = await agent.next("job.dispatch");
     agent.send("job.result", {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyMigrations, createDb, startDatabase, type Database, type Db } from "@vfleet/db";
 import { createFakeFleet, type FakeFleet } from "./fake-fleet.ts";
-import { apiClient } from "./jobs-helpers.ts";
+import { apiClient, previewAndConfirm } from "./jobs-helpers.ts";
 import { startPlaneProcess, type PlaneProcess } from "./start-plane-process.ts";
 import { startRoundRobinProxy, type Proxy } from "./round-robin-proxy.ts";
 import { createRoleTokens } from "./start-test-stack.ts";
@@ -60,7 +60,7 @@ it("a job queued through any process reaches its agent; a new process leaves liv
   for (const [i, agent] of fleet.agents.entries()) {
     // The second port: the first carries a VF assigned to the profile's guest.
     const pf = agent.hostInventory.devices.filter((d) => d.sriov).at(-1)!.address;
-    const res = await apiClient(planes[i % 3]!.url, operator).post("/api/v1/jobs", {
+    const res = await previewAndConfirm(apiClient(planes[i % 3]!.url, operator), "/api/v1/jobs", {
       hostId: fleet.hostIds[i],
       job: { kind: "vf.set-count", params: { pf, count: 2 } },
     });

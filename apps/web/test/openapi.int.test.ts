@@ -114,10 +114,17 @@ describe("the OpenAPI document", () => {
     await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId, job: setCount(pfs[0]!, 99) });
     await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId: "nope", job: setCount(pfs[0]!, 4) });
     await call("post", "/api/v1/jobs", T("/api/v1/jobs"), viewer, { hostId, job: setCount(pfs[0]!, 4) });
-    const first = await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId, job: setCount(pfs[0]!, 4) });
+    await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId, job: setCount(pfs[0]!, 4) });
+    /** A confirm with the basis of its dry run, as the change form sends it. */
+    const confirm = async (path: string, body: Record<string, unknown>) =>
+      call("post", path, T(path), operator, {
+        ...body,
+        basis: (await call("post", path, T(path), operator, { ...body, dryRun: true })).body.basis,
+      });
+    const first = await confirm("/api/v1/jobs", { hostId, job: setCount(pfs[0]!, 4) });
     await agent.next("job.dispatch"); // held by the agent, never answered
-    await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId, job: setCount(pfs[0]!, 2) });
-    const second = await call("post", "/api/v1/jobs", T("/api/v1/jobs"), operator, { hostId, job: setCount(pfs[1]!, 2) });
+    await confirm("/api/v1/jobs", { hostId, job: setCount(pfs[0]!, 2) });
+    const second = await confirm("/api/v1/jobs", { hostId, job: setCount(pfs[1]!, 2) });
     await call("get", `/api/v1/jobs/${first.body.job.id}`, T("/api/v1/jobs/{jobId}"), viewer);
     await call("get", "/api/v1/jobs/nope", T("/api/v1/jobs/{jobId}"), viewer);
     await call("post", `/api/v1/jobs/${first.body.job.id}/cancel`, T("/api/v1/jobs/{jobId}/cancel"), operator, {});
@@ -135,8 +142,9 @@ describe("the OpenAPI document", () => {
       ],
     };
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, { ...plan, dryRun: true });
-    const queued = await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, plan);
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, plan);
+    const queued = await confirm("/api/v1/plans", plan);
+    await confirm("/api/v1/plans", plan);
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, { hostId });
     await call("post", "/api/v1/plans", T("/api/v1/plans"), operator, { ...plan, hostId: "nope" });
     await call("get", `/api/v1/plans/${queued.body.plan.id}`, T("/api/v1/plans/{planId}"), viewer);

@@ -7,7 +7,7 @@ import { parseDomainXml } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
-import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";
+import { type Api, apiClient, previewAndConfirm, waitFor } from "./jobs-helpers.ts";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /**
@@ -214,7 +214,7 @@ describe("seed 000 through the scheduler", () => {
       expect(guestChecks.filter((c: { status: string }) => c.status === "fail")).toEqual([]);
       expect((await api.get("/api/v1/pools/cx5/capacity")).body).toMatchObject({ assigned: 160, ready: 0, creatable: 0 });
 
-      const release = await api.post("/api/v1/assignments/release", { hostId, guest, driver: "host", removeVfs: true });
+      const release = await previewAndConfirm(api, "/api/v1/assignments/release", { hostId, guest, driver: "host", removeVfs: true });
       expect(release.status, JSON.stringify(release.body).slice(0, 500)).toBe(201);
       const released = await waitForPlan(release.body.plan.id);
       expect(released.jobs.filter((j: { state: string }) => j.state !== "succeeded")).toEqual([]);

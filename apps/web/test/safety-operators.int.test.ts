@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
-import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";
+import { apiClient, previewAndConfirm, waitFor, type Api } from "./jobs-helpers.ts";
 import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent } from "./test-agent.ts";
 
@@ -42,6 +42,9 @@ const jobIn = (id: string, states: string[], timeoutMs = 30_000) =>
   );
 const post = (name: string, job: unknown, extra: Record<string, unknown> = {}, as: "alice" | "bob" = "alice") =>
   (as === "bob" ? bobApi : api).post("/api/v1/jobs", { hostId: hostIds[name], job, ...extra });
+/** Preview, then confirm with its basis. */
+const queue = (name: string, job: unknown, as: "alice" | "bob" = "alice") =>
+  previewAndConfirm(as === "bob" ? bobApi : api, "/api/v1/jobs", { hostId: hostIds[name], job });
 const numVfs = async (name: string, pf: string) => (await inventory(name)).devices.find((d) => d.address === pf)!.sriov!.numVfs;
 
 beforeAll(async () => {
@@ -141,7 +144,7 @@ describe("a confirm carries the state it was previewed against", () => {
     const preview = await post(A, { kind: "vf.set-count", params: { pf: PF1, count: 4 } }, { dryRun: true });
     expect(preview.status).toBe(200);
     expect(preview.body.preview.summary).toBe(`vf.set-count ${PF1}: 7 -> 4`);
-    const bob = await post(A, { kind: "vf.set-count", params: { pf: PF1, count: 2 } }, {}, "bob");
+    const bob = await queue(A, { kind: "vf.set-count", params: { pf: PF1, count: 2 } }, "bob");
     expect(bob.status).toBe(201);
     await jobIn(bob.body.job.id, ["succeeded"]);
     await waitFor("Bob's 2 VFs in the stored inventory", async () => ((await numVfs(A, PF1)) === 2 ? true : undefined));
@@ -164,7 +167,7 @@ describe("a confirm carries the state it was previewed against", () => {
 describe("MACs are unique per VLAN across the fleet", () => {
   it("a MAC queued or set on one host is refused on another on the same VLAN, allowed on another VLAN", async () => {
     const mac = "52:54:00:aa:bb:01";
-    const first = await post(A, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 10 } });
+    const first = await queue(A, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 10 } });
     expect(first.status).toBe(201);
     // While A's job is pending, and after it succeeded and the inventory shows the MAC on A's VF.
     const pending = await post(B, { kind: "vf.configure", params: { pf: PF0, vf: 0, mac, vlan: 10 } }, { dryRun: true });
@@ -219,7 +222,10 @@ describe("jobs whose host never returns", () => {
       return agent;
     };
     let agent = await connect();
-    const res = await api.post("/api/v1/jobs", { hostId: hand.hostId, job: { kind: "vf.set-count", params: { pf: PF1, count: 1 } } });
+    const res = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId: hand.hostId,
+      job: { kind: "vf.set-count", params: { pf: PF1, count: 1 } },
+    });
     expect(res.status).toBe(201);
     await agent.next("job.dispatch");
     await agent.close(); // the host goes away with the job and never returns
@@ -236,7 +242,10 @@ describe("jobs whose host never returns", () => {
     expect((await bobApi.post(`/api/v1/jobs/${res.body.job.id}/abandon`, {})).status).toBe(409);
 
     // The PF is free again; this job's agent takes it and drops the socket, five times.
-    const next = await api.post("/api/v1/jobs", { hostId: hand.hostId, job: { kind: "vf.set-count", params: { pf: PF1, count: 1 } } });
+    const next = await previewAndConfirm(api, "/api/v1/jobs", {
+      hostId: hand.hostId,
+      job: { kind: "vf.set-count", params: { pf: PF1, count: 1 } },
+    });
     expect(next.status).toBe(201);
     for (let attempt = 1; attempt <= 5; attempt++) {
       agent = await connect();

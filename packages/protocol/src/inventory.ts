@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Bdf, ClassCode, HexId, MacAddress } from "./primitives.ts";
+import { Bdf, ClassCode, HexId, MacAddress, WireString } from "./primitives.ts";
 
 /**
  * The inventory model: what the agent reads from one host. Every field is a fact read
@@ -75,9 +75,9 @@ export const SriovInfo = z.object({
 export type SriovInfo = z.infer<typeof SriovInfo>;
 
 export const PciLink = z.object({
-  currentSpeed: z.string().nullable(),
+  currentSpeed: WireString.nullable(),
   currentWidth: bounded(L.linkWidth, "PCIe x32").nullable(),
-  maxSpeed: z.string().nullable(),
+  maxSpeed: WireString.nullable(),
   maxWidth: bounded(L.linkWidth, "PCIe x32").nullable(),
 });
 export type PciLink = z.infer<typeof PciLink>;
@@ -93,8 +93,8 @@ export const PciDevice = z.object({
     .string()
     .regex(/^[0-9a-f]{2}$/)
     .nullable(),
-  driver: z.string().nullable(),
-  driverOverride: z.string().nullable(),
+  driver: WireString.nullable(),
+  driverOverride: WireString.nullable(),
   iommuGroup: bounded(L.groupId, "a kernel int").nullable(),
   numaNode: NumaId.nullable(),
   /** The PF's address when this device is a VF. */
@@ -106,7 +106,7 @@ export const PciDevice = z.object({
   msixVectors: bounded(L.msixVectors, "MSI-X Table Size").nullable(),
   link: PciLink.nullable(),
   /** Network interfaces this function carries (`net/<ifname>`). */
-  netInterfaces: z.array(z.string()).max(4096),
+  netInterfaces: z.array(WireString).max(4096),
 });
 export type PciDevice = z.infer<typeof PciDevice>;
 
@@ -117,13 +117,13 @@ export const IommuGroup = z.object({
 export type IommuGroup = z.infer<typeof IommuGroup>;
 
 export const NetInterface = z.object({
-  name: z.string(),
-  mac: z.string().nullable(),
+  name: WireString,
+  mac: WireString.nullable(),
   carrier: z.boolean().nullable(),
-  operstate: z.string().nullable(),
+  operstate: WireString.nullable(),
   pciAddress: Bdf.nullable(),
   /** Bond or bridge this interface is enslaved to (`master` link). */
-  master: z.string().nullable(),
+  master: WireString.nullable(),
 });
 export type NetInterface = z.infer<typeof NetInterface>;
 
@@ -138,15 +138,15 @@ export const GuestHostdev = z.object({
 export type GuestHostdev = z.infer<typeof GuestHostdev>;
 
 export const Guest = z.object({
-  name: z.string(),
-  uuid: z.string().nullable(),
+  name: WireString,
+  uuid: WireString.nullable(),
   state: z.enum(["running", "shut off", "paused", "unknown"]),
   vcpus: bounded(L.vcpus, "QEMU's vCPU limit").min(1, "must be at least 1"),
   memoryKiB: MemKiB,
   /** `machine` attribute of `<os><type>`, e.g. `pc-q35-7.2` or `pc-i440fx-bionic`. */
-  machine: z.string().nullable(),
+  machine: WireString.nullable(),
   /** `cpuset` of `<vcpu>` or the union of `<vcpupin>`s: where the vCPUs may run. */
-  cpuset: z.string().nullable(),
+  cpuset: WireString.nullable(),
   hugepages: z.boolean(),
   /** PCIe root ports / PCI bridges the definition already has. */
   pcieRootPorts: bounded(L.rootPorts, "PCI buses of one guest"),
@@ -154,13 +154,13 @@ export const Guest = z.object({
   /** `<memtune><hard_limit>`: the memlock/RSS ceiling libvirt gives QEMU; absent = libvirt's default. */
   memoryHardLimitKiB: MemKiB.nullable().optional(),
   /** `<numatune><memory nodeset=...>`: host NUMA nodes the guest memory is bound to. */
-  numaMemoryNodes: z.string().nullable().optional(),
+  numaMemoryNodes: WireString.nullable().optional(),
 });
 export type Guest = z.infer<typeof Guest>;
 
 export const NumaNode = z.object({
   id: NumaId,
-  cpulist: z.string().max(65536),
+  cpulist: WireString.max(65536),
   memTotalKiB: MemKiB.nullable(),
 });
 export type NumaNode = z.infer<typeof NumaNode>;
@@ -174,26 +174,26 @@ export const PersistenceConfig = z.object({
   vfCounts: z
     .array(
       z.object({
-        source: z.string(),
+        source: WireString,
         /** What the line targets: an interface, a PCI address or (udev) a driver name. */
-        interface: z.string().nullable(),
-        address: z.string().nullable(),
-        driver: z.string().nullable(),
+        interface: WireString.nullable(),
+        address: WireString.nullable(),
+        driver: WireString.nullable(),
         /** What the boot config asks for, which the kernel caps at sriov_totalvfs (16-bit TotalVFs). */
         numVfs: bounded(65535, "16-bit TotalVFs"),
       }),
     )
     .max(4096),
   /** `options vfio-pci ids=VVVV:DDDD,...` in modprobe.d or `vfio-pci.ids=` on the command line. */
-  vfioPciIds: z.array(z.object({ source: z.string(), ids: z.array(z.string()) })),
+  vfioPciIds: z.array(z.object({ source: WireString, ids: z.array(WireString) })),
   /** Modules loaded at boot (`/etc/modules`, `/etc/modules-load.d/*.conf`). */
-  modulesLoaded: z.array(z.object({ source: z.string(), module: z.string() })),
+  modulesLoaded: z.array(z.object({ source: WireString, module: WireString })),
   /** `driver_override` values written at boot (udev rules or sysfs.d), by PCI address. */
-  driverOverrides: z.array(z.object({ source: z.string(), address: z.string(), driver: z.string() })),
+  driverOverrides: z.array(z.object({ source: WireString, address: WireString, driver: WireString })),
 });
 export type PersistenceConfig = z.infer<typeof PersistenceConfig>;
 
-const PciName = z.string().min(1).max(256);
+const PciName = WireString.min(1).max(256);
 
 /**
  * Names of the host's devices from its own PCI ID database (`pci.ids`, as `lspci` resolves them),
@@ -203,8 +203,8 @@ const PciName = z.string().min(1).max(256);
  */
 export const PciNames = z.object({
   /** The database file read, and its `Version:` line when it has one. */
-  source: z.string().max(512),
-  version: z.string().max(128).nullable(),
+  source: WireString.max(512),
+  version: WireString.max(128).nullable(),
   vendors: z.record(z.string().regex(/^[0-9a-f]{4}$/), PciName),
   devices: z.record(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/), PciName),
   subsystems: z.record(z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}:[0-9a-f]{4}:[0-9a-f]{4}$/), PciName),
@@ -218,16 +218,16 @@ export type PciNames = z.infer<typeof PciNames>;
  */
 export const LibvirtStatus = z.object({
   reachable: z.boolean(),
-  uri: z.string().max(256),
+  uri: WireString.max(256),
   /** libvirt's version when reachable; what went wrong (and how to fix it) when not. */
-  detail: z.string().max(2048),
+  detail: WireString.max(2048),
 });
 export type LibvirtStatus = z.infer<typeof LibvirtStatus>;
 
 export const HostFacts = z.object({
-  hostname: z.string(),
-  kernelRelease: z.string().nullable(),
-  kernelCmdline: z.string(),
+  hostname: WireString,
+  kernelRelease: WireString.nullable(),
+  kernelCmdline: WireString,
   cpuVendor: z.enum(["intel", "amd", "other"]).nullable(),
   cpuCount: bounded(L.cpus, "CONFIG_NR_CPUS").nullable(),
   memTotalKiB: MemKiB.nullable(),
@@ -244,16 +244,16 @@ export const HostFacts = z.object({
     enabled: z.boolean(),
     groups: bounded(L.functions, "one group per PCI function at most"),
     /** `/sys/class/iommu` entries: dmar* (Intel VT-d) or ivhd* (AMD-Vi). */
-    units: z.array(z.string()),
+    units: z.array(WireString),
     /** From `/proc/interrupts` (IR- chips); null when it could not be told. */
     interruptRemapping: z.boolean().nullable(),
     allowUnsafeInterrupts: z.boolean().nullable(),
   }),
   /** Loaded modules among those passthrough depends on (`/sys/module/<name>`). */
-  modules: z.array(z.string()),
+  modules: z.array(WireString),
   numaNodes: z.array(NumaNode).max(L.numaNodes),
   /** Interface that carries the default route (`/proc/net/route`). */
-  defaultRouteInterface: z.string().nullable(),
+  defaultRouteInterface: WireString.nullable(),
   /** Boot-time persistence config; absent when the scan did not read /etc. */
   persistence: PersistenceConfig.optional(),
   /** Device names from the host's pci.ids; absent when the host has no PCI ID database (protocol 1.3). */
@@ -265,7 +265,7 @@ export const HostFacts = z.object({
    * `/etc`, `/sys/kernel/iommu_groups`: facts from them are unknown, not empty (protocol 1.5; absent
    * from older agents, which did not say).
    */
-  unread: z.array(z.string().max(256)).max(64).optional(),
+  unread: z.array(WireString.max(256)).max(64).optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Bdf, DomainName, HexId, IfName, MacAddress } from "./primitives.ts";
+import { Bdf, DomainName, HexId, holdsNul, IfName, MacAddress, WireString } from "./primitives.ts";
 
 /**
  * Jobs: the changes the control plane asks an agent to make. Each kind is level-triggered: the
@@ -182,19 +182,19 @@ export const TERMINAL_JOB_STATES: readonly JobState[] = ["succeeded", "failed", 
 
 export const JobStep = z.object({
   /** What was done or read, e.g. `write /sys/bus/pci/devices/0000:86:00.0/sriov_numvfs = 8`. */
-  action: z.string().max(2000),
+  action: WireString.max(2000),
   status: z.enum(["done", "skipped", "failed"]),
-  detail: z.string().max(4000).nullable(),
+  detail: WireString.max(4000).nullable(),
 });
 export type JobStep = z.infer<typeof JobStep>;
 
 export const JobError = z.object({
   /** Stable code, e.g. `EBUSY`, `group-not-viable`, `unsafe-device`, `libvirt`. */
-  code: z.string().max(64),
+  code: WireString.max(64),
   /** The host's own words (kernel errno text, libvirt's message). */
-  message: z.string().max(4000),
+  message: WireString.max(4000),
   /** What that means and what to do, in plain words. */
-  explanation: z.string().max(4000),
+  explanation: WireString.max(4000),
 });
 export type JobError = z.infer<typeof JobError>;
 
@@ -219,7 +219,10 @@ export const JobResult = z.object({
   steps: z.array(JobStep),
   error: JobError.nullable(),
   /** State read back after the change, e.g. `{ numVfs: 8 }`. */
-  observed: z.record(z.string(), z.unknown()),
+  observed: z.record(
+    WireString,
+    z.unknown().refine((v) => !holdsNul(v), "must not contain a NUL byte (U+0000)"),
+  ),
   timing: JobTiming.optional(),
 });
 export type JobResult = z.infer<typeof JobResult>;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Inventory } from "./inventory.ts";
-import { Bdf } from "./primitives.ts";
+import { Bdf, WireString } from "./primitives.ts";
 import { Job, JobResult, JobStep } from "./jobs.ts";
 
 /** sha256 hex of the canonical JSON of an inventory (see hash.ts). */
@@ -11,7 +11,7 @@ const envelope = <T extends string, P extends z.ZodTypeAny>(type: T, payload: P)
     .object({
       type: z.literal(type),
       /** Sender-chosen id, echoed in replies as `replyTo`. */
-      id: z.string().min(1).max(64),
+      id: WireString.min(1).max(64),
       /** Sender's clock, ISO 8601. */
       ts: z.string().datetime(),
       payload,
@@ -38,10 +38,10 @@ export const AgentHello = envelope(
   "agent.hello",
   z
     .object({
-      protocolVersion: z.string(),
-      agentVersion: z.string().max(64),
+      protocolVersion: WireString,
+      agentVersion: WireString.max(64),
       /** What the agent believes its hostname is. Informational: identity comes from the credential. */
-      hostname: z.string().max(255),
+      hostname: WireString.max(255),
       /** Absent from agents before 1.8: the control plane then cannot tell what they adopted. */
       adoption: AgentAdoption.optional(),
     })
@@ -71,7 +71,7 @@ export const InventorySnapshot = envelope(
 );
 
 /** Delivery is at least once: `jobId + attempt` names one delivery; results are deduplicated by the server. */
-const jobRef = { jobId: z.string().min(1).max(64), attempt: z.number().int().min(1) };
+const jobRef = { jobId: WireString.min(1).max(64), attempt: z.number().int().min(1) };
 
 export const JobProgress = envelope("job.progress", z.object({ ...jobRef, step: JobStep }).strict());
 export const JobResultMessage = envelope("job.result", z.object({ ...jobRef, result: JobResult }).strict());
@@ -90,9 +90,9 @@ export const ServerWelcome = envelope(
   "server.welcome",
   z
     .object({
-      hostId: z.string(),
-      hostName: z.string(),
-      protocolVersion: z.string(),
+      hostId: WireString,
+      hostName: WireString,
+      protocolVersion: WireString,
       heartbeatIntervalMs: z.number().int().positive(),
       /** Hash of the snapshot the server holds: the agent skips sending an equal one. */
       knownHash: ContentHash.nullable(),
@@ -104,7 +104,7 @@ export const InventoryAck = envelope(
   "inventory.ack",
   z
     .object({
-      replyTo: z.string(),
+      replyTo: WireString,
       hash: ContentHash,
       /** False when the server already held this content and wrote nothing. */
       stored: z.boolean(),
@@ -116,9 +116,9 @@ export const ServerError = envelope(
   "server.error",
   z
     .object({
-      replyTo: z.string().nullable(),
-      code: z.string(),
-      message: z.string(),
+      replyTo: WireString.nullable(),
+      code: WireString,
+      message: WireString,
     })
     .strict(),
 );

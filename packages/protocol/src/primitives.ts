@@ -1,5 +1,21 @@
 import { z } from "zod";
 
+/**
+ * Every free-form string on the wire (protocol 1.9). PostgreSQL's text and jsonb cannot hold a NUL
+ * byte (U+0000), and no kernel, sysfs, procfs or libvirt string an honest agent reads has one: a
+ * frame carrying one is refused (4400 naming the field) instead of failing in the store. Strings
+ * with their own pattern (addresses, ids, names) already exclude it.
+ */
+export const WireString = z.string().regex(/^[^\u0000]*$/, "must not contain a NUL byte (U+0000)");
+
+/** Whether any string (or object key) inside a JSON value holds a NUL byte: free-form values on the wire follow WireString's rule. */
+export function holdsNul(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("\u0000");
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === "object") return Object.entries(value).some(([k, v]) => k.includes("\u0000") || holdsNul(v));
+  return false;
+}
+
 /** PCI address `DDDD:BB:SS.F`, lower-case, as sysfs spells it. */
 export const Bdf = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/, "must be a PCI address like 0000:86:00.2");
 export type Bdf = z.infer<typeof Bdf>;
@@ -20,4 +36,4 @@ export type MacAddress = z.infer<typeof MacAddress>;
 export const IfName = z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, "must be 1-15 characters of A-Z a-z 0-9 _ . : @ -");
 export const DomainName = z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . + -");
 
-export const HostId = z.string().min(1).max(64);
+export const HostId = WireString.min(1).max(64);

@@ -29,8 +29,12 @@
  *   addresses) and whether it is the simulator's permissive default (optional field). The control
  *   plane marks devices outside it as refused before they are picked; from an older agent it
  *   cannot tell, and marks nothing.
+ * - 1.9 (2026-12): no wire string may hold a NUL byte (WireString; free-form values such as
+ *   job.result `observed` likewise): PostgreSQL's text and jsonb cannot store one, so such a frame is
+ *   refused 4400 naming the field instead of failing in the store. Compatible: no string an honest
+ *   agent of any 1.x reads from a kernel or libvirt holds one.
  */
-export const PROTOCOL_VERSION = "1.8";
+export const PROTOCOL_VERSION = "1.9";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { DomainName, Job } from "@vfleet/protocol";
 
-const Basis = z.string().min(1, "must not be empty").max(200, "must be at most 200 characters");
+/** The `basis` a dry run returned: a confirm is refused (409, with the new preview) if the host changed since that preview. */
+export const Basis = z.string().min(1, "must not be empty").max(200, "must be at most 200 characters");
+/**
+ * Queue without a preview's basis, overwriting whatever changed on the host since: recorded on the
+ * jobs and in the audit event. A confirm needs `basis` or `force: true` (428 otherwise).
+ */
+export const Force = z.boolean({ error: "must be true or false" }).default(false);
 
 const HostIdField = z.string({ error: "is required" }).min(1, "must not be empty").max(64, "must be at most 64 characters");
 
@@ -11,8 +17,9 @@ export const CreateJobRequest = z
     job: Job,
     /** Return the preview only; nothing is queued. */
     dryRun: z.boolean().default(false),
-    /** The `basis` a dry run returned: the job is refused (409) if the host changed since that preview. */
+    /** The `basis` a dry run returned: required to queue (or `force`); the job is refused (409) if the host changed since that preview. */
     basis: Basis.optional(),
+    force: Force,
   })
   .strict();
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
@@ -25,8 +32,9 @@ export const CreatePlanRequest = z
     title: z.string().min(1).max(200, "must be at most 200 characters").optional(),
     /** Return each job's preview; nothing is queued. */
     dryRun: z.boolean().default(false),
-    /** The `basis` a dry run returned: the plan is refused (409) if the host changed since that preview. */
+    /** The `basis` a dry run returned: required to queue (or `force`); the plan is refused (409) if the host changed since that preview. */
     basis: Basis.optional(),
+    force: Force,
     /** Explicit jobs, in order; `dependsOn` names earlier `ref`s. */
     jobs: z
       .array(z.object({ ref: Ref, job: Job, dependsOn: z.array(Ref).max(4096).default([]) }).strict())

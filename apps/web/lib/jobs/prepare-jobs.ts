@@ -11,28 +11,41 @@ import type { NewJob } from "@vfleet/db";
 import { macsOf } from "./check-macs-unique.ts";
 
 export type PreparedJob = NewJob & { preview: JobPreview };
-export type Prepared = { ok: true; jobs: PreparedJob[] } | { ok: false; field: string; message: string; status?: 409 };
+/** A job the agent will refuse (its preview's first refusal), named by the field of the request. */
+export type Refusal = { field: string; message: string; refusals: string[] };
+export type Prepared =
+  { ok: true; jobs: PreparedJob[]; refusal: Refusal | null } | { ok: false; field: string; message: string; status?: 409 };
 
+/** What jobs are prepared against: the host's stored inventory and what its agent said (getHost's answer). */
+export type JobTarget = {
+  inventory: Inventory;
+  summary: { protocolVersion: string | null; adoption: AgentAdoption | null };
+  credentialRevokedAt: Date | null;
+};
 /**
  * Check each job against the host's inventory (limits the schema cannot know, like
  * sriov_totalvfs), and compute its preview and the resources it holds. `fieldPrefix(i)` names
  * the job in the request (`job` or `jobs.3.job`) so a 400 points at the exact field. VFs that a
  * plan's earlier vf.set-count jobs will create, and guests its guest.define jobs will define,
  * count as present for its later jobs; devices its guest.detach jobs take out count as free.
- * `agent`: what the host's agent said at its hello: its protocol, for jobs only newer agents
+ * What the host's agent said at its hello counts too: its protocol, for jobs only newer agents
  * take, and its adoption policy, whose refusals join the preview's (null adoption: a note that
- * it could not be told).
+ * it could not be told), as does a revoked agent credential. `refusal` is the first of the
+ * previews' refusals: the same list a dry run shows, so preview and refusal cannot disagree.
  */
 export function prepareJobs(
   specs: { ref: string; job: Job; dependsOn: string[] }[],
-  inventory: Inventory,
+  host: JobTarget,
   fieldPrefix: (i: number) => string,
-  agent: { protocolVersion: string | null; adoption: AgentAdoption | null } | null = null,
 ): Prepared {
-  const agentProtocol = agent?.protocolVersion ?? null;
+  const { inventory } = host;
+  const agentProtocol = host.summary.protocolVersion;
   const refs = new Set<string>();
   const pending = new Set<string>();
   const out: PreparedJob[] = [];
+  let refusal: Refusal | null = null;
+  // Devices an earlier guest.detach of the plan takes out of a definition: later previews see them free.
+  const detached = new Set<string>();
   for (const [i, spec] of specs.entries()) {
     if (refs.has(spec.ref)) return { ok: false, field: `jobs.${i}.ref`, message: `must be unique: "${spec.ref}" names an earlier job` };
     const missing = spec.dependsOn.find((d) => !refs.has(d));
@@ -62,10 +75,19 @@ export function prepareJobs(
       }
     }
     if (spec.job.kind === "guest.define") pending.add(`guest:${spec.job.params.name}`);
+    const preview = withAgent(previewJob(spec.job, withoutHostdevs(inventory, detached)), spec.job, host, pending);
     // A release plan detaches before it changes the VF count: the count's check must see them free.
     if (spec.job.kind === "guest.detach" && spec.job.params.config)
-      for (const d of spec.job.params.devices) pending.add(`detached:${d.address}`);
-    const preview = withAdoption(previewJob(spec.job, inventory), spec.job, inventory, agent);
+      for (const d of spec.job.params.devices) {
+        pending.add(`detached:${d.address}`);
+        detached.add(d.address);
+      }
+    if (!refusal && preview.refusals.length > 0)
+      refusal = {
+        field: host.credentialRevokedAt ? "hostId" : fieldPrefix(i),
+        message: preview.refusals[0]!,
+        refusals: preview.refusals,
+      };
     // Written with the job (a primary key per VLAN and MAC): the check above reads, this decides a race.
     const macClaims = macsOf(spec.job, inventory).map((m) => ({
       vlan: m.vlan,
@@ -85,25 +107,55 @@ export function prepareJobs(
       preview,
     });
   }
-  return { ok: true, jobs: out };
+  return { ok: true, jobs: out, refusal };
 }
 
-/** The preview with what the agent's adoption policy predicts (refusals), or a note that its agent did not say. */
-function withAdoption(preview: JobPreview, job: Job, inventory: Inventory, agent: { adoption: AgentAdoption | null } | null): JobPreview {
-  if (!agent || preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define") return preview;
-  if (!agent.adoption) {
+/** The inventory with `addresses` taken out of every guest's definition (as a plan's earlier detach leaves it). */
+function withoutHostdevs(inventory: Inventory, addresses: ReadonlySet<string>): Inventory {
+  if (addresses.size === 0) return inventory;
+  return { ...inventory, guests: inventory.guests.map((g) => ({ ...g, hostdevs: g.hostdevs.filter((h) => !addresses.has(h.address)) })) };
+}
+
+/**
+ * The preview with what the host's agent will refuse: every job once its credential is revoked
+ * (no agent can connect to run it), and what its adoption policy predicts (VFs an earlier job of
+ * the plan creates are the PF's to decide), or a note that its agent did not say.
+ */
+function withAgent(preview: JobPreview, job: Job, host: JobTarget, created: ReadonlySet<string>): JobPreview {
+  const revoked = host.credentialRevokedAt
+    ? [
+        `the host's agent credential was revoked at ${host.credentialRevokedAt.toISOString()}: no agent can connect to run this job (enroll the host again to manage it)`,
+      ]
+    : [];
+  const { adoption } = host.summary;
+  if (preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define")
+    return { ...preview, refusals: [...revoked, ...preview.refusals] };
+  if (!adoption) {
     return {
       ...preview,
+      refusals: [...revoked, ...preview.refusals],
       notes: [
         ...preview.notes,
         "The host's agent did not report which devices its policy adopts (agents before protocol 1.8 do not): whether it adopted these could not be told; it decides when the job runs.",
       ],
     };
   }
-  return { ...preview, refusals: [...preview.refusals, ...adoptionRefusals(job, inventory, agent.adoption)] };
+  return { ...preview, refusals: [...revoked, ...preview.refusals, ...adoptionRefusals(job, host.inventory, adoption, created)] };
 }
 
 /** The answer to a job the inventory refuses: 409 when the host's state forbids it now, else 400; both name the field. */
 export function refusedResponse(p: { field: string; message: string; status?: 409 }): Response {
   return Response.json({ error: `${p.field}: ${p.message}`, field: p.field }, { status: p.status ?? 400 });
+}
+
+/**
+ * 409: the preview says the agent will refuse the job (a device its policy did not adopt, one
+ * another guest holds, a revoked host): nothing is queued. `refusals` is every reason, as the
+ * dry run's previews list them.
+ */
+export function agentRefusalResponse(r: Refusal): Response {
+  return Response.json(
+    { error: `${r.field}: ${r.message}`, field: r.field, cause: "agent-would-refuse", refusals: r.refusals },
+    { status: 409 },
+  );
 }

@@ -18,6 +18,8 @@ export type Operation = {
 };
 
 const e = (description: string) => ({ description, schema: R.ErrorResponse });
+/** A confirm without the basis of its preview (or force: true): nothing queued. */
+const noBasis = e("no basis: send the basis its dry run returned, or force: true (field basis)");
 
 /**
  * Every /api/v1 operation: the request schemas are the ones the handlers validate with, the
@@ -168,7 +170,10 @@ export const API_OPERATIONS: Operation[] = [
       201: { description: "the placement, reserved, and its plan queued", schema: R.PlacementCreatedResponse },
       200: { description: "dry run: the placement", schema: R.PlacementDryRunResponse },
       400: e("a field is invalid"),
-      409: { description: "nothing fits: why, in numbers, and the best candidates", schema: R.NoCapacityResponse },
+      409: {
+        description: "nothing fits: why, in numbers, and the best candidates; or the agent would refuse a job of the plan",
+        schema: R.NoCapacityResponse.or(R.AgentRefusalResponse),
+      },
     },
   },
   {
@@ -202,7 +207,8 @@ export const API_OPERATIONS: Operation[] = [
       200: { description: "dry run: the jobs", schema: R.ReleaseResponse },
       400: e("a field is invalid"),
       404: e("no such host"),
-      409: e("a job of the release conflicts, or nothing to release"),
+      409: e("a job of the release conflicts, the agent would refuse one (refusals), or the host changed since the dry run (basis)"),
+      428: noBasis,
     },
   },
   {
@@ -240,7 +246,10 @@ export const API_OPERATIONS: Operation[] = [
       200: { description: "dry run: the preview", schema: R.JobDryRunResponse },
       400: e("a field is invalid"),
       404: e("no such host"),
-      409: e("another unfinished job changes the same device or guest"),
+      409: e(
+        "another unfinished job changes the same device or guest, the preview says the agent will refuse it (refusals), or the host changed since the dry run (basis)",
+      ),
+      428: noBasis,
     },
   },
   {
@@ -279,7 +288,8 @@ export const API_OPERATIONS: Operation[] = [
       200: { description: "dry run: each job's preview", schema: R.PlanDryRunResponse },
       400: e("a field is invalid"),
       404: e("no such host"),
-      409: e("a job of the plan conflicts"),
+      409: e("a job of the plan conflicts, the agent would refuse one (refusals), or the host changed since the dry run (basis)"),
+      428: noBasis,
     },
   },
   {

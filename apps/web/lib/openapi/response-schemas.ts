@@ -11,6 +11,13 @@ const Timestamp = z.iso.datetime();
 const NullableTimestamp = Timestamp.nullable();
 
 export const ErrorResponse = z.looseObject({ error: z.string(), field: z.string().optional() });
+/** 409: the preview says the host's agent will refuse the job; `refusals` lists every reason. */
+export const AgentRefusalResponse = z.object({
+  error: z.string(),
+  field: z.string(),
+  cause: z.literal("agent-would-refuse"),
+  refusals: z.array(z.string()),
+});
 
 export const Identity = z.object({ kind: z.enum(["user", "token"]), id: z.string(), name: z.string(), role: Role });
 export const MeResponse = z.object({ identity: Identity, actor: z.string() });

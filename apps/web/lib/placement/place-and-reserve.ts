@@ -23,7 +23,7 @@ import type {
   loadPoolSummaries,
 } from "@vfleet/db";
 import { speaksAtLeast, type Job } from "@vfleet/protocol";
-import { prepareJobs, type PreparedJob } from "../jobs/prepare-jobs.ts";
+import { prepareJobs, type PreparedJob, type Refusal } from "../jobs/prepare-jobs.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
 
 export type SchedulerQueries = {
@@ -47,6 +47,7 @@ export type PlaceOutcome =
       queued: JobView[];
     }
   | { kind: "bad-request"; field: string; message: string }
+  | { kind: "refused"; refusal: Refusal }
   | { kind: "no-capacity"; error: string; candidates: PlacementCandidate[] }
   | { kind: "conflict"; conflict: Conflict };
 
@@ -187,8 +188,10 @@ async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promis
     const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, {
       batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
     });
-    const prepared = prepareJobs(specs, host.inventory, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
+    const prepared = prepareJobs(specs, { ...host, inventory: host.inventory }, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
     if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
+    // What the agent will refuse (its adoption policy, a revoked host) is never queued; a dry run shows it in the previews.
+    if (!input.dryRun && prepared.refusal) return { kind: "refused", refusal: prepared.refusal };
     const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
     const title = `place ${request.count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
     if (input.dryRun) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: null, queued: [] };

@@ -1,6 +1,7 @@
 import type { PoolSelector } from "@vfleet/core";
 import { Bdf, DomainName, HexId, MacAddress, UnicastMac } from "@vfleet/protocol";
 import { z } from "zod";
+import { Basis, Force } from "../jobs/job-api-schemas.ts";
 
 const Name = z
   .string({ error: "is required" })
@@ -137,6 +138,9 @@ export const ReleaseBody = z
     /** Also set a PF's VF count back to 0 when this release frees every VF it has (as before a placement created them). */
     removeVfs: z.boolean().default(false),
     dryRun: z.boolean().default(false),
+    /** The `basis` its dry run returned: required to queue (or `force`); refused (409) if the host changed since. */
+    basis: Basis.optional(),
+    force: Force,
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { Placement, PlacementRequest } from "@vfleet/core";
 import type { PoolView } from "@vfleet/db";
 import type { ControlPlaneContext } from "../control-plane-context.ts";
 import { conflictResponse } from "../jobs/conflict-response.ts";
+import { agentRefusalResponse } from "../jobs/prepare-jobs.ts";
 import { badRequest } from "../parse-json-body.ts";
 import type { PlacementBody } from "./placement-api-schemas.ts";
 import { placeAndReserve } from "./place-and-reserve.ts";
@@ -22,6 +23,8 @@ export async function respondToPlacement(ctx: ControlPlaneContext, body: Placeme
   switch (outcome.kind) {
     case "bad-request":
       return badRequest(outcome.field, outcome.message);
+    case "refused":
+      return agentRefusalResponse(outcome.refusal);
     case "no-capacity":
       return Response.json({ error: outcome.error, candidates: outcome.candidates }, { status: 409 });
     case "conflict":

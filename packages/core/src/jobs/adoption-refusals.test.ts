@@ -39,4 +39,13 @@ describe("adoptionRefusals", () => {
     ).toEqual([]);
     expect(adoptionRefusals({ kind: "device.bind", params: { device: NIC, driver: "vfio-pci" } }, inv, null)).toEqual([]);
   });
+
+  it("leaves VFs an earlier job of the plan creates to their PF's adoption (not in the inventory yet)", () => {
+    const created = "0000:86:10.6";
+    const bind = { kind: "device.bind", params: { device: created, driver: "vfio-pci" } } as const;
+    const adoption = { adopt: "all-sriov", simulatorDefault: true } as const;
+    expect(adoptionRefusals(bind, inv, adoption, new Set([created]))).toEqual([]);
+    // Without saying so, an address the inventory lacks is no PF's VF: refused.
+    expect(adoptionRefusals(bind, inv, adoption)).toHaveLength(1);
+  });
 });

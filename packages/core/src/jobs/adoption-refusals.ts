@@ -33,11 +33,18 @@ function adoptionSubjects(job: Job, inv: Inventory): string[] {
 /**
  * The refusals the agent's adoption policy predicts for a job, for the preview's `refusals`.
  * `adoption` null (an agent before protocol 1.8 reported none): nothing is predicted, the
- * caller says it could not tell.
+ * caller says it could not tell. `created`: VFs an earlier job of the same plan creates, not in
+ * the inventory yet; their PF's adoption decides, and the job creating them is refused for it.
  */
-export function adoptionRefusals(job: Job, inv: Inventory, adoption: AgentAdoption | null): string[] {
+export function adoptionRefusals(
+  job: Job,
+  inv: Inventory,
+  adoption: AgentAdoption | null,
+  created: ReadonlySet<string> = new Set(),
+): string[] {
   if (!adoption) return [];
   return adoptionSubjects(job, inv).flatMap((bdf) => {
+    if (created.has(bdf)) return [];
     const why = notAdoptedReason(inv, adoption, bdf);
     return why ? [`${bdf} is ${why}: the agent refuses.`] : [];
   });

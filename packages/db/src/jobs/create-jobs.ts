@@ -31,6 +31,8 @@ export type CreateJobsInput = {
   releasing?: string[];
   /** readHostBasis as the operator's preview saw it: the jobs are refused if the host changed since. */
   expectBasis?: string;
+  /** Queued without a preview's basis on purpose (`force: true`): kept on each job and in the audit event. */
+  forced?: boolean;
 };
 
 /** `reservation: true`: another plan or guest holds the function (or the MAC) the request named. */
@@ -92,6 +94,7 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
               dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
               createdBy: input.createdBy,
               before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+              forced: input.forced === true,
             },
           });
           ids.set(j.ref, row.id);
@@ -152,6 +155,7 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
               reservation: true,
             });
         }
+        const forced = input.forced ? " (forced: queued without the basis of a preview)" : "";
         await tx.auditEvent.create({
           data: plan
             ? {
@@ -159,17 +163,17 @@ export async function createJobs(db: Db, input: CreateJobsInput): Promise<Create
                 action: "plan.created",
                 hostId: input.hostId,
                 planId: plan.id,
-                summary: `plan "${input.plan!.title}": ${rows.length} jobs`,
-                after: { jobs: input.jobs.map((j) => j.summary) },
+                summary: `plan "${input.plan!.title}": ${rows.length} jobs${forced}`,
+                after: { jobs: input.jobs.map((j) => j.summary), ...(input.forced ? { forced: true } : {}) },
               }
             : {
                 actor: input.createdBy,
                 action: "job.created",
                 hostId: input.hostId,
                 jobId: rows[0]!.id,
-                summary: input.jobs[0]!.summary,
+                summary: `${input.jobs[0]!.summary}${forced}`,
                 before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-                after: { job: input.jobs[0]!.job } as Prisma.InputJsonValue,
+                after: { job: input.jobs[0]!.job, ...(input.forced ? { forced: true } : {}) } as Prisma.InputJsonValue,
               },
         });
         return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };

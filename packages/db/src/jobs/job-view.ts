@@ -21,6 +21,8 @@ export type JobView = {
   result: JobResult | null;
   error: string | null;
   before: unknown;
+  /** Queued with `force: true`, without the basis of a preview (it overwrote whatever changed since). */
+  forced: boolean;
   createdAt: string;
   updatedAt: string;
   dispatchedAt: string | null;
@@ -44,6 +46,7 @@ type Row = {
   result: unknown;
   error: string | null;
   before: unknown;
+  forced: boolean;
   createdAt: Date;
   updatedAt: Date;
   dispatchedAt: Date | null;
@@ -70,6 +73,7 @@ export function toJobView(row: Row): JobView {
     result: (row.result ?? null) as JobResult | null,
     error: row.error,
     before: row.before ?? null,
+    forced: row.forced,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     dispatchedAt: iso(row.dispatchedAt),

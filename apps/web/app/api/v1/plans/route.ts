@@ -5,7 +5,8 @@ import { checkMacsUnique } from "@/lib/jobs/check-macs-unique.ts";
 import { conflictResponse, staleResponse } from "@/lib/jobs/conflict-response.ts";
 import { CreatePlanRequest } from "@/lib/jobs/job-api-schemas.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
-import { prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
+import { agentRefusalResponse, prepareJobs, refusedResponse } from "@/lib/jobs/prepare-jobs.ts";
+import { requireBasis } from "@/lib/jobs/require-basis.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { removedHostResponse } from "@/lib/jobs/removed-host-response.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
@@ -13,9 +14,9 @@ import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `POST /api/v1/plans` { hostId, title?, dryRun?, jobs: [{ ref, job, dependsOn }] |
- * template: { name: "seed-000", guest, count?, pfLimit? }, basis? }. Dry run -> 200 { dryRun,
+ * template: { name: "seed-000", guest, count?, pfLimit? }, basis? | force? }. Dry run -> 200 { dryRun,
  * basis, jobs: [{ ref, job, dependsOn, preview }] } and nothing queued; else 201 { plan, jobs };
- * 409 as for one job (POST /api/v1/jobs). The plan runs
+ * 409 and 428 as for one job (POST /api/v1/jobs). The plan runs
  * in order and stops at the first failure (later jobs cancelled with the reason).
  */
 async function post(request: Request): Promise<Response> {
@@ -39,11 +40,8 @@ async function post(request: Request): Promise<Response> {
       })
     : body.data.jobs!;
   if (specs.length === 0) return badRequest("template", "the host has no SR-IOV PF with a known VF offset/stride: nothing to plan");
-  const prepared = prepareJobs(
-    specs,
-    host.inventory,
-    (i) => (template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`),
-    host.summary,
+  const prepared = prepareJobs(specs, { ...host, inventory: host.inventory }, (i) =>
+    template ? `template (job ${i}: ${specs[i]!.ref})` : `jobs.${i}.job`,
   );
   if (!prepared.ok) return refusedResponse(prepared);
   const macTaken = await checkMacsUnique(db, queries.findMacUsers, body.data.hostId, host.inventory, prepared.jobs, (i) =>
@@ -60,6 +58,9 @@ async function post(request: Request): Promise<Response> {
       jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
     });
   }
+  if (prepared.refusal) return agentRefusalResponse(prepared.refusal);
+  const unbased = requireBasis(body.data);
+  if (unbased) return unbased;
   const caller = requestIdentity(request);
   if (!caller.ok) return caller.response;
   const created = await queries.createJobs(db, {
@@ -67,7 +68,7 @@ async function post(request: Request): Promise<Response> {
     createdBy: caller.actor,
     plan: { title },
     jobs: prepared.jobs,
-    ...(body.data.basis ? { expectBasis: body.data.basis } : {}),
+    ...(body.data.basis ? { expectBasis: body.data.basis } : { forced: true }),
   });
   if (!created.ok)
     return "stale" in created
