@@ -4,7 +4,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().positive();
 
 /** Failed attempts per source address per minute before 429 (createRateLimits' defaults too). */
-export const RATE_LIMIT_DEFAULTS = { signInFailuresPerMinute: 10, enrollFailuresPerMinute: 30, windowSec: 60 } as const;
+export const RATE_LIMIT_DEFAULTS = { signInFailuresPerMinute: 10, enrollFailuresPerMinute: 30 } as const;
 const perMinute = z.coerce.number().int().min(1).max(100_000);
 
 /** Control-plane configuration from the environment. Parsed once in main(), never at import time. */
