@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -63,9 +64,30 @@ export interface PostgresServer {
 }
 
 /**
+ * Block until process `pid` has exited (a zombie counts: we cannot reap it from an exit handler),
+ * at most `ms`. Exit handlers cannot await, and a postmaster still writing its shutdown checkpoint
+ * after we are gone would look like a leak and hold the data directory.
+ */
+function waitGoneSync(pid: number, ms: number): void {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (Date.now() < deadline) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return;
+    }
+    if (/\) [ZX] /.test(stat)) return;
+    Atomics.wait(pause, 0, 0, 50);
+  }
+}
+
+/**
  * Start the postmaster on `dataDir` as `user`, resolved once it accepts connections. It is our
- * child: if this process exits without stopping it, the exit hook asks it to shut down (and a
- * SIGKILLed parent's orphan is stopped by the next start, see stopOrphan).
+ * child: if this process exits without stopping it (a crash, or an exit before `stop`), the exit
+ * hook stops it and waits (bounded) for it to be gone; a SIGKILLed parent's orphan is stopped by
+ * the next start (stopOrphan).
  */
 export function startServer(
   bin: PostgresBinaries,
@@ -78,7 +100,10 @@ export function startServer(
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const onExit = () => child.kill("SIGINT");
+  const onExit = () => {
+    child.kill("SIGINT");
+    if (child.pid) waitGoneSync(child.pid, 30_000);
+  };
   process.once("exit", onExit);
   const stop = async () => {
     process.off("exit", onExit);
