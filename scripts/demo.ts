@@ -107,8 +107,10 @@ async function main() {
   for (const line of guests.report) log(`  guests: ${line}`);
   log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");
 
-  process.once("SIGINT", () => void stopAll());
-  process.once("SIGTERM", () => void stopAll());
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx's CLI), and a
+  // second SIGINT without a handler would kill it halfway through undefining its guests.
+  process.on("SIGINT", () => void stopAll());
+  process.on("SIGTERM", () => void stopAll());
   child.once("exit", () => {
     void stopAll().then(() => process.exit(0));
   });

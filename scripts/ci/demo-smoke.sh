@@ -3,8 +3,14 @@
 # dashboard URL it prints, check the dashboard shows the DGX-2 with its 160 VFs, then stop the demo
 # and check that nothing it started is left running. Runs before any system setup on purpose: the
 # test pipeline generates files (the Prisma client) and installs packages the demo must not need.
+# It runs in a new clone inside a 0700 directory, as root's home is: embedded PostgreSQL runs as the
+# user postgres, who cannot enter it, and the demo must start there all the same.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+source_repo="$(cd "$(dirname "$0")/../.." && pwd)"
+home="$(mktemp -d -t vfleet-demo-home.XXXXXX)"
+chmod 0700 "$home"
+git clone -q "$source_repo" "$home/vfleet"
+cd "$home/vfleet"
 repo="$(pwd)"
 log="$(mktemp -t vfleet-demo-smoke.XXXXXX.log)"
 wait_seconds="${DEMO_SMOKE_WAIT_SECONDS:-600}"
@@ -67,8 +73,14 @@ for _ in $(seq 1 300); do kill -0 "$demo" 2>/dev/null || break; sleep 0.2; done
 kill -0 "$demo" 2>/dev/null && fail "the demo did not stop within 60 s of Ctrl-C"
 trap - EXIT
 sleep 1
-# Anything still running from this checkout (control plane, agents, embedded PostgreSQL) was leaked.
-left="$(pgrep -af -- "$repo" | grep -v -e "demo-smoke" -e "pgrep" -e ".ci/run" || true)"
+# Where the demo's PostgreSQL kept its cluster: under the checkout, or (root, 0700 home) where its symlink points.
+data="$(readlink -f "$repo/.vfleet/pg" || true)"
+# A PostgreSQL finishing its shutdown checkpoint is not a leak: give it half a minute.
+if [ -n "$data" ]; then
+  for _ in $(seq 1 150); do pgrep -f -- "-D $data" >/dev/null || break; sleep 0.2; done
+fi
+# Anything still running from this checkout or on its cluster (control plane, agents, PostgreSQL) was leaked.
+left="$( (pgrep -af -- "$repo"; [ -z "$data" ] || pgrep -af -- "-D $data") | grep -v -e "demo-smoke" -e "pgrep" -e ".ci/run" || true)"
 if [ -n "$left" ]; then
   pkill -KILL -f -- "$repo/(node_modules|apps|packages)" || true
   fail "processes left running after the demo stopped:
@@ -79,4 +91,7 @@ if command -v virsh >/dev/null && virsh -c qemu:///system version >/dev/null 2>&
   guests="$(virsh -c qemu:///system list --all --name | grep -x -e dgx-guest -e guestVM -e win-gtx750 || true)"
   [ -z "$guests" ] || fail "the demo's guests are still defined in libvirtd: $guests"
 fi
-echo "demo-smoke: ok (stopped by Ctrl-C; nothing left running)"
+# The clone and its cluster go; the PostgreSQL binaries copied for the postgres user stay for the next run.
+case "$data" in /var/lib/vfleet/data/*) rm -rf "$data" ;; esac
+rm -rf "$home"
+echo "demo-smoke: ok (from a clone in a 0700 directory; stopped by Ctrl-C; nothing left running)"

@@ -37,6 +37,7 @@ import type {
   claimIdempotencyKey,
   saveIdempotentAnswer,
   releaseIdempotencyKey,
+  renewIdempotencyClaim,
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
@@ -85,6 +86,7 @@ export interface DbQueries {
   claimIdempotencyKey: typeof claimIdempotencyKey;
   saveIdempotentAnswer: typeof saveIdempotentAnswer;
   releaseIdempotencyKey: typeof releaseIdempotencyKey;
+  renewIdempotencyClaim: typeof renewIdempotencyClaim;
 }
 
 /**

@@ -44,6 +44,7 @@ import {
   claimIdempotencyKey,
   saveIdempotentAnswer,
   releaseIdempotencyKey,
+  renewIdempotencyClaim,
   databaseUrlOf,
   writeInventory,
   recordSnapshotHistory,
@@ -194,7 +195,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     },
     { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS },
   );
-  const limits = createRateLimits(options.rateLimits);
+  const limits = createRateLimits(db, options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
   let access: ReturnType<typeof createHttpAccess> | null = null;
 
@@ -331,6 +332,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       claimIdempotencyKey,
       saveIdempotentAnswer,
       releaseIdempotencyKey,
+      renewIdempotencyClaim,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
     identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
@@ -396,6 +398,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         for (const socket of nextSockets) socket.destroy();
         await closed;
         await app.close();
+        await limits.close();
         setControlPlaneContext(undefined);
       })();
       return closing;

@@ -22,6 +22,12 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ VFLEET_SNAPSHOT_STORE_CONCURRENCY: "0" })).toThrow(/VFLEET_SNAPSHOT_STORE_CONCURRENCY/);
   });
 
+  it("takes the failed-attempt limits per address, 10 sign-ins and 30 enrollments a minute by default", () => {
+    expect(loadEnv({})).toMatchObject({ VFLEET_SIGN_IN_FAILURES_PER_MINUTE: 10, VFLEET_ENROLL_FAILURES_PER_MINUTE: 30 });
+    expect(loadEnv({ VFLEET_ENROLL_FAILURES_PER_MINUTE: "100" }).VFLEET_ENROLL_FAILURES_PER_MINUTE).toBe(100);
+    expect(() => loadEnv({ VFLEET_SIGN_IN_FAILURES_PER_MINUTE: "0" })).toThrow(/VFLEET_SIGN_IN_FAILURES_PER_MINUTE: .*1/);
+  });
+
   it("wants TLS certificate and key together", () => {
     expect(() => loadEnv({ VFLEET_TLS_CERT_FILE: "/etc/vfleet/cert.pem" })).toThrow(/VFLEET_TLS_KEY_FILE/);
   });

@@ -3,6 +3,10 @@ import { z } from "zod";
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().positive();
 
+/** Failed attempts per source address per minute before 429 (createRateLimits' defaults too). */
+export const RATE_LIMIT_DEFAULTS = { signInFailuresPerMinute: 10, enrollFailuresPerMinute: 30 } as const;
+const perMinute = z.coerce.number().int().min(1).max(100_000);
+
 /** Control-plane configuration from the environment. Parsed once in main(), never at import time. */
 export const Env = z
   .object({
@@ -37,6 +41,13 @@ export const Env = z
     VFLEET_DB_TX_TIMEOUT_MS: ms.default(30_000),
     /** Inventory snapshot stores running at once; the others queue (newest per host) with their agents paused. */
     VFLEET_SNAPSHOT_STORE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+    /** Failed sign-ins one source address may make per minute (all processes together) before 429. */
+    VFLEET_SIGN_IN_FAILURES_PER_MINUTE: perMinute.default(RATE_LIMIT_DEFAULTS.signInFailuresPerMinute),
+    /**
+     * Failed enrollments (unknown, expired or used token) one address may make per minute before 429;
+     * successful ones never count, so a provisioning host may enroll a fleet at full speed.
+     */
+    VFLEET_ENROLL_FAILURES_PER_MINUTE: perMinute.default(RATE_LIMIT_DEFAULTS.enrollFailuresPerMinute),
     /** `production` serves the `next build` output; anything else runs Next in dev mode. */
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   })

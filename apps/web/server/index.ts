@@ -32,6 +32,10 @@ async function main(): Promise<void> {
     heartbeatIntervalMs: env.VFLEET_HEARTBEAT_INTERVAL_MS,
     offlineAfterMs: env.VFLEET_OFFLINE_AFTER_MS,
     snapshotStoreConcurrency: env.VFLEET_SNAPSHOT_STORE_CONCURRENCY,
+    rateLimits: {
+      signInFailuresPerMinute: env.VFLEET_SIGN_IN_FAILURES_PER_MINUTE,
+      enrollFailuresPerMinute: env.VFLEET_ENROLL_FAILURES_PER_MINUTE,
+    },
   });
   // Tests and scripts read this line to learn the URL when PORT=0.
   process.stdout.write(`vfleet control plane ready at ${plane.url}\n`);

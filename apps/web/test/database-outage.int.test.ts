@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrations, createDb, findFreePort, startDatabase, type Database, type Db } from "@vfleet/db";
+import { applyMigrations, createDb, findFreePort, IDEMPOTENCY_LEASE_MS, startDatabase, type Database, type Db } from "@vfleet/db";
 import type { Role } from "../lib/auth/roles.ts";
 import { createControlPlane, type ControlPlane } from "../server/create-control-plane.ts";
+import { waitFor } from "./jobs-helpers.ts";
 import { bearer, createRoleTokens } from "./start-test-stack.ts";
 
 /**
@@ -110,6 +111,63 @@ describe("PostgreSQL stopped and restarted under a running control plane", () =>
     const pools = (await (await api("/api/v1/pools")).json()) as { pools: { name: string }[] };
     expect(pools.pools.filter((p) => p.name === "outage-pool")).toHaveLength(1);
   });
+});
+
+describe("Idempotency-Key claims when PostgreSQL dies under the request", () => {
+  /** A client that retries as told: on 503 and 409 it waits Retry-After and sends the same request again. */
+  async function retryAsTold(body: unknown, key: string, forMs: number): Promise<Response> {
+    const deadline = Date.now() + forMs;
+    for (;;) {
+      const res = await api("/api/v1/pools", { body, key });
+      if ((res.status !== 503 && res.status !== 409) || Date.now() > deadline) return res;
+      await new Promise((r) => setTimeout(r, Number(res.headers.get("retry-after") ?? "1") * 1000));
+    }
+  }
+
+  it("three keys claimed at the instant PostgreSQL died are free for their retries once it is back: each request runs once", async () => {
+    // Hold the pools table so the three requests claim their keys and then wait inside the handler.
+    const holder = createDb(database.url, { txTimeoutMs: 600_000 });
+    let releaseLock!: () => void;
+    const held = holder
+      .$transaction(async (tx) => {
+        await tx.$executeRaw`LOCK TABLE "Pool" IN ACCESS EXCLUSIVE MODE`;
+        await new Promise<void>((r) => (releaseLock = r));
+      })
+      .catch(() => {});
+    await waitFor("the lock", async () =>
+      (
+        await db.$queryRaw<
+          { n: number }[]
+        >`SELECT count(*)::int AS n FROM pg_locks WHERE relation = '"Pool"'::regclass AND granted AND mode = 'AccessExclusiveLock'`
+      )[0]!.n === 1
+        ? true
+        : undefined,
+    );
+    const keys = [randomUUID(), randomUUID(), randomUUID()];
+    const bodies = keys.map((_, i) => pool(`crash-${i}`));
+    const during = keys.map((key, i) => api("/api/v1/pools", { body: bodies[i], key }));
+    await waitFor("three requests waiting inside their handlers", async () => {
+      const [row] = await db.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`;
+      return row!.n === 3 ? true : undefined;
+    });
+    expect(await db.idempotencyKey.count({ where: { status: null } })).toBe(3);
+
+    await database.stop();
+    releaseLock();
+    await held;
+    await holder.$disconnect();
+    for (const res of await Promise.all(during)) expect(res.status).toBe(503);
+    database = await startPg();
+    expect((await waitServed("/api/v1/hosts")).status).toBe(200);
+
+    // Within a lease (the old claims stayed "running" for 5 minutes): each retry runs its request once.
+    const retried = await Promise.all(keys.map((key, i) => retryAsTold(bodies[i], key, IDEMPOTENCY_LEASE_MS)));
+    expect(retried.map((r) => r.status)).toEqual([201, 201, 201]);
+    const names = ((await (await api("/api/v1/pools")).json()) as { pools: { name: string }[] }).pools.map((p) => p.name);
+    for (const b of bodies) expect(names.filter((n) => n === b.name)).toHaveLength(1);
+    const replay = await api("/api/v1/pools", { body: bodies[0], key: keys[0] });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+  }, 120_000);
 });
 
 describe("Idempotency-Key", () => {

@@ -21,7 +21,7 @@ async function api(method: string, path: string, token: string | null, body?: un
 
 beforeAll(async () => {
   // Low sign-in limit so the limiter test is quick; enrollment's stays roomy for the other tests.
-  stack = await startTestStack({ rateLimits: { signInPerMinute: 8, enrollPerMinute: 12 } });
+  stack = await startTestStack({ rateLimits: { signInFailuresPerMinute: 8, enrollFailuresPerMinute: 12 } });
 });
 afterAll(async () => {
   await stack?.stop();

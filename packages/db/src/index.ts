@@ -40,3 +40,4 @@ export { findFreePort } from "./find-free-port.ts";
 export { recordCredentialConflict, CREDENTIAL_CONFLICT_AUDIT_EVERY_MS } from "./record-credential-conflict.ts";
 export * from "./processes/index.ts";
 export { isTransientDbError } from "./is-transient-db-error.ts";
+export { openRateLimitPool, RATE_LIMIT_TABLE, type RateLimitPool } from "./open-rate-limit-pool.ts";

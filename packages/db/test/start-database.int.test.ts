@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readFile, readlink, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,43 @@ afterAll(async () => {
 });
 
 describe("startDatabase", () => {
+  it("as root, with the data directory inside a 0700 directory (root's home), keeps the cluster under /var/lib/vfleet and leaves the 0700 alone", async () => {
+    expect(process.getuid?.(), "this test is about running as root, as the demo does").toBe(0);
+    const home = await mkdtemp(join(tmpdir(), "vfleet-home-"));
+    dirs.push(home);
+    await chmod(home, 0o700);
+    const checkout = join(home, "vfleet");
+    await mkdir(checkout);
+    const dataDir = join(checkout, ".vfleet", "postgres");
+    const first = await startDatabase({ dataDir });
+    let target = "";
+    try {
+      expect((await lstat(dataDir)).isSymbolicLink()).toBe(true);
+      target = await readlink(dataDir);
+      expect(target).toMatch(/^\/var\/lib\/vfleet\/data\/[0-9a-f]{16}$/);
+      expect((await stat(target)).mode & 0o777).toBe(0o700);
+      await query(first.url, `CREATE TABLE kept (v text); INSERT INTO kept VALUES ('still here')`);
+    } finally {
+      await first.stop();
+    }
+    expect((await stat(home)).mode & 0o777).toBe(0o700);
+    const second = await startDatabase({ dataDir });
+    try {
+      expect(await query(second.url, "SELECT v FROM kept")).toEqual([{ v: "still here" }]);
+    } finally {
+      await second.stop();
+    }
+    // `rm -rf .vfleet` starts afresh: the unlinked cluster is replaced, not reused.
+    await rm(join(checkout, ".vfleet"), { recursive: true });
+    const third = await startDatabase({ dataDir });
+    try {
+      expect(await query(third.url, "SELECT to_regclass('kept') AS t")).toEqual([{ t: null }]);
+    } finally {
+      await third.stop();
+      await rm(target, { recursive: true, force: true });
+    }
+  });
+
   it("initialises a data dir once and keeps its data across restarts", async () => {
     const dir = await mkdtemp(join(tmpdir(), "vfleet-start-"));
     dirs.push(dir);

@@ -84,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
         `not enrolled yet: --server and --token (or VFLEET_ENROLL_TOKEN, or the config's enrollTokenFile) are required\n${USAGE}`,
       );
     const host = (await scanHost(root)).host.hostname || osHostname();
-    state = await enroll(server, token, host, ca);
+    state = await enroll(server, token, host, { ca, log });
     await writeAgentState(statePath, state);
     log(`enrolled as ${state.hostName} (${state.hostId})`, { hostId: state.hostId });
   } else if (server && server !== state.server) {

@@ -14,8 +14,6 @@ import { escapeHtml, wantsJson } from "../plain-answer.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const AUTH_PREFIX = "/api/auth/";
-const SIGN_IN_PATH = "/api/auth/sign-in/username";
-const ENROLL_PATH = "/api/v1/enroll";
 
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, error: string, extra: Record<string, string> = {}): "done" {
   if (wantsJson(req)) {
@@ -50,14 +48,12 @@ export function createHttpAccess(deps: { db: Db; auth: Auth; limits: RateLimits;
     const address = req.socket.remoteAddress ?? "unknown";
     const { access } = accessFor(method, path);
 
-    if ((path === SIGN_IN_PATH || path === ENROLL_PATH) && method === "POST") {
-      const limited = await (path === ENROLL_PATH ? deps.limits.enroll(address) : deps.limits.signIn(address));
-      if (limited) {
-        deps.log("warn", "rate limited", { path, address });
-        return refuse(req, res, 429, `too many attempts from ${address}: retry in ${limited.retryAfterSec} s`, {
-          "retry-after": String(limited.retryAfterSec),
-        });
-      }
+    const limited = await deps.limits.admit(method, path, address, res);
+    if (limited) {
+      deps.log("warn", "rate limited", { path, address });
+      return refuse(req, res, 429, `too many failed attempts from ${address}: retry in ${limited.retryAfterSec} s`, {
+        "retry-after": String(limited.retryAfterSec),
+      });
     }
     if (path.startsWith(AUTH_PREFIX)) {
       // Only the endpoints the table lists (sign in, sign out); no sign-up, no account changes.

@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import { AGENT_PATHS } from "@vfleet/core";
-import { claimIdempotencyKey, findSshTarget, listSshTargets, releaseIdempotencyKey, saveIdempotentAnswer, type Db } from "@vfleet/db";
+import {
+  claimIdempotencyKey,
+  findSshTarget,
+  listSshTargets,
+  releaseIdempotencyKey,
+  renewIdempotencyClaim,
+  saveIdempotentAnswer,
+  type Db,
+} from "@vfleet/db";
 import { actorOf, IDENTITY_HEADER, identityFromHeaders } from "../../lib/auth/identity.ts";
 import { claimKey, IDEMPOTENCY_KEY_HEADER } from "../../lib/idempotency/claim-key.ts";
 import { loadControlPlaneKey } from "./control-plane-key.ts";
@@ -78,7 +86,7 @@ function callerOf(req: IncomingMessage) {
   return typeof raw === "string" ? identityFromHeaders(new Headers({ [IDENTITY_HEADER]: raw })) : null;
 }
 
-const idempotencyQueries = { claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey };
+const idempotencyQueries = { claimIdempotencyKey, saveIdempotentAnswer, releaseIdempotencyKey, renewIdempotencyClaim };
 
 /**
  * `handle` answers the request; with an Idempotency-Key header a retry of the same request gets
