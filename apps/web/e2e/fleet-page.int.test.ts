@@ -24,6 +24,7 @@ let browser: Browser;
 let page: Page;
 let workDir: string;
 const agents: TestAgent[] = [];
+const heartbeats: NodeJS.Timeout[] = [];
 const hosts = new Map<string, { hostId: string; inventory: Inventory; agent: TestAgent; state: HostState; dir: string }>();
 
 async function reportHost(name: string, profile: string): Promise<void> {
@@ -33,6 +34,8 @@ async function reportHost(name: string, profile: string): Promise<void> {
   const host = await enrollHost(stack.admin, name, inventory.host.hostname);
   const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
   agents.push(agent);
+  // Heartbeats as a real agent sends them: on a loaded machine the tests below outlast the offline limit.
+  heartbeats.push(setInterval(() => agent.send("agent.heartbeat", { uptimeSec: 1 }), 5000));
   agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
   hosts.set(name, { hostId: host.hostId, inventory, agent, state, dir });
@@ -51,6 +54,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: bearer(stack.tokens.viewer) });
 });
 afterAll(async () => {
+  for (const h of heartbeats) clearInterval(h);
   for (const a of agents) await a.close().catch(() => {});
   await browser?.close();
   await stack?.stop();

@@ -10,7 +10,8 @@ import { bearer, createUser, enrollHost, startTestStack, TEST_PASSWORD, type Tes
 /**
  * The role matrix, in the style of Kubernetes' node-authorizer tests: every page and route under
  * app/ (found on disk, so a new route without a rule fails here) x every caller, with the
- * status each must get. Callers mix both ways in: sessions (browser sign-in) and API tokens.
+ * status each must get. Callers mix both ways in: sessions (browser sign-in) and API tokens. The corpus
+ * tests send hundreds of requests each: their time limit is minutes, for a loaded 2-core machine.
  */
 
 /** Served by the custom server itself, not by a file under app/. */
@@ -216,7 +217,7 @@ describe("role matrix", () => {
     }
     console.log(rows.join("\n"));
     expect(wrong).toEqual([]);
-  });
+  }, 300_000);
 
   it("writes nothing on any refusal", async () => {
     const before = await rowCounts();
@@ -236,7 +237,7 @@ describe("role matrix", () => {
     }
     expect(refusals.length).toBeGreaterThan(100);
     expect(await rowCounts(), refusals.join("\n")).toEqual(before);
-  });
+  }, 300_000);
 
   it("refuses every other spelling of every path with 400 before identity, and writes nothing", async () => {
     const before = await rowCounts();
@@ -257,7 +258,7 @@ describe("role matrix", () => {
     expect(checked).toBeGreaterThan(1000);
     expect(wrong).toEqual([]);
     expect(await rowCounts()).toEqual(before);
-  });
+  }, 300_000);
 
   it("decides a trailing slash as the plain path", async () => {
     for (const [path, status] of [
