@@ -111,7 +111,7 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
   expect(await capacityHosts()).toEqual(expect.not.arrayContaining([expect.stringContaining("gone-01")]));
   expect(await capacityHosts()).toContain("stays-01");
   expect((await api("DELETE", `/api/v1/hosts/${host.hostId}`, stack.tokens.admin)).status).toBe(404);
-  other.agent.close();
+  await other.agent.close();
 
   // The machine comes back with a new enrollment token under the same name: it gets the name and works.
   const back = await connectedHost("gone-01");
@@ -129,7 +129,7 @@ it("removing a host closes its socket (4401), ends its plan's job as unknown, dr
     dryRun: true,
   });
   expect(dry).toMatchObject({ status: 200, body: { placement: { host: "gone-01" } } });
-  back.agent.close();
+  await back.agent.close();
 });
 
 it("in Chromium: an admin removes a host from its page after confirming; a viewer is not offered the button", async () => {
