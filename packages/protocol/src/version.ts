@@ -29,8 +29,12 @@
  *   addresses) and whether it is the simulator's permissive default (optional field). The control
  *   plane marks devices outside it as refused before they are picked; from an older agent it
  *   cannot tell, and marks nothing.
+ * - 1.9 (2026-12): inventory.host.iommu.ecap, Intel VT-d units' extended capability registers
+ *   (what the hardware offers: interrupt remapping is bit 3; optional field). host.unread may also
+ *   name /proc/cpuinfo, /proc/meminfo, /proc/net/route, /sys/class/iommu and /sys/class/net, and a
+ *   scan without /sys/class takes the IOMMU units and netdevs from /sys/devices. Older peers ignore it.
  */
-export const PROTOCOL_VERSION = "1.8";
+export const PROTOCOL_VERSION = "1.9";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -6,3 +6,4 @@ export * from "./render-audit-markdown.ts";
 export * from "./render-audit-text.ts";
 export { AUDIT_RULES } from "./all-rules.ts";
 export * from "./fix-job-for-check.ts";
+export { readIommuState, type IommuState } from "./iommu-state.ts";
