@@ -47,7 +47,7 @@ const PEER_CAP_MS = 10_000;
 
 type Template = { name: string; inventory: Inventory };
 
-async function templates(): Promise<Template[]> {
+export async function templates(): Promise<Template[]> {
   const out: Template[] = [];
   const specs: [string, string, number][] = [
     ["dgx2", "dgx2-empty", 0],
@@ -79,7 +79,7 @@ async function templates(): Promise<Template[]> {
 }
 
 /** Copy a stored template host's rows to `count` new hosts in SQL (server side: a few seconds for a million rows). */
-async function cloneHosts(db: Db, templateIds: string[], from: number, to: number): Promise<void> {
+export async function cloneHosts(db: Db, templateIds: string[], from: number, to: number): Promise<void> {
   await db.$executeRawUnsafe(`CREATE TEMP TABLE IF NOT EXISTS clone_map (new_id text, template text, name text)`);
   await db.$executeRawUnsafe(`TRUNCATE clone_map`);
   await db.$executeRawUnsafe(
@@ -97,6 +97,7 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
     "GuestHostdev",
     "PfCapacity",
     "NodeCapacity",
+    "HostHealth",
   ]) {
     const cols = (
       await db.$queryRawUnsafe<{ c: string }[]>(

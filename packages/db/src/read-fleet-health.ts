@@ -1,4 +1,4 @@
-import { AUDIT_RULES_REVISION, rankFleetHealth, type CheckStatuses, type FleetHealth } from "@vfleet/core";
+import { AUDIT_RULES_REVISION, decodeCheckStatuses, rankFleetHealth, type FleetHealth } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import type { Db } from "./create-db.ts";
 import { loadInventory } from "./load-inventory.ts";
@@ -16,7 +16,8 @@ interface HealthRow {
   id: string;
   name: string;
   hasInventory: boolean;
-  checks: CheckStatuses | null;
+  /** encodeCheckStatuses' letters. */
+  checks: string | null;
   rulesRevision: number | null;
   auditedAt: Date | null;
 }
@@ -27,11 +28,14 @@ const readRows = (db: Db) => db.$queryRaw<HealthRow[]>`
   WHERE h."removedAt" IS NULL
   ORDER BY h.name`;
 
-/** Hosts of the fleet carrying a VF MAC that another host also carries (the PF-side MACs auditFleet compares). */
+/**
+ * Hosts of the fleet carrying a VF MAC that another host also carries (the PF-side MACs auditFleet
+ * compares). Every MAC but all zeros sorts above it, so the index on mac reads only the MACs set.
+ */
 const readHostsSharingMacs = (db: Db) => db.$queryRaw<{ name: string }[]>`
   WITH macs AS (
     SELECT v.mac, v."hostId" FROM "VirtualFunction" v JOIN "Host" h ON h.id = v."hostId" AND h."removedAt" IS NULL
-    WHERE v.mac IS NOT NULL AND v.mac <> '' AND v.mac <> '00:00:00:00:00:00'
+    WHERE v.mac > '00:00:00:00:00:00'
   ), shared AS (SELECT mac FROM macs GROUP BY mac HAVING count(DISTINCT "hostId") > 1)
   SELECT DISTINCT h.name FROM macs m JOIN shared s ON s.mac = m.mac JOIN "Host" h ON h.id = m."hostId"`;
 
@@ -48,7 +52,8 @@ const REFRESH_BATCH = 50;
  */
 export async function readFleetHealth(db: Db): Promise<FleetHealthView> {
   let rows = await readRows(db);
-  const stale = rows.filter((r) => r.hasInventory && (r.checks === null || r.rulesRevision !== AUDIT_RULES_REVISION));
+  const decoded = (r: HealthRow) => (r.rulesRevision === AUDIT_RULES_REVISION && r.checks !== null ? decodeCheckStatuses(r.checks) : null);
+  const stale = rows.filter((r) => r.hasInventory && decoded(r) === null);
   for (let i = 0; i < stale.length; i += REFRESH_BATCH) {
     const batch = await Promise.all(
       stale.slice(i, i + REFRESH_BATCH).map(async (r) => ({ hostId: r.id, inventory: await loadInventory(db, r.id) })),
@@ -60,12 +65,12 @@ export async function readFleetHealth(db: Db): Promise<FleetHealthView> {
   }
   if (stale.length > 0) rows = await readRows(db);
   const sharing = new Set((await readHostsSharingMacs(db)).map((r) => r.name));
-  const audited = rows.filter((r) => r.hasInventory && r.checks !== null);
+  const audited = rows.flatMap((r) => {
+    const checks = r.hasInventory ? decoded(r) : null;
+    return checks ? [{ id: r.id, name: r.name, checks, auditedAt: (r.auditedAt ?? new Date(0)).toISOString() }] : [];
+  });
   return {
-    fleet: rankFleetHealth(
-      audited.map((r) => ({ name: r.name, checks: r.checks!, auditedAt: (r.auditedAt ?? new Date(0)).toISOString() })),
-      sharing,
-    ),
+    fleet: rankFleetHealth(audited, sharing),
     hostIds: new Map(audited.map((r) => [r.name, r.id])),
     awaiting: rows.filter((r) => !r.hasInventory).map((r) => r.name),
   };

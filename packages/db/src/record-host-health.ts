@@ -1,4 +1,4 @@
-import { AUDIT_RULES_REVISION, auditHost, checkStatuses, verdictOf } from "@vfleet/core";
+import { AUDIT_RULES_REVISION, auditHost, checkStatuses, encodeCheckStatuses, verdictOf } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import type { Db } from "./create-db.ts";
 
@@ -24,7 +24,7 @@ export async function recordHostHealth(db: Pick<Db, "$executeRaw">, hosts: { hos
       warn: report.summary.warn,
       unknown: report.summary.unknown,
       auditedAt,
-      checks: checkStatuses(report),
+      checks: encodeCheckStatuses(checkStatuses(report)),
       rulesRevision: AUDIT_RULES_REVISION,
     };
   });
@@ -32,7 +32,7 @@ export async function recordHostHealth(db: Pick<Db, "$executeRaw">, hosts: { hos
     INSERT INTO "HostHealth" ("hostId", verdict, severity, fail, warn, unknown, "auditedAt", checks, "rulesRevision")
     SELECT r."hostId", r.verdict, r.severity, r.fail, r.warn, r.unknown, r."auditedAt", r.checks, r."rulesRevision"
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS r("hostId" text, verdict text, severity int, fail int, warn int, unknown int, "auditedAt" timestamp(3), checks jsonb, "rulesRevision" int)
+      AS r("hostId" text, verdict text, severity int, fail int, warn int, unknown int, "auditedAt" timestamp(3), checks text, "rulesRevision" int)
     ON CONFLICT ("hostId") DO UPDATE SET verdict = EXCLUDED.verdict, severity = EXCLUDED.severity, fail = EXCLUDED.fail,
       warn = EXCLUDED.warn, unknown = EXCLUDED.unknown, "auditedAt" = EXCLUDED."auditedAt", checks = EXCLUDED.checks,
       "rulesRevision" = EXCLUDED."rulesRevision"`;

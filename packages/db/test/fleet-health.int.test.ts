@@ -41,7 +41,7 @@ it("the fleet audit from stored statuses equals auditing every stored inventory,
   await enroll("fh-waiting");
   // A row from before statuses were kept, and one computed by older rules (with a verdict they no longer give).
   await query(ctx.url, `UPDATE "HostHealth" SET checks = NULL WHERE "hostId" = $1`, [ownId]);
-  await query(ctx.url, `UPDATE "HostHealth" SET checks = '{"iommu.groups":"fail"}', "rulesRevision" = 0 WHERE "hostId" = $1`, [partialId]);
+  await query(ctx.url, `UPDATE "HostHealth" SET checks = 'fffffffffffffffffffff', "rulesRevision" = 0 WHERE "hostId" = $1`, [partialId]);
 
   const view = await readFleetHealth(ctx.db);
 

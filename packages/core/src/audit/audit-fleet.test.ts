@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditFleet, checkStatuses, collectFleetMacs, rankFleetHealth } from "./audit-fleet.ts";
+import { auditFleet, checkStatuses, collectFleetMacs, decodeCheckStatuses, encodeCheckStatuses, rankFleetHealth } from "./audit-fleet.ts";
 import { auditHost } from "./audit-host.ts";
 import { makeInventory } from "./testing/make-inventory.ts";
 
@@ -77,5 +77,16 @@ describe("rankFleetHealth", () => {
     expect(fast.checks).toEqual(full.checks);
     expect(fast.hosts.find((h) => h.name === "d-own-macs")!.checks["sriov.mac-unique"]).toBe("pass");
     expect(fast.hosts.find((h) => h.name === "e-partial")!.verdict).toBe("fail");
+  });
+});
+
+describe("encodeCheckStatuses", () => {
+  it("stores every rule's status in one letter and reads it back; letters for other rules read as nothing", () => {
+    const statuses = checkStatuses(auditHost(makeInventory({ host: { unread: ["/proc/cmdline"] } })));
+    const letters = encodeCheckStatuses(statuses);
+    expect(letters).toMatch(/^[pwfun]+$/);
+    expect(decodeCheckStatuses(letters)).toEqual(statuses);
+    expect(decodeCheckStatuses(letters.slice(1))).toBeNull();
+    expect(decodeCheckStatuses(letters.replace(/^./, "x"))).toBeNull();
   });
 });

@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "HostHealth" ADD COLUMN     "checks" JSONB,
-ADD COLUMN     "rulesRevision" INTEGER NOT NULL DEFAULT 0;
