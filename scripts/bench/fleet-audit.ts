@@ -3,14 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { auditFleet, checkStatuses } from "@vfleet/core";
-import { applyMigrations, createDb, getHost, listHosts, readFleetHealth, startDatabase, storeSnapshot, type Db } from "@vfleet/db";
+import { applyMigrations, createDb, getHost, listHosts, readFleetHealth, startDatabase, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
-import { hashContent } from "@vfleet/protocol/hash";
 import { startPlaneProcess, type PlaneProcess } from "../../apps/web/test/start-plane-process.ts";
 import { createRoleTokens } from "../../apps/web/test/start-test-stack.ts";
 import { needsWebBuild } from "../lib/web-build.ts";
 import { fmt, measure, row } from "./measure.ts";
-import { cloneHosts, templates } from "./placement.ts";
+import { cloneHosts, storeTemplates } from "./placement.ts";
 
 /**
  * `pnpm bench fleet-audit`: the fleet audit over 5,000 stored hosts (the placement bench's fleet:
@@ -58,12 +57,7 @@ export async function benchFleetAudit(): Promise<void> {
   let plane: PlaneProcess | null = null;
   try {
     await applyMigrations(database.url);
-    const ids: string[] = [];
-    for (const t of await templates()) {
-      const host = await db.host.create({ data: { name: `template-${t.name}`, hostname: t.name, online: false } });
-      await storeSnapshot(db, host.id, { hash: hashContent(t.inventory), scannedAt: new Date(), inventory: t.inventory });
-      ids.push(host.id);
-    }
+    const ids = await storeTemplates(db);
     const t0 = performance.now();
     await cloneHosts(db, ids, 0, HOSTS - ids.length);
     const templateList = ids.map((id) => `'${id}'`).join(", ");

@@ -47,7 +47,7 @@ const PEER_CAP_MS = 10_000;
 
 type Template = { name: string; inventory: Inventory };
 
-export async function templates(): Promise<Template[]> {
+async function templates(): Promise<Template[]> {
   const out: Template[] = [];
   const specs: [string, string, number][] = [
     ["dgx2", "dgx2-empty", 0],
@@ -76,6 +76,17 @@ export async function templates(): Promise<Template[]> {
     });
   out.push({ name: "dgx2-third-ready", inventory: ready });
   return out;
+}
+
+/** Store every template as a host (`template-<name>`, offline); their ids, for cloneHosts. */
+export async function storeTemplates(db: Db): Promise<string[]> {
+  const ids: string[] = [];
+  for (const t of await templates()) {
+    const host = await db.host.create({ data: { name: `template-${t.name}`, hostname: t.name, online: false } });
+    await storeSnapshot(db, host.id, { hash: hashContent(t.inventory), scannedAt: new Date(), inventory: t.inventory });
+    ids.push(host.id);
+  }
+  return ids;
 }
 
 /** Copy a stored template host's rows to `count` new hosts in SQL (server side: a few seconds for a million rows). */
@@ -310,12 +321,7 @@ export async function benchPlacement(): Promise<void> {
   const db = createDb(database.url);
   try {
     await applyMigrations(database.url);
-    const ids: string[] = [];
-    for (const t of await templates()) {
-      const host = await db.host.create({ data: { name: `template-${t.name}`, hostname: t.name, online: false } });
-      await storeSnapshot(db, host.id, { hash: hashContent(t.inventory), scannedAt: new Date(), inventory: t.inventory });
-      ids.push(host.id);
-    }
+    const ids = await storeTemplates(db);
     let stored = 0;
     const medians: { hosts: number; median: number; p99: number }[] = [];
     for (const size of SIZES) {
