@@ -21,6 +21,7 @@ import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { benchSeed000Plan } from "./bench/seed-000-plan.ts";
+import { benchFleetAudit } from "./bench/fleet-audit.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -85,6 +86,7 @@ async function main() {
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();
   if (process.argv[2] === "seed-000-plan") return benchSeed000Plan();
+  if (process.argv[2] === "fleet-audit") return benchFleetAudit();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });
@@ -98,6 +100,7 @@ async function main() {
     await benchAgentIdle();
     await benchPlacement();
     await benchCapacityHistory();
+    await benchFleetAudit();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

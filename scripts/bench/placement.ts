@@ -78,8 +78,19 @@ async function templates(): Promise<Template[]> {
   return out;
 }
 
+/** Store every template as a host (`template-<name>`, offline); their ids, for cloneHosts. */
+export async function storeTemplates(db: Db): Promise<string[]> {
+  const ids: string[] = [];
+  for (const t of await templates()) {
+    const host = await db.host.create({ data: { name: `template-${t.name}`, hostname: t.name, online: false } });
+    await storeSnapshot(db, host.id, { hash: hashContent(t.inventory), scannedAt: new Date(), inventory: t.inventory });
+    ids.push(host.id);
+  }
+  return ids;
+}
+
 /** Copy a stored template host's rows to `count` new hosts in SQL (server side: a few seconds for a million rows). */
-async function cloneHosts(db: Db, templateIds: string[], from: number, to: number): Promise<void> {
+export async function cloneHosts(db: Db, templateIds: string[], from: number, to: number): Promise<void> {
   await db.$executeRawUnsafe(`CREATE TEMP TABLE IF NOT EXISTS clone_map (new_id text, template text, name text)`);
   await db.$executeRawUnsafe(`TRUNCATE clone_map`);
   await db.$executeRawUnsafe(
@@ -97,6 +108,7 @@ async function cloneHosts(db: Db, templateIds: string[], from: number, to: numbe
     "GuestHostdev",
     "PfCapacity",
     "NodeCapacity",
+    "HostHealth",
   ]) {
     const cols = (
       await db.$queryRawUnsafe<{ c: string }[]>(
@@ -309,12 +321,7 @@ export async function benchPlacement(): Promise<void> {
   const db = createDb(database.url);
   try {
     await applyMigrations(database.url);
-    const ids: string[] = [];
-    for (const t of await templates()) {
-      const host = await db.host.create({ data: { name: `template-${t.name}`, hostname: t.name, online: false } });
-      await storeSnapshot(db, host.id, { hash: hashContent(t.inventory), scannedAt: new Date(), inventory: t.inventory });
-      ids.push(host.id);
-    }
+    const ids = await storeTemplates(db);
     let stored = 0;
     const medians: { hosts: number; median: number; p99: number }[] = [];
     for (const size of SIZES) {

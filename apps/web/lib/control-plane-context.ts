@@ -11,6 +11,7 @@ import type {
   findMacUsers,
   fleetTotals,
   getHost,
+  readFleetHealth,
   getJob,
   getPlan,
   listAuditEvents,
@@ -54,6 +55,7 @@ export interface DbQueries {
   listHostsPage: typeof listHostsPage;
   fleetTotals: typeof fleetTotals;
   getHost: typeof getHost;
+  readFleetHealth: typeof readFleetHealth;
   createEnrollmentToken: typeof createEnrollmentToken;
   redeemEnrollmentToken: typeof redeemEnrollmentToken;
   createJobs: typeof createJobs;

@@ -20,6 +20,7 @@ export { normalizeInventory } from "./normalize-inventory.ts";
 export { getKnownHash } from "./get-known-hash.ts";
 export { listHosts } from "./list-hosts.ts";
 export { getHost } from "./get-host.ts";
+export { readFleetHealth, type FleetHealthView } from "./read-fleet-health.ts";
 export type { HostSummary } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";

@@ -36,6 +36,8 @@ export const INVENTORY_LIMITS = {
   rootPorts: 256,
   /** Memory sizes in KiB: 64 PiB, past any machine and inside JavaScript's safe integers. */
   memoryKiB: 2 ** 46,
+  /** IOMMU units (DMAR/IVHD remapping hardware units): a few per socket; 1024 leaves room. */
+  iommuUnits: 1024,
 } as const;
 
 const L = INVENTORY_LIMITS;
@@ -240,7 +242,11 @@ export const HostFacts = z.object({
     })
     .nullable(),
   iommu: z.object({
-    /** IOMMU groups exist: the only reliable sign the IOMMU is on. */
+    /**
+     * The IOMMU is on: groups exist (the reliable sign), or, where /sys/kernel/iommu_groups was not
+     * read (`unread`), its units are registered or the command line asks for it and interrupts are
+     * remapped. False there means "could not tell", not off.
+     */
     enabled: z.boolean(),
     groups: bounded(L.functions, "one group per PCI function at most"),
     /** `/sys/class/iommu` entries: dmar* (Intel VT-d) or ivhd* (AMD-Vi). */
@@ -248,6 +254,15 @@ export const HostFacts = z.object({
     /** From `/proc/interrupts` (IR- chips); null when it could not be told. */
     interruptRemapping: z.boolean().nullable(),
     allowUnsafeInterrupts: z.boolean().nullable(),
+    /**
+     * Intel VT-d units' extended capability registers as the kernel prints them (hex, no 0x) from
+     * `/sys/devices/virtual/iommu/dmarN/intel-iommu/ecap`: what the hardware offers (bit 3 =
+     * interrupt remapping). Absent when none was read (protocol 1.9; older agents did not read it).
+     */
+    ecap: z
+      .array(z.object({ unit: WireString.max(64), ecap: z.string().regex(/^[0-9a-f]{1,16}$/, "a 64-bit register in hex") }))
+      .max(L.iommuUnits)
+      .optional(),
   }),
   /** Loaded modules among those passthrough depends on (`/sys/module/<name>`). */
   modules: z.array(WireString),

@@ -33,8 +33,12 @@
  *   job.result `observed` likewise): PostgreSQL's text and jsonb cannot store one, so such a frame is
  *   refused 4400 naming the field instead of failing in the store. Compatible: no string an honest
  *   agent of any 1.x reads from a kernel or libvirt holds one.
+ * - 1.10 (2026-12): inventory.host.iommu.ecap, Intel VT-d units' extended capability registers
+ *   (what the hardware offers: interrupt remapping is bit 3; optional field). host.unread may also
+ *   name /proc/cpuinfo, /proc/meminfo, /proc/net/route, /sys/class/iommu and /sys/class/net, and a
+ *   scan without /sys/class takes the IOMMU units and netdevs from /sys/devices. Older peers ignore it.
  */
-export const PROTOCOL_VERSION = "1.9";
+export const PROTOCOL_VERSION = "1.10";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

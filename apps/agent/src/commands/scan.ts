@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { readIommuState } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import { scanHost } from "../scan/index.ts";
 
@@ -16,7 +17,7 @@ export function formatSummary(inv: Inventory): string {
   const running = inv.guests.filter((g) => g.state === "running").length;
   return [
     `host ${h.hostname} (kernel ${h.kernelRelease ?? "?"}, ${h.cpuCount ?? "?"} CPUs ${h.cpuVendor ?? ""}, ${h.numaNodes.length} NUMA node(s))`,
-    `iommu ${h.iommu.enabled ? `on: ${h.iommu.groups} groups, units ${h.iommu.units.join(",") || "none"}` : "off (no IOMMU groups)"}, interrupt remapping ${h.iommu.interruptRemapping ?? "unknown"}`,
+    `iommu ${readIommuState(inv).state}: ${h.iommu.groups} groups, units ${h.iommu.units.join(",") || "none"}, interrupt remapping ${h.iommu.interruptRemapping ?? "unknown"}`,
     `pci ${inv.devices.length} functions: ${pfs.length} SR-IOV PFs (${pfs.reduce((n, d) => n + d.sriov!.numVfs, 0)}/${pfs.reduce((n, d) => n + d.sriov!.totalVfs, 0)} VFs enabled), ${vfs.length} VFs, ${vfio.length} on vfio-pci`,
     `guests ${inv.guests.length} (${running} running)`,
     "",

@@ -1,14 +1,15 @@
-import { access } from "node:fs/promises";
 import path from "node:path";
+import { readIommuState } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import { readGuests } from "./read-guests.ts";
-import { readHostFacts, readIommuGroups } from "./read-host-facts.ts";
+import { readHostFacts, readIntelEcaps, readIommuGroups, readIommuUnits } from "./read-host-facts.ts";
 import { readInterfaces } from "./read-interfaces.ts";
 import { defaultReadLinkDetails, type ReadLinkDetails } from "./read-link-details.ts";
 import { parseVfinfoList } from "./parse-vfinfo-list.ts";
 import { readPciDevices } from "./read-pci-devices.ts";
 import { readPciNames } from "./read-pci-names.ts";
 import { readPersistence } from "./read-persistence.ts";
+import { exists } from "./read-sysfs.ts";
 
 export type { ReadLinkDetails } from "./read-link-details.ts";
 
@@ -26,8 +27,17 @@ export interface ScanOptions {
  */
 export async function scanHost(root = "/", options: ScanOptions = {}): Promise<Inventory> {
   const readLinkDetails = options.readLinkDetails ?? defaultReadLinkDetails(root);
-  const devicesAndGroups = readPciDevices(root).then(async (devices) => ({ devices, iommuGroups: await readIommuGroups(root, devices) }));
-  const [{ devices, iommuGroups }, interfaces, guests, host, persistence, unread] = await Promise.all([
+  const devicesAndGroups = readPciDevices(root).then(async (devices) => {
+    const [iommuGroups, units] = await Promise.all([
+      readIommuGroups(root, devices),
+      readIommuUnits(
+        root,
+        devices.map((d) => d.address),
+      ),
+    ]);
+    return { devices, iommuGroups, units, ecap: await readIntelEcaps(root, units) };
+  });
+  const [{ devices, iommuGroups, units, ecap }, interfaces, guests, host, persistence, unread] = await Promise.all([
     devicesAndGroups,
     readInterfaces(root),
     readGuests(root, options.onGuestError),
@@ -40,9 +50,13 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
   if (unread.length > 0) host.unread = unread;
   const pciNames = await readPciNames(root, devices);
   if (pciNames) host.pciNames = pciNames;
-  // Groups existing is the only reliable sign the IOMMU is on (not the command line).
-  host.iommu.enabled = iommuGroups.length > 0;
   host.iommu.groups = iommuGroups.length;
+  host.iommu.units = units;
+  if (ecap.length > 0) host.iommu.ecap = ecap;
+  // Groups existing say the IOMMU is on (not the command line alone); without /sys/kernel/iommu_groups,
+  // its registered units or the command line with remapped interrupt chips do. Unknown stays false,
+  // with the groups listed in `unread`: the audit says "could not tell", never "off".
+  host.iommu.enabled = readIommuState({ host, devices, iommuGroups, interfaces, guests }).state === "on";
   // VF settings come from the PF's netdev; PFs without VFs or netdevs have none to read.
   await Promise.all(
     devices.map(async (d) => {
@@ -57,17 +71,23 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
 /**
  * Sources whose absence turns a fact into "unknown" rather than "none": a capture (sosreport) or a
  * container with partial mounts lacks some. The audit says "could not tell" for what they feed.
+ * /sys/class/* only link into /sys/devices: without them the scan still finds IOMMU units and
+ * netdevs there, and lists them so the audit can say where its evidence came from.
  */
-const SOURCES = ["/proc/cmdline", "/proc/interrupts", "/sys/module", "/etc", "/sys/kernel/iommu_groups"] as const;
+export const SCAN_SOURCES = [
+  "/proc/cmdline",
+  "/proc/interrupts",
+  "/proc/cpuinfo",
+  "/proc/meminfo",
+  "/proc/net/route",
+  "/sys/module",
+  "/etc",
+  "/sys/kernel/iommu_groups",
+  "/sys/class/iommu",
+  "/sys/class/net",
+] as const;
 
 async function findUnread(root: string): Promise<string[]> {
-  const present = await Promise.all(
-    SOURCES.map((s) =>
-      access(path.join(root, s)).then(
-        () => true,
-        () => false,
-      ),
-    ),
-  );
-  return SOURCES.filter((_, i) => !present[i]);
+  const present = await Promise.all(SCAN_SOURCES.map((s) => exists(path.join(root, s))));
+  return SCAN_SOURCES.filter((_, i) => !present[i]);
 }

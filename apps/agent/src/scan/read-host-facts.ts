@@ -1,7 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import type { HostFacts, IommuGroup, NumaNode } from "@vfleet/protocol";
-import { listDir, readText } from "./read-sysfs.ts";
+import { exists, listDir, readLinkName, readText } from "./read-sysfs.ts";
 
 /** Modules passthrough depends on, reported when loaded (`/sys/module/<name>` exists). */
 export const WATCHED_MODULES = [
@@ -108,10 +108,42 @@ export async function readIommuGroups(root: string, devices: Array<{ address: st
   return groups.sort((a, b) => a.id - b.id);
 }
 
-/** Host facts; `iommu.enabled/groups` start false/0 and are set by the caller from the groups read. */
+/**
+ * IOMMU units: /sys/class/iommu lists them, but it only links to where they live. In a capture
+ * without /sys/class, Intel's units are still under /sys/devices/virtual/iommu and every PCI
+ * function an IOMMU translates links to its unit (`iommu`, AMD's ivhd units included).
+ */
+export async function readIommuUnits(root: string, addresses: string[]): Promise<string[]> {
+  const classDir = path.join(root, "sys/class/iommu");
+  if (await exists(classDir)) return (await listDir(classDir)).sort();
+  const linked = await Promise.all(addresses.map((a) => readLinkName(path.join(root, "sys/bus/pci/devices", a, "iommu"))));
+  const units = new Set([...(await listDir(path.join(root, "sys/devices/virtual/iommu"))), ...linked.filter((u) => u !== null)]);
+  return [...units].sort();
+}
+
+/** `f0205e` from an Intel unit's `intel-iommu/ecap` (the kernel prints `%llx`); null when absent or not hex. */
+export function parseEcap(text: string | null): string | null {
+  const m = /^(?:0x)?0*([0-9a-f]{1,16})$/i.exec(text ?? "");
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+/** Extended capability registers of the Intel units among `units` (dmarN): what the hardware offers. */
+export async function readIntelEcaps(root: string, units: string[]): Promise<{ unit: string; ecap: string }[]> {
+  const read = await Promise.all(
+    units
+      .filter((u) => /^dmar\d+$/.test(u))
+      .map(async (unit) => ({
+        unit,
+        ecap: parseEcap(await readText(path.join(root, "sys/devices/virtual/iommu", unit, "intel-iommu/ecap"))),
+      })),
+  );
+  return read.flatMap((r) => (r.ecap === null ? [] : [{ unit: r.unit, ecap: r.ecap }]));
+}
+
+/** Host facts; `iommu.enabled/groups/units/ecap` start empty and are set by the caller from the devices read. */
 export async function readHostFacts(root: string): Promise<HostFacts> {
   const p = (rel: string) => path.join(root, rel);
-  const [hostname, release, cmdline, cpuinfo, meminfo, interrupts, route, modules, units, unsafe, numaNodes] = await Promise.all([
+  const [hostname, release, cmdline, cpuinfo, meminfo, interrupts, route, modules, unsafe, numaNodes] = await Promise.all([
     readText(p("proc/sys/kernel/hostname")),
     readText(p("proc/sys/kernel/osrelease")),
     readText(p("proc/cmdline")),
@@ -120,7 +152,6 @@ export async function readHostFacts(root: string): Promise<HostFacts> {
     readText(p("proc/interrupts")),
     readText(p("proc/net/route")),
     listDir(p("sys/module")),
-    listDir(p("sys/class/iommu")),
     readText(p("sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts")),
     readNumaNodes(root),
   ]);
@@ -139,7 +170,7 @@ export async function readHostFacts(root: string): Promise<HostFacts> {
     iommu: {
       enabled: false,
       groups: 0,
-      units: units.sort(),
+      units: [],
       interruptRemapping: parseInterruptRemapping(interrupts),
       allowUnsafeInterrupts: unsafe === null ? null : unsafe === "Y" || unsafe === "1",
     },

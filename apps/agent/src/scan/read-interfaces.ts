@@ -1,7 +1,7 @@
 import { readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { NetInterface } from "@vfleet/protocol";
-import { listDir, readLinkName, readText } from "./read-sysfs.ts";
+import { exists, listDir, readLinkName, readText } from "./read-sysfs.ts";
 
 const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 
@@ -23,9 +23,11 @@ async function pciAddressOf(netDir: string): Promise<string | null> {
   }
 }
 
-/** One netdev of /sys/class/net (named as listed there) with MAC, carrier, operstate, PCI function and master. */
-export async function readInterface(root: string, name: string): Promise<NetInterface> {
-  const netDir = path.join(root, "sys/class/net", name);
+/**
+ * One netdev with MAC, carrier, operstate, PCI function and master, from its /sys/class/net entry
+ * or, in a capture without /sys/class, from its own directory under /sys/devices (`netDir`).
+ */
+export async function readInterface(root: string, name: string, netDir = path.join(root, "sys/class/net", name)): Promise<NetInterface> {
   const [mac, carrier, operstate, pciAddress, master] = await Promise.all([
     readText(path.join(netDir, "address")),
     readText(path.join(netDir, "carrier")), // EINVAL while the link is down: null
@@ -36,8 +38,21 @@ export async function readInterface(root: string, name: string): Promise<NetInte
   return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
 }
 
-/** Every netdev in /sys/class/net. */
+/**
+ * Every netdev in /sys/class/net. /sys/class/net only links to the netdevs' own directories, so a
+ * capture without it still has them: the virtual ones under /sys/devices/virtual/net, the others
+ * under their PCI function's `net/`.
+ */
 export async function readInterfaces(root: string): Promise<NetInterface[]> {
-  const names = (await listDir(path.join(root, "sys/class/net"))).sort();
-  return Promise.all(names.map((name) => readInterface(root, name)));
+  const classDir = path.join(root, "sys/class/net");
+  if (await exists(classDir)) {
+    const names = (await listDir(classDir)).sort();
+    return Promise.all(names.map((name) => readInterface(root, name)));
+  }
+  const virtualDir = path.join(root, "sys/devices/virtual/net");
+  const pciDir = path.join(root, "sys/bus/pci/devices");
+  const dirs = new Map<string, string>((await listDir(virtualDir)).map((n) => [n, path.join(virtualDir, n)]));
+  for (const bdf of await listDir(pciDir))
+    for (const n of await listDir(path.join(pciDir, bdf, "net"))) dirs.set(n, path.join(pciDir, bdf, "net", n));
+  return Promise.all([...dirs.keys()].sort().map((name) => readInterface(root, name, dirs.get(name))));
 }

@@ -1,5 +1,5 @@
 import { close, open, read } from "node:fs";
-import { readdir, readlink } from "node:fs/promises";
+import { access, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 
 const CHUNK = 4096;
@@ -56,6 +56,14 @@ export async function listDir(dir: string): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** Whether a path exists (a directory a capture may lack, as opposed to an empty one). */
+export function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Basename of a symlink's target (`driver` -> `../../bus/pci/drivers/mlx5_core` gives `mlx5_core`). */

@@ -1,4 +1,4 @@
-import { auditFleet, auditHost, DomainXmlError, parseDomainXml, type AuditReport, type FleetAudit } from "@vfleet/core";
+import { auditFleet, auditHost, DomainXmlError, parseDomainXml, type AuditReport, type FleetAudit, type FleetHealth } from "@vfleet/core";
 import type { Guest, Inventory } from "@vfleet/protocol";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 
@@ -48,8 +48,17 @@ export async function loadHostAudit(
   return { kind: "ok", hostId, name: found.summary.name, inventory, report: { ...report, host: found.summary.name, ...stamps } };
 }
 
-/** Audit every host that has reported an inventory; hostIds maps the fleet name back to the id for links. */
-export async function loadFleetAudit(): Promise<{ fleet: FleetAudit; hostIds: Map<string, string>; awaiting: string[] }> {
+/**
+ * The fleet audit from each host's stored check statuses (written after every stored snapshot):
+ * answers in milliseconds at thousands of hosts. hostIds maps the fleet name back to the id for links.
+ */
+export async function loadFleetAudit(): Promise<{ fleet: FleetHealth; hostIds: Map<string, string>; awaiting: string[] }> {
+  const { db, queries } = getControlPlaneContext();
+  return queries.readFleetHealth(db);
+}
+
+/** Audit every stored inventory on the request, with evidence (the Markdown export): seconds at thousands of hosts. */
+export async function loadFleetAuditReports(): Promise<{ fleet: FleetAudit; hostIds: Map<string, string>; awaiting: string[] }> {
   const { db, queries } = getControlPlaneContext();
   const summaries = await queries.listHosts(db);
   const hosts: { name: string; inventory: Inventory }[] = [];

@@ -1,16 +1,14 @@
 import Link from "next/link";
-import type { FleetAudit } from "@vfleet/core";
+import type { FleetHealth } from "@vfleet/core";
 
 /** Hosts (worst first) x checks that fail or warn somewhere (most failing first). */
-export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds: Map<string, string> }) {
+export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetHealth; hostIds: Map<string, string> }) {
   if (fleet.hosts.length === 0)
     return (
       <p className="text-xs text-slate-500" data-testid="fleet-audit-empty">
         No host has reported an inventory yet.
       </p>
     );
-  const statusOf = new Map<string, string>();
-  for (const h of fleet.hosts) for (const c of h.report.checks) statusOf.set(`${h.name}\u0000${c.id}`, c.status);
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full border-collapse text-xs" data-testid="fleet-audit-table">
@@ -48,11 +46,11 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds
                   )}
                 </td>
                 <td className="px-3 py-2 tabular-nums" data-testid="fleet-audit-fail">
-                  {h.report.summary.fail}
+                  {h.summary.fail}
                 </td>
-                <td className="px-3 py-2 tabular-nums">{h.report.summary.warn}</td>
+                <td className="px-3 py-2 tabular-nums">{h.summary.warn}</td>
                 {fleet.checks.map((c) => {
-                  const s = statusOf.get(`${h.name}\u0000${c.id}`);
+                  const s = h.checks[c.id];
                   const cls = s === "fail" ? "bg-rose-100 text-rose-700" : s === "warn" ? "bg-amber-50 text-amber-700" : "text-slate-500";
                   return (
                     <td key={c.id} className={`px-2 py-2 text-center ${cls}`} data-check-id={c.id} data-status={s}>

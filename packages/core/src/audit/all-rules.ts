@@ -21,6 +21,12 @@ import { guestMachineTypeRule } from "./rules/guest-machine-type.ts";
 import { guestHugepagesRule } from "./rules/guest-hugepages.ts";
 import { guestNumaLocalityRule } from "./rules/guest-numa-locality.ts";
 
+/**
+ * Bump when a rule's verdict logic changes: the control plane stores each host's check statuses
+ * with the revision they were computed with, and audits again those of an older one.
+ */
+export const AUDIT_RULES_REVISION = 2;
+
 /** Every rule, in layer order (AUDIT_LAYERS); auditHost keeps this order in its report. */
 export const AUDIT_RULES: readonly AuditRule[] = [
   iommuGroupsRule,

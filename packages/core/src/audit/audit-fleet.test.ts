@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { auditFleet } from "./audit-fleet.ts";
+import { auditFleet, checkStatuses, collectFleetMacs, decodeCheckStatuses, encodeCheckStatuses, rankFleetHealth } from "./audit-fleet.ts";
+import { auditHost } from "./audit-host.ts";
 import { makeInventory } from "./testing/make-inventory.ts";
 
 describe("auditFleet", () => {
@@ -39,5 +40,53 @@ describe("auditFleet", () => {
       { name: "b", inventory: b },
     ]);
     expect(fleet.checks.find((c) => c.id === "sriov.mac-unique")).toBeUndefined();
+  });
+});
+
+describe("rankFleetHealth", () => {
+  it("gives auditFleet's statuses, ranking and rows from stored per-host statuses and the hosts sharing MACs", () => {
+    const own = makeInventory();
+    for (const c of own.devices.find((d) => d.sriov)!.sriov!.vfConfigs) c.mac = c.mac!.replace(/^02/, "06");
+    const hosts = [
+      { name: "a-good", inventory: makeInventory() },
+      {
+        name: "b-noiommu",
+        inventory: makeInventory({
+          host: {
+            kernelCmdline: "quiet",
+            iommu: { enabled: false, groups: 0, units: [], interruptRemapping: null, allowUnsafeInterrupts: null },
+          },
+        }),
+      },
+      { name: "c-twin", inventory: makeInventory() },
+      { name: "d-own-macs", inventory: own },
+      { name: "e-partial", inventory: makeInventory({ host: { unread: ["/proc/cmdline", "/sys/module"] } }) },
+    ];
+    const full = auditFleet(hosts);
+    // What the control plane stores per host: the host audit alone, no fleet-wide MACs.
+    const stored = hosts.map(({ name, inventory }) => ({
+      name,
+      checks: checkStatuses(auditHost(inventory)),
+      auditedAt: "2026-12-07T00:00:00.000Z",
+    }));
+    const sharing = new Set([...collectFleetMacs(hosts).values()].filter((names) => names.length > 1).flat());
+    const fast = rankFleetHealth(stored, sharing);
+    expect(fast.hosts.map((h) => [h.name, h.summary, h.checks])).toEqual(
+      full.hosts.map((h) => [h.name, h.report.summary, checkStatuses(h.report)]),
+    );
+    expect(fast.checks).toEqual(full.checks);
+    expect(fast.hosts.find((h) => h.name === "d-own-macs")!.checks["sriov.mac-unique"]).toBe("pass");
+    expect(fast.hosts.find((h) => h.name === "e-partial")!.verdict).toBe("fail");
+  });
+});
+
+describe("encodeCheckStatuses", () => {
+  it("stores every rule's status in one letter and reads it back; letters for other rules read as nothing", () => {
+    const statuses = checkStatuses(auditHost(makeInventory({ host: { unread: ["/proc/cmdline"] } })));
+    const letters = encodeCheckStatuses(statuses);
+    expect(letters).toMatch(/^[pwfun]+$/);
+    expect(decodeCheckStatuses(letters)).toEqual(statuses);
+    expect(decodeCheckStatuses(letters.slice(1))).toBeNull();
+    expect(decodeCheckStatuses(letters.replace(/^./, "x"))).toBeNull();
   });
 });

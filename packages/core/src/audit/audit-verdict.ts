@@ -1,4 +1,10 @@
-import type { AuditReport, AuditStatus } from "./types.ts";
+import type { AuditReport, AuditStatus, AuditSummary } from "./types.ts";
+
+export type AuditVerdictStatus = Exclude<AuditStatus, "not-applicable">;
+
+/** The worst status decides; checks that could not tell never make a host "ready". */
+export const verdictOf = (summary: AuditSummary): AuditVerdictStatus =>
+  summary.fail > 0 ? "fail" : summary.warn > 0 ? "warn" : summary.unknown > 0 ? "unknown" : "pass";
 
 /**
  * The answer an operator asked for, in one line, before the details: "can guest G get its devices
@@ -6,7 +12,7 @@ import type { AuditReport, AuditStatus } from "./types.ts";
  * the guest as surely as its own sizing, so every check counts, and the failing ones are named,
  * the guest's own first.
  */
-export function auditVerdict(report: AuditReport): { status: Exclude<AuditStatus, "not-applicable">; line: string } {
+export function auditVerdict(report: AuditReport): { status: AuditVerdictStatus; line: string } {
   const named = (status: AuditStatus) =>
     report.checks
       .filter((c) => c.status === status)
@@ -14,9 +20,8 @@ export function auditVerdict(report: AuditReport): { status: Exclude<AuditStatus
       .map((c) => c.title);
   const fails = named("fail");
   const warns = named("warn");
-  // Checks that could not tell never make a host "ready": the answer is unknown until they can.
   const unknowns = named("unknown");
-  const status = fails.length > 0 ? "fail" : warns.length > 0 ? "warn" : unknowns.length > 0 ? "unknown" : "pass";
+  const status = verdictOf(report.summary);
   const subject = report.guest ? `Guest ${report.guest} on ${report.host}` : `Host ${report.host}`;
   const list = (titles: string[]) => titles.slice(0, 3).join("; ") + (titles.length > 3 ? `; and ${titles.length - 3} more` : "");
   const line =

@@ -50,3 +50,13 @@ export function devicesInScope(ctx: AuditContext): PlannedDevice[] {
   }
   return out;
 }
+
+/**
+ * Why the devices guests hold are unknown, or null: with nothing planned the scope is every guest's
+ * devices, read from /etc/libvirt/qemu; a scan without /etc saw no guest, which is not "none".
+ */
+export function guestsUnknown(ctx: AuditContext): string | null {
+  if (ctx.planned.length > 0 || ctx.options.guest) return null;
+  if (!ctx.inventory.host.unread?.includes("/etc")) return null;
+  return "could not tell: the guests' definitions (/etc/libvirt/qemu) were not read, so which devices guests hold is unknown";
+}

@@ -14,6 +14,10 @@ export const couldNotTell = (evidence: string[]): RuleResult => result("unknown"
 export const unreadSource = (inventory: { host: { unread?: string[] } }, source: string): boolean =>
   inventory.host.unread?.includes(source) ?? false;
 
+/** A netdev's sysfs directory as the scan read it: /sys/class/net, or its PCI function's `net/` without /sys/class. */
+export const netdevPath = (inventory: { host: { unread?: string[] } }, name: string, pciAddress: string | null): string =>
+  unreadSource(inventory, "/sys/class/net") && pciAddress ? `/sys/bus/pci/devices/${pciAddress}/net/${name}` : `/sys/class/net/${name}`;
+
 /** Keep evidence readable on a 160-VF host: the first `max` lines and a count of the rest. */
 export function capLines(lines: string[], max = 12): string[] {
   if (lines.length <= max) return lines;

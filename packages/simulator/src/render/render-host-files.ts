@@ -38,6 +38,10 @@ export function renderHostFiles(state: HostState): TreeEntries {
     e.dirs.add("sys/kernel/iommu_groups");
     for (const unit of spec.iommu.units) {
       e.files.set(`sys/devices/virtual/iommu/${unit}/uevent`, "");
+      // A VT-d unit's extended capabilities as the kernel prints them (%llx), a Xeon's value: bit 3 is
+      // interrupt remapping, cleared when the profile's hardware lacks it.
+      if (/^dmar\d+$/.test(unit))
+        e.files.set(`sys/devices/virtual/iommu/${unit}/intel-iommu/ecap`, spec.iommu.interruptRemapping ? "f020df\n" : "f020d7\n");
       e.links.set(`sys/class/iommu/${unit}`, `sys/devices/virtual/iommu/${unit}`);
     }
   }

@@ -1,5 +1,6 @@
 import type { AuditRule } from "../types.ts";
-import { capLines, result } from "../rule-helpers.ts";
+import { describeGroupsSource, readIommuState } from "../iommu-state.ts";
+import { capLines, couldNotTell, notApplicable, result } from "../rule-helpers.ts";
 import { describeGroupSharing } from "./describe-group-sharing.ts";
 
 /**
@@ -12,14 +13,20 @@ export const acsIsolationRule: AuditRule = {
   title: "Devices isolated in their own groups (ACS)",
   layer: "groups",
   run({ inventory, deviceByAddress }) {
-    if (inventory.iommuGroups.length === 0) return result("not-applicable", ["/sys/kernel/iommu_groups: no groups (see iommu.groups)"]);
+    if (inventory.iommuGroups.length === 0) {
+      const state = readIommuState(inventory);
+      if (state.state === "off") return notApplicable(`${state.evidence} (see iommu.groups)`);
+      return couldNotTell([`could not tell: no group was read (${state.evidence})`]);
+    }
     const shared: string[] = [];
     for (const g of inventory.iommuGroups) {
       if (g.devices.length < 2) continue;
       const why = describeGroupSharing(g, deviceByAddress);
       if (why) shared.push(why);
     }
-    const evidence = [`/sys/kernel/iommu_groups: ${inventory.iommuGroups.length} groups, ${shared.length} shared for lack of ACS`];
+    const evidence = [
+      `${inventory.iommuGroups.length} groups (${describeGroupsSource(inventory)}), ${shared.length} shared for lack of ACS`,
+    ];
     if (shared.length === 0) return result("pass", evidence);
     return result(
       "warn",

@@ -1,6 +1,7 @@
 import type { AuditRule } from "../types.ts";
-import { devicesInScope } from "../build-audit-context.ts";
-import { capLines, isBridge, nodedevName, notApplicable, result } from "../rule-helpers.ts";
+import { devicesInScope, guestsUnknown } from "../build-audit-context.ts";
+import { describeGroupsSource } from "../iommu-state.ts";
+import { capLines, couldNotTell, isBridge, nodedevName, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 import { describeGroupSharing } from "./describe-group-sharing.ts";
 
 /**
@@ -15,7 +16,12 @@ export const groupViabilityRule: AuditRule = {
   layer: "groups",
   run(ctx) {
     const scope = devicesInScope(ctx);
-    if (scope.length === 0) return notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    if (scope.length === 0) {
+      const blind = guestsUnknown(ctx);
+      return blind ? couldNotTell([blind]) : notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    }
+    const groupsUnread = unreadSource(ctx.inventory, "/sys/kernel/iommu_groups");
+    const unknownGroup: string[] = [];
     const guestOf = new Map(scope.map((p) => [p.address, p.guest]));
     const seen = new Set<number>();
     const problems: string[] = [];
@@ -25,6 +31,10 @@ export const groupViabilityRule: AuditRule = {
     for (const p of scope) {
       const d = ctx.deviceByAddress.get(p.address);
       if (!d) continue; // drivers.guest-devices-on-vfio names missing devices
+      if (d.iommuGroup === null && groupsUnread) {
+        unknownGroup.push(d.address);
+        continue;
+      }
       if (d.iommuGroup === null) {
         problems.push(`${p.address}: no iommu_group link (/sys/bus/pci/devices/${p.address}/iommu_group): the IOMMU is off`);
         continue;
@@ -46,7 +56,7 @@ export const groupViabilityRule: AuditRule = {
           fixes.push(`Give ${p.address} and ${other} to the same guest (a group goes to one guest).`);
         } else if (o.driver !== null && o.driver !== "vfio-pci" && o.driver !== "pci-stub") {
           problems.push(
-            `group ${group.id} is not viable: ${other} (${o.vendorId}:${o.deviceId}) is on host driver ${o.driver} (/sys/kernel/iommu_groups/${group.id}/devices)`,
+            `group ${group.id} is not viable: ${other} (${o.vendorId}:${o.deviceId}) is on host driver ${o.driver}${groupsUnread ? "" : ` (/sys/kernel/iommu_groups/${group.id}/devices)`}`,
           );
           fixes.push(`virsh nodedev-detach ${nodedevName(other)}   # or add ${other} to the same guest`);
         }
@@ -54,12 +64,17 @@ export const groupViabilityRule: AuditRule = {
       const why = describeGroupSharing(group, ctx.deviceByAddress);
       if (why) shared.push(why);
     }
-    if (checked === 0 && problems.length === 0)
+    if (checked === 0 && problems.length === 0 && unknownGroup.length === 0)
       return notApplicable(`none of the ${scope.length} guest device(s) is on this host (see drivers.guest-devices-on-vfio)`);
     const evidence = [
-      `${checked} group(s) checked for ${scope.length} guest device(s) (/sys/kernel/iommu_groups/*/devices)`,
+      `${checked} group(s) checked for ${scope.length} guest device(s) (${describeGroupsSource(ctx.inventory)})`,
       ...capLines(shared, 6),
     ];
+    if (problems.length === 0 && unknownGroup.length > 0)
+      return couldNotTell([
+        ...evidence,
+        `could not tell the group of ${capLines(unknownGroup, 6).join(", ")}: no iommu_group link, and /sys/kernel/iommu_groups was not read`,
+      ]);
     if (problems.length === 0) return result("pass", evidence);
     const acs =
       shared.length > 0

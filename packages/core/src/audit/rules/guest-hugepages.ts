@@ -1,6 +1,6 @@
 import type { AuditRule } from "../types.ts";
 import { formatKiB } from "../../sizing/guest-memory.ts";
-import { notApplicable, result } from "../rule-helpers.ts";
+import { couldNotTell, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
 
 /**
@@ -24,7 +24,9 @@ export const guestHugepagesRule: AuditRule = {
       `guest ${g.guest.name}: <memoryBacking><hugepages/> ${g.guest.hugepages ? "set" : "not set"}, memory ${formatKiB(mem)}`,
       hp
         ? `/proc/meminfo: HugePages_Total ${hp.total}, HugePages_Free ${hp.free}, Hugepagesize ${hp.sizeKiB} kB`
-        : "/proc/meminfo: no hugepage counters",
+        : unreadSource(ctx.inventory, "/proc/meminfo")
+          ? "/proc/meminfo: not read"
+          : "/proc/meminfo: no hugepage counters",
     ];
     const reserve = `echo ${pages} > /sys/kernel/mm/hugepages/hugepages-${size}kB/nr_hugepages   # or hugepages=${pages} on the kernel command line`;
     if (!g.guest.hugepages) {
@@ -34,6 +36,8 @@ export const guestHugepagesRule: AuditRule = {
         `<memoryBacking><hugepages/></memoryBacking>\n${reserve}`,
       );
     }
+    if (!hp && unreadSource(ctx.inventory, "/proc/meminfo"))
+      return couldNotTell([...evidence, "could not tell whether enough hugepages are free: /proc/meminfo was not read"]);
     const free = hp ? hp.free * hp.sizeKiB : 0;
     if (free >= mem) return result("pass", [...evidence, `${formatKiB(free)} free in hugepages >= ${formatKiB(mem)}`]);
     return result(

@@ -1,6 +1,6 @@
 import type { AuditRule } from "../types.ts";
 import { formatKiB } from "../../sizing/guest-memory.ts";
-import { notApplicable, result } from "../rule-helpers.ts";
+import { couldNotTell, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
 
 /**
@@ -30,7 +30,7 @@ export const guestMemlockRule: AuditRule = {
       limit === null
         ? "no <memtune><hard_limit>: libvirt sets memlock to guest memory + 1 GiB itself"
         : `<memtune><hard_limit> = ${formatKiB(limit)} (QEMU's memlock limit)`,
-      `host MemTotal (/proc/meminfo): ${hostMem === null ? "unknown" : formatKiB(hostMem)}`,
+      `host MemTotal (/proc/meminfo): ${hostMem !== null ? formatKiB(hostMem) : unreadSource(ctx.inventory, "/proc/meminfo") ? "not read" : "unknown"}`,
     ];
     if (limit !== null && limit < needed) {
       return result(
@@ -46,6 +46,8 @@ export const guestMemlockRule: AuditRule = {
         `Lower <memory> below ${formatKiB(hostMem)} minus what the host and other passthrough guests need, or run the guest on a larger host.`,
       );
     }
+    if (hostMem === null && unreadSource(ctx.inventory, "/proc/meminfo"))
+      return couldNotTell([...evidence, "could not tell whether the host has the memory to pin: /proc/meminfo was not read"]);
     return result("pass", evidence);
   },
 };

@@ -1,7 +1,7 @@
 import type { PciDevice } from "@vfleet/protocol";
 import type { AuditRule } from "../types.ts";
-import { devicesInScope } from "../build-audit-context.ts";
-import { notApplicable, result } from "../rule-helpers.ts";
+import { devicesInScope, guestsUnknown } from "../build-audit-context.ts";
+import { couldNotTell, netdevPath, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 
 /**
  * Nothing the host needs goes to vfio-pci. Sources: ARCHITECTURE.md safety rules (never take the
@@ -20,13 +20,29 @@ export const hostDevicesKeptRule: AuditRule = {
     for (const i of inventory.interfaces) {
       if (!i.pciAddress) continue;
       if (i.name === defaultIf) needed.set(i.pciAddress, `carries the default route (${i.name}, /proc/net/route)`);
-      else if (i.master) needed.set(i.pciAddress, `${i.name} is a member of ${i.master} (/sys/class/net/${i.name}/master)`);
+      else if (i.master)
+        needed.set(i.pciAddress, `${i.name} is a member of ${i.master} (${netdevPath(inventory, i.name, i.pciAddress)}/master)`);
     }
     for (const d of inventory.devices) {
       if (d.sriov && d.sriov.numVfs > 0 && !needed.has(d.address))
         needed.set(d.address, `SR-IOV PF with ${d.sriov.numVfs} VFs: its driver must stay for the VFs`);
     }
-    if (needed.size === 0) return notApplicable("no default-route NIC, bond/bridge member or active SR-IOV PF found on the host");
+    // What the host needs, or what would take it from the host, that the scan could not see.
+    const blind = [
+      ...(unreadSource(inventory, "/proc/net/route")
+        ? ["/proc/net/route was not read: which NIC carries the default route is unknown"]
+        : []),
+      ...(unreadSource(inventory, "/etc")
+        ? ["/etc was not read: what binds devices to vfio-pci at boot (modprobe.d ids=) is unknown"]
+        : []),
+      ...(unreadSource(inventory, "/proc/cmdline") ? ["/proc/cmdline was not read: a vfio-pci.ids= there is unknown"] : []),
+      ...(guestsUnknown(ctx) ? ["/etc/libvirt/qemu was not read: which devices guests hold is unknown"] : []),
+    ];
+    if (needed.size === 0) {
+      if (blind.length > 0)
+        return couldNotTell(["could not tell: no default-route NIC, bond/bridge member or active SR-IOV PF seen", ...blind]);
+      return notApplicable("no default-route NIC, bond/bridge member or active SR-IOV PF found on the host");
+    }
 
     const scope = new Set(devicesInScope(ctx).map((p) => p.address));
     const idsAtBoot = new Map<string, string>();
@@ -56,6 +72,7 @@ export const hostDevicesKeptRule: AuditRule = {
         );
       }
     }
+    if (problems.length === 0 && blind.length > 0) return couldNotTell([...evidence, "could not tell:", ...blind]);
     if (problems.length === 0) return result("pass", evidence);
     return result("fail", [...evidence, ...problems], fixes.join("\n"));
   },

@@ -1,4 +1,5 @@
 import type { AuditRule } from "../types.ts";
+import { describeIommuUnits, readIommuState } from "../iommu-state.ts";
 import { couldNotTell, result, unreadSource } from "../rule-helpers.ts";
 
 /**
@@ -11,18 +12,15 @@ export const iommuGroupsRule: AuditRule = {
   layer: "firmware",
   run({ inventory }) {
     const { iommu, cpuVendor } = inventory.host;
-    const units = iommu.units.length > 0 ? iommu.units.join(", ") : "none";
-    const evidence = [`/sys/kernel/iommu_groups: ${iommu.groups} group(s)`, `/sys/class/iommu: ${units}`];
+    const units = describeIommuUnits(inventory);
+    const evidence = [`/sys/kernel/iommu_groups: ${iommu.groups} group(s)`, units];
     if (unreadSource(inventory, "/sys/kernel/iommu_groups")) {
-      // The scan took the groups from the devices' iommu_group links instead.
-      if (iommu.groups > 0)
-        return result("pass", [
-          `/sys/kernel/iommu_groups: not readable; ${iommu.groups} group(s) named by the devices' iommu_group links`,
-          evidence[1]!,
-        ]);
-      return couldNotTell(["could not tell: /sys/kernel/iommu_groups was not read and no device links to a group", evidence[1]!]);
+      // The scan took the groups from the devices' iommu_group links, or the units say the IOMMU is on.
+      const state = readIommuState(inventory);
+      if (state.state === "on") return result("pass", [state.evidence, units]);
+      return couldNotTell([state.evidence, units]);
     }
-    if (iommu.enabled && iommu.groups > 0) return result("pass", evidence);
+    if (iommu.groups > 0) return result("pass", evidence);
     const fw = cpuVendor === "amd" ? "AMD-Vi / IOMMU (SVM alone is not enough)" : "VT-d (Intel Virtualization Technology for Directed I/O)";
     const arg =
       cpuVendor === "amd"

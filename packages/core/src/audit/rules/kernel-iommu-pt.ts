@@ -1,4 +1,5 @@
 import type { AuditRule } from "../types.ts";
+import { readIommuState } from "../iommu-state.ts";
 import { cmdlineArgs, couldNotTell, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 
 /**
@@ -12,12 +13,14 @@ export const kernelIommuPtRule: AuditRule = {
   run({ inventory }) {
     if (unreadSource(inventory, "/proc/cmdline"))
       return couldNotTell(["could not tell: /proc/cmdline was not read, so whether iommu=pt is set is unknown"]);
-    // With the IOMMU off nothing is translated: iommu=pt has nothing to change yet.
-    if (!inventory.host.iommu.enabled)
-      return notApplicable("the IOMMU is off (no IOMMU groups): host DMA is not translated; turn the IOMMU on first (kernel.iommu-enable)");
     const args = cmdlineArgs(inventory.host.kernelCmdline);
     const iommu = args.get("iommu");
     const evidence = [`/proc/cmdline: ${iommu === undefined ? "no iommu= argument" : `iommu=${iommu}`}`];
+    // With the IOMMU off nothing is translated: iommu=pt has nothing to change yet.
+    const state = readIommuState(inventory);
+    if (state.state === "off")
+      return notApplicable(`${state.evidence}: host DMA is not translated; turn the IOMMU on first (kernel.iommu-enable)`);
+    if (state.state === "unknown") return couldNotTell([...evidence, state.evidence]);
     if (iommu === "pt" || args.get("intel_iommu")?.split(",").includes("pt") || args.get("amd_iommu") === "pt")
       return result("pass", evidence);
     return result(

@@ -1,6 +1,6 @@
 import type { AuditRule } from "../types.ts";
-import { devicesInScope } from "../build-audit-context.ts";
-import { capLines, couldNotTell, notApplicable, result } from "../rule-helpers.ts";
+import { devicesInScope, guestsUnknown } from "../build-audit-context.ts";
+import { capLines, couldNotTell, notApplicable, result, unreadSource } from "../rule-helpers.ts";
 
 /**
  * vfio-pci binding survives a reboot for devices libvirt does not manage (managed='no'):
@@ -14,7 +14,10 @@ export const persistVfioBindingRule: AuditRule = {
   layer: "persistence",
   run(ctx) {
     const scope = devicesInScope(ctx);
-    if (scope.length === 0) return notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    if (scope.length === 0) {
+      const blind = guestsUnknown(ctx);
+      return blind ? couldNotTell([blind]) : notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    }
     const unmanaged = scope.filter((p) => !p.managed);
     if (unmanaged.length === 0)
       return result("pass", [`${scope.length} guest device(s), all managed='yes': libvirt binds them to vfio-pci at each guest start`]);
@@ -41,9 +44,20 @@ export const persistVfioBindingRule: AuditRule = {
       }
     }
     if (problems.length === 0) return result("pass", capLines(evidence));
+    // vfio-pci.ids= on the command line binds at boot too: unread, it may cover what /etc does not.
+    if (unreadSource(ctx.inventory, "/proc/cmdline"))
+      return couldNotTell([
+        ...capLines(evidence, 4),
+        ...capLines(problems),
+        "could not tell: /proc/cmdline was not read, and a vfio-pci.ids= there would bind them at boot",
+      ]);
     return result(
       "fail",
-      [...capLines(evidence, 4), ...capLines(problems), "read: /etc/modprobe.d/*.conf, /proc/cmdline vfio-pci.ids=, driver_override rules"],
+      [
+        ...capLines(evidence, 4),
+        ...capLines(problems),
+        "read: /etc/modprobe.d/*.conf, /proc/cmdline vfio-pci.ids=, driver_override rules (/etc/udev/rules.d, /etc/sysfs.d)",
+      ],
       `Add to /etc/modprobe.d/vfio.conf, then update-initramfs -u:\noptions vfio-pci ids=${[...missingIds].join(",")}\n(or set managed='yes' on the <hostdev> and let libvirt bind it)`,
     );
   },

@@ -1,7 +1,7 @@
 import type { PciDevice } from "@vfleet/protocol";
 import type { AuditRule } from "../types.ts";
-import { devicesInScope } from "../build-audit-context.ts";
-import { notApplicable, result } from "../rule-helpers.ts";
+import { devicesInScope, guestsUnknown } from "../build-audit-context.ts";
+import { couldNotTell, netdevPath, notApplicable, result } from "../rule-helpers.ts";
 
 /**
  * Link carrier on the PFs whose VFs guests use: a VF of an unplugged port has no link. A warning,
@@ -30,12 +30,15 @@ export const pfCarrierRule: AuditRule = {
       for (const name of pf.netInterfaces) {
         const carrier = ctx.interfaceByName.get(name)?.carrier ?? null;
         evidence.push(
-          `/sys/class/net/${name}/carrier (${pf.address}): ${carrier === null ? "unreadable (interface down)" : carrier ? "1" : "0"}`,
+          `${netdevPath(ctx.inventory, name, pf.address)}/carrier (${pf.address}): ${carrier === null ? "unreadable (interface down)" : carrier ? "1" : "0"}`,
         );
         if (carrier !== true) down.push(name);
       }
     }
     if (down.length === 0) return result("pass", evidence);
+    // Every PF stood in for the guests' PFs, which were not read: a port without link may serve no guest.
+    const blind = pfs.size > 0 && devicesInScope(ctx).length === 0 ? guestsUnknown(ctx) : null;
+    if (blind) return couldNotTell([...evidence, `${down.length} PF port(s) without link`, blind]);
     return result(
       "warn",
       [...evidence, `${down.length} of ${evidence.length} PF port(s) without link: their VFs have no network`],

@@ -1,6 +1,6 @@
 import type { AuditRule } from "../types.ts";
-import { devicesInScope } from "../build-audit-context.ts";
-import { capLines, nodedevName, notApplicable, result } from "../rule-helpers.ts";
+import { devicesInScope, guestsUnknown } from "../build-audit-context.ts";
+import { capLines, couldNotTell, nodedevName, notApplicable, result } from "../rule-helpers.ts";
 
 /**
  * Devices meant for guests are (or will be) on vfio-pci. Sources: DOMAIN.md (managed='yes':
@@ -13,7 +13,10 @@ export const plannedOnVfioRule: AuditRule = {
   layer: "drivers",
   run(ctx) {
     const scope = devicesInScope(ctx);
-    if (scope.length === 0) return notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    if (scope.length === 0) {
+      const blind = guestsUnknown(ctx);
+      return blind ? couldNotTell([blind]) : notApplicable("no device planned (--guest) or assigned to a guest on this host");
+    }
     const runningGuests = new Set(ctx.inventory.guests.filter((g) => g.state === "running").map((g) => g.name));
     const byDriver = new Map<string, number>();
     const problems: string[] = [];

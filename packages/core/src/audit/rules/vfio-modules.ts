@@ -40,6 +40,8 @@ export const vfioModulesRule: AuditRule = {
       }
     }
     if (missing.length === 0) return result("pass", evidence);
+    if (!persistence)
+      return couldNotTell([...evidence, `could not tell: /etc was not read, so whether ${missing.join(", ")} load at boot is unknown`]);
     return result(
       "fail",
       evidence,

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditReport, FleetAudit } from "@vfleet/core";
+import type { AuditReport, FleetHealth } from "@vfleet/core";
 import { buildDgx2Inventory } from "../../../../test/build-dgx2-inventory.ts";
 import { launchChromium } from "../../../../test/launch-chromium.ts";
 import { startProductionServer, type ProductionServer } from "../../../../test/start-production-server.ts";
@@ -117,7 +117,7 @@ describe("audit REST API", () => {
   });
 
   it("GET fleet ranks the IOMMU-less host first", async () => {
-    const fleet = (await (await fetch(`${server.url}/api/v1/audit/fleet`, { headers: auth() })).json()) as FleetAudit;
+    const fleet = (await (await fetch(`${server.url}/api/v1/audit/fleet`, { headers: auth() })).json()) as FleetHealth;
     expect(fleet.hosts.map((h) => h.name)).toEqual(["dgx2-02", "dgx2-01"]);
     expect(fleet.checks.find((c) => c.id === "iommu.groups")!.failing).toEqual(["dgx2-02"]);
   });
