@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the test hypervisor's disk from Debian's own packages: a bookworm root with Debian's kernel,
-# systemd as PID 1, sshd, iproute2, pciutils, nvme-cli and libvirt, plus this machine's Node.js
+# systemd as PID 1, sshd, iproute2, pciutils, nvme-cli, sysfsutils (/etc/sysfs.d at boot) and libvirt, plus this machine's Node.js
 # binary (bookworm ships Node 18; the agent needs 20+). Output in OUT: rootfs.ext4 (made with
 # mke2fs -d, no loop mount), vmlinuz and initrd.img (booted directly by QEMU).
 # Usage: build-image.sh OUT NODE_BINARY AUTHORIZED_KEY_FILE DEBIAN_MIRROR_URL. Needs root (mmdebstrap's root mode).
@@ -13,7 +13,7 @@ root="$work/root"
 
 packages=(
   systemd-sysv udev kmod dbus linux-image-amd64 openssh-server iproute2 pciutils nvme-cli
-  libstdc++6 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 procps
+  libstdc++6 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 procps sysfsutils
 )
 join() {
   local IFS=,

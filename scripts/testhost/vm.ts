@@ -128,6 +128,8 @@ export async function waitForSsh(t: Testhost, timeoutMs = 300_000): Promise<void
   let last = "";
   while (Date.now() < deadline) {
     if (!alive(t.pid)) throw new Error(`testhost ${t.name}: QEMU exited; serial console:\n${serialTail(t)}`);
+    if (serialTail(t, 200).includes("Kernel panic"))
+      throw new Error(`testhost ${t.name}: the kernel panicked; serial console:\n${serialTail(t)}`);
     try {
       const state = (await sshRun(t, "systemctl is-system-running --wait || true", { timeoutMs: 120_000 })).trim();
       if (state === "running" || state === "degraded") return;
@@ -202,7 +204,8 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
     "-initrd",
     image.initrd,
     "-append",
-    `root=/dev/vda rw console=ttyS0 intel_iommu=on systemd.hostname=${name} net.ifnames=1`,
+    // no_timer_check: on a loaded machine TCG is slow enough that the kernel judges the timer broken and panics.
+    `root=/dev/vda rw console=ttyS0 intel_iommu=on no_timer_check systemd.hostname=${name} net.ifnames=1`,
     "-drive",
     `file=${image.rootfs},format=raw,if=none,id=root`,
     "-device",
