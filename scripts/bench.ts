@@ -21,6 +21,7 @@ import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { benchSeed000Plan } from "./bench/seed-000-plan.ts";
+import { benchSeed001Plan } from "./bench/seed-001-plan.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -85,6 +86,8 @@ async function main() {
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();
   if (process.argv[2] === "seed-000-plan") return benchSeed000Plan();
+  // A real kernel in QEMU: minutes under TCG, so only on request.
+  if (process.argv[2] === "seed-001-plan") return benchSeed001Plan();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });

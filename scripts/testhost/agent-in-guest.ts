@@ -1,7 +1,7 @@
 /**
- * The real-kernel peer for job tests: one test hypervisor (Debian's kernel in QEMU, see
- * scripts/testhost/vm.ts) with this checkout's agent artifact copied in, driven over SSH.
- * A missing QEMU, image tool or root fails here, loudly: these tests never skip.
+ * The real-kernel peer for job tests and benchmarks: one test hypervisor (Debian's kernel in QEMU,
+ * vm.ts) with this checkout's agent artifact copied in, driven over SSH. A missing QEMU, image
+ * tool or root fails here, loudly: the tests never skip.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { JobResult } from "@vfleet/protocol";
 import { setTimeout as sleep } from "node:timers/promises";
-import { scpTo, sshArgs, sshRun, testhostDown, testhostUp, type Testhost, waitForSsh } from "../../../scripts/testhost/vm.ts";
-import { bundleAgent } from "../build/bundle-agent.ts";
+import { bundleAgent } from "@vfleet/agent/build";
+import { scpTo, sshArgs, sshRun, testhostDown, testhostUp, type Testhost, waitForSsh } from "./vm.ts";
 
 export interface KernelHost {
   testhost: Testhost;
