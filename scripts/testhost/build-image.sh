@@ -61,8 +61,10 @@ EOF
 chroot "$root" systemctl enable systemd-networkd.service >/dev/null 2>&1
 # Nothing waits on a network that is never "online" beyond the management NIC.
 chroot "$root" systemctl mask systemd-networkd-wait-online.service >/dev/null 2>&1
-# sshd answers as soon as it is up: no DNS lookups of clients on QEMU's user network.
-echo "UseDNS no" > "$root/etc/ssh/sshd_config.d/vfleet.conf"
+# sshd answers as soon as it is up (no DNS lookups of clients on QEMU's user network), with one host
+# key: the ed25519 one clients pin (a client preferring ECDSA or RSA would otherwise see another key).
+printf "UseDNS no\nHostKey /etc/ssh/ssh_host_ed25519_key\n" > "$root/etc/ssh/sshd_config.d/vfleet.conf"
+rm -f "$root"/etc/ssh/ssh_host_rsa_key* "$root"/etc/ssh/ssh_host_ecdsa_key*
 # The guest's libvirtd starts when first called (socket activation), not at every boot.
 chroot "$root" systemctl disable libvirtd.service >/dev/null 2>&1 || true
 
