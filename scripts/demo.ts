@@ -10,7 +10,7 @@ import { startFleet } from "@vfleet/simulator/fleet";
 import { defineDemoGuests } from "./lib/demo-guests.ts";
 import { needsWebBuild } from "./lib/web-build.ts";
 import { createDemoAdmin, printDemoAdmin } from "./lib/create-demo-admin.ts";
-import { addDemoTesthost, guestAgentUrl } from "./lib/demo-testhost.ts";
+import { addDemoTesthost } from "./lib/demo-testhost.ts";
 
 const repo = resolve(import.meta.dirname, "..");
 const stateDir = join(repo, ".vfleet");
@@ -50,10 +50,6 @@ function startControlPlane(): Promise<{ url: string; child: ChildProcess }> {
       NEXT_TELEMETRY_DISABLED: "1",
       PORT: process.env.PORT ?? "3000",
       VFLEET_DATA_DIR: process.env.VFLEET_DATA_DIR ?? join(stateDir, "pg"),
-      // The test hypervisor (VFLEET_DEMO_TESTHOST=1) reaches this machine's loopback through QEMU's gateway.
-      ...(process.env.VFLEET_DEMO_TESTHOST === "1"
-        ? { VFLEET_AGENT_URL: guestAgentUrl(`http://127.0.0.1:${process.env.PORT ?? "3000"}`) }
-        : {}),
     },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -2,22 +2,32 @@
  * `VFLEET_DEMO_TESTHOST=1 pnpm demo`: a fourth host, `th1`, with a real Linux kernel (a test
  * hypervisor, scripts/testhost), put in the fleet the way an operator puts the agent on a
  * hypervisor: the dashboard's SSH install API (host key fingerprint checked against the image's
- * own key, then pinned; the agent artifact and its systemd unit; enrolled; online). The guest
- * reaches the control plane at QEMU's gateway, 10.0.2.2 (this machine's loopback).
+ * own key, then pinned; the agent artifact and its systemd unit; enrolled; online).
+ *
+ * How the guest reaches the control plane: QEMU's gateway (10.0.2.2) does lead to this machine's
+ * loopback, but a control plane listening on loopback answers only loopback Host names (its guard
+ * against DNS rebinding), so an agent dialling ws://10.0.2.2:PORT is refused with 421. The demo
+ * keeps an SSH reverse forward instead: the guest's own 127.0.0.1:PORT is this machine's, and the
+ * agent uses the same URL as every other demo agent.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { testhostDown, testhostUp } from "../testhost/vm.ts";
+import { sshArgs, type Testhost, testhostDown, testhostUp } from "../testhost/vm.ts";
 import { ensureImage } from "../testhost/image.ts";
 
 export const DEMO_TESTHOST = "th1";
 
-/** How the test hypervisor reaches a control plane listening on this machine's loopback. */
-export function guestAgentUrl(planeUrl: string): string {
-  const u = new URL(planeUrl);
-  return `ws://10.0.2.2:${u.port || "80"}/agent`;
+/** `ssh -N -R`: the guest's 127.0.0.1:port leads to this machine's 127.0.0.1:port while it runs. */
+function reverseForward(t: Testhost, port: number): ChildProcess {
+  return spawn(
+    "ssh",
+    ["-N", "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=10", "-R", `127.0.0.1:${port}:127.0.0.1:${port}`, ...sshArgs(t)],
+    {
+      stdio: "ignore",
+    },
+  );
 }
 
 async function api(planeUrl: string, token: string, path: string, body?: unknown): Promise<unknown> {
@@ -44,7 +54,11 @@ export async function addDemoTesthost(
     await bundleAgent(artifact);
   }
   const t = await testhostUp({ name: DEMO_TESTHOST, log });
-  const stop = async () => void (await testhostDown(DEMO_TESTHOST));
+  const forward = reverseForward(t, Number(new URL(planeUrl).port));
+  const stop = async () => {
+    forward.kill("SIGTERM");
+    await testhostDown(DEMO_TESTHOST);
+  };
   try {
     // First contact: the fingerprint sshd offers must be the one of the image's own host key (the "console" check).
     const image = await ensureImage();
@@ -64,14 +78,25 @@ export async function addDemoTesthost(
     for (;;) {
       const run = (await api(planeUrl, token, started.url)) as {
         state: string;
-        targets: { state: string; steps: { text?: string; state: string }[]; error?: string }[];
+        targets: { state: string; steps: { name: string; state: string }[] }[];
       };
       if (run.state === "done") {
         const target = run.targets[0]!;
-        if (target.state !== "succeeded") throw new Error(`installing the agent on th1 failed: ${JSON.stringify(target).slice(0, 2000)}`);
+        // The installer waits 60 s for the agent; under TCG Node alone takes most of that to start. Everything
+        // else done, keep waiting for th1 to come online rather than call a slow start a failure.
+        const slowStart = target.steps.at(-1)?.name === "wait online" && target.steps.slice(0, -1).every((s) => s.state === "ok");
+        if (target.state !== "succeeded" && !slowStart)
+          throw new Error(`installing the agent on th1 failed: ${JSON.stringify(target).slice(0, 2000)}`);
         break;
       }
       await sleep(2000);
+    }
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const { hosts } = (await api(planeUrl, token, `/api/v1/hosts?q=${DEMO_TESTHOST}`)) as { hosts: { name: string; online: boolean }[] };
+      if (hosts.some((h) => h.name === DEMO_TESTHOST && h.online)) break;
+      if (Date.now() > deadline) throw new Error("th1's agent was installed but did not come online within 10 minutes");
+      await sleep(3000);
     }
     return { stop, report: `th1: a real Linux kernel in QEMU (ssh -p ${t.sshPort} root@127.0.0.1 -i ${t.key}), agent installed over SSH` };
   } catch (err) {
