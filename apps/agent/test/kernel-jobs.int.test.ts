@@ -216,31 +216,3 @@ describe("the simulator answers like the kernel", () => {
     SLOW,
   );
 });
-
-describe("host.persist on the real boot path", () => {
-  it(
-    "the VF count (sysfsutils' /etc/sysfs.d) and the vfio-pci binding (modprobe.d ids=, modules-load.d) come back after a reboot",
-    async () => {
-      const r = await host.runJob(
-        { kind: "host.persist", params: { vfCounts: [{ pf: PF_IF, count: 3 }], vfioIds: ["8086:10ca"], method: "sysfsd" } },
-        [PF],
-      );
-      expect([r.result.status, r.result.changed]).toEqual(["succeeded", true]);
-      await host.reboot();
-      expect(await numvfs()).toBe(3);
-      const drivers = await host.sh(`for v in /sys/bus/pci/devices/${PF}/virtfn*; do basename $(readlink $v/driver); done`);
-      expect(drivers.trim().split("\n")).toEqual(["vfio-pci", "vfio-pci", "vfio-pci"]);
-      // The agent reads the same state back after the reboot.
-      const scan = JSON.parse(await host.sh(`node /usr/local/lib/vfleet-agent.mjs scan --json`)) as {
-        devices: { address: string; driver: string | null; sriov: { numVfs: number } | null }[];
-      };
-      expect(scan.devices.find((d) => d.address === PF)?.sriov?.numVfs).toBe(3);
-      expect(scan.devices.filter((d) => d.address.startsWith("0000:01:10.")).map((d) => d.driver)).toEqual([
-        "vfio-pci",
-        "vfio-pci",
-        "vfio-pci",
-      ]);
-    },
-    SLOW,
-  );
-});
