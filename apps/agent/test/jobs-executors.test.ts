@@ -256,12 +256,12 @@ describe("host.persist", () => {
     expect(p.vfioPciIds.flatMap((v) => v.ids)).toEqual(["15b3:1018"]);
     const udev = await run(root, { ...job, params: { ...job.params, method: "udev" } });
     expect(actions(udev)).toEqual(
-      expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/70-vfleet-sriov.rules"]),
+      expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/81-vfleet-sriov.rules"]),
     );
     const p2 = await readPersistence(root);
     expect(p2.vfCounts.map((c) => [c.source, c.interface, c.numVfs])).toEqual([
-      ["/etc/udev/rules.d/70-vfleet-sriov.rules:2", "enp134s0f0", 16],
-      ["/etc/udev/rules.d/70-vfleet-sriov.rules:3", "enp134s0f1", 16],
+      ["/etc/udev/rules.d/81-vfleet-sriov.rules:2", "enp134s0f0", 16],
+      ["/etc/udev/rules.d/81-vfleet-sriov.rules:3", "enp134s0f1", 16],
     ]);
     const over = await run(root, { kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 17 }], vfioIds: [] } });
     expect(over.error!.message).toBe("params.vfCounts[0].count 17 is above sriov_totalvfs 16 of enp134s0f0");

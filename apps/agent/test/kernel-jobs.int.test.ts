@@ -9,7 +9,7 @@ import { JobResult } from "@vfleet/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeTrees, simTree } from "./jobs-sim-tree.ts";
 import { runJobCli } from "./jobs-run-cli.ts";
-import { startKernelHost, type KernelHost } from "../../../scripts/testhost/agent-in-guest.ts";
+import { AGENT_IN_GUEST, startKernelHost, type KernelHost } from "../../../scripts/testhost/agent-in-guest.ts";
 
 const PF = "0000:01:00.0"; // first igb PF, behind root port 1
 const PF_IF = "enp1s0";
@@ -212,6 +212,29 @@ describe("the simulator answers like the kernel", () => {
           );
       }
       expect(differences).toEqual([]);
+    },
+    SLOW,
+  );
+});
+
+describe("host.persist on the real boot path", () => {
+  it(
+    "the udev method brings the VF count back after a reboot (its rule matches the PF's name once udev has given it)",
+    async () => {
+      const r = await host.runJob({ kind: "host.persist", params: { vfCounts: [{ pf: PF_IF, count: 3 }], vfioIds: [], method: "udev" } }, [
+        PF,
+      ]);
+      expect([r.result.status, r.result.changed]).toEqual(["succeeded", true]);
+      await host.sh(`echo 0 > /sys/bus/pci/devices/${PF}/sriov_numvfs`);
+      await host.reboot();
+      expect(await numvfs()).toBe(3);
+      // The agent reads the same state back after the reboot, and the rule as its persistence evidence.
+      const scan = JSON.parse(await host.sh(`node ${AGENT_IN_GUEST} scan --json`)) as {
+        devices: { address: string; sriov: { numVfs: number } | null }[];
+        host: { persistence: { vfCounts: { interface: string | null; numVfs: number }[] } | null };
+      };
+      expect(scan.devices.find((d) => d.address === PF)?.sriov?.numVfs).toBe(3);
+      expect(scan.host.persistence?.vfCounts).toEqual(expect.arrayContaining([expect.objectContaining({ interface: PF_IF, numVfs: 3 })]));
     },
     SLOW,
   );
