@@ -22,6 +22,7 @@ import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
 import { benchSeed000Plan } from "./bench/seed-000-plan.ts";
 import { benchFleetAudit } from "./bench/fleet-audit.ts";
+import { benchSeed001Plan } from "./bench/seed-001-plan.ts";
 
 const execFileAsync = promisify(execFile);
 
@@ -87,6 +88,8 @@ async function main() {
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();
   if (process.argv[2] === "seed-000-plan") return benchSeed000Plan();
   if (process.argv[2] === "fleet-audit") return benchFleetAudit();
+  // A real kernel in QEMU: minutes under TCG, so only on request.
+  if (process.argv[2] === "seed-001-plan") return benchSeed001Plan();
   const dir = await mkdtemp(join(tmpdir(), "vfleet-bench-"));
   try {
     await buildTree("dgx2", dir, { vfs: 16 });

@@ -3,7 +3,8 @@
  * never turn into silently skipped tests.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 const checks: { what: string; ok: () => boolean; fix: string }[] = [
   { what: "lspci (pciutils)", ok: () => run("lspci", ["--version"]), fix: "apt-get install pciutils pci.ids" },
@@ -36,7 +37,38 @@ const checks: { what: string; ok: () => boolean; fix: string }[] = [
     fix: "apt-get install python3 (test/fixtures/slow-reading-agent.py: an agent socket that reads nothing)",
   },
   { what: "systemd-analyze (systemd)", ok: () => run("systemd-analyze", ["--version"]), fix: "apt-get install systemd" },
+  // The test hypervisor (scripts/testhost): its image is built from Debian's packages, QEMU 10 unpacked beside the system's.
+  {
+    what: "mmdebstrap (the test hypervisor's image)",
+    ok: () => run("mmdebstrap", ["--version"]),
+    fix: "apt-get install mmdebstrap",
+  },
+  {
+    what: "mke2fs -d (e2fsprogs 1.43+)",
+    ok: () => run("mke2fs", ["-V"]),
+    fix: "apt-get install e2fsprogs",
+  },
+  {
+    what: "ssh and scp (openssh-client)",
+    ok: () => existsSync("/usr/bin/ssh") && existsSync("/usr/bin/scp"),
+    fix: "apt-get install openssh-client",
+  },
+  {
+    what: "Debian's archive keyring",
+    ok: () => existsSync("/usr/share/keyrings/debian-archive-keyring.gpg"),
+    fix: "apt-get install debian-archive-keyring (apt checks the backports QEMU and the image's packages with it)",
+  },
+  {
+    what: "root, or a test hypervisor image already built",
+    ok: () => process.getuid?.() === 0 || imageBuilt(),
+    fix: "run pnpm test as root once: the test hypervisor's image is built with mmdebstrap in root mode, then cached under .vfleet/testhost",
+  },
 ];
+
+function imageBuilt(): boolean {
+  const dir = process.env.VFLEET_TESTHOST_DIR ?? join(import.meta.dirname, "..", ".vfleet", "testhost");
+  return existsSync(dir) && readdirSync(dir).some((d) => d.startsWith("image-") && existsSync(join(dir, d, "rootfs.ext4")));
+}
 
 /** No /dev/kvm at all is fine (libvirt then uses TCG); one only root can open is the slow case. */
 function kvmNodeUsable(): boolean {

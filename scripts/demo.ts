@@ -10,6 +10,7 @@ import { startFleet } from "@vfleet/simulator/fleet";
 import { defineDemoGuests } from "./lib/demo-guests.ts";
 import { needsWebBuild } from "./lib/web-build.ts";
 import { createDemoAdmin, printDemoAdmin } from "./lib/create-demo-admin.ts";
+import { addDemoTesthost } from "./lib/demo-testhost.ts";
 
 const repo = resolve(import.meta.dirname, "..");
 const stateDir = join(repo, ".vfleet");
@@ -99,12 +100,18 @@ async function main() {
   started.push(() => fleet.stop());
   const guests = await defineDemoGuests(fleet.hosts);
   started.push(() => guests.remove());
+  const testhost =
+    process.env.VFLEET_DEMO_TESTHOST === "1"
+      ? await addDemoTesthost(url, admin.token, join(repo, "apps/agent/dist/vfleet-agent.mjs"), log)
+      : null;
+  if (testhost) started.push(() => testhost.stop());
   log("");
   log(`vfleet demo is running: ${fleet.hosts.length} simulated hosts, each with a real agent process.`);
   log(`  dashboard:  ${url}`);
   printDemoAdmin(admin, url, log);
   for (const h of fleet.hosts) log(`  ${h.name.padEnd(10)} ${h.profile.padEnd(16)} sysfs tree ${h.root}`);
   for (const line of guests.report) log(`  guests: ${line}`);
+  if (testhost) log(`  ${testhost.report}`);
   log("  Ctrl-C stops the demo; its database and hosts stay under .vfleet/ for the next run.");
 
   // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal, and relayed by tsx's CLI), and a

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # System packages the test suite uses for real (not mocked): lspci reads sysfs trees, Chromium runs the
 # browser tests, libvirtd+QEMU take real attach/detach calls, xmllint (libxml2-utils) is what
-# virt-xml-validate calls, python3 runs the agent that reads nothing (a raw socket). Debian packages; needs root. Idempotent: every run also repairs what a new
+# virt-xml-validate calls, python3 runs the agent that reads nothing (a raw socket); mmdebstrap and
+# mke2fs build the test hypervisor's image from Debian's packages (scripts/testhost; its QEMU 10 is
+# fetched and unpacked under .vfleet/ on first use, beside the system's QEMU 7.2 that libvirtd keeps). Debian packages; needs root. Idempotent: every run also repairs what a new
 # machine lacks beyond packages (the kvm device node, the libvirt users, the daemons).
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils openssh-server sudo systemd python3)
+packages=(pciutils pci.ids iproute2 chromium libvirt-daemon libvirt-clients qemu-system-x86 libxml2-utils openssh-server sudo systemd python3
+  mmdebstrap e2fsprogs openssh-client debian-archive-keyring)
 missing=()
 # dpkg -s succeeds for a removed package whose config files remain: ask for the installed state.
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }

@@ -215,6 +215,23 @@ describe("vf.configure", () => {
   });
 });
 
+describe("vf.configure on igb, where the kernel applies part of a change", () => {
+  it("reports changed with what the VF reads when the driver refuses a later setting (igb: no link state)", async () => {
+    const root = await simTree("intel-82576", 0);
+    await run(root, setCount("0000:03:00.0", 2));
+    const r = await run(root, {
+      kind: "vf.configure",
+      params: { pf: "0000:03:00.0", vf: 0, mac: "52:54:00:aa:00:01", vlan: 100, spoofchk: false, trust: true, linkState: "enable" },
+    });
+    expect([r.status, r.changed]).toEqual(["failed", true]);
+    expect(r.error!.message).toContain(
+      "ip link set dev enp3s0f0 vf 0 mac 52:54:00:aa:00:01 vlan 100 spoofchk off trust on state enable: RTNETLINK answers: Operation not supported",
+    );
+    expect(r.observed).toMatchObject({ vf: { mac: "52:54:00:aa:00:01", vlan: 100, spoofchk: false, trust: false, linkState: "auto" } });
+    expect(r.error!.explanation).toContain("The kernel applied part of it before refusing");
+  });
+});
+
 describe("host.persist", () => {
   it("writes sysfs.d and modprobe.d files once; readPersistence reads them back", async () => {
     const root = await simTree("dgx2", 0);
@@ -239,12 +256,12 @@ describe("host.persist", () => {
     expect(p.vfioPciIds.flatMap((v) => v.ids)).toEqual(["15b3:1018"]);
     const udev = await run(root, { ...job, params: { ...job.params, method: "udev" } });
     expect(actions(udev)).toEqual(
-      expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/70-vfleet-sriov.rules"]),
+      expect.arrayContaining(["done remove etc/sysfs.d/vfleet-sriov.conf", "done write etc/udev/rules.d/81-vfleet-sriov.rules"]),
     );
     const p2 = await readPersistence(root);
     expect(p2.vfCounts.map((c) => [c.source, c.interface, c.numVfs])).toEqual([
-      ["/etc/udev/rules.d/70-vfleet-sriov.rules:2", "enp134s0f0", 16],
-      ["/etc/udev/rules.d/70-vfleet-sriov.rules:3", "enp134s0f1", 16],
+      ["/etc/udev/rules.d/81-vfleet-sriov.rules:2", "enp134s0f0", 16],
+      ["/etc/udev/rules.d/81-vfleet-sriov.rules:3", "enp134s0f1", 16],
     ]);
     const over = await run(root, { kind: "host.persist", params: { vfCounts: [{ pf: "enp134s0f0", count: 17 }], vfioIds: [] } });
     expect(over.error!.message).toBe("params.vfCounts[0].count 17 is above sriov_totalvfs 16 of enp134s0f0");

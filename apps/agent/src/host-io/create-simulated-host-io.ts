@@ -62,9 +62,11 @@ export function createSimulatedHostIO(root: string, options: SimulatedHostIOOpti
       if (fresh) await saveHostState(root, before);
       const out = apply(before);
       if (out?.kind === "hang") hang = true;
-      if (out?.kind === "ok" && out.state !== before) {
-        await saveHostState(root, out.state);
-        await syncTree(root, before, out.state, out);
+      // A failed change can still leave part of it applied (VF settings before the one the driver refuses).
+      const applied = out?.kind === "ok" ? out : out?.kind === "error" ? out.partial : undefined;
+      if (applied && applied.state !== before) {
+        await saveHostState(root, applied.state);
+        await syncTree(root, before, applied.state, applied);
       }
       return out;
     });

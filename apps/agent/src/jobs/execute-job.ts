@@ -86,7 +86,14 @@ export async function executeJob(input: unknown, options: ExecuteJobOptions): Pr
   } catch (err) {
     const failure = err instanceof JobFailure ? err : toJobFailure(err);
     const wrote = steps.some((s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach|define))/.test(s.action));
-    return { status: "failed", changed: wrote, steps, error: failure.toJobError(), observed: {}, timing: timing() };
+    return {
+      status: "failed",
+      changed: wrote || failure.partial !== undefined,
+      steps,
+      error: failure.toJobError(),
+      observed: failure.partial?.observed ?? {},
+      timing: timing(),
+    };
   }
 }
 

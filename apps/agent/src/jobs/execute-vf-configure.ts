@@ -79,7 +79,18 @@ export async function executeVfConfigure(p: Params, ctx: ExecContext): Promise<E
     ctx.step(`ip ${command.join(" ")}`, "done", null);
   } catch (err) {
     ctx.step(`ip ${command.join(" ")}`, "failed", err instanceof Error ? err.message : String(err));
-    throw toJobFailure(err);
+    // rtnetlink applies a VF's settings one by one and stops at the first the driver refuses (igb has
+    // no link-state op): the ones before it are in place. Read back, so the result says what changed.
+    const after = await read().catch(() => null);
+    if (after === null || JSON.stringify(after) === JSON.stringify(cur)) throw toJobFailure(err);
+    ctx.step(`ip -json -details link show dev ${ifname}`, "done", JSON.stringify(after));
+    const failure = toJobFailure(err);
+    throw new JobFailure(
+      failure.code,
+      failure.hostMessage,
+      `${failure.explanation} The kernel applied part of it before refusing: VF ${p.vf} now reads ${describeVf(after)} (was ${describeVf(cur)}).`,
+      { changed: true, observed: { interface: ifname, vf: after } },
+    );
   }
   const after = await read();
   const wrong = [
@@ -98,4 +109,8 @@ export async function executeVfConfigure(p: Params, ctx: ExecContext): Promise<E
       `The PF driver of ${ifname} accepted the settings but reports different ones: it ignored them (some drivers do for VFs in use, or without trust). Check dmesg.`,
     );
   return { changed: true, observed: { interface: ifname, vf: after } };
+}
+
+function describeVf(c: VfNetConfig): string {
+  return `mac ${c.mac ?? "none"}, vlan ${c.vlan ?? 0} qos ${c.qos ?? 0}, spoofchk ${c.spoofchk ? "on" : "off"}, trust ${c.trust ? "on" : "off"}, state ${c.linkState}`;
 }

@@ -7,6 +7,8 @@ export class JobFailure extends Error {
     readonly code: string,
     readonly hostMessage: string,
     readonly explanation: string,
+    /** Set when the host took part of the change before refusing the rest: what it reads now. */
+    readonly partial?: { changed: true; observed: Record<string, unknown> },
   ) {
     super(`${code}: ${hostMessage}`);
   }

@@ -58,7 +58,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     link("physfn"),
     names.has("config") ? readBytes(path.join(dir, "config")) : null,
     readLink(dir, names),
-    names.has("net") ? listDir(path.join(dir, "net")) : [],
+    readNetNames(dir, names),
     Promise.all(virtfns.map((v) => readLinkName(path.join(dir, v)))),
     names.has("sriov_totalvfs")
       ? Promise.all(
@@ -107,6 +107,17 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     link: linkInfo,
     netInterfaces: [...netNames].sort(),
   };
+}
+
+/**
+ * The netdevs of a PCI function: `net/` directly under it, or under its virtio child
+ * (`virtio0/net/`) for virtio-net, whose netdev hangs off the virtio bus device. Seen on a real
+ * kernel: a management NIC on virtio-net listed no interface, so no safety rule saw its route.
+ */
+async function readNetNames(dir: string, names: ReadonlySet<string>): Promise<string[]> {
+  const subdirs = [...names].filter((n) => /^virtio\d+$/.test(n)).map((n) => path.join(dir, n, "net"));
+  if (names.has("net")) subdirs.unshift(path.join(dir, "net"));
+  return (await Promise.all(subdirs.map((d) => listDir(d)))).flat();
 }
 
 /** One PCI function by address, as the full scan reads it (VF index not filled in); null when absent. */

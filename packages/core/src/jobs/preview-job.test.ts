@@ -144,7 +144,7 @@ describe("previewJob", () => {
     const files = Object.fromEntries(p.changes.map((c) => [(c as { path: string }).path, (c as { content: string | null }).content]));
     expect(files["/etc/sysfs.d/vfleet-sriov.conf"]).toContain("class/net/enp134s0f0/device/sriov_numvfs = 8\n");
     expect(files["/etc/modprobe.d/vfleet-vfio.conf"]).toContain("options vfio-pci ids=15b3:1018\n");
-    expect(files["/etc/udev/rules.d/70-vfleet-sriov.rules"]).toBeNull();
+    expect(files["/etc/udev/rules.d/81-vfleet-sriov.rules"]).toBeNull();
   });
 });
 

@@ -5,7 +5,9 @@ type Params = Extract<Job, { kind: "host.persist" }>["params"];
 /** The agent's own boot-config files: one per concern, so the operator's files are never edited. */
 export const PERSIST_FILE_PATHS = {
   sysfsd: "etc/sysfs.d/vfleet-sriov.conf",
-  udev: "etc/udev/rules.d/70-vfleet-sriov.rules",
+  // After 80-net-setup-link.rules, which names the netdev: a rule matches the PF's final name only with NAME,
+  // seen on a real kernel (at "add" KERNEL is still eth0, so KERNEL=="enp1s0" in a 70- file never fired).
+  udev: "etc/udev/rules.d/81-vfleet-sriov.rules",
   vfioIds: "etc/modprobe.d/vfleet-vfio.conf",
   modules: "etc/modules-load.d/vfleet-vfio.conf",
 } as const;
@@ -26,7 +28,7 @@ export function renderPersistFiles(p: Params): Record<string, string | null> {
       : null;
   const udev =
     counts.length && method === "udev"
-      ? HEADER + counts.map((c) => `ACTION=="add", SUBSYSTEM=="net", KERNEL=="${c.pf}", ATTR{device/sriov_numvfs}="${c.count}"\n`).join("")
+      ? HEADER + counts.map((c) => `ACTION=="add", SUBSYSTEM=="net", NAME=="${c.pf}", ATTR{device/sriov_numvfs}="${c.count}"\n`).join("")
       : null;
   return {
     [PERSIST_FILE_PATHS.sysfsd]: sysfsd,

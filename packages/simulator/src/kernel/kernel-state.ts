@@ -19,7 +19,7 @@ export interface KernelFaults {
 /** A HostState with the faults its profile (or a test) injects; what `state.json` holds. */
 export type SimHostState = HostState & { faults?: KernelFaults };
 
-export type Errno = "EINVAL" | "ERANGE" | "EBUSY" | "ENOENT" | "ENODEV" | "EEXIST";
+export type Errno = "EINVAL" | "ERANGE" | "EBUSY" | "ENOENT" | "ENODEV" | "EEXIST" | "EOPNOTSUPP";
 
 /** strerror() text, as `echo` or `ip` print it. */
 export const STRERROR: Record<Errno, string> = {
@@ -29,6 +29,7 @@ export const STRERROR: Record<Errno, string> = {
   ENOENT: "No such file or directory",
   ENODEV: "No such device",
   EEXIST: "File exists",
+  EOPNOTSUPP: "Operation not supported",
 };
 
 /**
@@ -38,7 +39,13 @@ export const STRERROR: Record<Errno, string> = {
  */
 export type KernelOutcome =
   | { kind: "ok"; state: SimHostState; touched: string[]; removed: string[]; netChanged: string[]; kernelLog?: string }
-  | { kind: "error"; errno: Errno; kernelLog: string }
+  | {
+      kind: "error";
+      errno: Errno;
+      kernelLog: string;
+      /** What the kernel had already applied when it failed (rtnetlink applies VF settings one by one and stops at the first error). */
+      partial?: { kind: "ok"; state: SimHostState; touched: string[]; removed: string[]; netChanged: string[] };
+    }
   | { kind: "hang" };
 
 export const ok = (state: SimHostState, touched: string[] = [], removed: string[] = [], netChanged: string[] = []): KernelOutcome => ({

@@ -4,8 +4,20 @@ import { cloneState, fail, type KernelOutcome, ok, type SimHostState } from "./k
 export type VfLinkSettings = Partial<VfNetState>;
 
 /**
+ * PF drivers without an rtnetlink op for a VF setting: the kernel answers EOPNOTSUPP for it.
+ * igb (82576) has ndo_set_vf_mac/vlan/spoofchk/trust but no ndo_set_vf_link_state (seen on
+ * Debian's 6.1 kernel with QEMU's igb: `state enable` gives "Operation not supported").
+ */
+const UNSUPPORTED: Record<string, ReadonlySet<keyof VfNetState>> = { igb: new Set(["linkState"]) };
+
+/** The order in which rtnetlink's do_setvfinfo() applies a VF's settings; it stops at the first error. */
+const APPLY_ORDER: (keyof VfNetState)[] = ["mac", "vlan", "spoofchk", "linkState", "trust"];
+
+/**
  * `ip link set dev <pf> vf <n> ...` (rtnetlink IFLA_VF_*) on the PF driver: the VF must exist,
- * the MAC must be unicast, VLAN 0-4095 exclusive of 4095, QoS 0-7 (and only with a VLAN).
+ * the MAC must be unicast, VLAN 0-4095 (the kernel takes 4095; only ip's callers reserve it),
+ * QoS 0-7 (and only with a VLAN). Settings apply one by one in the kernel's order: one the
+ * driver lacks fails with EOPNOTSUPP and leaves the ones before it applied.
  */
 export function setVfLink(state: SimHostState, pfIfname: string, vf: number, settings: VfLinkSettings): KernelOutcome {
   const pf = [...state.functions.values()].find((f) => f.net?.ifname === pfIfname);
@@ -18,13 +30,29 @@ export function setVfLink(state: SimHostState, pfIfname: string, vf: number, set
   ) {
     return fail("EINVAL", `${pfIfname}: VF ${vf}: invalid MAC ${settings.mac} (multicast or malformed)`);
   }
-  if (settings.vlan !== undefined && (!Number.isInteger(settings.vlan) || settings.vlan < 0 || settings.vlan > 4094))
+  if (settings.vlan !== undefined && (!Number.isInteger(settings.vlan) || settings.vlan < 0 || settings.vlan > 4095))
     return fail("EINVAL", `${pfIfname}: VF ${vf}: VLAN ${settings.vlan} out of range`);
   if (settings.qos !== undefined && (!Number.isInteger(settings.qos) || settings.qos < 0 || settings.qos > 7))
     return fail("EINVAL", `${pfIfname}: VF ${vf}: QoS ${settings.qos} out of range`);
   const next = cloneState(state);
   const cfg = next.functions.get(pf.bdf)!.sriov!.vfConfigs[vf]!;
-  Object.assign(cfg, Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)));
+  const unsupported = UNSUPPORTED[pf.driver ?? ""];
+  for (const key of APPLY_ORDER) {
+    if (settings[key] === undefined) continue;
+    if (unsupported?.has(key)) {
+      const applied = JSON.stringify(cfg) !== JSON.stringify(state.functions.get(pf.bdf)!.sriov!.vfConfigs[vf]);
+      return {
+        kind: "error",
+        errno: "EOPNOTSUPP",
+        kernelLog: `${pfIfname}: driver ${pf.driver} has no VF ${key === "linkState" ? "link state" : key} operation`,
+        ...(applied ? { partial: { kind: "ok" as const, state: next, touched: [], removed: [], netChanged: [pf.bdf] } } : {}),
+      };
+    }
+    if (key === "vlan") {
+      cfg.vlan = settings.vlan!;
+      cfg.qos = settings.qos ?? 0;
+    } else Object.assign(cfg, { [key]: settings[key] });
+  }
   // The VLAN's priority only exists with a VLAN: clearing the VLAN clears it.
   if (cfg.vlan === 0) cfg.qos = 0;
   return ok(next, [], [], [pf.bdf]);
