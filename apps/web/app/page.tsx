@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Pager } from "@/components/pager.tsx";
 import { connection } from "next/server";
 import { CapacityBar } from "@/components/capacity-bar.tsx";
 import { EmptyFleet } from "@/components/empty-fleet.tsx";
@@ -215,27 +216,14 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </section>
-      {pages > 1 && (
-        <nav className="flex items-center gap-3 text-xs" aria-label="host list pages" data-testid="host-pager">
-          {page > 1 ? (
-            <Link href={link({ page: page - 1 })} className="text-sky-700 hover:underline" data-testid="page-prev">
-              ← previous
-            </Link>
-          ) : (
-            <span className="text-slate-500">← previous</span>
-          )}
-          <span>
-            page {page} of {pages}
-          </span>
-          {page < pages ? (
-            <Link href={link({ page: page + 1 })} className="text-sky-700 hover:underline" data-testid="page-next">
-              next →
-            </Link>
-          ) : (
-            <span className="text-slate-500">next →</span>
-          )}
-        </nav>
-      )}
+      <Pager
+        page={page}
+        pages={pages}
+        href={(p) => link({ page: p })}
+        label="host list pages"
+        testId="host-pager"
+        words={["previous", "next"]}
+      />
     </div>
   );
 }

@@ -250,16 +250,11 @@ it("sorts the device table, jobs, audit log and pool tables by their headers, sa
   await page.waitForURL(/sort=host&dir=desc/);
   expect(await page.getByTestId("job-host").allTextContents()).toEqual(["ws-f", "dgx2-f"]);
 
-  // Audit log: newest first until the header says oldest first.
+  // Audit log: newest first (paged in the database; filters narrow it).
   await page.goto(`${stack.plane.url}/audit-log`);
-  expect(await ariaSort("audit-log-sort-at")).toBe("descending");
-  const newestFirst = await column("audit-event", 0);
-  expect(newestFirst.length).toBeGreaterThan(1);
-  await page.getByTestId("audit-log-sort-at").click();
-  expect(await ariaSort("audit-log-sort-at")).toBe("ascending");
-  const oldestFirst = await column("audit-event", 0);
-  expect(oldestFirst).toEqual([...oldestFirst].sort());
-  expect(new Set(oldestFirst)).toEqual(new Set(newestFirst));
+  const times = await page.getByTestId("audit-at").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+  expect(times.length).toBeGreaterThan(1);
+  expect(times).toEqual([...times].sort().reverse());
 
   // A pool's capacity by host and NUMA node: by node, highest first.
   await page.goto(`${stack.plane.url}/pools`);

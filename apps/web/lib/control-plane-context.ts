@@ -14,6 +14,7 @@ import type {
   getJob,
   getPlan,
   listAuditEvents,
+  listAuditPage,
   listHosts,
   listHostsPage,
   listJobs,
@@ -65,6 +66,7 @@ export interface DbQueries {
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
+  listAuditPage: typeof listAuditPage;
   // scheduler (issue 8)
   loadPlacementHosts: typeof loadPlacementHosts;
   loadPoolSummaries: typeof loadPoolSummaries;

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
 import { JobState } from "@vfleet/protocol";
 import { JobsTable, type ServerSort } from "@/components/jobs/jobs-table.tsx";
 import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
+import { Pager } from "@/components/pager.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { JOB_SORT_KEYS, parseJobListQuery, SINCE_WINDOWS } from "@/lib/jobs/job-list-query.ts";
@@ -127,27 +127,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           );
         })}
       </div>
-      {pages > 1 && (
-        <nav className="mt-3 flex items-center gap-3 text-xs" aria-label="job list pages">
-          {query.page > 1 ? (
-            <Link href={pageLink(query.page - 1)} className="text-sky-700 hover:underline">
-              ← newer
-            </Link>
-          ) : (
-            <span className="text-slate-500">← newer</span>
-          )}
-          <span>
-            page {query.page} of {pages}
-          </span>
-          {query.page < pages ? (
-            <Link href={pageLink(query.page + 1)} className="text-sky-700 hover:underline">
-              older →
-            </Link>
-          ) : (
-            <span className="text-slate-500">older →</span>
-          )}
-        </nav>
-      )}
+      <Pager page={query.page} pages={pages} href={pageLink} label="job list pages" />
     </Section>
   );
 }
