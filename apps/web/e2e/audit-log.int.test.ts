@@ -5,9 +5,10 @@ import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
-import { startFleet, type Fleet } from "@vfleet/simulator/fleet";
+import type { Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, waitFor } from "../test/jobs-helpers.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
+import { startSimFleet } from "../test/start-sim-fleet.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 
 /**
@@ -17,7 +18,6 @@ import { bearer, startTestStack, type TestStack } from "../test/start-test-stack
  * make the events.
  */
 const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
-const agentCli = fileURLToPath(new URL("../../agent/src/cli.ts", import.meta.url));
 
 let stack: TestStack;
 let fleet: Fleet;
@@ -30,18 +30,10 @@ beforeAll(async () => {
   await mkdir(RESULTS, { recursive: true });
   browser = await launchChromium();
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
-  fleet = await startFleet({
-    controlPlaneUrl: stack.plane.url,
-    apiToken: stack.tokens.admin,
-    workDir,
-    hosts: [
-      { name: "igb-log", profile: "intel-82576" },
-      { name: "ws-log", profile: "gpu-workstation" },
-    ],
-    agentCommand: [process.execPath, "--import", "tsx", agentCli],
-    scanIntervalMs: 1000,
-    log: () => {},
-  });
+  fleet = await startSimFleet(stack, workDir, [
+    { name: "igb-log", profile: "intel-82576" },
+    { name: "ws-log", profile: "gpu-workstation" },
+  ]);
   const admin = apiClient(stack.plane.url, stack.tokens.admin);
   const list = await waitFor("both hosts' snapshots", async () => {
     const l = (await admin.get("/api/v1/hosts")).body.hosts as { id: string; name: string; snapshotAt: string | null }[];

@@ -101,7 +101,8 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   const group = page.getByTestId(`assignments-${guest}`);
   await group.waitFor();
   expect(await group.getByTestId("assignment-row").count()).toBe(4);
-  await group.getByTestId("release-button").click();
+  await group.getByTestId("release-preview-button").click();
+  await group.getByTestId("release-confirm-button").click();
   await group.getByTestId("release-plan-link").click();
   await page.locator('[data-testid="plan-state"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
