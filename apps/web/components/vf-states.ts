@@ -14,4 +14,10 @@ export const VF_STATES: { state: VfState; label: string; className: string; mean
   { state: "unbound", label: "unbound", className: "bg-vf-unbound text-[#1e293b]", meaning: "no driver bound" },
 ];
 
+/** What a VF's state means for this VF: the host driver by name when the scan knows it. */
+export function vfStateMeaning(state: VfState, driver: string | null): string {
+  if (state === "host-driver" && driver) return `bound to its host driver, ${driver}`;
+  return VF_STATES.find((s) => s.state === state)?.meaning ?? state;
+}
+
 export const vfStateClass = (state: VfState) => VF_STATES.find((s) => s.state === state)?.className ?? "bg-slate-300";
