@@ -40,7 +40,8 @@ const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; 
 const deviceBreakdown = (c: FleetCounts) =>
   `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} to bind · ${c.devicesAssigned ?? "–"} assigned`;
 
-export const metadata: Metadata = { title: "Fleet" };
+// The root layout's "%s · vfleet" template applies to pages below it, not to its own page: spelt out here.
+export const metadata: Metadata = { title: { absolute: "Fleet · vfleet" } };
 
 const PAGE_SIZE = 50;
 
@@ -155,7 +156,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </span>
       </form>
 
-      <section className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <section className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-[11px] uppercase tracking-wide text-slate-500">
             <tr>

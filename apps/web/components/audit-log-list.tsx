@@ -21,7 +21,11 @@ const ROW =
 function Diff({ event, id }: { event: AuditPageEvent; id: string }) {
   const rows = auditDiffRows(event.before, event.after);
   return (
-    <div id={id} className="col-span-full mt-1 overflow-x-auto rounded border border-slate-200 bg-slate-50 p-2" data-testid="audit-diff">
+    <div
+      id={id}
+      className="relative col-span-full mt-1 overflow-x-auto rounded border border-slate-200 bg-slate-50 p-2"
+      data-testid="audit-diff"
+    >
       <table className="text-left font-mono text-xs">
         <thead className="text-slate-600">
           <tr>

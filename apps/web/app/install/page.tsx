@@ -1,7 +1,7 @@
 import { Section } from "@/components/section.tsx";
 import { InstallHostsForm } from "@/components/install/install-hosts-form.tsx";
 
-export const metadata = { title: "Add hosts · vfleet" };
+export const metadata = { title: "Add hosts" };
 
 /** Add hypervisors over SSH (admin): install, upgrade or remove the agent on many hosts at once. */
 export default function InstallPage() {

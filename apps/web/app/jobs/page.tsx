@@ -70,7 +70,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const input = "rounded border border-slate-300 px-2 py-1";
 
   return (
-    <Section title={`Jobs (${total})`} testId="fleet-jobs">
+    <Section title={`Jobs (${total})`} heading="h1" testId="fleet-jobs">
       <form method="get" action="/jobs" className="mb-3 flex flex-wrap items-end gap-2 text-xs" data-testid="job-filters">
         {sorted && (
           <>

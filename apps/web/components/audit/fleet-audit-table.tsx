@@ -12,7 +12,7 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetAudit; hostIds
   const statusOf = new Map<string, string>();
   for (const h of fleet.hosts) for (const c of h.report.checks) statusOf.set(`${h.name}\u0000${c.id}`, c.status);
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full border-collapse text-xs" data-testid="fleet-audit-table">
         <thead>
           <tr className="border-b border-slate-200 text-left text-slate-500">

@@ -130,7 +130,7 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         </button>
       </div>
       {error && (
-        <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-red-700">
+        <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-rose-700">
           {error.error}
         </p>
       )}

@@ -120,7 +120,7 @@ export function ReleaseForm({
             Detaches {rows.length} {rows.length === 1 ? "function" : "functions"} from {guest}
             {guestRunning ? " (live, and from its saved definition)" : " (from its saved definition; it is not running)"}.
           </p>
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="text-left font-mono">
               <thead className="font-sans text-slate-600">
                 <tr>

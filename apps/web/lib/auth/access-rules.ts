@@ -85,7 +85,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
 };
 
 /** Static assets Next serves; they carry no fleet data. */
-const PUBLIC_PREFIXES = ["/_next/", "/favicon.ico"];
+const PUBLIC_PREFIXES = ["/_next/", "/favicon.ico", "/icon.svg"];
 
 type CompiledRule = { route: string; pattern: RegExp; dynamic: number; methods: Partial<Record<Method, Access>> };
 

@@ -201,7 +201,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                 </Link>
               }
             >
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <JobsTable jobs={recentJobs} />
               </div>
             </Section>
@@ -230,7 +230,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               </Section>
               <div className="space-y-5">
                 <Section title="Capacity by NUMA node" aside={<VfLegend />}>
-                  <div className="overflow-x-auto">
+                  <div className="relative overflow-x-auto">
                     <NumaCapacity capacity={capacity} />
                   </div>
                 </Section>
@@ -241,7 +241,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                       {inventory.host.libvirt.detail}
                     </p>
                   )}
-                  <div className="overflow-x-auto">
+                  <div className="relative overflow-x-auto">
                     <GuestsTable
                       guests={inventory.guests}
                       hostName={summary.name}
@@ -260,7 +260,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             </Section>
 
             <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups">
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <IommuGroups inventory={inventory} />
               </div>
             </Section>

@@ -24,7 +24,11 @@ const STATE_MEANING: Record<string, string> = {
 };
 
 /** One job, live: state, steps as the agent streams them, and the host's own error explained. */
-export const metadata: Metadata = { title: "Job" };
+export async function generateMetadata({ params }: { params: Promise<{ jobId: string }> }): Promise<Metadata> {
+  const { db, queries } = getControlPlaneContext();
+  const job = await queries.getJob(db, (await params).jobId).catch(() => null);
+  return { title: job ? `Job: ${job.summary}` : "Job" };
+}
 
 export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   await connection();
