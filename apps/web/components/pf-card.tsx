@@ -1,5 +1,6 @@
 import type { PfCapacity } from "@vfleet/core";
 import type { ReactNode } from "react";
+import { STATE_WORDS } from "@/lib/state-words.ts";
 
 export type PfHeading = Omit<PfCapacity, "vfs">;
 
@@ -18,8 +19,12 @@ export function PfCard({ pf, name, children }: { pf: PfHeading; name: { label: s
         </span>
         <span className="text-xs text-slate-500">{pf.driver ?? "no driver"}</span>
         <span className="text-xs text-slate-500">NUMA {pf.numaNode ?? "?"}</span>
-        <span className="ml-auto font-mono text-xs text-slate-500 tabular-nums" title="created / possible · vfio-pci · assigned · free">
-          {pf.created}/{pf.possible} · vfio {pf.bound} · asg {pf.assigned} · free {pf.free}
+        <span
+          className="ml-auto text-xs text-slate-500 tabular-nums"
+          title={`created: ${STATE_WORDS.created.meaning}; possible: ${STATE_WORDS.possible.meaning}; free: ${STATE_WORDS.free.meaning}`}
+          data-testid="pf-counts"
+        >
+          {pf.created} of {pf.possible} created · {pf.assigned} assigned · {pf.free} free
         </span>
       </div>
       {children}

@@ -73,6 +73,7 @@ beforeAll(async () => {
     "/admin",
     "/install",
     "/api-docs",
+    "/glossary",
   ];
 });
 afterAll(async () => {
@@ -149,6 +150,31 @@ it("gives every page its own title and one h1, and no page scrolls sideways at 3
     if (wide > 0) found.push(`${path}: scrolls ${wide} px sideways at 390 px (${await stickingOut(p)})`);
   };
   for (const path of pages) await check(path);
+  // One vocabulary: the VF legend's words and the pool's columns are the glossary's, and link to it.
+  await page.goto(`${stack.plane.url}/glossary`);
+  const words = await page.getByTestId("glossary-word").evaluateAll((els) => els.map((e) => e.getAttribute("data-word")!));
+  await page.goto(`${stack.plane.url}${pages[1]}`);
+  const legend = (await page.getByTestId("vf-legend").first().locator("span[title]").allTextContents()).map((t) => t.trim());
+  await page.goto(`${stack.plane.url}/pools`);
+  const columns = (await page.getByTestId("pool-totals").locator("span[title]").allTextContents()).map((t) => t.trim());
+  for (const w of [...legend, ...columns]) if (!words.includes(w)) found.push(`"${w}" is not in the glossary`);
+  if (legend.length !== 4 || columns.length !== 6) found.push(`legend ${legend.join(", ")}; pool columns ${columns.join(", ")}`);
+  if ((await page.getByTestId("glossary-link").first().getAttribute("href")) !== "/glossary") found.push("/pools: no glossary link");
+
+  // A form says nothing is wrong before anything was typed; typing something wrong names the field.
+  const previews: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/v1/pools/preview")) previews.push(r.url());
+  });
+  await page.goto(`${stack.plane.url}/pools`);
+  await page.getByTestId("pool-form").waitFor();
+  await page.waitForTimeout(1000);
+  if (previews.length > 0 || (await page.getByTestId("pool-error").count()) > 0)
+    found.push("/pools: the new pool form checked itself before any input");
+  await page.getByTestId("pool-vendorId").fill("zz");
+  await page.getByTestId("pool-error").waitFor();
+  if ((await page.getByTestId("pool-error").getAttribute("data-field")) !== "selector.vendorId")
+    found.push(`/pools: a bad vendor id was reported on ${await page.getByTestId("pool-error").getAttribute("data-field")}`);
   // The host page's PCI table with every function shown: it scrolls in its own box, the page does not.
   await page.goto(`${stack.plane.url}${pages[1]}`);
   await page.getByTestId("device-filter").fill("mlx5_core");

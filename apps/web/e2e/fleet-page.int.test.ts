@@ -72,11 +72,11 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await cell("dgx2-f", "ready").textContent()).toBe("0");
   expect(await cell("dgx2-f", "needsBind").textContent()).toBe("80");
   expect(await firstLine(cell("dgx2-f", "devices"))).toBe("16");
-  expect(await cell("dgx2-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("0 ready · 16 to bind · 0 assigned");
+  expect(await cell("dgx2-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("0 ready · 16 needs bind · 0 assigned");
   // The GPU workstation was 0/0/0: both GPUs (with their audio functions) are on vfio-pci, one pair held by a guest.
   expect(await cell("ws-f", "created").textContent()).toBe("0");
   expect(await firstLine(cell("ws-f", "devices"))).toBe("4");
-  expect(await cell("ws-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("2 ready · 0 to bind · 2 assigned");
+  expect(await cell("ws-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("2 ready · 0 needs bind · 2 assigned");
 
   // Totals count online hosts only; the offline one is reported apart.
   expect(await page.getByTestId("hosts-online").textContent()).toBe("2");
@@ -84,13 +84,13 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await total("ready").textContent()).toBe(String(dgx.ready + ws.ready));
   expect(await total("needsBind").textContent()).toBe("80");
   expect(await total("devices").textContent()).toBe("20");
-  expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 to bind · 2 assigned");
+  expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 needs bind · 2 assigned");
   const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
   expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(
-    `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needing a bind)`,
+    `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needs bind)`,
   );
 
-  // Sorted by what a guest can take now: the host with the most VFs needing a bind first.
+  // Sorted by what a guest can take now: the host with the most VFs that need a bind first.
   await page.getByTestId("sort-needsBind").click();
   await page.waitForURL(/sort=needsBind&dir=asc/);
   expect(await page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-ws-f");
@@ -179,7 +179,7 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   await page.waitForURL(`**/hosts/${dgx.hostId}/capacity`);
   await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
   expect(await page.getByTestId("capacity-now").textContent()).toContain(
-    `Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needing a bind) and 16 passthrough devices`,
+    `Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needs bind) and 16 passthrough devices`,
   );
   // The text equivalent: the state 24 h ago (nothing yet) and the latest, as table rows.
   await page.getByText("The same numbers as a table").click();

@@ -165,7 +165,7 @@ describe("finding a VF", () => {
       `ModelMellanox Technologies MT27800 Family [ConnectX-5 Virtual Function] [${vf.vendorId}:${vf.deviceId}]`,
     );
     expect(await factText("msix")).toBe(`MSI-X vectors${vf.msixVectors}`);
-    expect(await factText("state")).toBe(`Statebound to its host driver, ${vf.driver}`);
+    expect(await factText("state")).toBe(`Stateneeds bind: bound to its host driver, ${vf.driver}`);
     expect(await factText("mac")).toBe("MAC set on the PFnot set (the PF reports 00:00:00:00:00:00)");
   });
 

@@ -1,9 +1,20 @@
 "use client";
 
+import { STATE_WORDS, type StateWord } from "@/lib/state-words.ts";
+import { GlossaryLink } from "../vf-legend.tsx";
 import type { PoolCapacity } from "@vfleet/core";
 import { useSortedRows } from "../sortable-header.tsx";
 
 const COLS = ["ready", "bindable", "creatable", "reserved", "assigned", "inUse"] as const;
+/** The API's field names (kept) said in the dashboard's state words. */
+const WORD: Record<(typeof COLS)[number], StateWord> = {
+  ready: STATE_WORDS.ready,
+  bindable: STATE_WORDS.needsBind,
+  creatable: STATE_WORDS.creatable,
+  reserved: STATE_WORDS.reserved,
+  assigned: STATE_WORDS.assigned,
+  inUse: STATE_WORDS.hostUse,
+};
 type Row = PoolCapacity["byHost"][number];
 const SORT = {
   host: (r: Row) => r.host,
@@ -20,9 +31,10 @@ export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity
       <div className="flex flex-wrap gap-x-4 text-xs" data-testid="pool-totals">
         {COLS.map((c) => (
           <span key={c} data-testid={`pool-${c}`} data-value={capacity[c]}>
-            <b className="font-mono">{capacity[c]}</b> {c === "inUse" ? "host use" : c}
+            <b className="font-mono">{capacity[c]}</b> <span title={WORD[c].meaning}>{WORD[c].word}</span>
           </span>
         ))}
+        <GlossaryLink />
       </div>
       <div className="relative overflow-x-auto">
         <table className="w-full text-left text-xs">
@@ -31,7 +43,7 @@ export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity
               {sorted.header("host", "host", { className: "py-1" })}
               {sorted.header("numa", "NUMA")}
               {sorted.header("pfs", "PFs")}
-              {COLS.map((c) => sorted.header(c, c === "inUse" ? "host use" : c, { first: "desc" }))}
+              {COLS.map((c) => sorted.header(c, WORD[c].word, { first: "desc" }))}
             </tr>
           </thead>
           <tbody>

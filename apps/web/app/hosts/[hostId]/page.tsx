@@ -18,6 +18,7 @@ import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { CredentialConflictBanner } from "@/components/credential-conflict-banner.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
+import { STATE_WORDS } from "@/lib/state-words.ts";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfBrowser } from "@/components/vf-browser.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
@@ -176,13 +177,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
               <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
               <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-              <Stat label="Ready for a guest" value={split!.totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
-              <Stat
-                label="Needs bind"
-                value={split!.totals.needsBind}
-                hint="created and free, still on a host driver"
-                testId="total-needs-bind"
-              />
+              <Stat label="Ready" value={split!.totals.ready} hint={STATE_WORDS.ready.meaning} testId="total-ready" />
+              <Stat label="Needs bind" value={split!.totals.needsBind} hint={STATE_WORDS.needsBind.meaning} testId="total-needs-bind" />
             </section>
 
             {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
