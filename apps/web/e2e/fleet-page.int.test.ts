@@ -160,7 +160,7 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   await page.goto(stack.plane.url);
   await page.getByTestId("fleet-capacity-link").click();
   await page.waitForURL("**/capacity");
-  expect(await page.title()).toBe("Fleet capacity over time · vfleet");
+  await expect.poll(() => page.title()).toBe("Fleet capacity over time · vfleet");
   // The chart is drawn: one line per series, named in its legend.
   await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
   expect(await page.getByTestId("capacity-chart").textContent()).toContain("VFs ready (vfio-pci, free)");

@@ -36,6 +36,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     if (last && j.planId !== null && last.planId === j.planId) last.jobs.push(j);
     else groups.push({ planId: j.planId, jobs: [j] });
   }
+  // The list is newest first, but a plan's jobs read in the order they run.
+  for (const g of groups) if (g.planId !== null && !sorted) g.jobs.sort((a, b) => (a.planStep ?? 0) - (b.planStep ?? 0));
   const plans = new Map(
     await Promise.all(
       [...new Set(jobs.flatMap((j) => (j.planId ? [j.planId] : [])))].map(async (id) => [id, await queries.getPlan(db, id)] as const),

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { JobView } from "@vfleet/db";
-import { formatTime } from "@/lib/format.ts";
+import { RelativeTime } from "../relative-time.tsx";
 import { formatJobDuration } from "@/lib/jobs/job-duration.ts";
 import type { SortDir } from "@/lib/sort-rows.ts";
 import { SortableHeader, useSortedRows } from "../sortable-header.tsx";
@@ -93,7 +93,9 @@ export function JobsTable({ jobs, showHost = false, serverSort }: { jobs: Row[];
                 </td>
               )}
               <td className="pr-3">{j.createdBy}</td>
-              <td className="pr-3 whitespace-nowrap text-slate-500">{formatTime(j.createdAt)}</td>
+              <td className="pr-3 whitespace-nowrap text-slate-500">
+                <RelativeTime value={j.createdAt} />
+              </td>
               <td className="pr-3 whitespace-nowrap tabular-nums text-slate-600" data-testid="job-took" suppressHydrationWarning>
                 {formatJobDuration(j)}
               </td>

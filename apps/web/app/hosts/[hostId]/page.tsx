@@ -16,6 +16,7 @@ import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
 import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { CredentialConflictBanner } from "@/components/credential-conflict-banner.tsx";
+import { RelativeTime } from "@/components/relative-time.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { STATE_WORDS } from "@/lib/state-words.ts";
@@ -30,7 +31,6 @@ import { buildVfDetails, type VfAssignment } from "@/lib/host-page/vf-details.ts
 import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
-import { formatTime } from "@/lib/format.ts";
 
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
 
@@ -145,7 +145,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               />
             )}
             <span className="ml-auto text-xs text-slate-500">
-              last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
+              last seen {summary.lastSeenAt ? <RelativeTime value={summary.lastSeenAt.toISOString()} /> : "never"} · scanned{" "}
+              {summary.snapshotAt ? <RelativeTime value={summary.snapshotAt.toISOString()} /> : "never"}
               {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
               {summary.agentVersion ? (
                 <span
