@@ -24,6 +24,7 @@ let browser: Browser;
 let page: Page;
 let workDir: string;
 const agents: TestAgent[] = [];
+const heartbeats: NodeJS.Timeout[] = [];
 const hosts = new Map<string, { hostId: string; inventory: Inventory; agent: TestAgent; state: HostState; dir: string }>();
 
 async function reportHost(name: string, profile: string): Promise<void> {
@@ -33,6 +34,16 @@ async function reportHost(name: string, profile: string): Promise<void> {
   const host = await enrollHost(stack.admin, name, inventory.host.hostname);
   const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
   agents.push(agent);
+  // Heartbeat as a real agent does: on a busy machine the steps between snapshots can outlast the offline limit.
+  heartbeats.push(
+    setInterval(() => {
+      try {
+        agent.send("agent.heartbeat", { uptimeSec: 1 });
+      } catch {
+        // closed on purpose (the host that goes offline)
+      }
+    }, 1000),
+  );
   agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
   hosts.set(name, { hostId: host.hostId, inventory, agent, state, dir });
@@ -51,6 +62,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: bearer(stack.tokens.viewer) });
 });
 afterAll(async () => {
+  for (const h of heartbeats) clearInterval(h);
   for (const a of agents) await a.close().catch(() => {});
   await browser?.close();
   await stack?.stop();
