@@ -91,6 +91,10 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   const jobId = await form.getByTestId("job-created").getAttribute("data-job-id");
   expect(jobId).toBeTruthy();
   await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-state="succeeded"]`).waitFor({ timeout: 20_000 });
+  // When, relative, with the UTC time on hover.
+  const createdAt = page.locator(`[data-testid="job-row"][data-job-id="${jobId}"] time`);
+  expect(await createdAt.textContent()).toMatch(/^\d+ (s|min) ago$/);
+  expect(await createdAt.getAttribute("title")).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   await expect.poll(() => card.locator('[data-testid="vf-cell"]').count(), { timeout: 20_000 }).toBe(4);
   expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   await page.screenshot({ path: join(RESULTS, "job-vf-count-done.png"), fullPage: false });
