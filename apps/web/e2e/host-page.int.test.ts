@@ -167,6 +167,11 @@ describe("finding a VF", () => {
     expect(await factText("msix")).toBe(`MSI-X vectors${vf.msixVectors}`);
     expect(await factText("state")).toBe(`Stateneeds bind: bound to its host driver, ${vf.driver}`);
     expect(await factText("mac")).toBe("MAC set on the PFnot set (the PF reports 00:00:00:00:00:00)");
+    // Its PF's card says the PF's own link, as ip link shows it.
+    const pfNetdev = inv.interfaces.find((i) => i.name === inv.devices.find((d) => d.address === vf.physfn)!.netInterfaces[0])!;
+    expect(await page.locator(`[data-testid="pf-card"][data-address="${vf.physfn}"]`).getByTestId("pf-link").textContent()).toBe(
+      `link ${pfNetdev.operstate!.toLowerCase()}, ${pfNetdev.carrier ? "carrier" : "no carrier"}`,
+    );
   });
 
   it("finds the seed's VF by its VLAN, shows every fact with the address to copy, and opens the detach prefilled", async () => {

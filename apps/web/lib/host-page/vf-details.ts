@@ -96,7 +96,7 @@ export function buildVfDetails(
 }
 
 /** `up, carrier` / `down, no carrier` as the interface's operstate and carrier say; null when neither was read. */
-function linkOf(i: Inventory["interfaces"][number]): string | null {
+export function linkOf(i: Inventory["interfaces"][number]): string | null {
   const carrier = i.carrier === null ? null : i.carrier ? "carrier" : "no carrier";
   const parts = [i.operstate?.toLowerCase() ?? null, carrier].filter((x): x is string => x !== null);
   return parts.length ? parts.join(", ") : null;

@@ -27,7 +27,7 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
 import { buildActionTargets } from "@/lib/host-page/action-targets.ts";
 import { describeAdoption } from "@/lib/host-page/describe-adoption.ts";
-import { buildVfDetails, type VfAssignment } from "@/lib/host-page/vf-details.ts";
+import { buildVfDetails, linkOf, type VfAssignment } from "@/lib/host-page/vf-details.ts";
 import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
@@ -215,6 +215,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                       inventory.devices.find((d) => d.address === pf.address)!,
                       inventory,
                     ),
+                    link: ((i) => (i ? linkOf(i) : null))(inventory.interfaces.find((i) => i.name === pf.netInterfaces[0])),
                     vfs: vfDetails!.get(pf.address) ?? [],
                   }))}
                 />
