@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Pager } from "@/components/pager.tsx";
 import { connection } from "next/server";
 import { CapacityBar } from "@/components/capacity-bar.tsx";
 import { EmptyFleet } from "@/components/empty-fleet.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { Stat } from "@/components/stat.tsx";
+import { GlossaryLink } from "@/components/vf-legend.tsx";
 import { HealthBadge } from "@/components/health-badge.tsx";
 import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { STATE_WORDS } from "@/lib/state-words.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
 import { capacityCountsOf, fleetCountsOf, type FleetCounts } from "@/lib/host-capacity.ts";
 import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
@@ -21,26 +24,22 @@ import { requirePageAccess } from "@/lib/auth/page-access.ts";
  */
 const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; total: string; hint: string }[] = [
   { key: "created", label: "VFs", total: "VFs created", hint: "sriov_numvfs: VFs that exist now" },
-  { key: "assigned", label: "Assigned", total: "VFs assigned", hint: "VFs a guest definition holds" },
-  { key: "ready", label: "Ready", total: "VFs ready", hint: "free VFs on vfio-pci: a guest can take them now" },
-  {
-    key: "needsBind",
-    label: "Needs bind",
-    total: "VFs needing a bind",
-    hint: "free VFs still on a host driver (or none): bind to vfio-pci first",
-  },
+  { key: "assigned", label: "Assigned", total: "VFs assigned", hint: STATE_WORDS.assigned.meaning },
+  { key: "ready", label: "Ready", total: "VFs ready", hint: STATE_WORDS.ready.meaning },
+  { key: "needsBind", label: "Needs bind", total: "VFs: needs bind", hint: STATE_WORDS.needsBind.meaning },
   {
     key: "devices",
     label: "Devices",
     total: "Passthrough devices",
-    hint: "whole passthrough devices (GPUs, accelerators, anything on vfio-pci): ready / to bind / assigned",
+    hint: `${STATE_WORDS.wholeDevice.meaning}: ready / needs bind / assigned`,
   },
 ];
 
 const deviceBreakdown = (c: FleetCounts) =>
-  `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} to bind · ${c.devicesAssigned ?? "–"} assigned`;
+  `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} needs bind · ${c.devicesAssigned ?? "–"} assigned`;
 
-export const metadata: Metadata = { title: "Fleet" };
+// The root layout's "%s · vfleet" template applies to pages below it, not to its own page: spelt out here.
+export const metadata: Metadata = { title: { absolute: "Fleet · vfleet" } };
 
 const PAGE_SIZE = 50;
 
@@ -95,6 +94,9 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div className="flex items-center gap-3">
         <h1 className="text-lg font-semibold">Fleet</h1>
+        <span className="text-xs">
+          <GlossaryLink />
+        </span>
         <Link
           href="/capacity"
           data-testid="fleet-capacity-link"
@@ -126,7 +128,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       {totals.offline.hosts > 0 && (
         <p className="text-xs text-amber-900" data-testid="fleet-offline-totals">
           Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs (
-          {totals.offline.ready} ready, {totals.offline.needsBind} needing a bind) and {totals.offline.devices} passthrough devices at their
+          {totals.offline.ready} ready, {totals.offline.needsBind} needs bind) and {totals.offline.devices} passthrough devices at their
           last report; nothing on them can be used until they return.
         </p>
       )}
@@ -156,7 +158,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </span>
       </form>
 
-      <section className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <section className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-[11px] uppercase tracking-wide text-slate-500">
             <tr>
@@ -217,27 +219,14 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
       </section>
-      {pages > 1 && (
-        <nav className="flex items-center gap-3 text-xs" aria-label="host list pages" data-testid="host-pager">
-          {page > 1 ? (
-            <Link href={link({ page: page - 1 })} className="text-sky-700 hover:underline" data-testid="page-prev">
-              ← previous
-            </Link>
-          ) : (
-            <span className="text-slate-500">← previous</span>
-          )}
-          <span>
-            page {page} of {pages}
-          </span>
-          {page < pages ? (
-            <Link href={link({ page: page + 1 })} className="text-sky-700 hover:underline" data-testid="page-next">
-              next →
-            </Link>
-          ) : (
-            <span className="text-slate-500">next →</span>
-          )}
-        </nav>
-      )}
+      <Pager
+        page={page}
+        pages={pages}
+        href={(p) => link({ page: p })}
+        label="host list pages"
+        testId="host-pager"
+        words={["previous", "next"]}
+      />
     </div>
   );
 }

@@ -14,7 +14,7 @@ export interface ChartPoint {
 const SERIES = [
   { key: "assigned", name: "VFs assigned", color: "var(--color-vf-assigned)" },
   { key: "ready", name: "VFs ready (vfio-pci, free)", color: "var(--color-vf-vfio)" },
-  { key: "needsBind", name: "VFs needing a bind", color: "var(--color-vf-host-driver)" },
+  { key: "needsBind", name: "VFs: needs bind", color: "var(--color-vf-host-driver)" },
   { key: "devices", name: "Passthrough devices", color: "var(--color-sky-700)" },
 ] as const;
 

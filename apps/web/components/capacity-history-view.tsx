@@ -43,9 +43,9 @@ export function CapacityHistoryView({ history, hours, basePath }: { history: Cap
       <figure>
         <CapacityChart points={points} spanHours={hours} />
         <figcaption className="mt-1 text-xs text-slate-600" data-testid="capacity-now">
-          Now: {last.created} VFs ({last.assigned} assigned, {last.ready} ready, {last.needsBind} needing a bind) and {last.devices}{" "}
-          passthrough devices ({last.devicesReady} ready, {last.devicesAssigned} assigned). Each point is the state at its time; the table
-          lists the points where something changed.
+          Now: {last.created} VFs ({last.assigned} assigned, {last.ready} ready, {last.needsBind} needs bind) and {last.devices} passthrough
+          devices ({last.devicesReady} ready, {last.devicesAssigned} assigned). Each point is the state at its time; the table lists the
+          points where something changed.
         </figcaption>
       </figure>
       <details className="text-xs">

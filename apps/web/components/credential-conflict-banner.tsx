@@ -11,7 +11,7 @@ export function CredentialConflictBanner({ hostName, conflict }: { hostName: str
       role="alert"
       data-testid="credential-conflict"
       data-count={conflict.count}
-      className="rounded-md border border-red-300 bg-red-50 p-3 text-[13px] text-red-950"
+      className="rounded-md border border-rose-300 bg-rose-50 p-3 text-[13px] text-rose-950"
     >
       <p className="font-medium">
         A second agent used {hostName}&apos;s credential: {conflict.count} connection{conflict.count === 1 ? " was" : "s were"} refused, the

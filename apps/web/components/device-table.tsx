@@ -84,7 +84,7 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
           {shown.length} of {rows.length} functions
         </span>
       </div>
-      <div className="overflow-x-auto">
+      <div className="relative overflow-x-auto">
         <table className="w-full text-left text-[13px]">
           <thead className="text-[11px] uppercase tracking-wide text-slate-500">
             <tr>

@@ -1,10 +1,21 @@
 import type { PfCapacity } from "@vfleet/core";
 import type { ReactNode } from "react";
+import { STATE_WORDS } from "@/lib/state-words.ts";
 
 export type PfHeading = Omit<PfCapacity, "vfs">;
 
 /** One SR-IOV PF: identity, counts, and (as children) the grid of its VFs. */
-export function PfCard({ pf, name, children }: { pf: PfHeading; name: { label: string; subsystem: string | null }; children: ReactNode }) {
+export function PfCard({
+  pf,
+  name,
+  link,
+  children,
+}: {
+  pf: PfHeading;
+  name: { label: string; subsystem: string | null };
+  link: string | null;
+  children: ReactNode;
+}) {
   return (
     <div data-testid="pf-card" data-address={pf.address} className="min-w-0 rounded-md border border-slate-200 p-3">
       <div className="mb-2 flex flex-wrap items-baseline gap-x-3 gap-y-1">
@@ -18,8 +29,17 @@ export function PfCard({ pf, name, children }: { pf: PfHeading; name: { label: s
         </span>
         <span className="text-xs text-slate-500">{pf.driver ?? "no driver"}</span>
         <span className="text-xs text-slate-500">NUMA {pf.numaNode ?? "?"}</span>
-        <span className="ml-auto font-mono text-xs text-slate-500 tabular-nums" title="created / possible · vfio-pci · assigned · free">
-          {pf.created}/{pf.possible} · vfio {pf.bound} · asg {pf.assigned} · free {pf.free}
+        {pf.netInterfaces.length > 0 && (
+          <span className="text-xs text-slate-500" data-testid="pf-link">
+            link {link ?? "could not tell"}
+          </span>
+        )}
+        <span
+          className="ml-auto text-xs text-slate-500 tabular-nums"
+          title={`created: ${STATE_WORDS.created.meaning}; possible: ${STATE_WORDS.possible.meaning}; free: ${STATE_WORDS.free.meaning}`}
+          data-testid="pf-counts"
+        >
+          {pf.created} of {pf.possible} created · {pf.assigned} assigned · {pf.free} free
         </span>
       </div>
       {children}

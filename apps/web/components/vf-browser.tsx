@@ -6,7 +6,13 @@ import { PfCard, type PfHeading } from "./pf-card.tsx";
 import { VfDetailPanel } from "./vf-detail-panel.tsx";
 import { VfGrid } from "./vf-grid.tsx";
 
-export type PfWithVfs = { pf: PfHeading; name: { label: string; subsystem: string | null }; vfs: VfDetail[] };
+export type PfWithVfs = {
+  pf: PfHeading;
+  name: { label: string; subsystem: string | null };
+  /** The PF's own interface's link as `ip link` shows it (`up, carrier`), null when it has none. */
+  link: string | null;
+  vfs: VfDetail[];
+};
 
 /**
  * The host's PFs and their VF grids with a search over every VF (address, MAC, VLAN, guest) and
@@ -58,7 +64,7 @@ export function VfBrowser({ pfs, canChange }: { pfs: PfWithVfs[]; canChange: boo
           {shown
             .filter((p) => !q || p.vfs.length > 0)
             .map((p) => (
-              <PfCard key={p.pf.address} pf={p.pf} name={p.name}>
+              <PfCard key={p.pf.address} pf={p.pf} name={p.name} link={p.link}>
                 <VfGrid
                   vfs={p.vfs}
                   pf={p.pf.address}

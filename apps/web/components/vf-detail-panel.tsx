@@ -5,7 +5,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 import type { VfDetail } from "@/lib/host-page/vf-details.ts";
 import { CopyButton } from "./copy-button.tsx";
 import { useJobPrefill } from "./jobs/job-prefill.tsx";
-import { VF_STATES } from "./vf-states.ts";
+import { vfStateMeaning } from "./vf-states.ts";
 
 /** A setting the PF driver did not report reads "could not tell"; one it reported as unset reads `unset`. */
 const fact = (vf: VfDetail, value: string | number | boolean | null, unset: string): string =>
@@ -38,16 +38,38 @@ export function VfDetailPanel({ vf, canChange, onClose }: { vf: VfDetail; canCha
       </span>,
       "pf",
     ],
-    ["State", VF_STATES.find((s) => s.state === vf.state)?.meaning ?? vf.state, "state"],
+    [
+      "Model",
+      <>
+        {vf.model.name} {vf.model.ids && <span className="font-mono text-slate-600">[{vf.model.ids}]</span>}
+      </>,
+      "model",
+    ],
+    ["State", vfStateMeaning(vf.state, vf.driver), "state"],
     ["Driver", vf.driver ?? "none", "driver"],
     [
-      "MAC",
+      "Interface",
+      vf.netdev ? (
+        <>
+          <span className="font-mono">{vf.netdev.name}</span>{" "}
+          <CopyButton text={vf.netdev.name} what="interface name" testId="vf-copy-netdev" />
+          {vf.netdev.mac && <span className="font-mono"> · {vf.netdev.mac}</span>}
+          {vf.netdev.link && <span> · {vf.netdev.link}</span>}
+        </>
+      ) : (
+        "none (no host network driver holds it)"
+      ),
+      "netdev",
+    ],
+    ["MSI-X vectors", vf.msixVectors ?? "could not tell", "msix"],
+    [
+      "MAC set on the PF",
       vf.mac ? (
         <>
           <span className="font-mono">{vf.mac}</span> <CopyButton text={vf.mac} what="MAC" testId="vf-copy-mac" />
         </>
       ) : (
-        fact(vf, null, "unset")
+        fact(vf, null, "not set (the PF reports 00:00:00:00:00:00)")
       ),
       "mac",
     ],

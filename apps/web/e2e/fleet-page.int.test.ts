@@ -34,8 +34,16 @@ async function reportHost(name: string, profile: string): Promise<void> {
   const host = await enrollHost(stack.admin, name, inventory.host.hostname);
   const { agent } = await connectReadyAgent(stack.agentUrl, host.credential);
   agents.push(agent);
-  // Heartbeats as a real agent sends them: on a loaded machine the tests below outlast the offline limit.
-  heartbeats.push(setInterval(() => agent.send("agent.heartbeat", { uptimeSec: 1 }), 5000));
+  // Heartbeat as a real agent does: on a busy machine the steps between snapshots can outlast the offline limit.
+  heartbeats.push(
+    setInterval(() => {
+      try {
+        agent.send("agent.heartbeat", { uptimeSec: 1 });
+      } catch {
+        // closed on purpose (the host that goes offline)
+      }
+    }, 1000),
+  );
   agent.snapshot(inventory);
   expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
   hosts.set(name, { hostId: host.hostId, inventory, agent, state, dir });
@@ -76,11 +84,11 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await cell("dgx2-f", "ready").textContent()).toBe("0");
   expect(await cell("dgx2-f", "needsBind").textContent()).toBe("80");
   expect(await firstLine(cell("dgx2-f", "devices"))).toBe("16");
-  expect(await cell("dgx2-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("0 ready · 16 to bind · 0 assigned");
+  expect(await cell("dgx2-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("0 ready · 16 needs bind · 0 assigned");
   // The GPU workstation was 0/0/0: both GPUs (with their audio functions) are on vfio-pci, one pair held by a guest.
   expect(await cell("ws-f", "created").textContent()).toBe("0");
   expect(await firstLine(cell("ws-f", "devices"))).toBe("4");
-  expect(await cell("ws-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("2 ready · 0 to bind · 2 assigned");
+  expect(await cell("ws-f", "devices").getByTestId("cap-devices-split").textContent()).toBe("2 ready · 0 needs bind · 2 assigned");
 
   // Totals count online hosts only; the offline one is reported apart.
   expect(await page.getByTestId("hosts-online").textContent()).toBe("2");
@@ -88,13 +96,13 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await total("ready").textContent()).toBe(String(dgx.ready + ws.ready));
   expect(await total("needsBind").textContent()).toBe("80");
   expect(await total("devices").textContent()).toBe("20");
-  expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 to bind · 2 assigned");
+  expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 needs bind · 2 assigned");
   const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
   expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(
-    `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needing a bind)`,
+    `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needs bind)`,
   );
 
-  // Sorted by what a guest can take now: the host with the most VFs needing a bind first.
+  // Sorted by what a guest can take now: the host with the most VFs that need a bind first.
   await page.getByTestId("sort-needsBind").click();
   await page.waitForURL(/sort=needsBind&dir=asc/);
   expect(await page.locator("[data-testid^=host-row-]").first().getAttribute("data-testid")).toBe("host-row-ws-f");
@@ -164,7 +172,7 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   await page.goto(stack.plane.url);
   await page.getByTestId("fleet-capacity-link").click();
   await page.waitForURL("**/capacity");
-  expect(await page.title()).toBe("Fleet capacity over time · vfleet");
+  await expect.poll(() => page.title()).toBe("Fleet capacity over time · vfleet");
   // The chart is drawn: one line per series, named in its legend.
   await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
   expect(await page.getByTestId("capacity-chart").textContent()).toContain("VFs ready (vfio-pci, free)");
@@ -183,7 +191,7 @@ it("charts capacity over time for the fleet and per host, with the same numbers 
   await page.waitForURL(`**/hosts/${dgx.hostId}/capacity`);
   await expect.poll(() => page.locator('[data-testid="capacity-chart"] .recharts-line').count()).toBe(4);
   expect(await page.getByTestId("capacity-now").textContent()).toContain(
-    `Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needing a bind) and 16 passthrough devices`,
+    `Now: ${before.created - 12} VFs (${before.assigned} assigned, 0 ready, ${before.needsBind - 12} needs bind) and 16 passthrough devices`,
   );
   // The text equivalent: the state 24 h ago (nothing yet) and the latest, as table rows.
   await page.getByText("The same numbers as a table").click();
@@ -253,16 +261,11 @@ it("sorts the device table, jobs, audit log and pool tables by their headers, sa
   await page.waitForURL(/sort=host&dir=desc/);
   expect(await page.getByTestId("job-host").allTextContents()).toEqual(["ws-f", "dgx2-f"]);
 
-  // Audit log: newest first until the header says oldest first.
+  // Audit log: newest first (paged in the database; filters narrow it).
   await page.goto(`${stack.plane.url}/audit-log`);
-  expect(await ariaSort("audit-log-sort-at")).toBe("descending");
-  const newestFirst = await column("audit-event", 0);
-  expect(newestFirst.length).toBeGreaterThan(1);
-  await page.getByTestId("audit-log-sort-at").click();
-  expect(await ariaSort("audit-log-sort-at")).toBe("ascending");
-  const oldestFirst = await column("audit-event", 0);
-  expect(oldestFirst).toEqual([...oldestFirst].sort());
-  expect(new Set(oldestFirst)).toEqual(new Set(newestFirst));
+  const times = await page.getByTestId("audit-at").evaluateAll((els) => els.map((e) => e.getAttribute("datetime")!));
+  expect(times.length).toBeGreaterThan(1);
+  expect(times).toEqual([...times].sort().reverse());
 
   // A pool's capacity by host and NUMA node: by node, highest first.
   await page.goto(`${stack.plane.url}/pools`);

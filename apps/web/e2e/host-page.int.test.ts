@@ -146,6 +146,34 @@ describe("finding a VF", () => {
     expect(await page.getByTestId("vf-search-count").textContent()).toBe("0 of 160 VFs match");
   });
 
+  it("finds a VF by what ip link shows on the host (its interface's MAC and name) and names its interface, model, MSI-X and driver", async () => {
+    const inv = inventories["dgx-hp"]!;
+    const vf = inv.devices.find((d) => d.physfn && d.vfIndex === 8 && d.netInterfaces.length > 0)!;
+    const netdev = inv.interfaces.find((i) => i.name === vf.netInterfaces[0])!;
+    expect(netdev.mac).toMatch(/^[0-9a-f:]{17}$/);
+    await open("dgx-hp");
+    for (const query of [netdev.mac!, netdev.name]) {
+      await page.getByTestId("vf-search").fill(query);
+      await expect.poll(() => page.getByTestId("vf-search-count").textContent()).toBe("1 of 160 VFs match");
+      expect(await cells().first().getAttribute("data-address")).toBe(vf.address);
+    }
+    await cells().first().click();
+    const panel = page.getByTestId("vf-panel");
+    const factText = async (key: string) => (await panel.getByTestId(`vf-fact-${key}`).textContent())?.trim();
+    expect(await factText("netdev")).toBe(`Interface${netdev.name} Copy interface name · ${netdev.mac} · down, no carrier`);
+    expect(await factText("model")).toBe(
+      `ModelMellanox Technologies MT27800 Family [ConnectX-5 Virtual Function] [${vf.vendorId}:${vf.deviceId}]`,
+    );
+    expect(await factText("msix")).toBe(`MSI-X vectors${vf.msixVectors}`);
+    expect(await factText("state")).toBe(`Stateneeds bind: bound to its host driver, ${vf.driver}`);
+    expect(await factText("mac")).toBe("MAC set on the PFnot set (the PF reports 00:00:00:00:00:00)");
+    // Its PF's card says the PF's own link, as ip link shows it.
+    const pfNetdev = inv.interfaces.find((i) => i.name === inv.devices.find((d) => d.address === vf.physfn)!.netInterfaces[0])!;
+    expect(await page.locator(`[data-testid="pf-card"][data-address="${vf.physfn}"]`).getByTestId("pf-link").textContent()).toBe(
+      `link ${pfNetdev.operstate!.toLowerCase()}, ${pfNetdev.carrier ? "carrier" : "no carrier"}`,
+    );
+  });
+
   it("finds the seed's VF by its VLAN, shows every fact with the address to copy, and opens the detach prefilled", async () => {
     const pf = inventories["igb-hp"]!.devices.find((d) => d.sriov?.vfConfigs.some((c) => c.vlan === 42))!;
     const config = pf.sriov!.vfConfigs.find((c) => c.vlan === 42)!;

@@ -91,6 +91,10 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   const jobId = await form.getByTestId("job-created").getAttribute("data-job-id");
   expect(jobId).toBeTruthy();
   await page.locator(`[data-testid="job-row"][data-job-id="${jobId}"][data-state="succeeded"]`).waitFor({ timeout: 20_000 });
+  // When, relative, with the UTC time on hover.
+  const createdAt = page.locator(`[data-testid="job-row"][data-job-id="${jobId}"] time`);
+  expect(await createdAt.textContent()).toMatch(/^\d+ (s|min) ago$/);
+  expect(await createdAt.getAttribute("title")).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   await expect.poll(() => card.locator('[data-testid="vf-cell"]').count(), { timeout: 20_000 }).toBe(4);
   expect(await page.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   await page.screenshot({ path: join(RESULTS, "job-vf-count-done.png"), fullPage: false });
@@ -104,9 +108,11 @@ it("sets a VF count from the host page through preview and confirm, and sees the
   await page.goto(`${stack.plane.url}/audit-log?hostId=${hostId}`);
   const created = page.locator('[data-testid="audit-event"][data-action="job.created"]');
   expect(await created.first().textContent()).toContain("carol");
-  // Before and after read as `key value` lines, not JSON: the count it found, the count the job asks for.
-  expect(await created.first().getByTestId("audit-before").textContent()).toMatch(/^numVfs\d+/);
-  expect(await created.first().getByTestId("audit-after").textContent()).toContain("job.params.count4");
+  // Before and after, on demand, read as one row per field, not JSON: the count it found, the count the job asks for.
+  await created.first().getByTestId("audit-diff-toggle").click();
+  const diffRows = await created.first().getByTestId("audit-diff-row").allTextContents();
+  expect(diffRows).toContainEqual(expect.stringMatching(/^numVfs\d+—$/));
+  expect(diffRows).toContain("job.params.count—4");
   expect(await created.first().textContent()).not.toContain('{"');
   expect(await page.locator('[data-testid="audit-event"][data-action="job.succeeded"]').count()).toBe(1);
   expect((await stack.db.job.findUniqueOrThrow({ where: { id: jobId! } })).createdBy).toBe("carol");

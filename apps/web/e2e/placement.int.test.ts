@@ -101,10 +101,8 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   const group = page.getByTestId(`assignments-${guest}`);
   await group.waitFor();
   expect(await group.getByTestId("assignment-row").count()).toBe(4);
-  await group.getByTestId("release-button").click();
-  // Previewed, then confirmed with the preview's basis.
-  await group.getByTestId("release-preview").waitFor();
-  await group.getByTestId("release-confirm").click();
+  await group.getByTestId("release-preview-button").click();
+  await group.getByTestId("release-confirm-button").click();
   // The group (and its link) goes once the release succeeds, which can be before a click lands: follow its address.
   const planHref = await group.getByTestId("release-plan-link").getAttribute("href");
   await page.goto(`${stack.plane.url}${planHref}`);

@@ -15,6 +15,7 @@ import type {
   getJob,
   getPlan,
   listAuditEvents,
+  listAuditPage,
   listHosts,
   listHostsPage,
   listJobs,
@@ -68,6 +69,7 @@ export interface DbQueries {
   getJob: typeof getJob;
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
+  listAuditPage: typeof listAuditPage;
   // scheduler (issue 8)
   loadPlacementHosts: typeof loadPlacementHosts;
   loadPoolSummaries: typeof loadPoolSummaries;

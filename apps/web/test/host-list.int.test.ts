@@ -79,6 +79,6 @@ describe("the fleet page", () => {
     expect(first).toMatch(/data-testid="hosts-online">120</);
     expect(first).toMatch(/data-testid="total-created"[\s\S]*?>960</);
     expect(first).toMatch(/data-testid="total-ready"[\s\S]*?>120</);
-    expect(first).toMatch(/Not counted above: 10 offline hosts with 80 VFs \(10 ready, 50 needing a bind\) and 20 passthrough devices/);
+    expect(first).toMatch(/Not counted above: 10 offline hosts with 80 VFs \(10 ready, 50 needs bind\) and 20 passthrough devices/);
   });
 });

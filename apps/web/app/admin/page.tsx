@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { ActionButton } from "@/components/admin/action-button.tsx";
 import { ApiForm } from "@/components/admin/api-form.tsx";
 import { Section } from "@/components/section.tsx";
@@ -10,6 +11,8 @@ export const dynamic = "force-dynamic";
 const ROLES = ["viewer", "operator", "admin"] as const;
 const cell = "py-1 pr-4";
 
+export const metadata: Metadata = { title: "Admin" };
+
 /** Admin only (access rule): users, API tokens, enrollment tokens, agent credentials. */
 export default async function AdminPage() {
   await requirePageAccess("admin");
@@ -19,26 +22,28 @@ export default async function AdminPage() {
     <div className="flex flex-col gap-5">
       <h1 className="text-lg font-semibold">Admin</h1>
       <Section title="Users" testId="admin-users">
-        <table className="mb-4 text-left">
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id} data-testid="user-row">
-                <td className={cell}>{u.username}</td>
-                <td className={cell}>{u.role}</td>
-                <td className={cell}>{formatTime(u.createdAt)}</td>
-                <td className={cell}>
-                  <ActionButton
-                    path={`/api/v1/users/${u.id}/sessions`}
-                    method="DELETE"
-                    label="Sign out everywhere"
-                    confirmText={`End every session of ${u.username}?`}
-                    testId="revoke-sessions"
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="relative overflow-x-auto">
+          <table className="mb-4 text-left">
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.id} data-testid="user-row">
+                  <td className={cell}>{u.username}</td>
+                  <td className={cell}>{u.role}</td>
+                  <td className={cell}>{formatTime(u.createdAt)}</td>
+                  <td className={cell}>
+                    <ActionButton
+                      path={`/api/v1/users/${u.id}/sessions`}
+                      method="DELETE"
+                      label="Sign out everywhere"
+                      confirmText={`End every session of ${u.username}?`}
+                      testId="revoke-sessions"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <ApiForm
           path="/api/v1/users"
           testId="create-user"
@@ -51,44 +56,46 @@ export default async function AdminPage() {
         />
       </Section>
       <Section title="API tokens" testId="admin-tokens">
-        <table className="mb-4 text-left">
-          <thead className="text-xs text-slate-500">
-            <tr>
-              <th className={cell}>name</th>
-              <th className={cell}>role</th>
-              <th className={cell}>created</th>
-              <th className={cell}>last used</th>
-              <th className={cell}>expires</th>
-              <th className={cell}></th>
-            </tr>
-          </thead>
-          <tbody>
-            {tokens.map((t) => (
-              <tr key={t.id} data-testid="token-row" data-revoked={t.revokedAt ? "true" : "false"}>
-                <td className={cell}>{t.name}</td>
-                <td className={cell}>{t.role}</td>
-                <td className={cell}>
-                  {formatTime(t.createdAt)} by {t.createdBy}
-                </td>
-                <td className={cell}>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
-                <td className={cell}>{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
-                <td className={cell}>
-                  {t.revokedAt ? (
-                    `revoked ${formatTime(t.revokedAt)}`
-                  ) : (
-                    <ActionButton
-                      path={`/api/v1/tokens/${t.id}`}
-                      method="DELETE"
-                      label="Revoke"
-                      confirmText={`Revoke token ${t.name}? Scripts using it get 401 at once.`}
-                      testId="revoke-token"
-                    />
-                  )}
-                </td>
+        <div className="relative overflow-x-auto">
+          <table className="mb-4 text-left">
+            <thead className="text-xs text-slate-500">
+              <tr>
+                <th className={cell}>name</th>
+                <th className={cell}>role</th>
+                <th className={cell}>created</th>
+                <th className={cell}>last used</th>
+                <th className={cell}>expires</th>
+                <th className={cell}></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id} data-testid="token-row" data-revoked={t.revokedAt ? "true" : "false"}>
+                  <td className={cell}>{t.name}</td>
+                  <td className={cell}>{t.role}</td>
+                  <td className={cell}>
+                    {formatTime(t.createdAt)} by {t.createdBy}
+                  </td>
+                  <td className={cell}>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
+                  <td className={cell}>{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
+                  <td className={cell}>
+                    {t.revokedAt ? (
+                      `revoked ${formatTime(t.revokedAt)}`
+                    ) : (
+                      <ActionButton
+                        path={`/api/v1/tokens/${t.id}`}
+                        method="DELETE"
+                        label="Revoke"
+                        confirmText={`Revoke token ${t.name}? Scripts using it get 401 at once.`}
+                        testId="revoke-token"
+                      />
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <ApiForm
           path="/api/v1/tokens"
           testId="create-token"
@@ -107,25 +114,27 @@ export default async function AdminPage() {
           submitLabel="Create enrollment token"
           fields={[{ name: "hostName", label: "Host name (optional)" }]}
         />
-        <table className="mt-4 text-left">
-          <tbody>
-            {hosts.map((h) => (
-              <tr key={h.id} data-testid="admin-host-row">
-                <td className={cell}>{h.name}</td>
-                <td className={cell}>{h.online ? "online" : "offline"}</td>
-                <td className={cell}>
-                  <ActionButton
-                    path={`/api/v1/hosts/${h.id}/revoke`}
-                    method="POST"
-                    label="Revoke credential"
-                    confirmText={`Revoke the agent credential of ${h.name}? Its socket closes now; it must be enrolled again.`}
-                    testId="revoke-host"
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="relative overflow-x-auto">
+          <table className="mt-4 text-left">
+            <tbody>
+              {hosts.map((h) => (
+                <tr key={h.id} data-testid="admin-host-row">
+                  <td className={cell}>{h.name}</td>
+                  <td className={cell}>{h.online ? "online" : "offline"}</td>
+                  <td className={cell}>
+                    <ActionButton
+                      path={`/api/v1/hosts/${h.id}/revoke`}
+                      method="POST"
+                      label="Revoke credential"
+                      confirmText={`Revoke the agent credential of ${h.name}? Its socket closes now; it must be enrolled again.`}
+                      testId="revoke-host"
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </Section>
     </div>
   );

@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { Section } from "@/components/section.tsx";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi-document.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
@@ -11,6 +12,8 @@ type Op = {
 };
 
 const pre = "mt-1 max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-[11px] leading-snug text-slate-100";
+
+export const metadata: Metadata = { title: "API" };
 
 /** A readable reference of /api/v1, rendered from the same document as /api/v1/openapi.json. */
 export default async function ApiDocsPage() {

@@ -29,7 +29,7 @@ export default async function FleetAuditPage({ searchParams }: { searchParams: P
   return (
     <div className="space-y-5">
       <AuditPrintStyle />
-      <div className="flex items-center gap-3">
+      <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-lg font-semibold">Fleet passthrough audit</h1>
         <div className="ml-auto flex items-center gap-2" data-print="hide">
           <a

@@ -2,7 +2,7 @@ import { Section } from "@/components/section.tsx";
 import { InstallHostsForm } from "@/components/install/install-hosts-form.tsx";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
-export const metadata = { title: "Add hosts · vfleet" };
+export const metadata = { title: "Add hosts" };
 
 /** Add hypervisors over SSH (admin): install, upgrade or remove the agent on many hosts at once. */
 export default async function InstallPage() {

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { connection } from "next/server";
 import { JobState } from "@vfleet/protocol";
 import { JobsTable, type ServerSort } from "@/components/jobs/jobs-table.tsx";
 import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
+import { Pager } from "@/components/pager.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { JOB_SORT_KEYS, parseJobListQuery, SINCE_WINDOWS } from "@/lib/jobs/job-list-query.ts";
@@ -38,6 +38,8 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
     if (last && j.planId !== null && last.planId === j.planId) last.jobs.push(j);
     else groups.push({ planId: j.planId, jobs: [j] });
   }
+  // The list is newest first, but a plan's jobs read in the order they run.
+  for (const g of groups) if (g.planId !== null && !sorted) g.jobs.sort((a, b) => (a.planStep ?? 0) - (b.planStep ?? 0));
   const plans = new Map(
     await Promise.all(
       [...new Set(jobs.flatMap((j) => (j.planId ? [j.planId] : [])))].map(async (id) => [id, await queries.getPlan(db, id)] as const),
@@ -72,7 +74,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
   const input = "rounded border border-slate-300 px-2 py-1";
 
   return (
-    <Section title={`Jobs (${total})`} testId="fleet-jobs">
+    <Section title={`Jobs (${total})`} heading="h1" testId="fleet-jobs">
       <form method="get" action="/jobs" className="mb-3 flex flex-wrap items-end gap-2 text-xs" data-testid="job-filters">
         {sorted && (
           <>
@@ -129,27 +131,7 @@ export default async function JobsPage({ searchParams }: { searchParams: Promise
           );
         })}
       </div>
-      {pages > 1 && (
-        <nav className="mt-3 flex items-center gap-3 text-xs" aria-label="job list pages">
-          {query.page > 1 ? (
-            <Link href={pageLink(query.page - 1)} className="text-sky-700 hover:underline">
-              ← newer
-            </Link>
-          ) : (
-            <span className="text-slate-500">← newer</span>
-          )}
-          <span>
-            page {query.page} of {pages}
-          </span>
-          {query.page < pages ? (
-            <Link href={pageLink(query.page + 1)} className="text-sky-700 hover:underline">
-              older →
-            </Link>
-          ) : (
-            <span className="text-slate-500">older →</span>
-          )}
-        </nav>
-      )}
+      <Pager page={query.page} pages={pages} href={pageLink} label="job list pages" />
     </Section>
   );
 }

@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { CredentialsForm } from "@/components/auth/credentials-form.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   await requirePageAccess("public");

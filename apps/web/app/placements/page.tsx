@@ -1,8 +1,11 @@
+import type { Metadata } from "next";
 import { connection } from "next/server";
 import { PlacementForm } from "@/components/placement/placement-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
+
+export const metadata: Metadata = { title: "Place VFs or devices" };
 
 /**
  * Fleet placement form (role: viewer previews, operator confirms). `?pool=&guest=&host=` prefill
@@ -19,7 +22,7 @@ export default async function PlacementsPage({ searchParams }: { searchParams: P
     string
   >;
   return (
-    <Section title="Place VFs or devices" testId="placements">
+    <Section title="Place VFs or devices" heading="h1" testId="placements">
       {pools.length === 0 ? (
         <p className="text-xs text-slate-500">Create a pool first (Pools).</p>
       ) : (

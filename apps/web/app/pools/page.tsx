@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { CapacityTable } from "@/components/placement/capacity-table.tsx";
@@ -6,6 +7,8 @@ import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { poolCapacity } from "@/lib/placement/pool-response.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
+
+export const metadata: Metadata = { title: "Pools" };
 
 /** Pools (role: viewer reads; operator creates and edits): each with its capacity by host and NUMA node. */
 export default async function PoolsPage() {
@@ -16,6 +19,7 @@ export default async function PoolsPage() {
   const capacities = await Promise.all(pools.map((p) => poolCapacity(ctx, p.selector)));
   return (
     <div className="space-y-4">
+      <h1 className="text-lg font-semibold">Pools</h1>
       <Section title="New pool" testId="new-pool">
         <PoolForm />
       </Section>
@@ -27,10 +31,10 @@ export default async function PoolsPage() {
           aside={
             <span className="flex gap-3 text-xs">
               <code className="text-slate-500">{JSON.stringify(p.selector)}</code>
-              <Link className="text-blue-700" href={`/pools/${encodeURIComponent(p.name)}`}>
+              <Link className="text-sky-700" href={`/pools/${encodeURIComponent(p.name)}`}>
                 edit
               </Link>
-              <Link className="text-blue-700" data-testid="pool-place-link" href={`/placements?pool=${encodeURIComponent(p.name)}`}>
+              <Link className="text-sky-700" data-testid="pool-place-link" href={`/placements?pool=${encodeURIComponent(p.name)}`}>
                 place from it
               </Link>
             </span>

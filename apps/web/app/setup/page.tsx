@@ -1,9 +1,12 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { CredentialsForm } from "@/components/auth/credentials-form.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
+
+export const metadata: Metadata = { title: "First run" };
 
 /** First run: works only while no user exists (the API behind it checks again, under a lock). */
 export default async function SetupPage() {

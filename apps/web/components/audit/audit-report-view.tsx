@@ -31,18 +31,18 @@ export function AuditReportView({ report, fixes = {} }: { report: AuditReport; f
                   data-check-id={c.id}
                   data-status={c.status}
                 >
-                  <div className="flex items-center gap-3">
+                  <div className="flex flex-wrap items-center gap-x-3">
                     <AuditStatusBadge status={c.status} />
                     <span className="font-medium">{c.title}</span>
                     <code className="ml-auto text-[11px] text-slate-500">{c.id}</code>
                   </div>
-                  <ul className="mt-1.5 space-y-0.5 pl-[3.75rem] font-mono text-[11px] text-slate-600">
+                  <ul className="mt-1.5 space-y-0.5 font-mono text-[11px] text-slate-600 wrap-anywhere sm:pl-[3.75rem]">
                     {c.evidence.map((e, i) => (
                       <li key={i}>{e}</li>
                     ))}
                   </ul>
                   {c.remediation && c.status !== "pass" && (
-                    <div className="mt-2 pl-[3.75rem]">
+                    <div className="mt-2 sm:pl-[3.75rem]">
                       <div className="flex items-center gap-3">
                         <div className="text-[11px] font-semibold uppercase tracking-wide text-slate-500">Fix</div>
                         {fixes[c.id] && (

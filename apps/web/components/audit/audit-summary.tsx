@@ -9,7 +9,7 @@ export function AuditSummaryBar({ summary }: { summary: Summary }) {
     ["not-applicable", "n/a", "text-slate-500"],
   ];
   return (
-    <div className="flex gap-4" data-testid="audit-summary">
+    <div className="flex flex-wrap gap-2 sm:gap-4" data-testid="audit-summary">
       {items.map(([key, label, color]) => (
         <div key={key} className="rounded-lg border border-slate-200 bg-white px-4 py-2">
           <div className={`text-xl font-semibold tabular-nums ${color}`} data-testid={`summary-${key}`}>

@@ -10,7 +10,7 @@ export function FleetAuditTable({ fleet, hostIds }: { fleet: FleetHealth; hostId
       </p>
     );
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
       <table className="w-full border-collapse text-xs" data-testid="fleet-audit-table">
         <thead>
           <tr className="border-b border-slate-200 text-left text-slate-500">

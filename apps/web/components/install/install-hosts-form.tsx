@@ -50,7 +50,7 @@ async function postJson<T>(path: string, body: unknown): Promise<T> {
 const stateColor: Record<string, string> = {
   ok: "text-emerald-700",
   succeeded: "text-emerald-700",
-  failed: "text-red-700",
+  failed: "text-rose-700",
   running: "text-amber-700",
   queued: "text-slate-500",
 };
@@ -165,7 +165,7 @@ export function InstallHostsForm() {
               Host key <code>{probe.keyType}</code> <code className="font-semibold">{probe.fingerprint}</code>
             </div>
             {probe.pinned && probe.matchesPin === false && (
-              <div className="text-red-700">This does not match the pinned key {probe.pinned}: the install will be refused.</div>
+              <div className="text-rose-700">This does not match the pinned key {probe.pinned}: the install will be refused.</div>
             )}
             {probe.pinned && probe.matchesPin && <div className="text-emerald-700">Matches the key pinned on first contact.</div>}
             {!probe.pinned && (
@@ -207,7 +207,7 @@ export function InstallHostsForm() {
                     <code>{t.hostKeySha256}</code>
                   </td>
                   <td>
-                    <button type="button" className="text-red-700" onClick={() => setTargets(targets.filter((_, j) => j !== i))}>
+                    <button type="button" className="text-rose-700" onClick={() => setTargets(targets.filter((_, j) => j !== i))}>
                       remove from list
                     </button>
                   </td>
@@ -261,7 +261,7 @@ export function InstallHostsForm() {
           </button>
         </div>
         {error && (
-          <p className="mt-2 text-red-700" role="alert">
+          <p className="mt-2 text-rose-700" role="alert">
             {error}
           </p>
         )}
@@ -283,7 +283,7 @@ export function InstallHostsForm() {
                   <span className={stateColor[t.state]}>{t.state}</span>
                 </div>
                 {t.error && (
-                  <div className="mt-1 text-red-700">
+                  <div className="mt-1 text-rose-700">
                     {t.error}
                     {t.explanation && <div className="whitespace-pre-wrap text-slate-700">{t.explanation}</div>}
                   </div>

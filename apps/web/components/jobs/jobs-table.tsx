@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import type { JobView } from "@vfleet/db";
-import { formatTime } from "@/lib/format.ts";
+import { RelativeTime } from "../relative-time.tsx";
 import { formatJobDuration } from "@/lib/jobs/job-duration.ts";
 import type { SortDir } from "@/lib/sort-rows.ts";
 import { SortableHeader, useSortedRows } from "../sortable-header.tsx";
@@ -59,48 +59,53 @@ export function JobsTable({ jobs, showHost = false, serverSort }: { jobs: Row[];
   };
   const rows = serverSort ? jobs : local.rows;
   return (
-    <table className="w-full text-left text-xs" data-testid="jobs-table">
-      <thead className="text-slate-500">
-        <tr>
-          {header("state", "State", "py-1 pr-3 font-medium")}
-          {header("job", "Job", "pr-3 font-medium")}
-          {showHost && header("host", "Host", "pr-3 font-medium")}
-          {header("by", "By", "pr-3 font-medium")}
-          {header("created", "Created", "pr-3 font-medium")}
-          {header("took", "Took", "pr-3 font-medium")}
-          {header("outcome", "Outcome", "font-medium")}
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((j) => (
-          <tr key={j.id} data-testid="job-row" data-job-id={j.id} data-state={j.state} className="border-t border-slate-100 align-top">
-            <td className="py-1.5 pr-3">
-              <JobStateBadge state={j.state} />
-            </td>
-            <td className="pr-3">
-              <Link href={`/jobs/${j.id}`} className="font-mono text-sky-700 hover:underline">
-                {j.summary}
-              </Link>
-              {j.attempt > 1 && <span className="ml-1 text-slate-500">(attempt {j.attempt})</span>}
-            </td>
-            {showHost && (
-              <td className="pr-3">
-                <Link href={`/hosts/${j.hostId}`} className="text-sky-700 hover:underline" data-testid="job-host">
-                  {j.hostName ?? j.hostId.slice(0, 8)}
-                </Link>
-              </td>
-            )}
-            <td className="pr-3">{j.createdBy}</td>
-            <td className="pr-3 whitespace-nowrap text-slate-500">{formatTime(j.createdAt)}</td>
-            <td className="pr-3 whitespace-nowrap tabular-nums text-slate-600" data-testid="job-took" suppressHydrationWarning>
-              {formatJobDuration(j)}
-            </td>
-            <td className="max-w-[40ch] text-slate-600">
-              {j.error ?? (j.result ? (j.result.changed ? "changed" : "already so: nothing written") : "")}
-            </td>
+    // Wide on a phone: the table scrolls in its own box, not the page.
+    <div className="relative overflow-x-auto">
+      <table className="w-full text-left text-xs" data-testid="jobs-table">
+        <thead className="text-slate-500">
+          <tr>
+            {header("state", "State", "py-1 pr-3 font-medium")}
+            {header("job", "Job", "pr-3 font-medium")}
+            {showHost && header("host", "Host", "pr-3 font-medium")}
+            {header("by", "By", "pr-3 font-medium")}
+            {header("created", "Created", "pr-3 font-medium")}
+            {header("took", "Took", "pr-3 font-medium")}
+            {header("outcome", "Outcome", "font-medium")}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((j) => (
+            <tr key={j.id} data-testid="job-row" data-job-id={j.id} data-state={j.state} className="border-t border-slate-100 align-top">
+              <td className="py-1.5 pr-3">
+                <JobStateBadge state={j.state} />
+              </td>
+              <td className="pr-3">
+                <Link href={`/jobs/${j.id}`} className="font-mono text-sky-700 hover:underline">
+                  {j.summary}
+                </Link>
+                {j.attempt > 1 && <span className="ml-1 text-slate-500">(attempt {j.attempt})</span>}
+              </td>
+              {showHost && (
+                <td className="pr-3">
+                  <Link href={`/hosts/${j.hostId}`} className="text-sky-700 hover:underline" data-testid="job-host">
+                    {j.hostName ?? j.hostId.slice(0, 8)}
+                  </Link>
+                </td>
+              )}
+              <td className="pr-3">{j.createdBy}</td>
+              <td className="pr-3 whitespace-nowrap text-slate-500">
+                <RelativeTime value={j.createdAt} />
+              </td>
+              <td className="pr-3 whitespace-nowrap tabular-nums text-slate-600" data-testid="job-took" suppressHydrationWarning>
+                {formatJobDuration(j)}
+              </td>
+              <td className="max-w-[40ch] text-slate-600">
+                {j.error ?? (j.result ? (j.result.changed ? "changed" : "already so: nothing written") : "")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -19,7 +19,7 @@ export function CancelPlanButton({ jobId }: { jobId: string }) {
         Cancel the rest of the plan
       </button>
       {error && (
-        <span className="text-xs text-red-700" data-testid="plan-cancel-error">
+        <span className="text-xs text-rose-700" data-testid="plan-cancel-error">
           {error}
         </span>
       )}

@@ -1,9 +1,20 @@
 "use client";
 
+import { STATE_WORDS, type StateWord } from "@/lib/state-words.ts";
+import { GlossaryLink } from "../vf-legend.tsx";
 import type { PoolCapacity } from "@vfleet/core";
 import { useSortedRows } from "../sortable-header.tsx";
 
 const COLS = ["ready", "bindable", "creatable", "reserved", "assigned", "inUse"] as const;
+/** The API's field names (kept) said in the dashboard's state words. */
+const WORD: Record<(typeof COLS)[number], StateWord> = {
+  ready: STATE_WORDS.ready,
+  bindable: STATE_WORDS.needsBind,
+  creatable: STATE_WORDS.creatable,
+  reserved: STATE_WORDS.reserved,
+  assigned: STATE_WORDS.assigned,
+  inUse: STATE_WORDS.hostUse,
+};
 type Row = PoolCapacity["byHost"][number];
 const SORT = {
   host: (r: Row) => r.host,
@@ -17,55 +28,58 @@ export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity
   const sorted = useSortedRows("pool", capacity.byHost, SORT);
   return (
     <div data-testid={testId} className="space-y-2">
-      <div className="flex gap-4 text-xs" data-testid="pool-totals">
+      <div className="flex flex-wrap gap-x-4 text-xs" data-testid="pool-totals">
         {COLS.map((c) => (
           <span key={c} data-testid={`pool-${c}`} data-value={capacity[c]}>
-            <b className="font-mono">{capacity[c]}</b> {c === "inUse" ? "host use" : c}
+            <b className="font-mono">{capacity[c]}</b> <span title={WORD[c].meaning}>{WORD[c].word}</span>
           </span>
         ))}
+        <GlossaryLink />
       </div>
-      <table className="w-full text-left text-xs">
-        <thead className="text-slate-500">
-          <tr>
-            {sorted.header("host", "host", { className: "py-1" })}
-            {sorted.header("numa", "NUMA")}
-            {sorted.header("pfs", "PFs")}
-            {COLS.map((c) => sorted.header(c, c === "inUse" ? "host use" : c, { first: "desc" }))}
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.rows.map((r) => (
-            <tr
-              key={`${r.host}/${r.numaNode}`}
-              data-testid="capacity-row"
-              data-host={r.host}
-              data-numa={r.numaNode ?? ""}
-              className="border-t border-slate-100"
-            >
-              <td className="py-1 font-mono">{r.host}</td>
-              <td>{r.numaNode ?? "?"}</td>
-              <td>{r.pfs}</td>
-              {COLS.map((c) => (
-                <td key={c} className="font-mono">
-                  {r[c]}
-                </td>
-              ))}
+      <div className="relative overflow-x-auto">
+        <table className="w-full text-left text-xs">
+          <thead className="text-slate-500">
+            <tr>
+              {sorted.header("host", "host", { className: "py-1" })}
+              {sorted.header("numa", "NUMA")}
+              {sorted.header("pfs", "PFs")}
+              {COLS.map((c) => sorted.header(c, WORD[c].word, { first: "desc" }))}
             </tr>
-          ))}
-          {capacity.offline.map((r) => (
-            <tr key={`off/${r.host}/${r.numaNode}`} data-testid="capacity-offline" className="border-t border-slate-100 text-slate-400">
-              <td className="py-1 font-mono">{r.host} (offline, not counted)</td>
-              <td>{r.numaNode ?? "?"}</td>
-              <td>{r.pfs}</td>
-              {COLS.map((c) => (
-                <td key={c} className="font-mono">
-                  {r[c]}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {sorted.rows.map((r) => (
+              <tr
+                key={`${r.host}/${r.numaNode}`}
+                data-testid="capacity-row"
+                data-host={r.host}
+                data-numa={r.numaNode ?? ""}
+                className="border-t border-slate-100"
+              >
+                <td className="py-1 font-mono">{r.host}</td>
+                <td>{r.numaNode ?? "?"}</td>
+                <td>{r.pfs}</td>
+                {COLS.map((c) => (
+                  <td key={c} className="font-mono">
+                    {r[c]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {capacity.offline.map((r) => (
+              <tr key={`off/${r.host}/${r.numaNode}`} data-testid="capacity-offline" className="border-t border-slate-100 text-slate-400">
+                <td className="py-1 font-mono">{r.host} (offline, not counted)</td>
+                <td>{r.numaNode ?? "?"}</td>
+                <td>{r.pfs}</td>
+                {COLS.map((c) => (
+                  <td key={c} className="font-mono">
+                    {r[c]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {capacity.byHost.length === 0 && capacity.offline.length === 0 && (
         <p className="text-xs text-slate-500" data-testid="pool-empty">
           Nothing in the fleet matches.

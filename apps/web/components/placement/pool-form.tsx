@@ -64,12 +64,16 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
   const [preview, setPreview] = useState<PoolCapacity | null>(null);
   const [error, setError] = useState<{ error: string; field?: string } | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // A new pool's empty form is not wrong yet: no preview (and no error) until the operator has typed.
+  const [touched, setTouched] = useState(Boolean(initial));
   const set = (key: keyof PoolFormValues) => (e: { target: { value: string } }) => {
     setF((o) => ({ ...o, [key]: e.target.value }));
     setSaved(null);
+    setTouched(true);
   };
 
   useEffect(() => {
+    if (!touched) return;
     const timer = setTimeout(async () => {
       const r = await send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) });
       if (r.status === 200) {
@@ -81,7 +85,7 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
       }
     }, 250);
     return () => clearTimeout(timer);
-  }, [f]);
+  }, [f, touched]);
 
   const save = async () => {
     const body = { name: f.name, selector: selectorOf(f), macRange: f.macFrom || f.macTo ? { from: f.macFrom, to: f.macTo } : null };
@@ -130,7 +134,7 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         </button>
       </div>
       {error && (
-        <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-red-700">
+        <p data-testid="pool-error" data-field={error.field ?? ""} className="text-xs text-rose-700">
           {error.error}
         </p>
       )}
@@ -140,7 +144,11 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         </p>
       )}
       <div className="rounded border border-dashed border-slate-200 p-3" data-testid="pool-preview">
-        <p className="mb-2 text-[11px] text-slate-500">What this selector matches now (nothing saved):</p>
+        <p className="mb-2 text-[11px] text-slate-500">
+          {touched
+            ? "What this selector matches now (a preview: nothing is saved until you create the pool):"
+            : "Type a selector to see what it matches in the fleet now."}
+        </p>
         {preview && <CapacityTable capacity={preview} testId="pool-preview-capacity" />}
       </div>
     </div>

@@ -1,104 +1,197 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useState } from "react";
-import { button, input, label, send } from "./ui.ts";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import type { JobPreview } from "@vfleet/core";
+import { PreviewView } from "../jobs/preview-view.tsx";
+import { button, input, label, secondary, send } from "./ui.ts";
 
-type ReleasePreview = { basis: string; summaries: string[]; refusals: string[] };
-type Previewed = { summary: string; refusals: string[] };
+/** One function the release gives back, as vfleet recorded it when it assigned it. */
+export type ReleaseRow = {
+  address: string;
+  pf: string | null;
+  mac: string | null;
+  vlan: number | null;
+  previous: { driver: string | null; mac: string | null; vlan: number | null };
+};
 
-const toPreview = (basis: string, previews: Previewed[]): ReleasePreview => ({
-  basis,
-  summaries: previews.map((p) => p.summary),
-  refusals: previews.flatMap((p) => p.refusals),
-});
+/** The release's dry run; Confirm sends its `basis`, so a host that changed since is shown again instead of overwritten. */
+type DryRun = { title: string; notes: string[]; basis: string; jobs: { ref: string; preview: JobPreview }[] };
+
+/** What each function will look like afterwards: the driver it goes to, the MAC and VLAN it gets back. */
+function afterRelease(r: ReleaseRow, driver: string) {
+  const macBack = r.mac && r.previous.mac && r.previous.mac !== r.mac ? r.previous.mac : null;
+  const vlanBack = r.vlan !== null && r.vlan !== (r.previous.vlan ?? 0) ? (r.previous.vlan ?? 0) : null;
+  return {
+    driver:
+      driver === "vfio-pci"
+        ? "stays on vfio-pci"
+        : r.previous.driver
+          ? r.previous.driver
+          : "the host driver the kernel matches (it had none before)",
+    mac: macBack ? `${r.mac} → ${macBack}` : r.mac ? `${r.mac} (kept)` : "—",
+    vlan: vlanBack !== null ? `${r.vlan} → ${vlanBack === 0 ? "none" : vlanBack}` : r.vlan ? `${r.vlan} (kept)` : "—",
+  };
+}
 
 /**
- * Release a guest's vfleet assignments: detach, driver back (or kept on vfio-pci), MAC/VLAN
- * restored. Previewed first; Confirm carries the preview's basis, so a host changed since shows
- * the new plan instead of queueing the old one, and stays off when the agent would refuse a job.
+ * Release a guest's vfleet assignments like every other change: Preview says what is detached,
+ * which driver each function goes back to, the MAC and VLAN restored and what becomes of the
+ * guest's definition, with the agent's exact writes; Confirm queues that plan.
  */
-export function ReleaseForm({ hostId, guest }: { hostId: string; guest: string }) {
+export function ReleaseForm({
+  hostId,
+  guest,
+  rows,
+  guestRunning,
+  definedByVfleet,
+}: {
+  hostId: string;
+  guest: string;
+  rows: ReleaseRow[];
+  guestRunning: boolean;
+  /** vfleet's own guest.define created this guest (a placement onto a new guest). */
+  definedByVfleet: boolean;
+}) {
+  const router = useRouter();
   const [driver, setDriver] = useState("host");
   const [removeVfs, setRemoveVfs] = useState(false);
-  const [preview, setPreview] = useState<ReleasePreview | null>(null);
+  const [preview, setPreview] = useState<DryRun | null>(null);
   const [plan, setPlan] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // A changed choice is a different release: preview it again.
-  useEffect(() => setPreview(null), [driver, removeVfs]);
-  const previewRelease = async () => {
-    const r = await send("POST", "/api/v1/assignments/release", { hostId, guest, driver, removeVfs, dryRun: true });
-    if (r.status === 200) {
-      setPreview(
-        toPreview(
-          r.body.basis,
-          (r.body.jobs as { preview: Previewed }[]).map((j) => j.preview),
-        ),
-      );
+  const [busy, setBusy] = useState(false);
+  const body = { hostId, guest, driver, removeVfs };
+  const run = async (dryRun: boolean) => {
+    setBusy(true);
+    const r = await send("POST", "/api/v1/assignments/release", dryRun ? { ...body, dryRun } : { ...body, basis: preview?.basis });
+    setBusy(false);
+    if (r.status === 200 && dryRun) {
+      setPreview(r.body as DryRun);
       setError(null);
-    } else setError(r.body.error);
-  };
-  const release = async () => {
-    if (!preview) return;
-    const r = await send("POST", "/api/v1/assignments/release", { hostId, guest, driver, removeVfs, basis: preview.basis });
-    if (r.status === 201) {
+    } else if (r.status === 201) {
       setPlan(r.body.plan.id);
       setPreview(null);
       setError(null);
-      return;
-    }
-    // The host changed since the preview: show the release as it now is, to confirm again.
-    if (r.status === 409 && r.body.field === "basis") setPreview(toPreview(r.body.basis, r.body.previews));
-    setError(r.body.error);
+      router.refresh();
+    } else if (r.status === 409 && r.body.field === "basis") {
+      // The host changed since the preview: show the release as it is now, to confirm again.
+      const again = await send("POST", "/api/v1/assignments/release", { ...body, dryRun: true });
+      setPreview(again.status === 200 ? (again.body as DryRun) : null);
+      setError(`${r.body.error}: this is the release as the host is now; confirm again`);
+    } else setError(r.body.error ?? `the control plane answered ${r.status}`);
+  };
+  // A changed option makes the preview stale: preview again before confirming.
+  const change = (f: () => void) => {
+    f();
+    setPreview(null);
   };
   return (
-    <div className="flex flex-wrap items-end gap-3" data-testid="release-form" data-guest={guest}>
-      <label className={label}>
-        Released VFs go
-        <select data-testid="release-driver" className={input} value={driver} onChange={(e) => setDriver(e.target.value)}>
-          <option value="host">back to the host driver</option>
-          <option value="vfio-pci">stay on vfio-pci</option>
-        </select>
-      </label>
-      <label className="flex items-center gap-1 text-xs">
-        <input type="checkbox" data-testid="release-remove-vfs" checked={removeVfs} onChange={(e) => setRemoveVfs(e.target.checked)} />
-        set fully freed PFs back to 0 VFs
-      </label>
-      <button type="button" data-testid="release-button" className={button} onClick={previewRelease}>
-        Release all of {guest}
-      </button>
+    <div className="space-y-2" data-testid="release-form" data-guest={guest}>
+      <div className="flex flex-wrap items-end gap-3">
+        <label className={label}>
+          Released VFs go
+          <select data-testid="release-driver" className={input} value={driver} onChange={(e) => change(() => setDriver(e.target.value))}>
+            <option value="host">back to the host driver</option>
+            <option value="vfio-pci">stay on vfio-pci</option>
+          </select>
+        </label>
+        <label className="flex items-center gap-1 text-xs">
+          <input
+            type="checkbox"
+            data-testid="release-remove-vfs"
+            checked={removeVfs}
+            onChange={(e) => change(() => setRemoveVfs(e.target.checked))}
+          />
+          set fully freed PFs back to 0 VFs
+        </label>
+        <button type="button" data-testid="release-preview-button" className={secondary} disabled={busy} onClick={() => run(true)}>
+          Preview release of {guest}
+        </button>
+        {plan && (
+          <Link data-testid="release-plan-link" className="text-xs text-sky-700 underline" href={`/plans/${plan}`}>
+            release plan
+          </Link>
+        )}
+        {error && (
+          <span className="text-xs text-rose-700" data-testid="release-error">
+            {error}
+          </span>
+        )}
+      </div>
       {preview && (
-        <div className="flex w-full flex-col gap-1 text-xs" data-testid="release-preview">
-          <ol className="list-decimal pl-5 font-mono text-[11px]">
-            {preview.summaries.map((s, i) => (
-              <li key={i}>{s}</li>
-            ))}
-          </ol>
-          {preview.refusals.length > 0 && (
-            <p className="text-red-700" data-testid="release-refused">
-              Confirm is off: the agent would refuse this release. {preview.refusals.join(" ")}
-            </p>
+        <div className="space-y-2 rounded border border-slate-200 bg-slate-50 p-3 text-xs" data-testid="release-preview">
+          <p className="font-medium">{preview.title}</p>
+          <p data-testid="release-preview-detach">
+            Detaches {rows.length} {rows.length === 1 ? "function" : "functions"} from {guest}
+            {guestRunning ? " (live, and from its saved definition)" : " (from its saved definition; it is not running)"}.
+          </p>
+          <div className="relative overflow-x-auto">
+            <table className="text-left font-mono">
+              <thead className="font-sans text-slate-600">
+                <tr>
+                  <th scope="col" className="pr-3 font-medium">
+                    function
+                  </th>
+                  <th scope="col" className="pr-3 font-medium">
+                    driver afterwards
+                  </th>
+                  <th scope="col" className="pr-3 font-medium">
+                    MAC
+                  </th>
+                  <th scope="col" className="font-medium">
+                    VLAN
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => {
+                  const after = afterRelease(r, driver);
+                  return (
+                    <tr key={r.address} data-testid="release-preview-row" data-address={r.address}>
+                      <td className="pr-3">{r.address}</td>
+                      <td className="pr-3" data-testid="release-preview-driver">
+                        {after.driver}
+                      </td>
+                      <td className="pr-3" data-testid="release-preview-mac">
+                        {after.mac}
+                      </td>
+                      <td data-testid="release-preview-vlan">{after.vlan}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p data-testid="release-preview-guest">
+            {definedByVfleet
+              ? `${guest} was defined by vfleet. This release leaves it defined in libvirt with no vfleet device: vfleet does not undefine guests (virsh undefine ${guest} when it is no longer wanted).`
+              : `${guest} stays defined in libvirt as it was before vfleet; only the functions above leave it.`}
+          </p>
+          {preview.notes.length > 0 && (
+            <ul className="list-disc pl-5 text-amber-800" data-testid="release-preview-notes">
+              {preview.notes.map((n) => (
+                <li key={n}>{n}</li>
+              ))}
+            </ul>
           )}
-          <button
-            type="button"
-            data-testid="release-confirm"
-            className={`${button} self-start`}
-            disabled={preview.refusals.length > 0}
-            onClick={release}
-          >
-            Confirm release
-          </button>
+          <details>
+            <summary className="cursor-pointer text-sky-700">What the agent will write ({preview.jobs.length} jobs, in order)</summary>
+            <div className="mt-2 space-y-2">
+              {preview.jobs.map((j) => (
+                <PreviewView key={j.ref} preview={j.preview} />
+              ))}
+            </div>
+          </details>
+          <div className="flex gap-2">
+            <button type="button" data-testid="release-confirm-button" className={button} disabled={busy} onClick={() => run(false)}>
+              Confirm release of {rows.length} from {guest}
+            </button>
+            <button type="button" className={secondary} onClick={() => setPreview(null)}>
+              Cancel
+            </button>
+          </div>
         </div>
-      )}
-      {plan && (
-        <Link data-testid="release-plan-link" className="text-xs text-blue-700 underline" href={`/plans/${plan}`}>
-          release plan
-        </Link>
-      )}
-      {error && (
-        <span className="text-xs text-red-700" data-testid="release-error">
-          {error}
-        </span>
       )}
     </div>
   );

@@ -5,8 +5,7 @@
  * the other side says something different about it: the same key with another value, or, when the
  * two sides share keys at all, a key the other side lacks.
  */
-export type DiffLine = { path: string; value: string; changed: boolean };
-export type AuditDiff = { before: DiffLine[]; after: DiffLine[]; hidden: { before: number; after: number } };
+export type DiffRow = { path: string; before: string | undefined; after: string | undefined; changed: boolean };
 
 const MAX_DEPTH = 5;
 const MAX_ARRAY_ITEMS = 8;
@@ -43,23 +42,19 @@ export function flatten(value: unknown, prefix = "", depth = 0, out = new Map<st
   return out;
 }
 
-export function auditDiff(before: unknown, after: unknown, maxLines = 12): AuditDiff {
+/**
+ * One row per key either side names, in the order they name them: what it was, what it is, and
+ * whether that moved (absent on a side: undefined).
+ */
+export function auditDiffRows(before: unknown, after: unknown): DiffRow[] {
   const b = flatten(before);
   const a = flatten(after);
   const shared = [...b.keys()].some((k) => a.has(k));
-  const lines = (mine: Map<string, string>, other: Map<string, string>, otherPresent: boolean): DiffLine[] =>
-    [...mine].map(([path, value]) => ({
-      path,
-      value,
-      changed: otherPresent && (other.has(path) ? other.get(path) !== value : shared),
-    }));
-  const beforeLines = lines(b, a, after !== null && after !== undefined);
-  const afterLines = lines(a, b, before !== null && before !== undefined);
-  // Changed lines first, so a long "before" still shows what moved.
-  const pick = (all: DiffLine[]) => [...all.filter((l) => l.changed), ...all.filter((l) => !l.changed)].slice(0, maxLines);
-  return {
-    before: pick(beforeLines),
-    after: pick(afterLines),
-    hidden: { before: Math.max(0, beforeLines.length - maxLines), after: Math.max(0, afterLines.length - maxLines) },
-  };
+  const bothSides = before !== null && before !== undefined && after !== null && after !== undefined;
+  return [...new Set([...b.keys(), ...a.keys()])].map((path) => {
+    const was = b.get(path);
+    const now = a.get(path);
+    const changed = bothSides && (was !== undefined && now !== undefined ? was !== now : shared);
+    return { path, before: was, after: now, changed };
+  });
 }

@@ -13,6 +13,7 @@ export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
  */
 export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   // sign-in and first run
+  "/glossary": { GET: "viewer" },
   "/login": { GET: "public" },
   "/setup": { GET: "public" },
   "/api/v1/setup": { POST: "public" },

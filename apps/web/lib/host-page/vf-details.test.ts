@@ -22,6 +22,9 @@ const vf = (over: Partial<VfDetail>): VfDetail => ({
   numaNode: 0,
   iommuGroup: 7,
   assignment: null,
+  netdev: null,
+  model: { name: "Mellanox Technologies MT27800 Family [ConnectX-5 Virtual Function]", ids: "15b3:1018" },
+  msixVectors: 12,
   ...over,
 });
 
@@ -47,6 +50,14 @@ describe("vfMatches", () => {
     expect(
       vfMatches(vf({ guest: null, assignment: { state: "reserved", guest: "db-7", planId: "p1", pool: "cx5", drift: null } }), "db-7"),
     ).toBe(true);
+  });
+
+  it("finds a VF by its own interface's name or MAC, as `ip link` shows them on the host", () => {
+    const own = vf({ mac: null, netdev: { name: "enp93s0v8", mac: "02:01:00:5d:09:08", link: "down, no carrier" } });
+    expect(vfMatches(own, "02:01:00:5d:09:08")).toBe(true);
+    expect(vfMatches(own, "02-01-00-5D-09-08")).toBe(true);
+    expect(vfMatches(own, "enp93s0v8")).toBe(true);
+    expect(vfMatches(own, "enp93s0v9")).toBe(false);
   });
 
   it("needs every word to match", () => {

@@ -1,5 +1,6 @@
 import { JobState } from "@vfleet/protocol";
 import { z } from "zod";
+import { parsePageQuery } from "../parse-page-query.ts";
 
 /** Columns the list sorts by in the database (as in @vfleet/db's JOB_SORT_KEYS). */
 export const JOB_SORT_KEYS = ["created", "state", "job", "host", "by"] as const;
@@ -19,9 +20,5 @@ export const JobListQuery = z.object({
 export type JobListQuery = z.infer<typeof JobListQuery>;
 
 export function parseJobListQuery(params: Record<string, string | string[] | undefined>): { query: JobListQuery; problem: string | null } {
-  const flat = Object.fromEntries(Object.entries(params).flatMap(([k, v]) => (v === undefined ? [] : [[k, Array.isArray(v) ? v[0] : v]])));
-  const parsed = JobListQuery.safeParse(flat);
-  if (parsed.success) return { query: parsed.data, problem: null };
-  const issue = parsed.error.issues[0]!;
-  return { query: JobListQuery.parse({}), problem: `${issue.path.join(".")}: ${issue.message}` };
+  return parsePageQuery(JobListQuery, params);
 }

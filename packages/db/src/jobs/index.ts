@@ -9,6 +9,7 @@ export { listJobs, getJob } from "./list-jobs.ts";
 export { listJobsPage, JOB_SORT_KEYS, type JobPageFilter, type JobSortKey } from "./list-jobs-page.ts";
 export { getPlan, type PlanView } from "./get-plan.ts";
 export { listAuditEvents, type AuditEventView } from "./list-audit-events.ts";
+export { listAuditPage, type AuditPage, type AuditPageEvent, type AuditPageFilter } from "./list-audit-page.ts";
 export type { JobView, StoredJobStep } from "./job-view.ts";
 export { abandonJob, abandonExhaustedJobs, MAX_DELIVERIES, type AbandonOutcome } from "./abandon-jobs.ts";
 export { findMacUsers, type MacUse } from "./find-mac-users.ts";

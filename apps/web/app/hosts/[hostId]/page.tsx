@@ -16,8 +16,10 @@ import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
 import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { CredentialConflictBanner } from "@/components/credential-conflict-banner.tsx";
+import { RelativeTime } from "@/components/relative-time.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
+import { STATE_WORDS } from "@/lib/state-words.ts";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { VfBrowser } from "@/components/vf-browser.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
@@ -25,11 +27,10 @@ import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { describeDevice } from "@/lib/device-label.ts";
 import { buildActionTargets } from "@/lib/host-page/action-targets.ts";
 import { describeAdoption } from "@/lib/host-page/describe-adoption.ts";
-import { buildVfDetails, type VfAssignment } from "@/lib/host-page/vf-details.ts";
+import { buildVfDetails, linkOf, type VfAssignment } from "@/lib/host-page/vf-details.ts";
 import { readySplit } from "@/lib/ready-split.ts";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
-import { formatTime } from "@/lib/format.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
@@ -146,7 +147,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               />
             )}
             <span className="ml-auto text-xs text-slate-500">
-              last seen {formatTime(summary.lastSeenAt)} · scanned {formatTime(summary.snapshotAt)}
+              last seen {summary.lastSeenAt ? <RelativeTime value={summary.lastSeenAt.toISOString()} /> : "never"} · scanned{" "}
+              {summary.snapshotAt ? <RelativeTime value={summary.snapshotAt.toISOString()} /> : "never"}
               {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
               {summary.agentVersion ? (
                 <span
@@ -178,13 +180,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
               <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
               <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-              <Stat label="Ready for a guest" value={split!.totals.ready} hint="on vfio-pci, no guest holds it" testId="total-ready" />
-              <Stat
-                label="Needs bind"
-                value={split!.totals.needsBind}
-                hint="created and free, still on a host driver"
-                testId="total-needs-bind"
-              />
+              <Stat label="Ready" value={split!.totals.ready} hint={STATE_WORDS.ready.meaning} testId="total-ready" />
+              <Stat label="Needs bind" value={split!.totals.needsBind} hint={STATE_WORDS.needsBind.meaning} testId="total-needs-bind" />
             </section>
 
             {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
@@ -203,7 +200,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                 </Link>
               }
             >
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <JobsTable jobs={recentJobs} />
               </div>
             </Section>
@@ -220,6 +217,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                       inventory.devices.find((d) => d.address === pf.address)!,
                       inventory,
                     ),
+                    link: ((i) => (i ? linkOf(i) : null))(inventory.interfaces.find((i) => i.name === pf.netInterfaces[0])),
                     vfs: vfDetails!.get(pf.address) ?? [],
                   }))}
                 />
@@ -232,7 +230,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               </Section>
               <div className="space-y-5">
                 <Section title="Capacity by NUMA node" aside={<VfLegend />}>
-                  <div className="overflow-x-auto">
+                  <div className="relative overflow-x-auto">
                     <NumaCapacity capacity={capacity} />
                   </div>
                 </Section>
@@ -243,7 +241,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                       {inventory.host.libvirt.detail}
                     </p>
                   )}
-                  <div className="overflow-x-auto">
+                  <div className="relative overflow-x-auto">
                     <GuestsTable
                       guests={inventory.guests}
                       hostName={summary.name}
@@ -262,7 +260,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             </Section>
 
             <Section title={`IOMMU groups (${inventory.iommuGroups.length})`} testId="iommu-groups">
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <IommuGroups inventory={inventory} />
               </div>
             </Section>

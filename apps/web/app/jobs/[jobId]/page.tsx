@@ -6,6 +6,7 @@ import { CancelJobButton } from "@/components/jobs/cancel-job-button.tsx";
 import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
 import { JobStateBadge } from "@/components/jobs/job-state-badge.tsx";
+import { RelativeTime } from "@/components/relative-time.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
@@ -25,7 +26,11 @@ const STATE_MEANING: Record<string, string> = {
 };
 
 /** One job, live: state, steps as the agent streams them, and the host's own error explained. */
-export const metadata: Metadata = { title: "Job" };
+export async function generateMetadata({ params }: { params: Promise<{ jobId: string }> }): Promise<Metadata> {
+  const { db, queries } = getControlPlaneContext();
+  const job = await queries.getJob(db, (await params).jobId).catch(() => null);
+  return { title: job ? `Job: ${job.summary}` : "Job" };
+}
 
 export default async function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   await requirePageAccess("viewer");
@@ -51,8 +56,13 @@ export default async function JobPage({ params }: { params: Promise<{ jobId: str
           </h1>
           <JobStateBadge state={job.state} />
           <span className="text-xs text-slate-500">
-            attempt {job.attempt} · by {job.createdBy} · created {formatTime(job.createdAt)}
-            {job.finishedAt ? ` · finished ${formatTime(job.finishedAt)}` : ""}
+            attempt {job.attempt} · by {job.createdBy} · created <RelativeTime value={job.createdAt} />
+            {job.finishedAt && (
+              <>
+                {" "}
+                · finished <RelativeTime value={job.finishedAt} />
+              </>
+            )}
             {job.result?.timing
               ? ` · ${Math.round(job.result.timing.wallMs)} ms on the agent: ${Math.round(job.result.timing.hostMs)} ms host work, ${Math.round(job.result.timing.overheadMs)} ms vfleet`
               : ""}

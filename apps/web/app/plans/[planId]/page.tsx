@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
@@ -6,6 +7,12 @@ import { CancelPlanButton } from "@/components/placement/cancel-plan-button.tsx"
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
+
+export async function generateMetadata({ params }: { params: Promise<{ planId: string }> }): Promise<Metadata> {
+  const { db, queries } = getControlPlaneContext();
+  const plan = await queries.getPlan(db, (await params).planId).catch(() => null);
+  return { title: plan ? `Plan: ${plan.title}` : "Plan" };
+}
 
 /** A plan, live (LiveRefresh re-renders on job events): progress, its jobs in order, cancel (role: viewer reads, operator cancels). */
 export default async function PlanPage({ params }: { params: Promise<{ planId: string }> }) {
@@ -27,6 +34,7 @@ export default async function PlanPage({ params }: { params: Promise<{ planId: s
   const firstQueued = jobs.find((j) => j.state === "queued");
   return (
     <Section
+      heading="h1"
       title={plan.title}
       testId="plan-page"
       aside={firstQueued && !plan.finishedAt ? <CancelPlanButton jobId={firstQueued.id} /> : undefined}
@@ -34,7 +42,7 @@ export default async function PlanPage({ params }: { params: Promise<{ planId: s
       <div className="space-y-3" data-testid="plan-state" data-state={state}>
         <p className="text-xs">
           by {plan.createdBy} ·{" "}
-          <Link className="text-blue-700" href={`/hosts/${plan.hostId}`}>
+          <Link className="text-sky-700" href={`/hosts/${plan.hostId}`}>
             host
           </Link>{" "}
           · {state}
@@ -49,7 +57,7 @@ export default async function PlanPage({ params }: { params: Promise<{ planId: s
             .join(" · ")}
         </p>
         {plan.stopReason && (
-          <p className="text-xs text-red-700" data-testid="plan-stop-reason">
+          <p className="text-xs text-rose-700" data-testid="plan-stop-reason">
             {plan.stopReason}
           </p>
         )}

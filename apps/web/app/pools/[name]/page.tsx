@@ -1,9 +1,14 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
 import { PoolForm } from "@/components/placement/pool-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  return { title: `Edit pool ${decodeURIComponent((await params).name)}` };
+}
 
 /** Edit a pool's selector (role: operator), with the live preview. */
 export default async function EditPoolPage({ params }: { params: Promise<{ name: string }> }) {
@@ -29,7 +34,7 @@ export default async function EditPoolPage({ params }: { params: Promise<{ name:
     macTo: pool.macRange?.to ?? "",
   };
   return (
-    <Section title={`Edit pool ${pool.name}`} testId="edit-pool">
+    <Section title={`Edit pool ${pool.name}`} heading="h1" testId="edit-pool">
       <PoolForm initial={initial} editing />
     </Section>
   );

@@ -30,7 +30,7 @@ export default async function HostJobsPage({ params }: { params: Promise<{ hostI
           Audit log
         </Link>
       </div>
-      <Section title={`Jobs on ${host.summary.name} (${jobs.length})`} testId="host-job-history">
+      <Section title={`Jobs on ${host.summary.name} (${jobs.length})`} heading="h1" testId="host-job-history">
         <JobsTable jobs={jobs} />
       </Section>
     </div>

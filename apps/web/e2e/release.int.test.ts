@@ -1,0 +1,127 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { parseDomainXml } from "@vfleet/core";
+import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
+import type { Fleet } from "@vfleet/simulator/fleet";
+import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { launchChromium } from "../test/launch-chromium.ts";
+import { startSimFleet } from "../test/start-sim-fleet.ts";
+import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
+
+/**
+ * Releasing a guest's VFs is previewed and confirmed like every other change: the preview names
+ * what is detached, the driver each VF goes back to, the MAC and VLAN it gets back and what
+ * becomes of the guest vfleet defined; nothing is queued before Confirm; the release plan stays
+ * linked after its rows are gone, and each row links to the plan that placed it and the one
+ * releasing it. Real agent, real libvirtd.
+ */
+const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
+const virsh = createVirsh();
+const guest = `vfleet-release-${process.pid}-${Date.now().toString(36)}`;
+
+let stack: TestStack;
+let fleet: Fleet;
+let browser: Browser;
+let page: Page;
+let workDir: string;
+let placementPlan: string;
+
+beforeAll(async () => {
+  await assertLibvirtReachable(virsh);
+  await mkdir(RESULTS, { recursive: true });
+  workDir = await mkdtemp(join(tmpdir(), "vfleet-release-e2e-"));
+  browser = await launchChromium();
+  stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
+  fleet = await startSimFleet(stack, workDir, [{ name: "dgx-release", profile: "dgx2" }]);
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
+  await waitFor("the DGX-2's snapshot", async () =>
+    ((await api.get("/api/v1/hosts")).body.hosts as { snapshotAt: string | null }[]).find((h) => h.snapshotAt),
+  );
+  const pool = await api.post("/api/v1/pools", {
+    name: "cx5",
+    selector: { vendorId: "15b3", deviceId: "1017" },
+    macRange: { from: "02:00:00:7e:00:00", to: "02:00:00:7e:00:ff" },
+  });
+  expect(pool.status, JSON.stringify(pool.body)).toBe(201);
+  // Four VFs on a guest vfleet defines itself, with MACs from the pool and VLAN 42.
+  const placed = await api.post("/api/v1/placements", {
+    pool: "cx5",
+    count: 4,
+    allocateMacs: true,
+    vlan: 42,
+    guest: { name: guest, vcpus: 2, memoryMiB: 1024 },
+  });
+  expect(placed.status, JSON.stringify(placed.body).slice(0, 400)).toBe(201);
+  placementPlan = placed.body.plan.id;
+  await waitFor(
+    "the placement plan",
+    async () => ((await api.get(`/api/v1/plans/${placementPlan}`)).body.plan.finishedAt ? true : undefined),
+    180_000,
+  );
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, extraHTTPHeaders: bearer(stack.tokens.operator) });
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await fleet?.stop();
+  await stack?.stop();
+  await virsh.undefineDomain(guest, { ifExists: true });
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+it("previews the release, queues it only on Confirm, and keeps its plan linked", { timeout: 300_000 }, async () => {
+  expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toHaveLength(4);
+  await page.goto(`${stack.plane.url}/assignments`);
+  const group = page.getByTestId(`assignments-${guest}`);
+  await group.waitFor();
+  // Each row links to the plan that placed it.
+  const placedLinks = await group.getByTestId("placed-by-link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  expect(placedLinks).toEqual(Array(4).fill(`/plans/${placementPlan}`));
+  const plansBefore = await stack.db.plan.count();
+
+  await group.getByTestId("release-preview-button").click();
+  const preview = group.getByTestId("release-preview");
+  await preview.waitFor();
+  expect(await preview.getByTestId("release-preview-detach").textContent()).toBe(
+    `Detaches 4 functions from ${guest} (from its saved definition; it is not running).`,
+  );
+  expect(await preview.getByTestId("release-preview-row").count()).toBe(4);
+  // The VFs were on mlx5_core before vfleet bound them to vfio-pci: that is where they go back.
+  expect(await preview.getByTestId("release-preview-driver").allTextContents()).toEqual(Array(4).fill("mlx5_core"));
+  // The MACs came from the pool's range; they had none before, and ip link cannot clear one: kept, and said.
+  // The VLAN goes back to none.
+  expect(await preview.getByTestId("release-preview-vlan").allTextContents()).toEqual(Array(4).fill("42 → none"));
+  const macs = await preview.getByTestId("release-preview-mac").allTextContents();
+  expect(
+    macs.every((m) => /^02:00:00:7e:00:[0-9a-f]{2} \(kept\)$/.test(m)),
+    macs.join(),
+  ).toBe(true);
+  expect(await preview.getByTestId("release-preview-notes").textContent()).toContain("a VF's MAC cannot be cleared through ip link");
+  expect(await preview.getByTestId("release-preview-guest").textContent()).toContain(`${guest} was defined by vfleet`);
+  // The agent's exact writes are there on demand: the detach first.
+  await preview.locator("summary").click();
+  expect(await preview.getByTestId("job-preview").first().textContent()).toContain(`guest.detach ${guest}`);
+  await page.screenshot({ path: join(RESULTS, "release-preview.png"), fullPage: true });
+  // Nothing is queued by a preview.
+  expect(await stack.db.plan.count()).toBe(plansBefore);
+
+  await preview.getByTestId("release-confirm-button").click();
+  const link = group.getByTestId("release-plan-link");
+  await link.waitFor();
+  const releaseHref = await link.getAttribute("href");
+  expect(releaseHref).not.toBe(`/plans/${placementPlan}`);
+  // Once its rows are gone, the page still links to it.
+  await waitFor(
+    "the release plan",
+    async () => ((await stack.db.plan.findUnique({ where: { id: releaseHref!.split("/").pop()! } }))?.finishedAt ? true : undefined),
+    180_000,
+  );
+  await page.goto(`${stack.plane.url}/assignments`);
+  expect(await page.getByTestId(`assignments-${guest}`).count()).toBe(0);
+  expect(await page.getByTestId("recent-release-link").first().getAttribute("href")).toBe(releaseHref);
+  expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
+  await page.screenshot({ path: join(RESULTS, "release-done.png"), fullPage: true });
+});
