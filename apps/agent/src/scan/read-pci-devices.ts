@@ -12,7 +12,7 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
   if (!names.has("current_link_speed") && !names.has("max_link_speed")) return null;
   const [cs, cw, ms, mw] = await Promise.all(
     ["current_link_speed", "current_link_width", "max_link_speed", "max_link_width"].map((n) =>
-      names.has(n) ? readText(path.join(dir, n)) : null,
+      names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null),
     ),
   );
   // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).

@@ -74,17 +74,24 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
 
   useEffect(() => {
     if (!touched) return;
-    const timer = setTimeout(async () => {
-      const r = await send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) });
-      if (r.status === 200) {
-        setPreview(r.body);
-        setError(null);
-      } else {
-        setPreview(null);
-        setError(r.body);
-      }
+    // An answer for a selector the operator has since changed must not overwrite the newer one's.
+    let current = true;
+    const timer = setTimeout(() => {
+      void send("POST", "/api/v1/pools/preview", { selector: selectorOf(f) }).then((r) => {
+        if (!current) return;
+        if (r.status === 200) {
+          setPreview(r.body);
+          setError(null);
+        } else {
+          setPreview(null);
+          setError(r.body);
+        }
+      });
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [f, touched]);
 
   const save = async () => {
