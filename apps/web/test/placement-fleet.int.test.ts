@@ -23,6 +23,7 @@ import {
 } from "@vfleet/db";
 import { placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
+import { schedulerQueries } from "./scheduler-queries.ts";
 
 /**
  * A placement with no host named goes through the prefilter, the choice on stored per-PF counts
@@ -33,16 +34,7 @@ let dir: string;
 let database: Database;
 let db: Db;
 let pool: PoolView;
-const queries: SchedulerQueries = {
-  loadPlacementHosts,
-  findCandidateHosts,
-  loadPoolSummaries,
-  findHostIds,
-  listUsedMacs,
-  getHost,
-  createJobs,
-  getPlan,
-};
+const queries = schedulerQueries;
 
 /** A DGX-2 whose VFs are ready (vfio-pci), or all on mlx5_core (bindable: 16 binds for 16 VFs). */
 async function storeHost(name: string, o: { bindable?: boolean; online?: boolean; assigned?: number } = {}): Promise<string> {

@@ -29,8 +29,11 @@
  *   addresses) and whether it is the simulator's permissive default (optional field). The control
  *   plane marks devices outside it as refused before they are picked; from an older agent it
  *   cannot tell, and marks nothing.
+ * - 1.9 (2026-12): inventory.interfaces[].speedMbps, a port's link speed (`/sys/class/net/<if>/speed`,
+ *   optional). Placement keeps to ports with carrier; from an older agent it knows the carrier but
+ *   shows the speed as unknown.
  */
-export const PROTOCOL_VERSION = "1.8";
+export const PROTOCOL_VERSION = "1.9";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -1,6 +1,7 @@
 import { readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { NetInterface } from "@vfleet/protocol";
+import { readPortSpeed } from "./read-port-speed.ts";
 import { listDir, readLinkName, readText } from "./read-sysfs.ts";
 
 const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
@@ -23,7 +24,7 @@ async function pciAddressOf(netDir: string): Promise<string | null> {
   }
 }
 
-/** One netdev of /sys/class/net (named as listed there) with MAC, carrier, operstate, PCI function and master. */
+/** One netdev of /sys/class/net (named as listed there) with MAC, carrier, operstate, PCI function, master and speed. */
 export async function readInterface(root: string, name: string): Promise<NetInterface> {
   const netDir = path.join(root, "sys/class/net", name);
   const [mac, carrier, operstate, pciAddress, master] = await Promise.all([
@@ -33,7 +34,9 @@ export async function readInterface(root: string, name: string): Promise<NetInte
     pciAddressOf(netDir),
     readLinkName(path.join(netDir, "master")),
   ]);
-  return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
+  const hasCarrier = carrier === null ? null : carrier === "1";
+  const speedMbps = await readPortSpeed(netDir, hasCarrier);
+  return { name, mac: mac || null, carrier: hasCarrier, operstate, pciAddress, master, speedMbps };
 }
 
 /** Every netdev in /sys/class/net. */

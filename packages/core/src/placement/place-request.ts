@@ -15,12 +15,34 @@ import {
 
 export type NumaPolicy = "required" | "preferred" | "none";
 
+/**
+ * `pack` fills the busiest host that fits (whole hosts stay free for the largest guests);
+ * `spread` balances the fleet (the freest host that fits).
+ */
+export type PlacementStrategy = "pack" | "spread";
+
+/** Ports a VF request may use: with carrier only (the default), or any. */
+export type LinkPolicy = "up" | "any";
+
+/** The PFs a request may take VFs from: without `link: "any"`, none whose port has no carrier. */
+export function linkedPfs<T extends { port?: { link: "up" | "down" } | null; link?: "up" | "down" | null }>(
+  pfs: readonly T[],
+  link: LinkPolicy | undefined,
+): T[] {
+  if (link === "any") return [...pfs];
+  return pfs.filter((p) => (p.port?.link ?? p.link) !== "down");
+}
+
 export interface PlacementRequest {
   pool: Pool;
   count: number;
   numa: NumaPolicy;
+  /** "up" (default): only PFs whose port has carrier (PFs with no netdev count as linked). */
+  link?: LinkPolicy;
   minPfs?: number;
   maxPerPf?: number;
+  /** Which fitting host wins: by fewest jobs (unset), the busiest (`pack`) or the freest (`spread`). */
+  strategy?: PlacementStrategy;
   /** Only this host / only hosts with all these labels. */
   host?: string;
   hostLabels?: Record<string, string>;
@@ -70,7 +92,10 @@ export interface PlacementCandidate extends ScopeShortfall {
 export type PlacementOutcome =
   | { ok: true; placement: Placement }
   /** `field` set: the request itself is wrong (400). Else nothing fits (409) with the best candidates. */
-  | { ok: false; error: string; field?: string; candidates: PlacementCandidate[] };
+  | { ok: false; error: string; field?: string; candidates: PlacementCandidate[]; withoutLink?: WithoutLink };
+
+/** What a request refused on linked ports would get with `link: "any"`: the best host and how many there. */
+export type WithoutLink = { fits: boolean; host: string | null; available: number };
 
 /** Host NUMA nodes the guest's pinned vCPUs run on; empty when it is not pinned (or nodes are unknown). */
 export function guestNumaNodes(host: PlacementHost, cpuset: string | null): number[] {
@@ -105,13 +130,26 @@ function solve(request: PlacementRequest, pfs: PlacementPf[], devices: Placement
   );
 }
 
+/** The same request on every port, with or without carrier: what a refused operator could choose instead. */
+function unlinkedChance(
+  hosts: readonly PlacementHost[],
+  request: PlacementRequest,
+  usedMacs: ReadonlySet<string>,
+): WithoutLink | undefined {
+  const any = placeRequest(hosts, { ...request, link: "any" }, usedMacs);
+  if (any.ok) return { fits: true, host: any.placement.host, available: request.count };
+  const best = any.candidates[0];
+  return best ? { fits: false, host: best.host, available: Math.min(best.available, request.count) } : undefined;
+}
+
 /** "16 ready or creatable VFs on one NUMA node over at least 4 PFs". */
-function describeAsk(request: PlacementRequest): string {
+function describeAsk(request: PlacementRequest, linkedOnly = false): string {
   const unit = request.pool.selector.kind === "device" ? "free devices (with their IOMMU groups)" : "ready, bindable or creatable VFs";
   const where = request.numa === "required" ? " on one NUMA node local to the guest" : "";
   const spread = request.minPfs && request.minPfs > 1 ? ` over at least ${request.minPfs} PFs` : "";
+  const link = linkedOnly ? " on ports with link" : "";
   const cap = request.maxPerPf ? ` with at most ${request.maxPerPf} per PF` : "";
-  return `${request.count} ${unit}${where}${spread}${cap}`;
+  return `${request.count} ${unit}${link}${where}${spread}${cap}`;
 }
 
 /**
@@ -167,12 +205,15 @@ export function placeRequest(
     };
 
   let offline = 0;
+  let unlinkedLeftOut = 0;
   const shortfalls: PlacementCandidate[] = [];
   let best: { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; guest: PlacementGuest | undefined } | undefined;
   for (const host of hosts) {
     if (onlyHost !== undefined && host.name !== onlyHost) continue;
     if (!hostMatches({ hostLabels: request.hostLabels }, host)) continue;
-    const pfs = poolPfs(request.pool.selector, host);
+    const poolPfsHere = poolPfs(request.pool.selector, host);
+    const pfs = linkedPfs(poolPfsHere, request.link);
+    unlinkedLeftOut += poolPfsHere.length - pfs.length;
     const devices = poolDevices(request.pool.selector, host);
     if (pfs.length === 0 && devices.length === 0) continue;
     if (!host.online) {
@@ -233,7 +274,16 @@ export function placeRequest(
       perHost.size === 0
         ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}`
         : `; ${has}`;
-    return { ok: false, error: `no host has ${describeAsk(request)}${none}${off}`, candidates };
+    const withoutLink = unlinkedLeftOut === 0 ? undefined : unlinkedChance(hosts, request, usedMacs);
+    const unlinked = !withoutLink
+      ? ""
+      : withoutLink.fits
+        ? `; on ports without link (link: "any") it fits on ${withoutLink.host}`
+        : withoutLink.available > 0
+          ? `; on ports without link too (link: "any") ${withoutLink.host} has ${withoutLink.available}`
+          : "";
+    const ask = describeAsk(request, unlinkedLeftOut > 0);
+    return { ok: false, error: `no host has ${ask}${none}${off}${unlinked}`, candidates, ...(withoutLink ? { withoutLink } : {}) };
   }
 
   const { host, scope, solution, guest } = best;

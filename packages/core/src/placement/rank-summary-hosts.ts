@@ -1,5 +1,5 @@
 import type { SummaryHost } from "./pf-summary.ts";
-import { scopesFor, type PlacementRequest } from "./place-request.ts";
+import { linkedPfs, scopesFor, type PlacementRequest } from "./place-request.ts";
 import { takeVfs } from "./solve-scope.ts";
 
 /**
@@ -12,14 +12,15 @@ import { takeVfs } from "./solve-scope.ts";
 export function rankSummaryHosts(hosts: readonly SummaryHost[], request: PlacementRequest): string[] {
   const fits: { id: string; local: boolean; cost: number; order: number }[] = [];
   for (const [order, host] of hosts.entries()) {
-    if (!host.online || host.pfs.length === 0) continue;
-    const nodes = [...new Set(host.pfs.map((p) => p.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
+    const pfs = linkedPfs(host.pfs, request.link);
+    if (!host.online || pfs.length === 0) continue;
+    const nodes = [...new Set(pfs.map((p) => p.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
     let best: { local: boolean; cost: number } | undefined;
     for (const scope of scopesFor(request, nodes, request.guest.numaNode)) {
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && best?.local) continue;
       const taken = takeVfs(
-        host.pfs.filter((p) => scope.all || p.numaNode === scope.node),
+        pfs.filter((p) => scope.all || p.numaNode === scope.node),
         request.count,
         request.minPfs ?? 1,
         request.maxPerPf ?? Number.POSITIVE_INFINITY,

@@ -1,4 +1,4 @@
-import type { NumaPolicy, PoolSelector } from "@vfleet/core";
+import type { LinkPolicy, NumaPolicy, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
@@ -7,6 +7,8 @@ export type CandidateQuery = {
   selector: PoolSelector;
   count: number;
   numa: NumaPolicy;
+  /** "up" (default): PFs whose port has no carrier are left out. */
+  link?: LinkPolicy;
   minPfs?: number;
   maxPerPf?: number;
   hostLabels?: Record<string, string>;
@@ -33,13 +35,15 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
         : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
   // What each row gives: a node's sums, or one PF's counts capped at maxPerPf.
   const cap = q.maxPerPf ?? 1 << 20;
+  const anyLink = q.link === "any";
   const rows =
     q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
       ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
-      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolKindFilter(q.selector, q.hostLabels)}`
+      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR NOT c."portDown") AND ${poolKindFilter(q.selector, q.hostLabels)}`
       : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
         (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
-      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
+      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR c."portState" IS DISTINCT FROM 'down')
+        AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
   const found = await db.$queryRaw<{ hostId: string }[]>`
     WITH given AS (${rows}), scope AS (
       SELECT "hostId", sum(avail) AS avail, sum(pfs) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
