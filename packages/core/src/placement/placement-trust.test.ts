@@ -3,6 +3,7 @@ import { placeGroup } from "./place-group.ts";
 import { placeRequest, type Placement, type PlacementRequest } from "./place-request.ts";
 import { previewChanges } from "./preview-changes.ts";
 import { evenShares } from "./solve-scope.ts";
+import { whatIf } from "./what-if.ts";
 import type { PlacementHost } from "./placement-types.ts";
 import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 
@@ -128,5 +129,29 @@ describe("preview changes", () => {
     ]);
     expect(previewChanges(undefined, p, new Set())).toEqual(["host h is no longer in the fleet"]);
     expect(previewChanges({ ...host, online: false }, p, new Set())).toEqual(["host h went offline"]);
+  });
+});
+
+describe("why not here", () => {
+  it("the what-if says per host which constraint fails, in numbers: link, count, spread, NUMA", () => {
+    const dgx2 = makePlacementHost("dgx2", [
+      ...[0x35, 0x3a, 0x5d, 0x62].map((bus) => makePf(bus, 0, { ready: 16, link: "down" })),
+      makePf(0x86, 1, { ready: 2, assigned: 14 }),
+      makePf(0x87, 1, { ready: 3, assigned: 13 }),
+    ]);
+    const numa = makePlacementHost("numa", [makePf(0x35, 0, { ready: 8, totalVfs: 8 }), makePf(0x86, 1, { ready: 8, totalVfs: 8 })]);
+    const rows = whatIf([dgx2, numa], { pool: cx5, count: 16, numa: "required", minPfs: 4 }).hosts;
+    expect(rows.find((r) => r.host === "dgx2")!.why).toEqual([
+      'link: 4 of 6 PFs have no carrier; their 64 free VFs are not counted (link: "any" counts them)',
+      "count: 5 of 16 VFs free (5 ready, 0 bindable, 0 creatable)",
+      "spread: 2 PFs with free VFs, 4 asked (minPfs)",
+    ]);
+    expect(rows.find((r) => r.host === "numa")!.why).toEqual(["spread: 2 PFs with free VFs, 4 asked (minPfs)"]);
+    const local = whatIf([numa], { pool: cx5, count: 16, numa: "required" }).hosts[0]!;
+    expect([local.fits, local.why]).toEqual([false, ["numa: one node is required; node 0, the best, has 8 of 16"]]);
+    expect(whatIf([dgx2], { pool: cx5, count: 16, numa: "required", minPfs: 4, link: "any" }).hosts[0]).toMatchObject({
+      fits: true,
+      why: [],
+    });
   });
 });
