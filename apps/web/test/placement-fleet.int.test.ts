@@ -153,3 +153,21 @@ it("takes the next best candidate when a reservation takes the winner between th
   expect(outcome.placement.host).toBe("c-ready");
   expect(outcome.placement.host).toBe(await onEveryRow(ask()));
 });
+
+it("leaves ports without carrier out unless link is any, through the prefilter's per-node sums and per-PF rows alike", async () => {
+  // The best host by every other measure (all 160 VFs ready, first by name), but no port has carrier.
+  const host = await db.host.create({ data: { name: "a-unlinked", hostname: "a-unlinked", online: true } });
+  const inventory = buildDgx2Inventory({ hostname: "a-unlinked" });
+  for (const nic of inventory.interfaces) Object.assign(nic, { carrier: false, operstate: "down" });
+  await storeSnapshot(db, host.id, { hash: "a-unlinked", scannedAt: new Date(), inventory });
+  for (const o of [{}, { maxPerPf: 8 }]) {
+    const linked = await placeAndReserve(db, queries, { request: ask(o), pool, dryRun: true, actor: "test" });
+    if (linked.kind !== "planned") throw new Error(JSON.stringify(linked));
+    expect([o, linked.placement.host]).toEqual([o, await onEveryRow(ask(o))]);
+    expect(linked.placement.host).not.toBe("a-unlinked");
+    expect(linked.placement.vfs.every((v) => v.port?.link === "up")).toBe(true);
+    const any = await placeAndReserve(db, queries, { request: ask({ ...o, link: "any" }), pool, dryRun: true, actor: "test" });
+    if (any.kind !== "planned") throw new Error(JSON.stringify(any));
+    expect([o, any.placement.host, any.placement.vfs[0]!.port]).toEqual([o, "a-unlinked", { netdev: "enp53s0f0", link: "down", speedMbps: null }]);
+  }
+});

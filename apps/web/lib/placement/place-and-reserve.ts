@@ -146,6 +146,7 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             selector: request.pool.selector,
             count: request.count,
             numa: request.numa,
+            link: request.link,
             minPfs: request.minPfs,
             maxPerPf: request.maxPerPf,
             hostLabels: request.hostLabels,

@@ -1,19 +1,10 @@
-import type { LinkPolicy, NumaPolicy, PoolSelector } from "@vfleet/core";
+import type { PoolSelector, WhatIfRequest } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
-export type CandidateQuery = {
-  selector: PoolSelector;
-  count: number;
-  numa: NumaPolicy;
-  /** "up" (default): PFs whose port has no carrier are left out. */
-  link?: LinkPolicy;
-  minPfs?: number;
-  maxPerPf?: number;
-  hostLabels?: Record<string, string>;
-  limit?: number;
-};
+/** What the prefilter judges: the what-if's request (count, NUMA, link, spread, cap, labels) on a pool's selector. */
+export type CandidateQuery = WhatIfRequest & { selector: PoolSelector; limit?: number };
 
 /**
  * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
