@@ -147,6 +147,7 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             count: request.count,
             numa: request.numa,
             link: request.link,
+            strategy: request.strategy,
             minPfs: request.minPfs,
             maxPerPf: request.maxPerPf,
             hostLabels: request.hostLabels,

@@ -1,11 +1,13 @@
 import { parseCpuList } from "../sizing/parse-cpu-list.ts";
 import { allocateMacs, checkExplicitMacs } from "./allocate-macs.ts";
 import { hostMatches, poolDevices, poolPfs } from "./match-pool.ts";
+import { summarizePf } from "./pf-summary.ts";
 import type { PlacementDevice, PlacementGuest, PlacementHost, PlacementPf, Pool } from "./placement-types.ts";
 import { sizeGuest, type GuestSizing } from "./size-guest.ts";
 import {
   solveDeviceScope,
   solveVfScope,
+  vfScopeTotals,
   type ScopeResult,
   type ScopeShortfall,
   type ScopeSolution,
@@ -20,6 +22,17 @@ export type NumaPolicy = "required" | "preferred" | "none";
  * `spread` balances the fleet (the freest host that fits).
  */
 export type PlacementStrategy = "pack" | "spread";
+
+/** How a host that fits stands against another: NUMA-local first, then the strategy on its free VFs, then fewest jobs. */
+export type Standing = { local: boolean; cost: number; free: number };
+
+/** Negative when `a` is the better host for this strategy, positive when `b` is, 0 for a tie. */
+export function compareStanding(a: Standing, b: Standing, strategy: PlacementStrategy | undefined): number {
+  if (a.local !== b.local) return a.local ? -1 : 1;
+  if (strategy === "pack" && a.free !== b.free) return a.free - b.free;
+  if (strategy === "spread" && a.free !== b.free) return b.free - a.free;
+  return a.cost - b.cost;
+}
 
 /** Ports a VF request may use: with carrier only (the default), or any. */
 export type LinkPolicy = "up" | "any";
@@ -207,7 +220,9 @@ export function placeRequest(
   let offline = 0;
   let unlinkedLeftOut = 0;
   const shortfalls: PlacementCandidate[] = [];
-  let best: { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; guest: PlacementGuest | undefined } | undefined;
+  let best:
+    | { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; free: number; guest: PlacementGuest | undefined }
+    | undefined;
   for (const host of hosts) {
     if (onlyHost !== undefined && host.name !== onlyHost) continue;
     if (!hostMatches({ hostLabels: request.hostLabels }, host)) continue;
@@ -244,6 +259,13 @@ export function placeRequest(
     }
     const nodes = [...new Set([...pfs, ...devices].map((x) => x.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
     let localFits = false;
+    // What the host has free in this pool: what pack fills and spread balances.
+    // Only a strategy reads it: classifying every PF twice would cost the plain request at fleet scale.
+    const free = !request.strategy
+      ? 0
+      : isDevicePool
+        ? devices.length
+        : vfScopeTotals(pfs.map(summarizePf), Number.POSITIVE_INFINITY).available;
     for (const scope of scopesFor(request, nodes, guestNode)) {
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && localFits) continue;
@@ -253,8 +275,10 @@ export function placeRequest(
         continue;
       }
       const local = !scope.all;
-      const better = !best || (local && !best.local) || (local === best.local && result.solution.cost < best.solution.cost);
-      if (better) best = { host, scope, solution: result.solution, local, guest };
+      const standing = { local, cost: result.solution.cost, free };
+      const better =
+        !best || compareStanding(standing, { local: best.local, cost: best.solution.cost, free: best.free }, request.strategy) < 0;
+      if (better) best = { host, scope, solution: result.solution, local, free, guest };
       localFits ||= local;
     }
   }

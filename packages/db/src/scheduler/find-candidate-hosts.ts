@@ -1,10 +1,10 @@
-import type { PoolSelector, WhatIfRequest } from "@vfleet/core";
+import type { PlacementStrategy, PoolSelector, WhatIfRequest } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
 /** What the prefilter judges: the what-if's request (count, NUMA, link, spread, cap, labels) on a pool's selector. */
-export type CandidateQuery = WhatIfRequest & { selector: PoolSelector; limit?: number };
+export type CandidateQuery = WhatIfRequest & { selector: PoolSelector; strategy?: PlacementStrategy; limit?: number };
 
 /**
  * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
@@ -43,7 +43,14 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
     SELECT "hostId" FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
-    ORDER BY min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
+    ORDER BY ${strategyOrder(q.strategy)} min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
     LIMIT ${q.limit ?? 8}`;
   return found.map((r) => r.hostId);
+}
+
+/** Pack takes the candidates with the fewest free VFs first, spread those with the most; else by jobs alone. */
+function strategyOrder(strategy: PlacementStrategy | undefined): Prisma.Sql {
+  if (strategy === "pack") return Prisma.sql`max(avail) ASC,`;
+  if (strategy === "spread") return Prisma.sql`max(avail) DESC,`;
+  return Prisma.empty;
 }
