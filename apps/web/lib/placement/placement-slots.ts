@@ -8,12 +8,19 @@ import type { Db } from "@vfleet/db";
  */
 export const PLACEMENTS_PER_PROCESS = 2;
 
-const queues = new WeakMap<Db, { running: number; waiting: (() => void)[] }>();
+const queues = new WeakMap<Db, { running: number; waiting: (() => void)[]; limit: number }>();
+
+/** Change one client's limit (the placement benchmark compares limits on the same fleet). */
+export function setPlacementSlots(db: Db, limit: number): void {
+  const q = queues.get(db);
+  if (q) q.limit = limit;
+  else queues.set(db, { running: 0, waiting: [], limit });
+}
 
 export async function withPlacementSlot<T>(db: Db, run: () => Promise<T>): Promise<T> {
   let q = queues.get(db);
-  if (!q) queues.set(db, (q = { running: 0, waiting: [] }));
-  if (q.running >= PLACEMENTS_PER_PROCESS) await new Promise<void>((resolve) => q.waiting.push(resolve));
+  if (!q) queues.set(db, (q = { running: 0, waiting: [], limit: PLACEMENTS_PER_PROCESS }));
+  if (q.running >= q.limit) await new Promise<void>((resolve) => q.waiting.push(resolve));
   else q.running++;
   try {
     return await run();
