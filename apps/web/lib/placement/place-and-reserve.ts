@@ -148,6 +148,7 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             numa: request.numa,
             link: request.link,
             strategy: request.strategy,
+            spread: request.spread,
             minPfs: request.minPfs,
             maxPerPf: request.maxPerPf,
             hostLabels: request.hostLabels,

@@ -4,7 +4,13 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
 /** What the prefilter judges: the what-if's request (count, NUMA, link, spread, cap, labels) on a pool's selector. */
-export type CandidateQuery = WhatIfRequest & { selector: PoolSelector; strategy?: PlacementStrategy; limit?: number };
+export type CandidateQuery = WhatIfRequest & {
+  selector: PoolSelector;
+  strategy?: PlacementStrategy;
+  /** The request's random offset: equally good hosts come in an order it shuffles (else by id), so concurrent requests look at different ones of many alike hosts instead of all at the same 8 (and collide on their VFs). */
+  spread?: number;
+  limit?: number;
+};
 
 /**
  * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
@@ -43,7 +49,7 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
     SELECT "hostId" FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
-    ORDER BY ${strategyOrder(q.strategy)} min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
+    ORDER BY ${strategyOrder(q.strategy)} min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), ${q.spread ? Prisma.sql`md5("hostId" || ${String(q.spread)}),` : Prisma.empty} "hostId"
     LIMIT ${q.limit ?? 8}`;
   return found.map((r) => r.hostId);
 }
