@@ -17,6 +17,7 @@ import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
+import { benchFragmentation } from "./bench/fragmentation.ts";
 import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchLoad } from "./bench/load.ts";
 import { benchIdentity } from "./bench/identity.ts";
@@ -83,6 +84,8 @@ async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
+  // `pnpm bench fragmentation`: pack, spread and first-fit on the same random history (pure, no database).
+  if (process.argv[2] === "fragmentation") return benchFragmentation();
   if (process.argv[2] === "load") return benchLoad(process.argv.slice(3));
   if (process.argv[2] === "agent-idle") return benchAgentIdle();
   if (process.argv[2] === "capacity-history") return benchCapacityHistory();

@@ -132,6 +132,18 @@ describe("scan of the dgx2 profile", () => {
     }
   });
 
+  it("reads link and speed per port as seed 000 has them: carrier at 100 Gb/s on the dual-port card only", () => {
+    const pfPorts = inv.interfaces.filter((i) => /^enp\d+s0(f[01])?$/.test(i.name));
+    expect(pfPorts).toHaveLength(10);
+    const linked = pfPorts.filter((i) => i.carrier).map((i) => [i.name, i.speedMbps]);
+    expect(linked).toEqual([
+      ["enp134s0f0", 100_000],
+      ["enp134s0f1", 100_000],
+    ]);
+    // Without carrier the kernel's speed file says -1 (unknown): no speed, never a stale one.
+    expect(pfPorts.filter((i) => !i.carrier).every((i) => i.speedMbps === null)).toBe(true);
+  });
+
   it("applies --vfs to every port and to the guest", async () => {
     const small = await scanProfile("dgx2", 4);
     expect(small.devices.filter((d) => d.physfn)).toHaveLength(40);

@@ -77,16 +77,34 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   await page.getByTestId("pool-cx5").getByTestId("pool-place-link").click();
   const place = page.getByTestId("placement-form");
   await place.waitFor();
-  await place.getByTestId("place-count").fill("4");
+  // Seed 000's DGX-2: only the dual-port card has carrier. 16 NUMA-local over 4 PFs cannot be had on
+  // linked ports: the form says so and offers the ports without link, where the split is 4/4/4/4.
+  await place.getByTestId("place-count").fill("16");
+  await place.getByTestId("place-minPfs").fill("4");
   await place.getByTestId("place-numa").selectOption("required");
   await place.getByTestId("place-guest").fill(guest);
   await place.getByTestId("place-vcpus").fill("2");
   await place.getByTestId("place-memoryMiB").fill("2048");
   await place.getByTestId("place-preview").click();
+  await place.getByTestId("place-use-any-link").click();
   const shown = place.getByTestId("placement-preview");
+  await shown.waitFor();
+  expect(await shown.getByTestId("placement-split").textContent()).toContain("4 / 4 / 4 / 4");
+  expect(await shown.getByTestId("placement-pf").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-link")))).toEqual(
+    Array(4).fill("down"),
+  );
+  await page.screenshot({ path: join(RESULTS, "placement-link-any.png"), fullPage: true });
+
+  // 4 on linked ports: the preview names the port, and Confirm runs exactly the previewed VFs.
+  await place.getByTestId("place-count").fill("4");
+  await place.getByTestId("place-minPfs").fill("");
+  await place.getByTestId("place-link").selectOption("up");
+  await place.getByTestId("place-preview").click();
   await shown.waitFor();
   expect(await shown.getAttribute("data-host")).toBe("dgx-place");
   expect(await shown.getByTestId("placement-vf").count()).toBe(4);
+  expect(await shown.getByTestId("placement-pf").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-link")))).not.toContain("down");
+  const previewed = await shown.getByTestId("placement-vf").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-address")));
   expect(await shown.getByTestId("placement-guest").getAttribute("data-verdict")).toBe("pass");
   expect(await stack.db.assignment.count()).toBe(0);
   await page.screenshot({ path: join(RESULTS, "placement-preview.png"), fullPage: true });
@@ -95,7 +113,9 @@ it("creates a pool, places VFs on a new guest, watches the plan, and releases th
   await place.getByTestId("place-plan-link").click();
   await page.locator('[data-testid="plan-state"][data-state="succeeded"]').waitFor({ timeout: 120_000 });
   await page.screenshot({ path: join(RESULTS, "placement-plan.png"), fullPage: true });
-  expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toHaveLength(4);
+  const attached = parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs;
+  expect(attached).toHaveLength(4);
+  expect(attached.map((h) => h.address).sort()).toEqual([...previewed].sort());
 
   await page.goto(`${stack.plane.url}/assignments`);
   const group = page.getByTestId(`assignments-${guest}`);

@@ -8,6 +8,10 @@ import type {
   revokeApiToken,
   createEnrollmentToken,
   createJobs,
+  createJobGroup,
+  savePlacementPreview,
+  readPlacementPreview,
+  dropPlacementPreview,
   findMacUsers,
   fleetTotals,
   getHost,
@@ -79,6 +83,10 @@ export interface DbQueries {
   savePool: typeof savePool;
   listPools: typeof listPools;
   getPool: typeof getPool;
+  createJobGroup: typeof createJobGroup;
+  savePlacementPreview: typeof savePlacementPreview;
+  readPlacementPreview: typeof readPlacementPreview;
+  dropPlacementPreview: typeof dropPlacementPreview;
   setHostLabels: typeof setHostLabels;
   getHostLabels: typeof getHostLabels;
   listAssignments: typeof listAssignments;

@@ -1,28 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import {
-  applyMigrations,
-  cancelJob,
-  createDb,
-  createJobs,
-  findCandidateHosts,
-  findHostIds,
-  getHost,
-  getPlan,
-  listUsedMacs,
-  loadPlacementHosts,
-  loadPoolSummaries,
-  savePool,
-  startDatabase,
-  storeSnapshot,
-  type Database,
-  type Db,
-  type PoolView,
-} from "@vfleet/db";
+import { cancelJob, type Db, type PoolView } from "@vfleet/db";
 import { placeAndReserve, type PlaceOutcome } from "../lib/placement/place-and-reserve.ts";
-import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
+import { expectEachVfHeldOnce, RACE_PF, startRaceFleet, type RaceFleet } from "./one-pf-race-fleet.ts";
+import { schedulerQueries } from "./scheduler-queries.ts";
 
 /**
  * Reservations under contention, as several control-plane processes would make them: eight
@@ -36,43 +16,18 @@ import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 const ROUNDS = Number(process.env.RACE_ROUNDS ?? 200);
 const REQUESTS = 50;
 const PROCESSES = 8;
-const PF = "0000:35:00.0";
 
-let dir: string;
-let database: Database;
+let fleet: RaceFleet;
 let clients: Db[] = [];
 let pool: PoolView;
-const queries = { loadPlacementHosts, findCandidateHosts, loadPoolSummaries, findHostIds, listUsedMacs, getHost, createJobs, getPlan };
+const queries = schedulerQueries;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vfleet-placement-race-"));
-  database = await startDatabase({ dataDir: join(dir, "pg") });
-  await applyMigrations(database.url);
-  // As PROCESSES control planes would be configured: their pools together stay under PostgreSQL's max_connections (100).
-  clients = Array.from({ length: PROCESSES }, () => createDb(database.url, { poolMax: 10 }));
-  const db = clients[0]!;
-  const host = await db.host.create({ data: { name: "dgx2-01", hostname: "dgx2-01", online: true } });
-  // One ConnectX-5 port of the DGX-2 whose first 8 VFs are in a guest: 8 free (ready) VFs left,
-  // and no count change possible under an assigned VF.
-  const inventory = buildDgx2Inventory({ assigned: 8 });
-  const keep = (a: string) => !a.startsWith("0000:") || a.startsWith("0000:00:") || a.startsWith("0000:35:");
-  inventory.devices = inventory.devices.filter((d) => keep(d.address));
-  inventory.iommuGroups = inventory.iommuGroups.filter((g) => g.devices.every(keep));
-  await storeSnapshot(db, host.id, { hash: "h1", scannedAt: new Date(), inventory });
-  const saved = await savePool(db, {
-    pool: { name: "one-pf", selector: { vendorId: "15b3", addresses: [PF] } },
-    actor: "test",
-    create: true,
-  });
-  if (!saved.ok) throw new Error(saved.reason);
-  pool = saved.pool;
+  fleet = await startRaceFleet(PROCESSES);
+  ({ clients, pool } = fleet);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.$disconnect()));
-  await database?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => fleet?.stop());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -109,17 +64,8 @@ it(`${REQUESTS} one-VF requests onto 8 free VFs, ${ROUNDS} rounds: always 8 plan
     expect(await clients[0]!.assignment.count()).toBe(0);
   }
   // The whole history: per VF, reserved and given back strictly in turn, never reserved while held.
-  const events = await clients[0]!.assignmentEvent.findMany({ orderBy: [{ address: "asc" }, { at: "asc" }] });
-  const byVf = new Map<string, string[]>();
-  for (const e of events) byVf.set(e.address, [...(byVf.get(e.address) ?? []), e.action]);
-  expect(byVf.size).toBe(8);
-  expect([...byVf.values()].reduce((n, a) => n + a.length, 0)).toBe(ROUNDS * 8 * 2);
-  for (const [address, actions] of byVf) {
-    const held = actions.reduce((h, a) => {
-      const next = a === "reserved" ? h + 1 : h - 1;
-      if (next < 0 || next > 1) throw new Error(`${address}: ${a} while ${h} reservations were held`);
-      return next;
-    }, 0);
-    expect([address, held]).toEqual([address, 0]);
-  }
+  const held = await expectEachVfHeldOnce(clients[0]!);
+  expect(held.size).toBe(8);
+  expect([...held.values()].every((n) => n === 0)).toBe(true);
+  expect(await clients[0]!.assignmentEvent.count()).toBe(ROUNDS * 8 * 2);
 }, 1_800_000);

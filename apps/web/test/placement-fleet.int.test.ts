@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   applyMigrations,
   createDb,
+  createJobGroup,
   createJobs,
   findCandidateHosts,
   findHostIds,
@@ -21,8 +22,9 @@ import {
   type Db,
   type PoolView,
 } from "@vfleet/db";
-import { placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
+import { confirmPlacement, placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
+import { schedulerQueries } from "./scheduler-queries.ts";
 
 /**
  * A placement with no host named goes through the prefilter, the choice on stored per-PF counts
@@ -33,16 +35,7 @@ let dir: string;
 let database: Database;
 let db: Db;
 let pool: PoolView;
-const queries: SchedulerQueries = {
-  loadPlacementHosts,
-  findCandidateHosts,
-  loadPoolSummaries,
-  findHostIds,
-  listUsedMacs,
-  getHost,
-  createJobs,
-  getPlan,
-};
+const queries = schedulerQueries;
 
 /** A DGX-2 whose VFs are ready (vfio-pci), or all on mlx5_core (bindable: 16 binds for 16 VFs). */
 async function storeHost(name: string, o: { bindable?: boolean; online?: boolean; assigned?: number } = {}): Promise<string> {
@@ -160,4 +153,110 @@ it("takes the next best candidate when a reservation takes the winner between th
   if (outcome.kind !== "planned") throw new Error(JSON.stringify(outcome));
   expect(outcome.placement.host).toBe("c-ready");
   expect(outcome.placement.host).toBe(await onEveryRow(ask()));
+});
+
+it("leaves ports without carrier out unless link is any, through the prefilter's per-node sums and per-PF rows alike", async () => {
+  // The best host by every other measure (all 160 VFs ready, first by name), but no port has carrier.
+  const host = await db.host.create({ data: { name: "a-unlinked", hostname: "a-unlinked", online: true } });
+  const inventory = buildDgx2Inventory({ hostname: "a-unlinked" });
+  for (const nic of inventory.interfaces) Object.assign(nic, { carrier: false, operstate: "down" });
+  await storeSnapshot(db, host.id, { hash: "a-unlinked", scannedAt: new Date(), inventory });
+  for (const o of [{}, { maxPerPf: 8 }]) {
+    const linked = await placeAndReserve(db, queries, { request: ask(o), pool, dryRun: true, actor: "test" });
+    if (linked.kind !== "planned") throw new Error(JSON.stringify(linked));
+    expect([o, linked.placement.host]).toEqual([o, await onEveryRow(ask(o))]);
+    expect(linked.placement.host).not.toBe("a-unlinked");
+    expect(linked.placement.vfs.every((v) => v.port?.link === "up")).toBe(true);
+    const any = await placeAndReserve(db, queries, { request: ask({ ...o, link: "any" }), pool, dryRun: true, actor: "test" });
+    if (any.kind !== "planned") throw new Error(JSON.stringify(any));
+    expect([o, any.placement.host, any.placement.vfs[0]!.port]).toEqual([
+      o,
+      "a-unlinked",
+      { netdev: "enp53s0f0", link: "down", speedMbps: null },
+    ]);
+  }
+});
+
+it("a group with anti-affinity by host lands on distinct hosts in one transaction; a confirm that finds one guest's VF taken queues none", async () => {
+  const group = { replicas: 3, antiAffinity: { by: "host" as const } };
+  const request = ask({ count: 4, minPfs: undefined, numa: "none", link: "any", guest: { name: "grp", vcpus: 2, memoryMiB: 2048 } });
+  const placed = await placeAndReserve(db, queries, { request, pool, dryRun: false, actor: "test", group });
+  if (placed.kind !== "planned-group") throw new Error(JSON.stringify(placed));
+  expect(placed.guests.map((g) => g.placement.guest.name)).toEqual(["grp-1", "grp-2", "grp-3"]);
+  expect(new Set(placed.guests.map((g) => g.placement.host)).size).toBe(3);
+  const reserved = await db.assignment.findMany({ where: { planId: { in: placed.guests.map((g) => g.plan!.id) }, transient: false } });
+  expect(reserved.map((a) => a.address).sort()).toEqual(placed.guests.flatMap((g) => g.placement.vfs.map((v) => v.address)).sort());
+
+  const preview = await placeAndReserve(db, queries, {
+    request: { ...request, guest: { ...request.guest, name: "two" } },
+    pool,
+    dryRun: true,
+    actor: "test",
+    group: { replicas: 2, antiAffinity: { by: "host" } },
+  });
+  if (preview.kind !== "planned-group") throw new Error(JSON.stringify(preview));
+  // Another operator takes one VF of the second guest's preview before the group is confirmed.
+  const second = preview.guests[1]!.placement;
+  const vf = second.vfs[0]!;
+  const job = {
+    ref: "attach",
+    job: {
+      kind: "guest.attach" as const,
+      params: { guest: "other", devices: [{ address: vf.address, kind: "hostdev" as const }], live: false, config: true },
+    },
+    summary: "attach",
+    dependsOn: [],
+    resourceKeys: ["guest:other"],
+    before: null,
+  };
+  const reservation = {
+    address: vf.address,
+    guest: "other",
+    pool: "cx5",
+    pf: vf.pf,
+    transient: false,
+    mac: null,
+    vlan: null,
+    previousDriver: vf.driver,
+    previousMac: null,
+    previousVlan: null,
+  };
+  expect(
+    (
+      await createJobs(db, {
+        hostId: second.hostId,
+        createdBy: "other",
+        plan: { title: "other" },
+        jobs: [job],
+        reservations: [reservation],
+      })
+    ).ok,
+  ).toBe(true);
+  const plans = await db.plan.count();
+  const confirmed = await confirmPlacement(db, queries, { id: preview.previewId!, actor: "test" });
+  if (confirmed.kind !== "changed") throw new Error(JSON.stringify(confirmed));
+  expect(confirmed.changes.join(" ")).toContain(vf.address);
+  expect(confirmed.preview.kind).toBe("planned-group");
+  expect(await db.plan.count()).toBe(plans);
+  // All or nothing in the database too: when the second plan's reservation is refused inside the
+  // transaction, the first plan (its own free VF on another host) is rolled back with it.
+  const first = preview.guests[0]!.placement;
+  const free = first.vfs[0]!;
+  const own = (hostId: string, address: string, guest: string) => ({
+    hostId,
+    createdBy: "test",
+    plan: { title: guest },
+    jobs: [
+      {
+        ...job,
+        job: { ...job.job, params: { ...job.job.params, guest, devices: [{ address, kind: "hostdev" as const }] } },
+        resourceKeys: [`guest:${guest}`],
+      },
+    ],
+    reservations: [{ ...reservation, address, guest, pf: null }],
+  });
+  const both = await createJobGroup(db, [own(first.hostId, free.address, "first"), own(second.hostId, vf.address, "second")]);
+  expect(both.ok).toBe(false);
+  expect(await db.plan.count()).toBe(plans);
+  expect(await db.assignment.count({ where: { address: free.address, hostId: first.hostId } })).toBe(0);
 });

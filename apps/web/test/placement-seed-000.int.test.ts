@@ -91,8 +91,23 @@ describe("seed 000 through the scheduler", () => {
       ["dgx2-01", 1, 96, 6],
     ]);
 
-    const what = (await api.post("/api/v1/placements/what-if", { pool: "cx5", count: 160 })).body;
-    expect(what.hosts).toEqual([{ host: "dgx2-01", now: 0, afterCreate: 160, numaNode: null, fits: true }]);
+    // Seed 000: only the dual-port card (2 of 10 ports) has carrier. On linked ports 32 fit; on any, 160.
+    const what = (await api.post("/api/v1/placements/what-if", { pool: "cx5", count: 160, link: "any" })).body;
+    expect(what.hosts).toEqual([{ host: "dgx2-01", now: 0, afterCreate: 160, numaNode: null, fits: true, why: [] }]);
+    const linked = (await api.post("/api/v1/placements/what-if", { pool: "cx5", count: 160 })).body;
+    expect(linked.hosts).toEqual([
+      {
+        host: "dgx2-01",
+        now: 0,
+        afterCreate: 32,
+        numaNode: null,
+        fits: false,
+        why: [
+          'link: 8 of 10 PFs have no carrier; their 128 free VFs are not counted (link: "any" counts them)',
+          "count: 32 of 160 VFs free (0 ready, 0 bindable, 32 creatable)",
+        ],
+      },
+    ]);
 
     const bad: [unknown, string][] = [
       [{ pool: "cx5", count: 0, guest: { name: guest } }, "count"],
@@ -122,6 +137,7 @@ describe("seed 000 through the scheduler", () => {
       pool: "cx5",
       count: 160,
       numa: "required",
+      link: "any",
       guest: { name: guest, vcpus: 4, memoryMiB: 512 },
     });
     expect(res.status).toBe(409);
@@ -140,6 +156,7 @@ describe("seed 000 through the scheduler", () => {
         pool: "cx5",
         count: 160,
         numa: "none",
+        link: "any",
         minPfs: 10,
         maxPerPf: 16,
         guest: { name: guest, host: "dgx2-01", vcpus: 4, memoryMiB: 512 },
@@ -171,9 +188,18 @@ describe("seed 000 through the scheduler", () => {
       expect(kinds.slice(-2)).toEqual(["guest.define", "guest.attach"]);
       expect(await stack.db.assignment.count()).toBe(0);
 
+      // Without link "any" the ports without carrier are left out, and the refusal says what they would give.
+      const onLinked = await api.post("/api/v1/placements", { ...ask, link: "up", minPfs: 2, dryRun: true });
+      expect([onLinked.status, onLinked.body.withoutLink]).toEqual([409, { fits: true, host: "dgx2-01", available: 160 }]);
+      // Every PF's port, link and share is in the preview: 16 on each of the 10 ports, 8 of them without link.
+      expect(p.pfs.map((x: { vfs: number }) => x.vfs)).toEqual(Array(10).fill(16));
+      expect(p.pfs.filter((x: { link: string }) => x.link === "down")).toHaveLength(8);
+
       const before = await inventory();
-      const res = await api.post("/api/v1/placements", ask);
+      // Confirming the dry run queues exactly what it showed.
+      const res = await api.post("/api/v1/placements", { confirm: p.id });
       expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(201);
+      expect(res.body.placement.vfs.map((v: { address: string }) => v.address)).toEqual(p.vfs.map((v: { address: string }) => v.address));
       expect(await stack.db.assignment.count({ where: { state: "reserved", transient: false } })).toBe(160);
       // While the plan holds them, the same VFs cannot be placed again.
       const again = await api.post("/api/v1/placements", { ...ask, guest: { ...ask.guest, name: `${guest}-2` } });

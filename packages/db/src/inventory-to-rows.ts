@@ -21,7 +21,7 @@ export function inventoryToRows(hostId: string, inventory: Inventory): Inventory
     pciDevices: inventory.devices.map((device) => pciDeviceRow(hostId, device)),
     physicalFunctions: [],
     virtualFunctions: [],
-    netInterfaces: inventory.interfaces.map((nic) => ({ hostId, ...nic })),
+    netInterfaces: inventory.interfaces.map((nic) => ({ hostId, ...nic, speedMbps: nic.speedMbps ?? null })),
     guests: [],
     guestHostdevs: [],
   };

@@ -10,8 +10,8 @@ const byString =
  * - devices by address; each PF's `sriov.vfs` in `virtfnN` order, `sriov.vfConfigs` by index;
  * - IOMMU groups by id, each group's devices by address;
  * - interfaces and guests by name;
- * - guest fields newer than protocol 1.0 (`memoryHardLimitKiB`, `numaMemoryNodes`) are null
- *   when the agent left them out (older agents do);
+ * - guest fields newer than protocol 1.0 (`memoryHardLimitKiB`, `numaMemoryNodes`) and an
+ *   interface's `speedMbps` (1.9) are null when the agent left them out (older agents do);
  * - kept as reported: a guest's hostdevs (definition order matters to libvirt), a device's
  *   netInterfaces, and everything in host facts.
  * Scanned and stored inventories compare equal after this, whatever order the agent read in.
@@ -27,7 +27,7 @@ export function normalizeInventory(inventory: Inventory): Inventory {
           : device,
       ),
     iommuGroups: [...inventory.iommuGroups].sort((a, b) => a.id - b.id).map((group) => ({ ...group, devices: [...group.devices].sort() })),
-    interfaces: [...inventory.interfaces].sort(byString((i) => i.name)),
+    interfaces: [...inventory.interfaces].sort(byString((i) => i.name)).map((nic) => ({ ...nic, speedMbps: nic.speedMbps ?? null })),
     guests: [...inventory.guests]
       .sort(byString((g) => g.name))
       .map((guest) => ({ ...guest, memoryHardLimitKiB: guest.memoryHardLimitKiB ?? null, numaMemoryNodes: guest.numaMemoryNodes ?? null })),

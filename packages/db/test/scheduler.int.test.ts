@@ -152,11 +152,11 @@ describe("scheduler storage", () => {
     const sums = (table: "PfCapacity" | "NodeCapacity") =>
       ctx.db.$queryRawUnsafe<unknown[]>(
         table === "NodeCapacity"
-          ? `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", available, ready, bindable, pfs FROM "NodeCapacity" WHERE "hostId" = ANY($1) ORDER BY key`
-          : `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready, sum(bindable)::int AS bindable,
+          ? `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", "portDown", available, ready, bindable, pfs FROM "NodeCapacity" WHERE "hostId" = ANY($1) ORDER BY key`
+          : `SELECT "hostId", "vendorId", "deviceId", driver, "numaNode", "portState" IS NOT DISTINCT FROM 'down' AS "portDown", sum(ready + bindable + creatable)::int AS available, sum(ready)::int AS ready, sum(bindable)::int AS bindable,
            (count(*) FILTER (WHERE ready + bindable + creatable > 0))::int AS pfs
-         FROM "PfCapacity" WHERE "hostId" = ANY($1) GROUP BY 1, 2, 3, 4, 5
-         ORDER BY "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '')`,
+         FROM "PfCapacity" WHERE "hostId" = ANY($1) GROUP BY 1, 2, 3, 4, 5, 6
+         ORDER BY "hostId" || '/' || "vendorId" || ':' || "deviceId" || '/' || COALESCE(driver, '') || '/' || COALESCE("numaNode"::text, '') || '/' || ("portState" IS NOT DISTINCT FROM 'down')::text`,
         [plain, busy],
       );
     expect(await sums("NodeCapacity")).toEqual(await sums("PfCapacity"));

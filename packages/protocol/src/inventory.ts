@@ -126,6 +126,8 @@ export const NetInterface = z.object({
   pciAddress: Bdf.nullable(),
   /** Bond or bridge this interface is enslaved to (`master` link). */
   master: WireString.nullable(),
+  /** `speed` in Mb/s while the link is up; null when down or unreadable (`-1`, EINVAL). Since 1.11. */
+  speedMbps: z.number().int().min(0).max(10_000_000, "must be at most 10,000,000 Mb/s").nullable().optional(),
 });
 export type NetInterface = z.infer<typeof NetInterface>;
 

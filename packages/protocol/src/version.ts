@@ -37,8 +37,11 @@
  *   (what the hardware offers: interrupt remapping is bit 3; optional field). host.unread may also
  *   name /proc/cpuinfo, /proc/meminfo, /proc/net/route, /sys/class/iommu and /sys/class/net, and a
  *   scan without /sys/class takes the IOMMU units and netdevs from /sys/devices. Older peers ignore it.
+ * - 1.11 (2026-12): inventory.interfaces[].speedMbps, a port's link speed (`/sys/class/net/<if>/speed`,
+ *   optional). Placement keeps to ports with carrier; from an older agent it knows the carrier but
+ *   shows the speed as unknown.
  */
-export const PROTOCOL_VERSION = "1.10";
+export const PROTOCOL_VERSION = "1.11";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -1,6 +1,7 @@
 import { readlink, realpath } from "node:fs/promises";
 import path from "node:path";
 import type { NetInterface } from "@vfleet/protocol";
+import { readPortSpeed } from "./read-port-speed.ts";
 import { exists, listDir, readLinkName, readText } from "./read-sysfs.ts";
 
 const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
@@ -24,7 +25,7 @@ async function pciAddressOf(netDir: string): Promise<string | null> {
 }
 
 /**
- * One netdev with MAC, carrier, operstate, PCI function and master, from its /sys/class/net entry
+ * One netdev with MAC, carrier, operstate, PCI function, master and speed, from its /sys/class/net entry
  * or, in a capture without /sys/class, from its own directory under /sys/devices (`netDir`).
  */
 export async function readInterface(root: string, name: string, netDir = path.join(root, "sys/class/net", name)): Promise<NetInterface> {
@@ -35,7 +36,9 @@ export async function readInterface(root: string, name: string, netDir = path.jo
     pciAddressOf(netDir),
     readLinkName(path.join(netDir, "master")),
   ]);
-  return { name, mac: mac || null, carrier: carrier === null ? null : carrier === "1", operstate, pciAddress, master };
+  const hasCarrier = carrier === null ? null : carrier === "1";
+  const speedMbps = await readPortSpeed(netDir, hasCarrier);
+  return { name, mac: mac || null, carrier: hasCarrier, operstate, pciAddress, master, speedMbps };
 }
 
 /**

@@ -6,16 +6,28 @@ import { PlacementPreview, type PlacementView } from "./placement-preview.tsx";
 import { button, input, label, num, send } from "./ui.ts";
 
 type Candidate = { host: string; numaNode: number | null; available: number; why: string | null };
+type Refusal = {
+  error: string;
+  field?: string;
+  candidates?: Candidate[];
+  /** What ports without link would give (link: "any"). */
+  withoutLink?: { fits: boolean; host: string | null; available: number };
+  /** A confirm found the fleet moved: what changed (the new preview replaces the old one). */
+  changes?: string[];
+};
 
 /**
- * "Give this guest VFs": pool, count, NUMA locality, spread, guest (existing or new), MACs and
- * VLAN. Preview is a dry run (nothing reserved); Confirm reserves and queues the plan.
+ * "Give this guest VFs": pool, count, NUMA locality, ports with link or any, spread, guest
+ * (existing or new), MACs and VLAN. Preview is a dry run (nothing reserved); Confirm runs
+ * exactly that preview (its id), or shows what changed and the new preview to confirm instead.
  */
 export function PlacementForm({ pools, initial }: { pools: string[]; initial: Record<string, string> }) {
   const [f, setF] = useState<Record<string, string>>({
     pool: pools[0] ?? "",
     count: "16",
     numa: "preferred",
+    link: "up",
+    strategy: "",
     minPfs: "",
     maxPerPf: "",
     guest: "",
@@ -27,7 +39,7 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
     ...initial,
   });
   const [preview, setPreview] = useState<PlacementView | null>(null);
-  const [error, setError] = useState<{ error: string; field?: string; candidates?: Candidate[] } | null>(null);
+  const [error, setError] = useState<Refusal | null>(null);
   const [plan, setPlan] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (key: string) => (e: { target: { value: string } }) => {
@@ -36,10 +48,12 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
     setError(null);
   };
 
-  const body = (dryRun: boolean) => ({
-    pool: f.pool,
-    count: num(f.count!),
-    numa: f.numa,
+  const body = (dryRun: boolean, o: Record<string, string> = f) => ({
+    pool: o.pool,
+    count: num(o.count!),
+    numa: o.numa,
+    link: o.link,
+    ...(o.strategy ? { strategy: o.strategy } : {}),
     dryRun,
     ...(f.minPfs ? { minPfs: num(f.minPfs) } : {}),
     ...(f.maxPerPf ? { maxPerPf: num(f.maxPerPf) } : {}),
@@ -52,9 +66,10 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
     ...(f.vlan ? { vlan: num(f.vlan) } : {}),
     ...(f.allocateMacs === "on" ? { allocateMacs: true } : {}),
   });
-  const submit = async (dryRun: boolean) => {
+  /** Preview (dry run), or confirm the preview on screen by its id: never a new placement behind the operator's back. */
+  const submit = async (dryRun: boolean, o: Record<string, string> = f) => {
     setBusy(true);
-    const r = await send("POST", "/api/v1/placements", body(dryRun));
+    const r = await send("POST", "/api/v1/placements", dryRun || !preview?.id ? body(dryRun, o) : { confirm: preview.id });
     setBusy(false);
     if (r.status === 200) {
       setPreview(r.body.placement);
@@ -67,7 +82,14 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
       setError(null);
       return;
     }
+    // A confirm whose VFs moved: show what changed and the new preview, which the operator confirms in turn.
+    setPreview(r.body.placement ?? null);
     setError(r.body);
+  };
+  const useAnyLink = () => {
+    const o = { ...f, link: "any" };
+    setF(o);
+    void submit(true, o);
   };
 
   const field = (key: string, name: string, width = "w-16", placeholder = "") => (
@@ -102,6 +124,21 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
             <option value="none">none</option>
           </select>
         </label>
+        <label className={label}>
+          Ports
+          <select data-testid="place-link" className={input} value={f.link} onChange={set("link")}>
+            <option value="up">with link only</option>
+            <option value="any">any (also without carrier)</option>
+          </select>
+        </label>
+        <label className={label}>
+          Host choice
+          <select data-testid="place-strategy" className={input} value={f.strategy} onChange={set("strategy")}>
+            <option value="">fewest jobs</option>
+            <option value="pack">pack (busiest host that fits)</option>
+            <option value="spread">spread (freest host)</option>
+          </select>
+        </label>
         {field("minPfs", "at least PFs", "w-12")}
         {field("maxPerPf", "at most per PF", "w-12")}
         {field("guest", "Guest", "w-40", "existing or new name")}
@@ -128,6 +165,24 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
       {error && (
         <div data-testid="place-error" data-field={error.field ?? ""} className="text-xs text-red-700">
           <p>{error.error}</p>
+          {error.changes && error.changes.length > 0 && (
+            <ul className="list-disc pl-5" data-testid="place-changes">
+              {error.changes.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ul>
+          )}
+          {error.withoutLink && error.withoutLink.available > 0 && f.link !== "any" && (
+            <p data-testid="place-without-link" className="text-slate-700">
+              On ports without link (no carrier: their VFs reach no network until cabled),{" "}
+              {error.withoutLink.fits
+                ? `the request fits on ${error.withoutLink.host}.`
+                : `${error.withoutLink.host} could give ${error.withoutLink.available}.`}{" "}
+              <button type="button" data-testid="place-use-any-link" className={button} disabled={busy} onClick={useAnyLink}>
+                Preview with link: any
+              </button>
+            </p>
+          )}
           {error.candidates && error.candidates.length > 0 && (
             <ul className="list-disc pl-5" data-testid="place-candidates">
               {error.candidates.map((c) => (

@@ -1,7 +1,26 @@
-type Vf = { address: string; pf: string; index: number; numaNode: number | null; exists: boolean; source: string; mac: string | null };
-type Pf = { address: string; vfs: number; setCount: { from: number; to: number } | null };
+type Vf = {
+  address: string;
+  pf: string;
+  pfNetdev: string | null;
+  link: "up" | "down" | null;
+  index: number;
+  numaNode: number | null;
+  exists: boolean;
+  source: string;
+  mac: string | null;
+};
+type Pf = {
+  address: string;
+  netdev: string | null;
+  link: "up" | "down" | null;
+  speedMbps: number | null;
+  vfs: number;
+  setCount: { from: number; to: number } | null;
+};
 type Job = { ref: string; kind: string; summary: string };
 export type PlacementView = {
+  /** The dry run's id: Confirm runs exactly this preview. */
+  id?: string;
   host: string;
   numaNode: number | null;
   title: string;
@@ -27,6 +46,14 @@ export type PlacementView = {
 
 const VERDICT = { pass: "text-emerald-700", warn: "text-amber-700", fail: "text-red-700" } as Record<string, string>;
 
+const speed = (mbps: number | null) => (mbps === null ? "speed unknown" : mbps >= 1000 ? `${mbps / 1000} Gb/s` : `${mbps} Mb/s`);
+
+/** A PF's port in words: "enp134s0f0, link up, 100 Gb/s" or "enp53s0, no link". */
+function portText(pf: Pf): string {
+  if (!pf.netdev) return "no netdev";
+  return pf.link === "up" ? `${pf.netdev}, link up, ${speed(pf.speedMbps)}` : `${pf.netdev}, no link`;
+}
+
 /** The plan before it runs: host, PF/VF table with the kernel's addresses, the jobs in order, and the sizing verdict. */
 export function PlacementPreview({ p }: { p: PlacementView }) {
   const s = p.guest.sizing;
@@ -39,6 +66,11 @@ export function PlacementPreview({ p }: { p: PlacementView }) {
         </span>
         , {p.numaNode === null ? "NUMA: spans nodes or not asked" : `NUMA node ${p.numaNode}`}
       </p>
+      {p.id && (
+        <p className="text-slate-500" data-testid="placement-id" data-id={p.id}>
+          Confirm runs exactly this preview (these VFs, MACs and jobs), or shows what changed and a new preview.
+        </p>
+      )}
       <div data-testid="placement-guest" data-verdict={s.verdict}>
         Guest <b className="font-mono">{p.guest.name}</b> ({p.guest.exists ? "existing" : "new, defined by the plan"}):{" "}
         <span data-testid="placement-vcpus">{p.guest.vcpus}</span> vCPUs, <span data-testid="placement-memory">{p.guest.memoryMiB}</span>{" "}
@@ -61,24 +93,37 @@ export function PlacementPreview({ p }: { p: PlacementView }) {
         </ul>
       )}
       {p.pfs.length > 0 && (
-        <table className="text-left" data-testid="placement-pfs">
-          <thead className="text-slate-500">
-            <tr>
-              <th className="pr-4">PF</th>
-              <th className="pr-4">VFs taken</th>
-              <th>VF count change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.pfs.map((pf) => (
-              <tr key={pf.address} className="border-t border-slate-100">
-                <td className="pr-4 font-mono">{pf.address}</td>
-                <td className="pr-4">{pf.vfs}</td>
-                <td>{pf.setCount ? `${pf.setCount.from} -> ${pf.setCount.to}` : "—"}</td>
+        <>
+          <p data-testid="placement-split">
+            Split over {p.pfs.length} PF{p.pfs.length === 1 ? "" : "s"}: <b>{p.pfs.map((pf) => pf.vfs).join(" / ")}</b>
+            {p.pfs.some((pf) => pf.link === "down") && (
+              <span className="text-amber-700" data-testid="placement-no-link">
+                {" "}
+                — {p.pfs.filter((pf) => pf.link === "down").length} of these ports have no link: their VFs reach no network until cabled
+              </span>
+            )}
+          </p>
+          <table className="text-left" data-testid="placement-pfs">
+            <thead className="text-slate-500">
+              <tr>
+                <th className="pr-4">PF</th>
+                <th className="pr-4">Port</th>
+                <th className="pr-4">VFs taken</th>
+                <th>VF count change</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.pfs.map((pf) => (
+                <tr key={pf.address} className="border-t border-slate-100" data-testid="placement-pf" data-link={pf.link ?? ""}>
+                  <td className="pr-4 font-mono">{pf.address}</td>
+                  <td className={`pr-4 ${pf.link === "down" ? "text-amber-700" : ""}`}>{portText(pf)}</td>
+                  <td className="pr-4">{pf.vfs}</td>
+                  <td>{pf.setCount ? `${pf.setCount.from} -> ${pf.setCount.to}` : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       <details data-testid="placement-vfs" open={p.vfs.length <= 16}>
         <summary>
@@ -91,6 +136,7 @@ export function PlacementPreview({ p }: { p: PlacementView }) {
                 <td className="pr-4 font-mono">{v.address}</td>
                 <td className="pr-4 font-mono">
                   {v.pf} #{v.index}
+                  {v.pfNetdev ? ` (${v.pfNetdev}${v.link === "down" ? ", no link" : ""})` : ""}
                 </td>
                 <td className="pr-4">node {v.numaNode ?? "?"}</td>
                 <td className="pr-4">{v.exists ? v.source : "created by the plan"}</td>

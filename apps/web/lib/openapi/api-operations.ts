@@ -164,14 +164,20 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: "post",
     route: "/api/v1/placements",
-    summary: "Place N VFs from a pool for a guest: a plan (dryRun: only the answer)",
+    summary:
+      'Place N VFs from a pool for a guest (or `replicas` guests): a plan (dryRun: only the answer, with placement.id); `{ "confirm": id }` runs a dry run exactly',
     body: PlacementBody,
     responses: {
-      201: { description: "the placement, reserved, and its plan queued", schema: R.PlacementCreatedResponse },
-      200: { description: "dry run: the placement", schema: R.PlacementDryRunResponse },
+      201: {
+        description: "the placement (exactly the preview's on a confirm), reserved, and its plan queued",
+        schema: R.PlacementCreatedResponse,
+      },
+      200: { description: "dry run: the placement and its id (a group: placements)", schema: R.PlacementDryRunResponse },
       400: e("a field is invalid"),
+      404: e("confirm: no open preview with that id (expired, or confirmed already)"),
       409: {
-        description: "nothing fits: why, in numbers, and the best candidates; or the agent would refuse a job of the plan",
+        description:
+          "nothing fits: why, in numbers, and the best candidates; on a confirm: what changed and a new preview; or the agent would refuse a job of the plan",
         schema: R.NoCapacityResponse.or(R.AgentRefusalResponse),
       },
     },

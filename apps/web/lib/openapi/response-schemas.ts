@@ -167,16 +167,33 @@ export const WhatIfResponse = z.looseObject({
   hosts: z.array(z.looseObject({ host: z.string(), now: z.number().int(), afterCreate: z.number().int() })),
 });
 export const Placement = z.looseObject({
+  id: z.string().optional(),
   host: z.string(),
   guest: z.looseObject({ vcpus: z.number().int(), memoryMiB: z.number().int() }),
+  pfs: z.array(
+    z.looseObject({ address: z.string(), netdev: z.string().nullable(), link: z.enum(["up", "down"]).nullable(), vfs: z.number().int() }),
+  ),
   vfs: z.array(
-    z.looseObject({ address: z.string(), pf: z.string().nullable(), numaNode: z.number().int().nullable(), exists: z.boolean() }),
+    z.looseObject({
+      address: z.string(),
+      pf: z.string().nullable(),
+      pfNetdev: z.string().nullable(),
+      link: z.enum(["up", "down"]).nullable(),
+      numaNode: z.number().int().nullable(),
+      exists: z.boolean(),
+    }),
   ),
   jobs: z.array(z.looseObject({})),
 });
-export const PlacementDryRunResponse = z.object({ dryRun: z.literal(true), placement: Placement });
-export const PlacementCreatedResponse = z.looseObject({ placement: Placement, plan: z.looseObject({}), jobs: z.array(z.looseObject({})) });
-export const NoCapacityResponse = z.looseObject({ error: z.string(), candidates: z.array(z.looseObject({})) });
+export const PlacementDryRunResponse = z.union([
+  z.object({ dryRun: z.literal(true), placement: Placement }),
+  z.object({ dryRun: z.literal(true), id: z.string(), placements: z.array(Placement) }),
+]);
+export const PlacementCreatedResponse = z.union([
+  z.looseObject({ placement: Placement, plan: z.looseObject({}), jobs: z.array(z.looseObject({})) }),
+  z.looseObject({ placements: z.array(Placement) }),
+]);
+export const NoCapacityResponse = z.looseObject({ error: z.string() });
 export const AssignmentsResponse = z.looseObject({
   assignments: z.array(z.looseObject({ hostId: z.string(), address: z.string(), guest: z.string() })),
 });

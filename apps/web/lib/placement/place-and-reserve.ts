@@ -1,19 +1,29 @@
 import {
+  placeGroup,
   placeRequest,
   planPlacementJobs,
+  previewChanges,
   rankSummaryHosts,
+  type GroupSpec,
   type Placement,
   type PlacementCandidate,
   type PlacementHost,
   type PlacementRequest,
+  type WithoutLink,
 } from "@vfleet/core";
 import type {
   Conflict,
+  CreateJobsInput,
   Db,
   JobView,
   NewReservation,
   PoolView,
+  createJobGroup,
   createJobs,
+  dropPlacementPreview,
+  getPool,
+  readPlacementPreview,
+  savePlacementPreview,
   findCandidateHosts,
   findHostIds,
   getHost,
@@ -34,22 +44,35 @@ export type SchedulerQueries = {
   listUsedMacs: typeof listUsedMacs;
   getHost: typeof getHost;
   createJobs: typeof createJobs;
+  createJobGroup: typeof createJobGroup;
   getPlan: typeof getPlan;
+  getPool: typeof getPool;
+  savePlacementPreview: typeof savePlacementPreview;
+  readPlacementPreview: typeof readPlacementPreview;
+  dropPlacementPreview: typeof dropPlacementPreview;
+};
+
+/** One guest's placement turned into checked jobs: what a dry run shows and a confirm runs. */
+export type PlannedGuest = {
+  placement: Placement;
+  title: string;
+  jobs: PreparedJob[];
+  plan: Awaited<ReturnType<typeof getPlan>> | null;
+  queued: JobView[];
+  /** The first job of the plan the agent would refuse (a dry run shows it in the previews); never queued. */
+  refusal: Refusal | null;
 };
 
 export type PlaceOutcome =
-  | {
-      kind: "planned";
-      placement: Placement;
-      title: string;
-      jobs: PreparedJob[];
-      plan: Awaited<ReturnType<typeof getPlan>> | null;
-      queued: JobView[];
-    }
+  | ({ kind: "planned"; previewId: string | null } & PlannedGuest)
+  | { kind: "planned-group"; previewId: string | null; guests: PlannedGuest[] }
   | { kind: "bad-request"; field: string; message: string }
   | { kind: "refused"; refusal: Refusal }
-  | { kind: "no-capacity"; error: string; candidates: PlacementCandidate[] }
+  | { kind: "no-capacity"; error: string; candidates: PlacementCandidate[]; withoutLink?: WithoutLink }
   | { kind: "conflict"; conflict: Conflict };
+
+/** A confirm: the previewed plan queued, or why not and the fleet's new preview (itself confirmable). */
+export type ConfirmOutcome = PlaceOutcome | { kind: "gone"; id: string } | { kind: "changed"; changes: string[]; preview: PlaceOutcome };
 
 /** Rounds of "read, place, reserve" before a contended request gives up: each lost round means another request won. */
 const MAX_ROUNDS = 25;
@@ -126,6 +149,9 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             selector: request.pool.selector,
             count: request.count,
             numa: request.numa,
+            link: request.link,
+            strategy: request.strategy,
+            spread: request.spread,
             minPfs: request.minPfs,
             maxPerPf: request.maxPerPf,
             hostLabels: request.hostLabels,
@@ -140,71 +166,215 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
 
 const splitFirst = (ids: string[]): [string[], string[]] => [ids.slice(0, 1), ids.slice(1)];
 
+type PlaceInput = { request: PlacementRequest; pool: PoolView; dryRun: boolean; actor: string; group?: GroupSpec };
+
+/** What a preview keeps of the request to place it again when a confirm finds the fleet changed. */
+type StoredRequest = { request: Omit<PlacementRequest, "pool" | "spread">; group?: GroupSpec };
+
 /**
  * The scheduler's one path, for the API and for tests: read the pool's hosts and the fleet's
  * MACs, place the request (core), turn it into checked jobs, and, unless a dry run, create the
  * plan and its reservations in one transaction. When another request reserved something first
  * (the database refuses the second row), read again and place again: losing means someone else
- * won, so this ends with a plan or an honest "no capacity".
+ * won, so this ends with a plan or an honest "no capacity". A dry run is kept as a preview
+ * (`previewId`) that `confirmPlacement` runs exactly.
  */
 export async function placeAndReserve(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
-  return withPlacementSlot(db, () => placeOnce(db, q, input));
+  return withPlacementSlot(db, () => (input.group ? placeGroupOnce(db, q, input, input.group) : placeOnce(db, q, input)));
 }
 
-type PlaceInput = { request: PlacementRequest; pool: PoolView; dryRun: boolean; actor: string };
+/**
+ * Equal VFs of a PF are taken from a random offset, dry runs included: concurrent requests then
+ * rarely reach for the same VF, and what a preview shows is what its confirm reserves.
+ */
+const randomSpread = () => Math.floor(Math.random() * 4096);
 
 async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
   for (let round = 1; ; round++) {
-    const request = { ...input.request, spread: input.dryRun ? 0 : Math.floor(Math.random() * 4096) };
+    const request = { ...input.request, spread: randomSpread() };
     // The fleet's MACs only when the request names or allocates MACs: reading them all is the dearest read at fleet scale.
-    const wantsMacs = request.macs !== undefined || request.allocateMacs === true;
-    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), wantsMacs ? q.listUsedMacs(db) : new Set<string>()]);
+    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), readUsedMacs(db, q, request)]);
     let placed = placeRequest(candidates.hosts, request, usedMacs);
     if (!placed.ok && !placed.field && candidates.others.length > 0)
       placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
     // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
     if (!placed.ok && !placed.field && candidates.narrowed)
       placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
-    if (!placed.ok) {
-      if (placed.field)
-        return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
-      return { kind: "no-capacity", error: placed.error, candidates: placed.candidates };
-    }
-    const { placement } = placed;
-    const host = await q.getHost(db, placement.hostId);
-    if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
-    const define: Job | undefined = placement.guest.exists
-      ? undefined
-      : {
-          kind: "guest.define",
-          params: {
-            name: placement.guest.name,
-            vcpus: placement.guest.vcpus,
-            memoryMiB: placement.guest.memoryMiB,
-            machine: "q35",
-            ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}),
-          },
-        };
-    const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, {
-      batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
-    });
-    const prepared = prepareJobs(specs, { ...host, inventory: host.inventory }, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
-    if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
-    // What the agent will refuse (its adoption policy, a revoked host) is never queued; a dry run shows it in the previews.
-    if (!input.dryRun && prepared.refusal) return { kind: "refused", refusal: prepared.refusal };
-    const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
-    const title = `place ${request.count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
-    if (input.dryRun) return { kind: "planned", placement, title, jobs: prepared.jobs, plan: null, queued: [] };
-    const created = await q.createJobs(db, {
-      hostId: placement.hostId,
-      createdBy: input.actor,
-      plan: { title },
-      jobs: prepared.jobs,
-      reservations: reservationsOf(placement, request),
-    });
-    if (created.ok)
-      return { kind: "planned", placement, title, jobs: prepared.jobs, plan: await q.getPlan(db, created.planId!), queued: created.jobs };
+    if (!placed.ok) return refusal(placed);
+    const built = await buildPlan(db, q, placed.placement, request);
+    if (!("jobs" in built)) return built;
+    if (input.dryRun) return { kind: "planned", ...built, previewId: await savePreview(db, q, input, [built.placement]) };
+    // What the agent will refuse (its adoption policy, a revoked host) is never queued.
+    if (built.refusal) return { kind: "refused", refusal: built.refusal };
+    const created = await q.createJobs(db, planInput(built, request, input.actor));
+    if (created.ok) return { kind: "planned", ...built, plan: await q.getPlan(db, created.planId!), queued: created.jobs, previewId: null };
     // No basis is sent here (the placement reads the host itself), so a refusal is a resource conflict.
     if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
   }
+}
+
+/** A group: every guest placed on the pool's whole fleet (anti-affinity needs more than the best host), reserved in one transaction. */
+async function placeGroupOnce(db: Db, q: SchedulerQueries, input: PlaceInput, group: GroupSpec): Promise<PlaceOutcome> {
+  for (let round = 1; ; round++) {
+    const request = { ...input.request, spread: randomSpread() };
+    const [hosts, usedMacs] = await Promise.all([
+      q.loadPlacementHosts(
+        db,
+        request.pool.selector,
+        request.host !== undefined ? { hostIds: await q.findHostIds(db, { names: [request.host] }) } : {},
+      ),
+      readUsedMacs(db, q, request),
+    ]);
+    const placed = placeGroup(hosts, request, group, usedMacs);
+    if (!placed.ok) return refusal(placed.outcome);
+    const guests: PlannedGuest[] = [];
+    for (const placement of placed.placements) {
+      const built = await buildPlan(db, q, placement, request);
+      if (!("jobs" in built)) return built;
+      guests.push(built);
+    }
+    if (input.dryRun) return { kind: "planned-group", guests, previewId: await savePreview(db, q, input, placed.placements) };
+    const refused = guests.find((g) => g.refusal)?.refusal;
+    if (refused) return { kind: "refused", refusal: refused };
+    const created = await q.createJobGroup(
+      db,
+      guests.map((g) => planInput(g, request, input.actor)),
+    );
+    if (created.ok) return { kind: "planned-group", guests: await withPlans(db, q, guests, created.plans), previewId: null };
+    if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
+  }
+}
+
+/**
+ * Run a preview exactly: re-read its hosts, and when every VF, device, count change and MAC is
+ * still as it showed (core's previewChanges), queue its plans with their reservations in one
+ * transaction. Otherwise, or when another request reserved one of them in the meantime (the
+ * database refuses the row), nothing is queued: the answer lists what changed and places the
+ * same request again as a new preview, which the operator may confirm in turn.
+ */
+export async function confirmPlacement(db: Db, q: SchedulerQueries, input: { id: string; actor: string }): Promise<ConfirmOutcome> {
+  return withPlacementSlot(db, async () => {
+    const preview = await q.readPlacementPreview(db, input.id);
+    if (!preview) return { kind: "gone", id: input.id };
+    const stored = preview.request as StoredRequest;
+    const pool = await q.getPool(db, preview.poolName);
+    if (!pool) return { kind: "bad-request", field: "confirm", message: `the preview's pool ${preview.poolName} was removed` };
+    const request: PlacementRequest = { ...stored.request, pool };
+    const again = (changes: string[]) =>
+      reviewAfterChange(db, q, { request, pool, dryRun: true, actor: input.actor, group: stored.group }, changes);
+    const ids = [...new Set(preview.placements.map((p) => p.hostId))];
+    const wantsMacs = preview.placements.some((p) => p.vfs.some((v) => v.assignMac !== null));
+    const [hosts, usedMacs] = await Promise.all([
+      q.loadPlacementHosts(db, pool.selector, { hostIds: ids }),
+      wantsMacs ? q.listUsedMacs(db) : new Set<string>(),
+    ]);
+    const changes = preview.placements.flatMap((p) =>
+      previewChanges(
+        hosts.find((h) => h.id === p.hostId),
+        p,
+        usedMacs,
+      ),
+    );
+    if (changes.length > 0) return again(changes);
+    const guests: PlannedGuest[] = [];
+    for (const placement of preview.placements) {
+      const built = await buildPlan(db, q, placement, request);
+      if (!("jobs" in built)) return built;
+      guests.push(built);
+    }
+    const refused = guests.find((g) => g.refusal)?.refusal;
+    if (refused) return { kind: "refused", refusal: refused };
+    const created = await q.createJobGroup(
+      db,
+      guests.map((g) => planInput(g, request, input.actor)),
+    );
+    if (!created.ok)
+      return again([
+        "conflict" in created
+          ? `${created.conflict.key} was taken by ${created.conflict.planId ? `plan ${created.conflict.planId}` : `job ${created.conflict.jobId}`} meanwhile`
+          : "the host changed meanwhile",
+      ]);
+    await q.dropPlacementPreview(db, input.id);
+    const planned = await withPlans(db, q, guests, created.plans);
+    return stored.group
+      ? { kind: "planned-group", guests: planned, previewId: null }
+      : { kind: "planned", ...planned[0]!, previewId: null };
+  });
+}
+
+async function reviewAfterChange(db: Db, q: SchedulerQueries, input: PlaceInput, changes: string[]): Promise<ConfirmOutcome> {
+  const preview = input.group ? await placeGroupOnce(db, q, input, input.group) : await placeOnce(db, q, input);
+  return { kind: "changed", changes, preview };
+}
+
+function refusal(placed: { error: string; field?: string; candidates: PlacementCandidate[]; withoutLink?: WithoutLink }): PlaceOutcome {
+  if (placed.field)
+    return { kind: "bad-request", field: placed.field, message: placed.error.replace(new RegExp(`^${placed.field}: `), "") };
+  return {
+    kind: "no-capacity",
+    error: placed.error,
+    candidates: placed.candidates,
+    ...(placed.withoutLink ? { withoutLink: placed.withoutLink } : {}),
+  };
+}
+
+const readUsedMacs = (db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<ReadonlySet<string>> =>
+  request.macs !== undefined || request.allocateMacs === true ? q.listUsedMacs(db) : Promise.resolve(new Set<string>());
+
+async function savePreview(db: Db, q: SchedulerQueries, input: PlaceInput, placements: Placement[]): Promise<string> {
+  const { pool: _pool, spread: _spread, ...request } = input.request;
+  const stored: StoredRequest = { request, ...(input.group ? { group: input.group } : {}) };
+  return (await q.savePlacementPreview(db, { createdBy: input.actor, poolName: input.pool.name, request: stored, placements })).id;
+}
+
+/**
+ * The one builder of a placement's plan, for dry runs, direct runs and confirms: the guest's
+ * define job when it is new, core's jobs in order, each checked against the host's inventory.
+ */
+async function buildPlan(
+  db: Db,
+  q: SchedulerQueries,
+  placement: Placement,
+  request: PlacementRequest,
+): Promise<PlannedGuest | Extract<PlaceOutcome, { kind: "bad-request" | "no-capacity" }>> {
+  const host = await q.getHost(db, placement.hostId);
+  if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
+  const define: Job | undefined = placement.guest.exists
+    ? undefined
+    : {
+        kind: "guest.define",
+        params: {
+          name: placement.guest.name,
+          vcpus: placement.guest.vcpus,
+          memoryMiB: placement.guest.memoryMiB,
+          machine: "q35",
+          ...(placement.guest.cpuset ? { cpuset: placement.guest.cpuset } : {}),
+        },
+      };
+  const specs = planPlacementJobs(placement, { vlan: request.vlan, trust: request.trust, spoofchk: request.spoofchk }, define, {
+    batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
+  });
+  const prepared = prepareJobs(specs, { ...host, inventory: host.inventory }, (i) => `placement (job ${i}: ${specs[i]!.ref})`);
+  if (!prepared.ok) return { kind: "bad-request", field: prepared.field, message: prepared.message };
+  const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
+  const count = placement.vfs.length + placement.devices.length;
+  const title = `place ${count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
+  return { placement, title, jobs: prepared.jobs, plan: null, queued: [], refusal: prepared.refusal };
+}
+
+const planInput = (g: PlannedGuest, request: PlacementRequest, actor: string): CreateJobsInput => ({
+  hostId: g.placement.hostId,
+  createdBy: actor,
+  plan: { title: g.title },
+  jobs: g.jobs,
+  reservations: reservationsOf(g.placement, request),
+});
+
+async function withPlans(
+  db: Db,
+  q: SchedulerQueries,
+  guests: PlannedGuest[],
+  plans: { planId: string | null; jobs: JobView[] }[],
+): Promise<PlannedGuest[]> {
+  return Promise.all(guests.map(async (g, i) => ({ ...g, plan: await q.getPlan(db, plans[i]!.planId!), queued: plans[i]!.jobs })));
 }

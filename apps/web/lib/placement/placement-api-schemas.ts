@@ -65,13 +65,40 @@ const count = z
   .min(1, "must be at least 1")
   .max(256, "must be at most 256 (the practical per-guest ceiling)");
 
+/** Guests one group request places (all reserved in one transaction). */
+export const MAX_REPLICAS = 64;
+
 export const PlacementBody = z
   .object({
     pool: Name,
     count,
     numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("preferred"),
+    link: z.enum(["up", "any"], { error: "must be up (ports with carrier only) or any" }).default("up"),
+    strategy: z
+      .enum(["pack", "spread"], { error: "must be pack (fill the busiest host that fits) or spread (balance the fleet)" })
+      .optional(),
     minPfs: z.number().int("must be an integer").min(1, "must be at least 1").max(256).optional(),
     maxPerPf: z.number().int("must be an integer").min(1, "must be at least 1").max(2048).optional(),
+    replicas: z
+      .number()
+      .int("must be an integer")
+      .min(1, "must be at least 1")
+      .max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS}`)
+      .optional(),
+    guests: z
+      .array(DomainName)
+      .min(1, "must name at least one guest")
+      .max(MAX_REPLICAS, `must name at most ${MAX_REPLICAS} guests`)
+      .optional(),
+    antiAffinity: z
+      .discriminatedUnion(
+        "by",
+        [z.object({ by: z.literal("host") }).strict(), z.object({ by: z.literal("label"), key: LabelKey }).strict()],
+        {
+          error: 'must be { "by": "host" } or { "by": "label", "key": "<label>" }',
+        },
+      )
+      .optional(),
     host: HostName.optional(),
     hostLabels: HostLabels.optional(),
     guest: z
@@ -113,14 +140,36 @@ export const PlacementBody = z
   .refine((b) => b.maxPerPf === undefined || b.minPfs === undefined || b.minPfs * b.maxPerPf >= b.count, {
     message: "minPfs x maxPerPf is below count: no placement can satisfy it",
     path: ["maxPerPf"],
+  })
+  .refine((b) => !b.guests || b.replicas === undefined || b.guests.length === b.replicas, {
+    message: "must list one name per replica (or leave replicas out)",
+    path: ["guests"],
+  })
+  .refine((b) => !b.antiAffinity || b.replicas !== undefined || b.guests !== undefined, {
+    message: "applies to a group: give replicas or guests",
+    path: ["antiAffinity"],
   });
 export type PlacementBody = z.infer<typeof PlacementBody>;
+
+/** `{ confirm: <placement.id> }`: run a dry run's preview exactly. */
+export const ConfirmBody = z.object({ confirm: z.uuid({ error: "must be the placement.id of a dry run" }) }).strict();
+export type ConfirmBody = z.infer<typeof ConfirmBody>;
+
+/** A placement request, or a confirm of one (told apart by the `confirm` key). */
+export const PlacementPost = z.unknown().transform((value, ctx): PlacementBody | ConfirmBody => {
+  const schema = value !== null && typeof value === "object" && "confirm" in value ? ConfirmBody : PlacementBody;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 export const WhatIfBody = z
   .object({
     pool: Name,
     count,
     numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("none"),
+    link: z.enum(["up", "any"], { error: "must be up (ports with carrier only) or any" }).default("up"),
     minPfs: z.number().int().min(1).max(256).optional(),
     maxPerPf: z.number().int().min(1).max(2048).optional(),
     hostLabels: HostLabels.optional(),

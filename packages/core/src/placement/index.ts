@@ -12,3 +12,5 @@ export * from "./what-if.ts";
 export * from "./rank-summary-hosts.ts";
 export * from "./plan-placement-jobs.ts";
 export * from "./plan-release-jobs.ts";
+export * from "./preview-changes.ts";
+export * from "./place-group.ts";

@@ -14,6 +14,8 @@ export interface PfSummary {
   assigned: number;
   reserved: number;
   inUse: number;
+  /** The PF's port link: "down" without carrier, null when it has no netdev (links do not apply). */
+  link: "up" | "down" | null;
 }
 
 /** A host with the summaries of its PFs that a pool selects (already filtered by the selector). */
@@ -35,5 +37,6 @@ export function summarizePf(pf: PlacementPf): PfSummary {
     assigned: s.assigned,
     reserved: s.reserved,
     inUse: s.inUse,
+    link: pf.port?.link ?? null,
   };
 }

@@ -216,11 +216,25 @@ describe("placement", () => {
     const a = makePlacementHost("a", [makePf(0x35, 0, { ready: 4, totalVfs: 16 }), makePf(0x86, 1, { bindable: 2, totalVfs: 2 })]);
     const b = makePlacementHost("b", [makePf(0x35, 0, { ready: 16 })]);
     expect(whatIf([a, b], { pool: cx5, count: 20, numa: "none" }).hosts).toEqual([
-      { host: "b", now: 16, afterCreate: 16, numaNode: null, fits: false },
-      { host: "a", now: 6, afterCreate: 18, numaNode: null, fits: false },
+      {
+        host: "b",
+        now: 16,
+        afterCreate: 16,
+        numaNode: null,
+        fits: false,
+        why: ["count: 16 of 20 VFs free (16 ready, 0 bindable, 0 creatable)"],
+      },
+      {
+        host: "a",
+        now: 6,
+        afterCreate: 18,
+        numaNode: null,
+        fits: false,
+        why: ["count: 18 of 20 VFs free (4 ready, 2 bindable, 12 creatable)"],
+      },
     ]);
     expect(whatIf([a], { pool: cx5, count: 10, numa: "required" }).hosts).toEqual([
-      { host: "a", now: 4, afterCreate: 10, numaNode: 0, fits: true },
+      { host: "a", now: 4, afterCreate: 10, numaNode: 0, fits: true, why: [] },
     ]);
   });
 

@@ -1,11 +1,13 @@
 import { parseCpuList } from "../sizing/parse-cpu-list.ts";
 import { allocateMacs, checkExplicitMacs } from "./allocate-macs.ts";
 import { hostMatches, poolDevices, poolPfs } from "./match-pool.ts";
+import { summarizePf } from "./pf-summary.ts";
 import type { PlacementDevice, PlacementGuest, PlacementHost, PlacementPf, Pool } from "./placement-types.ts";
 import { sizeGuest, type GuestSizing } from "./size-guest.ts";
 import {
   solveDeviceScope,
   solveVfScope,
+  vfScopeTotals,
   type ScopeResult,
   type ScopeShortfall,
   type ScopeSolution,
@@ -15,12 +17,45 @@ import {
 
 export type NumaPolicy = "required" | "preferred" | "none";
 
+/**
+ * `pack` fills the busiest host that fits (whole hosts stay free for the largest guests);
+ * `spread` balances the fleet (the freest host that fits).
+ */
+export type PlacementStrategy = "pack" | "spread";
+
+/** How a host that fits stands against another: NUMA-local first, then the strategy on its free VFs, then fewest jobs. */
+export type Standing = { local: boolean; cost: number; free: number };
+
+/** Negative when `a` is the better host for this strategy, positive when `b` is, 0 for a tie. */
+export function compareStanding(a: Standing, b: Standing, strategy: PlacementStrategy | undefined): number {
+  if (a.local !== b.local) return a.local ? -1 : 1;
+  if (strategy === "pack" && a.free !== b.free) return a.free - b.free;
+  if (strategy === "spread" && a.free !== b.free) return b.free - a.free;
+  return a.cost - b.cost;
+}
+
+/** Ports a VF request may use: with carrier only (the default), or any. */
+export type LinkPolicy = "up" | "any";
+
+/** The PFs a request may take VFs from: without `link: "any"`, none whose port has no carrier. */
+export function linkedPfs<T extends { port?: { link: "up" | "down" } | null; link?: "up" | "down" | null }>(
+  pfs: readonly T[],
+  link: LinkPolicy | undefined,
+): T[] {
+  if (link === "any") return [...pfs];
+  return pfs.filter((p) => (p.port?.link ?? p.link) !== "down");
+}
+
 export interface PlacementRequest {
   pool: Pool;
   count: number;
   numa: NumaPolicy;
+  /** "up" (default): only PFs whose port has carrier (PFs with no netdev count as linked). */
+  link?: LinkPolicy;
   minPfs?: number;
   maxPerPf?: number;
+  /** Which fitting host wins: by fewest jobs (unset), the busiest (`pack`) or the freest (`spread`). */
+  strategy?: PlacementStrategy;
   /** Only this host / only hosts with all these labels. */
   host?: string;
   hostLabels?: Record<string, string>;
@@ -70,7 +105,10 @@ export interface PlacementCandidate extends ScopeShortfall {
 export type PlacementOutcome =
   | { ok: true; placement: Placement }
   /** `field` set: the request itself is wrong (400). Else nothing fits (409) with the best candidates. */
-  | { ok: false; error: string; field?: string; candidates: PlacementCandidate[] };
+  | { ok: false; error: string; field?: string; candidates: PlacementCandidate[]; withoutLink?: WithoutLink };
+
+/** What a request refused on linked ports would get with `link: "any"`: the best host and how many there. */
+export type WithoutLink = { fits: boolean; host: string | null; available: number };
 
 /** Host NUMA nodes the guest's pinned vCPUs run on; empty when it is not pinned (or nodes are unknown). */
 export function guestNumaNodes(host: PlacementHost, cpuset: string | null): number[] {
@@ -105,13 +143,26 @@ function solve(request: PlacementRequest, pfs: PlacementPf[], devices: Placement
   );
 }
 
+/** The same request on every port, with or without carrier: what a refused operator could choose instead. */
+function unlinkedChance(
+  hosts: readonly PlacementHost[],
+  request: PlacementRequest,
+  usedMacs: ReadonlySet<string>,
+): WithoutLink | undefined {
+  const any = placeRequest(hosts, { ...request, link: "any" }, usedMacs);
+  if (any.ok) return { fits: true, host: any.placement.host, available: request.count };
+  const best = any.candidates[0];
+  return best ? { fits: false, host: best.host, available: Math.min(best.available, request.count) } : undefined;
+}
+
 /** "16 ready or creatable VFs on one NUMA node over at least 4 PFs". */
-function describeAsk(request: PlacementRequest): string {
+function describeAsk(request: PlacementRequest, linkedOnly = false): string {
   const unit = request.pool.selector.kind === "device" ? "free devices (with their IOMMU groups)" : "ready, bindable or creatable VFs";
   const where = request.numa === "required" ? " on one NUMA node local to the guest" : "";
   const spread = request.minPfs && request.minPfs > 1 ? ` over at least ${request.minPfs} PFs` : "";
+  const link = linkedOnly ? " on ports with link" : "";
   const cap = request.maxPerPf ? ` with at most ${request.maxPerPf} per PF` : "";
-  return `${request.count} ${unit}${where}${spread}${cap}`;
+  return `${request.count} ${unit}${link}${where}${spread}${cap}`;
 }
 
 /**
@@ -167,12 +218,17 @@ export function placeRequest(
     };
 
   let offline = 0;
+  let unlinkedLeftOut = 0;
   const shortfalls: PlacementCandidate[] = [];
-  let best: { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; guest: PlacementGuest | undefined } | undefined;
+  let best:
+    | { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; free: number; guest: PlacementGuest | undefined }
+    | undefined;
   for (const host of hosts) {
     if (onlyHost !== undefined && host.name !== onlyHost) continue;
     if (!hostMatches({ hostLabels: request.hostLabels }, host)) continue;
-    const pfs = poolPfs(request.pool.selector, host);
+    const poolPfsHere = poolPfs(request.pool.selector, host);
+    const pfs = linkedPfs(poolPfsHere, request.link);
+    unlinkedLeftOut += poolPfsHere.length - pfs.length;
     const devices = poolDevices(request.pool.selector, host);
     if (pfs.length === 0 && devices.length === 0) continue;
     if (!host.online) {
@@ -203,6 +259,13 @@ export function placeRequest(
     }
     const nodes = [...new Set([...pfs, ...devices].map((x) => x.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
     let localFits = false;
+    // What the host has free in this pool: what pack fills and spread balances.
+    // Only a strategy reads it: classifying every PF twice would cost the plain request at fleet scale.
+    const free = !request.strategy
+      ? 0
+      : isDevicePool
+        ? devices.length
+        : vfScopeTotals(pfs.map(summarizePf), Number.POSITIVE_INFINITY).available;
     for (const scope of scopesFor(request, nodes, guestNode)) {
       // "preferred" widens to the whole host only when no node of it fits.
       if (scope.all && localFits) continue;
@@ -212,8 +275,10 @@ export function placeRequest(
         continue;
       }
       const local = !scope.all;
-      const better = !best || (local && !best.local) || (local === best.local && result.solution.cost < best.solution.cost);
-      if (better) best = { host, scope, solution: result.solution, local, guest };
+      const standing = { local, cost: result.solution.cost, free };
+      const better =
+        !best || compareStanding(standing, { local: best.local, cost: best.solution.cost, free: best.free }, request.strategy) < 0;
+      if (better) best = { host, scope, solution: result.solution, local, free, guest };
       localFits ||= local;
     }
   }
@@ -233,7 +298,16 @@ export function placeRequest(
       perHost.size === 0
         ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}`
         : `; ${has}`;
-    return { ok: false, error: `no host has ${describeAsk(request)}${none}${off}`, candidates };
+    const withoutLink = unlinkedLeftOut === 0 ? undefined : unlinkedChance(hosts, request, usedMacs);
+    const unlinked = !withoutLink
+      ? ""
+      : withoutLink.fits
+        ? `; on ports without link (link: "any") it fits on ${withoutLink.host}`
+        : withoutLink.available > 0
+          ? `; on ports without link too (link: "any") ${withoutLink.host} has ${withoutLink.available}`
+          : "";
+    const ask = describeAsk(request, unlinkedLeftOut > 0);
+    return { ok: false, error: `no host has ${ask}${none}${off}${unlinked}`, candidates, ...(withoutLink ? { withoutLink } : {}) };
   }
 
   const { host, scope, solution, guest } = best;

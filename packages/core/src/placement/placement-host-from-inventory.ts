@@ -1,7 +1,7 @@
-import type { Inventory } from "@vfleet/protocol";
+import type { Inventory, NetInterface } from "@vfleet/protocol";
 import { assignmentsOf } from "../capacity/compute-capacity.ts";
 import { isBridge } from "../pci/iommu-group.ts";
-import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf } from "./placement-types.ts";
+import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, PlacementPort } from "./placement-types.ts";
 
 export type HostMeta = {
   id: string;
@@ -22,12 +22,21 @@ export function hostUsedAddresses(inventory: Inventory): Set<string> {
   return used;
 }
 
+/** A PF's port from its first netdev: "up" only with carrier (an interface set down reads no carrier). */
+export function portOf(netdev: string | undefined, nics: ReadonlyMap<string, NetInterface>): PlacementPort | null {
+  const nic = netdev === undefined ? undefined : nics.get(netdev);
+  if (!nic) return null;
+  const up = nic.carrier === true;
+  return { netdev: nic.name, link: up ? "up" : "down", speedMbps: up ? (nic.speedMbps ?? null) : null };
+}
+
 /**
  * The scheduler's view of one host from its inventory. A function a guest definition names is
  * assigned whatever vfleet recorded (libvirt is the truth of what a guest holds); otherwise
  * vfleet's own claim applies.
  */
 export function placementHostFromInventory(inventory: Inventory, meta: HostMeta): PlacementHost {
+  const nics = new Map(inventory.interfaces.map((i) => [i.name, i] as const));
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
   const used = hostUsedAddresses(inventory);
@@ -71,6 +80,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
         offset: d.sriov.offset,
         stride: d.sriov.stride,
         vfMsixVectors: firstVf?.msixVectors ?? null,
+        port: portOf(d.netInterfaces[0], nics),
         vfs,
       });
     }

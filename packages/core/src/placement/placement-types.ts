@@ -46,6 +46,14 @@ export interface PlacementVf {
   vlan: number | null;
 }
 
+/** A PF's network port: its netdev, whether it has carrier ("up") or not ("down"), and speed. */
+export interface PlacementPort {
+  netdev: string;
+  link: "up" | "down";
+  /** Mb/s while up; null when down or not told (agents before protocol 1.9). */
+  speedMbps: number | null;
+}
+
 export interface PlacementPf {
   address: string;
   vendorId: string;
@@ -61,6 +69,8 @@ export interface PlacementPf {
   stride: number | null;
   /** MSI-X table size of this PF's VFs (for guest sizing); null when no VF exists to read it from. */
   vfMsixVectors: number | null;
+  /** Null when the PF has no netdev (not a network port, or its driver is unbound): links do not apply. */
+  port: PlacementPort | null;
   vfs: PlacementVf[];
 }
 

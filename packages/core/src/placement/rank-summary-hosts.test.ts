@@ -26,14 +26,14 @@ function fleet(next: () => number, size: number): PlacementHost[] {
   return Array.from({ length: size }, (_, h) => {
     const pfs = Array.from({ length: 1 + int(6) }, (_, i) => {
       const o = { ready: int(5), bindable: int(5), assigned: int(3) };
-      return makePf(0x30 + i, int(2), { ...o, totalVfs: o.ready + o.bindable + o.assigned + int(6) });
+      return makePf(0x30 + i, int(2), { ...o, totalVfs: o.ready + o.bindable + o.assigned + int(6), link: next() < 0.2 ? "down" : "up" });
     });
     return makePlacementHost(`h${String(h).padStart(2, "0")}`, pfs, { online: next() > 0.1 });
   });
 }
 
 describe("choosing a host from stored per-PF counts", () => {
-  it("picks the host placeRequest picks on the full rows, for every NUMA policy, spread and cap, and finds none exactly when it finds none", () => {
+  it("picks the host placeRequest picks on the full rows, for every NUMA policy, spread, cap, link and strategy, and finds none exactly when it finds none", () => {
     const next = random(8);
     let fitted = 0;
     for (let i = 0; i < 600; i++) {
@@ -46,6 +46,8 @@ describe("choosing a host from stored per-PF counts", () => {
         count,
         minPfs: 1 + Math.floor(next() * Math.min(3, count)),
         maxPerPf: next() < 0.3 ? 1 + Math.floor(next() * 4) : undefined,
+        link: next() < 0.3 ? "any" : "up",
+        strategy: ([undefined, "pack", "spread"] as const)[Math.floor(next() * 3)],
         guest: { name: "new", vcpus: 8, memoryMiB: 8192, numaNode: next() < 0.2 ? Math.floor(next() * 2) : undefined },
       };
       const onRows = placeRequest(hosts, request);
@@ -67,5 +69,26 @@ describe("choosing a host from stored per-PF counts", () => {
     const ask = (numa: NumaPolicy): PlacementRequest => ({ pool: cx5, count: 8, numa, guest: { name: "new" } });
     expect(rankSummaryHosts(summaries([spanning, local, ready]), ask("preferred"))).toEqual(["id-c-ready", "id-b-local", "id-a-spanning"]);
     expect(rankSummaryHosts(summaries([spanning, local, ready]), ask("none"))).toEqual(["id-a-spanning", "id-c-ready", "id-b-local"]);
+  });
+
+  it("pack fills the busiest host that fits, spread the freest, whatever the jobs", () => {
+    const busy = makePlacementHost("a-busy", [makePf(0x35, 0, { bindable: 4, assigned: 12 })]);
+    const half = makePlacementHost("b-half", [makePf(0x35, 0, { ready: 8, assigned: 8 })]);
+    const empty = makePlacementHost("c-empty", [makePf(0x35, 0, { bindable: 16 })]);
+    const ask = (strategy?: "pack" | "spread"): PlacementRequest => ({
+      pool: cx5,
+      count: 4,
+      numa: "none",
+      strategy,
+      guest: { name: "new" },
+    });
+    const hosts = [busy, half, empty];
+    expect(rankSummaryHosts(summaries(hosts), ask())).toEqual(["id-b-half", "id-a-busy", "id-c-empty"]);
+    expect(rankSummaryHosts(summaries(hosts), ask("pack"))).toEqual(["id-a-busy", "id-b-half", "id-c-empty"]);
+    expect(rankSummaryHosts(summaries(hosts), ask("spread"))).toEqual(["id-c-empty", "id-b-half", "id-a-busy"]);
+    for (const strategy of ["pack", "spread"] as const) {
+      const placed = placeRequest(hosts, ask(strategy));
+      expect(placed.ok && placed.placement.host).toBe(strategy === "pack" ? "a-busy" : "c-empty");
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { vfAddressOf } from "../jobs/vf-address.ts";
 import { classifyDevice, classifyPf } from "./classify-capacity.ts";
-import type { PlacementDevice, PlacementPf } from "./placement-types.ts";
+import type { PlacementDevice, PlacementPf, PlacementPort } from "./placement-types.ts";
 
 export type VfSource = "ready" | "bindable" | "creatable";
 
@@ -16,6 +16,8 @@ export interface TakenVf {
   mac: string | null;
   vlan: number | null;
   msix: number | null;
+  /** The PF's network port (netdev, link, speed), null when it has none. */
+  port: PlacementPort | null;
 }
 
 export interface SetCount {
@@ -87,12 +89,14 @@ export type VfTakes<T extends TierPf> =
 
 /**
  * How many VFs of each tier to take from each PF for N VFs, at least `minPfs` PFs and at most
- * `maxPerPf` from each, cheapest first (ready, then bindable, then creatable), and what that
- * costs, from counts alone: the same answer on stored summaries as on the PFs' VF rows, so a
- * host can be chosen before its rows are read. Feasible exactly when `minPfs` PFs have something
- * and the capped sum reaches N, so the answer is one pass over the PFs, never a search over
- * combinations: take one from each of the `minPfs` best PFs, then fill tier by tier. Takes are
- * in PF address order.
+ * `maxPerPf` from each, and what that costs, from counts alone: the same answer on stored
+ * summaries as on the PFs' VF rows, so a host can be chosen before its rows are read. Feasible
+ * exactly when `minPfs` PFs have something and the capped sum reaches N, so the answer is one
+ * pass over the PFs, never a search over combinations. With `minPfs` 1 the VFs come cheapest
+ * first (ready, then bindable, then creatable) from as few PFs as that takes; with `minPfs` k
+ * they are spread as evenly as the free VFs allow over the k best PFs (widened to more only when
+ * those k cannot hold N): whoever asks for 4 PFs wants the load on 4 ports (16 -> 4/4/4/4), not
+ * 13/1/1/1. Takes are in PF address order.
  */
 export function takeVfs<T extends TierPf>(pfs: readonly T[], count: number, minPfs: number, maxPerPf: number): VfTakes<T> {
   const units = pfs
@@ -110,19 +114,61 @@ export function takeVfs<T extends TierPf>(pfs: readonly T[], count: number, minP
       b.pf.creatable - a.pf.creatable ||
       a.pf.address.localeCompare(b.pf.address),
   );
-  let left = count;
-  const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number) => {
+  const takeFrom = (u: (typeof units)[number], tier: VfSource, want: number): number => {
     const taken = u.took.ready + u.took.bindable + u.took.creatable;
     const n = Math.min(want, u.pf[tier] - u.took[tier], u.avail - taken);
     u.took[tier] += n;
-    left -= n;
+    return n;
   };
-  for (const u of units.slice(0, minPfs)) takeFrom(u, u.pf.ready > 0 ? "ready" : u.pf.bindable > 0 ? "bindable" : "creatable", 1);
-  for (const tier of ["ready", "bindable", "creatable"] as const) for (const u of units) if (left > 0) takeFrom(u, tier, left);
+  if (minPfs <= 1) {
+    let left = count;
+    for (const tier of ["ready", "bindable", "creatable"] as const) for (const u of units) if (left > 0) left -= takeFrom(u, tier, left);
+  } else {
+    let k = minPfs;
+    let held = units.slice(0, k).reduce((n, u) => n + u.avail, 0);
+    while (held < count) held += units[k++]!.avail;
+    const chosen = units.slice(0, k);
+    const shares = evenShares(
+      chosen.map((u) => u.avail),
+      count,
+    );
+    for (const [i, u] of chosen.entries()) {
+      let want = shares[i]!;
+      for (const tier of ["ready", "bindable", "creatable"] as const) want -= takeFrom(u, tier, want);
+    }
+  }
   // A count change recreates every VF of the PF on its host driver: ready ones need binding again.
   let cost = 0;
   for (const { took } of units) cost += took.bindable + took.creatable + (took.creatable > 0 ? took.ready + SET_COUNT_COST : 0);
-  return { ok: true, takes: units.sort((a, b) => a.pf.address.localeCompare(b.pf.address)).map(({ pf, took }) => ({ pf, took })), cost };
+  return {
+    ok: true,
+    takes: units
+      .filter(({ took }) => took.ready + took.bindable + took.creatable > 0)
+      .sort((a, b) => a.pf.address.localeCompare(b.pf.address))
+      .map(({ pf, took }) => ({ pf, took })),
+    cost,
+  };
+}
+
+/**
+ * `count` split over PFs holding `caps` each (their sum reaches count), as evenly as the caps
+ * allow (water-filling): the fullest PFs take what the smaller ones cannot, and where the split
+ * is uneven by one the extra goes to the PFs with the most room.
+ */
+export function evenShares(caps: readonly number[], count: number): number[] {
+  const order = caps.map((cap, i) => ({ cap, i })).sort((a, b) => a.cap - b.cap || b.i - a.i);
+  const shares = caps.map(() => 0);
+  let left = count;
+  for (const [n, { cap, i }] of order.entries()) {
+    shares[i] = Math.min(cap, Math.floor(left / (order.length - n)));
+    left -= shares[i]!;
+  }
+  for (const { cap, i } of [...order].reverse()) {
+    const more = Math.min(left, cap - shares[i]!);
+    shares[i]! += more;
+    left -= more;
+  }
+  return shares;
 }
 
 /** N VFs from these PFs (`takeVfs` on their classified VFs), with the VFs, count changes and MACs' predecessors. */
@@ -157,6 +203,7 @@ export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs:
         mac: vf.mac,
         vlan: vf.vlan,
         msix: pf.vfMsixVectors,
+        port: pf.port,
       });
     }
     if (recount) {
@@ -174,6 +221,7 @@ export function solveVfScope(pfs: readonly PlacementPf[], count: number, minPfs:
           mac: null,
           vlan: null,
           msix: pf.vfMsixVectors ?? UNKNOWN_VF_MSIX,
+          port: pf.port,
         });
       }
     }

@@ -46,6 +46,11 @@ export type Conflict = {
   field?: string;
 };
 
+export type CreateJobGroupOutcome =
+  | { ok: true; plans: { planId: string | null; jobs: JobView[] }[] }
+  | { ok: false; conflict: Conflict }
+  | { ok: false; stale: { basis: string } };
+
 export type CreateJobsOutcome =
   { ok: true; planId: string | null; jobs: JobView[] } | { ok: false; conflict: Conflict } | { ok: false; stale: { basis: string } };
 
@@ -61,6 +66,118 @@ class ResourceTaken extends Error {
   }
 }
 
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** createJobs' writes inside a transaction: one plan (or job) of one host, or throws HostChanged / ResourceTaken. */
+async function createIn(tx: Tx, input: CreateJobsInput): Promise<{ planId: string | null; jobs: JobView[] }> {
+  if (input.expectBasis !== undefined) {
+    // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
+    await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
+    const basis = await readHostBasis(tx, input.hostId);
+    if (basis !== input.expectBasis) throw new HostChanged(basis);
+  }
+  const plan = input.plan
+    ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } })
+    : null;
+  const ids = new Map<string, string>();
+  const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
+  for (const [i, j] of input.jobs.entries()) {
+    const row = await tx.job.create({
+      data: {
+        hostId: input.hostId,
+        kind: j.job.kind,
+        summary: j.summary,
+        params: j.job.params as Prisma.InputJsonValue,
+        planId: plan?.id ?? null,
+        planStep: plan ? i : null,
+        dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
+        createdBy: input.createdBy,
+        before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+        forced: input.forced === true,
+      },
+    });
+    ids.set(j.ref, row.id);
+    rows.push(row);
+  }
+  // A plan holds each key once, by the first job that needs it, until the plan ends.
+  const keys = new Map<string, string>();
+  input.jobs.forEach((j, i) =>
+    j.resourceKeys.forEach((k) => {
+      if (!keys.has(k)) keys.set(k, rows[i]!.id);
+    }),
+  );
+  if (keys.size > 0) {
+    const inserted = await tx.$queryRaw<{ key: string }[]>`
+      INSERT INTO "JobResource" ("hostId", "key", "jobId", "planId")
+      SELECT ${input.hostId}, k, j, ${plan?.id ?? null}
+      FROM unnest(${[...keys.keys()]}::text[], ${[...keys.values()]}::text[]) AS t(k, j)
+      ON CONFLICT ("hostId", "key") DO NOTHING
+      RETURNING "key"`;
+    if (inserted.length !== keys.size) {
+      const got = new Set(inserted.map((r) => r.key));
+      const key = [...keys.keys()].find((k) => !got.has(k))!;
+      // Read the holder in this transaction (the insert waited for it to commit), then roll back everything.
+      const holder = await tx.jobResource.findUnique({
+        where: { hostId_key: { hostId: input.hostId, key } },
+        include: { job: { select: { summary: true, createdBy: true } } },
+      });
+      throw new ResourceTaken({
+        key,
+        jobId: holder?.jobId ?? "(just released)",
+        planId: holder?.planId ?? null,
+        summary: holder?.job.summary ?? null,
+        createdBy: holder?.job.createdBy ?? null,
+      });
+    }
+  }
+  const macTaken = await holdMacClaims(
+    tx,
+    input.hostId,
+    input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))),
+  );
+  if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
+  if (plan && (input.reservations?.length || input.releasing?.length)) {
+    const taken = await holdAssignments(tx, {
+      hostId: input.hostId,
+      planId: plan.id,
+      actor: input.createdBy,
+      reservations: input.reservations ?? [],
+      releasing: input.releasing ?? [],
+    });
+    if (taken)
+      throw new ResourceTaken({
+        key: taken.key,
+        jobId: "",
+        planId: taken.planId,
+        summary: taken.summary,
+        createdBy: taken.createdBy,
+        reservation: true,
+      });
+  }
+  const forced = input.forced ? " (forced: queued without the basis of a preview)" : "";
+  await tx.auditEvent.create({
+    data: plan
+      ? {
+          actor: input.createdBy,
+          action: "plan.created",
+          hostId: input.hostId,
+          planId: plan.id,
+          summary: `plan "${input.plan!.title}": ${rows.length} jobs${forced}`,
+          after: { jobs: input.jobs.map((j) => j.summary), ...(input.forced ? { forced: true } : {}) },
+        }
+      : {
+          actor: input.createdBy,
+          action: "job.created",
+          hostId: input.hostId,
+          jobId: rows[0]!.id,
+          summary: `${input.jobs[0]!.summary}${forced}`,
+          before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
+          after: { job: input.jobs[0]!.job, ...(input.forced ? { forced: true } : {}) } as Prisma.InputJsonValue,
+        },
+  });
+  return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
+}
+
 /**
  * Queue one job or a plan in one transaction: the Job rows, the resources they hold (one
  * JobResource row per `hostId + key`: a primary key, so of two operators changing the same PF
@@ -68,121 +185,31 @@ class ResourceTaken extends Error {
  * written and the holder is returned for the 409.
  */
 export async function createJobs(db: Db, input: CreateJobsInput): Promise<CreateJobsOutcome> {
+  const outcome = await createJobGroup(db, [input]);
+  return outcome.ok ? { ok: true, ...outcome.plans[0]! } : outcome;
+}
+
+/**
+ * Several plans (a group of guests, possibly on several hosts) in one transaction: all are
+ * queued with their reservations, or, when any resource or reservation is taken, none.
+ */
+export async function createJobGroup(db: Db, inputs: CreateJobsInput[]): Promise<CreateJobGroupOutcome> {
   try {
-    const result = await db.$transaction(
+    const plans = await db.$transaction(
       async (tx) => {
-        if (input.expectBasis !== undefined) {
-          // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
-          await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
-          const basis = await readHostBasis(tx, input.hostId);
-          if (basis !== input.expectBasis) throw new HostChanged(basis);
-        }
-        const plan = input.plan
-          ? await tx.plan.create({ data: { hostId: input.hostId, title: input.plan.title, createdBy: input.createdBy } })
-          : null;
-        const ids = new Map<string, string>();
-        const rows: Awaited<ReturnType<typeof tx.job.create>>[] = [];
-        for (const [i, j] of input.jobs.entries()) {
-          const row = await tx.job.create({
-            data: {
-              hostId: input.hostId,
-              kind: j.job.kind,
-              summary: j.summary,
-              params: j.job.params as Prisma.InputJsonValue,
-              planId: plan?.id ?? null,
-              planStep: plan ? i : null,
-              dependsOn: j.dependsOn.map((ref) => ids.get(ref)!),
-              createdBy: input.createdBy,
-              before: (j.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-              forced: input.forced === true,
-            },
-          });
-          ids.set(j.ref, row.id);
-          rows.push(row);
-        }
-        // A plan holds each key once, by the first job that needs it, until the plan ends.
-        const keys = new Map<string, string>();
-        input.jobs.forEach((j, i) =>
-          j.resourceKeys.forEach((k) => {
-            if (!keys.has(k)) keys.set(k, rows[i]!.id);
-          }),
-        );
-        if (keys.size > 0) {
-          const inserted = await tx.$queryRaw<{ key: string }[]>`
-          INSERT INTO "JobResource" ("hostId", "key", "jobId", "planId")
-          SELECT ${input.hostId}, k, j, ${plan?.id ?? null}
-          FROM unnest(${[...keys.keys()]}::text[], ${[...keys.values()]}::text[]) AS t(k, j)
-          ON CONFLICT ("hostId", "key") DO NOTHING
-          RETURNING "key"`;
-          if (inserted.length !== keys.size) {
-            const got = new Set(inserted.map((r) => r.key));
-            const key = [...keys.keys()].find((k) => !got.has(k))!;
-            // Read the holder in this transaction (the insert waited for it to commit), then roll back everything.
-            const holder = await tx.jobResource.findUnique({
-              where: { hostId_key: { hostId: input.hostId, key } },
-              include: { job: { select: { summary: true, createdBy: true } } },
-            });
-            throw new ResourceTaken({
-              key,
-              jobId: holder?.jobId ?? "(just released)",
-              planId: holder?.planId ?? null,
-              summary: holder?.job.summary ?? null,
-              createdBy: holder?.job.createdBy ?? null,
-            });
-          }
-        }
-        const macTaken = await holdMacClaims(
-          tx,
-          input.hostId,
-          input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))),
-        );
-        if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
-        if (plan && (input.reservations?.length || input.releasing?.length)) {
-          const taken = await holdAssignments(tx, {
-            hostId: input.hostId,
-            planId: plan.id,
-            actor: input.createdBy,
-            reservations: input.reservations ?? [],
-            releasing: input.releasing ?? [],
-          });
-          if (taken)
-            throw new ResourceTaken({
-              key: taken.key,
-              jobId: "",
-              planId: taken.planId,
-              summary: taken.summary,
-              createdBy: taken.createdBy,
-              reservation: true,
-            });
-        }
-        const forced = input.forced ? " (forced: queued without the basis of a preview)" : "";
-        await tx.auditEvent.create({
-          data: plan
-            ? {
-                actor: input.createdBy,
-                action: "plan.created",
-                hostId: input.hostId,
-                planId: plan.id,
-                summary: `plan "${input.plan!.title}": ${rows.length} jobs${forced}`,
-                after: { jobs: input.jobs.map((j) => j.summary), ...(input.forced ? { forced: true } : {}) },
-              }
-            : {
-                actor: input.createdBy,
-                action: "job.created",
-                hostId: input.hostId,
-                jobId: rows[0]!.id,
-                summary: `${input.jobs[0]!.summary}${forced}`,
-                before: (input.jobs[0]!.before ?? Prisma.JsonNull) as Prisma.InputJsonValue,
-                after: { job: input.jobs[0]!.job, ...(input.forced ? { forced: true } : {}) } as Prisma.InputJsonValue,
-              },
-        });
-        return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
+        // Hosts in id order: two groups over the same hosts take their rows in the same order (no deadlock).
+        const order = inputs
+          .map((input, i) => ({ input, i }))
+          .sort((a, b) => (a.input.hostId < b.input.hostId ? -1 : a.input.hostId > b.input.hostId ? 1 : a.i - b.i));
+        const out: { planId: string | null; jobs: JobView[] }[] = [];
+        for (const { input, i } of order) out[i] = await createIn(tx, input);
+        return out;
         // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent
         // plan's (ON CONFLICT waits for the other transaction to end) can pass it on a busy machine.
       },
       { timeout: 30_000, maxWait: 10_000 },
     );
-    return { ok: true, ...result };
+    return { ok: true, plans };
   } catch (err) {
     if (err instanceof HostChanged) return { ok: false, stale: { basis: err.basis } };
     if (!(err instanceof ResourceTaken)) throw err;

@@ -1,4 +1,12 @@
-export { createJobs, type CreateJobsInput, type CreateJobsOutcome, type NewJob, type Conflict } from "./create-jobs.ts";
+export {
+  createJobs,
+  createJobGroup,
+  type CreateJobGroupOutcome,
+  type CreateJobsInput,
+  type CreateJobsOutcome,
+  type NewJob,
+  type Conflict,
+} from "./create-jobs.ts";
 export { claimNextJob } from "./claim-next-job.ts";
 export { recordJobProgress } from "./record-job-progress.ts";
 export { recordJobResult, type RecordResultOutcome } from "./record-job-result.ts";

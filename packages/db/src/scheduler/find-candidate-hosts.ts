@@ -1,15 +1,14 @@
-import type { NumaPolicy, PoolSelector } from "@vfleet/core";
+import type { PlacementStrategy, PoolSelector, WhatIfRequest } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { poolKindFilter, poolSummaryFilter, selectsSinglePfs } from "./pool-summary-filter.ts";
 
-export type CandidateQuery = {
+/** What the prefilter judges: the what-if's request (count, NUMA, link, spread, cap, labels) on a pool's selector. */
+export type CandidateQuery = WhatIfRequest & {
   selector: PoolSelector;
-  count: number;
-  numa: NumaPolicy;
-  minPfs?: number;
-  maxPerPf?: number;
-  hostLabels?: Record<string, string>;
+  strategy?: PlacementStrategy;
+  /** The request's random offset: equally good hosts come in an order it shuffles (else by id), so concurrent requests look at different ones of many alike hosts instead of all at the same 8 (and collide on their VFs). */
+  spread?: number;
   limit?: number;
 };
 
@@ -33,13 +32,15 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
         : Prisma.sql`GROUP BY GROUPING SETS (("hostId", "numaNode"), ("hostId")) HAVING GROUPING("numaNode") = 1 OR "numaNode" IS NOT NULL`;
   // What each row gives: a node's sums, or one PF's counts capped at maxPerPf.
   const cap = q.maxPerPf ?? 1 << 20;
+  const anyLink = q.link === "any";
   const rows =
     q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
       ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
-      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolKindFilter(q.selector, q.hostLabels)}`
+      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR NOT c."portDown") AND ${poolKindFilter(q.selector, q.hostLabels)}`
       : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
         (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
-      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
+      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR c."portState" IS DISTINCT FROM 'down')
+        AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
   const found = await db.$queryRaw<{ hostId: string }[]>`
     WITH given AS (${rows}), scope AS (
       SELECT "hostId", sum(avail) AS avail, sum(pfs) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
@@ -48,7 +49,14 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
     SELECT "hostId" FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
-    ORDER BY min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), "hostId"
+    ORDER BY ${strategyOrder(q.strategy)} min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), ${q.spread ? Prisma.sql`md5("hostId" || ${String(q.spread)}),` : Prisma.empty} "hostId"
     LIMIT ${q.limit ?? 8}`;
   return found.map((r) => r.hostId);
+}
+
+/** Pack takes the candidates with the fewest free VFs first, spread those with the most; else by jobs alone. */
+function strategyOrder(strategy: PlacementStrategy | undefined): Prisma.Sql {
+  if (strategy === "pack") return Prisma.sql`max(avail) ASC,`;
+  if (strategy === "spread") return Prisma.sql`max(avail) DESC,`;
+  return Prisma.empty;
 }

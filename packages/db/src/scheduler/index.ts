@@ -9,3 +9,10 @@ export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts
 export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { loadPoolSummaries } from "./load-pool-summaries.ts";
+export {
+  savePlacementPreview,
+  readPlacementPreview,
+  dropPlacementPreview,
+  PREVIEW_TTL_MS,
+  type StoredPreview,
+} from "./placement-previews.ts";

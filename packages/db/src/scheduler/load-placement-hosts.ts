@@ -16,6 +16,9 @@ type PfRow = {
   numVfs: number;
   offset: number | null;
   stride: number | null;
+  portNetdev: string | null;
+  portCarrier: boolean | null;
+  portSpeedMbps: number | null;
 };
 type VfRow = {
   hostId: string;
@@ -88,8 +91,10 @@ export async function loadPlacementHosts(
       ? Promise.resolve([] as PfRow[])
       : db.$queryRaw<PfRow[]>`
       SELECT p."hostId", p.address, d."vendorId", d."deviceId", d.driver, d."numaNode", d."netInterfaces", d."linkCurrentSpeed" AS "linkSpeed",
-             d."linkCurrentWidth" AS "linkWidth", p."totalVfs", p."numVfs", p."offset", p.stride
+             d."linkCurrentWidth" AS "linkWidth", p."totalVfs", p."numVfs", p."offset", p.stride,
+             n.name AS "portNetdev", n.carrier AS "portCarrier", n."speedMbps" AS "portSpeedMbps"
       FROM "PhysicalFunction" p JOIN "PciDevice" d ON d."hostId" = p."hostId" AND d.address = p.address
+      LEFT JOIN "NetInterface" n ON n."hostId" = p."hostId" AND n.name = d."netInterfaces"[1] AND (${ids}::text[] IS NULL OR n."hostId" = ANY(${ids}::text[]))
       WHERE (${ids}::text[] IS NULL OR p."hostId" = ANY(${ids}::text[])) AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[])) AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
     wantDevices
       ? Promise.resolve([] as VfRow[])
@@ -157,10 +162,15 @@ export async function loadPlacementHosts(
     if (h) h.labels[l.key] = l.value;
   }
   const pfByKey = new Map<string, PlacementPf>();
-  for (const p of pfs) {
+  for (const { portNetdev, portCarrier, portSpeedMbps, ...p } of pfs) {
     const h = byHost.get(p.hostId);
     if (!h) continue;
-    const pf: PlacementPf = { ...p, vfMsixVectors: null, vfs: [] };
+    // As core's portOf reads an inventory: "up" only with carrier.
+    const port: PlacementPf["port"] =
+      portNetdev === null
+        ? null
+        : { netdev: portNetdev, link: portCarrier === true ? "up" : "down", speedMbps: portCarrier === true ? portSpeedMbps : null };
+    const pf: PlacementPf = { ...p, vfMsixVectors: null, port, vfs: [] };
     delete (pf as Partial<PfRow>).hostId;
     pfByKey.set(key(p.hostId, p.address), pf);
     h.pfs.push(pf);

@@ -14,6 +14,7 @@ type Row = {
   assigned: number;
   reserved: number;
   inUse: number;
+  link: "up" | "down" | null;
 };
 
 /**
@@ -29,7 +30,7 @@ export async function loadPoolSummaries(
 ): Promise<SummaryHost[]> {
   const ids = options.hostIds ?? null;
   const rows = await db.$queryRaw<Row[]>`
-    SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse"
+    SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse", c."portState" AS link
     FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
     WHERE ${poolSummaryFilter(selector, options.hostLabels)} AND (${ids}::text[] IS NULL OR c."hostId" = ANY(${ids}::text[]))`;
   const hosts = new Map<string, SummaryHost>();

@@ -27,6 +27,7 @@ function attach(state: HostState, fn: PciFunction, driver: string): void {
       ifname: `${pf.net.ifname}v${fn.vfIndex}`,
       mac: localMac(MAC_KIND.vfNetdev, a.bus, a.devfn, fn.vfIndex),
       carrier: pf.net.carrier,
+      speedMbps: pf.net.speedMbps,
       ifindex: state.nextIfindex++,
     };
   }
@@ -37,6 +38,7 @@ function attach(state: HostState, fn: PciFunction, driver: string): void {
         ifname: spec.net.ifname,
         mac: spec.net.mac || localMac(MAC_KIND.pfNetdev, parseBdf(fn.bdf).bus, parseBdf(fn.bdf).devfn),
         carrier: spec.net.carrier,
+        speedMbps: spec.net.speedMbps,
         ifindex: state.nextIfindex++,
       };
   }

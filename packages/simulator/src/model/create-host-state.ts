@@ -47,7 +47,13 @@ export function createHostState(spec: HostSpec, options: HostStateOptions = {}):
       numaNode: f.numaNode,
       iommuGroup: spec.iommu.enabled ? (f.iommuGroup ?? null) : null,
       net: f.net
-        ? { ifname: f.net.ifname, mac: f.net.mac || localMac(MAC_KIND.pfNetdev, addr.bus, addr.devfn), carrier: f.net.carrier, ifindex: 0 }
+        ? {
+            ifname: f.net.ifname,
+            mac: f.net.mac || localMac(MAC_KIND.pfNetdev, addr.bus, addr.devfn),
+            carrier: f.net.carrier,
+            speedMbps: f.net.speedMbps,
+            ifindex: 0,
+          }
         : null,
       sriov: f.sriov
         ? {

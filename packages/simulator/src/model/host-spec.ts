@@ -19,6 +19,8 @@ export interface NetSpec {
   ifname: string;
   mac: string;
   carrier: boolean;
+  /** The port's negotiated speed in Mb/s (`/sys/class/net/<if>/speed`) while it has carrier. */
+  speedMbps: number;
 }
 
 export interface SriovSpec {

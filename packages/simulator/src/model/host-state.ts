@@ -31,6 +31,7 @@ export interface NetState {
   ifname: string;
   mac: string;
   carrier: boolean;
+  speedMbps: number;
   ifindex: number;
 }
 

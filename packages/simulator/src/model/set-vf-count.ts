@@ -63,6 +63,7 @@ export function setVfCount(state: HostState, pfBdf: string, count: number): void
         ifname: `${pf.net.ifname}v${i}`,
         mac: localMac(MAC_KIND.vfNetdev, addr.bus, addr.devfn, i),
         carrier: pf.net.carrier,
+        speedMbps: pf.net.speedMbps,
         ifindex: state.nextIfindex++,
       };
     }

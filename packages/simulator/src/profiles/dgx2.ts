@@ -79,7 +79,7 @@ function cx5(
     msixVectors: 64,
     numaNode,
     parent,
-    net: { ifname, mac: "", carrier },
+    net: { ifname, mac: "", carrier, speedMbps: 100_000 },
     sriov: { totalVfs: 16, offset, stride: 1, vfDeviceId: "1018", vfDriver: "mlx5_core", vfMsixVectors: 12, vfNetdevs: true },
     ...(groupWith ? { groupWith } : {}),
   };
@@ -164,7 +164,7 @@ const functions: FunctionSpec[] = [
     msixVectors: 5,
     numaNode: 0,
     parent: at(0x00, 0x1c),
-    net: { ifname: "eno1", mac: "", carrier: true },
+    net: { ifname: "eno1", mac: "", carrier: true, speedMbps: 1000 },
   },
   { bdf: at(0x00, 0x1f), vendorId: "8086", deviceId: "a1c2", classCode: "060100", revision: "04", driver: null, numaNode: 0 },
   ...nvswitches(0x15, 0),

@@ -256,7 +256,7 @@ const functions: FunctionSpec[] = [
     msixVectors: 4,
     parent: "0000:00:1c.6",
     iommuGroup: 14,
-    net: { ifname: "enp4s0", mac: "", carrier: true },
+    net: { ifname: "enp4s0", mac: "", carrier: true, speedMbps: 1000 },
   }),
   dev({
     bdf: "0000:05:00.0",

@@ -27,7 +27,7 @@ const port = (fn: 0 | 1): FunctionSpec => ({
   msixVectors: 10,
   numaNode: -1,
   parent: "0000:00:01.0",
-  net: { ifname: `enp3s0f${fn}`, mac: "", carrier: true },
+  net: { ifname: `enp3s0f${fn}`, mac: "", carrier: true, speedMbps: 1000 },
   sriov: {
     totalVfs: 8,
     driverMaxVfs: 7,
@@ -95,7 +95,7 @@ const functions: FunctionSpec[] = [
     msixVectors: 5,
     numaNode: -1,
     parent: "0000:00:1c.0",
-    net: { ifname: "eno1", mac: "", carrier: true },
+    net: { ifname: "eno1", mac: "", carrier: true, speedMbps: 1000 },
   },
 ];
 

@@ -100,6 +100,8 @@ export function renderDevice(state: HostState, fn: PciFunction): TreeEntries {
     e.files.set(`${net}/address`, `${fn.net.mac}\n`);
     e.files.set(`${net}/carrier`, fn.net.carrier ? "1\n" : "0\n");
     e.files.set(`${net}/operstate`, fn.net.carrier ? "up\n" : "down\n");
+    // Without carrier the kernel reports SPEED_UNKNOWN (-1), as ethtool's "Unknown!".
+    e.files.set(`${net}/speed`, fn.net.carrier ? `${fn.net.speedMbps}\n` : "-1\n");
     e.files.set(`${net}/ifindex`, `${fn.net.ifindex}\n`);
     e.files.set(`${net}/type`, "1\n");
     e.files.set(`${net}/mtu`, "1500\n");

@@ -3,12 +3,12 @@ import type { PlacementHost, PlacementPf, PlacementVf } from "../placement-types
 /**
  * Hand-made scheduler views for placement unit tests: ConnectX-5 PFs (15b3:1017, firmware limit
  * 16, offset 2 / stride 1, VF MSI-X table 12) with `ready` VFs on vfio-pci, then `bindable` on
- * mlx5_core, then `assigned` to guest vm0.
+ * mlx5_core, then `assigned` to guest vm0; the port has carrier at 100 Gb/s unless `link: "down"`.
  */
 export function makePf(
   bus: number,
   numaNode: number,
-  o: { ready?: number; bindable?: number; assigned?: number; totalVfs?: number; driver?: string } = {},
+  o: { ready?: number; bindable?: number; assigned?: number; totalVfs?: number; driver?: string; link?: "up" | "down" } = {},
 ): PlacementPf {
   const address = `0000:${bus.toString(16).padStart(2, "0")}:00.0`;
   const kinds = [
@@ -39,6 +39,7 @@ export function makePf(
     offset: 2,
     stride: 1,
     vfMsixVectors: 12,
+    port: { netdev: `enp${bus}s0`, link: o.link ?? "up", speedMbps: (o.link ?? "up") === "up" ? 100_000 : null },
     vfs,
   };
 }

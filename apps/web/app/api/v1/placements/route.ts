@@ -1,20 +1,25 @@
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requestIdentity } from "@/lib/auth/request-actor.ts";
-import { PlacementBody } from "@/lib/placement/placement-api-schemas.ts";
-import { respondToPlacement } from "@/lib/placement/placement-response.ts";
+import { PlacementPost } from "@/lib/placement/placement-api-schemas.ts";
+import { respondToConfirm, respondToPlacement } from "@/lib/placement/placement-response.ts";
 import { badRequest, parseJsonBody } from "@/lib/parse-json-body.ts";
 import { idempotent } from "@/lib/idempotency/idempotent.ts";
 import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
- * `POST /api/v1/placements` { pool, count, numa?, minPfs?, maxPerPf?, host?, hostLabels?,
- * guest: { name, host?, vcpus?, memoryMiB?, numaNode? }, macs? | allocateMacs?, vlan?, trust?,
- * spoofchk?, dryRun? }. Role: operator (dry runs too: the role is checked per method).
+ * `POST /api/v1/placements` { pool, count, numa?, link?, strategy?, minPfs?, maxPerPf?, host?,
+ * hostLabels?, guest: { name, host?, vcpus?, memoryMiB?, numaNode? }, replicas?, guests?,
+ * antiAffinity?, macs? | allocateMacs?, vlan?, trust?, spoofchk?, dryRun? }, or { confirm: id }
+ * to run a dry run's preview exactly. Role: operator (dry runs too: the role is checked per method).
  */
 async function post(request: Request): Promise<Response> {
-  const body = await parseJsonBody(request, PlacementBody);
+  const body = await parseJsonBody(request, PlacementPost);
   if (!body.success) return body.response;
   const ctx = getControlPlaneContext();
+  if ("confirm" in body.data) {
+    const confirmer = requestIdentity(request);
+    return confirmer.ok ? respondToConfirm(ctx, body.data.confirm, confirmer.actor) : confirmer.response;
+  }
   const pool = await ctx.queries.getPool(ctx.db, body.data.pool);
   if (!pool) return badRequest("pool", `no pool named ${body.data.pool}`);
   const caller = requestIdentity(request);

@@ -1,0 +1,33 @@
+import {
+  createJobGroup,
+  createJobs,
+  dropPlacementPreview,
+  findCandidateHosts,
+  findHostIds,
+  getHost,
+  getPlan,
+  getPool,
+  listUsedMacs,
+  loadPlacementHosts,
+  loadPoolSummaries,
+  readPlacementPreview,
+  savePlacementPreview,
+} from "@vfleet/db";
+import type { SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
+
+/** The scheduler's reads and writes as the control plane wires them (tests call placeAndReserve with them). */
+export const schedulerQueries: SchedulerQueries = {
+  loadPlacementHosts,
+  findCandidateHosts,
+  loadPoolSummaries,
+  findHostIds,
+  listUsedMacs,
+  getHost,
+  createJobs,
+  createJobGroup,
+  getPlan,
+  getPool,
+  savePlacementPreview,
+  readPlacementPreview,
+  dropPlacementPreview,
+};
