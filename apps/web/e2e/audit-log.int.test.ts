@@ -6,7 +6,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Inventory } from "@vfleet/protocol";
 import type { Fleet } from "@vfleet/simulator/fleet";
-import { apiClient, waitFor } from "../test/jobs-helpers.ts";
+import { apiClient, previewAndConfirm, waitFor } from "../test/jobs-helpers.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { startSimFleet } from "../test/start-sim-fleet.ts";
 import { bearer, startTestStack, type TestStack } from "../test/start-test-stack.ts";
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const operator = apiClient(stack.plane.url, stack.tokens.operator);
   for (const [i, count] of [3, 2, 4, 1, 5, 2, 3, 1].entries()) {
     const api = i % 2 ? admin : operator;
-    const created = await api.post("/api/v1/jobs", {
+    const created = await previewAndConfirm(api, "/api/v1/jobs", {
       hostId: hosts["igb-log"]!.id,
       job: { kind: "vf.set-count", params: { pf: hosts["igb-log"]!.pf, count } },
     });
