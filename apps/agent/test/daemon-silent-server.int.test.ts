@@ -10,7 +10,7 @@ import { buildTree } from "@vfleet/simulator";
 import { PROTOCOL_VERSION } from "@vfleet/protocol";
 
 /**
- * The agent notices a silent control plane (issue 10: one frozen for 40 s went unnoticed): a real
+ * The agent notices a silent control plane (one frozen for 40 s used to go unnoticed): a real
  * agent process against a real WebSocket server that welcomes it and then answers nothing, not
  * even pings, as a server whose event loop is stuck. The agent must drop the socket after two
  * ping intervals and reconnect; against a server that answers pings it stays connected.

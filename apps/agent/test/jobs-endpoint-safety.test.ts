@@ -8,7 +8,7 @@ import { scanHost } from "../src/scan/index.ts";
 import { removeTrees, simTree } from "./jobs-sim-tree.ts";
 
 /**
- * The agent's own refusals on the simulator's kernel model (issue 10, "Host safety"): only
+ * The agent's own refusals on the simulator's kernel model (host safety): only
  * endpoints are assigned, every job that can cut traffic checks the host-critical rule, and an
  * attach leaving an IOMMU group not viable is refused as a bind is. Each refusal changes nothing.
  */

@@ -85,7 +85,7 @@ it("lists 18 events compactly at 1440 px and at 390 px, nothing spilling out", {
   const box = async (i: number) => (await rows.nth(i).boundingBox())!;
   const height = (await box(17)).y + (await box(17)).height - (await box(0)).y;
   console.log(`18 audit events at 1440 px: ${Math.round(height)} px tall`);
-  // One line each (the issue measured 6,300 px for 18 when before/after were columns).
+  // One line each (they measured 6,300 px for 18 when before/after were columns).
   expect(height).toBeLessThan(18 * 40);
   expect(await overflow(page)).toEqual({ page: 0, rows: 0 });
   // Each row names when, who, what, where and how it ended.

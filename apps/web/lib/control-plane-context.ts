@@ -74,7 +74,7 @@ export interface DbQueries {
   getPlan: typeof getPlan;
   listAuditEvents: typeof listAuditEvents;
   listAuditPage: typeof listAuditPage;
-  // scheduler (issue 8)
+  // scheduler
   loadPlacementHosts: typeof loadPlacementHosts;
   loadPoolSummaries: typeof loadPoolSummaries;
   findCandidateHosts: typeof findCandidateHosts;
@@ -91,10 +91,10 @@ export interface DbQueries {
   getHostLabels: typeof getHostLabels;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
-  // capacity charts (issue 13)
+  // capacity charts
   getHostLiveness: typeof getHostLiveness;
   readCapacityHistory: typeof readCapacityHistory;
-  // Idempotency-Key on writes (issue 10)
+  // Idempotency-Key on writes
   claimIdempotencyKey: typeof claimIdempotencyKey;
   saveIdempotentAnswer: typeof saveIdempotentAnswer;
   releaseIdempotencyKey: typeof releaseIdempotencyKey;

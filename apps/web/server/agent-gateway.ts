@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
 import { authenticateAgent, markHostOffline } from "@vfleet/db";
-import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
+import { AgentSession, type AgentIdentity, type SessionDeps } from "./control-plane-side-session.ts";
 import { CredentialFence } from "./credential-fence.ts";
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */

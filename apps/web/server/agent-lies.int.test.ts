@@ -6,7 +6,7 @@ import { bearer, enrollHost, startTestStack, type TestStack } from "../test/star
 import { connectReadyAgent, TestAgent } from "../test/test-agent.ts";
 
 /**
- * Agents that lie (issue 10): numbers past what a kernel can report and references that do not
+ * Agents that lie: numbers past what a kernel can report and references that do not
  * hold are refused with 4400 naming the field, the stored inventory stays as it was (and with it
  * the fleet's capacity), and each refusal is in the audit log, not only in a log line.
  */

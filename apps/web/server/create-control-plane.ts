@@ -110,7 +110,7 @@ export interface ControlPlaneOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Serve plain HTTP beyond loopback: a TLS-terminating proxy stands in front (logged). */
   allowPlainHttp?: boolean;
-  /** An agent socket with more unsent bytes is terminated (default 16 MiB: agent-session.ts). */
+  /** An agent socket with more unsent bytes is terminated (default 16 MiB: control-plane-side-session.ts). */
   agentMaxBufferedBytes?: number;
   /** Snapshot stores running at once (VFLEET_SNAPSHOT_STORE_CONCURRENCY); the rest queue, their agents paused. */
   snapshotStoreConcurrency?: number;
@@ -274,7 +274,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     server.once("error", reject);
     // Thousands of agents reconnect at once after a restart or a network blip. Node's default
     // backlog (511) overflows then, the kernel drops their SYNs and each retries after 1, 3, 7,
-    // 15 s: a connect storm measured 110 s instead of 60 (issue 11). The kernel caps this at
+    // 15 s: a connect storm measured 110 s instead of 60. The kernel caps this at
     // net.core.somaxconn (4096 on current kernels; see the README's deployment notes).
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);

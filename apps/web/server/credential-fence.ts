@@ -1,6 +1,6 @@
 import { claimHostSession, recordCredentialConflict, releaseHostSession, type Db, type HostSessionClaim } from "@vfleet/db";
 import { CloseCode } from "@vfleet/protocol";
-import type { AgentIdentity } from "./agent-session.ts";
+import type { AgentIdentity } from "./control-plane-side-session.ts";
 import type { Log } from "./logger.ts";
 
 /** Below the agent's 10 s handshake timeout, so the answer reaches it. */

@@ -13,7 +13,7 @@ export interface LivenessWriterOptions {
  * Writes liveness and connectivity audit events in batches, every `intervalMs`: one UPDATE of
  * lastSeenAt for every host heard from since the last write, and one INSERT of the online/
  * offline events seen meanwhile. At 5,000 agents heartbeating every 10 s that is one statement
- * per interval instead of 500 transactions a second (issue 11). lastSeenAt is at most one
+ * per interval instead of 500 transactions a second. lastSeenAt is at most one
  * interval late, well within the offline sweeper's margin.
  */
 export class LivenessWriter {

@@ -38,7 +38,7 @@ type Deriving = StoredHost & { done: () => void; failed: (err: unknown) => void 
 /**
  * Snapshot stores, bounded and fair. A thousand agents connecting at once each send a
  * full inventory; writing them all at once exhausts the pool, fails transactions and doubles
- * memory (issue 11). Here at most `concurrency` run, the rest wait in arrival order, and a host
+ * memory. Here at most `concurrency` run, the rest wait in arrival order, and a host
  * with a store waiting keeps only its newest snapshot (the older one would be overwritten at
  * once). A store that hits a transient database error is retried with backoff: a slow database
  * slows agents down instead of disconnecting them. What follows a store (`derive`) runs for all

@@ -10,7 +10,7 @@ import { scanProfiles } from "./fake-fleet.ts";
 import { startPlaneProcess, type PlaneProcess } from "./start-plane-process.ts";
 
 /**
- * A copied agent credential behind a load balancer (issue 10): two control-plane processes
+ * A copied agent credential behind a load balancer: two control-plane processes
  * (production build, each its own OS process) on one PostgreSQL, and two agents speaking the real
  * protocol with one credential, one per process. The database decides: the first keeps the host,
  * the second is refused with 4423 and the conflict is recorded naming both processes. When the

@@ -9,7 +9,7 @@ import { bearer, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { waitFor } from "./jobs-helpers.ts";
 
 /**
- * A copied agent credential (issue 10): a second real agent process with the same state file
+ * A copied agent credential: a second real agent process with the same state file
  * starts while the host's agent is alive. The first keeps the host (no flapping: it is never
  * disconnected), the second is refused with 4423 and backs off for at least a minute instead of
  * retrying, and the conflict is visible: audit event naming both connections, a flag on the host

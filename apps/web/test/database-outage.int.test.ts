@@ -10,7 +10,7 @@ import { waitFor } from "./jobs-helpers.ts";
 import { bearer, createRoleTokens } from "./start-test-stack.ts";
 
 /**
- * PostgreSQL down (issue 10): the real embedded server is stopped under a running control plane.
+ * PostgreSQL down: the real embedded server is stopped under a running control plane.
  * Every answer that needs it is a 503 naming the cause with Retry-After (API as JSON, pages as a
  * page), never a bodiless 500; once it is back (same data, same port) the same requests are served
  * again, and a write retried with its Idempotency-Key happens exactly once.

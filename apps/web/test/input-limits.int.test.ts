@@ -5,7 +5,7 @@ import { bearer, enrollHost, startTestStack, type TestStack } from "./start-test
 import { connectReadyAgent } from "./test-agent.ts";
 
 /**
- * Limits on every input before parsing (issue 10): a NUL byte in a path or query is a 400, not a
+ * Limits on every input before parsing: a NUL byte in a path or query is a 400, not a
  * 500; a body above the limit is refused on its Content-Length (413) before it is read, also on
  * unauthenticated routes, and a chunked one is cut off as it streams in; JSON nested past the
  * depth limit is refused before the parser recurses, over REST and over the agent socket, and the

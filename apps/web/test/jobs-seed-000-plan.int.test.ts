@@ -12,7 +12,7 @@ import { apiClient, waitFor, type Api } from "./jobs-helpers.ts";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /**
- * Issue 3's seed 000 as one plan through the API: on the simulated DGX-2 from an empty start,
+ * Seed 000 as one plan through the API: on the simulated DGX-2 from an empty start,
  * 16 VFs on each of the 10 ports, all 160 bound to vfio-pci, all attached (--config) to one
  * q35 guest on the REAL libvirtd (scripts/start-libvirtd.sh), each job dispatched to a real
  * agent process. The same plan on 1 port (16 VFs) shows how the time grows.

@@ -11,7 +11,7 @@ import { startRoundRobinProxy, type Proxy } from "./round-robin-proxy.ts";
 import { createRoleTokens } from "./start-test-stack.ts";
 
 /**
- * Issue 11's "several processes, one PostgreSQL": three control-plane processes (production
+ * Several processes, one PostgreSQL: three control-plane processes (production
  * build, each its own OS process) on one embedded PostgreSQL, agents spread over them by a TCP
  * round-robin balancer. Jobs are queued through the API of every process in turn, held
  * in flight by the agents, a fourth process starts (its recovery must leave the others' jobs

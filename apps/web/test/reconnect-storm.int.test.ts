@@ -4,7 +4,7 @@ import { createFakeFleet, type FakeFleet } from "./fake-fleet.ts";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
 
 /**
- * Issue 10's load case: 500 agents connecting at once (only 29 completed, 679 stores failed with
+ * The reconnect storm: 500 agents connecting at once (only 29 completed, 679 stores failed with
  * 1011), then all of them dropped and reconnecting with changed inventories. Real control plane,
  * real PostgreSQL, real sockets on loopback; the agents are in-process load generators speaking
  * the wire protocol with real scans of simulated hosts (5% DGX-2). Bounded in time by the poll

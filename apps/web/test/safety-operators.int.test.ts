@@ -10,7 +10,7 @@ import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.t
 import { connectReadyAgent } from "./test-agent.ts";
 
 /**
- * Operators and concurrency (issue 10): two real agent processes on simulated Intel 82576 hosts
+ * Operators and concurrency: two real agent processes on simulated Intel 82576 hosts
  * (7 VFs per port; guestVM holds VF 1 of 03:00.0; eno1 carries the default route), real
  * PostgreSQL, the real REST API. Refusals the inventory shows come back before queueing; a
  * stale confirm gets 409 with the new preview; MACs are unique per VLAN across the fleet; an

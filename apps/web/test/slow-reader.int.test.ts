@@ -4,14 +4,14 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashContent } from "@vfleet/protocol/hash";
 import { MAX_FRAME_BYTES, type Inventory } from "@vfleet/protocol";
-import { MAX_BUFFERED_BYTES } from "../server/agent-session.ts";
+import { MAX_BUFFERED_BYTES } from "../server/control-plane-side-session.ts";
 import { enrollHost, startTestStack, type TestStack } from "./start-test-stack.ts";
 import { connectReadyAgent } from "./test-agent.ts";
 
 const SLOW_AGENT = fileURLToPath(new URL("./fixtures/slow-reading-agent.py", import.meta.url));
 
 /**
- * An agent that stops reading its socket (issue 10): what the server sends it piles up in the
+ * An agent that stops reading its socket: what the server sends it piles up in the
  * control plane's memory. Past the bound the socket is terminated, the host goes offline, and
  * other agents are served. The agent is a real process on a real TCP socket with a 4 KiB receive
  * buffer (test/fixtures/slow-reading-agent.py) that says hello and then sends snapshots, each

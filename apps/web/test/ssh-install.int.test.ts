@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFile, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -165,16 +165,27 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     expect(config).toMatchObject({ server: stack.agentUrl, state: paths.state });
   });
 
-  it("upgrades in place on a second run: new artifact, same host and credential", async () => {
+  it("upgrades in place on a second run, saying from which build to which: new artifact, same host and credential", async () => {
     const pidBefore = await agentPid();
     const hostsBefore = await listHosts(stack.db);
-    await appendFile(artifact, "\n// rebuilt\n");
+    const versionOf = (file: string) =>
+      JSON.parse(execFileSync(process.execPath, [file, "version", "--json"], { encoding: "utf8" })) as { agent: string; commit: string };
+    const before = versionOf(artifact);
+    const shaBefore = createHash("sha256")
+      .update(await readFile(artifact))
+      .digest("hex");
+    // The same agent as if built from another commit: the commit is a string the build put in.
+    await writeFile(artifact, (await readFile(artifact, "utf8")).replaceAll(`"${before.commit}"`, '"0123456789ab"'));
+    expect(versionOf(artifact).commit).toBe("0123456789ab");
     const sha = createHash("sha256")
       .update(await readFile(artifact))
       .digest("hex");
     const run = await runToEnd({ action: "install", targets: [target(OK_USER, "ssh-01")] });
     expect(run.targets[0]!.state, JSON.stringify(run.targets[0], null, 2)).toBe("succeeded");
     expect(run.targets[0]!.steps.find((s) => s.name === "preflight")!.output).toMatch(/upgrade in place/);
+    expect(run.targets[0]!.steps.find((s) => s.name === "upload")!.output).toContain(
+      `upgrade from agent ${before.agent}+${before.commit} (sha256 ${shaBefore.slice(0, 12)}) to agent ${before.agent}+0123456789ab (sha256 ${sha.slice(0, 12)})`,
+    );
     expect(
       createHash("sha256")
         .update(await readFile(paths.artifact))

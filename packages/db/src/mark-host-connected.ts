@@ -5,7 +5,7 @@ import type { Db } from "./create-db.ts";
  * An agent said hello on a fresh socket: record it online with its versions and what its policy
  * adopts, and return the hash of the inventory stored for it (null before its first snapshot),
  * which the welcome tells the agent so it can skip an unchanged snapshot. One statement: at 5,000
- * agents connecting at once, every round trip of the hello counts (issue 11). An agent that said
+ * agents connecting at once, every round trip of the hello counts. An agent that said
  * nothing about adoption (before protocol 1.8) clears what an earlier one said: the control
  * plane then cannot tell, rather than trusting a stale policy.
  */

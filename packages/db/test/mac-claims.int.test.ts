@@ -4,7 +4,7 @@ import { claimNextJob, createDb, createJobs, recordJobResult, type Db, type NewJ
 import { useMigratedDatabase } from "./pg-server.ts";
 
 /**
- * MACs are unique per VLAN across the fleet (issue 10), decided by the database: two requests
+ * MACs are unique per VLAN across the fleet, decided by the database: two requests
  * giving one MAC on one VLAN to VFs of two different hosts at the same instant, each through its
  * own connection pool (as two control-plane processes would), cannot both be queued.
  */

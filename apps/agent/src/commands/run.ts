@@ -10,7 +10,7 @@ import { createAgentLog } from "../daemon/logger.ts";
 import { readAgentConfig } from "../daemon/read-config.ts";
 import { readAgentState, writeAgentState } from "../daemon/state-file.ts";
 import { createStatusWriter } from "../daemon/status-file.ts";
-import { startAgentSession } from "../daemon/agent-session.ts";
+import { startAgentSession } from "../daemon/agent-side-session.ts";
 import { withLibvirtStatus } from "../daemon/libvirt-status.ts";
 import { fingerprintHost } from "../scan/fingerprint-host.ts";
 import { scanHost } from "../scan/index.ts";

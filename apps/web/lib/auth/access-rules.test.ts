@@ -20,7 +20,7 @@ describe("accessFor", () => {
   });
 });
 
-describe("the policy the table must express (issue 9)", () => {
+describe("the policy the table must express", () => {
   const rules = Object.entries(ACCESS_RULES).flatMap(([route, methods]) =>
     Object.entries(methods).map(([method, access]) => ({ route, method, access })),
   );

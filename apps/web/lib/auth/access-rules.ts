@@ -48,7 +48,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/jobs/[jobId]/abandon": { POST: "operator" },
   "/api/v1/plans": { POST: "operator" },
   "/api/v1/plans/[planId]": { GET: "viewer" },
-  // scheduling: pools, placements, assignments (issue 8)
+  // scheduling: pools, placements, assignments
   "/pools": { GET: "viewer" },
   "/pools/[name]": { GET: "viewer" },
   "/placements": { GET: "viewer" },
@@ -64,7 +64,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/assignments/history": { GET: "viewer" },
   "/api/v1/assignments/release": { POST: "operator" },
   "/api/v1/hosts/[hostId]/labels": { GET: "viewer", PUT: "operator" },
-  // installing agents over SSH (issue 12; the custom server serves the API): root on every hypervisor
+  // installing agents over SSH (the custom server serves the API): root on every hypervisor
   "/install": { GET: "admin" },
   "/api/v1/ssh-key": { GET: "admin" },
   "/api/v1/ssh-targets": { GET: "admin" },

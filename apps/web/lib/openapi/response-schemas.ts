@@ -154,7 +154,7 @@ export const AuditReport = z.looseObject({
 });
 export const FleetAuditResponse = z.looseObject({ hosts: z.array(z.looseObject({})), checks: z.array(z.looseObject({})) });
 
-// scheduling (issue 8)
+// scheduling
 const Counts = { ready: z.number().int(), bindable: z.number().int(), creatable: z.number().int(), assigned: z.number().int() };
 export const Pool = z.looseObject({ name: z.string(), kind: z.string(), selector: z.looseObject({}) });
 export const PoolResponse = z.object({ pool: Pool });

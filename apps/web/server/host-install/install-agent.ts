@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { promisify } from "node:util";
 import { AGENT_PATHS, type AgentConfig, renderAgentUnit } from "@vfleet/core";
 import {
   createEnrollmentToken,
@@ -10,7 +12,7 @@ import {
   recordSshInstall,
   type Db,
 } from "@vfleet/db";
-import { checkHostFacts, readHostFacts } from "./preflight.ts";
+import { buildOf, checkHostFacts, readHostFacts } from "./preflight.ts";
 import type { ServiceManager } from "./service-manager.ts";
 import { InstallError, openSshSession, shellQuote, type SshSession } from "./ssh-session.ts";
 import type { StepLog } from "./step-log.ts";
@@ -74,6 +76,14 @@ export async function connectTarget(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The build the artifact names itself (`0.1.0+3f2c1ab`), asked the way an operator would: `version --json`. */
+async function artifactBuild(artifact: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [artifact, "version", "--json"], { timeout: 30_000 }).catch(() => ({
+    stdout: "",
+  }));
+  return buildOf(stdout.trim()) || "of unknown version";
+}
+
 /**
  * Install the agent on one host, or upgrade it in place when it is installed already. Nothing
  * changes before every preflight check passed; a failure after that puts back the files as they
@@ -106,15 +116,19 @@ export async function installAgent(
       throw new InstallError(`the agent artifact ${ctx.artifact} is missing`, "Build it on the control plane: pnpm build.");
     });
     const sha256 = createHash("sha256").update(artifact).digest("hex");
+    const upgrade = facts.installedSha256 !== "" && facts.enrolled;
+    const newAgent = `agent ${await artifactBuild(ctx.artifact)} (sha256 ${sha256.slice(0, 12)})`;
+    const change = upgrade
+      ? `upgrade from agent ${facts.installedBuild || "of unknown version"} (sha256 ${facts.installedSha256.slice(0, 12)}) to ${newAgent}`
+      : `fresh install of ${newAgent}`;
     await log.step("upload", async (out) => {
       const r = await ssh.run("mktemp -d /tmp/vfleet-install.XXXXXX");
       if (r.code !== 0) throw new Error(`mktemp failed: ${r.stderr.trim()}`);
       remoteTmp.dir = r.stdout.trim();
       await ssh.putFile(ctx.artifact, `${remoteTmp.dir}/vfleet-agent.mjs`);
-      out(`uploaded ${(artifact.length / 1024).toFixed(0)} KiB to ${remoteTmp.dir} (sha256 ${sha256.slice(0, 12)})`);
+      out(`uploaded ${(artifact.length / 1024).toFixed(0)} KiB to ${remoteTmp.dir}: ${change}`);
     });
 
-    const upgrade = facts.installedSha256 !== "" && facts.enrolled;
     const token = upgrade ? null : (await createEnrollmentToken(ctx.db, { hostName: t.hostName, ttlSec: 900 })).token;
     const config: AgentConfig = {
       server: ctx.agentUrl,
@@ -174,7 +188,7 @@ export async function installAgent(
         const cleanup = [...files.map((f) => `${f.path}.vfleet-prev`), ...(token ? [paths.tokenFile] : [])];
         await ssh.root(`rm -f ${cleanup.map(shellQuote).join(" ")}`);
         await recordSshInstall(ctx.db, (await findSshTarget(ctx.db, t.address, t.port))!.id, { hostId, agentSha256: sha256 });
-        out(token ? "enrollment token used and removed" : "kept the host's credential (upgrade)");
+        out(token ? "enrollment token used and removed" : `kept the host's credential (${change})`);
       });
       return { hostId };
     } catch (err) {

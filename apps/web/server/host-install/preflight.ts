@@ -14,7 +14,19 @@ export interface HostFacts {
   virsh: string;
   /** sha256 of the installed artifact, "" when none. */
   installedSha256: string;
+  /** What the installed artifact's `version --json` says (`0.1.0+3f2c1ab`), "" when none or it could not tell. */
+  installedBuild: string;
   enrolled: boolean;
+}
+
+/** `0.1.0+3f2c1ab` from the agent's `version --json` output; "" when it is not that. */
+export function buildOf(versionJson: string): string {
+  try {
+    const v = JSON.parse(versionJson) as { agent?: unknown; commit?: unknown };
+    return typeof v.agent === "string" && typeof v.commit === "string" ? `${v.agent}+${v.commit}` : "";
+  } catch {
+    return "";
+  }
 }
 
 /** One read-only shell script: nothing on the host changes before every check passed. */
@@ -51,15 +63,22 @@ export async function readHostFacts(ssh: SshSession, paths: typeof AGENT_PATHS):
     iommuGroups: Number(kv.iommuGroups ?? 0),
     virsh: kv.virsh ?? "",
     installedSha256: "",
+    installedBuild: "",
     enrolled: false,
   };
   let output = r.stdout + r.stderr;
   if (facts.sudo === "ok") {
     // As root: the state file is the agent's secret (0600) and the install may sit where the login user cannot look.
+    const artifact = shellQuote(paths.artifact);
+    // The installed agent names its own build, so an upgrade can say from which to which.
+    const build = facts.nodePath
+      ? `; echo "installedVersion=$(${shellQuote(facts.nodePath)} ${artifact} version --json 2>/dev/null | head -c 400)"`
+      : "";
     const installed = await ssh.root(
-      `if [ -f ${shellQuote(paths.artifact)} ]; then echo "installedSha256=$(sha256sum ${shellQuote(paths.artifact)} | cut -d' ' -f1)"; fi; if [ -f ${shellQuote(paths.state)} ]; then echo enrolled=yes; fi`,
+      `if [ -f ${artifact} ]; then echo "installedSha256=$(sha256sum ${artifact} | cut -d' ' -f1)"${build}; fi; if [ -f ${shellQuote(paths.state)} ]; then echo enrolled=yes; fi`,
     );
     facts.installedSha256 = /installedSha256=(\w+)/.exec(installed.stdout)?.[1] ?? "";
+    facts.installedBuild = buildOf(/installedVersion=(.*)/.exec(installed.stdout)?.[1] ?? "");
     facts.enrolled = installed.stdout.includes("enrolled=yes");
     output += installed.stdout;
   }

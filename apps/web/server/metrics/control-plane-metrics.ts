@@ -54,7 +54,7 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
       for (const r of rows) this.set({ kind: r.kind, state: r.state }, r._count._all);
     },
   });
-  // Share of wall time the event loop was busy since the previous scrape (issue 11's "under half busy").
+  // Share of wall time the event loop was busy since the previous scrape (a process at scale should stay under half busy).
   let eluSince = performance.eventLoopUtilization();
   new Gauge({
     name: "vfleet_event_loop_utilization",

@@ -10,8 +10,8 @@ const PERSIST_PATHS = ["/etc/sysfs.d", "/etc/sysfs.conf", "/etc/udev/rules.d", "
  * Node options the agent runs with (the unit's NODE_OPTIONS). A young generation of 1 MiB per
  * semi-space instead of V8's 16 (an idle agent allocates little), and an old generation capped at
  * 128 MiB, which makes V8 grow the heap less eagerly (the DGX-2's agent runs within 40). With
- * V8's defaults the bundle on the simulated DGX-2 sat at 111 MiB resident, above issue 11's
- * 100 MB; with these and MALLOC_ARENA_MAX=2, 90 MiB (94 MB peak) at the same idle CPU
+ * V8's defaults the bundle on the simulated DGX-2 sat at 111 MiB resident, above the
+ * 100 MB an agent may use; with these and MALLOC_ARENA_MAX=2, 90 MiB (94 MB peak) at the same idle CPU
  * (`pnpm bench agent-idle` runs the bundle with the unit's environment).
  */
 export const AGENT_NODE_OPTIONS = "--max-semi-space-size=1 --max-old-space-size=128";

@@ -8,7 +8,7 @@ import { markJobsUnknownSql } from "./mark-jobs-unknown.ts";
  * the agent reports the real state), and the answer says whether the host has anything to claim
  * now (queued, unknown, or a lapsed lease). One statement instead of markJobsUnknown plus a work
  * check: most hellos find nothing, and at 5,000 agents connecting at once each round trip counts
- * (issue 11). `work` is read beside the UPDATE (same snapshot), so jobs it just made unknown count
+ * `work` is read beside the UPDATE (same snapshot), so jobs it just made unknown count
  * through `lost`.
  */
 export async function takeOverHostJobs(db: Db, hostId: string, reason: string): Promise<{ lost: string[]; work: boolean }> {

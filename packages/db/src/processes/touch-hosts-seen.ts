@@ -2,7 +2,7 @@ import type { Db } from "../create-db.ts";
 
 /**
  * Liveness for many hosts in one statement: every host whose agent socket answered this
- * process's last ping. Replaces one UPDATE per heartbeat per agent (issue 11). Also sets online:
+ * process's last ping. Replaces one UPDATE per heartbeat per agent. Also sets online:
  * a sweep may have marked a live socket offline while this process was stalled.
  */
 export async function touchHostsSeen(db: Db, hostIds: readonly string[], now: Date = new Date()): Promise<number> {

@@ -184,7 +184,7 @@ export class AgentSession {
   /**
    * A snapshot frame waits for the store queue's admission before it is parsed: thousands of
    * agents connecting at once then hold their first snapshots as bytes (a DGX-2's is 145 kB)
-   * rather than as parsed inventories, several times larger (issue 11's memory bound). The
+   * rather than as parsed inventories, several times larger (the memory bound of a connect storm). The
    * frame's type is spotted in its bytes; a frame that hides it (escaped) is parsed at once,
    * which costs only its own agent's one frame in flight.
    */
