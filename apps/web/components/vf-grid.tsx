@@ -4,7 +4,7 @@ import { useRef, useState, type KeyboardEvent } from "react";
 import type { VfDetail } from "@/lib/host-page/vf-details.ts";
 import { VF_STATES, vfStateClass } from "./vf-states.ts";
 
-export const describeVf = (vf: VfDetail): string =>
+const describeVf = (vf: VfDetail): string =>
   [
     `VF ${vf.index} ${vf.address}`,
     VF_STATES.find((s) => s.state === vf.state)?.label ?? vf.state,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** RFC 1123 host name: what `hostname` prints and what the agent's scan reports. */
-export const Hostname = z
+const Hostname = z
   .string()
   .min(1, "must not be empty")
   .max(253, "must be at most 253 characters")

@@ -4,8 +4,8 @@
  * (documented in apps/web/README.md); unknown ones are ignored, and nothing is queued until the
  * operator previews and confirms.
  */
-export const PREFILL_KINDS = ["vf.set-count", "device.bind", "vf.configure", "guest.attach", "guest.detach", "host.persist"] as const;
-export const PREFILL_FIELDS = [
+const PREFILL_KINDS = ["vf.set-count", "device.bind", "vf.configure", "guest.attach", "guest.detach", "host.persist"] as const;
+const PREFILL_FIELDS = [
   "pf",
   "count",
   "device",

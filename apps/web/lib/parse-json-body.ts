@@ -2,7 +2,7 @@ import { jsonDepthExceeds, MAX_FRAME_BYTES, MAX_JSON_DEPTH } from "@vfleet/proto
 import type { z } from "zod";
 
 /** Largest REST body read: the largest request (a plan of 4096 jobs) is ~1.5 MiB. The server refuses a larger Content-Length before any route runs. */
-export const MAX_BODY_BYTES = MAX_FRAME_BYTES;
+const MAX_BODY_BYTES = MAX_FRAME_BYTES;
 
 export type BodyResult<T> = { success: true; data: T } | { success: false; response: Response };
 
@@ -41,7 +41,7 @@ export async function readBodyText(request: Request): Promise<{ success: true; t
  * Read a JSON body within MAX_BODY_BYTES and MAX_JSON_DEPTH (checked before parsing); an
  * empty body is `undefined`. Never throws.
  */
-export async function readJsonBody(request: Request): Promise<{ success: true; json: unknown } | { success: false; response: Response }> {
+async function readJsonBody(request: Request): Promise<{ success: true; json: unknown } | { success: false; response: Response }> {
   const read = await readBodyText(request);
   if (!read.success) return read;
   const text = read.text;

@@ -7,7 +7,7 @@ import { AgentSession, type AgentIdentity, type SessionDeps } from "./control-pl
 import { CredentialFence } from "./credential-fence.ts";
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */
-export function bearerOf(header: string | undefined): string | null {
+function bearerOf(header: string | undefined): string | null {
   const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   return m?.[1] ?? null;
 }

@@ -117,7 +117,7 @@ export interface ControlPlaneOptions {
 }
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
-export const SNAPSHOT_STORE_CONCURRENCY = 4;
+const SNAPSHOT_STORE_CONCURRENCY = 4;
 /** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
 
@@ -132,9 +132,9 @@ export interface ControlPlane {
 }
 
 const WEB_DIR = fileURLToPath(new URL("..", import.meta.url));
-export const AGENT_PATH = "/agent";
-export const EVENTS_PATH = "/api/v1/events";
-export const METRICS_PATH = "/metrics";
+const AGENT_PATH = "/agent";
+const EVENTS_PATH = "/api/v1/events";
+const METRICS_PATH = "/metrics";
 
 const pathOf = (req: IncomingMessage) => (req.url ?? "/").split("?")[0];
 

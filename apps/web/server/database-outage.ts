@@ -4,7 +4,7 @@ import type { Log } from "./logger.ts";
 import { escapeHtml, wantsJson } from "./plain-answer.ts";
 
 /** Told to clients in Retry-After: an embedded PostgreSQL restarts in about a second, a failover takes longer. */
-export const DATABASE_RETRY_AFTER_SEC = 5;
+const DATABASE_RETRY_AFTER_SEC = 5;
 /** A probe that has not answered by then counts as "unreachable" (a hung server, a cut network). */
 const PROBE_TIMEOUT_MS = 2_000;
 /** While the database is down, requests are answered at once and the probe runs at most this often. */
@@ -105,7 +105,7 @@ function describe(err: unknown): string {
 }
 
 /** 503 with the cause: JSON for the API (and JSON clients), a short page for browsers. */
-export function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string, raw: RawSend = res as unknown as RawSend): void {
+function sendUnavailable(req: IncomingMessage, res: ServerResponse, reason: string, raw: RawSend = res as unknown as RawSend): void {
   const error = `the database (PostgreSQL) is unreachable: ${reason}. Nothing was changed; retry in ${DATABASE_RETRY_AFTER_SEC} s`;
   const json = wantsJson(req);
   for (const name of ["content-type", "content-length", "content-encoding", "etag", "cache-control", "vary", "set-cookie", "location"])

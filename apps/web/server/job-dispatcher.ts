@@ -46,7 +46,7 @@ export interface JobDispatcherOptions {
 }
 
 /** Poll every 5 s (one statement per process); a process silent for 30 s (six beats) is dead. */
-export const SAFETY_POLL_MS = 5_000;
+const SAFETY_POLL_MS = 5_000;
 export const PROCESS_DEAD_AFTER_MS = 30_000;
 
 /**

@@ -8,7 +8,7 @@ const KEEPALIVE_MS = 15_000;
  * within this (one indexed row read per open page per interval, in PostgreSQL, so it holds
  * whichever control-plane process did the revoking).
  */
-export const EVENTS_RECHECK_MS = 1_000;
+const EVENTS_RECHECK_MS = 1_000;
 
 export interface ServeEventsOptions {
   /** Is the identity that opened the stream still alive? */

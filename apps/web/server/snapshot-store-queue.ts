@@ -7,7 +7,7 @@ export interface StoreOutcome {
   superseded: boolean;
 }
 
-export type StoredHost = { hostId: string; snapshot: Snapshot };
+type StoredHost = { hostId: string; snapshot: Snapshot };
 
 export interface SnapshotStoreQueueOptions {
   /** Stores running at once; the rest wait their turn (with their agent's socket paused). */

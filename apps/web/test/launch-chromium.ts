@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { chromium, type Browser } from "playwright-core";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
+const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /** Real headless Chromium from Debian (`npx playwright install` cannot download here). */
 export async function launchChromium(): Promise<Browser> {

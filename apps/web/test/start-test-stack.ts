@@ -6,7 +6,7 @@ import { applyMigrations, createApiToken, createDb, startDatabase, type Db } fro
 import type { Role } from "../lib/auth/roles.ts";
 import { createControlPlane, type ControlPlane, type ControlPlaneOptions } from "../server/create-control-plane.ts";
 
-export interface LogLine {
+interface LogLine {
   level: string;
   message: string;
   fields?: Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { Db } from "./create-db.ts";
 import { generateSecret, hashSecret } from "./secrets.ts";
 
-export const DEFAULT_ENROLLMENT_TTL_SEC = 3600;
-export const MAX_ENROLLMENT_TTL_SEC = 30 * 24 * 3600;
+const DEFAULT_ENROLLMENT_TTL_SEC = 3600;
+const MAX_ENROLLMENT_TTL_SEC = 30 * 24 * 3600;
 const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 /**

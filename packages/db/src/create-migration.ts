@@ -11,7 +11,7 @@ provider = "postgresql"
 `;
 
 /** `20261121110500`: Prisma's migration timestamp (UTC, to the second). */
-export function migrationTimestamp(now: Date): string {
+function migrationTimestamp(now: Date): string {
   return now.toISOString().replace(/[-:T]/g, "").slice(0, 14);
 }
 

@@ -3,7 +3,7 @@ import type { Inventory } from "@vfleet/protocol";
 import type { Db } from "./create-db.ts";
 
 /** Worst first, as the audit verdict ranks them: a failure outranks a warning, which outranks "could not tell". */
-export const HEALTH_SEVERITY = { fail: 3, warn: 2, unknown: 1, pass: 0 } as const;
+const HEALTH_SEVERITY = { fail: 3, warn: 2, unknown: 1, pass: 0 } as const;
 
 /**
  * Store the host audit's verdict on each inventory (host checks only) for the fleet page's

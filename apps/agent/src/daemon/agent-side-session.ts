@@ -54,7 +54,7 @@ const FATAL_CLOSE_CODES = new Set<number>([CloseCode.UNAUTHORIZED, CloseCode.IDE
  * be refused again and fill the audit log. Wait at least a minute, then up to five more (jittered):
  * the agent still comes back by itself once the other one is gone or the credential is revoked.
  */
-export const CREDENTIAL_IN_USE_MIN_DELAY_MS = 60_000;
+const CREDENTIAL_IN_USE_MIN_DELAY_MS = 60_000;
 const CREDENTIAL_IN_USE_JITTER_CAP_MS = 5 * 60_000;
 
 type Payload<T extends AgentMessage["type"]> = Extract<AgentMessage, { type: T }>["payload"];

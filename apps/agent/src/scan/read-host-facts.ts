@@ -4,7 +4,7 @@ import type { HostFacts, IommuGroup, NumaNode } from "@vfleet/protocol";
 import { exists, listDir, readLinkName, readText } from "./read-sysfs.ts";
 
 /** Modules passthrough depends on, reported when loaded (`/sys/module/<name>` exists). */
-export const WATCHED_MODULES = [
+const WATCHED_MODULES = [
   "vfio",
   "vfio_pci",
   "vfio_iommu_type1",
@@ -28,7 +28,7 @@ export const WATCHED_MODULES = [
   "nvidia",
 ];
 
-export function parseMeminfo(text: string | null): { memTotalKiB: number | null; hugepages: HostFacts["hugepages"] } {
+function parseMeminfo(text: string | null): { memTotalKiB: number | null; hugepages: HostFacts["hugepages"] } {
   if (!text) return { memTotalKiB: null, hugepages: null };
   const field = (name: string) => {
     const m = new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(text);
@@ -43,7 +43,7 @@ export function parseMeminfo(text: string | null): { memTotalKiB: number | null;
   };
 }
 
-export function parseCpuinfo(text: string | null): { cpuVendor: HostFacts["cpuVendor"]; cpuCount: number | null } {
+function parseCpuinfo(text: string | null): { cpuVendor: HostFacts["cpuVendor"]; cpuCount: number | null } {
   if (!text) return { cpuVendor: null, cpuCount: null };
   const vendor = /^vendor_id\s*:\s*(\S+)/m.exec(text)?.[1];
   const cpuVendor =
@@ -65,7 +65,7 @@ export function parseDefaultRoute(text: string | null): string | null {
  * Interrupt remapping from /proc/interrupts: with it, MSI and IO-APIC irqchips are the IR-
  * variants (IR-PCI-MSI, IR-IO-APIC). Null when the file cannot be read.
  */
-export function parseInterruptRemapping(text: string | null): boolean | null {
+function parseInterruptRemapping(text: string | null): boolean | null {
   if (text === null) return null;
   return /\sIR-[A-Z]/.test(text);
 }
@@ -122,7 +122,7 @@ export async function readIommuUnits(root: string, addresses: string[]): Promise
 }
 
 /** `f0205e` from an Intel unit's `intel-iommu/ecap` (the kernel prints `%llx`); null when absent or not hex. */
-export function parseEcap(text: string | null): string | null {
+function parseEcap(text: string | null): string | null {
   const m = /^(?:0x)?0*([0-9a-f]{1,16})$/i.exec(text ?? "");
   return m ? m[1]!.toLowerCase() : null;
 }

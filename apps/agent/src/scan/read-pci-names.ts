@@ -4,7 +4,7 @@ import type { PciDevice, PciNames } from "@vfleet/protocol";
 import { extractPciNames, wantedPciIds } from "./extract-pci-names.ts";
 
 /** Where distributions put the PCI ID database lspci reads: Debian/Ubuntu, then RHEL/SUSE (hwdata). */
-export const PCI_IDS_PATHS = ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids"];
+const PCI_IDS_PATHS = ["usr/share/misc/pci.ids", "usr/share/hwdata/pci.ids", "usr/share/pci.ids"];
 
 /**
  * The file is ~1.3 MB and the agent scans every second or two: pick names again only when the

@@ -62,7 +62,7 @@ function targetOf(attrPath: string): { interface: string | null; address: string
   return { interface: net, address };
 }
 
-export function parseSysfsConf(file: string, text: string | null, out: PersistenceConfig): void {
+function parseSysfsConf(file: string, text: string | null, out: PersistenceConfig): void {
   for (const { n, line } of lines(text)) {
     const m = /^(?:(mode|owner)\s+)?(\S+)\s*=\s*(\S+)$/.exec(line);
     if (!m || m[1]) continue;
@@ -75,7 +75,7 @@ export function parseSysfsConf(file: string, text: string | null, out: Persisten
   }
 }
 
-export function parseUdevRules(file: string, text: string | null, out: PersistenceConfig): void {
+function parseUdevRules(file: string, text: string | null, out: PersistenceConfig): void {
   for (const { n, line } of lines(text, /^\s*#/)) {
     const keys = new Map<string, string>();
     for (const m of line.matchAll(/([A-Z_]+(?:\{[^}]+\})?)\s*(==|=|\+=|:=)\s*"([^"]*)"/g)) keys.set(m[1]!, m[3]!);
@@ -92,7 +92,7 @@ export function parseUdevRules(file: string, text: string | null, out: Persisten
   }
 }
 
-export function parseModprobeConf(file: string, text: string | null, out: PersistenceConfig): void {
+function parseModprobeConf(file: string, text: string | null, out: PersistenceConfig): void {
   for (const { n, line } of lines(text, /^\s*#/)) {
     const m = /^options\s+(vfio[-_]pci)\s+(.*)$/.exec(line);
     if (!m) continue;
@@ -117,7 +117,7 @@ function parseCmdline(text: string | null, out: PersistenceConfig): void {
   }
 }
 
-export function parseModulesList(file: string, text: string | null, out: PersistenceConfig): void {
+function parseModulesList(file: string, text: string | null, out: PersistenceConfig): void {
   for (const { n, line } of lines(text)) {
     for (const module of line.split(/\s+/)) if (/^[\w-]+$/.test(module)) out.modulesLoaded.push({ source: `${file}:${n}`, module });
   }

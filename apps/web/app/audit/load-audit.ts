@@ -3,7 +3,7 @@ import type { Guest, Inventory } from "@vfleet/protocol";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 
 /** Largest domain XML accepted for a pasted plan: 160 hostdevs are ~40 KiB; 1 MiB leaves room. */
-export const MAX_DOMAIN_XML_BYTES = 1024 * 1024;
+const MAX_DOMAIN_XML_BYTES = 1024 * 1024;
 
 export type HostAuditResult =
   | { kind: "ok"; hostId: string; name: string; inventory: Inventory; report: AuditReport }

@@ -3,7 +3,7 @@
 import { useState } from "react";
 
 /** Only a path on this site: `next=//evil.example` must not send a fresh session elsewhere. */
-export function safeNext(next: string | undefined): string {
+function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
 }
 

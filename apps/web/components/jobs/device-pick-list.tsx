@@ -3,7 +3,7 @@
 import type { DeviceTarget } from "@/lib/host-page/action-targets.ts";
 
 /** Why the agent refuses to attach `d` to `guest` (what no policy can allow first); null when it would not. */
-export function attachRefusal(d: DeviceTarget, guest: string): string | null {
+function attachRefusal(d: DeviceTarget, guest: string): string | null {
   const others = d.heldBy.filter((g) => g !== guest);
   return d.attachRefusal ?? d.adoptRefusal ?? (others.length > 0 ? `held by the guest ${others.join(", ")}: detach it there first` : null);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parsePageQuery } from "../parse-page-query.ts";
 
-export const AUDIT_SINCE_WINDOWS = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 } as const;
+const AUDIT_SINCE_WINDOWS = { "1h": 3_600_000, "24h": 86_400_000, "7d": 604_800_000, "30d": 2_592_000_000 } as const;
 
 const day = z
   .string()

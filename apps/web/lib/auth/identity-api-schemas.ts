@@ -2,17 +2,14 @@ import { z } from "zod";
 import { Role } from "./roles.ts";
 
 /** better-auth's username plugin accepts 3-30 of these (it lower-cases them). */
-export const Username = z
+const Username = z
   .string({ error: "is required" })
   .min(3, "must be at least 3 characters")
   .max(30, "must be at most 30 characters")
   .regex(/^[A-Za-z0-9_.]+$/, "must be letters, digits, _ and .");
 
 /** better-auth's default limits: 8 to 128 characters. */
-export const Password = z
-  .string({ error: "is required" })
-  .min(8, "must be at least 8 characters")
-  .max(128, "must be at most 128 characters");
+const Password = z.string({ error: "is required" }).min(8, "must be at least 8 characters").max(128, "must be at most 128 characters");
 
 export const SetupRequest = z.object({ username: Username, password: Password }).strict();
 export type SetupRequest = z.infer<typeof SetupRequest>;
@@ -20,7 +17,7 @@ export type SetupRequest = z.infer<typeof SetupRequest>;
 export const CreateUserRequest = z.object({ username: Username, password: Password, role: Role }).strict();
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
-export const MAX_TOKEN_TTL_SEC = 366 * 86_400;
+const MAX_TOKEN_TTL_SEC = 366 * 86_400;
 
 export const CreateApiTokenRequest = z
   .object({

@@ -14,7 +14,7 @@ import { describeDevice } from "../device-label.ts";
  * A PF as the change form offers it; `setCountRefusal` says why the agent refuses any new VF
  * count on it, `adoptRefusal` why it refuses any change (its policy did not adopt it).
  */
-export type PfTarget = {
+type PfTarget = {
   address: string;
   ifname: string | null;
   totalVfs: number;

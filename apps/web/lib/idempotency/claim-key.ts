@@ -9,7 +9,7 @@ type Queries = Pick<DbQueries, "claimIdempotencyKey" | "saveIdempotentAnswer" | 
 type Db = Parameters<Queries["claimIdempotencyKey"]>[0];
 
 /** An answer given without running the request: a replay, or why the key cannot be used. */
-export type KeyAnswer = IdempotentAnswer & { headers: Record<string, string> };
+type KeyAnswer = IdempotentAnswer & { headers: Record<string, string> };
 
 export type KeyClaim =
   | { kind: "answer"; answer: KeyAnswer }

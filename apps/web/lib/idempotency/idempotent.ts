@@ -3,8 +3,6 @@ import { actorOf, identityFromHeaders } from "../auth/identity.ts";
 import { readBodyText } from "../parse-json-body.ts";
 import { claimKey, IDEMPOTENCY_KEY_HEADER } from "./claim-key.ts";
 
-export { IDEMPOTENCY_KEY_HEADER };
-
 /** A Next route handler a client can retry safely with an `Idempotency-Key` header: the rules are claimKey's. */
 export function idempotent<C>(
   handler: (request: Request, context: C) => Promise<Response>,

@@ -25,7 +25,7 @@ export type FormField =
   | "vfioIds"
   | "method";
 
-export const FIELD_LABELS: Record<FormField, string> = {
+const FIELD_LABELS: Record<FormField, string> = {
   kind: "Action",
   pf: "PF",
   count: "VF count",

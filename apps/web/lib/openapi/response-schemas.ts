@@ -19,12 +19,12 @@ export const AgentRefusalResponse = z.object({
   refusals: z.array(z.string()),
 });
 
-export const Identity = z.object({ kind: z.enum(["user", "token"]), id: z.string(), name: z.string(), role: Role });
+const Identity = z.object({ kind: z.enum(["user", "token"]), id: z.string(), name: z.string(), role: Role });
 export const MeResponse = z.object({ identity: Identity, actor: z.string() });
-export const User = z.object({ id: z.string(), username: z.string(), role: Role });
+const User = z.object({ id: z.string(), username: z.string(), role: Role });
 export const UserCreatedResponse = z.object({ user: User });
 export const UsersResponse = z.object({ users: z.array(User.extend({ createdAt: Timestamp })) });
-export const ApiToken = z.object({
+const ApiToken = z.object({
   id: z.string(),
   name: z.string(),
   role: Role,
@@ -50,7 +50,7 @@ export const HostRemovedResponse = z.object({
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });
 export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.string(), credential: z.string().startsWith("vfa_") });
 
-export const HostSummary = z.object({
+const HostSummary = z.object({
   id: z.string(),
   name: z.string(),
   hostname: z.string(),
@@ -102,7 +102,7 @@ export const HostsResponse = z.object({
 });
 export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
 
-export const JobView = z.looseObject({
+const JobView = z.looseObject({
   id: z.string(),
   hostId: z.string(),
   kind: z.string(),
@@ -117,13 +117,13 @@ export const JobView = z.looseObject({
   createdAt: Timestamp,
   finishedAt: NullableTimestamp,
 });
-export const JobPreview = z.looseObject({});
+const JobPreview = z.looseObject({});
 export const JobResponse = z.object({ job: JobView });
 export const JobsResponse = z.object({ jobs: z.array(JobView) });
 export const JobCreatedResponse = z.object({ job: JobView, preview: JobPreview });
 export const JobDryRunResponse = z.object({ dryRun: z.literal(true), preview: JobPreview, basis: z.string() });
 export const JobCancelledResponse = z.object({ job: JobView, cancelled: z.array(z.string()) });
-export const Plan = z.looseObject({
+const Plan = z.looseObject({
   id: z.string(),
   hostId: z.string(),
   title: z.string(),
@@ -138,7 +138,7 @@ export const PlanDryRunResponse = z.object({
   jobs: z.array(z.looseObject({ ref: z.string(), job: Job, preview: JobPreview })),
 });
 
-export const AuditEvent = z.looseObject({
+const AuditEvent = z.looseObject({
   at: Timestamp,
   actor: z.string(),
   action: z.string(),
@@ -156,7 +156,7 @@ export const FleetAuditResponse = z.looseObject({ hosts: z.array(z.looseObject({
 
 // scheduling
 const Counts = { ready: z.number().int(), bindable: z.number().int(), creatable: z.number().int(), assigned: z.number().int() };
-export const Pool = z.looseObject({ name: z.string(), kind: z.string(), selector: z.looseObject({}) });
+const Pool = z.looseObject({ name: z.string(), kind: z.string(), selector: z.looseObject({}) });
 export const PoolResponse = z.object({ pool: Pool });
 export const PoolsResponse = z.object({ pools: z.array(Pool) });
 export const PoolCapacityResponse = z.looseObject({
@@ -166,7 +166,7 @@ export const PoolCapacityResponse = z.looseObject({
 export const WhatIfResponse = z.looseObject({
   hosts: z.array(z.looseObject({ host: z.string(), now: z.number().int(), afterCreate: z.number().int() })),
 });
-export const Placement = z.looseObject({
+const Placement = z.looseObject({
   id: z.string().optional(),
   host: z.string(),
   guest: z.looseObject({ vcpus: z.number().int(), memoryMiB: z.number().int() }),

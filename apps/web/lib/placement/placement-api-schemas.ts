@@ -17,10 +17,10 @@ const LabelValue = z
   .string()
   .max(63, "must be at most 63 characters")
   .regex(/^[A-Za-z0-9_.-]*$/, "must be letters, digits, _ . -");
-export const HostLabels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 64, "must hold at most 64 labels");
+const HostLabels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 64, "must hold at most 64 labels");
 const HostName = z.string().min(1, "must not be empty").max(253, "must be at most 253 characters");
 
-export const PoolSelectorSchema = z
+const PoolSelectorSchema = z
   .object({
     kind: z.enum(["vf", "device"], { error: "must be vf (SR-IOV VFs of matching PFs) or device (whole devices)" }).optional(),
     vendorId: HexId.optional(),
@@ -66,7 +66,7 @@ const count = z
   .max(256, "must be at most 256 (the practical per-guest ceiling)");
 
 /** Guests one group request places (all reserved in one transaction). */
-export const MAX_REPLICAS = 64;
+const MAX_REPLICAS = 64;
 
 export const PlacementBody = z
   .object({

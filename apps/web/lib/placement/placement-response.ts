@@ -7,7 +7,7 @@ import { badRequest } from "../parse-json-body.ts";
 import type { PlacementBody } from "./placement-api-schemas.ts";
 import { confirmPlacement, placeAndReserve, type ConfirmOutcome, type PlaceOutcome, type PlannedGuest } from "./place-and-reserve.ts";
 
-export function toPlacementRequest(body: PlacementBody, pool: PoolView): PlacementRequest {
+function toPlacementRequest(body: PlacementBody, pool: PoolView): PlacementRequest {
   const { count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk } = body;
   return { pool, count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk };
 }

@@ -5,7 +5,7 @@ import type { Db } from "@vfleet/db";
 import type { HostInstallOptions } from "./serve-host-installs.ts";
 
 /** Where `pnpm build` puts the agent artifact. */
-export const DEFAULT_AGENT_ARTIFACT = fileURLToPath(new URL("../../../agent/dist/vfleet-agent.mjs", import.meta.url));
+const DEFAULT_AGENT_ARTIFACT = fileURLToPath(new URL("../../../agent/dist/vfleet-agent.mjs", import.meta.url));
 
 /**
  * The installer's settings: the caller's, else the environment's (VFLEET_AGENT_URL: how hosts reach

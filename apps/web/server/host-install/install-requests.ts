@@ -1,22 +1,17 @@
 import { z } from "zod";
 
 /** Schemas of the SSH install API (served by the custom server: node-ssh stays out of Next's bundle). */
-export const SshAddress = z
+const SshAddress = z
   .string()
   .min(1, "must not be empty")
   .max(253, "must be at most 253 characters")
   .regex(/^[A-Za-z0-9.:_-]+$/, "must be a host name or an IP address");
-export const SshPort = z
-  .number()
-  .int("must be an integer")
-  .min(1, "must be from 1 to 65535")
-  .max(65535, "must be from 1 to 65535")
-  .default(22);
-export const HostKeySha256 = z
+const SshPort = z.number().int("must be an integer").min(1, "must be from 1 to 65535").max(65535, "must be from 1 to 65535").default(22);
+const HostKeySha256 = z
   .string()
   .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "must be an OpenSSH SHA256 fingerprint (SHA256: and 43 base64 characters)");
 
-export const InstallTargetRequest = z.strictObject({
+const InstallTargetRequest = z.strictObject({
   address: SshAddress,
   port: SshPort,
   user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "must be a Linux user name (lower-case letters, digits, _ and -, at most 32)"),
@@ -26,7 +21,7 @@ export const InstallTargetRequest = z.strictObject({
   hostKeySha256: HostKeySha256.optional(),
 });
 
-export const SshKeyChoice = z.discriminatedUnion(
+const SshKeyChoice = z.discriminatedUnion(
   "kind",
   [
     /** The control plane's own key (its public half is in the host's authorized_keys). */

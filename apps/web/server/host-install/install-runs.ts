@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { HostInstallRequest } from "./install-requests.ts";
 import { StepLog, type StepRecord } from "./step-log.ts";
 
-export interface TargetRun {
+interface TargetRun {
   address: string;
   port: number;
   user: string;

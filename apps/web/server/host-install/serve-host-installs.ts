@@ -38,7 +38,7 @@ export interface HostInstallOptions {
   onlineTimeoutMs?: number;
 }
 
-export const HOST_INSTALL_ROUTES = [
+const HOST_INSTALL_ROUTES = [
   "/api/v1/ssh-key",
   "/api/v1/ssh-targets",
   "/api/v1/ssh-targets/probe",

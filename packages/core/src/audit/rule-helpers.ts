@@ -39,7 +39,7 @@ export function cmdlineArgs(cmdline: string): Map<string, string> {
 export { isBridge } from "../pci/iommu-group.ts";
 
 /** `0000:86:00.2 (15b3:1018, vfio-pci)` */
-export const describeDevice = (d: PciDevice): string => `${d.address} (${d.vendorId}:${d.deviceId}, ${d.driver ?? "no driver"})`;
+const describeDevice = (d: PciDevice): string => `${d.address} (${d.vendorId}:${d.deviceId}, ${d.driver ?? "no driver"})`;
 
 /** The slot part `DDDD:BB:SS` of a BDF: functions of one slot share a group by nature, not for lack of ACS. */
 export const slotOf = (address: string): string => address.slice(0, address.lastIndexOf("."));
@@ -47,4 +47,4 @@ export const slotOf = (address: string): string => address.slice(0, address.last
 /** `virsh nodedev-*` name of a PCI address. */
 export const nodedevName = (address: string): string => `pci_${address.replace(/[:.]/g, "_")}`;
 
-export const isVfioLike = (driver: string | null): boolean => driver === null || driver === "vfio-pci" || driver === "pci-stub";
+const isVfioLike = (driver: string | null): boolean => driver === null || driver === "vfio-pci" || driver === "pci-stub";

@@ -6,7 +6,7 @@ const run = promisify(execFile);
 /** Who the embedded PostgreSQL runs as: ourselves, or as root the system user `postgres` (PostgreSQL refuses root). */
 export type PostgresUser = { uid: number; gid: number } | null;
 
-export const isRoot = () => process.getuid?.() === 0;
+const isRoot = () => process.getuid?.() === 0;
 
 async function idOf(name: string): Promise<{ uid: number; gid: number } | null> {
   try {

@@ -14,13 +14,13 @@ export function parseBdf(bdf: string): PciAddress {
   return { domain: Number.parseInt(m[1]!, 16), bus: Number.parseInt(m[2]!, 16), devfn: (Number.parseInt(m[3]!, 16) << 3) | Number(m[4]) };
 }
 
-export function formatBdf(a: PciAddress): string {
+function formatBdf(a: PciAddress): string {
   const hex = (n: number, w: number) => n.toString(16).padStart(w, "0");
   return `${hex(a.domain, 4)}:${hex(a.bus, 2)}:${hex(a.devfn >> 3, 2)}.${a.devfn & 7}`;
 }
 
 /** Numeric sort key: domain, bus, devfn. */
-export function bdfKey(bdf: string): number {
+function bdfKey(bdf: string): number {
   const a = parseBdf(bdf);
   return a.domain * 65536 + a.bus * 256 + a.devfn;
 }

@@ -15,7 +15,7 @@ export interface LinkSpec {
   maxWidth?: number;
 }
 
-export interface NetSpec {
+interface NetSpec {
   ifname: string;
   mac: string;
   carrier: boolean;
@@ -67,7 +67,7 @@ export interface FunctionSpec {
   sriov?: SriovSpec;
 }
 
-export interface CpuSpec {
+interface CpuSpec {
   vendorId: "GenuineIntel" | "AuthenticAMD";
   modelName: string;
   family: number;
@@ -77,7 +77,7 @@ export interface CpuSpec {
   threadsPerCore: number;
 }
 
-export interface NumaNodeSpec {
+interface NumaNodeSpec {
   id: number;
   cpulist: string;
   memTotalKiB: number;

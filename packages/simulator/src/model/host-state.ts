@@ -27,7 +27,7 @@ export interface SriovState extends Omit<SriovSpec, "driverMaxVfs"> {
   vfConfigs: VfNetState[];
 }
 
-export interface NetState {
+interface NetState {
   ifname: string;
   mac: string;
   carrier: boolean;
@@ -66,7 +66,7 @@ export interface HostState {
   nextIfindex: number;
 }
 
-export interface GuestHostdevState {
+interface GuestHostdevState {
   kind: "hostdev" | "interface";
   bdf: string;
   mac: string | null;

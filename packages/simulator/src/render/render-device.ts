@@ -9,7 +9,7 @@ const SPEED_TEXT: Record<number, string> = { 2.5: "2.5 GT/s PCIe", 5: "5.0 GT/s 
 /** Bridge windows (13 lines) then nothing: the 6 BARs + ROM + 6 more lines pciutils reads. */
 const RESOURCE = "0x0000000000000000 0x0000000000000000 0x0000000000000000\n".repeat(13);
 
-export function isMultifunction(state: HostState, fn: PciFunction): boolean {
+function isMultifunction(state: HostState, fn: PciFunction): boolean {
   if (fn.physfn) return false;
   const a = parseBdf(fn.bdf);
   for (const other of state.functions.values()) {

@@ -22,7 +22,7 @@ export function renderHost(state: HostState): TreeEntries {
 }
 
 /** libvirt's guest definitions/run state and the simulated netlink view of each PF. */
-export function renderLibvirtAndNetlink(state: HostState): TreeEntries {
+function renderLibvirtAndNetlink(state: HostState): TreeEntries {
   const e = emptyEntries();
   e.dirs.add("etc/libvirt/qemu");
   e.dirs.add("run/libvirt/qemu");

@@ -3,7 +3,7 @@ import { JobFailure } from "../job-failure.ts";
 /** A safety rule the agent enforces whatever the server asked (ARCHITECTURE.md "Safety rules"). */
 export type SafetyViolation = { code: string; message: string; explanation: string };
 
-export const toFailure = (v: SafetyViolation) => new JobFailure(v.code, v.message, v.explanation);
+const toFailure = (v: SafetyViolation) => new JobFailure(v.code, v.message, v.explanation);
 
 /** Throw the first violation, if any. */
 export function enforce(...checks: Array<SafetyViolation | null>): void {

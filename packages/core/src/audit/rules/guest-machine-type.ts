@@ -9,8 +9,8 @@ import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
  * pci-bridges. Sources: DOMAIN.md (libvirt section), seed 000 (160 devices reached on
  * pc-i440fx-bionic via bridges), seed 002 (pcie=on only on q35).
  */
-export const MAX_GUEST_DEVICES = 256;
-export const I440FX_FREE_SLOTS = 29;
+const MAX_GUEST_DEVICES = 256;
+const I440FX_FREE_SLOTS = 29;
 
 export const guestMachineTypeRule: AuditRule = {
   id: "guest.machine-type",

@@ -10,7 +10,7 @@ import { guestFunctions, NO_GUEST } from "./guest-functions.ts";
  * DOMAIN.md ("memlock limit must cover guest RAM + I/O space"), seed 004 (guest memory pinned,
  * no over-commit), libvirt's qemu_domain.c.
  */
-export const IO_SPACE_KIB = 1024 * 1024;
+const IO_SPACE_KIB = 1024 * 1024;
 
 export const guestMemlockRule: AuditRule = {
   id: "guest.memlock",

@@ -9,7 +9,7 @@ import { capLines, notApplicable, result } from "../rule-helpers.ts";
  */
 const MELLANOX = "15b3";
 
-export function firmwareCommand(pf: PciDevice, n: number): string {
+function firmwareCommand(pf: PciDevice, n: number): string {
   if (pf.vendorId === MELLANOX) return `mstconfig -d ${pf.address} set SRIOV_EN=1 NUM_OF_VFS=${n}   # then reboot (firmware setting)`;
   return `Raise the VF limit of ${pf.address} to ${n} in the adapter firmware / system BIOS (SR-IOV setting); sriov_totalvfs is that limit.`;
 }

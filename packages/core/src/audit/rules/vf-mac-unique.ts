@@ -9,7 +9,7 @@ import { capLines, notApplicable, result } from "../rule-helpers.ts";
 const ZERO_MAC = "00:00:00:00:00:00";
 
 /** MAC -> VF addresses carrying it on one host: PF-side admin MACs and planned guest MACs. */
-export function collectVfMacs(ctx: Parameters<AuditRule["run"]>[0]): Map<string, Set<string>> {
+function collectVfMacs(ctx: Parameters<AuditRule["run"]>[0]): Map<string, Set<string>> {
   const macs = new Map<string, Set<string>>();
   const add = (mac: string | null, owner: string) => {
     if (!mac || mac === ZERO_MAC) return;

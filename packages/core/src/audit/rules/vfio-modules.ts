@@ -5,7 +5,7 @@ import { couldNotTell, result, unreadSource } from "../rule-helpers.ts";
  * vfio modules loaded or configured to load. Sources: seed 002 (Proxmox: /etc/modules
  * "vfio vfio_iommu_type1 vfio_pci"), DOMAIN.md (/sys/module/vfio_pci, /etc/modules).
  */
-export const VFIO_MODULES = ["vfio", "vfio_iommu_type1", "vfio_pci"] as const;
+const VFIO_MODULES = ["vfio", "vfio_iommu_type1", "vfio_pci"] as const;
 
 export const vfioModulesRule: AuditRule = {
   id: "modules.vfio",
