@@ -1,7 +1,7 @@
 /**
  * The URL contract between pages that propose a change (the audit's "Fix" buttons) and the host
  * page's change form: `/hosts/<id>?job=<kind>&<field>=<value>...`. Field names are the form's own
- * (documented in apps/web/README.md); unknown ones are ignored, and nothing is queued until the
+ * (documented in docs/operating/fleet-pages-and-audits.md); unknown ones are ignored, and nothing is queued until the
  * operator previews and confirms.
  */
 const PREFILL_KINDS = ["vf.set-count", "device.bind", "vf.configure", "guest.attach", "guest.detach", "host.persist"] as const;

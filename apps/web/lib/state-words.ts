@@ -1,6 +1,6 @@
 /**
  * The dashboard's state words, each defined once. Every screen that counts or colours VFs and
- * devices uses these words, links to the glossary page that lists them, and the README repeats
+ * devices uses these words, links to the glossary page that lists them, and docs/reference/state-words.md repeats
  * them; a new screen takes its words from here.
  */
 export type StateWord = { id: string; word: string; meaning: string };

@@ -275,7 +275,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
     // Thousands of agents reconnect at once after a restart or a network blip. Node's default
     // backlog (511) overflows then, the kernel drops their SYNs and each retries after 1, 3, 7,
     // 15 s: a connect storm measured 110 s instead of 60. The kernel caps this at
-    // net.core.somaxconn (4096 on current kernels; see the README's deployment notes).
+    // net.core.somaxconn (4096 on current kernels; see docs/operating/several-processes.md).
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off("error", reject);
       resolve();

@@ -15,7 +15,7 @@ const LIMITED_PATHS = new Map<string, "signIn" | "enroll">([
   ["/api/auth/sign-in/username", "signIn"],
   ["/api/v1/enroll", "enroll"],
 ]);
-/** Counts are per minute: the limits are "per minute" in the environment and the README. */
+/** Counts are per minute: the limits are "per minute" in the environment and docs/reference/configuration.md. */
 const WINDOW_SEC = 60;
 /** A wrong password, or an unknown, expired or used enrollment token: what guessing looks like. */
 const FAILED_STATUS = 401;

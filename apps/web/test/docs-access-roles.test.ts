@@ -2,10 +2,10 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { accessFor } from "../lib/auth/access-rules.ts";
 
-const READMES = ["../../../README.md", "../README.md"].map((p) => new URL(p, import.meta.url));
+const READMES = ["../../../docs/reference/api.md", "../../../docs/reference/access.md"].map((p) => new URL(p, import.meta.url));
 
-/** The role the README gives each API operation (`GET /api/v1/x` [viewer]) is the access table's. */
-describe("the README's roles", () => {
+/** The role the API reference gives each operation (`GET /api/v1/x` [viewer]) is the access table's. */
+describe("the API reference's roles", () => {
   it("match lib/auth/access-rules.ts for every operation it names with a role", async () => {
     const wrong: string[] = [];
     let checked = 0;
@@ -16,10 +16,10 @@ describe("the README's roles", () => {
         const concrete = path.replace(/:\w+/g, "some-id");
         const access = accessFor(method, concrete).access;
         checked++;
-        if (access !== role) wrong.push(`${method} ${path}: README says ${role}, the table ${access}`);
+        if (access !== role) wrong.push(`${method} ${path}: the docs say ${role}, the table ${access}`);
         // "[operator; viewer for `dryRun`]": a dry run is the same method on the same route, so the same role.
         for (const other of rest.matchAll(/\b(viewer|operator|admin) for\b/g))
-          if (other[1] !== access) wrong.push(`${method} ${path}: README says ${other[0]}..., the table ${access} for all of ${method}`);
+          if (other[1] !== access) wrong.push(`${method} ${path}: the docs say ${other[0]}..., the table ${access} for all of ${method}`);
       }
     }
     expect(checked).toBeGreaterThan(10);
