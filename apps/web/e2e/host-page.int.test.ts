@@ -101,6 +101,87 @@ async function tabStops(): Promise<string[]> {
   return stops;
 }
 
+describe("GPUs", () => {
+  it("the fleet page counts GPUs by model and state, apart from other devices", async () => {
+    await page.goto(stack.plane.url);
+    const total = page.getByTestId("total-gpus");
+    await total.waitFor();
+    // 16 V100s on the DGX-2; the workstation's GTX 750 (its guest's) and Radeon (ready); the integrated graphics is the host's.
+    expect(await total.locator("div").nth(1).textContent()).toMatch(/^18/);
+    const models = total.getByTestId("gpu-model");
+    expect(await models.evaluateAll((els) => els.map((e) => e.textContent))).toEqual([
+      "1 × GeForce GTX 750: 1 assigned",
+      "1 × Radeon HD 8570 / R5 430 OEM / R7 240/340 / Radeon 520 OEM: 1 ready",
+      "16 × Tesla V100 SXM3 32GB: 16 needs bind",
+    ]);
+    const row = page.getByTestId("host-row-dgx-hp");
+    expect(await row.getByTestId("cap-gpu-models").textContent()).toBe("16 × Tesla V100 SXM3 32GB: 16 needs bind");
+  });
+
+  it("the DGX-2's page names its 16 V100s with NUMA node, IOMMU group, PCIe switches and the ConnectX-5 under the same switch", async () => {
+    await open("dgx-hp");
+    const rows = page.getByTestId("gpu-row");
+    await expect.poll(() => rows.count()).toBe(16);
+    expect(new Set(await rows.getByTestId("gpu-model").allTextContents())).toEqual(new Set(["Tesla V100 SXM3 32GB"]));
+    expect(await page.getByTestId("gpus").locator("header").textContent()).toContain("NUMA 0: 8 · NUMA 1: 8");
+    const first = page.locator('[data-testid="gpu-row"][data-address="0000:34:00.0"]');
+    const text = (await first.textContent()) ?? "";
+    expect(text).toContain("needs bind");
+    expect(text).toContain("pci0000:2f › 2f:00.0 › 30:00.0 › 31:00.0 › 32:00.0 › 33:00.0");
+    expect(text).toContain("2 switches: PEX 9749");
+    expect(await first.getByTestId("gpu-peers").locator("li").allTextContents()).toEqual([
+      "35:00.0 MT27800 Family [ConnectX-5] (16 VFs)",
+      "36:00.0 GV100GL [Tesla V100 SXM3 32GB]",
+    ]);
+    expect(await page.getByTestId("host-totals").count()).toBe(1);
+  });
+
+  it("a GPU workstation shows its GPUs, not zero-filled SR-IOV cards and an empty NUMA table", async () => {
+    await open("gpu-hp");
+    await page.getByTestId("gpus").waitFor();
+    expect(await page.getByTestId("host-totals").count()).toBe(0);
+    expect(await page.getByText("Capacity by NUMA node").count()).toBe(0);
+    const totals = page.getByTestId("host-gpu-totals");
+    for (const [id, n] of [
+      ["total-gpus", "2"],
+      ["total-gpus-ready", "1"],
+      ["total-gpus-needs-bind", "0"],
+      ["total-gpus-assigned", "1"],
+    ] as const)
+      expect(await totals.getByTestId(id).locator("div").nth(1).textContent(), id).toBe(n);
+    const gtx = page.locator('[data-testid="gpu-row"][data-address="0000:01:00.0"]');
+    expect(await gtx.getAttribute("data-state")).toBe("assigned");
+    expect(await gtx.textContent()).toContain("win-gtx750");
+    expect(await gtx.getByTestId("gpu-companion").textContent()).toBe("+ Audio device 01:00.1 (vfio-pci)");
+    expect(await page.locator('[data-testid="gpu-row"][data-address="0000:02:00.0"]').getAttribute("data-state")).toBe("ready");
+    expect(await page.locator('[data-testid="gpu-row"][data-address="0000:00:02.0"]').getAttribute("data-state")).toBe("host");
+  });
+
+  it("reads in the dark colour scheme and at 390 px without a serious accessibility violation", async () => {
+    for (const scheme of ["light", "dark"] as const) {
+      for (const width of [1440, 390]) {
+        const p = await browser.newPage({
+          viewport: { width, height: 900 },
+          colorScheme: scheme,
+          extraHTTPHeaders: bearer(stack.tokens.operator),
+        });
+        for (const host of ["gpu-hp", "dgx-hp"]) {
+          await p.goto(`${stack.plane.url}/hosts/${ids[host]}`);
+          await p.getByTestId("gpus").scrollIntoViewIfNeeded();
+          expect(await p.evaluate(() => document.documentElement.scrollWidth), `${host} ${scheme} ${width}`).toBeLessThanOrEqual(width);
+          expect((await axeViolations(p)).map((v) => `${host} ${scheme} ${width}: ${v.id}: ${v.help}`)).toEqual([]);
+          await p.getByTestId("gpus").screenshot({ path: join(RESULTS, `gpus-${host}-${scheme}-${width}.png`) });
+        }
+        await p.goto(stack.plane.url);
+        await p.getByTestId("total-gpus").waitFor();
+        expect((await axeViolations(p)).map((v) => `fleet ${scheme} ${width}: ${v.id}: ${v.help}`)).toEqual([]);
+        await p.screenshot({ path: join(RESULTS, `gpus-fleet-${scheme}-${width}.png`) });
+        await p.close();
+      }
+    }
+  });
+});
+
 describe("finding a VF", () => {
   it("the DGX-2's 160 VFs are one tab stop per PF, with arrow keys inside a grid", async () => {
     await open("dgx-hp");

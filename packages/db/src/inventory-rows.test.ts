@@ -41,6 +41,20 @@ describe("inventory <-> rows", () => {
     expect(rebuilt).toEqual(normalizeInventory(odd));
   });
 
+  it("keeps each device's PCIe path apart from a root-bus device's empty one and an older agent's absent one", () => {
+    const [a, b, ...rest] = inventory.devices;
+    const withPaths = {
+      ...inventory,
+      devices: [{ ...a!, pciPath: ["0000:2f:00.0", "0000:30:00.0"] }, { ...b!, pciPath: [] }, ...rest],
+    };
+    const rebuilt = rowsToInventory({ facts: withPaths.host, ...inventoryToRows("h1", withPaths) } as unknown as StoredRows);
+    expect(rebuilt).toEqual(normalizeInventory(withPaths));
+    const by = new Map(rebuilt.devices.map((d) => [d.address, d.pciPath]));
+    expect(by.get(a!.address)).toEqual(["0000:2f:00.0", "0000:30:00.0"]);
+    expect(by.get(b!.address)).toEqual([]);
+    expect(by.get(rest[0]!.address)).toBeNull();
+  });
+
   it("normalises device order, group members and absent newer guest fields", () => {
     const reordered = { ...inventory, devices: [...inventory.devices].reverse(), iommuGroups: [...inventory.iommuGroups].reverse() };
     const normal = normalizeInventory(reordered);

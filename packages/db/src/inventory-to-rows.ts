@@ -43,10 +43,11 @@ export function inventoryToRows(hostId: string, inventory: Inventory): Inventory
 }
 
 function pciDeviceRow(hostId: string, device: PciDevice): Prisma.PciDeviceCreateManyInput {
-  const { sriov: _sriov, link, ...columns } = device;
+  const { sriov: _sriov, link, pciPath, ...columns } = device;
   return {
     hostId,
     ...columns,
+    pciPath: pciPath == null ? null : pciPath.join("/"),
     hasLink: link !== null,
     linkCurrentSpeed: link?.currentSpeed ?? null,
     linkCurrentWidth: link?.currentWidth ?? null,

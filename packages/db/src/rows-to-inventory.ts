@@ -50,10 +50,11 @@ export function rowsToInventory(rows: StoredRows): Inventory {
 }
 
 function toPciDevice(row: PciDevice, pf: PhysicalFunction | undefined, vfRows: VirtualFunction[]): PciDeviceFacts {
-  const { hostId: _hostId, hasLink, linkCurrentSpeed, linkCurrentWidth, linkMaxSpeed, linkMaxWidth, ...columns } = row;
+  const { hostId: _hostId, hasLink, linkCurrentSpeed, linkCurrentWidth, linkMaxSpeed, linkMaxWidth, pciPath, ...columns } = row;
   const vfs = [...vfRows].sort((a, b) => a.index - b.index);
   return {
     ...columns,
+    pciPath: pciPath === null ? null : pciPath.split("/").filter((b) => b !== ""),
     sriov: pf
       ? {
           totalVfs: pf.totalVfs,

@@ -38,6 +38,8 @@ export const INVENTORY_LIMITS = {
   memoryKiB: 2 ** 46,
   /** IOMMU units (DMAR/IVHD remapping hardware units): a few per socket; 1024 leaves room. */
   iommuUnits: 1024,
+  /** Bridges above one function: each takes a bus of the 256 in a domain. */
+  pciDepth: 256,
 } as const;
 
 const L = INVENTORY_LIMITS;
@@ -109,6 +111,12 @@ export const PciDevice = z.object({
   link: PciLink.nullable(),
   /** Network interfaces this function carries (`net/<ifname>`). */
   netInterfaces: z.array(WireString).max(4096),
+  /**
+   * The bridges above this function, root port first, as its `/sys/devices/pci<domain>:<bus>/...`
+   * path lists them: root port, then each switch's upstream and downstream port. Empty on a root
+   * bus. Absent from older agents (protocol 1.13): topology could not be told.
+   */
+  pciPath: z.array(Bdf).max(L.pciDepth, `must be at most ${L.pciDepth} bridges (PCI buses)`).nullable().optional(),
 });
 export type PciDevice = z.infer<typeof PciDevice>;
 

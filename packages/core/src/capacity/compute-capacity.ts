@@ -1,4 +1,5 @@
 import type { Inventory, PciDevice } from "@vfleet/protocol";
+import { countGpus, describeGpus, type GpuCounts, type GpuModelCounts, type GpuView } from "../gpu/describe-gpus.ts";
 import { countPassthroughDevices, type DeviceCounts } from "./count-passthrough-devices.ts";
 
 /**
@@ -44,11 +45,14 @@ export interface PfCapacity extends CapacityCounts {
 
 /**
  * A host's totals as the fleet stores and sums them: the VF counts, free VFs split into ready (on
- * vfio-pci) and needs bind (still on a host driver or none), and whole passthrough devices.
+ * vfio-pci) and needs bind (still on a host driver or none), whole passthrough devices, and of
+ * those the GPUs, also by model (`gpuModels`, the one key that is not a number: the fleet page
+ * sums it apart).
  */
-export interface HostCapacityTotals extends CapacityCounts, DeviceCounts {
+export interface HostCapacityTotals extends CapacityCounts, DeviceCounts, GpuCounts {
   ready: number;
   needsBind: number;
+  gpuModels: GpuModelCounts;
 }
 
 /** Every key of HostCapacityTotals, in display order: what the fleet sums and shows per host. */
@@ -64,12 +68,18 @@ export const HOST_TOTAL_KEYS = [
   "devicesReady",
   "devicesNeedsBind",
   "devicesAssigned",
+  "gpus",
+  "gpusReady",
+  "gpusNeedsBind",
+  "gpusAssigned",
 ] as const satisfies readonly (keyof HostCapacityTotals)[];
 
 export interface HostCapacity {
   totals: HostCapacityTotals;
   pfs: PfCapacity[];
   byNuma: { node: number | null; counts: CapacityCounts }[];
+  /** Every GPU (class 03) with its state and topology, the host's own console included (`host`). */
+  gpus: GpuView[];
 }
 
 export const emptyCounts = (): CapacityCounts => ({ possible: 0, created: 0, bound: 0, assigned: 0, free: 0 });
@@ -144,9 +154,17 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
   const nodes = [...new Set(pfs.map((p) => p.numaNode))].sort((a, b) => (a ?? -1) - (b ?? -1));
   const ready = pfs.reduce((n, pf) => n + pf.vfs.filter((v) => v.state === "vfio").length, 0);
   const counts = sumCounts(pfs);
+  const gpus = describeGpus(inventory, owner);
   return {
-    totals: { ...counts, ready, needsBind: counts.free - ready, ...countPassthroughDevices(inventory, owner) },
+    totals: {
+      ...counts,
+      ready,
+      needsBind: counts.free - ready,
+      ...countPassthroughDevices(inventory, owner),
+      ...countGpus(gpus),
+    },
     pfs,
     byNuma: nodes.map((node) => ({ node, counts: sumCounts(pfs.filter((p) => p.numaNode === node)) })),
+    gpus,
   };
 }

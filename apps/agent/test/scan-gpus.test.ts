@@ -1,0 +1,137 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { assignmentsOf, computeCapacity, describeGpus } from "@vfleet/core";
+import { Inventory } from "@vfleet/protocol";
+import { buildTree } from "@vfleet/simulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scanHost } from "../src/scan/index.ts";
+import { lspciTreeArgs, runLspci } from "./run-lspci.ts";
+
+/**
+ * GPUs as the scan reports them: named, with their NUMA node, IOMMU group, companion functions and
+ * PCIe path. The path is checked against the real lspci's -PP (which walks the bridges' bus
+ * windows in config space, not the sysfs links the agent reads).
+ */
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "vfleet-scan-gpus-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function scanProfile(profile: string): Promise<{ dir: string; inv: Inventory }> {
+  const dir = path.join(tmp, profile);
+  await buildTree(profile, dir, {});
+  const inv = await scanHost(dir);
+  expect(() => Inventory.parse(inv)).not.toThrow();
+  return { dir, inv };
+}
+
+/** lspci -PP -D: `0000:2f:00.0/30:00.0/34:00.0 0302: ...` -> address -> full path of BDFs. */
+function lspciPaths(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const field = line.split(" ")[0];
+    if (!field) continue;
+    const [first, ...rest] = field.split("/");
+    const domain = first!.slice(0, 5);
+    const full = [first!, ...rest.map((b) => domain + b)];
+    out.set(full.at(-1)!, full);
+  }
+  return out;
+}
+
+function expectPathsAgreeWithLspci(inv: Inventory, text: string) {
+  const paths = lspciPaths(text);
+  expect(paths.size).toBe(inv.devices.length);
+  for (const d of inv.devices) expect([...(d.pciPath ?? ["unreported"]), d.address], d.address).toEqual(paths.get(d.address));
+}
+
+describe("GPUs of the simulated DGX-2", () => {
+  let inv: Inventory;
+  let dir: string;
+  beforeAll(async () => {
+    ({ dir, inv } = await scanProfile("dgx2"));
+  });
+
+  it("reports each function's PCIe path as lspci -PP sees it", async () => {
+    expectPathsAgreeWithLspci(inv, await runLspci(lspciTreeArgs(dir, "-PP", "-D", "-n")));
+  });
+
+  it("names its 16 Tesla V100s, 8 per NUMA node, each alone in its IOMMU group behind two PLX switches with one V100 and one ConnectX-5 beside it", () => {
+    const gpus = describeGpus(inv, assignmentsOf(inv));
+    expect(gpus).toHaveLength(16);
+    for (const g of gpus) {
+      expect(g).toMatchObject({ model: "Tesla V100 SXM3 32GB", driver: "nvidia", mode: "host-driver", state: "needs-bind", guest: null });
+      expect(g.iommuGroup).not.toBeNull();
+      expect(g.groupPeers).toEqual([]);
+      const t = g.topology!;
+      expect(t.path.map((h) => h.role)).toEqual([
+        "root-port",
+        "switch-upstream",
+        "switch-downstream",
+        "switch-upstream",
+        "switch-downstream",
+      ]);
+      expect(t.path[1]!.name).toMatch(/PEX 9749/);
+      expect(t.peers.map((p) => p.kind).sort()).toEqual(["gpu", "nic"]);
+      expect(t.peers.find((p) => p.kind === "nic")).toMatchObject({ label: "MT27800 Family [ConnectX-5]", numVfs: 16 });
+    }
+    expect(gpus.filter((g) => g.numaNode === 0)).toHaveLength(8);
+    expect(gpus.filter((g) => g.numaNode === 1)).toHaveLength(8);
+    expect(new Set(gpus.map((g) => g.iommuGroup)).size).toBe(16);
+    // The first GPU of the first quad, its seed NIC and its partner under the same level-2 switch.
+    const first = gpus.find((g) => g.address === "0000:34:00.0")!;
+    expect(first.topology).toMatchObject({ rootComplex: "pci0000:2f", switchUpstream: "0000:32:00.0" });
+    expect(first.topology!.peers.map((p) => p.address)).toEqual(["0000:35:00.0", "0000:36:00.0"]);
+  });
+
+  it("counts them as GPUs by model, apart from the NVSwitches", () => {
+    const t = computeCapacity(inv).totals;
+    expect(t).toMatchObject({ gpus: 16, gpusReady: 0, gpusNeedsBind: 16, gpusAssigned: 0 });
+    expect(t.gpuModels).toEqual({ "Tesla V100 SXM3 32GB": { ready: 0, needsBind: 16, assigned: 0 } });
+  });
+});
+
+describe("GPUs of the seed 004 workstation", () => {
+  let inv: Inventory;
+  let dir: string;
+  beforeAll(async () => {
+    ({ dir, inv } = await scanProfile("gpu-workstation"));
+  });
+
+  it("reports each function's PCIe path as lspci -PP sees it", async () => {
+    expectPathsAgreeWithLspci(inv, await runLspci(lspciTreeArgs(dir, "-PP", "-D", "-n")));
+  });
+
+  it("shows the GTX 750 held by its guest with its audio function, the Radeon ready, and the integrated graphics as the host's", () => {
+    const gpus = describeGpus(inv, assignmentsOf(inv));
+    const by = new Map(gpus.map((g) => [g.address, g]));
+    expect(by.get("0000:01:00.0")).toMatchObject({
+      model: "GeForce GTX 750",
+      mode: "vfio-pci",
+      state: "assigned",
+      guest: "win-gtx750",
+      iommuGroup: 1,
+      groupPeers: ["0000:01:00.1"],
+      companions: [{ address: "0000:01:00.1", className: "Audio device", driver: "vfio-pci" }],
+    });
+    expect(by.get("0000:01:00.0")!.topology).toMatchObject({
+      switchUpstream: null,
+      path: [{ address: "0000:00:01.0", role: "root-port" }],
+    });
+    expect(by.get("0000:02:00.0")).toMatchObject({ mode: "vfio-pci", state: "ready", guest: null, iommuGroup: 12 });
+    expect(by.get("0000:00:02.0")).toMatchObject({ mode: "host-driver", driver: "i915", state: "host" });
+    expect(computeCapacity(inv).totals).toMatchObject({ gpus: 2, gpusReady: 1, gpusNeedsBind: 0, gpusAssigned: 1 });
+  });
+});
+
+describe("this machine's real /sys", () => {
+  it("reports each function's PCIe path as lspci -PP sees it", async () => {
+    const [inv, text] = await Promise.all([scanHost("/"), runLspci(["-PP", "-D", "-n"])]);
+    expectPathsAgreeWithLspci(inv, text);
+  });
+});

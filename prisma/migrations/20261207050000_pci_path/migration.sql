@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PciDevice" ADD COLUMN     "pciPath" TEXT;
