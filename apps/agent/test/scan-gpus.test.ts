@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { assignmentsOf, computeCapacity, describeGpus } from "@vfleet/core";
@@ -126,6 +126,26 @@ describe("GPUs of the seed 004 workstation", () => {
     expect(by.get("0000:02:00.0")).toMatchObject({ mode: "vfio-pci", state: "ready", guest: null, iommuGroup: 12 });
     expect(by.get("0000:00:02.0")).toMatchObject({ mode: "host-driver", driver: "i915", state: "host" });
     expect(computeCapacity(inv).totals).toMatchObject({ gpus: 2, gpusReady: 1, gpusNeedsBind: 0, gpusAssigned: 1 });
+  });
+});
+
+describe("a host with a mediated device instance", () => {
+  it("still reports: the instance's own IOMMU group (its UUID the only member) lists no PCI address", async () => {
+    const { dir } = await scanProfile("gpu-workstation");
+    // As the kernel lays out an mdev instance (Documentation/driver-api/vfio-mediated-device.rst):
+    // a directory under its parent device, linked from /sys/bus/mdev/devices, in a group of its own.
+    const uuid = "83b8f4f2-509f-382f-3c1e-e6bfe0fa1001";
+    const parent = await realpath(path.join(dir, "sys/bus/pci/devices/0000:02:00.0"));
+    const group = path.join(dir, "sys/kernel/iommu_groups/40");
+    await mkdir(path.join(parent, uuid), { recursive: true });
+    await mkdir(path.join(group, "devices"), { recursive: true });
+    await mkdir(path.join(dir, "sys/bus/mdev/devices"), { recursive: true });
+    await symlink(group, path.join(parent, uuid, "iommu_group"));
+    await symlink(path.join(parent, uuid), path.join(group, "devices", uuid));
+    await symlink(path.join(parent, uuid), path.join(dir, "sys/bus/mdev/devices", uuid));
+    const inv = await scanHost(dir);
+    expect(Inventory.safeParse(inv).error).toBeUndefined();
+    expect(inv.iommuGroups.find((g) => g.id === 40)).toEqual({ id: 40, devices: [] });
   });
 });
 

@@ -127,12 +127,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             <Stat
               key={c.key}
               label={c.total}
-              value={
-                <>
-                  {totals.online.gpus}
-                  <GpuModelCountsList models={totals.gpuModels} testId="total-gpu-models" />
-                </>
-              }
+              value={totals.online.gpus}
+              detail={<GpuModelCountsList models={totals.gpuModels} testId="total-gpu-models" />}
               hint={Object.keys(totals.gpuModels).length === 0 ? "none on online hosts" : "online hosts only"}
               testId={`total-${c.key}`}
             />

@@ -20,6 +20,13 @@ const short = (bdf: string) => bdf.replace(/^0000:/, "");
 function PathCell({ topology }: { topology: PcieTopology | null }) {
   if (!topology) return <span className="text-slate-500">could not tell (agent before protocol 1.13)</span>;
   const switches = topology.path.filter((h) => h.role === "switch-upstream");
+  if (topology.path.length === 0)
+    return (
+      <div className="space-y-0.5">
+        <div className="font-mono">{topology.rootComplex}</div>
+        <div className="text-slate-500">on the root bus (integrated)</div>
+      </div>
+    );
   return (
     <div className="space-y-0.5">
       <div className="font-mono">
@@ -28,7 +35,7 @@ function PathCell({ topology }: { topology: PcieTopology | null }) {
       <div className="text-slate-500">
         {switches.length === 0
           ? "directly under its root port"
-          : `${switches.length} switch${switches.length === 1 ? "" : "es"}: ${switches.map((s) => s.name ?? short(s.address)).join(", ")}`}
+          : `${switches.length} switch${switches.length === 1 ? "" : "es"}: ${[...new Set(switches.map((s) => s.name ?? short(s.address)))].join(", ")}`}
       </div>
     </div>
   );
@@ -56,7 +63,8 @@ function PeersCell({ topology }: { topology: PcieTopology | null }) {
  */
 export function GpuTable({ gpus }: { gpus: readonly GpuView[] }) {
   return (
-    <table className="w-full text-left text-xs" data-testid="gpu-table">
+    // A minimum width: on a phone the table scrolls inside its box rather than folding every cell.
+    <table className="w-full min-w-[56rem] text-left text-xs" data-testid="gpu-table">
       <thead className="text-[11px] uppercase tracking-wide text-slate-500">
         <tr>
           <th className="py-1 pr-3 font-medium">GPU</th>
@@ -77,7 +85,7 @@ export function GpuTable({ gpus }: { gpus: readonly GpuView[] }) {
                 <div className="font-medium" data-testid="gpu-model">
                   {g.model}
                 </div>
-                <div className="font-mono text-slate-500">{g.address}</div>
+                <div className="whitespace-nowrap font-mono text-slate-500">{g.address}</div>
                 {g.chip && g.chip !== g.model && <div className="text-slate-500">{g.chip}</div>}
                 {g.companions.map((c) => (
                   <div key={c.address} className="text-slate-500" data-testid="gpu-companion">
