@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { assignmentsOf, computeCapacity, describeGpus } from "@vfleet/core";
@@ -146,6 +146,59 @@ describe("a host with a mediated device instance", () => {
     const inv = await scanHost(dir);
     expect(Inventory.safeParse(inv).error).toBeUndefined();
     expect(inv.iommuGroups.find((g) => g.id === 40)).toEqual({ id: 40, devices: [] });
+  });
+});
+
+describe("an mdev parent GPU", () => {
+  it("lists its types with what each can still create, its instance with type, own group and guest, and stops counting it as a whole GPU", async () => {
+    const dir = path.join(tmp, "dgx2-mdev");
+    await buildTree("dgx2", dir, { vfs: 0 });
+    // Laid out as the kernel's vfio-mediated-device ABI documents it. The type directories and the
+    // numbers are this test's data: one 8Q instance exists, and in NVIDIA's time-sliced vGPU every
+    // vGPU on one GPU has the same type, so 8Q can take 3 more and 4Q none.
+    const parent = await realpath(path.join(dir, "sys/bus/pci/devices/0000:34:00.0"));
+    const types = path.join(parent, "mdev_supported_types");
+    const uuid = "6f1c9a52-0b7e-4d3a-9c51-2e8f7a6b5c40";
+    for (const [type, name, available] of [
+      ["nvidia-198", "GRID V100DX-4Q", "0"],
+      ["nvidia-199", "GRID V100DX-8Q", "3"],
+    ]) {
+      await mkdir(path.join(types, type!, "devices"), { recursive: true });
+      await writeFile(path.join(types, type!, "name"), `${name}\n`);
+      await writeFile(path.join(types, type!, "device_api"), "vfio-pci\n");
+      await writeFile(path.join(types, type!, "available_instances"), `${available}\n`);
+      await writeFile(path.join(types, type!, "create"), "");
+    }
+    const group = path.join(dir, "sys/kernel/iommu_groups/400");
+    await mkdir(path.join(parent, uuid), { recursive: true });
+    await mkdir(path.join(group, "devices"), { recursive: true });
+    await mkdir(path.join(dir, "sys/bus/mdev/devices"), { recursive: true });
+    await symlink(path.join(types, "nvidia-199"), path.join(parent, uuid, "mdev_type"));
+    await symlink(group, path.join(parent, uuid, "iommu_group"));
+    await symlink(path.join(parent, uuid), path.join(types, "nvidia-199", "devices", uuid));
+    await symlink(path.join(parent, uuid), path.join(dir, "sys/bus/mdev/devices", uuid));
+    await writeFile(
+      path.join(dir, "etc/libvirt/qemu/vgpu-vm.xml"),
+      `<domain type='kvm'><name>vgpu-vm</name><memory unit='KiB'>4194304</memory><vcpu>4</vcpu><os><type machine='pc-q35-6.2'>hvm</type></os><devices><hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='${uuid.toUpperCase()}'/></source></hostdev></devices></domain>\n`,
+    );
+
+    const inv = await scanHost(dir);
+    expect(Inventory.safeParse(inv).error).toBeUndefined();
+    const gpu = inv.devices.find((d) => d.address === "0000:34:00.0")!;
+    expect(gpu.mdevTypes).toEqual([
+      { type: "nvidia-198", name: "GRID V100DX-4Q", description: null, deviceApi: "vfio-pci", availableInstances: 0 },
+      { type: "nvidia-199", name: "GRID V100DX-8Q", description: null, deviceApi: "vfio-pci", availableInstances: 3 },
+    ]);
+    expect(inv.devices.find((d) => d.address === "0000:36:00.0")!.mdevTypes).toBeNull();
+    expect(inv.host.mdevs).toEqual([
+      { uuid, parent: "0000:34:00.0", type: "nvidia-199", typeName: "GRID V100DX-8Q", iommuGroup: 400, guest: "vgpu-vm" },
+    ]);
+    expect(inv.guests.find((g) => g.name === "vgpu-vm")!.mdevs).toEqual([uuid]);
+
+    const view = describeGpus(inv, assignmentsOf(inv)).find((g) => g.address === "0000:34:00.0")!;
+    expect(view.state).toBe("mediated");
+    expect(view.mdev!.instances).toEqual([{ uuid, type: "nvidia-199", typeName: "GRID V100DX-8Q", guest: "vgpu-vm" }]);
+    expect(computeCapacity(inv).totals).toMatchObject({ gpus: 15, gpusNeedsBind: 15, devices: 15 });
   });
 });
 

@@ -7,6 +7,12 @@ const STATE_STYLE: Record<GpuState, { word: string; meaning: string; className: 
   ready: { ...STATE_WORDS.ready, className: "bg-vf-vfio text-[#ffffff]", href: glossaryLink(STATE_WORDS.ready) },
   "needs-bind": { ...STATE_WORDS.needsBind, className: "bg-vf-host-driver text-[#ffffff]", href: glossaryLink(STATE_WORDS.needsBind) },
   assigned: { ...STATE_WORDS.assigned, className: "bg-vf-assigned text-[#ffffff]", href: glossaryLink(STATE_WORDS.assigned) },
+  mediated: {
+    word: "mediated",
+    meaning: "an mdev parent: its vendor driver shares it out by type (vGPU); guests get instances, not the whole GPU",
+    className: "bg-slate-700 text-[#ffffff]",
+    href: null,
+  },
   host: {
     word: "host's own",
     meaning: "integrated graphics on the root bus: the host's console, not passthrough capacity",
@@ -56,6 +62,27 @@ function PeersCell({ topology }: { topology: PcieTopology | null }) {
   );
 }
 
+/** An mdev parent's types (what each can still create) and its instances with their guests. */
+function MdevList({ mdev }: { mdev: NonNullable<GpuView["mdev"]> }) {
+  return (
+    <div className="mt-1 space-y-0.5" data-testid="gpu-mdev">
+      <ul>
+        {mdev.types.map((t) => (
+          <li key={t.type} data-testid="gpu-mdev-type" data-type={t.type}>
+            {t.name ?? t.type} <span className="font-mono text-slate-500">{t.type}</span>:{" "}
+            {t.availableInstances === null ? "could not tell" : `${t.availableInstances} more`}
+          </li>
+        ))}
+      </ul>
+      {mdev.instances.map((m) => (
+        <div key={m.uuid} className="text-slate-500" data-testid="gpu-mdev-instance">
+          <span className="font-mono">{m.uuid.slice(0, 8)}</span> {m.typeName ?? m.type ?? "type unknown"} · {m.guest ?? "no guest"}
+        </div>
+      ))}
+    </div>
+  );
+}
+
 /**
  * A host's GPUs by model, with what decides where a guest gets one: its state, the driver holding it,
  * its NUMA node, its IOMMU group (VFIO hands over the whole group), its companion functions, its PCIe
@@ -93,6 +120,7 @@ export function GpuTable({ gpus }: { gpus: readonly GpuView[] }) {
                     {c.driver ? ` (${c.driver})` : ""}
                   </div>
                 ))}
+                {g.mdev && <MdevList mdev={g.mdev} />}
               </td>
               <td className="py-1.5 pr-3">
                 <span title={s.meaning} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-[11px] font-medium ${s.className}`}>

@@ -42,7 +42,10 @@
  *   shows the speed as unknown.
  * - 1.13 (2026-12): inventory.devices[].pciPath, the bridges above each function (root port first)
  *   from its sysfs device path: which PCIe switch a GPU and a NIC share (optional field). From an
- *   older agent the topology is shown as unknown.
+ *   older agent the topology is shown as unknown. Mediated devices: inventory.devices[].mdevTypes (a
+ *   parent's `mdev_supported_types` with available instances), inventory.host.mdevs (instances with
+ *   parent, type, IOMMU group and guest) and guests[].mdevs (their `<hostdev type='mdev'>` UUIDs);
+ *   all optional.
  */
 export const PROTOCOL_VERSION = "1.13";
 export const SUPPORTED_MAJORS: readonly number[] = [1];

@@ -2,6 +2,7 @@ import { readlink } from "node:fs/promises";
 import path from "node:path";
 import type { PciDevice, PciLink } from "@vfleet/protocol";
 import { parseMsixVectors } from "./parse-msix-vectors.ts";
+import { readMdevTypes } from "./read-mdevs.ts";
 import { hexAttr, intAttr, listDir, readBytes, readLinkName, readText } from "./read-sysfs.ts";
 
 const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
@@ -62,6 +63,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     vfs,
     sriovAttrs,
     pciPath,
+    mdevTypes,
   ] = await Promise.all([
     text("vendor"),
     text("device"),
@@ -84,6 +86,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
         )
       : null,
     readPciPath(devicesDir, bdf),
+    readMdevTypes(dir, names),
   ]);
   const vendorId = hexAttr(vendor, 4);
   const deviceId = hexAttr(device, 4);
@@ -126,6 +129,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     link: linkInfo,
     netInterfaces: [...netNames].sort(),
     pciPath,
+    mdevTypes,
   };
 }
 

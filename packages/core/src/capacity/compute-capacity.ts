@@ -7,7 +7,8 @@ import { countPassthroughDevices, type DeviceCounts } from "./count-passthrough-
  * - possible: sum of `sriov_totalvfs` over SR-IOV PFs (the firmware limit);
  * - created:  VFs that exist now (`sriov_numvfs`);
  * - bound:    created VFs whose driver is vfio-pci (ready for a guest);
- * - assigned: created VFs named by a guest's `<hostdev>`/`<interface type='hostdev'>`;
+ * - assigned: created VFs named by a guest's `<hostdev>`/`<interface type='hostdev'>`, or carrying a
+ *             mediated device instance (see mdevUsersOf);
  * - free:     created VFs no guest has (they may still need binding to vfio-pci).
  */
 export interface CapacityCounts {
@@ -109,9 +110,22 @@ function vfStateOf(driver: string | null, guest: string | null): VfState {
   return driver ? "host-driver" : "unbound";
 }
 
+/**
+ * Parents of mediated device instances -> who uses them: the guest holding the instance, else
+ * `mdev <uuid>`. A parent with an instance is in use, never free: on Ampere-class vGPU GPUs the
+ * parents are the GPU's SR-IOV VFs (one instance each), and counting those VFs free would offer
+ * a VF whose vGPU a guest runs on.
+ */
+export function mdevUsersOf(inventory: Inventory): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const m of inventory.host.mdevs ?? []) if (!users.has(m.parent)) users.set(m.parent, m.guest ?? `mdev ${m.uuid}`);
+  return users;
+}
+
 export function computeCapacity(inventory: Inventory): HostCapacity {
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
+  const mdevUsers = mdevUsersOf(inventory);
 
   const pfs: PfCapacity[] = inventory.devices
     .filter((d): d is PciDevice & { sriov: NonNullable<PciDevice["sriov"]> } => d.sriov !== null)
@@ -119,7 +133,7 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
       const configs = new Map(pf.sriov.vfConfigs.map((c) => [c.index, c] as const));
       const vfs: VfView[] = pf.sriov.vfs.map((address, index) => {
         const vf = byAddress.get(address);
-        const guest = owner.get(address) ?? null;
+        const guest = owner.get(address) ?? mdevUsers.get(address) ?? null;
         const driver = vf?.driver ?? null;
         const config = configs.get(vf?.vfIndex ?? index);
         return {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { makeDevice, makeHost } from "../audit/testing/make-inventory.ts";
+import { makeDevice, makeHost, makeInventory } from "../audit/testing/make-inventory.ts";
+import { computeCapacity } from "../capacity/compute-capacity.ts";
 import type { Inventory } from "@vfleet/protocol";
 import { countGpus, describeGpus, gpuModelName } from "./describe-gpus.ts";
 
@@ -62,5 +63,29 @@ describe("GPU topology", () => {
     expect(view!.topology!.path.map((h) => h.role)).toEqual(["root-port", "bridge"]);
     expect(view!.topology!.switchUpstream).toBeNull();
     expect(view!.topology!.peers.map((p) => [p.address, p.kind])).toEqual([["0000:06:01.0", "nic"]]);
+  });
+});
+
+describe("mdev parents", () => {
+  it("a VF carrying a mediated device instance is in use, never free (A16-style vGPU on SR-IOV VFs)", () => {
+    const inv = makeInventory({ vfs: 4 });
+    const vf = inv.devices.find((d) => d.physfn !== null)!.address;
+    const before = computeCapacity(inv).totals;
+    const withMdev = {
+      ...inv,
+      host: {
+        ...inv.host,
+        mdevs: [
+          { uuid: "0b1d6f3e-8a2c-4c1e-9d7a-5e3f2a1b0c9d", parent: vf, type: "nvidia-700", typeName: "A16-4Q", iommuGroup: 90, guest: null },
+        ],
+      },
+    };
+    const after = computeCapacity(withMdev);
+    expect(after.totals.free).toBe(before.free - 1);
+    expect(after.totals.assigned).toBe(before.assigned + 1);
+    expect(after.pfs[0]!.vfs.find((v) => v.address === vf)).toMatchObject({
+      state: "assigned",
+      guest: "mdev 0b1d6f3e-8a2c-4c1e-9d7a-5e3f2a1b0c9d",
+    });
   });
 });

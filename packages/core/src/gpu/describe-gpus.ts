@@ -1,11 +1,19 @@
-import type { Inventory, PciDevice } from "@vfleet/protocol";
+import type { Inventory, MdevType, PciDevice } from "@vfleet/protocol";
 import { passthroughStateOf, type DeviceCapacityState } from "../capacity/count-passthrough-devices.ts";
 import { isBridge } from "../pci/iommu-group.ts";
 import { namePciDevice } from "../pci/name-pci-device.ts";
 import { pcieTopologyOf, type PcieTopology } from "./pcie-topology.ts";
 
-/** A GPU's passthrough state; `host` is the host's own (integrated graphics on the root bus, the console). */
-export type GpuState = DeviceCapacityState | "host";
+/**
+ * A GPU's passthrough state; `host` is the host's own (integrated graphics on the root bus, the
+ * console); `mediated` an mdev parent, shared by type through its vendor driver (vGPU), not whole.
+ */
+export type GpuState = DeviceCapacityState | "host" | "mediated";
+
+export interface GpuMdevs {
+  types: MdevType[];
+  instances: { uuid: string; type: string | null; typeName: string | null; guest: string | null }[];
+}
 
 /** How the GPU is driven: for a guest (vfio-pci), by the host (its own driver), or by nothing. */
 export type GpuMode = "vfio-pci" | "host-driver" | "no-driver";
@@ -39,6 +47,8 @@ export interface GpuView {
   companions: GpuFunction[];
   /** Root port and switches above it; null when the agent did not report the path (protocol before 1.13). */
   topology: PcieTopology | null;
+  /** Its mediated device types and instances when it is an mdev parent; null when not. */
+  mdev: GpuMdevs | null;
 }
 
 /** Display controllers (VGA 0300, XGA 0301, 3D 0302, other 0380): what lspci and operators call GPUs. */
@@ -75,7 +85,7 @@ export function describeGpus(inventory: Inventory, owner: ReadonlyMap<string, st
       classCode: d.classCode,
       driver: d.driver,
       mode: d.driver === "vfio-pci" ? "vfio-pci" : d.driver ? "host-driver" : "no-driver",
-      state: passthroughStateOf(d, guest) ?? "host",
+      state: d.mdevTypes ? "mediated" : (passthroughStateOf(d, guest) ?? "host"),
       guest,
       numaNode: d.numaNode,
       iommuGroup: d.iommuGroup,
@@ -84,6 +94,14 @@ export function describeGpus(inventory: Inventory, owner: ReadonlyMap<string, st
         .filter((f) => f.address !== d.address && f.physfn === null && slotOf(f.address) === slotOf(d.address))
         .map((f) => ({ address: f.address, className: namePciDevice(f, names).className, driver: f.driver })),
       topology: pcieTopologyOf(d, inventory, names),
+      mdev: d.mdevTypes
+        ? {
+            types: d.mdevTypes,
+            instances: (inventory.host.mdevs ?? [])
+              .filter((m) => m.parent === d.address)
+              .map(({ uuid, type, typeName, guest: holder }) => ({ uuid, type, typeName, guest: holder })),
+          }
+        : null,
     };
   });
 }
@@ -102,7 +120,7 @@ export type GpuModelCounts = Record<string, { ready: number; needsBind: number; 
 export function countGpus(gpus: readonly GpuView[]): GpuCounts & { gpuModels: GpuModelCounts } {
   const counts = { gpus: 0, gpusReady: 0, gpusNeedsBind: 0, gpusAssigned: 0, gpuModels: {} as GpuModelCounts };
   for (const g of gpus) {
-    if (g.state === "host") continue;
+    if (g.state === "host" || g.state === "mediated") continue;
     const model = (counts.gpuModels[g.model] ??= { ready: 0, needsBind: 0, assigned: 0 });
     counts.gpus++;
     if (g.state === "ready") {

@@ -1,2 +1,0 @@
--- AlterTable
-ALTER TABLE "PciDevice" ADD COLUMN     "pciPath" TEXT;
