@@ -13,7 +13,8 @@ import { StatusBadge } from "@/components/status-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { STATE_WORDS } from "@/lib/state-words.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
-import { capacityCountsOf, fleetCountsOf, type FleetCounts } from "@/lib/host-capacity.ts";
+import { capacityCountsOf, fleetCountsOf, gpuModelsOf, type FleetCounts } from "@/lib/host-capacity.ts";
+import { GpuModelCountsList } from "@/components/gpu-model-counts.tsx";
 import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
@@ -33,6 +34,7 @@ const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; 
     total: "Passthrough devices",
     hint: `${STATE_WORDS.wholeDevice.meaning}: ready / needs bind / assigned`,
   },
+  { key: "gpus", label: "GPUs", total: "GPUs", hint: `${STATE_WORDS.gpu.meaning}; by model: ready / needs bind / assigned` },
 ];
 
 const deviceBreakdown = (c: FleetCounts) =>
@@ -63,7 +65,12 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       </div>
     );
   }
-  const hosts = rows.map((h) => ({ ...h, capacity: capacityCountsOf(h.capacity), counts: fleetCountsOf(h.capacity) }));
+  const hosts = rows.map((h) => ({
+    ...h,
+    capacity: capacityCountsOf(h.capacity),
+    counts: fleetCountsOf(h.capacity),
+    gpuModels: gpuModelsOf(h.capacity),
+  }));
   const link = (change: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams();
     const merged = { q: query.q, sort: query.sort, dir: query.dir, page: String(page), ...change };
@@ -105,7 +112,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           Capacity over time
         </Link>
       </div>
-      <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="fleet-totals">
+      <section className="grid grid-cols-2 gap-3 md:grid-cols-4 xl:grid-cols-7" data-testid="fleet-totals">
         <Stat
           label="Hosts online"
           value={
@@ -115,21 +122,32 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
             </>
           }
         />
-        {COLUMNS.map((c) => (
-          <Stat
-            key={c.key}
-            label={c.total}
-            value={totals.online[c.key]}
-            hint={c.key === "devices" ? `${deviceBreakdown(totals.online)}; online hosts only` : `${c.hint}; online hosts only`}
-            testId={`total-${c.key}`}
-          />
-        ))}
+        {COLUMNS.map((c) =>
+          c.key === "gpus" ? (
+            <Stat
+              key={c.key}
+              label={c.total}
+              value={totals.online.gpus}
+              detail={<GpuModelCountsList models={totals.gpuModels} testId="total-gpu-models" />}
+              hint={Object.keys(totals.gpuModels).length === 0 ? "none on online hosts" : "online hosts only"}
+              testId={`total-${c.key}`}
+            />
+          ) : (
+            <Stat
+              key={c.key}
+              label={c.total}
+              value={totals.online[c.key]}
+              hint={c.key === "devices" ? `${deviceBreakdown(totals.online)}; online hosts only` : `${c.hint}; online hosts only`}
+              testId={`total-${c.key}`}
+            />
+          ),
+        )}
       </section>
       {totals.offline.hosts > 0 && (
         <p className="text-xs text-amber-900" data-testid="fleet-offline-totals">
           Not counted above: {totals.offline.hosts} offline host{totals.offline.hosts === 1 ? "" : "s"} with {totals.offline.created} VFs (
-          {totals.offline.ready} ready, {totals.offline.needsBind} needs bind) and {totals.offline.devices} passthrough devices at their
-          last report; nothing on them can be used until they return.
+          {totals.offline.ready} ready, {totals.offline.needsBind} needs bind) and {totals.offline.devices} passthrough devices (
+          {totals.offline.gpus} GPUs) at their last report; nothing on them can be used until they return.
         </p>
       )}
 
@@ -208,6 +226,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                         {deviceBreakdown(h.counts)}
                       </div>
                     )}
+                    {c.key === "gpus" && <GpuModelCountsList models={h.gpuModels} testId="cap-gpu-models" />}
                   </td>
                 ))}
                 <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>

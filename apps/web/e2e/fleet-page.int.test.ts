@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { computeCapacity } from "@vfleet/core";
 import type { Inventory } from "@vfleet/protocol";
 import { buildTree, renderTree, setVfCount, type HostState } from "@vfleet/simulator";
 import { scanHost } from "../../agent/src/scan/index.ts";
+import { axeViolations } from "../test/axe-violations.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
 import { bearer, enrollHost, startTestStack, type TestStack } from "../test/start-test-stack.ts";
 import { connectReadyAgent, type TestAgent } from "../test/test-agent.ts";
@@ -112,6 +113,104 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await page.locator("th", { has: page.getByTestId("sort-needsBind") }).getAttribute("aria-sort")).toBe("descending");
   await page.screenshot({ path: join(RESULTS, "fleet-capacity.png"), fullPage: true });
 }, 60_000);
+
+describe("GPUs", () => {
+  const gpuRow = (address: string) => page.locator(`[data-testid="gpu-row"][data-address="${address}"]`);
+  const openHost = async (name: string) => {
+    await page.goto(`${stack.plane.url}/hosts/${hosts.get(name)!.hostId}`);
+    await page.getByTestId("host-name").waitFor();
+  };
+
+  it("the fleet page counts GPUs as GPUs, by model and state, per host and in the totals", async () => {
+    await page.goto(stack.plane.url);
+    // 16 V100s on the DGX-2; the workstation's GTX 750 (its guest's) and Radeon (ready); its integrated graphics is the host's.
+    expect(await total("gpus").textContent()).toBe("18");
+    expect(await page.getByTestId("total-gpu-models").getByTestId("gpu-model").allTextContents()).toEqual([
+      "1 × GeForce GTX 750: 1 assigned",
+      "1 × Radeon HD 8570 / R5 430 OEM / R7 240/340 / Radeon 520 OEM: 1 ready",
+      "16 × Tesla V100 SXM3 32GB: 16 needs bind",
+    ]);
+    expect(await firstLine(cell("dgx2-f", "gpus"))).toBe("16");
+    expect(await cell("dgx2-f", "gpus").getByTestId("cap-gpu-models").textContent()).toBe("16 × Tesla V100 SXM3 32GB: 16 needs bind");
+    expect(await firstLine(cell("ws-f", "gpus"))).toBe("2");
+    await page.getByTestId("sort-gpus").click();
+    await page.waitForURL(/sort=gpus&dir=asc/);
+    expect(await page.locator("[data-testid^=host-row-]").allTextContents()).toHaveLength(3);
+  });
+
+  it("the DGX-2's page names its 16 V100s with NUMA node, IOMMU group, PCIe switches and the ConnectX-5 under the same switch", async () => {
+    await openHost("dgx2-f");
+    await expect.poll(() => page.getByTestId("gpu-row").count()).toBe(16);
+    expect(new Set(await page.getByTestId("gpu-row").getByTestId("gpu-model").allTextContents())).toEqual(
+      new Set(["Tesla V100 SXM3 32GB"]),
+    );
+    expect(await page.getByTestId("gpus").locator("header").textContent()).toContain("NUMA 0: 8 · NUMA 1: 8");
+    const first = gpuRow("0000:34:00.0");
+    const text = (await first.textContent()) ?? "";
+    expect(text).toContain("needs bind");
+    expect(text).toContain("pci0000:2f › 2f:00.0 › 30:00.0 › 31:00.0 › 32:00.0 › 33:00.0");
+    expect(text).toContain("2 switches: PEX 9749");
+    expect(await first.getByTestId("gpu-peers").locator("li").allTextContents()).toEqual([
+      "35:00.0 MT27800 Family [ConnectX-5] (16 VFs)",
+      "36:00.0 GV100GL [Tesla V100 SXM3 32GB]",
+    ]);
+    // It has SR-IOV PFs too: their counts stay.
+    expect(await page.getByTestId("host-totals").count()).toBe(1);
+  });
+
+  it("a GPU workstation's page shows its GPUs, not zero-filled SR-IOV cards and an empty NUMA table", async () => {
+    await openHost("ws-f");
+    await page.getByTestId("gpus").waitFor();
+    expect(await page.getByTestId("host-totals").count()).toBe(0);
+    expect(await page.getByText("Capacity by NUMA node").count()).toBe(0);
+    const stat = (id: string) => page.getByTestId("host-gpu-totals").getByTestId(id).locator(".text-xl").textContent();
+    expect([
+      await stat("total-gpus"),
+      await stat("total-gpus-ready"),
+      await stat("total-gpus-needs-bind"),
+      await stat("total-gpus-assigned"),
+    ]).toEqual(["2", "1", "0", "1"]);
+    const gtx = gpuRow("0000:01:00.0");
+    expect(await gtx.getAttribute("data-state")).toBe("assigned");
+    expect(await gtx.textContent()).toContain("win-gtx750");
+    expect(await gtx.getByTestId("gpu-companion").textContent()).toBe("+ Audio device 01:00.1 (vfio-pci)");
+    expect(await gpuRow("0000:02:00.0").getAttribute("data-state")).toBe("ready");
+    expect(await gpuRow("0000:00:02.0").getAttribute("data-state")).toBe("host");
+  });
+
+  it(
+    "reads in light and dark at 1440 and 390 px without sideways scroll or a serious accessibility violation",
+    { timeout: 180_000 },
+    async () => {
+      for (const scheme of ["light", "dark"] as const) {
+        for (const width of [1440, 390]) {
+          const p = await browser.newPage({
+            viewport: { width, height: 900 },
+            colorScheme: scheme,
+            extraHTTPHeaders: bearer(stack.tokens.viewer),
+          });
+          for (const name of ["ws-f", "dgx2-f"]) {
+            await p.goto(`${stack.plane.url}/hosts/${hosts.get(name)!.hostId}`);
+            await p.getByTestId("gpus").scrollIntoViewIfNeeded();
+            expect(await p.evaluate(() => document.documentElement.scrollWidth), `${name} ${scheme} ${width}`).toBeLessThanOrEqual(width);
+            expect(
+              (await axeViolations(p)).map(
+                (v) => `${name} ${scheme} ${width}: ${v.id}: ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
+              ),
+            ).toEqual([]);
+            await p.getByTestId("gpus").screenshot({ path: join(RESULTS, `gpus-${name}-${scheme}-${width}.png`) });
+          }
+          await p.goto(stack.plane.url);
+          await p.getByTestId("total-gpus").waitFor();
+          expect(await p.evaluate(() => document.documentElement.scrollWidth), `fleet ${scheme} ${width}`).toBeLessThanOrEqual(width);
+          expect((await axeViolations(p)).map((v) => `fleet ${scheme} ${width}: ${v.id}: ${v.help}`)).toEqual([]);
+          await p.screenshot({ path: join(RESULTS, `gpus-fleet-${scheme}-${width}.png`) });
+          await p.close();
+        }
+      }
+    },
+  );
+});
 
 it("shows each host's audit verdict in a health column, worst first when sorted", async () => {
   await page.goto(stack.plane.url);

@@ -12,6 +12,7 @@ const SORT_KEYS = [
   "ready",
   "needsBind",
   "devices",
+  "gpus",
   "health",
 ] as const;
 

@@ -33,6 +33,12 @@ export const STATE_WORDS = {
     word: "whole device",
     meaning: "a function passed through as a whole (a GPU, an accelerator, a NIC without SR-IOV) with its IOMMU group, not a VF",
   },
+  gpu: {
+    id: "gpu",
+    word: "GPU",
+    meaning:
+      "a display controller (PCI class 03: VGA, 3D) passed through whole, named by its model from the host's pci.ids; integrated graphics on the root bus stays the host's console",
+  },
 } as const satisfies Record<string, StateWord>;
 
 export const GLOSSARY_HREF = "/glossary";

@@ -1,5 +1,7 @@
 export * from "./capacity/compute-capacity.ts";
 export * from "./capacity/count-passthrough-devices.ts";
+export * from "./gpu/describe-gpus.ts";
+export * from "./gpu/pcie-topology.ts";
 export * from "./libvirt/parse-domain-xml.ts";
 export * from "./libvirt/libvirt-input-error.ts";
 export * from "./libvirt/escape-xml.ts";

@@ -1,4 +1,4 @@
-import { HOST_TOTAL_KEYS } from "@vfleet/core";
+import { HOST_TOTAL_KEYS, type GpuModelCounts } from "@vfleet/core";
 import type { Db } from "./create-db.ts";
 
 /** Counts summed over hosts: the keys of core's HostCapacityTotals. */
@@ -7,10 +7,10 @@ export type CapacityTotals = { hosts: number } & Record<(typeof TOTAL_KEYS)[numb
 
 /**
  * Fleet capacity summed in PostgreSQL from each host's stored capacity summary, online and offline
- * apart: an offline host's VFs are not free to anyone until it returns. A summary stored before a
+ * apart, and the online hosts' GPUs by model: an offline host's VFs are not free to anyone until it returns. A summary stored before a
  * key existed counts 0 for it until the host's inventory next changes.
  */
-export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; offline: CapacityTotals }> {
+export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; offline: CapacityTotals; gpuModels: GpuModelCounts }> {
   const sums = TOTAL_KEYS.map((k) => `coalesce(sum(("capacity"->>'${k}')::int), 0)::int AS "${k}"`).join(",\n      ");
   const rows = await db.$queryRawUnsafe<({ online: boolean } & CapacityTotals)[]>(`
     SELECT "online", count(*)::int AS hosts,
@@ -21,5 +21,18 @@ export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; off
     const { online: _, ...t } = rows.find((r) => r.online === online) ?? { online, ...zero };
     return t;
   };
-  return { online: pick(true), offline: pick(false) };
+  return { online: pick(true), offline: pick(false), gpuModels: await onlineGpuModels(db) };
+}
+
+/** Whole GPUs of online hosts by model and state, summed from each summary's `gpuModels`. */
+async function onlineGpuModels(db: Db): Promise<GpuModelCounts> {
+  const rows = await db.$queryRawUnsafe<{ model: string; ready: number; needsBind: number; assigned: number }[]>(`
+    SELECT m.key AS model,
+      coalesce(sum((m.value->>'ready')::int), 0)::int AS ready,
+      coalesce(sum((m.value->>'needsBind')::int), 0)::int AS "needsBind",
+      coalesce(sum((m.value->>'assigned')::int), 0)::int AS assigned
+    FROM "Host" h, jsonb_each(CASE WHEN jsonb_typeof(h."capacity"->'gpuModels') = 'object' THEN h."capacity"->'gpuModels' ELSE '{}'::jsonb END) m
+    WHERE h."removedAt" IS NULL AND h."online"
+    GROUP BY m.key ORDER BY m.key`);
+  return Object.fromEntries(rows.map(({ model, ...counts }) => [model, counts]));
 }

@@ -41,6 +41,29 @@ describe("inventory <-> rows", () => {
     expect(rebuilt).toEqual(normalizeInventory(odd));
   });
 
+  it("keeps each device's PCIe path (a root-bus device's empty one apart from an older agent's absent one), mdev types and guests' mdevs", () => {
+    const [a, b, ...rest] = inventory.devices;
+    const withPaths = {
+      ...inventory,
+      devices: [
+        {
+          ...a!,
+          pciPath: ["0000:2f:00.0", "0000:30:00.0"],
+          mdevTypes: [{ type: "nvidia-199", name: "GRID V100DX-8Q", description: null, deviceApi: "vfio-pci", availableInstances: 3 }],
+        },
+        { ...b!, pciPath: [] },
+        ...rest,
+      ],
+      guests: inventory.guests.map((g, i) => (i === 0 ? { ...g, mdevs: ["6f1c9a52-0b7e-4d3a-9c51-2e8f7a6b5c40"] } : g)),
+    };
+    const rebuilt = rowsToInventory({ facts: withPaths.host, ...inventoryToRows("h1", withPaths) } as unknown as StoredRows);
+    expect(rebuilt).toEqual(normalizeInventory(withPaths));
+    const by = new Map(rebuilt.devices.map((d) => [d.address, d.pciPath]));
+    expect(by.get(a!.address)).toEqual(["0000:2f:00.0", "0000:30:00.0"]);
+    expect(by.get(b!.address)).toEqual([]);
+    expect(by.get(rest[0]!.address)).toBeNull();
+  });
+
   it("normalises device order, group members and absent newer guest fields", () => {
     const reordered = { ...inventory, devices: [...inventory.devices].reverse(), iommuGroups: [...inventory.iommuGroups].reverse() };
     const normal = normalizeInventory(reordered);

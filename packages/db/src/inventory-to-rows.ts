@@ -29,10 +29,11 @@ export function inventoryToRows(hostId: string, inventory: Inventory): Inventory
     if (device.sriov) sriovRows(hostId, device.address, device.sriov, rows);
   }
   for (const guest of inventory.guests) {
-    const { hostdevs, memoryKiB, memoryHardLimitKiB, numaMemoryNodes, ...columns } = guest;
+    const { hostdevs, memoryKiB, memoryHardLimitKiB, numaMemoryNodes, mdevs, ...columns } = guest;
     rows.guests.push({
       hostId,
       ...columns,
+      mdevs: mdevs ?? undefined,
       numaMemoryNodes: numaMemoryNodes ?? null,
       memoryKiB: BigInt(memoryKiB),
       memoryHardLimitKiB: memoryHardLimitKiB == null ? null : BigInt(memoryHardLimitKiB),
@@ -43,10 +44,13 @@ export function inventoryToRows(hostId: string, inventory: Inventory): Inventory
 }
 
 function pciDeviceRow(hostId: string, device: PciDevice): Prisma.PciDeviceCreateManyInput {
-  const { sriov: _sriov, link, ...columns } = device;
+  const { sriov: _sriov, link, pciPath, mdevTypes, ...columns } = device;
   return {
     hostId,
     ...columns,
+    pciPath: pciPath == null ? null : pciPath.join("/"),
+    // Omitted (NULL) when not an mdev parent or not reported: the rows travel as JSON to jsonb_populate_recordset.
+    mdevTypes: mdevTypes ?? undefined,
     hasLink: link !== null,
     linkCurrentSpeed: link?.currentSpeed ?? null,
     linkCurrentWidth: link?.currentWidth ?? null,

@@ -14,6 +14,7 @@ export const HOST_SORT_KEYS = {
   ready: `("capacity"->>'ready')::int`,
   needsBind: `("capacity"->>'needsBind')::int`,
   devices: `("capacity"->>'devices')::int`,
+  gpus: `("capacity"->>'gpus')::int`,
   /** Worst first when descending: fail, warn, could not tell, pass (HostHealth.severity). */
   health: `hh."severity"`,
 } as const;

@@ -11,7 +11,7 @@ const byString =
  * - IOMMU groups by id, each group's devices by address;
  * - interfaces and guests by name;
  * - guest fields newer than protocol 1.0 (`memoryHardLimitKiB`, `numaMemoryNodes`) and an
- *   interface's `speedMbps` (1.9) are null when the agent left them out (older agents do);
+ *   interface's `speedMbps` (1.11) and a device's `pciPath` and `mdevTypes` (1.13) are null when the agent left them out (older agents do);
  * - kept as reported: a guest's hostdevs (definition order matters to libvirt), a device's
  *   netInterfaces, and everything in host facts.
  * Scanned and stored inventories compare equal after this, whatever order the agent read in.
@@ -19,13 +19,12 @@ const byString =
 export function normalizeInventory(inventory: Inventory): Inventory {
   return {
     host: inventory.host,
-    devices: [...inventory.devices]
-      .sort(byString((d) => d.address))
-      .map((device) =>
-        device.sriov
-          ? { ...device, sriov: { ...device.sriov, vfConfigs: [...device.sriov.vfConfigs].sort((a, b) => a.index - b.index) } }
-          : device,
-      ),
+    devices: [...inventory.devices].sort(byString((d) => d.address)).map((device) => ({
+      ...device,
+      pciPath: device.pciPath ?? null,
+      mdevTypes: device.mdevTypes ?? null,
+      sriov: device.sriov && { ...device.sriov, vfConfigs: [...device.sriov.vfConfigs].sort((a, b) => a.index - b.index) },
+    })),
     iommuGroups: [...inventory.iommuGroups].sort((a, b) => a.id - b.id).map((group) => ({ ...group, devices: [...group.devices].sort() })),
     interfaces: [...inventory.interfaces].sort(byString((i) => i.name)).map((nic) => ({ ...nic, speedMbps: nic.speedMbps ?? null })),
     guests: [...inventory.guests]

@@ -1,4 +1,4 @@
-import type { Guest as InventoryGuest, HostFacts, Inventory, PciDevice as PciDeviceFacts } from "@vfleet/protocol";
+import type { Guest as InventoryGuest, HostFacts, Inventory, MdevType, PciDevice as PciDeviceFacts } from "@vfleet/protocol";
 import type {
   Guest,
   GuestHostdev,
@@ -37,8 +37,9 @@ export function rowsToInventory(rows: StoredRows): Inventory {
       .sort((a, b) => a.number - b.number)
       .map((group) => ({ id: group.number, devices: (members.get(group.number) ?? []).map((device) => device.address) })),
     interfaces: [...rows.netInterfaces].sort(byName).map(({ hostId: _hostId, ...nic }) => nic),
-    guests: [...rows.guests].sort(byName).map(({ hostId: _hostId, memoryKiB, memoryHardLimitKiB, state, ...guest }) => ({
+    guests: [...rows.guests].sort(byName).map(({ hostId: _hostId, memoryKiB, memoryHardLimitKiB, state, mdevs, ...guest }) => ({
       ...guest,
+      ...(mdevs == null ? {} : { mdevs: mdevs as string[] }),
       state: state as InventoryGuest["state"],
       memoryKiB: Number(memoryKiB),
       memoryHardLimitKiB: memoryHardLimitKiB === null ? null : Number(memoryHardLimitKiB),
@@ -50,10 +51,12 @@ export function rowsToInventory(rows: StoredRows): Inventory {
 }
 
 function toPciDevice(row: PciDevice, pf: PhysicalFunction | undefined, vfRows: VirtualFunction[]): PciDeviceFacts {
-  const { hostId: _hostId, hasLink, linkCurrentSpeed, linkCurrentWidth, linkMaxSpeed, linkMaxWidth, ...columns } = row;
+  const { hostId: _hostId, hasLink, linkCurrentSpeed, linkCurrentWidth, linkMaxSpeed, linkMaxWidth, pciPath, mdevTypes, ...columns } = row;
   const vfs = [...vfRows].sort((a, b) => a.index - b.index);
   return {
     ...columns,
+    mdevTypes: (mdevTypes ?? null) as MdevType[] | null,
+    pciPath: pciPath === null ? null : pciPath.split("/").filter((b) => b !== ""),
     sriov: pf
       ? {
           totalVfs: pf.totalVfs,

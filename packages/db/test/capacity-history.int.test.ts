@@ -24,6 +24,11 @@ const totals = (created: number, assigned: number, ready = 0): HostCapacityTotal
   devicesReady: 0,
   devicesNeedsBind: 0,
   devicesAssigned: 0,
+  gpus: 0,
+  gpusReady: 0,
+  gpusNeedsBind: 0,
+  gpusAssigned: 0,
+  gpuModels: {},
 });
 /** Minutes after 2020-01-01 00:00 UTC: before the first test's live sample, so it stays out of these reads. */
 const at = (minute: number) => new Date(Date.UTC(2020, 0, 1, 0, minute));

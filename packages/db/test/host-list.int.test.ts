@@ -30,6 +30,11 @@ beforeAll(async () => {
                     devicesReady: i % 3,
                     devicesNeedsBind: (i % 6) - (i % 3),
                     devicesAssigned: 0,
+                    gpus: i % 4,
+                    gpusReady: i % 4,
+                    gpusNeedsBind: 0,
+                    gpusAssigned: 0,
+                    gpuModels: i % 4 === 0 ? {} : { "Tesla V100 SXM3 32GB": { ready: i % 4, needsBind: 0, assigned: 0 } },
                   }),
             },
     })),
@@ -103,6 +108,27 @@ describe("host list pages, filtered and sorted in the database", () => {
         split((i) => (i % 6) - (i % 3)),
       ),
       devicesAssigned: 0,
+      gpus: sum(
+        true,
+        split((i) => i % 4),
+      ),
+      gpusReady: sum(
+        true,
+        split((i) => i % 4),
+      ),
+      gpusNeedsBind: 0,
+      gpusAssigned: 0,
+    });
+    // GPUs by model, online hosts only; summaries stored before GPUs were counted have none.
+    expect(totals.gpuModels).toEqual({
+      "Tesla V100 SXM3 32GB": {
+        ready: sum(
+          true,
+          split((i) => i % 4),
+        ),
+        needsBind: 0,
+        assigned: 0,
+      },
     });
     expect(totals.offline.hosts).toBe(40);
     expect(totals.offline.created).toBe(sum(false, (i) => i % 17));

@@ -54,6 +54,31 @@ async function rowCounts(hostId: string) {
 }
 
 describe("storeSnapshot / loadInventory", () => {
+  it("keeps PCIe paths, mdev types, mdev instances and guests' mdevs through the store", async () => {
+    const hostId = await enroll("dgx2-mdev");
+    const base = buildDgx2Inventory({ hostname: "dgx2-mdev" });
+    const uuid = "6f1c9a52-0b7e-4d3a-9c51-2e8f7a6b5c40";
+    const [first, ...rest] = base.devices;
+    const inventory: Inventory = {
+      ...base,
+      host: {
+        ...base.host,
+        mdevs: [{ uuid, parent: first!.address, type: "nvidia-199", typeName: "GRID V100DX-8Q", iommuGroup: 400, guest: "vgpu-vm" }],
+      },
+      devices: [
+        {
+          ...first!,
+          pciPath: ["0000:2f:00.0", "0000:30:00.0"],
+          mdevTypes: [{ type: "nvidia-199", name: "GRID V100DX-8Q", description: null, deviceApi: "vfio-pci", availableInstances: 3 }],
+        },
+        ...rest.map((d) => ({ ...d, pciPath: [] })),
+      ],
+      guests: base.guests.map((g, i) => (i === 0 ? { ...g, mdevs: [uuid] } : g)),
+    };
+    await storeSnapshot(ctx.db, hostId, snapshotOf(inventory));
+    expect(await loadInventory(ctx.db, hostId)).toEqual(normalizeInventory(inventory));
+  });
+
   it("a DGX-2 inventory (160 VFs, 80 in one guest) loads back equal from the rows", async () => {
     const hostId = await enroll("dgx2-a");
     const inventory = buildDgx2Inventory({ hostname: "dgx2-a" });

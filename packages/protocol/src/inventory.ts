@@ -38,6 +38,8 @@ export const INVENTORY_LIMITS = {
   memoryKiB: 2 ** 46,
   /** IOMMU units (DMAR/IVHD remapping hardware units): a few per socket; 1024 leaves room. */
   iommuUnits: 1024,
+  /** Bridges above one function: each takes a bus of the 256 in a domain. */
+  pciDepth: 256,
 } as const;
 
 const L = INVENTORY_LIMITS;
@@ -84,6 +86,38 @@ export const PciLink = z.object({
 });
 export type PciLink = z.infer<typeof PciLink>;
 
+/**
+ * One mediated device type a parent offers (`mdev_supported_types/<type>/`, the kernel's
+ * vfio-mediated-device ABI): `device_api` and `available_instances` are mandatory there, `name` and
+ * `description` optional. `availableInstances` is what the vendor driver says it can still create
+ * now, after the instances that exist (of any type) took their share. Since 1.13.
+ */
+export const MdevType = z.object({
+  /** The directory name: the parent driver's name and the vendor's type (`nvidia-63`, `i915-GVTg_V5_4`). */
+  type: WireString.min(1).max(256),
+  name: WireString.max(256).nullable(),
+  description: WireString.max(4096).nullable(),
+  deviceApi: WireString.max(64).nullable(),
+  availableInstances: bounded(65535, "instances per type").nullable(),
+});
+export type MdevType = z.infer<typeof MdevType>;
+
+const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "must be a lower-case UUID");
+
+/** One mediated device instance (`/sys/bus/mdev/devices/<uuid>`), in its own IOMMU group. Since 1.13. */
+export const Mdev = z.object({
+  uuid: Uuid,
+  /** The PCI function it was created on: a GPU, or on Ampere-class vGPU GPUs one of its SR-IOV VFs. */
+  parent: Bdf,
+  /** Its `mdev_type` link's target, and that type's `name`. */
+  type: WireString.max(256).nullable(),
+  typeName: WireString.max(256).nullable(),
+  iommuGroup: bounded(L.groupId, "a kernel int").nullable(),
+  /** The libvirt guest whose `<hostdev type='mdev'>` names it. */
+  guest: WireString.nullable(),
+});
+export type Mdev = z.infer<typeof Mdev>;
+
 export const PciDevice = z.object({
   address: Bdf,
   vendorId: HexId,
@@ -109,6 +143,14 @@ export const PciDevice = z.object({
   link: PciLink.nullable(),
   /** Network interfaces this function carries (`net/<ifname>`). */
   netInterfaces: z.array(WireString).max(4096),
+  /**
+   * The bridges above this function, root port first, as its `/sys/devices/pci<domain>:<bus>/...`
+   * path lists them: root port, then each switch's upstream and downstream port. Empty on a root
+   * bus. Absent from older agents (protocol 1.13): topology could not be told.
+   */
+  pciPath: z.array(Bdf).max(L.pciDepth, `must be at most ${L.pciDepth} bridges (PCI buses)`).nullable().optional(),
+  /** The mediated device types it offers when it is an mdev parent (`mdev_supported_types`); null when it is not (1.13). */
+  mdevTypes: z.array(MdevType).max(4096).nullable().optional(),
 });
 export type PciDevice = z.infer<typeof PciDevice>;
 
@@ -155,6 +197,8 @@ export const Guest = z.object({
   /** PCIe root ports / PCI bridges the definition already has. */
   pcieRootPorts: bounded(L.rootPorts, "PCI buses of one guest"),
   hostdevs: z.array(GuestHostdev).max(L.hostdevsPerGuest),
+  /** UUIDs of its `<hostdev type='mdev'>` devices (1.13; absent from older agents). */
+  mdevs: z.array(Uuid).max(L.hostdevsPerGuest).optional(),
   /** `<memtune><hard_limit>`: the memlock/RSS ceiling libvirt gives QEMU; absent = libvirt's default. */
   memoryHardLimitKiB: MemKiB.nullable().optional(),
   /** `<numatune><memory nodeset=...>`: host NUMA nodes the guest memory is bound to. */
@@ -283,6 +327,8 @@ export const HostFacts = z.object({
    * from older agents, which did not say).
    */
   unread: z.array(WireString.max(256)).max(64).optional(),
+  /** Mediated device instances (`/sys/bus/mdev/devices`); absent from older agents (1.13). */
+  mdevs: z.array(Mdev).max(L.functions).optional(),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

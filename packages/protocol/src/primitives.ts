@@ -16,8 +16,27 @@ export function holdsNul(value: unknown): boolean {
   return false;
 }
 
-/** PCI address `DDDD:BB:SS.F`, lower-case, as sysfs spells it. */
-export const Bdf = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/, "must be a PCI address like 0000:86:00.2");
+const BDF_SHAPE = /^([0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7])$/;
+
+/**
+ * Why a string is not a canonical PCI address, naming the canonical spelling when the input is
+ * another tool's spelling of one: nvidia-smi writes an 8-digit domain (`00000000:42:00.0`), lspci
+ * without -D leaves the domain out, some tools write upper case. vfleet keeps one form so a device
+ * has one key in inventories, reservations and the audit log, and says which instead of guessing.
+ */
+export function bdfError(input: unknown): string {
+  const text = String(input);
+  const smi = /^0000([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7])$/.exec(text);
+  if (smi)
+    return `${text} is nvidia-smi's spelling (8-digit domain): vfleet takes the address as sysfs spells it, ${smi[1]!.toLowerCase()}`;
+  const m = BDF_SHAPE.exec(text);
+  if (m && !m[1]) return `${text} has no PCI domain: write it as sysfs does, 0000:${m[2]!.toLowerCase()}`;
+  if (m) return `${text} must be lower-case as sysfs spells it: ${text.toLowerCase()}`;
+  return "must be a PCI address like 0000:86:00.2 (as sysfs spells it)";
+}
+
+/** PCI address `DDDD:BB:SS.F`, lower-case, as sysfs spells it: the one form vfleet accepts (see bdfError). */
+export const Bdf = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/, { error: (issue) => bdfError(issue.input) });
 export type Bdf = z.infer<typeof Bdf>;
 
 /** Vendor/device id: 4 lower-case hex digits, no `0x`. */

@@ -40,8 +40,14 @@
  * - 1.11 (2026-12): inventory.interfaces[].speedMbps, a port's link speed (`/sys/class/net/<if>/speed`,
  *   optional). Placement keeps to ports with carrier; from an older agent it knows the carrier but
  *   shows the speed as unknown.
+ * - 1.13 (2026-12): inventory.devices[].pciPath, the bridges above each function (root port first)
+ *   from its sysfs device path: which PCIe switch a GPU and a NIC share (optional field). From an
+ *   older agent the topology is shown as unknown. Mediated devices: inventory.devices[].mdevTypes (a
+ *   parent's `mdev_supported_types` with available instances), inventory.host.mdevs (instances with
+ *   parent, type, IOMMU group and guest) and guests[].mdevs (their `<hostdev type='mdev'>` UUIDs);
+ *   all optional.
  */
-export const PROTOCOL_VERSION = "1.11";
+export const PROTOCOL_VERSION = "1.13";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

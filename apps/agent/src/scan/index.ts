@@ -4,6 +4,7 @@ import type { Inventory } from "@vfleet/protocol";
 import { readGuests } from "./read-guests.ts";
 import { readHostFacts, readIntelEcaps, readIommuGroups, readIommuUnits } from "./read-host-facts.ts";
 import { readInterfaces } from "./read-interfaces.ts";
+import { readMdevs } from "./read-mdevs.ts";
 import { defaultReadLinkDetails, type ReadLinkDetails } from "./read-link-details.ts";
 import { parseVfinfoList } from "./parse-vfinfo-list.ts";
 import { readPciDevices } from "./read-pci-devices.ts";
@@ -51,6 +52,7 @@ export async function scanHost(root = "/", options: ScanOptions = {}): Promise<I
   const pciNames = await readPciNames(root, devices);
   if (pciNames) host.pciNames = pciNames;
   host.iommu.groups = iommuGroups.length;
+  host.mdevs = await readMdevs(root, guests);
   host.iommu.units = units;
   if (ecap.length > 0) host.iommu.ecap = ecap;
   // Groups existing say the IOMMU is on (not the command line alone); without /sys/kernel/iommu_groups,

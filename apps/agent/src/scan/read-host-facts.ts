@@ -83,6 +83,8 @@ async function readNumaNodes(root: string): Promise<NumaNode[]> {
   return read.sort((a, b) => a.id - b.id);
 }
 
+const PCI_ADDRESS = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+
 /**
  * IOMMU groups: ids from /sys/kernel/iommu_groups (none at all means the IOMMU is off).
  * Members come from the PCI devices' own `iommu_group` links, already read; only a group
@@ -102,7 +104,11 @@ export async function readIommuGroups(root: string, devices: Array<{ address: st
   const groups = await Promise.all(
     ids.map(async (id) => {
       const known = members.get(id)!;
-      return { id, devices: (known.length > 0 ? known : await listDir(path.join(dir, String(id), "devices"))).sort() };
+      // A group no PCI function claims may hold non-PCI members: a mediated device's instance has a
+      // group of its own whose member is its UUID. Only PCI addresses are listed (the wire's Bdf),
+      // so a host with mdev instances still reports instead of having its snapshot refused.
+      const listed = known.length > 0 ? known : (await listDir(path.join(dir, String(id), "devices"))).filter((m) => PCI_ADDRESS.test(m));
+      return { id, devices: listed.sort() };
     }),
   );
   return groups.sort((a, b) => a.id - b.id);

@@ -1,6 +1,8 @@
+import { readlink } from "node:fs/promises";
 import path from "node:path";
 import type { PciDevice, PciLink } from "@vfleet/protocol";
 import { parseMsixVectors } from "./parse-msix-vectors.ts";
+import { readMdevTypes } from "./read-mdevs.ts";
 import { hexAttr, intAttr, listDir, readBytes, readLinkName, readText } from "./read-sysfs.ts";
 
 const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
@@ -18,6 +20,22 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
   // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).
   const speed = (s: string | null) => (s && !/^unknown/i.test(s) ? s : null);
   return { currentSpeed: speed(cs ?? null), currentWidth: intAttr(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: intAttr(mw ?? null) };
+}
+
+/**
+ * The bridges above a function, root port first: the BDFs in its `/sys/bus/pci/devices/<bdf>` link
+ * (`../../../devices/pci0000:00/0000:00:01.0/0000:01:00.0`) before its own. The kernel nests each
+ * function under its upstream bridge, and VFs beside their PF, so this is the PCIe path a GPU and a
+ * NIC compare to tell whether they share a switch. Null when the link cannot be read.
+ */
+async function readPciPath(devicesDir: string, bdf: string): Promise<string[] | null> {
+  try {
+    const parts = (await readlink(path.join(devicesDir, bdf))).split("/");
+    if (parts.at(-1) !== bdf) return null;
+    return parts.slice(0, -1).filter((p) => BDF_RE.test(p));
+  } catch {
+    return null;
+  }
 }
 
 /** One function: list its directory once, then read only the attributes it has, in parallel. */
@@ -44,6 +62,8 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     netNames,
     vfs,
     sriovAttrs,
+    pciPath,
+    mdevTypes,
   ] = await Promise.all([
     text("vendor"),
     text("device"),
@@ -65,6 +85,8 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
           ["sriov_totalvfs", "sriov_numvfs", "sriov_vf_device", "sriov_offset", "sriov_stride", "sriov_drivers_autoprobe"].map(text),
         )
       : null,
+    readPciPath(devicesDir, bdf),
+    readMdevTypes(dir, names),
   ]);
   const vendorId = hexAttr(vendor, 4);
   const deviceId = hexAttr(device, 4);
@@ -106,6 +128,8 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     msixVectors: parseMsixVectors(config),
     link: linkInfo,
     netInterfaces: [...netNames].sort(),
+    pciPath,
+    mdevTypes,
   };
 }
 

@@ -220,7 +220,8 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: "get",
     route: "/api/v1/hosts/[hostId]",
-    summary: "A host, its stored inventory and capacity",
+    summary:
+      "A host, its stored inventory and capacity (VFs, whole devices, and its GPUs with model, state, NUMA node, IOMMU group and PCIe path)",
     responses: { 200: { description: "the host", schema: R.HostResponse }, 404: e("no such host") },
   },
   {

@@ -1,4 +1,5 @@
 import type { Inventory, PciDevice } from "@vfleet/protocol";
+import { countGpus, describeGpus, type GpuCounts, type GpuModelCounts, type GpuView } from "../gpu/describe-gpus.ts";
 import { countPassthroughDevices, type DeviceCounts } from "./count-passthrough-devices.ts";
 
 /**
@@ -6,7 +7,8 @@ import { countPassthroughDevices, type DeviceCounts } from "./count-passthrough-
  * - possible: sum of `sriov_totalvfs` over SR-IOV PFs (the firmware limit);
  * - created:  VFs that exist now (`sriov_numvfs`);
  * - bound:    created VFs whose driver is vfio-pci (ready for a guest);
- * - assigned: created VFs named by a guest's `<hostdev>`/`<interface type='hostdev'>`;
+ * - assigned: created VFs named by a guest's `<hostdev>`/`<interface type='hostdev'>`, or carrying a
+ *             mediated device instance (see mdevUsersOf);
  * - free:     created VFs no guest has (they may still need binding to vfio-pci).
  */
 export interface CapacityCounts {
@@ -44,11 +46,14 @@ export interface PfCapacity extends CapacityCounts {
 
 /**
  * A host's totals as the fleet stores and sums them: the VF counts, free VFs split into ready (on
- * vfio-pci) and needs bind (still on a host driver or none), and whole passthrough devices.
+ * vfio-pci) and needs bind (still on a host driver or none), whole passthrough devices, and of
+ * those the GPUs, also by model (`gpuModels`, the one key that is not a number: the fleet page
+ * sums it apart).
  */
-export interface HostCapacityTotals extends CapacityCounts, DeviceCounts {
+export interface HostCapacityTotals extends CapacityCounts, DeviceCounts, GpuCounts {
   ready: number;
   needsBind: number;
+  gpuModels: GpuModelCounts;
 }
 
 /** Every key of HostCapacityTotals, in display order: what the fleet sums and shows per host. */
@@ -64,12 +69,18 @@ export const HOST_TOTAL_KEYS = [
   "devicesReady",
   "devicesNeedsBind",
   "devicesAssigned",
+  "gpus",
+  "gpusReady",
+  "gpusNeedsBind",
+  "gpusAssigned",
 ] as const satisfies readonly (keyof HostCapacityTotals)[];
 
 export interface HostCapacity {
   totals: HostCapacityTotals;
   pfs: PfCapacity[];
   byNuma: { node: number | null; counts: CapacityCounts }[];
+  /** Every GPU (class 03) with its state and topology, the host's own console included (`host`). */
+  gpus: GpuView[];
 }
 
 export const emptyCounts = (): CapacityCounts => ({ possible: 0, created: 0, bound: 0, assigned: 0, free: 0 });
@@ -99,9 +110,22 @@ function vfStateOf(driver: string | null, guest: string | null): VfState {
   return driver ? "host-driver" : "unbound";
 }
 
+/**
+ * Parents of mediated device instances -> who uses them: the guest holding the instance, else
+ * `mdev <uuid>`. A parent with an instance is in use, never free: on Ampere-class vGPU GPUs the
+ * parents are the GPU's SR-IOV VFs (one instance each), and counting those VFs free would offer
+ * a VF whose vGPU a guest runs on.
+ */
+export function mdevUsersOf(inventory: Inventory): Map<string, string> {
+  const users = new Map<string, string>();
+  for (const m of inventory.host.mdevs ?? []) if (!users.has(m.parent)) users.set(m.parent, m.guest ?? `mdev ${m.uuid}`);
+  return users;
+}
+
 export function computeCapacity(inventory: Inventory): HostCapacity {
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
+  const mdevUsers = mdevUsersOf(inventory);
 
   const pfs: PfCapacity[] = inventory.devices
     .filter((d): d is PciDevice & { sriov: NonNullable<PciDevice["sriov"]> } => d.sriov !== null)
@@ -109,7 +133,7 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
       const configs = new Map(pf.sriov.vfConfigs.map((c) => [c.index, c] as const));
       const vfs: VfView[] = pf.sriov.vfs.map((address, index) => {
         const vf = byAddress.get(address);
-        const guest = owner.get(address) ?? null;
+        const guest = owner.get(address) ?? mdevUsers.get(address) ?? null;
         const driver = vf?.driver ?? null;
         const config = configs.get(vf?.vfIndex ?? index);
         return {
@@ -144,9 +168,17 @@ export function computeCapacity(inventory: Inventory): HostCapacity {
   const nodes = [...new Set(pfs.map((p) => p.numaNode))].sort((a, b) => (a ?? -1) - (b ?? -1));
   const ready = pfs.reduce((n, pf) => n + pf.vfs.filter((v) => v.state === "vfio").length, 0);
   const counts = sumCounts(pfs);
+  const gpus = describeGpus(inventory, owner);
   return {
-    totals: { ...counts, ready, needsBind: counts.free - ready, ...countPassthroughDevices(inventory, owner) },
+    totals: {
+      ...counts,
+      ready,
+      needsBind: counts.free - ready,
+      ...countPassthroughDevices(inventory, owner),
+      ...countGpus(gpus),
+    },
     pfs,
     byNuma: nodes.map((node) => ({ node, counts: sumCounts(pfs.filter((p) => p.numaNode === node)) })),
+    gpus,
   };
 }

@@ -8,7 +8,8 @@ import { whyNotAssignable } from "../pci/assignable-endpoint.ts";
  *              guest holds it: the devices operators buy hosts to pass through (Proxmox and
  *              Harvester list them as passthrough candidates too);
  * - assigned:  a guest's definition holds it.
- * Left out: VFs (counted as VFs), SR-IOV capable PFs (the VF source), bridges, and integrated
+ * Left out: VFs (counted as VFs), SR-IOV capable PFs (the VF source), mdev parents (shared by type),
+ * bridges, and integrated
  * graphics on the root bus (the host's console; IGD assignment is a special case that rarely
  * resets cleanly) unless it is already on vfio-pci. Any other endpoint on a host driver is the
  * host's own (a disk controller, the management NIC) and is not capacity.
@@ -25,6 +26,8 @@ export type DeviceCapacityState = "ready" | "needs-bind" | "assigned";
 /** The device's passthrough state, or null when it is not passthrough capacity (see DeviceCounts). */
 export function passthroughStateOf(d: PciDevice, guest: string | null): DeviceCapacityState | null {
   if (d.physfn !== null || d.sriov !== null || whyNotAssignable(d) !== null) return null;
+  // An mdev parent is shared by type through its vendor driver (vGPU), not passed through whole.
+  if (d.mdevTypes) return null;
   if (guest) return "assigned";
   if (d.driver === "vfio-pci") return "ready";
   const accelerator = d.classCode.startsWith("03") || d.classCode.startsWith("12");

@@ -74,6 +74,16 @@ export function pciAddressToBdf(address: Node | undefined): string | null {
   return d && b && s && f ? `${d}:${b}:${s}.${f}` : null;
 }
 
+/** UUIDs of `<hostdev mode='subsystem' type='mdev'><source><address uuid='...'/></source></hostdev>`, lower-case. */
+function readMdevUuids(devices: Node | undefined): string[] {
+  return asArray(devices?.hostdev)
+    .filter((h) => attr(h, "type") === "mdev")
+    .flatMap((h) => {
+      const uuid = attr(asNode(asNode(h.source)?.address), "uuid")?.toLowerCase();
+      return uuid && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(uuid) ? [uuid] : [];
+    });
+}
+
 function readHostdevs(devices: Node | undefined): GuestHostdev[] {
   const out: GuestHostdev[] = [];
   for (const h of asArray(devices?.hostdev)) {
@@ -129,6 +139,7 @@ export function parseDomainXml(xml: string, state: Guest["state"] = "unknown"): 
     hugepages: asNode(domain.memoryBacking)?.hugepages !== undefined,
     pcieRootPorts: rootPorts,
     hostdevs: readHostdevs(devices),
+    mdevs: readMdevUuids(devices),
     memoryHardLimitKiB: hardLimit === undefined ? null : memoryKiB(hardLimit),
     numaMemoryNodes: attr(asNode(asNode(domain.numatune)?.memory), "nodeset") ?? null,
   };

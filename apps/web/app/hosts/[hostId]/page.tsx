@@ -7,6 +7,7 @@ import { connection } from "next/server";
 import { computeCapacity } from "@vfleet/core";
 import { DeviceTable, type DeviceRow } from "@/components/device-table.tsx";
 import { GuestsTable } from "@/components/guests-table.tsx";
+import { GpuTable } from "@/components/gpu-table.tsx";
 import { JobActionForm } from "@/components/jobs/job-action-form.tsx";
 import { JobPrefillProvider } from "@/components/jobs/job-prefill.tsx";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
@@ -33,6 +34,16 @@ import { currentIdentity } from "@/lib/auth/current-identity.ts";
 import { can } from "@/lib/auth/identity.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
+/** `NUMA 0: 8 · NUMA 1: 8`, or that the platform does not say (single-node desktops report -1). */
+function gpuNumaSummary(gpus: readonly { numaNode: number | null }[]): string {
+  const byNode = new Map<string, number>();
+  for (const g of gpus) {
+    const key = g.numaNode === null ? "not reported" : String(g.numaNode);
+    byNode.set(key, (byNode.get(key) ?? 0) + 1);
+  }
+  return [...byNode].map(([node, n]) => (node === "not reported" ? `NUMA not reported: ${n}` : `NUMA ${node}: ${n}`)).join(" · ");
+}
+
 export const generateMetadata = ({ params }: { params: Promise<{ hostId: string }> }): Promise<Metadata> => hostPageMetadata(params);
 
 export default async function HostPage({ params }: { params: Promise<{ hostId: string }> }) {
@@ -46,6 +57,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
   const { summary, inventory } = found;
   const capacity = inventory ? computeCapacity(inventory) : null;
   const split = capacity ? readySplit(capacity) : null;
+  const hasGpus = (capacity?.gpus.length ?? 0) > 0;
   const recentJobs = await queries.listJobs(db, { hostId, limit: 10 });
   const canChange = can(identity, "operator");
   const targets =
@@ -175,14 +187,35 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           </div>
         ) : (
           <>
-            <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="host-totals">
-              <Stat label="VFs possible" value={capacity.totals.possible} testId="total-possible" />
-              <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
-              <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
-              <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
-              <Stat label="Ready" value={split!.totals.ready} hint={STATE_WORDS.ready.meaning} testId="total-ready" />
-              <Stat label="Needs bind" value={split!.totals.needsBind} hint={STATE_WORDS.needsBind.meaning} testId="total-needs-bind" />
-            </section>
+            {/* A GPU host without SR-IOV shows its GPUs, not six zeros for VFs it cannot have. */}
+            {(capacity.pfs.length > 0 || !hasGpus) && (
+              <section className="grid grid-cols-2 gap-3 md:grid-cols-6" data-testid="host-totals">
+                <Stat label="VFs possible" value={capacity.totals.possible} testId="total-possible" />
+                <Stat label="VFs created" value={capacity.totals.created} testId="total-created" />
+                <Stat label="Bound to vfio-pci" value={capacity.totals.bound} testId="total-bound" />
+                <Stat label="Assigned" value={capacity.totals.assigned} testId="total-assigned" />
+                <Stat label="Ready" value={split!.totals.ready} hint={STATE_WORDS.ready.meaning} testId="total-ready" />
+                <Stat label="Needs bind" value={split!.totals.needsBind} hint={STATE_WORDS.needsBind.meaning} testId="total-needs-bind" />
+              </section>
+            )}
+            {hasGpus && (
+              <section className="grid grid-cols-2 gap-3 md:grid-cols-4" data-testid="host-gpu-totals">
+                <Stat label="GPUs" value={capacity.totals.gpus} hint={STATE_WORDS.gpu.meaning} testId="total-gpus" />
+                <Stat label="GPUs ready" value={capacity.totals.gpusReady} hint={STATE_WORDS.ready.meaning} testId="total-gpus-ready" />
+                <Stat
+                  label="GPUs: needs bind"
+                  value={capacity.totals.gpusNeedsBind}
+                  hint={STATE_WORDS.needsBind.meaning}
+                  testId="total-gpus-needs-bind"
+                />
+                <Stat
+                  label="GPUs assigned"
+                  value={capacity.totals.gpusAssigned}
+                  hint={STATE_WORDS.assigned.meaning}
+                  testId="total-gpus-assigned"
+                />
+              </section>
+            )}
 
             {/* The server refuses a viewer's jobs (403) anyway; a viewer is not offered the form. */}
             {targets && (
@@ -204,6 +237,18 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                 <JobsTable jobs={recentJobs} />
               </div>
             </Section>
+
+            {hasGpus && (
+              <Section
+                title={`GPUs (${capacity.gpus.length})`}
+                testId="gpus"
+                aside={<span className="text-xs text-slate-500">{gpuNumaSummary(capacity.gpus)}</span>}
+              >
+                <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="GPUs">
+                  <GpuTable gpus={capacity.gpus} />
+                </div>
+              </Section>
+            )}
 
             <Section title={`SR-IOV physical functions (${capacity.pfs.length})`} aside={<VfLegend />} testId="pfs">
               {capacity.pfs.length === 0 ? (
@@ -229,11 +274,14 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                 <HostFactsList host={inventory.host} />
               </Section>
               <div className="space-y-5">
-                <Section title="Capacity by NUMA node" aside={<VfLegend />}>
-                  <div className="relative overflow-x-auto">
-                    <NumaCapacity capacity={capacity} />
-                  </div>
-                </Section>
+                {capacity.pfs.length > 0 && (
+                  <Section title="Capacity by NUMA node" aside={<VfLegend />}>
+                    {/* Focusable: at 390 px the table scrolls inside its box, and a keyboard must reach it. */}
+                    <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Capacity by NUMA node">
+                      <NumaCapacity capacity={capacity} />
+                    </div>
+                  </Section>
+                )}
                 <Section title={`Guests (${inventory.guests.length})`} testId="guests">
                   {inventory.host.libvirt?.reachable === false && (
                     <p data-testid="guests-libvirt-unavailable" className="mb-2 text-xs text-amber-800">
