@@ -40,8 +40,10 @@
  * - 1.11 (2026-12): inventory.interfaces[].speedMbps, a port's link speed (`/sys/class/net/<if>/speed`,
  *   optional). Placement keeps to ports with carrier; from an older agent it knows the carrier but
  *   shows the speed as unknown.
+ * - 1.12 (2026-12): inventory.host.simulated, whether the agent acts on the simulator's kernel model
+ *   or on the real kernel it runs on (optional). From an older agent the host page says it could not tell.
  */
-export const PROTOCOL_VERSION = "1.11";
+export const PROTOCOL_VERSION = "1.12";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */
