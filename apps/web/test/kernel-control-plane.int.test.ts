@@ -103,6 +103,11 @@ const TERMINAL = new Set(["succeeded", "failed", "cancelled", "abandoned"]);
 function shows(inv: Inventory, side: Side, job: { kind: string; params: Record<string, unknown> }, result: JobResult): boolean {
   const o = result.observed as Record<string, unknown>;
   const pf = inv.devices.find((d) => d.address === side.pf);
+  // Settled: a scan can run while udev is still renaming a VF's new netdev (the device already
+  // names it, the interface list does not have it yet); the agent's next look reports it whole.
+  const listed = new Set(inv.interfaces.map((i) => i.name));
+  const vfs = (pf?.sriov?.vfs ?? []).map((a) => inv.devices.find((d) => d.address === a));
+  if (!vfs.every((vf) => vf?.netInterfaces.every((n) => listed.has(n)))) return false;
   if (job.kind === "vf.set-count") return pf?.sriov?.numVfs === o.numVfs;
   if (job.kind === "device.bind") {
     const want = (o.members ?? { [job.params.device as string]: o }) as Record<string, { driver: string | null }>;

@@ -68,7 +68,8 @@ export function project(inv: Inventory, side: Side): Record<string, unknown> {
   const pf = device.get(side.pf);
   if (!pf?.sriov) throw new Error(`${side.pf}: not an SR-IOV PF in this inventory`);
   const out: Record<string, unknown> = {
-    modules: inv.host.modules.filter((m) => /^(vfio|igb)/.test(m)).toSorted(),
+    // Keyed by name, so a module loaded in between is one change, not a shift of every later index.
+    modules: Object.fromEntries(inv.host.modules.filter((m) => /^(vfio|igb)/.test(m)).map((m) => [m, "loaded"])),
     pf: {
       driver: pf.driver,
       driverOverride: pf.driverOverride,
