@@ -10,7 +10,7 @@ import { startFleet } from "@vfleet/simulator/fleet";
 import { defineDemoGuests } from "./lib/demo-guests.ts";
 import { needsWebBuild } from "./lib/web-build.ts";
 import { createDemoAdmin, printDemoAdmin } from "./lib/create-demo-admin.ts";
-import { addDemoTesthost } from "./lib/demo-testhost.ts";
+import { installAgentOnTesthost } from "./testhost/install-agent.ts";
 
 const repo = resolve(import.meta.dirname, "..");
 const stateDir = join(repo, ".vfleet");
@@ -102,7 +102,13 @@ async function main() {
   started.push(() => guests.remove());
   const testhost =
     process.env.VFLEET_DEMO_TESTHOST === "1"
-      ? await addDemoTesthost(url, admin.token, join(repo, "apps/agent/dist/vfleet-agent.mjs"), log)
+      ? await installAgentOnTesthost({
+          planeUrl: url,
+          token: admin.token,
+          artifact: join(repo, "apps/agent/dist/vfleet-agent.mjs"),
+          name: "th1",
+          log,
+        })
       : null;
   if (testhost) started.push(() => testhost.stop());
   log("");

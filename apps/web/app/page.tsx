@@ -209,7 +209,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 </td>
                 <td className="px-3 py-2">
                   {h.snapshotAt ? (
-                    <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} />
+                    <KernelFlagChips iommuEnabled={h.iommuEnabled} cmdline={h.kernelCmdline} simulated={h.simulated} />
                   ) : (
                     <span className="text-xs text-slate-500">awaiting first snapshot</span>
                   )}

@@ -14,11 +14,37 @@ function Chip({ tone, children, title }: { tone: "ok" | "off" | "warn"; children
   );
 }
 
+/** Which kernel answers the agent's writes: the host's own, the simulator's model, or (an agent before 1.12) could not tell. */
+function KernelSourceChip({ simulated }: { simulated: boolean | null }) {
+  const [word, title] =
+    simulated === null
+      ? ["kernel ?", "Could not tell whether this host's kernel is real or simulated: its agent is older than protocol 1.12"]
+      : simulated
+        ? ["simulated kernel", "The agent runs on vfleet's simulator: its sysfs writes are answered by a model of the kernel"]
+        : ["real kernel", "The agent acts on this host's own Linux kernel (not the simulator)"];
+  return (
+    <span data-testid="host-kernel-source">
+      <Chip tone={simulated === false ? "ok" : "off"} title={title}>
+        {word}
+      </Chip>
+    </span>
+  );
+}
+
 /** IOMMU state and the kernel switches passthrough depends on, at a glance. */
-export function KernelFlagChips({ iommuEnabled, cmdline }: { iommuEnabled: boolean | null; cmdline: string | null }) {
+export function KernelFlagChips({
+  iommuEnabled,
+  cmdline,
+  simulated,
+}: {
+  iommuEnabled: boolean | null;
+  cmdline: string | null;
+  simulated: boolean | null;
+}) {
   const flags = parseKernelFlags(cmdline);
   return (
     <div className="flex flex-wrap items-center gap-1" data-testid="kernel-flags">
+      <KernelSourceChip simulated={simulated} />
       <Chip tone={iommuEnabled ? "ok" : "warn"} title="IOMMU groups present in sysfs">
         {iommuEnabled === null ? "IOMMU ?" : iommuEnabled ? "IOMMU on" : "IOMMU off"}
       </Chip>

@@ -84,6 +84,11 @@ it("shows the simulated DGX-2 with its 160 VFs and follows the agent live, witho
   await expect.poll(() => row.getByTestId("cap-created").textContent(), { timeout: LIVE_MS }).toBe("160");
   expect(await row.getByTestId("host-status").getAttribute("data-online")).toBe("true");
   expect(await row.getByTestId("kernel-flags").textContent()).toContain("intel_iommu=on");
+  // A plain scan does not say which kernel answers (an agent before 1.12): could not tell, until the agent says.
+  expect(await row.getByTestId("host-kernel-source").textContent()).toBe("kernel ?");
+  agent.snapshot({ ...inventory, host: { ...inventory.host, simulated: true } });
+  expect((await agent.next("inventory.ack")).payload.stored).toBe(true);
+  await expect.poll(() => row.getByTestId("host-kernel-source").textContent(), { timeout: LIVE_MS }).toBe("simulated kernel");
   expect(await stillSamePage()).toBe(true);
   await page.screenshot({ path: `${RESULTS}dashboard.png`, fullPage: true });
 

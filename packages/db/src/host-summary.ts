@@ -15,6 +15,11 @@ export interface HostSummary {
   /** null until the first snapshot. */
   iommuEnabled: boolean | null;
   kernelCmdline: string | null;
+  /**
+   * Whether the agent acts on the simulator's kernel model (true) or on the host's real kernel
+   * (false); null before the first snapshot or from an agent older than protocol 1.12: could not tell.
+   */
+  simulated: boolean | null;
   /** The cached capacity summary stored with the last snapshot, as the caller gave it. */
   capacity: unknown;
   /** The host audit's verdict on the stored inventory (pass, warn, fail, unknown = could not tell); null before the first snapshot. */
@@ -66,6 +71,7 @@ export function toHostSummary(row: SummaryRow): HostSummary {
     ...columns,
     iommuEnabled: hostFacts?.iommu.enabled ?? null,
     kernelCmdline: hostFacts?.kernelCmdline ?? null,
+    simulated: hostFacts?.simulated ?? null,
     capacity: row.capacity ?? null,
     adoption: (adoption as AgentAdoption | null) ?? null,
     credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,

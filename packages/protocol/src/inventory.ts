@@ -322,6 +322,12 @@ export const HostFacts = z.object({
   /** Whether the agent could reach libvirtd (guest changes need it); absent when it did not check (protocol 1.3). */
   libvirt: LibvirtStatus.optional(),
   /**
+   * Whether the agent acts on the simulator's model of a kernel (`agent run --simulated`: a sysfs
+   * tree whose writes the model answers) or on the real kernel it runs on (false). Absent from
+   * agents before protocol 1.12 and from a plain `agent scan`: could not tell.
+   */
+  simulated: z.boolean().optional(),
+  /**
    * Sources the scan could not read (absent or unreadable), e.g. `/proc/cmdline`, `/sys/module`,
    * `/etc`, `/sys/kernel/iommu_groups`: facts from them are unknown, not empty (protocol 1.5; absent
    * from older agents, which did not say).

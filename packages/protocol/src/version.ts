@@ -40,6 +40,8 @@
  * - 1.11 (2026-12): inventory.interfaces[].speedMbps, a port's link speed (`/sys/class/net/<if>/speed`,
  *   optional). Placement keeps to ports with carrier; from an older agent it knows the carrier but
  *   shows the speed as unknown.
+ * - 1.12 (2026-12): inventory.host.simulated, whether the agent acts on the simulator's kernel model
+ *   or on the real kernel it runs on (optional). From an older agent the host page says it could not tell.
  * - 1.13 (2026-12): inventory.devices[].pciPath, the bridges above each function (root port first)
  *   from its sysfs device path: which PCIe switch a GPU and a NIC share (optional field). From an
  *   older agent the topology is shown as unknown. Mediated devices: inventory.devices[].mdevTypes (a

@@ -122,7 +122,11 @@ export async function main(argv: string[]): Promise<number> {
       },
       onStatus: status,
       state: state!,
-      scan: withLibvirtStatus(() => scanHost(root), io.virsh),
+      // The agent knows which kernel answers its writes: the simulator's model (--simulated) or this host's.
+      scan: withLibvirtStatus(async () => {
+        const inv = await scanHost(root);
+        return { ...inv, host: { ...inv.host, simulated: values.simulated! } };
+      }, io.virsh),
       scanIntervalMs,
       fingerprint: fullScanEveryMs > 0 ? () => fingerprintHost(root) : undefined,
       fullScanEveryMs,

@@ -2,6 +2,7 @@ import { parseBdf } from "../model/bdf.ts";
 import type { HostState, PciFunction } from "../model/host-state.ts";
 import { localMac, MAC_KIND } from "../model/local-mac.ts";
 import { setVfCount } from "../model/set-vf-count.ts";
+import { loadDriverModule } from "../model/load-driver-module.ts";
 import { cloneState, driverExists, fail, type KernelOutcome, nativeDriverOf, ok, type SimHostState } from "./kernel-state.ts";
 
 /** The kernel's driver_override limit is one page; anything near it is a mistake. */
@@ -20,6 +21,7 @@ export function writeDriverOverride(state: SimHostState, bdf: string, value: str
 /** Bind in the model: the driver link, and a netdev when a network driver takes a function that has one. */
 function attach(state: HostState, fn: PciFunction, driver: string): void {
   fn.driver = driver;
+  loadDriverModule(state, driver);
   const pf = fn.physfn ? state.functions.get(fn.physfn) : undefined;
   if (pf?.sriov && pf.net && fn.vfIndex !== null && driver === pf.sriov.vfDriver && pf.sriov.vfNetdevs) {
     const a = parseBdf(fn.bdf);

@@ -32,6 +32,18 @@ describe("sriov_numvfs", () => {
     expect(groups).not.toContain(pf.iommuGroup);
   });
 
+  it("loads the VF driver's module with the first VF and keeps it loaded at 0, as udev and Debian's 6.1 do (82576: igbvf)", () => {
+    const igb = "0000:03:00.0";
+    const s0 = createHostState(profiles["intel-82576"]!, { vfs: 0 });
+    expect(Object.keys(s0.spec.modules)).not.toContain("igbvf");
+    expect(Object.keys(profiles["intel-82576"]!.modules)).toContain("igbvf"); // the profile itself is left as it is
+    const s1 = okState(applySysfsWrite(s0, dev(igb, "sriov_numvfs"), "2"));
+    expect(Object.keys(s1.spec.modules)).toContain("igbvf");
+    const s2 = okState(applySysfsWrite(s1, dev(igb, "sriov_numvfs"), "0"));
+    expect(Object.keys(s2.spec.modules)).toContain("igbvf");
+    expect(Object.keys(createHostState(profiles["intel-82576"]!).spec.modules)).toContain("igbvf");
+  });
+
   it("leaves new VFs without a driver when sriov_drivers_autoprobe is 0", () => {
     const s0 = okState(applySysfsWrite(fresh(), dev(PF, "sriov_drivers_autoprobe"), "0"));
     const s = okState(applySysfsWrite(s0, dev(PF, "sriov_numvfs"), "2"));

@@ -39,6 +39,8 @@ export async function syncTree(root: string, before: HostState, after: HostState
       await rm(path.join(root, "sys/kernel/iommu_groups", String(fn.iommuGroup)), { recursive: true, force: true });
   }
   const fresh = emptyEntries();
+  // A driver's module loaded by this change (the first VF of its kind): /sys/module/<name> appears.
+  for (const m of Object.keys(after.spec.modules)) if (!(m in before.spec.modules)) fresh.dirs.add(`sys/module/${m}`);
   for (const bdf of new Set(change.touched)) {
     const fn = after.functions.get(bdf);
     if (!fn) continue;

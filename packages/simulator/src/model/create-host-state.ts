@@ -4,6 +4,7 @@ import type { HostSpec } from "./host-spec.ts";
 import type { GuestState, HostState, PciFunction } from "./host-state.ts";
 import { localMac, MAC_KIND } from "./local-mac.ts";
 import { setVfCount } from "./set-vf-count.ts";
+import { bootModules } from "./load-driver-module.ts";
 
 export interface HostStateOptions {
   /** VFs per PF (default: the profile's `defaultVfs`, capped at each PF's limit). */
@@ -17,7 +18,8 @@ export function maxVfsOf(spec: HostSpec): number {
 }
 
 /** Build the boot-time state of a host: devices, groups, VFs, then the profile's assignments. */
-export function createHostState(spec: HostSpec, options: HostStateOptions = {}): HostState {
+export function createHostState(profile: HostSpec, options: HostStateOptions = {}): HostState {
+  const spec = bootModules(profile);
   const limit = maxVfsOf(spec);
   if (options.vfs !== undefined && (!Number.isInteger(options.vfs) || options.vfs < 0 || options.vfs > limit)) {
     const why =

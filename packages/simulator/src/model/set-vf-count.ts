@@ -3,6 +3,7 @@ import { allocateIommuGroup } from "./allocate-iommu-group.ts";
 import type { HostState, PciFunction, VfNetState } from "./host-state.ts";
 import { localMac, MAC_KIND } from "./local-mac.ts";
 import { vfAddress } from "./vf-address.ts";
+import { loadDriverModule } from "./load-driver-module.ts";
 
 const DEFAULT_VF_CONFIG: VfNetState = { mac: "00:00:00:00:00:00", vlan: 0, qos: 0, spoofchk: true, trust: false, linkState: "auto" };
 
@@ -32,6 +33,7 @@ export function setVfCount(state: HostState, pfBdf: string, count: number): void
       );
     sriov.vfConfigs[i] ??= { ...DEFAULT_VF_CONFIG };
     const driver = sriov.driversAutoprobe ? sriov.vfDriver : null;
+    if (driver) loadDriverModule(state, driver);
     const addr = parseBdf(bdf);
     const vf: PciFunction = {
       bdf,

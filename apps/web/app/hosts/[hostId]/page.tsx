@@ -119,7 +119,13 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             </h1>
             <StatusBadge online={summary.online} />
             <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
-            {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
+            {inventory && (
+              <KernelFlagChips
+                iommuEnabled={inventory.host.iommu.enabled}
+                cmdline={inventory.host.kernelCmdline}
+                simulated={inventory.host.simulated ?? null}
+              />
+            )}
             <Link
               href={`/hosts/${summary.id}/audit`}
               data-testid="host-audit-link"
