@@ -2,7 +2,7 @@ import type { HostSpec } from "./host-spec.ts";
 import type { HostState } from "./host-state.ts";
 
 /** A driver's module as `/sys/module` names it (`vfio-pci` is `vfio_pci`). */
-export const moduleOf = (driver: string): string => driver.replaceAll("-", "_");
+const moduleOf = (driver: string): string => driver.replaceAll("-", "_");
 
 /**
  * udev loads a driver's module on the first device whose modalias it matches, and it stays loaded
