@@ -38,6 +38,10 @@ import type {
   loadPoolSummaries,
   savePool,
   setHostLabels,
+  setHostMaintenance,
+  findHostIdsByLabels,
+  listHostReservations,
+  listMaintenanceHosts,
   getHostLiveness,
   readCapacityHistory,
   claimIdempotencyKey,
@@ -89,6 +93,11 @@ export interface DbQueries {
   dropPlacementPreview: typeof dropPlacementPreview;
   setHostLabels: typeof setHostLabels;
   getHostLabels: typeof getHostLabels;
+  // maintenance and drain
+  setHostMaintenance: typeof setHostMaintenance;
+  findHostIdsByLabels: typeof findHostIdsByLabels;
+  listHostReservations: typeof listHostReservations;
+  listMaintenanceHosts: typeof listMaintenanceHosts;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
   // capacity charts (issue 13)

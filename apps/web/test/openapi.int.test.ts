@@ -207,6 +207,15 @@ describe("the OpenAPI document", () => {
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { rack: "r12" } });
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { "bad key!": "x" } });
     await call("put", "/api/v1/hosts/nope/labels", T("/api/v1/hosts/{hostId}/labels"), operator, { labels: {} });
+    const M = T("/api/v1/hosts/{hostId}/maintenance");
+    await call("get", `/api/v1/hosts/${hostId}/maintenance`, M, viewer);
+    await call("get", "/api/v1/hosts/nope/maintenance", M, viewer);
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: true, drain: true, dryRun: true });
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: true, reason: "firmware" });
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: false, drain: true });
+    await call("put", "/api/v1/hosts/nope/maintenance", M, operator, { enabled: true });
+    await call("put", "/api/v1/maintenance", T("/api/v1/maintenance"), operator, { hostLabels: { rack: "r12" }, enabled: false });
+    await call("put", "/api/v1/maintenance", T("/api/v1/maintenance"), operator, { hostLabels: {}, enabled: true });
     // last: the host's credential
     await call("post", "/api/v1/hosts/nope/revoke", T("/api/v1/hosts/{hostId}/revoke"), admin, {});
     await call("post", `/api/v1/hosts/${hostId}/revoke`, T("/api/v1/hosts/{hostId}/revoke"), admin, {});

@@ -4,17 +4,9 @@ import { computePoolCapacity } from "./compute-pool-capacity.ts";
 import { placeRequest, type PlacementRequest } from "./place-request.ts";
 import { placementHostFromInventory } from "./placement-host-from-inventory.ts";
 import type { PlacementDevice, PlacementHost } from "./placement-types.ts";
-import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
+import { ask, cx5, makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 import { whatIf } from "./what-if.ts";
 
-const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
-const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({
-  pool: cx5,
-  count: 4,
-  numa: "none",
-  guest: { name: "g1", vcpus: 8, memoryMiB: 8192 },
-  ...o,
-});
 const place = (hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) => placeRequest(hosts, ask(o), used);
 function placed(hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) {
   const r = place(hosts, o, used);

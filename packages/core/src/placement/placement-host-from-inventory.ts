@@ -7,6 +7,8 @@ export type HostMeta = {
   id: string;
   name: string;
   online: boolean;
+  /** In maintenance (absent: not). */
+  maintenance?: boolean;
   labels?: Record<string, string>;
   /** vfleet's reservations and assignments on this host, by address. */
   claims?: ReadonlyMap<string, Claim>;
@@ -109,6 +111,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
     id: meta.id,
     name: meta.name,
     online: meta.online,
+    maintenance: meta.maintenance ?? false,
     labels: meta.labels ?? {},
     numaNodes: inventory.host.numaNodes.map((n) => ({ id: n.id, cpulist: n.cpulist })),
     pfs,

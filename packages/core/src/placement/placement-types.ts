@@ -113,6 +113,8 @@ export interface PlacementHost {
   id: string;
   name: string;
   online: boolean;
+  /** An operator put the host in maintenance: nothing new is placed on it. */
+  maintenance: boolean;
   labels: Record<string, string>;
   numaNodes: { id: number; cpulist: string }[];
   pfs: PlacementPf[];

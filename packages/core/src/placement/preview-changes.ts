@@ -15,7 +15,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
 
 /**
  * Why a previewed placement can no longer run exactly as shown, one line per difference (empty:
- * it still holds): the host is gone or offline; a VF it listed is taken, gone, or in another
+ * it still holds): the host is gone, offline or in maintenance; a VF it listed is taken, gone, or in another
  * state (so its jobs would differ); a PF's VF count moved or can no longer change; a port it
  * used lost its link; a device's group is held; a MAC it allocated is taken; the guest it
  * would define now exists (or the one it would use is gone). Confirming a preview runs this on
@@ -24,6 +24,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
 export function previewChanges(host: PlacementHost | undefined, placement: Placement, usedMacs: ReadonlySet<string>): string[] {
   if (!host) return [`host ${placement.host} is no longer in the fleet`];
   if (!host.online) return [`host ${placement.host} went offline`];
+  if (host.maintenance) return [`host ${placement.host} went into maintenance`];
   const changes: string[] = [];
   const pfs = new Map(host.pfs.map((p) => [p.address, p] as const));
   const recounted = new Set(placement.setCounts.map((s) => s.pf));

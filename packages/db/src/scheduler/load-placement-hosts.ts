@@ -1,7 +1,14 @@
 import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 
-type HostRow = { id: string; name: string; online: boolean; numa: { id: number; cpulist: string }[] | null; route: string | null };
+type HostRow = {
+  id: string;
+  name: string;
+  online: boolean;
+  maintenance: boolean;
+  numa: { id: number; cpulist: string }[] | null;
+  route: string | null;
+};
 type PfRow = {
   hostId: string;
   address: string;
@@ -78,7 +85,7 @@ export async function loadPlacementHosts(
   const device = selector.deviceId ?? null;
   const wantDevices = selector.kind === "device";
   const hosts = await db.$queryRaw<HostRow[]>`
-    SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
+    SELECT id, name, online, "maintenanceAt" IS NOT NULL AS maintenance, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
     FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
   if (hosts.length === 0) return [];
   // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
@@ -149,6 +156,7 @@ export async function loadPlacementHosts(
         id: h.id,
         name: h.name,
         online: h.online,
+        maintenance: h.maintenance,
         labels: {} as Record<string, string>,
         numaNodes: (h.numa ?? []).map((n) => ({ id: n.id, cpulist: n.cpulist })),
         pfs: [] as PlacementPf[],

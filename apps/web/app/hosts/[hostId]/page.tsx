@@ -21,6 +21,9 @@ import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { STATE_WORDS } from "@/lib/state-words.ts";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { MaintenanceBadge } from "@/components/maintenance/maintenance-badge.tsx";
+import { MaintenanceBanner } from "@/components/maintenance/maintenance-banner.tsx";
+import { MaintenanceForm } from "@/components/maintenance/maintenance-form.tsx";
 import { VfBrowser } from "@/components/vf-browser.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
@@ -106,6 +109,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               {summary.name}
             </h1>
             <StatusBadge online={summary.online} />
+            <MaintenanceBadge maintenance={summary.maintenance} />
             <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
             {inventory && <KernelFlagChips iommuEnabled={inventory.host.iommu.enabled} cmdline={inventory.host.kernelCmdline} />}
             <Link
@@ -164,6 +168,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
         </div>
 
         {summary.credentialConflict && <CredentialConflictBanner hostName={summary.name} conflict={summary.credentialConflict} />}
+        {summary.maintenance && <MaintenanceBanner hostName={summary.name} maintenance={summary.maintenance} />}
         {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
         {!inventory || !capacity ? (
@@ -188,6 +193,19 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             {targets && (
               <Section title="Change this host" testId="host-actions">
                 <JobActionForm targets={targets} />
+              </Section>
+            )}
+
+            {canChange && (
+              <Section title="Maintenance" testId="host-maintenance-section">
+                <MaintenanceForm
+                  hostId={summary.id}
+                  hostName={summary.name}
+                  inMaintenance={summary.maintenance !== null}
+                  assignedGuests={[
+                    ...new Set(assignments.filter((a) => a.state === "assigned" && !a.releasePlanId).map((a) => a.guest)),
+                  ].sort()}
+                />
               </Section>
             )}
 
