@@ -163,6 +163,27 @@ it(
     expect((await stack.db.host.findUniqueOrThrow({ where: { id: hostId } })).maintenanceAt).toBeNull();
     const back = await previewOnHost();
     expect(back.status, JSON.stringify(back.body).slice(0, 300)).toBe(200);
+
+    // A device an operator quarantines from the host page is flagged there and returns only by their action.
+    const q = await openPage(`/hosts/${hostId}`, 390, "dark");
+    const VF = "0000:35:00.2";
+    await q.getByTestId("quarantine-address").fill(VF);
+    await q.getByTestId("quarantine-reason").fill("AER errors in dmesg");
+    await q.getByTestId("quarantine-button").click();
+    await q.locator(`[data-testid="quarantined-device"][data-address="${VF}"]`).waitFor();
+    await q.getByTestId("device-show-vfs").check();
+    expect(await q.locator(`[data-testid="device-row"][data-address="${VF}"]`).getByTestId("device-quarantined").count()).toBe(1);
+    expect(await sideways(q), "host page with a quarantined device at 390 px").toBe(0);
+    await q.getByTestId("host-quarantine-section").scrollIntoViewIfNeeded();
+    await q.screenshot({ path: join(RESULTS, "quarantine-host-390-dark.png"), fullPage: false });
+    expect((await api.get(`/api/v1/hosts/${hostId}`)).body.quarantined).toMatchObject([
+      { address: VF, by: "token:alice", reason: "AER errors in dmesg" },
+    ]);
+    await q.getByTestId("quarantine-return").click();
+    await q.getByTestId("quarantined-device").waitFor({ state: "detached" });
+    await q.close();
+    expect(await stack.db.deviceQuarantine.count()).toBe(0);
+
     const audit = await stack.db.auditEvent.findMany({
       where: { hostId, action: { startsWith: "host.maintenance" } },
       orderBy: { at: "asc" },

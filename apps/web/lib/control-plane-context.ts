@@ -42,6 +42,8 @@ import type {
   findHostIdsByLabels,
   listHostReservations,
   listMaintenanceHosts,
+  setDeviceQuarantine,
+  listDeviceQuarantines,
   getHostLiveness,
   readCapacityHistory,
   claimIdempotencyKey,
@@ -98,6 +100,9 @@ export interface DbQueries {
   findHostIdsByLabels: typeof findHostIdsByLabels;
   listHostReservations: typeof listHostReservations;
   listMaintenanceHosts: typeof listMaintenanceHosts;
+  // device quarantine
+  setDeviceQuarantine: typeof setDeviceQuarantine;
+  listDeviceQuarantines: typeof listDeviceQuarantines;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
   // capacity charts (issue 13)

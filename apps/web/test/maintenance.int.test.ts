@@ -151,6 +151,10 @@ describe("maintenance by label", () => {
     expect(on.body.hosts).toMatchObject([{ name: "m-b", changed: true }]);
     const placed = await place({ dryRun: true });
     expect(placed.body.placement.host).toBe("m-a");
+    const metrics = await (
+      await fetch(`${stack.plane.url}/metrics`, { headers: { authorization: `Bearer ${stack.tokens.operator}` } })
+    ).text();
+    expect(metrics).toMatch(/^vfleet_hosts_maintenance 1$/m);
     await put(`/api/v1/hosts/${ids["m-a"]}/maintenance`, { enabled: true });
     const none = await place({ dryRun: true });
     expect(none.status).toBe(409);
@@ -158,5 +162,72 @@ describe("maintenance by label", () => {
     const off = await put("/api/v1/maintenance", { hostLabels: { rack: "r2" }, enabled: false });
     expect(off.body.hosts).toMatchObject([{ name: "m-b", changed: true }]);
     expect((await place({ dryRun: true })).body.placement.host).toBe("m-b");
+  });
+});
+
+describe("device quarantine", () => {
+  const PF = "0000:35:00.0";
+  const quarantine = (address: string, body: unknown) => put(`/api/v1/hosts/${ids["m-a"]}/devices/${address}/quarantine`, body);
+  const onePf = (count: number) =>
+    api.post("/api/v1/placements", {
+      pool: "one-pf",
+      count,
+      numa: "none",
+      host: "m-a",
+      dryRun: true,
+      guest: { name: "g-q", vcpus: 2, memoryMiB: 1024 },
+    });
+
+  it("a quarantined VF or PF is never placed until an operator returns it, and each step is audited", { timeout: 120_000 }, async () => {
+    await put("/api/v1/maintenance", { hostLabels: { rack: "r1" }, enabled: false });
+    const pool = await api.post("/api/v1/pools", { name: "one-pf", selector: { addresses: [PF] } });
+    expect(pool.status, JSON.stringify(pool.body)).toBe(201);
+    const all = await onePf(16);
+    expect(all.status, JSON.stringify(all.body).slice(0, 300)).toBe(200);
+    const vf = all.body.placement.vfs[0].address as string;
+
+    const q = await quarantine(vf, { quarantined: true, reason: "AER fatal errors in dmesg" });
+    expect(q.status, JSON.stringify(q.body)).toBe(200);
+    expect(q.body).toMatchObject({ changed: true, quarantine: { address: vf, by: "token:alice", reason: "AER fatal errors in dmesg" } });
+    expect((await onePf(16)).status).toBe(409);
+    const fifteen = await onePf(15);
+    expect(fifteen.status).toBe(200);
+    expect(fifteen.body.placement.vfs.map((v: { address: string }) => v.address)).not.toContain(vf);
+    const host = await api.get(`/api/v1/hosts/${ids["m-a"]}`);
+    expect(host.body.quarantined).toMatchObject([{ address: vf, reason: "AER fatal errors in dmesg" }]);
+    const metrics = await (await fetch(`${stack.plane.url}/metrics`)).text();
+    expect(metrics).toMatch(/^vfleet_devices_quarantined\{host="m-a"\} 1$/m);
+
+    // The PF's quarantine covers its VFs.
+    expect((await quarantine(PF, { quarantined: true })).body.changed).toBe(true);
+    const none = await onePf(1);
+    expect(none.status).toBe(409);
+    // Quarantining again keeps the first reason.
+    expect((await quarantine(vf, { quarantined: true, reason: "other" })).body).toMatchObject({
+      changed: false,
+      quarantine: { reason: "AER fatal errors in dmesg" },
+    });
+
+    expect((await quarantine(PF, { quarantined: false })).body).toMatchObject({ changed: true, quarantine: null });
+    expect((await quarantine(vf, { quarantined: false })).body.changed).toBe(true);
+    expect((await onePf(16)).status).toBe(200);
+    const events = await stack.db.auditEvent.findMany({
+      where: { hostId: ids["m-a"], action: { startsWith: "device." } },
+      orderBy: { at: "asc" },
+    });
+    expect(events.map((e) => [e.action, e.actor])).toEqual([
+      ["device.quarantined", "token:alice"],
+      ["device.quarantined", "token:alice"],
+      ["device.returned-to-service", "token:alice"],
+      ["device.returned-to-service", "token:alice"],
+    ]);
+  });
+
+  it("refuses a bad address, an unknown device or a bad body, naming the field, and changes nothing", { timeout: 60_000 }, async () => {
+    expect((await quarantine("35:00.0", { quarantined: true })).body.field).toBe("address");
+    expect((await quarantine("0000:99:00.0", { quarantined: true })).body).toMatchObject({ field: "address" });
+    expect((await quarantine(PF, {})).body.field).toBe("quarantined");
+    expect((await quarantine(PF, { quarantined: true, reason: "x".repeat(201) })).body.field).toBe("reason");
+    expect(await stack.db.deviceQuarantine.count()).toBe(0);
   });
 });

@@ -69,7 +69,7 @@ describe("the OpenAPI document", () => {
     expect(missing, "add these to lib/openapi/api-operations.ts").toEqual([]);
   });
 
-  it("describes the real answers of every operation", async () => {
+  it("describes the real answers of every operation", { timeout: 180_000 }, async () => {
     const { admin, operator, viewer } = stack.tokens;
     const T = (p: string) => p; // templates read as the document's paths
     // identity
@@ -207,6 +207,10 @@ describe("the OpenAPI document", () => {
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { rack: "r12" } });
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { "bad key!": "x" } });
     await call("put", "/api/v1/hosts/nope/labels", T("/api/v1/hosts/{hostId}/labels"), operator, { labels: {} });
+    const Q = T("/api/v1/hosts/{hostId}/devices/{address}/quarantine");
+    await call("put", `/api/v1/hosts/${hostId}/devices/0000:99:00.0/quarantine`, Q, operator, { quarantined: false });
+    await call("put", `/api/v1/hosts/${hostId}/devices/0000:99:00.0/quarantine`, Q, operator, { quarantined: true });
+    await call("put", `/api/v1/hosts/${hostId}/devices/nope/quarantine`, Q, operator, { quarantined: true });
     const M = T("/api/v1/hosts/{hostId}/maintenance");
     await call("get", `/api/v1/hosts/${hostId}/maintenance`, M, viewer);
     await call("get", "/api/v1/hosts/nope/maintenance", M, viewer);

@@ -66,6 +66,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/hosts/[hostId]/labels": { GET: "viewer", PUT: "operator" },
   "/api/v1/hosts/[hostId]/maintenance": { GET: "viewer", PUT: "operator" },
   "/api/v1/maintenance": { PUT: "operator" },
+  "/api/v1/hosts/[hostId]/devices/[address]/quarantine": { PUT: "operator" },
   // installing agents over SSH (issue 12; the custom server serves the API): root on every hypervisor
   "/install": { GET: "admin" },
   "/api/v1/ssh-key": { GET: "admin" },

@@ -37,3 +37,11 @@ export const LabelMaintenanceBody = z
     dryRun: z.boolean().default(false),
   })
   .strict();
+
+/** `PUT /api/v1/hosts/:id/devices/:address/quarantine`: out of service (never placed) or back. */
+export const QuarantineBody = z
+  .object({
+    quarantined: z.boolean({ error: "is required: true (out of service) or false (back in service)" }),
+    reason: Reason,
+  })
+  .strict();

@@ -3,7 +3,7 @@ import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
 import { AuditPlanRequest } from "../audit-api-schemas.ts";
 import { CreateApiTokenRequest, CreateUserRequest, SetupRequest } from "../auth/identity-api-schemas.ts";
 import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
-import { HostMaintenanceBody, LabelMaintenanceBody } from "../maintenance/maintenance-api-schemas.ts";
+import { HostMaintenanceBody, LabelMaintenanceBody, QuarantineBody } from "../maintenance/maintenance-api-schemas.ts";
 import { LabelsBody, PlacementBody, PoolBody, PoolPreviewBody, ReleaseBody, WhatIfBody } from "../placement/placement-api-schemas.ts";
 import * as R from "./response-schemas.ts";
 
@@ -149,6 +149,17 @@ export const API_OPERATIONS: Operation[] = [
       404: e("no such host"),
       409: e("the host changed since the preview (field basis), or the agent would refuse a release job"),
       428: noBasis,
+    },
+  },
+  {
+    method: "put",
+    route: "/api/v1/hosts/[hostId]/devices/[address]/quarantine",
+    summary: "Quarantine a device or VF (never placed; a PF's covers its VFs), or return it to service",
+    body: QuarantineBody,
+    responses: {
+      200: { description: "the quarantine as set", schema: R.QuarantineResponse },
+      400: e("a field is invalid"),
+      404: e("no such host, or the host reported no such device"),
     },
   },
   {

@@ -110,7 +110,15 @@ export const HostsResponse = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
 });
-export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
+const DeviceQuarantine = z.object({ address: z.string(), reason: z.string().nullable(), by: z.string(), at: Timestamp });
+export const HostResponse = z.object({
+  host: HostSummary,
+  inventory: Inventory.nullable(),
+  capacity: z.unknown(),
+  /** Devices and VFs an operator quarantined: never placed until returned to service. */
+  quarantined: z.array(DeviceQuarantine),
+});
+export const QuarantineResponse = z.object({ changed: z.boolean(), quarantine: DeviceQuarantine.nullable() });
 
 export const JobView = z.looseObject({
   id: z.string(),

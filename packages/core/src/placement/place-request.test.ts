@@ -150,16 +150,16 @@ describe("placement", () => {
     const shared = gpu(
       "0000:01:00.0",
       [
-        { address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false },
-        { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false },
+        { address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false, quarantined: false },
+        { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false, quarantined: false },
       ],
       1,
     );
     const held = gpu(
       "0000:02:00.0",
       [
-        { address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false },
-        { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false },
+        { address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false, quarantined: false },
+        { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false, quarantined: false },
       ],
       2,
     );

@@ -10,6 +10,8 @@ export type HostMeta = {
   /** In maintenance (absent: not). */
   maintenance?: boolean;
   labels?: Record<string, string>;
+  /** Addresses an operator quarantined (a PF's quarantine covers its VFs). */
+  quarantined?: ReadonlySet<string>;
   /** vfleet's reservations and assignments on this host, by address. */
   claims?: ReadonlyMap<string, Claim>;
 };
@@ -42,6 +44,8 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
   const used = hostUsedAddresses(inventory);
+  const isQuarantined = (address: string, pf: string | null) =>
+    !!meta.quarantined?.has(address) || (pf !== null && !!meta.quarantined?.has(pf));
   const claimOf = (address: string): Claim | null => {
     const guest = owner.get(address);
     if (guest) return { state: "assigned", guest };
@@ -63,6 +67,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
           driver: vf?.driver ?? null,
           claim: claimOf(address),
           hostUse: used.has(address),
+          quarantined: isQuarantined(address, d.address),
           mac: config?.mac ?? null,
           vlan: config?.vlan ?? null,
         };
@@ -91,7 +96,13 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
     const members: GroupMember[] = (group?.devices ?? [d.address])
       .map((a) => byAddress.get(a))
       .filter((m) => m !== undefined && !isBridge(m))
-      .map((m) => ({ address: m!.address, driver: m!.driver, claim: claimOf(m!.address), hostUse: used.has(m!.address) }));
+      .map((m) => ({
+        address: m!.address,
+        driver: m!.driver,
+        claim: claimOf(m!.address),
+        hostUse: used.has(m!.address),
+        quarantined: isQuarantined(m!.address, m!.physfn),
+      }));
     devices.push({
       address: d.address,
       vendorId: d.vendorId,

@@ -7,6 +7,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
   const vf = pf.vfs.find((v) => v.address === address);
   if (!vf) return "gone";
   if (vf.claim) return `${vf.claim.state}${vf.claim.guest ? ` to ${vf.claim.guest}` : ""}`;
+  if (vf.quarantined) return "quarantined";
   const split = classifyPf(pf);
   if (split.ready.some((v) => v.address === address)) return "ready";
   if (split.bindable.some((v) => v.address === address)) return "bindable";

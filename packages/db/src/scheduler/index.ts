@@ -11,6 +11,7 @@ export {
   type MaintenanceChange,
   type HeldReservation,
 } from "./set-host-maintenance.ts";
+export { setDeviceQuarantine, listDeviceQuarantines, type DeviceQuarantineView, type QuarantineOutcome } from "./set-device-quarantine.ts";
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
 export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";

@@ -52,7 +52,7 @@ type DevRow = {
   iommuGroup: number | null;
   hasVfs: boolean;
 };
-type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null };
+type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null; physfn: string | null };
 type GuestRow = {
   hostId: string;
   name: string;
@@ -90,7 +90,7 @@ export async function loadPlacementHosts(
   if (hosts.length === 0) return [];
   // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
   // join, and without it hashes every host's rows (time growing with the fleet, not the request).
-  const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
+  const [labels, pfs, vfs, claims, used, guests, quarantines] = await Promise.all([
     db.$queryRaw<
       { hostId: string; key: string; value: string }[]
     >`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
@@ -127,6 +127,9 @@ export async function loadPlacementHosts(
       LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
       GROUP BY g."hostId", g.name`,
+    db.$queryRaw<
+      { hostId: string; address: string }[]
+    >`SELECT "hostId", address FROM "DeviceQuarantine" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
   ]);
   const [devs, members] = wantDevices
     ? await Promise.all([
@@ -137,7 +140,7 @@ export async function loadPlacementHosts(
       WHERE d.physfn IS NULL AND d."classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
         AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
         db.$queryRaw<MemberRow[]>`
-      SELECT "hostId", "iommuGroup", address, driver FROM "PciDevice"
+      SELECT "hostId", "iommuGroup", address, driver, physfn FROM "PciDevice"
       WHERE "iommuGroup" IS NOT NULL AND "classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
       ])
     : [[] as DevRow[], [] as MemberRow[]];
@@ -147,6 +150,10 @@ export async function loadPlacementHosts(
   // Libvirt's definitions come first in the union: a guest holding it is the truth.
   for (const c of claims)
     if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
+  const quarantined = new Set(quarantines.map((q) => key(q.hostId, q.address)));
+  // A PF's quarantine covers its VFs.
+  const isQuarantined = (hostId: string, address: string, pf: string | null) =>
+    quarantined.has(key(hostId, address)) || (pf !== null && quarantined.has(key(hostId, pf)));
   const routeOf = new Map(hosts.map((h) => [h.id, h.route]));
   const hostUse = new Set(used.filter((u) => u.enslaved || u.name === routeOf.get(u.hostId)).map((u) => key(u.hostId, u.address)));
   const byHost = new Map(
@@ -194,6 +201,7 @@ export async function loadPlacementHosts(
       driver: v.driver,
       claim: claimOf.get(k) ?? null,
       hostUse: hostUse.has(k),
+      quarantined: isQuarantined(v.hostId, v.address, v.pfAddress),
       mac: v.mac,
       vlan: v.vlan,
     });
@@ -207,6 +215,7 @@ export async function loadPlacementHosts(
       driver: m.driver,
       claim: claimOf.get(key(m.hostId, m.address)) ?? null,
       hostUse: hostUse.has(key(m.hostId, m.address)),
+      quarantined: isQuarantined(m.hostId, m.address, m.physfn),
     });
     groups.set(k, list);
   }
@@ -218,6 +227,7 @@ export async function loadPlacementHosts(
       driver: d.driver,
       claim: claimOf.get(key(d.hostId, d.address)) ?? null,
       hostUse: hostUse.has(key(d.hostId, d.address)),
+      quarantined: isQuarantined(d.hostId, d.address, null),
     };
     h.devices.push({
       address: d.address,

@@ -34,6 +34,7 @@ export function makePf(
     driver: k === "bindable" ? "mlx5_core" : "vfio-pci",
     claim: k === "assigned" ? { state: "assigned", guest: "vm0" } : null,
     hostUse: false,
+    quarantined: false,
     mac: null,
     vlan: null,
   }));
