@@ -42,9 +42,11 @@ beforeAll(async () => {
   stack = await startTestStack({ heartbeatIntervalMs: 1000, offlineAfterMs: 8000 });
   fleet = await startSimFleet(stack, workDir, [{ name: HOST, profile: "dgx2" }]);
   api = apiClient(stack.plane.url, stack.tokens.operator);
+  // A DGX-2's first scan and snapshot can take a minute or more on a loaded machine.
   hostId = await waitFor(
     "the DGX-2's snapshot",
     async () => ((await api.get("/api/v1/hosts")).body.hosts as { id: string; snapshotAt: string | null }[]).find((h) => h.snapshotAt)?.id,
+    180_000,
   );
   expect((await api.post("/api/v1/pools", { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } })).status).toBe(201);
   const placed = await api.post("/api/v1/placements", {
