@@ -46,7 +46,7 @@ function fleet(next: () => number): SummaryHost[] {
         link: "up",
       };
     });
-    return { id: `h${h}`, name: `h${String(h).padStart(4, "0")}`, online: true, pfs };
+    return { id: `h${h}`, name: `h${String(h).padStart(4, "0")}`, online: true, maintenance: false, pfs };
   });
 }
 

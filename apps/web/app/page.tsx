@@ -10,6 +10,7 @@ import { GlossaryLink } from "@/components/vf-legend.tsx";
 import { HealthBadge } from "@/components/health-badge.tsx";
 import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { MaintenanceBadge } from "@/components/maintenance/maintenance-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { STATE_WORDS } from "@/lib/state-words.ts";
 import { formatAgo, formatTime } from "@/lib/format.ts";
@@ -151,6 +152,13 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </p>
       )}
 
+      {totals.maintenance > 0 && (
+        <p className="text-xs text-amber-900" data-testid="fleet-maintenance-count">
+          In maintenance: {totals.maintenance} host{totals.maintenance === 1 ? "" : "s"} (counted above; nothing new is placed on{" "}
+          {totals.maintenance === 1 ? "it" : "them"}).
+        </p>
+      )}
+
       <form method="get" action="/" className="flex flex-wrap items-center gap-2 text-xs" role="search">
         <label className="flex items-center gap-1">
           Find a host
@@ -202,7 +210,10 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   </div>
                 </td>
                 <td className="px-3 py-2">
-                  <StatusBadge online={h.online} />
+                  <div className="flex flex-wrap gap-1">
+                    <StatusBadge online={h.online} />
+                    <MaintenanceBadge maintenance={h.maintenance} />
+                  </div>
                 </td>
                 <td className="px-3 py-2">
                   <HealthBadge hostId={h.id} health={h.health} />

@@ -17,6 +17,8 @@ export interface DeviceRow {
   guest: string | null;
   /** `VF 3 of 0000:86:00.0`, or null for a physical function. */
   vfOf: string | null;
+  /** An operator quarantined it (or its PF): placement never gives it. */
+  quarantined?: boolean;
 }
 
 const SORT = {
@@ -101,7 +103,14 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
           <tbody className="divide-y divide-slate-100">
             {sorted.rows.map((r) => (
               <tr key={r.address} data-testid="device-row" data-address={r.address}>
-                <td className="py-1 font-mono text-xs">{r.address}</td>
+                <td className="py-1 font-mono text-xs">
+                  {r.address}
+                  {r.quarantined && (
+                    <div data-testid="device-quarantined" className="font-sans text-[11px] font-medium text-rose-700">
+                      quarantined
+                    </div>
+                  )}
+                </td>
                 <td className="py-1">{r.vendor}</td>
                 <td className="py-1">
                   {r.product} <span className="font-mono text-[11px] text-slate-500">[{r.ids}]</span>

@@ -38,6 +38,12 @@ import type {
   loadPoolSummaries,
   savePool,
   setHostLabels,
+  setHostMaintenance,
+  findHostIdsByLabels,
+  listHostReservations,
+  listMaintenanceHosts,
+  setDeviceQuarantine,
+  listDeviceQuarantines,
   getHostLiveness,
   readCapacityHistory,
   claimIdempotencyKey,
@@ -89,6 +95,14 @@ export interface DbQueries {
   dropPlacementPreview: typeof dropPlacementPreview;
   setHostLabels: typeof setHostLabels;
   getHostLabels: typeof getHostLabels;
+  // maintenance and drain
+  setHostMaintenance: typeof setHostMaintenance;
+  findHostIdsByLabels: typeof findHostIdsByLabels;
+  listHostReservations: typeof listHostReservations;
+  listMaintenanceHosts: typeof listMaintenanceHosts;
+  // device quarantine
+  setDeviceQuarantine: typeof setDeviceQuarantine;
+  listDeviceQuarantines: typeof listDeviceQuarantines;
   listAssignments: typeof listAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
   // capacity charts

@@ -69,7 +69,7 @@ describe("the OpenAPI document", () => {
     expect(missing, "add these to lib/openapi/api-operations.ts").toEqual([]);
   });
 
-  it("describes the real answers of every operation", async () => {
+  it("describes the real answers of every operation", { timeout: 180_000 }, async () => {
     const { admin, operator, viewer } = stack.tokens;
     const T = (p: string) => p; // templates read as the document's paths
     // identity
@@ -207,6 +207,19 @@ describe("the OpenAPI document", () => {
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { rack: "r12" } });
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { "bad key!": "x" } });
     await call("put", "/api/v1/hosts/nope/labels", T("/api/v1/hosts/{hostId}/labels"), operator, { labels: {} });
+    const Q = T("/api/v1/hosts/{hostId}/devices/{address}/quarantine");
+    await call("put", `/api/v1/hosts/${hostId}/devices/0000:99:00.0/quarantine`, Q, operator, { quarantined: false });
+    await call("put", `/api/v1/hosts/${hostId}/devices/0000:99:00.0/quarantine`, Q, operator, { quarantined: true });
+    await call("put", `/api/v1/hosts/${hostId}/devices/nope/quarantine`, Q, operator, { quarantined: true });
+    const M = T("/api/v1/hosts/{hostId}/maintenance");
+    await call("get", `/api/v1/hosts/${hostId}/maintenance`, M, viewer);
+    await call("get", "/api/v1/hosts/nope/maintenance", M, viewer);
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: true, drain: true, dryRun: true });
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: true, reason: "firmware" });
+    await call("put", `/api/v1/hosts/${hostId}/maintenance`, M, operator, { enabled: false, drain: true });
+    await call("put", "/api/v1/hosts/nope/maintenance", M, operator, { enabled: true });
+    await call("put", "/api/v1/maintenance", T("/api/v1/maintenance"), operator, { hostLabels: { rack: "r12" }, enabled: false });
+    await call("put", "/api/v1/maintenance", T("/api/v1/maintenance"), operator, { hostLabels: {}, enabled: true });
     // last: the host's credential
     await call("post", "/api/v1/hosts/nope/revoke", T("/api/v1/hosts/{hostId}/revoke"), admin, {});
     await call("post", `/api/v1/hosts/${hostId}/revoke`, T("/api/v1/hosts/{hostId}/revoke"), admin, {});

@@ -10,7 +10,9 @@ export type CapacityTotals = { hosts: number } & Record<(typeof TOTAL_KEYS)[numb
  * apart, and the online hosts' GPUs by model: an offline host's VFs are not free to anyone until it returns. A summary stored before a
  * key existed counts 0 for it until the host's inventory next changes.
  */
-export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; offline: CapacityTotals; gpuModels: GpuModelCounts }> {
+export async function fleetTotals(
+  db: Db,
+): Promise<{ online: CapacityTotals; offline: CapacityTotals; gpuModels: GpuModelCounts; maintenance: number }> {
   const sums = TOTAL_KEYS.map((k) => `coalesce(sum(("capacity"->>'${k}')::int), 0)::int AS "${k}"`).join(",\n      ");
   const rows = await db.$queryRawUnsafe<({ online: boolean } & CapacityTotals)[]>(`
     SELECT "online", count(*)::int AS hosts,
@@ -21,7 +23,11 @@ export async function fleetTotals(db: Db): Promise<{ online: CapacityTotals; off
     const { online: _, ...t } = rows.find((r) => r.online === online) ?? { online, ...zero };
     return t;
   };
-  return { online: pick(true), offline: pick(false), gpuModels: await onlineGpuModels(db) };
+  // Hosts in maintenance stay in the sums above (their VFs exist) and are counted apart: the scheduler gives nothing on them.
+  const [held] = await db.$queryRaw<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM "Host" WHERE "removedAt" IS NULL AND "maintenanceAt" IS NOT NULL`;
+  return { online: pick(true), offline: pick(false), gpuModels: await onlineGpuModels(db), maintenance: held?.n ?? 0 };
 }
 
 /** Whole GPUs of online hosts by model and state, summed from each summary's `gpuModels`. */

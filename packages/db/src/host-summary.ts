@@ -30,9 +30,14 @@ export interface HostSummary {
    * revokes the credential.
    */
   credentialConflict: { at: Date; count: number } | null;
+  /** Set while an operator keeps the host in maintenance: no new placements on it (jobs still run). */
+  maintenance: HostMaintenance | null;
   /** Set when an admin removed the host (soft delete): its history stays readable, nothing new is queued for it. */
   removedAt: Date | null;
 }
+
+/** Who put a host in maintenance, when, and why (null when they gave no reason). */
+export type HostMaintenance = { since: Date; by: string; reason: string | null };
 
 export const HOST_SUMMARY_SELECT = {
   id: true,
@@ -50,22 +55,27 @@ export const HOST_SUMMARY_SELECT = {
   credentialConflictAt: true,
   credentialConflicts: true,
   removedAt: true,
+  maintenanceAt: true,
+  maintenanceBy: true,
+  maintenanceReason: true,
 } as const;
 
 type SummaryRow = {
   [K in keyof typeof HOST_SUMMARY_SELECT]: K extends "facts" | "capacity" | "adoption"
     ? unknown
-    : K extends "credentialConflictAt"
+    : K extends "credentialConflictAt" | "maintenanceAt"
       ? Date | null
-      : K extends "credentialConflicts"
-        ? number
-        : K extends keyof HostSummary
-          ? HostSummary[K]
-          : never;
+      : K extends "maintenanceBy" | "maintenanceReason"
+        ? string | null
+        : K extends "credentialConflicts"
+          ? number
+          : K extends keyof HostSummary
+            ? HostSummary[K]
+            : never;
 };
 
 export function toHostSummary(row: SummaryRow): HostSummary {
-  const { facts, adoption, credentialConflictAt, credentialConflicts, ...columns } = row;
+  const { facts, adoption, credentialConflictAt, credentialConflicts, maintenanceAt, maintenanceBy, maintenanceReason, ...columns } = row;
   const hostFacts = facts as HostFacts | null;
   return {
     ...columns,
@@ -75,5 +85,6 @@ export function toHostSummary(row: SummaryRow): HostSummary {
     capacity: row.capacity ?? null,
     adoption: (adoption as AgentAdoption | null) ?? null,
     credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
+    maintenance: maintenanceAt ? { since: maintenanceAt, by: maintenanceBy ?? "unknown", reason: maintenanceReason } : null,
   };
 }

@@ -21,7 +21,7 @@ export { getKnownHash } from "./get-known-hash.ts";
 export { listHosts } from "./list-hosts.ts";
 export { getHost } from "./get-host.ts";
 export { readFleetHealth, type FleetHealthView } from "./read-fleet-health.ts";
-export type { HostSummary } from "./host-summary.ts";
+export type { HostSummary, HostMaintenance } from "./host-summary.ts";
 export * from "./jobs/index.ts";
 export { findInventoryRefError } from "./check-inventory-refs.ts";
 export { recordAgentRejection } from "./record-agent-rejection.ts";

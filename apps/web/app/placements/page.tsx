@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { connection } from "next/server";
 import { PlacementForm } from "@/components/placement/placement-form.tsx";
 import { Section } from "@/components/section.tsx";
@@ -17,12 +18,28 @@ export default async function PlacementsPage({ searchParams }: { searchParams: P
   const sp = await searchParams;
   const { db, queries } = getControlPlaneContext();
   const pools = (await queries.listPools(db)).map((p) => p.name);
+  const held = await queries.listMaintenanceHosts(db);
   const initial = Object.fromEntries(Object.entries({ pool: sp.pool, guest: sp.guest, guestHost: sp.host }).filter(([, v]) => v)) as Record<
     string,
     string
   >;
   return (
     <Section title="Place VFs or devices" heading="h1" testId="placements">
+      {held.length > 0 && (
+        <p className="mb-3 text-xs text-amber-900" data-testid="placement-maintenance">
+          In maintenance, nothing is placed on:{" "}
+          {held.map((h, i) => (
+            <span key={h.id} data-testid="placement-maintenance-host" data-host={h.name}>
+              {i > 0 ? ", " : ""}
+              <Link href={`/hosts/${h.id}`} className="font-mono text-sky-700 hover:underline">
+                {h.name}
+              </Link>
+              {h.reason ? ` (${h.reason})` : ""}
+            </span>
+          ))}
+          .
+        </p>
+      )}
       {pools.length === 0 ? (
         <p className="text-xs text-slate-500">Create a pool first (Pools).</p>
       ) : (

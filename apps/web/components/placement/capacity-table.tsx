@@ -23,7 +23,34 @@ const SORT = {
   ...(Object.fromEntries(COLS.map((c) => [c, (r: Row) => r[c]])) as Record<(typeof COLS)[number], (r: Row) => number>),
 };
 
-/** A pool's capacity by host and NUMA node; offline hosts listed apart and never counted. */
+/** A row's NUMA node, PFs and counts, one cell each. */
+function CountCells({ row: r }: { row: Row }) {
+  return (
+    <>
+      <td>{r.numaNode ?? "?"}</td>
+      <td>{r.pfs}</td>
+      {COLS.map((c) => (
+        <td key={c} className="font-mono">
+          {r[c]}
+        </td>
+      ))}
+    </>
+  );
+}
+
+/** A host the totals leave out (offline, in maintenance): what it has, greyed or tinted, with why. */
+function ApartRow({ row: r, why, testId, tone }: { row: Row; why: string; testId: string; tone: string }) {
+  return (
+    <tr data-testid={testId} data-host={r.host} className={`border-t border-slate-100 ${tone}`}>
+      <td className="py-1 font-mono">
+        {r.host} ({why}, not counted)
+      </td>
+      <CountCells row={r} />
+    </tr>
+  );
+}
+
+/** A pool's capacity by host and NUMA node; offline hosts and hosts in maintenance listed apart and never counted. */
 export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity: PoolCapacity; testId?: string }) {
   const sorted = useSortedRows("pool", capacity.byHost, SORT);
   return (
@@ -56,31 +83,25 @@ export function CapacityTable({ capacity, testId = "pool-capacity" }: { capacity
                 className="border-t border-slate-100"
               >
                 <td className="py-1 font-mono">{r.host}</td>
-                <td>{r.numaNode ?? "?"}</td>
-                <td>{r.pfs}</td>
-                {COLS.map((c) => (
-                  <td key={c} className="font-mono">
-                    {r[c]}
-                  </td>
-                ))}
+                <CountCells row={r} />
               </tr>
             ))}
+            {capacity.maintenance.map((r) => (
+              <ApartRow
+                key={`maint/${r.host}/${r.numaNode}`}
+                row={r}
+                why="in maintenance"
+                testId="capacity-maintenance"
+                tone="text-amber-800"
+              />
+            ))}
             {capacity.offline.map((r) => (
-              <tr key={`off/${r.host}/${r.numaNode}`} data-testid="capacity-offline" className="border-t border-slate-100 text-slate-400">
-                <td className="py-1 font-mono">{r.host} (offline, not counted)</td>
-                <td>{r.numaNode ?? "?"}</td>
-                <td>{r.pfs}</td>
-                {COLS.map((c) => (
-                  <td key={c} className="font-mono">
-                    {r[c]}
-                  </td>
-                ))}
-              </tr>
+              <ApartRow key={`off/${r.host}/${r.numaNode}`} row={r} why="offline" testId="capacity-offline" tone="text-slate-400" />
             ))}
           </tbody>
         </table>
       </div>
-      {capacity.byHost.length === 0 && capacity.offline.length === 0 && (
+      {capacity.byHost.length === 0 && capacity.offline.length === 0 && capacity.maintenance.length === 0 && (
         <p className="text-xs text-slate-500" data-testid="pool-empty">
           Nothing in the fleet matches.
         </p>

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { JobPreview } from "@vfleet/core";
-import { PreviewView } from "../jobs/preview-view.tsx";
+import { AgentWrites } from "../jobs/agent-writes.tsx";
 import { button, input, label, secondary, send } from "./ui.ts";
 
 /** One function the release gives back, as vfleet recorded it when it assigned it. */
@@ -168,21 +168,7 @@ export function ReleaseForm({
               ? `${guest} was defined by vfleet. This release leaves it defined in libvirt with no vfleet device: vfleet does not undefine guests (virsh undefine ${guest} when it is no longer wanted).`
               : `${guest} stays defined in libvirt as it was before vfleet; only the functions above leave it.`}
           </p>
-          {preview.notes.length > 0 && (
-            <ul className="list-disc pl-5 text-amber-800" data-testid="release-preview-notes">
-              {preview.notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          )}
-          <details>
-            <summary className="cursor-pointer text-sky-700">What the agent will write ({preview.jobs.length} jobs, in order)</summary>
-            <div className="mt-2 space-y-2">
-              {preview.jobs.map((j) => (
-                <PreviewView key={j.ref} preview={j.preview} />
-              ))}
-            </div>
-          </details>
+          <AgentWrites notes={preview.notes} jobs={preview.jobs} notesTestId="release-preview-notes" />
           <div className="flex gap-2">
             <button type="button" data-testid="release-confirm-button" className={button} disabled={busy} onClick={() => run(false)}>
               Confirm release of {rows.length} from {guest}

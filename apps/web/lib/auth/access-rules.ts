@@ -64,6 +64,9 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/api/v1/assignments/history": { GET: "viewer" },
   "/api/v1/assignments/release": { POST: "operator" },
   "/api/v1/hosts/[hostId]/labels": { GET: "viewer", PUT: "operator" },
+  "/api/v1/hosts/[hostId]/maintenance": { GET: "viewer", PUT: "operator" },
+  "/api/v1/maintenance": { PUT: "operator" },
+  "/api/v1/hosts/[hostId]/devices/[address]/quarantine": { PUT: "operator" },
   // installing agents over SSH (the custom server serves the API): root on every hypervisor
   "/install": { GET: "admin" },
   "/api/v1/ssh-key": { GET: "admin" },

@@ -3,6 +3,7 @@ import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
 import { AuditPlanRequest } from "../audit-api-schemas.ts";
 import { CreateApiTokenRequest, CreateUserRequest, SetupRequest } from "../auth/identity-api-schemas.ts";
 import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
+import { HostMaintenanceBody, LabelMaintenanceBody, QuarantineBody } from "../maintenance/maintenance-api-schemas.ts";
 import { LabelsBody, PlacementBody, PoolBody, PoolPreviewBody, ReleaseBody, WhatIfBody } from "../placement/placement-api-schemas.ts";
 import * as R from "./response-schemas.ts";
 
@@ -126,6 +127,47 @@ export const API_OPERATIONS: Operation[] = [
     summary: "Replace a host's labels (key=value, for pools and placement)",
     body: LabelsBody,
     responses: { 200: { description: "labels", schema: R.HostLabelsResponse }, 400: e("a field is invalid"), 404: e("no such host") },
+  },
+  {
+    method: "get",
+    route: "/api/v1/hosts/[hostId]/maintenance",
+    summary: "Whether a host is in maintenance, since when, by whom and why",
+    responses: { 200: { description: "maintenance", schema: R.HostMaintenanceResponse }, 404: e("no such host") },
+  },
+  {
+    method: "put",
+    route: "/api/v1/hosts/[hostId]/maintenance",
+    summary:
+      "A host into or out of maintenance (no new placements); reservations kept or released; drain releases its assignments through previewed release plans",
+    body: HostMaintenanceBody,
+    responses: {
+      200: {
+        description: "maintenance as set (or, dryRun, the drain's release plans and the basis to confirm them)",
+        schema: R.HostMaintenanceResponse,
+      },
+      400: e("a field is invalid"),
+      404: e("no such host"),
+      409: e("the host changed since the preview (field basis), or the agent would refuse a release job"),
+      428: noBasis,
+    },
+  },
+  {
+    method: "put",
+    route: "/api/v1/hosts/[hostId]/devices/[address]/quarantine",
+    summary: "Quarantine a device or VF (never placed; a PF's covers its VFs), or return it to service",
+    body: QuarantineBody,
+    responses: {
+      200: { description: "the quarantine as set", schema: R.QuarantineResponse },
+      400: e("a field is invalid"),
+      404: e("no such host, or the host reported no such device"),
+    },
+  },
+  {
+    method: "put",
+    route: "/api/v1/maintenance",
+    summary: "Every host carrying these labels into or out of maintenance",
+    body: LabelMaintenanceBody,
+    responses: { 200: { description: "the hosts", schema: R.LabelMaintenanceResponse }, 400: e("a field is invalid or no host matches") },
   },
   { method: "get", route: "/api/v1/pools", summary: "Every pool", responses: { 200: { description: "pools", schema: R.PoolsResponse } } },
   {

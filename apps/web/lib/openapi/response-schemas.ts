@@ -50,7 +50,15 @@ export const HostRemovedResponse = z.object({
 export const EnrollmentTokenResponse = z.object({ token: z.string().startsWith("vfe_"), expiresAt: Timestamp });
 export const EnrolledResponse = z.object({ hostId: z.string(), hostName: z.string(), credential: z.string().startsWith("vfa_") });
 
-const HostSummary = z.object({
+const HostMaintenance = z.object({ since: Timestamp, by: z.string(), reason: z.string().nullable() });
+/** A host's maintenance as set: what became of each plan's reservations and, with drain, the release plans queued. */
+export const HostMaintenanceResponse = z.looseObject({
+  maintenance: HostMaintenance.nullable(),
+  reservations: z.array(z.looseObject({ planId: z.string(), action: z.enum(["kept", "released", "kept-running"]) })).optional(),
+});
+export const LabelMaintenanceResponse = z.looseObject({ enabled: z.boolean(), hosts: z.array(z.looseObject({ name: z.string() })) });
+
+export const HostSummary = z.object({
   id: z.string(),
   name: z.string(),
   hostname: z.string(),
@@ -74,6 +82,8 @@ const HostSummary = z.object({
     .nullable(),
   /** A second live connection with this host's agent credential was refused (last time, how many). */
   credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
+  /** Set while an operator keeps the host in maintenance (no new placements): since when, by whom, why. */
+  maintenance: HostMaintenance.nullable(),
   /** When an admin removed the host; its jobs and history stay readable, nothing new is queued for it. */
   removedAt: NullableTimestamp,
 });
@@ -100,7 +110,15 @@ export const HostsResponse = z.object({
   limit: z.number().int(),
   offset: z.number().int(),
 });
-export const HostResponse = z.object({ host: HostSummary, inventory: Inventory.nullable(), capacity: z.unknown() });
+const DeviceQuarantine = z.object({ address: z.string(), reason: z.string().nullable(), by: z.string(), at: Timestamp });
+export const HostResponse = z.object({
+  host: HostSummary,
+  inventory: Inventory.nullable(),
+  capacity: z.unknown(),
+  /** Devices and VFs an operator quarantined: never placed until returned to service. */
+  quarantined: z.array(DeviceQuarantine),
+});
+export const QuarantineResponse = z.object({ changed: z.boolean(), quarantine: DeviceQuarantine.nullable() });
 
 const JobView = z.looseObject({
   id: z.string(),

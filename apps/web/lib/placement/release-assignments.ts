@@ -1,11 +1,10 @@
-import { planReleaseJobs } from "@vfleet/core";
-import { speaksAtLeast } from "@vfleet/protocol";
 import type { z } from "zod";
 import type { ControlPlaneContext } from "../control-plane-context.ts";
 import { conflictResponse, staleResponse } from "../jobs/conflict-response.ts";
-import { agentRefusalResponse, prepareJobs } from "../jobs/prepare-jobs.ts";
+import { agentRefusalResponse } from "../jobs/prepare-jobs.ts";
 import { requireBasis } from "../jobs/require-basis.ts";
 import { badRequest } from "../parse-json-body.ts";
+import { buildReleasePlan } from "./build-release-plan.ts";
 import type { ReleaseBody } from "./placement-api-schemas.ts";
 
 /**
@@ -22,49 +21,25 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
   if (!host) return Response.json({ error: `hostId: no host ${body.hostId}`, field: "hostId" }, { status: 404 });
   if (!host.inventory) return badRequest("hostId", "the host has not reported an inventory yet");
   const { assignments } = await queries.listAssignments(db, { hostId: body.hostId, guest: body.guest });
-  const held = assignments.filter((a) => a.state === "assigned");
-  if (held.length === 0) return badRequest("guest", `${body.guest} holds nothing vfleet assigned on ${host.summary.name}`);
-  const wanted = body.addresses ?? held.map((a) => a.address);
-  for (const [i, address] of wanted.entries()) {
-    const a = held.find((x) => x.address === address);
-    if (!a) return badRequest(`addresses.${i}`, `${address} is not assigned to ${body.guest} through vfleet`);
-    if (a.releasePlanId) return badRequest(`addresses.${i}`, `${address} is already being released by plan ${a.releasePlanId}`);
-  }
-  const items = wanted.map((address) => {
-    const a = held.find((x) => x.address === address)!;
-    const device = host.inventory!.devices.find((d) => d.address === address);
-    return { address, pf: a.pf, vfIndex: device?.vfIndex ?? null, mac: a.mac, vlan: a.vlan, previous: a.previous };
-  });
-  const guest = host.inventory.guests.find((g) => g.name === body.guest);
-  const freed = new Set(wanted);
-  const zeroPfs = !body.removeVfs
-    ? []
-    : [...new Set(items.map((i) => i.pf).filter((pf): pf is string => pf !== null))].filter((pf) =>
-        host.inventory!.devices.find((d) => d.address === pf)?.sriov?.vfs.every((vf) => freed.has(vf)),
-      );
-  const { jobs: specs, notes } = planReleaseJobs({ name: body.guest, running: guest?.state === "running" }, items, body.driver, {
-    zeroPfs,
-    batchBinds: speaksAtLeast(host.summary.protocolVersion, "1.6"),
-  });
-  const prepared = prepareJobs(specs, { ...host, inventory: host.inventory }, (i) => `release (job ${i}: ${specs[i]!.ref})`);
-  if (!prepared.ok) return badRequest(prepared.field, prepared.message);
-  const title = `release ${wanted.length} from ${body.guest} on ${host.summary.name} (${body.driver === "host" ? "back to the host driver" : "kept on vfio-pci"})`;
+  const built = buildReleasePlan({ ...host, inventory: host.inventory }, assignments, body);
+  if (!built.ok) return badRequest(built.field, built.message);
+  const { title, notes, addresses: wanted } = built;
   if (body.dryRun)
     return Response.json({
       dryRun: true,
       title,
       notes,
       basis,
-      jobs: prepared.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
+      jobs: built.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
     });
-  if (prepared.refusal) return agentRefusalResponse(prepared.refusal);
+  if (built.refusal) return agentRefusalResponse(built.refusal);
   const unbased = requireBasis(body);
   if (unbased) return unbased;
   const created = await queries.createJobs(db, {
     hostId: body.hostId,
     createdBy: actor,
     plan: { title },
-    jobs: prepared.jobs,
+    jobs: built.jobs,
     releasing: wanted,
     ...(body.basis ? { expectBasis: body.basis } : { forced: true }),
   });
@@ -73,7 +48,7 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
       ? conflictResponse(created.conflict)
       : staleResponse(
           created.stale.basis,
-          prepared.jobs.map((j) => j.preview),
+          built.jobs.map((j) => j.preview),
         );
   ctx.jobs.kick(body.hostId);
   ctx.events.emit({ type: "job-changed", hostId: body.hostId, jobId: created.jobs[0]!.id, state: "queued" });

@@ -44,6 +44,27 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
     },
   });
   new Gauge({
+    name: "vfleet_hosts_maintenance",
+    help: "Hosts an operator put in maintenance (the scheduler places nothing on them)",
+    registers: [registry],
+    async collect() {
+      this.set(await db.host.count({ where: { removedAt: null, maintenanceAt: { not: null } } }));
+    },
+  });
+  // Alert on this: devices and VFs an operator took out of service (placement never gives them).
+  new Gauge({
+    name: "vfleet_devices_quarantined",
+    help: "Devices and VFs quarantined by an operator, by host",
+    labelNames: ["host"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db.deviceQuarantine.groupBy({ by: ["hostId"], _count: { _all: true } });
+      const names = await db.host.findMany({ where: { id: { in: rows.map((r) => r.hostId) } }, select: { id: true, name: true } });
+      for (const r of rows) this.set({ host: names.find((n) => n.id === r.hostId)?.name ?? r.hostId }, r._count._all);
+    },
+  });
+  new Gauge({
     name: "vfleet_jobs",
     help: "Jobs by kind and state",
     labelNames: ["kind", "state"],

@@ -8,7 +8,8 @@ import type { PlacementDevice, PlacementPf, PlacementVf } from "./placement-type
  *   without destroying a VF that is assigned, reserved or used by the host (the kernel destroys
  *   every VF before it creates a new count) and the new VFs' addresses are known (offset/stride);
  * - assigned / reserved: held by a guest or a vfleet plan;
- * - inUse: the host's own traffic runs on it (default route, bond or bridge member).
+ * - inUse: the host's own traffic runs on it (default route, bond or bridge member);
+ * - quarantined: an operator took it out of service (not in the summary counts: given to nobody).
  */
 export interface PfSplit {
   ready: PlacementVf[];
@@ -17,16 +18,28 @@ export interface PfSplit {
   assigned: number;
   reserved: number;
   inUse: number;
+  /** Quarantined by an operator: neither free nor held, given to nobody. */
+  quarantined: number;
   /** Why creatable is 0 although the firmware allows more, in plain words. */
   creatableBlocked: string | null;
 }
 
 export function classifyPf(pf: PlacementPf): PfSplit {
-  const split: PfSplit = { ready: [], bindable: [], creatable: 0, assigned: 0, reserved: 0, inUse: 0, creatableBlocked: null };
+  const split: PfSplit = {
+    ready: [],
+    bindable: [],
+    creatable: 0,
+    assigned: 0,
+    reserved: 0,
+    inUse: 0,
+    quarantined: 0,
+    creatableBlocked: null,
+  };
   for (const vf of pf.vfs) {
     if (vf.claim?.state === "assigned") split.assigned++;
     else if (vf.claim?.state === "reserved") split.reserved++;
     else if (vf.hostUse) split.inUse++;
+    else if (vf.quarantined) split.quarantined++;
     else if (vf.driver === "vfio-pci") split.ready.push(vf);
     else split.bindable.push(vf);
   }
@@ -36,6 +49,9 @@ export function classifyPf(pf: PlacementPf): PfSplit {
     split.creatableBlocked = "the PF's VF offset/stride is unknown, so the new VFs' addresses could not be told";
   else if (!pf.driver || pf.driver === "vfio-pci")
     split.creatableBlocked = `the PF is on ${pf.driver ?? "no driver"}, not an SR-IOV capable host driver`;
+  // A count change recreates VFs at the same addresses: a quarantined one would come back as new.
+  else if (split.quarantined > 0)
+    split.creatableBlocked = `changing the VF count would recreate ${split.quarantined} quarantined VF(s) at the same address`;
   else if (split.assigned + split.reserved + split.inUse > 0)
     split.creatableBlocked = `changing the VF count would destroy ${split.assigned + split.reserved + split.inUse} VF(s) that are assigned, reserved or used by the host`;
   else split.creatable = more;
@@ -53,6 +69,15 @@ export function classifyDevice(d: PlacementDevice): { state: DeviceState; why: s
     return {
       state: "unavailable",
       why: `IOMMU group ${d.iommuGroup} member ${held.address} is ${held.claim!.state}${held.claim!.guest ? ` to ${held.claim!.guest}` : ""}`,
+    };
+  const quarantined = d.group.find((m) => m.quarantined);
+  if (quarantined)
+    return {
+      state: "unavailable",
+      why:
+        quarantined.address === d.address
+          ? "quarantined by an operator"
+          : `IOMMU group ${d.iommuGroup} member ${quarantined.address} is quarantined`,
     };
   const used = d.group.find((m) => m.hostUse);
   if (used) return { state: "unavailable", why: `IOMMU group ${d.iommuGroup} member ${used.address} carries host traffic` };

@@ -22,6 +22,8 @@ export interface PoolCapacity extends PoolCounts {
   byHost: PoolCapacityRow[];
   /** Offline hosts: what they had when last seen, never counted as free. */
   offline: PoolCapacityRow[];
+  /** Hosts in maintenance: what they have, never counted as free while an operator keeps them out. */
+  maintenance: PoolCapacityRow[];
 }
 
 const zero = (): PoolCounts => ({ ready: 0, bindable: 0, creatable: 0, assigned: 0, reserved: 0, inUse: 0 });
@@ -61,7 +63,7 @@ function rowsOf(host: { id: string; name: string }, pfs: readonly PfSummary[], d
   return [...rows.values()].sort((a, b) => (a.numaNode ?? -1) - (b.numaNode ?? -1));
 }
 
-/** A pool's capacity across the fleet; offline hosts are listed apart and not in the totals. */
+/** A pool's capacity across the fleet; offline hosts and hosts in maintenance are listed apart and not in the totals. */
 export function computePoolCapacity(selector: PoolSelector, hosts: readonly PlacementHost[]): PoolCapacity {
   return sumHosts(hosts.map((host) => ({ host, rows: hostPoolRows(selector, host) })));
 }
@@ -71,17 +73,22 @@ export function poolCapacityOfSummaries(hosts: readonly SummaryHost[]): PoolCapa
   return sumHosts(hosts.map((host) => ({ host, rows: rowsOf(host, host.pfs, []) })));
 }
 
-function sumHosts(hosts: { host: { name: string; online: boolean }; rows: PoolCapacityRow[] }[]): PoolCapacity {
+function sumHosts(hosts: { host: { name: string; online: boolean; maintenance: boolean }; rows: PoolCapacityRow[] }[]): PoolCapacity {
   const totals = zero();
   const byHost: PoolCapacityRow[] = [];
   const offline: PoolCapacityRow[] = [];
+  const maintenance: PoolCapacityRow[] = [];
   for (const { host, rows } of hosts.sort((a, b) => a.host.name.localeCompare(b.host.name))) {
     if (!host.online) {
       offline.push(...rows);
       continue;
     }
+    if (host.maintenance) {
+      maintenance.push(...rows);
+      continue;
+    }
     for (const r of rows) add(totals, r);
     byHost.push(...rows);
   }
-  return { ...totals, byHost, offline };
+  return { ...totals, byHost, offline, maintenance };
 }

@@ -23,6 +23,8 @@ export interface SummaryHost {
   id: string;
   name: string;
   online: boolean;
+  /** In maintenance: nothing new is placed on it, its capacity is not counted as free. */
+  maintenance: boolean;
   pfs: PfSummary[];
 }
 

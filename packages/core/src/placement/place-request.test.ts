@@ -4,17 +4,9 @@ import { computePoolCapacity } from "./compute-pool-capacity.ts";
 import { placeRequest, type PlacementRequest } from "./place-request.ts";
 import { placementHostFromInventory } from "./placement-host-from-inventory.ts";
 import type { PlacementDevice, PlacementHost } from "./placement-types.ts";
-import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
+import { ask, cx5, makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 import { whatIf } from "./what-if.ts";
 
-const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
-const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({
-  pool: cx5,
-  count: 4,
-  numa: "none",
-  guest: { name: "g1", vcpus: 8, memoryMiB: 8192 },
-  ...o,
-});
 const place = (hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) => placeRequest(hosts, ask(o), used);
 function placed(hosts: PlacementHost[], o: Partial<PlacementRequest> = {}, used?: Set<string>) {
   const r = place(hosts, o, used);
@@ -158,16 +150,16 @@ describe("placement", () => {
     const shared = gpu(
       "0000:01:00.0",
       [
-        { address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false },
-        { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false },
+        { address: "0000:01:00.0", driver: "nvidia", claim: null, hostUse: false, quarantined: false },
+        { address: "0000:01:00.1", driver: "snd_hda_intel", claim: null, hostUse: false, quarantined: false },
       ],
       1,
     );
     const held = gpu(
       "0000:02:00.0",
       [
-        { address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false },
-        { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false },
+        { address: "0000:02:00.0", driver: "vfio-pci", claim: null, hostUse: false, quarantined: false },
+        { address: "0000:02:00.1", driver: "vfio-pci", claim: { state: "assigned", guest: "other" }, hostUse: false, quarantined: false },
       ],
       2,
     );

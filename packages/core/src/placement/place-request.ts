@@ -218,6 +218,7 @@ export function placeRequest(
     };
 
   let offline = 0;
+  const inMaintenance: string[] = [];
   let unlinkedLeftOut = 0;
   const shortfalls: PlacementCandidate[] = [];
   let best:
@@ -233,6 +234,11 @@ export function placeRequest(
     if (pfs.length === 0 && devices.length === 0) continue;
     if (!host.online) {
       offline++;
+      continue;
+    }
+    // Maintenance: an operator took the host out of service; nothing new goes on it, whoever asks.
+    if (host.maintenance) {
+      inMaintenance.push(host.name);
       continue;
     }
     const guest = host.guests.find((g) => g.name === request.guest.name);
@@ -293,10 +299,14 @@ export function placeRequest(
           `${c.available} ${describeScope({ node: c.numaNode, all: c.numaNode === null })}${c.numaNode === null ? " nodes" : ""}${!isDevicePool ? ` (${c.pfs} PFs)` : ""}`,
       ]);
     const has = [...perHost].map(([h, parts]) => `${h} has ${parts.join(" and ")}`).join("; ");
-    const off = offline > 0 ? ` (${offline} offline host${offline === 1 ? "" : "s"} with this pool not counted)` : "";
+    const off =
+      (offline > 0 ? ` (${offline} offline host${offline === 1 ? "" : "s"} with this pool not counted)` : "") +
+      (inMaintenance.length > 0
+        ? ` (in maintenance, not counted: ${inMaintenance.slice(0, 5).join(", ")}${inMaintenance.length > 5 ? ` and ${inMaintenance.length - 5} more` : ""})`
+        : "");
     const none =
       perHost.size === 0
-        ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}`
+        ? `: no online host${onlyHost ? ` named ${onlyHost}` : ""}${inMaintenance.length > 0 ? " out of maintenance" : ""} has pool ${request.pool.name}${request.hostLabels ? " with those labels" : ""}`
         : `; ${has}`;
     const withoutLink = unlinkedLeftOut === 0 ? undefined : unlinkedChance(hosts, request, usedMacs);
     const unlinked = !withoutLink

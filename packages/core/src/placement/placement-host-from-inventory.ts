@@ -7,7 +7,11 @@ export type HostMeta = {
   id: string;
   name: string;
   online: boolean;
+  /** In maintenance (absent: not). */
+  maintenance?: boolean;
   labels?: Record<string, string>;
+  /** Addresses an operator quarantined (a PF's quarantine covers its VFs). */
+  quarantined?: ReadonlySet<string>;
   /** vfleet's reservations and assignments on this host, by address. */
   claims?: ReadonlyMap<string, Claim>;
 };
@@ -40,6 +44,8 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
   const used = hostUsedAddresses(inventory);
+  const isQuarantined = (address: string, pf: string | null) =>
+    !!meta.quarantined?.has(address) || (pf !== null && !!meta.quarantined?.has(pf));
   const claimOf = (address: string): Claim | null => {
     const guest = owner.get(address);
     if (guest) return { state: "assigned", guest };
@@ -61,6 +67,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
           driver: vf?.driver ?? null,
           claim: claimOf(address),
           hostUse: used.has(address),
+          quarantined: isQuarantined(address, d.address),
           mac: config?.mac ?? null,
           vlan: config?.vlan ?? null,
         };
@@ -89,7 +96,13 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
     const members: GroupMember[] = (group?.devices ?? [d.address])
       .map((a) => byAddress.get(a))
       .filter((m) => m !== undefined && !isBridge(m))
-      .map((m) => ({ address: m!.address, driver: m!.driver, claim: claimOf(m!.address), hostUse: used.has(m!.address) }));
+      .map((m) => ({
+        address: m!.address,
+        driver: m!.driver,
+        claim: claimOf(m!.address),
+        hostUse: used.has(m!.address),
+        quarantined: isQuarantined(m!.address, m!.physfn),
+      }));
     devices.push({
       address: d.address,
       vendorId: d.vendorId,
@@ -109,6 +122,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
     id: meta.id,
     name: meta.name,
     online: meta.online,
+    maintenance: meta.maintenance ?? false,
     labels: meta.labels ?? {},
     numaNodes: inventory.host.numaNodes.map((n) => ({ id: n.id, cpulist: n.cpulist })),
     pfs,

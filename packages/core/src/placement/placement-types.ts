@@ -42,6 +42,8 @@ export interface PlacementVf {
   claim: Claim | null;
   /** The host uses it: its netdev is the default route or enslaved to a bond/bridge. */
   hostUse: boolean;
+  /** An operator quarantined it (or its PF): never given out until they return it to service. */
+  quarantined: boolean;
   mac: string | null;
   vlan: number | null;
 }
@@ -80,6 +82,8 @@ export interface GroupMember {
   driver: string | null;
   claim: Claim | null;
   hostUse: boolean;
+  /** Quarantined by an operator: the group goes to no guest while it is. */
+  quarantined: boolean;
 }
 
 export interface PlacementDevice {
@@ -113,6 +117,8 @@ export interface PlacementHost {
   id: string;
   name: string;
   online: boolean;
+  /** An operator put the host in maintenance: nothing new is placed on it. */
+  maintenance: boolean;
   labels: Record<string, string>;
   numaNodes: { id: number; cpulist: string }[];
   pfs: PlacementPf[];

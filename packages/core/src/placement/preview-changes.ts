@@ -7,6 +7,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
   const vf = pf.vfs.find((v) => v.address === address);
   if (!vf) return "gone";
   if (vf.claim) return `${vf.claim.state}${vf.claim.guest ? ` to ${vf.claim.guest}` : ""}`;
+  if (vf.quarantined) return "quarantined";
   const split = classifyPf(pf);
   if (split.ready.some((v) => v.address === address)) return "ready";
   if (split.bindable.some((v) => v.address === address)) return "bindable";
@@ -15,7 +16,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
 
 /**
  * Why a previewed placement can no longer run exactly as shown, one line per difference (empty:
- * it still holds): the host is gone or offline; a VF it listed is taken, gone, or in another
+ * it still holds): the host is gone, offline or in maintenance; a VF it listed is taken, gone, or in another
  * state (so its jobs would differ); a PF's VF count moved or can no longer change; a port it
  * used lost its link; a device's group is held; a MAC it allocated is taken; the guest it
  * would define now exists (or the one it would use is gone). Confirming a preview runs this on
@@ -24,6 +25,7 @@ function vfStateNow(pf: PlacementPf, address: string): string {
 export function previewChanges(host: PlacementHost | undefined, placement: Placement, usedMacs: ReadonlySet<string>): string[] {
   if (!host) return [`host ${placement.host} is no longer in the fleet`];
   if (!host.online) return [`host ${placement.host} went offline`];
+  if (host.maintenance) return [`host ${placement.host} went into maintenance`];
   const changes: string[] = [];
   const pfs = new Map(host.pfs.map((p) => [p.address, p] as const));
   const recounted = new Set(placement.setCounts.map((s) => s.pf));

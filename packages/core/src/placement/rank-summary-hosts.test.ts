@@ -8,7 +8,13 @@ import { makePf, makePlacementHost } from "./testing/make-placement-host.ts";
 
 const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
 const summaries = (hosts: PlacementHost[]) =>
-  hosts.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(cx5.selector, h).map(summarizePf) }));
+  hosts.map((h) => ({
+    id: h.id,
+    name: h.name,
+    online: h.online,
+    maintenance: h.maintenance,
+    pfs: poolPfs(cx5.selector, h).map(summarizePf),
+  }));
 
 /** A small deterministic generator (mulberry32): the same fleets on every run. */
 function random(seed: number) {

@@ -7,13 +7,13 @@ import { takeVfs, vfScopeTotals } from "./solve-scope.ts";
  * alone (`SummaryHost`, PFs already filtered by the pool's selector): NUMA-local first when
  * preferred, then the strategy (pack: fewest free VFs; spread: most), then fewest jobs, then the given order. The same choice `placeRequest` makes on
  * the hosts' rows (same scopes, same `takeVfs` cost, first host wins a tie), so the scheduler
- * reads the rows of the winner only. Offline hosts are left out.
+ * reads the rows of the winner only. Offline hosts and hosts in maintenance are left out.
  */
 export function rankSummaryHosts(hosts: readonly SummaryHost[], request: PlacementRequest): string[] {
   const fits: (Standing & { id: string; order: number })[] = [];
   for (const [order, host] of hosts.entries()) {
     const pfs = linkedPfs(host.pfs, request.link);
-    if (!host.online || pfs.length === 0) continue;
+    if (!host.online || host.maintenance || pfs.length === 0) continue;
     const nodes = [...new Set(pfs.map((p) => p.numaNode).filter((n): n is number => n !== null))].sort((a, b) => a - b);
     const free = vfScopeTotals(pfs, Number.POSITIVE_INFINITY).available;
     let best: Standing | undefined;

@@ -25,7 +25,8 @@ export type WhatIfRequest = {
   maxPerPf?: number;
   hostLabels?: Record<string, string>;
 };
-export type WhatIfAnswer = { hosts: WhatIfRow[]; offline: string[] };
+/** `maintenance`: hosts an operator took out of service, listed apart like offline ones, never as a place to go. */
+export type WhatIfAnswer = { hosts: WhatIfRow[]; offline: string[]; maintenance: string[] };
 
 /** What one scope (a NUMA node, or the whole host when node is null) could give, uncapped by the request. */
 type ScopeCounts = { now: number; available: number; enough: boolean };
@@ -39,7 +40,13 @@ export function whatIf(hosts: readonly PlacementHost[], request: WhatIfRequest &
   const matching = hosts.filter((h) => hostMatches({ hostLabels: request.hostLabels }, h));
   if (selector.kind !== "device") {
     return whatIfOfSummaries(
-      matching.map((h) => ({ id: h.id, name: h.name, online: h.online, pfs: poolPfs(selector, h).map(summarizePf) })),
+      matching.map((h) => ({
+        id: h.id,
+        name: h.name,
+        online: h.online,
+        maintenance: h.maintenance,
+        pfs: poolPfs(selector, h).map(summarizePf),
+      })),
       request,
     );
   }
@@ -117,7 +124,7 @@ function vfHostWhy(all: readonly PfSummary[], linked: readonly PfSummary[], requ
 }
 
 type Candidate = {
-  host: { name: string; online: boolean };
+  host: { name: string; online: boolean; maintenance: boolean };
   empty: boolean;
   nodes: (number | null)[];
   counts: (node: number | null) => ScopeCounts;
@@ -128,10 +135,15 @@ type Candidate = {
 function rank(request: WhatIfRequest, candidates: Candidate[]): WhatIfAnswer {
   const rows: WhatIfRow[] = [];
   const offline: string[] = [];
+  const maintenance: string[] = [];
   for (const { host, empty, nodes, counts, hostWhy } of candidates) {
     if (empty) continue;
     if (!host.online) {
       offline.push(host.name);
+      continue;
+    }
+    if (host.maintenance) {
+      maintenance.push(host.name);
       continue;
     }
     let best: WhatIfRow | undefined;
@@ -160,5 +172,5 @@ function rank(request: WhatIfRequest, candidates: Candidate[]): WhatIfAnswer {
     if (best) rows.push(best);
   }
   rows.sort((a, b) => Number(b.fits) - Number(a.fits) || b.now - a.now || b.afterCreate - a.afterCreate || a.host.localeCompare(b.host));
-  return { hosts: rows, offline };
+  return { hosts: rows, offline, maintenance };
 }

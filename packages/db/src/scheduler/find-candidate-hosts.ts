@@ -13,7 +13,7 @@ export type CandidateQuery = WhatIfRequest & {
 };
 
 /**
- * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts
+ * The SQL prefilter of a VF placement ("filter hosts in SQL, score in memory"): online hosts out of maintenance
  * whose pool PFs, per NUMA node (numa required), per host (none), or either (preferred), could
  * give `count` VFs over `minPfs` PFs with `maxPerPf` each, by the stored summaries; fewest
  * estimated jobs first (VFs to bind, then VFs to create). Returns host ids; the caller loads
@@ -36,10 +36,10 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
   const rows =
     q.maxPerPf === undefined && !selectsSinglePfs(q.selector)
       ? Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, c.available AS avail, c.pfs
-      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR NOT c."portDown") AND ${poolKindFilter(q.selector, q.hostLabels)}`
+      FROM "NodeCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND h."maintenanceAt" IS NULL AND (${anyLink}::boolean OR NOT c."portDown") AND ${poolKindFilter(q.selector, q.hostLabels)}`
       : Prisma.sql`SELECT c."hostId", c."numaNode", c.ready, c.bindable, LEAST(${cap}::int, c.ready + c.bindable + c.creatable) AS avail,
         (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
-      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND (${anyLink}::boolean OR c."portState" IS DISTINCT FROM 'down')
+      FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND h."maintenanceAt" IS NULL AND (${anyLink}::boolean OR c."portState" IS DISTINCT FROM 'down')
         AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
   const found = await db.$queryRaw<{ hostId: string }[]>`
     WITH given AS (${rows}), scope AS (

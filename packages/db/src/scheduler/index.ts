@@ -3,6 +3,15 @@ export { holdAssignments, settleAssignments, type NewReservation } from "./hold-
 export { savePool, type PoolView } from "./save-pool.ts";
 export { listPools, getPool } from "./list-pools.ts";
 export { setHostLabels, getHostLabels } from "./set-host-labels.ts";
+export {
+  setHostMaintenance,
+  findHostIdsByLabels,
+  listHostReservations,
+  listMaintenanceHosts,
+  type MaintenanceChange,
+  type HeldReservation,
+} from "./set-host-maintenance.ts";
+export { setDeviceQuarantine, listDeviceQuarantines, type DeviceQuarantineView, type QuarantineOutcome } from "./set-device-quarantine.ts";
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
 export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";

@@ -1,7 +1,14 @@
 import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, PoolSelector } from "@vfleet/core";
 import type { Db } from "../create-db.ts";
 
-type HostRow = { id: string; name: string; online: boolean; numa: { id: number; cpulist: string }[] | null; route: string | null };
+type HostRow = {
+  id: string;
+  name: string;
+  online: boolean;
+  maintenance: boolean;
+  numa: { id: number; cpulist: string }[] | null;
+  route: string | null;
+};
 type PfRow = {
   hostId: string;
   address: string;
@@ -45,7 +52,7 @@ type DevRow = {
   iommuGroup: number | null;
   hasVfs: boolean;
 };
-type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null };
+type MemberRow = { hostId: string; iommuGroup: number; address: string; driver: string | null; physfn: string | null };
 type GuestRow = {
   hostId: string;
   name: string;
@@ -78,12 +85,12 @@ export async function loadPlacementHosts(
   const device = selector.deviceId ?? null;
   const wantDevices = selector.kind === "device";
   const hosts = await db.$queryRaw<HostRow[]>`
-    SELECT id, name, online, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
+    SELECT id, name, online, "maintenanceAt" IS NOT NULL AS maintenance, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
     FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
   if (hosts.length === 0) return [];
   // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
   // join, and without it hashes every host's rows (time growing with the fleet, not the request).
-  const [labels, pfs, vfs, claims, used, guests] = await Promise.all([
+  const [labels, pfs, vfs, claims, used, guests, quarantines] = await Promise.all([
     db.$queryRaw<
       { hostId: string; key: string; value: string }[]
     >`SELECT "hostId", key, value FROM "HostLabel" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
@@ -120,6 +127,9 @@ export async function loadPlacementHosts(
       LEFT JOIN "PciDevice" d ON d."hostId" = h."hostId" AND d.address = h.address AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
       WHERE (${ids}::text[] IS NULL OR g."hostId" = ANY(${ids}::text[]))
       GROUP BY g."hostId", g.name`,
+    db.$queryRaw<
+      { hostId: string; address: string }[]
+    >`SELECT "hostId", address FROM "DeviceQuarantine" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
   ]);
   const [devs, members] = wantDevices
     ? await Promise.all([
@@ -130,7 +140,7 @@ export async function loadPlacementHosts(
       WHERE d.physfn IS NULL AND d."classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR d."hostId" = ANY(${ids}::text[]))
         AND (${vendor}::text IS NULL OR d."vendorId" = ${vendor}) AND (${device}::text IS NULL OR d."deviceId" = ${device})`,
         db.$queryRaw<MemberRow[]>`
-      SELECT "hostId", "iommuGroup", address, driver FROM "PciDevice"
+      SELECT "hostId", "iommuGroup", address, driver, physfn FROM "PciDevice"
       WHERE "iommuGroup" IS NOT NULL AND "classCode" !~ ${BRIDGE} AND (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
       ])
     : [[] as DevRow[], [] as MemberRow[]];
@@ -140,6 +150,10 @@ export async function loadPlacementHosts(
   // Libvirt's definitions come first in the union: a guest holding it is the truth.
   for (const c of claims)
     if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
+  const quarantined = new Set(quarantines.map((q) => key(q.hostId, q.address)));
+  // A PF's quarantine covers its VFs.
+  const isQuarantined = (hostId: string, address: string, pf: string | null) =>
+    quarantined.has(key(hostId, address)) || (pf !== null && quarantined.has(key(hostId, pf)));
   const routeOf = new Map(hosts.map((h) => [h.id, h.route]));
   const hostUse = new Set(used.filter((u) => u.enslaved || u.name === routeOf.get(u.hostId)).map((u) => key(u.hostId, u.address)));
   const byHost = new Map(
@@ -149,6 +163,7 @@ export async function loadPlacementHosts(
         id: h.id,
         name: h.name,
         online: h.online,
+        maintenance: h.maintenance,
         labels: {} as Record<string, string>,
         numaNodes: (h.numa ?? []).map((n) => ({ id: n.id, cpulist: n.cpulist })),
         pfs: [] as PlacementPf[],
@@ -186,6 +201,7 @@ export async function loadPlacementHosts(
       driver: v.driver,
       claim: claimOf.get(k) ?? null,
       hostUse: hostUse.has(k),
+      quarantined: isQuarantined(v.hostId, v.address, v.pfAddress),
       mac: v.mac,
       vlan: v.vlan,
     });
@@ -199,6 +215,7 @@ export async function loadPlacementHosts(
       driver: m.driver,
       claim: claimOf.get(key(m.hostId, m.address)) ?? null,
       hostUse: hostUse.has(key(m.hostId, m.address)),
+      quarantined: isQuarantined(m.hostId, m.address, m.physfn),
     });
     groups.set(k, list);
   }
@@ -210,6 +227,7 @@ export async function loadPlacementHosts(
       driver: d.driver,
       claim: claimOf.get(key(d.hostId, d.address)) ?? null,
       hostUse: hostUse.has(key(d.hostId, d.address)),
+      quarantined: isQuarantined(d.hostId, d.address, null),
     };
     h.devices.push({
       address: d.address,

@@ -6,6 +6,7 @@ type Row = {
   hostId: string;
   name: string;
   online: boolean;
+  maintenance: boolean;
   address: string;
   numaNode: number | null;
   ready: number;
@@ -30,13 +31,13 @@ export async function loadPoolSummaries(
 ): Promise<SummaryHost[]> {
   const ids = options.hostIds ?? null;
   const rows = await db.$queryRaw<Row[]>`
-    SELECT c."hostId", h.name, h.online, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse", c."portState" AS link
+    SELECT c."hostId", h.name, h.online, h."maintenanceAt" IS NOT NULL AS maintenance, c.address, c."numaNode", c.ready, c.bindable, c.creatable, c.assigned, c.reserved, c."inUse", c."portState" AS link
     FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId"
     WHERE ${poolSummaryFilter(selector, options.hostLabels)} AND (${ids}::text[] IS NULL OR c."hostId" = ANY(${ids}::text[]))`;
   const hosts = new Map<string, SummaryHost>();
-  for (const { hostId, name, online, ...pf } of rows) {
+  for (const { hostId, name, online, maintenance, ...pf } of rows) {
     let host = hosts.get(hostId);
-    if (!host) hosts.set(hostId, (host = { id: hostId, name, online, pfs: [] }));
+    if (!host) hosts.set(hostId, (host = { id: hostId, name, online, maintenance, pfs: [] }));
     host.pfs.push(pf);
   }
   for (const h of hosts.values()) h.pfs.sort((a, b) => a.address.localeCompare(b.address));

@@ -22,6 +22,10 @@ import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
 import { STATE_WORDS } from "@/lib/state-words.ts";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { MaintenanceBadge } from "@/components/maintenance/maintenance-badge.tsx";
+import { MaintenanceBanner } from "@/components/maintenance/maintenance-banner.tsx";
+import { MaintenanceForm } from "@/components/maintenance/maintenance-form.tsx";
+import { QuarantineForm } from "@/components/maintenance/quarantine-form.tsx";
 import { VfBrowser } from "@/components/vf-browser.tsx";
 import { VfLegend } from "@/components/vf-legend.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
@@ -70,6 +74,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
         )
       : null;
   const { assignments } = await queries.listAssignments(db, { hostId });
+  const quarantined = await queries.listDeviceQuarantines(db, hostId);
+  const quarantinedSet = new Set(quarantined.map((q) => q.address));
   const vfDetails =
     inventory && capacity
       ? buildVfDetails(
@@ -102,6 +108,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           numaNode: d.numaNode,
           guest: guestOf.get(d.address) ?? null,
           vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
+          quarantined: quarantinedSet.has(d.address) || (d.physfn !== null && quarantinedSet.has(d.physfn)),
         };
       })
     : [];
@@ -118,6 +125,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               {summary.name}
             </h1>
             <StatusBadge online={summary.online} />
+            <MaintenanceBadge maintenance={summary.maintenance} />
             <span className="font-mono text-xs text-slate-500">{summary.hostname}</span>
             {inventory && (
               <KernelFlagChips
@@ -182,6 +190,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
         </div>
 
         {summary.credentialConflict && <CredentialConflictBanner hostName={summary.name} conflict={summary.credentialConflict} />}
+        {summary.maintenance && <MaintenanceBanner hostName={summary.name} maintenance={summary.maintenance} />}
         {!summary.online && <OfflineBanner hostName={summary.name} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />}
 
         {!inventory || !capacity ? (
@@ -227,6 +236,40 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
             {targets && (
               <Section title="Change this host" testId="host-actions">
                 <JobActionForm targets={targets} />
+              </Section>
+            )}
+
+            {canChange && (
+              <Section title="Maintenance" testId="host-maintenance-section">
+                <MaintenanceForm
+                  hostId={summary.id}
+                  hostName={summary.name}
+                  inMaintenance={summary.maintenance !== null}
+                  assignedGuests={[
+                    ...new Set(assignments.filter((a) => a.state === "assigned" && !a.releasePlanId).map((a) => a.guest)),
+                  ].sort()}
+                />
+              </Section>
+            )}
+
+            {(canChange || quarantined.length > 0) && (
+              <Section title={`Quarantined devices (${quarantined.length})`} testId="host-quarantine-section">
+                {canChange ? (
+                  <QuarantineForm
+                    hostId={summary.id}
+                    quarantined={quarantined.map((q) => ({ ...q, at: q.at.toISOString() }))}
+                    addresses={inventory.devices.map((d) => d.address)}
+                  />
+                ) : (
+                  <ul className="text-xs" data-testid="quarantine-list">
+                    {quarantined.map((q) => (
+                      <li key={q.address} data-testid="quarantined-device" data-address={q.address}>
+                        <span className="font-mono">{q.address}</span> quarantined by {q.by}
+                        {q.reason ? `: ${q.reason}` : ""}
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </Section>
             )}
 

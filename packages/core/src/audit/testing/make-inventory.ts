@@ -5,7 +5,7 @@ import type { Guest, HostFacts, Inventory, PciDevice } from "@vfleet/protocol";
  * DGX-2 tree instead). The default is a healthy Intel host: IOMMU on, vfio loaded, one
  * ConnectX-5 PF `0000:86:00.0` (enp134s0f0) with `vfs` VFs on vfio-pci, each in its own group.
  */
-function makeHost(overrides: Partial<HostFacts> = {}): HostFacts {
+export function makeHost(overrides: Partial<HostFacts> = {}): HostFacts {
   return {
     hostname: "hv1",
     kernelRelease: "6.1.0-18-amd64",

@@ -1,4 +1,16 @@
+import type { PlacementRequest } from "../place-request.ts";
 import type { PlacementHost, PlacementPf, PlacementVf } from "../placement-types.ts";
+
+/** The ConnectX-5 pool the placement unit tests ask of. */
+export const cx5 = { name: "cx5", selector: { vendorId: "15b3", deviceId: "1017" } };
+/** 4 VFs of cx5 for a new guest g1, NUMA not minded, unless `o` says otherwise. */
+export const ask = (o: Partial<PlacementRequest> = {}): PlacementRequest => ({
+  pool: cx5,
+  count: 4,
+  numa: "none",
+  guest: { name: "g1", vcpus: 8, memoryMiB: 8192 },
+  ...o,
+});
 
 /**
  * Hand-made scheduler views for placement unit tests: ConnectX-5 PFs (15b3:1017, firmware limit
@@ -22,6 +34,7 @@ export function makePf(
     driver: k === "bindable" ? "mlx5_core" : "vfio-pci",
     claim: k === "assigned" ? { state: "assigned", guest: "vm0" } : null,
     hostUse: false,
+    quarantined: false,
     mac: null,
     vlan: null,
   }));
@@ -49,6 +62,7 @@ export function makePlacementHost(name: string, pfs: PlacementPf[], o: Partial<P
     id: `id-${name}`,
     name,
     online: true,
+    maintenance: false,
     labels: {},
     numaNodes: [
       { id: 0, cpulist: "0-23" },

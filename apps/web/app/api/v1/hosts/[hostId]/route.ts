@@ -3,14 +3,19 @@ import { requestIdentity } from "@/lib/auth/request-actor.ts";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { withAccess } from "@/lib/auth/with-access.ts";
 
-/** `GET /api/v1/hosts/:id` -> { host, inventory, capacity } (capacity is null until a first snapshot). */
+/** `GET /api/v1/hosts/:id` -> { host, inventory, capacity, quarantined } (capacity is null until a first snapshot; quarantined: the devices and VFs an operator took out of service). */
 export const GET = withAccess("viewer", async (_request: Request, ctx: { params: Promise<{ hostId: string }> }): Promise<Response> => {
   const { hostId } = await ctx.params;
   const { db, queries } = getControlPlaneContext();
   const found = await queries.getHost(db, hostId);
   if (!found) return Response.json({ error: `hostId: no host ${hostId}`, field: "hostId" }, { status: 404 });
   const capacity = found.inventory ? computeCapacity(found.inventory) : null;
-  return Response.json({ host: found.summary, inventory: found.inventory, capacity });
+  return Response.json({
+    host: found.summary,
+    inventory: found.inventory,
+    capacity,
+    quarantined: await queries.listDeviceQuarantines(db, hostId),
+  });
 });
 
 /**
