@@ -17,7 +17,7 @@ const LabelValue = z
   .string()
   .max(63, "must be at most 63 characters")
   .regex(/^[A-Za-z0-9_.-]*$/, "must be letters, digits, _ . -");
-const HostLabels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 64, "must hold at most 64 labels");
+export const HostLabels = z.record(LabelKey, LabelValue).refine((l) => Object.keys(l).length <= 64, "must hold at most 64 labels");
 const HostName = z.string().min(1, "must not be empty").max(253, "must be at most 253 characters");
 
 const PoolSelectorSchema = z
