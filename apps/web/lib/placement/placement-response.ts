@@ -9,7 +9,24 @@ import { confirmPlacement, placeAndReserve, type ConfirmOutcome, type PlaceOutco
 
 export function toPlacementRequest(body: PlacementBody, pool: PoolView): PlacementRequest {
   const { count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk } = body;
-  return { pool, count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk };
+  // The request's strategy, else the pool's default (kept with a preview as resolved here).
+  return {
+    pool,
+    count,
+    numa,
+    link,
+    strategy: strategy ?? pool.strategy ?? undefined,
+    minPfs,
+    maxPerPf,
+    host,
+    hostLabels,
+    guest,
+    macs,
+    allocateMacs,
+    vlan,
+    trust,
+    spoofchk,
+  };
 }
 
 const groupOf = (body: PlacementBody) =>
