@@ -14,7 +14,7 @@ import type { CandidateQuery, Db, RankedCandidate, findRankedCandidateHosts, rea
  * requests then spread over many alike hosts instead of all reaching for the same one.
  */
 export const CANDIDATES_TTL_MS = 2000;
-export const CANDIDATES_KEPT = 64;
+export const CANDIDATES_KEPT = 128;
 export const CANDIDATES_PER_REQUEST = 8;
 
 type Entry = { at: number; version: string; ranked: Promise<RankedCandidate[] | null> };
@@ -28,7 +28,17 @@ export function setCandidatesTtl(ms: number): void {
 
 type Queries = { findRankedCandidateHosts: typeof findRankedCandidateHosts; readCandidateVersion: typeof readCandidateVersion };
 
-export async function sharedCandidates(db: Db, q: Queries, query: CandidateQuery, fresh: boolean): Promise<string[] | null> {
+/**
+ * `ids`: the candidates this request looks at, best first, equally good ones in its own order;
+ * `cut`: more were equally good than it looks at, so the caller breaks ties in this order (not
+ * by name: every request would then reach for the same first names of the shared answer).
+ */
+export async function sharedCandidates(
+  db: Db,
+  q: Queries,
+  query: CandidateQuery,
+  fresh: boolean,
+): Promise<{ ids: string[] | null; cut: boolean }> {
   const { spread, limit: _limit, ...question } = query;
   if (ttlMs === 0) return pick(await q.findRankedCandidateHosts(db, { ...question, spread, limit: CANDIDATES_PER_REQUEST }), spread);
   const key = JSON.stringify(question);
@@ -53,15 +63,14 @@ export async function sharedCandidates(db: Db, q: Queries, query: CandidateQuery
 }
 
 /** The request's share: the best by the prefilter's key, equally good hosts in an order drawn from its offset. */
-function pick(ranked: RankedCandidate[] | null, spread: number | undefined): string[] | null {
-  if (!ranked) return null;
+function pick(ranked: RankedCandidate[] | null, spread: number | undefined): { ids: string[] | null; cut: boolean } {
+  if (!ranked) return { ids: null, cut: false };
   const salt = spread ?? 0;
   const tie = (id: string) => (salt === 0 ? 0 : hash(`${id}/${salt}`));
-  return ranked
+  const ordered = ranked
     .map((c) => ({ ...c, tie: tie(c.hostId) }))
-    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.tie - b.tie || (a.hostId < b.hostId ? -1 : 1))
-    .slice(0, CANDIDATES_PER_REQUEST)
-    .map((c) => c.hostId);
+    .sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2] || a.tie - b.tie || (a.hostId < b.hostId ? -1 : 1));
+  return { ids: ordered.slice(0, CANDIDATES_PER_REQUEST).map((c) => c.hostId), cut: ordered.length > CANDIDATES_PER_REQUEST };
 }
 
 /** FNV-1a: a cheap, well-spread order among equal hosts. */

@@ -149,9 +149,9 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
   let shared = false;
   if (ids.length === 0) {
     shared = !fresh;
-    ids =
+    const found =
       named !== undefined
-        ? null
+        ? { ids: null, cut: false }
         : await sharedCandidates(
             db,
             q,
@@ -168,9 +168,15 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             },
             fresh,
           );
-    // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts).
-    if (ids && ids.length > 1)
-      [ids, others] = splitFirst(rankSummaryHosts(await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request));
+    ids = found.ids;
+    // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts),
+    // equal ones in the order given: by name, or the request's own order when it looks at a few of many.
+    if (ids && ids.length > 1) {
+      const summaries = await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids });
+      const at = new Map(ids.map((id, i) => [id, i]));
+      if (found.cut) summaries.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+      [ids, others] = splitFirst(rankSummaryHosts(summaries, request));
+    }
     if (ids?.length === 0) return { hosts: [], narrowed: true, others, shared };
   }
   return {

@@ -131,7 +131,7 @@ export async function releaseGroup(ctx: ControlPlaneContext, body: z.infer<typeo
     const hostIds = [...new Set(assignments.filter((a) => a.state === "assigned").map((a) => a.hostId))];
     if (hostIds.length === 0) return badRequest(`guests.${i}`, `${guest} holds nothing vfleet assigned on any host`);
     for (const hostId of hostIds) {
-      const built = await buildRelease(ctx, { hostId, guest, driver: body.driver, removeVfs: body.removeVfs }, `guests.${i}: `);
+      const built = await buildRelease(ctx, { hostId, guest, driver: body.driver, removeVfs: body.removeVfs }, `guests.${i}.`);
       if (built instanceof Response) return built;
       releases.push(built);
     }
