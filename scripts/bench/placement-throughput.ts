@@ -19,6 +19,7 @@ import { row } from "./measure.ts";
 const CLIENTS = 8;
 const HOSTS = 5000;
 const SECONDS = 10;
+const WARMUP_SECONDS = 5;
 /** The peer: Kubernetes' scheduler with Dynamic Resource Allocation, 117-273 pods/s on 500 nodes (their figures, their machine). */
 const PEER = { low: 117, high: 273, nodes: 500 };
 
@@ -40,10 +41,10 @@ function timedQueries(calls: Record<string, number[]>): SchedulerQueries {
 }
 
 /** `CLIENTS` callers in a loop for `SECONDS`, each call one decision; how many finished per second, of which kind, and the queries' times. */
-async function loop(call: (q: SchedulerQueries, client: number, i: number) => Promise<string>): Promise<Loop> {
+async function loop(call: (q: SchedulerQueries, client: number, i: number) => Promise<string>, seconds = SECONDS): Promise<Loop> {
   const calls: Record<string, number[]> = {};
   const q = timedQueries(calls);
-  const until = performance.now() + SECONDS * 1000;
+  const until = performance.now() + seconds * 1000;
   const kinds: Record<string, number> = {};
   let done = 0;
   const t0 = performance.now();
@@ -121,6 +122,8 @@ export async function benchThroughput(url: string): Promise<void> {
     for (const [m, mode] of modes.entries()) {
       setCandidatesTtl(mode.ttl);
       inventoryCacheOf(db).resize(mode.inventories);
+      // Untimed first: the process's caches (and PostgreSQL's) filled as a running control plane's are.
+      await loop(dry(`w${m}`), WARMUP_SECONDS);
       const before = load();
       const dryLoop = await loop(dry(`d${m}`));
       row(`    ${mode.name}: dry runs/s`, dryLoop.perSecond.toFixed(1), `${JSON.stringify(dryLoop.kinds)}; load average ${before}`);

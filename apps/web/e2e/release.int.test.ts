@@ -151,6 +151,10 @@ it(
         async () => ((await api.get(`/api/v1/plans/${p.plan.id}`)).body.plan.finishedAt ? true : undefined),
         180_000,
       );
+    // The agent's next snapshot shows both guests' VFs: until then the host's basis still moves.
+    await waitFor("the snapshot with the group's VFs", async () =>
+      (await stack.db.guestHostdev.count({ where: { guestName: { in: guests } } })) === 4 ? true : undefined,
+    );
     const plansBefore = await stack.db.plan.count();
 
     // The preview: one release per guest, each host's basis; nothing queued.
@@ -178,11 +182,23 @@ it(
     expect((stale.body.releases as unknown[]).length).toBe(2);
     expect(await stack.db.plan.count()).toBe(plansBefore);
 
-    const confirmed = await api.post("/api/v1/assignments/release", { guests, bases });
-    expect(confirmed.status, JSON.stringify(confirmed.body).slice(0, 400)).toBe(201);
-    const plans = (confirmed.body.releases as { plan: { id: string } }[]).map((r) => r.plan.id);
+    // On the Assignments page (at 390 px): both guests chosen together, previewed, confirmed as one.
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(`${stack.plane.url}/assignments`);
+    const form = page.getByTestId("group-release-form");
+    for (const g of guests) await form.locator(`[data-testid="group-release-guest"][data-guest="${g}"]`).check();
+    await form.getByTestId("group-release-preview-button").click();
+    await form.getByTestId("group-release-preview").waitFor();
+    expect(await form.getByTestId("group-release-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-guest")))).toEqual(guests);
+    await page.screenshot({ path: join(RESULTS, "group-release-preview-390.png"), fullPage: true });
+    expect(await stack.db.plan.count()).toBe(plansBefore);
+    await form.getByTestId("group-release-confirm-button").click();
+    await form.getByTestId("group-release-plan-link").nth(1).waitFor();
+    const hrefs = await form.getByTestId("group-release-plan-link").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    const plans = hrefs.map((h) => h.split("/").pop()!);
     expect(plans).toHaveLength(2);
     expect(await stack.db.plan.count()).toBe(plansBefore + 2);
+    await page.setViewportSize({ width: 1440, height: 1000 });
     for (const id of plans)
       await waitFor(
         "a group release plan",
@@ -193,3 +209,17 @@ it(
     for (const g of guests) expect(parseDomainXml(await virsh.dumpXml(g, { inactive: true })).hostdevs).toEqual([]);
   },
 );
+
+it("a pool's default strategy is set on its form, shown on /pools, and named by the placement form", { timeout: 120_000 }, async () => {
+  await page.goto(`${stack.plane.url}/pools/cx5`);
+  await page.getByTestId("pool-strategy").selectOption("pack");
+  await page.getByTestId("pool-save").click();
+  await page.getByTestId("pool-saved").waitFor();
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
+  const pools = (await api.get("/api/v1/pools")).body.pools as { name: string; strategy: string | null }[];
+  expect(pools.find((p) => p.name === "cx5")?.strategy).toBe("pack");
+  await page.goto(`${stack.plane.url}/pools`);
+  expect(await page.getByTestId("pool-cx5").getByTestId("pool-strategy-shown").textContent()).toBe("places by pack");
+  await page.goto(`${stack.plane.url}/placements?pool=cx5`);
+  expect(await page.getByTestId("place-strategy").locator("option").first().textContent()).toBe("the pool's default: pack");
+});
