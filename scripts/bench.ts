@@ -17,6 +17,7 @@ import { benchAgentStartup } from "./bench/agent-startup.ts";
 import { fmt, measure, row } from "./bench/measure.ts";
 import { benchAgentIdle } from "./bench/agent-idle.ts";
 import { benchPlacement } from "./bench/placement.ts";
+import { benchPlacementThroughput } from "./bench/placement-throughput.ts";
 import { benchFragmentation } from "./bench/fragmentation.ts";
 import { benchCapacityHistory } from "./bench/capacity-history.ts";
 import { benchLoad } from "./bench/load.ts";
@@ -84,6 +85,8 @@ async function benchAudit(inventory: Awaited<ReturnType<typeof scanHost>>) {
 async function main() {
   // `pnpm bench placement`: the scheduler's benchmark alone (it stores its own fleet).
   if (process.argv[2] === "placement") return benchPlacement();
+  // `pnpm bench placement-throughput`: concurrent dry runs and confirms at 5,000 hosts, against the former path.
+  if (process.argv[2] === "placement-throughput") return benchPlacementThroughput();
   // `pnpm bench fragmentation`: pack, spread and first-fit on the same random history (pure, no database).
   if (process.argv[2] === "fragmentation") return benchFragmentation();
   if (process.argv[2] === "load") return benchLoad(process.argv.slice(3));

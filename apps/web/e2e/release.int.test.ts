@@ -22,6 +22,7 @@ import { bearer, startTestStack, type TestStack } from "../test/start-test-stack
 const RESULTS = fileURLToPath(new URL("../test-results/", import.meta.url));
 const virsh = createVirsh();
 const guest = `vfleet-release-${process.pid}-${Date.now().toString(36)}`;
+const group = `vfleet-relgroup-${process.pid}-${Date.now().toString(36)}`;
 
 let stack: TestStack;
 let fleet: Fleet;
@@ -71,6 +72,7 @@ afterAll(async () => {
   await fleet?.stop();
   await stack?.stop();
   await virsh.undefineDomain(guest, { ifExists: true });
+  for (const g of [`${group}-1`, `${group}-2`]) await virsh.undefineDomain(g, { ifExists: true });
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
@@ -126,4 +128,98 @@ it("previews the release, queues it only on Confirm, and keeps its plan linked",
   expect(await page.getByTestId("recent-release-link").first().getAttribute("href")).toBe(releaseHref);
   expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
   await page.screenshot({ path: join(RESULTS, "release-done.png"), fullPage: true });
+});
+
+it(
+  "releases a group of guests all or nothing: previewed with each host's basis, refused whole when a host changed, then queued together",
+  { timeout: 300_000 },
+  async () => {
+    const api = apiClient(stack.plane.url, stack.tokens.operator);
+    const placed = await api.post("/api/v1/placements", {
+      pool: "cx5",
+      count: 2,
+      replicas: 2,
+      link: "any",
+      guest: { name: group, vcpus: 1, memoryMiB: 512 },
+    });
+    expect(placed.status, JSON.stringify(placed.body).slice(0, 400)).toBe(201);
+    const guests = (placed.body.placements as { guest: { name: string }; plan: { id: string } }[]).map((p) => p.guest.name);
+    expect(guests).toEqual([`${group}-1`, `${group}-2`]);
+    for (const p of placed.body.placements as { plan: { id: string } }[])
+      await waitFor(
+        "a group placement plan",
+        async () => ((await api.get(`/api/v1/plans/${p.plan.id}`)).body.plan.finishedAt ? true : undefined),
+        180_000,
+      );
+    // The agent's next snapshot shows both guests' VFs: until then the host's basis still moves.
+    await waitFor("the snapshot with the group's VFs", async () =>
+      (await stack.db.guestHostdev.count({ where: { guestName: { in: guests } } })) === 4 ? true : undefined,
+    );
+    const plansBefore = await stack.db.plan.count();
+
+    // The preview: one release per guest, each host's basis; nothing queued.
+    const preview = await api.post("/api/v1/assignments/release", { guests, dryRun: true });
+    expect(preview.status, JSON.stringify(preview.body).slice(0, 400)).toBe(200);
+    const releases = preview.body.releases as { guest: string; hostId: string; jobs: { job: { kind: string } }[] }[];
+    expect(releases.map((r) => r.guest)).toEqual(guests);
+    expect(releases.every((r) => r.jobs[0]!.job.kind === "guest.detach")).toBe(true);
+    const bases = preview.body.bases as Record<string, string>;
+    expect(Object.keys(bases)).toEqual([...new Set(releases.map((r) => r.hostId))]);
+    expect(await stack.db.plan.count()).toBe(plansBefore);
+
+    // Without bases (or force) nothing is queued: 428 naming the field.
+    const unbased = await api.post("/api/v1/assignments/release", { guests });
+    expect([unbased.status, unbased.body.field]).toEqual([428, "bases"]);
+    // A guest that holds nothing: 400 naming it, nothing queued for the other.
+    const unknown = await api.post("/api/v1/assignments/release", { guests: [guests[0], "no-such-guest"], bases });
+    expect([unknown.status, unknown.body.field]).toEqual([400, "guests.1"]);
+    // A host that changed since the preview (another basis): 409 with the new preview, none of the group queued.
+    const stale = await api.post("/api/v1/assignments/release", {
+      guests,
+      bases: Object.fromEntries(Object.keys(bases).map((h) => [h, "0.none"])),
+    });
+    expect([stale.status, stale.body.field]).toEqual([409, "bases"]);
+    expect((stale.body.releases as unknown[]).length).toBe(2);
+    expect(await stack.db.plan.count()).toBe(plansBefore);
+
+    // On the Assignments page (at 390 px): both guests chosen together, previewed, confirmed as one.
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.goto(`${stack.plane.url}/assignments`);
+    const form = page.getByTestId("group-release-form");
+    for (const g of guests) await form.locator(`[data-testid="group-release-guest"][data-guest="${g}"]`).check();
+    await form.getByTestId("group-release-preview-button").click();
+    await form.getByTestId("group-release-preview").waitFor();
+    expect(await form.getByTestId("group-release-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-guest")))).toEqual(guests);
+    await page.screenshot({ path: join(RESULTS, "group-release-preview-390.png"), fullPage: true });
+    expect(await stack.db.plan.count()).toBe(plansBefore);
+    await form.getByTestId("group-release-confirm-button").click();
+    await form.getByTestId("group-release-plan-link").nth(1).waitFor();
+    const hrefs = await form.getByTestId("group-release-plan-link").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+    const plans = hrefs.map((h) => h.split("/").pop()!);
+    expect(plans).toHaveLength(2);
+    expect(await stack.db.plan.count()).toBe(plansBefore + 2);
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    for (const id of plans)
+      await waitFor(
+        "a group release plan",
+        async () => ((await api.get(`/api/v1/plans/${id}`)).body.plan.finishedAt ? true : undefined),
+        180_000,
+      );
+    expect(await stack.db.assignment.count({ where: { guest: { in: guests } } })).toBe(0);
+    for (const g of guests) expect(parseDomainXml(await virsh.dumpXml(g, { inactive: true })).hostdevs).toEqual([]);
+  },
+);
+
+it("a pool's default strategy is set on its form, shown on /pools, and named by the placement form", { timeout: 120_000 }, async () => {
+  await page.goto(`${stack.plane.url}/pools/cx5`);
+  await page.getByTestId("pool-strategy").selectOption("pack");
+  await page.getByTestId("pool-save").click();
+  await page.getByTestId("pool-saved").waitFor();
+  const api = apiClient(stack.plane.url, stack.tokens.operator);
+  const pools = (await api.get("/api/v1/pools")).body.pools as { name: string; strategy: string | null }[];
+  expect(pools.find((p) => p.name === "cx5")?.strategy).toBe("pack");
+  await page.goto(`${stack.plane.url}/pools`);
+  expect(await page.getByTestId("pool-cx5").getByTestId("pool-strategy-shown").textContent()).toBe("places by pack");
+  await page.goto(`${stack.plane.url}/placements?pool=cx5`);
+  expect(await page.getByTestId("place-strategy").locator("option").first().textContent()).toBe("the pool's default: pack");
 });

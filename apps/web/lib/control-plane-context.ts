@@ -26,7 +26,8 @@ import type {
   listJobsPage,
   readHostBasis,
   redeemEnrollmentToken,
-  findCandidateHosts,
+  findRankedCandidateHosts,
+  readCandidateVersion,
   findHostIds,
   getHostLabels,
   getPool,
@@ -83,7 +84,8 @@ export interface DbQueries {
   // scheduler
   loadPlacementHosts: typeof loadPlacementHosts;
   loadPoolSummaries: typeof loadPoolSummaries;
-  findCandidateHosts: typeof findCandidateHosts;
+  findRankedCandidateHosts: typeof findRankedCandidateHosts;
+  readCandidateVersion: typeof readCandidateVersion;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
   savePool: typeof savePool;

@@ -12,6 +12,7 @@ import {
   findHostIds,
   getHost,
   getPlan,
+  getPool,
   listUsedMacs,
   loadPlacementHosts,
   loadPoolSummaries,
@@ -23,6 +24,8 @@ import {
   type PoolView,
 } from "@vfleet/db";
 import { confirmPlacement, placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
+import { PlacementBody, PoolBody } from "../lib/placement/placement-api-schemas.ts";
+import { toPlacementRequest } from "../lib/placement/placement-response.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
 import { schedulerQueries } from "./scheduler-queries.ts";
 
@@ -104,6 +107,44 @@ it("lands where placement over every host's rows lands, for each NUMA policy and
   // Ready VFs beat bindable ones, the name breaks a tie, an offline host is never chosen, and
   // b-ready's 8 VFs in a guest leave it too few for 155.
   expect(hosts).toEqual(["b-ready", "b-ready", "b-ready", "c-ready", "b-ready"]);
+});
+
+it("a pool's default strategy decides where a request naming none goes; the request's own strategy wins", async () => {
+  const saved = await savePool(db, {
+    pool: { name: "cx5-spread", selector: pool.selector, strategy: "spread" },
+    actor: "test",
+    create: true,
+  });
+  if (!saved.ok) throw new Error(saved.reason);
+  // Stored and read back as the placement route reads it.
+  const spreadPool = (await getPool(db, "cx5-spread"))!;
+  expect(spreadPool.strategy).toBe("spread");
+  const body = PlacementBody.parse({ pool: "cx5-spread", count: 16, numa: "required", minPfs: 4, guest: { name: "g-new" } });
+  const where = async (request: PlacementRequest) => {
+    const outcome = await placeAndReserve(db, queries, { request, pool: request.pool as PoolView, dryRun: true, actor: "test" });
+    if (outcome.kind !== "planned") throw new Error(JSON.stringify(outcome));
+    return outcome.placement.host;
+  };
+  // Fewest jobs (no strategy) takes b-ready, first of the hosts with every VF ready; spread takes
+  // the freest (c-ready: 160 free against b-ready's 152), pack the busiest that fits (b-ready).
+  expect(await where(toPlacementRequest({ ...body, pool: "cx5" }, pool))).toBe("b-ready");
+  expect(await where(toPlacementRequest(body, spreadPool))).toBe("c-ready");
+  expect(await where(toPlacementRequest({ ...body, strategy: "pack" }, spreadPool))).toBe("b-ready");
+  // A confirm places again with the strategy the preview was made with, not the request's absence of one.
+  const preview = await placeAndReserve(db, queries, {
+    request: toPlacementRequest(body, spreadPool),
+    pool: spreadPool,
+    dryRun: true,
+    actor: "test",
+  });
+  if (preview.kind !== "planned") throw new Error(JSON.stringify(preview));
+  const stored = await db.placementPreview.findUnique({ where: { id: preview.previewId! } });
+  expect((stored!.request as { request: { strategy?: string } }).request.strategy).toBe("spread");
+  // A pool's strategy outside pack and spread is refused, naming the field.
+  const bad = PoolBody.safeParse({ name: "p", selector: { vendorId: "15b3" }, strategy: "fill" });
+  expect(bad.success ? null : bad.error.issues.map((i) => [i.path.join("."), i.message])).toEqual([
+    ["strategy", "must be pack (fill the busiest host that fits) or spread (balance the fleet)"],
+  ]);
 });
 
 it("takes the next best candidate when a reservation takes the winner between the reads", async () => {
@@ -259,4 +300,21 @@ it("a group with anti-affinity by host lands on distinct hosts in one transactio
   expect(both.ok).toBe(false);
   expect(await db.plan.count()).toBe(plans);
   expect(await db.assignment.count({ where: { address: free.address, hostId: first.hostId } })).toBe(0);
+});
+
+it("a host that became a better candidate after the prefilter's answer was shared is seen by the next request", async () => {
+  // Concurrent requests share the prefilter's answer; this one fills it.
+  const before = await placeAndReserve(db, queries, { request: ask({ count: 8, minPfs: 2 }), pool, dryRun: true, actor: "test" });
+  if (before.kind !== "planned") throw new Error(JSON.stringify(before));
+  expect(before.placement.host).not.toBe("a0-ready");
+  // A new host, as good as the best and first by name, stored right after.
+  const id = await storeHost("a0-ready");
+  try {
+    const after = await placeAndReserve(db, queries, { request: ask({ count: 8, minPfs: 2 }), pool, dryRun: true, actor: "test" });
+    if (after.kind !== "planned") throw new Error(JSON.stringify(after));
+    expect(after.placement.host).toBe("a0-ready");
+    expect(after.placement.host).toBe(await onEveryRow(ask({ count: 8, minPfs: 2 })));
+  } finally {
+    await db.host.delete({ where: { id } });
+  }
 });

@@ -2,7 +2,8 @@ import {
   createJobGroup,
   createJobs,
   dropPlacementPreview,
-  findCandidateHosts,
+  findRankedCandidateHosts,
+  readCandidateVersion,
   findHostIds,
   getHost,
   getPlan,
@@ -18,7 +19,8 @@ import type { SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
 /** The scheduler's reads and writes as the control plane wires them (tests call placeAndReserve with them). */
 export const schedulerQueries: SchedulerQueries = {
   loadPlacementHosts,
-  findCandidateHosts,
+  findRankedCandidateHosts,
+  readCandidateVersion,
   loadPoolSummaries,
   findHostIds,
   listUsedMacs,

@@ -16,6 +16,7 @@ export { sweepOfflineHosts } from "./sweep-offline-hosts.ts";
 export { storeSnapshot, type Snapshot } from "./store-snapshot.ts";
 export { writeInventory } from "./write-inventory.ts";
 export { loadInventory } from "./load-inventory.ts";
+export type { InventoryCache } from "./get-host.ts";
 export { normalizeInventory } from "./normalize-inventory.ts";
 export { getKnownHash } from "./get-known-hash.ts";
 export { listHosts } from "./list-hosts.ts";

@@ -8,10 +8,15 @@ import { rowsToInventory } from "./rows-to-inventory.ts";
  * REPEATABLE READ transaction so a concurrent storeSnapshot cannot show half of each.
  */
 export async function loadInventory(db: Db, hostId: string): Promise<Inventory | null> {
+  return (await loadInventoryWithHash(db, hostId))?.inventory ?? null;
+}
+
+/** The inventory and the snapshot hash it was stored with, read in the same transaction (what InventoryCache keys on). */
+export async function loadInventoryWithHash(db: Db, hostId: string): Promise<{ inventory: Inventory; hash: string | null } | null> {
   const where = { where: { hostId } };
   const [host, iommuGroups, pciDevices, physicalFunctions, virtualFunctions, netInterfaces, guests, guestHostdevs] = await db.$transaction(
     [
-      db.host.findUnique({ where: { id: hostId }, select: { facts: true } }),
+      db.host.findUnique({ where: { id: hostId }, select: { facts: true, snapshotHash: true } }),
       db.iommuGroup.findMany(where),
       db.pciDevice.findMany(where),
       db.physicalFunction.findMany(where),
@@ -23,7 +28,7 @@ export async function loadInventory(db: Db, hostId: string): Promise<Inventory |
     { isolationLevel: "RepeatableRead" },
   );
   if (!host?.facts) return null;
-  return rowsToInventory({
+  const inventory = rowsToInventory({
     facts: host.facts as HostFacts,
     iommuGroups,
     pciDevices,
@@ -33,4 +38,5 @@ export async function loadInventory(db: Db, hostId: string): Promise<Inventory |
     guests,
     guestHostdevs,
   });
+  return { inventory, hash: host.snapshotHash };
 }

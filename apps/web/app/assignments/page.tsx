@@ -3,6 +3,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { AssignmentView } from "@vfleet/db";
 import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
+import { GroupReleaseForm } from "@/components/placement/group-release-form.tsx";
 import { ReleaseForm } from "@/components/placement/release-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
@@ -31,6 +32,8 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
       })
     ).map((p) => queries.getPlan(db, p.id)),
   );
+  // Guests with something to release, each once (a group's replicas may sit on several hosts).
+  const releasableGuests = [...new Set(assignments.filter((a) => a.state === "assigned" && !a.releasePlanId).map((a) => a.guest))].sort();
   const guestFacts = async (hostId: string, guest: string) => {
     const host = await queries.getHost(db, hostId);
     const defined = await db.job.findFirst({
@@ -137,6 +140,11 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
             </Section>
           );
         }),
+      )}
+      {releasableGuests.length > 1 && (
+        <Section title="Release several guests together" testId="group-release">
+          <GroupReleaseForm guests={releasableGuests} />
+        </Section>
       )}
       {groups.size === 0 && (
         <p className="text-xs text-slate-500" data-testid="no-assignments">

@@ -17,7 +17,9 @@ export default async function PlacementsPage({ searchParams }: { searchParams: P
   await connection();
   const sp = await searchParams;
   const { db, queries } = getControlPlaneContext();
-  const pools = (await queries.listPools(db)).map((p) => p.name);
+  const listed = await queries.listPools(db);
+  const pools = listed.map((p) => p.name);
+  const strategies = Object.fromEntries(listed.map((p) => [p.name, p.strategy ?? null]));
   const held = await queries.listMaintenanceHosts(db);
   const initial = Object.fromEntries(Object.entries({ pool: sp.pool, guest: sp.guest, guestHost: sp.host }).filter(([, v]) => v)) as Record<
     string,
@@ -43,7 +45,7 @@ export default async function PlacementsPage({ searchParams }: { searchParams: P
       {pools.length === 0 ? (
         <p className="text-xs text-slate-500">Create a pool first (Pools).</p>
       ) : (
-        <PlacementForm pools={pools} initial={initial} />
+        <PlacementForm pools={pools} strategies={strategies} initial={initial} />
       )}
     </Section>
   );

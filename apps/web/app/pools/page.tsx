@@ -31,6 +31,9 @@ export default async function PoolsPage() {
           aside={
             <span className="flex gap-3 text-xs">
               <code className="text-slate-500">{JSON.stringify(p.selector)}</code>
+              <span data-testid="pool-strategy-shown" className="text-slate-600">
+                {p.strategy ? `places by ${p.strategy}` : "places by fewest jobs"}
+              </span>
               <Link className="text-sky-700" href={`/pools/${encodeURIComponent(p.name)}`}>
                 edit
               </Link>

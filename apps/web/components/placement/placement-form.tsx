@@ -21,7 +21,16 @@ type Refusal = {
  * (existing or new), MACs and VLAN. Preview is a dry run (nothing reserved); Confirm runs
  * exactly that preview (its id), or shows what changed and the new preview to confirm instead.
  */
-export function PlacementForm({ pools, initial }: { pools: string[]; initial: Record<string, string> }) {
+export function PlacementForm({
+  pools,
+  strategies = {},
+  initial,
+}: {
+  pools: string[];
+  /** Each pool's default strategy (what "the pool's default" means for the chosen pool). */
+  strategies?: Record<string, string | null>;
+  initial: Record<string, string>;
+}) {
   const [f, setF] = useState<Record<string, string>>({
     pool: pools[0] ?? "",
     count: "16",
@@ -134,7 +143,9 @@ export function PlacementForm({ pools, initial }: { pools: string[]; initial: Re
         <label className={label}>
           Host choice
           <select data-testid="place-strategy" className={input} value={f.strategy} onChange={set("strategy")}>
-            <option value="">fewest jobs</option>
+            <option value="">
+              {strategies[f.pool!] ? `the pool's default: ${strategies[f.pool!]}` : "fewest jobs (the pool's default)"}
+            </option>
             <option value="pack">pack (busiest host that fits)</option>
             <option value="spread">spread (freest host)</option>
           </select>

@@ -17,6 +17,8 @@ export type PoolFormValues = {
   numaNode: string;
   macFrom: string;
   macTo: string;
+  /** "" (fewest jobs), "pack" or "spread": what placements that name no strategy do. */
+  strategy: string;
 };
 
 const EMPTY: PoolFormValues = {
@@ -30,6 +32,7 @@ const EMPTY: PoolFormValues = {
   numaNode: "",
   macFrom: "",
   macTo: "",
+  strategy: "",
 };
 const words = (t: string) =>
   t
@@ -95,7 +98,12 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
   }, [f, touched]);
 
   const save = async () => {
-    const body = { name: f.name, selector: selectorOf(f), macRange: f.macFrom || f.macTo ? { from: f.macFrom, to: f.macTo } : null };
+    const body = {
+      name: f.name,
+      selector: selectorOf(f),
+      macRange: f.macFrom || f.macTo ? { from: f.macFrom, to: f.macTo } : null,
+      strategy: f.strategy === "pack" || f.strategy === "spread" ? f.strategy : null,
+    };
     const r = await send(editing ? "PUT" : "POST", editing ? `/api/v1/pools/${encodeURIComponent(f.name)}` : "/api/v1/pools", body);
     if (r.status === 200 || r.status === 201) {
       setSaved(r.body.pool.name);
@@ -136,6 +144,14 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         {field("numaNode", "NUMA node", "w-12")}
         {field("macFrom", "MACs from", "w-36", "02:00:00:00:00:00")}
         {field("macTo", "MACs to", "w-36", "02:00:00:00:ff:ff")}
+        <label className={label}>
+          Placements
+          <select data-testid="pool-strategy" className={input} value={f.strategy} onChange={set("strategy")}>
+            <option value="">fewest jobs (no strategy)</option>
+            <option value="pack">pack: fill the busiest host that fits</option>
+            <option value="spread">spread: take the freest host</option>
+          </select>
+        </label>
         <button type="button" data-testid="pool-save" className={button} onClick={save}>
           {editing ? "Save pool" : "Create pool"}
         </button>

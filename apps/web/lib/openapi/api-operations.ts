@@ -1,10 +1,18 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
 import { AuditPlanRequest } from "../audit-api-schemas.ts";
 import { CreateApiTokenRequest, CreateUserRequest, SetupRequest } from "../auth/identity-api-schemas.ts";
 import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
 import { HostMaintenanceBody, LabelMaintenanceBody, QuarantineBody } from "../maintenance/maintenance-api-schemas.ts";
-import { LabelsBody, PlacementBody, PoolBody, PoolPreviewBody, ReleaseBody, WhatIfBody } from "../placement/placement-api-schemas.ts";
+import {
+  LabelsBody,
+  PlacementBody,
+  PoolBody,
+  PoolPreviewBody,
+  ReleaseBody,
+  ReleaseGroupBody,
+  WhatIfBody,
+} from "../placement/placement-api-schemas.ts";
 import * as R from "./response-schemas.ts";
 
 export type Operation = {
@@ -248,11 +256,15 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: "post",
     route: "/api/v1/assignments/release",
-    summary: "Release a guest's assignments: detach, driver back or kept, MAC/VLAN restored (a plan)",
-    body: ReleaseBody,
+    summary:
+      "Release a guest's assignments: detach, driver back or kept, MAC/VLAN restored (a plan); or a group of guests ({ guests }), all or nothing",
+    body: z.union([ReleaseBody, ReleaseGroupBody]),
     responses: {
-      201: { description: "the release plan", schema: R.ReleaseResponse },
-      200: { description: "dry run: the jobs", schema: R.ReleaseResponse },
+      201: { description: "the release plan (a group: one per guest)", schema: z.union([R.ReleaseResponse, R.GroupReleaseResponse]) },
+      200: {
+        description: "dry run: the jobs (a group: each guest's, and each host's basis)",
+        schema: z.union([R.ReleaseResponse, R.GroupReleaseResponse]),
+      },
       400: e("a field is invalid"),
       404: e("no such host"),
       409: e("a job of the release conflicts, the agent would refuse one (refusals), or the host changed since the dry run (basis)"),

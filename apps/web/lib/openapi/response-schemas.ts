@@ -174,7 +174,12 @@ export const FleetAuditResponse = z.looseObject({ hosts: z.array(z.looseObject({
 
 // scheduling
 const Counts = { ready: z.number().int(), bindable: z.number().int(), creatable: z.number().int(), assigned: z.number().int() };
-const Pool = z.looseObject({ name: z.string(), kind: z.string(), selector: z.looseObject({}) });
+const Pool = z.looseObject({
+  name: z.string(),
+  kind: z.string(),
+  selector: z.looseObject({}),
+  strategy: z.enum(["pack", "spread"]).nullable().optional(),
+});
 export const PoolResponse = z.object({ pool: Pool });
 export const PoolsResponse = z.object({ pools: z.array(Pool) });
 export const PoolCapacityResponse = z.looseObject({
@@ -219,4 +224,8 @@ export const AssignmentEventsResponse = z.object({
   events: z.array(z.looseObject({ action: z.string(), address: z.string(), guest: z.string() })),
 });
 export const ReleaseResponse = z.looseObject({ jobs: z.array(z.looseObject({})), notes: z.array(z.string()) });
+export const GroupReleaseResponse = z.looseObject({
+  bases: z.record(z.string(), z.string()).optional(),
+  releases: z.array(z.looseObject({ hostId: z.string(), guest: z.string(), jobs: z.array(z.looseObject({})), notes: z.array(z.string()) })),
+});
 export const HostLabelsResponse = z.object({ labels: z.record(z.string(), z.string()) });

@@ -24,7 +24,8 @@ import type {
   getPool,
   readPlacementPreview,
   savePlacementPreview,
-  findCandidateHosts,
+  findRankedCandidateHosts,
+  readCandidateVersion,
   findHostIds,
   getHost,
   getPlan,
@@ -34,11 +35,14 @@ import type {
 } from "@vfleet/db";
 import { speaksAtLeast, type Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob, type Refusal } from "../jobs/prepare-jobs.ts";
+import { sharedCandidates } from "./candidate-cache.ts";
+import { InventoryCache } from "./inventory-cache.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
 
 export type SchedulerQueries = {
   loadPlacementHosts: typeof loadPlacementHosts;
-  findCandidateHosts: typeof findCandidateHosts;
+  findRankedCandidateHosts: typeof findRankedCandidateHosts;
+  readCandidateVersion: typeof readCandidateVersion;
   loadPoolSummaries: typeof loadPoolSummaries;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
@@ -128,40 +132,72 @@ function reservationsOf(placement: Placement, request: PlacementRequest): NewRes
   ];
 }
 
-type Candidates = { hosts: PlacementHost[]; narrowed: boolean; others: string[] };
+type Candidates = { hosts: PlacementHost[]; narrowed: boolean; others: string[]; shared: boolean };
 
 /**
  * The hosts worth deciding on: the named host or the guest's host; else the best of the SQL
- * prefilter's candidates (a few of thousands) by their stored per-PF counts, whose rows alone
- * are read (`others`: the rest, in case a reservation took the best between the reads); else
- * (selector the summary cannot judge) every host.
+ * prefilter's candidates (a few of thousands, shared for a moment between concurrent requests
+ * unless `fresh`) by their current per-PF counts, whose rows alone are read (`others`: the rest,
+ * in case a reservation took the best between the reads); else (selector the summary cannot
+ * judge) every host.
  */
-async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest): Promise<Candidates> {
+async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementRequest, fresh = false): Promise<Candidates> {
   const named = request.guest.host ?? request.host;
   let ids: string[] | null =
     named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
   let others: string[] = [];
+  let shared = false;
   if (ids.length === 0) {
-    ids =
+    shared = !fresh;
+    const found =
       named !== undefined
-        ? null
-        : await q.findCandidateHosts(db, {
-            selector: request.pool.selector,
-            count: request.count,
-            numa: request.numa,
-            link: request.link,
-            strategy: request.strategy,
-            spread: request.spread,
-            minPfs: request.minPfs,
-            maxPerPf: request.maxPerPf,
-            hostLabels: request.hostLabels,
-          });
-    // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts).
-    if (ids && ids.length > 1)
-      [ids, others] = splitFirst(rankSummaryHosts(await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids }), request));
-    if (ids?.length === 0) return { hosts: [], narrowed: true, others };
+        ? { ids: null, cut: false }
+        : await sharedCandidates(
+            db,
+            q,
+            {
+              selector: request.pool.selector,
+              count: request.count,
+              numa: request.numa,
+              link: request.link,
+              strategy: request.strategy,
+              spread: request.spread,
+              minPfs: request.minPfs,
+              maxPerPf: request.maxPerPf,
+              hostLabels: request.hostLabels,
+            },
+            fresh,
+          );
+    ids = found.ids;
+    // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts),
+    // equal ones in the order given: by name, or the request's own order when it looks at a few of many.
+    if (ids && ids.length > 1) {
+      const summaries = await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids });
+      const at = new Map(ids.map((id, i) => [id, i]));
+      if (found.cut) summaries.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
+      [ids, others] = splitFirst(rankSummaryHosts(summaries, request));
+    }
+    if (ids?.length === 0) return { hosts: [], narrowed: true, others, shared };
   }
-  return { hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}), narrowed: ids !== null, others };
+  return {
+    hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}),
+    narrowed: ids !== null,
+    others,
+    shared,
+  };
+}
+
+/** Place on the candidates, then on the other candidates; a shared prefilter answer that fits nowhere is asked again fresh. */
+async function decide(db: Db, q: SchedulerQueries, request: PlacementRequest) {
+  // The fleet's MACs only when the request names or allocates MACs: reading them all is the dearest read at fleet scale.
+  let [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), readUsedMacs(db, q, request)]);
+  for (;;) {
+    let placed = placeRequest(candidates.hosts, request, usedMacs);
+    if (!placed.ok && !placed.field && candidates.others.length > 0)
+      placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
+    if (placed.ok || placed.field || !candidates.shared) return { placed, narrowed: candidates.narrowed, usedMacs };
+    candidates = await loadCandidates(db, q, request, true);
+  }
 }
 
 const splitFirst = (ids: string[]): [string[], string[]] => [ids.slice(0, 1), ids.slice(1)];
@@ -192,13 +228,11 @@ const randomSpread = () => Math.floor(Math.random() * 4096);
 async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promise<PlaceOutcome> {
   for (let round = 1; ; round++) {
     const request = { ...input.request, spread: randomSpread() };
-    // The fleet's MACs only when the request names or allocates MACs: reading them all is the dearest read at fleet scale.
-    const [candidates, usedMacs] = await Promise.all([loadCandidates(db, q, request), readUsedMacs(db, q, request)]);
-    let placed = placeRequest(candidates.hosts, request, usedMacs);
-    if (!placed.ok && !placed.field && candidates.others.length > 0)
-      placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
+    const decided = await decide(db, q, request);
+    let placed = decided.placed;
+    const { narrowed, usedMacs } = decided;
     // Nothing fit among the prefiltered hosts: explain with the whole pool, not just them.
-    if (!placed.ok && !placed.field && candidates.narrowed)
+    if (!placed.ok && !placed.field && narrowed)
       placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector), request, usedMacs);
     if (!placed.ok) return refusal(placed);
     const built = await buildPlan(db, q, placed.placement, request);
@@ -328,6 +362,21 @@ async function savePreview(db: Db, q: SchedulerQueries, input: PlaceInput, place
 }
 
 /**
+ * Hosts whose rebuilt inventory a process keeps for the plans' checks (per database client, like
+ * the placement slots): a DGX-2's inventory is seven reads and most of a dry run's time when read
+ * each time, and concurrent placements land on the same few best hosts. A host's current snapshot
+ * hash is read on every use, so a new snapshot is never missed.
+ */
+export const INVENTORIES_PER_PROCESS = 256;
+const inventoryCaches = new WeakMap<Db, InventoryCache>();
+
+export function inventoryCacheOf(db: Db): InventoryCache {
+  let cache = inventoryCaches.get(db);
+  if (!cache) inventoryCaches.set(db, (cache = new InventoryCache(INVENTORIES_PER_PROCESS)));
+  return cache;
+}
+
+/**
  * The one builder of a placement's plan, for dry runs, direct runs and confirms: the guest's
  * define job when it is new, core's jobs in order, each checked against the host's inventory.
  */
@@ -337,7 +386,7 @@ async function buildPlan(
   placement: Placement,
   request: PlacementRequest,
 ): Promise<PlannedGuest | Extract<PlaceOutcome, { kind: "bad-request" | "no-capacity" }>> {
-  const host = await q.getHost(db, placement.hostId);
+  const host = await q.getHost(db, placement.hostId, { cache: inventoryCacheOf(db) });
   if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
   const define: Job | undefined = placement.guest.exists
     ? undefined

@@ -40,6 +40,10 @@ const PoolSelectorSchema = z
       "must select something (vendorId, deviceId, driver, pfNames, addresses, hosts, hostLabels...): an empty selector would take every device",
   }) satisfies z.ZodType<PoolSelector>;
 
+const PlacementStrategy = z.enum(["pack", "spread"], {
+  error: "must be pack (fill the busiest host that fits) or spread (balance the fleet)",
+});
+
 const macNumber = (mac: string) => Number.parseInt(mac.replaceAll(":", ""), 16);
 
 export const PoolBody = z
@@ -54,6 +58,8 @@ export const PoolBody = z
       .refine((r) => macNumber(r.to) - macNumber(r.from) < 1 << 24, { message: "must span at most 16,777,216 addresses", path: ["to"] })
       .nullable()
       .optional(),
+    /** What placements from this pool do when they name no strategy (theirs wins); null or absent: fewest jobs. */
+    strategy: PlacementStrategy.nullable().optional(),
   })
   .strict();
 
@@ -74,9 +80,7 @@ export const PlacementBody = z
     count,
     numa: z.enum(["required", "preferred", "none"], { error: "must be required, preferred or none" }).default("preferred"),
     link: z.enum(["up", "any"], { error: "must be up (ports with carrier only) or any" }).default("up"),
-    strategy: z
-      .enum(["pack", "spread"], { error: "must be pack (fill the busiest host that fits) or spread (balance the fleet)" })
-      .optional(),
+    strategy: PlacementStrategy.optional(),
     minPfs: z.number().int("must be an integer").min(1, "must be at least 1").max(256).optional(),
     maxPerPf: z.number().int("must be an integer").min(1, "must be at least 1").max(2048).optional(),
     replicas: z
@@ -192,5 +196,31 @@ export const ReleaseBody = z
     force: Force,
   })
   .strict();
+
+/** A group's release, all or nothing: every guest's vfleet assignments, on whichever hosts it holds them. */
+export const ReleaseGroupBody = z
+  .object({
+    guests: z
+      .array(DomainName)
+      .min(1, "must name at least one guest")
+      .max(MAX_REPLICAS, `must name at most ${MAX_REPLICAS} guests`)
+      .refine((g) => new Set(g).size === g.length, "must not name a guest twice"),
+    driver: z.enum(["host", "vfio-pci"], { error: "must be host or vfio-pci" }).default("host"),
+    removeVfs: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+    /** The `bases` its dry run returned (host id -> basis): required to queue (or `force`); 409 if any host changed since. */
+    bases: z.record(z.string().min(1).max(64), Basis).optional(),
+    force: Force,
+  })
+  .strict();
+
+/** A release of one guest's functions on one host, or of a group of guests (told apart by the `guests` key). */
+export const ReleasePost = z.unknown().transform((value, ctx): z.infer<typeof ReleaseBody> | z.infer<typeof ReleaseGroupBody> => {
+  const schema = value !== null && typeof value === "object" && "guests" in value ? ReleaseGroupBody : ReleaseBody;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
 
 export const LabelsBody = z.object({ labels: HostLabels }).strict();

@@ -7,9 +7,26 @@ import { badRequest } from "../parse-json-body.ts";
 import type { PlacementBody } from "./placement-api-schemas.ts";
 import { confirmPlacement, placeAndReserve, type ConfirmOutcome, type PlaceOutcome, type PlannedGuest } from "./place-and-reserve.ts";
 
-function toPlacementRequest(body: PlacementBody, pool: PoolView): PlacementRequest {
+export function toPlacementRequest(body: PlacementBody, pool: PoolView): PlacementRequest {
   const { count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk } = body;
-  return { pool, count, numa, link, strategy, minPfs, maxPerPf, host, hostLabels, guest, macs, allocateMacs, vlan, trust, spoofchk };
+  // The request's strategy, else the pool's default (kept with a preview as resolved here).
+  return {
+    pool,
+    count,
+    numa,
+    link,
+    strategy: strategy ?? pool.strategy ?? undefined,
+    minPfs,
+    maxPerPf,
+    host,
+    hostLabels,
+    guest,
+    macs,
+    allocateMacs,
+    vlan,
+    trust,
+    spoofchk,
+  };
 }
 
 const groupOf = (body: PlacementBody) =>

@@ -29,6 +29,8 @@ export interface Pool {
   selector: PoolSelector;
   /** Pool-wide MAC range for allocated VF MACs (inclusive). */
   macRange?: { from: string; to: string } | null;
+  /** The pool's default strategy for placements that name none: pack (fill the busiest host) or spread (the freest). */
+  strategy?: "pack" | "spread" | null;
 }
 
 /** Who holds a function: a guest in libvirt, a vfleet reservation, or a vfleet assignment. */

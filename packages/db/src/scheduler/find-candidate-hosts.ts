@@ -22,6 +22,14 @@ export type CandidateQuery = WhatIfRequest & {
  * unless the selector names single PFs or the request caps VFs per PF: then PfCapacity.
  */
 export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<string[] | null> {
+  return (await findRankedCandidateHosts(db, q))?.map((c) => c.hostId) ?? null;
+}
+
+/** A candidate with what ordered it (the strategy's free VFs, then VFs to bind, then VFs to create): equal keys are equally good. */
+export type RankedCandidate = { hostId: string; key: [number, number, number] };
+
+/** findCandidateHosts with each host's order key, so a caller may order equally good hosts its own way. */
+export async function findRankedCandidateHosts(db: Db, q: CandidateQuery): Promise<RankedCandidate[] | null> {
   if (q.selector.kind === "device") return null;
   // Only the scopes the policy can use: per NUMA node, per host, or both (preferred).
   const scopes =
@@ -41,22 +49,24 @@ export async function findCandidateHosts(db: Db, q: CandidateQuery): Promise<str
         (LEAST(${cap}::int, c.ready + c.bindable + c.creatable) > 0)::int AS pfs
       FROM "PfCapacity" c JOIN "Host" h ON h.id = c."hostId" WHERE h.online AND h."maintenanceAt" IS NULL AND (${anyLink}::boolean OR c."portState" IS DISTINCT FROM 'down')
         AND ${poolSummaryFilter(q.selector, q.hostLabels)}`;
-  const found = await db.$queryRaw<{ hostId: string }[]>`
+  const found = await db.$queryRaw<{ hostId: string; k1: number; k2: number; k3: number }[]>`
     WITH given AS (${rows}), scope AS (
       SELECT "hostId", sum(avail) AS avail, sum(pfs) AS pfs, sum(ready) AS ready, sum(bindable) AS bindable
       FROM given ${scopes}
     )
-    SELECT "hostId" FROM scope
+    SELECT "hostId", ${strategyKey(q.strategy)}::float8 AS k1, min(GREATEST(0, ${q.count} - ready))::float8 AS k2,
+      min(GREATEST(0, ${q.count} - ready - bindable))::float8 AS k3
+    FROM scope
     WHERE avail >= ${q.count} AND pfs >= ${q.minPfs ?? 1}
     GROUP BY "hostId"
-    ORDER BY ${strategyOrder(q.strategy)} min(GREATEST(0, ${q.count} - ready)), min(GREATEST(0, ${q.count} - ready - bindable)), ${q.spread ? Prisma.sql`md5("hostId" || ${String(q.spread)}),` : Prisma.empty} "hostId"
+    ORDER BY k1, k2, k3, ${q.spread ? Prisma.sql`md5("hostId" || ${String(q.spread)}),` : Prisma.empty} "hostId"
     LIMIT ${q.limit ?? 8}`;
-  return found.map((r) => r.hostId);
+  return found.map((r) => ({ hostId: r.hostId, key: [r.k1, r.k2, r.k3] }));
 }
 
-/** Pack takes the candidates with the fewest free VFs first, spread those with the most; else by jobs alone. */
-function strategyOrder(strategy: PlacementStrategy | undefined): Prisma.Sql {
-  if (strategy === "pack") return Prisma.sql`max(avail) ASC,`;
-  if (strategy === "spread") return Prisma.sql`max(avail) DESC,`;
-  return Prisma.empty;
+/** Pack takes the candidates with the fewest free VFs first, spread those with the most; else by jobs alone (a key of 0). */
+function strategyKey(strategy: PlacementStrategy | undefined): Prisma.Sql {
+  if (strategy === "pack") return Prisma.sql`max(avail)`;
+  if (strategy === "spread") return Prisma.sql`-max(avail)`;
+  return Prisma.sql`0`;
 }

@@ -15,8 +15,9 @@ export { setDeviceQuarantine, listDeviceQuarantines, type DeviceQuarantineView, 
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
 export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";
-export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
+export { findCandidateHosts, findRankedCandidateHosts, type CandidateQuery, type RankedCandidate } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
+export { readCandidateVersion } from "./read-candidate-version.ts";
 export { loadPoolSummaries } from "./load-pool-summaries.ts";
 export {
   savePlacementPreview,

@@ -10,6 +10,7 @@ type PoolRow = {
   selector: unknown;
   macFrom: string | null;
   macTo: string | null;
+  strategy: string | null;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -20,6 +21,7 @@ export const toPoolView = (r: PoolRow): PoolView => ({
   kind: r.kind === "device" ? "device" : "vf",
   selector: r.selector as PoolSelector,
   macRange: r.macFrom && r.macTo ? { from: r.macFrom, to: r.macTo } : null,
+  strategy: r.strategy === "pack" || r.strategy === "spread" ? r.strategy : null,
   createdBy: r.createdBy,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
@@ -35,6 +37,7 @@ export async function savePool(
     selector: p.pool.selector as Prisma.InputJsonValue,
     macFrom: p.pool.macRange?.from ?? null,
     macTo: p.pool.macRange?.to ?? null,
+    strategy: p.pool.strategy ?? null,
   };
   try {
     const row = p.create

@@ -31,6 +31,7 @@ export default async function EditPoolPage({ params }: { params: Promise<{ name:
       .join(" "),
     numaNode: s.numaNode?.toString() ?? "",
     macFrom: pool.macRange?.from ?? "",
+    strategy: pool.strategy ?? "",
     macTo: pool.macRange?.to ?? "",
   };
   return (
