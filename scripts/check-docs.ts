@@ -66,7 +66,7 @@ function commandsOf(markdown: string): string[] {
       continue;
     }
     if (inShell) {
-      const text = pending + line.replace(/\s+#\s.*$/, "").trim();
+      const text = pending + line.replace(/(^|\s+)#\s.*$/, "").trim();
       if (text.endsWith("\\")) pending = `${text.slice(0, -1)} `;
       else {
         pending = "";

@@ -11,7 +11,7 @@ import type { HostMaintenanceBody, LabelMaintenanceBody } from "./maintenance-ap
 type Ok<T> = Extract<T, { ok: true }>;
 
 /** What maintenance does with one plan's reservations: kept, released (its queued jobs cancelled), or kept because a job of it already runs. */
-export type ReservationOutcome = HeldReservation & { action: "kept" | "released" | "kept-running" };
+type ReservationOutcome = HeldReservation & { action: "kept" | "released" | "kept-running" };
 
 const reservationOutcomes = (held: HeldReservation[], choice: "keep" | "release"): ReservationOutcome[] =>
   held.map((r) => ({ ...r, action: choice === "keep" ? "kept" : r.queuedJobId ? "released" : "kept-running" }));

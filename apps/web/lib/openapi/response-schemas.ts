@@ -58,7 +58,7 @@ export const HostMaintenanceResponse = z.looseObject({
 });
 export const LabelMaintenanceResponse = z.looseObject({ enabled: z.boolean(), hosts: z.array(z.looseObject({ name: z.string() })) });
 
-export const HostSummary = z.object({
+const HostSummary = z.object({
   id: z.string(),
   name: z.string(),
   hostname: z.string(),

@@ -14,8 +14,8 @@ import type { CandidateQuery, Db, RankedCandidate, findRankedCandidateHosts, rea
  * requests then spread over many alike hosts instead of all reaching for the same one.
  */
 export const CANDIDATES_TTL_MS = 2000;
-export const CANDIDATES_KEPT = 128;
-export const CANDIDATES_PER_REQUEST = 8;
+const CANDIDATES_KEPT = 128;
+const CANDIDATES_PER_REQUEST = 8;
 
 type Entry = { at: number; version: string; ranked: Promise<RankedCandidate[] | null> };
 const caches = new WeakMap<Db, Map<string, Entry>>();

@@ -13,13 +13,6 @@ export const PLACEMENTS_PER_PROCESS = 8;
 
 const queues = new WeakMap<Db, { running: number; waiting: (() => void)[]; limit: number }>();
 
-/** Change one client's limit (the placement benchmark compares limits on the same fleet). */
-export function setPlacementSlots(db: Db, limit: number): void {
-  const q = queues.get(db);
-  if (q) q.limit = limit;
-  else queues.set(db, { running: 0, waiting: [], limit });
-}
-
 export async function withPlacementSlot<T>(db: Db, run: () => Promise<T>): Promise<T> {
   let q = queues.get(db);
   if (!q) queues.set(db, (q = { running: 0, waiting: [], limit: PLACEMENTS_PER_PROCESS }));
