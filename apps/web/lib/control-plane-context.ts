@@ -32,6 +32,7 @@ import type {
   getPool,
   listAssignmentEvents,
   listAssignments,
+  adoptAssignments,
   listPools,
   listUsedMacs,
   loadPlacementHosts,
@@ -47,6 +48,7 @@ import type {
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
+import type { deleteUser, updateUser } from "../server/auth/manage-users.ts";
 import type { FleetEvents } from "./fleet-events.ts";
 
 /**
@@ -90,6 +92,7 @@ export interface DbQueries {
   setHostLabels: typeof setHostLabels;
   getHostLabels: typeof getHostLabels;
   listAssignments: typeof listAssignments;
+  adoptAssignments: typeof adoptAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
   // capacity charts (issue 13)
   getHostLiveness: typeof getHostLiveness;
@@ -119,6 +122,8 @@ export interface ControlPlaneContext {
   identity: {
     createUser: typeof createUser;
     listUsers: typeof listUsers;
+    updateUser: typeof updateUser;
+    deleteUser: typeof deleteUser;
     createApiToken: typeof createApiToken;
     listApiTokens: typeof listApiTokens;
     revokeApiToken: typeof revokeApiToken;

@@ -56,13 +56,14 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   "/assignments": { GET: "viewer" },
   "/api/v1/pools": { GET: "viewer", POST: "operator" },
   "/api/v1/pools/preview": { POST: "viewer" },
-  "/api/v1/pools/[name]": { GET: "viewer", PUT: "operator" },
+  "/api/v1/pools/[name]": { GET: "viewer", PUT: "operator", DELETE: "operator" },
   "/api/v1/pools/[name]/capacity": { GET: "viewer" },
   "/api/v1/placements": { POST: "operator" },
   "/api/v1/placements/what-if": { POST: "viewer" },
   "/api/v1/assignments": { GET: "viewer" },
   "/api/v1/assignments/history": { GET: "viewer" },
   "/api/v1/assignments/release": { POST: "operator" },
+  "/api/v1/assignments/adopt": { POST: "operator" },
   "/api/v1/hosts/[hostId]/labels": { GET: "viewer", PUT: "operator" },
   // installing agents over SSH (issue 12; the custom server serves the API): root on every hypervisor
   "/install": { GET: "admin" },
@@ -77,6 +78,7 @@ export const ACCESS_RULES: Record<string, Partial<Record<Method, Access>>> = {
   // identity
   "/api/v1/me": { GET: "viewer" },
   "/api/v1/users": { GET: "admin", POST: "admin" },
+  "/api/v1/users/[userId]": { PATCH: "admin", DELETE: "admin" },
   "/api/v1/users/[userId]/sessions": { DELETE: "admin" },
   "/api/v1/tokens": { GET: "admin", POST: "admin" },
   "/api/v1/tokens/[tokenId]": { DELETE: "admin" },

@@ -193,4 +193,15 @@ export const ReleaseBody = z
   })
   .strict();
 
+/** Adopt a guest's VFs attached outside vfleet, as they are (nothing on the host changes). */
+export const AdoptBody = z
+  .object({
+    hostId: z.string({ error: "is required" }).min(1).max(64),
+    guest: DomainName,
+    /** The basis the drift list was read with (GET /api/v1/assignments): refused (409) if the host changed since. */
+    basis: Basis.optional(),
+    force: Force,
+  })
+  .strict();
+
 export const LabelsBody = z.object({ labels: HostLabels }).strict();

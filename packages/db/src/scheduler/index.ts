@@ -6,6 +6,7 @@ export { setHostLabels, getHostLabels } from "./set-host-labels.ts";
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
 export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";
+export { adoptAssignments, type AdoptResult, type AdoptedVf } from "./adopt-assignments.ts";
 export { findCandidateHosts, type CandidateQuery } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { loadPoolSummaries } from "./load-pool-summaries.ts";
