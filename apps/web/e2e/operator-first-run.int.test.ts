@@ -284,6 +284,39 @@ it("opens the PCI table on what can be passed through, the rest one click away",
   ).toContain("a PCI bridge");
 });
 
+it(
+  "gives the API reference an index, a search and a curl example per operation, folded to one line each",
+  { timeout: 120_000 },
+  async () => {
+    await page.goto(`${stack.plane.url}/api-docs`);
+    const operations = page.getByTestId("api-operation");
+    const total = await operations.count();
+    expect(total).toBeGreaterThan(40);
+    // Folded: the whole reference is a few screens, not 13,600 px.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(4500);
+    const groups = await page.getByTestId("api-index-link").allTextContents();
+    expect(groups).toEqual(expect.arrayContaining(["hosts", "pools", "assignments", "users"]));
+    await page
+      .getByTestId("api-index-link")
+      .filter({ hasText: /^pools$/ })
+      .click();
+    await page.waitForURL(/#group-pools$/);
+    await page.getByTestId("api-search").fill("release");
+    await expect.poll(() => operations.count()).toBeLessThan(total);
+    const release = operations.filter({ hasText: "/api/v1/assignments/release" });
+    await release.locator("summary").click();
+    expect(await release.getByTestId("api-curl").textContent()).toBe(
+      [
+        `curl -sS -X POST "$VFLEET_URL/api/v1/assignments/release"`,
+        `  -H "Authorization: Bearer $VFLEET_TOKEN"`,
+        `  -H 'Content-Type: application/json'`,
+        `  -d '{"hostId":"<hostId>","guest":"<guest>","dryRun":true}'`,
+      ].join(" \\\n"),
+    );
+    await page.screenshot({ path: join(RESULTS, "api-docs.png"), fullPage: true });
+  },
+);
+
 it("says an online host's inventory is current and flags it stale once the agent is gone", { timeout: 120_000 }, async () => {
   await page.goto(`${stack.plane.url}/hosts/${hostId}`);
   const age = page.getByTestId("scan-age");

@@ -29,18 +29,11 @@ export default async function AdminPage() {
           <table className="mb-4 text-left text-sm">
             <thead className="text-xs text-slate-500">
               <tr>
-                <th scope="col" className={cell}>
-                  User
-                </th>
-                <th scope="col" className={cell}>
-                  Role
-                </th>
-                <th scope="col" className={cell}>
-                  Created
-                </th>
-                <th scope="col" className={cell}>
-                  Actions
-                </th>
+                {["User", "Role", "Created", "Actions"].map((h) => (
+                  <th key={h} scope="col" className={cell}>
+                    {h}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
