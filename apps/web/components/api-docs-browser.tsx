@@ -50,7 +50,7 @@ export function ApiDocsBrowser({ operations }: { operations: ApiOperationView[] 
         <ul className="flex flex-wrap gap-x-3 gap-y-1 lg:block lg:space-y-1">
           {groups.map((g) => (
             <li key={g}>
-              <a className="text-sky-700 hover:underline" href={`#group-${g}`} data-testid="api-index-link">
+              <a className="text-sky-700 underline" href={`#group-${g}`} data-testid="api-index-link">
                 {g}
               </a>{" "}
               <span className="text-slate-500">({shown.filter((o) => o.group === g).length})</span>

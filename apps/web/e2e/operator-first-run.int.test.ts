@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildGuestDomainXml, whyNotAssignable } from "@vfleet/core";
 import { assertLibvirtReachable, createVirsh } from "@vfleet/agent/libvirt";
+import { createSimulatedHostIO } from "@vfleet/agent/host-io/simulated";
 import type { Fleet } from "@vfleet/simulator/fleet";
 import { apiClient, previewAndConfirm, waitFor } from "../test/jobs-helpers.ts";
 import { launchChromium } from "../test/launch-chromium.ts";
@@ -232,6 +233,9 @@ it(
     await virsh.defineDomain(
       buildGuestDomainXml({ name: outsider, vcpus: 1, memoryMiB: 256, machine: "q35", hostdevs: vfs.map((address) => ({ address })) }),
     );
+    // A simulated host reads its guests from its tree: copy libvirt's definition in, as the agent
+    // does after its own guest jobs (a real host's scan asks libvirt itself).
+    await createSimulatedHostIO(fleet.hosts[0]!.root).syncGuest(outsider);
     await waitFor(
       "the outsider's VFs in the stored inventory",
       async () => ((await stack.db.guestHostdev.count({ where: { hostId, guestName: outsider } })) === 2 ? true : undefined),
@@ -304,7 +308,7 @@ it(
     await page.getByTestId("api-search").fill("release");
     await expect.poll(() => operations.count()).toBeLessThan(total);
     const release = operations.filter({ hasText: "/api/v1/assignments/release" });
-    await release.locator("summary").click();
+    await release.locator("summary").first().click();
     expect(await release.getByTestId("api-curl").textContent()).toBe(
       [
         `curl -sS -X POST "$VFLEET_URL/api/v1/assignments/release"`,
