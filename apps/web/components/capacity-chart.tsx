@@ -20,7 +20,13 @@ const SERIES = [
 
 const tick = (at: string, spanHours: number) => {
   const iso = new Date(at).toISOString();
-  return spanHours <= 24 ? iso.slice(11, 16) : spanHours <= 24 * 7 ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h` : iso.slice(5, 10);
+  return spanHours <= 1
+    ? iso.slice(11, 19)
+    : spanHours <= 24
+      ? iso.slice(11, 16)
+      : spanHours <= 24 * 7
+        ? `${iso.slice(5, 10)} ${iso.slice(11, 13)}h`
+        : iso.slice(5, 10);
 };
 
 /**

@@ -17,13 +17,22 @@ const COLUMNS = [
  * A capacity history as a chart and, for screen readers and for copying figures, the same points
  * as a table (only the rows where something changed, so a quiet month is a few lines).
  */
-export function CapacityHistoryView({ history, hours, basePath }: { history: CapacityHistory; hours: number; basePath: string }) {
+export function CapacityHistoryView({ history, basePath }: { history: CapacityHistory; basePath: string }) {
+  const hours = history.sinceFirstReport ? null : history.hours;
   const points = history.points.map((p) => ({ ...p, at: p.at.toISOString() }));
   const changed = points.filter((p, i) => i === 0 || COLUMNS.some(([k]) => p[k] !== points[i - 1]![k]));
   const last = points[points.length - 1]!;
   return (
     <section className="space-y-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="capacity-history">
       <div className="flex flex-wrap items-center gap-3 text-xs">
+        <Link
+          href={basePath}
+          aria-current={hours === null ? "page" : undefined}
+          className={hours === null ? "font-semibold" : "text-sky-700 hover:underline"}
+          data-testid="range-auto"
+        >
+          {history.hours < 24 ? "Since the first report" : "Last 24 hours"}
+        </Link>
         <span className="text-slate-500">Last</span>
         {HISTORY_RANGES.map((r) => (
           <Link
@@ -36,12 +45,13 @@ export function CapacityHistoryView({ history, hours, basePath }: { history: Cap
             {r.label}
           </Link>
         ))}
-        <span className="ml-auto text-slate-500">
-          {history.from.toISOString().slice(0, 16).replace("T", " ")} to {history.to.toISOString().slice(0, 16).replace("T", " ")} UTC
+        <span className="ml-auto text-slate-500" data-testid="capacity-window">
+          <time dateTime={history.from.toISOString()}>{history.from.toISOString().slice(0, 16).replace("T", " ")}</time> to{" "}
+          <time dateTime={history.to.toISOString()}>{history.to.toISOString().slice(0, 16).replace("T", " ")}</time> UTC
         </span>
       </div>
       <figure>
-        <CapacityChart points={points} spanHours={hours} />
+        <CapacityChart points={points} spanHours={history.hours} />
         <figcaption className="mt-1 text-xs text-slate-600" data-testid="capacity-now">
           Now: {last.created} VFs ({last.assigned} assigned, {last.ready} ready, {last.needsBind} needs bind) and {last.devices} passthrough
           devices ({last.devicesReady} ready, {last.devicesAssigned} assigned). Each point is the state at its time; the table lists the

@@ -19,6 +19,8 @@ export interface DeviceRow {
   vfOf: string | null;
   /** An operator quarantined it (or its PF): placement never gives it. */
   quarantined?: boolean;
+  /** Why this function can never be passed through (a bridge, a PF with VFs), or null when it can. */
+  notAssignable: string | null;
 }
 
 const SORT = {
@@ -34,16 +36,20 @@ const SORT = {
 
 /**
  * Every PCI function of the host (as Proxmox's and oVirt's host device views list them), filterable
- * by any column's text. VFs are folded away by default: a DGX-2 has 160 of them, shown in the grid.
+ * by any column's text. It opens on what can be passed through: bridges and PFs with VFs (which
+ * vfio-pci must never take) are folded away, as are VFs (a DGX-2 has 160 of them, shown in the
+ * grid); a filter searches them all.
  */
 export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
   const [filter, setFilter] = useState("");
   const [showVfs, setShowVfs] = useState(false);
+  const [showAll, setShowAll] = useState(false);
   const shown = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
     return rows.filter(
       (r) =>
         (showVfs || !r.vfOf || words.length > 0) &&
+        (showAll || !r.notAssignable || words.length > 0) &&
         words.every((w) =>
           [
             r.address,
@@ -59,8 +65,9 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
           ].some((f) => f.toLowerCase().includes(w)),
         ),
     );
-  }, [rows, filter, showVfs]);
+  }, [rows, filter, showVfs, showAll]);
   const vfCount = rows.filter((r) => r.vfOf).length;
+  const otherCount = rows.filter((r) => r.notAssignable).length;
   const sorted = useSortedRows("device", shown, SORT);
   const th = "py-1 font-medium";
   return (
@@ -82,8 +89,14 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
             show the {vfCount} VFs
           </label>
         )}
+        {otherCount > 0 && (
+          <label className="flex items-center gap-1">
+            <input type="checkbox" data-testid="device-show-all" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+            show the {otherCount} that cannot be passed through (bridges, PFs with VFs)
+          </label>
+        )}
         <span className="text-slate-500" data-testid="device-count">
-          {shown.length} of {rows.length} functions
+          {shown.length} of {rows.length} functions{!showAll && filter === "" ? " (passthrough-capable only)" : ""}
         </span>
       </div>
       <div className="relative overflow-x-auto">
@@ -116,6 +129,11 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
                   {r.product} <span className="font-mono text-[11px] text-slate-500">[{r.ids}]</span>
                   {r.subsystem && <div className="text-[11px] text-slate-500">{r.subsystem}</div>}
                   {r.vfOf && <div className="text-[11px] text-slate-500">{r.vfOf}</div>}
+                  {r.notAssignable && (
+                    <div className="text-[11px] text-slate-500" data-testid="device-not-assignable">
+                      not for passthrough: {r.notAssignable.replace(/^\S+ is /, "")}
+                    </div>
+                  )}
                 </td>
                 <td className="py-1 text-slate-600">{r.className}</td>
                 <td className="py-1 font-mono text-xs">{r.driver ?? "none"}</td>

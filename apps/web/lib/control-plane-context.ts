@@ -33,6 +33,7 @@ import type {
   getPool,
   listAssignmentEvents,
   listAssignments,
+  adoptAssignments,
   listPools,
   listUsedMacs,
   loadPlacementHosts,
@@ -54,6 +55,7 @@ import type {
 } from "@vfleet/db";
 import type { createUser } from "../server/auth/create-user.ts";
 import type { listUsers } from "../server/auth/list-users.ts";
+import type { deleteUser, updateUser } from "../server/auth/manage-users.ts";
 import type { FleetEvents } from "./fleet-events.ts";
 
 /**
@@ -106,6 +108,7 @@ export interface DbQueries {
   setDeviceQuarantine: typeof setDeviceQuarantine;
   listDeviceQuarantines: typeof listDeviceQuarantines;
   listAssignments: typeof listAssignments;
+  adoptAssignments: typeof adoptAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;
   // capacity charts
   getHostLiveness: typeof getHostLiveness;
@@ -135,6 +138,8 @@ export interface ControlPlaneContext {
   identity: {
     createUser: typeof createUser;
     listUsers: typeof listUsers;
+    updateUser: typeof updateUser;
+    deleteUser: typeof deleteUser;
     createApiToken: typeof createApiToken;
     listApiTokens: typeof listApiTokens;
     revokeApiToken: typeof revokeApiToken;

@@ -39,6 +39,7 @@ import {
   getPool,
   listAssignmentEvents,
   listAssignments,
+  adoptAssignments,
   listPools,
   listUsedMacs,
   loadPlacementHosts,
@@ -71,6 +72,7 @@ import { createUser } from "./auth/create-user.ts";
 import { createHttpAccess } from "./auth/http-access.ts";
 import { identityStillValid } from "./auth/resolve-identity.ts";
 import { listUsers } from "./auth/list-users.ts";
+import { deleteUser, updateUser } from "./auth/manage-users.ts";
 import { createRateLimits, type RateLimitOptions } from "./auth/rate-limits.ts";
 import { setSecurityHeaders } from "./auth/security-headers.ts";
 import { JobDispatcher, PROCESS_DEAD_AFTER_MS } from "./job-dispatcher.ts";
@@ -352,6 +354,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       setDeviceQuarantine,
       listDeviceQuarantines,
       listAssignments,
+      adoptAssignments,
       listAssignmentEvents,
       getHostLiveness,
       readCapacityHistory,
@@ -361,7 +364,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       renewIdempotencyClaim,
     },
     jobs: { kick: (hostId) => jobs.kick(hostId) },
-    identity: { createUser, listUsers, createApiToken, listApiTokens, revokeApiToken },
+    identity: { createUser, listUsers, updateUser, deleteUser, createApiToken, listApiTokens, revokeApiToken },
     agents: {
       async revokeHost(hostId) {
         const { revoked } = await revokeAgentCredentials(db, hostId);

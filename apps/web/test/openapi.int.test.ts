@@ -37,7 +37,7 @@ afterAll(async () => {
 
 /** Call the API and check the answer against the document's schema for its path, method and status. */
 async function call(
-  method: "get" | "post" | "put" | "delete",
+  method: "get" | "post" | "put" | "patch" | "delete",
   path: string,
   template: string,
   token: string | null,
@@ -83,6 +83,14 @@ describe("the OpenAPI document", () => {
     const users = await call("get", "/api/v1/users", T("/api/v1/users"), admin);
     await call("delete", `/api/v1/users/${users.body.users[0].id}/sessions`, T("/api/v1/users/{userId}/sessions"), admin);
     await call("delete", "/api/v1/users/nope/sessions", T("/api/v1/users/{userId}/sessions"), admin);
+    const [setupAdmin, uma] = users.body.users as { id: string }[];
+    await call("patch", `/api/v1/users/${uma!.id}`, T("/api/v1/users/{userId}"), admin, { role: "operator", password: TEST_PASSWORD });
+    await call("patch", `/api/v1/users/${uma!.id}`, T("/api/v1/users/{userId}"), admin, {});
+    await call("patch", `/api/v1/users/${setupAdmin!.id}`, T("/api/v1/users/{userId}"), admin, { role: "viewer" });
+    await call("patch", "/api/v1/users/nope", T("/api/v1/users/{userId}"), admin, { role: "viewer" });
+    await call("delete", `/api/v1/users/${setupAdmin!.id}`, T("/api/v1/users/{userId}"), admin);
+    await call("delete", `/api/v1/users/${uma!.id}`, T("/api/v1/users/{userId}"), admin);
+    await call("delete", "/api/v1/users/nope", T("/api/v1/users/{userId}"), admin);
     const token = await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "doc", role: "viewer", ttlSec: 600 });
     await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "doc", role: "viewer" });
     await call("post", "/api/v1/tokens", T("/api/v1/tokens"), admin, { name: "", role: "viewer" });
@@ -178,6 +186,9 @@ describe("the OpenAPI document", () => {
     await call("put", "/api/v1/pools/nope", T("/api/v1/pools/{name}"), operator, { ...cx5, name: "nope" });
     await call("get", "/api/v1/pools/cx5/capacity", T("/api/v1/pools/{name}/capacity"), viewer);
     await call("get", "/api/v1/pools/nope/capacity", T("/api/v1/pools/{name}/capacity"), viewer);
+    await call("post", "/api/v1/pools", T("/api/v1/pools"), operator, { ...cx5, name: "spare" });
+    await call("delete", "/api/v1/pools/spare", T("/api/v1/pools/{name}"), operator);
+    await call("delete", "/api/v1/pools/spare", T("/api/v1/pools/{name}"), operator);
     await call("post", "/api/v1/placements/what-if", T("/api/v1/placements/what-if"), viewer, { pool: "cx5", count: 16 });
     await call("post", "/api/v1/placements/what-if", T("/api/v1/placements/what-if"), viewer, { pool: "cx5", count: -1 });
     await call("post", "/api/v1/placements", T("/api/v1/placements"), operator, {
@@ -202,6 +213,13 @@ describe("the OpenAPI document", () => {
       dryRun: true,
     });
     await call("post", "/api/v1/assignments/release", T("/api/v1/assignments/release"), operator, { hostId, guest: "bad guest!" });
+    await call("post", "/api/v1/assignments/adopt", T("/api/v1/assignments/adopt"), operator, { hostId, guest: "dgx-guest" });
+    await call("post", "/api/v1/assignments/adopt", T("/api/v1/assignments/adopt"), operator, {
+      hostId: "nope",
+      guest: "dgx-guest",
+      force: true,
+    });
+    await call("post", "/api/v1/assignments/adopt", T("/api/v1/assignments/adopt"), operator, { hostId, guest: "dgx-guest", basis: "x.y" });
     await call("get", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), viewer);
     await call("get", "/api/v1/hosts/nope/labels", T("/api/v1/hosts/{hostId}/labels"), viewer);
     await call("put", `/api/v1/hosts/${hostId}/labels`, T("/api/v1/hosts/{hostId}/labels"), operator, { labels: { rack: "r12" } });

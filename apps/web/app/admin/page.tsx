@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import { ActionButton } from "@/components/admin/action-button.tsx";
 import { ApiForm } from "@/components/admin/api-form.tsx";
+import { TokenExpiry, TOKEN_LIFETIMES } from "@/components/admin/token-expiry.tsx";
+import { UserActions } from "@/components/admin/user-actions.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatTime } from "@/lib/format.ts";
+import { RelativeTime } from "@/components/relative-time.tsx";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +18,7 @@ export const metadata: Metadata = { title: "Admin" };
 
 /** Admin only (access rule): users, API tokens, enrollment tokens, agent credentials. */
 export default async function AdminPage() {
-  await requirePageAccess("admin");
+  const me = await requirePageAccess("admin");
   const { db, queries, identity } = getControlPlaneContext();
   const [users, tokens, hosts] = await Promise.all([identity.listUsers(db), identity.listApiTokens(db), queries.listHosts(db)]);
   return (
@@ -23,24 +26,37 @@ export default async function AdminPage() {
       <h1 className="text-lg font-semibold">Admin</h1>
       <Section title="Users" testId="admin-users">
         <div className="relative overflow-x-auto">
-          <table className="mb-4 text-left">
+          <table className="mb-4 text-left text-sm">
+            <thead className="text-xs text-slate-500">
+              <tr>
+                {["User", "Role", "Created", "Actions"].map((h) => (
+                  <th key={h} scope="col" className={cell}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
             <tbody>
-              {users.map((u) => (
-                <tr key={u.id} data-testid="user-row">
-                  <td className={cell}>{u.username}</td>
-                  <td className={cell}>{u.role}</td>
-                  <td className={cell}>{formatTime(u.createdAt)}</td>
-                  <td className={cell}>
-                    <ActionButton
-                      path={`/api/v1/users/${u.id}/sessions`}
-                      method="DELETE"
-                      label="Sign out everywhere"
-                      confirmText={`End every session of ${u.username}?`}
-                      testId="revoke-sessions"
-                    />
-                  </td>
-                </tr>
-              ))}
+              {users.map((u) => {
+                const isSelf = me.kind === "user" && me.id === u.id;
+                return (
+                  <tr key={u.id} data-testid="user-row" data-username={u.username}>
+                    <td className={cell}>
+                      {u.username}
+                      {isSelf && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+                    </td>
+                    <td className={cell} data-testid="user-role">
+                      {u.role}
+                    </td>
+                    <td className={cell}>
+                      <RelativeTime value={u.createdAt.toISOString()} />
+                    </td>
+                    <td className={cell}>
+                      <UserActions user={u} isSelf={isSelf} />
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
@@ -77,7 +93,9 @@ export default async function AdminPage() {
                     {formatTime(t.createdAt)} by {t.createdBy}
                   </td>
                   <td className={cell}>{t.lastUsedAt ? formatTime(t.lastUsedAt) : "never"}</td>
-                  <td className={cell}>{t.expiresAt ? formatTime(t.expiresAt) : "never"}</td>
+                  <td className={cell} data-testid="token-expiry">
+                    <TokenExpiry expiresAt={t.expiresAt?.toISOString() ?? null} />
+                  </td>
                   <td className={cell}>
                     {t.revokedAt ? (
                       `revoked ${formatTime(t.revokedAt)}`
@@ -103,7 +121,7 @@ export default async function AdminPage() {
           fields={[
             { name: "name", label: "Name" },
             { name: "role", label: "Role", options: ROLES },
-            { name: "ttlSec", label: "Expires after (seconds, empty: never)", type: "number" },
+            { name: "ttlSec", label: "Expires", type: "number", options: TOKEN_LIFETIMES },
           ]}
         />
       </Section>

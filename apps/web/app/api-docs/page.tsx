@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
-import { Section } from "@/components/section.tsx";
+import { ApiDocsBrowser, type ApiOperationView } from "@/components/api-docs-browser.tsx";
 import { buildOpenApiDocument } from "@/lib/openapi/build-openapi-document.ts";
+import { curlExample } from "@/lib/openapi/example-from-schema.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 type Op = {
   summary: string;
   "x-vfleet-role": string;
   parameters?: { name: string; in: string; description?: string }[];
-  requestBody?: { content: Record<string, { schema: unknown }> };
+  requestBody?: { content: Record<string, { schema: object }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 };
-
-const pre = "mt-1 max-h-80 overflow-auto rounded bg-slate-900 p-3 font-mono text-[11px] leading-snug text-slate-100";
 
 export const metadata: Metadata = { title: "API" };
 
@@ -19,6 +18,27 @@ export const metadata: Metadata = { title: "API" };
 export default async function ApiDocsPage() {
   await requirePageAccess("public");
   const doc = buildOpenApiDocument();
+  const operations: ApiOperationView[] = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods as Record<string, Op>).map(([method, op]) => {
+      const body = op.requestBody?.content["application/json"]?.schema;
+      return {
+        id: `${method}-${path.replace(/[^A-Za-z0-9]+/g, "-")}`.replace(/-+$/, ""),
+        method,
+        path,
+        group: path.split("/")[3] ?? "other",
+        summary: op.summary,
+        role: op["x-vfleet-role"],
+        parameters: op.parameters?.map((p) => `${p.name} (${p.in}${p.description ? `: ${p.description}` : ""})`).join(", ") ?? null,
+        body: body ? JSON.stringify(body, null, 2) : null,
+        responses: Object.entries(op.responses).map(([status, r]) => ({
+          status,
+          description: r.description,
+          schema: r.content ? JSON.stringify(Object.values(r.content)[0]!.schema, null, 2) : null,
+        })),
+        curl: curlExample(method, path, body, op["x-vfleet-role"] === "public"),
+      };
+    }),
+  );
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-lg font-semibold">vfleet API</h1>
@@ -29,44 +49,11 @@ export default async function ApiDocsPage() {
         </a>
         . Send
         <code className="mx-1 rounded bg-slate-100 px-1">Authorization: Bearer vft_...</code> (an API token from an admin) or sign in.
-        Roles: viewer &lt; operator &lt; admin; 401 without identity, 403 with too small a role; a 400 names the field.
+        Roles: viewer &lt; operator &lt; admin; 401 without identity, 403 with too small a role; a 400 names the field. The examples read
+        the control plane&apos;s URL and a token from the shell:
+        <code className="mx-1 rounded bg-slate-100 px-1">export VFLEET_URL=https://… VFLEET_TOKEN=vft_…</code>
       </p>
-      {Object.entries(doc.paths).flatMap(([path, methods]) =>
-        Object.entries(methods as Record<string, Op>).map(([method, op]) => (
-          <Section
-            key={`${method} ${path}`}
-            title={`${method.toUpperCase()} ${path}`}
-            testId="api-operation"
-            aside={<span className="text-xs text-slate-500">{op["x-vfleet-role"]}</span>}
-          >
-            <p className="mb-2">{op.summary}</p>
-            {op.parameters && (
-              <p className="mb-2 text-xs text-slate-600">
-                Parameters: {op.parameters.map((p) => `${p.name} (${p.in}${p.description ? `: ${p.description}` : ""})`).join(", ")}
-              </p>
-            )}
-            {op.requestBody && (
-              <details className="mb-2">
-                <summary className="cursor-pointer text-xs text-sky-700">Request body</summary>
-                <pre className={pre}>{JSON.stringify(op.requestBody.content["application/json"]!.schema, null, 2)}</pre>
-              </details>
-            )}
-            <ul className="text-xs">
-              {Object.entries(op.responses).map(([status, r]) => (
-                <li key={status}>
-                  <b>{status}</b> {r.description}
-                  {r.content && (
-                    <details>
-                      <summary className="cursor-pointer text-sky-700">schema</summary>
-                      <pre className={pre}>{JSON.stringify(Object.values(r.content)[0]!.schema, null, 2)}</pre>
-                    </details>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </Section>
-        )),
-      )}
+      <ApiDocsBrowser operations={operations} />
     </div>
   );
 }

@@ -4,10 +4,12 @@ import { connection } from "next/server";
 import type { AssignmentView } from "@vfleet/db";
 import { PlanProgress } from "@/components/jobs/plan-progress.tsx";
 import { GroupReleaseForm } from "@/components/placement/group-release-form.tsx";
+import { DriftGroup } from "@/components/placement/drift-group.tsx";
 import { ReleaseForm } from "@/components/placement/release-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { formatTime } from "@/lib/format.ts";
+import { groupDrift } from "@/lib/placement/group-drift.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export const metadata: Metadata = { title: "Assignments" };
@@ -153,12 +155,19 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
       )}
       {outside.length > 0 && (
         <Section title={`Drift: ${outside.length} VFs attached outside vfleet`} testId="assignments-outside">
-          <ul className="text-xs">
-            {outside.map((o) => (
-              <li key={`${o.hostId}/${o.address}`} className="font-mono">
-                {o.host}: {o.drift}
-              </li>
-            ))}
+          <ul className="divide-y divide-slate-100">
+            {await Promise.all(
+              groupDrift(outside).map(async (g) => (
+                <DriftGroup
+                  key={`${g.hostId}/${g.guest}`}
+                  hostId={g.hostId}
+                  host={g.host}
+                  guest={g.guest}
+                  addresses={g.addresses}
+                  basis={await queries.readHostBasis(db, g.hostId)}
+                />
+              )),
+            )}
           </ul>
         </Section>
       )}

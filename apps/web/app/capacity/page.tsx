@@ -12,8 +12,10 @@ export const metadata: Metadata = { title: "Fleet capacity over time" };
 export default async function FleetCapacityPage({ searchParams }: { searchParams: Promise<{ hours?: string }> }) {
   await requirePageAccess("viewer");
   await connection();
-  const parsed = parseCapacityHistoryQuery({ hours: (await searchParams).hours });
-  const hours = parsed.ok ? parsed.query.hours : 24;
+  const chosen = (await searchParams).hours;
+  const parsed = parseCapacityHistoryQuery({ hours: chosen });
+  // No range chosen: the window follows the data (a new install shows its first minutes).
+  const hours = chosen === undefined || chosen === "" ? undefined : parsed.ok ? parsed.query.hours : 24;
   const history = (await loadCapacityHistory({ hours, points: 48 }))!;
   return (
     <div className="space-y-4">
@@ -30,7 +32,7 @@ export default async function FleetCapacityPage({ searchParams }: { searchParams
         Every host&apos;s capacity as it last reported at each time, offline hosts included (the fleet page&apos;s totals leave them out).
         Open a host for its own chart.
       </p>
-      <CapacityHistoryView history={history} hours={hours} basePath="/capacity" />
+      <CapacityHistoryView history={history} basePath="/capacity" />
     </div>
   );
 }

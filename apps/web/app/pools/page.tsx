@@ -2,9 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { CapacityTable } from "@/components/placement/capacity-table.tsx";
+import { ActionButton } from "@/components/admin/action-button.tsx";
 import { PoolForm } from "@/components/placement/pool-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { describePoolSelector } from "@/lib/placement/describe-pool-selector.ts";
+import { loadFleetChoices } from "@/lib/placement/fleet-choices.ts";
 import { poolCapacity } from "@/lib/placement/pool-response.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
@@ -16,12 +19,13 @@ export default async function PoolsPage() {
   await connection();
   const ctx = getControlPlaneContext();
   const pools = await ctx.queries.listPools(ctx.db);
-  const capacities = await Promise.all(pools.map((p) => poolCapacity(ctx, p.selector)));
+  const [capacities, choices] = await Promise.all([Promise.all(pools.map((p) => poolCapacity(ctx, p.selector))), loadFleetChoices(ctx.db)]);
+  const modelNames = new Map(choices.models.map((m) => [`${m.vendorId}:${m.deviceId}`, m.name]));
   return (
     <div className="space-y-4">
       <h1 className="text-lg font-semibold">Pools</h1>
       <Section title="New pool" testId="new-pool">
-        <PoolForm />
+        <PoolForm choices={choices} />
       </Section>
       {pools.map((p, i) => (
         <Section
@@ -29,8 +33,7 @@ export default async function PoolsPage() {
           title={`Pool ${p.name}`}
           testId={`pool-${p.name}`}
           aside={
-            <span className="flex gap-3 text-xs">
-              <code className="text-slate-500">{JSON.stringify(p.selector)}</code>
+            <span className="flex flex-wrap items-center gap-3 text-xs">
               <span data-testid="pool-strategy-shown" className="text-slate-600">
                 {p.strategy ? `places by ${p.strategy}` : "places by fewest jobs"}
               </span>
@@ -40,9 +43,20 @@ export default async function PoolsPage() {
               <Link className="text-sky-700" data-testid="pool-place-link" href={`/placements?pool=${encodeURIComponent(p.name)}`}>
                 place from it
               </Link>
+              <ActionButton
+                path={`/api/v1/pools/${encodeURIComponent(p.name)}`}
+                method="DELETE"
+                label="Delete"
+                testId="pool-delete"
+                confirmText={`Delete pool ${p.name}? Its reservations and assignments must be released first; nothing on any host changes.`}
+              />
             </span>
           }
         >
+          <p className="mb-2 text-xs text-slate-600" data-testid="pool-selector">
+            {describePoolSelector(p.selector, modelNames).join(" · ")}
+            {p.macRange && ` · MACs ${p.macRange.from} to ${p.macRange.to}`}
+          </p>
           <CapacityTable capacity={capacities[i]!} />
         </Section>
       ))}

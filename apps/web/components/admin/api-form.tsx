@@ -7,9 +7,12 @@ export type Field = {
   name: string;
   label: string;
   type?: "text" | "password" | "number";
-  options?: readonly string[];
+  /** A choice; an option's `value` is what is sent (`""`: the field is left out). */
+  options?: readonly (string | { label: string; value: string })[];
   placeholder?: string;
 };
+
+const optionValue = (o: string | { value: string } | undefined) => (o === undefined ? "" : typeof o === "string" ? o : o.value);
 
 /**
  * A small admin form: the fields go to `path` as JSON (numbers as numbers, empty fields left
@@ -27,7 +30,9 @@ export function ApiForm({
   testId: string;
 }) {
   const router = useRouter();
-  const [values, setValues] = useState<Record<string, string>>(Object.fromEntries(fields.map((f) => [f.name, f.options?.[0] ?? ""])));
+  const [values, setValues] = useState<Record<string, string>>(
+    Object.fromEntries(fields.map((f) => [f.name, optionValue(f.options?.[0])])),
+  );
   const [message, setMessage] = useState<{ ok: boolean; text: string; token?: string } | null>(null);
 
   const submit = async (e: { preventDefault(): void }) => {
@@ -54,7 +59,9 @@ export function ApiForm({
               onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}
             >
               {f.options.map((o) => (
-                <option key={o}>{o}</option>
+                <option key={optionValue(o)} value={optionValue(o)}>
+                  {typeof o === "string" ? o : o.label}
+                </option>
               ))}
             </select>
           ) : (

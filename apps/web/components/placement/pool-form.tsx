@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { PoolCapacity } from "@vfleet/core";
+import type { FleetChoices, FleetModel } from "@/lib/placement/fleet-choices.ts";
 import { CapacityTable } from "./capacity-table.tsx";
 import { button, input, label, num, send } from "./ui.ts";
 
@@ -58,10 +59,16 @@ function selectorOf(f: PoolFormValues): Record<string, unknown> {
 }
 
 /**
- * Create or edit a pool. While typing, the selector is previewed against the fleet (what it
+ * Create or edit a pool: the model is chosen by name from what the fleet has (its ids can still
+ * be typed), host labels and PF names are offered from those in use. While typing, the selector is previewed against the fleet (what it
  * matches now, by host and NUMA node) without saving anything.
  */
-export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editing?: boolean }) {
+const modelText = (m: FleetModel) =>
+  m.kind === "vf"
+    ? `${m.name} (${m.vendorId}:${m.deviceId}) · ${m.count} PF${m.count === 1 ? "" : "s"}, up to ${m.vfs} VFs, on ${m.hosts} host${m.hosts === 1 ? "" : "s"}`
+    : `${m.name} (${m.vendorId}:${m.deviceId}) · ${m.count} on ${m.hosts} host${m.hosts === 1 ? "" : "s"}`;
+
+export function PoolForm({ initial, editing, choices }: { initial?: PoolFormValues; editing?: boolean; choices: FleetChoices }) {
   const router = useRouter();
   const [f, setF] = useState<PoolFormValues>(initial ?? EMPTY);
   const [preview, setPreview] = useState<PoolCapacity | null>(null);
@@ -112,6 +119,12 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
     } else setError(r.body);
   };
 
+  const models = choices.models.filter((m) => m.kind === f.kind);
+  const typedIds = `${f.vendorId}:${f.deviceId}`;
+  const modelValue = f.vendorId === "" && f.deviceId === "" ? "" : typedIds;
+  const knownModel = models.some((m) => `${m.vendorId}:${m.deviceId}` === typedIds);
+  const lists: Partial<Record<keyof PoolFormValues, readonly string[]>> = { hostLabels: choices.hostLabels, pfNames: choices.pfNames };
+
   const field = (key: keyof PoolFormValues, name: string, width = "w-28", placeholder = "") => (
     <label className={label}>
       {name}
@@ -122,7 +135,15 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
         value={f[key]}
         onChange={set(key)}
         disabled={editing && key === "name"}
+        list={lists[key]?.length ? `pool-${key}-choices` : undefined}
       />
+      {lists[key]?.length ? (
+        <datalist id={`pool-${key}-choices`} data-testid={`pool-${key}-choices`}>
+          {lists[key].map((v) => (
+            <option key={v} value={v} />
+          ))}
+        </datalist>
+      ) : null}
     </label>
   );
   return (
@@ -134,6 +155,28 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
           <select data-testid="pool-kind" className={input} value={f.kind} onChange={set("kind")}>
             <option value="vf">SR-IOV VFs of matching PFs</option>
             <option value="device">whole devices (with their IOMMU group)</option>
+          </select>
+        </label>
+        <label className={`${label} min-w-0 max-w-full`}>
+          Model
+          <select
+            data-testid="pool-model"
+            className={`${input} w-full sm:max-w-md`}
+            value={modelValue}
+            onChange={(e) => {
+              const [vendorId = "", deviceId = ""] = e.target.value.split(":");
+              setF((o) => ({ ...o, vendorId, deviceId }));
+              setSaved(null);
+              setTouched(true);
+            }}
+          >
+            <option value="">any model</option>
+            {models.map((m) => (
+              <option key={`${m.vendorId}:${m.deviceId}`} value={`${m.vendorId}:${m.deviceId}`}>
+                {modelText(m)}
+              </option>
+            ))}
+            {modelValue !== "" && !knownModel && <option value={typedIds}>ids typed below ({typedIds}), not in the fleet now</option>}
           </select>
         </label>
         {field("vendorId", "Vendor id", "w-16", "15b3")}
@@ -168,9 +211,11 @@ export function PoolForm({ initial, editing }: { initial?: PoolFormValues; editi
       )}
       <div className="rounded border border-dashed border-slate-200 p-3" data-testid="pool-preview">
         <p className="mb-2 text-[11px] text-slate-500">
-          {touched
-            ? "What this selector matches now (a preview: nothing is saved until you create the pool):"
-            : "Type a selector to see what it matches in the fleet now."}
+          {saved
+            ? `What pool ${saved} matches now:`
+            : touched
+              ? `What this selector matches now (a preview: nothing is saved until you ${editing ? "save" : "create"} the pool):`
+              : "Choose a model or type a selector to see what it matches in the fleet now."}
         </p>
         {preview && <CapacityTable capacity={preview} testId="pool-preview-capacity" />}
       </div>

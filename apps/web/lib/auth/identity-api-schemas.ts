@@ -17,7 +17,14 @@ export type SetupRequest = z.infer<typeof SetupRequest>;
 export const CreateUserRequest = z.object({ username: Username, password: Password, role: Role }).strict();
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
-const MAX_TOKEN_TTL_SEC = 366 * 86_400;
+/** A role change, a password reset, or both at once. */
+export const UpdateUserRequest = z
+  .object({ role: Role.optional(), password: Password.optional() })
+  .strict()
+  .refine((r) => r.role !== undefined || r.password !== undefined, { message: "give role or password", path: ["role"] });
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
+
+export const MAX_TOKEN_TTL_SEC = 366 * 86_400;
 
 export const CreateApiTokenRequest = z
   .object({

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
 import { AuditPlanRequest } from "../audit-api-schemas.ts";
-import { CreateApiTokenRequest, CreateUserRequest, SetupRequest } from "../auth/identity-api-schemas.ts";
+import { CreateApiTokenRequest, CreateUserRequest, SetupRequest, UpdateUserRequest } from "../auth/identity-api-schemas.ts";
 import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
 import { HostMaintenanceBody, LabelMaintenanceBody, QuarantineBody } from "../maintenance/maintenance-api-schemas.ts";
 import {
+  AdoptBody,
   LabelsBody,
   PlacementBody,
   PoolBody,
@@ -16,7 +17,7 @@ import {
 import * as R from "./response-schemas.ts";
 
 export type Operation = {
-  method: "get" | "post" | "put" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   /** Next's folder syntax, as in ACCESS_RULES: `/api/v1/hosts/[hostId]`. */
   route: string;
   summary: string;
@@ -60,6 +61,28 @@ export const API_OPERATIONS: Operation[] = [
       201: { description: "the user", schema: R.UserCreatedResponse },
       400: e("a field is invalid"),
       409: e("the user name is taken"),
+    },
+  },
+  {
+    method: "patch",
+    route: "/api/v1/users/[userId]",
+    summary: "Change a user's role or reset their password (a reset ends their sessions)",
+    body: UpdateUserRequest,
+    responses: {
+      200: { description: "the user as changed", schema: R.UserManagedResponse },
+      400: e("a field is invalid, or neither role nor password given"),
+      404: e("no such user"),
+      409: e("it would demote the last admin"),
+    },
+  },
+  {
+    method: "delete",
+    route: "/api/v1/users/[userId]",
+    summary: "Delete a user (their sessions end with them)",
+    responses: {
+      200: { description: "the user deleted", schema: R.UserManagedResponse },
+      404: e("no such user"),
+      409: e("the user is the last admin"),
     },
   },
   {
@@ -206,6 +229,16 @@ export const API_OPERATIONS: Operation[] = [
     responses: { 200: { description: "the pool", schema: R.PoolResponse }, 400: e("a field is invalid"), 404: e("no such pool") },
   },
   {
+    method: "delete",
+    route: "/api/v1/pools/[name]",
+    summary: "Delete a pool; refused while it holds reserved or assigned functions",
+    responses: {
+      200: { description: "the pool's name", schema: R.PoolDeletedResponse },
+      404: e("no such pool"),
+      409: e("the pool holds reserved or assigned functions (the answer names the guests)"),
+    },
+  },
+  {
     method: "get",
     route: "/api/v1/pools/[name]/capacity",
     summary: "A pool's capacity: ready, bindable, creatable, assigned, by host and NUMA node",
@@ -268,6 +301,19 @@ export const API_OPERATIONS: Operation[] = [
       400: e("a field is invalid"),
       404: e("no such host"),
       409: e("a job of the release conflicts, the agent would refuse one (refusals), or the host changed since the dry run (basis)"),
+      428: noBasis,
+    },
+  },
+  {
+    method: "post",
+    route: "/api/v1/assignments/adopt",
+    summary: "Adopt a guest's VFs attached outside vfleet as assignments, as they are (nothing on the host changes)",
+    body: AdoptBody,
+    responses: {
+      201: { description: "the VFs adopted", schema: R.AdoptResponse },
+      400: e("a field is invalid, or the guest holds no VF attached outside vfleet"),
+      404: e("no such host"),
+      409: e("the host changed since the basis was read (the answer carries the new basis)"),
       428: noBasis,
     },
   },

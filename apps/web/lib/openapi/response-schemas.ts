@@ -37,6 +37,13 @@ const ApiToken = z.object({
 export const ApiTokenCreatedResponse = z.object({ token: z.string().startsWith("vft_"), apiToken: ApiToken });
 export const ApiTokensResponse = z.object({ tokens: z.array(ApiToken) });
 export const ApiTokenRevokedResponse = z.object({ apiToken: ApiToken });
+export const AdoptResponse = z.object({
+  adopted: z.array(
+    z.object({ address: z.string(), pf: z.string().nullable(), mac: z.string().nullable(), vlan: z.number().int().nullable() }),
+  ),
+});
+export const PoolDeletedResponse = z.object({ deleted: z.string() });
+export const UserManagedResponse = z.object({ user: User, sessionsEnded: z.number().int() });
 export const SessionsRevokedResponse = z.object({ revoked: z.number().int() });
 export const HostRevokedResponse = z.object({ revoked: z.number().int(), disconnected: z.boolean() });
 export const HostRemovedResponse = z.object({

@@ -214,6 +214,17 @@ export const ReleaseGroupBody = z
   })
   .strict();
 
+/** Adopt a guest's VFs attached outside vfleet, as they are (nothing on the host changes). */
+export const AdoptBody = z
+  .object({
+    hostId: z.string({ error: "is required" }).min(1).max(64),
+    guest: DomainName,
+    /** The basis the drift list was read with (GET /api/v1/assignments): refused (409) if the host changed since. */
+    basis: Basis.optional(),
+    force: Force,
+  })
+  .strict();
+
 /** A release of one guest's functions on one host, or of a group of guests (told apart by the `guests` key). */
 export const ReleasePost = z.unknown().transform((value, ctx): z.infer<typeof ReleaseBody> | z.infer<typeof ReleaseGroupBody> => {
   const schema = value !== null && typeof value === "object" && "guests" in value ? ReleaseGroupBody : ReleaseBody;

@@ -15,6 +15,7 @@ export { setDeviceQuarantine, listDeviceQuarantines, type DeviceQuarantineView, 
 export { listUsedMacs } from "./list-used-macs.ts";
 export { listAssignments, listAssignmentEvents, type AssignmentView, type OutsideAssignment } from "./list-assignments.ts";
 export { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";
+export { adoptAssignments, type AdoptResult, type AdoptedVf } from "./adopt-assignments.ts";
 export { findCandidateHosts, findRankedCandidateHosts, type CandidateQuery, type RankedCandidate } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { readCandidateVersion } from "./read-candidate-version.ts";

@@ -4,7 +4,7 @@ import { hostPageMetadata } from "@/lib/page-title.ts";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { connection } from "next/server";
-import { computeCapacity } from "@vfleet/core";
+import { computeCapacity, whyNotAssignable } from "@vfleet/core";
 import { DeviceTable, type DeviceRow } from "@/components/device-table.tsx";
 import { GuestsTable } from "@/components/guests-table.tsx";
 import { GpuTable } from "@/components/gpu-table.tsx";
@@ -17,6 +17,7 @@ import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { NumaCapacity } from "@/components/numa-capacity.tsx";
 import { OfflineBanner } from "@/components/offline-banner.tsx";
 import { CredentialConflictBanner } from "@/components/credential-conflict-banner.tsx";
+import { ScanAge } from "@/components/scan-age.tsx";
 import { RelativeTime } from "@/components/relative-time.tsx";
 import { Section } from "@/components/section.tsx";
 import { Stat } from "@/components/stat.tsx";
@@ -109,6 +110,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           guest: guestOf.get(d.address) ?? null,
           vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
           quarantined: quarantinedSet.has(d.address) || (d.physfn !== null && quarantinedSet.has(d.physfn)),
+          notAssignable: whyNotAssignable(d),
         };
       })
     : [];
@@ -173,8 +175,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
               />
             )}
             <span className="ml-auto text-xs text-slate-500">
-              last seen {summary.lastSeenAt ? <RelativeTime value={summary.lastSeenAt.toISOString()} /> : "never"} · scanned{" "}
-              {summary.snapshotAt ? <RelativeTime value={summary.snapshotAt.toISOString()} /> : "never"}
+              last seen {summary.lastSeenAt ? <RelativeTime value={summary.lastSeenAt.toISOString()} /> : "never"} ·{" "}
+              <ScanAge online={summary.online} lastSeenAt={summary.lastSeenAt} snapshotAt={summary.snapshotAt} />
               {summary.agentVersion ? ` · agent ${summary.agentVersion}` : ""}
               {summary.agentVersion ? (
                 <span

@@ -4,6 +4,7 @@ import { connection } from "next/server";
 import { PoolForm } from "@/components/placement/pool-form.tsx";
 import { Section } from "@/components/section.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
+import { loadFleetChoices } from "@/lib/placement/fleet-choices.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
@@ -36,7 +37,7 @@ export default async function EditPoolPage({ params }: { params: Promise<{ name:
   };
   return (
     <Section title={`Edit pool ${pool.name}`} heading="h1" testId="edit-pool">
-      <PoolForm initial={initial} editing />
+      <PoolForm initial={initial} editing choices={await loadFleetChoices(db)} />
     </Section>
   );
 }

@@ -14,5 +14,6 @@ export const GET = withAccess("viewer", async (request: Request): Promise<Respon
   if (!parsed.ok) return badRequest(parsed.field, parsed.message);
   const history = await loadCapacityHistory(parsed.query);
   if (!history) return Response.json({ error: `hostId: no host ${parsed.query.hostId}`, field: "hostId" }, { status: 404 });
-  return Response.json(history);
+  const { hostId, hostName, from, to, points } = history;
+  return Response.json({ hostId, hostName, from, to, points });
 });

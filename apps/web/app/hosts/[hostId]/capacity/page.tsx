@@ -22,8 +22,10 @@ export default async function HostCapacityPage({
   await requirePageAccess("viewer");
   await connection();
   const { hostId } = await params;
-  const parsed = parseCapacityHistoryQuery({ hours: (await searchParams).hours });
-  const hours = parsed.ok ? parsed.query.hours : 24;
+  const chosen = (await searchParams).hours;
+  const parsed = parseCapacityHistoryQuery({ hours: chosen });
+  // No range chosen: the window follows the data (a new install shows its first minutes).
+  const hours = chosen === undefined || chosen === "" ? undefined : parsed.ok ? parsed.query.hours : 24;
   const history = await loadCapacityHistory({ hostId, hours, points: 48 });
   if (!history) notFound();
   return (
@@ -37,7 +39,7 @@ export default async function HostCapacityPage({
           {parsed.field}: {parsed.message}; showing 24 hours.
         </p>
       )}
-      <CapacityHistoryView history={history} hours={hours} basePath={`/hosts/${hostId}/capacity`} />
+      <CapacityHistoryView history={history} basePath={`/hosts/${hostId}/capacity`} />
     </div>
   );
 }

@@ -31,3 +31,36 @@ export const PUT = withAccess("operator", async (request: Request, ctx: Ctx): Pr
   });
   return saved.ok ? Response.json({ pool: saved.pool }) : unknownPool(name, "name");
 });
+
+/**
+ * `DELETE /api/v1/pools/:name` -> { deleted } (operator). Refused with 409 while the pool holds
+ * reservations or assignments (the answer says how many, on which guests): release them first,
+ * or the pool's guests would lose the pool their functions came from.
+ */
+export const DELETE = withAccess("operator", async (request: Request, ctx: Ctx): Promise<Response> => {
+  const { name } = await ctx.params;
+  const caller = requestIdentity(request);
+  if (!caller.ok) return caller.response;
+  const { db } = getControlPlaneContext();
+  const outcome = await db.$transaction(async (tx) => {
+    const held = await tx.assignment.groupBy({ by: ["guest"], where: { pool: name }, _count: { _all: true }, orderBy: { guest: "asc" } });
+    if (held.length > 0) return { kind: "held" as const, held };
+    const deleted = await tx.pool.deleteMany({ where: { name } });
+    if (deleted.count === 0) return { kind: "missing" as const };
+    await tx.auditEvent.create({ data: { actor: caller.actor, action: "pool.deleted", summary: `pool ${name}` } });
+    return { kind: "deleted" as const };
+  });
+  if (outcome.kind === "missing") return unknownPool(name, "name");
+  if (outcome.kind === "held") {
+    const total = outcome.held.reduce((n, g) => n + g._count._all, 0);
+    const guests = outcome.held.map((g) => `${g.guest} (${g._count._all})`).join(", ");
+    return Response.json(
+      {
+        error: `name: pool ${name} holds ${total} reserved or assigned function${total === 1 ? "" : "s"} (${guests}); release them first`,
+        field: "name",
+      },
+      { status: 409 },
+    );
+  }
+  return Response.json({ deleted: name });
+});
