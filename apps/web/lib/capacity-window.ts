@@ -1,8 +1,8 @@
 const HOUR_MS = 3_600_000;
 /** The shortest window a chart shows: a host that reported a second ago still gets a readable line. */
-export const MIN_WINDOW_MS = 10 * 60_000;
+const MIN_WINDOW_MS = 10 * 60_000;
 /** The longest "since the first report" window; beyond it the pages' fixed ranges (24 h, 7 d, 30 d) apply. */
-export const MAX_AUTO_WINDOW_MS = 24 * HOUR_MS;
+const MAX_AUTO_WINDOW_MS = 24 * HOUR_MS;
 
 /**
  * The window a capacity page opens on when the operator chose none: from shortly before the

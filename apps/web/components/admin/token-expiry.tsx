@@ -13,7 +13,7 @@ export const TOKEN_LIFETIMES = [
 ] as const;
 
 /** "2027-01-06 (in 30 days)", "expired 2 days ago" or "never": a date and how far away, in days. */
-export function describeExpiry(expiresAt: string | null, now: Date): string {
+function describeExpiry(expiresAt: string | null, now: Date): string {
   if (!expiresAt) return "never";
   const at = new Date(expiresAt);
   const days = Math.round((at.getTime() - now.getTime()) / (DAY_SEC * 1000));

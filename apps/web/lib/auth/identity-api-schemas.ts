@@ -24,7 +24,7 @@ export const UpdateUserRequest = z
   .refine((r) => r.role !== undefined || r.password !== undefined, { message: "give role or password", path: ["role"] });
 export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 
-export const MAX_TOKEN_TTL_SEC = 366 * 86_400;
+const MAX_TOKEN_TTL_SEC = 366 * 86_400;
 
 export const CreateApiTokenRequest = z
   .object({
