@@ -5,6 +5,16 @@ import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
 import { authenticateAgent, markHostOffline } from "@vfleet/db";
 import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
 import { CredentialFence } from "./credential-fence.ts";
+import { UpgradeAdmission } from "./upgrade-admission.ts";
+
+/**
+ * Agent connections worked on at once (upgrade to first snapshot stored); the others are told to come
+ * back (503 + Retry-After). Enough to keep the snapshot store queue and the hellos fed, few enough that
+ * each upgrade is answered well within the agent's handshake timeout (docs/benchmarks/load-real-agents.md).
+ */
+export const AGENTS_CONNECTING_MAX = 64;
+/** A connection not settled by then stops counting against the limit. */
+const SETTLE_AT_MOST_MS = 30_000;
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */
 export function bearerOf(header: string | undefined): string | null {
@@ -23,13 +33,42 @@ export class AgentGateway {
   readonly #current = new Map<string, AgentSession>();
   readonly #all = new Set<AgentSession>();
   readonly #fence: CredentialFence;
+  readonly #admission: UpgradeAdmission;
+  /** Agents told to wait since the last log line (see #tellToWait). */
+  #toldToWait: { count: number; maxRetryAfterSec: number; timer: NodeJS.Timeout | undefined } = {
+    count: 0,
+    maxRetryAfterSec: 0,
+    timer: undefined,
+  };
 
-  constructor(deps: SessionDeps, processes: { processId: string; processDeadAfterMs: number }) {
+  constructor(deps: SessionDeps, processes: { processId: string; processDeadAfterMs: number }, connectingMax = AGENTS_CONNECTING_MAX) {
     this.#deps = deps;
+    this.#admission = new UpgradeAdmission({ limit: connectingMax });
     this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Decided at once, before anything slow (authentication, the session claim, the hello's writes):
+    // past the limit the agent is told when to come back instead of waiting past its handshake timeout.
+    const admission = this.#admission.enter(this.#deps.stores.waiting);
+    if (!admission.admitted) return this.#tellToWait(socket, admission.retryAfterSec);
+    const { settle } = admission;
+    // An agent that never sends what settles it (a snapshot its scan cannot produce) is not counted forever.
+    setTimeout(settle, SETTLE_AT_MOST_MS).unref();
+    try {
+      await this.#upgrade(req, socket, head, settle);
+    } catch (err) {
+      // The session claim or the fence's reads failed (the database went away): the agent retries with its backoff.
+      settle();
+      socket.destroy();
+      this.#deps.log("error", "agent upgrade failed", {
+        remote: req.socket.remoteAddress,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, settle: () => void): Promise<void> {
     const { db, log } = this.#deps;
     const remote = req.socket.remoteAddress;
     const credential = bearerOf(req.headers.authorization);
@@ -39,21 +78,33 @@ export class AgentGateway {
     } catch (err) {
       log("error", "agent authentication failed", { remote, error: err instanceof Error ? err.message : String(err) });
       socket.destroy();
+      settle();
       return;
     }
     // Decided before the upgrade completes (the agent sends hello only after it), one at a time per host.
     await this.#fence.inTurn(identity?.hostId, async () => {
       const refusal = identity ? await this.#fence.refusal(identity, remote ?? null, this.#current.get(identity.hostId)) : null;
+      if (!socket.writable) {
+        // The agent gave up waiting (its handshake timeout) and will come again: no session for a
+        // socket nobody reads, and the claim just made goes back, or it would fence the retry.
+        settle();
+        if (identity && !refusal && !this.#current.has(identity.hostId)) await this.#fence.released(identity.hostId);
+        return socket.destroy();
+      }
       // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         if (!identity) {
+          settle();
           const reason = credential ? "unknown or revoked credential" : "missing Authorization: Bearer <credential>";
           log("warn", "agent rejected", { remote, closeCode: CloseCode.UNAUTHORIZED, reason });
           ws.close(CloseCode.UNAUTHORIZED, reason);
           return;
         }
-        if (refusal) return ws.close(refusal.code, refusal.reason);
-        const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
+        if (refusal) {
+          settle();
+          return ws.close(refusal.code, refusal.reason);
+        }
+        const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s), settle);
         this.#fence.admitted(session, remote ?? null);
         this.#all.add(session);
         const previous = this.#current.get(identity.hostId);
@@ -64,6 +115,26 @@ export class AgentGateway {
         }
       });
     });
+  }
+
+  /**
+   * 503 with Retry-After, straight on the socket (no upgrade, nothing read from the database): the
+   * agent waits as told, and nothing of this attempt is held or claimed, so it never meets the
+   * credential fence. Logged once a second as a count, not once per agent.
+   */
+  #tellToWait(socket: Duplex, retryAfterSec: number): void {
+    const body = `control plane busy connecting other agents: retry in ${retryAfterSec} s\n`;
+    socket.end(
+      `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${retryAfterSec}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    this.#toldToWait.count++;
+    this.#toldToWait.maxRetryAfterSec = Math.max(this.#toldToWait.maxRetryAfterSec, retryAfterSec);
+    this.#toldToWait.timer ??= setTimeout(() => {
+      const { count, maxRetryAfterSec } = this.#toldToWait;
+      this.#toldToWait = { count: 0, maxRetryAfterSec: 0, timer: undefined };
+      this.#deps.log("info", "agents told to wait", { count, maxRetryAfterSec, connecting: this.#admission.working });
+    }, 1000).unref();
   }
 
   async #identify(credential: string): Promise<AgentIdentity | null> {

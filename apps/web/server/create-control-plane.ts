@@ -114,6 +114,8 @@ export interface ControlPlaneOptions {
   agentMaxBufferedBytes?: number;
   /** Snapshot stores running at once (VFLEET_SNAPSHOT_STORE_CONCURRENCY); the rest queue, their agents paused. */
   snapshotStoreConcurrency?: number;
+  /** Agent connections worked on at once, upgrade to first snapshot (VFLEET_AGENTS_CONNECTING_MAX); the rest get 503 + Retry-After. */
+  agentsConnectingMax?: number;
 }
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
@@ -200,6 +202,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       maxBufferedBytes: options.agentMaxBufferedBytes,
     },
     { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS },
+    options.agentsConnectingMax,
   );
   const limits = createRateLimits(db, options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });

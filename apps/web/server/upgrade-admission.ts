@@ -1,0 +1,67 @@
+/** Retry-After bounds (seconds): at least one (HTTP's unit), and no agent sent away for more than two minutes. */
+const MIN_RETRY_AFTER_SEC = 1;
+const MAX_RETRY_AFTER_SEC = 120;
+/** Before any connection settled, assume one takes this long (the estimate then follows the measurements). */
+const FIRST_GUESS_MS = 1_000;
+/** Weight of the newest settled connection in the mean time to settle. */
+const EWMA_WEIGHT = 0.05;
+
+export type Admission = { admitted: true; settle: () => void } | { admitted: false; retryAfterSec: number };
+
+/**
+ * How many agent connections the control plane works on at once between an agent's upgrade and
+ * its connection settling (authenticated, claimed, hello recorded, first snapshot stored or
+ * already held), and when to tell the others to come back.
+ *
+ * Thousands of agents connecting at once used to be upgraded all together: each waited behind all
+ * the others' authentication, session claim and snapshot store, upgrades took longer than the
+ * agent's handshake timeout, and each timed-out attempt was redone from scratch. Here the decision
+ * is made at once, before anything slow: over `limit`, the agent gets 503 with a Retry-After that
+ * gives it a slot of its own (the refused are spread at the rate connections are measured to
+ * settle: `limit` / the mean time to settle), so they come back about when there is room instead
+ * of all together.
+ */
+export class UpgradeAdmission {
+  readonly #limit: number;
+  readonly #now: () => number;
+  #working = 0;
+  #meanSettleMs = FIRST_GUESS_MS;
+  /** Date.now() of the latest slot handed out to an agent told to wait. */
+  #lastSlotAt = 0;
+
+  constructor(options: { limit: number; now?: () => number }) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) throw new Error(`limit must be a positive integer, got ${options.limit}`);
+    this.#limit = options.limit;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Admit one connection, or say when to come back. `alsoWaiting` is other work of connecting
+   * agents that counts against the limit (snapshots queued for storing). `settle` is idempotent.
+   */
+  enter(alsoWaiting = 0): Admission {
+    const now = this.#now();
+    if (this.#working + alsoWaiting < this.#limit) {
+      this.#working++;
+      let settled = false;
+      return {
+        admitted: true,
+        settle: () => {
+          if (settled) return;
+          settled = true;
+          this.#working--;
+          this.#meanSettleMs += EWMA_WEIGHT * (this.#now() - now - this.#meanSettleMs);
+        },
+      };
+    }
+    const gapMs = Math.max(1, this.#meanSettleMs) / this.#limit;
+    // Past the longest wait the slots stop moving: a wave far larger than the rate does not push later newcomers further.
+    this.#lastSlotAt = Math.min(Math.max(now, this.#lastSlotAt) + gapMs, now + MAX_RETRY_AFTER_SEC * 1000);
+    return { admitted: false, retryAfterSec: Math.max(MIN_RETRY_AFTER_SEC, Math.ceil((this.#lastSlotAt - now) / 1000)) };
+  }
+
+  /** Connections admitted and not settled yet. */
+  get working(): number {
+    return this.#working;
+  }
+}
