@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
-import { authenticateAgent, markHostOffline } from "@vfleet/db";
+import { authenticateAgent, markHostOffline, type Db } from "@vfleet/db";
 import { AgentSession, type AgentIdentity, type SessionDeps } from "./agent-session.ts";
 import { CredentialFence } from "./credential-fence.ts";
 import { UpgradeAdmission } from "./upgrade-admission.ts";
@@ -13,6 +13,12 @@ import { UpgradeAdmission } from "./upgrade-admission.ts";
  * each upgrade is answered well within the agent's handshake timeout (docs/benchmarks/load-real-agents.md).
  */
 export const AGENTS_CONNECTING_MAX = 64;
+/**
+ * An upgrade whose authentication and session claim took longer than this is answered 503 instead of
+ * 101: well under the agent's 10 s handshake timeout, leaving room for the time the request spent
+ * in the kernel's accept queue and the agent's own busy moments.
+ */
+const UPGRADE_ANSWER_WITHIN_MS = 3_000;
 /** A connection not settled by then stops counting against the limit. */
 const SETTLE_AT_MOST_MS = 30_000;
 
@@ -41,10 +47,18 @@ export class AgentGateway {
     timer: undefined,
   };
 
-  constructor(deps: SessionDeps, processes: { processId: string; processDeadAfterMs: number }, connectingMax = AGENTS_CONNECTING_MAX) {
+  /** Authentication and the session claim: their own connections, so an upgrade never queues behind snapshot stores. */
+  readonly #upgradeDb: Db;
+
+  constructor(
+    deps: SessionDeps,
+    processes: { processId: string; processDeadAfterMs: number },
+    options: { connectingMax?: number; upgradeDb?: Db } = {},
+  ) {
     this.#deps = deps;
-    this.#admission = new UpgradeAdmission({ limit: connectingMax });
-    this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
+    this.#admission = new UpgradeAdmission({ limit: options.connectingMax ?? AGENTS_CONNECTING_MAX });
+    this.#upgradeDb = options.upgradeDb ?? deps.db;
+    this.#fence = new CredentialFence({ db: this.#upgradeDb, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -53,10 +67,11 @@ export class AgentGateway {
     const admission = this.#admission.enter(this.#deps.stores.waiting);
     if (!admission.admitted) return this.#tellToWait(socket, admission.retryAfterSec);
     const { settle } = admission;
+    const receivedAt = Date.now();
     // An agent that never sends what settles it (a snapshot its scan cannot produce) is not counted forever.
     setTimeout(settle, SETTLE_AT_MOST_MS).unref();
     try {
-      await this.#upgrade(req, socket, head, settle);
+      await this.#upgrade(req, socket, head, settle, receivedAt);
     } catch (err) {
       // The session claim or the fence's reads failed (the database went away): the agent retries with its backoff.
       settle();
@@ -68,7 +83,7 @@ export class AgentGateway {
     }
   }
 
-  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, settle: () => void): Promise<void> {
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, settle: () => void, receivedAt: number): Promise<void> {
     const { db, log } = this.#deps;
     const remote = req.socket.remoteAddress;
     const credential = bearerOf(req.headers.authorization);
@@ -84,12 +99,16 @@ export class AgentGateway {
     // Decided before the upgrade completes (the agent sends hello only after it), one at a time per host.
     await this.#fence.inTurn(identity?.hostId, async () => {
       const refusal = identity ? await this.#fence.refusal(identity, remote ?? null, this.#current.get(identity.hostId)) : null;
-      if (!socket.writable) {
-        // The agent gave up waiting (its handshake timeout) and will come again: no session for a
-        // socket nobody reads, and the claim just made goes back, or it would fence the retry.
+      const late = Date.now() - receivedAt > UPGRADE_ANSWER_WITHIN_MS;
+      if (!socket.writable || late) {
+        // Too late for the 101 (the agent may give up before it arrives) or the agent already gave
+        // up: no session for a socket nobody may read. Told to come back if it still listens, and
+        // the claim just made goes back, or it would fence the agent's next attempt.
         settle();
+        if (socket.writable) this.#tellToWait(socket, this.#admission.later());
+        else socket.destroy();
         if (identity && !refusal && !this.#current.has(identity.hostId)) await this.#fence.released(identity.hostId);
-        return socket.destroy();
+        return;
       }
       // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
@@ -138,7 +157,7 @@ export class AgentGateway {
   }
 
   async #identify(credential: string): Promise<AgentIdentity | null> {
-    return authenticateAgent(this.#deps.db, credential);
+    return authenticateAgent(this.#upgradeDb, credential);
   }
 
   async #closed(session: AgentSession): Promise<void> {

@@ -52,6 +52,7 @@ import {
   releaseIdempotencyKey,
   renewIdempotencyClaim,
   databaseUrlOf,
+  createDb,
   writeInventory,
   recordSnapshotHistory,
   type Db,
@@ -120,6 +121,8 @@ export interface ControlPlaneOptions {
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
 export const SNAPSHOT_STORE_CONCURRENCY = 4;
+/** PostgreSQL connections kept for agents' upgrades, beside the pool (README's connection budget). */
+export const UPGRADE_DB_CONNECTIONS = 2;
 /** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
 
@@ -180,6 +183,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       ),
     log,
   });
+  // Two connections of their own for agents' upgrades (authentication, session claim): behind the
+  // pool's queue of snapshot stores they waited longer than the agent's handshake timeout.
+  const dbUrl = databaseUrlOf(db);
+  const upgradeDb = dbUrl ? createDb(dbUrl, { poolMax: UPGRADE_DB_CONNECTIONS }) : null;
   // Set below; the writer asks the gateway whom it heard from.
   let gateway!: AgentGateway;
   const livenessWriter = new LivenessWriter({
@@ -202,7 +209,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       maxBufferedBytes: options.agentMaxBufferedBytes,
     },
     { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS },
-    options.agentsConnectingMax,
+    { connectingMax: options.agentsConnectingMax, upgradeDb: upgradeDb ?? undefined },
   );
   const limits = createRateLimits(db, options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
@@ -405,6 +412,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         clearInterval(liveness);
         await sweeper.stop();
         await gateway.close();
+        await upgradeDb?.$disconnect();
         await stores.drained();
         await livenessWriter.stop();
         await jobs.close();

@@ -54,10 +54,16 @@ export class UpgradeAdmission {
         },
       };
     }
+    return { admitted: false, retryAfterSec: this.later() };
+  }
+
+  /** Seconds until the next free slot for an agent told to wait (each call hands out the next one). */
+  later(): number {
+    const now = this.#now();
     const gapMs = Math.max(1, this.#meanSettleMs) / this.#limit;
     // Past the longest wait the slots stop moving: a wave far larger than the rate does not push later newcomers further.
     this.#lastSlotAt = Math.min(Math.max(now, this.#lastSlotAt) + gapMs, now + MAX_RETRY_AFTER_SEC * 1000);
-    return { admitted: false, retryAfterSec: Math.max(MIN_RETRY_AFTER_SEC, Math.ceil((this.#lastSlotAt - now) / 1000)) };
+    return Math.max(MIN_RETRY_AFTER_SEC, Math.ceil((this.#lastSlotAt - now) / 1000));
   }
 
   /** Connections admitted and not settled yet. */
