@@ -15,10 +15,12 @@ import { UpgradeAdmission } from "./upgrade-admission.ts";
 export const AGENTS_CONNECTING_MAX = 64;
 /**
  * An upgrade whose authentication and session claim took longer than this is answered 503 instead of
- * 101: well under the agent's 10 s handshake timeout, leaving room for the time the request spent
+ * 101: half the agent's 10 s handshake timeout, leaving room for the time the request spent
  * in the kernel's accept queue and the agent's own busy moments.
  */
-const UPGRADE_ANSWER_WITHIN_MS = 3_000;
+const UPGRADE_ANSWER_WITHIN_MS = 5_000;
+/** Upgrades being authenticated and claimed at once: a few per upgrade database connection keep each one's wait short. */
+const UPGRADES_AT_ONCE = 8;
 /** A connection not settled by then stops counting against the limit. */
 const SETTLE_AT_MOST_MS = 30_000;
 
@@ -56,7 +58,7 @@ export class AgentGateway {
     options: { connectingMax?: number; upgradeDb?: Db } = {},
   ) {
     this.#deps = deps;
-    this.#admission = new UpgradeAdmission({ limit: options.connectingMax ?? AGENTS_CONNECTING_MAX });
+    this.#admission = new UpgradeAdmission({ limit: options.connectingMax ?? AGENTS_CONNECTING_MAX, upgradesMax: UPGRADES_AT_ONCE });
     this.#upgradeDb = options.upgradeDb ?? deps.db;
     this.#fence = new CredentialFence({ db: this.#upgradeDb, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
   }
@@ -66,12 +68,13 @@ export class AgentGateway {
     // past the limit the agent is told when to come back instead of waiting past its handshake timeout.
     const admission = this.#admission.enter(this.#deps.stores.waiting);
     if (!admission.admitted) return this.#tellToWait(socket, admission.retryAfterSec);
-    const { settle } = admission;
+    const { settle, upgraded } = admission;
     const receivedAt = Date.now();
     // An agent that never sends what settles it (a snapshot its scan cannot produce) is not counted forever.
     setTimeout(settle, SETTLE_AT_MOST_MS).unref();
     try {
       await this.#upgrade(req, socket, head, settle, receivedAt);
+      upgraded();
     } catch (err) {
       // The session claim or the fence's reads failed (the database went away): the agent retries with its backoff.
       settle();

@@ -47,6 +47,17 @@ it("sends no agent away for more than two minutes", () => {
   expect(Math.max(...waits)).toBe(120);
 });
 
+it("answers only a few upgrades at once, however many connections are still settling", () => {
+  const gate = new UpgradeAdmission({ limit: 10, upgradesMax: 2 });
+  const a = admitted(gate.enter());
+  admitted(gate.enter());
+  expect(gate.enter().admitted).toBe(false);
+  a.upgraded(); // its 101 went out; it still counts as connecting
+  admitted(gate.enter());
+  expect(gate.working).toBe(3);
+});
+
 it("refuses a limit that is not a positive integer, naming it", () => {
   expect(() => new UpgradeAdmission({ limit: 0 })).toThrow(/limit must be a positive integer, got 0/);
+  expect(() => new UpgradeAdmission({ limit: 4, upgradesMax: 1.5 })).toThrow(/upgradesMax must be a positive integer, got 1.5/);
 });

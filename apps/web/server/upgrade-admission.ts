@@ -6,7 +6,9 @@ const FIRST_GUESS_MS = 1_000;
 /** Weight of the newest settled connection in the mean time to settle. */
 const EWMA_WEIGHT = 0.05;
 
-export type Admission = { admitted: true; settle: () => void } | { admitted: false; retryAfterSec: number };
+export type Admission =
+  /** `upgraded` once the upgrade is answered (101 or refusal); `settle` once the connection settled (implies upgraded). */
+  { admitted: true; upgraded: () => void; settle: () => void } | { admitted: false; retryAfterSec: number };
 
 /**
  * How many agent connections the control plane works on at once between an agent's upgrade and
@@ -23,15 +25,25 @@ export type Admission = { admitted: true; settle: () => void } | { admitted: fal
  */
 export class UpgradeAdmission {
   readonly #limit: number;
+  readonly #upgradesMax: number;
   readonly #now: () => number;
   #working = 0;
+  #upgrading = 0;
   #meanSettleMs = FIRST_GUESS_MS;
   /** Date.now() of the latest slot handed out to an agent told to wait. */
   #lastSlotAt = 0;
 
-  constructor(options: { limit: number; now?: () => number }) {
-    if (!Number.isInteger(options.limit) || options.limit < 1) throw new Error(`limit must be a positive integer, got ${options.limit}`);
+  /**
+   * `limit`: connections worked on at once, upgrade to settled. `upgradesMax`: of those, upgrades
+   * not answered yet (their authentication and claim share a few database connections: more at once
+   * would only make each wait longer for its 101).
+   */
+  constructor(options: { limit: number; upgradesMax?: number; now?: () => number }) {
+    const upgradesMax = options.upgradesMax ?? options.limit;
+    for (const [field, value] of Object.entries({ limit: options.limit, upgradesMax }))
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${field} must be a positive integer, got ${value}`);
     this.#limit = options.limit;
+    this.#upgradesMax = upgradesMax;
     this.#now = options.now ?? Date.now;
   }
 
@@ -41,12 +53,21 @@ export class UpgradeAdmission {
    */
   enter(alsoWaiting = 0): Admission {
     const now = this.#now();
-    if (this.#working + alsoWaiting < this.#limit) {
+    if (this.#working + alsoWaiting < this.#limit && this.#upgrading < this.#upgradesMax) {
       this.#working++;
+      this.#upgrading++;
       let settled = false;
+      let upgraded = false;
+      const upgradeAnswered = () => {
+        if (upgraded) return;
+        upgraded = true;
+        this.#upgrading--;
+      };
       return {
         admitted: true,
+        upgraded: upgradeAnswered,
         settle: () => {
+          upgradeAnswered();
           if (settled) return;
           settled = true;
           this.#working--;
