@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryAfterMs } from "../src/daemon/enroll.ts";
+import { retryAfterMs } from "../src/daemon/retry-after.ts";
 
 describe("retryAfterMs", () => {
   it("reads Retry-After as seconds or as an HTTP date, and nothing else", () => {

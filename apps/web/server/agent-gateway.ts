@@ -2,9 +2,30 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { CloseCode, MAX_FRAME_BYTES } from "@vfleet/protocol";
-import { authenticateAgent, markHostOffline } from "@vfleet/db";
+import { authenticateAgent, markHostOffline, type Db } from "@vfleet/db";
 import { AgentSession, type AgentIdentity, type SessionDeps } from "./control-plane-side-session.ts";
 import { CredentialFence } from "./credential-fence.ts";
+import { UpgradeAdmission } from "./upgrade-admission.ts";
+
+/**
+ * Agent connections worked on at once (upgrade to first snapshot stored); the others are told to come
+ * back (503 + Retry-After). Enough to keep the snapshot store queue and the hellos fed, few enough that
+ * each upgrade is answered well within the agent's handshake timeout (docs/benchmarks/load-real-agents.md).
+ */
+export const AGENTS_CONNECTING_MAX = 64;
+/**
+ * An upgrade whose authentication and session claim took longer than this is answered 503 instead of
+ * 101: half the agent's 10 s handshake timeout, leaving room for the time the request spent
+ * in the kernel's accept queue and the agent's own busy moments.
+ */
+const UPGRADE_ANSWER_WITHIN_MS = 5_000;
+/**
+ * Upgrades being authenticated and claimed at once. With 8, a storm of 5,000 unchanged hosts came back at 63 a second
+ * with the control plane's CPU two thirds idle; with 32, in 49 s instead of 79 (docs/benchmarks/load-real-agents.md).
+ */
+const UPGRADES_AT_ONCE = 32;
+/** A connection not settled by then stops counting against the limit. */
+const SETTLE_AT_MOST_MS = 30_000;
 
 /** `Authorization: Bearer <credential>` -> credential, or null. */
 function bearerOf(header: string | undefined): string | null {
@@ -23,13 +44,52 @@ export class AgentGateway {
   readonly #current = new Map<string, AgentSession>();
   readonly #all = new Set<AgentSession>();
   readonly #fence: CredentialFence;
+  readonly #admission: UpgradeAdmission;
+  /** Agents told to wait since the last log line (see #tellToWait). */
+  #toldToWait: { count: number; maxRetryAfterSec: number; timer: NodeJS.Timeout | undefined } = {
+    count: 0,
+    maxRetryAfterSec: 0,
+    timer: undefined,
+  };
 
-  constructor(deps: SessionDeps, processes: { processId: string; processDeadAfterMs: number }) {
+  /** Authentication and the session claim: their own connections, so an upgrade never queues behind snapshot stores. */
+  readonly #upgradeDb: Db;
+
+  constructor(
+    deps: SessionDeps,
+    processes: { processId: string; processDeadAfterMs: number },
+    options: { connectingMax?: number; upgradeDb?: Db } = {},
+  ) {
     this.#deps = deps;
-    this.#fence = new CredentialFence({ db: deps.db, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
+    this.#admission = new UpgradeAdmission({ limit: options.connectingMax ?? AGENTS_CONNECTING_MAX, upgradesMax: UPGRADES_AT_ONCE });
+    this.#upgradeDb = options.upgradeDb ?? deps.db;
+    this.#fence = new CredentialFence({ db: this.#upgradeDb, log: deps.log, probeTimeoutMs: deps.heartbeatIntervalMs, ...processes });
   }
 
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Decided at once, before anything slow (authentication, the session claim, the hello's writes):
+    // past the limit the agent is told when to come back instead of waiting past its handshake timeout.
+    const admission = this.#admission.enter(this.#deps.stores.waiting);
+    if (!admission.admitted) return this.#tellToWait(socket, admission.retryAfterSec);
+    const { settle, upgraded } = admission;
+    const receivedAt = Date.now();
+    // An agent that never sends what settles it (a snapshot its scan cannot produce) is not counted forever.
+    setTimeout(settle, SETTLE_AT_MOST_MS).unref();
+    try {
+      await this.#upgrade(req, socket, head, settle, receivedAt);
+      upgraded();
+    } catch (err) {
+      // The session claim or the fence's reads failed (the database went away): the agent retries with its backoff.
+      settle();
+      socket.destroy();
+      this.#deps.log("error", "agent upgrade failed", {
+        remote: req.socket.remoteAddress,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, settle: () => void, receivedAt: number): Promise<void> {
     const { db, log } = this.#deps;
     const remote = req.socket.remoteAddress;
     const credential = bearerOf(req.headers.authorization);
@@ -39,21 +99,37 @@ export class AgentGateway {
     } catch (err) {
       log("error", "agent authentication failed", { remote, error: err instanceof Error ? err.message : String(err) });
       socket.destroy();
+      settle();
       return;
     }
     // Decided before the upgrade completes (the agent sends hello only after it), one at a time per host.
     await this.#fence.inTurn(identity?.hostId, async () => {
       const refusal = identity ? await this.#fence.refusal(identity, remote ?? null, this.#current.get(identity.hostId)) : null;
+      const late = Date.now() - receivedAt > UPGRADE_ANSWER_WITHIN_MS;
+      if (!socket.writable || late) {
+        // Too late for the 101 (the agent may give up before it arrives) or the agent already gave
+        // up: no session for a socket nobody may read. Told to come back if it still listens, and
+        // the claim just made goes back, or it would fence the agent's next attempt.
+        settle();
+        if (socket.writable) this.#tellToWait(socket, this.#admission.later());
+        else socket.destroy();
+        if (identity && !refusal && !this.#current.has(identity.hostId)) await this.#fence.released(identity.hostId);
+        return;
+      }
       // Accept, then close with 4401: the agent learns the reason from the close code and stops retrying.
       this.#wss.handleUpgrade(req, socket, head, (ws) => {
         if (!identity) {
+          settle();
           const reason = credential ? "unknown or revoked credential" : "missing Authorization: Bearer <credential>";
           log("warn", "agent rejected", { remote, closeCode: CloseCode.UNAUTHORIZED, reason });
           ws.close(CloseCode.UNAUTHORIZED, reason);
           return;
         }
-        if (refusal) return ws.close(refusal.code, refusal.reason);
-        const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s));
+        if (refusal) {
+          settle();
+          return ws.close(refusal.code, refusal.reason);
+        }
+        const session = new AgentSession(ws, identity, this.#deps, (s) => this.#closed(s), settle);
         this.#fence.admitted(session, remote ?? null);
         this.#all.add(session);
         const previous = this.#current.get(identity.hostId);
@@ -66,8 +142,28 @@ export class AgentGateway {
     });
   }
 
+  /**
+   * 503 with Retry-After, straight on the socket (no upgrade, nothing read from the database): the
+   * agent waits as told, and nothing of this attempt is held or claimed, so it never meets the
+   * credential fence. Logged once a second as a count, not once per agent.
+   */
+  #tellToWait(socket: Duplex, retryAfterSec: number): void {
+    const body = `control plane busy connecting other agents: retry in ${retryAfterSec} s\n`;
+    socket.end(
+      `HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${retryAfterSec}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+    this.#toldToWait.count++;
+    this.#toldToWait.maxRetryAfterSec = Math.max(this.#toldToWait.maxRetryAfterSec, retryAfterSec);
+    this.#toldToWait.timer ??= setTimeout(() => {
+      const { count, maxRetryAfterSec } = this.#toldToWait;
+      this.#toldToWait = { count: 0, maxRetryAfterSec: 0, timer: undefined };
+      this.#deps.log("info", "agents told to wait", { count, maxRetryAfterSec, connecting: this.#admission.working });
+    }, 1000).unref();
+  }
+
   async #identify(credential: string): Promise<AgentIdentity | null> {
-    return authenticateAgent(this.#deps.db, credential);
+    return authenticateAgent(this.#upgradeDb, credential);
   }
 
   async #closed(session: AgentSession): Promise<void> {

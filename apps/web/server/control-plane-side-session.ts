@@ -88,8 +88,22 @@ export class AgentSession {
   readonly done: Promise<void>;
   #settle!: () => void;
 
-  constructor(ws: WebSocket, identity: AgentIdentity, deps: SessionDeps, onClosed: (session: AgentSession) => Promise<void>) {
+  /** Tells the gateway's admission this connection no longer counts as connecting (upgrade-admission.ts). */
+  readonly #connected: () => void;
+
+  /**
+   * `connected` is called once the connection settled: the hello recorded and the agent's first
+   * snapshot stored (or the host's stored one still current), or the socket closed.
+   */
+  constructor(
+    ws: WebSocket,
+    identity: AgentIdentity,
+    deps: SessionDeps,
+    onClosed: (session: AgentSession) => Promise<void>,
+    connected: () => void = () => {},
+  ) {
     this.#ws = ws;
+    this.#connected = connected;
     this.identity = identity;
     this.#deps = deps;
     this.done = new Promise((resolve) => {
@@ -118,6 +132,7 @@ export class AgentSession {
       deps.log("warn", "agent socket error", { hostId: identity.hostId, error: err.message, code: (err as { code?: string }).code });
     });
     ws.on("close", (code, reason) => {
+      this.#connected();
       this.#closing = true;
       this.closedWith = { code, reason: reason.toString() };
       clearTimeout(this.#helloTimer);
@@ -254,6 +269,9 @@ export class AgentSession {
     this.#send("server.welcome", { hostId, hostName, protocolVersion: PROTOCOL_VERSION, heartbeatIntervalMs, knownHash });
     this.#deps.log("info", "agent connected", { hostId, hostName, agentVersion, protocolVersion });
     events.emit({ type: "host-online", hostId });
+    // A host with a stored snapshot is settled now: an agent whose scan matches sends nothing, and a
+    // changed one waits in the store queue, which the admission counts on its own.
+    if (knownHash !== null) this.#connected();
     await this.#deps.jobs.connected(hostId, this);
   }
 
@@ -285,6 +303,7 @@ export class AgentSession {
     if (refError) return this.#reject(CloseCode.BAD_MESSAGE, "bad-message", `payload.${refError}`);
     if (hash === this.#knownHash) {
       // Unchanged: nothing to write (liveness goes in the next batch).
+      this.#connected();
       this.#send("inventory.ack", { replyTo: msg.id, hash, stored: false });
       this.#deps.log("info", "snapshot received", {
         hostId,
@@ -299,6 +318,7 @@ export class AgentSession {
     const t0 = performance.now();
     const { stored, superseded } = await this.#deps.stores.submit(hostId, { hash, scannedAt: new Date(scannedAt), inventory, capacity });
     const storeMs = performance.now() - t0;
+    this.#connected();
     // A newer connection of this host sent a newer snapshot while this one waited: that one is acked there.
     if (superseded) return;
     this.#knownHash = hash;

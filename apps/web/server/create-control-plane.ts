@@ -60,6 +60,7 @@ import {
   releaseIdempotencyKey,
   renewIdempotencyClaim,
   databaseUrlOf,
+  createDb,
   writeInventory,
   recordSnapshotHistory,
   type Db,
@@ -123,10 +124,14 @@ export interface ControlPlaneOptions {
   agentMaxBufferedBytes?: number;
   /** Snapshot stores running at once (VFLEET_SNAPSHOT_STORE_CONCURRENCY); the rest queue, their agents paused. */
   snapshotStoreConcurrency?: number;
+  /** Agent connections worked on at once, upgrade to first snapshot (VFLEET_AGENTS_CONNECTING_MAX); the rest get 503 + Retry-After. */
+  agentsConnectingMax?: number;
 }
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
-const SNAPSHOT_STORE_CONCURRENCY = 4;
+export const SNAPSHOT_STORE_CONCURRENCY = 4;
+/** PostgreSQL connections kept for agents' upgrades, beside the pool (README's connection budget). */
+export const UPGRADE_DB_CONNECTIONS = 2;
 /** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
 
@@ -187,6 +192,10 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       ),
     log,
   });
+  // Two connections of their own for agents' upgrades (authentication, session claim): behind the
+  // pool's queue of snapshot stores they waited longer than the agent's handshake timeout.
+  const dbUrl = databaseUrlOf(db);
+  const upgradeDb = dbUrl ? createDb(dbUrl, { poolMax: UPGRADE_DB_CONNECTIONS }) : null;
   // Set below; the writer asks the gateway whom it heard from.
   let gateway!: AgentGateway;
   const livenessWriter = new LivenessWriter({
@@ -209,6 +218,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       maxBufferedBytes: options.agentMaxBufferedBytes,
     },
     { processId, processDeadAfterMs: PROCESS_DEAD_AFTER_MS },
+    { connectingMax: options.agentsConnectingMax, upgradeDb: upgradeDb ?? undefined },
   );
   const limits = createRateLimits(db, options.rateLimits);
   const outage = createDatabaseOutageGuard({ db, log });
@@ -419,6 +429,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
         clearInterval(liveness);
         await sweeper.stop();
         await gateway.close();
+        await upgradeDb?.$disconnect();
         await stores.drained();
         await livenessWriter.stop();
         await jobs.close();

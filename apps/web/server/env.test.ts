@@ -20,6 +20,8 @@ describe("loadEnv", () => {
     expect(loadEnv({ VFLEET_DB_POOL_MAX: "50" }).VFLEET_DB_POOL_MAX).toBe(50);
     expect(() => loadEnv({ VFLEET_DB_POOL_MAX: "1" })).toThrow(/VFLEET_DB_POOL_MAX: .*2/);
     expect(() => loadEnv({ VFLEET_SNAPSHOT_STORE_CONCURRENCY: "0" })).toThrow(/VFLEET_SNAPSHOT_STORE_CONCURRENCY/);
+    expect(loadEnv({}).VFLEET_AGENTS_CONNECTING_MAX).toBe(64);
+    expect(() => loadEnv({ VFLEET_AGENTS_CONNECTING_MAX: "0" })).toThrow(/VFLEET_AGENTS_CONNECTING_MAX/);
   });
 
   it("takes the failed-attempt limits per address, 10 sign-ins and 30 enrollments a minute by default", () => {

@@ -41,6 +41,8 @@ export const Env = z
     VFLEET_DB_TX_TIMEOUT_MS: ms.default(30_000),
     /** Inventory snapshot stores running at once; the others queue (newest per host) with their agents paused. */
     VFLEET_SNAPSHOT_STORE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+    /** Agent connections worked on at once (upgrade to first snapshot stored); the others get 503 + Retry-After and come back. */
+    VFLEET_AGENTS_CONNECTING_MAX: z.coerce.number().int().min(1).max(100_000).default(64),
     /** Failed sign-ins one source address may make per minute (all processes together) before 429. */
     VFLEET_SIGN_IN_FAILURES_PER_MINUTE: perMinute.default(RATE_LIMIT_DEFAULTS.signInFailuresPerMinute),
     /**

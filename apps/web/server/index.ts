@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     heartbeatIntervalMs: env.VFLEET_HEARTBEAT_INTERVAL_MS,
     offlineAfterMs: env.VFLEET_OFFLINE_AFTER_MS,
     snapshotStoreConcurrency: env.VFLEET_SNAPSHOT_STORE_CONCURRENCY,
+    agentsConnectingMax: env.VFLEET_AGENTS_CONNECTING_MAX,
     rateLimits: {
       signInFailuresPerMinute: env.VFLEET_SIGN_IN_FAILURES_PER_MINUTE,
       enrollFailuresPerMinute: env.VFLEET_ENROLL_FAILURES_PER_MINUTE,

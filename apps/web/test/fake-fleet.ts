@@ -14,8 +14,15 @@ export interface FakeFleet {
   stop(): void;
 }
 
-/** Real scans of the simulator's hosts, made once: the fleet's agents carry clones of them. */
-export async function scanProfiles(): Promise<{ small: Inventory; dgx2: Inventory }> {
+let profiles: Promise<{ small: Inventory; dgx2: Inventory }> | null = null;
+
+/** Real scans of the simulator's hosts, made once per process: the fleet's agents carry clones of them. */
+export function scanProfiles(): Promise<{ small: Inventory; dgx2: Inventory }> {
+  profiles ??= scanSimulatedHosts();
+  return profiles;
+}
+
+async function scanSimulatedHosts(): Promise<{ small: Inventory; dgx2: Inventory }> {
   const dir = await mkdtemp(join(tmpdir(), "vfleet-fake-fleet-"));
   try {
     await buildTree("intel-82576", join(dir, "small"));

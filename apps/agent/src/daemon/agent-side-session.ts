@@ -12,6 +12,7 @@ import {
 } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
 import { backoffDelayMs } from "./backoff.ts";
+import { waitAsToldMs } from "./retry-after.ts";
 import type { JobRunner } from "./job-runner.ts";
 import type { AgentState } from "./state-file.ts";
 
@@ -48,6 +49,15 @@ export interface AgentSession {
   stop(): Promise<void>;
 }
 
+/**
+ * How long the agent waits for the control plane's answer to its upgrade (the 101, or a 503 saying
+ * when to come back) before it gives up and reconnects with backoff. The control plane answers
+ * before anything slow (it authenticates after the 101, and says "try again later" while it is busy
+ * connecting others), so the answer is quick even with thousands of agents connecting at once:
+ * docs/benchmarks/load-real-agents.md has the measured upgrade times this is chosen from.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 const FATAL_CLOSE_CODES = new Set<number>([CloseCode.UNAUTHORIZED, CloseCode.IDENTITY_MISMATCH, CloseCode.UNSUPPORTED_VERSION]);
 /**
  * Refused because another live agent holds this credential (4423): retrying in seconds would only
@@ -78,7 +88,7 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
     const ws = new WebSocket(state.server, {
       headers: { authorization: `Bearer ${state.credential}` },
       maxPayload: MAX_FRAME_BYTES,
-      handshakeTimeout: 10_000,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
     });
     socket = ws;
@@ -287,13 +297,20 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
 
     ws.on("error", (err) => log(`connection error: ${err.message}`));
 
+    /** Set when the server answered "later" (503 / 429 with Retry-After): the next attempt waits this, not the backoff. */
+    let toldToWaitMs: number | undefined;
     // A server may refuse the credential before upgrading (HTTP 401) instead of closing with 4401.
     ws.on("unexpected-response", (_req, res) => {
       if (res.statusCode === 401 || res.statusCode === 403) {
         stopped = true;
         log(`server refused the credential (HTTP ${res.statusCode})`);
         options.onRefused?.(CloseCode.UNAUTHORIZED, `HTTP ${res.statusCode}`);
+      } else if (res.statusCode === 503 || res.statusCode === 429) {
+        // Busy connecting other agents (or its database is away): not a failure of this agent, so the
+        // backoff does not grow; it comes back when told, the jitter spreading hosts told the same.
+        toldToWaitMs = waitAsToldMs(res.headers["retry-after"]);
       }
+      res.resume();
       ws.terminate();
     });
 
@@ -311,6 +328,11 @@ export function startAgentSession(options: AgentSessionOptions): AgentSession {
         // matches its enrollment) or the protocol is too old. An operator must act.
         log(`server refused this agent (${code}): ${why}`);
         options.onRefused?.(code, why);
+        return;
+      }
+      if (toldToWaitMs !== undefined) {
+        log(`control plane busy: reconnecting in ${toldToWaitMs} ms as it asks`);
+        retryTimer = setTimeout(connect, toldToWaitMs);
         return;
       }
       const fenced = code === CloseCode.CREDENTIAL_IN_USE;

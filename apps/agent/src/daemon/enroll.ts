@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { rootCertificates } from "node:tls";
+import { waitAsToldMs } from "./retry-after.ts";
 import type { AgentState } from "./state-file.ts";
 
 /** Where the enrollment REST endpoint lives for a given agent WebSocket URL. */
@@ -53,17 +54,7 @@ function postJson(url: string, body: unknown, headers: Record<string, string>, c
 }
 
 /** How long the agent keeps trying while the control plane says "later": a fleet's worth of waits, not forever. */
-const ENROLL_RETRY_BUDGET_MS = 15 * 60_000;
-/** No single wait longer than this, whatever the server says. */
-const MAX_WAIT_MS = 5 * 60_000;
-
-/** Retry-After as seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | undefined, now = Date.now()): number | undefined {
-  if (header === undefined) return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export const ENROLL_RETRY_BUDGET_MS = 15 * 60_000;
 
 export interface EnrollOptions {
   ca?: string;
@@ -92,9 +83,8 @@ export async function enroll(server: string, token: string, hostname: string, op
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
     const res = await postJson(url, { token, hostname }, headers, options.ca);
-    const later = res.status === 429 || res.status === 503 ? retryAfterMs(res.retryAfter) : undefined;
-    if (later !== undefined) {
-      const wait = Math.min(later, MAX_WAIT_MS) + Math.floor(Math.random() * 1000);
+    const wait = res.status === 429 || res.status === 503 ? waitAsToldMs(res.retryAfter) : undefined;
+    if (wait !== undefined) {
       const reason = String(res.body.error ?? "no reason given");
       if (waited + wait > budget)
         throw new Error(

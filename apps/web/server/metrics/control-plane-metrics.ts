@@ -129,6 +129,11 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
     help: "Agent connections refused because another live connection held the same credential (4423)",
     registers: [registry],
   });
+  const agentsToldToWait = new Counter({
+    name: "vfleet_agents_told_to_wait_total",
+    help: "Agent upgrades answered 503 + Retry-After because the control plane was busy connecting other agents",
+    registers: [registry],
+  });
   const httpSeconds = new Histogram({
     name: "vfleet_http_request_duration_seconds",
     help: "HTTP request latency by route",
@@ -163,6 +168,8 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
           if (typeof fields.storeMs === "number") storeSeconds.observe({ stored: String(Boolean(fields.stored)) }, fields.storeMs / 1000);
         } else if (message === "agent credential conflict") {
           credentialConflicts.inc();
+        } else if (message === "agents told to wait" && typeof fields.count === "number") {
+          agentsToldToWait.inc(fields.count);
         } else if (message === "job dispatched" && fields.sent !== false) {
           dispatched.set(String(fields.jobId), { at: performance.now(), kind: String(fields.kind) });
         } else if (message === "job finished") {
