@@ -12,7 +12,7 @@ import { UpgradeAdmission } from "./upgrade-admission.ts";
  * back (503 + Retry-After). Enough to keep the snapshot store queue and the hellos fed, few enough that
  * each upgrade is answered well within the agent's handshake timeout (docs/benchmarks/load-real-agents.md).
  */
-export const AGENTS_CONNECTING_MAX = 64;
+const AGENTS_CONNECTING_MAX = 64;
 /**
  * An upgrade whose authentication and session claim took longer than this is answered 503 instead of
  * 101: half the agent's 10 s handshake timeout, leaving room for the time the request spent

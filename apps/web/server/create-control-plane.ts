@@ -129,9 +129,9 @@ export interface ControlPlaneOptions {
 }
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
-export const SNAPSHOT_STORE_CONCURRENCY = 4;
+const SNAPSHOT_STORE_CONCURRENCY = 4;
 /** PostgreSQL connections kept for agents' upgrades, beside the pool (README's connection budget). */
-export const UPGRADE_DB_CONNECTIONS = 2;
+const UPGRADE_DB_CONNECTIONS = 2;
 /** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
 const LISTEN_BACKLOG = 8192;
 

@@ -6,7 +6,7 @@ import { hashContent } from "@vfleet/protocol/hash";
 import { scanProfiles } from "./fake-fleet.ts";
 
 /** What a fleet of agents went through on the wire, from the agent's own log lines. */
-export interface AgentFleetStats {
+interface AgentFleetStats {
   /** Upgrades the agent gave up on (its handshake timeout), each followed by a reconnect with backoff. */
   handshakeTimeouts: number;
   /** Upgrades answered 503/429 with Retry-After, each followed by a wait as told. */
@@ -20,7 +20,7 @@ export interface AgentFleetStats {
 }
 
 /** One agent of the fleet: the real agent's session over a given inventory. */
-export interface FleetAgent {
+interface FleetAgent {
   readonly hostId: string;
   readonly inventory: Inventory;
   /** The content hash of the inventory as it is now. */

@@ -54,7 +54,7 @@ function postJson(url: string, body: unknown, headers: Record<string, string>, c
 }
 
 /** How long the agent keeps trying while the control plane says "later": a fleet's worth of waits, not forever. */
-export const ENROLL_RETRY_BUDGET_MS = 15 * 60_000;
+const ENROLL_RETRY_BUDGET_MS = 15 * 60_000;
 
 export interface EnrollOptions {
   ca?: string;
