@@ -19,6 +19,12 @@ type Schema = {
 /** Placeholder strings that read as what the field wants (`<hostId>`), never as real values. */
 const placeholder = (name: string) => `<${name}>`;
 
+/** The variant of a union an example is made from: its first that is not null. */
+function firstVariant(schema: Schema): Schema | undefined {
+  const variants = schema.anyOf ?? schema.oneOf ?? schema.allOf;
+  return variants?.length ? (variants.find((v) => v.type !== "null") ?? variants[0]) : undefined;
+}
+
 /**
  * A minimal request body for an operation's JSON Schema, for its curl example: the required
  * fields only, each with its enum's first value, its default, its minimum, or a `<name>`
@@ -31,8 +37,8 @@ export function exampleFromSchema(schema: Schema | undefined, name = "value", de
   if (schema.examples?.length) return schema.examples[0];
   if (schema.enum?.length) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
-  const variants = schema.anyOf ?? schema.oneOf ?? schema.allOf;
-  if (variants?.length) return exampleFromSchema(variants.find((v) => v.type !== "null") ?? variants[0], name, depth + 1);
+  const variant = firstVariant(schema);
+  if (variant) return exampleFromSchema(variant, name, depth + 1);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
   switch (type) {
     case "object": {
@@ -63,7 +69,7 @@ export function curlExample(method: string, path: string, body: Schema | undefin
   if (body) {
     // A change that can be previewed is shown as its preview: pasting an example never changes a host.
     const example = exampleFromSchema(body) as Record<string, unknown>;
-    if (body.properties?.dryRun) example.dryRun = true;
+    if ((firstVariant(body) ?? body).properties?.dryRun) example.dryRun = true;
     lines.push(`  -H 'Content-Type: application/json'`);
     lines.push(`  -d '${JSON.stringify(example).replace(/'/g, "'\\''")}'`);
   }

@@ -91,6 +91,8 @@ const HostSummary = z.object({
   credentialConflict: z.object({ at: Timestamp, count: z.number().int() }).nullable(),
   /** Set while an operator keeps the host in maintenance (no new placements): since when, by whom, why. */
   maintenance: HostMaintenance.nullable(),
+  /** Whether the agent acts on the simulator's kernel model or on the host's real kernel; null: could not tell. */
+  simulated: z.boolean().nullable(),
   /** When an admin removed the host; its jobs and history stay readable, nothing new is queued for it. */
   removedAt: NullableTimestamp,
 });
