@@ -151,6 +151,8 @@ describe("host liveness", () => {
       capacity: null,
       credentialConflict: null,
       removedAt: null,
+      simulated: null,
+      maintenance: null,
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();
