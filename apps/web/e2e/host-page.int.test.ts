@@ -84,18 +84,24 @@ const open = async (host: string) => {
 const cells = () => page.locator('[data-testid="vf-cell"]');
 const form = () => page.getByTestId("job-action-form");
 
-/** Press Tab until focus comes back to where it started: every stop, described. */
+/**
+ * Press Tab until focus comes back to an element it already visited: every stop, described. An
+ * element is known by a mark left on it, not by its description (the GPU table has many "needs
+ * bind" links).
+ */
 async function tabStops(): Promise<string[]> {
   await page.locator("body").click({ position: { x: 1, y: 1 } });
+  await page.evaluate(() => document.querySelectorAll("[data-tab-visited]").forEach((el) => el.removeAttribute("data-tab-visited")));
   const stops: string[] = [];
   for (let i = 0; i < 600; i++) {
     await page.keyboard.press("Tab");
     const at = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
-      if (!el || el === document.body) return null;
+      if (!el || el === document.body || el.hasAttribute("data-tab-visited")) return null;
+      el.setAttribute("data-tab-visited", "");
       return `${el.tagName}|${el.dataset.testid ?? ""}|${el.dataset.address ?? el.textContent?.slice(0, 30) ?? ""}`;
     });
-    if (at === null || stops.includes(at)) break;
+    if (at === null) break;
     stops.push(at);
   }
   return stops;

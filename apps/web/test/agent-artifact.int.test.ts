@@ -69,6 +69,7 @@ describe("the agent artifact (one .mjs file, no node_modules)", () => {
     });
     const stored = await loadInventory(stack.db, host.id);
     expect(asScanned(stored!)).toEqual(normalizeInventory(await scanHost("/")));
+    expect(stored!.host.simulated).toBe(false); // the artifact refuses --simulated: this machine's kernel
 
     // Structured logs: one JSON object a line.
     const first = JSON.parse(stderr.split("\n")[0]!) as Record<string, unknown>;

@@ -61,6 +61,8 @@ describe("a fleet of three real agent processes", () => {
       expect(stored, host.name).not.toBeNull();
       // The daemon adds what the tree cannot hold: whether libvirtd answered (the suite runs a real one).
       expect(stored!.host.libvirt, host.name).toMatchObject({ reachable: true, uri: "qemu:///system" });
+      // ...and which kernel answers its writes: these agents run --simulated.
+      expect(stored!.host.simulated, host.name).toBe(true);
       expect(asScanned(stored!), host.name).toEqual(normalizeInventory(scanned));
     }
 

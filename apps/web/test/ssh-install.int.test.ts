@@ -156,7 +156,9 @@ describe("installing the agent over SSH (real OpenSSH, real sudo)", { timeout: 9
     // What the agent stored is what it scanned of this machine, through the unit's own ExecStart.
     const host = (await listHosts(stack.db)).find((h) => h.name === "ssh-01")!;
     expect(host.online).toBe(true);
-    expect(asScanned((await loadInventory(stack.db, host.id))!)).toEqual(normalizeInventory(await scanHost("/")));
+    const stored = (await loadInventory(stack.db, host.id))!;
+    expect(asScanned(stored)).toEqual(normalizeInventory(await scanHost("/")));
+    expect(stored.host.simulated).toBe(false); // the unit runs on this machine's kernel
     const unit = await readFile(paths.unit, "utf8");
     expect(execStartOf(unit)).toEqual([process.execPath, paths.artifact, "run", "--config", paths.config]);
     expect(await exists(paths.tokenFile)).toBe(false);
