@@ -3,7 +3,7 @@ import { JobRunner } from "@vfleet/agent/job-runner";
 import { createEnrollmentToken, redeemEnrollmentToken, type Db } from "@vfleet/db";
 import type { Inventory } from "@vfleet/protocol";
 import { hashContent } from "@vfleet/protocol/hash";
-import { scanProfiles } from "./fake-fleet.ts";
+import { scanProfiles } from "./scan-profiles.ts";
 
 /** What a fleet of agents went through on the wire, from the agent's own log lines. */
 interface AgentFleetStats {
@@ -37,6 +37,10 @@ interface FleetAgent {
 export interface AgentFleet {
   agents: FleetAgent[];
   stats: AgentFleetStats;
+  /** While true, every job an agent starts waits (running, in flight) until `releaseJobs`. */
+  holdJobs: boolean;
+  /** End the wait of every held job: each succeeds. */
+  releaseJobs(): void;
   /** Start every agent at once (as a fleet does after a power cut or a control-plane upgrade). */
   start(): void;
   stop(): Promise<void>;
@@ -62,7 +66,7 @@ function countLine(stats: AgentFleetStats, line: string): void {
  * hash-skipped snapshots, job runner) in this process. Only the host is stood in for: the scan
  * returns a real scan of a simulated host (every `1 / dgx2Share`-th a DGX-2, the rest Intel 82576
  * hosts) under the host's own name, its fingerprint changes when `change` is called, and jobs
- * succeed at once. Not started yet.
+ * succeed (at once, or when released while `holdJobs` is set). Not started yet.
  */
 export async function createAgentFleet(
   db: Db,
@@ -75,6 +79,18 @@ export async function createAgentFleet(
   const prefix = options.prefix ?? "load";
   const starts: Array<() => AgentSession> = [];
   const agents: FleetAgent[] = [];
+  const held: Array<() => void> = [];
+  const fleet = {
+    holdJobs: false,
+    releaseJobs: () => {
+      for (const release of held.splice(0)) release();
+    },
+  };
+  // The host's side of a job: it succeeds, at once or once released.
+  const execute = async () => {
+    if (fleet.holdJobs) await new Promise<void>((resolve) => held.push(resolve));
+    return { status: "succeeded" as const, changed: false, steps: [], error: null, observed: {} };
+  };
   const enroll = async (i: number) => {
     const inventory = structuredClone(every && i % every === every - 1 ? scans.dgx2 : scans.small);
     const hostName = `${prefix}-${String(i).padStart(5, "0")}`;
@@ -115,7 +131,7 @@ export async function createAgentFleet(
         fingerprint: () => String(version),
         scanIntervalMs: options.scanIntervalMs ?? 1500,
         agentVersion: "0.0.0-load",
-        jobs: new JobRunner(() => Promise.resolve({ status: "succeeded", changed: false, steps: [], error: null, observed: {} }), log),
+        jobs: new JobRunner(execute, log),
         log,
         onStatus: (change) => {
           if (change.lastSnapshotHash === undefined) return;
@@ -127,14 +143,15 @@ export async function createAgentFleet(
   // Eight at a time: thousands of enrollments one by one take minutes.
   for (let i = 0; i < count; i += 8) await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, k) => enroll(i + k)));
   const sessions: AgentSession[] = [];
-  return {
+  return Object.assign(fleet, {
     agents,
     stats,
     start: () => {
       for (const start of starts) sessions.push(start());
     },
     stop: async () => {
+      fleet.releaseJobs();
       await Promise.all(sessions.map((s) => s.stop()));
     },
-  };
+  });
 }

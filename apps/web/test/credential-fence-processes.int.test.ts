@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyMigrations, createDb, createEnrollmentToken, redeemEnrollmentToken, startDatabase, type Database, type Db } from "@vfleet/db";
 import { CloseCode } from "@vfleet/protocol";
 import { FakeAgent, newStats, type FakeAgentStats } from "./fake-agent.ts";
-import { scanProfiles } from "./fake-fleet.ts";
+import { scanProfiles } from "./scan-profiles.ts";
 import { startPlaneProcess, type PlaneProcess } from "./start-plane-process.ts";
 
 /**

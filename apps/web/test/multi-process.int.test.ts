@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyMigrations, createDb, startDatabase, type Database, type Db } from "@vfleet/db";
-import { createFakeFleet, type FakeFleet } from "./fake-fleet.ts";
+import { createAgentFleet, type AgentFleet } from "./agent-fleet.ts";
 import { apiClient, previewAndConfirm } from "./jobs-helpers.ts";
 import { startPlaneProcess, type PlaneProcess } from "./start-plane-process.ts";
 import { startRoundRobinProxy, type Proxy } from "./round-robin-proxy.ts";
@@ -13,7 +13,7 @@ import { createRoleTokens } from "./start-test-stack.ts";
 /**
  * Several processes, one PostgreSQL: three control-plane processes (production
  * build, each its own OS process) on one embedded PostgreSQL, agents spread over them by a TCP
- * round-robin balancer. Jobs are queued through the API of every process in turn, held
+ * round-robin balancer (each agent the real agent's session code and job runner). Jobs are queued through the API of every process in turn, held
  * in flight by the agents, a fourth process starts (its recovery must leave the others' jobs
  * alone), then one process is killed with SIGKILL: its agents reconnect through the balancer to
  * the others and every job ends succeeded exactly once.
@@ -24,7 +24,7 @@ let database: Database;
 let db: Db;
 let planes: PlaneProcess[] = [];
 let proxy: Proxy;
-let fleet: FakeFleet;
+let fleet: AgentFleet;
 let operator: string;
 const secret = randomBytes(32).toString("base64url");
 const processIdOf = (p: PlaneProcess) => /"processId":"([0-9a-f-]{36})"/.exec(p.output())![1]!;
@@ -37,10 +37,10 @@ beforeAll(async () => {
   operator = (await createRoleTokens(db)).operator;
   planes = await Promise.all([0, 1, 2].map(() => startPlaneProcess(database.url, secret)));
   proxy = await startRoundRobinProxy(planes.map((p) => ({ host: "127.0.0.1", port: p.port })));
-  fleet = await createFakeFleet(db, AGENTS, { url: proxy.url, prefix: "mp", backoffBaseMs: 200 });
+  fleet = await createAgentFleet(db, AGENTS, { url: proxy.url, prefix: "mp" });
 }, 240_000);
 afterAll(async () => {
-  fleet?.stop();
+  await fleet?.stop();
   await proxy?.close();
   await Promise.all(planes.map((p) => p.stop()));
   await db?.$disconnect();
@@ -51,17 +51,17 @@ afterAll(async () => {
 const jobs = () => db.job.findMany({ select: { id: true, hostId: true, state: true, attempt: true, ownerId: true } });
 
 it("a job queued through any process reaches its agent; a new process leaves live peers' jobs alone; a killed process's agents move and every job succeeds once", async () => {
-  for (const agent of fleet.agents) agent.connect();
+  fleet.start();
   await expect.poll(() => fleet.agents.filter((a) => a.synced).length, { timeout: 60_000, interval: 200 }).toBe(AGENTS);
   expect([...proxy.picks.values()].every((n) => n >= AGENTS / 3 - 1)).toBe(true);
 
   // One job per host, queued through the three processes' APIs in turn; the agents hold them (running).
-  for (const a of fleet.agents) a.holdJobs = true;
+  fleet.holdJobs = true;
   for (const [i, agent] of fleet.agents.entries()) {
     // The second port: the first carries a VF assigned to the profile's guest.
-    const pf = agent.hostInventory.devices.filter((d) => d.sriov).at(-1)!.address;
+    const pf = agent.inventory.devices.filter((d) => d.sriov).at(-1)!.address;
     const res = await previewAndConfirm(apiClient(planes[i % 3]!.url, operator), "/api/v1/jobs", {
-      hostId: fleet.hostIds[i],
+      hostId: agent.hostId,
       job: { kind: "vf.set-count", params: { pf, count: 2 } },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -90,10 +90,8 @@ it("a job queued through any process reaches its agent; a new process leaves liv
     })
     .toBe(AGENTS);
 
-  for (const a of fleet.agents) {
-    a.holdJobs = false;
-    a.releaseJobs();
-  }
+  fleet.holdJobs = false;
+  fleet.releaseJobs();
   await expect
     .poll(async () => (await jobs()).filter((j) => j.state === "succeeded").length, { timeout: 60_000, interval: 200 })
     .toBe(AGENTS);
