@@ -40,6 +40,26 @@ it("spreads the agents told to wait at the rate connections settle, not all to t
   expect(gate.enter().admitted).toBe(true);
 });
 
+it("spreads them at the rate upgrades are answered when that is the slower bound", () => {
+  let now = 0;
+  const gate = new UpgradeAdmission({ limit: 64, upgradesMax: 8, now: () => now });
+  // Each upgrade takes 800 ms to answer and the connection settles 200 ms later: 64 settling at
+  // once would allow 64 a second, but 8 upgrades at a time allow only 10.
+  for (let round = 0; round < 200; round++) {
+    const a = admitted(gate.enter());
+    now += 800;
+    a.upgraded();
+    now += 200;
+    a.settle();
+  }
+  const held = Array.from({ length: 8 }, () => admitted(gate.enter()));
+  const waits = Array.from({ length: 100 }, () => toldSec(gate.enter())!);
+  // 100 agents at 10 a second: the last comes back about 10 s later (at 64 a second it was 2 s).
+  expect(waits.at(-1)).toBeGreaterThanOrEqual(8);
+  expect(waits.at(-1)).toBeLessThanOrEqual(12);
+  for (const a of held) a.settle();
+});
+
 it("sends no agent away for more than two minutes", () => {
   const gate = new UpgradeAdmission({ limit: 1, now: () => 0 });
   admitted(gate.enter());

@@ -3,7 +3,7 @@ const MIN_RETRY_AFTER_SEC = 1;
 const MAX_RETRY_AFTER_SEC = 120;
 /** Before any connection settled, assume one takes this long (the estimate then follows the measurements). */
 const FIRST_GUESS_MS = 1_000;
-/** Weight of the newest settled connection in the mean time to settle. */
+/** Weight of the newest measurement in the mean times to upgrade and to settle. */
 const EWMA_WEIGHT = 0.05;
 
 export type Admission =
@@ -19,9 +19,10 @@ export type Admission =
  * the others' authentication, session claim and snapshot store, upgrades took longer than the
  * agent's handshake timeout, and each timed-out attempt was redone from scratch. Here the decision
  * is made at once, before anything slow: over `limit`, the agent gets 503 with a Retry-After that
- * gives it a slot of its own (the refused are spread at the rate connections are measured to
- * settle: `limit` / the mean time to settle), so they come back about when there is room instead
- * of all together.
+ * gives it a slot of its own, so they come back about when there is room instead of all together.
+ * The refused are spread at the rate the gate can take them: the slower of `limit` / the mean time
+ * to settle and `upgradesMax` / the mean time to answer an upgrade. With only the first, a storm
+ * bounded by the upgrades came back to a full gate and was told to wait again, five times each.
  */
 export class UpgradeAdmission {
   readonly #limit: number;
@@ -30,6 +31,7 @@ export class UpgradeAdmission {
   #working = 0;
   #upgrading = 0;
   #meanSettleMs = FIRST_GUESS_MS;
+  #meanUpgradeMs = FIRST_GUESS_MS;
   /** Date.now() of the latest slot handed out to an agent told to wait. */
   #lastSlotAt = 0;
 
@@ -62,6 +64,7 @@ export class UpgradeAdmission {
         if (upgraded) return;
         upgraded = true;
         this.#upgrading--;
+        this.#meanUpgradeMs += EWMA_WEIGHT * (this.#now() - now - this.#meanUpgradeMs);
       };
       return {
         admitted: true,
@@ -81,7 +84,7 @@ export class UpgradeAdmission {
   /** Seconds until the next free slot for an agent told to wait (each call hands out the next one). */
   later(): number {
     const now = this.#now();
-    const gapMs = Math.max(1, this.#meanSettleMs) / this.#limit;
+    const gapMs = Math.max(1, this.#meanSettleMs / this.#limit, this.#meanUpgradeMs / this.#upgradesMax);
     // Past the longest wait the slots stop moving: a wave far larger than the rate does not push later newcomers further.
     this.#lastSlotAt = Math.min(Math.max(now, this.#lastSlotAt) + gapMs, now + MAX_RETRY_AFTER_SEC * 1000);
     return Math.max(MIN_RETRY_AFTER_SEC, Math.ceil((this.#lastSlotAt - now) / 1000));
