@@ -10,10 +10,10 @@ import { GlossaryLink } from "@/components/vf-legend.tsx";
 import { HealthBadge } from "@/components/health-badge.tsx";
 import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
+import { RelativeTime } from "@/components/relative-time.tsx";
 import { MaintenanceBadge } from "@/components/maintenance/maintenance-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { STATE_WORDS } from "@/lib/state-words.ts";
-import { formatAgo, formatTime } from "@/lib/format.ts";
 import { capacityCountsOf, fleetCountsOf, gpuModelsOf, type FleetCounts } from "@/lib/host-capacity.ts";
 import { GpuModelCountsList } from "@/components/gpu-model-counts.tsx";
 import { HostListQuery, parseHostListQuery } from "@/lib/host-list-query.ts";
@@ -242,7 +242,14 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 ))}
                 <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>
                 <td className="px-3 py-2 text-xs text-slate-500">
-                  {h.online ? formatTime(h.lastSeenAt) : `offline since ${formatAgo(h.lastSeenAt)}`}
+                  {h.lastSeenAt ? (
+                    <>
+                      {h.online ? null : "offline since "}
+                      <RelativeTime value={h.lastSeenAt.toISOString()} testId="host-last-seen" />
+                    </>
+                  ) : (
+                    "never"
+                  )}
                 </td>
               </tr>
             ))}

@@ -98,6 +98,11 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   expect(await total("needsBind").textContent()).toBe("80");
   expect(await total("devices").textContent()).toBe("20");
   expect(await page.getByTestId("total-devices").textContent()).toContain("2 ready · 16 needs bind · 2 assigned");
+  // When each agent last spoke, in words ("3 s ago"), the absolute UTC time on hover; the offline one says since when.
+  const lastSeen = (host: string) => page.getByTestId(`host-row-${host}`).getByTestId("host-last-seen");
+  expect(await lastSeen("dgx2-f").textContent()).toMatch(/^\d+ s ago$/);
+  expect(await lastSeen("dgx2-f").getAttribute("title")).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
+  expect(await page.getByTestId("host-row-igb-f").locator("td").last().textContent()).toMatch(/^offline since \d+ (s|min) ago$/);
   const igb = computeCapacity(hosts.get("igb-f")!.inventory).totals;
   expect(await page.getByTestId("fleet-offline-totals").textContent()).toContain(
     `1 offline host with ${igb.created} VFs (${igb.ready} ready, ${igb.needsBind} needs bind)`,
