@@ -121,6 +121,24 @@ describe("a host in maintenance", () => {
     await put(`/api/v1/hosts/${ids["m-a"]}/maintenance`, { enabled: false });
   });
 
+  it("never cancels the rest of a plan already under way: it is kept running, its reservations with it", { timeout: 120_000 }, async () => {
+    const placed = await place({ host: "m-b", guest: { name: "g-under-way", vcpus: 2, memoryMiB: 1024 } });
+    expect(placed.status, JSON.stringify(placed.body).slice(0, 300)).toBe(201);
+    const planId: string = placed.body.plan.id;
+    const steps = await stack.db.job.findMany({ where: { planId }, orderBy: { planStep: "asc" } });
+    expect(steps.length).toBeGreaterThan(1);
+    // Its first job has run (the agent bound the VFs); the next ones still wait in the queue.
+    await stack.db.job.update({ where: { id: steps[0]!.id }, data: { state: "succeeded", finishedAt: new Date() } });
+
+    const done = await put(`/api/v1/hosts/${ids["m-b"]}/maintenance`, { enabled: true, reservations: "release" });
+    expect(done.status).toBe(200);
+    expect(done.body.reservations).toMatchObject([{ planId, action: "kept-running" }]);
+    const after = await stack.db.job.findMany({ where: { planId }, orderBy: { planStep: "asc" } });
+    expect(after.slice(1).map((j) => j.state)).toEqual(steps.slice(1).map(() => "queued"));
+    expect(await stack.db.assignment.count({ where: { planId, state: "reserved" } })).toBeGreaterThanOrEqual(4);
+    await put(`/api/v1/hosts/${ids["m-b"]}/maintenance`, { enabled: false });
+  });
+
   it("refuses bad input naming the field, and changes nothing", { timeout: 60_000 }, async () => {
     const path = `/api/v1/hosts/${ids["m-b"]}/maintenance`;
     const cases: [unknown, string][] = [

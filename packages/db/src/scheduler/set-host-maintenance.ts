@@ -55,14 +55,18 @@ export async function findHostIdsByLabels(db: Db, labels: Record<string, string>
   return rows.map((r) => r.id);
 }
 
-/** A plan holding reservations on a host, and its first job still queued (null: a job of it already runs). */
+/** A plan holding reservations on a host, and its first job when none of its jobs has left the queue (null: it already runs, or ran part). */
 export type HeldReservation = { planId: string; title: string; guest: string; addresses: string[]; queuedJobId: string | null };
 
 /** The plans that hold reservations on a host: what maintenance keeps or releases by the operator's choice. */
 export async function listHostReservations(db: Db, hostId: string): Promise<HeldReservation[]> {
   const rows = await db.$queryRaw<{ planId: string; title: string; guest: string; addresses: string[]; queuedJobId: string | null }[]>`
     SELECT a."planId", p.title, min(a.guest) AS guest, array_agg(a.address ORDER BY a.address) AS addresses,
-      (SELECT j.id FROM "Job" j WHERE j."planId" = a."planId" AND j.state = 'queued' ORDER BY j."planStep" ASC LIMIT 1) AS "queuedJobId"
+      -- Only a plan none of whose jobs has started can be released whole: cancelling the rest of a
+      -- plan that is under way would leave VFs created or bound and never attached.
+      (SELECT j.id FROM "Job" j WHERE j."planId" = a."planId" AND j.state = 'queued'
+         AND NOT EXISTS (SELECT 1 FROM "Job" s WHERE s."planId" = a."planId" AND s.state <> 'queued')
+         ORDER BY j."planStep" ASC LIMIT 1) AS "queuedJobId"
     FROM "Assignment" a JOIN "Plan" p ON p.id = a."planId"
     WHERE a."hostId" = ${hostId} AND a.state = 'reserved' AND a."planId" IS NOT NULL
     GROUP BY a."planId", p.title ORDER BY a."planId"`;
