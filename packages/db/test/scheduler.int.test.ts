@@ -1,6 +1,7 @@
 import { classifyPf, placementHostFromInventory, type PlacementPf } from "@vfleet/core";
 import { describe, expect, it } from "vitest";
 import {
+  adoptAssignments,
   createJobs,
   findCandidateHosts,
   loadInventory,
@@ -112,6 +113,26 @@ describe("scheduler storage", () => {
     expect(
       (await ctx.db.assignmentEvent.findMany({ where: { address: vf, hostId }, orderBy: { at: "asc" } })).map((e) => e.action),
     ).toEqual(["reserved", "assigned"]);
+  });
+
+  it("adopting a guest whose VFs share a MAC records every VF, the MAC claimed once", async () => {
+    const name = `dgx2-sched-${++n}`;
+    const h = await ctx.db.host.create({ data: { name, hostname: name, online: true } });
+    const inventory = buildDgx2Inventory({ hostname: name });
+    // Two of the guest's VFs on the first ConnectX-5 port were given one MAC by hand.
+    const pf = inventory.devices.find((d) => d.sriov && d.vendorId === "15b3")!;
+    pf.sriov!.vfConfigs[1]!.mac = pf.sriov!.vfConfigs[0]!.mac;
+    await storeSnapshot(ctx.db, h.id, { hash: `h${n}`, scannedAt: new Date(), inventory });
+    const guest = inventory.guests[0]!;
+    // What vfleet did not place is drift until adopted: take the guest's reservations away first.
+    await ctx.db.assignment.deleteMany({ where: { hostId: h.id } });
+
+    const result = await adoptAssignments(ctx.db, { hostId: h.id, guest: guest.name, actor: "test" });
+    expect(result.ok).toBe(true);
+    const rows = await ctx.db.assignment.findMany({ where: { hostId: h.id, guest: guest.name } });
+    expect(rows).toHaveLength(guest.hostdevs.length);
+    const shared = pf.sriov!.vfConfigs[0]!.mac;
+    expect(rows.filter((r) => r.mac === shared)).toHaveLength(1);
   });
 
   it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {

@@ -39,6 +39,14 @@ export async function adoptAssignments(
         AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."hostId" = g."hostId" AND a.address = g.address)
       ORDER BY g.address`;
     if (rows.length === 0) return { ok: false, reason: "nothing" } as const;
+    // Two VFs of one guest can carry the same MAC (drift the audit flags as vf-mac-unique): the
+    // first keeps the claim, the others are adopted without one, as a MAC another guest holds is.
+    const claimed = new Set<string>();
+    for (const r of rows) {
+      if (r.mac === null) continue;
+      if (claimed.has(r.mac)) r.mac = null;
+      else claimed.add(r.mac);
+    }
     const now = new Date();
     await tx.assignment.createMany({
       data: rows.map((r) => ({
