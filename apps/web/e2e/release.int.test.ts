@@ -130,6 +130,11 @@ it("previews the release, queues it only on Confirm, and keeps its plan linked",
     async () => ((await stack.db.plan.findUnique({ where: { id: releaseHref!.split("/").pop()! } }))?.finishedAt ? true : undefined),
     180_000,
   );
+  // The release plan's page lists its jobs in the order they ran: the detach first, the undefine last.
+  await page.goto(`${stack.plane.url}${releaseHref}`);
+  const ran = await page.getByTestId("job-row").allTextContents();
+  expect(ran[0]).toContain(`guest.detach ${guest}`);
+  expect(ran.at(-1)).toContain(`guest.undefine ${guest}`);
   await page.goto(`${stack.plane.url}/assignments`);
   expect(await page.getByTestId(`assignments-${guest}`).count()).toBe(0);
   expect(await page.getByTestId("recent-release-link").first().getAttribute("href")).toBe(releaseHref);

@@ -17,7 +17,7 @@ import { getControlPlaneContext, type ControlPlaneContext } from "@/lib/control-
 const MAX_DOMAIN_XML_BYTES = 1024 * 1024;
 
 /** The functions a plan by numbers audits: what placement gives on this host, and those it must first create. */
-export type PlannedFunctions = { addresses: string[]; created: string[]; numaNode: number | null };
+type PlannedFunctions = { addresses: string[]; created: string[]; numaNode: number | null };
 
 export type HostAuditResult =
   | { kind: "ok"; hostId: string; name: string; inventory: Inventory; report: AuditReport; planned?: PlannedFunctions }
