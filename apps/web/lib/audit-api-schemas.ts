@@ -39,3 +39,9 @@ export const AuditPlanRequest = z
     path: ["domainXml"],
   });
 export type AuditPlanRequest = z.infer<typeof AuditPlanRequest>;
+
+/** The same request as its two variants, for the API reference: a pasted domain XML, or a plan by numbers. */
+export const AuditPlanVariants = z.union([
+  z.object({ domainXml: z.string().min(1), format: z.enum(AUDIT_FORMATS).optional() }).strict(),
+  z.object({ plan: GuestPlanNumbers, format: z.enum(AUDIT_FORMATS).optional() }).strict(),
+]);
