@@ -40,6 +40,9 @@ const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; 
   { key: "gpus", label: "GPUs", total: "GPUs", hint: `${STATE_WORDS.gpu.meaning}; by model: ready / needs bind / assigned` },
 ];
 
+/** "MT27800 Family [ConnectX-5 Virtual Function]" reads as its bracketed marketing name; the full name is the tooltip. */
+const shortModelName = (name: string) => /\[([^\]]+)\]/.exec(name)?.[1] ?? name;
+
 const deviceBreakdown = (c: FleetCounts) =>
   `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} needs bind · ${c.devicesAssigned ?? "–"} assigned`;
 
@@ -252,10 +255,10 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                     )}
                     {c.key === "gpus" && <GpuModelCountsList models={h.gpuModels} testId="cap-gpu-models" />}
                     {c.key === "created" && h.vfModels.length > 0 && (
-                      <ul className="text-left font-sans text-[11px] text-slate-600" data-testid="cap-vf-models">
+                      <ul className="ml-auto max-w-36 font-sans text-[11px] text-slate-600" data-testid="cap-vf-models">
                         {h.vfModels.map((m) => (
-                          <li key={m.name} className="whitespace-nowrap">
-                            {m.created} × {m.name}
+                          <li key={m.name} title={m.name}>
+                            {m.created} × {shortModelName(m.name)}
                           </li>
                         ))}
                       </ul>
