@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Pager } from "@/components/pager.tsx";
 import { connection } from "next/server";
-import { CapacityBar } from "@/components/capacity-bar.tsx";
+import { CapacityBar, CapacityBarLegend } from "@/components/capacity-bar.tsx";
+import { VfModelTable } from "@/components/vf-model-table.tsx";
+import { loadHostVfModels, loadVfModelBreakdown } from "@/lib/fleet-vf-models.ts";
 import { EmptyFleet } from "@/components/empty-fleet.tsx";
 import { KernelFlagChips } from "@/components/kernel-flag-chips.tsx";
 import { Stat } from "@/components/stat.tsx";
@@ -38,6 +40,9 @@ const COLUMNS: { key: keyof FleetCounts & HostListQuery["sort"]; label: string; 
   { key: "gpus", label: "GPUs", total: "GPUs", hint: `${STATE_WORDS.gpu.meaning}; by model: ready / needs bind / assigned` },
 ];
 
+/** "MT27800 Family [ConnectX-5 Virtual Function]" reads as its bracketed marketing name; the full name is the tooltip. */
+const shortModelName = (name: string) => /\[([^\]]+)\]/.exec(name)?.[1] ?? name;
+
 const deviceBreakdown = (c: FleetCounts) =>
   `${c.devicesReady ?? "–"} ready · ${c.devicesNeedsBind ?? "–"} needs bind · ${c.devicesAssigned ?? "–"} assigned`;
 
@@ -66,11 +71,19 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       </div>
     );
   }
+  const [vfModels, hostVfModels] = await Promise.all([
+    loadVfModelBreakdown(db),
+    loadHostVfModels(
+      db,
+      rows.map((h) => h.id),
+    ),
+  ]);
   const hosts = rows.map((h) => ({
     ...h,
     capacity: capacityCountsOf(h.capacity),
     counts: fleetCountsOf(h.capacity),
     gpuModels: gpuModelsOf(h.capacity),
+    vfModels: hostVfModels.get(h.id) ?? [],
   }));
   const link = (change: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams();
@@ -159,6 +172,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </p>
       )}
 
+      <VfModelTable models={vfModels} />
+
       <form method="get" action="/" className="flex flex-wrap items-center gap-2 text-xs" role="search">
         <label className="flex items-center gap-1">
           Find a host
@@ -184,6 +199,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
         </span>
       </form>
 
+      <CapacityBarLegend withDevices />
       <section className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white">
         <table className="w-full text-left">
           <thead className="border-b border-slate-200 bg-slate-50 text-[11px] uppercase tracking-wide text-slate-500">
@@ -238,9 +254,33 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       </div>
                     )}
                     {c.key === "gpus" && <GpuModelCountsList models={h.gpuModels} testId="cap-gpu-models" />}
+                    {c.key === "created" && h.vfModels.length > 0 && (
+                      <ul className="ml-auto max-w-36 font-sans text-[11px] text-slate-600" data-testid="cap-vf-models">
+                        {h.vfModels.map((m) => (
+                          <li key={m.name} title={m.name}>
+                            {m.created} × {shortModelName(m.name)}
+                          </li>
+                        ))}
+                      </ul>
+                    )}
                   </td>
                 ))}
-                <td className="w-40 px-3 py-2">{h.capacity && <CapacityBar counts={h.capacity} />}</td>
+                <td className="w-40 px-3 py-2">
+                  {h.capacity && (
+                    <CapacityBar
+                      counts={h.capacity}
+                      devices={
+                        h.counts
+                          ? {
+                              ready: h.counts.devicesReady ?? 0,
+                              needsBind: h.counts.devicesNeedsBind ?? 0,
+                              assigned: h.counts.devicesAssigned ?? 0,
+                            }
+                          : null
+                      }
+                    />
+                  )}
+                </td>
                 <td className="px-3 py-2 text-xs text-slate-500">
                   {h.lastSeenAt ? (
                     <>

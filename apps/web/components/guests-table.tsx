@@ -20,26 +20,26 @@ export function GuestsTable({
     <table className="w-full text-left text-[13px]">
       <thead className="text-[11px] uppercase tracking-wide text-slate-500">
         <tr>
-          <th className="py-1 font-medium">Guest</th>
-          <th className="py-1 font-medium">State</th>
+          <th className="py-1 pr-3 font-medium">Guest</th>
+          <th className="py-1 pr-3 font-medium">State</th>
           <th className="py-1 text-right font-medium">vCPUs</th>
           <th className="py-1 text-right font-medium">Memory</th>
           <th className="py-1 font-medium pl-4">Machine</th>
-          <th className="py-1 font-medium">Hugepages</th>
-          <th className="py-1 text-right font-medium">Hostdevs</th>
+          <th className="py-1 pl-3 font-medium">Hugepages</th>
+          <th className="py-1 pl-3 text-right font-medium">Hostdevs</th>
           {hostName && <th className="py-1 pl-4 font-medium">Scheduler</th>}
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
         {guests.flatMap((g) => [
           <tr key={g.name} data-testid={`guest-row-${g.name}`}>
-            <td className="py-1.5 font-medium">{g.name}</td>
-            <td className="py-1.5 text-slate-600">{g.state}</td>
+            <td className="py-1.5 pr-3 font-medium">{g.name}</td>
+            <td className="py-1.5 pr-3 text-slate-600">{g.state}</td>
             <td className="py-1.5 text-right font-mono tabular-nums">{g.vcpus}</td>
             <td className="py-1.5 text-right font-mono tabular-nums">{formatKiB(g.memoryKiB)}</td>
             <td className="py-1.5 pl-4 font-mono text-xs">{g.machine ?? "unknown"}</td>
-            <td className="py-1.5 text-slate-600">{g.hugepages ? "yes" : "no"}</td>
-            <td className="py-1.5 text-right font-mono tabular-nums" data-testid="guest-hostdevs">
+            <td className="py-1.5 pl-3 text-slate-600">{g.hugepages ? "yes" : "no"}</td>
+            <td className="py-1.5 pl-3 text-right font-mono tabular-nums" data-testid="guest-hostdevs">
               {g.hostdevs.length}
             </td>
             {hostName && (

@@ -119,6 +119,39 @@ it("counts GPUs beside VFs and splits ready from needs-bind per host and in the 
   await page.screenshot({ path: join(RESULTS, "fleet-capacity.png"), fullPage: true });
 }, 60_000);
 
+it("names the fleet's VF models with their states and NUMA split, and its Use bars count whole devices, with a legend", async () => {
+  await page.goto(stack.plane.url);
+  const inv = hosts.get("dgx2-f")!.inventory;
+  // What the DGX-2 reports: VFs per NUMA node of their PFs (the offline 82576 host is not counted).
+  const perNode = new Map<number | null, number>();
+  for (const d of inv.devices) if (d.sriov && d.sriov.numVfs > 0) perNode.set(d.numaNode, (perNode.get(d.numaNode) ?? 0) + d.sriov.numVfs);
+  const models = page.getByTestId("vf-models").getByTestId("vf-model");
+  expect(await models.count()).toBe(1);
+  expect(await models.getByTestId("vf-model-name").textContent()).toContain("ConnectX-5");
+  expect(await models.getByTestId("vf-model-created").textContent()).toBe("160");
+  expect(await models.getByTestId("vf-model-nodes").textContent()).toBe(
+    [...perNode.entries()]
+      .sort(([a], [b]) => (a ?? 99) - (b ?? 99))
+      .map(([n, c]) => `node ${n}: ${c} (0 ready)`)
+      .join(" · "),
+  );
+  // Each host row names what its VFs are.
+  expect(await cell("dgx2-f", "created").getByTestId("cap-vf-models").textContent()).toMatch(/^160 × .*ConnectX-5/);
+  // The Use bar: a legend, and whole devices counted (the V100s need a bind; the workstation's GPUs are ready or assigned).
+  expect(await page.getByTestId("use-legend").textContent()).toBe("Use (VFs and whole devices):assignedreadyneeds bindnot created");
+  const bar = (host: string) => page.getByTestId(`host-row-${host}`).getByTestId("capacity-bar");
+  const split = async (host: string) =>
+    bar(host).evaluate((el) => ["assigned", "ready", "needsBind", "notCreated"].map((k) => Number((el as HTMLElement).dataset[k])));
+  const dgx = computeCapacity(inv).totals;
+  expect(await split("dgx2-f")).toEqual([
+    dgx.assigned + dgx.devicesAssigned,
+    dgx.ready + dgx.devicesReady,
+    80 + 16,
+    dgx.possible - dgx.created,
+  ]);
+  expect(await split("ws-f")).toEqual([2, 2, 0, 0]);
+});
+
 describe("GPUs", () => {
   const gpuRow = (address: string) => page.locator(`[data-testid="gpu-row"][data-address="${address}"]`);
   const openHost = async (name: string) => {

@@ -266,6 +266,14 @@ it(
     await adopted.getByTestId("release-preview-button").click();
     await adopted.getByTestId("release-preview").waitFor();
     expect(await adopted.getByTestId("release-preview-row").count()).toBe(2);
+    // vfleet did not define this guest: its release never undefines it, and says so.
+    const guestLine = adopted.getByTestId("release-preview-guest");
+    expect(await guestLine.textContent()).toBe(
+      `${outsider} was not defined by vfleet: it stays defined in libvirt (vfleet never undefines a guest it did not define).`,
+    );
+    expect(await guestLine.getAttribute("data-undefines")).toBe("no");
+    await adopted.getByTestId("release-preview").locator("summary").click();
+    expect((await adopted.getByTestId("job-preview").allTextContents()).join("\n")).not.toContain("guest.undefine");
   },
 );
 

@@ -14,8 +14,8 @@ import { bearer, startTestStack, type TestStack } from "../test/start-test-stack
 
 /**
  * Releasing a guest's VFs is previewed and confirmed like every other change: the preview names
- * what is detached, the driver each VF goes back to, the MAC and VLAN it gets back and what
- * becomes of the guest vfleet defined; nothing is queued before Confirm; the release plan stays
+ * what is detached, the driver each VF goes back to, the MAC and VLAN it gets back and that the
+ * guest vfleet defined is undefined with its last device; nothing is queued before Confirm; the release plan stays
  * linked after its rows are gone, and each row links to the plan that placed it and the one
  * releasing it. Real agent, real libvirtd.
  */
@@ -104,10 +104,17 @@ it("previews the release, queues it only on Confirm, and keeps its plan linked",
     macs.join(),
   ).toBe(true);
   expect(await preview.getByTestId("release-preview-notes").textContent()).toContain("a VF's MAC cannot be cleared through ip link");
-  expect(await preview.getByTestId("release-preview-guest").textContent()).toContain(`${guest} was defined by vfleet`);
-  // The agent's exact writes are there on demand: the detach first.
+  // vfleet defined the guest and this takes its last device: it is undefined afterwards, said before Confirm.
+  const guestLine = preview.getByTestId("release-preview-guest");
+  expect(await guestLine.textContent()).toBe(
+    `${guest} was defined by vfleet and this release takes its last passthrough device: it is undefined afterwards (virsh undefine ${guest}).`,
+  );
+  expect(await guestLine.getAttribute("data-undefines")).toBe("yes");
+  // The agent's exact writes are there on demand: the detach first, the undefine last.
   await preview.locator("summary").click();
-  expect(await preview.getByTestId("job-preview").first().textContent()).toContain(`guest.detach ${guest}`);
+  const writes = await preview.getByTestId("job-preview").allTextContents();
+  expect(writes[0]).toContain(`guest.detach ${guest}`);
+  expect(writes.at(-1)).toContain(`guest.undefine ${guest}`);
   await page.screenshot({ path: join(RESULTS, "release-preview.png"), fullPage: true });
   // Nothing is queued by a preview.
   expect(await stack.db.plan.count()).toBe(plansBefore);
@@ -123,10 +130,16 @@ it("previews the release, queues it only on Confirm, and keeps its plan linked",
     async () => ((await stack.db.plan.findUnique({ where: { id: releaseHref!.split("/").pop()! } }))?.finishedAt ? true : undefined),
     180_000,
   );
+  // The release plan's page lists its jobs in the order they ran: the detach first, the undefine last.
+  await page.goto(`${stack.plane.url}${releaseHref}`);
+  const ran = await page.getByTestId("job-row").allTextContents();
+  expect(ran[0]).toContain(`guest.detach ${guest}`);
+  expect(ran.at(-1)).toContain(`guest.undefine ${guest}`);
   await page.goto(`${stack.plane.url}/assignments`);
   expect(await page.getByTestId(`assignments-${guest}`).count()).toBe(0);
   expect(await page.getByTestId("recent-release-link").first().getAttribute("href")).toBe(releaseHref);
-  expect(parseDomainXml(await virsh.dumpXml(guest, { inactive: true })).hostdevs).toEqual([]);
+  // Not left behind defined and empty: the guest vfleet defined is gone from libvirt.
+  expect(await virsh.listDomains()).not.toContain(guest);
   await page.screenshot({ path: join(RESULTS, "release-done.png"), fullPage: true });
 });
 
@@ -190,6 +203,9 @@ it(
     await form.getByTestId("group-release-preview-button").click();
     await form.getByTestId("group-release-preview").waitFor();
     expect(await form.getByTestId("group-release-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-guest")))).toEqual(guests);
+    expect(
+      await form.getByTestId("group-release-guest-after").evaluateAll((els) => els.map((e) => e.getAttribute("data-undefines"))),
+    ).toEqual(["yes", "yes"]);
     await page.screenshot({ path: join(RESULTS, "group-release-preview-390.png"), fullPage: true });
     expect(await stack.db.plan.count()).toBe(plansBefore);
     await form.getByTestId("group-release-confirm-button").click();
@@ -206,7 +222,8 @@ it(
         180_000,
       );
     expect(await stack.db.assignment.count({ where: { guest: { in: guests } } })).toBe(0);
-    for (const g of guests) expect(parseDomainXml(await virsh.dumpXml(g, { inactive: true })).hostdevs).toEqual([]);
+    const left = await virsh.listDomains();
+    for (const g of guests) expect(left).not.toContain(g);
   },
 );
 
@@ -223,3 +240,44 @@ it("a pool's default strategy is set on its form, shown on /pools, and named by 
   await page.goto(`${stack.plane.url}/placements?pool=cx5`);
   expect(await page.getByTestId("place-strategy").locator("option").first().textContent()).toBe("the pool's default: pack");
 });
+
+it(
+  "audits a guest plan given by numbers (N VFs from a pool, vCPUs, MiB) with the guest's verdict at the top",
+  { timeout: 180_000 },
+  async () => {
+    const api = apiClient(stack.plane.url, stack.tokens.operator);
+    const hostId = ((await api.get("/api/v1/hosts")).body.hosts as { id: string }[])[0]!.id;
+    // Bad numbers name the field and the limit; an unknown pool names the pools there are.
+    const zero = await api.post(`/api/v1/audit/hosts/${hostId}`, { plan: { pool: "cx5", count: 0, vcpus: 4, memoryMiB: 8192 } });
+    expect([zero.status, zero.body.field, zero.body.error]).toEqual([400, "plan.count", "plan.count: must be at least 1"]);
+    const unknown = await api.post(`/api/v1/audit/hosts/${hostId}`, { plan: { pool: "nope", count: 4, vcpus: 4, memoryMiB: 8192 } });
+    expect([unknown.status, unknown.body.field]).toEqual([400, "plan.pool"]);
+    expect(unknown.body.error).toContain("known: cx5");
+
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    await page.goto(`${stack.plane.url}/hosts/${hostId}/audit`);
+    const form = page.getByTestId("guest-plan-numbers");
+    // Nothing said before the operator types; the audit waits for every number.
+    expect(await page.getByTestId("guest-plan-error").count()).toBe(0);
+    expect(await form.getByTestId("guest-plan-numbers-submit").isDisabled()).toBe(true);
+    await form.getByTestId("guest-plan-count").fill("16");
+    await form.getByTestId("guest-plan-pool").selectOption("cx5");
+    await form.getByTestId("guest-plan-vcpus").fill("8");
+    await form.getByTestId("guest-plan-memory").fill("16384");
+    await form.getByTestId("guest-plan-numbers-submit").click();
+    const report = page.getByTestId("guest-plan-report");
+    await report.waitFor();
+    expect(await report.locator("h3").textContent()).toBe("Plan: 16 functions from pool cx5, 8 vCPUs, 16384 MiB");
+    expect((await report.getByTestId("guest-plan-functions").locator("span").textContent())!.split(" ")).toHaveLength(16);
+    // The guest's verdict is within the first screen, and its own checks come before the host's.
+    const verdict = report.getByTestId("audit-verdict");
+    expect(await verdict.textContent()).toContain("Guest planned-guest on dgx-release");
+    const top = await verdict.evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+    expect(top).toBeLessThan(1000);
+    const layers = await report
+      .locator('[data-testid^="audit-layer-"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-testid")));
+    expect(layers[0]).toBe("audit-layer-guest");
+    await page.screenshot({ path: join(RESULTS, "guest-plan-by-numbers.png") });
+  },
+);

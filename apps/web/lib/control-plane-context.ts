@@ -25,6 +25,7 @@ import type {
   listJobs,
   listJobsPage,
   readHostBasis,
+  listGuestsDefinedByVfleet,
   redeemEnrollmentToken,
   findRankedCandidateHosts,
   readCandidateVersion,
@@ -77,6 +78,7 @@ export interface DbQueries {
   abandonJob: typeof abandonJob;
   findMacUsers: typeof findMacUsers;
   readHostBasis: typeof readHostBasis;
+  listGuestsDefinedByVfleet: typeof listGuestsDefinedByVfleet;
   listJobs: typeof listJobs;
   listJobsPage: typeof listJobsPage;
   getJob: typeof getJob;

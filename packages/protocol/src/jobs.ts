@@ -158,6 +158,20 @@ export const GuestDefineJob = z
   })
   .strict();
 
+/**
+ * Undefine a guest vfleet defined (protocol 1.16), once a release took its last passthrough
+ * device: the control plane sends it only for a guest its own guest.define created. The agent
+ * checks again on the host: a running guest, one that still has a passthrough device, or one with
+ * a disk (vfleet defines diskless guests) is refused, never undefined. Level-triggered: a guest
+ * that is already gone is success.
+ */
+export const GuestUndefineJob = z
+  .object({
+    kind: z.literal("guest.undefine"),
+    params: z.object({ name: DomainName }).strict(),
+  })
+  .strict();
+
 export const Job = z.discriminatedUnion("kind", [
   VfSetCountJob,
   DeviceBindJob,
@@ -166,6 +180,7 @@ export const Job = z.discriminatedUnion("kind", [
   GuestDetachJob,
   HostPersistJob,
   GuestDefineJob,
+  GuestUndefineJob,
 ]);
 export type Job = z.infer<typeof Job>;
 export type JobKind = Job["kind"];

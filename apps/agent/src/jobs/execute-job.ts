@@ -6,6 +6,7 @@ import { executeDeviceBind } from "./execute-device-bind.ts";
 import { executeGuestAttach } from "./execute-guest-attach.ts";
 import { executeGuestDefine } from "./execute-guest-define.ts";
 import { executeGuestDetach } from "./execute-guest-detach.ts";
+import { executeGuestUndefine } from "./execute-guest-undefine.ts";
 import { executeHostPersist } from "./execute-host-persist.ts";
 import { executeVfConfigure } from "./execute-vf-configure.ts";
 import { executeVfSetCount } from "./execute-vf-set-count.ts";
@@ -44,6 +45,8 @@ async function run(job: Job, ctx: ExecContext): Promise<ExecOutcome> {
       return executeHostPersist(job.params, ctx);
     case "guest.define":
       return executeGuestDefine(job.params, ctx);
+    case "guest.undefine":
+      return executeGuestUndefine(job.params, ctx);
   }
 }
 
@@ -85,7 +88,9 @@ export async function executeJob(input: unknown, options: ExecuteJobOptions): Pr
     return { status: "succeeded", changed: out.changed, steps, error: null, observed: out.observed, timing: timing() };
   } catch (err) {
     const failure = err instanceof JobFailure ? err : toJobFailure(err);
-    const wrote = steps.some((s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach|define))/.test(s.action));
+    const wrote = steps.some(
+      (s) => s.status === "done" && /^(write|remove|ip link set|virsh (attach|detach|define|undefine))/.test(s.action),
+    );
     return {
       status: "failed",
       changed: wrote || failure.partial !== undefined,

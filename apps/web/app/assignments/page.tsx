@@ -38,14 +38,7 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
   const releasableGuests = [...new Set(assignments.filter((a) => a.state === "assigned" && !a.releasePlanId).map((a) => a.guest))].sort();
   const guestFacts = async (hostId: string, guest: string) => {
     const host = await queries.getHost(db, hostId);
-    const defined = await db.job.findFirst({
-      where: { hostId, kind: "guest.define", state: "succeeded", params: { path: ["name"], equals: guest } },
-      select: { id: true },
-    });
-    return {
-      running: host?.inventory?.guests.some((g) => g.name === guest && g.state === "running") ?? false,
-      definedByVfleet: defined !== null,
-    };
+    return { running: host?.inventory?.guests.some((g) => g.name === guest && g.state === "running") ?? false };
   };
   return (
     <div className="space-y-4">
@@ -77,7 +70,6 @@ export default async function AssignmentsPage({ searchParams }: { searchParams: 
                     guest={first.guest}
                     rows={releasable.map((r) => ({ address: r.address, pf: r.pf, mac: r.mac, vlan: r.vlan, previous: r.previous }))}
                     guestRunning={facts.running}
-                    definedByVfleet={facts.definedByVfleet}
                   />
                 )}
                 <table className="w-full text-left text-xs" data-testid="assignments-table">

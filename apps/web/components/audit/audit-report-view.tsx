@@ -7,12 +7,22 @@ import { AuditSummaryBar } from "./audit-summary.tsx";
  * The layered report: each check with its evidence and the exact fix. No hooks: server and client
  * both render it. `fixes` maps a check id to the host page link that opens the job doing the fix.
  */
-export function AuditReportView({ report, fixes = {} }: { report: AuditReport; fixes?: Record<string, string> }) {
+export function AuditReportView({
+  report,
+  fixes = {},
+  guestFirst = false,
+}: {
+  report: AuditReport;
+  fixes?: Record<string, string>;
+  /** A guest plan's report: the guest's own checks first, then the host's it depends on. */
+  guestFirst?: boolean;
+}) {
+  const layers = guestFirst ? ["guest" as const, ...AUDIT_LAYERS.filter((l) => l !== "guest")] : AUDIT_LAYERS;
   return (
     <div className="space-y-5" data-testid="audit-report">
       <VerdictLine report={report} />
       <AuditSummaryBar summary={report.summary} />
-      {AUDIT_LAYERS.map((layer) => {
+      {layers.map((layer) => {
         const checks = report.checks.filter((c) => c.layer === layer);
         if (checks.length === 0) return null;
         return (

@@ -127,7 +127,13 @@ export function InstallHostsForm() {
           Put this line in <code>~/.ssh/authorized_keys</code> of the install user on each host, or paste a private key below for one run
           (it is not stored).
         </p>
-        <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs" data-testid="public-key">
+        {/* A long key scrolls inside its box: keyboard users reach it too. */}
+        <pre
+          className="overflow-x-auto rounded bg-slate-100 p-2 text-xs"
+          data-testid="public-key"
+          tabIndex={0}
+          aria-label="the control plane's public key"
+        >
           {publicKey || "…"}
         </pre>
       </Section>
@@ -292,7 +298,11 @@ export function InstallHostsForm() {
                   {t.steps.map((s) => (
                     <li key={s.name}>
                       <span className={stateColor[s.state]}>{s.state === "ok" ? "✓" : s.state === "failed" ? "✗" : "…"}</span> {s.name}
-                      {s.output && <pre className="mt-1 max-h-40 overflow-auto rounded bg-slate-100 p-2 text-xs">{s.output}</pre>}
+                      {s.output && (
+                        <pre className="mt-1 max-h-40 overflow-auto rounded bg-slate-100 p-2 text-xs" tabIndex={0}>
+                          {s.output}
+                        </pre>
+                      )}
                     </li>
                   ))}
                 </ol>

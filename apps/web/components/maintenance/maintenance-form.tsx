@@ -8,7 +8,14 @@ import { AgentWrites } from "../jobs/agent-writes.tsx";
 import { button, input, label, secondary, send } from "../placement/ui.ts";
 
 type Reservation = { planId: string; title: string; guest: string; addresses: string[]; action: "kept" | "released" | "kept-running" };
-type DrainGuest = { guest: string; title: string; notes: string[]; addresses: string[]; jobs: { ref: string; preview: JobPreview }[] };
+type DrainGuest = {
+  guest: string;
+  title: string;
+  notes: string[];
+  guestAfter: { line: string };
+  addresses: string[];
+  jobs: { ref: string; preview: JobPreview }[];
+};
 /** The dry run: what maintenance does with the host's reservations and, with drain, each guest's release plan; Confirm sends its basis. */
 type DryRun = { basis: string; reservations: Reservation[]; drain: { guests: DrainGuest[] } | null };
 
@@ -171,6 +178,7 @@ export function MaintenanceForm({
                   <div key={g.guest} data-testid="drain-preview-guest" data-guest={g.guest} className="rounded border border-slate-200 p-2">
                     <p className="font-medium">{g.title}</p>
                     <p className="break-all font-mono">{g.addresses.join(" ")}</p>
+                    <p data-testid="drain-preview-guest-after">{g.guestAfter.line}</p>
                     <AgentWrites notes={g.notes} jobs={g.jobs} />
                   </div>
                 ))}

@@ -13,6 +13,7 @@ type Release = {
   guest: string;
   title: string;
   notes: string[];
+  guestAfter: { undefines: boolean; line: string };
   jobs: { ref: string; preview: JobPreview }[];
 };
 type DryRun = { bases: Record<string, string>; releases: Release[] };
@@ -112,6 +113,9 @@ export function GroupReleaseForm({ guests }: { guests: string[] }) {
           {preview.releases.map((r) => (
             <div key={`${r.hostId}/${r.guest}`} data-testid="group-release-item" data-guest={r.guest}>
               <p className="font-medium">{r.title}</p>
+              <p data-testid="group-release-guest-after" data-undefines={r.guestAfter.undefines ? "yes" : "no"}>
+                {r.guestAfter.line}
+              </p>
               {r.notes.length > 0 && (
                 <ul className="list-disc pl-5 text-amber-800">
                   {r.notes.map((n) => (

@@ -17,7 +17,14 @@ export type ReleaseRow = {
 };
 
 /** The release's dry run; Confirm sends its `basis`, so a host that changed since is shown again instead of overwritten. */
-type DryRun = { title: string; notes: string[]; basis: string; jobs: { ref: string; preview: JobPreview }[] };
+type DryRun = {
+  title: string;
+  notes: string[];
+  /** What becomes of the guest's definition: undefined by this release or left defined, and why. */
+  guestAfter: { definedByVfleet: boolean; undefines: boolean; line: string };
+  basis: string;
+  jobs: { ref: string; preview: JobPreview }[];
+};
 
 /** What each function will look like afterwards: the driver it goes to, the MAC and VLAN it gets back. */
 function afterRelease(r: ReleaseRow, driver: string) {
@@ -45,14 +52,11 @@ export function ReleaseForm({
   guest,
   rows,
   guestRunning,
-  definedByVfleet,
 }: {
   hostId: string;
   guest: string;
   rows: ReleaseRow[];
   guestRunning: boolean;
-  /** vfleet's own guest.define created this guest (a placement onto a new guest). */
-  definedByVfleet: boolean;
 }) {
   const router = useRouter();
   const [driver, setDriver] = useState("host");
@@ -163,10 +167,8 @@ export function ReleaseForm({
               </tbody>
             </table>
           </div>
-          <p data-testid="release-preview-guest">
-            {definedByVfleet
-              ? `${guest} was defined by vfleet. This release leaves it defined in libvirt with no vfleet device: vfleet does not undefine guests (virsh undefine ${guest} when it is no longer wanted).`
-              : `${guest} stays defined in libvirt as it was before vfleet; only the functions above leave it.`}
+          <p data-testid="release-preview-guest" data-undefines={preview.guestAfter.undefines ? "yes" : "no"}>
+            {preview.guestAfter.line}
           </p>
           <AgentWrites notes={preview.notes} jobs={preview.jobs} notesTestId="release-preview-notes" />
           <div className="flex gap-2">

@@ -23,6 +23,7 @@ export function auditTarget(job: { kind: string; params: unknown } | null): stri
     case "guest.detach":
       return `${j.params.guest}: ${more(j.params.devices.map((d) => d.address))}`;
     case "guest.define":
+    case "guest.undefine":
       return j.params.name;
     case "host.persist":
       return "boot configuration";

@@ -60,6 +60,12 @@ export function prepareJobs(
         message: `the host's agent speaks protocol ${agentProtocol}, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)`,
       };
     }
+    if (spec.job.kind === "guest.undefine" && agentProtocol !== null && !speaksAtLeast(agentProtocol, "1.16"))
+      return {
+        ok: false,
+        field: `${fieldPrefix(i)}.kind`,
+        message: `the host's agent speaks protocol ${agentProtocol}, and guest.undefine needs 1.16 or later: upgrade the agent, or undefine the guest with virsh`,
+      };
     const problem = checkJobAgainstInventory(spec.job, inventory, pending);
     if (problem)
       return {
@@ -128,7 +134,7 @@ function withAgent(preview: JobPreview, job: Job, host: JobTarget, created: Read
       ]
     : [];
   const { adoption } = host.summary;
-  if (preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define")
+  if (preview.changes.length === 0 || job.kind === "guest.detach" || job.kind === "guest.define" || job.kind === "guest.undefine")
     return { ...preview, refusals: [...revoked, ...preview.refusals] };
   if (!adoption) {
     return {

@@ -35,6 +35,7 @@ const drainView = (p: Ok<ReleasePlan>) => ({
   guest: p.guest,
   title: p.title,
   notes: p.notes,
+  guestAfter: p.guestAfter,
   addresses: p.addresses,
   refusal: p.refusal,
   jobs: p.jobs.map((j) => ({ ref: j.ref, job: j.job, dependsOn: j.dependsOn, preview: j.preview })),
@@ -65,12 +66,13 @@ export async function putHostMaintenance(
     const { assignments } = await queries.listAssignments(db, { hostId });
     // Functions a release already runs for are left to it; a guest with nothing else left is not drained twice.
     const guests = [...new Set(assignments.filter((a) => a.state === "assigned" && !a.releasePlanId).map((a) => a.guest))].sort();
+    const ours = await queries.listGuestsDefinedByVfleet(db, hostId, guests);
     for (const [i, guest] of guests.entries()) {
       const addresses = assignments.filter((a) => a.guest === guest && a.state === "assigned" && !a.releasePlanId).map((a) => a.address);
       const built = buildReleasePlan(
         { ...host, inventory: host.inventory },
         assignments,
-        { guest, addresses, driver: body.driver, removeVfs: false },
+        { guest, addresses, driver: body.driver, removeVfs: false, definedByVfleet: ours.has(guest) },
         `drain.guests.${i}.`,
       );
       if (!built.ok) return badRequest(built.field, built.message);

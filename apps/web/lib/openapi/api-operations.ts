@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CreateEnrollmentTokenRequest, EnrollRequest } from "../api-schemas.ts";
-import { AuditPlanRequest } from "../audit-api-schemas.ts";
+import { AuditPlanVariants } from "../audit-api-schemas.ts";
 import { CreateApiTokenRequest, CreateUserRequest, SetupRequest, UpdateUserRequest } from "../auth/identity-api-schemas.ts";
 import { CreateJobRequest, CreatePlanRequest } from "../jobs/job-api-schemas.ts";
 import { HostMaintenanceBody, LabelMaintenanceBody, QuarantineBody } from "../maintenance/maintenance-api-schemas.ts";
@@ -448,8 +448,9 @@ export const API_OPERATIONS: Operation[] = [
   {
     method: "post",
     route: "/api/v1/audit/hosts/[hostId]",
-    summary: "Audit a pasted guest plan against a host (stores nothing)",
-    body: AuditPlanRequest,
+    summary:
+      "Audit a guest plan against a host (stores nothing): a pasted domain XML, or { plan: { pool, count, vcpus, memoryMiB } }, the functions placement would give there",
+    body: AuditPlanVariants,
     responses: {
       200: { description: "the audit report", schema: R.AuditReport },
       400: e("a field is invalid"),

@@ -232,9 +232,23 @@ export const AssignmentsResponse = z.looseObject({
 export const AssignmentEventsResponse = z.object({
   events: z.array(z.looseObject({ action: z.string(), address: z.string(), guest: z.string() })),
 });
-export const ReleaseResponse = z.looseObject({ jobs: z.array(z.looseObject({})), notes: z.array(z.string()) });
+/** What becomes of the released guest's definition (in a dry run): undefined when vfleet defined it and this takes its last device. */
+const GuestAfterRelease = z.object({ definedByVfleet: z.boolean(), undefines: z.boolean(), line: z.string() });
+export const ReleaseResponse = z.looseObject({
+  jobs: z.array(z.looseObject({})),
+  notes: z.array(z.string()),
+  guestAfter: GuestAfterRelease.optional(),
+});
 export const GroupReleaseResponse = z.looseObject({
   bases: z.record(z.string(), z.string()).optional(),
-  releases: z.array(z.looseObject({ hostId: z.string(), guest: z.string(), jobs: z.array(z.looseObject({})), notes: z.array(z.string()) })),
+  releases: z.array(
+    z.looseObject({
+      hostId: z.string(),
+      guest: z.string(),
+      jobs: z.array(z.looseObject({})),
+      notes: z.array(z.string()),
+      guestAfter: GuestAfterRelease.optional(),
+    }),
+  ),
 });
 export const HostLabelsResponse = z.object({ labels: z.record(z.string(), z.string()) });

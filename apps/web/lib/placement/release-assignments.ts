@@ -5,7 +5,7 @@ import { conflictResponse, staleResponse } from "../jobs/conflict-response.ts";
 import { agentRefusalResponse, type PreparedJob, type Refusal } from "../jobs/prepare-jobs.ts";
 import { requireBasis } from "../jobs/require-basis.ts";
 import { badRequest } from "../parse-json-body.ts";
-import { buildReleasePlan } from "./build-release-plan.ts";
+import { buildReleasePlan, type GuestAfterRelease } from "./build-release-plan.ts";
 import type { ReleaseBody, ReleaseGroupBody } from "./placement-api-schemas.ts";
 
 type ReleaseAsk = { hostId: string; guest: string; addresses?: string[] | undefined; driver: "host" | "vfio-pci"; removeVfs: boolean };
@@ -21,6 +21,7 @@ type BuiltRelease = {
   jobs: PreparedJob[];
   releasing: string[];
   refusal: Refusal | null;
+  guestAfter: GuestAfterRelease;
 };
 
 /**
@@ -37,7 +38,13 @@ async function buildRelease(ctx: ControlPlaneContext, ask: ReleaseAsk, field = "
   if (!host.inventory) return badRequest(`${field}hostId`, "the host has not reported an inventory yet");
   const { assignments } = await queries.listAssignments(db, { hostId: ask.hostId, guest: ask.guest });
   const { addresses, ...rest } = ask;
-  const built = buildReleasePlan({ ...host, inventory: host.inventory }, assignments, addresses ? { ...rest, addresses } : rest, field);
+  const definedByVfleet = (await queries.listGuestsDefinedByVfleet(db, ask.hostId, [ask.guest])).has(ask.guest);
+  const built = buildReleasePlan(
+    { ...host, inventory: host.inventory },
+    assignments,
+    addresses ? { ...rest, addresses, definedByVfleet } : { ...rest, definedByVfleet },
+    field,
+  );
   if (!built.ok) return badRequest(built.field, built.message);
   return {
     hostId: ask.hostId,
@@ -49,6 +56,7 @@ async function buildRelease(ctx: ControlPlaneContext, ask: ReleaseAsk, field = "
     jobs: built.jobs,
     releasing: built.addresses,
     refusal: built.refusal,
+    guestAfter: built.guestAfter,
   };
 }
 
@@ -73,7 +81,14 @@ export async function releaseAssignments(ctx: ControlPlaneContext, body: z.infer
   const built = await buildRelease(ctx, body);
   if (built instanceof Response) return built;
   if (body.dryRun)
-    return Response.json({ dryRun: true, title: built.title, notes: built.notes, basis: built.basis, jobs: previewJobs(built) });
+    return Response.json({
+      dryRun: true,
+      title: built.title,
+      notes: built.notes,
+      guestAfter: built.guestAfter,
+      basis: built.basis,
+      jobs: previewJobs(built),
+    });
   if (built.refusal) return agentRefusalResponse(built.refusal);
   const unbased = requireBasis(body);
   if (unbased) return unbased;
@@ -118,6 +133,7 @@ export async function releaseGroup(ctx: ControlPlaneContext, body: z.infer<typeo
     guest: r.guest,
     title: r.title,
     notes: r.notes,
+    guestAfter: r.guestAfter,
     jobs: previewJobs(r),
   }));
   if (body.dryRun) return Response.json({ dryRun: true, bases, releases: previews });

@@ -137,6 +137,15 @@ export function checkJobAgainstInventory(job: Job, inventory: Inventory, pending
         };
       return null;
     }
+    case "guest.undefine": {
+      const libvirt = inventory.host.libvirt;
+      if (libvirt && !libvirt.reachable)
+        return {
+          field: "kind",
+          message: `guest changes need libvirtd, and the agent cannot reach it at ${libvirt.uri}: ${libvirt.detail}`,
+        };
+      return null;
+    }
     case "host.persist": {
       const hit = hostCriticalByIds(inventory, NO_PROTECTION, job.params.vfioIds)[0];
       if (hit)

@@ -39,6 +39,7 @@ export function jobResourceKeys(job: Job, inventory: Inventory | null): string[]
       keys.add("persist");
       break;
     case "guest.define":
+    case "guest.undefine":
       keys.add(`guest:${job.params.name}`);
       break;
   }

@@ -244,6 +244,28 @@ export function previewJob(job: Job, inventory: Inventory | null): JobPreview {
         before: { guest: null },
       };
     }
+    case "guest.undefine": {
+      const p = job.params;
+      const guest = inv.guests.find((g) => g.name === p.name);
+      if (!guest) notes.push(`No guest ${p.name} in this host's inventory: nothing to undefine (the agent reports it as already done).`);
+      else {
+        changes.push({ type: "command", argv: ["virsh", "undefine", p.name] });
+        if (guest.state === "running") refusals.push(`${p.name} is running: the agent undefines only a shut-off guest.`);
+        const left = guest.hostdevs.length + (guest.mdevs?.length ?? 0);
+        if (left > 0)
+          refusals.push(
+            `${p.name} still has ${left} passthrough device${left === 1 ? "" : "s"}: the agent undefines only a guest with none left.`,
+          );
+      }
+      return {
+        kind: job.kind,
+        summary: `guest.undefine ${p.name}`,
+        changes,
+        notes,
+        refusals,
+        before: { guest: guest ? p.name : null, hostdevs: guest?.hostdevs.length ?? null },
+      };
+    }
     case "host.persist": {
       for (const [path, content] of Object.entries(renderPersistFiles(job.params)))
         changes.push({ type: "file", path: `/${path}`, content });

@@ -54,3 +54,20 @@ describe("planReleaseJobs with zeroPfs", () => {
     expect(perVf.at(-1)!.dependsOn.sort()).toEqual(["detach g1", "unbind 0000:86:00.2", "unbind 0000:86:00.3"]);
   });
 });
+
+describe("planReleaseJobs with undefineGuest", () => {
+  it("undefines the guest after its detach, and only when asked", () => {
+    const vf = {
+      address: "0000:86:00.2",
+      pf: "0000:86:00.0",
+      vfIndex: 0,
+      mac: null,
+      vlan: null,
+      previous: { driver: "mlx5_core", mac: null, vlan: null },
+    };
+    const asked = planReleaseJobs({ name: "g1", running: false }, [vf], "host", { undefineGuest: true }).jobs;
+    expect(asked.at(-1)).toEqual({ ref: "undefine g1", job: { kind: "guest.undefine", params: { name: "g1" } }, dependsOn: ["detach g1"] });
+    const kept = planReleaseJobs({ name: "g1", running: false }, [vf], "host").jobs;
+    expect(kept.some((j) => j.job.kind === "guest.undefine")).toBe(false);
+  });
+});

@@ -18,12 +18,14 @@ export type Releasable = {
  * MAC and VLAN it had before vfleet set them. A MAC it did not have (null) cannot be "unset"
  * through `ip link`: the one vfleet set stays, and the release says so. `zeroPfs`: PFs to set
  * back to 0 VFs afterwards (the caller passes only PFs whose every VF this release frees).
+ * `undefineGuest`: undefine the guest once detached (the caller passes it only for a guest vfleet
+ * defined whose last passthrough device this release takes).
  */
 export function planReleaseJobs(
   guest: { name: string; running: boolean },
   items: readonly Releasable[],
   driver: "host" | "vfio-pci",
-  options: { zeroPfs?: readonly string[]; batchBinds?: boolean } = {},
+  options: { zeroPfs?: readonly string[]; batchBinds?: boolean; undefineGuest?: boolean } = {},
 ): { jobs: PlanJobSpec[]; notes: string[] } {
   const notes: string[] = [];
   const detach = `detach ${guest.name}`;
@@ -90,5 +92,7 @@ export function planReleaseJobs(
       dependsOn: touching.map((j) => j.ref).concat(detach),
     });
   }
+  if (options.undefineGuest)
+    jobs.push({ ref: `undefine ${guest.name}`, job: { kind: "guest.undefine", params: { name: guest.name } }, dependsOn: [detach] });
   return { jobs, notes };
 }

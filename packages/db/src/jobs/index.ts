@@ -22,4 +22,5 @@ export type { JobView, StoredJobStep } from "./job-view.ts";
 export { abandonJob, abandonExhaustedJobs, MAX_DELIVERIES, type AbandonOutcome } from "./abandon-jobs.ts";
 export { findMacUsers, type MacUse } from "./find-mac-users.ts";
 export { readHostBasis } from "./read-host-basis.ts";
+export { listGuestsDefinedByVfleet } from "./list-guests-defined-by-vfleet.ts";
 export type { MacClaim } from "./hold-mac-claims.ts";

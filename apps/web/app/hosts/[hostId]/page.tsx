@@ -340,7 +340,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
                       {inventory.host.libvirt.detail}
                     </p>
                   )}
-                  <div className="relative overflow-x-auto">
+                  <div className="relative overflow-x-auto" tabIndex={0} role="region" aria-label="Guests">
                     <GuestsTable
                       guests={inventory.guests}
                       hostName={summary.name}

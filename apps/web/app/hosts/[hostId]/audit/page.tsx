@@ -9,6 +9,7 @@ import { AuditReportView } from "@/components/audit/audit-report-view.tsx";
 import { GuestPlanForm } from "@/components/audit/guest-plan-form.tsx";
 import { PrintButton } from "@/components/audit/print-button.tsx";
 import { auditFixLinks } from "@/lib/audit-fix-links.ts";
+import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { requirePageAccess } from "@/lib/auth/page-access.ts";
 
 /** Passthrough audit of one host, optionally with one of its guests (`?guest=<name>`). */
@@ -28,6 +29,8 @@ export default async function HostAuditPage({
   const { guest } = await searchParams;
   const result = await loadHostAudit(hostId, { name: guest ?? null });
   if (result.kind === "not-found") notFound();
+  const { db, queries } = getControlPlaneContext();
+  const pools = (await queries.listPools(db)).map((p) => p.name);
   const base = `/api/v1/audit/hosts/${encodeURIComponent(hostId)}`;
   const query = guest ? `&guest=${encodeURIComponent(guest)}` : "";
 
@@ -96,11 +99,12 @@ export default async function HostAuditPage({
               ))}
             </nav>
           )}
-          <AuditReportView report={result.report} fixes={auditFixLinks(hostId, result.report, result.inventory)} />
-          <section className="rounded-lg border border-slate-200 bg-white p-4" data-print="hide">
+          {/* A guest plan's verdict right here, at the top, not after every host check. */}
+          <section className="rounded-lg border border-slate-200 bg-white p-4" data-print="hide" data-testid="guest-plan-section">
             <h2 className="mb-2 text-[13px] font-semibold">Audit a guest plan against {result.name}</h2>
-            <GuestPlanForm hostId={hostId} />
+            <GuestPlanForm hostId={hostId} pools={pools} />
           </section>
+          <AuditReportView report={result.report} fixes={auditFixLinks(hostId, result.report, result.inventory)} />
         </>
       )}
     </div>

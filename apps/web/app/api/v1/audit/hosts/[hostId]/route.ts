@@ -7,7 +7,9 @@ import { withAccess } from "@/lib/auth/with-access.ts";
 
 /**
  * `GET /api/v1/audit/hosts/:id[?guest=<name>][&format=json|markdown]` audits a host (and one of
- * its guests); `POST` with `{ domainXml, format? }` audits a pasted guest plan against it.
+ * its guests); `POST` with `{ domainXml, format? }` (a pasted guest) or `{ plan: { pool, count, vcpus,
+ * memoryMiB }, format? }` (the functions placement would give here, nothing reserved) audits a
+ * guest plan against it; a plan by numbers answers `planned` too (the functions it took).
  * JSON is the AuditReport `{ host, guest, checks, summary, auditedAt, scannedAt, verdict: { status, line } }`;
  * Markdown is the export (verdict first, then the date and the scan time, then every check).
  */
@@ -24,7 +26,11 @@ function respond(result: HostAuditResult, hostId: string, format: Format): Respo
       headers: { "content-type": "text/markdown; charset=utf-8", "content-disposition": `attachment; filename="${file}"` },
     });
   }
-  return Response.json({ ...result.report, verdict: auditVerdict(result.report) });
+  return Response.json({
+    ...result.report,
+    verdict: auditVerdict(result.report),
+    ...(result.planned ? { planned: result.planned } : {}),
+  });
 }
 
 function readFormat(value: string | null): Format | Response {
@@ -46,7 +52,8 @@ async function post(request: Request, ctx: { params: Promise<{ hostId: string }>
   const { hostId } = await ctx.params;
   const body = await parseJsonBody(request, AuditPlanRequest);
   if (!body.success) return body.response;
-  return respond(await loadHostAudit(hostId, { domainXml: body.data.domainXml }), hostId, body.data.format ?? "json");
+  const guest = body.data.plan ? { plan: body.data.plan } : { domainXml: body.data.domainXml ?? null };
+  return respond(await loadHostAudit(hostId, guest), hostId, body.data.format ?? "json");
 }
 
 export const POST = withAccess("viewer", idempotent(post));
