@@ -8,9 +8,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { JobResult } from "@vfleet/protocol";
-import { setTimeout as sleep } from "node:timers/promises";
 import { bundleAgent } from "@vfleet/agent/build";
-import { scpTo, sshArgs, sshRun, testhostDown, testhostUp, type Testhost, waitForSsh } from "./vm.ts";
+import { scpTo, sshArgs, sshRun, testhostDown, testhostPowerCycle, testhostUp, type Testhost } from "./vm.ts";
 
 export interface KernelHost {
   testhost: Testhost;
@@ -20,7 +19,7 @@ export interface KernelHost {
   sh(command: string, timeoutMs?: number): Promise<string>;
   /** A shell command in the guest with its exit code and output, whatever the exit code. */
   shAny(command: string): Promise<{ code: number; stdout: string; stderr: string }>;
-  /** Reboot the guest (same QEMU process: the disk keeps what was written) and wait for its new boot to log in. */
+  /** Reboot the guest as a power cycle (vm.ts: the disk keeps what was written) and wait for its new boot to log in. */
   reboot(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,14 +54,7 @@ export async function startKernelHost(name: string): Promise<KernelHost> {
       return { code: r.code, result: JobResult.parse(JSON.parse(r.stdout)), stderr: r.stderr };
     },
     async reboot() {
-      const bootId = async () => (await sshRun(testhost, "cat /proc/sys/kernel/random/boot_id")).trim();
-      const before = await bootId();
-      await shAny("systemctl reboot");
-      for (;;) {
-        await waitForSsh(testhost);
-        if ((await bootId().catch(() => before)) !== before) return;
-        await sleep(2000);
-      }
+      Object.assign(testhost, await testhostPowerCycle(testhost));
     },
     stop: async () => void (await testhostDown(name)),
   };

@@ -18,15 +18,45 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { sshArgs, sshRun, type Testhost, testhostDown, testhostUp } from "./vm.ts";
 import { ensureImage } from "./image.ts";
 
-/** `ssh -N -R`: the guest's 127.0.0.1:port leads to this machine's 127.0.0.1:port while it runs. */
-function reverseForward(t: Testhost, port: number): ChildProcess {
-  return spawn(
-    "ssh",
-    ["-N", "-o", "ExitOnForwardFailure=yes", "-o", "ServerAliveInterval=10", "-R", `127.0.0.1:${port}:127.0.0.1:${port}`, ...sshArgs(t)],
-    {
-      stdio: "ignore",
+/**
+ * `ssh -N -R`: the guest's 127.0.0.1:port leads to this machine's 127.0.0.1:port while it runs. A
+ * reboot of the guest or a cut of its network ends the ssh session (ServerAliveInterval): it is
+ * started again every few seconds until stopped, as a network that comes back would carry the
+ * agent's connection again.
+ */
+function reverseForward(t: Testhost, port: number): { stop(): void } {
+  let child: ChildProcess | null = null;
+  let stopped = false;
+  const start = () => {
+    if (stopped) return;
+    child = spawn(
+      "ssh",
+      [
+        "-N",
+        "-o",
+        "ExitOnForwardFailure=yes",
+        "-o",
+        "ServerAliveInterval=5",
+        "-o",
+        "ServerAliveCountMax=3",
+        "-R",
+        `127.0.0.1:${port}:127.0.0.1:${port}`,
+        ...sshArgs(t),
+      ],
+      { stdio: "ignore" },
+    );
+    child.once("exit", () => {
+      child = null;
+      if (!stopped) setTimeout(start, 3000).unref();
+    });
+  };
+  start();
+  return {
+    stop() {
+      stopped = true;
+      child?.kill("SIGTERM");
     },
-  );
+  };
 }
 
 async function api(planeUrl: string, token: string, path: string, body?: unknown): Promise<unknown> {
@@ -82,7 +112,7 @@ export async function installAgentOnTesthost(options: InstallOptions): Promise<I
   const t = await testhostUp({ name, log });
   const forward = reverseForward(t, Number(new URL(planeUrl).port));
   const stop = async () => {
-    forward.kill("SIGTERM");
+    forward.stop();
     await testhostDown(name);
   };
   try {
@@ -140,7 +170,7 @@ export async function installAgentOnTesthost(options: InstallOptions): Promise<I
       testhost: t,
       hostId,
       stop,
-      stopForward: async () => void forward.kill("SIGTERM"),
+      stopForward: async () => void forward.stop(),
       report: `${name}: a real Linux kernel in QEMU (ssh -p ${t.sshPort} root@127.0.0.1 -i ${t.key}), agent installed over SSH`,
     };
   } catch (err) {

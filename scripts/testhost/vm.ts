@@ -4,8 +4,8 @@
  * SR-IOV, each behind its own PCIe root port so its VFs take the following functions), one NVMe
  * PF with SR-IOV, and a management NIC on QEMU's user network that carries the default route.
  * sshd is forwarded to 127.0.0.1 only; the guest reaches this machine's loopback as 10.0.2.2.
- * The disk is the cached image opened with -snapshot: a reboot keeps what the guest wrote (the
- * same QEMU process), `down` throws it away, and every `up` starts from the image.
+ * The disk is a sparse copy of the cached image in the VM's folder: a power cycle keeps what the
+ * guest wrote, `down` throws it away, and every `up` starts from the image.
  */
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -180,6 +180,9 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
     serialLog: join(dir, "serial.log"),
   };
   const pidFile = join(dir, "qemu.pid");
+  // The VM's own disk (a sparse copy, not -snapshot): it outlives a QEMU process, so a power cycle keeps it.
+  const disk = join(dir, "disk.ext4");
+  execFileSync("cp", ["--sparse=always", image.rootfs, disk]);
   const args = [
     ...qemu.firmware.flatMap((d) => ["-L", d]),
     "-name",
@@ -207,10 +210,9 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
     // no_timer_check: on a loaded machine TCG is slow enough that the kernel judges the timer broken and panics.
     `root=/dev/vda rw console=ttyS0 intel_iommu=on no_timer_check systemd.hostname=${name} net.ifnames=1`,
     "-drive",
-    `file=${image.rootfs},format=raw,if=none,id=root`,
+    `file=${disk},format=raw,if=none,id=root`,
     "-device",
     "virtio-blk-pci,drive=root",
-    "-snapshot",
     "-netdev",
     `user,id=mgmt,hostfwd=tcp:127.0.0.1:${sshPort}-:22`,
     "-device",
@@ -238,9 +240,9 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
     "-daemonize",
   ];
   const started = Date.now();
-  execFileSync(qemu.binary, args, { env: qemu.env, stdio: ["ignore", "ignore", "pipe"] });
-  const testhost: Testhost = { ...t, pid: Number(readFileSync(pidFile, "utf8").trim()) };
-  writeFileSync(join(dir, "testhost.json"), `${JSON.stringify(testhost, null, 2)}\n`);
+  const launch: Launch = { binary: qemu.binary, args, env: qemu.env };
+  writeFileSync(join(dir, "launch.json"), JSON.stringify(launch));
+  const testhost = startQemu(t, launch);
   log(`testhost: ${name} booting (QEMU pid ${testhost.pid}, ${accel()}); serial console in ${t.serialLog}`);
   try {
     await waitForSsh(testhost);
@@ -250,6 +252,45 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
   }
   log(`testhost: ${name} up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return testhost;
+}
+
+/** How a test hypervisor's QEMU is started, kept so that a power cycle starts the same machine. */
+interface Launch {
+  binary: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+function startQemu(t: Omit<Testhost, "pid">, launch: Launch): Testhost {
+  const pidFile = join(vmDir(t.name), "qemu.pid");
+  rmSync(pidFile, { force: true });
+  execFileSync(launch.binary, launch.args, { env: launch.env, stdio: ["ignore", "ignore", "pipe"] });
+  const testhost: Testhost = { ...t, pid: Number(readFileSync(pidFile, "utf8").trim()) };
+  writeFileSync(join(vmDir(t.name), "testhost.json"), `${JSON.stringify(testhost, null, 2)}\n`);
+  return testhost;
+}
+
+/**
+ * Reboot the test hypervisor as a power cycle: the guest shuts down (systemd stops the agent and
+ * every unit), QEMU exits, and the same machine starts again on the same disk, ports and monitor.
+ * Not QEMU's warm reset: under TCG on a loaded machine, a guest rebooted in the same QEMU process
+ * came up with its second vCPU's timer dead (RCU stalls, the boot stuck in the initramfs). A
+ * hardware reboot resets the machine too; the boot config the agent wrote is what brings its state
+ * back either way. Resolves with the running test hypervisor (its new QEMU pid) once it logs in.
+ */
+export async function testhostPowerCycle(t: Testhost, options: { before?: string; timeoutMs?: number } = {}): Promise<Testhost> {
+  // `before`: run in the same session just ahead of the poweroff (a test's fault, with nothing in between).
+  const command = options.before ? `${options.before}; systemctl poweroff` : "systemctl poweroff";
+  await sshRun(t, command, { timeoutMs: 30_000 }).catch(() => undefined); // the session ends with it
+  const deadline = Date.now() + 300_000;
+  while (alive(t.pid)) {
+    if (Date.now() > deadline) throw new Error(`testhost ${t.name}: QEMU did not exit within 300 s of poweroff`);
+    await sleep(500);
+  }
+  const launch = JSON.parse(readFileSync(join(vmDir(t.name), "launch.json"), "utf8")) as Launch;
+  const next = startQemu(t, launch);
+  await waitForSsh(next, options.timeoutMs ?? 900_000);
+  return next;
 }
 
 /** Send one command to QEMU's human monitor (e.g. `set_link mgmt off`). */
@@ -268,7 +309,7 @@ export function monitorCommand(t: Testhost, command: string): Promise<string> {
   });
 }
 
-/** Stop the test hypervisor (QEMU is killed: the -snapshot disk and its changes go with it). */
+/** Stop the test hypervisor (QEMU is killed; its disk and the changes on it go with the VM's folder). */
 export async function testhostDown(name = "th1"): Promise<boolean> {
   const dir = vmDir(checkName(name));
   const file = join(dir, "testhost.json");

@@ -1,12 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Inventory, JobResult } from "@vfleet/protocol";
 import { bundleAgent } from "@vfleet/agent/build";
 import type { Fleet } from "@vfleet/simulator/fleet";
 import { installAgentOnTesthost, type InstalledTesthost } from "../../../scripts/testhost/install-agent.ts";
-import { findTesthost, sshRun } from "../../../scripts/testhost/vm.ts";
+import { findTesthost, monitorCommand, sshRun, testhostPowerCycle } from "../../../scripts/testhost/vm.ts";
 import { apiClient, previewAndConfirm, waitFor, type Api } from "./jobs-helpers.ts";
 import { startSimFleet } from "./start-sim-fleet.ts";
 import { startTestStack, type TestStack } from "./start-test-stack.ts";
@@ -286,4 +287,263 @@ describe("the host audit on a real kernel's evidence", () => {
     expect(after.status).toBe("pass");
     expect(after.evidence.join("\n")).toContain("81-vfleet-sriov.rules");
   }, 900_000);
+});
+
+/** Every state a job is seen in while it is polled, and its end. */
+async function watchJob(jobId: string, timeoutMs = 900_000): Promise<{ seen: string[]; job: ApiJob }> {
+  const seen: string[] = [];
+  const job = await waitFor(
+    `job ${jobId} to end`,
+    async () => {
+      const j = (await api.get<{ job: ApiJob }>(`/api/v1/jobs/${jobId}`)).body.job;
+      if (seen.at(-1) !== j.state) seen.push(j.state);
+      return TERMINAL.has(j.state) ? j : undefined;
+    },
+    timeoutMs,
+    250,
+  );
+  return { seen, job };
+}
+
+/**
+ * Hold the guest's agent at the kernel's door: strace (in the image) attaches to it and delays its
+ * open of drivers_probe by `delay`, so a bind stops exactly between its unbind and its probe (no race
+ * with the agent). Resolves with the agent's and strace's pids once strace is attached.
+ */
+async function holdBeforeProbe(delay: string): Promise<{ pid: string; strace: string }> {
+  const sh = (cmd: string) => sshRun(kernel.testhost, cmd);
+  const pid = (await sh("systemctl show -p MainPID --value vfleet-agent")).trim();
+  const log = `/run/vfleet-strace-${Date.now()}`;
+  const strace = (
+    await sh(
+      `nohup strace -f -p ${pid} -P /sys/bus/pci/drivers_probe -e trace=openat -e inject=openat:delay_enter=${delay} -o ${log}.log < /dev/null > ${log}.err 2>&1 & echo $!`,
+    )
+  ).trim();
+  await waitFor(
+    "strace attached to the agent",
+    async () => ((await sh(`cat ${log}.err`)).includes("attached") ? true : undefined),
+    120_000,
+    500,
+  );
+  return { pid, strace };
+}
+
+/** Wait in the guest (one ssh call, so the wait ends within a held probe) until the VF has no driver. */
+async function waitUnbound(vf: string): Promise<void> {
+  await sshRun(kernel.testhost, `for i in $(seq 6000); do test -e /sys/bus/pci/devices/${vf}/driver || exit 0; sleep 0.1; done; exit 1`, {
+    timeoutMs: 660_000,
+  });
+}
+
+describe("faults on the real kernel", () => {
+  it("the agent killed with SIGKILL between unbind and drivers_probe: systemd restarts it, the job ends once, succeeded, and the VF is on vfio-pci", async () => {
+    const pf = KERNEL.pf;
+    const vf = "0000:01:10.0";
+    const sh = (cmd: string) => sshRun(kernel.testhost, cmd);
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "vf.set-count", params: { pf, count: 2 } })).state).toBe("succeeded");
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("igbvf");
+    const restarts = Number((await sh("systemctl show -p NRestarts --value vfleet-agent")).trim());
+    // Held 10 minutes: the kill lands exactly between the unbind and the probe.
+    const { pid, strace } = await holdBeforeProbe("600s");
+    const queued = await previewAndConfirm<{ job: ApiJob }>(api, "/api/v1/jobs", {
+      hostId: hostIds.kernel,
+      job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } },
+    });
+    expect(queued.status).toBe(201);
+    const held = await waitFor(
+      "the VF unbound, with the agent held before drivers_probe",
+      async () => {
+        const r = await sh(`test -e /sys/bus/pci/devices/${vf}/driver && echo bound || cat /sys/bus/pci/devices/${vf}/driver_override`);
+        return r.trim() === "vfio-pci" ? r.trim() : undefined;
+      },
+      600_000,
+      250,
+    );
+    expect(held).toBe("vfio-pci");
+    // The agent first (a tracee held by strace dies at once), then strace, so the held open never goes on.
+    await sh(`kill -9 ${pid}; sleep 1; kill -9 ${strace}`);
+    const { seen, job } = await watchJob(queued.body.job.id);
+    process.stderr.write(`SIGKILL between unbind and probe: job states seen ${seen.join(" -> ")}\n`);
+    // One terminal state, reached once: the redelivered job finished what the killed run started.
+    expect(job.state).toBe("succeeded");
+    expect(seen.filter((st) => TERMINAL.has(st))).toEqual(["succeeded"]);
+    expect(seen).toContain("unknown");
+    expect(Number((await sh("systemctl show -p NRestarts --value vfleet-agent")).trim())).toBeGreaterThan(restarts);
+    expect((await sh("systemctl show -p MainPID --value vfleet-agent")).trim()).not.toBe(pid);
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("vfio-pci");
+    // No VF of the PF is left without a driver.
+    expect((await sh(`for v in /sys/bus/pci/devices/${pf}/virtfn*; do test -e $v/driver || echo $v; done`)).trim()).toBe("");
+    // The redelivered run found the VF where the kill left it (no driver, the override set) and only probed.
+    expect(job.result!.steps.map((st) => [st.action, st.status, st.detail])).toEqual([
+      [`read sys/bus/pci/devices/${vf}/driver and driver_override`, "done", "driver none, driver_override vfio-pci"],
+      [`write sys/bus/pci/drivers_probe = "${vf}"`, "done", null],
+    ]);
+  }, 1_800_000);
+
+  it("the network cut for 60 s in the middle of a job: the host goes offline, the job unknown, and both are reconciled when the network is back", async () => {
+    const vf = "0000:01:10.2";
+    const sh = (cmd: string) => sshRun(kernel.testhost, cmd);
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("igbvf");
+    // The job is held between unbind and probe for 20 s (the agent gives a sysfs write 30 s), so it is in
+    // flight when the network goes, and it ends while the network is still cut.
+    const { strace } = await holdBeforeProbe("20s");
+    const queued = await previewAndConfirm<{ job: ApiJob }>(api, "/api/v1/jobs", {
+      hostId: hostIds.kernel,
+      job: { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } },
+    });
+    expect(queued.status).toBe(201);
+    // Waited for in the guest (one ssh call): the cut must come within the hold.
+    await waitUnbound(vf);
+    const jobState = async () => (await api.get<{ job: ApiJob }>(`/api/v1/jobs/${queued.body.job.id}`)).body.job.state;
+    expect(["dispatched", "running"]).toContain(await jobState());
+    const cutAt = Date.now();
+    await monitorCommand(kernel.testhost, "set_link mgmt off");
+    try {
+      await waitFor("the host offline", async () => ((await hostView(hostIds.kernel)).summary.online ? undefined : true), 120_000, 500);
+      await waitFor("the job unknown", async () => ((await jobState()) === "unknown" ? true : undefined), 60_000, 500);
+      await sleep(Math.max(0, 60_000 - (Date.now() - cutAt)));
+    } finally {
+      await monitorCommand(kernel.testhost, "set_link mgmt on");
+    }
+    const { seen, job } = await watchJob(queued.body.job.id);
+    await sh(`kill -9 ${strace} 2>/dev/null || true`); // its hold is over: later opens go straight on
+    process.stderr.write(`network cut: job states seen after the cut ${seen.join(" -> ")}; steps ${JSON.stringify(job.result?.steps)}\n`);
+    expect(job.state).toBe("succeeded");
+    expect(seen.filter((st) => TERMINAL.has(st))).toEqual(["succeeded"]);
+    // The result is the run that finished during the cut (its unbind and probe), reported when the
+    // job came again: the agent did not run it a second time.
+    expect(job.result!.steps.map((st) => [st.action, st.status])).toEqual([
+      [`read sys/bus/pci/devices/${vf}/driver and driver_override`, "done"],
+      [`write sys/bus/pci/devices/${vf}/driver_override = "vfio-pci"`, "done"],
+      [`write sys/bus/pci/drivers/igbvf/unbind = "${vf}"`, "done"],
+      [`write sys/bus/pci/drivers_probe = "${vf}"`, "done"],
+    ]);
+    await waitFor("the host online again", async () => ((await hostView(hostIds.kernel)).summary.online ? true : undefined), 600_000, 1000);
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("vfio-pci");
+    const reconciled = await waitFor(
+      "the snapshot after the cut showing the VF on vfio-pci",
+      async () =>
+        (await hostView(hostIds.kernel)).inventory.devices.find((d) => d.address === vf)?.driver === "vfio-pci" ? true : undefined,
+      600_000,
+      1000,
+    );
+    expect(reconciled).toBe(true);
+  }, 1_800_000);
+});
+
+/** The test hypervisor's boot id, from the kernel itself. */
+const bootId = async () => (await sshRun(kernel.testhost, "cat /proc/sys/kernel/random/boot_id")).trim();
+
+/**
+ * Reboot the test hypervisor (a power cycle, see vm.ts: its disk keeps what the agent wrote): the
+ * host goes offline in the control plane, and the guest's kernel starts a new boot.
+ */
+async function rebootTesthost(options: { before?: string } = {}): Promise<{ offlineAt: string }> {
+  const before = await bootId();
+  const cycled = testhostPowerCycle(kernel.testhost, options);
+  await waitFor(
+    "the host offline in the control plane",
+    async () => ((await hostView(hostIds.kernel)).summary.online ? undefined : true),
+    600_000,
+    500,
+  );
+  const offlineAt = new Date().toISOString();
+  Object.assign(kernel.testhost, await cycled);
+  expect(await bootId()).not.toBe(before);
+  return { offlineAt };
+}
+
+describe("host.persist through a reboot of the test hypervisor, in the middle of a plan", () => {
+  it("the VF count and vfio-pci binding come back after a reboot, the agent returns through systemd and reports them, and the plan cut by the reboot finishes", async () => {
+    const pf = KERNEL.pf;
+    const [vf0, vf1] = ["0000:01:10.0", "0000:01:10.2"] as const;
+    const sh = (cmd: string) => sshRun(kernel.testhost, cmd);
+    const driverOf = async (vf: string) =>
+      (await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver) 2>/dev/null || echo none`)).trim();
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "vf.set-count", params: { pf, count: 2 } })).state).toBe("succeeded");
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "device.bind", params: { device: vf1, driver: "vfio-pci" } })).state).toBe(
+      "succeeded",
+    );
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "device.bind", params: { device: vf0, driver: "host" } })).state).toBe(
+      "succeeded",
+    );
+    expect([await driverOf(vf0), await driverOf(vf1)]).toEqual(["igbvf", "vfio-pci"]);
+    const vfId = (await sh(`cat /sys/bus/pci/devices/${vf0}/vendor /sys/bus/pci/devices/${vf0}/device`))
+      .trim()
+      .split("\n")
+      .map((x) => x.replace(/^0x/, ""))
+      .join(":");
+    expect(vfId).toBe("8086:10ca");
+    const persisted = await runThroughApi(hostIds.kernel, KERNEL, {
+      kind: "host.persist",
+      params: { vfCounts: [{ pf: KERNEL.pfIf, count: 2 }], vfioIds: [vfId], method: "udev" },
+    });
+    expect([persisted.state, persisted.result?.changed]).toEqual(["succeeded", true]);
+
+    // A plan: VF 0 to vfio-pci, then VF 1's MAC. Its first job is held between unbind and probe, and
+    // the host goes down there: the agent dies with the held write undone, and the machine reboots.
+    const mac = testMac(KERNEL, "0b");
+    const { pid, strace } = await holdBeforeProbe("600s");
+    const plan = await previewAndConfirm<{ jobs: { id: string; ref: string }[] }>(api, "/api/v1/plans", {
+      hostId: hostIds.kernel,
+      title: "VF 0 to vfio-pci, VF 1's MAC",
+      jobs: [
+        { ref: "bind", job: { kind: "device.bind", params: { device: vf0, driver: "vfio-pci" } } },
+        { ref: "mac", job: { kind: "vf.configure", params: { pf, vf: 1, mac } }, dependsOn: ["bind"] },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    await waitUnbound(vf0);
+    const watched = plan.body.jobs.map((j) => watchJob(j.id, 1_500_000));
+    // In one session, so that systemd's restart of the agent cannot run the held job before the reboot.
+    const { offlineAt } = await rebootTesthost({ before: `kill -9 ${pid}; sleep 1; kill -9 ${strace}` });
+
+    // The kernel's own view after the boot, read over SSH: nothing but the boot configuration set it.
+    expect((await sh(`cat /sys/bus/pci/devices/${pf}/sriov_numvfs`)).trim()).toBe("2");
+    expect([await driverOf(vf0), await driverOf(vf1)]).toEqual(["vfio-pci", "vfio-pci"]);
+    // The plan, cut by the reboot, finished after it: each job once, succeeded.
+    const [bind, configure] = await Promise.all(watched);
+    process.stderr.write(
+      `reboot mid-plan: bind ${bind!.seen.join(" -> ")} steps ${JSON.stringify(bind!.job.result?.steps)}; configure ${configure!.seen.join(" -> ")}\n`,
+    );
+    expect([bind!.job.state, configure!.job.state]).toEqual(["succeeded", "succeeded"]);
+    expect(bind!.seen.filter((st) => TERMINAL.has(st))).toEqual(["succeeded"]);
+    expect(bind!.seen).toContain("unknown");
+    const vfLine = JSON.parse(await sh(`ip -json -details link show ${KERNEL.pfIf}`)) as { vfinfo_list: { address: string }[] }[];
+    expect(vfLine[0]!.vfinfo_list[1]!.address).toBe(mac);
+
+    const after = await waitFor(
+      "the agent back through systemd, with a snapshot of the new boot",
+      async () => {
+        const v = await hostView(hostIds.kernel);
+        if (!v.summary.online || !v.summary.snapshotAt || v.summary.snapshotAt < offlineAt) return undefined;
+        const p = v.inventory.devices.find((d) => d.address === pf);
+        const drivers = (p?.sriov?.vfs ?? []).map((a) => v.inventory.devices.find((d) => d.address === a)?.driver);
+        return p?.sriov?.numVfs === 2 && drivers.every((d) => d === "vfio-pci") ? v : undefined;
+      },
+      900_000,
+      2000,
+    );
+    // Bound at boot by vfio-pci's ids, not by an override: the override device.bind wrote is gone with the reboot.
+    expect(
+      [vf0, vf1].map((a) => {
+        const d = after.inventory.devices.find((x) => x.address === a);
+        return [a, d?.driver, d?.driverOverride ?? null];
+      }),
+    ).toEqual([
+      [vf0, "vfio-pci", null],
+      [vf1, "vfio-pci", null],
+    ]);
+    // The agent came back by itself: started by systemd at boot, not by this test.
+    expect((await sh("systemctl is-enabled vfleet-agent; systemctl is-active vfleet-agent")).split("\n")).toEqual([
+      "enabled",
+      "active",
+      "",
+    ]);
+    const persistence = after.inventory.host.persistence;
+    expect(persistence?.vfCounts).toEqual(expect.arrayContaining([expect.objectContaining({ interface: KERNEL.pfIf, numVfs: 2 })]));
+    expect(persistence?.vfioPciIds.flatMap((e) => e.ids)).toContain(vfId);
+    expect(persistence?.modulesLoaded.map((m) => m.module)).toContain("vfio_pci");
+    expect((await audit(hostIds.kernel))("persistence.vf-count").status).toBe("pass");
+  }, 2_400_000);
 });
