@@ -19,7 +19,7 @@ export { adoptAssignments, type AdoptResult, type AdoptedVf } from "./adopt-assi
 export { findCandidateHosts, findRankedCandidateHosts, type CandidateQuery, type RankedCandidate } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { readCandidateVersion } from "./read-candidate-version.ts";
-export { loadPoolSummaries } from "./load-pool-summaries.ts";
+export { loadPoolSummaries, type VersionedSummaryHost } from "./load-pool-summaries.ts";
 export {
   savePlacementPreview,
   readPlacementPreview,

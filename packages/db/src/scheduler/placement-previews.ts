@@ -7,13 +7,20 @@ export const PREVIEW_TTL_MS = 10 * 60 * 1000;
 
 export type StoredPreview = { id: string; createdBy: string; poolName: string; request: unknown; placements: Placement[]; expiresAt: Date };
 
+/** Expired previews are dropped by a save at most this often per client: a statement per dry run otherwise. */
+const SWEEP_EVERY_MS = 30_000;
+const sweptAt = new WeakMap<Db, number>();
+
 /** Keep a dry run's placements (one per guest) under a new id, and drop expired ones on the way. */
 export async function savePlacementPreview(
   db: Db,
   input: { createdBy: string; poolName: string; request: unknown; placements: Placement[]; now?: Date },
 ): Promise<StoredPreview> {
   const now = input.now ?? new Date();
-  await db.placementPreview.deleteMany({ where: { expiresAt: { lt: now } } });
+  if (now.getTime() - (sweptAt.get(db) ?? -Infinity) >= SWEEP_EVERY_MS) {
+    sweptAt.set(db, now.getTime());
+    await db.placementPreview.deleteMany({ where: { expiresAt: { lt: now } } });
+  }
   const row = await db.placementPreview.create({
     data: {
       createdBy: input.createdBy,
