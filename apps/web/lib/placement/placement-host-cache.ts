@@ -24,6 +24,11 @@ export class PlacementHostCache {
     return hit.host;
   }
 
+  /** The kept rows and their version, whatever the version now. */
+  peek(scope: string, hostId: string): { version: string; host: PlacementHost } | undefined {
+    return this.entries.get(`${scope}|${hostId}`);
+  }
+
   set(scope: string, host: PlacementHost, version: string): void {
     if (this.max === 0) return;
     const key = `${scope}|${host.id}`;

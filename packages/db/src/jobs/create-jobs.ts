@@ -5,7 +5,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import { readHostBasis } from "./read-host-basis.ts";
 import { toJobView, type JobView } from "./job-view.ts";
 import type { PlanView } from "./get-plan.ts";
-import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
+import { holdAssignments, type NewReservation, type SummaryMove } from "../scheduler/hold-assignments.ts";
 import { holdMacClaims, type MacClaim } from "./hold-mac-claims.ts";
 
 export type NewJob = {
@@ -52,7 +52,7 @@ export type CreateJobGroupOutcome =
   { ok: true; plans: CreatedPlan[] } | { ok: false; conflict: Conflict } | { ok: false; stale: { basis: string } };
 
 export type CreateJobsOutcome =
-  | { ok: true; planId: string | null; jobs: JobView[]; plan: PlanView | null }
+  | { ok: true; planId: string | null; jobs: JobView[]; plan: PlanView | null; summaryMove?: SummaryMove }
   | { ok: false; conflict: Conflict }
   | { ok: false; stale: { basis: string } };
 
@@ -69,7 +69,7 @@ class ResourceTaken extends Error {
 }
 
 /** `plan`: the plan as queued (getPlan's view at its creation, without reading it back). */
-type CreatedPlan = { planId: string | null; jobs: JobView[]; plan: PlanView | null };
+type CreatedPlan = { planId: string | null; jobs: JobView[]; plan: PlanView | null; summaryMove?: SummaryMove };
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -142,14 +142,19 @@ async function createIn(tx: Tx, input: CreateJobsInput): Promise<CreatedPlan> {
     input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))),
   );
   if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
+  let summaryMove: SummaryMove | undefined;
   if (plan && (input.reservations?.length || input.releasing?.length)) {
-    const taken = await holdAssignments(tx, {
-      hostId: input.hostId,
-      planId: plan.id,
-      actor: input.createdBy,
-      reservations: input.reservations ?? [],
-      releasing: input.releasing ?? [],
-    });
+    const taken = await holdAssignments(
+      tx,
+      {
+        hostId: input.hostId,
+        planId: plan.id,
+        actor: input.createdBy,
+        reservations: input.reservations ?? [],
+        releasing: input.releasing ?? [],
+      },
+      (m) => (summaryMove = m),
+    );
     if (taken)
       throw new ResourceTaken({
         key: taken.key,
@@ -194,7 +199,7 @@ async function createIn(tx: Tx, input: CreateJobsInput): Promise<CreatedPlan> {
     counts,
     total: rows.length,
   };
-  return { planId: plan?.id ?? null, jobs: rows.map(toJobView), plan: view };
+  return { planId: plan?.id ?? null, jobs: rows.map(toJobView), plan: view, ...(summaryMove ? { summaryMove } : {}) };
 }
 
 /**

@@ -20,6 +20,14 @@ export type NewReservation = {
 export type Taken = { key: string; planId: string | null; summary: string; createdBy: string | null };
 
 /**
+ * What a reservation did to the host's summary rows: each updated PF's row version before
+ * (the last committed one, read under the row lock) and after (this transaction's). A process
+ * that kept the host's rows at a placement version naming exactly those befores may keep them,
+ * with the reservation applied, at the version naming the afters.
+ */
+export type SummaryMove = { before: Record<string, string>; after: Record<string, string> };
+
+/**
  * Inside the transaction that creates a plan: insert one Assignment row per reserved function
  * (`ON CONFLICT DO NOTHING` on the (host, address) key and the fleet-unique MAC: a concurrent
  * transaction's row makes ours wait, then skip), and mark assigned functions as being released
@@ -28,6 +36,7 @@ export type Taken = { key: string; planId: string | null; summary: string; creat
 export async function holdAssignments(
   tx: Tx,
   p: { hostId: string; planId: string; actor: string; reservations: NewReservation[]; releasing: string[] },
+  moved?: (move: SummaryMove) => void,
 ): Promise<Taken | null> {
   if (p.reservations.length > 0) {
     // The rows and their events in one statement: when a row is refused the caller rolls both back.
@@ -93,7 +102,7 @@ export async function holdAssignments(
   }
   if (p.reservations.length === 0) return null;
   if (p.releasing.length === 0 && p.reservations.every((r) => r.pf !== null && !r.transient))
-    await reserveInSummaries(tx, p.hostId, p.reservations);
+    moved?.(await reserveInSummaries(tx, p.hostId, p.reservations));
   else await refreshPfCapacity(tx, p.hostId);
   return null;
 }
@@ -107,7 +116,7 @@ export async function holdAssignments(
  * a full refresh, inside the transaction that holds the PFs' summary rows. Relative updates, so
  * concurrent plans on one PF each subtract their own.
  */
-async function reserveInSummaries(tx: Tx, hostId: string, reservations: NewReservation[]): Promise<void> {
+async function reserveInSummaries(tx: Tx, hostId: string, reservations: NewReservation[]): Promise<SummaryMove> {
   const perPf = new Map<string, { ready: number; bindable: number }>();
   for (const r of reservations) {
     const d = perPf.get(r.pf!) ?? { ready: 0, bindable: 0 };
@@ -117,13 +126,22 @@ async function reserveInSummaries(tx: Tx, hostId: string, reservations: NewReser
   }
   const pfs = [...perPf.keys()].sort();
   // The rows locked in address order first (as a full refresh upserts them): two plans on one host never deadlock.
-  await tx.$executeRaw`
-    WITH locked AS (SELECT address FROM "PfCapacity" WHERE "hostId" = ${hostId} AND address = ANY(${pfs}::text[]) ORDER BY address FOR UPDATE)
+  const rows = await tx.$queryRaw<{ address: string; before: string; after: string }[]>`
+    WITH locked AS (
+      SELECT address, xmin::text AS x FROM "PfCapacity" WHERE "hostId" = ${hostId} AND address = ANY(${pfs}::text[]) ORDER BY address FOR UPDATE
+    ), updated AS (
     UPDATE "PfCapacity" c SET ready = GREATEST(0, c.ready - d.ready), bindable = GREATEST(0, c.bindable - d.bindable),
       reserved = c.reserved + d.ready + d.bindable, creatable = 0
     FROM unnest(${pfs}::text[], ${pfs.map((a) => perPf.get(a)!.ready)}::int[], ${pfs.map((a) => perPf.get(a)!.bindable)}::int[]) AS d(address, ready, bindable)
-    WHERE c."hostId" = ${hostId} AND c.address = d.address AND c.address IN (SELECT address FROM locked)`;
+    WHERE c."hostId" = ${hostId} AND c.address = d.address AND c.address IN (SELECT address FROM locked)
+    RETURNING c.address, c.xmin::text AS x
+    )
+    SELECT l.address, l.x AS before, u.x AS after FROM locked l JOIN updated u ON u.address = l.address`;
   await refreshNodeCapacity(tx, hostId);
+  return {
+    before: Object.fromEntries(rows.map((r) => [r.address, r.before])),
+    after: Object.fromEntries(rows.map((r) => [r.address, r.after])),
+  };
 }
 
 /**

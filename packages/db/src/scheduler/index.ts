@@ -1,5 +1,5 @@
 export { loadPlacementHosts, type Queryable } from "./load-placement-hosts.ts";
-export { holdAssignments, settleAssignments, type NewReservation } from "./hold-assignments.ts";
+export { holdAssignments, settleAssignments, type NewReservation, type SummaryMove } from "./hold-assignments.ts";
 export { savePool, type PoolView } from "./save-pool.ts";
 export { listPools, getPool } from "./list-pools.ts";
 export { setHostLabels, getHostLabels } from "./set-host-labels.ts";

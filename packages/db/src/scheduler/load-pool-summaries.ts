@@ -27,7 +27,7 @@ type Row = {
  * means the same placement rows: the scheduler keeps rows read at a version until it moves.
  */
 export const placementVersion = (host: Prisma.Sql) =>
-  Prisma.sql`(SELECT COALESCE(${host}."snapshotHash", '') || '/' || COALESCE(string_agg(x.xmin::text, ',' ORDER BY x.address), '') FROM "PfCapacity" x WHERE x."hostId" = ${host}.id)`;
+  Prisma.sql`(SELECT COALESCE(${host}."snapshotHash", '') || '/' || COALESCE(string_agg(x.address || '=' || x.xmin::text, ',' ORDER BY x.address), '') FROM "PfCapacity" x WHERE x."hostId" = ${host}.id)`;
 
 /** `version`: placementVersion, read with the counts when a few hosts are asked for ("" for the whole fleet). */
 export type VersionedSummaryHost = SummaryHost & { version: string };
