@@ -8,13 +8,16 @@ import {
   confirmPlacement,
   inventoryCacheOf,
   placeAndReserve,
+  placementHostCacheOf,
   INVENTORIES_PER_PROCESS,
+  PLACEMENT_HOSTS_PER_PROCESS,
   type SchedulerQueries,
 } from "../../apps/web/lib/placement/place-and-reserve.ts";
 import { PLACEMENTS_PER_PROCESS } from "../../apps/web/lib/placement/placement-slots.ts";
 import { schedulerQueries } from "../../apps/web/test/scheduler-queries.ts";
 import { cloneHosts, storeTemplates } from "./placement.ts";
 import { row } from "./measure.ts";
+import { descendantsCpuMs, ownCpuMs } from "./process-tree-cpu.ts";
 
 const CLIENTS = 8;
 const HOSTS = 5000;
@@ -23,7 +26,8 @@ const WARMUP_SECONDS = 5;
 /** The peer: Kubernetes' scheduler with Dynamic Resource Allocation, 117-273 pods/s on 500 nodes (their figures, their machine). */
 const PEER = { low: 117, high: 273, nodes: 500 };
 
-type Loop = { perSecond: number; kinds: Record<string, number>; calls: Record<string, number[]> };
+/** `cpu`: CPU milliseconds per finished decision, of this process and of the embedded PostgreSQL. */
+type Loop = { perSecond: number; kinds: Record<string, number>; calls: Record<string, number[]>; cpu: { node: number; pg: number } };
 
 /** The scheduler's queries, each call's time kept by name: where a decision's time goes. */
 function timedQueries(calls: Record<string, number[]>): SchedulerQueries {
@@ -48,6 +52,7 @@ async function loop(call: (q: SchedulerQueries, client: number, i: number) => Pr
   const kinds: Record<string, number> = {};
   let done = 0;
   const t0 = performance.now();
+  const [node0, pg0] = [ownCpuMs(), descendantsCpuMs()];
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; performance.now() < until; i++) {
@@ -57,7 +62,13 @@ async function loop(call: (q: SchedulerQueries, client: number, i: number) => Pr
       }
     }),
   );
-  return { perSecond: done / ((performance.now() - t0) / 1000), kinds, calls };
+  const per = (ms: number) => ms / Math.max(1, done);
+  return {
+    perSecond: done / ((performance.now() - t0) / 1000),
+    kinds,
+    calls,
+    cpu: { node: per(ownCpuMs() - node0), pg: per(descendantsCpuMs() - pg0) },
+  };
 }
 
 /** Per query: calls per decision and the median, slowest first by total time. */
@@ -68,6 +79,13 @@ function whereTimeGoes(l: Loop, decisions: number): string {
     .map((c) => `${c.name} ${(c.n / Math.max(1, decisions)).toFixed(1)}x ${c.median.toFixed(1)} ms`)
     .join(", ");
 }
+
+/**
+ * CPU per decision and what it allows on the machine's cores were they idle: under a shared
+ * machine's load the wall-clock rate says more about the neighbours than about the scheduler.
+ */
+const cpuNote = (l: Loop) =>
+  `CPU per decision: node ${l.cpu.node.toFixed(1)} ms + PostgreSQL ${l.cpu.pg.toFixed(1)} ms = at most ${((cpus().length * 1000) / (l.cpu.node + l.cpu.pg)).toFixed(0)}/s on ${cpus().length} idle cores`;
 
 const load = () =>
   loadavg()
@@ -108,11 +126,12 @@ export async function benchThroughput(url: string): Promise<void> {
       return (await confirmPlacement(db, q, { id: preview.previewId!, actor: "bench" })).kind;
     };
     const modes = [
-      { name: "peer: prefilter per request, every inventory read", ttl: 0, inventories: 0 },
+      { name: "peer: prefilter per request, every inventory read", ttl: 0, inventories: 0, hosts: 0 },
       {
-        name: `shared prefilter (${CANDIDATES_TTL_MS} ms), inventories by hash`,
+        name: `shared prefilter (${CANDIDATES_TTL_MS} ms), inventories by hash, rows by version`,
         ttl: CANDIDATES_TTL_MS,
         inventories: INVENTORIES_PER_PROCESS,
+        hosts: PLACEMENT_HOSTS_PER_PROCESS,
       },
     ];
     console.log(
@@ -122,12 +141,14 @@ export async function benchThroughput(url: string): Promise<void> {
     for (const [m, mode] of modes.entries()) {
       setCandidatesTtl(mode.ttl);
       inventoryCacheOf(db).resize(mode.inventories);
+      placementHostCacheOf(db).resize(mode.hosts);
       // Untimed first: the process's caches (and PostgreSQL's) filled as a running control plane's are.
       await loop(dry(`w${m}`), WARMUP_SECONDS);
       const before = load();
       const dryLoop = await loop(dry(`d${m}`));
       row(`    ${mode.name}: dry runs/s`, dryLoop.perSecond.toFixed(1), `${JSON.stringify(dryLoop.kinds)}; load average ${before}`);
       row("      where the time goes (calls per dry run, median)", "", whereTimeGoes(dryLoop, dryLoop.kinds.planned ?? 0));
+      row("      cost", "", cpuNote(dryLoop));
       const confirmedLoop = await loop(confirm(`c${m}`));
       row(
         `    ${mode.name}: confirmed/s`,
@@ -135,10 +156,12 @@ export async function benchThroughput(url: string): Promise<void> {
         `${JSON.stringify(confirmedLoop.kinds)}; load average ${load()}`,
       );
       row("      where the time goes (calls per confirmed, median)", "", whereTimeGoes(confirmedLoop, confirmedLoop.kinds.planned ?? 0));
+      row("      cost", "", cpuNote(confirmedLoop));
       results.push({ dry: dryLoop, confirmed: confirmedLoop });
     }
     setCandidatesTtl(CANDIDATES_TTL_MS);
     inventoryCacheOf(db).resize(INVENTORIES_PER_PROCESS);
+    placementHostCacheOf(db).resize(PLACEMENT_HOSTS_PER_PROCESS);
     const [peer, ours] = results as [{ dry: Loop; confirmed: Loop }, { dry: Loop; confirmed: Loop }];
     row(
       "    ratio to the peer: dry runs / confirmed",

@@ -15,6 +15,7 @@ import type {
   findMacUsers,
   fleetTotals,
   getHost,
+  getPlanTarget,
   readFleetHealth,
   getJob,
   getPlan,
@@ -70,6 +71,7 @@ export interface DbQueries {
   listHostsPage: typeof listHostsPage;
   fleetTotals: typeof fleetTotals;
   getHost: typeof getHost;
+  getPlanTarget: typeof getPlanTarget;
   readFleetHealth: typeof readFleetHealth;
   createEnrollmentToken: typeof createEnrollmentToken;
   redeemEnrollmentToken: typeof redeemEnrollmentToken;

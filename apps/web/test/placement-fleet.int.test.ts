@@ -23,7 +23,7 @@ import {
   type Db,
   type PoolView,
 } from "@vfleet/db";
-import { confirmPlacement, placeAndReserve, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
+import { confirmPlacement, placeAndReserve, placementHostCacheOf, type SchedulerQueries } from "../lib/placement/place-and-reserve.ts";
 import { PlacementBody, PoolBody } from "../lib/placement/placement-api-schemas.ts";
 import { toPlacementRequest } from "../lib/placement/placement-response.ts";
 import { buildDgx2Inventory } from "./build-dgx2-inventory.ts";
@@ -316,5 +316,28 @@ it("a host that became a better candidate after the prefilter's answer was share
     expect(after.placement.host).toBe(await onEveryRow(ask({ count: 8, minPfs: 2 })));
   } finally {
     await db.host.delete({ where: { id } });
+  }
+});
+
+it("rows a process keeps across its own reservations are the database's rows at the version they are kept at", async () => {
+  const scope = JSON.stringify(pool.selector);
+  for (let i = 0; i < 3; i++) {
+    const outcome = await placeAndReserve(db, queries, {
+      request: ask({ count: 4, minPfs: 2, guest: { name: `kept-${i}`, vcpus: 2, memoryMiB: 2048 } }),
+      pool,
+      dryRun: false,
+      actor: "test",
+    });
+    if (outcome.kind !== "planned") throw new Error(JSON.stringify(outcome));
+    const hostId = outcome.placement.hostId;
+    // Kept at the version the commit left (not dropped to be read again)...
+    const kept = placementHostCacheOf(db).peek(scope, hostId);
+    const [summary] = await loadPoolSummaries(db, pool.selector, { hostIds: [hostId] });
+    expect(kept?.version).toBe(summary!.version);
+    // ...and exactly what the database's rows say now, the reservation's VFs reserved to the guest.
+    const [fresh] = await loadPlacementHosts(db, pool.selector, { hostIds: [hostId] });
+    expect(kept!.host).toEqual(fresh);
+    const claims = fresh!.pfs.flatMap((p) => p.vfs).filter((v) => v.claim?.guest === `kept-${i}`);
+    expect(claims.map((v) => v.address).sort()).toEqual(outcome.placement.vfs.map((v) => v.address).sort());
   }
 });

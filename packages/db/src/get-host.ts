@@ -35,7 +35,7 @@ export async function getHost(
   };
 }
 
-async function readInventory(db: Db, hostId: string, cache: InventoryCache | undefined): Promise<Inventory | null> {
+export async function readInventory(db: Db, hostId: string, cache: InventoryCache | undefined): Promise<Inventory | null> {
   const read = await loadInventoryWithHash(db, hostId);
   if (read) cache?.set(hostId, read.hash, read.inventory);
   return read?.inventory ?? null;

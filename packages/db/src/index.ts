@@ -21,6 +21,7 @@ export { normalizeInventory } from "./normalize-inventory.ts";
 export { getKnownHash } from "./get-known-hash.ts";
 export { listHosts } from "./list-hosts.ts";
 export { getHost } from "./get-host.ts";
+export { getPlanTarget, type PlanTarget } from "./get-plan-target.ts";
 export { readFleetHealth, type FleetHealthView } from "./read-fleet-health.ts";
 export type { HostSummary, HostMaintenance } from "./host-summary.ts";
 export * from "./jobs/index.ts";

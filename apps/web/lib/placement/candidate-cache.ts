@@ -18,6 +18,38 @@ const CANDIDATES_KEPT = 128;
 const CANDIDATES_PER_REQUEST = 8;
 
 type Entry = { at: number; version: string; ranked: Promise<RankedCandidate[] | null> };
+
+/**
+ * The candidate version for a request, read by a statement that starts after the request did
+ * (a read already on its way may predate a change the request must see), shared by every
+ * request that arrives while one is on its way: concurrent requests then wait for the next read
+ * together, one statement for all of them instead of one each.
+ */
+type VersionReads = { running: Promise<string> | null; next: Promise<string> | null };
+const versionReads = new WeakMap<Db, VersionReads>();
+
+function readVersionAfterNow(db: Db, q: Queries): Promise<string> {
+  let r = versionReads.get(db);
+  if (!r) versionReads.set(db, (r = { running: null, next: null }));
+  const reads = r;
+  const start = (): Promise<string> => {
+    const read = q.readCandidateVersion(db);
+    reads.running = read;
+    const done = () => {
+      if (reads.running === read) reads.running = null;
+    };
+    read.then(done, done);
+    return read;
+  };
+  if (!reads.running) return start();
+  reads.next ??= reads.running
+    .catch(() => undefined)
+    .then(() => {
+      reads.next = null;
+      return start();
+    });
+  return reads.next;
+}
 const caches = new WeakMap<Db, Map<string, Entry>>();
 
 let ttlMs = CANDIDATES_TTL_MS;
@@ -38,14 +70,14 @@ export async function sharedCandidates(
   q: Queries,
   query: CandidateQuery,
   fresh: boolean,
-): Promise<{ ids: string[] | null; cut: boolean }> {
+): Promise<{ ids: string[] | null; cut: boolean; version?: string }> {
   const { spread, limit: _limit, ...question } = query;
   if (ttlMs === 0) return pick(await q.findRankedCandidateHosts(db, { ...question, spread, limit: CANDIDATES_PER_REQUEST }), spread);
   const key = JSON.stringify(question);
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
   // Read before the prefilter: a change committed after this read moves the version past it.
-  const version = await q.readCandidateVersion(db);
+  const version = await readVersionAfterNow(db, q);
   const now = performance.now();
   for (const [k, e] of cache) if (now - e.at > ttlMs) cache.delete(k);
   let entry = cache.get(key);
@@ -59,7 +91,7 @@ export async function sharedCandidates(
       if (cache.get(key) === made) cache.delete(key);
     });
   }
-  return pick(await entry.ranked, spread);
+  return { ...pick(await entry.ranked, spread), version };
 }
 
 /** The request's share: the best by the prefilter's key, equally good hosts in an order drawn from its offset. */

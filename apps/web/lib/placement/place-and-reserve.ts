@@ -9,6 +9,7 @@ import {
   type PlacementCandidate,
   type PlacementHost,
   type PlacementRequest,
+  type PoolSelector,
   type WithoutLink,
 } from "@vfleet/core";
 import type {
@@ -18,6 +19,7 @@ import type {
   JobView,
   NewReservation,
   PoolView,
+  SummaryMove,
   createJobGroup,
   createJobs,
   dropPlacementPreview,
@@ -27,7 +29,7 @@ import type {
   findRankedCandidateHosts,
   readCandidateVersion,
   findHostIds,
-  getHost,
+  getPlanTarget,
   getPlan,
   listUsedMacs,
   loadPlacementHosts,
@@ -37,6 +39,7 @@ import { speaksAtLeast, type Job } from "@vfleet/protocol";
 import { prepareJobs, type PreparedJob, type Refusal } from "../jobs/prepare-jobs.ts";
 import { sharedCandidates } from "./candidate-cache.ts";
 import { InventoryCache } from "./inventory-cache.ts";
+import { PlacementHostCache } from "./placement-host-cache.ts";
 import { withPlacementSlot } from "./placement-slots.ts";
 
 export type SchedulerQueries = {
@@ -46,7 +49,7 @@ export type SchedulerQueries = {
   loadPoolSummaries: typeof loadPoolSummaries;
   findHostIds: typeof findHostIds;
   listUsedMacs: typeof listUsedMacs;
-  getHost: typeof getHost;
+  getPlanTarget: typeof getPlanTarget;
   createJobs: typeof createJobs;
   createJobGroup: typeof createJobGroup;
   getPlan: typeof getPlan;
@@ -132,7 +135,14 @@ function reservationsOf(placement: Placement, request: PlacementRequest): NewRes
   ];
 }
 
-type Candidates = { hosts: PlacementHost[]; narrowed: boolean; others: string[]; shared: boolean };
+type Candidates = {
+  hosts: PlacementHost[];
+  narrowed: boolean;
+  others: string[];
+  shared: boolean;
+  /** The candidates' versions as their counts were read (placementHostsAt). */
+  versions: Map<string, Versioned>;
+};
 
 /**
  * The hosts worth deciding on: the named host or the guest's host; else the best of the SQL
@@ -147,6 +157,7 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
     named !== undefined ? await q.findHostIds(db, { names: [named] }) : await q.findHostIds(db, { guest: request.guest.name });
   let others: string[] = [];
   let shared = false;
+  let versions = new Map<string, Versioned>();
   if (ids.length === 0) {
     shared = !fresh;
     const found =
@@ -168,23 +179,94 @@ async function loadCandidates(db: Db, q: SchedulerQueries, request: PlacementReq
             },
             fresh,
           );
+    if ("version" in found && found.version !== undefined) placementHostCacheOf(db).seen(found.version);
     ids = found.ids;
     // The choice among them is made on their per-PF counts, as on their rows (core's rankSummaryHosts),
     // equal ones in the order given: by name, or the request's own order when it looks at a few of many.
     if (ids && ids.length > 1) {
       const summaries = await q.loadPoolSummaries(db, request.pool.selector, { hostIds: ids });
+      versions = versionsOf(summaries);
       const at = new Map(ids.map((id, i) => [id, i]));
       if (found.cut) summaries.sort((a, b) => at.get(a.id)! - at.get(b.id)!);
       [ids, others] = splitFirst(rankSummaryHosts(summaries, request));
     }
-    if (ids?.length === 0) return { hosts: [], narrowed: true, others, shared };
+    if (ids?.length === 0) return { hosts: [], narrowed: true, others, shared, versions };
   }
   return {
-    hosts: await q.loadPlacementHosts(db, request.pool.selector, ids ? { hostIds: ids } : {}),
+    hosts: ids
+      ? await placementHostsAt(db, q, request.pool.selector, ids, versions)
+      : await q.loadPlacementHosts(db, request.pool.selector),
     narrowed: ids !== null,
     others,
     shared,
+    versions,
   };
+}
+
+type Versioned = { version: string; online: boolean; maintenance: boolean };
+
+const versionsOf = (summaries: Awaited<ReturnType<typeof loadPoolSummaries>>) =>
+  new Map(summaries.map((s) => [s.id, { version: s.version, online: s.online, maintenance: s.maintenance }]));
+
+/**
+ * After this process's own reservation committed: the host's kept rows, with the reservation's
+ * VFs reserved, are kept at the version the commit left, when the commit moved exactly the kept
+ * version's summary rows (each updated PF's row version before it is the kept one). Anything
+ * else (another plan's commit on the host in between, a snapshot) leaves the rows to be read
+ * again. The next placement on the host then needs no seven reads.
+ */
+function keepReserved(db: Db, selector: PoolSelector, placement: Placement, move: SummaryMove | undefined): void {
+  if (!move) return;
+  const cache = placementHostCacheOf(db);
+  const scope = JSON.stringify(selector);
+  const kept = cache.peek(scope, placement.hostId);
+  if (!kept) return;
+  const slash = kept.version.lastIndexOf("/");
+  const rows = kept.version
+    .slice(slash + 1)
+    .split(",")
+    .map((r) => r.split("="));
+  for (const [address, x] of rows) if (address! in move.before && move.before[address!] !== x) return;
+  if (Object.keys(move.before).some((a) => !rows.some(([address]) => address === a))) return;
+  const version = `${kept.version.slice(0, slash + 1)}${rows.map(([address, x]) => `${address}=${move.after[address!] ?? x}`).join(",")}`;
+  const claim = { state: "reserved" as const, guest: placement.guest.name };
+  const taken = new Set(placement.vfs.map((v) => v.address));
+  const host: PlacementHost = {
+    ...kept.host,
+    pfs: kept.host.pfs.map((pf) =>
+      pf.vfs.some((v) => taken.has(v.address)) ? { ...pf, vfs: pf.vfs.map((v) => (taken.has(v.address) ? { ...v, claim } : v)) } : pf,
+    ),
+  };
+  cache.set(scope, host, version);
+}
+
+/**
+ * These hosts' placement rows: kept ones whose version is the one just read with their counts
+ * (online and maintenance from that read), the others read now and kept at that version.
+ */
+async function placementHostsAt(
+  db: Db,
+  q: SchedulerQueries,
+  selector: PoolSelector,
+  ids: string[],
+  versions: Map<string, Versioned>,
+): Promise<PlacementHost[]> {
+  const cache = placementHostCacheOf(db);
+  const scope = JSON.stringify(selector);
+  const kept: PlacementHost[] = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const v = versions.get(id);
+    const hit = v && cache.get(scope, id, v.version);
+    if (hit) kept.push({ ...hit, online: v.online, maintenance: v.maintenance });
+    else missing.push(id);
+  }
+  const read = missing.length > 0 ? await q.loadPlacementHosts(db, selector, { hostIds: missing }) : [];
+  for (const h of read) {
+    const v = versions.get(h.id);
+    if (v) cache.set(scope, h, v.version);
+  }
+  return [...kept, ...read].sort((a, b) => a.name.localeCompare(b.name));
 }
 
 /** Place on the candidates, then on the other candidates; a shared prefilter answer that fits nowhere is asked again fresh. */
@@ -194,8 +276,13 @@ async function decide(db: Db, q: SchedulerQueries, request: PlacementRequest) {
   for (;;) {
     let placed = placeRequest(candidates.hosts, request, usedMacs);
     if (!placed.ok && !placed.field && candidates.others.length > 0)
-      placed = placeRequest(await q.loadPlacementHosts(db, request.pool.selector, { hostIds: candidates.others }), request, usedMacs);
-    if (placed.ok || placed.field || !candidates.shared) return { placed, narrowed: candidates.narrowed, usedMacs };
+      placed = placeRequest(
+        await placementHostsAt(db, q, request.pool.selector, candidates.others, candidates.versions),
+        request,
+        usedMacs,
+      );
+    if (placed.ok || placed.field || !candidates.shared)
+      return { placed, narrowed: candidates.narrowed, usedMacs, versions: candidates.versions };
     candidates = await loadCandidates(db, q, request, true);
   }
 }
@@ -237,11 +324,18 @@ async function placeOnce(db: Db, q: SchedulerQueries, input: PlaceInput): Promis
     if (!placed.ok) return refusal(placed);
     const built = await buildPlan(db, q, placed.placement, request);
     if (!("jobs" in built)) return built;
-    if (input.dryRun) return { kind: "planned", ...built, previewId: await savePreview(db, q, input, [built.placement]) };
+    // Kept rows whose host moved on between the counts and the plan's read: decide again on its rows as they are now.
+    const used = decided.versions.get(placed.placement.hostId);
+    if (used && used.version !== built.placementVersion && round < MAX_ROUNDS) continue;
+    const { placementVersion: _v, ...guest } = built;
+    if (input.dryRun) return { kind: "planned", ...guest, previewId: await savePreview(db, q, input, [built.placement]) };
     // What the agent will refuse (its adoption policy, a revoked host) is never queued.
     if (built.refusal) return { kind: "refused", refusal: built.refusal };
     const created = await q.createJobs(db, planInput(built, request, input.actor));
-    if (created.ok) return { kind: "planned", ...built, plan: await q.getPlan(db, created.planId!), queued: created.jobs, previewId: null };
+    if (created.ok) {
+      keepReserved(db, request.pool.selector, built.placement, created.summaryMove);
+      return { kind: "planned", ...guest, plan: created.plan, queued: created.jobs, previewId: null };
+    }
     // No basis is sent here (the placement reads the host itself), so a refusal is a resource conflict.
     if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
   }
@@ -274,7 +368,7 @@ async function placeGroupOnce(db: Db, q: SchedulerQueries, input: PlaceInput, gr
       db,
       guests.map((g) => planInput(g, request, input.actor)),
     );
-    if (created.ok) return { kind: "planned-group", guests: await withPlans(db, q, guests, created.plans), previewId: null };
+    if (created.ok) return { kind: "planned-group", guests: withPlans(guests, created.plans), previewId: null };
     if (round >= MAX_ROUNDS && "conflict" in created) return { kind: "conflict", conflict: created.conflict };
   }
 }
@@ -299,7 +393,7 @@ export async function confirmPlacement(db: Db, q: SchedulerQueries, input: { id:
     const ids = [...new Set(preview.placements.map((p) => p.hostId))];
     const wantsMacs = preview.placements.some((p) => p.vfs.some((v) => v.assignMac !== null));
     const [hosts, usedMacs] = await Promise.all([
-      q.loadPlacementHosts(db, pool.selector, { hostIds: ids }),
+      q.loadPoolSummaries(db, pool.selector, { hostIds: ids }).then((s) => placementHostsAt(db, q, pool.selector, ids, versionsOf(s))),
       wantsMacs ? q.listUsedMacs(db) : new Set<string>(),
     ]);
     const changes = preview.placements.flatMap((p) =>
@@ -328,8 +422,9 @@ export async function confirmPlacement(db: Db, q: SchedulerQueries, input: { id:
           ? `${created.conflict.key} was taken by ${created.conflict.planId ? `plan ${created.conflict.planId}` : `job ${created.conflict.jobId}`} meanwhile`
           : "the host changed meanwhile",
       ]);
+    created.plans.forEach((p, i) => keepReserved(db, pool.selector, guests[i]!.placement, p.summaryMove));
     await q.dropPlacementPreview(db, input.id);
-    const planned = await withPlans(db, q, guests, created.plans);
+    const planned = withPlans(guests, created.plans);
     return stored.group
       ? { kind: "planned-group", guests: planned, previewId: null }
       : { kind: "planned", ...planned[0]!, previewId: null };
@@ -370,6 +465,16 @@ async function savePreview(db: Db, q: SchedulerQueries, input: PlaceInput, place
 export const INVENTORIES_PER_PROCESS = 256;
 const inventoryCaches = new WeakMap<Db, InventoryCache>();
 
+/** Candidate hosts whose placement rows a process keeps by version (placementHostsAt). */
+export const PLACEMENT_HOSTS_PER_PROCESS = 1024;
+const placementHostCaches = new WeakMap<Db, PlacementHostCache>();
+
+export function placementHostCacheOf(db: Db): PlacementHostCache {
+  let cache = placementHostCaches.get(db);
+  if (!cache) placementHostCaches.set(db, (cache = new PlacementHostCache(PLACEMENT_HOSTS_PER_PROCESS)));
+  return cache;
+}
+
 export function inventoryCacheOf(db: Db): InventoryCache {
   let cache = inventoryCaches.get(db);
   if (!cache) inventoryCaches.set(db, (cache = new InventoryCache(INVENTORIES_PER_PROCESS)));
@@ -385,8 +490,8 @@ async function buildPlan(
   q: SchedulerQueries,
   placement: Placement,
   request: PlacementRequest,
-): Promise<PlannedGuest | Extract<PlaceOutcome, { kind: "bad-request" | "no-capacity" }>> {
-  const host = await q.getHost(db, placement.hostId, { cache: inventoryCacheOf(db) });
+): Promise<(PlannedGuest & { placementVersion: string }) | Extract<PlaceOutcome, { kind: "bad-request" | "no-capacity" }>> {
+  const host = await q.getPlanTarget(db, placement.hostId, { cache: inventoryCacheOf(db) });
   if (!host?.inventory) return { kind: "no-capacity", error: `host ${placement.host} has no stored inventory`, candidates: [] };
   const define: Job | undefined = placement.guest.exists
     ? undefined
@@ -408,7 +513,15 @@ async function buildPlan(
   const unit = request.pool.selector.kind === "device" ? "devices" : "VFs";
   const count = placement.vfs.length + placement.devices.length;
   const title = `place ${count} ${unit} from ${request.pool.name} -> ${placement.guest.name} on ${placement.host}`;
-  return { placement, title, jobs: prepared.jobs, plan: null, queued: [], refusal: prepared.refusal };
+  return {
+    placement,
+    title,
+    jobs: prepared.jobs,
+    plan: null,
+    queued: [],
+    refusal: prepared.refusal,
+    placementVersion: host.placementVersion,
+  };
 }
 
 const planInput = (g: PlannedGuest, request: PlacementRequest, actor: string): CreateJobsInput => ({
@@ -419,11 +532,6 @@ const planInput = (g: PlannedGuest, request: PlacementRequest, actor: string): C
   reservations: reservationsOf(g.placement, request),
 });
 
-async function withPlans(
-  db: Db,
-  q: SchedulerQueries,
-  guests: PlannedGuest[],
-  plans: { planId: string | null; jobs: JobView[] }[],
-): Promise<PlannedGuest[]> {
-  return Promise.all(guests.map(async (g, i) => ({ ...g, plan: await q.getPlan(db, plans[i]!.planId!), queued: plans[i]!.jobs })));
-}
+/** The plans as created, read back from nobody: the transaction's own rows. */
+const withPlans = (guests: PlannedGuest[], plans: { plan: PlannedGuest["plan"]; jobs: JobView[] }[]): PlannedGuest[] =>
+  guests.map((g, i) => ({ ...g, plan: plans[i]!.plan, queued: plans[i]!.jobs }));

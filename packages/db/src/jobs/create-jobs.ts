@@ -4,7 +4,8 @@ import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { readHostBasis } from "./read-host-basis.ts";
 import { toJobView, type JobView } from "./job-view.ts";
-import { holdAssignments, type NewReservation } from "../scheduler/hold-assignments.ts";
+import type { PlanView } from "./get-plan.ts";
+import { holdAssignments, type NewReservation, type SummaryMove } from "../scheduler/hold-assignments.ts";
 import { holdMacClaims, type MacClaim } from "./hold-mac-claims.ts";
 
 export type NewJob = {
@@ -48,12 +49,12 @@ export type Conflict = {
 };
 
 export type CreateJobGroupOutcome =
-  | { ok: true; plans: { planId: string | null; jobs: JobView[] }[] }
-  | { ok: false; conflict: Conflict }
-  | { ok: false; stale: { basis: string } };
+  { ok: true; plans: CreatedPlan[] } | { ok: false; conflict: Conflict } | { ok: false; stale: { basis: string } };
 
 export type CreateJobsOutcome =
-  { ok: true; planId: string | null; jobs: JobView[] } | { ok: false; conflict: Conflict } | { ok: false; stale: { basis: string } };
+  | { ok: true; planId: string | null; jobs: JobView[]; plan: PlanView | null; summaryMove?: SummaryMove }
+  | { ok: false; conflict: Conflict }
+  | { ok: false; stale: { basis: string } };
 
 class HostChanged extends Error {
   constructor(readonly basis: string) {
@@ -67,10 +68,13 @@ class ResourceTaken extends Error {
   }
 }
 
+/** `plan`: the plan as queued (getPlan's view at its creation, without reading it back). */
+type CreatedPlan = { planId: string | null; jobs: JobView[]; plan: PlanView | null; summaryMove?: SummaryMove };
+
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /** createJobs' writes inside a transaction: one plan (or job) of one host, or throws HostChanged / ResourceTaken. */
-async function createIn(tx: Tx, input: CreateJobsInput): Promise<{ planId: string | null; jobs: JobView[] }> {
+async function createIn(tx: Tx, input: CreateJobsInput): Promise<CreatedPlan> {
   if (input.expectBasis !== undefined) {
     // The host row lock orders this against a snapshot store; a job result after it shows in the basis.
     await tx.$queryRaw`SELECT id FROM "Host" WHERE id = ${input.hostId} FOR UPDATE`;
@@ -138,14 +142,19 @@ async function createIn(tx: Tx, input: CreateJobsInput): Promise<{ planId: strin
     input.jobs.flatMap((j, i) => (j.macClaims ?? []).map((claim) => ({ jobId: rows[i]!.id, claim }))),
   );
   if (macTaken) throw new ResourceTaken({ ...macTaken, planId: null });
+  let summaryMove: SummaryMove | undefined;
   if (plan && (input.reservations?.length || input.releasing?.length)) {
-    const taken = await holdAssignments(tx, {
-      hostId: input.hostId,
-      planId: plan.id,
-      actor: input.createdBy,
-      reservations: input.reservations ?? [],
-      releasing: input.releasing ?? [],
-    });
+    const taken = await holdAssignments(
+      tx,
+      {
+        hostId: input.hostId,
+        planId: plan.id,
+        actor: input.createdBy,
+        reservations: input.reservations ?? [],
+        releasing: input.releasing ?? [],
+      },
+      (m) => (summaryMove = m),
+    );
     if (taken)
       throw new ResourceTaken({
         key: taken.key,
@@ -177,7 +186,20 @@ async function createIn(tx: Tx, input: CreateJobsInput): Promise<{ planId: strin
           after: { job: input.jobs[0]!.job, ...(input.forced ? { forced: true } : {}) } as Prisma.InputJsonValue,
         },
   });
-  return { planId: plan?.id ?? null, jobs: rows.map(toJobView) };
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  const view: PlanView | null = plan && {
+    id: plan.id,
+    hostId: plan.hostId,
+    title: plan.title,
+    createdBy: plan.createdBy,
+    stopReason: plan.stopReason,
+    createdAt: plan.createdAt.toISOString(),
+    finishedAt: plan.finishedAt?.toISOString() ?? null,
+    counts,
+    total: rows.length,
+  };
+  return { planId: plan?.id ?? null, jobs: rows.map(toJobView), plan: view, ...(summaryMove ? { summaryMove } : {}) };
 }
 
 /**
@@ -203,7 +225,7 @@ export async function createJobGroup(db: Db, inputs: CreateJobsInput[]): Promise
         const order = inputs
           .map((input, i) => ({ input, i }))
           .sort((a, b) => (a.input.hostId < b.input.hostId ? -1 : a.input.hostId > b.input.hostId ? 1 : a.i - b.i));
-        const out: { planId: string | null; jobs: JobView[] }[] = [];
+        const out: CreatedPlan[] = [];
         for (const { input, i } of order) out[i] = await createIn(tx, input);
         return out;
         // Prisma's 5 s default: a plan of a few hundred jobs whose reservation waited on a concurrent

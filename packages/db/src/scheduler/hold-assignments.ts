@@ -1,5 +1,5 @@
 import type { Prisma } from "../generated/prisma/client.ts";
-import { refreshPfCapacity } from "./refresh-pf-capacity.ts";
+import { refreshNodeCapacity, refreshPfCapacity } from "./refresh-pf-capacity.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -20,6 +20,14 @@ export type NewReservation = {
 export type Taken = { key: string; planId: string | null; summary: string; createdBy: string | null };
 
 /**
+ * What a reservation did to the host's summary rows: each updated PF's row version before
+ * (the last committed one, read under the row lock) and after (this transaction's). A process
+ * that kept the host's rows at a placement version naming exactly those befores may keep them,
+ * with the reservation applied, at the version naming the afters.
+ */
+export type SummaryMove = { before: Record<string, string>; after: Record<string, string> };
+
+/**
  * Inside the transaction that creates a plan: insert one Assignment row per reserved function
  * (`ON CONFLICT DO NOTHING` on the (host, address) key and the fleet-unique MAC: a concurrent
  * transaction's row makes ours wait, then skip), and mark assigned functions as being released
@@ -28,14 +36,24 @@ export type Taken = { key: string; planId: string | null; summary: string; creat
 export async function holdAssignments(
   tx: Tx,
   p: { hostId: string; planId: string; actor: string; reservations: NewReservation[]; releasing: string[] },
+  moved?: (move: SummaryMove) => void,
 ): Promise<Taken | null> {
   if (p.reservations.length > 0) {
+    // The rows and their events in one statement: when a row is refused the caller rolls both back.
     const inserted = await tx.$queryRaw<{ address: string }[]>`
-      INSERT INTO "Assignment" ("hostId", address, state, guest, pool, pf, "planId", transient, mac, vlan, "createdBy", "previousDriver", "previousMac", "previousVlan")
-      SELECT ${p.hostId}, r.address, 'reserved'::"AssignmentState", r.guest, r.pool, r.pf, ${p.planId}, r.transient, r.mac, r.vlan, ${p.actor}, r."previousDriver", r."previousMac", r."previousVlan"
-      FROM jsonb_to_recordset(${JSON.stringify(p.reservations)}::jsonb) AS r(address text, guest text, pool text, pf text, transient boolean, mac text, vlan int, "previousDriver" text, "previousMac" text, "previousVlan" int)
-      ON CONFLICT DO NOTHING
-      RETURNING address`;
+      WITH r AS (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(p.reservations)}::jsonb) AS r(address text, guest text, pool text, pf text, transient boolean, mac text, vlan int, "previousDriver" text, "previousMac" text, "previousVlan" int)
+      ), ins AS (
+        INSERT INTO "Assignment" ("hostId", address, state, guest, pool, pf, "planId", transient, mac, vlan, "createdBy", "previousDriver", "previousMac", "previousVlan")
+        SELECT ${p.hostId}, r.address, 'reserved'::"AssignmentState", r.guest, r.pool, r.pf, ${p.planId}, r.transient, r.mac, r.vlan, ${p.actor}, r."previousDriver", r."previousMac", r."previousVlan"
+        FROM r
+        ON CONFLICT DO NOTHING
+        RETURNING address, guest, transient, mac, vlan
+      ), events AS (
+        INSERT INTO "AssignmentEvent" (id, at, "hostId", address, guest, "planId", actor, action, mac, vlan)
+        SELECT gen_random_uuid()::text, now(), ${p.hostId}, address, guest, ${p.planId}, ${p.actor}, CASE WHEN transient THEN 'held' ELSE 'reserved' END, mac, vlan FROM ins
+      )
+      SELECT address FROM ins`;
     if (inserted.length !== p.reservations.length) {
       const got = new Set(inserted.map((r) => r.address));
       const missing = p.reservations.find((r) => !got.has(r.address))!;
@@ -55,18 +73,6 @@ export async function holdAssignments(
         createdBy: macHolder?.createdBy ?? null,
       };
     }
-    await tx.assignmentEvent.createMany({
-      data: p.reservations.map((r) => ({
-        hostId: p.hostId,
-        address: r.address,
-        guest: r.guest,
-        planId: p.planId,
-        actor: p.actor,
-        action: r.transient ? "held" : "reserved",
-        mac: r.mac,
-        vlan: r.vlan,
-      })),
-    });
   }
   if (p.releasing.length > 0) {
     const marked = await tx.$queryRaw<{ address: string; guest: string }[]>`
@@ -94,8 +100,48 @@ export async function holdAssignments(
       })),
     });
   }
-  if (p.reservations.length > 0) await refreshPfCapacity(tx, p.hostId);
+  if (p.reservations.length === 0) return null;
+  if (p.releasing.length === 0 && p.reservations.every((r) => r.pf !== null && !r.transient))
+    moved?.(await reserveInSummaries(tx, p.hostId, p.reservations));
+  else await refreshPfCapacity(tx, p.hostId);
   return null;
+}
+
+/**
+ * A plan that only reserves existing VFs (no count change, no whole device, no release) moves
+ * each from ready (on vfio-pci) or bindable to reserved on its PF's summary, and the PF can no
+ * longer change its count (core's classifyPf: a count change would destroy a reserved VF). The
+ * insert above proved each VF free of vfleet's holds, and placement took only free VFs, so the
+ * change is known without reading the host's rows again: two statements instead of the ten of
+ * a full refresh, inside the transaction that holds the PFs' summary rows. Relative updates, so
+ * concurrent plans on one PF each subtract their own.
+ */
+async function reserveInSummaries(tx: Tx, hostId: string, reservations: NewReservation[]): Promise<SummaryMove> {
+  const perPf = new Map<string, { ready: number; bindable: number }>();
+  for (const r of reservations) {
+    const d = perPf.get(r.pf!) ?? { ready: 0, bindable: 0 };
+    if (r.previousDriver === "vfio-pci") d.ready++;
+    else d.bindable++;
+    perPf.set(r.pf!, d);
+  }
+  const pfs = [...perPf.keys()].sort();
+  // The rows locked in address order first (as a full refresh upserts them): two plans on one host never deadlock.
+  const rows = await tx.$queryRaw<{ address: string; before: string; after: string }[]>`
+    WITH locked AS (
+      SELECT address, xmin::text AS x FROM "PfCapacity" WHERE "hostId" = ${hostId} AND address = ANY(${pfs}::text[]) ORDER BY address FOR UPDATE
+    ), updated AS (
+    UPDATE "PfCapacity" c SET ready = GREATEST(0, c.ready - d.ready), bindable = GREATEST(0, c.bindable - d.bindable),
+      reserved = c.reserved + d.ready + d.bindable, creatable = 0
+    FROM unnest(${pfs}::text[], ${pfs.map((a) => perPf.get(a)!.ready)}::int[], ${pfs.map((a) => perPf.get(a)!.bindable)}::int[]) AS d(address, ready, bindable)
+    WHERE c."hostId" = ${hostId} AND c.address = d.address AND c.address IN (SELECT address FROM locked)
+    RETURNING c.address, c.xmin::text AS x
+    )
+    SELECT l.address, l.x AS before, u.x AS after FROM locked l JOIN updated u ON u.address = l.address`;
+  await refreshNodeCapacity(tx, hostId);
+  return {
+    before: Object.fromEntries(rows.map((r) => [r.address, r.before])),
+    after: Object.fromEntries(rows.map((r) => [r.address, r.after])),
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 export { loadPlacementHosts, type Queryable } from "./load-placement-hosts.ts";
-export { holdAssignments, settleAssignments, type NewReservation } from "./hold-assignments.ts";
+export { holdAssignments, settleAssignments, type NewReservation, type SummaryMove } from "./hold-assignments.ts";
 export { savePool, type PoolView } from "./save-pool.ts";
 export { listPools, getPool } from "./list-pools.ts";
 export { setHostLabels, getHostLabels } from "./set-host-labels.ts";
@@ -19,7 +19,7 @@ export { adoptAssignments, type AdoptResult, type AdoptedVf } from "./adopt-assi
 export { findCandidateHosts, findRankedCandidateHosts, type CandidateQuery, type RankedCandidate } from "./find-candidate-hosts.ts";
 export { findHostIds } from "./find-host-ids.ts";
 export { readCandidateVersion } from "./read-candidate-version.ts";
-export { loadPoolSummaries } from "./load-pool-summaries.ts";
+export { loadPoolSummaries, type VersionedSummaryHost } from "./load-pool-summaries.ts";
 export {
   savePlacementPreview,
   readPlacementPreview,
