@@ -1,6 +1,7 @@
 import { readlink } from "node:fs/promises";
 import path from "node:path";
 import type { PciDevice, PciLink } from "@vfleet/protocol";
+import { parseAerTotal } from "./parse-aer-stats.ts";
 import { parseMsixVectors } from "./parse-msix-vectors.ts";
 import { readMdevTypes } from "./read-mdevs.ts";
 import { hexAttr, intAttr, listDir, readBytes, readLinkName, readText } from "./read-sysfs.ts";
@@ -9,6 +10,24 @@ const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 
 /** A device as read, before VF indexes and netlink VF settings are joined in. */
 export type RawPciDevice = Omit<PciDevice, "vfIndex"> & { vfIndex: number | null };
+
+const AER_FILES = ["aer_dev_correctable", "aer_dev_nonfatal", "aer_dev_fatal"] as const;
+
+/**
+ * The device's AER totals. The kernel shows the three files only on AER-capable devices with its
+ * AER driver enabled: none of them is null (could not tell), one missing is that counter null.
+ */
+async function readAer(dir: string, names: Set<string>): Promise<PciDevice["aer"]> {
+  if (!AER_FILES.some((n) => names.has(n))) return null;
+  const [cor, nonfatal, fatal] = await Promise.all(
+    AER_FILES.map((n) => (names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null))),
+  );
+  return {
+    correctable: parseAerTotal(cor ?? null, "COR"),
+    nonfatal: parseAerTotal(nonfatal ?? null, "NONFATAL"),
+    fatal: parseAerTotal(fatal ?? null, "FATAL"),
+  };
+}
 
 async function readLink(dir: string, names: Set<string>): Promise<PciLink | null> {
   if (!names.has("current_link_speed") && !names.has("max_link_speed")) return null;
@@ -64,6 +83,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     sriovAttrs,
     pciPath,
     mdevTypes,
+    aer,
   ] = await Promise.all([
     text("vendor"),
     text("device"),
@@ -87,6 +107,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
       : null,
     readPciPath(devicesDir, bdf),
     readMdevTypes(dir, names),
+    readAer(dir, names),
   ]);
   const vendorId = hexAttr(vendor, 4);
   const deviceId = hexAttr(device, 4);
@@ -130,6 +151,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     netInterfaces: [...netNames].sort(),
     pciPath,
     mdevTypes,
+    aer,
   };
 }
 

@@ -188,6 +188,7 @@ const Pool = z.looseObject({
   kind: z.string(),
   selector: z.looseObject({}),
   strategy: z.enum(["pack", "spread"]).nullable().optional(),
+  health: z.looseObject({}).nullable().optional(),
 });
 export const PoolResponse = z.object({ pool: Pool });
 export const PoolsResponse = z.object({ pools: z.array(Pool) });
