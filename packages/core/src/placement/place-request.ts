@@ -244,7 +244,7 @@ export function placeRequest(
       continue;
     }
     const quarantinedHere =
-      pfs.reduce((n, pf) => n + pf.vfs.filter((v) => v.quarantined).length, 0) +
+      pfs.reduce((n, pf) => n + (pf.quarantined ? 1 : 0) + pf.vfs.filter((v) => v.quarantined).length, 0) +
       devices.filter((d) => d.group.some((m) => m.quarantined)).length;
     if (quarantinedHere > 0) quarantinedLeftOut.set(host.name, quarantinedHere);
     const guest = host.guests.find((g) => g.name === request.guest.name);

@@ -79,6 +79,8 @@ export interface PlacementPf {
   /** Null when the PF has no netdev (not a network port, or its driver is unbound): links do not apply. */
   port: PlacementPort | null;
   vfs: PlacementVf[];
+  /** The PF itself is quarantined (by an operator or device health): no VF of it is given, none is created. */
+  quarantined?: boolean;
 }
 
 /** One endpoint of a whole device's IOMMU group (bridges left out). */
