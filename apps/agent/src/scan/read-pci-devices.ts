@@ -1,6 +1,6 @@
 import { readlink } from "node:fs/promises";
 import path from "node:path";
-import type { PciDevice, PciLink } from "@vfleet/protocol";
+import { INVENTORY_LIMITS, type PciDevice, type PciLink } from "@vfleet/protocol";
 import { parseAerTotal } from "./parse-aer-stats.ts";
 import { parseMsixVectors } from "./parse-msix-vectors.ts";
 import { readMdevTypes } from "./read-mdevs.ts";
@@ -38,7 +38,13 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
   );
   // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).
   const speed = (s: string | null) => (s && !/^unknown/i.test(s) ? s : null);
-  return { currentSpeed: speed(cs ?? null), currentWidth: intAttr(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: intAttr(mw ?? null) };
+  // PCIe links are x1..x32. Debian's 6.1 printed max_link_width 255 for QEMU 10's igb (with max_link_speed
+  // "Unknown"): not a width but could not tell, and sending it would get the whole snapshot refused.
+  const width = (s: string | null) => {
+    const n = intAttr(s);
+    return n !== null && n <= INVENTORY_LIMITS.linkWidth ? n : null;
+  };
+  return { currentSpeed: speed(cs ?? null), currentWidth: width(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: width(mw ?? null) };
 }
 
 /**
