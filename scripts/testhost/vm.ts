@@ -223,7 +223,8 @@ export async function testhostUp(options: UpOptions = {}): Promise<Testhost> {
       "-netdev",
       `user,id=igb${i},restrict=on`,
       "-device",
-      `igb,bus=rp${i + 1},netdev=igb${i},mac=${mac}`,
+      // An id, so the monitor can name the PF (`pcie_aer_inject_error igbpf0 ...`): see docs/design/real-kernel.md on AER.
+      `igb,id=igbpf${i},bus=rp${i + 1},netdev=igb${i},mac=${mac}`,
     ]),
     "-device",
     "pcie-root-port,id=rp3,slot=3,chassis=3",

@@ -14,6 +14,7 @@ import { SortableHeader } from "@/components/sortable-header.tsx";
 import { StatusBadge } from "@/components/status-badge.tsx";
 import { RelativeTime } from "@/components/relative-time.tsx";
 import { MaintenanceBadge } from "@/components/maintenance/maintenance-badge.tsx";
+import { DeviceHealthBadge } from "@/components/maintenance/device-health-badge.tsx";
 import { getControlPlaneContext } from "@/lib/control-plane-context.ts";
 import { STATE_WORDS } from "@/lib/state-words.ts";
 import { capacityCountsOf, fleetCountsOf, gpuModelsOf, type FleetCounts } from "@/lib/host-capacity.ts";
@@ -229,6 +230,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                   <div className="flex flex-wrap gap-1">
                     <StatusBadge online={h.online} />
                     <MaintenanceBadge maintenance={h.maintenance} />
+                    <DeviceHealthBadge health={h.deviceHealth} />
                   </div>
                 </td>
                 <td className="px-3 py-2">

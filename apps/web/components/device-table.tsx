@@ -17,11 +17,19 @@ export interface DeviceRow {
   guest: string | null;
   /** `VF 3 of 0000:86:00.0`, or null for a physical function. */
   vfOf: string | null;
-  /** An operator quarantined it (or its PF): placement never gives it. */
-  quarantined?: boolean;
+  /**
+   * Device health: quarantined (it or its PF, by an operator or on its AER counters: placement
+   * never gives it), degraded, healthy, or unknown (no AER counters to tell by).
+   */
+  health?: "healthy" | "degraded" | "quarantined" | "unknown";
+  /** Its PCIe AER totals since boot (null each: that file was absent); null: no AER statistics. */
+  aer?: { correctable: number | null; nonfatal: number | null; fatal: number | null } | null;
   /** Why this function can never be passed through (a bridge, a PF with VFs), or null when it can. */
   notAssignable: string | null;
 }
+
+const aerText = (a: NonNullable<DeviceRow["aer"]>) =>
+  (["correctable", "nonfatal", "fatal"] as const).map((k) => `${a[k] ?? "could not tell"} ${k}`).join(", ");
 
 const SORT = {
   address: (r: DeviceRow) => r.address,
@@ -118,9 +126,19 @@ export function DeviceTable({ rows }: { rows: DeviceRow[] }) {
               <tr key={r.address} data-testid="device-row" data-address={r.address}>
                 <td className="py-1 font-mono text-xs">
                   {r.address}
-                  {r.quarantined && (
+                  {r.health === "quarantined" && (
                     <div data-testid="device-quarantined" className="font-sans text-[11px] font-medium text-rose-700">
                       quarantined
+                    </div>
+                  )}
+                  {r.health === "degraded" && (
+                    <div data-testid="device-degraded" className="font-sans text-[11px] font-medium text-amber-800">
+                      degraded
+                    </div>
+                  )}
+                  {r.aer && (r.health !== "healthy" || Object.values(r.aer).some((n) => n !== 0)) && (
+                    <div data-testid="device-aer" className="font-sans text-[11px] text-slate-600">
+                      AER: {aerText(r.aer)}
                     </div>
                   )}
                 </td>

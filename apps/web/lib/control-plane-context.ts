@@ -48,6 +48,7 @@ import type {
   listMaintenanceHosts,
   setDeviceQuarantine,
   listDeviceQuarantines,
+  listDeviceHealth,
   getHostLiveness,
   readCapacityHistory,
   claimIdempotencyKey,
@@ -111,6 +112,7 @@ export interface DbQueries {
   // device quarantine
   setDeviceQuarantine: typeof setDeviceQuarantine;
   listDeviceQuarantines: typeof listDeviceQuarantines;
+  listDeviceHealth: typeof listDeviceHealth;
   listAssignments: typeof listAssignments;
   adoptAssignments: typeof adoptAssignments;
   listAssignmentEvents: typeof listAssignmentEvents;

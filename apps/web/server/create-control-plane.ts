@@ -54,6 +54,7 @@ import {
   listMaintenanceHosts,
   setDeviceQuarantine,
   listDeviceQuarantines,
+  listDeviceHealth,
   redeemEnrollmentToken,
   getHostLiveness,
   readCapacityHistory,
@@ -65,8 +66,10 @@ import {
   createDb,
   writeInventory,
   recordSnapshotHistory,
+  evaluateDeviceHealth,
   type Db,
 } from "@vfleet/db";
+import { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from "@vfleet/core";
 import { setControlPlaneContext } from "../lib/control-plane-context.ts";
 import { FleetEvents } from "../lib/fleet-events.ts";
 import { AgentGateway } from "./agent-gateway.ts";
@@ -128,6 +131,8 @@ export interface ControlPlaneOptions {
   snapshotStoreConcurrency?: number;
   /** Agent connections worked on at once, upgrade to first snapshot (VFLEET_AGENTS_CONNECTING_MAX); the rest get 503 + Retry-After. */
   agentsConnectingMax?: number;
+  /** Device health's AER limits (VFLEET_HEALTH_THRESHOLDS over core's defaults); pools override them per device. */
+  healthThresholds?: HealthThresholds;
 }
 
 /** Enough to keep PostgreSQL busy on two cores while leaving pool connections for the API and jobs. */
@@ -187,11 +192,19 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
   const stores = new SnapshotStoreQueue({
     concurrency: options.snapshotStoreConcurrency ?? SNAPSHOT_STORE_CONCURRENCY,
     store: (hostId, snapshot) => writeInventory(db, hostId, snapshot),
-    derive: (stored) =>
-      recordSnapshotHistory(
+    derive: async (stored) => {
+      await recordSnapshotHistory(
         db,
         stored.map((s) => ({ hostId: s.hostId, inventory: s.snapshot.inventory })),
-      ),
+      );
+      // New AER counters may degrade or quarantine a device: the host's pages update live.
+      const changes = await evaluateDeviceHealth(
+        db,
+        stored.map((s) => s.hostId),
+        options.healthThresholds ?? DEFAULT_HEALTH_THRESHOLDS,
+      );
+      for (const c of changes) events.emit({ type: "host-changed", hostId: c.hostId, hash: `health:${c.address}:${c.to}` });
+    },
     log,
   });
   // Two connections of their own for agents' upgrades (authentication, session claim): behind the
@@ -367,6 +380,7 @@ export async function createControlPlane(options: ControlPlaneOptions): Promise<
       listMaintenanceHosts,
       setDeviceQuarantine,
       listDeviceQuarantines,
+      listDeviceHealth,
       listAssignments,
       adoptAssignments,
       listAssignmentEvents,

@@ -24,6 +24,18 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ VFLEET_AGENTS_CONNECTING_MAX: "0" })).toThrow(/VFLEET_AGENTS_CONNECTING_MAX/);
   });
 
+  it("takes device health's AER limits as JSON over the defaults, naming the variable and the field in its error", () => {
+    expect(loadEnv({}).VFLEET_HEALTH_THRESHOLDS.quarantined).toEqual({ correctable: 1000, nonfatal: 5, fatal: 1 });
+    const t = loadEnv({ VFLEET_HEALTH_THRESHOLDS: '{"quarantined":{"correctable":200,"fatal":null}}' }).VFLEET_HEALTH_THRESHOLDS;
+    expect(t.quarantined).toEqual({ correctable: 200, nonfatal: 5, fatal: null });
+    expect(t.degraded.correctable).toBe(10);
+    expect(() => loadEnv({ VFLEET_HEALTH_THRESHOLDS: "{oops" })).toThrow(/VFLEET_HEALTH_THRESHOLDS: must be JSON/);
+    expect(() => loadEnv({ VFLEET_HEALTH_THRESHOLDS: '{"degraded":{"fatal":0}}' })).toThrow(
+      /VFLEET_HEALTH_THRESHOLDS: degraded\.fatal: must be at least 1/,
+    );
+    expect(() => loadEnv({ VFLEET_HEALTH_THRESHOLDS: '{"degraded":{"links":3}}' })).toThrow(/VFLEET_HEALTH_THRESHOLDS: degraded/);
+  });
+
   it("takes the failed-attempt limits per address, 10 sign-ins and 30 enrollments a minute by default", () => {
     expect(loadEnv({})).toMatchObject({ VFLEET_SIGN_IN_FAILURES_PER_MINUTE: 10, VFLEET_ENROLL_FAILURES_PER_MINUTE: 30 });
     expect(loadEnv({ VFLEET_ENROLL_FAILURES_PER_MINUTE: "100" }).VFLEET_ENROLL_FAILURES_PER_MINUTE).toBe(100);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_HEALTH_THRESHOLDS, HealthThresholds, HealthThresholdsOverride, thresholdsFor } from "@vfleet/core";
 
 const port = z.coerce.number().int().min(0).max(65535);
 const ms = z.coerce.number().int().positive();
@@ -50,6 +51,30 @@ export const Env = z
      * successful ones never count, so a provisioning host may enroll a fleet at full speed.
      */
     VFLEET_ENROLL_FAILURES_PER_MINUTE: perMinute.default(RATE_LIMIT_DEFAULTS.enrollFailuresPerMinute),
+    /**
+     * Device health's AER limits as JSON, over the defaults: `{"quarantined":{"correctable":500}}`.
+     * Pools override them for the devices they select.
+     */
+    VFLEET_HEALTH_THRESHOLDS: z
+      .string()
+      .optional()
+      .transform((text, ctx): HealthThresholds => {
+        if (text === undefined || text.trim() === "") return DEFAULT_HEALTH_THRESHOLDS;
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          ctx.addIssue({ code: "custom", message: 'must be JSON like {"degraded":{"correctable":10},"quarantined":{"fatal":1}}' });
+          return z.NEVER;
+        }
+        const parsed = HealthThresholdsOverride.safeParse(json);
+        if (!parsed.success) {
+          const i = parsed.error.issues[0]!;
+          ctx.addIssue({ code: "custom", message: `${i.path.join(".") || "value"}: ${i.message}` });
+          return z.NEVER;
+        }
+        return HealthThresholds.parse(thresholdsFor(DEFAULT_HEALTH_THRESHOLDS, [parsed.data]));
+      }),
     /** `production` serves the `next build` output; anything else runs Next in dev mode. */
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   })

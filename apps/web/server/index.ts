@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     offlineAfterMs: env.VFLEET_OFFLINE_AFTER_MS,
     snapshotStoreConcurrency: env.VFLEET_SNAPSHOT_STORE_CONCURRENCY,
     agentsConnectingMax: env.VFLEET_AGENTS_CONNECTING_MAX,
+    healthThresholds: env.VFLEET_HEALTH_THRESHOLDS,
     rateLimits: {
       signInFailuresPerMinute: env.VFLEET_SIGN_IN_FAILURES_PER_MINUTE,
       enrollFailuresPerMinute: env.VFLEET_ENROLL_FAILURES_PER_MINUTE,

@@ -547,3 +547,44 @@ describe("host.persist through a reboot of the test hypervisor, in the middle of
     expect((await audit(hostIds.kernel))("persistence.vf-count").status).toBe("pass");
   }, 2_400_000);
 });
+
+describe("device health on a real kernel's AER counters", () => {
+  // The root port above the first igb PF (QEMU's `rp1`). An error injected into QEMU's igb itself is
+  // never counted: its model keeps Device Control's error-reporting enables at 0, so no message leaves
+  // it (docs/design/real-kernel.md); one injected into the root port reaches the kernel's AER driver.
+  const ROOT_PORT = "0000:00:03.0";
+  type Aer = { correctable: number | null; nonfatal: number | null; fatal: number | null };
+  const rootPort = async () =>
+    (
+      await api.get<{ inventory: { devices: { address: string; aer: Aer | null; health: string }[] } }>(`/api/v1/hosts/${hostIds.kernel}`)
+    ).body.inventory.devices.find((d) => d.address === ROOT_PORT)!;
+
+  it("QEMU's pcie_aer_inject_error: the real agent reports the kernel's totals and the control plane degrades, then quarantines the device", async () => {
+    expect(await rootPort()).toMatchObject({ aer: { correctable: 0, nonfatal: 0, fatal: 0 }, health: "healthy" });
+    // Completion Timeout: uncorrectable, non-fatal by its default severity. Degraded at 1, quarantined at 5 by the defaults.
+    for (let i = 0; i < 5; i++) {
+      expect(await monitorCommand(kernel.testhost, "pcie_aer_inject_error rp1 COMP_TIME")).toContain("OK id: rp1");
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    const kernelSays = await sshRun(kernel.testhost, `cat /sys/bus/pci/devices/${ROOT_PORT}/aer_dev_nonfatal`);
+    expect(kernelSays).toMatch(/^TOTAL_ERR_NONFATAL 5$/m);
+    const quarantined = await waitFor(
+      "the root port quarantined",
+      async () => {
+        const d = await rootPort();
+        return d.health === "quarantined" ? d : undefined;
+      },
+      300_000,
+      1000,
+    );
+    expect(quarantined.aer).toEqual({ correctable: 0, nonfatal: 5, fatal: 0 });
+    const events = await stack.db.auditEvent.findMany({
+      where: { hostId: hostIds.kernel, action: { startsWith: "device." } },
+      orderBy: { at: "asc" },
+    });
+    // A scan under TCG can take longer than the errors' spacing: it may see 5 at once and skip "degraded".
+    expect(events.at(-1)).toMatchObject({ action: "device.quarantined", actor: "vfleet health (AER)" });
+    expect(events.at(-1)!.after).toMatchObject({ aer: { nonfatal: 5 }, reached: ["nonfatal 5 >= 5"] });
+    expect(events.slice(0, -1).every((e) => e.action === "device.degraded")).toBe(true);
+  }, 600_000);
+});

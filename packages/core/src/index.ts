@@ -24,3 +24,4 @@ export * from "./pci/name-pci-device.ts";
 export * from "./agent-service/agent-config.ts";
 export * from "./agent-service/agent-unit.ts";
 export * from "./placement/index.ts";
+export * from "./health/device-health.ts";

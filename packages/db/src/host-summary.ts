@@ -32,6 +32,11 @@ export interface HostSummary {
   credentialConflict: { at: Date; count: number } | null;
   /** Set while an operator keeps the host in maintenance: no new placements on it (jobs still run). */
   maintenance: HostMaintenance | null;
+  /**
+   * Devices and VFs out of service (quarantined by an operator or by device health: never placed)
+   * and devices whose AER counters reached the degraded limits.
+   */
+  deviceHealth: { quarantined: number; degraded: number };
   /** Set when an admin removed the host (soft delete): its history stays readable, nothing new is queued for it. */
   removedAt: Date | null;
 }
@@ -58,6 +63,7 @@ export const HOST_SUMMARY_SELECT = {
   maintenanceAt: true,
   maintenanceBy: true,
   maintenanceReason: true,
+  _count: { select: { quarantines: true, deviceHealth: { where: { state: "degraded" } } } },
 } as const;
 
 type SummaryRow = {
@@ -69,13 +75,25 @@ type SummaryRow = {
         ? string | null
         : K extends "credentialConflicts"
           ? number
-          : K extends keyof HostSummary
-            ? HostSummary[K]
-            : never;
+          : K extends "_count"
+            ? { quarantines: number; deviceHealth: number }
+            : K extends keyof HostSummary
+              ? HostSummary[K]
+              : never;
 };
 
 export function toHostSummary(row: SummaryRow): HostSummary {
-  const { facts, adoption, credentialConflictAt, credentialConflicts, maintenanceAt, maintenanceBy, maintenanceReason, ...columns } = row;
+  const {
+    facts,
+    adoption,
+    credentialConflictAt,
+    credentialConflicts,
+    maintenanceAt,
+    maintenanceBy,
+    maintenanceReason,
+    _count,
+    ...columns
+  } = row;
   const hostFacts = facts as HostFacts | null;
   return {
     ...columns,
@@ -86,5 +104,6 @@ export function toHostSummary(row: SummaryRow): HostSummary {
     adoption: (adoption as AgentAdoption | null) ?? null,
     credentialConflict: credentialConflictAt ? { at: credentialConflictAt, count: credentialConflicts } : null,
     maintenance: maintenanceAt ? { since: maintenanceAt, by: maintenanceBy ?? "unknown", reason: maintenanceReason } : null,
+    deviceHealth: { quarantined: _count.quarantines, degraded: _count.deviceHealth },
   };
 }

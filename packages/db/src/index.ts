@@ -14,6 +14,8 @@ export { markHostOffline } from "./mark-host-offline.ts";
 export { claimHostSession, releaseHostSession, type HostSessionClaim } from "./claim-host-session.ts";
 export { sweepOfflineHosts } from "./sweep-offline-hosts.ts";
 export { storeSnapshot, type Snapshot } from "./store-snapshot.ts";
+export { evaluateDeviceHealth, HEALTH_ACTOR, type HealthChange } from "./health/evaluate-device-health.ts";
+export { listDeviceHealth, type DeviceHealthView } from "./health/list-device-health.ts";
 export { writeInventory } from "./write-inventory.ts";
 export { loadInventory } from "./load-inventory.ts";
 export type { InventoryCache } from "./get-host.ts";

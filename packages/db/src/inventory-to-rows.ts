@@ -44,13 +44,14 @@ export function inventoryToRows(hostId: string, inventory: Inventory): Inventory
 }
 
 function pciDeviceRow(hostId: string, device: PciDevice): Prisma.PciDeviceCreateManyInput {
-  const { sriov: _sriov, link, pciPath, mdevTypes, ...columns } = device;
+  const { sriov: _sriov, link, pciPath, mdevTypes, aer, ...columns } = device;
   return {
     hostId,
     ...columns,
     pciPath: pciPath == null ? null : pciPath.join("/"),
     // Omitted (NULL) when not an mdev parent or not reported: the rows travel as JSON to jsonb_populate_recordset.
     mdevTypes: mdevTypes ?? undefined,
+    aer: aer ?? undefined,
     hasLink: link !== null,
     linkCurrentSpeed: link?.currentSpeed ?? null,
     linkCurrentWidth: link?.currentWidth ?? null,

@@ -11,7 +11,7 @@ const byString =
  * - IOMMU groups by id, each group's devices by address;
  * - interfaces and guests by name;
  * - guest fields newer than protocol 1.0 (`memoryHardLimitKiB`, `numaMemoryNodes`) and an
- *   interface's `speedMbps` (1.11) and a device's `pciPath` and `mdevTypes` (1.13) are null when the agent left them out (older agents do);
+ *   interface's `speedMbps` (1.11) and a device's `pciPath` and `mdevTypes` (1.13) and `aer` (1.14) are null when the agent left them out (older agents do);
  * - kept as reported: a guest's hostdevs (definition order matters to libvirt), a device's
  *   netInterfaces, and everything in host facts.
  * Scanned and stored inventories compare equal after this, whatever order the agent read in.
@@ -23,6 +23,7 @@ export function normalizeInventory(inventory: Inventory): Inventory {
       ...device,
       pciPath: device.pciPath ?? null,
       mdevTypes: device.mdevTypes ?? null,
+      aer: device.aer ?? null,
       sriov: device.sriov && { ...device.sriov, vfConfigs: [...device.sriov.vfConfigs].sort((a, b) => a.index - b.index) },
     })),
     iommuGroups: [...inventory.iommuGroups].sort((a, b) => a.id - b.id).map((group) => ({ ...group, devices: [...group.devices].sort() })),

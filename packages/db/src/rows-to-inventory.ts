@@ -1,4 +1,4 @@
-import type { Guest as InventoryGuest, HostFacts, Inventory, MdevType, PciDevice as PciDeviceFacts } from "@vfleet/protocol";
+import type { Guest as InventoryGuest, HostFacts, Inventory, AerCounters, MdevType, PciDevice as PciDeviceFacts } from "@vfleet/protocol";
 import type {
   Guest,
   GuestHostdev,
@@ -51,11 +51,23 @@ export function rowsToInventory(rows: StoredRows): Inventory {
 }
 
 function toPciDevice(row: PciDevice, pf: PhysicalFunction | undefined, vfRows: VirtualFunction[]): PciDeviceFacts {
-  const { hostId: _hostId, hasLink, linkCurrentSpeed, linkCurrentWidth, linkMaxSpeed, linkMaxWidth, pciPath, mdevTypes, ...columns } = row;
+  const {
+    hostId: _hostId,
+    hasLink,
+    linkCurrentSpeed,
+    linkCurrentWidth,
+    linkMaxSpeed,
+    linkMaxWidth,
+    pciPath,
+    mdevTypes,
+    aer,
+    ...columns
+  } = row;
   const vfs = [...vfRows].sort((a, b) => a.index - b.index);
   return {
     ...columns,
     mdevTypes: (mdevTypes ?? null) as MdevType[] | null,
+    aer: (aer ?? null) as AerCounters | null,
     pciPath: pciPath === null ? null : pciPath.split("/").filter((b) => b !== ""),
     sriov: pf
       ? {

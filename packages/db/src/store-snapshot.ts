@@ -1,4 +1,6 @@
+import { DEFAULT_HEALTH_THRESHOLDS } from "@vfleet/core";
 import type { Db } from "./create-db.ts";
+import { evaluateDeviceHealth } from "./health/evaluate-device-health.ts";
 import { recordSnapshotHistory } from "./record-snapshot-history.ts";
 import { writeInventory, type Snapshot } from "./write-inventory.ts";
 
@@ -13,6 +15,9 @@ export type { Snapshot };
  */
 export async function storeSnapshot(db: Db, hostId: string, snapshot: Snapshot): Promise<{ stored: boolean }> {
   const { stored } = await writeInventory(db, hostId, snapshot);
-  if (stored) await recordSnapshotHistory(db, [{ hostId, inventory: snapshot.inventory }]);
+  if (stored) {
+    await recordSnapshotHistory(db, [{ hostId, inventory: snapshot.inventory }]);
+    await evaluateDeviceHealth(db, [hostId], DEFAULT_HEALTH_THRESHOLDS);
+  }
   return { stored };
 }

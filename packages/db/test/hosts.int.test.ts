@@ -153,6 +153,7 @@ describe("host liveness", () => {
       removedAt: null,
       simulated: null,
       maintenance: null,
+      deviceHealth: { quarantined: 0, degraded: 0 },
     });
     expect(await getHost(ctx.db, hostId)).toMatchObject({ summary: { id: hostId }, inventory: null });
     expect(await getHost(ctx.db, "no-such-host")).toBeNull();

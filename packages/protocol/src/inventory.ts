@@ -118,6 +118,25 @@ export const Mdev = z.object({
 });
 export type Mdev = z.infer<typeof Mdev>;
 
+/**
+ * A u64 AER counter as sysfs prints it: bounded to what a JSON number holds exactly (a real
+ * counter never gets near it; a larger one is a lying agent).
+ */
+const AerCount = z.number().int("must be an integer").min(0, "must be 0 or more").max(Number.MAX_SAFE_INTEGER, "must be at most 2^53-1");
+
+/**
+ * A device's PCIe AER totals since boot: the `TOTAL_ERR_COR`, `TOTAL_ERR_NONFATAL` and
+ * `TOTAL_ERR_FATAL` lines of `aer_dev_correctable`, `aer_dev_nonfatal` and `aer_dev_fatal`
+ * (Documentation/ABI/testing/sysfs-bus-pci-devices-aer_stats). A counter is null when its file is
+ * absent or unreadable: could not tell, never zero. Since 1.14.
+ */
+export const AerCounters = z.object({
+  correctable: AerCount.nullable(),
+  nonfatal: AerCount.nullable(),
+  fatal: AerCount.nullable(),
+});
+export type AerCounters = z.infer<typeof AerCounters>;
+
 export const PciDevice = z.object({
   address: Bdf,
   vendorId: HexId,
@@ -151,6 +170,11 @@ export const PciDevice = z.object({
   pciPath: z.array(Bdf).max(L.pciDepth, `must be at most ${L.pciDepth} bridges (PCI buses)`).nullable().optional(),
   /** The mediated device types it offers when it is an mdev parent (`mdev_supported_types`); null when it is not (1.13). */
   mdevTypes: z.array(MdevType).max(4096).nullable().optional(),
+  /**
+   * PCIe AER counters (1.14); null when the device has none of the three files (not AER capable,
+   * or a kernel without AER statistics). Absent from older agents: health could not be told.
+   */
+  aer: AerCounters.nullable().optional(),
 });
 export type PciDevice = z.infer<typeof PciDevice>;
 

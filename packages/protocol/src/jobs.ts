@@ -159,7 +159,7 @@ export const GuestDefineJob = z
   .strict();
 
 /**
- * Undefine a guest vfleet defined (protocol 1.16), once a release took its last passthrough
+ * Undefine a guest vfleet defined (protocol 1.15), once a release took its last passthrough
  * device: the control plane sends it only for a guest its own guest.define created. The agent
  * checks again on the host: a running guest, one that still has a passthrough device, or one with
  * a disk (vfleet defines diskless guests) is refused, never undefined. Level-triggered: a guest

@@ -48,11 +48,15 @@
  *   parent's `mdev_supported_types` with available instances), inventory.host.mdevs (instances with
  *   parent, type, IOMMU group and guest) and guests[].mdevs (their `<hostdev type='mdev'>` UUIDs);
  *   all optional.
- * - 1.16 (2026-12): job kind guest.undefine: a release that takes the last passthrough device of a
- *   guest vfleet defined undefines it. Sent only to agents that said 1.16 or later; an older agent's
+ * - 1.14 (2026-12): inventory.devices[].aer, a device's PCIe AER totals (correctable, nonfatal,
+ *   fatal) from its `aer_dev_*` files, each null when its file is absent (optional field). The
+ *   control plane's device health (healthy, degraded, quarantined) is judged on them; from an
+ *   older agent, or for a device without the files, health could not be told.
+ * - 1.15 (2026-12): job kind guest.undefine: a release that takes the last passthrough device of a
+ *   guest vfleet defined undefines it. Sent only to agents that said 1.15 or later; an older agent's
  *   release leaves the guest defined, and the preview says so.
  */
-export const PROTOCOL_VERSION = "1.16";
+export const PROTOCOL_VERSION = "1.15";
 export const SUPPORTED_MAJORS: readonly number[] = [1];
 
 /** Largest WebSocket frame either side accepts; a 160-VF DGX-2 snapshot is ~200 KiB. */

@@ -8,7 +8,8 @@ const text = (p: string) => (existsSync(p) ? readFileSync(p, "utf8") : "");
 
 /**
  * A cheap summary of what the scan reads that can change while a host runs: which PCI functions
- * exist, each one's driver and VF count, the network interfaces and their bond/bridge masters,
+ * exist, each one's driver and VF count, its AER totals (so a device that starts throwing PCIe
+ * errors is reported at the next tick, not at the safety interval), the network interfaces and their bond/bridge masters,
  * the default route, loaded modules, and libvirt's guest definitions (libvirt rewrites the files on
  * every define/attach/detach). The agent rescans only when it changes, or at a slow safety interval
  * for what it cannot see (VF MAC/VLAN set by hand through the PF live only in netlink).
@@ -20,7 +21,13 @@ export function fingerprintHost(root: string): string {
   const pci = path.join(root, "sys/bus/pci/devices");
   const net = path.join(root, "sys/class/net");
   const hash = createHash("sha256");
-  for (const d of list(pci)) hash.update(`${d}=${link(path.join(pci, d, "driver"))}/${text(path.join(pci, d, "sriov_numvfs")).trim()},`);
+  for (const d of list(pci)) {
+    const dir = path.join(pci, d);
+    hash.update(`${d}=${link(path.join(dir, "driver"))}/${text(path.join(dir, "sriov_numvfs")).trim()},`);
+    // One stat for devices without AER statistics (VFs mostly); the totals are the files' last lines.
+    if (existsSync(path.join(dir, "aer_dev_correctable")))
+      for (const f of ["aer_dev_correctable", "aer_dev_nonfatal", "aer_dev_fatal"]) hash.update(text(path.join(dir, f)).slice(-40));
+  }
   for (const n of list(net)) hash.update(`${n}>${link(path.join(net, n, "master"))},`);
   hash.update(`\n${list(path.join(root, "sys/module")).join(",")}\n${text(path.join(root, "proc/net/route"))}\n`);
   for (const rel of ["etc/libvirt/qemu", "run/libvirt/qemu"]) {

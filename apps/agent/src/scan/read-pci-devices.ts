@@ -1,6 +1,7 @@
 import { readlink } from "node:fs/promises";
 import path from "node:path";
-import type { PciDevice, PciLink } from "@vfleet/protocol";
+import { INVENTORY_LIMITS, type PciDevice, type PciLink } from "@vfleet/protocol";
+import { parseAerTotal } from "./parse-aer-stats.ts";
 import { parseMsixVectors } from "./parse-msix-vectors.ts";
 import { readMdevTypes } from "./read-mdevs.ts";
 import { hexAttr, intAttr, listDir, readBytes, readLinkName, readText } from "./read-sysfs.ts";
@@ -9,6 +10,24 @@ const BDF_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 
 /** A device as read, before VF indexes and netlink VF settings are joined in. */
 export type RawPciDevice = Omit<PciDevice, "vfIndex"> & { vfIndex: number | null };
+
+const AER_FILES = ["aer_dev_correctable", "aer_dev_nonfatal", "aer_dev_fatal"] as const;
+
+/**
+ * The device's AER totals. The kernel shows the three files only on AER-capable devices with its
+ * AER driver enabled: none of them is null (could not tell), one missing is that counter null.
+ */
+async function readAer(dir: string, names: Set<string>): Promise<PciDevice["aer"]> {
+  if (!AER_FILES.some((n) => names.has(n))) return null;
+  const [cor, nonfatal, fatal] = await Promise.all(
+    AER_FILES.map((n) => (names.has(n) ? readText(path.join(dir, n)) : Promise.resolve(null))),
+  );
+  return {
+    correctable: parseAerTotal(cor ?? null, "COR"),
+    nonfatal: parseAerTotal(nonfatal ?? null, "NONFATAL"),
+    fatal: parseAerTotal(fatal ?? null, "FATAL"),
+  };
+}
 
 async function readLink(dir: string, names: Set<string>): Promise<PciLink | null> {
   if (!names.has("current_link_speed") && !names.has("max_link_speed")) return null;
@@ -19,7 +38,13 @@ async function readLink(dir: string, names: Set<string>): Promise<PciLink | null
   );
   // The kernel prints "Unknown" for links it cannot tell (e.g. VFs on some drivers).
   const speed = (s: string | null) => (s && !/^unknown/i.test(s) ? s : null);
-  return { currentSpeed: speed(cs ?? null), currentWidth: intAttr(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: intAttr(mw ?? null) };
+  // PCIe links are x1..x32. Debian's 6.1 printed max_link_width 255 for QEMU 10's igb (with max_link_speed
+  // "Unknown"): not a width but could not tell, and sending it would get the whole snapshot refused.
+  const width = (s: string | null) => {
+    const n = intAttr(s);
+    return n !== null && n <= INVENTORY_LIMITS.linkWidth ? n : null;
+  };
+  return { currentSpeed: speed(cs ?? null), currentWidth: width(cw ?? null), maxSpeed: speed(ms ?? null), maxWidth: width(mw ?? null) };
 }
 
 /**
@@ -64,6 +89,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     sriovAttrs,
     pciPath,
     mdevTypes,
+    aer,
   ] = await Promise.all([
     text("vendor"),
     text("device"),
@@ -87,6 +113,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
       : null,
     readPciPath(devicesDir, bdf),
     readMdevTypes(dir, names),
+    readAer(dir, names),
   ]);
   const vendorId = hexAttr(vendor, 4);
   const deviceId = hexAttr(device, 4);
@@ -130,6 +157,7 @@ async function readDevice(devicesDir: string, bdf: string, listed?: string[]): P
     netInterfaces: [...netNames].sort(),
     pciPath,
     mdevTypes,
+    aer,
   };
 }
 

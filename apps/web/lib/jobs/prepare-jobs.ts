@@ -60,11 +60,11 @@ export function prepareJobs(
         message: `the host's agent speaks protocol ${agentProtocol}, and a list of devices needs 1.6 or later: upgrade the agent, or bind one device per job (params.device)`,
       };
     }
-    if (spec.job.kind === "guest.undefine" && agentProtocol !== null && !speaksAtLeast(agentProtocol, "1.16"))
+    if (spec.job.kind === "guest.undefine" && agentProtocol !== null && !speaksAtLeast(agentProtocol, "1.15"))
       return {
         ok: false,
         field: `${fieldPrefix(i)}.kind`,
-        message: `the host's agent speaks protocol ${agentProtocol}, and guest.undefine needs 1.16 or later: upgrade the agent, or undefine the guest with virsh`,
+        message: `the host's agent speaks protocol ${agentProtocol}, and guest.undefine needs 1.15 or later: upgrade the agent, or undefine the guest with virsh`,
       };
     const problem = checkJobAgainstInventory(spec.job, inventory, pending);
     if (problem)

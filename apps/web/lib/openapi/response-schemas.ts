@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AgentAdoption, Inventory, Job, JobState } from "@vfleet/protocol";
+import { AgentAdoption, Inventory, Job, JobState, PciDevice } from "@vfleet/protocol";
 import { Role } from "../auth/roles.ts";
 
 /**
@@ -93,6 +93,8 @@ const HostSummary = z.object({
   maintenance: HostMaintenance.nullable(),
   /** Whether the agent acts on the simulator's kernel model or on the host's real kernel; null: could not tell. */
   simulated: z.boolean().nullable(),
+  /** Devices and VFs out of service (by an operator or by device health) and devices degraded by their AER counters. */
+  deviceHealth: z.object({ quarantined: z.number().int(), degraded: z.number().int() }),
   /** When an admin removed the host; its jobs and history stay readable, nothing new is queued for it. */
   removedAt: NullableTimestamp,
 });
@@ -120,9 +122,25 @@ export const HostsResponse = z.object({
   offset: z.number().int(),
 });
 const DeviceQuarantine = z.object({ address: z.string(), reason: z.string().nullable(), by: z.string(), at: Timestamp });
+const AerCounters = z.object({
+  correctable: z.number().int().nullable(),
+  nonfatal: z.number().int().nullable(),
+  fatal: z.number().int().nullable(),
+});
+/** The stored inventory, each device with its health (AER counters judged; unknown: none to tell by) since when, and the counters it counts from. */
+const HostInventory = Inventory.extend({
+  devices: z.array(
+    PciDevice.extend({
+      aer: AerCounters.nullable(),
+      health: z.enum(["healthy", "degraded", "quarantined", "unknown"]),
+      healthSince: NullableTimestamp,
+      aerCountsFrom: AerCounters.nullable(),
+    }),
+  ),
+});
 export const HostResponse = z.object({
   host: HostSummary,
-  inventory: Inventory.nullable(),
+  inventory: HostInventory.nullable(),
   capacity: z.unknown(),
   /** Devices and VFs an operator quarantined: never placed until returned to service. */
   quarantined: z.array(DeviceQuarantine),
@@ -188,6 +206,7 @@ const Pool = z.looseObject({
   kind: z.string(),
   selector: z.looseObject({}),
   strategy: z.enum(["pack", "spread"]).nullable().optional(),
+  health: z.looseObject({}).nullable().optional(),
 });
 export const PoolResponse = z.object({ pool: Pool });
 export const PoolsResponse = z.object({ pools: z.array(Pool) });

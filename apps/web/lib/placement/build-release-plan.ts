@@ -46,9 +46,9 @@ function guestAfterRelease(
     return keep(`${name} was defined by vfleet and keeps ${left} other passthrough device${left === 1 ? "" : "s"}: it stays defined.`);
   if (guest.state === "running")
     return keep(`${name} was defined by vfleet but is running: it stays defined (vfleet undefines only a shut-off guest).`);
-  if (protocol !== null && !speaksAtLeast(protocol, "1.16"))
+  if (protocol !== null && !speaksAtLeast(protocol, "1.15"))
     return keep(
-      `${name} was defined by vfleet, but the host's agent speaks protocol ${protocol} (undefining needs 1.16): it stays defined with no passthrough device (virsh undefine ${name}).`,
+      `${name} was defined by vfleet, but the host's agent speaks protocol ${protocol} (undefining needs 1.15): it stays defined with no passthrough device (virsh undefine ${name}).`,
     );
   return {
     definedByVfleet,

@@ -1,4 +1,4 @@
-import type { PoolSelector } from "@vfleet/core";
+import { HealthThresholdsOverride, type PoolSelector } from "@vfleet/core";
 import { Bdf, DomainName, HexId, MacAddress, UnicastMac } from "@vfleet/protocol";
 import { z } from "zod";
 import { Basis, Force } from "../jobs/job-api-schemas.ts";
@@ -60,6 +60,8 @@ export const PoolBody = z
       .optional(),
     /** What placements from this pool do when they name no strategy (theirs wins); null or absent: fewest jobs. */
     strategy: PlacementStrategy.nullable().optional(),
+    /** Device health limits for the devices it selects, over the defaults (`{ quarantined: { correctable: 100 } }`); null or absent: the defaults. */
+    health: HealthThresholdsOverride.nullable().optional(),
   })
   .strict();
 

@@ -51,17 +51,30 @@ export function createControlPlaneMetrics(db: Db, options: { token?: string } = 
       this.set(await db.host.count({ where: { removedAt: null, maintenanceAt: { not: null } } }));
     },
   });
-  // Alert on this: devices and VFs an operator took out of service (placement never gives them).
+  // Alert on this: devices and VFs out of service (placement never gives them) and devices whose AER counters degrade.
+  const byHost = async (g: Gauge, rows: { hostId: string; _count: { _all: number } }[]) => {
+    g.reset();
+    const names = await db.host.findMany({ where: { id: { in: rows.map((r) => r.hostId) } }, select: { id: true, name: true } });
+    for (const r of rows) g.set({ host: names.find((n) => n.id === r.hostId)?.name ?? r.hostId }, r._count._all);
+  };
   new Gauge({
     name: "vfleet_devices_quarantined",
-    help: "Devices and VFs quarantined by an operator, by host",
+    help: "Devices and VFs quarantined (by an operator, or by device health on their AER counters), by host",
     labelNames: ["host"],
     registers: [registry],
     async collect() {
-      this.reset();
       const rows = await db.deviceQuarantine.groupBy({ by: ["hostId"], _count: { _all: true } });
-      const names = await db.host.findMany({ where: { id: { in: rows.map((r) => r.hostId) } }, select: { id: true, name: true } });
-      for (const r of rows) this.set({ host: names.find((n) => n.id === r.hostId)?.name ?? r.hostId }, r._count._all);
+      await byHost(this, rows);
+    },
+  });
+  new Gauge({
+    name: "vfleet_devices_degraded",
+    help: "Devices whose AER counters reached the degraded limits (still placed), by host",
+    labelNames: ["host"],
+    registers: [registry],
+    async collect() {
+      const rows = await db.deviceHealth.groupBy({ by: ["hostId"], where: { state: "degraded" }, _count: { _all: true } });
+      await byHost(this, rows);
     },
   });
   new Gauge({

@@ -47,6 +47,8 @@ export function classifyPf(pf: PlacementPf): PfSplit {
   if (more <= 0) return split;
   if (pf.offset === null || pf.stride === null)
     split.creatableBlocked = "the PF's VF offset/stride is unknown, so the new VFs' addresses could not be told";
+  // A quarantined PF's errors are its VFs' too: no new ones on it.
+  else if (pf.quarantined) split.creatableBlocked = "the PF is quarantined";
   else if (!pf.driver || pf.driver === "vfio-pci")
     split.creatableBlocked = `the PF is on ${pf.driver ?? "no driver"}, not an SR-IOV capable host driver`;
   // A count change recreates VFs at the same addresses: a quarantined one would come back as new.

@@ -1,7 +1,7 @@
 import type { PlacementDevice, PlacementHost, PlacementPf, PoolSelector } from "./placement-types.ts";
 
 /** The host-level part of a selector: host names and labels. */
-export function hostMatches(selector: PoolSelector, host: PlacementHost): boolean {
+export function hostMatches(selector: PoolSelector, host: Pick<PlacementHost, "name" | "labels">): boolean {
   if (selector.hosts && selector.hosts.length > 0 && !selector.hosts.includes(host.name)) return false;
   for (const [k, v] of Object.entries(selector.hostLabels ?? {})) if (host.labels[k] !== v) return false;
   return true;
@@ -21,6 +21,14 @@ function functionMatches(selector: PoolSelector, f: Fn): boolean {
   if (selector.linkSpeed && !(f.linkSpeed ?? "").startsWith(selector.linkSpeed)) return false;
   if (selector.linkWidth !== undefined && f.linkWidth !== selector.linkWidth) return false;
   return true;
+}
+
+/**
+ * Whether a pool selects this function (a VF pool: this PF; a device pool: this device) on this
+ * host, by the same selector as placement. Device health uses it to find a pool's thresholds.
+ */
+export function poolSelectsFunction(selector: PoolSelector, host: Pick<PlacementHost, "name" | "labels">, f: Fn): boolean {
+  return hostMatches(selector, host) && functionMatches(selector, f);
 }
 
 /** PFs of a VF pool on this host (SR-IOV capable ones only). */

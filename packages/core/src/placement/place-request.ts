@@ -220,6 +220,8 @@ export function placeRequest(
   let offline = 0;
   const inMaintenance: string[] = [];
   let unlinkedLeftOut = 0;
+  /** Quarantined functions of the pool on hosts otherwise considered, by host: said when nothing fits. */
+  const quarantinedLeftOut = new Map<string, number>();
   const shortfalls: PlacementCandidate[] = [];
   let best:
     | { host: PlacementHost; scope: Scope; solution: ScopeSolution; local: boolean; free: number; guest: PlacementGuest | undefined }
@@ -241,6 +243,10 @@ export function placeRequest(
       inMaintenance.push(host.name);
       continue;
     }
+    const quarantinedHere =
+      pfs.reduce((n, pf) => n + (pf.quarantined ? 1 : 0) + pf.vfs.filter((v) => v.quarantined).length, 0) +
+      devices.filter((d) => d.group.some((m) => m.quarantined)).length;
+    if (quarantinedHere > 0) quarantinedLeftOut.set(host.name, quarantinedHere);
     const guest = host.guests.find((g) => g.name === request.guest.name);
     let guestNode = guest ? undefined : request.guest.numaNode;
     if (guest && request.numa !== "none") {
@@ -303,6 +309,12 @@ export function placeRequest(
       (offline > 0 ? ` (${offline} offline host${offline === 1 ? "" : "s"} with this pool not counted)` : "") +
       (inMaintenance.length > 0
         ? ` (in maintenance, not counted: ${inMaintenance.slice(0, 5).join(", ")}${inMaintenance.length > 5 ? ` and ${inMaintenance.length - 5} more` : ""})`
+        : "") +
+      (quarantinedLeftOut.size > 0
+        ? ` (quarantined, not counted: ${[...quarantinedLeftOut]
+            .slice(0, 5)
+            .map(([h, n]) => `${n} on ${h}`)
+            .join(", ")}${quarantinedLeftOut.size > 5 ? ` and ${quarantinedLeftOut.size - 5} more hosts` : ""})`
         : "");
     const none =
       perHost.size === 0

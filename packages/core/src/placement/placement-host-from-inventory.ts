@@ -74,6 +74,7 @@ export function placementHostFromInventory(inventory: Inventory, meta: HostMeta)
       });
       const firstVf = d.sriov.vfs.map((a) => byAddress.get(a)).find((v) => v !== undefined);
       pfs.push({
+        quarantined: isQuarantined(d.address, null),
         address: d.address,
         vendorId: d.vendorId,
         deviceId: d.deviceId,

@@ -1,3 +1,4 @@
+import type { HealthThresholdsOverride } from "../health/device-health.ts";
 /**
  * The scheduler's view of the fleet: compact per-host facts placement needs, built from an
  * inventory (placementHostFromInventory) or straight from stored rows (@vfleet/db's
@@ -31,6 +32,8 @@ export interface Pool {
   macRange?: { from: string; to: string } | null;
   /** The pool's default strategy for placements that name none: pack (fill the busiest host) or spread (the freest). */
   strategy?: "pack" | "spread" | null;
+  /** Device health thresholds for the devices it selects, over the control plane's defaults; null: the defaults. */
+  health?: HealthThresholdsOverride | null;
 }
 
 /** Who holds a function: a guest in libvirt, a vfleet reservation, or a vfleet assignment. */
@@ -76,6 +79,8 @@ export interface PlacementPf {
   /** Null when the PF has no netdev (not a network port, or its driver is unbound): links do not apply. */
   port: PlacementPort | null;
   vfs: PlacementVf[];
+  /** The PF itself is quarantined (by an operator or device health): no VF of it is given, none is created. */
+  quarantined?: boolean;
 }
 
 /** One endpoint of a whole device's IOMMU group (bridges left out). */

@@ -185,7 +185,7 @@ export async function loadPlacementHosts(
       portNetdev === null
         ? null
         : { netdev: portNetdev, link: portCarrier === true ? "up" : "down", speedMbps: portCarrier === true ? portSpeedMbps : null };
-    const pf: PlacementPf = { ...p, vfMsixVectors: null, port, vfs: [] };
+    const pf: PlacementPf = { ...p, vfMsixVectors: null, port, vfs: [], quarantined: isQuarantined(p.hostId, p.address, null) };
     delete (pf as Partial<PfRow>).hostId;
     pfByKey.set(key(p.hostId, p.address), pf);
     h.pfs.push(pf);

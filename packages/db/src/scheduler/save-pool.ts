@@ -11,6 +11,7 @@ type PoolRow = {
   macFrom: string | null;
   macTo: string | null;
   strategy: string | null;
+  health: unknown;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -22,6 +23,7 @@ export const toPoolView = (r: PoolRow): PoolView => ({
   selector: r.selector as PoolSelector,
   macRange: r.macFrom && r.macTo ? { from: r.macFrom, to: r.macTo } : null,
   strategy: r.strategy === "pack" || r.strategy === "spread" ? r.strategy : null,
+  health: (r.health ?? null) as PoolView["health"],
   createdBy: r.createdBy,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
@@ -38,6 +40,7 @@ export async function savePool(
     macFrom: p.pool.macRange?.from ?? null,
     macTo: p.pool.macRange?.to ?? null,
     strategy: p.pool.strategy ?? null,
+    health: p.pool.health ? (p.pool.health as Prisma.InputJsonValue) : Prisma.DbNull,
   };
   try {
     const row = p.create

@@ -15,3 +15,4 @@ export {
   withHostStateLock,
   guestFromXml,
 } from "./host-state-file.ts";
+export { injectAerErrors } from "./inject-aer-errors.ts";

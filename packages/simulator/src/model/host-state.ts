@@ -35,6 +35,11 @@ interface NetState {
   ifindex: number;
 }
 
+export type AerSeverity = "correctable" | "nonfatal" | "fatal";
+
+/** A function's AER statistics (model/aer.ts): per severity, the count of each named error and the total of messages. */
+export type AerState = Record<AerSeverity, { errors: Record<string, number>; total: number }>;
+
 export interface PciFunction {
   bdf: string;
   vendorId: string;
@@ -56,6 +61,8 @@ export interface PciFunction {
   sriov: SriovState | null;
   physfn: string | null;
   vfIndex: number | null;
+  /** AER statistics since boot; absent: none raised yet (all zero where the kernel shows them). */
+  aer?: AerState;
 }
 
 export interface HostState {

@@ -1,4 +1,5 @@
 import { buildConfigSpace } from "../config/build-config-space.ts";
+import { hasAerStats, renderAerFiles } from "../model/aer.ts";
 import { parseBdf } from "../model/bdf.ts";
 import type { HostState, PciFunction } from "../model/host-state.ts";
 import { devicePath } from "./device-path.ts";
@@ -65,6 +66,7 @@ export function renderDevice(state: HostState, fn: PciFunction): TreeEntries {
     file("max_link_speed", `${SPEED_TEXT[fn.link.maxSpeed ?? fn.link.speed]}\n`);
     file("max_link_width", `${fn.link.maxWidth ?? fn.link.width}\n`);
   }
+  if (hasAerStats(fn)) for (const [name, content] of renderAerFiles(fn)) file(name, content);
   if (fn.bridge) {
     file("secondary_bus_number", `${fn.bridge.secondaryBus}\n`);
     file("subordinate_bus_number", `${fn.bridge.subordinateBus}\n`);

@@ -76,7 +76,7 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
       : null;
   const { assignments } = await queries.listAssignments(db, { hostId });
   const quarantined = await queries.listDeviceQuarantines(db, hostId);
-  const quarantinedSet = new Set(quarantined.map((q) => q.address));
+  const health = new Map((await queries.listDeviceHealth(db, hostId, inventory?.devices ?? [])).map((h) => [h.address, h.health]));
   const vfDetails =
     inventory && capacity
       ? buildVfDetails(
@@ -109,7 +109,8 @@ export default async function HostPage({ params }: { params: Promise<{ hostId: s
           numaNode: d.numaNode,
           guest: guestOf.get(d.address) ?? null,
           vfOf: d.physfn ? `VF ${d.vfIndex} of ${d.physfn}` : null,
-          quarantined: quarantinedSet.has(d.address) || (d.physfn !== null && quarantinedSet.has(d.physfn)),
+          health: health.get(d.address) ?? "unknown",
+          aer: d.aer ?? null,
           notAssignable: whyNotAssignable(d),
         };
       })

@@ -11,7 +11,7 @@ export const GET = withAccess("viewer", async (_request: Request): Promise<Respo
   return Response.json({ pools: await queries.listPools(db) });
 });
 
-/** `POST /api/v1/pools` { name, selector, macRange?, strategy? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
+/** `POST /api/v1/pools` { name, selector, macRange?, strategy?, health? } -> 201 { pool }; 409 when the name is taken. Role: operator. */
 async function post(request: Request): Promise<Response> {
   const body = await parseJsonBody(request, PoolBody);
   if (!body.success) return body.response;
@@ -24,6 +24,7 @@ async function post(request: Request): Promise<Response> {
       selector: body.data.selector,
       macRange: body.data.macRange ?? null,
       strategy: body.data.strategy ?? null,
+      health: body.data.health ?? null,
     },
     actor: caller.actor,
     create: true,

@@ -15,7 +15,7 @@ export const GET = withAccess("viewer", async (_request: Request, ctx: Ctx): Pro
   return pool ? Response.json({ pool }) : unknownPool(name, "name");
 });
 
-/** `PUT /api/v1/pools/:name` { name, selector, macRange?, strategy? } -> { pool } (replaces the selector). Role: operator. */
+/** `PUT /api/v1/pools/:name` { name, selector, macRange?, strategy?, health? } -> { pool } (replaces the selector). Role: operator. */
 export const PUT = withAccess("operator", async (request: Request, ctx: Ctx): Promise<Response> => {
   const { name } = await ctx.params;
   const body = await parseJsonBody(request, PoolBody);
@@ -25,7 +25,13 @@ export const PUT = withAccess("operator", async (request: Request, ctx: Ctx): Pr
   if (!caller.ok) return caller.response;
   const { db, queries } = getControlPlaneContext();
   const saved = await queries.savePool(db, {
-    pool: { name, selector: body.data.selector, macRange: body.data.macRange ?? null, strategy: body.data.strategy ?? null },
+    pool: {
+      name,
+      selector: body.data.selector,
+      macRange: body.data.macRange ?? null,
+      strategy: body.data.strategy ?? null,
+      health: body.data.health ?? null,
+    },
     actor: caller.actor,
     create: false,
   });
