@@ -6,8 +6,10 @@ import {
   findCandidateHosts,
   loadInventory,
   loadPlacementHosts,
+  readCandidateVersion,
   recordJobResult,
   setHostLabels,
+  setHostMaintenance,
   storeSnapshot,
   type CandidateQuery,
   type NewJob,
@@ -133,6 +135,16 @@ describe("scheduler storage", () => {
     expect(rows).toHaveLength(guest.hostdevs.length);
     const shared = pf.sriov!.vfConfigs[0]!.mac;
     expect(rows.filter((r) => r.mac === shared)).toHaveLength(1);
+  });
+
+  it("a host going into maintenance or coming back moves the candidate version, so no shared prefilter answer outlives it", async () => {
+    const hostId = await storedDgx2();
+    const before = await readCandidateVersion(ctx.db);
+    await setHostMaintenance(ctx.db, { hostIds: [hostId], enabled: true, reason: null, actor: "test" });
+    const during = await readCandidateVersion(ctx.db);
+    expect(during).not.toBe(before);
+    await setHostMaintenance(ctx.db, { hostIds: [hostId], enabled: false, reason: null, actor: "test" });
+    expect(await readCandidateVersion(ctx.db)).not.toBe(during);
   });
 
   it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {
