@@ -57,6 +57,34 @@ describe("scheduler storage", () => {
     expect(fromRows!.numaNodes).toEqual(fromInventory.numaNodes);
   });
 
+  it("a VF carrying a mediated device (a vGPU) is held by the instance's guest, never free, in the loader as in core", async () => {
+    const name = `dgx2-sched-${++n}`;
+    const h = await ctx.db.host.create({ data: { name, hostname: name, online: true } });
+    const inventory = buildDgx2Inventory({ hostname: name });
+    const pf = inventory.devices.find((d) => d.sriov && d.vendorId === "15b3")!;
+    const [vfA, vfB] = pf.sriov!.vfs.slice(-2);
+    inventory.host.mdevs = [
+      {
+        uuid: "6f1c9a52-0b7e-4d3a-9c51-2e8f7a6b5c40",
+        parent: vfA!,
+        type: "nvidia-1",
+        typeName: "test-1Q",
+        iommuGroup: 900,
+        guest: "vgpu-guest",
+      },
+      { uuid: "7a2d0b63-1c8f-4e4b-8d62-3f908b7c6d51", parent: vfB!, type: "nvidia-1", typeName: "test-1Q", iommuGroup: 901, guest: null },
+    ];
+    await storeSnapshot(ctx.db, h.id, { hash: `h${n}`, scannedAt: new Date(), inventory });
+    const [fromRows] = await loadPlacementHosts(ctx.db, {}, { hostIds: [h.id] });
+    const vfs = fromRows!.pfs.find((p) => p.address === pf.address)!.vfs;
+    expect(vfs.find((v) => v.address === vfA)!.claim).toEqual({ state: "assigned", guest: "vgpu-guest" });
+    expect(vfs.find((v) => v.address === vfB)!.claim).toEqual({ state: "assigned", guest: "mdev 7a2d0b63-1c8f-4e4b-8d62-3f908b7c6d51" });
+    const free = classifyPf(fromRows!.pfs.find((p) => p.address === pf.address)!);
+    expect([...free.ready, ...free.bindable].map((v) => v.address)).not.toContain(vfA);
+    const fromInventory = placementHostFromInventory((await loadInventory(ctx.db, h.id))!, { id: h.id, name, online: true });
+    expect(fromRows!.pfs).toEqual(fromInventory.pfs);
+  });
+
   it("a reservation is written with its plan, refused a second time, settled into an assignment, and the summary follows", async () => {
     const hostId = await storedDgx2();
     const [host] = await loadPlacementHosts(ctx.db, {}, { hostIds: [hostId] });

@@ -1,5 +1,5 @@
 import type { Inventory, NetInterface } from "@vfleet/protocol";
-import { assignmentsOf } from "../capacity/compute-capacity.ts";
+import { assignmentsOf, mdevUsersOf } from "../capacity/compute-capacity.ts";
 import { isBridge } from "../pci/iommu-group.ts";
 import type { Claim, GroupMember, PlacementDevice, PlacementHost, PlacementPf, PlacementPort } from "./placement-types.ts";
 
@@ -36,18 +36,20 @@ export function portOf(netdev: string | undefined, nics: ReadonlyMap<string, Net
 
 /**
  * The scheduler's view of one host from its inventory. A function a guest definition names is
- * assigned whatever vfleet recorded (libvirt is the truth of what a guest holds); otherwise
- * vfleet's own claim applies.
+ * assigned whatever vfleet recorded (libvirt is the truth of what a guest holds), and so is the
+ * parent of a mediated device instance; otherwise vfleet's own claim applies.
  */
 export function placementHostFromInventory(inventory: Inventory, meta: HostMeta): PlacementHost {
   const nics = new Map(inventory.interfaces.map((i) => [i.name, i] as const));
   const byAddress = new Map(inventory.devices.map((d) => [d.address, d] as const));
   const owner = assignmentsOf(inventory);
+  const mdevUsers = mdevUsersOf(inventory);
   const used = hostUsedAddresses(inventory);
   const isQuarantined = (address: string, pf: string | null) =>
     !!meta.quarantined?.has(address) || (pf !== null && !!meta.quarantined?.has(pf));
   const claimOf = (address: string): Claim | null => {
-    const guest = owner.get(address);
+    // A mediated device's parent (a vGPU's VF or GPU) is held by the instance's guest, as in computeCapacity.
+    const guest = owner.get(address) ?? mdevUsers.get(address);
     if (guest) return { state: "assigned", guest };
     return meta.claims?.get(address) ?? null;
   };

@@ -8,6 +8,8 @@ type HostRow = {
   maintenance: boolean;
   numa: { id: number; cpulist: string }[] | null;
   route: string | null;
+  /** The host's mediated device instances (`inventory.host.mdevs`), null from an older agent. */
+  mdevs: { uuid: string; parent: string; guest: string | null }[] | null;
 };
 type PfRow = {
   hostId: string;
@@ -37,7 +39,7 @@ type VfRow = {
   mac: string | null;
   vlan: number | null;
 };
-type ClaimRow = { hostId: string; address: string; state: "reserved" | "assigned"; guest: string | null };
+type ClaimRow = { hostId: string; address: string; state: "reserved" | "assigned"; guest: string | null; libvirt: boolean };
 type DevRow = {
   hostId: string;
   address: string;
@@ -85,7 +87,8 @@ export async function loadPlacementHosts(
   const device = selector.deviceId ?? null;
   const wantDevices = selector.kind === "device";
   const hosts = await db.$queryRaw<HostRow[]>`
-    SELECT id, name, online, "maintenanceAt" IS NOT NULL AS maintenance, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route
+    SELECT id, name, online, "maintenanceAt" IS NOT NULL AS maintenance, facts->'numaNodes' AS numa, facts->>'defaultRouteInterface' AS route,
+      facts->'mdevs' AS mdevs
     FROM "Host" WHERE "snapshotAt" IS NOT NULL AND "removedAt" IS NULL AND (${ids}::text[] IS NULL OR id = ANY(${ids}::text[]))`;
   if (hosts.length === 0) return [];
   // Each joined table repeats the host filter: PostgreSQL does not carry `= ANY(...)` across a
@@ -113,9 +116,9 @@ export async function loadPlacementHosts(
         AND (${ids}::text[] IS NULL OR pd."hostId" = ANY(${ids}::text[]))
         AND (${vendor}::text IS NULL OR pd."vendorId" = ${vendor}) AND (${device}::text IS NULL OR pd."deviceId" = ${device})`,
     db.$queryRaw<ClaimRow[]>`
-      SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
+      SELECT "hostId", address, 'assigned' AS state, "guestName" AS guest, true AS libvirt FROM "GuestHostdev" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))
       UNION ALL
-      SELECT "hostId", address, state::text, guest FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
+      SELECT "hostId", address, state::text, guest, false AS libvirt FROM "Assignment" WHERE (${ids}::text[] IS NULL OR "hostId" = ANY(${ids}::text[]))`,
     // Host traffic: an enslaved interface (bond, bridge) or the default route's, which the hosts' row names (checked below).
     db.$queryRaw<{ hostId: string; address: string; name: string; enslaved: boolean }[]>`
       SELECT "hostId", "pciAddress" AS address, name, master IS NOT NULL AS enslaved FROM "NetInterface"
@@ -147,9 +150,15 @@ export async function loadPlacementHosts(
 
   const key = (hostId: string, address: string) => `${hostId}/${address}`;
   const claimOf = new Map<string, Claim>();
-  // Libvirt's definitions come first in the union: a guest holding it is the truth.
+  // Libvirt's definitions first: a guest holding it is the truth. Then a mediated device's parent
+  // (a vGPU's VF or GPU), held by the instance's guest (core's mdevUsersOf), then vfleet's own rows.
   for (const c of claims)
-    if (!claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
+    if (c.libvirt && !claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: "assigned", guest: c.guest });
+  for (const h of hosts)
+    for (const m of h.mdevs ?? [])
+      if (!claimOf.has(key(h.id, m.parent))) claimOf.set(key(h.id, m.parent), { state: "assigned", guest: m.guest ?? `mdev ${m.uuid}` });
+  for (const c of claims)
+    if (!c.libvirt && !claimOf.has(key(c.hostId, c.address))) claimOf.set(key(c.hostId, c.address), { state: c.state, guest: c.guest });
   const quarantined = new Set(quarantines.map((q) => key(q.hostId, q.address)));
   // A PF's quarantine covers its VFs.
   const isQuarantined = (hostId: string, address: string, pf: string | null) =>
