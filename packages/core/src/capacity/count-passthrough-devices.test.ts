@@ -39,6 +39,17 @@ describe("passthrough devices and the ready split in a host's totals", () => {
     }).toEqual({ devices: 4, devicesReady: 2, devicesNeedsBind: 1, devicesAssigned: 1 });
   });
 
+  it("counts a GPU with the SR-IOV capability and no VFs as a whole GPU, and one split into VFs not", () => {
+    const inv = inventory();
+    const sriov = { totalVfs: 16, numVfs: 0, vfs: [], vfDeviceId: null, offset: 4, stride: 1, driversAutoprobe: true, vfConfigs: [] };
+    // An A100 on vfio-pci with sriov_totalvfs 16 and none created: before, it was the host's own.
+    inv.devices.push(makeDevice("0000:ca:00.0", { vendorId: "10de", deviceId: "20b5", classCode: "030200", driver: "vfio-pci", sriov }));
+    expect(computeCapacity(inv).totals).toMatchObject({ devices: 5, devicesReady: 3 });
+    // Split into VFs (vGPU), its capacity is the VFs: the GPU itself is no longer a whole device.
+    inv.devices.at(-1)!.sriov = { ...sriov, numVfs: 2 };
+    expect(computeCapacity(inv).totals).toMatchObject({ devices: 4, devicesReady: 2 });
+  });
+
   it("splits free VFs into ready (vfio-pci) and needs bind (host driver)", () => {
     const t = computeCapacity(inventory()).totals;
     expect({ created: t.created, assigned: t.assigned, free: t.free, ready: t.ready, needsBind: t.needsBind }).toEqual({

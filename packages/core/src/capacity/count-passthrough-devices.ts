@@ -25,12 +25,16 @@ export type DeviceCapacityState = "ready" | "needs-bind" | "assigned";
 
 /** The device's passthrough state, or null when it is not passthrough capacity (see DeviceCounts). */
 export function passthroughStateOf(d: PciDevice, guest: string | null): DeviceCapacityState | null {
-  if (d.physfn !== null || d.sriov !== null || whyNotAssignable(d) !== null) return null;
+  const accelerator = d.classCode.startsWith("03") || d.classCode.startsWith("12");
+  if (d.physfn !== null || whyNotAssignable(d) !== null) return null;
+  // An SR-IOV PF is capacity through its VFs. A GPU that merely has the capability (A100, H100 and
+  // L40 expose sriov_totalvfs) and no VFs yet is still a whole GPU: passed through as one, or split
+  // into vGPU VFs, either way.
+  if (d.sriov !== null && !(accelerator && d.sriov.numVfs === 0)) return null;
   // An mdev parent is shared by type through its vendor driver (vGPU), not passed through whole.
   if (d.mdevTypes) return null;
   if (guest) return "assigned";
   if (d.driver === "vfio-pci") return "ready";
-  const accelerator = d.classCode.startsWith("03") || d.classCode.startsWith("12");
   const integrated = d.address.split(":")[1] === "00";
   return accelerator && !integrated ? "needs-bind" : null;
 }
