@@ -9,6 +9,7 @@ import {
   readCandidateVersion,
   recordJobResult,
   setHostLabels,
+  setDeviceQuarantine,
   setHostMaintenance,
   storeSnapshot,
   type CandidateQuery,
@@ -173,6 +174,15 @@ describe("scheduler storage", () => {
     expect(during).not.toBe(before);
     await setHostMaintenance(ctx.db, { hostIds: [hostId], enabled: false, reason: null, actor: "test" });
     expect(await readCandidateVersion(ctx.db)).not.toBe(during);
+  });
+
+  it("two requests to quarantine one device at once both answer: one changes it, the other finds it done", async () => {
+    const hostId = await storedDgx2();
+    const address = (await loadInventory(ctx.db, hostId))!.devices.find((d) => d.sriov)!.address;
+    const ask = () => setDeviceQuarantine(ctx.db, { hostId, address, quarantined: true, reason: "flapping", actor: "test" });
+    const outcomes = await Promise.all([ask(), ask(), ask()]);
+    expect(outcomes.map((o) => o.ok && o.changed).sort()).toEqual([false, false, true]);
+    expect(await ctx.db.deviceQuarantine.count({ where: { hostId } })).toBe(1);
   });
 
   it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {

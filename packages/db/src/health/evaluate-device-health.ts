@@ -106,8 +106,10 @@ export async function evaluateDeviceHealth(db: Db, hostIds: string[], defaults: 
       });
       if (to === before) return;
       if (to === "quarantined") {
-        await tx.deviceQuarantine.create({
-          data: { hostId: d.hostId, address: d.address, by: HEALTH_ACTOR, reason: `AER ${j.reached.join(", ")} (${show(aer)})` },
+        // An operator may have quarantined it since the read above: theirs stays.
+        await tx.deviceQuarantine.createMany({
+          data: [{ hostId: d.hostId, address: d.address, by: HEALTH_ACTOR, reason: `AER ${j.reached.join(", ")} (${show(aer)})` }],
+          skipDuplicates: true,
         });
         await refreshPfCapacity(tx, d.hostId);
       }

@@ -20,6 +20,8 @@ export async function setDeviceQuarantine(
   p: { hostId: string; address: string; quarantined: boolean; reason: string | null; actor: string },
 ): Promise<QuarantineOutcome> {
   return db.$transaction(async (tx) => {
+    // Locks the host row: two requests for one device at once take turns, the second sees the first's row (no duplicate key).
+    await tx.$executeRaw`SELECT 1 FROM "Host" WHERE id = ${p.hostId} FOR UPDATE`;
     const host = await tx.host.findFirst({ where: { id: p.hostId, removedAt: null }, select: { name: true } });
     if (!host) return { ok: false, reason: "no-host" } as const;
     const device = await tx.pciDevice.findUnique({
