@@ -185,6 +185,31 @@ describe("scheduler storage", () => {
     expect(await ctx.db.deviceQuarantine.count({ where: { hostId } })).toBe(1);
   });
 
+  it("a reservation decided before the host went into maintenance, or before its VF was quarantined, is refused at commit", async () => {
+    const hostId = await storedDgx2();
+    const [host] = await loadPlacementHosts(ctx.db, {}, { hostIds: [hostId] });
+    const vf = host!.pfs.flatMap((p) => [...classifyPf(p).ready, ...classifyPf(p).bindable])[0]!.address;
+    const reserve = (title: string) =>
+      createJobs(ctx.db, { hostId, createdBy: "a", plan: { title }, jobs: [attach(vf)], reservations: [reservation(vf)] });
+
+    await setHostMaintenance(ctx.db, { hostIds: [hostId], enabled: true, reason: null, actor: "test" });
+    const inMaintenance = await reserve("m");
+    expect(inMaintenance).toMatchObject({
+      ok: false,
+      conflict: { key: `host:${hostId}`, summary: "the host was put in maintenance meanwhile" },
+    });
+    await setHostMaintenance(ctx.db, { hostIds: [hostId], enabled: false, reason: null, actor: "test" });
+
+    await setDeviceQuarantine(ctx.db, { hostId, address: vf, quarantined: true, reason: null, actor: "test" });
+    const quarantined = await reserve("q");
+    expect(quarantined).toMatchObject({ ok: false, conflict: { key: `dev:${vf}`, summary: `${vf} was quarantined meanwhile` } });
+    expect(await ctx.db.assignment.count({ where: { hostId } })).toBe(0);
+    expect(await ctx.db.plan.count({ where: { hostId } })).toBe(0);
+
+    await setDeviceQuarantine(ctx.db, { hostId, address: vf, quarantined: false, reason: null, actor: "test" });
+    expect((await reserve("ok")).ok).toBe(true);
+  });
+
   it("the prefilter finds hosts with enough NUMA-local capacity over enough PFs, and none when asked too much", async () => {
     const hostId = await storedDgx2();
     const selector = { vendorId: "15b3", deviceId: "1017" };

@@ -4,6 +4,8 @@ import type { Conflict } from "@vfleet/db";
 export function conflictResponse(conflict: Conflict): Response {
   const who = conflict.createdBy ? ` (queued by ${conflict.createdBy})` : "";
   const what = conflict.summary ? `: ${conflict.summary}` : "";
+  // Held by no job or plan: the host or the function changed state (maintenance, quarantine); the summary says how.
+  if (!conflict.jobId && !conflict.planId && conflict.summary) return Response.json({ error: conflict.summary, conflict }, { status: 409 });
   const mac = /^mac:(\d+)\/(.+)$/.exec(conflict.key);
   if (mac) {
     return Response.json(

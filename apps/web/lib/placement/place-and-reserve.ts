@@ -419,7 +419,9 @@ export async function confirmPlacement(db: Db, q: SchedulerQueries, input: { id:
     if (!created.ok)
       return again([
         "conflict" in created
-          ? `${created.conflict.key} was taken by ${created.conflict.planId ? `plan ${created.conflict.planId}` : `job ${created.conflict.jobId}`} meanwhile`
+          ? created.conflict.planId || created.conflict.jobId
+            ? `${created.conflict.key} was taken by ${created.conflict.planId ? `plan ${created.conflict.planId}` : `job ${created.conflict.jobId}`} meanwhile`
+            : (created.conflict.summary ?? `${created.conflict.key} changed meanwhile`)
           : "the host changed meanwhile",
       ]);
     created.plans.forEach((p, i) => keepReserved(db, pool.selector, guests[i]!.placement, p.summaryMove));

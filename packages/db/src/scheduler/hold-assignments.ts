@@ -39,6 +39,23 @@ export async function holdAssignments(
   moved?: (move: SummaryMove) => void,
 ): Promise<Taken | null> {
   if (p.reservations.length > 0) {
+    // The placement decided on rows read before this transaction: a host put in maintenance or a
+    // function quarantined since then is refused here, under a share lock on the host row that
+    // maintenance's update waits for (and quarantine's lock too). The caller decides again.
+    const addresses = [...new Set(p.reservations.flatMap((r) => (r.pf ? [r.address, r.pf] : [r.address])))];
+    const [gate] = await tx.$queryRaw<{ maintenance: boolean; quarantined: string[] }[]>`
+      SELECT h."maintenanceAt" IS NOT NULL AS maintenance,
+        ARRAY(SELECT q.address FROM "DeviceQuarantine" q WHERE q."hostId" = h.id AND q.address = ANY(${addresses}::text[]) ORDER BY q.address) AS quarantined
+      FROM "Host" h WHERE h.id = ${p.hostId} FOR SHARE OF h`;
+    if (gate?.maintenance)
+      return { key: `host:${p.hostId}`, planId: null, summary: "the host was put in maintenance meanwhile", createdBy: null };
+    if (gate && gate.quarantined.length > 0)
+      return {
+        key: `dev:${gate.quarantined[0]}`,
+        planId: null,
+        summary: `${gate.quarantined[0]} was quarantined meanwhile`,
+        createdBy: null,
+      };
     // The rows and their events in one statement: when a row is refused the caller rolls both back.
     const inserted = await tx.$queryRaw<{ address: string }[]>`
       WITH r AS (
