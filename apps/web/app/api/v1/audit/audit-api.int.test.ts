@@ -134,6 +134,8 @@ describe("audit pages in Chromium", () => {
       /^Audited \d{4}-\d\d-\d\d [\d:]+Z from the inventory scanned \d{4}-/,
     );
 
+    // Pasting XML is the second way, folded under the plan-by-numbers form.
+    await page.getByText("or paste a libvirt domain XML").click();
     await page.getByTestId("guest-plan-xml").fill(vfPlanXml(allVfs().slice(0, 80), 1));
     await page.getByTestId("guest-plan-submit").click();
     const planned = page.getByTestId("guest-plan-report");
@@ -152,7 +154,10 @@ describe("audit pages in Chromium", () => {
     await page.emulateMedia({ media: "print" });
     expect(await page.locator("body > header").isVisible()).toBe(false);
     expect(await page.getByTestId("guest-plan-form").isVisible()).toBe(false);
+    // The pasted plan's report prints with the host's, above it.
+    expect(await page.getByTestId("guest-plan-report").isVisible()).toBe(true);
     expect(await page.getByTestId("audit-report").first().isVisible()).toBe(true);
+    expect(await page.getByTestId("audit-report").last().isVisible()).toBe(true);
     await page.close();
   });
 

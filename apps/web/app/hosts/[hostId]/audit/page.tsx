@@ -100,8 +100,11 @@ export default async function HostAuditPage({
             </nav>
           )}
           {/* A guest plan's verdict right here, at the top, not after every host check. */}
-          <section className="rounded-lg border border-slate-200 bg-white p-4" data-print="hide" data-testid="guest-plan-section">
-            <h2 className="mb-2 text-[13px] font-semibold">Audit a guest plan against {result.name}</h2>
+          {/* Printed: the plan's report, not the forms (each form hides itself). */}
+          <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="guest-plan-section">
+            <h2 className="mb-2 text-[13px] font-semibold" data-print="hide">
+              Audit a guest plan against {result.name}
+            </h2>
             <GuestPlanForm hostId={hostId} pools={pools} />
           </section>
           <AuditReportView report={result.report} fixes={auditFixLinks(hostId, result.report, result.inventory)} />
