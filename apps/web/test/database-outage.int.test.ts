@@ -162,7 +162,11 @@ describe("Idempotency-Key claims when PostgreSQL dies under the request", () => 
 
     // Within a lease (the old claims stayed "running" for 5 minutes): each retry runs its request once.
     const retried = await Promise.all(keys.map((key, i) => retryAsTold(bodies[i], key, IDEMPOTENCY_LEASE_MS)));
-    expect(retried.map((r) => r.status)).toEqual([201, 201, 201]);
+    const answers = await Promise.all(retried.map(async (r) => `${r.status} ${await r.clone().text()}`));
+    expect(
+      retried.map((r) => r.status),
+      answers.join("\n"),
+    ).toEqual([201, 201, 201]);
     const names = ((await (await api("/api/v1/pools")).json()) as { pools: { name: string }[] }).pools.map((p) => p.name);
     for (const b of bodies) expect(names.filter((n) => n === b.name)).toHaveLength(1);
     const replay = await api("/api/v1/pools", { body: bodies[0], key: keys[0] });

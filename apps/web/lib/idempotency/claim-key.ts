@@ -57,6 +57,7 @@ export async function claimKey(
 /** How long a settle or release that cannot reach PostgreSQL keeps trying (then the lease decides). */
 const SETTLE_RETRY_FOR_MS = 10 * 60_000;
 const SETTLE_RETRY_EVERY_MS = 500;
+const SETTLE_WRITE_TIMEOUT_MS = 5_000;
 
 /**
  * Hold a claimed key so it never outlives its request, whatever happens to PostgreSQL. While the
@@ -87,7 +88,11 @@ function holdClaim(db: Db, queries: Queries, ids: { actor: string; key: string; 
       if (Date.now() > giveUpAt) return void (clearInterval(retry), clearInterval(renew));
       if (trying) return;
       trying = true;
-      write().then(
+      // A write stuck on a connection PostgreSQL dropped must not stop the retries: give each a bound.
+      Promise.race([
+        write(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("settle write timed out")), SETTLE_WRITE_TIMEOUT_MS)),
+      ]).then(
         () => (clearInterval(retry), clearInterval(renew)),
         () => (trying = false),
       );
