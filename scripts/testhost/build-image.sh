@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the test hypervisor's disk from Debian's own packages: a bookworm root with Debian's kernel,
-# systemd as PID 1, sshd, iproute2, pciutils, nvme-cli, sysfsutils (/etc/sysfs.d at boot), libvirt and strace (its fault injection holds the agent between two host writes in the fault tests), plus this machine's Node.js
+# systemd as PID 1, sshd, iproute2, pciutils, nvme-cli, sysfsutils (/etc/sysfs.d at boot), libvirt (libvirt-daemon-system: its units and sockets, so `virsh -c qemu:///system` answers under systemd) and strace (its fault injection holds the agent between two host writes in the fault tests), plus this machine's Node.js
 # binary (bookworm ships Node 18; the agent needs 20+). Output in OUT: rootfs.ext4 (made with
 # mke2fs -d, no loop mount), vmlinuz and initrd.img (booted directly by QEMU).
 # Usage: build-image.sh OUT NODE_BINARY AUTHORIZED_KEY_FILE DEBIAN_MIRROR_URL. Needs root (mmdebstrap's root mode).
@@ -13,7 +13,7 @@ root="$work/root"
 
 packages=(
   systemd-sysv udev kmod dbus linux-image-amd64 openssh-server iproute2 pciutils nvme-cli
-  libstdc++6 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 procps sysfsutils strace
+  libstdc++6 libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 procps sysfsutils strace
 )
 join() {
   local IFS=,
@@ -67,8 +67,13 @@ chroot "$root" systemctl mask systemd-networkd-wait-online.service >/dev/null 2>
 # for the session that replaces it when the network is back.
 printf "UseDNS no\nHostKey /etc/ssh/ssh_host_ed25519_key\nClientAliveInterval 5\nClientAliveCountMax 3\n" > "$root/etc/ssh/sshd_config.d/vfleet.conf"
 rm -f "$root"/etc/ssh/ssh_host_rsa_key* "$root"/etc/ssh/ssh_host_ecdsa_key*
-# The guest's libvirtd starts when first called (socket activation), not at every boot.
+# The guest's libvirtd starts when first called (socket activation), not at every boot: its sockets
+# are enabled, the service itself is not (disabling it disables its sockets too, so they come back).
 chroot "$root" systemctl disable libvirtd.service >/dev/null 2>&1 || true
+chroot "$root" systemctl enable libvirtd.socket libvirtd-ro.socket libvirtd-admin.socket virtlogd.socket >/dev/null 2>&1
+# libvirt's "default" NAT network would start a bridge (virbr0) and a route at the first call: the
+# test hypervisor's only network is its management NIC, and guests here hold VFs, not NAT ports.
+rm -f "$root/etc/libvirt/qemu/networks/autostart/default.xml"
 
 cp "$root/boot/vmlinuz-$kver" "$work/vmlinuz"
 # Every VM from this image answers with this host key: clients pin it instead of trusting on first use.

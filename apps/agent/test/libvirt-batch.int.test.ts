@@ -65,6 +65,24 @@ describe("batch attach/detach against the real libvirtd", () => {
     expect(await hostdevAddresses(name)).toEqual([]);
   }, 60_000);
 
+  it("works where the home is not writable (the agent's systemd unit: ProtectHome=yes), though virsh's shell mode keeps a history there", async () => {
+    const name = await defineGuest("no-home");
+    const xmls = addresses(2).map((address) => buildHostdevXml({ address }));
+    const saved = { HOME: process.env.HOME, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
+    // Not even root can make a directory under /proc: where virsh's cache would go under the unit.
+    Object.assign(process.env, { HOME: "/proc/vfleet-no-home", XDG_CACHE_HOME: "/proc/vfleet-no-home/.cache" });
+    try {
+      expect((await virsh.attachDevices(name, xmls, { config: true })).map((r) => r.ok)).toEqual([true, true]);
+      expect((await virsh.detachDevices(name, xmls, { config: true })).map((r) => r.ok)).toEqual([true, true]);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    expect(await hostdevAddresses(name)).toEqual([]);
+  }, 60_000);
+
   it("gives the same guest as one process per device, faster; figures for 16, 80 and 160 devices", async () => {
     const rows: string[] = [];
     for (const n of [16, 80, 160]) {

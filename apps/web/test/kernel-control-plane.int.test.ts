@@ -289,6 +289,100 @@ describe("the host audit on a real kernel's evidence", () => {
   }, 900_000);
 });
 
+describe("a VF in a libvirt guest on the test hypervisor's own libvirtd", () => {
+  // Unique to this run: the test hypervisor may be one left running for working on this file.
+  const guest = `vfleet-kcp-${process.pid}`;
+  const vf = "0000:01:10.0";
+  const sh = (cmd: string, timeoutMs?: number) => sshRun(kernel.testhost, cmd, timeoutMs ? { timeoutMs } : {});
+  const stored = async () => (await hostView(hostIds.kernel)).inventory.guests.find((g) => g.name === guest);
+  const defined = async () => (await sh("virsh -c qemu:///system list --all --name")).split("\n").includes(guest);
+  /** `<hostdev>` source addresses in the persistent definition, as libvirt itself wrote them. */
+  const hostdevSources = async () =>
+    [
+      ...(await sh(`virsh -c qemu:///system dumpxml --inactive ${guest}`)).matchAll(
+        /<hostdev[^>]*>\s*(?:<driver[^>]*\/>\s*)?<source>\s*<address ([^/]*)\/>/g,
+      ),
+    ].map((m) => m[1]!.trim());
+
+  afterAll(async () => {
+    // Whatever a failed run left: the guest off and gone, the VF back on igbvf for the tests after this one.
+    await sh(
+      `virsh -c qemu:///system destroy ${guest} 2>/dev/null; virsh -c qemu:///system undefine ${guest} 2>/dev/null; ` +
+        `if [ -e /sys/bus/pci/devices/${vf} ]; then echo > /sys/bus/pci/devices/${vf}/driver_override; ` +
+        `test -e /sys/bus/pci/devices/${vf}/driver || echo ${vf} > /sys/bus/pci/drivers_probe; fi; true`,
+    ).catch(() => undefined);
+  });
+
+  it("guest.define, guest.attach of a vfio-pci VF (read back from virsh dumpxml and the stored inventory), a start under the real QEMU, then guest.detach and guest.undefine free it", async () => {
+    const pf = KERNEL.pf;
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "vf.set-count", params: { pf, count: 2 } })).state).toBe("succeeded");
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "device.bind", params: { device: vf, driver: "vfio-pci" } })).state).toBe(
+      "succeeded",
+    );
+    // libvirtd answers in the test hypervisor (socket-activated under its systemd), and the agent reaches it.
+    expect(await sh("virsh -c qemu:///system version")).toMatch(/Running hypervisor: QEMU/);
+    await waitFor(
+      "the agent reaching the guest's libvirtd",
+      async () => ((await hostView(hostIds.kernel)).inventory.host.libvirt?.reachable ? true : undefined),
+      300_000,
+      1000,
+    );
+
+    const define = await runThroughApi(hostIds.kernel, KERNEL, { kind: "guest.define", params: { name: guest, vcpus: 1, memoryMiB: 64 } });
+    expect([define.state, define.result?.changed]).toEqual(["succeeded", true]);
+    expect(await defined()).toBe(true);
+    const attach = await runThroughApi(hostIds.kernel, KERNEL, {
+      kind: "guest.attach",
+      params: { guest, devices: [{ address: vf }], config: true, live: false },
+    });
+    expect([attach.state, attach.result?.changed]).toEqual(["succeeded", true]);
+    expect(await hostdevSources()).toEqual(["domain='0x0000' bus='0x01' slot='0x10' function='0x0'"]);
+    const holding = await waitFor(
+      "the stored inventory showing the guest holding the VF",
+      async () => {
+        const g = await stored();
+        return g?.hostdevs.some((h) => h.address === vf) ? g : undefined;
+      },
+      300_000,
+      1000,
+    );
+    expect([holding.state, holding.vcpus, holding.memoryKiB, holding.hostdevs]).toEqual([
+      "shut off",
+      1,
+      64 * 1024,
+      [{ kind: "hostdev", address: vf, managed: true, mac: null, vlan: null }],
+    ]);
+
+    // Started by hand (vfleet defines guests, it does not run them): QEMU opens the VF through vfio.
+    const started = Date.now();
+    await sh(`virsh -c qemu:///system start ${guest}`, 180_000);
+    process.stderr.write(`virsh start of a guest holding a VF in the test hypervisor: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    try {
+      expect((await sh(`virsh -c qemu:///system domstate ${guest}`)).trim()).toBe("running");
+      expect(await sh(`cat /var/log/libvirt/qemu/${guest}.log`)).toContain(`"driver":"vfio-pci","host":"${vf}"`);
+    } finally {
+      await sh(`virsh -c qemu:///system destroy ${guest}`);
+    }
+
+    const detach = await runThroughApi(hostIds.kernel, KERNEL, {
+      kind: "guest.detach",
+      params: { guest, devices: [{ address: vf }], config: true, live: false },
+    });
+    expect([detach.state, detach.result?.changed]).toEqual(["succeeded", true]);
+    expect(await hostdevSources()).toEqual([]);
+    const undefine = await runThroughApi(hostIds.kernel, KERNEL, { kind: "guest.undefine", params: { name: guest } });
+    expect([undefine.state, undefine.result?.changed]).toEqual(["succeeded", true]);
+    expect(await defined()).toBe(false);
+    await waitFor("the stored inventory without the guest", async () => ((await stored()) ? undefined : true), 300_000, 1000);
+    // The VF is free again: on vfio-pci as the guest found it, then back to its own driver for what follows.
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("vfio-pci");
+    expect((await runThroughApi(hostIds.kernel, KERNEL, { kind: "device.bind", params: { device: vf, driver: "host" } })).state).toBe(
+      "succeeded",
+    );
+    expect((await sh(`basename $(readlink /sys/bus/pci/devices/${vf}/driver)`)).trim()).toBe("igbvf");
+  }, 900_000);
+});
+
 /** Every state a job is seen in while it is polled, and its end. */
 async function watchJob(jobId: string, timeoutMs = 900_000): Promise<{ seen: string[]; job: ApiJob }> {
   const seen: string[] = [];

@@ -8,6 +8,13 @@ export type RunVirshOptions = {
   timeoutMs: number;
   /** Text fed to virsh's stdin (a batch script); stdin is closed at once otherwise. */
   input?: string;
+  /**
+   * A writable directory for virsh's cache. Reading commands from stdin, virsh is in its
+   * interactive mode and creates `$XDG_CACHE_HOME/libvirt/virsh` (default `~/.cache`) for its
+   * history, failing the whole batch when it cannot: under the agent's systemd unit
+   * (ProtectHome=yes) root's home is read-only.
+   */
+  cacheDir?: string;
 };
 
 export type VirshOutput = { stdout: string; stderr: string };
@@ -25,7 +32,13 @@ export function runVirsh(args: readonly string[], options: RunVirshOptions): Pro
     const child = execFile(
       options.virshPath,
       argv,
-      { timeout: options.timeoutMs, killSignal: "SIGKILL", maxBuffer: 64 * 1024 * 1024, encoding: "utf8" },
+      {
+        timeout: options.timeoutMs,
+        killSignal: "SIGKILL",
+        maxBuffer: 64 * 1024 * 1024,
+        encoding: "utf8",
+        ...(options.cacheDir ? { env: { ...process.env, XDG_CACHE_HOME: options.cacheDir } } : {}),
+      },
       (err, stdout, stderr) => {
         if (!err) return resolve({ stdout, stderr });
         const e = err as NodeJS.ErrnoException & { killed?: boolean; code?: unknown };

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { checkDomainName, LibvirtInputError, parseDomainXml } from "@vfleet/core";
 import type { Guest } from "@vfleet/protocol";
 import { explainVirshError } from "./explain-virsh-error.ts";
@@ -94,7 +95,10 @@ export function createVirsh(options: VirshOptions = {}): Virsh {
       const script = paths.map((p) => `${verb} --domain ${name} --file ${quoteForVirsh(p)} ${flags.join(" ")}\n`).join("") + "quit\n";
       let stderr: string;
       try {
-        stderr = (await runVirsh(["-q"], { uri, virshPath, timeoutMs: timeoutMs + perDeviceMs * xmls.length, input: script })).stderr;
+        // virsh's history goes beside the device files (removed with them), not to a home the unit keeps read-only.
+        const cacheDir = dirname(paths[0]!);
+        stderr = (await runVirsh(["-q"], { uri, virshPath, timeoutMs: timeoutMs + perDeviceMs * xmls.length, input: script, cacheDir }))
+          .stderr;
       } catch (err) {
         if (!(err instanceof VirshError) || err.code === "timeout" || err.code === "virsh-missing") throw err;
         stderr = err.stderr;
