@@ -43,16 +43,21 @@ export async function savePool(
     health: p.pool.health ? (p.pool.health as Prisma.InputJsonValue) : Prisma.DbNull,
   };
   try {
-    const row = p.create
-      ? await db.pool.create({ data: { name: p.pool.name, createdBy: p.actor, ...data } })
-      : await db.pool.update({ where: { name: p.pool.name }, data });
-    await db.auditEvent.create({
-      data: {
-        actor: p.actor,
-        action: p.create ? "pool.created" : "pool.updated",
-        summary: `pool ${p.pool.name}`,
-        after: data as Prisma.InputJsonValue,
-      },
+    // The pool and its audit event in one transaction: PostgreSQL dying between two separate writes
+    // left a pool the request answered 503 for, and its retry with the same Idempotency-Key got 409.
+    const row = await db.$transaction(async (tx) => {
+      const saved = p.create
+        ? await tx.pool.create({ data: { name: p.pool.name, createdBy: p.actor, ...data } })
+        : await tx.pool.update({ where: { name: p.pool.name }, data });
+      await tx.auditEvent.create({
+        data: {
+          actor: p.actor,
+          action: p.create ? "pool.created" : "pool.updated",
+          summary: `pool ${p.pool.name}`,
+          after: data as Prisma.InputJsonValue,
+        },
+      });
+      return saved;
     });
     return { ok: true, pool: toPoolView(row) };
   } catch (err) {
