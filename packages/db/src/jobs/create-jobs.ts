@@ -4,7 +4,7 @@ import type { Db } from "../create-db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { readHostBasis } from "./read-host-basis.ts";
 import { toJobView, type JobView } from "./job-view.ts";
-import type { PlanView } from "./get-plan.ts";
+import { toPlanView, type PlanView } from "./get-plan.ts";
 import { holdAssignments, type NewReservation, type SummaryMove } from "../scheduler/hold-assignments.ts";
 import { holdMacClaims, type MacClaim } from "./hold-mac-claims.ts";
 
@@ -188,17 +188,7 @@ async function createIn(tx: Tx, input: CreateJobsInput): Promise<CreatedPlan> {
   });
   const counts: Record<string, number> = {};
   for (const r of rows) counts[r.state] = (counts[r.state] ?? 0) + 1;
-  const view: PlanView | null = plan && {
-    id: plan.id,
-    hostId: plan.hostId,
-    title: plan.title,
-    createdBy: plan.createdBy,
-    stopReason: plan.stopReason,
-    createdAt: plan.createdAt.toISOString(),
-    finishedAt: plan.finishedAt?.toISOString() ?? null,
-    counts,
-    total: rows.length,
-  };
+  const view: PlanView | null = plan && toPlanView(plan, counts);
   return { planId: plan?.id ?? null, jobs: rows.map(toJobView), plan: view, ...(summaryMove ? { summaryMove } : {}) };
 }
 
