@@ -9,6 +9,30 @@ import { AuditReportView } from "./audit-report-view.tsx";
 /** The functions a plan by numbers took: what placement gives on this host (nothing reserved). */
 type Planned = { addresses: string[]; created: string[]; numaNode: number | null };
 
+/** One number of the plan (typed as text, checked by the API, which names the field). */
+function NumberField(p: {
+  caption: string;
+  width: string;
+  placeholder: string;
+  value: string;
+  onChange: (v: string) => void;
+  testId: string;
+}) {
+  return (
+    <label className={label}>
+      {p.caption}
+      <input
+        className={`${input} ${p.width}`}
+        inputMode="numeric"
+        placeholder={p.placeholder}
+        value={p.value}
+        onChange={(e) => p.onChange(e.target.value)}
+        data-testid={p.testId}
+      />
+    </label>
+  );
+}
+
 /**
  * Audit a guest plan against this host (POST /api/v1/audit/hosts/:id): by numbers ("N functions
  * from pool P, V vCPUs, M MiB": the functions placement would give here) or a pasted libvirt
@@ -57,17 +81,7 @@ export function GuestPlanForm({ hostId, pools }: { hostId: string; pools: string
           </p>
         ) : (
           <>
-            <label className={label}>
-              Functions
-              <input
-                className={`${input} w-20`}
-                inputMode="numeric"
-                placeholder="16"
-                value={count}
-                onChange={(e) => setCount(e.target.value)}
-                data-testid="guest-plan-count"
-              />
-            </label>
+            <NumberField caption="Functions" width="w-20" placeholder="16" value={count} onChange={setCount} testId="guest-plan-count" />
             <label className={label}>
               from pool
               <select className={input} value={pool} onChange={(e) => setPool(e.target.value)} data-testid="guest-plan-pool">
@@ -78,28 +92,15 @@ export function GuestPlanForm({ hostId, pools }: { hostId: string; pools: string
                 ))}
               </select>
             </label>
-            <label className={label}>
-              vCPUs
-              <input
-                className={`${input} w-20`}
-                inputMode="numeric"
-                placeholder="8"
-                value={vcpus}
-                onChange={(e) => setVcpus(e.target.value)}
-                data-testid="guest-plan-vcpus"
-              />
-            </label>
-            <label className={label}>
-              memory (MiB)
-              <input
-                className={`${input} w-28`}
-                inputMode="numeric"
-                placeholder="16384"
-                value={memoryMiB}
-                onChange={(e) => setMemoryMiB(e.target.value)}
-                data-testid="guest-plan-memory"
-              />
-            </label>
+            <NumberField caption="vCPUs" width="w-20" placeholder="8" value={vcpus} onChange={setVcpus} testId="guest-plan-vcpus" />
+            <NumberField
+              caption="memory (MiB)"
+              width="w-28"
+              placeholder="16384"
+              value={memoryMiB}
+              onChange={setMemoryMiB}
+              testId="guest-plan-memory"
+            />
             <button
               type="submit"
               disabled={busy || !filled}
